@@ -1,0 +1,63 @@
+# spill: build, test, demo.  `make demo` and `make check` do all the set-up.
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2 -g
+CFLAGS_EXTRA ?=
+LDFLAGS_EXTRA ?=
+
+# Recursive (=) variables: pkg-config runs when a recipe needs the flags,
+# i.e. after the deps stamp below has installed anything missing.
+PKGS = gdal geos gsl jansson cairo
+DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
+             -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
+
+LIB_SRC := $(wildcard core/*.c spatial/*.c io/*.c)
+LIB_SRC := $(filter-out io/spill_main.c,$(LIB_SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/t_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
+STAMP := $(BUILD)/.deps-ok
+SPILL := $(BUILD)/spill
+
+.PHONY: all deps check check-asan demo bench clean
+all: $(SPILL) spill
+
+$(STAMP):
+	@mkdir -p $(BUILD)
+	@scripts/install-deps.sh
+	@touch $@
+
+deps: $(STAMP)
+
+$(BUILD)/%.o: %.c $(HEADERS) | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libspill.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/libspill.a
+	$(CC) $(OPT) $(LDFLAGS_EXTRA) -o $@ $^ $(DEP_LIBS)
+
+spill: $(SPILL)
+	@if [ "$(BUILD)" = build ]; then ln -sf $(SPILL) spill; fi
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libspill.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libspill.a $(LDFLAGS_EXTRA) $(DEP_LIBS)
+
+check: $(SPILL) $(TEST_BIN)
+	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
+
+demo: $(SPILL)
+	@scripts/demo.sh $(abspath $(SPILL))
+
+bench: $(SPILL)
+	@scripts/bench-weights.sh
+
+clean:
+	rm -rf build build-asan spill

@@ -1,0 +1,303 @@
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include "sp_csr.h"
+#include "sp_error.h"
+
+int sp_csr_alloc(int nrow, int ncol, int nnz, sp_csr **out)
+{
+    *out = NULL;
+    if (nrow < 0 || ncol < 0 || nnz < 0)
+        return sp_error_set(SP_EUSAGE, "sp_csr_alloc: negative size");
+    sp_csr *a = sp_calloc(1, sizeof *a);
+    if (!a)
+        return SP_ENOMEM;
+    a->nrow = nrow;
+    a->ncol = ncol;
+    a->p = sp_calloc((size_t)nrow + 1, sizeof *a->p);
+    a->j = sp_malloc((size_t)nnz * sizeof *a->j);
+    a->x = sp_malloc((size_t)nnz * sizeof *a->x);
+    if (!a->p || !a->j || !a->x) {
+        sp_csr_free(a);
+        return SP_ENOMEM;
+    }
+    *out = a;
+    return SP_OK;
+}
+
+void sp_csr_free(sp_csr *a)
+{
+    if (!a)
+        return;
+    free(a->p);
+    free(a->j);
+    free(a->x);
+    free(a);
+}
+
+/* Sort one row's (column, value) pairs by column: insertion sort, rows are short. */
+static void csr_sort_row(int *j, double *x, int len)
+{
+    for (int s = 1; s < len; s++) {
+        int col = j[s];
+        double val = x[s];
+        int t = s - 1;
+        while (t >= 0 && j[t] > col) {
+            j[t + 1] = j[t];
+            x[t + 1] = x[t];
+            t--;
+        }
+        j[t + 1] = col;
+        x[t + 1] = val;
+    }
+}
+
+/* Sort each row and sum duplicate columns in place, compacting the arrays. */
+static void csr_canonicalize(sp_csr *a)
+{
+    int out = 0;
+    for (int i = 0; i < a->nrow; i++) {
+        int start = a->p[i], end = a->p[i + 1];
+        csr_sort_row(a->j + start, a->x + start, end - start);
+        a->p[i] = out;
+        for (int k = start; k < end; k++) {
+            if (out > a->p[i] && a->j[out - 1] == a->j[k]) {
+                a->x[out - 1] += a->x[k];
+            } else {
+                a->j[out] = a->j[k];
+                a->x[out] = a->x[k];
+                out++;
+            }
+        }
+    }
+    a->p[a->nrow] = out;
+}
+
+int sp_csr_from_triplets(int nrow, int ncol, int nnz, const int *ti,
+                         const int *tj, const double *tx, sp_csr **out)
+{
+    sp_csr *a;
+    int rc = sp_csr_alloc(nrow, ncol, nnz, &a);
+    if (rc)
+        return rc;
+    for (int k = 0; k < nnz; k++) {
+        if (ti[k] < 0 || ti[k] >= nrow || tj[k] < 0 || tj[k] >= ncol) {
+            sp_csr_free(a);
+            *out = NULL;
+            return sp_error_set(SP_EUSAGE, "sp_csr_from_triplets: entry %d out of range", k);
+        }
+        a->p[ti[k] + 1]++;
+    }
+    for (int i = 0; i < nrow; i++)
+        a->p[i + 1] += a->p[i];
+    int *next = sp_malloc((size_t)(nrow + 1) * sizeof *next);
+    if (!next) {
+        sp_csr_free(a);
+        *out = NULL;
+        return SP_ENOMEM;
+    }
+    memcpy(next, a->p, (size_t)(nrow + 1) * sizeof *next);
+    for (int k = 0; k < nnz; k++) {
+        int slot = next[ti[k]]++;
+        a->j[slot] = tj[k];
+        a->x[slot] = tx ? tx[k] : 1.0;
+    }
+    free(next);
+    csr_canonicalize(a);
+    *out = a;
+    return SP_OK;
+}
+
+int sp_csr_copy(const sp_csr *a, sp_csr **out)
+{
+    int nnz = sp_csr_nnz(a);
+    int rc = sp_csr_alloc(a->nrow, a->ncol, nnz, out);
+    if (rc)
+        return rc;
+    memcpy((*out)->p, a->p, (size_t)(a->nrow + 1) * sizeof *a->p);
+    memcpy((*out)->j, a->j, (size_t)nnz * sizeof *a->j);
+    memcpy((*out)->x, a->x, (size_t)nnz * sizeof *a->x);
+    return SP_OK;
+}
+
+int sp_csr_transpose(const sp_csr *a, sp_csr **out)
+{
+    int nnz = sp_csr_nnz(a);
+    sp_csr *t;
+    int rc = sp_csr_alloc(a->ncol, a->nrow, nnz, &t);
+    if (rc)
+        return rc;
+    for (int k = 0; k < nnz; k++)
+        t->p[a->j[k] + 1]++;
+    for (int i = 0; i < a->ncol; i++)
+        t->p[i + 1] += t->p[i];
+    int *next = sp_malloc((size_t)(a->ncol + 1) * sizeof *next);
+    if (!next) {
+        sp_csr_free(t);
+        *out = NULL;
+        return SP_ENOMEM;
+    }
+    memcpy(next, t->p, (size_t)(a->ncol + 1) * sizeof *next);
+    /* Visiting rows in order leaves each transposed row sorted. */
+    for (int i = 0; i < a->nrow; i++)
+        for (int k = a->p[i]; k < a->p[i + 1]; k++) {
+            int slot = next[a->j[k]]++;
+            t->j[slot] = i;
+            t->x[slot] = a->x[k];
+        }
+    free(next);
+    *out = t;
+    return SP_OK;
+}
+
+int sp_csr_multiply(const sp_csr *a, const sp_csr *b, sp_csr **out)
+{
+    *out = NULL;
+    if (a->ncol != b->nrow)
+        return sp_error_set(SP_EUSAGE, "sp_csr_multiply: shapes do not conform");
+    /* Gustavson's algorithm: one dense accumulator row, two passes. */
+    int *mark = sp_malloc((size_t)b->ncol * sizeof *mark);
+    double *acc = sp_calloc((size_t)b->ncol, sizeof *acc);
+    int *rowp = sp_calloc((size_t)a->nrow + 1, sizeof *rowp);
+    if (!mark || !acc || !rowp) {
+        free(mark); free(acc); free(rowp);
+        return SP_ENOMEM;
+    }
+    for (int c = 0; c < b->ncol; c++)
+        mark[c] = -1;
+    for (int i = 0; i < a->nrow; i++) {
+        int count = 0;
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            for (int m = b->p[a->j[k]]; m < b->p[a->j[k] + 1]; m++)
+                if (mark[b->j[m]] != i) {
+                    mark[b->j[m]] = i;
+                    count++;
+                }
+        rowp[i + 1] = rowp[i] + count;
+    }
+    sp_csr *c;
+    int rc = sp_csr_alloc(a->nrow, b->ncol, rowp[a->nrow], &c);
+    if (rc) {
+        free(mark); free(acc); free(rowp);
+        return rc;
+    }
+    memcpy(c->p, rowp, (size_t)(a->nrow + 1) * sizeof *rowp);
+    for (int col = 0; col < b->ncol; col++)
+        mark[col] = -1;
+    for (int i = 0; i < a->nrow; i++) {
+        int fill = c->p[i];
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            for (int m = b->p[a->j[k]]; m < b->p[a->j[k] + 1]; m++) {
+                int col = b->j[m];
+                if (mark[col] != i) {
+                    mark[col] = i;
+                    c->j[fill++] = col;
+                }
+                acc[col] += a->x[k] * b->x[m];
+            }
+        for (int k = c->p[i]; k < c->p[i + 1]; k++) {
+            c->x[k] = acc[c->j[k]];
+            acc[c->j[k]] = 0.0;
+        }
+        csr_sort_row(c->j + c->p[i], c->x + c->p[i], c->p[i + 1] - c->p[i]);
+    }
+    free(mark); free(acc); free(rowp);
+    *out = c;
+    return SP_OK;
+}
+
+void sp_csr_matvec(const sp_csr *a, const double *x, double *y)
+{
+    for (int i = 0; i < a->nrow; i++) {
+        double s = 0.0;
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            s += a->x[k] * x[a->j[k]];
+        y[i] = s;
+    }
+}
+
+void sp_csr_matvec_t(const sp_csr *a, const double *x, double *y)
+{
+    for (int c = 0; c < a->ncol; c++)
+        y[c] = 0.0;
+    for (int i = 0; i < a->nrow; i++)
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            y[a->j[k]] += a->x[k] * x[i];
+}
+
+double sp_csr_get(const sp_csr *a, int i, int k)
+{
+    int lo = a->p[i], hi = a->p[i + 1] - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (a->j[mid] == k)
+            return a->x[mid];
+        if (a->j[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0.0;
+}
+
+/* Binary search for (i, k); 1 if present. */
+static int csr_has(const sp_csr *a, int i, int k)
+{
+    int lo = a->p[i], hi = a->p[i + 1] - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (a->j[mid] == k)
+            return 1;
+        if (a->j[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0;
+}
+
+int sp_csr_pattern_symmetric(const sp_csr *a)
+{
+    if (a->nrow != a->ncol)
+        return 0;
+    for (int i = 0; i < a->nrow; i++)
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            if (!csr_has(a, a->j[k], i))
+                return 0;
+    return 1;
+}
+
+int sp_csr_is_symmetric(const sp_csr *a, double tol)
+{
+    if (!sp_csr_pattern_symmetric(a))
+        return 0;
+    for (int i = 0; i < a->nrow; i++)
+        for (int k = a->p[i]; k < a->p[i + 1]; k++) {
+            double v = a->x[k], w = sp_csr_get(a, a->j[k], i);
+            if (fabs(v - w) > tol * fmax(fabs(v), fabs(w)))
+                return 0;
+        }
+    return 1;
+}
+
+void sp_csr_row_sums(const sp_csr *a, double *sums)
+{
+    for (int i = 0; i < a->nrow; i++) {
+        double s = 0.0;
+        for (int k = a->p[i]; k < a->p[i + 1]; k++)
+            s += a->x[k];
+        sums[i] = s;
+    }
+}
+
+int sp_csr_equal(const sp_csr *a, const sp_csr *b)
+{
+    if (a->nrow != b->nrow || a->ncol != b->ncol)
+        return 0;
+    int nnz = sp_csr_nnz(a);
+    if (memcmp(a->p, b->p, (size_t)(a->nrow + 1) * sizeof *a->p) != 0)
+        return 0;
+    return memcmp(a->j, b->j, (size_t)nnz * sizeof *a->j) == 0 &&
+           memcmp(a->x, b->x, (size_t)nnz * sizeof *a->x) == 0;
+}

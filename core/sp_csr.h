@@ -1,0 +1,55 @@
+/* sp_csr: compressed sparse row matrices, the one sparse type of spill.
+ *
+ * Row i holds entries p[i] .. p[i+1]-1; column indices j[] are strictly
+ * increasing within a row (no duplicates).  Values x[] are doubles.
+ *
+ * Ownership: a matrix returned through an sp_csr ** belongs to the caller,
+ * who frees it with sp_csr_free().  Functions never keep pointers to their
+ * arguments.  Errors follow sp_error.h (status return, message recorded,
+ * nothing allocated on failure). */
+#ifndef SP_CSR_H
+#define SP_CSR_H
+
+typedef struct sp_csr {
+    int nrow, ncol;
+    int *p;    /* nrow + 1 row pointers */
+    int *j;    /* p[nrow] column indices */
+    double *x; /* p[nrow] values */
+} sp_csr;
+
+/* An nrow x ncol matrix with room for nnz entries; p[] zeroed. */
+int sp_csr_alloc(int nrow, int ncol, int nnz, sp_csr **out);
+void sp_csr_free(sp_csr *a);
+
+static inline int sp_csr_nnz(const sp_csr *a) { return a->p[a->nrow]; }
+
+/* Build from (row, col, value) triplets; duplicates are summed. */
+int sp_csr_from_triplets(int nrow, int ncol, int nnz, const int *ti,
+                         const int *tj, const double *tx, sp_csr **out);
+
+int sp_csr_copy(const sp_csr *a, sp_csr **out);
+int sp_csr_transpose(const sp_csr *a, sp_csr **out);
+
+/* C = A * B (sparse product). */
+int sp_csr_multiply(const sp_csr *a, const sp_csr *b, sp_csr **out);
+
+/* y = A x and y = A' x (y must not alias x). */
+void sp_csr_matvec(const sp_csr *a, const double *x, double *y);
+void sp_csr_matvec_t(const sp_csr *a, const double *x, double *y);
+
+/* Value of entry (i, k), 0 when absent (binary search). */
+double sp_csr_get(const sp_csr *a, int i, int k);
+
+/* 1 if A equals A' to relative tolerance tol (tol = 0: exactly). */
+int sp_csr_is_symmetric(const sp_csr *a, double tol);
+
+/* 1 if the pattern of A equals the pattern of A'. */
+int sp_csr_pattern_symmetric(const sp_csr *a);
+
+/* sums[i] = sum of row i. */
+void sp_csr_row_sums(const sp_csr *a, double *sums);
+
+/* 1 if A and B have identical shape, pattern and (bitwise) values. */
+int sp_csr_equal(const sp_csr *a, const sp_csr *b);
+
+#endif

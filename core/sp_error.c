@@ -1,0 +1,79 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_error.h"
+
+static _Thread_local char sp_error_buf[2048];
+
+int sp_error_set(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sp_error_buf, sizeof sp_error_buf, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int sp_error_prefix(int code, const char *fmt, ...)
+{
+    char prefix[1024], old[sizeof sp_error_buf];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, sp_error_buf, sizeof old);
+    int len = snprintf(sp_error_buf, sizeof sp_error_buf, "%s: ", prefix);
+    if (len > 0 && (size_t)len < sizeof sp_error_buf)
+        memcpy(sp_error_buf + len, old, sizeof sp_error_buf - (size_t)len - 1);
+    sp_error_buf[sizeof sp_error_buf - 1] = 0;
+    return code;
+}
+
+const char *sp_error_msg(void) { return sp_error_buf; }
+
+void sp_error_clear(void) { sp_error_buf[0] = '\0'; }
+
+int sp_error_exit_code(int code)
+{
+    switch (code) {
+    case SP_OK: return 0;
+    case SP_EUSAGE: return 1;
+    case SP_EDATA: return 2;
+    default: return 3;
+    }
+}
+
+void *sp_malloc(size_t bytes)
+{
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p)
+        sp_error_set(SP_ENOMEM, "out of memory (%zu bytes)", bytes);
+    return p;
+}
+
+void *sp_calloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        sp_error_set(SP_ENOMEM, "out of memory (%zu x %zu bytes)", count, size);
+    return p;
+}
+
+void *sp_realloc(void *ptr, size_t bytes)
+{
+    void *p = realloc(ptr, bytes ? bytes : 1);
+    if (!p)
+        sp_error_set(SP_ENOMEM, "out of memory (%zu bytes)", bytes);
+    return p;
+}
+
+char *sp_strdup(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *copy = sp_malloc(len);
+    if (copy)
+        memcpy(copy, s, len);
+    return copy;
+}

@@ -1,0 +1,74 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_error.h"
+#include "sp_idmap.h"
+
+struct sp_idmap {
+    size_t cap;              /* power of two */
+    const char *const *keys; /* borrowed */
+    int *slot;               /* index into keys, -1 when empty */
+};
+
+static uint64_t idmap_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int sp_idmap_build(const char *const *ids, int n, const char *what, sp_idmap **out)
+{
+    *out = NULL;
+    sp_idmap *m = sp_calloc(1, sizeof *m);
+    if (!m)
+        return SP_ENOMEM;
+    m->cap = 16;
+    while (m->cap < (size_t)n * 2)
+        m->cap <<= 1;
+    m->keys = ids;
+    m->slot = sp_malloc(m->cap * sizeof *m->slot);
+    if (!m->slot) {
+        free(m);
+        return SP_ENOMEM;
+    }
+    memset(m->slot, 0xff, m->cap * sizeof *m->slot);
+    for (int i = 0; i < n; i++) {
+        size_t h = idmap_hash(ids[i]) & (m->cap - 1);
+        while (m->slot[h] >= 0) {
+            if (strcmp(ids[m->slot[h]], ids[i]) == 0) {
+                int first = m->slot[h];
+                sp_idmap_free(m);
+                return sp_error_set(SP_EDATA, "%s: duplicate id '%s' (units %d and %d)",
+                                    what, ids[i], first + 1, i + 1);
+            }
+            h = (h + 1) & (m->cap - 1);
+        }
+        m->slot[h] = i;
+    }
+    *out = m;
+    return SP_OK;
+}
+
+void sp_idmap_free(sp_idmap *m)
+{
+    if (!m)
+        return;
+    free(m->slot);
+    free(m);
+}
+
+int sp_idmap_find(const sp_idmap *m, const char *id)
+{
+    size_t h = idmap_hash(id) & (m->cap - 1);
+    while (m->slot[h] >= 0) {
+        if (strcmp(m->keys[m->slot[h]], id) == 0)
+            return m->slot[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    return -1;
+}

@@ -1,0 +1,465 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_error.h"
+#include "sp_idmap.h"
+#include "sp_weights.h"
+
+static void free_ids(char **ids, int n)
+{
+    if (!ids)
+        return;
+    for (int i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out)
+{
+    *out = NULL;
+    if (w->nrow != n || w->ncol != n)
+        return sp_error_set(SP_EUSAGE, "sp_weights_new: matrix is not %d x %d", n, n);
+    sp_weights *W = sp_calloc(1, sizeof *W);
+    char **copy = sp_calloc((size_t)n, sizeof *copy);
+    if (!W || !copy) {
+        free(W);
+        free(copy);
+        return SP_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        char num[32];
+        if (!ids)
+            snprintf(num, sizeof num, "%d", i + 1);
+        copy[i] = sp_strdup(ids ? ids[i] : num);
+        if (!copy[i]) {
+            free_ids(copy, n);
+            free(W);
+            return SP_ENOMEM;
+        }
+    }
+    W->n = n;
+    W->ids = copy;
+    W->w = w;
+    *out = W;
+    return SP_OK;
+}
+
+void sp_weights_free(sp_weights *W)
+{
+    if (!W)
+        return;
+    free_ids(W->ids, W->n);
+    sp_csr_free(W->w);
+    free(W);
+}
+
+int sp_weights_copy(const sp_weights *W, sp_weights **out)
+{
+    sp_csr *w;
+    int rc = sp_csr_copy(W->w, &w);
+    if (rc)
+        return rc;
+    rc = sp_weights_new(W->n, (const char *const *)W->ids, w, out);
+    if (rc)
+        sp_csr_free(w);
+    return rc;
+}
+
+static const char *const std_names[] = {"none", "binary", "row", "minmax", "spectral"};
+
+int sp_std_parse(const char *name, sp_std *out)
+{
+    for (int s = 0; s < 5; s++)
+        if (strcmp(name, std_names[s]) == 0) {
+            *out = (sp_std)s;
+            return SP_OK;
+        }
+    return sp_error_set(SP_EUSAGE,
+                        "unknown standardisation '%s' (row, binary, none, minmax, spectral)", name);
+}
+
+const char *sp_std_name(sp_std style) { return std_names[style]; }
+
+/* Spectral radius of a non-negative matrix by power iteration on W + I,
+ * which is primitive, so the iteration converges to the Perron root + 1. */
+static int spectral_radius(const sp_csr *w, double *radius)
+{
+    int n = w->nrow;
+    double *v = sp_malloc((size_t)n * sizeof *v), *wv = sp_malloc((size_t)n * sizeof *wv);
+    if (!v || !wv) {
+        free(v);
+        free(wv);
+        return SP_ENOMEM;
+    }
+    for (int i = 0; i < n; i++)
+        v[i] = 1.0 / sqrt((double)n);
+    double lambda = 0.0, previous = -1.0;
+    for (int iter = 0; iter < 100000 && fabs(lambda - previous) > 1e-14 * fabs(lambda); iter++) {
+        previous = lambda;
+        sp_csr_matvec(w, v, wv);
+        double norm = 0.0, rayleigh = 0.0;
+        for (int i = 0; i < n; i++) {
+            wv[i] += v[i];
+            rayleigh += v[i] * wv[i];
+            norm += wv[i] * wv[i];
+        }
+        norm = sqrt(norm);
+        lambda = rayleigh;
+        for (int i = 0; i < n; i++)
+            v[i] = wv[i] / norm;
+    }
+    /* The Rayleigh quotient is exact only for symmetric W; finish with the
+     * ratio ||(W+I)v|| / ||v|| which converges for any primitive matrix. */
+    sp_csr_matvec(w, v, wv);
+    double norm = 0.0;
+    for (int i = 0; i < n; i++) {
+        wv[i] += v[i];
+        norm += wv[i] * wv[i];
+    }
+    *radius = sqrt(norm) - 1.0;
+    free(v);
+    free(wv);
+    return SP_OK;
+}
+
+int sp_weights_standardize(sp_weights *W, sp_std style)
+{
+    sp_csr *w = W->w;
+    int nnz = sp_csr_nnz(w);
+    for (int k = 0; k < nnz; k++)
+        if (!(w->x[k] >= 0.0) || !isfinite(w->x[k]))
+            return sp_error_set(SP_EDATA, "weights: negative or non-finite weight %g", w->x[k]);
+    double scale = 1.0;
+    switch (style) {
+    case SP_STD_NONE:
+        return SP_OK;
+    case SP_STD_BINARY:
+        for (int k = 0; k < nnz; k++)
+            w->x[k] = 1.0;
+        return SP_OK;
+    case SP_STD_ROW:
+        for (int i = 0; i < w->nrow; i++) {
+            double s = 0.0;
+            for (int k = w->p[i]; k < w->p[i + 1]; k++)
+                s += w->x[k];
+            for (int k = w->p[i]; k < w->p[i + 1]; k++)
+                w->x[k] /= s;
+        }
+        return SP_OK;
+    case SP_STD_MINMAX: {
+        double *rows = sp_calloc((size_t)w->nrow, sizeof *rows);
+        double *cols = sp_calloc((size_t)w->ncol, sizeof *cols);
+        if (!rows || !cols) {
+            free(rows);
+            free(cols);
+            return SP_ENOMEM;
+        }
+        sp_csr_row_sums(w, rows);
+        for (int k = 0; k < nnz; k++)
+            cols[w->j[k]] += w->x[k];
+        double max_row = 0.0, max_col = 0.0;
+        for (int i = 0; i < w->nrow; i++) {
+            max_row = fmax(max_row, rows[i]);
+            max_col = fmax(max_col, cols[i]);
+        }
+        free(rows);
+        free(cols);
+        scale = fmin(max_row, max_col);
+        break;
+    }
+    case SP_STD_SPECTRAL: {
+        int rc = spectral_radius(w, &scale);
+        if (rc)
+            return rc;
+        break;
+    }
+    }
+    if (!(scale > 0.0))
+        return sp_error_set(SP_EDATA, "weights: %s standardisation of an empty matrix",
+                            sp_std_name(style));
+    for (int k = 0; k < nnz; k++)
+        w->x[k] /= scale;
+    return SP_OK;
+}
+
+int sp_weights_islands(const sp_weights *W, int **list, int *count)
+{
+    *count = 0;
+    *list = sp_malloc((size_t)W->n * sizeof **list);
+    if (!*list)
+        return SP_ENOMEM;
+    for (int i = 0; i < W->n; i++)
+        if (sp_weights_cardinality(W, i) == 0)
+            (*list)[(*count)++] = i;
+    return SP_OK;
+}
+
+static int uf_find(int *parent, int a)
+{
+    while (parent[a] != a) {
+        parent[a] = parent[parent[a]];
+        a = parent[a];
+    }
+    return a;
+}
+
+int sp_weights_components(const sp_weights *W, int *labels, int *count)
+{
+    int n = W->n;
+    int *parent = sp_malloc((size_t)n * sizeof *parent);
+    int *label = sp_malloc((size_t)n * sizeof *label);
+    if (!parent || !label) {
+        free(parent);
+        free(label);
+        return SP_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        parent[i] = i;
+        label[i] = -1;
+    }
+    for (int i = 0; i < n; i++)
+        for (int k = W->w->p[i]; k < W->w->p[i + 1]; k++) {
+            int a = uf_find(parent, i), b = uf_find(parent, W->w->j[k]);
+            if (a != b)
+                parent[a < b ? b : a] = a < b ? a : b;
+        }
+    int next = 0;
+    for (int i = 0; i < n; i++) {
+        int root = uf_find(parent, i);
+        if (label[root] < 0)
+            label[root] = next++;
+        if (labels)
+            labels[i] = label[root];
+    }
+    *count = next;
+    free(parent);
+    free(label);
+    return SP_OK;
+}
+
+int sp_weights_is_row_standardized(const sp_weights *W)
+{
+    for (int i = 0; i < W->n; i++) {
+        if (sp_weights_cardinality(W, i) == 0)
+            continue;
+        double s = 0.0;
+        for (int k = W->w->p[i]; k < W->w->p[i + 1]; k++)
+            s += W->w->x[k];
+        if (fabs(s - 1.0) > 1e-12)
+            return 0;
+    }
+    return 1;
+}
+
+int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    s->n = W->n;
+    s->nnz = sp_csr_nnz(W->w);
+    s->min_neighbors = W->n > 0 ? sp_weights_cardinality(W, 0) : 0;
+    for (int i = 0; i < W->n; i++) {
+        int card = sp_weights_cardinality(W, i);
+        if (card == 0)
+            s->n_islands++;
+        if (card < s->min_neighbors)
+            s->min_neighbors = card;
+        if (card > s->max_neighbors)
+            s->max_neighbors = card;
+    }
+    s->mean_neighbors = W->n > 0 ? (double)s->nnz / W->n : 0.0;
+    s->symmetric = sp_csr_is_symmetric(W->w, 0.0);
+    s->row_standardized = sp_weights_is_row_standardized(W);
+    return sp_weights_components(W, NULL, &s->components);
+}
+
+/* Breadth-first search from each unit to depth `order`; distances[] is a
+ * scratch array reset after each search so the whole pass is O(sum of ball sizes). */
+int sp_weights_order(const sp_weights *W, int order, int cumulative, sp_weights **out)
+{
+    *out = NULL;
+    if (order < 1)
+        return sp_error_set(SP_EUSAGE, "contiguity order must be at least 1 (got %d)", order);
+    int n = W->n;
+    int *depth = sp_malloc((size_t)n * sizeof *depth);
+    int *queue = sp_malloc((size_t)n * sizeof *queue);
+    size_t cap = (size_t)sp_csr_nnz(W->w) + 16, used = 0;
+    int *ti = sp_malloc(cap * sizeof *ti), *tj = sp_malloc(cap * sizeof *tj);
+    int rc = SP_OK;
+    if (!depth || !queue || !ti || !tj) {
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        depth[i] = -1;
+    for (int src = 0; src < n && !rc; src++) {
+        int head = 0, tail = 0;
+        queue[tail++] = src;
+        depth[src] = 0;
+        while (head < tail) {
+            int u = queue[head++];
+            if (depth[u] == order)
+                continue;
+            for (int k = W->w->p[u]; k < W->w->p[u + 1]; k++) {
+                int v = W->w->j[k];
+                if (depth[v] >= 0)
+                    continue;
+                depth[v] = depth[u] + 1;
+                queue[tail++] = v;
+                if (depth[v] != order && !cumulative)
+                    continue;
+                if (used == cap) {
+                    cap *= 2;
+                    int *ni = sp_realloc(ti, cap * sizeof *ti), *nj;
+                    if (ni)
+                        ti = ni;
+                    nj = ni ? sp_realloc(tj, cap * sizeof *tj) : NULL;
+                    if (!nj) {
+                        rc = SP_ENOMEM;
+                        break;
+                    }
+                    tj = nj;
+                }
+                ti[used] = src;
+                tj[used] = v;
+                used++;
+            }
+            if (rc)
+                break;
+        }
+        for (int q = 0; q < tail; q++)
+            depth[queue[q]] = -1;
+    }
+    if (!rc) {
+        sp_csr *w;
+        rc = sp_csr_from_triplets(n, n, (int)used, ti, tj, NULL, &w);
+        if (!rc) {
+            rc = sp_weights_new(n, (const char *const *)W->ids, w, out);
+            if (rc)
+                sp_csr_free(w);
+        }
+    }
+done:
+    free(depth);
+    free(queue);
+    free(ti);
+    free(tj);
+    return rc;
+}
+
+int sp_weights_add_link(sp_weights *W, int a, int b, double value)
+{
+    if (a < 0 || b < 0 || a >= W->n || b >= W->n || a == b)
+        return sp_error_set(SP_EUSAGE, "cannot link unit %d to unit %d", a + 1, b + 1);
+    sp_csr *w = W->w;
+    int nnz = sp_csr_nnz(w);
+    int *ti = sp_malloc(((size_t)nnz + 2) * sizeof *ti), *tj = sp_malloc(((size_t)nnz + 2) * sizeof *tj);
+    double *tx = sp_malloc(((size_t)nnz + 2) * sizeof *tx);
+    if (!ti || !tj || !tx) {
+        free(ti); free(tj); free(tx);
+        return SP_ENOMEM;
+    }
+    int used = 0;
+    for (int i = 0; i < w->nrow; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            if ((i == a && w->j[k] == b) || (i == b && w->j[k] == a))
+                continue;
+            ti[used] = i; tj[used] = w->j[k]; tx[used] = w->x[k];
+            used++;
+        }
+    ti[used] = a; tj[used] = b; tx[used++] = value;
+    ti[used] = b; tj[used] = a; tx[used++] = value;
+    sp_csr *linked;
+    int rc = sp_csr_from_triplets(W->n, W->n, used, ti, tj, tx, &linked);
+    free(ti); free(tj); free(tx);
+    if (rc)
+        return rc;
+    sp_csr_free(W->w);
+    W->w = linked;
+    return SP_OK;
+}
+
+int sp_weights_find(const sp_weights *W, const char *id)
+{
+    for (int i = 0; i < W->n; i++)
+        if (strcmp(W->ids[i], id) == 0)
+            return i;
+    return -1;
+}
+
+/* Append "id" to a bounded, comma-separated list for error messages. */
+static void list_append(char *buf, size_t size, int *listed, const char *id)
+{
+    size_t len = strlen(buf);
+    if (*listed == 10) {
+        snprintf(buf + len, size - len, ", ...");
+    } else if (*listed < 10) {
+        snprintf(buf + len, size - len, "%s%s", *listed ? ", " : "", id);
+    }
+    (*listed)++;
+}
+
+int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
+                     const char *what, sp_weights **out)
+{
+    *out = NULL;
+    sp_idmap *map;
+    int rc = sp_idmap_build((const char *const *)W->ids, W->n, "weights", &map);
+    if (rc)
+        return rc;
+    int *pos = sp_malloc((size_t)n * sizeof *pos);      /* data row -> W unit */
+    int *inv = sp_malloc((size_t)W->n * sizeof *inv);   /* W unit -> data row */
+    if (!pos || !inv) {
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    char missing[512] = "";
+    int n_missing = 0;
+    for (int i = 0; i < W->n; i++)
+        inv[i] = -1;
+    for (int r = 0; r < n; r++) {
+        pos[r] = sp_idmap_find(map, ids[r]);
+        if (pos[r] < 0)
+            list_append(missing, sizeof missing, &n_missing, ids[r]);
+        else
+            inv[pos[r]] = r;
+    }
+    if (n_missing) {
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
+                          n_missing > 1 ? "s" : "", missing);
+        goto done;
+    }
+    size_t cap = (size_t)sp_csr_nnz(W->w);
+    int *ti = sp_malloc(cap * sizeof *ti + 1), *tj = sp_malloc(cap * sizeof *tj + 1);
+    double *tx = sp_malloc(cap * sizeof *tx + 1);
+    int used = 0;
+    if (!ti || !tj || !tx) {
+        free(ti); free(tj); free(tx);
+        rc = SP_ENOMEM;
+        goto done;
+    }
+    for (int r = 0; r < n; r++) {
+        int u = pos[r];
+        for (int k = W->w->p[u]; k < W->w->p[u + 1]; k++) {
+            int c = inv[W->w->j[k]];
+            if (c < 0)
+                continue;
+            ti[used] = r; tj[used] = c; tx[used] = W->w->x[k];
+            used++;
+        }
+    }
+    sp_csr *w;
+    rc = sp_csr_from_triplets(n, n, used, ti, tj, tx, &w);
+    free(ti); free(tj); free(tx);
+    if (!rc) {
+        rc = sp_weights_new(n, ids, w, out);
+        if (rc)
+            sp_csr_free(w);
+    }
+done:
+    sp_idmap_free(map);
+    free(pos);
+    free(inv);
+    return rc;
+}

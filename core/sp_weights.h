@@ -1,0 +1,82 @@
+/* sp_weights: a spatial weights matrix with its unit identifiers.
+ *
+ * W is n x n sparse (row i lists unit i's neighbours j with weight w_ij; the
+ * diagonal is normally empty).  ids[i] names unit i.  An sp_weights owns its
+ * ids and its matrix; sp_weights_free() releases both.  Functions that return
+ * a new sp_weights through an sp_weights ** hand ownership to the caller.
+ * Errors follow sp_error.h. */
+#ifndef SP_WEIGHTS_H
+#define SP_WEIGHTS_H
+
+#include "sp_csr.h"
+
+typedef enum sp_std {
+    SP_STD_NONE,    /* keep the values */
+    SP_STD_BINARY,  /* every link 1 */
+    SP_STD_ROW,     /* rows sum to 1 (islands stay empty) */
+    SP_STD_MINMAX,  /* divide by min(max row sum, max column sum) (Kelejian-Prucha) */
+    SP_STD_SPECTRAL /* divide by the spectral radius */
+} sp_std;
+
+typedef struct sp_weights {
+    int n;
+    char **ids; /* n unit identifiers */
+    sp_csr *w;  /* n x n */
+} sp_weights;
+
+typedef struct sp_weights_summary {
+    int n, nnz;
+    int n_islands;
+    int min_neighbors, max_neighbors;
+    double mean_neighbors;
+    int symmetric;        /* values equal to the transpose's */
+    int components;       /* connected components of the undirected graph */
+    int row_standardized; /* every non-empty row sums to 1 (1e-12) */
+} sp_weights_summary;
+
+/* Take ownership of w (n x n) and copy ids.  ids may be NULL: "1".."n". */
+int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out);
+void sp_weights_free(sp_weights *W);
+int sp_weights_copy(const sp_weights *W, sp_weights **out);
+
+/* Parse "row", "binary", "none", "minmax", "spectral". */
+int sp_std_parse(const char *name, sp_std *out);
+const char *sp_std_name(sp_std style);
+
+/* Standardise in place.  Negative weights are an SP_EDATA error. */
+int sp_weights_standardize(sp_weights *W, sp_std style);
+
+static inline int sp_weights_cardinality(const sp_weights *W, int i)
+{
+    return W->w->p[i + 1] - W->w->p[i];
+}
+
+/* Units with no neighbour, as a malloc'd list of indices (caller frees). */
+int sp_weights_islands(const sp_weights *W, int **list, int *count);
+
+/* Connected components of the undirected neighbour graph.  labels (may be
+ * NULL) receives each unit's component number, 0-based in first-seen order. */
+int sp_weights_components(const sp_weights *W, int *labels, int *count);
+
+int sp_weights_is_row_standardized(const sp_weights *W);
+int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s);
+
+/* Binary weights of contiguity order `order` (units exactly `order` steps
+ * apart in the neighbour graph), or of orders 1..order when cumulative. */
+int sp_weights_order(const sp_weights *W, int order, int cumulative, sp_weights **out);
+
+/* Add the symmetric link a <-> b with weight value (replacing any value). */
+int sp_weights_add_link(sp_weights *W, int a, int b, double value);
+
+/* Position of an id, or -1. Linear scan: for one-off look-ups only;
+ * use sp_idmap for many. */
+int sp_weights_find(const sp_weights *W, const char *id);
+
+/* W reordered (and restricted) to the units ids[0..n-1], e.g. a data table's
+ * order.  Each id must be in W; ids missing from W are an SP_EDATA error that
+ * lists them, with `what` naming the data source.  When n < W->n the matrix
+ * is the sub-matrix on those units (not re-standardised). */
+int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
+                     const char *what, sp_weights **out);
+
+#endif

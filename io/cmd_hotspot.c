@@ -1,0 +1,10 @@
+/* spill hotspot: not built yet. */
+#include "sp_cli.h"
+#include "sp_error.h"
+
+int sp_cmd_hotspot(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return sp_error_set(SP_EUSAGE, "'hotspot' is not implemented yet");
+}

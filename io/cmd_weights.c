@@ -1,0 +1,10 @@
+/* spill weights: not built yet. */
+#include "sp_cli.h"
+#include "sp_error.h"
+
+int sp_cmd_weights(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return sp_error_set(SP_EUSAGE, "'weights' is not implemented yet");
+}

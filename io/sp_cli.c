@@ -1,0 +1,129 @@
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sp_cli.h"
+#include "sp_error.h"
+#include "sp_table.h"
+
+static const sp_optspec *spec_find(const sp_optspec *spec, const char *name, size_t len)
+{
+    for (; spec->name; spec++)
+        if (strlen(spec->name) == len && strncmp(spec->name, name, len) == 0)
+            return spec;
+    return NULL;
+}
+
+int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *help, sp_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int k = 1; k < argc; k++) {
+        const char *arg = argv[k];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(help, stdout);
+            return SP_HELP_SHOWN;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (a->npos == SP_ARGS_MAX)
+                return sp_error_set(SP_EUSAGE, "too many arguments");
+            a->pos[a->npos++] = arg;
+            continue;
+        }
+        const char *name = strcmp(arg, "-o") == 0 ? "output" : arg + 2;
+        if (arg[1] != '-' && strcmp(arg, "-o") != 0)
+            return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const sp_optspec *s = spec_find(spec, name, len);
+        if (!s)
+            return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
+        const char *value = "";
+        if (s->takes_value) {
+            if (eq)
+                value = eq + 1;
+            else if (k + 1 < argc)
+                value = argv[++k];
+            else
+                return sp_error_set(SP_EUSAGE, "option --%s needs a value", s->name);
+        } else if (eq) {
+            return sp_error_set(SP_EUSAGE, "option --%s takes no value", s->name);
+        }
+        if (a->nopt == SP_ARGS_MAX)
+            return sp_error_set(SP_EUSAGE, "too many options");
+        a->opt_name[a->nopt] = s->name;
+        a->opt_value[a->nopt++] = value;
+    }
+    return SP_OK;
+}
+
+const char *sp_args_get(const sp_args *a, const char *name)
+{
+    for (int k = a->nopt - 1; k >= 0; k--)
+        if (strcmp(a->opt_name[k], name) == 0)
+            return a->opt_value[k];
+    return NULL;
+}
+
+const char *sp_args_nth(const sp_args *a, const char *name, int nth)
+{
+    for (int k = 0; k < a->nopt; k++)
+        if (strcmp(a->opt_name[k], name) == 0 && nth-- == 0)
+            return a->opt_value[k];
+    return NULL;
+}
+
+int sp_args_flag(const sp_args *a, const char *name) { return sp_args_get(a, name) != NULL; }
+
+int sp_args_int(const sp_args *a, const char *name, int dflt, int min, int *out)
+{
+    const char *s = sp_args_get(a, name);
+    *out = dflt;
+    if (!s)
+        return SP_OK;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno || v < min || v > INT_MAX)
+        return sp_error_set(SP_EUSAGE, "--%s: '%s' is not an integer >= %d", name, s, min);
+    *out = (int)v;
+    return SP_OK;
+}
+
+int sp_args_double(const sp_args *a, const char *name, double dflt, double *out)
+{
+    const char *s = sp_args_get(a, name);
+    *out = dflt;
+    if (!s)
+        return SP_OK;
+    if (sp_parse_double(s, out) != 0)
+        return sp_error_set(SP_EUSAGE, "--%s: '%s' is not a finite number", name, s);
+    return SP_OK;
+}
+
+int sp_args_positional(const sp_args *a, int want, const char *what)
+{
+    if (a->npos == want)
+        return SP_OK;
+    return sp_error_set(SP_EUSAGE, "expected %s (%d argument%s), got %d; see --help", what,
+                        want, want == 1 ? "" : "s", a->npos);
+}
+
+int sp_args_threads(const sp_args *a, int *threads)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return sp_args_int(a, "threads", cores > 0 ? (int)cores : 1, 1, threads);
+}
+
+json_t *sp_json_real(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+int sp_json_print(json_t *root)
+{
+    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+        return sp_error_set(SP_EDATA, "cannot write JSON to standard output");
+    return SP_OK;
+}

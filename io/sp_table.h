@@ -1,0 +1,39 @@
+/* sp_table: an attribute table held as strings, read with GDAL.
+ *
+ * Cells are kept as text so numeric conversion can name the row and the value
+ * that is wrong.  A table owns its strings; sp_table_free() releases all.
+ * Errors follow sp_error.h; missing files and fields are SP_EDATA. */
+#ifndef SP_TABLE_H
+#define SP_TABLE_H
+
+typedef struct sp_table {
+    char *source;   /* file name, for messages */
+    int nrow, ncol;
+    char **names;   /* ncol column names */
+    char **cells;   /* nrow * ncol, row-major; NULL where the value is missing */
+} sp_table;
+
+/* Read the first (or the named) layer of any GDAL vector source, typically CSV. */
+int sp_table_read(const char *path, const char *layer, sp_table **out);
+void sp_table_free(sp_table *t);
+
+/* Column index of name, or -1. */
+int sp_table_col(const sp_table *t, const char *name);
+
+/* Column index of name; an SP_EDATA error listing the columns if absent. */
+int sp_table_require(const sp_table *t, const char *name, int *col);
+
+static inline const char *sp_table_cell(const sp_table *t, int row, int col)
+{
+    return t->cells[(long)row * t->ncol + col];
+}
+
+/* Parse a whole column as finite doubles into out[nrow].  Empty, non-numeric,
+ * NaN or infinite values are SP_EDATA errors naming the row (1-based data row)
+ * and, when ids is not NULL, the unit ids[row]. */
+int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids, double *out);
+
+/* Parse one string as a finite double; 0 on success. */
+int sp_parse_double(const char *s, double *out);
+
+#endif

@@ -1,0 +1,31 @@
+/* sp_wio: spatial weights files: GAL, GWT, ArcGIS SWM, Matrix Market, dense CSV.
+ *
+ * The format follows the file extension (.gal .gwt .swm .mtx .csv).
+ * Writing then reading a file gives back the same matrix bit for bit
+ * (values are written with 17 significant digits, SWM as binary doubles);
+ * GAL stores neighbours only, so it reads back as binary weights.
+ *
+ * Ownership: sp_wio_read() returns a new sp_weights the caller frees.
+ * Errors follow sp_error.h: unreadable, truncated or malformed files and
+ * unknown ids are SP_EDATA naming the file and the line (or record). Writing
+ * goes to a temporary file in the target folder that is renamed on success,
+ * so a failed write leaves no partial file. */
+#ifndef SP_WIO_H
+#define SP_WIO_H
+
+#include "sp_weights.h"
+
+typedef enum sp_wformat {
+    SP_WF_UNKNOWN, SP_WF_GAL, SP_WF_GWT, SP_WF_SWM, SP_WF_MTX, SP_WF_CSV
+} sp_wformat;
+
+sp_wformat sp_wio_format(const char *path);
+
+int sp_wio_read(const char *path, sp_weights **out);
+int sp_wio_write(const char *path, const sp_weights *W);
+
+/* The same from and to memory, for tests and fuzzing (path names messages). */
+int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt,
+                       const char *path, sp_weights **out);
+
+#endif
