@@ -13,6 +13,8 @@
 #ifndef SP_ERROR_H
 #define SP_ERROR_H
 
+#include <stddef.h>
+
 enum sp_status {
     SP_OK = 0,
     SP_EUSAGE = 1,   /* bad command line or bad argument to a function */
