@@ -1,10 +1,462 @@
-/* spill weights: not built yet. */
+/* spill weights: build a spatial weights matrix from a boundary or point layer.
+ *
+ * Steps, in order: read the layer; build the raw matrix for --type; take the
+ * --order; add --link pairs; apply the --islands policy; standardise; write
+ * OUT through sp_wio (format by extension). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "sp_cli.h"
+#include "sp_contig.h"
+#include "sp_dist.h"
+#include "sp_econ.h"
 #include "sp_error.h"
+#include "sp_idmap.h"
+#include "sp_layer.h"
+#include "sp_points.h"
+#include "sp_weights.h"
+#include "sp_wio.h"
+
+static const char weights_help[] =
+    "usage: spill weights SRC -o OUT [options]\n"
+    "Build a spatial weights matrix from a boundary (or point) layer.\n\n"
+    "  --type T          queen|rook|knn|band|idw|econ|nested (default queen)\n"
+    "  --id FIELD        unit identifier field (default: feature order 1..n)\n"
+    "  --layer NAME      layer of SRC (default: the first)\n"
+    "  --snap D          contiguity snap distance (default: 1e-7 degrees for geographic,\n"
+    "                    0.01 CRS units for projected layers)\n"
+    "  --k K             neighbours for knn\n"
+    "  --threshold D     band upper distance; idw cutoff (km for arc, CRS units for euclid)\n"
+    "  --lower D         band lower distance (default 0)\n"
+    "  --power A         idw power (default 1): w = 1/d^A\n"
+    "  --metric M        arc|euclid (default arc for geographic layers, else euclid)\n"
+    "  --arc A           geodesic|andoyer|sphere: the arc formula (default geodesic: exact\n"
+    "                    WGS 84; andoyer = R sp/spdep; sphere = R 6371 km, GeoDa/libpysal)\n"
+    "  --points P        centroid|XFIELD,YFIELD, e.g. cap_lon,cap_lat (default centroid)\n"
+    "  --data TABLE      table for econ/nested (long format: id, time, variable)\n"
+    "  --var V           variable whose per-unit mean defines economic distance\n"
+    "  --data-id FIELD   id column of TABLE (default: the --id name)\n"
+    "  --time FIELD      time column of TABLE, for --years (default year)\n"
+    "  --years A-B       use only rows with A <= time <= B\n"
+    "  --drop-missing    leave out layer units that have no rows in TABLE\n"
+    "  --geo WFILE       geographic weights for nested\n"
+    "  --order K         K-th order contiguity; --cumulative for orders 1..K\n"
+    "  --link A:B        add a symmetric link by id (repeatable)\n"
+    "  --islands P       keep|nearest|error (default keep, with a warning)\n"
+    "  --standardize S   row|binary|none|minmax|spectral (default row)\n"
+    "  --json            print the summary of the result as JSON on stdout\n"
+    "OUT: .gal .gwt .swm .mtx .csv\n";
+
+static const sp_optspec weights_opts[] = {
+    {"output", 1}, {"type", 1}, {"id", 1}, {"layer", 1}, {"snap", 1}, {"k", 1},
+    {"threshold", 1}, {"lower", 1}, {"power", 1}, {"metric", 1}, {"arc", 1}, {"points", 1},
+    {"data", 1}, {"var", 1}, {"data-id", 1}, {"time", 1}, {"years", 1}, {"drop-missing", 0},
+    {"geo", 1}, {"order", 1}, {"cumulative", 0}, {"link", 1}, {"islands", 1},
+    {"standardize", 1}, {"json", 0}, {NULL, 0}};
+
+/* Everything the steps share. */
+typedef struct weights_job {
+    const sp_args *args;
+    const char *type;
+    sp_layer *layer;
+    int n;                 /* units kept (all layer units unless --drop-missing) */
+    char **ids;            /* borrowed from layer, reordered when units are dropped */
+    int *keep;             /* layer index of each kept unit */
+    double *px, *py;       /* unit points (distance types, links, islands) */
+    sp_metric metric;
+    int have_points;
+} weights_job;
+
+static int job_points(weights_job *job)
+{
+    if (job->have_points)
+        return SP_OK;
+    const sp_args *a = job->args;
+    sp_layer *L = job->layer;
+    const char *spec = sp_args_get(a, "points");
+    double *x = sp_malloc((size_t)L->n * sizeof *x), *y = sp_malloc((size_t)L->n * sizeof *y);
+    job->px = sp_malloc((size_t)job->n * sizeof *job->px);
+    job->py = sp_malloc((size_t)job->n * sizeof *job->py);
+    int rc = (!x || !y || !job->px || !job->py) ? SP_ENOMEM : SP_OK;
+    if (!rc && (!spec || strcmp(spec, "centroid") == 0)) {
+        rc = sp_points_centroids(L->geoms, L->n, (const char *const *)L->ids, x, y);
+    } else if (!rc) {
+        const char *comma = strchr(spec, ',');
+        if (!comma) {
+            rc = sp_error_set(SP_EUSAGE, "--points: expected centroid or XFIELD,YFIELD, got '%s'", spec);
+        } else {
+            char xfield[256];
+            snprintf(xfield, sizeof xfield, "%.*s", (int)(comma - spec), spec);
+            rc = sp_layer_numeric(L, xfield, x);
+            if (!rc)
+                rc = sp_layer_numeric(L, comma + 1, y);
+        }
+    }
+    const char *m = sp_args_get(a, "metric");
+    int arc = m ? strcmp(m, "arc") == 0 : L->geographic;
+    if (!rc && m && strcmp(m, "arc") != 0 && strcmp(m, "euclid") != 0)
+        rc = sp_error_set(SP_EUSAGE, "--metric: expected arc or euclid, got '%s'", m);
+    job->metric = SP_METRIC_EUCLID;
+    if (!rc && arc) {
+        const char *formula = sp_args_get(a, "arc");
+        rc = sp_metric_parse(formula ? formula : "geodesic", &job->metric);
+        if (!rc && job->metric == SP_METRIC_EUCLID)
+            rc = sp_error_set(SP_EUSAGE, "--arc: expected geodesic, andoyer or sphere");
+        if (!rc && !L->has_crs && !m)
+            rc = sp_error_set(SP_EDATA, "%s: the layer has no CRS, so geographic distance is "
+                              "undefined; give --metric arc (lon/lat degrees) or euclid", L->path);
+    }
+    for (int i = 0; i < job->n && !rc; i++) {
+        job->px[i] = x[job->keep[i]];
+        job->py[i] = y[job->keep[i]];
+    }
+    if (!rc && arc)
+        rc = sp_dist_check_lonlat(job->px, job->py, job->n, (const char *const *)job->ids);
+    free(x);
+    free(y);
+    job->have_points = !rc;
+    return rc;
+}
+
+/* Mean of --var per unit over --years, from --data, for the kept units.
+ * With --drop-missing, units without rows are removed from the job first. */
+static int job_means(weights_job *job, double **means_out)
+{
+    const sp_args *a = job->args;
+    const char *path = sp_args_get(a, "data"), *var = sp_args_get(a, "var");
+    if (!path || !var)
+        return sp_error_set(SP_EUSAGE, "--type %s needs --data TABLE and --var V", job->type);
+    const char *id_name = sp_args_get(a, "data-id") ? sp_args_get(a, "data-id") : sp_args_get(a, "id");
+    if (!id_name)
+        return sp_error_set(SP_EUSAGE, "--type %s needs --data-id FIELD (or --id) to join %s",
+                            job->type, path);
+    int have_years = sp_args_get(a, "years") != NULL;
+    double y0 = -INFINITY, y1 = INFINITY;
+    if (have_years && sscanf(sp_args_get(a, "years"), "%lf-%lf", &y0, &y1) != 2)
+        return sp_error_set(SP_EUSAGE, "--years: expected A-B, got '%s'", sp_args_get(a, "years"));
+    sp_table *t;
+    int rc = sp_table_read(path, NULL, &t);
+    if (rc)
+        return rc;
+    int id_col, time_col = -1;
+    sp_idmap *map = NULL;
+    double *value = sp_malloc((size_t)t->nrow * sizeof *value + 1), *time = NULL;
+    double *sum = sp_calloc((size_t)job->n, sizeof *sum);
+    int *count = sp_calloc((size_t)job->n, sizeof *count);
+    if (!value || !sum || !count)
+        rc = SP_ENOMEM;
+    if (!rc)
+        rc = sp_table_require(t, id_name, &id_col);
+    if (!rc && have_years) {
+        const char *time_name = sp_args_get(a, "time") ? sp_args_get(a, "time") : "year";
+        time = sp_malloc((size_t)t->nrow * sizeof *time + 1);
+        rc = time ? sp_table_numeric(t, time_name, NULL, time) : SP_ENOMEM;
+        (void)time_col;
+    }
+    if (!rc)
+        rc = sp_table_numeric(t, var, NULL, value);
+    if (!rc)
+        rc = sp_idmap_build((const char *const *)job->ids, job->n, job->layer->path, &map);
+    for (int r = 0; r < t->nrow && !rc; r++) {
+        if (time && (time[r] < y0 || time[r] > y1))
+            continue;
+        const char *id = sp_table_cell(t, r, id_col);
+        int u = id ? sp_idmap_find(map, id) : -1;
+        if (u < 0)
+            rc = sp_error_set(SP_EDATA, "%s: row %d: unit '%s' is not in %s", path, r + 1,
+                              id ? id : "", job->layer->path);
+        else {
+            sum[u] += value[r];
+            count[u]++;
+        }
+    }
+    if (!rc) {
+        char missing[512] = "";
+        int n_missing = 0, kept = 0;
+        for (int u = 0; u < job->n; u++) {
+            if (count[u] > 0) {
+                job->keep[kept] = job->keep[u];
+                job->ids[kept] = job->ids[u];
+                sum[kept++] = sum[u] / count[u];
+                continue;
+            }
+            if (n_missing++ < 8)
+                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                         n_missing > 1 ? ", " : "", job->ids[u]);
+        }
+        if (n_missing && !sp_args_flag(a, "drop-missing"))
+            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s have no %s data%s: %s%s (use "
+                              "--drop-missing to leave them out)", path, n_missing,
+                              n_missing > 1 ? "s" : "", job->layer->path, var,
+                              have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
+        else if (n_missing)
+            fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
+                    n_missing > 1 ? "s" : "", missing, n_missing > 8 ? ", ..." : "");
+        job->n = kept;
+    }
+    sp_idmap_free(map);
+    sp_table_free(t);
+    free(value);
+    free(time);
+    free(count);
+    if (rc) {
+        free(sum);
+        return rc;
+    }
+    *means_out = sum;
+    return SP_OK;
+}
+
+static int build_nested(weights_job *job, const double *means, sp_csr **out)
+{
+    const char *geo = sp_args_get(job->args, "geo");
+    if (!geo)
+        return sp_error_set(SP_EUSAGE, "--type nested needs --geo WFILE (the geographic weights)");
+    sp_weights *wgeo, *aligned;
+    int rc = sp_wio_read(geo, &wgeo);
+    if (rc)
+        return rc;
+    rc = sp_weights_align(wgeo, (const char *const *)job->ids, job->n, job->layer->path, &aligned);
+    sp_weights_free(wgeo);
+    if (rc)
+        return rc;
+    rc = sp_econ_nested(aligned->w, means, out);
+    sp_weights_free(aligned);
+    return rc;
+}
+
+/* 1/d^power for idw, 1 otherwise: the value a distance link gets. */
+static double link_value(const weights_job *job, double d)
+{
+    if (strcmp(job->type, "idw") != 0)
+        return 1.0;
+    double power;
+    sp_args_double(job->args, "power", 1.0, &power);
+    return pow(d, -power);
+}
+
+static int build_raw(weights_job *job, sp_csr **out)
+{
+    const sp_args *a = job->args;
+    const char *type = job->type;
+    int rc;
+    if (strcmp(type, "queen") == 0 || strcmp(type, "rook") == 0) {
+        double snap;
+        rc = sp_args_double(a, "snap", sp_contig_default_snap(job->layer->has_crs,
+                                                              job->layer->geographic), &snap);
+        return rc ? rc : sp_contig_build(job->layer->geoms, job->n,
+                                         type[0] == 'q' ? SP_CONTIG_QUEEN : SP_CONTIG_ROOK, snap, out);
+    }
+    if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0) {
+        double *means = NULL;
+        rc = job_means(job, &means);
+        if (!rc)
+            rc = type[0] == 'e' ? sp_econ_distance(means, job->n, (const char *const *)job->ids, out)
+                                : build_nested(job, means, out);
+        free(means);
+        return rc;
+    }
+    if (strcmp(type, "knn") && strcmp(type, "band") && strcmp(type, "idw"))
+        return sp_error_set(SP_EUSAGE, "unknown --type '%s' (queen, rook, knn, band, idw, econ, nested)", type);
+    if ((rc = job_points(job)))
+        return rc;
+    if (type[0] == 'k') {
+        int k;
+        if ((rc = sp_args_int(a, "k", 0, 1, &k)))
+            return rc;
+        if (!k)
+            return sp_error_set(SP_EUSAGE, "--type knn needs --k K");
+        rc = sp_dist_knn(job->px, job->py, job->n, k, job->metric, out);
+    } else {
+        double lower, upper;
+        rc = sp_args_double(a, "lower", 0.0, &lower);
+        if (!rc)
+            rc = sp_args_double(a, "threshold", INFINITY, &upper);
+        if (!rc && type[0] == 'b' && isinf(upper))
+            rc = sp_error_set(SP_EUSAGE, "--type band needs --threshold D");
+        if (!rc && isinf(upper) && job->n > 20000)
+            rc = sp_error_set(SP_EUSAGE, "--type idw without --threshold links all %d x %d pairs; "
+                              "give a cutoff", job->n, job->n);
+        if (!rc)
+            rc = sp_dist_band(job->px, job->py, job->n, lower, upper, job->metric, out);
+    }
+    if (rc)
+        return rc;
+    for (int i = 0; i < job->n; i++)
+        for (int k = (*out)->p[i]; k < (*out)->p[i + 1]; k++) {
+            if (type[0] == 'i' && !((*out)->x[k] > 0.0)) {
+                int j = (*out)->j[k];
+                sp_csr_free(*out);
+                *out = NULL;
+                return sp_error_set(SP_EDATA, "units '%s' and '%s' sit at the same point: "
+                                    "inverse distance 1/0 is undefined", job->ids[i], job->ids[j]);
+            }
+            (*out)->x[k] = link_value(job, (*out)->x[k]);
+        }
+    return SP_OK;
+}
+
+static int apply_links(weights_job *job, sp_weights *W)
+{
+    const char *spec;
+    for (int k = 0; (spec = sp_args_nth(job->args, "link", k)) != NULL; k++) {
+        const char *colon = strchr(spec, ':');
+        if (!colon)
+            return sp_error_set(SP_EUSAGE, "--link: expected A:B (two ids), got '%s'", spec);
+        char first[256];
+        snprintf(first, sizeof first, "%.*s", (int)(colon - spec), spec);
+        int a = sp_weights_find(W, first), b = sp_weights_find(W, colon + 1);
+        if (a < 0 || b < 0)
+            return sp_error_set(SP_EDATA, "--link %s: no unit '%s' in %s", spec,
+                                a < 0 ? first : colon + 1, job->layer->path);
+        double value = 1.0;
+        if (strcmp(job->type, "idw") == 0) {
+            int rc = job_points(job);
+            if (rc)
+                return rc;
+            value = link_value(job, sp_dist_pair(job->metric, job->px[a], job->py[a],
+                                                 job->px[b], job->py[b]));
+        }
+        int rc = sp_weights_add_link(W, a, b, value);
+        if (rc)
+            return rc;
+    }
+    return SP_OK;
+}
+
+static int apply_islands(weights_job *job, sp_weights *W)
+{
+    const char *policy = sp_args_get(job->args, "islands");
+    if (!policy)
+        policy = "keep";
+    if (strcmp(policy, "keep") && strcmp(policy, "nearest") && strcmp(policy, "error"))
+        return sp_error_set(SP_EUSAGE, "--islands: expected keep, nearest or error, got '%s'", policy);
+    int *islands, count, rc = sp_weights_islands(W, &islands, &count);
+    if (rc)
+        return rc;
+    char names[512] = "";
+    for (int k = 0; k < count && k < 10; k++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+                 W->ids[islands[k]]);
+    if (count && strcmp(policy, "error") == 0)
+        rc = sp_error_set(SP_EDATA, "%d unit%s without neighbours: %s%s", count,
+                          count > 1 ? "s" : "", names, count > 10 ? ", ..." : "");
+    else if (count && strcmp(policy, "keep") == 0)
+        fprintf(stderr, "spill weights: warning: %d unit%s without neighbours (kept as islands): "
+                "%s%s\n", count, count > 1 ? "s" : "", names, count > 10 ? ", ..." : "");
+    for (int k = 0; k < count && !rc && strcmp(policy, "nearest") == 0; k++) {
+        int near;
+        double d;
+        rc = job_points(job);
+        if (!rc)
+            rc = sp_dist_nearest(job->px, job->py, job->n, islands[k], job->metric, &near, &d);
+        if (!rc) {
+            fprintf(stderr, "spill weights: linked island %s to its nearest unit %s (%.6g %s)\n",
+                    W->ids[islands[k]], W->ids[near], d,
+                    job->metric == SP_METRIC_EUCLID ? "CRS units" : "km");
+            rc = sp_weights_add_link(W, islands[k], near, link_value(job, d));
+        }
+    }
+    free(islands);
+    return rc;
+}
+
+static void print_summary(const char *out, const char *type, const sp_weights *W)
+{
+    sp_weights_summary s;
+    if (sp_weights_summarize(W, &s) == SP_OK)
+        fprintf(stderr, "spill weights: %s: %s, %d units, %d links, neighbours %d..%d "
+                "(mean %.2f), %d island%s, %d component%s\n", out, type, s.n, s.nnz,
+                s.min_neighbors, s.max_neighbors, s.mean_neighbors, s.n_islands,
+                s.n_islands == 1 ? "" : "s", s.components, s.components == 1 ? "" : "s");
+}
+
+static int weights_run(weights_job *job, sp_weights **result)
+{
+    const sp_args *a = job->args;
+    sp_csr *raw;
+    int rc = build_raw(job, &raw);
+    if (rc)
+        return rc;
+    sp_weights *W;
+    if ((rc = sp_weights_new(job->n, (const char *const *)job->ids, raw, &W))) {
+        sp_csr_free(raw);
+        return rc;
+    }
+    int order;
+    rc = sp_args_int(a, "order", 1, 1, &order);
+    if (!rc && (order > 1 || sp_args_flag(a, "cumulative"))) {
+        sp_weights *higher;
+        rc = sp_weights_order(W, order, sp_args_flag(a, "cumulative"), &higher);
+        if (!rc) {
+            sp_weights_free(W);
+            W = higher;
+        }
+    }
+    if (!rc)
+        rc = apply_links(job, W);
+    if (!rc)
+        rc = apply_islands(job, W);
+    sp_std style = SP_STD_ROW;
+    if (!rc && sp_args_get(a, "standardize"))
+        rc = sp_std_parse(sp_args_get(a, "standardize"), &style);
+    if (!rc)
+        rc = sp_weights_standardize(W, style);
+    if (rc) {
+        sp_weights_free(W);
+        return rc;
+    }
+    *result = W;
+    return SP_OK;
+}
 
 int sp_cmd_weights(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return sp_error_set(SP_EUSAGE, "'weights' is not implemented yet");
+    sp_args a;
+    int rc = sp_args_parse(argc, argv, weights_opts, weights_help, &a);
+    if (rc)
+        return rc;
+    if ((rc = sp_args_positional(&a, 1, "one input layer SRC")))
+        return rc;
+    const char *out = sp_args_get(&a, "output");
+    if (!out)
+        return sp_error_set(SP_EUSAGE, "missing -o OUT (.gal .gwt .swm .mtx .csv)");
+    if (sp_wio_format(out) == SP_WF_UNKNOWN)
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)", out);
+    weights_job job = {.args = &a, .type = sp_args_get(&a, "type") ? sp_args_get(&a, "type") : "queen"};
+    int contiguity = strcmp(job.type, "queen") == 0 || strcmp(job.type, "rook") == 0;
+    const char *points = sp_args_get(&a, "points");
+    int need_geometry = contiguity || !points || strcmp(points, "centroid") == 0;
+    rc = sp_layer_read(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"),
+                       need_geometry ? SP_LAYER_NEED_GEOMETRY : 0, &job.layer);
+    if (rc)
+        return rc;
+    job.n = job.layer->n;
+    job.ids = sp_malloc((size_t)job.n * sizeof *job.ids);
+    job.keep = sp_malloc((size_t)job.n * sizeof *job.keep);
+    sp_weights *W = NULL;
+    if (!job.ids || !job.keep)
+        rc = SP_ENOMEM;
+    for (int i = 0; i < job.n && !rc; i++) {
+        job.ids[i] = job.layer->ids[i];
+        job.keep[i] = i;
+    }
+    if (!rc)
+        rc = weights_run(&job, &W);
+    if (!rc)
+        rc = sp_wio_write(out, W);
+    if (!rc) {
+        print_summary(out, job.type, W);
+        if (sp_args_flag(&a, "json"))
+            rc = sp_json_print(sp_weights_summary_json(W));
+    }
+    sp_weights_free(W);
+    free(job.ids);
+    free(job.keep);
+    free(job.px);
+    free(job.py);
+    sp_layer_free(job.layer);
+    return rc;
 }

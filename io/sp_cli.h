@@ -57,6 +57,12 @@ json_t *sp_json_real(double x);
 /* Print one JSON object on stdout (the --json contract) and free it. */
 int sp_json_print(json_t *root);
 
+struct sp_weights;
+/* The `spill winfo` summary of W as a JSON object (contract keys: n, nnz,
+ * islands, min_neighbors, max_neighbors, mean_neighbors, symmetric,
+ * components, row_standardized).  NULL when out of memory. */
+json_t *sp_weights_summary_json(const struct sp_weights *W);
+
 /* Subcommands (io/cmd_*.c). */
 int sp_cmd_weights(int argc, char **argv);
 int sp_cmd_winfo(int argc, char **argv);
