@@ -22,7 +22,7 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-asan demo bench clean
+.PHONY: all deps check check-asan demo bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -56,8 +56,16 @@ check: $(SPILL) $(TEST_BIN)
 demo: $(SPILL)
 	@scripts/demo.sh $(abspath $(SPILL))
 
-bench: $(SPILL)
-	@scripts/bench-weights.sh
+TOOLS := $(BUILD)/tools/voronoi
+$(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libspill.a $(DEP_LIBS)
+
+tools: $(TOOLS)
+
+# Benchmarks (not tests): each runs the R reference in the same run.
+bench: $(SPILL) $(TOOLS)
+	@for b in scripts/bench-*.sh; do SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) $$b || exit 1; done
 
 clean:
 	rm -rf build build-asan spill
