@@ -1,0 +1,165 @@
+/* Unit tests for spatial/: k-d tree, distances, knn and band weights against
+ * brute force, and contiguity on the bundled China layers. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "sp_contig.h"
+#include "sp_dist.h"
+#include "sp_error.h"
+#include "sp_kdtree.h"
+#include "sp_layer.h"
+#include "sp_rng.h"
+
+#define NPTS 600
+
+static void random_points(int arc, double *x, double *y)
+{
+    sp_rng r;
+    sp_rng_init(&r, 7, arc, 0);
+    for (int i = 0; i < NPTS; i++) {
+        x[i] = arc ? 70 + 65 * sp_rng_uniform(&r) : 1000 * sp_rng_uniform(&r);
+        y[i] = arc ? 15 + 40 * sp_rng_uniform(&r) : 1000 * sp_rng_uniform(&r);
+    }
+}
+
+/* Brute-force k nearest of unit i, by (distance, index): selection by scanning. */
+static void brute_knn(const double *x, const double *y, int i, int k, sp_metric m, int *idx)
+{
+    double last_d = -1.0;
+    int last_j = -1;
+    for (int r = 0; r < k; r++) {
+        double best_d = INFINITY;
+        int best_j = -1;
+        for (int j = 0; j < NPTS; j++) {
+            double d = sp_dist_pair(m, x[i], y[i], x[j], y[j]);
+            int after = d > last_d || (d == last_d && j > last_j);
+            if (j != i && after && (d < best_d || (d == best_d && j < best_j))) {
+                best_d = d;
+                best_j = j;
+            }
+        }
+        idx[r] = best_j;
+        last_d = best_d;
+        last_j = best_j;
+    }
+}
+
+static void check_knn(sp_metric m)
+{
+    double x[NPTS], y[NPTS];
+    random_points(m != SP_METRIC_EUCLID, x, y);
+    sp_csr *w;
+    CHECK_INT(sp_dist_knn(x, y, NPTS, 5, m, &w), SP_OK);
+    int bad = 0;
+    for (int i = 0; i < NPTS; i++) {
+        int idx[5];
+        brute_knn(x, y, i, 5, m, idx);
+        for (int r = 0; r < 5; r++)
+            if (sp_csr_get(w, i, idx[r]) == 0.0)
+                bad++;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(sp_csr_nnz(w), NPTS * 5);
+    sp_csr_free(w);
+}
+
+static void test_knn_matches_brute_force(void)
+{
+    check_knn(SP_METRIC_EUCLID);
+    check_knn(SP_METRIC_GEODESIC);
+    check_knn(SP_METRIC_SPHERE);
+}
+
+static void test_band_matches_brute_force(void)
+{
+    double x[NPTS], y[NPTS];
+    random_points(1, x, y);
+    sp_csr *w;
+    CHECK_INT(sp_dist_band(x, y, NPTS, 100, 400, SP_METRIC_ANDOYER, &w), SP_OK);
+    int expected = 0, bad = 0;
+    for (int i = 0; i < NPTS; i++)
+        for (int j = 0; j < NPTS; j++) {
+            double d = sp_dist_pair(SP_METRIC_ANDOYER, x[i], y[i], x[j], y[j]);
+            if (i == j || d < 100 || d > 400)
+                continue;
+            expected++;
+            if (sp_csr_get(w, i, j) != d)
+                bad++;
+        }
+    CHECK_INT(sp_csr_nnz(w), expected);
+    CHECK_INT(bad, 0);
+    sp_csr_free(w);
+}
+
+static void test_distance_formulas(void)
+{
+    /* Beijing - Shanghai: R sp::spDists(longlat = TRUE) gives 1065.6204002284246;
+     * PROJ/GeographicLib geodesic 1065.615456586989 km. */
+    CHECK_REL(sp_dist_pair(SP_METRIC_ANDOYER, 116.4, 39.9, 121.47, 31.23), 1065.6204002284246, 1e-13);
+    CHECK_REL(sp_dist_pair(SP_METRIC_GEODESIC, 116.4, 39.9, 121.47, 31.23), 1065.615456586989, 1e-12);
+    /* Quarter meridian on the sphere: pi/2 * 6371. */
+    CHECK_REL(sp_dist_pair(SP_METRIC_SPHERE, 0, 0, 0, 90), M_PI / 2 * 6371.0, 1e-14);
+    CHECK_REL(sp_dist_pair(SP_METRIC_EUCLID, 0, 0, 3, 4), 5.0, 0);
+    CHECK_ABS(sp_dist_pair(SP_METRIC_ANDOYER, 10, 10, 10, 10), 0.0, 0);
+    double bad_lat[] = {95};
+    double lon[] = {10};
+    CHECK_INT(sp_dist_check_lonlat(lon, bad_lat, 1, NULL), SP_EDATA);
+}
+
+static void test_knn_rejects_bad_k(void)
+{
+    double x[3] = {0, 1, 2}, y[3] = {0, 0, 0};
+    sp_csr *w;
+    CHECK_INT(sp_dist_knn(x, y, 3, 3, SP_METRIC_EUCLID, &w), SP_EUSAGE);
+    CHECK_INT(sp_dist_band(x, y, 3, 2, 1, SP_METRIC_EUCLID, &w), SP_EUSAGE);
+}
+
+static void test_kdtree_radius_count(void)
+{
+    double xyz[3 * 100];
+    for (int i = 0; i < 100; i++) {
+        xyz[3 * i] = i % 10;
+        xyz[3 * i + 1] = i / 10;
+        xyz[3 * i + 2] = 0;
+    }
+    sp_kdtree *t;
+    CHECK_INT(sp_kdtree_build(xyz, 100, &t), SP_OK);
+    int idx[4];
+    double d[4];
+    double q[3] = {5, 5, 0};
+    CHECK_INT(sp_kdtree_knn(t, q, 4, 55, idx, d), 4);
+    CHECK_REL(d[0], 1.0, 0);
+    CHECK_INT(idx[0], 45); /* ties by index */
+    sp_kdtree_free(t);
+}
+
+static void test_contiguity_provinces(void)
+{
+    sp_layer *L;
+    CHECK_INT(sp_layer_read("shapefiles/china_provinces.shp", NULL, "adcode",
+                            SP_LAYER_NEED_GEOMETRY, &L), SP_OK);
+    if (!L)
+        return;
+    CHECK_INT(L->n, 34);
+    CHECK(L->geographic);
+    sp_csr *q, *r;
+    CHECK_INT(sp_contig_build(L->geoms, L->n, SP_CONTIG_QUEEN, 1e-7, &q), SP_OK);
+    CHECK_INT(sp_contig_build(L->geoms, L->n, SP_CONTIG_ROOK, 1e-7, &r), SP_OK);
+    CHECK(sp_csr_is_symmetric(q, 0));
+    CHECK_INT(sp_csr_nnz(q), 140); /* R spdep poly2nb: 140 queen links, 138 rook */
+    CHECK_INT(sp_csr_nnz(r), 138);
+    sp_csr_free(q);
+    sp_csr_free(r);
+    sp_layer_free(L);
+}
+
+int main(void)
+{
+    RUN(test_knn_matches_brute_force);
+    RUN(test_band_matches_brute_force);
+    RUN(test_distance_formulas);
+    RUN(test_knn_rejects_bad_k);
+    RUN(test_kdtree_radius_count);
+    RUN(test_contiguity_provinces);
+    return th_report("t_spatial");
+}
