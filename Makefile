@@ -22,7 +22,7 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-asan demo bench tools clean
+.PHONY: all deps check check-asan check-valgrind fuzz demo bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -52,6 +52,20 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libspill.a $(HEADERS)
 
 check: $(SPILL) $(TEST_BIN)
 	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build folder.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check-asan: | $(STAMP)
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g $(SAN)" LDFLAGS_EXTRA="$(SAN)" \
+	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh
+
+# The CLI tests under valgrind memcheck: no errors, no definite leaks.
+check-valgrind: $(SPILL)
+	@SPILL=$(abspath tests/valgrind-spill.sh) SPILL_REAL=$(abspath $(SPILL)) BUILD=/nonexistent \
+	    tests/run.sh
 
 demo: $(SPILL)
 	@scripts/demo.sh $(abspath $(SPILL))
