@@ -1,0 +1,287 @@
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_autocorr.h"
+#include "sp_error.h"
+
+/* Rows with at most this many neighbours draw by rejection with a linear
+ * duplicate check; longer rows use a partial Fisher-Yates shuffle. */
+#define LINEAR_MAX 16
+#define UNITS_PER_TASK 64
+
+int sp_autocorr_check(const double *x, int n, const char *what)
+{
+    if (n < 3)
+        return sp_error_set(SP_EDATA, "%s: %d unit%s; spatial autocorrelation needs at least 3",
+                            what, n, n == 1 ? "" : "s");
+    double mean = 0.0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(x[i]))
+            return sp_error_set(SP_EDATA, "%s: unit %d has a non-finite value", what, i + 1);
+        mean += x[i];
+    }
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        if (x[i] != mean)
+            return SP_OK;
+    return sp_error_set(SP_EDATA, "%s is constant (%g for all %d units): zero variance", what,
+                        x[0], n);
+}
+
+int sp_autocorr_check_weights(const sp_csr *w, int allow_diagonal)
+{
+    if (w->nrow != w->ncol)
+        return sp_error_set(SP_EUSAGE, "weights are %d x %d, not square", w->nrow, w->ncol);
+    for (int i = 0; i < w->nrow; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            if (!isfinite(w->x[k]) || w->x[k] < 0.0)
+                return sp_error_set(SP_EDATA, "weights: unit %d has a negative or non-finite weight %g",
+                                    i + 1, w->x[k]);
+            if (w->j[k] == i && !allow_diagonal && w->x[k] != 0.0)
+                return sp_error_set(SP_EDATA, "weights: unit %d has a self weight (%g); this "
+                                    "statistic needs a zero diagonal", i + 1, w->x[k]);
+        }
+    return SP_OK;
+}
+
+double sp_autocorr_mean(const double *x, int n)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++)
+        s += x[i];
+    s /= n;
+    double t = 0.0;
+    for (int i = 0; i < n; i++)
+        t += x[i] - s;
+    return s + t / n;
+}
+
+double sp_autocorr_p2(double z)
+{
+    if (isnan(z))
+        return NAN;
+    return erfc(fabs(z) / sqrt(2.0));
+}
+
+double sp_autocorr_pseudo_p(int ge, int le, int perm)
+{
+    if (ge < 0 || le < 0 || perm <= 0)
+        return NAN;
+    return ((ge < le ? ge : le) + 1.0) / (perm + 1.0);
+}
+
+int sp_autocorr_islands(const sp_csr *w)
+{
+    int count = 0;
+    for (int i = 0; i < w->nrow; i++) {
+        int others = 0;
+        for (int q = w->p[i]; q < w->p[i + 1]; q++)
+            others += w->j[q] != i;
+        count += others == 0;
+    }
+    return count;
+}
+
+/* ---- threads ---- */
+
+typedef struct run_arg {
+    int (*work)(void *);
+    void *ctx;
+    int status;
+} run_arg;
+
+static void *run_thread(void *arg)
+{
+    run_arg *a = arg;
+    a->status = a->work(a->ctx);
+    return NULL;
+}
+
+int sp_autocorr_run(int threads, int (*work)(void *ctx), void *ctx)
+{
+    if (threads < 1)
+        threads = 1;
+    pthread_t *tid = threads > 1 ? malloc((size_t)threads * sizeof *tid) : NULL;
+    run_arg *args = threads > 1 ? malloc((size_t)threads * sizeof *args) : NULL;
+    int started = 0;
+    if (tid && args)
+        for (int t = 1; t < threads; t++) {
+            args[t] = (run_arg){work, ctx, SP_OK};
+            if (pthread_create(&tid[t], NULL, run_thread, &args[t]) != 0)
+                break; /* fewer threads: same results, only slower */
+            started = t;
+        }
+    int rc = work(ctx);
+    for (int t = 1; t <= started; t++) {
+        pthread_join(tid[t], NULL);
+        if (!rc)
+            rc = args[t].status;
+    }
+    free(tid);
+    free(args);
+    if (rc == SP_ENOMEM)
+        return sp_error_set(SP_ENOMEM, "out of memory in a permutation worker");
+    return rc;
+}
+
+/* ---- conditional permutation of local statistics ---- */
+
+typedef struct local_job {
+    const sp_csr *w;
+    const double *v;
+    const sp_perm_opts *o;
+    int *ge, *le;
+    double *mean, *sd;
+    double vmax;   /* max |v|, scales the tie tolerance */
+    int kmax;      /* longest row (off-diagonal entries) */
+    atomic_int next;
+} local_job;
+
+/* k distinct indices from {0..n-1} \ {i}, into idx[]: rejection with a
+ * linear duplicate check. */
+static void draw_linear(sp_perm_draw *d, int n, int i, int k, int *idx)
+{
+    for (int m = 0; m < k; m++) {
+        for (;;) {
+            int j = (int)sp_perm_below(d, (uint32_t)(n - 1));
+            j += j >= i;
+            int dup = 0;
+            for (int q = 0; q < m; q++)
+                dup |= idx[q] == j;
+            if (!dup) {
+                idx[m] = j;
+                break;
+            }
+        }
+    }
+}
+
+/* The same by a partial Fisher-Yates shuffle of slots[0..n-2] (identity on
+ * entry and on return: the swaps are undone). */
+static void draw_shuffle(sp_perm_draw *d, int n, int i, int k, int *idx, int *slots, int *swapped)
+{
+    for (int m = 0; m < k; m++) {
+        int r = m + (int)sp_perm_below(d, (uint32_t)(n - 1 - m));
+        int t = slots[m];
+        slots[m] = slots[r];
+        slots[r] = t;
+        swapped[m] = r;
+        idx[m] = slots[m] + (slots[m] >= i);
+    }
+    for (int m = k - 1; m >= 0; m--) {
+        int r = swapped[m], t = slots[m];
+        slots[m] = slots[r];
+        slots[r] = t;
+    }
+}
+
+static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
+                       int *swapped)
+{
+    const sp_csr *w = job->w;
+    const double *v = job->v;
+    int n = w->nrow, k = 0, perm = job->o->perm;
+    double lag = 0.0, wabs = 0.0;
+    for (int q = w->p[i]; q < w->p[i + 1]; q++) {
+        if (w->j[q] == i)
+            continue;
+        col[k] = w->j[q];
+        wt[k] = w->x[q];
+        lag += wt[k] * v[col[k]];
+        wabs += fabs(wt[k]);
+        k++;
+    }
+    if (k == 0) {
+        if (job->ge)
+            job->ge[i] = -1;
+        if (job->le)
+            job->le[i] = -1;
+        if (job->mean)
+            job->mean[i] = NAN;
+        if (job->sd)
+            job->sd[i] = NAN;
+        return;
+    }
+    double tol = 1e-12 * wabs * job->vmax;
+    int ge = 0, le = 0;
+    double s1 = 0.0, s2 = 0.0;
+    for (int p = 0; p < perm; p++) {
+        sp_perm_draw d;
+        sp_perm_draw_init(&d, job->o->seed, (uint32_t)i, (uint32_t)p);
+        if (k <= LINEAR_MAX)
+            draw_linear(&d, n, i, k, idx);
+        else
+            draw_shuffle(&d, n, i, k, idx, slots, swapped);
+        double l = 0.0;
+        for (int m = 0; m < k; m++)
+            l += wt[m] * v[idx[m]];
+        ge += l >= lag - tol;
+        le += l <= lag + tol;
+        double dl = l - lag; /* shifted sums keep the variance accurate */
+        s1 += dl;
+        s2 += dl * dl;
+    }
+    if (job->ge)
+        job->ge[i] = ge;
+    if (job->le)
+        job->le[i] = le;
+    if (job->mean)
+        job->mean[i] = lag + s1 / perm;
+    if (job->sd)
+        job->sd[i] = perm > 1 ? sqrt(fmax(0.0, (s2 - s1 * s1 / perm) / (perm - 1))) : NAN;
+}
+
+static int local_work(void *ctx)
+{
+    local_job *job = ctx;
+    int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
+    int *col = malloc((size_t)kmax * sizeof *col), *idx = malloc((size_t)kmax * sizeof *idx);
+    int *swapped = malloc((size_t)kmax * sizeof *swapped);
+    double *wt = malloc((size_t)kmax * sizeof *wt);
+    int *slots = NULL;
+    int rc = SP_OK;
+    if (!col || !idx || !swapped || !wt)
+        rc = SP_ENOMEM;
+    if (!rc && kmax > LINEAR_MAX) {
+        if (!(slots = malloc((size_t)n * sizeof *slots)))
+            rc = SP_ENOMEM;
+        else
+            for (int s = 0; s < n; s++)
+                slots[s] = s;
+    }
+    while (!rc) {
+        int start = atomic_fetch_add(&job->next, UNITS_PER_TASK);
+        if (start >= n)
+            break;
+        int end = start + UNITS_PER_TASK < n ? start + UNITS_PER_TASK : n;
+        for (int i = start; i < end; i++)
+            local_unit(job, i, col, wt, idx, slots, swapped);
+    }
+    free(col);
+    free(idx);
+    free(swapped);
+    free(wt);
+    free(slots);
+    return rc;
+}
+
+int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
+                           int *ge, int *le, double *mean, double *sd)
+{
+    if (o->perm < 1)
+        return sp_error_set(SP_EUSAGE, "permutations: need at least 1 (got %d)", o->perm);
+    local_job job = {.w = w, .v = v, .o = o, .ge = ge, .le = le, .mean = mean, .sd = sd};
+    atomic_init(&job.next, 0);
+    for (int i = 0; i < w->nrow; i++) {
+        job.vmax = fmax(job.vmax, fabs(v[i]));
+        int k = 0;
+        for (int q = w->p[i]; q < w->p[i + 1]; q++)
+            k += w->j[q] != i;
+        if (k > job.kmax)
+            job.kmax = k;
+    }
+    return sp_autocorr_run(o->threads, local_work, &job);
+}

@@ -1,0 +1,121 @@
+/* sp_autocorr: what the spatial autocorrelation statistics share (global
+ * Moran/Geary in sp_moran, local Moran in sp_lisa, Getis-Ord in sp_getis):
+ * checks of the variable, normal p-values, pseudo p-values and the
+ * conditional permutation engine.
+ *
+ * Weights are an sp_csr (row i lists unit i's neighbours j with weight w_ij)
+ * already aligned to the data order; values are plain double arrays.  Nothing
+ * here allocates anything the caller must free.  Errors follow sp_error.h and
+ * name the unit by its 1-based position (the CLI layer checks ids first).
+ *
+ * Permutations.  The stream of permutation p of unit i is
+ * sp_rng_init(&r, seed, i, p): the numbers do not depend on the thread count
+ * or on the order of work.  Whole-map permutations (global statistics) use
+ * sp_rng_init(&r, seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
+ * n x permutations.
+ *
+ * Pseudo p-value (folded, GeoDa/esda style):
+ *   p = (min(#{perm >= observed}, #{perm <= observed}) + 1) / (perm + 1),
+ * where ">=" and "<=" allow a relative tolerance of 1e-12 so that a permuted
+ * value equal to the observed one up to rounding counts as a tie on both sides.
+ * It is about half a two-sided p-value and never below 1/(perm + 1). */
+#ifndef SP_AUTOCORR_H
+#define SP_AUTOCORR_H
+
+#include <stdint.h>
+
+#include "sp_csr.h"
+#include "sp_rng.h"
+
+#define SP_PERM_GLOBAL 0xFFFFFFFFu /* the "unit" of whole-map permutations */
+
+typedef struct sp_perm_opts {
+    int perm;      /* number of permutations; 0: none */
+    uint64_t seed;
+    int threads;   /* worker threads (>= 1) */
+} sp_perm_opts;
+
+/* Uniform integers from an sp_rng stream, 16 bits at a time when the bound
+ * allows (two draws per 32-bit word), unbiased (Lemire's method). */
+typedef struct sp_perm_draw {
+    sp_rng rng;
+    uint32_t pool;
+    int half;
+} sp_perm_draw;
+
+static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t seed, uint32_t a, uint32_t b)
+{
+    sp_rng_init(&d->rng, seed, a, b);
+    d->half = 0;
+}
+
+static inline uint32_t sp_perm_draw16(sp_perm_draw *d)
+{
+    if (d->half) {
+        d->half = 0;
+        return d->pool >> 16;
+    }
+    d->pool = sp_rng_u32(&d->rng);
+    d->half = 1;
+    return d->pool & 0xFFFFu;
+}
+
+/* Uniform in [0, bound), 0 < bound. */
+static inline uint32_t sp_perm_below(sp_perm_draw *d, uint32_t bound)
+{
+    if (bound > 65536u)
+        return sp_rng_below(&d->rng, bound);
+    uint32_t m = sp_perm_draw16(d) * bound, low = m & 0xFFFFu;
+    if (low < bound) {
+        uint32_t threshold = (65536u - bound) % bound;
+        while (low < threshold) {
+            m = sp_perm_draw16(d) * bound;
+            low = m & 0xFFFFu;
+        }
+    }
+    return m >> 16;
+}
+
+/* n >= 3, every x finite, and a non-zero variance; `what` names the variable
+ * (and period) in the message.  SP_EDATA otherwise. */
+int sp_autocorr_check(const double *x, int n, const char *what);
+
+/* A weights matrix the statistics can use: n x n, finite non-negative
+ * weights, and (unless allow_diagonal) no self weight.  SP_EDATA otherwise,
+ * naming the unit by position. */
+int sp_autocorr_check_weights(const sp_csr *w, int allow_diagonal);
+
+/* Mean of x[0..n-1], with a second pass that adds back the rounding error
+ * (as R's mean()). */
+double sp_autocorr_mean(const double *x, int n);
+
+/* Two-sided normal p-value 2 (1 - Phi(|z|)); NaN when z is NaN. */
+double sp_autocorr_p2(double z);
+
+/* Folded pseudo p-value from the counts of permuted values >= and <= the
+ * observed one. */
+double sp_autocorr_pseudo_p(int ge, int le, int perm);
+
+/* Run work(ctx) on `threads` threads, the calling thread being one of them,
+ * and wait for all.  Workers share out tasks through ctx (e.g. an atomic
+ * counter).  Returns the first non-zero status a worker returned (SP_ENOMEM
+ * from a worker is recorded here, in the calling thread). */
+int sp_autocorr_run(int threads, int (*work)(void *ctx), void *ctx);
+
+/* Number of units with no neighbour other than themselves. */
+int sp_autocorr_islands(const sp_csr *w);
+
+/* Conditional permutation for local statistics whose value moves with the
+ * spatial lag L_i = sum_{j != i} w_ij v_j (local Moran, Gi, Gi*; a self weight
+ * is fixed under the null and ignored here).  For every unit with at least
+ * one neighbour, each permutation draws as many distinct other units as it has
+ * neighbours (v_i stays at i), forms the lag with the unit's own weights and
+ * compares it with the observed lag.  Outputs (each n values, NULL to skip):
+ *   ge, le     counts of permuted lags >= and <= the observed one
+ *   mean, sd   mean and standard deviation (divisor perm - 1) of the permuted lags
+ * Units without neighbours get ge = le = -1 and NaN moments.  Threads work on
+ * blocks of units; results are identical for any thread count. */
+int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
+                           int *ge, int *le, double *mean, double *sd);
+
+#endif

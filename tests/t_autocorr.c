@@ -1,0 +1,588 @@
+/* Unit tests for core/sp_moran, sp_lisa, sp_getis, sp_fdr, sp_autocorr:
+ * values against R spdep (fixtures from scripts/ref-autocorr.R), ArcGIS's Gi*
+ * formula, permutation properties and thread-count independence. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "sp_error.h"
+#include "sp_fdr.h"
+#include "sp_getis.h"
+#include "sp_lisa.h"
+#include "sp_moran.h"
+#include "sp_table.h"
+#include "sp_weights.h"
+#include "sp_wio.h"
+
+#define FIX TH_FIXTURES "/autocorr/"
+#define TOL 1e-9
+
+/* Relative to max(|want|, 1e-6): z-scores of exactly zero come out as +-1e-16. */
+#define CHECK_NEAR(got, want, rel)                                            \
+    do {                                                                      \
+        double cn_w = (want);                                                 \
+        CHECK_ABS((got), cn_w, (rel) * fmax(fabs(cn_w), 1e-6));               \
+    } while (0)
+
+/* ---- fixtures ---- */
+
+static sp_table *table(const char *name)
+{
+    sp_table *t = NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s%s", FIX, name);
+    if (sp_table_read(path, NULL, &t) != SP_OK)
+        fprintf(stderr, "cannot read %s: %s\n", path, sp_error_msg());
+    return t;
+}
+
+/* Rows of t whose `label` is label: their indices into rows[], count returned. */
+static int rows_of(const sp_table *t, const char *label, int *rows)
+{
+    int c = sp_table_col(t, "label"), k = 0;
+    for (int r = 0; r < t->nrow; r++)
+        if (strcmp(sp_table_cell(t, r, c), label) == 0)
+            rows[k++] = r;
+    return k;
+}
+
+/* Numeric cell; NaN when empty (R's NA). */
+static double num(const sp_table *t, int row, const char *col)
+{
+    const char *s = sp_table_cell(t, row, sp_table_col(t, col));
+    double v;
+    return s && sp_parse_double(s, &v) == 0 ? v : NAN;
+}
+
+static const char *str(const sp_table *t, int row, const char *col)
+{
+    return sp_table_cell(t, row, sp_table_col(t, col));
+}
+
+/* Weights file aligned to ids[] and standardised. */
+static sp_weights *weights(const char *file, const char *const *ids, int n, sp_std style)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s%s", FIX, file);
+    sp_weights *W = NULL, *A = NULL;
+    if (sp_wio_read(path, &W) || sp_weights_align(W, ids, n, path, &A) ||
+        sp_weights_standardize(A, style)) {
+        fprintf(stderr, "weights %s: %s\n", path, sp_error_msg());
+        sp_weights_free(W);
+        sp_weights_free(A);
+        return NULL;
+    }
+    sp_weights_free(W);
+    return A;
+}
+
+/* The variable of one label in a local fixture, with its ids. */
+typedef struct series {
+    int n;
+    int rows[64];
+    const char *ids[64];
+    double x[64];
+} series;
+
+static void series_of(const sp_table *t, const char *label, series *s)
+{
+    s->n = rows_of(t, label, s->rows);
+    for (int k = 0; k < s->n; k++) {
+        s->ids[k] = str(t, s->rows[k], "id");
+        s->x[k] = num(t, s->rows[k], "x");
+    }
+}
+
+static const sp_moran_opts moran_plain = {0, {0, 12345, 1}};
+
+/* ---- global Moran and Geary ---- */
+
+static void check_global(const sp_table *ref, int row, const sp_moran_result *r)
+{
+    CHECK_INT(r->n, (int)num(ref, row, "n"));
+    CHECK_REL(r->I.stat, num(ref, row, "I"), TOL);
+    CHECK_REL(r->I.expect, num(ref, row, "EI"), TOL);
+    CHECK_REL(r->I.var_norm, num(ref, row, "var_norm"), TOL);
+    CHECK_REL(r->I.z_norm, num(ref, row, "z_norm"), TOL);
+    CHECK_REL(r->I.p_norm, num(ref, row, "p_norm"), 1e-8);
+    CHECK_REL(r->I.var_rand, num(ref, row, "var_rand"), TOL);
+    CHECK_REL(r->I.z_rand, num(ref, row, "z_rand"), TOL);
+    CHECK_REL(r->I.p_rand, num(ref, row, "p_rand"), 1e-8);
+    CHECK_REL(r->C.stat, num(ref, row, "C"), TOL);
+    CHECK_REL(r->C.var_norm, num(ref, row, "c_var_norm"), TOL);
+    CHECK_REL(r->C.z_norm, num(ref, row, "c_z_norm"), TOL);
+    CHECK_REL(r->C.p_norm, num(ref, row, "c_p_norm"), 1e-8);
+    CHECK_REL(r->C.var_rand, num(ref, row, "c_var_rand"), TOL);
+    CHECK_REL(r->C.z_rand, num(ref, row, "c_z_rand"), TOL);
+    CHECK_REL(r->C.p_rand, num(ref, row, "c_p_rand"), 1e-8);
+    CHECK(isnan(r->I.p_perm));
+}
+
+static sp_table *columbus_data(const char ***ids, int *n)
+{
+    sp_table *t = NULL;
+    if (sp_table_read(TH_FIXTURES "/data/columbus.dbf", NULL, &t))
+        return NULL;
+    *n = t->nrow;
+    *ids = malloc((size_t)t->nrow * sizeof **ids);
+    int c = sp_table_col(t, "POLYID");
+    for (int r = 0; r < t->nrow; r++)
+        (*ids)[r] = sp_table_cell(t, r, c);
+    return t;
+}
+
+static void test_global_columbus(void)
+{
+    const char **ids;
+    int n;
+    sp_table *data = columbus_data(&ids, &n), *ref = table("global_columbus.csv");
+    CHECK(data && ref);
+    if (!data || !ref)
+        return;
+    static const struct {
+        const char *label, *var, *file;
+        sp_std style;
+        int adjust;
+    } cases[] = {
+        {"CRIME_W", "CRIME", "columbus_queen.gal", SP_STD_ROW, 0},
+        {"INC_W", "INC", "columbus_queen.gal", SP_STD_ROW, 0},
+        {"HOVAL_W", "HOVAL", "columbus_queen.gal", SP_STD_ROW, 0},
+        {"CRIME_B", "CRIME", "columbus_queen.gal", SP_STD_BINARY, 0},
+        {"CRIME_KNN_W", "CRIME", "columbus_knn4_idw.gwt", SP_STD_ROW, 0},
+        {"CRIME_KNN_NONE", "CRIME", "columbus_knn4_idw.gwt", SP_STD_NONE, 0},
+        {"CRIME_ISLAND_W", "CRIME", "columbus_island.gal", SP_STD_ROW, 0},
+        {"CRIME_ISLAND_W_ADJ", "CRIME", "columbus_island.gal", SP_STD_ROW, 1},
+    };
+    double x[64];
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        th_current = cases[c].label;
+        int row;
+        CHECK_INT(rows_of(ref, cases[c].label, &row), 1);
+        CHECK_INT(sp_table_numeric(data, cases[c].var, NULL, x), SP_OK);
+        sp_weights *W = weights(cases[c].file, ids, n, cases[c].style);
+        CHECK(W != NULL);
+        if (!W)
+            continue;
+        sp_moran_opts o = moran_plain;
+        o.adjust_n = cases[c].adjust;
+        sp_moran_result r;
+        CHECK_INT(sp_moran(W->w, x, cases[c].var, &o, &r), SP_OK);
+        check_global(ref, row, &r);
+        if (strstr(cases[c].label, "ISLAND")) {
+            CHECK_INT(r.n_islands, 1);
+            CHECK_INT(r.m, cases[c].adjust ? n - 1 : n);
+        }
+        sp_weights_free(W);
+    }
+    free(ids);
+    sp_table_free(data);
+    sp_table_free(ref);
+}
+
+static void test_global_china(void)
+{
+    sp_table *ref = table("global_china.csv"), *loc = table("local_china.csv");
+    CHECK(ref && loc);
+    if (!ref || !loc)
+        return;
+    for (int row = 0; row < ref->nrow; row++) {
+        series s;
+        series_of(loc, str(ref, row, "label"), &s);
+        CHECK_INT(s.n, 31);
+        sp_weights *W = weights("china_queen.gal", s.ids, s.n, SP_STD_ROW);
+        CHECK(W != NULL);
+        if (!W)
+            continue;
+        sp_moran_result r;
+        CHECK_INT(sp_moran(W->w, s.x, "ai_index", &moran_plain, &r), SP_OK);
+        check_global(ref, row, &r);
+        CHECK_INT(r.n_islands, 0);
+        sp_weights_free(W);
+    }
+    sp_table_free(ref);
+    sp_table_free(loc);
+}
+
+/* ---- local Moran ---- */
+
+static void check_local(const sp_table *ref, const char *label, const char *file)
+{
+    series s;
+    series_of(ref, label, &s);
+    CHECK(s.n > 0);
+    sp_weights *W = weights(file, s.ids, s.n, SP_STD_ROW);
+    CHECK(W != NULL);
+    if (!W)
+        return;
+    static const struct {
+        sp_lisa_scale scale;
+        sp_lisa_moments moments;
+        const char *I, *E, *V, *Z, *P;
+    } kinds[] = {
+        {SP_LISA_SAMPLE, SP_LISA_TOTAL, "Ii", "EIi", "VIi", "ZIi", "PIi"},
+        {SP_LISA_SAMPLE, SP_LISA_CONDITIONAL, "Ii", "EIi_c", "VIi_c", "ZIi_c", "PIi_c"},
+        {SP_LISA_ML, SP_LISA_CONDITIONAL, "Ii_ml", "EIi_ml", "VIi_ml", "ZIi_ml", "PIi_ml"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        sp_lisa_opts o = {kinds[k].scale, kinds[k].moments, 0.05, 0, {0, 12345, 1}};
+        sp_lisa *L;
+        CHECK_INT(sp_lisa_compute(W->w, s.x, label, &o, &L), SP_OK);
+        for (int i = 0; i < s.n; i++) {
+            int row = s.rows[i];
+            int card = (int)num(ref, row, "card");
+            CHECK_INT(L->nneigh[i], card);
+            if (card == 0) { /* island: no local statistic */
+                CHECK(isnan(L->I[i]) && isnan(L->zscore[i]) && L->quad[i] == SP_QUAD_NONE);
+                CHECK(!L->sig[i]);
+                continue;
+            }
+            CHECK_NEAR(L->I[i], num(ref, row, kinds[k].I), TOL);
+            CHECK_NEAR(L->EI[i], num(ref, row, kinds[k].E), TOL);
+            CHECK_REL(L->VI[i], num(ref, row, kinds[k].V), TOL);
+            CHECK_NEAR(L->zscore[i], num(ref, row, kinds[k].Z), TOL);
+            CHECK_REL(L->p_norm[i], num(ref, row, kinds[k].P), 1e-8);
+            CHECK_INT(L->sig[i], L->p_norm[i] <= 0.05);
+            if (kinds[k].scale == SP_LISA_SAMPLE) {
+                CHECK_REL(L->z[i], num(ref, row, "z"), TOL);
+                CHECK_REL(L->wz[i], num(ref, row, "wz"), TOL);
+                CHECK_REL(L->z[i] * L->wz[i], L->I[i], TOL);
+            }
+        }
+        sp_lisa_free(L);
+    }
+    sp_weights_free(W);
+}
+
+static void test_local_columbus(void)
+{
+    sp_table *ref = table("local_columbus.csv");
+    CHECK(ref != NULL);
+    if (!ref)
+        return;
+    check_local(ref, "CRIME_W", "columbus_queen.gal");
+    check_local(ref, "CRIME_ISLAND_W", "columbus_island.gal");
+    sp_table_free(ref);
+}
+
+static void test_local_china(void)
+{
+    sp_table *ref = table("local_china.csv");
+    CHECK(ref != NULL);
+    if (!ref)
+        return;
+    static const char *const years[] = {"2011", "2015", "2019", "2022"};
+    for (int y = 0; y < 4; y++)
+        check_local(ref, years[y], "china_queen.gal");
+    sp_table_free(ref);
+}
+
+static void test_local_loo_and_quadrants(void)
+{
+    /* A line of 5 units; row-standardised path weights. */
+    int ti[] = {0, 1, 1, 2, 2, 3, 3, 4}, tj[] = {1, 0, 2, 1, 3, 2, 4, 3};
+    double tx[] = {1, .5, .5, .5, .5, .5, .5, 1};
+    sp_csr *w;
+    CHECK_INT(sp_csr_from_triplets(5, 5, 8, ti, tj, tx, &w), SP_OK);
+    double x[] = {1, 2, 3, 10, 9};
+    sp_lisa_opts o = {SP_LISA_LOO, SP_LISA_TOTAL, 0.05, 0, {0, 1, 1}};
+    sp_lisa *L;
+    CHECK_INT(sp_lisa_compute(w, x, "x", &o, &L), SP_OK);
+    double mean = 5.0, D = 16 + 9 + 4 + 25 + 16;
+    double d[] = {-4, -3, -2, 5, 4};
+    double lag1 = 0.5 * d[0] + 0.5 * d[2];
+    CHECK_REL(L->I[1], d[1] * lag1 / ((D - d[1] * d[1]) / 4.0), 1e-14);
+    CHECK_INT(L->quad[0], SP_QUAD_LL);
+    CHECK_INT(L->quad[3], SP_QUAD_HH);
+    CHECK_INT(L->quad[2], SP_QUAD_LH); /* low value, mean of neighbours above the mean */
+    CHECK_STR(sp_lisa_quad_name(SP_QUAD_HL), "HL");
+    (void)mean;
+    sp_lisa_free(L);
+    sp_csr_free(w);
+}
+
+/* ---- Getis-Ord ---- */
+
+static void check_localg(const sp_table *ref, const char *label, const char *file)
+{
+    series s;
+    series_of(ref, label, &s);
+    CHECK(s.n > 0);
+    for (int style = 0; style < 2; style++) {
+        /* Gi*: the file's weights plus self weight 1 (binary or the GWT values),
+         * then optionally row-standardised: z is the same. */
+        sp_weights *W = weights(file, s.ids, s.n, strstr(file, ".gal") ? SP_STD_BINARY : SP_STD_NONE);
+        CHECK(W != NULL);
+        if (!W)
+            return;
+        sp_csr *ws;
+        CHECK_INT(sp_getis_add_self(W->w, 1.0, &ws), SP_OK);
+        sp_csr_free(W->w);
+        W->w = ws;
+        if (style == 1)
+            CHECK_INT(sp_weights_standardize(W, SP_STD_ROW), SP_OK);
+        sp_getis_opts o = {1, 0, {0, 1, 1}};
+        sp_getis *G;
+        CHECK_INT(sp_getis_compute(W->w, s.x, label, &o, &G), SP_OK);
+        for (int i = 0; i < s.n; i++) {
+            int row = s.rows[i];
+            CHECK_NEAR(G->zscore[i], num(ref, row, style ? "gstar_w" : "gstar_b"), TOL);
+            CHECK_NEAR(G->zscore[i], num(ref, row, "gstar_arcgis"), TOL);
+            CHECK_REL(G->p_norm[i], num(ref, row, "gstar_p"), 1e-8);
+            CHECK_INT(G->nneigh[i], (int)num(ref, row, "card"));
+            double p = G->p_norm[i], z = G->zscore[i];
+            int b = p <= 0.01 ? 3 : p <= 0.05 ? 2 : p <= 0.10 ? 1 : 0;
+            CHECK_INT(G->bin[i], z > 0 ? b : -b);
+        }
+        sp_getis_free(G);
+        /* Gi without self: the diagonal is ignored */
+        o.star = 0;
+        sp_weights_free(W);
+        W = weights(file, s.ids, s.n, strstr(file, ".gal") ? SP_STD_BINARY : SP_STD_NONE);
+        CHECK_INT(sp_getis_compute(W->w, s.x, label, &o, &G), SP_OK);
+        for (int i = 0; i < s.n; i++) {
+            CHECK_NEAR(G->zscore[i], num(ref, s.rows[i], "gi_b"), TOL);
+            CHECK_REL(G->p_norm[i], num(ref, s.rows[i], "gi_p"), 1e-8);
+        }
+        sp_getis_free(G);
+        sp_weights_free(W);
+    }
+}
+
+static void test_localg(void)
+{
+    sp_table *ref = table("localg_columbus.csv"), *china = table("localg_china.csv");
+    CHECK(ref && china);
+    if (!ref || !china)
+        return;
+    check_localg(ref, "CRIME_QUEEN", "columbus_queen.gal");
+    check_localg(ref, "CRIME_KNN_IDW", "columbus_knn4_idw.gwt");
+    static const char *const years[] = {"2011", "2015", "2019", "2022"};
+    for (int y = 0; y < 4; y++)
+        check_localg(china, years[y], "china_queen.gal");
+    sp_table_free(ref);
+    sp_table_free(china);
+}
+
+/* ---- FDR ---- */
+
+static void test_fdr(void)
+{
+    double p[] = {0.001, 0.04, 0.03, NAN, 0.2, 0.011};
+    unsigned char sig[6];
+    double cut;
+    /* m = 5 sorted: .001 .011 .03 .04 .2; k alpha/m at alpha .05: .01 .02 .03 .04 .05 */
+    CHECK_INT(sp_fdr_bh(p, 6, 0.05, sig, &cut), SP_OK);
+    CHECK_REL(cut, 0.04, 0);
+    CHECK(sig[0] && sig[1] && sig[2] && !sig[3] && !sig[4] && sig[5]);
+    CHECK_INT(sp_fdr_bh(p, 6, 0.001, sig, &cut), SP_OK);
+    CHECK(!sig[0] && cut == 0.0);
+    double q[] = {0.0004, 0.02, 0.07, 0.5};
+    double z[] = {3.5, -2.3, 1.8, 0.6};
+    signed char bin[4];
+    CHECK_INT(sp_fdr_bins(q, z, 4, 0, bin), SP_OK);
+    CHECK(bin[0] == 3 && bin[1] == -2 && bin[2] == 1 && bin[3] == 0);
+    /* FDR cutoffs r/m x level: .01 rank 1 -> .0025; .05: .0125 .025 ...; .10: .025 .05 .075 .1 */
+    CHECK_INT(sp_fdr_bins(q, z, 4, 1, bin), SP_OK);
+    CHECK(bin[0] == 3 && bin[1] == -2 && bin[2] == 1 && bin[3] == 0);
+    double r[] = {0.004, 0.02, 0.09, 0.5};
+    CHECK_INT(sp_fdr_bins(r, z, 4, 1, bin), SP_OK);
+    CHECK(bin[0] == 2 && bin[1] == -2 && bin[2] == 0 && bin[3] == 0);
+}
+
+/* ---- permutations ---- */
+
+static sp_weights *columbus_queen_row(const char ***ids, double *x, sp_table **data)
+{
+    int n;
+    *data = columbus_data(ids, &n);
+    if (!*data)
+        return NULL;
+    sp_table_numeric(*data, "CRIME", NULL, x);
+    return weights("columbus_queen.gal", *ids, n, SP_STD_ROW);
+}
+
+static void test_perm_global(void)
+{
+    const char **ids;
+    sp_table *data;
+    double x[64];
+    sp_weights *W = columbus_queen_row(&ids, x, &data);
+    CHECK(W != NULL);
+    if (!W)
+        return;
+    sp_moran_opts o = {0, {9999, 2024, 1}};
+    sp_moran_result a, b, c;
+    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &a), SP_OK);
+    o.perm.threads = 2;
+    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &b), SP_OK);
+    CHECK(memcmp(&a, &b, sizeof a) == 0); /* bit for bit across thread counts */
+    o.perm.seed = 2025;
+    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &c), SP_OK);
+    CHECK(c.I.mean_perm != a.I.mean_perm);
+    /* Permutation moments are the randomisation moments. */
+    double se = a.I.sd_perm / sqrt(9999.0);
+    CHECK_ABS(a.I.mean_perm, a.I.expect, 5 * se);
+    CHECK_REL(a.I.sd_perm * a.I.sd_perm, a.I.var_rand, 0.06);
+    CHECK_ABS(a.C.mean_perm, 1.0, 5 * a.C.sd_perm / sqrt(9999.0));
+    CHECK_REL(a.C.sd_perm * a.C.sd_perm, a.C.var_rand, 0.06);
+    /* I = 0.50 is far in the tail: nothing permuted reaches it */
+    CHECK_REL(a.I.p_perm, 1.0 / 10000.0, 0);
+    CHECK_REL(a.C.p_perm, 1.0 / 10000.0, 0);
+    CHECK(a.I.z_perm > 4.5);
+    sp_weights_free(W);
+    free(ids);
+    sp_table_free(data);
+}
+
+/* Local permutations: moments equal the conditional ones (exact for the
+ * conditional permutation null), p in range, determinism across threads. */
+static void check_perm_local(const sp_csr *w, const double *x, int n, int perm)
+{
+    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {perm, 99, 1}};
+    sp_lisa *a, *b;
+    CHECK_INT(sp_lisa_compute(w, x, "x", &o, &a), SP_OK);
+    o.perm.threads = 2;
+    CHECK_INT(sp_lisa_compute(w, x, "x", &o, &b), SP_OK);
+    CHECK(memcmp(a->p_perm, b->p_perm, (size_t)n * sizeof(double)) == 0);
+    CHECK(memcmp(a->perm_mean, b->perm_mean, (size_t)n * sizeof(double)) == 0);
+    CHECK(memcmp(a->perm_sd, b->perm_sd, (size_t)n * sizeof(double)) == 0);
+    int bad_mean = 0, bad_var = 0, bad_p = 0;
+    for (int i = 0; i < n; i++) {
+        if (a->nneigh[i] == 0)
+            continue;
+        double se = sqrt(a->VI[i] / perm);
+        bad_mean += fabs(a->perm_mean[i] - a->EI[i]) > 5 * se + 1e-12;
+        bad_var += fabs(a->perm_sd[i] * a->perm_sd[i] - a->VI[i]) > 0.1 * a->VI[i] + 1e-12;
+        double k = a->p_perm[i] * (perm + 1);
+        bad_p += !(a->p_perm[i] >= 1.0 / (perm + 1) && a->p_perm[i] <= 1.0 &&
+                   fabs(k - round(k)) < 1e-6 && a->p[i] == a->p_perm[i]);
+    }
+    CHECK_INT(bad_mean, 0);
+    CHECK_INT(bad_var, 0);
+    CHECK_INT(bad_p, 0);
+    sp_lisa_free(a);
+    sp_lisa_free(b);
+}
+
+static void test_perm_local(void)
+{
+    const char **ids;
+    sp_table *data;
+    double x[64];
+    sp_weights *W = columbus_queen_row(&ids, x, &data);
+    CHECK(W != NULL);
+    if (!W)
+        return;
+    check_perm_local(W->w, x, W->n, 20000);
+    /* Rows longer than 16 neighbours take the partial-shuffle path. */
+    sp_weights *W3;
+    CHECK_INT(sp_weights_order(W, 3, 1, &W3), SP_OK);
+    int kmax = 0;
+    for (int i = 0; i < W3->n; i++)
+        kmax = sp_weights_cardinality(W3, i) > kmax ? sp_weights_cardinality(W3, i) : kmax;
+    CHECK(kmax > 16);
+    sp_weights_standardize(W3, SP_STD_ROW);
+    check_perm_local(W3->w, x, W3->n, 20000);
+    /* Gi and Gi* on binary weights: the same seed gives the same p across
+     * threads.  The conditional permutation null of Gi has exactly the
+     * moments of the analytic Gi, so strong analytic hot spots stay strong. */
+    sp_weights *B;
+    sp_weights_copy(W, &B);
+    sp_weights_standardize(B, SP_STD_BINARY);
+    sp_csr *ws;
+    sp_getis_add_self(B->w, 1.0, &ws);
+    sp_getis_opts go = {1, 0, {999, 5, 1}};
+    sp_getis *g1, *g2, *g0;
+    CHECK_INT(sp_getis_compute(ws, x, "CRIME", &go, &g1), SP_OK);
+    go.perm.threads = 2;
+    CHECK_INT(sp_getis_compute(ws, x, "CRIME", &go, &g2), SP_OK);
+    CHECK(memcmp(g1->p_perm, g2->p_perm, (size_t)W->n * sizeof(double)) == 0);
+    CHECK(memcmp(g1->bin, g2->bin, (size_t)W->n) == 0);
+    go.star = 0;
+    CHECK_INT(sp_getis_compute(B->w, x, "CRIME", &go, &g0), SP_OK);
+    int strong = 0, agree = 0;
+    for (int i = 0; i < W->n; i++)
+        if (fabs(g0->zscore[i]) > 3.0) {
+            strong++;
+            agree += g0->p_perm[i] <= 0.01;
+        }
+    CHECK(strong > 0);
+    CHECK_INT(agree, strong);
+    sp_getis_free(g0);
+    sp_weights_free(B);
+    sp_getis_free(g1);
+    sp_getis_free(g2);
+    sp_csr_free(ws);
+    sp_weights_free(W3);
+    sp_weights_free(W);
+    free(ids);
+    sp_table_free(data);
+}
+
+/* ---- bad input ---- */
+
+static void test_bad_input(void)
+{
+    int ti[] = {0, 1, 1, 2, 2, 3}, tj[] = {1, 0, 2, 1, 3, 2};
+    sp_csr *w;
+    sp_csr_from_triplets(4, 4, 6, ti, tj, NULL, &w);
+    sp_moran_result r;
+    double constant[] = {2, 2, 2, 2};
+    CHECK_INT(sp_moran(w, constant, "v", &moran_plain, &r), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "constant") != NULL);
+    double bad[] = {1, NAN, 2, 3};
+    CHECK_INT(sp_moran(w, bad, "v", &moran_plain, &r), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "unit 2") != NULL);
+    sp_csr *w2;
+    int ui[] = {0, 1}, uj[] = {1, 0};
+    sp_csr_from_triplets(2, 2, 2, ui, uj, NULL, &w2);
+    double two[] = {1, 2};
+    CHECK_INT(sp_moran(w2, two, "v", &moran_plain, &r), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "at least 3") != NULL);
+    /* self weight: Moran and LISA refuse it, Gi* takes it */
+    int si[] = {0, 0, 1, 1, 2, 2, 3}, sj[] = {0, 1, 0, 2, 1, 3, 2};
+    sp_csr *ws;
+    sp_csr_from_triplets(4, 4, 7, si, sj, NULL, &ws);
+    double ok[] = {1, 2, 4, 3};
+    CHECK_INT(sp_moran(ws, ok, "v", &moran_plain, &r), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "self weight") != NULL);
+    sp_getis_opts go = {1, 0, {0, 1, 1}};
+    sp_getis *G;
+    CHECK_INT(sp_getis_compute(ws, ok, "v", &go, &G), SP_OK);
+    sp_getis_free(G);
+    /* all islands */
+    sp_csr *empty;
+    sp_csr_from_triplets(4, 4, 0, NULL, NULL, NULL, &empty);
+    CHECK_INT(sp_moran(empty, ok, "v", &moran_plain, &r), SP_EDATA);
+    /* n = 4: randomisation variance defined; n = 3 it is not (m - 3 = 0) */
+    CHECK_INT(sp_moran(w, ok, "v", &moran_plain, &r), SP_OK);
+    CHECK(isfinite(r.I.var_rand));
+    sp_csr *w3;
+    int ai[] = {0, 1, 1, 2}, aj[] = {1, 0, 2, 1};
+    sp_csr_from_triplets(3, 3, 4, ai, aj, NULL, &w3);
+    CHECK_INT(sp_moran(w3, ok, "v", &moran_plain, &r), SP_OK);
+    CHECK(isnan(r.I.var_rand) && isfinite(r.I.var_norm));
+    sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1}};
+    sp_lisa *L;
+    CHECK_INT(sp_lisa_compute(w, ok, "v", &lo, &L), SP_EUSAGE);
+    sp_csr_free(w);
+    sp_csr_free(w2);
+    sp_csr_free(ws);
+    sp_csr_free(empty);
+    sp_csr_free(w3);
+}
+
+int main(void)
+{
+    RUN(test_global_columbus);
+    RUN(test_global_china);
+    RUN(test_local_columbus);
+    RUN(test_local_china);
+    RUN(test_local_loo_and_quadrants);
+    RUN(test_localg);
+    RUN(test_fdr);
+    RUN(test_perm_global);
+    RUN(test_perm_local);
+    RUN(test_bad_input);
+    return th_report("t_autocorr");
+}
