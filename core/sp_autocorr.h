@@ -8,10 +8,10 @@
  * here allocates anything the caller must free.  Errors follow sp_error.h and
  * name the unit by its 1-based position (the CLI layer checks ids first).
  *
- * Permutations.  The stream of permutation p of unit i is
- * sp_rng_init(&r, seed, i, p): the numbers do not depend on the thread count
- * or on the order of work.  Whole-map permutations (global statistics) use
- * sp_rng_init(&r, seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
+ * Permutations.  The numbers of permutation p of unit i come from
+ * sp_rng_init(&r, seed, i, p) (through sp_perm_draw below): they do not depend
+ * on the thread count or on the order of work.  Whole-map permutations (global
+ * statistics) use (seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
  * n x permutations.
  *
  * Pseudo p-value (folded, GeoDa/esda style):
@@ -35,45 +35,40 @@ typedef struct sp_perm_opts {
     int threads;   /* worker threads (>= 1) */
 } sp_perm_opts;
 
-/* Uniform integers from an sp_rng stream, 16 bits at a time when the bound
- * allows (two draws per 32-bit word), unbiased (Lemire's method). */
+/* The random numbers of one permutation.  sp_rng_init(seed, a, b) (Philox)
+ * gives a 64-bit start from which SplitMix64 steps: the numbers are a function
+ * of (seed, a, b) alone, and one Philox block per permutation instead of one
+ * per four draws keeps the generator off the critical path. */
 typedef struct sp_perm_draw {
-    sp_rng rng;
-    uint32_t pool;
-    int half;
+    uint64_t state;
 } sp_perm_draw;
 
 static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t seed, uint32_t a, uint32_t b)
 {
-    sp_rng_init(&d->rng, seed, a, b);
-    d->half = 0;
+    sp_rng r;
+    sp_rng_init(&r, seed, a, b);
+    uint64_t hi = sp_rng_u32(&r);
+    d->state = hi << 32 | sp_rng_u32(&r);
 }
 
-static inline uint32_t sp_perm_draw16(sp_perm_draw *d)
+static inline uint64_t sp_perm_next(sp_perm_draw *d)
 {
-    if (d->half) {
-        d->half = 0;
-        return d->pool >> 16;
-    }
-    d->pool = sp_rng_u32(&d->rng);
-    d->half = 1;
-    return d->pool & 0xFFFFu;
+    uint64_t z = (d->state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
 }
 
-/* Uniform in [0, bound), 0 < bound. */
+/* Uniform in [0, bound), 0 < bound, unbiased (Lemire's method on 32 bits). */
 static inline uint32_t sp_perm_below(sp_perm_draw *d, uint32_t bound)
 {
-    if (bound > 65536u)
-        return sp_rng_below(&d->rng, bound);
-    uint32_t m = sp_perm_draw16(d) * bound, low = m & 0xFFFFu;
-    if (low < bound) {
-        uint32_t threshold = (65536u - bound) % bound;
-        while (low < threshold) {
-            m = sp_perm_draw16(d) * bound;
-            low = m & 0xFFFFu;
-        }
+    uint64_t m = (sp_perm_next(d) >> 32) * bound;
+    if ((uint32_t)m < bound) {
+        uint32_t threshold = (uint32_t)(-bound) % bound;
+        while ((uint32_t)m < threshold)
+            m = (sp_perm_next(d) >> 32) * bound;
     }
-    return m >> 16;
+    return (uint32_t)(m >> 32);
 }
 
 /* n >= 3, every x finite, and a non-zero variance; `what` names the variable
