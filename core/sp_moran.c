@@ -187,7 +187,8 @@ static int global_work(void *ctx)
     return SP_OK;
 }
 
-static void perm_summary(const double *v, int perm, double obs, double tol, sp_gtest *t)
+/* sign: +1 for I, -1 for C, so that z_perm has the sign of z_norm and z_rand. */
+static void perm_summary(const double *v, int perm, double obs, double tol, int sign, sp_gtest *t)
 {
     int ge = 0, le = 0;
     double s1 = 0.0, s2 = 0.0;
@@ -200,7 +201,7 @@ static void perm_summary(const double *v, int perm, double obs, double tol, sp_g
     t->p_perm = sp_autocorr_pseudo_p(ge, le, perm);
     t->mean_perm = obs + s1 / perm;
     t->sd_perm = perm > 1 ? sqrt(fmax(0.0, (s2 - s1 * s1 / perm) / (perm - 1))) : NAN;
-    t->z_perm = t->sd_perm > 0.0 ? (t->stat - t->mean_perm) / t->sd_perm : NAN;
+    t->z_perm = t->sd_perm > 0.0 ? sign * (t->stat - t->mean_perm) / t->sd_perm : NAN;
 }
 
 /* Permutation tests of I and C; fills p_perm, mean_perm, sd_perm, z_perm. */
@@ -242,8 +243,8 @@ static int moran_permute(const sp_csr *w, const double *z, double zz, const sp_m
         q[p] = fi * qp;
         g[p] = fc * (g[p] - 2.0 * qp);
     }
-    perm_summary(q, perm, fi * q0, tol_i, &r->I);
-    perm_summary(g, perm, fc * (g0 - 2.0 * q0), tol_c, &r->C);
+    perm_summary(q, perm, fi * q0, tol_i, 1, &r->I);
+    perm_summary(g, perm, fc * (g0 - 2.0 * q0), tol_c, -1, &r->C);
 done:
     upper_free(&u);
     free(d);

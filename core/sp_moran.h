@@ -26,7 +26,7 @@
  * Permutations: every permutation shuffles all n values over the map (stream
  * sp_rng_init(seed, SP_PERM_GLOBAL, p)); p_perm is the folded pseudo p-value of
  * sp_autocorr.h, mean_perm / sd_perm the moments of the permuted statistics and
- * z_perm = (stat - mean_perm) / sd_perm.  Threads share out permutations.
+ * z_perm = (stat - mean_perm) / sd_perm (for C: (mean_perm - C) / sd_perm).  Threads share out permutations.
  *
  * Errors follow sp_error.h; nothing to free. */
 #ifndef SP_MORAN_H

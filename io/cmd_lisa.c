@@ -1,10 +1,280 @@
-/* spill lisa: not built yet. */
+/* spill lisa: local Moran's I (LISA) clusters and outliers as an output layer
+ * with ArcGIS's field names (core/sp_lisa.h has the formulas). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_autocorr_io.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_lisa.h"
+#include "sp_output.h"
+
+static const char help[] =
+    "usage: spill lisa SRC --w W --var V -o OUT [--perm N] [--alpha A] [--fdr] [--json]\n"
+    "\n"
+    "Local Moran's I of V.  OUT copies SRC's features and attributes and adds\n"
+    "LMiIndex, LMiZScore, LMiPValue, COType (HH, LL, HL, LH, or empty when not\n"
+    "significant) and NNeighbors; the format follows OUT's extension (.gpkg .shp\n"
+    ".geojson .fgb .csv ...).\n"
+    "\n"
+    "options:\n"
+    "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
+    "  --var V              the variable (a field of SRC, or of --data)\n"
+    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n"
+    "  --layer NAME         layer of SRC\n"
+    "  --data TABLE         take V from a table joined to SRC by unit id\n"
+    "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
+    "  --by TIME            period field of --data: one analysis per period, written\n"
+    "                       as one long layer (each feature once per period, with\n"
+    "                       the period and V as fields)\n"
+    "  --standardize S      row (default, as GeoDa and spdep style W), binary, none, ...\n"
+    "  --variance S         scaling of LMiIndex: sample (default: sum z^2/(n-1), as\n"
+    "                       GeoDa, esda and spdep localmoran(mlvar = FALSE)), n (spdep's\n"
+    "                       default mlvar = TRUE), loo (ArcGIS's leave-one-out S_i^2)\n"
+    "  --moments M          total (default: Anselin 1995, ArcGIS, spdep conditional =\n"
+    "                       FALSE) or conditional (spdep's default) for LMiZScore\n"
+    "  --perm N             conditional permutations (default 999; 0: normal p-values)\n"
+    "  --seed N             random seed (default 12345)\n"
+    "  --threads N          threads (default: all cores); results do not depend on it\n"
+    "  --alpha A            significance level for COType (default 0.05)\n"
+    "  --fdr                Benjamini-Hochberg false discovery rate control at alpha\n"
+    "  --scatter FILE.csv   Moran scatterplot data: id, [period,] z, Wz\n"
+    "  -o, --output OUT     the output layer\n"
+    "  --json               one JSON summary object on stdout\n"
+    "\n"
+    "LMiPValue is the folded pseudo p-value (min(#>=, #<=) + 1) / (N + 1) of the\n"
+    "conditional permutation test (GeoDa, esda), or with --perm 0 the two-sided\n"
+    "normal p-value of LMiZScore.  COType: H/L of the value against the mean, then\n"
+    "of the neighbours' mean (the spatial lag).  Units without neighbours get NULL\n"
+    "statistics and an empty COType, with a warning naming them.\n";
+
+static const sp_optspec spec[] = {
+    {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
+    {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
+    {"scatter", 1}, {"output", 1},   {"json", 0},   {NULL, 0},
+};
+
+enum { COL_I, COL_Z, COL_P };
+
+static int parse_choice(const char *opt, const char *value, const char *const *names, int count,
+                        int *out)
+{
+    for (int k = 0; value && k < count; k++)
+        if (strcmp(value, names[k]) == 0) {
+            *out = k;
+            return SP_OK;
+        }
+    if (!value)
+        return SP_OK;
+    return sp_error_set(SP_EUSAGE, "--%s: unknown value '%s' (see --help)", opt, value);
+}
+
+/* CSV field, quoted when it holds a separator or a quote. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The scatterplot rows of one period: id, [period,] z, Wz (empty Wz for islands). */
+static void scatter_rows(FILE *f, const sp_acio_period *p, const sp_lisa *L)
+{
+    for (int i = 0; i < p->n; i++) {
+        csv_field(f, p->ids[i]);
+        if (p->label) {
+            fputc(',', f);
+            csv_field(f, p->label);
+        }
+        fprintf(f, ",%.17g,", L->z[i]);
+        if (!isnan(L->wz[i]))
+            fprintf(f, "%.17g", L->wz[i]);
+        fputc('\n', f);
+    }
+}
+
+/* Significant units per quadrant, count[SP_QUAD_*]. */
+static void quad_counts(const sp_lisa *L, int count[5])
+{
+    memset(count, 0, 5 * sizeof *count);
+    for (int i = 0; i < L->n; i++)
+        if (L->sig[i])
+            count[L->quad[i]]++;
+}
+
+static json_t *period_json(const sp_acio_period *p, const sp_lisa *L, const int count[5],
+                           json_t *islands)
+{
+    json_t *o = json_pack("{s:o, s:i, s:o, s:i, s:i, s:i, s:i, s:i}", "by",
+                          sp_acio_by_json(p->label), "n", p->n, "islands", islands,
+                          "significant", L->n_significant, "HH", count[SP_QUAD_HH], "LL",
+                          count[SP_QUAD_LL], "HL", count[SP_QUAD_HL], "LH", count[SP_QUAD_LH]);
+    json_object_set_new(o, "fdr_cutoff", sp_json_real(L->fdr_cutoff));
+    return o;
+}
+
+typedef struct lisa_run {
+    sp_acio *A;
+    sp_std style;
+    sp_lisa_opts o;
+    sp_acio_out out;
+    FILE *scatter;
+    json_t *results;
+    int json;
+} lisa_run;
+
+static int lisa_period(lisa_run *run, int g)
+{
+    sp_acio_period p;
+    int rc = sp_acio_load(run->A, g, &p);
+    if (rc)
+        return rc;
+    json_t *islands = NULL;
+    sp_lisa *L = NULL;
+    rc = sp_acio_no_self(run->A, &p, "local Moran's I");
+    if (!rc)
+        rc = sp_weights_standardize(p.W, run->style);
+    if (!rc) {
+        sp_acio_islands(run->A, &p, "no local statistic (NULL), empty COType", &islands);
+        rc = sp_lisa_compute(p.W->w, p.x, p.what, &run->o, &L);
+    }
+    int undefined = 0;
+    for (int i = 0; !rc && i < p.n; i++)
+        undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);
+    if (undefined)
+        sp_acio_warn(run->A, "%s: %d unit%s with a non-positive variance of I_i: LMiZScore is NULL",
+                     p.what, undefined, undefined > 1 ? "s" : "");
+    if (!rc)
+        rc = sp_acio_out_period(&run->out, &p, L->nneigh);
+    if (!rc) {
+        int base = run->out.n - p.n;
+        for (int i = 0; i < p.n; i++) {
+            run->out.real[COL_I][base + i] = L->I[i];
+            run->out.real[COL_Z][base + i] = L->zscore[i];
+            run->out.real[COL_P][base + i] = L->p[i];
+            run->out.text[0][base + i] = sp_lisa_cotype(L, i);
+        }
+        if (run->scatter)
+            scatter_rows(run->scatter, &p, L);
+        int count[5];
+        quad_counts(L, count);
+        json_array_append_new(run->results, period_json(&p, L, count, islands));
+        islands = NULL;
+        if (!run->json)
+            printf("%-10s %6d %6d %6d %6d %6d %6d\n", p.label ? p.label : "-", p.n,
+                   L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL], count[SP_QUAD_HL],
+                   count[SP_QUAD_LH]);
+    }
+    json_decref(islands);
+    sp_lisa_free(L);
+    sp_acio_period_free(&p);
+    return rc;
+}
+
+static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
+{
+    static const char *const scales[] = {"sample", "n", "loo"};
+    static const char *const moments[] = {"total", "conditional"};
+    int scale = SP_LISA_SAMPLE, mom = SP_LISA_TOTAL, rc;
+    const char *std_name = sp_args_get(a, "standardize");
+    run->style = SP_STD_ROW;
+    if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
+        (rc = parse_choice("variance", sp_args_get(a, "variance"), scales, 3, &scale)) ||
+        (rc = parse_choice("moments", sp_args_get(a, "moments"), moments, 2, &mom)) ||
+        (rc = sp_args_int(a, "perm", 999, 0, &run->o.perm.perm)) ||
+        (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
+        (rc = sp_args_threads(a, &run->o.perm.threads)) ||
+        (rc = sp_args_double(a, "alpha", 0.05, &run->o.alpha)))
+        return rc;
+    if (!(run->o.alpha > 0.0 && run->o.alpha < 1.0))
+        return sp_error_set(SP_EUSAGE, "--alpha must lie between 0 and 1 (got %g)", run->o.alpha);
+    run->o.scale = (sp_lisa_scale)scale;
+    run->o.moments = (sp_lisa_moments)mom;
+    run->o.fdr = sp_args_flag(a, "fdr");
+    run->o.perm.seed = (uint64_t)*seed;
+    return SP_OK;
+}
+
+static int lisa_run_all(lisa_run *run, const char *output, const char *scatter_path)
+{
+    sp_output so = {0};
+    int rc = SP_OK;
+    if (scatter_path) {
+        if (!(rc = sp_output_begin(scatter_path, &so)) && !(run->scatter = fopen(so.tmp_path, "w")))
+            rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
+        if (run->scatter)
+            fprintf(run->scatter, "id,%s%sz,Wz\n", run->A->a.by ? run->A->a.by : "",
+                    run->A->a.by ? "," : "");
+    }
+    if (!run->json)
+        printf("%-10s %6s %6s %6s %6s %6s %6s\n", run->A->a.by ? run->A->a.by : "by", "n",
+               "signif", "HH", "LL", "HL", "LH");
+    for (int g = 0; !rc && g < run->A->P->nperiods; g++)
+        rc = lisa_period(run, g);
+    if (!rc)
+        rc = sp_acio_out_write(run->A, &run->out, output);
+    if (run->scatter && fclose(run->scatter) != 0 && !rc)
+        rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
+    if (so.tmp_dir)
+        rc ? sp_output_abort(&so) : (void)(rc = sp_output_commit(&so));
+    return rc;
+}
 
 int sp_cmd_lisa(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return sp_error_set(SP_EUSAGE, "'lisa' is not implemented yet");
+    sp_args a;
+    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    if (rc)
+        return rc;
+    if ((rc = sp_args_positional(&a, 1, "SRC")))
+        return rc;
+    sp_acio_args io = {.cmd = "lisa", .src = a.pos[0], .layer = sp_args_get(&a, "layer"),
+                       .id = sp_args_get(&a, "id"), .data = sp_args_get(&a, "data"),
+                       .data_id = sp_args_get(&a, "data-id"), .var = sp_args_get(&a, "var"),
+                       .by = sp_args_get(&a, "by"), .wpath = sp_args_get(&a, "w"),
+                       .need_layer = 1};
+    const char *output = sp_args_get(&a, "output");
+    if (!io.wpath || !io.var || !output)
+        return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
+    lisa_run run = {.json = sp_args_flag(&a, "json")};
+    int seed;
+    if ((rc = lisa_options(&a, &run, &seed)))
+        return rc;
+    if ((rc = sp_acio_open(&io, &run.A)))
+        return rc;
+    run.out.nreal = 3;
+    run.out.real_name[COL_I] = "LMiIndex";
+    run.out.real_name[COL_Z] = "LMiZScore";
+    run.out.real_name[COL_P] = "LMiPValue";
+    run.out.ntext = 1;
+    run.out.text_name[0] = "COType";
+    run.out.text_width[0] = 2;
+    run.results = json_array();
+    rc = lisa_run_all(&run, output, sp_args_get(&a, "scatter"));
+    if (!rc && run.json) {
+        static const char *const scales[] = {"sample", "n", "loo"};
+        json_t *root = json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:b, s:o}", "var", io.var, "weights",
+            io.wpath, "output", output, "standardize", sp_std_name(run.style), "variance",
+            scales[run.o.scale], "moments", run.o.moments == SP_LISA_TOTAL ? "total" : "conditional",
+            "perm", run.o.perm.perm, "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr,
+            "results", run.results);
+        run.results = NULL;
+        rc = sp_json_print(root);
+    }
+    json_decref(run.results);
+    sp_acio_out_free(&run.out);
+    sp_acio_close(run.A);
+    return rc;
 }

@@ -1,0 +1,291 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_autocorr_io.h"
+#include "sp_error.h"
+#include "sp_layer_write.h"
+#include "sp_wio.h"
+
+void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "spill %s: warning: ", A->a.cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void sp_acio_close(sp_acio *A)
+{
+    if (!A)
+        return;
+    sp_panel_free(A->P);
+    sp_idmap_free(A->fmap);
+    sp_table_free(A->table);
+    sp_layer_free(A->L);
+    sp_weights_free(A->W);
+    free(A);
+}
+
+static int acio_inputs(sp_acio *A)
+{
+    const sp_acio_args *a = &A->a;
+    int rc = sp_wio_read(a->wpath, &A->W);
+    if (rc)
+        return rc;
+    if (!a->need_layer) {
+        if ((rc = sp_table_read(a->src, a->layer, &A->table)))
+            return rc;
+        return sp_panel_build(A->table, a->id, a->by, &A->P);
+    }
+    if (a->by && !a->data)
+        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
+                            "unit, the periods come from a long-format table");
+    if (a->data && !a->id)
+        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
+                            a->data, a->src);
+    if ((rc = sp_layer_read(a->src, a->layer, a->id, 0, &A->L)))
+        return rc;
+    if (!a->data)
+        return sp_panel_build(A->L->attrs, a->id, NULL, &A->P);
+    if ((rc = sp_table_read(a->data, NULL, &A->table)))
+        return rc;
+    if ((rc = sp_idmap_build((const char *const *)A->L->ids, A->L->n, a->src, &A->fmap)))
+        return rc;
+    return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
+}
+
+int sp_acio_open(const sp_acio_args *a, sp_acio **out)
+{
+    *out = NULL;
+    sp_acio *A = sp_calloc(1, sizeof *A);
+    if (!A)
+        return SP_ENOMEM;
+    A->a = *a;
+    int rc = acio_inputs(A);
+    if (rc) {
+        sp_acio_close(A);
+        return rc;
+    }
+    *out = A;
+    return SP_OK;
+}
+
+void sp_acio_period_free(sp_acio_period *p)
+{
+    free(p->ids);
+    free(p->feature);
+    free(p->x);
+    sp_weights_free(p->W);
+    memset(p, 0, sizeof *p);
+}
+
+static int period_features(const sp_acio *A, int g, sp_acio_period *p)
+{
+    if (!A->L)
+        return SP_OK;
+    if (!(p->feature = sp_malloc((size_t)p->n * sizeof *p->feature)))
+        return SP_ENOMEM;
+    const sp_panel_period *per = &A->P->periods[g];
+    for (int k = 0; k < p->n; k++) {
+        if (!A->fmap) { /* the layer's own attributes: row r is feature r */
+            p->feature[k] = per->rows[k];
+            continue;
+        }
+        p->feature[k] = sp_idmap_find(A->fmap, p->ids[k]);
+        if (p->feature[k] < 0)
+            return sp_error_set(SP_EDATA, "%s: row %d: unit %s has no feature in %s (field %s)",
+                                p->what, per->rows[k] + 1, p->ids[k], A->a.src, A->a.id);
+    }
+    return SP_OK;
+}
+
+int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p)
+{
+    memset(p, 0, sizeof *p);
+    const sp_panel_period *per = &A->P->periods[g];
+    p->label = A->a.by ? per->label : NULL;
+    p->n = per->n;
+    sp_panel_describe(A->P, g, p->what, sizeof p->what);
+    p->ids = sp_malloc((size_t)p->n * sizeof *p->ids);
+    p->x = sp_malloc((size_t)p->n * sizeof *p->x);
+    int rc = p->ids && p->x ? SP_OK : SP_ENOMEM;
+    if (!rc) {
+        sp_panel_ids(A->P, g, p->ids);
+        rc = period_features(A, g, p);
+    }
+    if (!rc)
+        rc = sp_panel_numeric(A->P, g, A->a.var, p->x);
+    if (!rc)
+        rc = sp_panel_align(A->P, g, A->W, &p->W);
+    if (!rc) {
+        char list[512];
+        int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
+        if (missing > 0)
+            sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out: %s", p->what,
+                         missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
+                         missing > 1 ? "are" : "is", list);
+    }
+    if (rc)
+        sp_acio_period_free(p);
+    return rc;
+}
+
+int sp_acio_islands(const sp_acio *A, const sp_acio_period *p, const char *consequence,
+                    json_t **list)
+{
+    *list = json_array();
+    char names[512] = "";
+    int count = 0;
+    for (int i = 0; i < p->n; i++) {
+        int others = 0;
+        for (int k = p->W->w->p[i]; k < p->W->w->p[i + 1]; k++)
+            others += p->W->w->j[k] != i;
+        if (others)
+            continue;
+        json_array_append_new(*list, json_string(p->ids[i]));
+        size_t len = strlen(names);
+        if (count < 10)
+            snprintf(names + len, sizeof names - len, "%s%s", count ? ", " : "", p->ids[i]);
+        else if (count == 10)
+            snprintf(names + len, sizeof names - len, ", ...");
+        count++;
+    }
+    if (count)
+        sp_acio_warn(A, "%s: %d unit%s without neighbours in %s (%s): %s", p->what, count,
+                     count > 1 ? "s" : "", A->a.wpath, names, consequence);
+    return count;
+}
+
+int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *statistic)
+{
+    const sp_csr *w = p->W->w;
+    for (int i = 0; i < p->n; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            if (w->j[k] == i && w->x[k] != 0.0)
+                return sp_error_set(SP_EDATA, "%s: unit %s has a self weight (%g); %s needs "
+                                    "weights without the unit itself", A->a.wpath, p->ids[i],
+                                    w->x[k], statistic);
+    return SP_OK;
+}
+
+json_t *sp_acio_by_json(const char *label)
+{
+    double v;
+    if (!label)
+        return json_null();
+    if (sp_parse_double(label, &v) == 0) {
+        if (v == floor(v) && fabs(v) < 9e15)
+            return json_integer((json_int_t)v);
+        return json_real(v);
+    }
+    return json_string(label);
+}
+
+/* ---- output rows ---- */
+
+static int grow(void **p, size_t elem, int cap)
+{
+    void *q = sp_realloc(*p, (size_t)cap * elem);
+    if (!q)
+        return SP_ENOMEM;
+    *p = q;
+    return SP_OK;
+}
+
+int sp_acio_out_reserve(sp_acio_out *out, int more)
+{
+    if (out->n + more <= out->cap)
+        return SP_OK;
+    int cap = out->cap ? out->cap : 64;
+    while (cap < out->n + more)
+        cap *= 2;
+    int rc = grow((void **)&out->feature, sizeof *out->feature, cap);
+    if (!rc)
+        rc = grow((void **)&out->period, sizeof *out->period, cap);
+    if (!rc)
+        rc = grow((void **)&out->x, sizeof *out->x, cap);
+    if (!rc)
+        rc = grow((void **)&out->nneigh, sizeof *out->nneigh, cap);
+    for (int k = 0; !rc && k < out->nreal; k++)
+        rc = grow((void **)&out->real[k], sizeof *out->real[k], cap);
+    for (int k = 0; !rc && k < out->ntext; k++)
+        rc = grow((void **)&out->text[k], sizeof *out->text[k], cap);
+    for (int k = 0; !rc && k < out->nint; k++)
+        rc = grow((void **)&out->integer[k], sizeof *out->integer[k], cap);
+    if (!rc)
+        out->cap = cap;
+    return rc;
+}
+
+void sp_acio_out_free(sp_acio_out *out)
+{
+    free(out->feature);
+    free(out->period);
+    free(out->x);
+    free(out->nneigh);
+    for (int k = 0; k < SP_ACIO_COLS; k++) {
+        free(out->real[k]);
+        free((void *)out->text[k]);
+        free(out->integer[k]);
+    }
+    memset(out, 0, sizeof *out);
+}
+
+int sp_acio_out_period(sp_acio_out *out, const sp_acio_period *p, const int *nneigh)
+{
+    int rc = sp_acio_out_reserve(out, p->n);
+    if (rc)
+        return rc;
+    for (int k = 0; k < p->n; k++) {
+        out->feature[out->n + k] = p->feature[k];
+        out->period[out->n + k] = p->label;
+        out->x[out->n + k] = p->x[k];
+        out->nneigh[out->n + k] = nneigh[k];
+    }
+    out->n += p->n;
+    return SP_OK;
+}
+
+/* Integer period values when every label is an integer. */
+static int *period_integers(const sp_acio_out *out)
+{
+    int *v = sp_malloc(((size_t)out->n + 1) * sizeof *v);
+    for (int r = 0; v && r < out->n; r++) {
+        double d;
+        if (sp_parse_double(out->period[r], &d) != 0 || d != floor(d) || fabs(d) > 2e9) {
+            free(v);
+            return NULL;
+        }
+        v[r] = (int)d;
+    }
+    return v;
+}
+
+int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path)
+{
+    sp_field f[3 * SP_ACIO_COLS + 3];
+    int nf = 0, *years = NULL;
+    if (A->a.by) {
+        years = period_integers(out);
+        f[nf++] = years ? (sp_field){A->a.by, SP_FIELD_INT, .integer = years}
+                        : (sp_field){A->a.by, SP_FIELD_TEXT, .text = out->period};
+    }
+    if (A->a.data)
+        f[nf++] = (sp_field){A->a.var, SP_FIELD_REAL, .real = out->x};
+    for (int k = 0; k < out->nreal; k++)
+        f[nf++] = (sp_field){out->real_name[k], SP_FIELD_REAL, .real = out->real[k]};
+    for (int k = 0; k < out->ntext; k++)
+        f[nf++] = (sp_field){out->text_name[k], SP_FIELD_TEXT, .text = out->text[k],
+                             .width = out->text_width[k]};
+    for (int k = 0; k < out->nint; k++)
+        f[nf++] = (sp_field){out->int_name[k], SP_FIELD_INT, .integer = out->integer[k]};
+    f[nf++] = (sp_field){"NNeighbors", SP_FIELD_INT, .integer = out->nneigh};
+    int rc = sp_layer_write(A->a.src, A->a.layer, path, out->n, out->feature, f, nf);
+    free(years);
+    return rc;
+}

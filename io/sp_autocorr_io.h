@@ -1,0 +1,114 @@
+/* sp_autocorr_io: the input side shared by `spill moran`, `spill lisa` and
+ * `spill hotspot`: read the weights, the data (a table, or a layer's
+ * attributes, or a table joined to a layer), split it into periods and give
+ * each period its values and its aligned weights.
+ *
+ * Where the variable comes from:
+ *   moran DATA                  DATA's attributes (any GDAL source, CSV too),
+ *                               units named by --id (default: row order 1..n)
+ *   lisa/hotspot SRC            SRC's attributes, units named by --id
+ *   lisa/hotspot SRC --data T   T's rows joined to SRC's features by unit id:
+ *                               --id names SRC's id field, --data-id T's (default
+ *                               the same name).  Needed for --by.
+ * With --by TIME every period is analysed on its own: its units are the rows
+ * of that period; W is restricted to them (units of W without data are left
+ * out with a warning naming them; units missing from W are an error).
+ *
+ * Ownership: sp_acio_open returns a new sp_acio freed with sp_acio_close; a
+ * period filled by sp_acio_period is freed with sp_acio_period_free.  Errors
+ * follow sp_error.h. */
+#ifndef SP_AUTOCORR_IO_H
+#define SP_AUTOCORR_IO_H
+
+#include <jansson.h>
+
+#include "sp_idmap.h"
+#include "sp_layer.h"
+#include "sp_panel.h"
+#include "sp_weights.h"
+
+typedef struct sp_acio_args {
+    const char *cmd;       /* "moran", "lisa", "hotspot": names warnings */
+    const char *src;       /* DATA (moran) or SRC (lisa, hotspot) */
+    const char *layer;     /* --layer */
+    const char *id;        /* --id */
+    const char *data;      /* --data (lisa, hotspot) */
+    const char *data_id;   /* --data-id */
+    const char *var;       /* --var */
+    const char *by;        /* --by */
+    const char *wpath;     /* --w */
+    int need_layer;        /* 1: SRC is a layer whose features are copied */
+} sp_acio_args;
+
+typedef struct sp_acio {
+    sp_acio_args a;
+    sp_layer *L;       /* the features (lisa, hotspot) */
+    sp_table *table;   /* the table read for moran or --data (NULL: L->attrs) */
+    sp_panel *P;
+    sp_weights *W;     /* as read from --w */
+    sp_idmap *fmap;    /* layer unit id -> feature (with --data) */
+} sp_acio;
+
+typedef struct sp_acio_period {
+    const char *label;   /* NULL without --by */
+    int n;
+    const char **ids;    /* n unit ids (pointers into the panel) */
+    int *feature;        /* n layer features (NULL without a layer) */
+    double *x;           /* n values of the variable */
+    sp_weights *W;       /* W aligned to ids, not standardised */
+    char what[512];      /* "TABLE" or "TABLE (TIME LABEL)" for messages */
+} sp_acio_period;
+
+int sp_acio_open(const sp_acio_args *a, sp_acio **out);
+void sp_acio_close(sp_acio *A);
+
+/* Load period g (0 .. A->P->nperiods - 1); warns about units of W without data. */
+int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p);
+void sp_acio_period_free(sp_acio_period *p);
+
+/* "spill CMD: warning: ..." on stderr. */
+void sp_acio_warn(const sp_acio *A, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Units of p->W with no neighbour: count, a JSON list of their ids (caller
+ * owns) and a warning "WHAT: k unit(s) without neighbours (ids): CONSEQUENCE". */
+int sp_acio_islands(const sp_acio *A, const sp_acio_period *p, const char *consequence,
+                    json_t **list);
+
+/* A self weight in p->W is an SP_EDATA error naming the unit (Moran, LISA). */
+int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *statistic);
+
+/* Output rows collected over the periods of lisa and hotspot: row r copies
+ * feature feature[r] and adds, in this order, the period column (--by; an
+ * integer field when every label is an integer), the variable (with --data),
+ * the real, text and integer columns, and NNeighbors.  A `--by` run therefore
+ * writes one long layer: each unit once per period, with the period column. */
+#define SP_ACIO_COLS 4
+typedef struct sp_acio_out {
+    int n, cap;
+    int *feature;
+    const char **period;
+    double *x;
+    int *nneigh;
+    int nreal, ntext, nint;
+    const char *real_name[SP_ACIO_COLS], *text_name[SP_ACIO_COLS], *int_name[SP_ACIO_COLS];
+    int text_width[SP_ACIO_COLS];
+    double *real[SP_ACIO_COLS];
+    const char **text[SP_ACIO_COLS];
+    int *integer[SP_ACIO_COLS];
+} sp_acio_out;
+
+/* Room for `more` rows (every column grows); the caller fills rows
+ * out->n .. out->n + more - 1 and then adds more to out->n. */
+int sp_acio_out_reserve(sp_acio_out *out, int more);
+int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path);
+void sp_acio_out_free(sp_acio_out *out);
+
+/* Append period p's rows (feature, period, x, nneigh) to out; the caller
+ * fills its own columns at rows out->n - p->n .. out->n - 1. */
+int sp_acio_out_period(sp_acio_out *out, const sp_acio_period *p, const int *nneigh);
+
+/* The period label as JSON: a number when it is one, else a string; null
+ * without --by. */
+json_t *sp_acio_by_json(const char *label);
+
+#endif

@@ -1,0 +1,252 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+
+#include "sp_error.h"
+#include "sp_gdal.h"
+#include "sp_layer_write.h"
+#include "sp_output.h"
+
+/* The input's features, in reading order. */
+typedef struct source {
+    GDALDatasetH ds;
+    OGRLayerH layer;
+    OGRFeatureH *feat;
+    int n;
+} source;
+
+static void source_close(source *s)
+{
+    for (int i = 0; i < s->n; i++)
+        OGR_F_Destroy(s->feat[i]);
+    free(s->feat);
+    if (s->ds)
+        GDALClose(s->ds);
+    memset(s, 0, sizeof *s);
+}
+
+static int source_open(const char *path, const char *layer_name, source *s)
+{
+    memset(s, 0, sizeof *s);
+    int rc = sp_gdal_open_layer(path, layer_name, &s->ds, &s->layer);
+    if (rc)
+        return rc;
+    int cap = 1024;
+    s->feat = sp_malloc((size_t)cap * sizeof *s->feat);
+    if (!s->feat) {
+        source_close(s);
+        return SP_ENOMEM;
+    }
+    OGR_L_ResetReading(s->layer);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(s->layer)) != NULL) {
+        if (s->n == cap) {
+            OGRFeatureH *grown = sp_realloc(s->feat, (size_t)cap * 2 * sizeof *grown);
+            if (!grown) {
+                OGR_F_Destroy(f);
+                source_close(s);
+                return SP_ENOMEM;
+            }
+            s->feat = grown;
+            cap *= 2;
+        }
+        s->feat[s->n++] = f;
+    }
+    return SP_OK;
+}
+
+/* The output's geometry type: the input layer's, unless its features mix
+ * single and multi parts (Shapefiles declare Polygon and hold MultiPolygons):
+ * then the multi type, and single geometries are promoted on writing, since
+ * strict formats (FlatGeobuf, GeoPackage) reject a mismatch. */
+static OGRwkbGeometryType output_geom_type(const source *s)
+{
+    OGRwkbGeometryType declared = OGR_L_GetGeomType(s->layer);
+    OGRwkbGeometryType multi = OGR_GT_GetCollection(declared);
+    int mixed = 0, other = 0;
+    for (int i = 0; i < s->n; i++) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(s->feat[i]);
+        OGRwkbGeometryType t = g ? OGR_G_GetGeometryType(g) : declared;
+        mixed |= t != declared;
+        other |= t != declared && t != multi;
+    }
+    if (!mixed)
+        return declared;
+    return other || multi == wkbUnknown ? wkbUnknown : multi;
+}
+
+static const char *base_name(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    snprintf(buf, size, "%s", slash ? slash + 1 : path);
+    char *dot = strrchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = '\0';
+    return buf;
+}
+
+static int is_added(const char *name, const sp_field *fields, int nfields)
+{
+    for (int k = 0; k < nfields; k++)
+        if (strcasecmp(name, fields[k].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Create the output layer's fields; map[c] = output index of input field c
+ * (-1: dropped), first_added = output index of fields[0]. */
+static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, int nfields,
+                         int *map, int *first_added, const char *path)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
+    int nin = OGR_FD_GetFieldCount(defn), next = 0;
+    for (int c = 0; c < nin; c++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, c);
+        map[c] = -1;
+        if (is_added(OGR_Fld_GetNameRef(fd), fields, nfields))
+            continue;
+        if (OGR_L_CreateField(out, fd, TRUE) != OGRERR_NONE)
+            return sp_error_set(SP_EDATA, "%s: cannot create field '%s': %s", path,
+                                OGR_Fld_GetNameRef(fd), CPLGetLastErrorMsg());
+        map[c] = next++;
+    }
+    *first_added = next;
+    for (int k = 0; k < nfields; k++) {
+        static const OGRFieldType types[] = {OFTReal, OFTInteger, OFTString};
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, types[fields[k].type]);
+        if (fields[k].type == SP_FIELD_TEXT && fields[k].width > 0)
+            OGR_Fld_SetWidth(fd, fields[k].width);
+        OGRErr err = OGR_L_CreateField(out, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (err != OGRERR_NONE)
+            return sp_error_set(SP_EDATA, "%s: cannot create field '%s': %s", path,
+                                fields[k].name, CPLGetLastErrorMsg());
+    }
+    return SP_OK;
+}
+
+static void set_added(OGRFeatureH f, int index, const sp_field *fd, int r)
+{
+    switch (fd->type) {
+    case SP_FIELD_REAL:
+        if (isfinite(fd->real[r]))
+            OGR_F_SetFieldDouble(f, index, fd->real[r]);
+        else
+            OGR_F_SetFieldNull(f, index);
+        break;
+    case SP_FIELD_INT:
+        OGR_F_SetFieldInteger(f, index, fd->integer[r]);
+        break;
+    case SP_FIELD_TEXT:
+        if (fd->text[r])
+            OGR_F_SetFieldString(f, index, fd->text[r]);
+        else
+            OGR_F_SetFieldNull(f, index);
+        break;
+    }
+}
+
+static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, const int *src_row,
+                          const sp_field *fields, int nfields, const int *map, int first_added,
+                          const char *path)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(out);
+    int transaction = GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
+    int rc = SP_OK;
+    for (int r = 0; r < nrow && !rc; r++) {
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGRFeatureH from = s->feat[src_row ? src_row[r] : r];
+        if (OGR_F_SetFromWithMap(f, from, TRUE, (int *)map) != OGRERR_NONE)
+            rc = sp_error_set(SP_EDATA, "%s: cannot copy feature %d", path, r + 1);
+        OGRwkbGeometryType want = OGR_FD_GetGeomType(defn);
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (!rc && g && want != wkbUnknown && OGR_G_GetGeometryType(g) != want)
+            OGR_F_SetGeometryDirectly(f, OGR_G_ForceTo(OGR_F_StealGeometry(f), want, NULL));
+        for (int k = 0; !rc && k < nfields; k++)
+            set_added(f, first_added + k, &fields[k], r);
+        if (!rc && OGR_L_CreateFeature(out, f) != OGRERR_NONE)
+            rc = sp_error_set(SP_EDATA, "%s: cannot write feature %d: %s", path, r + 1,
+                              CPLGetLastErrorMsg());
+        OGR_F_Destroy(f);
+    }
+    if (transaction && GDALDatasetCommitTransaction(ds) != OGRERR_NONE && !rc)
+        rc = sp_error_set(SP_EDATA, "%s: cannot commit the features: %s", path,
+                          CPLGetLastErrorMsg());
+    return rc;
+}
+
+int sp_layer_write(const char *src_path, const char *src_layer, const char *out_path, int nrow,
+                   const int *src_row, const sp_field *fields, int nfields)
+{
+    const char *driver_name = sp_gdal_driver_for(out_path);
+    if (!driver_name)
+        return sp_error_set(SP_EUSAGE, "%s: unknown output format (use .gpkg .shp .geojson .fgb "
+                            ".csv .gml .kml .sqlite)", out_path);
+    sp_gdal_init();
+    GDALDriverH driver = GDALGetDriverByName(driver_name);
+    if (!driver)
+        return sp_error_set(SP_EUSAGE, "%s: GDAL has no %s driver", out_path, driver_name);
+    source s;
+    int rc = source_open(src_path, src_layer, &s);
+    if (rc)
+        return rc;
+    for (int r = 0; src_row && r < nrow; r++)
+        if (src_row[r] < 0 || src_row[r] >= s.n) {
+            source_close(&s);
+            return sp_error_set(SP_EUSAGE, "%s: row %d refers to feature %d of %d", out_path,
+                                r + 1, src_row[r] + 1, s.n);
+        }
+    if (!src_row && nrow != s.n) {
+        source_close(&s);
+        return sp_error_set(SP_EUSAGE, "%s: %d rows for %d features", out_path, nrow, s.n);
+    }
+    sp_output o;
+    if ((rc = sp_output_begin(out_path, &o))) {
+        source_close(&s);
+        return rc;
+    }
+    int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s.layer));
+    int *map = sp_malloc(((size_t)nin + 1) * sizeof *map);
+    char name[256];
+    char **options = NULL;
+    if (strcmp(driver_name, "CSV") == 0)
+        options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
+    if (strcmp(driver_name, "ESRI Shapefile") == 0)
+        options = CSLSetNameValue(options, "ENCODING", "UTF-8");
+    CPLErrorReset();
+    GDALDatasetH ds = map ? GDALCreate(driver, o.tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    OGRLayerH out = ds ? GDALDatasetCreateLayer(ds, base_name(out_path, name, sizeof name),
+                                                OGR_L_GetSpatialRef(s.layer),
+                                                output_geom_type(&s), options)
+                       : NULL;
+    CSLDestroy(options);
+    if (!map)
+        rc = SP_ENOMEM;
+    else if (!out)
+        rc = sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s", out_path,
+                          CPLGetLastErrorMsg());
+    int first_added = 0;
+    if (!rc)
+        rc = create_fields(s.layer, out, fields, nfields, map, &first_added, out_path);
+    if (!rc)
+        rc = write_features(&s, ds, out, nrow, src_row, fields, nfields, map, first_added,
+                            out_path);
+    if (ds) {
+        CPLErrorReset();
+        GDALClose(ds);
+        if (!rc && CPLGetLastErrorType() >= CE_Failure)
+            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
+    }
+    free(map);
+    source_close(&s);
+    if (rc) {
+        sp_output_abort(&o);
+        return rc;
+    }
+    return sp_output_commit(&o);
+}

@@ -1,0 +1,86 @@
+#!/bin/bash
+# CLI tests for `spill moran`: R spdep values (tests/fixtures/autocorr, made by
+# scripts/ref-autocorr.R) on columbus and on the China AI panel read from the
+# real CSV, permutations, islands and bad input.
+source "$(dirname "$0")/lib.sh"
+A=$FIX/autocorr
+COL=$FIX/data/columbus.shp
+
+# ref FILE LABEL COLUMN: a value of an R fixture table
+ref() {
+    awk -F, -v l="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+                                 $1 == l { print $k; exit }' "$A/$1"
+}
+# near GOT WANT: |got - want| <= 1e-9 max(|want|, 1e-6)
+near() {
+    awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
+                                     if (m < 1e-6) m = 1e-6; exit !(a != "" && d <= 1e-9 * m) }'
+}
+# same_as JSON_RESULT FILE LABEL: every key of one result equals spdep's
+same_as() {
+    local res=$1 file=$2 label=$3 bad=0
+    for k in I EI var_norm z_norm p_norm var_rand z_rand p_rand; do
+        near "$(jq -r ".$k" <<<"$res")" "$(ref "$file" "$label" "$k")" || { bad=1; echo "  $label $k: $(jq -r ".$k" <<<"$res") vs $(ref "$file" "$label" "$k")" >&2; }
+    done
+    for k in C var_norm z_norm p_norm var_rand z_rand p_rand; do
+        local c=$k
+        [ "$k" = C ] || c=c_$k
+        near "$(jq -r ".geary.$k" <<<"$res")" "$(ref "$file" "$label" "$c")" || { bad=1; echo "  $label geary $k" >&2; }
+    done
+    return $bad
+}
+
+# --- columbus: spdep moran.test / geary.test, two-sided ----------------------
+ok "columbus CRIME" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME --json
+check "CRIME equals spdep" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv CRIME_W
+check "one result, by null, p_perm null" [ "$(jq -c '[(.results|length), .results[0].by, .results[0].p_perm]' "$OUT")" = '[1,null,null]' ]
+check "contract keys" [ "$(jq -r '.results[0] | [has("by","n","I","EI","var_norm","z_norm","p_norm","var_rand","z_rand","p_rand","p_perm")] | all' "$OUT")" = true ]
+ok "columbus INC, DBF as a table" "$SPILL" moran "$FIX/data/columbus.dbf" --id POLYID --w "$A/columbus_queen.gal" --var INC --json
+check "INC equals spdep" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv INC_W
+ok "binary weights" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME --standardize binary --json
+check "binary equals spdep style B" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv CRIME_B
+ok "asymmetric knn idw" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_knn4_idw.gwt" --var CRIME --standardize none --json
+check "knn idw equals spdep" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv CRIME_KNN_NONE
+ok "readable table" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME
+check "table shows I" grep -q "0.50019" "$OUT"
+
+# --- islands: zero lag; --adjust-n as spdep's default ------------------------
+ok "island, all n" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_island.gal" --var CRIME --json
+check "island equals spdep adjust.n = FALSE" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv CRIME_ISLAND_W
+check "island reported" [ "$(jq -c '.results[0].islands' "$OUT")" = '["5"]' ]
+check "island warning names it" grep -q "without neighbours.*(5)" "$ERR"
+ok "island, adjust-n" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_island.gal" --var CRIME --adjust-n --json
+check "adjust-n equals spdep adjust.n = TRUE" same_as "$(jq -c '.results[0]' "$OUT")" global_columbus.csv CRIME_ISLAND_W_ADJ
+check "n_used 48" [ "$(jq '.results[0].n_used' "$OUT")" = 48 ]
+
+# --- China: one result per year from the long CSV ----------------------------
+ok "China by year" "$SPILL" moran "$SHP/ai_index_province.csv" --id adcode --by year --w "$A/china_queen.gal" --var ai_index --json
+check "four years in order" [ "$(jq -c '[.results[].by]' "$OUT")" = '[2011,2015,2019,2022]' ]
+for y in 2011 2015 2019 2022; do
+    check "China $y equals spdep" same_as "$(jq -c ".results[] | select(.by == $y)" "$OUT")" global_china.csv $y
+done
+
+# --- permutations --------------------------------------------------------------
+ok "perm, 1 thread" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME --perm 999 --threads 1 --json
+cp "$OUT" "$TMP/perm1.json"
+ok "perm, 2 threads" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME --perm 999 --threads 2 --json
+check "identical across thread counts" cmp -s "$OUT" "$TMP/perm1.json"
+check "p_perm folded minimum 1/1000" [ "$(jq '.results[0].p_perm' "$OUT")" = 0.001 ]
+ok "perm, other seed" "$SPILL" moran "$SHP/ai_index_province.csv" --id adcode --by year --w "$A/china_queen.gal" --var ai_index --perm 999 --seed 7 --json
+check "p_perm in range for every year" [ "$(jq '[.results[].p_perm | select(. >= 0.001 and . <= 1)] | length' "$OUT")" = 4 ]
+
+# --- bad input -----------------------------------------------------------------
+fails 1 "--w and --var are required" "missing --w" "$SPILL" moran "$COL" --var CRIME
+fails 1 "unknown standardisation" "bad --standardize" "$SPILL" moran "$COL" --w "$A/columbus_queen.gal" --var CRIME --standardize wide
+fails 1 "periods .* need a unit id field" "--by without --id" "$SPILL" moran "$A/bad_constant.csv" --by year --w "$A/line4.gal" --var v
+fails 2 "no field 'NOPE'" "unknown variable" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var NOPE
+fails 2 "year 2001.*constant" "constant variable" "$SPILL" moran "$A/bad_constant.csv" --id id --by year --w "$A/line4.gal" --var v
+fails 2 "row 2 \(unit b, year 2000\): v '' is missing" "missing value" "$SPILL" moran "$A/bad_missing.csv" --id id --by year --w "$A/line4.gal" --var v
+fails 2 "unit b appears twice in year 2000 \(rows 2 and 5\)" "repeated unit" "$SPILL" moran "$A/bad_duplicate.csv" --id id --by year --w "$A/line4.gal" --var v
+fails 2 "1 unit not in the weights: z" "unit absent from W" "$SPILL" moran "$A/bad_unknown.csv" --id id --by year --w "$A/line4.gal" --var v
+fails 2 "2 units; spatial autocorrelation needs at least 3" "fewer than 3 units" "$SPILL" moran "$A/bad_two.csv" --id id --w "$A/line4.gal" --var v
+check "units of W without data are named" grep -q "2 units of .*line4.gal have no data and are left out: c, d" "$ERR"
+fails 2 "unit a has a self weight" "self weight" "$SPILL" moran "$A/line4.csv" --id id --w "$A/line4_self.gwt" --var v
+fails 2 "none.gal" "missing weights file" "$SPILL" moran "$COL" --w "$TMP/none.gal" --var CRIME
+
+finish t_moran.sh
