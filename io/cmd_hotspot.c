@@ -107,7 +107,7 @@ static int hot_period(hot_run *run, int g)
     rc = prepare_weights(run, &p);
     if (!rc) {
         sp_acio_islands(run->A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
-        rc = sp_getis_compute(p.W->w, p.x, p.what, &run->o, &G);
+        rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
     }
     if (!rc)
         rc = sp_acio_out_period(&run->out, &p, G->nneigh);

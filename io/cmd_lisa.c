@@ -147,7 +147,7 @@ static int lisa_period(lisa_run *run, int g)
         rc = sp_weights_standardize(p.W, run->style);
     if (!rc) {
         sp_acio_islands(run->A, &p, "no local statistic (NULL), empty COType", &islands);
-        rc = sp_lisa_compute(p.W->w, p.x, p.what, &run->o, &L);
+        rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
     }
     int undefined = 0;
     for (int i = 0; !rc && i < p.n; i++)

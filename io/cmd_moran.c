@@ -145,7 +145,7 @@ int sp_cmd_moran(int argc, char **argv)
                             &islands);
         sp_moran_result r;
         if (!rc)
-            rc = sp_moran(p.W->w, p.x, p.what, &o, &r);
+            rc = sp_moran(p.W->w, p.x, p.subject, &o, &r);
         if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
             sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
                          "variance: the distribution does not meet the test's assumptions)",

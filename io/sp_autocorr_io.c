@@ -111,6 +111,7 @@ int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p)
     p->label = A->a.by ? per->label : NULL;
     p->n = per->n;
     sp_panel_describe(A->P, g, p->what, sizeof p->what);
+    snprintf(p->subject, sizeof p->subject, "%s: %s", p->what, A->a.var);
     p->ids = sp_malloc((size_t)p->n * sizeof *p->ids);
     p->x = sp_malloc((size_t)p->n * sizeof *p->x);
     int rc = p->ids && p->x ? SP_OK : SP_ENOMEM;

@@ -57,6 +57,7 @@ typedef struct sp_acio_period {
     double *x;           /* n values of the variable */
     sp_weights *W;       /* W aligned to ids, not standardised */
     char what[512];      /* "TABLE" or "TABLE (TIME LABEL)" for messages */
+    char subject[640];   /* "WHAT: VAR", names the variable in the statistics' errors */
 } sp_acio_period;
 
 int sp_acio_open(const sp_acio_args *a, sp_acio **out);
