@@ -208,9 +208,10 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
     double tol = 1e-12 * wabs * job->vmax;
     int ge = 0, le = 0;
     double s1 = 0.0, s2 = 0.0;
+    uint64_t key = sp_perm_key(job->o->seed, (uint32_t)i);
     for (int p = 0; p < perm; p++) {
         sp_perm_draw d;
-        sp_perm_draw_init(&d, job->o->seed, (uint32_t)i, (uint32_t)p);
+        sp_perm_draw_init(&d, key, (uint32_t)p);
         if (k <= LINEAR_MAX)
             draw_linear(&d, n, i, k, idx);
         else

@@ -8,10 +8,10 @@
  * here allocates anything the caller must free.  Errors follow sp_error.h and
  * name the unit by its 1-based position (the CLI layer checks ids first).
  *
- * Permutations.  The numbers of permutation p of unit i come from
- * sp_rng_init(&r, seed, i, p) (through sp_perm_draw below): they do not depend
- * on the thread count or on the order of work.  Whole-map permutations (global
- * statistics) use (seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
+ * Permutations.  The numbers of permutation p of unit i are a function of
+ * (seed, i, p) alone (sp_perm_draw below, keyed through sp_rng's Philox): they
+ * do not depend on the thread count or on the order of work.  Whole-map
+ * permutations (global statistics) use (seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
  * n x permutations.
  *
  * Pseudo p-value (folded, GeoDa/esda style):
@@ -35,38 +35,60 @@ typedef struct sp_perm_opts {
     int threads;   /* worker threads (>= 1) */
 } sp_perm_opts;
 
-/* The random numbers of one permutation.  sp_rng_init(seed, a, b) (Philox)
- * gives a 64-bit start from which SplitMix64 steps: the numbers are a function
- * of (seed, a, b) alone, and one Philox block per permutation instead of one
- * per four draws keeps the generator off the critical path. */
+/* The random numbers of one permutation.  A unit's key is the first 64 bits
+ * of the Philox stream sp_rng_init(seed, unit, 0); permutation p of that unit
+ * starts from state mix(key + (p + 1) G2) and steps as SplitMix64, each
+ * 64-bit output giving two 32-bit draws.  So the numbers are a function of
+ * (seed, unit, permutation) alone (a counter-based generator with counter p),
+ * and the costly Philox block is drawn once per unit, not once per
+ * permutation.  Whole-map permutations use the key of unit SP_PERM_GLOBAL. */
 typedef struct sp_perm_draw {
     uint64_t state;
+    uint32_t spare;
+    int has_spare;
 } sp_perm_draw;
 
-static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t seed, uint32_t a, uint32_t b)
+static inline uint64_t sp_perm_mix(uint64_t z)
 {
-    sp_rng r;
-    sp_rng_init(&r, seed, a, b);
-    uint64_t hi = sp_rng_u32(&r);
-    d->state = hi << 32 | sp_rng_u32(&r);
-}
-
-static inline uint64_t sp_perm_next(sp_perm_draw *d)
-{
-    uint64_t z = (d->state += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
 }
 
-/* Uniform in [0, bound), 0 < bound, unbiased (Lemire's method on 32 bits). */
+static inline uint64_t sp_perm_key(uint64_t seed, uint32_t unit)
+{
+    sp_rng r;
+    sp_rng_init(&r, seed, unit, 0);
+    uint64_t hi = sp_rng_u32(&r);
+    return hi << 32 | sp_rng_u32(&r);
+}
+
+static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t key, uint32_t perm)
+{
+    d->state = sp_perm_mix(key + ((uint64_t)perm + 1) * 0xd1b54a32d192ed03ull);
+    d->has_spare = 0;
+}
+
+static inline uint32_t sp_perm_u32(sp_perm_draw *d)
+{
+    if (d->has_spare) {
+        d->has_spare = 0;
+        return d->spare;
+    }
+    uint64_t z = sp_perm_mix(d->state += 0x9e3779b97f4a7c15ull);
+    d->spare = (uint32_t)z;
+    d->has_spare = 1;
+    return (uint32_t)(z >> 32);
+}
+
+/* Uniform in [0, bound), 0 < bound, unbiased (Lemire's method). */
 static inline uint32_t sp_perm_below(sp_perm_draw *d, uint32_t bound)
 {
-    uint64_t m = (sp_perm_next(d) >> 32) * bound;
+    uint64_t m = (uint64_t)sp_perm_u32(d) * bound;
     if ((uint32_t)m < bound) {
         uint32_t threshold = (uint32_t)(-bound) % bound;
         while ((uint32_t)m < threshold)
-            m = (sp_perm_next(d) >> 32) * bound;
+            m = (uint64_t)sp_perm_u32(d) * bound;
     }
     return (uint32_t)(m >> 32);
 }

@@ -164,6 +164,7 @@ static int global_work(void *ctx)
     double *zp = malloc((size_t)n * sizeof *zp);
     if (!zp)
         return SP_ENOMEM;
+    uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
     for (;;) {
         int start = atomic_fetch_add(&job->next, PERMS_PER_TASK);
         if (start >= job->o->perm)
@@ -171,7 +172,7 @@ static int global_work(void *ctx)
         int end = start + PERMS_PER_TASK < job->o->perm ? start + PERMS_PER_TASK : job->o->perm;
         for (int p = start; p < end; p++) {
             sp_perm_draw d;
-            sp_perm_draw_init(&d, job->o->seed, SP_PERM_GLOBAL, (uint32_t)p);
+            sp_perm_draw_init(&d, key, (uint32_t)p);
             memcpy(zp, job->z, (size_t)n * sizeof *zp);
             for (int i = n - 1; i > 0; i--) {
                 int j = (int)sp_perm_below(&d, (uint32_t)i + 1);

@@ -43,6 +43,7 @@ static const char help[] =
     "  --scatter FILE.csv   Moran scatterplot data: id, [period,] z, Wz\n"
     "  -o, --output OUT     the output layer\n"
     "  --json               one JSON summary object on stdout\n"
+    "  --timing             seconds spent reading, computing and writing, on stderr\n"
     "\n"
     "LMiPValue is the folded pseudo p-value (min(#>=, #<=) + 1) / (N + 1) of the\n"
     "conditional permutation test (GeoDa, esda), or with --perm 0 the two-sided\n"
@@ -54,7 +55,7 @@ static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
-    {"scatter", 1}, {"output", 1},   {"json", 0},   {NULL, 0},
+    {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, {NULL, 0},
 };
 
 enum { COL_I, COL_Z, COL_P };
@@ -132,11 +133,13 @@ typedef struct lisa_run {
     FILE *scatter;
     json_t *results;
     int json;
+    double t_read, t_stat, t_write; /* seconds, for --timing */
 } lisa_run;
 
 static int lisa_period(lisa_run *run, int g)
 {
     sp_acio_period p;
+    double t0 = sp_acio_clock();
     int rc = sp_acio_load(run->A, g, &p);
     if (rc)
         return rc;
@@ -145,10 +148,13 @@ static int lisa_period(lisa_run *run, int g)
     rc = sp_acio_no_self(run->A, &p, "local Moran's I");
     if (!rc)
         rc = sp_weights_standardize(p.W, run->style);
+    double t1 = sp_acio_clock();
     if (!rc) {
         sp_acio_islands(run->A, &p, "no local statistic (NULL), empty COType", &islands);
         rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
     }
+    run->t_read += t1 - t0;
+    run->t_stat += sp_acio_clock() - t1;
     int undefined = 0;
     for (int i = 0; !rc && i < p.n; i++)
         undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);
@@ -222,8 +228,10 @@ static int lisa_run_all(lisa_run *run, const char *output, const char *scatter_p
                "signif", "HH", "LL", "HL", "LH");
     for (int g = 0; !rc && g < run->A->P->nperiods; g++)
         rc = lisa_period(run, g);
+    double t0 = sp_acio_clock();
     if (!rc)
         rc = sp_acio_out_write(run->A, &run->out, output);
+    run->t_write = sp_acio_clock() - t0;
     if (run->scatter && fclose(run->scatter) != 0 && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
     if (so.tmp_dir)
@@ -251,8 +259,10 @@ int sp_cmd_lisa(int argc, char **argv)
     int seed;
     if ((rc = lisa_options(&a, &run, &seed)))
         return rc;
+    double t0 = sp_acio_clock();
     if ((rc = sp_acio_open(&io, &run.A)))
         return rc;
+    run.t_read = sp_acio_clock() - t0;
     run.out.nreal = 3;
     run.out.real_name[COL_I] = "LMiIndex";
     run.out.real_name[COL_Z] = "LMiZScore";
@@ -273,6 +283,9 @@ int sp_cmd_lisa(int argc, char **argv)
         run.results = NULL;
         rc = sp_json_print(root);
     }
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill lisa: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
+                run.t_read, run.t_stat, run.t_write);
     json_decref(run.results);
     sp_acio_out_free(&run.out);
     sp_acio_close(run.A);

@@ -3,11 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sp_autocorr_io.h"
 #include "sp_error.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
+
+double sp_acio_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
