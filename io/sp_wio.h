@@ -24,6 +24,16 @@ sp_wformat sp_wio_format(const char *path);
 int sp_wio_read(const char *path, sp_weights **out);
 int sp_wio_write(const char *path, const sp_weights *W);
 
+/* sp_wio_write() that also names, in the headers of the formats that have
+ * one, the layer and the id field the ids come from (GAL and GWT
+ * "0 n LAYER IDFIELD", SWM UNIQUEID@IDFIELD), so GeoDa and ArcGIS can join the
+ * file to the layer.  Either may be NULL ("Unknown"). */
+int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
+                       const char *id_field);
+
+/* "GAL", "GWT", "SWM", "Matrix Market", "CSV" or "unknown". */
+const char *sp_wio_format_name(sp_wformat fmt);
+
 /* The same from and to memory, for tests and fuzzing (path names messages). */
 int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt,
                        const char *path, sp_weights **out);

@@ -1,0 +1,1226 @@
+/* sp_wio: spatial weights files (GAL, GWT, ArcGIS SWM, Matrix Market, dense CSV).
+ *
+ * Every reader works on a memory buffer (sp_wio_read_buffer) and never reads
+ * past it: the text formats parse a private NUL-terminated copy in place, the
+ * SWM reader checks each record's length before touching it.  Readers collect
+ * ids and (row, column, value) links, then build the matrix once, so every
+ * format shares the checks for duplicate ids, duplicate links and empty files.
+ *
+ * Conventions beyond the classic formats (see docs/weights.md):
+ * - GWT cannot list a unit without neighbours, so an island is written as the
+ *   line "ID ID 0"; on reading, a self-pair with weight 0 names a unit and adds
+ *   no link.  Units are numbered in order of first appearance as origin, then
+ *   as destination.
+ * - Matrix Market keeps unit ids in comment lines "% id K NAME" (K 1-based);
+ *   a file without them gets ids 1..n.
+ * - SWM islands carry no weight sum (as ArcGIS, GeoDa and libpysal read them);
+ *   files from libpysal's writer, which adds one, are read too. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sp_error.h"
+#include "sp_idmap.h"
+#include "sp_output.h"
+#include "sp_table.h"
+#include "sp_wio.h"
+
+#define WIO_MAX_IMPLICIT_N 10000000 /* MTX without id comments: ids 1..n are made up */
+#define WIO_CSV_MAX_N 10000         /* dense CSV holds n^2 cells */
+
+static const char *const format_names[] = {"unknown", "GAL", "GWT", "SWM", "Matrix Market", "CSV"};
+
+sp_wformat sp_wio_format(const char *path)
+{
+    static const char *const ext[] = {NULL, ".gal", ".gwt", ".swm", ".mtx", ".csv"};
+    size_t len = path ? strlen(path) : 0;
+    for (int f = SP_WF_GAL; f <= SP_WF_CSV; f++)
+        if (len > 4 && strcasecmp(path + len - 4, ext[f]) == 0)
+            return (sp_wformat)f;
+    return SP_WF_UNKNOWN;
+}
+
+const char *sp_wio_format_name(sp_wformat fmt)
+{
+    return format_names[fmt >= SP_WF_GAL && fmt <= SP_WF_CSV ? fmt : 0];
+}
+
+/* ------------------------------------------------------------------------ */
+/* What every reader collects: ids in unit order and links by unit index.   */
+
+typedef struct wio_ids {
+    char **v;
+    int n, cap;
+} wio_ids;
+
+typedef struct wio_links {
+    int *i, *j, *where; /* where: line or record, for messages */
+    double *x;
+    size_t n, cap;
+} wio_links;
+
+static void ids_free(wio_ids *ids)
+{
+    for (int k = 0; k < ids->n; k++)
+        free(ids->v[k]);
+    free(ids->v);
+    memset(ids, 0, sizeof *ids);
+}
+
+static int ids_push(wio_ids *ids, const char *id)
+{
+    if (ids->n == ids->cap) {
+        if (ids->cap > INT_MAX / 2)
+            return sp_error_set(SP_EDATA, "too many units");
+        int cap = ids->cap ? 2 * ids->cap : 64;
+        char **v = sp_realloc(ids->v, (size_t)cap * sizeof *v);
+        if (!v)
+            return SP_ENOMEM;
+        ids->v = v;
+        ids->cap = cap;
+    }
+    if (!(ids->v[ids->n] = sp_strdup(id)))
+        return SP_ENOMEM;
+    ids->n++;
+    return SP_OK;
+}
+
+static void links_free(wio_links *l)
+{
+    free(l->i);
+    free(l->j);
+    free(l->where);
+    free(l->x);
+    memset(l, 0, sizeof *l);
+}
+
+static int links_push(wio_links *l, int i, int j, double x, int where)
+{
+    if (l->n == l->cap) {
+        if (l->cap > INT_MAX / 2)
+            return sp_error_set(SP_EDATA, "too many links");
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        int *ni = sp_realloc(l->i, cap * sizeof *ni);
+        if (ni)
+            l->i = ni;
+        int *nj = ni ? sp_realloc(l->j, cap * sizeof *nj) : NULL;
+        if (nj)
+            l->j = nj;
+        int *nw = nj ? sp_realloc(l->where, cap * sizeof *nw) : NULL;
+        if (nw)
+            l->where = nw;
+        double *nx = nw ? sp_realloc(l->x, cap * sizeof *nx) : NULL;
+        if (!nx)
+            return SP_ENOMEM;
+        l->x = nx;
+        l->cap = cap;
+    }
+    l->i[l->n] = i;
+    l->j[l->n] = j;
+    l->x[l->n] = x;
+    l->where[l->n] = where;
+    l->n++;
+    return SP_OK;
+}
+
+typedef struct link_key {
+    int i, j, where;
+} link_key;
+
+static int link_key_cmp(const void *a, const void *b)
+{
+    const link_key *p = a, *q = b;
+    if (p->i != q->i)
+        return p->i < q->i ? -1 : 1;
+    if (p->j != q->j)
+        return p->j < q->j ? -1 : 1;
+    return (p->where > q->where) - (p->where < q->where);
+}
+
+/* The error for a repeated link (only called when there is one). */
+static int links_duplicate_error(const wio_links *l, const wio_ids *ids, const char *path,
+                                 const char *where_name)
+{
+    link_key *k = sp_malloc(l->n * sizeof *k);
+    if (!k)
+        return SP_ENOMEM;
+    for (size_t t = 0; t < l->n; t++)
+        k[t] = (link_key){l->i[t], l->j[t], l->where[t]};
+    qsort(k, l->n, sizeof *k, link_key_cmp);
+    int rc = sp_error_set(SP_EDATA, "%s: the same link is given twice", path);
+    for (size_t t = 1; t < l->n; t++)
+        if (k[t].i == k[t - 1].i && k[t].j == k[t - 1].j) {
+            rc = sp_error_set(SP_EDATA, "%s: %s %d: link %s -> %s is given twice (also %s %d)",
+                              path, where_name, k[t].where, ids->v[k[t].i], ids->v[k[t].j],
+                              where_name, k[t - 1].where);
+            break;
+        }
+    free(k);
+    return rc;
+}
+
+/* Build the sp_weights from what a reader collected; frees ids and links. */
+static int wio_finish(const char *path, const char *where_name, wio_ids *ids, wio_links *l,
+                      sp_weights **out)
+{
+    sp_csr *w = NULL;
+    int rc = SP_OK;
+    sp_idmap *map = NULL;
+    if (ids->n == 0)
+        rc = sp_error_set(SP_EDATA, "%s: no units in the file", path);
+    if (!rc)
+        rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map); /* repeated ids */
+    sp_idmap_free(map);
+    if (!rc)
+        rc = sp_csr_from_triplets(ids->n, ids->n, (int)l->n, l->i, l->j, l->x, &w);
+    if (!rc && (size_t)sp_csr_nnz(w) != l->n)
+        rc = links_duplicate_error(l, ids, path, where_name);
+    if (!rc) {
+        rc = sp_weights_new(ids->n, (const char *const *)ids->v, w, out);
+        w = rc ? w : NULL;
+    }
+    sp_csr_free(w);
+    ids_free(ids);
+    links_free(l);
+    return rc;
+}
+
+/* 1 when id is usable: non-empty, no control characters. */
+static int id_ok(const char *id)
+{
+    if (!*id)
+        return 0;
+    for (const unsigned char *s = (const unsigned char *)id; *s; s++)
+        if (*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Whole-string integer in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text: lines of a private NUL-terminated copy, cut in place.              */
+
+typedef struct wio_text {
+    const char *path;
+    char *buf, *next, *end;
+    int line; /* number of the line last returned (1-based) */
+} wio_text;
+
+static int text_open(wio_text *t, const char *data, size_t size, const char *path)
+{
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    const char *nul = memchr(data, '\0', size);
+    if (nul) {
+        int line = 1;
+        for (const char *s = data; s < nul; s++)
+            line += *s == '\n';
+        return sp_error_set(SP_EDATA, "%s: line %d: NUL byte: not a text weights file", path, line);
+    }
+    if (!(t->buf = sp_malloc(size + 1)))
+        return SP_ENOMEM;
+    memcpy(t->buf, data, size);
+    t->buf[size] = '\0';
+    t->next = t->buf;
+    t->end = t->buf + size;
+    if (size >= 3 && memcmp(t->buf, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte order mark */
+        t->next += 3;
+    return SP_OK;
+}
+
+static void text_close(wio_text *t) { free(t->buf); }
+
+/* The next line without its end of line and trailing blanks, or NULL at the end. */
+static char *text_line(wio_text *t)
+{
+    if (t->next >= t->end)
+        return NULL;
+    char *start = t->next, *e = memchr(start, '\n', (size_t)(t->end - start));
+    if (e) {
+        t->next = e + 1;
+    } else {
+        e = t->end;
+        t->next = t->end;
+    }
+    *e = '\0';
+    while (e > start && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+        *--e = '\0';
+    t->line++;
+    return start;
+}
+
+static char *skip_blank(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* The next line that is not empty. */
+static char *text_nonblank(wio_text *t)
+{
+    char *s;
+    while ((s = text_line(t)) != NULL)
+        if (*skip_blank(s))
+            return s;
+    return NULL;
+}
+
+/* The next blank-separated token of *s, cut in place; NULL when none is left. */
+static char *next_token(char **s)
+{
+    char *tok = skip_blank(*s), *e = tok;
+    if (!*tok)
+        return NULL;
+    while (*e && *e != ' ' && *e != '\t')
+        e++;
+    *s = *e ? e + 1 : e;
+    *e = '\0';
+    return tok;
+}
+
+/* Split at blanks in place; stores up to max tokens, returns how many there are. */
+static int split_blank(char *s, char **tok, int max)
+{
+    int n = 0;
+    for (char *t; (t = next_token(&s)) != NULL; n++)
+        if (n < max)
+            tok[n] = t;
+    return n;
+}
+
+/* SP_EDATA "path: line L: message". */
+static int text_error(const wio_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int text_error(const wio_text *t, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sp_error_set(SP_EDATA, "%s: line %d: %s", t->path, t->line, msg);
+}
+
+/* Reject ids with control characters (a token cannot be empty). */
+static int text_id(const wio_text *t, const char *id)
+{
+    return id_ok(id) ? SP_OK : text_error(t, "id '%s' contains a control character", id);
+}
+
+/* A weight: finite number. */
+static int text_weight(const wio_text *t, const char *s, const char *from, const char *to, double *x)
+{
+    if (sp_parse_double(s, x) == 0)
+        return SP_OK;
+    return text_error(t, "weight '%s' of link %s -> %s is not a finite number", s, from, to);
+}
+
+/* The unit count of a GAL/GWT header: "n" or "0 n layer idfield". */
+static int text_header_n(wio_text *t, const char *what, int *n)
+{
+    char *line = text_nonblank(t), *tok[2];
+    if (!line)
+        return sp_error_set(SP_EDATA, "%s: empty file", t->path);
+    int count = split_blank(line, tok, 2);
+    const char *s = tok[count > 1 ? 1 : 0];
+    if (parse_int(s, 0, INT_MAX, n) != 0)
+        return text_error(t, "%s header: expected the number of units, got '%s'", what, s);
+    if (*n == 0)
+        return text_error(t, "%s header: no units (n = 0)", what);
+    return SP_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pending links by name (GAL, GWT), resolved once all ids are known.       */
+
+typedef struct name_link {
+    const char *a, *b; /* point into the text buffer */
+    double x;
+    int line;
+} name_link;
+
+typedef struct name_links {
+    name_link *v;
+    size_t n, cap;
+} name_links;
+
+static int names_push(name_links *l, const char *a, const char *b, double x, int line)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        if (cap > (size_t)INT_MAX)
+            return sp_error_set(SP_EDATA, "too many links");
+        name_link *v = sp_realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return SP_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (name_link){a, b, x, line};
+    return SP_OK;
+}
+
+/* Map names to unit indices; with skip_marker, "ID ID 0" adds no link (GWT). */
+static int names_resolve(const name_links *nl, const wio_ids *ids, const char *path,
+                         int skip_marker, wio_links *out)
+{
+    sp_idmap *map;
+    int rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
+    for (size_t k = 0; k < nl->n && !rc; k++) {
+        const name_link *e = &nl->v[k];
+        int i = sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
+        if (i < 0 || j < 0)
+            rc = sp_error_set(SP_EDATA, "%s: line %d: unit '%s' of link %s -> %s is not a unit "
+                              "of the file", path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
+        else if (!(skip_marker && i == j && e->x == 0.0))
+            rc = links_push(out, i, j, e->x, e->line);
+    }
+    sp_idmap_free(map);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GAL: header, then per unit "ID K" and a line of K neighbour ids.          */
+
+static int read_gal(wio_text *t, wio_ids *ids, name_links *nl)
+{
+    int n, rc = text_header_n(t, "GAL", &n);
+    while (!rc && ids->n < n) {
+        char *line = text_nonblank(t), *tok[2];
+        if (!line)
+            return sp_error_set(SP_EDATA, "%s: line %d: file ends after %d of %d units", t->path,
+                                t->line, ids->n, n);
+        int k;
+        if (split_blank(line, tok, 2) != 2 || parse_int(tok[1], 0, INT_MAX, &k) != 0)
+            return text_error(t, "expected 'ID COUNT' for unit %d of %d", ids->n + 1, n);
+        if ((rc = text_id(t, tok[0])) || (rc = ids_push(ids, tok[0])))
+            return rc;
+        const char *id = ids->v[ids->n - 1];
+        if (k == 0)
+            continue;
+        char *list = text_nonblank(t);
+        if (!list)
+            return sp_error_set(SP_EDATA, "%s: line %d: unit '%s': file ends before its %d "
+                                "neighbour%s", t->path, t->line, id, k, k == 1 ? "" : "s");
+        int got = 0;
+        for (char *nb; (nb = next_token(&list)) != NULL; got++) {
+            if (got == k)
+                return text_error(t, "unit '%s' has %d neighbour%s but the line lists more", id,
+                                  k, k == 1 ? "" : "s");
+            if ((rc = names_push(nl, id, nb, 1.0, t->line)))
+                return rc;
+        }
+        if (got != k)
+            return text_error(t, "unit '%s' has %d neighbour%s but the line lists %d", id, k,
+                              k == 1 ? "" : "s", got);
+    }
+    if (!rc && text_nonblank(t))
+        rc = text_error(t, "more units than the %d of the header", n);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GWT: header, then "I J W" lines.                                          */
+
+typedef struct name_pos {
+    const char *name;
+    size_t pos;
+} name_pos;
+
+static int name_pos_by_name(const void *a, const void *b)
+{
+    const name_pos *p = a, *q = b;
+    int c = strcmp(p->name, q->name);
+    return c ? c : (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+static int name_pos_by_pos(const void *a, const void *b)
+{
+    const name_pos *p = a, *q = b;
+    return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+/* Distinct names in order of first appearance: origins first, then destinations. */
+static int gwt_ids(const name_links *nl, wio_ids *ids)
+{
+    size_t m = 2 * nl->n, kept = 0;
+    name_pos *v = sp_malloc((m ? m : 1) * sizeof *v);
+    if (!v)
+        return SP_ENOMEM;
+    for (size_t k = 0; k < nl->n; k++) {
+        v[k] = (name_pos){nl->v[k].a, k};
+        v[nl->n + k] = (name_pos){nl->v[k].b, nl->n + k};
+    }
+    qsort(v, m, sizeof *v, name_pos_by_name);
+    for (size_t k = 0; k < m; k++)
+        if (k == 0 || strcmp(v[k].name, v[kept - 1].name) != 0)
+            v[kept++] = v[k];
+    qsort(v, kept, sizeof *v, name_pos_by_pos);
+    int rc = SP_OK;
+    for (size_t k = 0; k < kept && !rc; k++)
+        rc = ids_push(ids, v[k].name);
+    free(v);
+    return rc;
+}
+
+static int read_gwt(wio_text *t, wio_ids *ids, name_links *nl)
+{
+    int n, rc = text_header_n(t, "GWT", &n);
+    char *line;
+    while (!rc && (line = text_nonblank(t)) != NULL) {
+        char *tok[3];
+        double x;
+        if (split_blank(line, tok, 3) != 3)
+            return text_error(t, "expected 'ORIGIN DESTINATION WEIGHT'");
+        if ((rc = text_id(t, tok[0])) || (rc = text_id(t, tok[1])) ||
+            (rc = text_weight(t, tok[2], tok[0], tok[1], &x)))
+            return rc;
+        rc = names_push(nl, tok[0], tok[1], x, t->line);
+    }
+    if (!rc)
+        rc = gwt_ids(nl, ids);
+    if (!rc && ids->n != n)
+        rc = sp_error_set(SP_EDATA, "%s: the header gives %d units but the lines name %d%s",
+                          t->path, n, ids->n, ids->n < n ? " (list each unit without "
+                          "neighbours as a line 'ID ID 0')" : "");
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Matrix Market coordinate format.                                          */
+
+typedef struct mtx_id {
+    int k, line;
+    const char *name;
+} mtx_id;
+
+/* "% id K NAME": 1 and fills *e when the comment names a unit, else 0 (any other comment). */
+static int mtx_id_comment(char *line, int lineno, mtx_id *e)
+{
+    char *s = skip_blank(line + 1);
+    if (strncmp(s, "id", 2) != 0 || (s[2] != ' ' && s[2] != '\t'))
+        return 0;
+    s = skip_blank(s + 2);
+    char *num = s;
+    while (*s && *s != ' ' && *s != '\t')
+        s++;
+    char *name = skip_blank(s);
+    *s = '\0';
+    if (parse_int(num, 1, INT_MAX, &e->k) != 0 || !*name)
+        return 0;
+    e->name = name;
+    e->line = lineno;
+    return 1;
+}
+
+typedef struct mtx_kind {
+    int pattern, symmetric;
+} mtx_kind;
+
+static int mtx_banner(wio_text *t, mtx_kind *kind)
+{
+    char *line = text_nonblank(t), *tok[6];
+    if (!line)
+        return sp_error_set(SP_EDATA, "%s: empty file", t->path);
+    int count = split_blank(line, tok, 6);
+    if (count != 5 || strcasecmp(tok[0], "%%MatrixMarket") != 0)
+        return text_error(t, "expected '%%%%MatrixMarket matrix coordinate real general'");
+    if (strcasecmp(tok[1], "matrix") != 0 || strcasecmp(tok[2], "coordinate") != 0)
+        return text_error(t, "only 'matrix coordinate' Matrix Market files hold weights, not "
+                          "'%s %s'", tok[1], tok[2]);
+    kind->pattern = strcasecmp(tok[3], "pattern") == 0;
+    if (!kind->pattern && strcasecmp(tok[3], "real") != 0 && strcasecmp(tok[3], "integer") != 0)
+        return text_error(t, "field '%s' is not real, integer or pattern", tok[3]);
+    kind->symmetric = strcasecmp(tok[4], "symmetric") == 0;
+    if (!kind->symmetric && strcasecmp(tok[4], "general") != 0)
+        return text_error(t, "symmetry '%s' is not general or symmetric", tok[4]);
+    return SP_OK;
+}
+
+/* ids from the "% id" comments (all of 1..n, once each) or 1..n. */
+static int mtx_ids(wio_text *t, const mtx_id *named, int nnamed, int n, wio_ids *ids)
+{
+    if (nnamed == 0) {
+        if (n > WIO_MAX_IMPLICIT_N)
+            return sp_error_set(SP_EDATA, "%s: %d units without '%% id' comments: too many",
+                                t->path, n);
+        for (int k = 1; k <= n; k++) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", k);
+            int rc = ids_push(ids, num);
+            if (rc)
+                return rc;
+        }
+        return SP_OK;
+    }
+    if (nnamed != n)
+        return sp_error_set(SP_EDATA, "%s: %d '%% id' comment lines for %d units", t->path,
+                            nnamed, n);
+    const char **slot = sp_calloc((size_t)n, sizeof *slot);
+    if (!slot)
+        return SP_ENOMEM;
+    int rc = SP_OK;
+    for (int k = 0; k < nnamed && !rc; k++) {
+        const mtx_id *e = &named[k];
+        if (e->k > n || slot[e->k - 1])
+            rc = sp_error_set(SP_EDATA, "%s: line %d: unit number %d is %s", t->path, e->line,
+                              e->k, e->k > n ? "out of range" : "named twice");
+        else if (!id_ok(e->name))
+            rc = sp_error_set(SP_EDATA, "%s: line %d: id '%s' contains a control character",
+                              t->path, e->line, e->name);
+        else
+            slot[e->k - 1] = e->name;
+    }
+    for (int k = 0; k < n && !rc; k++)
+        rc = ids_push(ids, slot[k]);
+    free(slot);
+    return rc;
+}
+
+static int mtx_entry(wio_text *t, char *line, const mtx_kind *kind, int n, wio_links *l)
+{
+    char *tok[4];
+    int want = kind->pattern ? 2 : 3, i, j;
+    double x = 1.0;
+    if (split_blank(line, tok, 4) != want)
+        return text_error(t, "expected '%s'", kind->pattern ? "ROW COLUMN" : "ROW COLUMN VALUE");
+    if (parse_int(tok[0], 1, n, &i) != 0 || parse_int(tok[1], 1, n, &j) != 0)
+        return text_error(t, "row or column '%s %s' is not in 1..%d", tok[0], tok[1], n);
+    if (!kind->pattern && sp_parse_double(tok[2], &x) != 0)
+        return text_error(t, "value '%s' is not a finite number", tok[2]);
+    if (kind->symmetric && j > i)
+        return text_error(t, "entry %d %d above the diagonal of a symmetric matrix", i, j);
+    int rc = links_push(l, i - 1, j - 1, x, t->line);
+    if (!rc && kind->symmetric && i != j)
+        rc = links_push(l, j - 1, i - 1, x, t->line);
+    return rc;
+}
+
+static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
+{
+    mtx_kind kind = {0, 0};
+    int rc = mtx_banner(t, &kind), n = -1, nnz = 0, nnamed = 0, cap = 0;
+    mtx_id *named = NULL;
+    char *line;
+    while (!rc && (line = text_nonblank(t)) != NULL) {
+        line = skip_blank(line);
+        if (*line == '%') {
+            mtx_id e;
+            if (!mtx_id_comment(line, t->line, &e))
+                continue;
+            if (nnamed == cap) {
+                int grown = cap ? 2 * cap : 64;
+                mtx_id *v = cap < INT_MAX / 2 ? sp_realloc(named, (size_t)grown * sizeof *v) : NULL;
+                if (!v) {
+                    rc = cap < INT_MAX / 2 ? SP_ENOMEM : text_error(t, "too many '%% id' lines");
+                    break;
+                }
+                named = v;
+                cap = grown;
+            }
+            named[nnamed++] = e;
+        } else if (n < 0) {
+            char *tok[4];
+            int rows, cols;
+            if (split_blank(line, tok, 4) != 3 || parse_int(tok[0], 0, INT_MAX, &rows) ||
+                parse_int(tok[1], 0, INT_MAX, &cols) || parse_int(tok[2], 0, INT_MAX, &nnz))
+                rc = text_error(t, "expected the size line 'ROWS COLUMNS ENTRIES'");
+            else if (rows != cols)
+                rc = text_error(t, "the matrix is %d x %d, not square", rows, cols);
+            else if (rows == 0)
+                rc = text_error(t, "no units (0 x 0 matrix)");
+            n = rows;
+        } else if (--nnz < 0) {
+            rc = text_error(t, "more entries than the size line gives");
+        } else {
+            rc = mtx_entry(t, line, &kind, n, l);
+        }
+    }
+    if (!rc && n < 0)
+        rc = sp_error_set(SP_EDATA, "%s: line %d: no size line 'ROWS COLUMNS ENTRIES'", t->path,
+                          t->line);
+    if (!rc && nnz > 0)
+        rc = sp_error_set(SP_EDATA, "%s: line %d: file ends %d entr%s short of the size line",
+                          t->path, t->line, nnz, nnz == 1 ? "y" : "ies");
+    if (!rc)
+        rc = mtx_ids(t, named, nnamed, n, ids);
+    free(named);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dense CSV: "id,ID1,...,IDn", then n rows "IDi,w_i1,...,w_in".             */
+
+typedef struct csv_row {
+    char **cell;
+    int n, cap;
+} csv_row;
+
+/* Split a line into cells in place (RFC 4180 quotes; unquoted cells trimmed). */
+static int csv_split(wio_text *t, char *s, csv_row *row)
+{
+    row->n = 0;
+    for (;;) {
+        if (row->n == row->cap) {
+            if (row->cap > INT_MAX / 2)
+                return text_error(t, "too many cells");
+            int cap = row->cap ? 2 * row->cap : 64;
+            char **v = sp_realloc(row->cell, (size_t)cap * sizeof *v);
+            if (!v)
+                return SP_ENOMEM;
+            row->cell = v;
+            row->cap = cap;
+        }
+        s = skip_blank(s);
+        char *cell = s, *w = s;
+        if (*s == '"') {
+            for (s++;; s++) {
+                if (!*s)
+                    return text_error(t, "cell %d: unterminated quote", row->n + 1);
+                if (*s == '"' && s[1] == '"')
+                    *w++ = *s++;
+                else if (*s == '"')
+                    break;
+                else
+                    *w++ = *s;
+            }
+            s = skip_blank(s + 1);
+            if (*s && *s != ',')
+                return text_error(t, "cell %d: text after the closing quote", row->n + 1);
+        } else {
+            while (*s && *s != ',')
+                s++;
+            w = s;
+            while (w > cell && (w[-1] == ' ' || w[-1] == '\t'))
+                w--;
+        }
+        int more = *s == ',';
+        *w = '\0';
+        row->cell[row->n++] = cell;
+        if (!more)
+            return SP_OK;
+        s++;
+    }
+}
+
+static int read_csv(wio_text *t, wio_ids *ids, wio_links *l)
+{
+    csv_row row = {0};
+    char *line = text_nonblank(t);
+    int rc = line ? csv_split(t, line, &row) : sp_error_set(SP_EDATA, "%s: empty file", t->path);
+    if (!rc && row.n < 2)
+        rc = text_error(t, "expected the header 'id,ID1,ID2,...'");
+    for (int c = 1; c < row.n && !rc; c++) {
+        if (!*row.cell[c])
+            rc = text_error(t, "column %d has no id", c + 1);
+        else if (!(rc = text_id(t, row.cell[c])))
+            rc = ids_push(ids, row.cell[c]);
+    }
+    int n = ids->n;
+    if (!rc && n > WIO_CSV_MAX_N)
+        rc = text_error(t, "%d columns: too many for a dense weights file", n);
+    for (int r = 0; r < n && !rc; r++) {
+        if (!(line = text_nonblank(t))) {
+            rc = sp_error_set(SP_EDATA, "%s: line %d: file ends after %d of %d rows", t->path,
+                              t->line, r, n);
+            break;
+        }
+        if ((rc = csv_split(t, line, &row)))
+            break;
+        if (row.n != n + 1)
+            rc = text_error(t, "%d cells, expected %d (an id and %d weights)", row.n, n + 1, n);
+        else if (strcmp(row.cell[0], ids->v[r]) != 0)
+            rc = text_error(t, "row id '%s' differs from column %d's id '%s'", row.cell[0], r + 2,
+                            ids->v[r]);
+        for (int c = 1; c <= n && !rc; c++) {
+            double x;
+            if (sp_parse_double(row.cell[c], &x) != 0)
+                rc = text_error(t, "unit '%s', column '%s': '%s' is not a finite number",
+                                ids->v[r], ids->v[c - 1], row.cell[c]);
+            else if (x != 0.0)
+                rc = links_push(l, r, c - 1, x, t->line);
+        }
+    }
+    if (!rc && text_nonblank(t))
+        rc = text_error(t, "more rows than the %d columns of the header", n);
+    free(row.cell);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ArcGIS SWM: a header line, then little-endian binary records.            */
+
+typedef struct swm_in {
+    const unsigned char *p;
+    size_t size, pos;
+} swm_in;
+
+static int32_t swm_i32(swm_in *in)
+{
+    const unsigned char *b = in->p + in->pos;
+    in->pos += 4;
+    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24);
+}
+
+static double swm_f64(swm_in *in)
+{
+    const unsigned char *b = in->p + in->pos;
+    uint64_t u = 0;
+    for (int k = 7; k >= 0; k--)
+        u = u << 8 | b[k];
+    in->pos += 8;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+static int swm_left(const swm_in *in, size_t bytes) { return in->size - in->pos >= bytes; }
+
+/* Header line: "VERSION@10.1;KEY@VALUE;..." (FIXEDWEIGHTS@True: one weight per record) or,
+ * before ArcGIS 10.1, "IDFIELD;SPATIALREFERENCE". */
+static int swm_header(swm_in *in, const char *path, int *fixed)
+{
+    const unsigned char *nl = memchr(in->p, '\n', in->size);
+    if (!nl)
+        return sp_error_set(SP_EDATA, "%s: no header line: not an ArcGIS SWM file", path);
+    size_t len = (size_t)(nl - in->p);
+    char *h = sp_malloc(len + 1);
+    if (!h)
+        return SP_ENOMEM;
+    memcpy(h, in->p, len);
+    h[len] = '\0';
+    in->pos = len + 1;
+    *fixed = 0;
+    if (strncasecmp(h, "VERSION@", 8) == 0) {
+        for (char *item = strtok(h, ";\r"); item; item = strtok(NULL, ";\r"))
+            if (strncasecmp(item, "FIXEDWEIGHTS@", 13) == 0)
+                *fixed = strncasecmp(item + 13, "true", 4) == 0;
+    }
+    free(h);
+    return SP_OK;
+}
+
+/* SP_EDATA naming the record (and its unit id unless INT_MIN). */
+static int swm_error(const char *path, int rec, int n, int id, const char *what)
+{
+    if (id == INT_MIN)
+        return sp_error_set(SP_EDATA, "%s: record %d of %d: %s", path, rec, n, what);
+    return sp_error_set(SP_EDATA, "%s: record %d of %d (unit %d): %s", path, rec, n, id, what);
+}
+
+/* One pass over the records; island_sum: islands carry a weight sum (libpysal's writer). */
+static int swm_records(const char *data, size_t size, const char *path, int island_sum,
+                       wio_ids *ids, wio_links *l)
+{
+    swm_in in = {(const unsigned char *)data, size, 0};
+    int fixed = 0, rc = swm_header(&in, path, &fixed);
+    if (rc)
+        return rc;
+    if (!swm_left(&in, 8))
+        return sp_error_set(SP_EDATA, "%s: file ends inside the unit count", path);
+    int n = swm_i32(&in);
+    (void)swm_i32(&in); /* row-standardised flag: the weights are stored as used */
+    if (n <= 0)
+        return sp_error_set(SP_EDATA, "%s: the header gives %d units", path, n);
+    if ((size_t)n > (in.size - in.pos) / 8)
+        return sp_error_set(SP_EDATA, "%s: the header gives %d units but the file holds at most "
+                            "%zu records", path, n, (in.size - in.pos) / 8);
+    sp_idmap *map = NULL;
+    int *nbr_id = NULL; /* neighbour ids as stored, resolved once all origins are known */
+    for (int r = 1; r <= n && !rc; r++) {
+        if (!swm_left(&in, 8)) {
+            rc = swm_error(path, r, n, INT_MIN, "file ends");
+            break;
+        }
+        int id = swm_i32(&in), cnt = swm_i32(&in);
+        char num[16];
+        snprintf(num, sizeof num, "%d", id);
+        if ((rc = ids_push(ids, num)))
+            break;
+        if (cnt < 0 || cnt > n) {
+            rc = swm_error(path, r, n, id, "bad neighbour count");
+            break;
+        }
+        size_t weights = fixed ? 1 : (size_t)cnt;
+        size_t need = cnt > 0 ? 4 * (size_t)cnt + 8 * weights + 8 : island_sum ? 8 : 0;
+        if (!swm_left(&in, need)) {
+            rc = swm_error(path, r, n, id, "file ends inside the record");
+            break;
+        }
+        int *grown = sp_realloc(nbr_id, (l->n + (size_t)cnt + 1) * sizeof *grown);
+        if (!grown) {
+            rc = SP_ENOMEM;
+            break;
+        }
+        nbr_id = grown;
+        for (int k = 0; k < cnt; k++)
+            nbr_id[l->n + (size_t)k] = swm_i32(&in);
+        double shared = cnt > 0 && fixed ? swm_f64(&in) : 0.0;
+        for (int k = 0; k < cnt && !rc; k++) {
+            double x = fixed ? shared : swm_f64(&in);
+            if (!isfinite(x))
+                rc = swm_error(path, r, n, id, "weight is not a finite number");
+            else
+                rc = links_push(l, r - 1, -1, x, r);
+        }
+        if (cnt > 0 || island_sum)
+            in.pos += 8; /* the sum of the weights: not needed */
+    }
+    if (!rc && in.pos != in.size)
+        rc = sp_error_set(SP_EDATA, "%s: %zu bytes after the last of %d records", path,
+                          in.size - in.pos, n);
+    if (!rc)
+        rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
+    for (size_t k = 0; k < l->n && !rc; k++) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", nbr_id[k]);
+        if ((l->j[k] = sp_idmap_find(map, num)) < 0)
+            rc = sp_error_set(SP_EDATA, "%s: record %d of %d (unit %s): neighbour %d is not a "
+                              "unit of the file", path, l->where[k], n, ids->v[l->i[k]], nbr_id[k]);
+    }
+    sp_idmap_free(map);
+    free(nbr_id);
+    return rc;
+}
+
+static int read_swm(const char *data, size_t size, const char *path, wio_ids *ids, wio_links *l)
+{
+    int rc = swm_records(data, size, path, 0, ids, l);
+    if (rc != SP_EDATA)
+        return rc;
+    char first[1024];
+    snprintf(first, sizeof first, "%s", sp_error_msg());
+    ids_free(ids);
+    links_free(l);
+    if (swm_records(data, size, path, 1, ids, l) == SP_OK)
+        return SP_OK;
+    ids_free(ids);
+    links_free(l);
+    return sp_error_set(SP_EDATA, "%s", first);
+}
+
+/* ------------------------------------------------------------------------ */
+
+int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char *path,
+                       sp_weights **out)
+{
+    *out = NULL;
+    wio_ids ids = {0};
+    wio_links links = {0};
+    int rc;
+    const char *where = "line";
+    if (fmt == SP_WF_SWM) {
+        rc = read_swm(data, size, path, &ids, &links);
+        where = "record";
+    } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_CSV) {
+        wio_text t;
+        name_links names = {0};
+        rc = text_open(&t, data, size, path);
+        if (!rc && fmt == SP_WF_GAL)
+            rc = read_gal(&t, &ids, &names);
+        else if (!rc && fmt == SP_WF_GWT)
+            rc = read_gwt(&t, &ids, &names);
+        else if (!rc && fmt == SP_WF_MTX)
+            rc = read_mtx(&t, &ids, &links);
+        else if (!rc)
+            rc = read_csv(&t, &ids, &links);
+        if (!rc && (fmt == SP_WF_GAL || fmt == SP_WF_GWT))
+            rc = names_resolve(&names, &ids, path, fmt == SP_WF_GWT, &links);
+        free(names.v);
+        text_close(&t);
+    } else {
+        rc = sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+                          path);
+    }
+    if (rc) {
+        ids_free(&ids);
+        links_free(&links);
+        return rc;
+    }
+    return wio_finish(path, where, &ids, &links, out);
+}
+
+int sp_wio_read(const char *path, sp_weights **out)
+{
+    *out = NULL;
+    sp_wformat fmt = sp_wio_format(path);
+    if (fmt == SP_WF_UNKNOWN)
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+                            path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(errno));
+    size_t size = 0, cap = 1 << 16;
+    char *data = sp_malloc(cap);
+    int rc = data ? SP_OK : SP_ENOMEM;
+    while (!rc) {
+        size += fread(data + size, 1, cap - size, f);
+        if (size < cap)
+            break;
+        char *grown = cap <= SIZE_MAX / 2 ? sp_realloc(data, 2 * cap) : NULL;
+        if (!grown)
+            rc = SP_ENOMEM;
+        else {
+            data = grown;
+            cap *= 2;
+        }
+    }
+    if (!rc && ferror(f))
+        rc = sp_error_set(SP_EDATA, "%s: cannot read: %s", path, strerror(errno));
+    fclose(f);
+    if (!rc)
+        rc = sp_wio_read_buffer(data, size, fmt, path, out);
+    free(data);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing.                                                                  */
+
+/* Whether W's ids fit the format; SP_EDATA naming the first that does not. */
+static int check_ids(const sp_weights *W, sp_wformat fmt, const char *path)
+{
+    for (int i = 0; i < W->n; i++) {
+        const char *id = W->ids[i];
+        size_t len = strlen(id);
+        if (!id_ok(id))
+            return sp_error_set(SP_EDATA, "%s: unit %d: id '%s' is empty or contains a control "
+                                "character", path, i + 1, id);
+        if ((fmt == SP_WF_GAL || fmt == SP_WF_GWT) && strpbrk(id, " \t"))
+            return sp_error_set(SP_EDATA, "%s: unit '%s': %s ids cannot contain blanks (use .mtx "
+                                "or .csv)", path, id, format_names[fmt]);
+        if (fmt == SP_WF_MTX && (id[0] == ' ' || id[0] == '\t' || id[len - 1] == ' ' ||
+                                 id[len - 1] == '\t'))
+            return sp_error_set(SP_EDATA, "%s: unit '%s': Matrix Market ids cannot begin or end "
+                                "with a blank", path, id);
+        if (fmt == SP_WF_SWM) {
+            int v;
+            char canon[16];
+            if (parse_int(id, INT32_MIN, INT32_MAX, &v) == 0)
+                snprintf(canon, sizeof canon, "%d", v);
+            if (parse_int(id, INT32_MIN, INT32_MAX, &v) != 0 || strcmp(canon, id) != 0)
+                return sp_error_set(SP_EDATA, "%s: unit '%s': ArcGIS SWM files need integer ids "
+                                    "(write .gwt, .gal, .mtx or .csv instead)", path, id);
+        }
+    }
+    return SP_OK;
+}
+
+static int check_values(const sp_weights *W, const char *path)
+{
+    for (int i = 0; i < W->n; i++)
+        for (int k = W->w->p[i]; k < W->w->p[i + 1]; k++)
+            if (!isfinite(W->w->x[k]))
+                return sp_error_set(SP_EDATA, "%s: weight of link %s -> %s is not a finite number",
+                                    path, W->ids[i], W->ids[W->w->j[k]]);
+    return SP_OK;
+}
+
+/* A header name without the separators of the formats (blanks, ';', '@'). */
+static void header_name(char *dst, size_t cap, const char *name)
+{
+    snprintf(dst, cap, "%s", name && *name ? name : "Unknown");
+    for (char *s = dst; *s; s++)
+        if (*s == ' ' || *s == '\t' || *s == ';' || *s == '@' || (unsigned char)*s < 0x20)
+            *s = '_';
+}
+
+static void write_gal(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+{
+    if (layer || id_field) {
+        char a[256], b[256];
+        header_name(a, sizeof a, layer);
+        header_name(b, sizeof b, id_field);
+        fprintf(f, "0 %d %s %s\n", W->n, a, b);
+    } else {
+        fprintf(f, "%d\n", W->n);
+    }
+    const sp_csr *w = W->w;
+    for (int i = 0; i < W->n; i++) {
+        fprintf(f, "%s %d\n", W->ids[i], w->p[i + 1] - w->p[i]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            fprintf(f, "%s%s", k > w->p[i] ? " " : "", W->ids[w->j[k]]);
+        fputc('\n', f);
+    }
+}
+
+static void write_gwt(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+{
+    char a[256], b[256];
+    header_name(a, sizeof a, layer);
+    header_name(b, sizeof b, id_field);
+    fprintf(f, "0 %d %s %s\n", W->n, a, b);
+    const sp_csr *w = W->w;
+    for (int i = 0; i < W->n; i++) {
+        if (w->p[i] == w->p[i + 1])
+            fprintf(f, "%s %s 0\n", W->ids[i], W->ids[i]); /* an island */
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            fprintf(f, "%s %s %.17g\n", W->ids[i], W->ids[w->j[k]], w->x[k]);
+    }
+}
+
+static void write_mtx(FILE *f, const sp_weights *W)
+{
+    fputs("%%MatrixMarket matrix coordinate real general\n"
+          "% spatial weights written by spill; unit ids: '% id K NAME'\n", f);
+    for (int i = 0; i < W->n; i++)
+        fprintf(f, "%% id %d %s\n", i + 1, W->ids[i]);
+    const sp_csr *w = W->w;
+    fprintf(f, "%d %d %d\n", W->n, W->n, sp_csr_nnz(w));
+    for (int i = 0; i < W->n; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            fprintf(f, "%d %d %.17g\n", i + 1, w->j[k] + 1, w->x[k]);
+}
+
+static void csv_cell(FILE *f, const char *s)
+{
+    size_t len = strlen(s);
+    if (!strpbrk(s, ",\"") && s[0] != ' ' && s[0] != '\t' && s[len - 1] != ' ' &&
+        s[len - 1] != '\t') {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void write_csv(FILE *f, const sp_weights *W)
+{
+    const sp_csr *w = W->w;
+    fputs("id", f);
+    for (int i = 0; i < W->n; i++) {
+        fputc(',', f);
+        csv_cell(f, W->ids[i]);
+    }
+    fputc('\n', f);
+    for (int i = 0; i < W->n; i++) {
+        csv_cell(f, W->ids[i]);
+        int k = w->p[i];
+        for (int c = 0; c < W->n; c++) {
+            if (k < w->p[i + 1] && w->j[k] == c)
+                fprintf(f, ",%.17g", w->x[k++]);
+            else
+                fputs(",0", f);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void swm_put_i32(FILE *f, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    unsigned char b[4] = {u & 0xff, u >> 8 & 0xff, u >> 16 & 0xff, u >> 24 & 0xff};
+    fwrite(b, 1, 4, f);
+}
+
+static void swm_put_f64(FILE *f, double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(u >> (8 * k) & 0xff);
+    fwrite(b, 1, 8, f);
+}
+
+/* The ArcGIS 10.1 layout; WTYPE 8 is ArcGIS's "converted from table" weights. */
+static void write_swm(FILE *f, const sp_weights *W, const char *id_field)
+{
+    char b[256];
+    header_name(b, sizeof b, id_field);
+    fprintf(f, "VERSION@10.1;UNIQUEID@%s;SPATIALREFNAME@Unknown;INPUTFC@#;WTYPE@8;"
+            "DISTANCEMETHOD@#;EXPONENT@#;THRESHOLD@#;NUMNEIGHS@#;INPUTTABLE@#;TIMEFIELD@#;"
+            "TIMETYPE@#;TIMEVALUE@#;INPUTNET@#;IMPEDANCEFIELD@#;BARRIERFC@#;UTURNPOLICY@#;"
+            "RESTRICTIONS@#;USEHIERARCHY@#;SEARCHTOLERANCE@#;ADDCONCEPT@#;FIXEDWEIGHTS@False;"
+            "HASZ@False\n", b);
+    swm_put_i32(f, W->n);
+    swm_put_i32(f, sp_weights_is_row_standardized(W));
+    const sp_csr *w = W->w;
+    for (int i = 0; i < W->n; i++) {
+        swm_put_i32(f, atoi(W->ids[i]));
+        swm_put_i32(f, w->p[i + 1] - w->p[i]);
+        if (w->p[i] == w->p[i + 1])
+            continue;
+        double sum = 0.0;
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            swm_put_i32(f, atoi(W->ids[w->j[k]]));
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            swm_put_f64(f, w->x[k]);
+            sum += w->x[k];
+        }
+        swm_put_f64(f, sum);
+    }
+}
+
+int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
+                       const char *id_field)
+{
+    sp_wformat fmt = sp_wio_format(path);
+    if (fmt == SP_WF_UNKNOWN)
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+                            path);
+    if (W->n <= 0)
+        return sp_error_set(SP_EDATA, "%s: no units to write", path);
+    if (fmt == SP_WF_CSV && W->n > WIO_CSV_MAX_N)
+        return sp_error_set(SP_EUSAGE, "%s: %d units: too many for a dense CSV of %d x %d cells "
+                            "(write .mtx or .gwt)", path, W->n, W->n, W->n);
+    int rc = check_ids(W, fmt, path);
+    if (!rc && fmt != SP_WF_GAL)
+        rc = check_values(W, path);
+    sp_output o;
+    if (rc || (rc = sp_output_begin(path, &o)))
+        return rc;
+    FILE *f = fopen(o.tmp_path, "wb");
+    if (!f) {
+        rc = sp_error_set(SP_EDATA, "%s: cannot write: %s", path, strerror(errno));
+        sp_output_abort(&o);
+        return rc;
+    }
+    if (fmt == SP_WF_GAL)
+        write_gal(f, W, layer, id_field);
+    else if (fmt == SP_WF_GWT)
+        write_gwt(f, W, layer, id_field);
+    else if (fmt == SP_WF_SWM)
+        write_swm(f, W, id_field);
+    else if (fmt == SP_WF_MTX)
+        write_mtx(f, W);
+    else
+        write_csv(f, W);
+    int failed = ferror(f);
+    failed |= fclose(f) != 0;
+    if (failed) {
+        rc = sp_error_set(SP_EDATA, "%s: cannot write: %s", path, strerror(errno));
+        sp_output_abort(&o);
+        return rc;
+    }
+    return sp_output_commit(&o);
+}
+
+int sp_wio_write(const char *path, const sp_weights *W)
+{
+    return sp_wio_write_named(path, W, NULL, NULL);
+}
