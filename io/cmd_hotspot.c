@@ -43,6 +43,7 @@ static const char help[] =
     "  --fdr                false discovery rate correction of Gi_Bin, as ArcGIS\n"
     "  -o, --output OUT     the output layer\n"
     "  --json               one JSON summary object on stdout\n"
+    "  --timing             seconds spent reading, computing and writing, on stderr\n"
     "\n"
     "GiZScore = (sum_j w_ij x_j - mean(x) W_i) / (S sqrt((n S1_i - W_i^2)/(n-1))),\n"
     "S the population standard deviation of x, sums including the self weight:\n"
@@ -54,7 +55,7 @@ static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
     {"perm", 1},    {"seed", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
-    {"json", 0},    {NULL, 0},
+    {"json", 0},    {"timing", 0},    {NULL, 0},
 };
 
 typedef struct hot_run {
@@ -65,6 +66,7 @@ typedef struct hot_run {
     sp_acio_out out;
     json_t *results;
     int json, warned_row;
+    double t_read, t_stat, t_write; /* seconds, for --timing */
 } hot_run;
 
 static json_t *period_json(const sp_acio_period *p, const sp_getis *G, json_t *islands)
@@ -99,16 +101,20 @@ static int prepare_weights(hot_run *run, sp_acio_period *p)
 static int hot_period(hot_run *run, int g)
 {
     sp_acio_period p;
+    double t0 = sp_acio_clock();
     int rc = sp_acio_load(run->A, g, &p);
     if (rc)
         return rc;
     json_t *islands = NULL;
     sp_getis *G = NULL;
     rc = prepare_weights(run, &p);
+    double t1 = sp_acio_clock();
     if (!rc) {
         sp_acio_islands(run->A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
         rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
     }
+    run->t_read += t1 - t0;
+    run->t_stat += sp_acio_clock() - t1;
     if (!rc)
         rc = sp_acio_out_period(&run->out, &p, G->nneigh);
     if (!rc) {
@@ -173,8 +179,10 @@ int sp_cmd_hotspot(int argc, char **argv)
     int seed;
     if ((rc = hot_options(&a, &run, &seed)))
         return rc;
+    double t0 = sp_acio_clock();
     if ((rc = sp_acio_open(&io, &run.A)))
         return rc;
+    run.t_read = sp_acio_clock() - t0;
     run.out.nreal = 2;
     run.out.real_name[0] = "GiZScore";
     run.out.real_name[1] = "GiPValue";
@@ -186,8 +194,10 @@ int sp_cmd_hotspot(int argc, char **argv)
                "hot95", "hot90", "n.s.", "cold90", "cold95", "cold99");
     for (int g = 0; !rc && g < run.A->P->nperiods; g++)
         rc = hot_period(&run, g);
+    t0 = sp_acio_clock();
     if (!rc)
         rc = sp_acio_out_write(run.A, &run.out, output);
+    run.t_write = sp_acio_clock() - t0;
     if (!rc && run.json) {
         json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:b, s:o}", "var",
                                  io.var, "weights", io.wpath, "output", output, "statistic",
@@ -198,6 +208,9 @@ int sp_cmd_hotspot(int argc, char **argv)
         run.results = NULL;
         rc = sp_json_print(root);
     }
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill hotspot: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
+                run.t_read, run.t_stat, run.t_write);
     json_decref(run.results);
     sp_acio_out_free(&run.out);
     sp_acio_close(run.A);

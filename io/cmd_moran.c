@@ -32,6 +32,7 @@ static const char help[] =
     "  --seed N             random seed (default 12345)\n"
     "  --threads N          threads (default: all cores); results do not depend on it\n"
     "  --json               one JSON object on stdout\n"
+    "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "I, E(I), variance and z under normality and under randomisation (spdep\n"
     "moran.test), p-values two-sided; Geary's C as spdep geary.test (z > 0 means\n"
@@ -40,7 +41,8 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
-    {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {NULL, 0},
+    {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
+    {NULL, 0},
 };
 
 static json_t *gtest_json(const sp_gtest *t, const char *stat, const char *expect)
@@ -121,6 +123,7 @@ int sp_cmd_moran(int argc, char **argv)
     int json = sp_args_flag(&a, "json");
 
     sp_acio *A;
+    double t0 = sp_acio_clock(), t_stat = 0.0;
     if ((rc = sp_acio_open(&io, &A)))
         return rc;
     json_t *results = json_array();
@@ -144,8 +147,10 @@ int sp_cmd_moran(int argc, char **argv)
                                               : "zero spatial lag, counted in n (see --adjust-n)",
                             &islands);
         sp_moran_result r;
+        double t1 = sp_acio_clock();
         if (!rc)
             rc = sp_moran(p.W->w, p.x, p.subject, &o, &r);
+        t_stat += sp_acio_clock() - t1;
         if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
             sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
                          "variance: the distribution does not meet the test's assumptions)",
@@ -167,6 +172,9 @@ int sp_cmd_moran(int argc, char **argv)
         results = NULL;
         rc = sp_json_print(root);
     }
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill moran: timing: read %.3f s, statistics %.3f s\n",
+                sp_acio_clock() - t0 - t_stat, t_stat);
     json_decref(results);
     sp_acio_close(A);
     return rc;

@@ -33,8 +33,9 @@ void sp_acio_close(sp_acio *A)
         return;
     sp_panel_free(A->P);
     sp_idmap_free(A->fmap);
+    sp_panel_free(A->units);
     sp_table_free(A->table);
-    sp_layer_free(A->L);
+    sp_table_free(A->features);
     sp_weights_free(A->W);
     free(A);
 }
@@ -56,13 +57,15 @@ static int acio_inputs(sp_acio *A)
     if (a->data && !a->id)
         return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
                             a->data, a->src);
-    if ((rc = sp_layer_read(a->src, a->layer, a->id, 0, &A->L)))
+    if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
     if (!a->data)
-        return sp_panel_build(A->L->attrs, a->id, NULL, &A->P);
-    if ((rc = sp_table_read(a->data, NULL, &A->table)))
+        return sp_panel_build(A->features, a->id, NULL, &A->P);
+    if ((rc = sp_panel_build(A->features, a->id, NULL, &A->units)))
         return rc;
-    if ((rc = sp_idmap_build((const char *const *)A->L->ids, A->L->n, a->src, &A->fmap)))
+    if ((rc = sp_idmap_build(A->units->ids, A->features->nrow, a->src, &A->fmap)))
+        return rc;
+    if ((rc = sp_table_read(a->data, NULL, &A->table)))
         return rc;
     return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
 }
@@ -94,7 +97,7 @@ void sp_acio_period_free(sp_acio_period *p)
 
 static int period_features(const sp_acio *A, int g, sp_acio_period *p)
 {
-    if (!A->L)
+    if (!A->features)
         return SP_OK;
     if (!(p->feature = sp_malloc((size_t)p->n * sizeof *p->feature)))
         return SP_ENOMEM;

@@ -14,6 +14,10 @@
  * of that period; W is restricted to them (units of W without data are left
  * out with a warning naming them; units missing from W are an error).
  *
+ * SRC's attributes are read without its geometries (sp_table_read; ids checked
+ * by sp_panel as sp_layer_read would): only the output writer reads the
+ * geometries, once.
+ *
  * Ownership: sp_acio_open returns a new sp_acio freed with sp_acio_close; a
  * period filled by sp_acio_period is freed with sp_acio_period_free.  Errors
  * follow sp_error.h. */
@@ -23,7 +27,6 @@
 #include <jansson.h>
 
 #include "sp_idmap.h"
-#include "sp_layer.h"
 #include "sp_panel.h"
 #include "sp_weights.h"
 
@@ -42,11 +45,12 @@ typedef struct sp_acio_args {
 
 typedef struct sp_acio {
     sp_acio_args a;
-    sp_layer *L;       /* the features (lisa, hotspot) */
-    sp_table *table;   /* the table read for moran or --data (NULL: L->attrs) */
-    sp_panel *P;
-    sp_weights *W;     /* as read from --w */
-    sp_idmap *fmap;    /* layer unit id -> feature (with --data) */
+    sp_table *features; /* SRC's attributes (lisa, hotspot): row r is feature r */
+    sp_panel *units;    /* SRC's unit ids, checked (with --data) */
+    sp_idmap *fmap;     /* SRC unit id -> feature (with --data) */
+    sp_table *table;    /* moran's DATA, or --data */
+    sp_panel *P;        /* the periods analysed */
+    sp_weights *W;      /* as read from --w */
 } sp_acio;
 
 typedef struct sp_acio_period {
