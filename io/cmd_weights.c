@@ -104,10 +104,10 @@ static int job_points(weights_job *job)
         rc = sp_metric_parse(formula ? formula : "geodesic", &job->metric);
         if (!rc && job->metric == SP_METRIC_EUCLID)
             rc = sp_error_set(SP_EUSAGE, "--arc: expected geodesic, andoyer or sphere");
-        if (!rc && !L->has_crs && !m)
-            rc = sp_error_set(SP_EDATA, "%s: the layer has no CRS, so geographic distance is "
-                              "undefined; give --metric arc (lon/lat degrees) or euclid", L->path);
     }
+    if (!rc && !L->has_crs && !m)
+        rc = sp_error_set(SP_EDATA, "%s: the layer has no CRS, so it is unknown whether its "
+                          "coordinates are degrees; give --metric arc (lon/lat) or euclid", L->path);
     for (int i = 0; i < job->n && !rc; i++) {
         job->px[i] = x[job->keep[i]];
         job->py[i] = y[job->keep[i]];
@@ -140,35 +140,33 @@ static int job_means(weights_job *job, double **means_out)
     int rc = sp_table_read(path, NULL, &t);
     if (rc)
         return rc;
-    int id_col, time_col = -1;
+    int id_col, var_col, time_col = -1;
     sp_idmap *map = NULL;
-    double *value = sp_malloc((size_t)t->nrow * sizeof *value + 1), *time = NULL;
     double *sum = sp_calloc((size_t)job->n, sizeof *sum);
     int *count = sp_calloc((size_t)job->n, sizeof *count);
-    if (!value || !sum || !count)
+    if (!sum || !count)
         rc = SP_ENOMEM;
     if (!rc)
         rc = sp_table_require(t, id_name, &id_col);
-    if (!rc && have_years) {
-        const char *time_name = sp_args_get(a, "time") ? sp_args_get(a, "time") : "year";
-        time = sp_malloc((size_t)t->nrow * sizeof *time + 1);
-        rc = time ? sp_table_numeric(t, time_name, NULL, time) : SP_ENOMEM;
-        (void)time_col;
-    }
     if (!rc)
-        rc = sp_table_numeric(t, var, NULL, value);
+        rc = sp_table_require(t, var, &var_col);
+    if (!rc && have_years)
+        rc = sp_table_require(t, sp_args_get(a, "time") ? sp_args_get(a, "time") : "year", &time_col);
     if (!rc)
         rc = sp_idmap_build((const char *const *)job->ids, job->n, job->layer->path, &map);
     for (int r = 0; r < t->nrow && !rc; r++) {
-        if (time && (time[r] < y0 || time[r] > y1))
-            continue;
         const char *id = sp_table_cell(t, r, id_col);
+        double time, value;
+        if (time_col >= 0 && (rc = sp_table_number(t, r, time_col, id, &time)))
+            break;
+        if (time_col >= 0 && (time < y0 || time > y1))
+            continue;
         int u = id ? sp_idmap_find(map, id) : -1;
         if (u < 0)
             rc = sp_error_set(SP_EDATA, "%s: row %d: unit '%s' is not in %s", path, r + 1,
                               id ? id : "", job->layer->path);
-        else {
-            sum[u] += value[r];
+        else if (!(rc = sp_table_number(t, r, var_col, id, &value))) {
+            sum[u] += value;
             count[u]++;
         }
     }
@@ -187,9 +185,10 @@ static int job_means(weights_job *job, double **means_out)
                          n_missing > 1 ? ", " : "", job->ids[u]);
         }
         if (n_missing && !sp_args_flag(a, "drop-missing"))
-            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s have no %s data%s: %s%s (use "
+            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s ha%s no %s data%s: %s%s (use "
                               "--drop-missing to leave them out)", path, n_missing,
-                              n_missing > 1 ? "s" : "", job->layer->path, var,
+                              n_missing > 1 ? "s" : "", job->layer->path,
+                              n_missing > 1 ? "ve" : "s", var,
                               have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
         else if (n_missing)
             fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
@@ -198,8 +197,6 @@ static int job_means(weights_job *job, double **means_out)
     }
     sp_idmap_free(map);
     sp_table_free(t);
-    free(value);
-    free(time);
     free(count);
     if (rc) {
         free(sum);

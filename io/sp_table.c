@@ -136,20 +136,21 @@ int sp_parse_double(const char *s, double *out)
     return 0;
 }
 
+int sp_table_number(const sp_table *t, int row, int col, const char *id, double *out)
+{
+    const char *s = sp_table_cell(t, row, col);
+    if (sp_parse_double(s, out) == 0)
+        return SP_OK;
+    return sp_error_set(SP_EDATA, "%s: row %d%s%s%s: %s '%s' is %s", t->source, row + 1,
+                        id ? " (unit " : "", id ? id : "", id ? ")" : "", t->names[col],
+                        s ? s : "", s ? "not a finite number" : "missing");
+}
+
 int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids, double *out)
 {
     int col;
     int rc = sp_table_require(t, name, &col);
-    if (rc)
-        return rc;
-    for (int r = 0; r < t->nrow; r++) {
-        const char *s = sp_table_cell(t, r, col);
-        if (sp_parse_double(s, &out[r]) == 0)
-            continue;
-        const char *id = ids ? ids[r] : NULL;
-        return sp_error_set(SP_EDATA, "%s: row %d%s%s%s: %s '%s' is %s", t->source, r + 1,
-                            id ? " (unit " : "", id ? id : "", id ? ")" : "", name,
-                            s ? s : "", s ? "not a finite number" : "missing");
-    }
-    return SP_OK;
+    for (int r = 0; r < t->nrow && !rc; r++)
+        rc = sp_table_number(t, r, col, ids ? ids[r] : NULL, &out[r]);
+    return rc;
 }

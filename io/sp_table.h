@@ -33,6 +33,10 @@ static inline const char *sp_table_cell(const sp_table *t, int row, int col)
  * and, when ids is not NULL, the unit ids[row]. */
 int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids, double *out);
 
+/* Cell (row, col) as a finite double; an SP_EDATA error naming the file, the
+ * row (1-based), the unit (id may be NULL) and the column otherwise. */
+int sp_table_number(const sp_table *t, int row, int col, const char *id, double *out);
+
 /* Parse one string as a finite double; 0 on success. */
 int sp_parse_double(const char *s, double *out);
 

@@ -62,7 +62,7 @@ fails 2 "units 'A' and 'B' have the same mean" "econ equal means" \
     "$SPILL" weights "$B/nocrs.csv" --id code --type econ --data "$B/econ_ok.csv" --var gdp --years 2011-2011 -o "$TMP/x.gal"
 fails 2 "row 6.*gdp 'x9' is not a finite number" "econ non-numeric" \
     "$SPILL" weights "$B/nocrs.csv" --id code --type econ --data "$B/econ_equal.csv" --var gdp -o "$TMP/x.gal"
-fails 2 "1 unit of .* have no gdp data: D" "econ unit without data" \
+fails 2 "1 unit of .* has no gdp data in --years: D" "econ unit without data" \
     "$SPILL" weights "$B/nocrs.csv" --id code --type econ --data "$B/econ_equal.csv" --var gdp --years 2010-2010 -o "$TMP/x.gal"
 fails 2 "cannot open" "missing file" "$SPILL" weights "$TMP/none.shp" -o "$TMP/x.gal"
 fails 1 "unknown --type" "unknown type" "$SPILL" weights "$P" --type hex -o "$TMP/x.gal"
