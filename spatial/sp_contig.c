@@ -5,9 +5,10 @@
 
 #include "sp_contig.h"
 #include "sp_error.h"
+#include "sp_sort.h"
 
 typedef struct contig_vertex {
-    int64_t cx, cy; /* grid cell */
+    uint64_t cell; /* column << 32 | row of the grid */
     double x, y;
     int unit;
 } contig_vertex;
@@ -27,7 +28,7 @@ static int vertex_push(vertex_list *l, double x, double y, int unit)
         l->v = grown;
         l->cap = cap;
     }
-    l->v[l->count++] = (contig_vertex){0, 0, x, y, unit};
+    l->v[l->count++] = (contig_vertex){0, x, y, unit};
     return SP_OK;
 }
 
@@ -73,24 +74,83 @@ static int collect_vertices(GEOSContextHandle_t ctx, const GEOSGeometry *g, int 
     }
 }
 
-static int vertex_by_cell(const void *a, const void *b)
+static int vertex_in_cell_order(const void *a, const void *b)
 {
     const contig_vertex *u = a, *v = b;
-    if (u->cx != v->cx) return u->cx < v->cx ? -1 : 1;
-    if (u->cy != v->cy) return u->cy < v->cy ? -1 : 1;
     if (u->unit != v->unit) return u->unit < v->unit ? -1 : 1;
     if (u->x != v->x) return u->x < v->x ? -1 : 1;
     return (u->y > v->y) - (u->y < v->y);
 }
 
-/* First vertex at or after cell (cx, cy) in the sorted list. */
-static size_t cell_lower_bound(const vertex_list *l, int64_t cx, int64_t cy)
+/* Grid cells of size >= snap, numbered from the lower-left corner; the cell
+ * size grows when needed so that rows and columns fit in 31 bits. */
+static void assign_cells(vertex_list *l, double snap)
+{
+    double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
+    for (size_t k = 0; k < l->count; k++) {
+        xmin = fmin(xmin, l->v[k].x); xmax = fmax(xmax, l->v[k].x);
+        ymin = fmin(ymin, l->v[k].y); ymax = fmax(ymax, l->v[k].y);
+    }
+    double range = fmax(xmax - xmin, ymax - ymin);
+    double cell = fmax(snap, fmax(range / 1073741824.0, 1e-300));
+    for (size_t k = 0; k < l->count; k++) {
+        uint64_t col = (uint64_t)floor((l->v[k].x - xmin) / cell);
+        uint64_t row = (uint64_t)floor((l->v[k].y - ymin) / cell);
+        l->v[k].cell = col << 32 | row;
+    }
+}
+
+/* Sort by cell (radix), then within each cell by (unit, x, y), and drop
+ * repeated vertices of one unit (closing points, parts sharing a corner). */
+static int sort_and_dedupe(vertex_list *l)
+{
+    uint64_t *keys = sp_malloc(l->count * sizeof *keys + 1);
+    uint32_t *order = sp_malloc(l->count * sizeof *order + 1);
+    contig_vertex *sorted = sp_malloc(l->count * sizeof *sorted + 1);
+    if (!keys || !order || !sorted) {
+        free(keys); free(order); free(sorted);
+        return SP_ENOMEM;
+    }
+    for (size_t k = 0; k < l->count; k++) {
+        keys[k] = l->v[k].cell;
+        order[k] = (uint32_t)k;
+    }
+    int rc = sp_sort_u64(keys, order, l->count);
+    for (size_t k = 0; k < l->count && !rc; k++)
+        sorted[k] = l->v[order[k]];
+    free(keys);
+    free(order);
+    if (rc) {
+        free(sorted);
+        return rc;
+    }
+    free(l->v);
+    l->v = sorted;
+    size_t out = 0;
+    for (size_t s = 0; s < l->count;) {
+        size_t e = s + 1;
+        while (e < l->count && l->v[e].cell == l->v[s].cell)
+            e++;
+        qsort(l->v + s, e - s, sizeof *l->v, vertex_in_cell_order);
+        for (size_t k = s; k < e; k++) {
+            const contig_vertex *prev = out > 0 ? &l->v[out - 1] : NULL;
+            if (k > s && prev->unit == l->v[k].unit && prev->x == l->v[k].x && prev->y == l->v[k].y)
+                continue;
+            l->v[out++] = l->v[k];
+        }
+        s = e;
+    }
+    l->count = out;
+    return SP_OK;
+}
+
+/* First vertex at or after cell key c in the sorted list. */
+static size_t cell_lower_bound(const vertex_list *l, uint64_t c)
 {
     size_t lo = 0, hi = l->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const contig_vertex *v = &l->v[mid];
-        if (v->cx < cx || (v->cx == cx && v->cy < cy))
+        if (l->v[mid].cell < c)
             lo = mid + 1;
         else
             hi = mid;
@@ -98,39 +158,23 @@ static size_t cell_lower_bound(const vertex_list *l, int64_t cx, int64_t cy)
     return lo;
 }
 
-static int u64_compare(const void *a, const void *b)
+static int key_push(uint64_t **keys, size_t *used, size_t *cap, int u, int v)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Drop repeated vertices of the same unit (closing points, shared part edges). */
-static void dedupe_within_units(vertex_list *l)
-{
-    size_t out = 0;
-    for (size_t k = 0; k < l->count; k++) {
-        if (out > 0 && l->v[out - 1].unit == l->v[k].unit && l->v[out - 1].x == l->v[k].x &&
-            l->v[out - 1].y == l->v[k].y && l->v[out - 1].cx == l->v[k].cx)
-            continue;
-        l->v[out++] = l->v[k];
+    if (*used == *cap) {
+        *cap *= 2;
+        uint64_t *grown = sp_realloc(*keys, *cap * sizeof *grown);
+        if (!grown)
+            return SP_ENOMEM;
+        *keys = grown;
     }
-    l->count = out;
+    (*keys)[(*used)++] = u < v ? (uint64_t)u << 32 | (uint32_t)v : (uint64_t)v << 32 | (uint32_t)u;
+    return SP_OK;
 }
 
-/* Grid cells: size at least snap, and not so small that cell numbers overflow. */
-static void assign_cells(vertex_list *l, double snap)
-{
-    double extent = 0.0;
-    for (size_t k = 0; k < l->count; k++)
-        extent = fmax(extent, fmax(fabs(l->v[k].x), fabs(l->v[k].y)));
-    double cell = fmax(snap, fmax(extent, 1.0) * 1e-12);
-    for (size_t k = 0; k < l->count; k++) {
-        l->v[k].cx = (int64_t)floor(l->v[k].x / cell);
-        l->v[k].cy = (int64_t)floor(l->v[k].y / cell);
-    }
-}
-
-/* Matching vertex pairs (a in unit u, b in unit v > u) as (u << 32 | v) keys. */
+/* Matching vertex pairs of different units as (min unit << 32 | max unit) keys.
+ * Each unordered vertex pair is visited once, from the vertex that comes first
+ * in the sorted order: the rest of its own cell and the cell above it
+ * (contiguous in the list), then the three cells of the next column. */
 static int match_pairs(const vertex_list *l, double snap, uint64_t **keys, size_t *count)
 {
     size_t cap = 1024, used = 0;
@@ -139,26 +183,22 @@ static int match_pairs(const vertex_list *l, double snap, uint64_t **keys, size_
         return SP_ENOMEM;
     for (size_t a = 0; a < l->count; a++) {
         const contig_vertex *va = &l->v[a];
-        for (int dx = -1; dx <= 1; dx++)
-            for (int dy = -1; dy <= 1; dy++) {
-                size_t b = cell_lower_bound(l, va->cx + dx, va->cy + dy);
-                for (; b < l->count && l->v[b].cx == va->cx + dx && l->v[b].cy == va->cy + dy; b++) {
-                    const contig_vertex *vb = &l->v[b];
-                    if (vb->unit <= va->unit || fabs(va->x - vb->x) > snap ||
-                        fabs(va->y - vb->y) > snap || hypot(va->x - vb->x, va->y - vb->y) > snap)
-                        continue;
-                    if (used == cap) {
-                        cap *= 2;
-                        uint64_t *grown = sp_realloc(k, cap * sizeof *grown);
-                        if (!grown) {
-                            free(k);
-                            return SP_ENOMEM;
-                        }
-                        k = grown;
-                    }
-                    k[used++] = (uint64_t)va->unit << 32 | (uint32_t)vb->unit;
+        uint64_t col = va->cell >> 32, row = va->cell & 0xffffffffu;
+        for (int dx = 0; dx <= 1; dx++) {
+            uint64_t first = (col + dx) << 32 | (dx && row > 0 ? row - 1 : row);
+            uint64_t last = (col + dx) << 32 | (row + 1);
+            size_t b = dx ? cell_lower_bound(l, first) : a + 1;
+            for (; b < l->count && l->v[b].cell <= last; b++) {
+                const contig_vertex *vb = &l->v[b];
+                if (vb->unit == va->unit || fabs(va->x - vb->x) > snap ||
+                    fabs(va->y - vb->y) > snap || hypot(va->x - vb->x, va->y - vb->y) > snap)
+                    continue;
+                if (key_push(&k, &used, &cap, va->unit, vb->unit)) {
+                    free(k);
+                    return SP_ENOMEM;
                 }
             }
+        }
     }
     *keys = k;
     *count = used;
@@ -181,19 +221,21 @@ int sp_contig_build(GEOSGeometry *const *geoms, int n, sp_contig_rule rule, doub
     size_t n_keys = 0;
     if (!rc) {
         assign_cells(&l, snap);
-        qsort(l.v, l.count, sizeof *l.v, vertex_by_cell);
-        dedupe_within_units(&l);
-        rc = match_pairs(&l, snap, &keys, &n_keys);
+        rc = sort_and_dedupe(&l);
     }
+    if (!rc)
+        rc = match_pairs(&l, snap, &keys, &n_keys);
     free(l.v);
-    if (rc)
-        return rc;
-    qsort(keys, n_keys, sizeof *keys, u64_compare);
+    if (!rc)
+        rc = sp_sort_u64(keys, NULL, n_keys);
     int need = rule == SP_CONTIG_QUEEN ? 1 : 2;
-    int *ti = sp_malloc((2 * n_keys + 1) * sizeof *ti), *tj = sp_malloc((2 * n_keys + 1) * sizeof *tj);
-    int used = 0;
-    if (!ti || !tj)
-        rc = SP_ENOMEM;
+    int *ti = NULL, *tj = NULL, used = 0;
+    if (!rc) {
+        ti = sp_malloc((2 * n_keys + 1) * sizeof *ti);
+        tj = sp_malloc((2 * n_keys + 1) * sizeof *tj);
+        if (!ti || !tj)
+            rc = SP_ENOMEM;
+    }
     for (size_t s = 0; s < n_keys && !rc;) {
         size_t e = s;
         while (e < n_keys && keys[e] == keys[s])
