@@ -71,37 +71,50 @@ static int layer_read_ids(sp_layer *L, const char *id_field)
     return rc;
 }
 
+static int layer_ignore_attributes(OGRLayerH layer, const sp_table *attrs)
+{
+    const char **names = sp_calloc((size_t)attrs->ncol + 1, sizeof *names);
+    if (!names)
+        return SP_ENOMEM;
+    for (int c = 0; c < attrs->ncol; c++)
+        names[c] = attrs->names[c];
+    OGR_L_SetIgnoredFields(layer, names);
+    free(names);
+    return SP_OK;
+}
+
 static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
 {
     GEOSContextHandle_t ctx = sp_geos();
     L->geoms = sp_calloc((size_t)L->n ? (size_t)L->n : 1, sizeof *L->geoms);
-    if (!L->geoms)
-        return SP_ENOMEM;
+    GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx);
+    unsigned char *wkb = NULL;
+    size_t cap = 0;
+    int rc = L->geoms && reader ? SP_OK : SP_ENOMEM;
     OGR_L_ResetReading(layer);
     OGRFeatureH f;
-    int i = 0;
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL && i < L->n) {
+    for (int i = 0; !rc && i < L->n && (f = OGR_L_GetNextFeature(layer)) != NULL; i++) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g && !OGR_G_IsEmpty(g)) {
-            int size = OGR_G_WkbSize(g);
-            unsigned char *wkb = sp_malloc((size_t)size);
-            if (!wkb) {
-                OGR_F_Destroy(f);
-                return SP_ENOMEM;
+            size_t size = (size_t)OGR_G_WkbSize(g);
+            if (size > cap) {
+                unsigned char *grown = sp_realloc(wkb, size);
+                rc = grown ? SP_OK : SP_ENOMEM;
+                wkb = grown ? grown : wkb;
+                cap = grown ? size : cap;
             }
-            OGR_G_ExportToWkb(g, wkbNDR, wkb);
-            L->geoms[i] = GEOSGeomFromWKB_buf_r(ctx, wkb, (size_t)size);
-            free(wkb);
+            if (!rc && OGR_G_ExportToWkb(g, wkbNDR, wkb) == OGRERR_NONE)
+                L->geoms[i] = GEOSWKBReader_read_r(ctx, reader, wkb, size);
         }
         OGR_F_Destroy(f);
-        if (need && !L->geoms[i])
-            return sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
-                                L->path, L->ids[i], i + 1);
-        i++;
+        if (!rc && need && !L->geoms[i])
+            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
+                              L->path, L->ids[i], i + 1);
     }
-    if (f)
-        OGR_F_Destroy(f);
-    return SP_OK;
+    free(wkb);
+    if (reader)
+        GEOSWKBReader_destroy_r(ctx, reader);
+    return rc;
 }
 
 int sp_layer_read(const char *path, const char *layer_name, const char *id_field,
@@ -119,7 +132,12 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
         GDALClose(ds);
         return SP_ENOMEM;
     }
+    /* Two light passes: attributes without geometry, then geometry alone. */
+    const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
+    OGR_L_SetIgnoredFields(layer, no_geometry);
     rc = sp_table_from_layer(layer, path, &L->attrs);
+    if (!rc)
+        rc = layer_ignore_attributes(layer, L->attrs);
     if (!rc) {
         L->n = L->attrs->nrow;
         if (L->n == 0)

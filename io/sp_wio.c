@@ -1057,8 +1057,11 @@ static void write_gal(FILE *f, const sp_weights *W, const char *layer, const cha
     const sp_csr *w = W->w;
     for (int i = 0; i < W->n; i++) {
         fprintf(f, "%s %d\n", W->ids[i], w->p[i + 1] - w->p[i]);
-        for (int k = w->p[i]; k < w->p[i + 1]; k++)
-            fprintf(f, "%s%s", k > w->p[i] ? " " : "", W->ids[w->j[k]]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            if (k > w->p[i])
+                fputc(' ', f);
+            fputs(W->ids[w->j[k]], f);
+        }
         fputc('\n', f);
     }
 }
