@@ -20,18 +20,20 @@ R_LISA_MAX=${R_LISA_MAX:-10000} # localmoran_perm takes minutes beyond this
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-best_of_3() { # prints the fastest wall time of three runs, in seconds
-    local best=
+best_of_3() { # prints the fastest wall time of three runs, in seconds; keeps the
+    local best=    # fastest --timing "statistics" part in $tmp/stat
+    echo > "$tmp/stat"
     for _ in 1 2 3; do
         local t0 t1
         t0=$(date +%s.%N); "$@" >/dev/null 2>"$tmp/stderr"; t1=$(date +%s.%N)
         best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
+        sed -n 's/.*statistics \([0-9.]*\) s.*/\1/p' "$tmp/stderr" | awk -v b="$(cat "$tmp/stat")" \
+            '{ if (b == "" || $1 < b) print $1; else print b }' > "$tmp/stat.new"
+        mv "$tmp/stat.new" "$tmp/stat"
     done
     echo "$best"
 }
-stat_part() { # the --timing "statistics" seconds of the last run
-    sed -n 's/.*statistics \([0-9.]*\) s.*/\1/p' "$tmp/stderr"
-}
+stat_part() { cat "$tmp/stat"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1fx", b / a }'; }
 
 echo "cores: $(nproc); spill threads: all"
