@@ -25,7 +25,10 @@ int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *d
     *ds = NULL;
     *layer = NULL;
     CPLErrorReset();
-    GDALDatasetH d = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    /* CSV: the first line is always the header (GDAL's default guesses, and
+     * takes a header of numeric names, e.g. unit codes, for data). */
+    const char *const open_options[] = {"HEADERS=YES", NULL};
+    GDALDatasetH d = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_options, NULL);
     if (!d) {
         const char *why = CPLGetLastErrorMsg();
         return sp_error_set(SP_EDATA, "%s: cannot open as a vector data source%s%s", path,

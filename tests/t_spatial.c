@@ -8,6 +8,8 @@
 #include "sp_error.h"
 #include "sp_kdtree.h"
 #include "sp_layer.h"
+#include "sp_points.h"
+#include "sp_table.h"
 #include "sp_rng.h"
 
 #define NPTS 600
@@ -153,8 +155,74 @@ static void test_contiguity_provinces(void)
     sp_layer_free(L);
 }
 
+/* GEOS centroids equal sf::st_centroid (s2 off) from scripts/ref-weights.R. */
+static void check_centroids(const char *layer_path, const char *id, const char *fixture)
+{
+    sp_layer *L;
+    sp_table *t;
+    CHECK_INT(sp_layer_read(layer_path, NULL, id, SP_LAYER_NEED_GEOMETRY, &L), SP_OK);
+    CHECK_INT(sp_table_read(fixture, NULL, &t), SP_OK);
+    if (!L || !t)
+        return;
+    CHECK_INT(t->nrow, L->n);
+    double *x = malloc(sizeof(double) * L->n), *y = malloc(sizeof(double) * L->n);
+    double *rx = malloc(sizeof(double) * L->n), *ry = malloc(sizeof(double) * L->n);
+    CHECK_INT(sp_points_centroids(L->geoms, L->n, NULL, x, y), SP_OK);
+    CHECK_INT(sp_table_numeric(t, "x", NULL, rx), SP_OK);
+    CHECK_INT(sp_table_numeric(t, "y", NULL, ry), SP_OK);
+    int bad = 0;
+    for (int i = 0; i < L->n; i++) {
+        bad += strcmp(sp_table_cell(t, i, 0), L->ids[i]) != 0;
+        bad += fabs(x[i] - rx[i]) > 1e-9 * fabs(rx[i]) || fabs(y[i] - ry[i]) > 1e-9 * fabs(ry[i]);
+    }
+    CHECK_INT(bad, 0);
+    free(x); free(y); free(rx); free(ry);
+    sp_table_free(t);
+    sp_layer_free(L);
+}
+
+static void test_centroids_match_r(void)
+{
+    check_centroids("tests/fixtures/data/columbus.shp", "POLYID",
+                    TH_FIXTURES "/weights/columbus_centroids.csv");
+    check_centroids("shapefiles/china_provinces.shp", "adcode",
+                    TH_FIXTURES "/weights/china_provinces_centroids.csv");
+    check_centroids("shapefiles/china_cities.shp", "adcode",
+                    TH_FIXTURES "/weights/china_cities_centroids.csv");
+}
+
+/* The Andoyer-Lambert distances equal R sp::spDists(longlat = TRUE). */
+static void test_capital_distances_match_r(void)
+{
+    sp_table *caps, *dist;
+    CHECK_INT(sp_table_read(TH_FIXTURES "/weights/capitals.csv", NULL, &caps), SP_OK);
+    CHECK_INT(sp_table_read(TH_FIXTURES "/weights/capitals_dist.csv", NULL, &dist), SP_OK);
+    if (!caps || !dist)
+        return;
+    int n = caps->nrow, bad = 0;
+    double lon[64], lat[64];
+    CHECK_INT(sp_table_numeric(caps, "cap_lon", NULL, lon), SP_OK);
+    CHECK_INT(sp_table_numeric(caps, "cap_lat", NULL, lat), SP_OK);
+    double worst_geodesic = 0.0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double want, got = sp_dist_pair(SP_METRIC_ANDOYER, lon[i], lat[i], lon[j], lat[j]);
+            sp_parse_double(sp_table_cell(dist, i, j + 1), &want);
+            bad += fabs(got - want) > 1e-12 * fmax(want, 1.0);
+            if (i != j)
+                worst_geodesic = fmax(worst_geodesic,
+                    fabs(sp_dist_pair(SP_METRIC_GEODESIC, lon[i], lat[i], lon[j], lat[j]) - want) / want);
+        }
+    CHECK_INT(bad, 0);
+    CHECK(worst_geodesic < 1e-4); /* the first-order formula is good to ~1e-5 */
+    sp_table_free(caps);
+    sp_table_free(dist);
+}
+
 int main(void)
 {
+    RUN(test_centroids_match_r);
+    RUN(test_capital_distances_match_r);
     RUN(test_knn_matches_brute_force);
     RUN(test_band_matches_brute_force);
     RUN(test_distance_formulas);

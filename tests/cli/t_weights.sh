@@ -42,9 +42,35 @@ ok "json summary" "$SPILL" weights "$P" --id adcode --json -o "$TMP/j.gal"
 check "json has the winfo keys" [ "$(jq -r '[.n,.components] | join(" ")' "$OUT")" = "34 3" ]
 
 # --- R spdep reference neighbour sets (tests/fixtures/weights, scripts/ref-weights.R)
-same_nb() { # our file, R's GAL: identical neighbour sets by id
-    "$SPILL" weights "$@" >/dev/null 2>&1
+RW=$FIX/weights
+same_nb() { # DESC FIXTURE ARGS...: spill's GAL equals R's (neighbour lines, by id)
+    local desc=$1 want=$RW/$2; shift 2
+    if "$SPILL" weights "$@" --standardize binary -o "$TMP/nb.gal" 2>"$ERR" &&
+        diff <(tail -n +2 "$TMP/nb.gal") <(tail -n +2 "$want") >"$TMP/diff"; then
+        pass
+    else
+        fail "$desc differs from R: $(head -c 300 "$TMP/diff") $(head -c 200 "$ERR")"
+    fi
 }
+for layer in china_provinces china_cities; do
+    for rule in queen rook; do
+        same_nb "$layer $rule" "${layer}_$rule.gal" "$SHP/$layer.shp" --id adcode --type $rule
+    done
+done
+COL=$FIX/data/columbus.shp
+same_nb "columbus queen" columbus_queen.gal "$COL" --id POLYID
+same_nb "columbus rook" columbus_rook.gal "$COL" --id POLYID --type rook
+for k in 4 6; do
+    same_nb "columbus knn$k" columbus_knn$k.gal "$COL" --id POLYID --type knn --k $k --metric euclid
+    same_nb "capitals knn$k" capitals_knn$k.gal "$P" --id adcode --type knn --k $k --points cap_lon,cap_lat --arc andoyer
+    same_nb "capitals knn$k geodesic" capitals_knn$k.gal "$P" --id adcode --type knn --k $k --points cap_lon,cap_lat
+done
+for d in 800 1200; do
+    same_nb "capitals band $d" capitals_dnn$d.gal "$P" --id adcode --type band --threshold $d --points cap_lon,cap_lat --arc andoyer
+done
+for d in 1.5 3; do
+    same_nb "columbus band $d" columbus_dnn$d.gal "$COL" --id POLYID --type band --threshold $d --metric euclid
+done
 
 # --- bad input ----------------------------------------------------------------
 fails 2 "no field 'nope'" "unknown id field" "$SPILL" weights "$P" --id nope -o "$TMP/x.gal"
