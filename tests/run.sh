@@ -27,7 +27,8 @@ tally() { # name, command...: run, echo output, add up its closing line
         failed=$((failed + 1))
     fi
 }
-for t in "$BUILD"/tests/t_*; do
+for src in tests/t_*.c; do
+    t=$BUILD/tests/$(basename "$src" .c)
     [ -x "$t" ] && tally "$(basename "$t")" $TEST_WRAPPER "$t"
 done
 for s in tests/cli/t_*.sh; do
