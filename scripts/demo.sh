@@ -1,0 +1,33 @@
+#!/bin/bash
+# The default workflow on the bundled data: China provinces and the published
+# AI-development index (31 provinces, 2011-2022).  Writes demo-out/.
+#   scripts/demo.sh [path/to/spill]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SPILL=${1:-$PWD/build/spill}
+P=shapefiles/china_provinces.shp
+AI=shapefiles/ai_index_province.csv
+OUT=demo-out
+mkdir -p "$OUT"
+step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+
+step "Queen contiguity, Hainan linked to Guangdong as papers do" \
+    "$SPILL" weights "$P" --id adcode --link 460000:440000 -o "$OUT/prov_queen.gal"
+step "Nearest 4 capitals (great-circle km), for a second specification" \
+    "$SPILL" weights "$P" --id adcode --type knn --k 4 --points cap_lon,cap_lat -o "$OUT/prov_knn4.gwt"
+step "Summary of the contiguity matrix" "$SPILL" winfo "$OUT/prov_queen.gal"
+step "Global Moran's I of the AI index, year by year (999 permutations)" \
+    "$SPILL" moran "$AI" --w "$OUT/prov_queen.gal" --id adcode --var ai_index --by year --perm 999
+step "Getis-Ord Gi* hot spots per year, one layer for ArcGIS/QGIS" \
+    "$SPILL" hotspot "$P" --id adcode --data "$AI" --var ai_index --by year \
+    --w "$OUT/prov_queen.gal" -o "$OUT/ai_hotspots.gpkg"
+step "Local Moran clusters and outliers per year" \
+    "$SPILL" lisa "$P" --id adcode --data "$AI" --var ai_index --by year \
+    --w "$OUT/prov_queen.gal" --perm 999 -o "$OUT/ai_lisa.gpkg"
+if "$SPILL" ellipse --help >/dev/null 2>&1; then
+    step "Standard deviational ellipse of the AI index and its centre's migration" \
+        "$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$AI" --by year \
+        -o "$OUT/ai_ellipse.gpkg"
+fi
+printf '\nOutputs in %s/:\n' "$OUT"
+ls -1 "$OUT"
