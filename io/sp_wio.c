@@ -811,7 +811,8 @@ static int swm_header(swm_in *in, const char *path, int *fixed)
     in->pos = len + 1;
     *fixed = 0;
     if (strncasecmp(h, "VERSION@", 8) == 0) {
-        for (char *item = strtok(h, ";\r"); item; item = strtok(NULL, ";\r"))
+        char *save;
+        for (char *item = strtok_r(h, ";\r", &save); item; item = strtok_r(NULL, ";\r", &save))
             if (strncasecmp(item, "FIXEDWEIGHTS@", 13) == 0)
                 *fixed = strncasecmp(item + 13, "true", 4) == 0;
     }
@@ -846,6 +847,7 @@ static int swm_records(const char *data, size_t size, const char *path, int isla
                             "%zu records", path, n, (in.size - in.pos) / 8);
     sp_idmap *map = NULL;
     int *nbr_id = NULL; /* neighbour ids as stored, resolved once all origins are known */
+    size_t cap = 0;
     for (int r = 1; r <= n && !rc; r++) {
         if (!swm_left(&in, 8)) {
             rc = swm_error(path, r, n, INT_MIN, "file ends");
@@ -866,12 +868,15 @@ static int swm_records(const char *data, size_t size, const char *path, int isla
             rc = swm_error(path, r, n, id, "file ends inside the record");
             break;
         }
-        int *grown = sp_realloc(nbr_id, (l->n + (size_t)cnt + 1) * sizeof *grown);
-        if (!grown) {
-            rc = SP_ENOMEM;
-            break;
+        if (l->n + (size_t)cnt > cap) {
+            cap = 2 * (l->n + (size_t)cnt);
+            int *grown = sp_realloc(nbr_id, cap * sizeof *grown);
+            if (!grown) {
+                rc = SP_ENOMEM;
+                break;
+            }
+            nbr_id = grown;
         }
-        nbr_id = grown;
         for (int k = 0; k < cnt; k++)
             nbr_id[l->n + (size_t)k] = swm_i32(&in);
         double shared = cnt > 0 && fixed ? swm_f64(&in) : 0.0;

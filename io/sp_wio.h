@@ -13,6 +13,8 @@
 #ifndef SP_WIO_H
 #define SP_WIO_H
 
+#include <stddef.h>
+
 #include "sp_weights.h"
 
 typedef enum sp_wformat {
