@@ -1,13 +1,18 @@
 /* sp_wio: spatial weights files: GAL, GWT, ArcGIS SWM, Matrix Market, dense CSV.
  *
  * The format follows the file extension (.gal .gwt .swm .mtx .csv).
- * Writing then reading a file gives back the same matrix bit for bit
+ * Writing then reading a file gives back the same ids and matrix bit for bit
  * (values are written with 17 significant digits, SWM as binary doubles);
- * GAL stores neighbours only, so it reads back as binary weights.
+ * GAL stores neighbours only, so it reads back as binary weights, and dense
+ * CSV cannot store an explicit zero weight.  Ids: GAL and GWT ids are tokens
+ * without blanks, SWM ids are 32-bit integers, Matrix Market keeps any id in
+ * "% id K NAME" comment lines, CSV quotes ids as needed.  GWT writes an island
+ * as the line "ID ID 0" (a self-pair of weight 0 names a unit, adds no link).
  *
  * Ownership: sp_wio_read() returns a new sp_weights the caller frees.
  * Errors follow sp_error.h: unreadable, truncated or malformed files and
- * unknown ids are SP_EDATA naming the file and the line (or record). Writing
+ * unknown ids are SP_EDATA naming the file and the line (or record); an
+ * unknown extension is SP_EUSAGE. Writing
  * goes to a temporary file in the target folder that is renamed on success,
  * so a failed write leaves no partial file. */
 #ifndef SP_WIO_H
