@@ -6,7 +6,10 @@
 #include "sp_error.h"
 #include "sp_moran.h"
 
-#define PERMS_PER_TASK 4
+/* Permutations evaluated together in one pass over the weights: the pass
+ * streams the matrix once for BLOCK permutations and one gather fetches the
+ * values of all of them (unit i's values sit at zb[i * BLOCK + b]). */
+#define BLOCK 4
 
 /* Calls fn(i, j, w_ij, w_ji) for every (i, j) with w_ij or w_ji non-zero, by
  * merging row i of W with row i of W' (both sorted by column). */
@@ -157,33 +160,68 @@ typedef struct global_job {
     atomic_int next;
 } global_job;
 
+/* upper_form and diag_form of the BLOCK interleaved vectors of zb; the
+ * sums run in the same order as upper_form's, so the results are the same
+ * bits as one vector at a time. */
+static void block_forms(const upper *u, const double *d, const double *zb, double *q, double *g)
+{
+    double qa[BLOCK] = {0}, ga[BLOCK] = {0};
+    for (int i = 0; i < u->n; i++) {
+        double s[BLOCK] = {0};
+        for (int k = u->p[i]; k < u->p[i + 1]; k++) {
+            const double *zj = zb + (size_t)u->j[k] * BLOCK;
+            for (int b = 0; b < BLOCK; b++)
+                s[b] += u->x[k] * zj[b];
+        }
+        const double *zi = zb + (size_t)i * BLOCK;
+        for (int b = 0; b < BLOCK; b++) {
+            qa[b] += zi[b] * s[b];
+            ga[b] += d[i] * zi[b] * zi[b];
+        }
+    }
+    memcpy(q, qa, sizeof qa);
+    memcpy(g, ga, sizeof ga);
+}
+
 static int global_work(void *ctx)
 {
     global_job *job = ctx;
-    int n = job->u->n;
-    double *zp = malloc((size_t)n * sizeof *zp);
-    if (!zp)
+    int n = job->u->n, perm = job->o->perm;
+    double *zb = malloc((size_t)n * BLOCK * sizeof *zb), *zp = malloc((size_t)n * sizeof *zp);
+    if (!zb || !zp) {
+        free(zb);
+        free(zp);
         return SP_ENOMEM;
+    }
     uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
     for (;;) {
-        int start = atomic_fetch_add(&job->next, PERMS_PER_TASK);
-        if (start >= job->o->perm)
+        int start = atomic_fetch_add(&job->next, BLOCK);
+        if (start >= perm)
             break;
-        int end = start + PERMS_PER_TASK < job->o->perm ? start + PERMS_PER_TASK : job->o->perm;
-        for (int p = start; p < end; p++) {
-            sp_perm_draw d;
-            sp_perm_draw_init(&d, key, (uint32_t)p);
+        for (int b = 0; b < BLOCK; b++) {
+            /* Fisher-Yates on a compact copy (it stays in cache), then into lane b */
             memcpy(zp, job->z, (size_t)n * sizeof *zp);
-            for (int i = n - 1; i > 0; i--) {
-                int j = (int)sp_perm_below(&d, (uint32_t)i + 1);
-                double t = zp[i];
-                zp[i] = zp[j];
-                zp[j] = t;
+            if (start + b < perm) {
+                sp_perm_draw d;
+                sp_perm_draw_init(&d, key, (uint32_t)(start + b));
+                for (int i = n - 1; i > 0; i--) {
+                    int j = (int)sp_perm_below(&d, (uint32_t)i + 1);
+                    double t = zp[i];
+                    zp[i] = zp[j];
+                    zp[j] = t;
+                }
             }
-            job->q[p] = upper_form(job->u, zp);
-            job->g[p] = diag_form(job->d, zp, n);
+            for (int i = 0; i < n; i++)
+                zb[(size_t)i * BLOCK + b] = zp[i];
+        }
+        double q[BLOCK], g[BLOCK];
+        block_forms(job->u, job->d, zb, q, g);
+        for (int b = 0; b < BLOCK && start + b < perm; b++) {
+            job->q[start + b] = q[b];
+            job->g[start + b] = g[b];
         }
     }
+    free(zb);
     free(zp);
     return SP_OK;
 }
