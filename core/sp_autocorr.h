@@ -11,8 +11,8 @@
  * Permutations.  The numbers of permutation p of unit i are a function of
  * (seed, i, p) alone (sp_perm_draw below, keyed through sp_rng's Philox): they
  * do not depend on the thread count or on the order of work.  Whole-map
- * permutations (global statistics) use (seed, SP_PERM_GLOBAL, p).  Memory is O(n) per thread, never
- * n x permutations.
+ * permutations (global statistics) use (seed, SP_PERM_GLOBAL, p).  Memory is
+ * O(n) per thread, never n x permutations.
  *
  * Pseudo p-value (folded, GeoDa/esda style):
  *   p = (min(#{perm >= observed}, #{perm <= observed}) + 1) / (perm + 1),

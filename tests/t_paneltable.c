@@ -117,5 +117,5 @@ int main(void)
     RUN(test_periods);
     RUN(test_text_periods_and_balance);
     RUN(test_bad_input);
-    return th_report("t_panel");
+    return th_report("t_paneltable");
 }
