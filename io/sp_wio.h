@@ -12,9 +12,9 @@
  * Ownership: sp_wio_read() returns a new sp_weights the caller frees.
  * Errors follow sp_error.h: unreadable, truncated or malformed files and
  * unknown ids are SP_EDATA naming the file and the line (or record); an
- * unknown extension is SP_EUSAGE. Writing
- * goes to a temporary file in the target folder that is renamed on success,
- * so a failed write leaves no partial file. */
+ * unknown extension is SP_EUSAGE.  Writing goes to a temporary file in the
+ * target folder that is renamed on success, so a failed write leaves no
+ * partial file. */
 #ifndef SP_WIO_H
 #define SP_WIO_H
 
