@@ -115,7 +115,16 @@ static int period_features(const sp_acio *A, int g, sp_acio_period *p)
     return SP_OK;
 }
 
-int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p)
+/* 1 the first time `list` is seen in slot k (a new list), 0 for a repeat. */
+static int first_time(sp_acio *A, int k, const char *list)
+{
+    if (strcmp(A->said[k], list) == 0)
+        return 0;
+    snprintf(A->said[k], sizeof A->said[k], "%s", list);
+    return 1;
+}
+
+int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
 {
     memset(p, 0, sizeof *p);
     const sp_panel_period *per = &A->P->periods[g];
@@ -137,7 +146,7 @@ int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p)
     if (!rc) {
         char list[512];
         int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
-        if (missing > 0)
+        if (missing > 0 && first_time(A, 0, list))
             sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out: %s", p->what,
                          missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
                          missing > 1 ? "are" : "is", list);
@@ -147,7 +156,7 @@ int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p)
     return rc;
 }
 
-int sp_acio_islands(const sp_acio *A, const sp_acio_period *p, const char *consequence,
+int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence,
                     json_t **list)
 {
     *list = json_array();
@@ -167,7 +176,7 @@ int sp_acio_islands(const sp_acio *A, const sp_acio_period *p, const char *conse
             snprintf(names + len, sizeof names - len, ", ...");
         count++;
     }
-    if (count)
+    if (count && first_time(A, 1, names))
         sp_acio_warn(A, "%s: %d unit%s without neighbours in %s (%s): %s", p->what, count,
                      count > 1 ? "s" : "", A->a.wpath, names, consequence);
     return count;

@@ -51,6 +51,7 @@ typedef struct sp_acio {
     sp_table *table;    /* moran's DATA, or --data */
     sp_panel *P;        /* the periods analysed */
     sp_weights *W;      /* as read from --w */
+    char said[2][512];  /* the last unmatched and island lists warned about */
 } sp_acio;
 
 typedef struct sp_acio_period {
@@ -67,8 +68,9 @@ typedef struct sp_acio_period {
 int sp_acio_open(const sp_acio_args *a, sp_acio **out);
 void sp_acio_close(sp_acio *A);
 
-/* Load period g (0 .. A->P->nperiods - 1); warns about units of W without data. */
-int sp_acio_load(const sp_acio *A, int g, sp_acio_period *p);
+/* Load period g (0 .. A->P->nperiods - 1); warns about units of W without
+ * data (once for a list repeated in later periods). */
+int sp_acio_load(sp_acio *A, int g, sp_acio_period *p);
 void sp_acio_period_free(sp_acio_period *p);
 
 /* Wall-clock seconds (monotonic), for --timing. */
@@ -78,8 +80,9 @@ double sp_acio_clock(void);
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Units of p->W with no neighbour: count, a JSON list of their ids (caller
- * owns) and a warning "WHAT: k unit(s) without neighbours (ids): CONSEQUENCE". */
-int sp_acio_islands(const sp_acio *A, const sp_acio_period *p, const char *consequence,
+ * owns) and a warning "WHAT: k unit(s) without neighbours (ids): CONSEQUENCE"
+ * (once for a list repeated in later periods). */
+int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence,
                     json_t **list);
 
 /* A self weight in p->W is an SP_EDATA error naming the unit (Moran, LISA). */
