@@ -409,6 +409,19 @@ static int weights_run(weights_job *job, sp_weights **result)
     return SP_OK;
 }
 
+/* The file's base name without extension, written into GAL/GWT headers so
+ * GeoDa and ArcGIS can join the weights to the layer. */
+static const char *layer_name(const char *path)
+{
+    static char name[256];
+    const char *slash = strrchr(path, '/');
+    snprintf(name, sizeof name, "%s", slash ? slash + 1 : path);
+    char *dot = strrchr(name, '.');
+    if (dot && dot != name)
+        *dot = '\0';
+    return name;
+}
+
 int sp_cmd_weights(int argc, char **argv)
 {
     sp_args a;
@@ -443,7 +456,7 @@ int sp_cmd_weights(int argc, char **argv)
     if (!rc)
         rc = weights_run(&job, &W);
     if (!rc)
-        rc = sp_wio_write(out, W);
+        rc = sp_wio_write_named(out, W, layer_name(a.pos[0]), sp_args_get(&a, "id"));
     if (!rc) {
         print_summary(out, job.type, W);
         if (sp_args_flag(&a, "json"))

@@ -63,6 +63,10 @@ struct sp_weights;
  * components, row_standardized).  NULL when out of memory. */
 json_t *sp_weights_summary_json(const struct sp_weights *W);
 
+/* The subcommand table (io/sp_commands.c) and a look-up by name (NULL if none). */
+const sp_command *sp_commands(int *count);
+const sp_command *sp_command_find(const char *name);
+
 /* Subcommands (io/cmd_*.c). */
 int sp_cmd_weights(int argc, char **argv);
 int sp_cmd_winfo(int argc, char **argv);
@@ -71,5 +75,6 @@ int sp_cmd_lisa(int argc, char **argv);
 int sp_cmd_hotspot(int argc, char **argv);
 int sp_cmd_ellipse(int argc, char **argv);
 int sp_cmd_fit(int argc, char **argv);
+int sp_cmd_run(int argc, char **argv);
 
 #endif

@@ -8,20 +8,12 @@
 #include "sp_error.h"
 #include "sp_geos.h"
 
-static const sp_command commands[] = {
-    {"weights", sp_cmd_weights, "build a spatial weights matrix from a boundary or point layer"},
-    {"winfo", sp_cmd_winfo, "summarise a weights file"},
-    {"moran", sp_cmd_moran, "global Moran's I (and Geary's C), per period with --by"},
-    {"lisa", sp_cmd_lisa, "local Moran's I (LISA) clusters and outliers"},
-    {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
-    {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
-    {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
-};
-
 static void usage(FILE *to)
 {
     fprintf(to, "usage: spill COMMAND [options]   (spill COMMAND --help for details)\n\ncommands:\n");
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+    int count;
+    const sp_command *commands = sp_commands(&count);
+    for (int k = 0; k < count; k++)
         fprintf(to, "  %-9s %s\n", commands[k].name, commands[k].summary);
 }
 
@@ -39,12 +31,11 @@ int main(int argc, char **argv)
         printf("spill %s\n", SP_VERSION);
         return 0;
     }
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-        if (strcmp(argv[1], commands[k].name) != 0)
-            continue;
-        int rc = commands[k].run(argc - 1, argv + 1);
+    const sp_command *cmd = sp_command_find(argv[1]);
+    if (cmd) {
+        int rc = cmd->run(argc - 1, argv + 1);
         if (rc != SP_OK && rc != SP_HELP_SHOWN)
-            fprintf(stderr, "spill %s: %s\n", commands[k].name, sp_error_msg());
+            fprintf(stderr, "spill %s: %s\n", cmd->name, sp_error_msg());
         sp_geos_finish();
         return rc == SP_HELP_SHOWN ? 0 : sp_error_exit_code(rc);
     }

@@ -1,0 +1,29 @@
+/* The table of spill's subcommands, shared by main() and `spill run`. */
+#include <string.h>
+
+#include "sp_cli.h"
+
+static const sp_command command_table[] = {
+    {"weights", sp_cmd_weights, "build a spatial weights matrix from a boundary or point layer"},
+    {"winfo", sp_cmd_winfo, "summarise a weights file"},
+    {"moran", sp_cmd_moran, "global Moran's I (and Geary's C), per period with --by"},
+    {"lisa", sp_cmd_lisa, "local Moran's I (LISA) clusters and outliers"},
+    {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
+    {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
+    {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
+    {"run", sp_cmd_run, "run a job file: one spill command per line"},
+};
+
+const sp_command *sp_commands(int *count)
+{
+    *count = (int)(sizeof command_table / sizeof command_table[0]);
+    return command_table;
+}
+
+const sp_command *sp_command_find(const char *name)
+{
+    for (size_t k = 0; k < sizeof command_table / sizeof command_table[0]; k++)
+        if (strcmp(name, command_table[k].name) == 0)
+            return &command_table[k];
+    return NULL;
+}
