@@ -16,7 +16,7 @@ check "stdout carries the job's JSON" [ "$(jq .n "$OUT")" = 34 ]
 check "each job is echoed with its line" grep -q "jobs.txt:3: spill weights" "$ERR"
 cat >"$TMP/bad.txt" <<JOBS
 winfo $TMP/none.gal
-winfo $TMP/b.gwt
+winfo $TMP/b.gwt --json
 JOBS
 fails 2 "bad.txt:1: spill winfo: .*none.gal" "first failure stops the run" "$SPILL" run "$TMP/bad.txt"
 check "stopped before line 2" [ ! -s "$OUT" ]
