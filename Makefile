@@ -50,14 +50,46 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libspill.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libspill.a $(LDFLAGS_EXTRA) $(DEP_LIBS)
 
-check: $(SPILL) $(TEST_BIN)
+# Fuzz targets (tests/fuzz): libFuzzer builds for `make fuzz`, and replay
+# builds (plain cc, no libFuzzer) that `make check` runs on the committed corpus.
+FUZZ_NAMES := gal gwt swm mtx csvw job table
+fuzz_fmt_gal := GAL
+fuzz_fmt_gwt := GWT
+fuzz_fmt_swm := SWM
+fuzz_fmt_mtx := MTX
+fuzz_fmt_csvw := CSV
+fuzz_src = $(if $(filter job table,$1),tests/fuzz/fuzz_$1.c,tests/fuzz/fuzz_wio.c)
+fuzz_def = $(if $(filter job table,$1),,-DFUZZ_FORMAT=SP_WF_$(fuzz_fmt_$1))
+FUZZ_SECONDS ?= 30
+FUZZ_SAN = -fsanitize=address,undefined
+define FUZZ_RULES
+$(BUILD)/tests/replay_$1: $(call fuzz_src,$1) tests/fuzz/replay.c $(BUILD)/libspill.a $(HEADERS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_ALL) $(call fuzz_def,$1) -o $$@ $(call fuzz_src,$1) tests/fuzz/replay.c \
+	    $(BUILD)/libspill.a $$(LDFLAGS_EXTRA) $$(DEP_LIBS)
+fuzz-$1: | $(STAMP)
+	@scripts/install-deps.sh --fuzz
+	@$$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libspill.a
+	clang $$(CFLAGS_ALL) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(call fuzz_def,$1) \
+	    -o build-fuzz/fuzz_$1 $(call fuzz_src,$1) build-fuzz/libspill.a $$(DEP_LIBS)
+	@mkdir -p tests/fuzz/corpus/$1
+	build-fuzz/fuzz_$1 -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/$1
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call FUZZ_RULES,$f)))
+REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
+
+# Runs each fuzz target for FUZZ_SECONDS; new inputs land in tests/fuzz/corpus.
+fuzz: $(FUZZ_NAMES:%=fuzz-%)
+
+check: $(SPILL) $(TEST_BIN) $(REPLAY_BIN)
 	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build folder.
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: | $(STAMP)
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g $(SAN)" LDFLAGS_EXTRA="$(SAN)" \
-	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%)
+	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%) $(REPLAY_BIN:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh

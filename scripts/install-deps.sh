@@ -16,6 +16,13 @@ have_pc jansson || need="$need libjansson-dev"
 have_pc cairo || need="$need libcairo2-dev"
 have_h Random123/philox.h || need="$need librandom123-dev"
 command -v jq >/dev/null 2>&1 || need="$need jq"
+command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+# `make fuzz` needs clang with libFuzzer: scripts/install-deps.sh --fuzz
+if [ "${1:-}" = "--fuzz" ]; then
+    command -v clang >/dev/null 2>&1 || need="$need clang"
+    ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+        need="$need libclang-rt-dev"
+fi
 [ -z "$need" ] && exit 0
 echo "install-deps: installing$need" >&2
 SUDO=""

@@ -31,6 +31,10 @@ for src in tests/t_*.c; do
     t=$BUILD/tests/$(basename "$src" .c)
     [ -x "$t" ] && tally "$(basename "$t")" $TEST_WRAPPER "$t"
 done
+for corpus in tests/fuzz/corpus/*/; do
+    name=$(basename "$corpus")
+    [ -x "$BUILD/tests/replay_$name" ] && tally "fuzz_$name" $TEST_WRAPPER "$BUILD/tests/replay_$name" "fuzz_$name" "$corpus"
+done
 for s in tests/cli/t_*.sh; do
     [ -f "$s" ] && tally "$(basename "$s")" bash "$s"
 done
