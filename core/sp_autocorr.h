@@ -37,7 +37,7 @@ typedef struct sp_perm_opts {
 
 /* The random numbers of one permutation.  A unit's key is the first 64 bits
  * of the Philox stream sp_rng_init(seed, unit, 0); permutation p of that unit
- * starts from state mix(key + (p + 1) G2) and steps as SplitMix64, each
+ * starts from state key + (p + 1) G2 and steps as SplitMix64, each
  * 64-bit output giving two 32-bit draws.  So the numbers are a function of
  * (seed, unit, permutation) alone (a counter-based generator with counter p),
  * and the costly Philox block is drawn once per unit, not once per
@@ -65,7 +65,7 @@ static inline uint64_t sp_perm_key(uint64_t seed, uint32_t unit)
 
 static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t key, uint32_t perm)
 {
-    d->state = sp_perm_mix(key + ((uint64_t)perm + 1) * 0xd1b54a32d192ed03ull);
+    d->state = key + ((uint64_t)perm + 1) * 0xd1b54a32d192ed03ull;
     d->has_spare = 0;
 }
 
