@@ -140,15 +140,27 @@ typedef struct local_job {
     atomic_int next;
 } local_job;
 
-/* k distinct indices from {0..n-1} \ {i}, into idx[]: rejection with a
- * linear duplicate check. */
+/* k distinct indices from {0..n-1} \ {i}, into idx[].  Draw k at once and
+ * check all pairs without branching; on a repeat (rare: about k^2/2n) start
+ * again by one-at-a-time rejection.  Both give a uniform random k-subset in
+ * random order, so their mixture does too. */
 static void draw_linear(sp_perm_draw *d, int n, int i, int k, int *idx)
 {
+    for (int m = 0; m < k; m++) {
+        int j = (int)sp_perm_below(d, (uint32_t)(n - 1));
+        idx[m] = j + (j >= i);
+    }
+    int dup = 0;
+    for (int m = 1; m < k; m++)
+        for (int q = 0; q < m; q++)
+            dup |= idx[q] == idx[m];
+    if (!dup)
+        return;
     for (int m = 0; m < k; m++) {
         for (;;) {
             int j = (int)sp_perm_below(d, (uint32_t)(n - 1));
             j += j >= i;
-            int dup = 0;
+            dup = 0;
             for (int q = 0; q < m; q++)
                 dup |= idx[q] == j;
             if (!dup) {
