@@ -22,7 +22,7 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-asan check-valgrind fuzz demo bench tools clean
+.PHONY: all deps check check-plain check-asan check-valgrind fuzz demo bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -82,7 +82,10 @@ REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 # Runs each fuzz target for FUZZ_SECONDS; new inputs land in tests/fuzz/corpus.
 fuzz: $(FUZZ_NAMES:%=fuzz-%)
 
-check: $(SPILL) $(TEST_BIN) $(REPLAY_BIN)
+# `make check`: the whole suite, then the whole suite again under ASan/UBSan.
+check: check-plain check-asan
+
+check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN)
 	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build folder.
