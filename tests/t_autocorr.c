@@ -474,6 +474,19 @@ static void test_perm_local(void)
     if (!W)
         return;
     check_perm_local(W->w, x, W->n, 20000);
+    /* Small n, dense rows: repeated draws are frequent (the rejection path). */
+    {
+        int ti[32], tj[32], nnz = 0;
+        for (int a = 0; a < 6; a++)
+            for (int b = 0; b < 6; b++)
+                if (a != b && (a + b) % 5 != 0)
+                    ti[nnz] = a, tj[nnz++] = b;
+        sp_csr *w6;
+        sp_csr_from_triplets(6, 6, nnz, ti, tj, NULL, &w6);
+        double x6[] = {3, 1, 4, 1.5, 9, 2.6};
+        check_perm_local(w6, x6, 6, 20000);
+        sp_csr_free(w6);
+    }
     /* Rows longer than 16 neighbours take the partial-shuffle path. */
     sp_weights *W3;
     CHECK_INT(sp_weights_order(W, 3, 1, &W3), SP_OK);
