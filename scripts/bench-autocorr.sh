@@ -9,8 +9,11 @@
 #           compute, write a GeoPackage) and its --timing "statistics" part;
 #           at N <= 10000 also R spdep::localmoran_perm(nsim = 999) (the call only)
 #   moran   spill moran --perm 999 (whole command) and R spdep::moran.mc(nsim = 999)
-# with the ratio R / spill.  Both use the same GAL file and row-standardised
-# weights; spill uses all cores (--threads), R its defaults (one core).
+# with the ratios R / spill: `ratio` against spill's whole command, `ratio_stat`
+# against its statistics part (like for like: R's time is the call alone, not
+# R's start-up, reading or writing).  Both use the same GAL file and
+# row-standardised weights; spill uses all cores (--threads), R its defaults
+# (one core).  On a shared machine run it when the cores are idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${SPILL:=$PWD/build/spill}" "${BUILD:=build}"
