@@ -1,0 +1,337 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_error.h"
+#include "sp_idmap.h"
+#include "sp_panel.h"
+#include "sp_paneldata.h"
+
+#define LIST_MAX 10
+
+/* Append item to a comma-separated list of at most LIST_MAX items (then "..."). */
+static void list_add(char *buf, size_t size, int *count, const char *item)
+{
+    size_t len = strlen(buf);
+    if (*count < LIST_MAX)
+        snprintf(buf + len, size - len, "%s%s", *count ? ", " : "", item);
+    else if (*count == LIST_MAX)
+        snprintf(buf + len, size - len, ", ...");
+    (*count)++;
+}
+
+int sp_pdata_parse_panel(const char *spec, char *id, char *time, size_t size)
+{
+    const char *comma = spec ? strchr(spec, ',') : NULL;
+    if (!comma || comma == spec || !comma[1] || strchr(comma + 1, ',') ||
+        (size_t)(comma - spec) >= size || strlen(comma + 1) >= size)
+        return sp_error_set(SP_EUSAGE, "--panel wants ID,TIME (two column names), got '%s'",
+                            spec ? spec : "");
+    memcpy(id, spec, (size_t)(comma - spec));
+    id[comma - spec] = '\0';
+    strcpy(time, comma + 1);
+    return SP_OK;
+}
+
+void sp_pdata_free(sp_pdata *D)
+{
+    if (!D)
+        return;
+    free(D->units);
+    free(D->periods);
+    free(D->rows);
+    sp_weights_free(D->W);
+    free(D->v);
+    free(D);
+}
+
+/* --where FIELD=V1[,V2...]: the column and a private copy of the values. */
+typedef struct where_spec {
+    int col;
+    char *buf;      /* "V1\0V2\0..." */
+    const char **vals;
+    int nvals;
+    const char *field;
+} where_spec;
+
+static void where_free(where_spec *w)
+{
+    free(w->buf);
+    free(w->vals);
+}
+
+static int where_parse(const sp_table *tab, const char *spec, where_spec *w)
+{
+    memset(w, 0, sizeof *w);
+    w->col = -1;
+    if (!spec)
+        return SP_OK;
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || !eq[1])
+        return sp_error_set(SP_EUSAGE, "--where wants FIELD=VALUE[,VALUE...], got '%s'", spec);
+    if (!(w->buf = sp_strdup(spec)))
+        return SP_ENOMEM;
+    w->buf[eq - spec] = '\0';
+    w->field = w->buf;
+    int rc = sp_table_require(tab, w->field, &w->col);
+    if (rc)
+        return rc;
+    char *vals = w->buf + (eq - spec) + 1;
+    w->nvals = 1;
+    for (char *c = vals; *c; c++)
+        w->nvals += *c == ',';
+    if (!(w->vals = sp_malloc((size_t)w->nvals * sizeof *w->vals)))
+        return SP_ENOMEM;
+    int k = 0;
+    for (char *tok = vals;; tok++) {
+        w->vals[k++] = tok;
+        tok = strchr(tok, ',');
+        if (!tok)
+            break;
+        *tok = '\0';
+    }
+    return SP_OK;
+}
+
+static int where_keeps(const sp_table *tab, const where_spec *w, int row)
+{
+    if (w->col < 0)
+        return 1;
+    const char *s = sp_table_cell(tab, row, w->col);
+    for (int k = 0; s && k < w->nvals; k++)
+        if (strcmp(s, w->vals[k]) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct idrow {
+    const char *id;
+    int order; /* position of the row among the rows considered */
+} idrow;
+
+static int idrow_cmp(const void *pa, const void *pb)
+{
+    const idrow *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+static int int_cmp(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The units of the kept rows, in order of first appearance (periods in order). */
+static int collect_units(const sp_panel *P, const where_spec *w, sp_pdata *D)
+{
+    const sp_table *tab = P->table;
+    idrow *all = sp_malloc((size_t)tab->nrow * sizeof *all + 1);
+    if (!all)
+        return SP_ENOMEM;
+    int m = 0;
+    for (int g = 0; g < P->nperiods; g++)
+        for (int k = 0; k < P->periods[g].n; k++) {
+            int r = P->periods[g].rows[k];
+            if (where_keeps(tab, w, r))
+                all[m] = (idrow){P->ids[r], m}, m++;
+        }
+    qsort(all, (size_t)m, sizeof *all, idrow_cmp);
+    int *first = sp_malloc((size_t)m * sizeof *first + 1);
+    const char **byorder = sp_malloc((size_t)m * sizeof *byorder + 1);
+    int rc = first && byorder ? SP_OK : SP_ENOMEM;
+    int n = 0;
+    for (int a = 0; !rc && a < m; a++)
+        if (a == 0 || strcmp(all[a].id, all[a - 1].id) != 0) {
+            first[n] = all[a].order;
+            byorder[all[a].order] = all[a].id;
+            n++;
+        }
+    if (!rc) {
+        qsort(first, (size_t)n, sizeof *first, int_cmp);
+        D->n = n;
+        if (!(D->units = sp_malloc((size_t)n * sizeof *D->units + 1)))
+            rc = SP_ENOMEM;
+        for (int i = 0; !rc && i < n; i++)
+            D->units[i] = byorder[first[i]];
+    }
+    free(first);
+    free(byorder);
+    free(all);
+    if (!rc && n == 0)
+        rc = w->col >= 0
+                 ? sp_error_set(SP_EDATA, "%s: no row has %s in {%s...} (--where)", tab->source,
+                                w->field, w->vals[0])
+                 : sp_error_set(SP_EDATA, "%s: the table has no rows", tab->source);
+    return rc;
+}
+
+/* A unit kept by --where must be kept in every period it appears in. */
+static int check_where_constant(const sp_panel *P, const where_spec *w, const sp_idmap *units)
+{
+    const sp_table *tab = P->table;
+    for (int r = 0; w->col >= 0 && r < tab->nrow; r++) {
+        if (sp_idmap_find(units, P->ids[r]) < 0 || where_keeps(tab, w, r))
+            continue;
+        const char *s = sp_table_cell(tab, r, w->col);
+        return sp_error_set(SP_EDATA,
+                            "%s: row %d: unit %s has %s = '%s' in %s %s but one of the --where "
+                            "values in another period; --where needs a value that does not "
+                            "change over time",
+                            tab->source, r + 1, P->ids[r], w->field, s ? s : "",
+                            tab->names[P->time_col], sp_table_cell(tab, r, P->time_col));
+    }
+    return SP_OK;
+}
+
+/* rows[s*n + i] for every unit and period; unbalanced panels are an error. */
+static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *units, sp_pdata *D)
+{
+    const sp_table *tab = P->table;
+    int n = D->n, t = D->t;
+    if (!(D->rows = sp_malloc((size_t)n * t * sizeof *D->rows)) ||
+        !(D->periods = sp_malloc((size_t)t * sizeof *D->periods)))
+        return SP_ENOMEM;
+    for (long c = 0; c < (long)n * t; c++)
+        D->rows[c] = -1;
+    for (int s = 0; s < t; s++) {
+        const sp_panel_period *per = &P->periods[s];
+        D->periods[s] = per->label;
+        for (int k = 0; k < per->n; k++) {
+            int r = per->rows[k];
+            int i = where_keeps(tab, w, r) ? sp_idmap_find(units, P->ids[r]) : -1;
+            if (i >= 0)
+                D->rows[(long)s * n + i] = r;
+        }
+    }
+    char list[768] = "", pair[256];
+    int missing = 0;
+    for (int s = 0; s < t; s++)
+        for (int i = 0; i < n; i++)
+            if (D->rows[(long)s * n + i] < 0) {
+                snprintf(pair, sizeof pair, "%s in %s", D->units[i], D->periods[s]);
+                list_add(list, sizeof list, &missing, pair);
+            }
+    if (missing)
+        return sp_error_set(SP_EDATA,
+                            "%s: the panel is not balanced: %d of %ld (unit, %s) pairs have no "
+                            "row: %s; spatial panel models need every unit in every period",
+                            tab->source, missing, (long)n * t, tab->names[P->time_col], list);
+    return SP_OK;
+}
+
+/* W on the panel's units, in their order, standardised; W units absent from
+ * the panel are an error unless --where chose the subset. */
+static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_weights *W,
+                         const sp_idmap *units, const char *source, sp_pdata *D)
+{
+    char what[600];
+    snprintf(what, sizeof what, "%s (--panel %s,%s)", source, o->id, o->time);
+    int rc = sp_weights_align(W, D->units, D->n, what, &D->W);
+    if (rc)
+        return rc;
+    if (w->col < 0 && W->n > D->n) {
+        char list[768] = "";
+        int count = 0;
+        for (int i = 0; i < W->n; i++)
+            if (sp_idmap_find(units, W->ids[i]) < 0)
+                list_add(list, sizeof list, &count, W->ids[i]);
+        return sp_error_set(SP_EDATA,
+                            "%s: %d unit%s of the weights %s no rows in the panel: %s (use a W on "
+                            "the panel's units, or --where to choose a subset)",
+                            source, count, count > 1 ? "s" : "", count > 1 ? "have" : "has", list);
+    }
+    if ((rc = sp_weights_standardize(D->W, o->std)))
+        return rc;
+    for (int i = 0; i < D->n; i++)
+        if (sp_weights_cardinality(D->W, i) == 0)
+            list_add(D->islands, sizeof D->islands, &D->n_islands, D->units[i]);
+    if (w->col >= 0)
+        snprintf(D->note, sizeof D->note,
+                 "--where %.200s: %d of %d units kept (%d of the weights' %d), %d periods; W restricted "
+                 "to them and %s-standardised again%s%s",
+                 o->where, D->n, D->n + D->n_where_dropped, D->n, W->n, D->t,
+                 sp_std_name(o->std), D->n_islands ? "; without neighbours now: " : "",
+                 D->n_islands ? D->islands : "");
+    return SP_OK;
+}
+
+static int fill_values(const sp_table *tab, const char *const *vars, sp_pdata *D)
+{
+    long nt = (long)D->n * D->t;
+    if (!(D->v = sp_malloc((size_t)(D->nvar * nt) * sizeof *D->v + 1)))
+        return SP_ENOMEM;
+    for (int j = 0; j < D->nvar; j++) {
+        int col, rc = sp_table_require(tab, vars[j], &col);
+        if (rc)
+            return rc;
+        for (long c = 0; c < nt; c++) {
+            int r = D->rows[c];
+            if ((rc = sp_table_number(tab, r, col, D->units[c % D->n], &D->v[j * nt + c])))
+                return rc;
+        }
+    }
+    return SP_OK;
+}
+
+static int str_cmp(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Number of distinct units of the table that are not in `units`. */
+static int count_dropped(const sp_panel *P, const sp_idmap *units, int *count)
+{
+    const sp_table *tab = P->table;
+    const char **ids = sp_malloc((size_t)tab->nrow * sizeof *ids + 1);
+    if (!ids)
+        return SP_ENOMEM;
+    int m = 0;
+    for (int r = 0; r < tab->nrow; r++)
+        if (sp_idmap_find(units, P->ids[r]) < 0)
+            ids[m++] = P->ids[r];
+    qsort(ids, (size_t)m, sizeof *ids, str_cmp);
+    *count = 0;
+    for (int a = 0; a < m; a++)
+        *count += a == 0 || strcmp(ids[a], ids[a - 1]) != 0;
+    free(ids);
+    return SP_OK;
+}
+
+int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *vars, int nvar,
+                   const sp_pdata_opts *o, sp_pdata **out)
+{
+    *out = NULL;
+    sp_panel *P = NULL;
+    sp_idmap *units = NULL;
+    where_spec w;
+    sp_pdata *D = sp_calloc(1, sizeof *D);
+    int rc = D ? where_parse(tab, o->where, &w) : SP_ENOMEM;
+    if (!rc)
+        rc = sp_panel_build(tab, o->id, o->time, &P);
+    if (!rc) {
+        D->t = P->nperiods;
+        D->nvar = nvar;
+        rc = collect_units(P, &w, D);
+    }
+    if (!rc)
+        rc = sp_idmap_build(D->units, D->n, tab->source, &units);
+    if (!rc && w.col >= 0 && !(rc = check_where_constant(P, &w, units)))
+        rc = count_dropped(P, units, &D->n_where_dropped);
+    if (!rc)
+        rc = fill_rows(P, &w, units, D);
+    if (!rc)
+        rc = align_weights(o, &w, W, units, tab->source, D);
+    if (!rc)
+        rc = fill_values(tab, vars, D);
+    sp_idmap_free(units);
+    sp_panel_free(P);
+    if (D)
+        where_free(&w);
+    if (rc) {
+        sp_pdata_free(D);
+        return rc;
+    }
+    *out = D;
+    return SP_OK;
+}

@@ -1,0 +1,314 @@
+/* Unit tests for spatial panels: core/sp_within (within transformations,
+ * Lee-Yu corrections) and io/sp_paneldata (long table -> stacked panel),
+ * against R (fixtures from scripts/ref-panel.R). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sp_error.h"
+#include "sp_paneldata.h"
+#include "sp_table.h"
+#include "sp_weights.h"
+#include "sp_within.h"
+#include "sp_wio.h"
+
+#define FIX TH_FIXTURES "/panel/"
+
+/* ---- fixtures ---- */
+
+static sp_table *table(const char *path)
+{
+    sp_table *t = NULL;
+    if (sp_table_read(path, NULL, &t) != SP_OK)
+        fprintf(stderr, "cannot read %s: %s\n", path, sp_error_msg());
+    return t;
+}
+
+static double num(const sp_table *t, int row, const char *col)
+{
+    const char *s = sp_table_cell(t, row, sp_table_col(t, col));
+    double v;
+    return s && sp_parse_double(s, &v) == 0 ? v : NAN;
+}
+
+static const char *str(const sp_table *t, int row, const char *col)
+{
+    return sp_table_cell(t, row, sp_table_col(t, col));
+}
+
+static sp_weights *provinces_w(void)
+{
+    sp_weights *W = NULL;
+    if (sp_wio_read(FIX "provinces.gal", &W))
+        fprintf(stderr, "provinces.gal: %s\n", sp_error_msg());
+    return W;
+}
+
+/* The provinces panel stacked, W row-standardised; vars y, x1, x2. */
+static sp_pdata *provinces(const char *where, sp_table **tab_out)
+{
+    sp_table *tab = table(FIX "provinces_panel.csv");
+    sp_weights *W = provinces_w();
+    const char *vars[] = {"y", "x1", "x2"};
+    sp_pdata_opts o = {.id = "adcode", .time = "year", .where = where, .std = SP_STD_ROW};
+    sp_pdata *D = NULL;
+    if (tab && W && sp_pdata_build(tab, W, vars, 3, &o, &D))
+        fprintf(stderr, "sp_pdata_build: %s\n", sp_error_msg());
+    sp_weights_free(W);
+    *tab_out = tab;
+    return D;
+}
+
+/* Position of (unit, period) in D's stacking, or -1. */
+static long pos_of(const sp_pdata *D, const char *unit, const char *period)
+{
+    int i = -1, s = -1;
+    for (int k = 0; k < D->n && i < 0; k++)
+        if (strcmp(D->units[k], unit) == 0)
+            i = k;
+    for (int k = 0; k < D->t && s < 0; k++)
+        if (strcmp(D->periods[k], period) == 0)
+            s = k;
+    return i < 0 || s < 0 ? -1 : (long)s * D->n + i;
+}
+
+/* A scratch CSV file with the given contents; the path is static storage. */
+static const char *scratch_csv(const char *contents)
+{
+    static char path[64];
+    strcpy(path, "/tmp/t_panel_XXXXXX.csv");
+    int fd = mkstemps(path, 4);
+    if (fd < 0)
+        return NULL;
+    if (write(fd, contents, strlen(contents)) < 0)
+        path[0] = '\0';
+    close(fd);
+    return path;
+}
+
+/* ---- within transformations ---- */
+
+static void test_within_matches_r(void)
+{
+    sp_table *tab;
+    sp_pdata *D = provinces(NULL, &tab);
+    sp_table *ref = table(FIX "within.csv");
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    CHECK_INT(D->n, 31);
+    CHECK_INT(D->t, 11);
+    long nt = (long)D->n * D->t;
+    double *u = malloc(nt * sizeof *u), *tm = malloc(nt * sizeof *tm), *tw = malloc(nt * sizeof *tw);
+    double *wy = malloc(nt * sizeof *wy);
+    memcpy(u, D->v, nt * sizeof *u);
+    memcpy(tm, D->v, nt * sizeof *tm);
+    memcpy(tw, D->v, nt * sizeof *tw);
+    sp_within(u, D->n, D->t, SP_FE_UNIT);
+    sp_within(tm, D->n, D->t, SP_FE_TIME);
+    sp_within(tw, D->n, D->t, SP_FE_TWOWAY);
+    sp_within_lag(D->W->w, D->v, D->n, D->t, wy);
+    sp_within(wy, D->n, D->t, SP_FE_TWOWAY);
+    int found = 0;
+    for (int r = 0; r < ref->nrow; r++) {
+        long c = pos_of(D, str(ref, r, "adcode"), str(ref, r, "year"));
+        if (c < 0)
+            continue;
+        found++;
+        CHECK_ABS(u[c], num(ref, r, "y_unit"), 1e-12);
+        CHECK_ABS(tm[c], num(ref, r, "y_time"), 1e-12);
+        CHECK_ABS(tw[c], num(ref, r, "y_twoway"), 1e-12);
+        CHECK_ABS(wy[c], num(ref, r, "wy_twoway"), 1e-12);
+    }
+    CHECK_INT(found, 341);
+    free(u), free(tm), free(tw), free(wy);
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
+static void test_within_none_and_means(void)
+{
+    double v[6] = {1, 2, 3, 10, 20, 30}; /* n = 3, t = 2 */
+    double m[3];
+    sp_within_unit_means(v, 3, 2, m);
+    CHECK_ABS(m[0], 5.5, 1e-15);
+    CHECK_ABS(m[2], 16.5, 1e-15);
+    sp_within(v, 3, 2, SP_FE_NONE);
+    CHECK_ABS(v[4], 20, 0);
+    sp_within(v, 3, 2, SP_FE_TWOWAY);
+    /* y_it = a_i + b_t exactly: two-way demeaning leaves nothing */
+    double w[6] = {1 + 5, 2 + 5, 4 + 5, 1 - 2, 2 - 2, 4 - 2};
+    sp_within(w, 3, 2, SP_FE_TWOWAY);
+    for (int k = 0; k < 6; k++)
+        CHECK_ABS(w[k], 0.0, 1e-14);
+    sp_fe fe;
+    CHECK(sp_fe_parse("twoway", &fe) == SP_OK && fe == SP_FE_TWOWAY);
+    CHECK(sp_fe_parse("both", &fe) == SP_OK && fe == SP_FE_TWOWAY);
+    CHECK(sp_fe_parse("random", &fe) == SP_EUSAGE);
+    CHECK_STR(sp_fe_name(SP_FE_UNIT), "unit");
+}
+
+/* ---- Lee-Yu ---- */
+
+static void test_leeyu_scalings(void)
+{
+    double th[4] = {1.0, -0.5, 0.3, 2.0}; /* beta1, beta2, rho, sigma2 */
+    double a[4];
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_ELHORST, SP_FE_UNIT, 31, 11, 2, 1, NULL, a) == SP_OK);
+    CHECK_REL(a[3], 2.0 * 11 / 10, 1e-15);
+    CHECK(a[2] == 0.3 && a[0] == 1.0);
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_ELHORST, SP_FE_TIME, 31, 11, 2, 1, NULL, a) == SP_OK);
+    CHECK_REL(a[3], 2.0 * 31 / 30, 1e-15);
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_NONE, SP_FE_TWOWAY, 31, 11, 2, 1, NULL, a) == SP_OK);
+    CHECK(memcmp(a, th, sizeof a) == 0);
+    CHECK(sp_leeyu_correct(SP_LY_ELHORST, SP_FE_TWOWAY, 31, 11, 2, 1, NULL, a) == SP_EUSAGE);
+    /* a diagonal information matrix: theta_j += nt / info_jj * a_j / n */
+    double info[16] = {0};
+    for (int j = 0; j < 4; j++)
+        info[j * 4 + j] = 100.0 * (j + 1);
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_ELHORST, SP_FE_TWOWAY, 31, 11, 2, 1, info, a) == SP_OK);
+    CHECK_REL(a[0], 1.0, 1e-15);
+    CHECK_REL(a[2], 0.3 + 341.0 / 300.0 * (1 / 0.7) / 31, 1e-14);
+    CHECK_REL(a[3], (2.0 + 341.0 / 400.0 * (1 / 4.0) / 31) * 11 / 10, 1e-14);
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_LEEYU, SP_FE_TIME, 31, 11, 2, 1, info, a) == SP_OK);
+    CHECK_REL(a[2], 0.3 + 341.0 / 300.0 * (1 / 0.7) / 31, 1e-14);
+    CHECK_REL(a[3], 2.0 + 341.0 / 400.0 * (1 / 4.0) / 31, 1e-14);
+    double sing[16] = {0};
+    memcpy(a, th, sizeof a);
+    CHECK(sp_leeyu_correct(SP_LY_ELHORST, SP_FE_TWOWAY, 31, 11, 2, 1, sing, a) == SP_ENUMERIC);
+    CHECK(memcmp(a, th, sizeof a) == 0);
+}
+
+/* ---- panel data assembly ---- */
+
+static void test_pdata_layout(void)
+{
+    sp_table *tab;
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D != NULL);
+    if (!D) {
+        sp_table_free(tab);
+        return;
+    }
+    CHECK_STR(D->periods[0], "2010");
+    CHECK_STR(D->periods[10], "2020");
+    CHECK_STR(D->units[0], "110000"); /* first in the table */
+    CHECK(D->note[0] == '\0' && D->n_islands == 0);
+    CHECK(sp_weights_is_row_standardized(D->W));
+    /* every value lands on its (unit, period) */
+    long nt = (long)D->n * D->t;
+    int ok = 1;
+    for (int r = 0; r < tab->nrow; r++) {
+        long c = pos_of(D, str(tab, r, "adcode"), str(tab, r, "year"));
+        ok &= c >= 0 && D->rows[c] == r && D->v[c] == num(tab, r, "y") &&
+              D->v[nt + c] == num(tab, r, "x1") && D->v[2 * nt + c] == num(tab, r, "x2");
+    }
+    CHECK(ok);
+    sp_pdata_free(D);
+    sp_table_free(tab);
+}
+
+static void test_pdata_where(void)
+{
+    sp_table *tab;
+    sp_pdata *D = provinces("region=East", &tab);
+    CHECK(D != NULL);
+    if (D) {
+        CHECK_INT(D->n, 11);
+        CHECK_INT(D->t, 11);
+        CHECK_INT(D->W->n, 11);
+        CHECK_INT(D->n_where_dropped, 20);
+        CHECK(strstr(D->note, "11 of 31 units kept") != NULL);
+        CHECK(sp_weights_is_row_standardized(D->W));
+        for (long c = 0; c < (long)D->n * D->t; c++)
+            CHECK_STR(str(tab, D->rows[c], "region"), "East");
+    }
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    D = provinces("region=East,Central", &tab);
+    CHECK(D && D->n == 19);
+    sp_pdata_free(D);
+    sp_table_free(tab);
+}
+
+/* Build from CSV text with W = provinces.gal restricted to units a, b, c. */
+static int build_small(const char *csv, const char *where, int use_full_w)
+{
+    const char *path = scratch_csv(csv);
+    sp_table *tab = table(path);
+    sp_weights *W = provinces_w(), *Wa = NULL;
+    const char *ids[] = {"110000", "120000", "130000"};
+    if (!use_full_w) {
+        sp_weights_align(W, ids, 3, "test", &Wa);
+        sp_weights_free(W);
+        W = Wa;
+    }
+    const char *vars[] = {"y"};
+    sp_pdata_opts o = {.id = "id", .time = "year", .where = where, .std = SP_STD_ROW};
+    sp_pdata *D = NULL;
+    int rc = tab && W ? sp_pdata_build(tab, W, vars, 1, &o, &D) : -1;
+    sp_pdata_free(D);
+    sp_weights_free(W);
+    sp_table_free(tab);
+    unlink(path);
+    return rc;
+}
+
+#define FAILS(code, pattern, call)                                             \
+    do {                                                                       \
+        int fl_rc = (call);                                                    \
+        TH_RECORD(fl_rc == (code) && strstr(sp_error_msg(), (pattern)),        \
+                  "%s: rc %d, message \"%s\", want %d and \"%s\"", #call, fl_rc, \
+                  sp_error_msg(), (code), (pattern));                          \
+    } while (0)
+
+static void test_pdata_errors(void)
+{
+    const char *good = "id,year,y,g\n110000,1,1,a\n120000,1,2,a\n130000,1,3,b\n"
+                       "110000,2,4,a\n120000,2,5,a\n130000,2,6,b\n";
+    CHECK_INT(build_small(good, NULL, 0), SP_OK);
+    CHECK_INT(build_small(good, "g=a", 0), SP_OK);
+    FAILS(SP_EDATA, "not balanced: 1 of 6 (unit, year) pairs have no row: 130000 in 2",
+          build_small("id,year,y\n110000,1,1\n120000,1,2\n130000,1,3\n110000,2,4\n120000,2,5\n",
+                      NULL, 0));
+    FAILS(SP_EDATA, "unit 120000 appears twice in year 1 (rows 2 and 3)",
+          build_small("id,year,y\n110000,1,1\n120000,1,2\n120000,1,3\n", NULL, 0));
+    FAILS(SP_EDATA, "1 unit not in the weights: 990000",
+          build_small("id,year,y\n110000,1,1\n120000,1,2\n130000,1,3\n990000,1,3\n", NULL, 0));
+    FAILS(SP_EDATA, "28 units of the weights have no rows in the panel: 140000, 150000",
+          build_small(good, NULL, 1));
+    CHECK_INT(build_small(good, "g=a,b", 1), SP_OK); /* --where: a subset of W is fine */
+    FAILS(SP_EDATA, "unit 130000 has g = 'b' in year 2",
+          build_small("id,year,y,g\n110000,1,1,a\n120000,1,2,a\n130000,1,3,a\n"
+                      "110000,2,4,a\n120000,2,5,a\n130000,2,6,b\n", "g=a", 0));
+    FAILS(SP_EDATA, "no row has g in {zz",
+          build_small(good, "g=zz", 0));
+    FAILS(SP_EUSAGE, "--where wants FIELD=VALUE", build_small(good, "g", 0));
+    FAILS(SP_EDATA, "unit 120000", /* sp_table_number names the row and the unit */
+          build_small("id,year,y\n110000,1,1\n120000,1,x\n130000,1,3\n", NULL, 0));
+    char id[32], tm[32];
+    CHECK(sp_pdata_parse_panel("adcode,year", id, tm, sizeof id) == SP_OK);
+    CHECK_STR(id, "adcode");
+    CHECK_STR(tm, "year");
+    CHECK(sp_pdata_parse_panel("adcode", id, tm, sizeof id) == SP_EUSAGE);
+    CHECK(sp_pdata_parse_panel("a,b,c", id, tm, sizeof id) == SP_EUSAGE);
+}
+
+int main(void)
+{
+    RUN(test_within_matches_r);
+    RUN(test_within_none_and_means);
+    RUN(test_leeyu_scalings);
+    RUN(test_pdata_layout);
+    RUN(test_pdata_where);
+    RUN(test_pdata_errors);
+    return th_report("t_panel");
+}
