@@ -5,9 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_eigen.h>
+
 #include "harness.h"
 #include "sp_error.h"
 #include "sp_paneldata.h"
+#include "sp_pre.h"
 #include "sp_table.h"
 #include "sp_weights.h"
 #include "sp_within.h"
@@ -85,6 +88,79 @@ static const char *scratch_csv(const char *contents)
         path[0] = '\0';
     close(fd);
     return path;
+}
+
+
+/* ---- a dense eigenvalue log-determinant for the small test W ---- */
+
+/* Eigenvalues of a row-standardised symmetric-pattern W: those of
+ * D^1/2 W D^-1/2 with D the row sums of the binary matrix (symmetric). */
+typedef struct eig_ctx {
+    int n;
+    double *ev;
+} eig_ctx;
+
+static double eig_lndet(void *ctx, double rho)
+{
+    const eig_ctx *e = ctx;
+    double s = 0.0;
+    for (int i = 0; i < e->n; i++)
+        s += log(1.0 - rho * e->ev[i]);
+    return s;
+}
+
+static double eig_tr_g2(void *ctx, double rho)
+{
+    const eig_ctx *e = ctx;
+    double s = 0.0;
+    for (int i = 0; i < e->n; i++) {
+        double g = e->ev[i] / (1.0 - rho * e->ev[i]);
+        s += g * g;
+    }
+    return s;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void eig_init(const sp_weights *W, eig_ctx *e)
+{
+    int n = W->n;
+    double *a = calloc((size_t)n * n, sizeof *a), *d = calloc((size_t)n, sizeof *d);
+    const sp_csr *w = W->w;
+    for (int i = 0; i < n; i++)
+        d[i] = w->p[i + 1] - w->p[i]; /* binary row sums */
+    for (int i = 0; i < n; i++)
+        for (int q = w->p[i]; q < w->p[i + 1]; q++)
+            a[i * n + w->j[q]] = w->x[q] * sqrt(d[i] / d[w->j[q]]);
+    gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+    gsl_vector *ev = gsl_vector_alloc(n);
+    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(n);
+    gsl_eigen_symm(&A.matrix, ev, ws);
+    e->n = n;
+    e->ev = malloc((size_t)n * sizeof *e->ev);
+    for (int i = 0; i < n; i++)
+        e->ev[i] = gsl_vector_get(ev, i);
+    qsort(e->ev, (size_t)n, sizeof *e->ev, dbl_cmp); /* ascending: ev[0] the smallest */
+    gsl_eigen_symm_free(ws);
+    gsl_vector_free(ev);
+    free(a), free(d);
+}
+
+/* Rows of a reference table matching (model, fe[, convention]) by name. */
+static double ref_value(const sp_table *t, const char *model, const char *fe, const char *conv,
+                        const char *name, const char *col)
+{
+    for (int r = 0; r < t->nrow; r++)
+        if (strcmp(str(t, r, "model"), model) == 0 && strcmp(str(t, r, "fe"), fe) == 0 &&
+            (!conv || strcmp(str(t, r, "convention"), conv) == 0) &&
+            strcmp(str(t, r, "name"), name) == 0)
+            return num(t, r, col);
+    fprintf(stderr, "no reference %s %s %s %s\n", model, fe, conv ? conv : "", name);
+    return NAN;
 }
 
 /* ---- within transformations ---- */
@@ -302,6 +378,93 @@ static void test_pdata_errors(void)
     CHECK(sp_pdata_parse_panel("a,b,c", id, tm, sizeof id) == SP_EUSAGE);
 }
 
+
+/* ---- random effects ---- */
+
+/* Regressors for RE: [const] x1 x2 [W*x1 W*x2], lagged then time-demeaned for
+ * fe "time"; names into names[]. */
+static double *re_design(const sp_pdata *D, int sdm, sp_fe fe, int *k, const char **names,
+                         double **y, double **wy)
+{
+    long nt = (long)D->n * D->t;
+    int kk = (fe == SP_FE_NONE) + 2 + 2 * sdm, j = 0;
+    double *X = malloc((size_t)kk * nt * sizeof *X);
+    *y = malloc(nt * sizeof **y);
+    *wy = malloc(nt * sizeof **wy);
+    memcpy(*y, D->v, nt * sizeof **y);
+    sp_within_lag(D->W->w, D->v, D->n, D->t, *wy);
+    if (fe == SP_FE_NONE) {
+        for (long i = 0; i < nt; i++)
+            X[i] = 1.0;
+        names[j++] = "const";
+    }
+    static const char *xn[] = {"x1", "x2", "W*x1", "W*x2"};
+    for (int v = 0; v < 2; v++, j++) {
+        memcpy(X + j * nt, D->v + (v + 1) * nt, nt * sizeof *X);
+        names[j] = xn[v];
+    }
+    for (int v = 0; sdm && v < 2; v++, j++) {
+        sp_within_lag(D->W->w, D->v + (v + 1) * nt, D->n, D->t, X + j * nt);
+        names[j] = xn[v + 2];
+    }
+    if (fe == SP_FE_TIME) {
+        sp_within(*y, D->n, D->t, fe);
+        sp_within(*wy, D->n, D->t, fe);
+        for (int c = 0; c < kk; c++)
+            sp_within(X + c * nt, D->n, D->t, fe);
+    }
+    *k = kk;
+    return X;
+}
+
+static void test_random_effects(void)
+{
+    sp_table *tab, *ref = table(FIX "re.csv");
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    eig_ctx e;
+    eig_init(D->W, &e);
+    sp_pre_lndet L = {eig_lndet, eig_tr_g2, &e, 1.0 / e.ev[0] + 1e-9, 1.0 - 1e-9};
+    for (int sdm = 0; sdm <= 1; sdm++)
+        for (int f = 0; f < 2; f++) {
+            sp_fe fe = f ? SP_FE_TIME : SP_FE_NONE;
+            const char *model = sdm ? "sdm" : "sar", *fen = sp_fe_name(fe);
+            const char *names[8];
+            double *y, *wy;
+            int k;
+            double *X = re_design(D, sdm, fe, &k, names, &y, &wy);
+            sp_pre_result *r = NULL;
+            int rc = sp_pre_fit(D->n, D->t, k, y, wy, X, &L, &r);
+            TH_RECORD(rc == SP_OK, "sp_pre_fit: %s", sp_error_msg());
+            if (r) {
+                int p = k + 3;
+                for (int j = 0; j < k; j++) {
+                    CHECK_REL(r->beta[j], ref_value(ref, model, fen, NULL, names[j], "est"), 1e-6);
+                    CHECK_REL(sqrt(r->cov[j * p + j]),
+                              ref_value(ref, model, fen, NULL, names[j], "se"), 1e-6);
+                }
+                CHECK_REL(r->rho, ref_value(ref, model, fen, NULL, "rho", "est"), 1e-6);
+                CHECK_REL(sqrt(r->cov[k * p + k]), ref_value(ref, model, fen, NULL, "rho", "se"),
+                          1e-6);
+                CHECK_REL(r->theta, ref_value(ref, model, fen, NULL, "theta", "est"), 1e-6);
+                CHECK_REL(sqrt(r->cov[(k + 1) * p + k + 1]),
+                          ref_value(ref, model, fen, NULL, "theta", "se"), 1e-6);
+                CHECK_REL(r->sigma2, ref_value(ref, model, fen, NULL, "sigma2", "est"), 1e-6);
+                CHECK_REL(r->sigma2_mu, ref_value(ref, model, fen, NULL, "sigma2_mu", "est"), 1e-6);
+                CHECK_REL(r->loglik, ref_value(ref, model, fen, NULL, "loglik", "est"), 1e-9);
+            }
+            sp_pre_result_free(r);
+            free(X), free(y), free(wy);
+        }
+    free(e.ev);
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
 int main(void)
 {
     RUN(test_within_matches_r);
@@ -310,5 +473,6 @@ int main(void)
     RUN(test_pdata_layout);
     RUN(test_pdata_where);
     RUN(test_pdata_errors);
+    RUN(test_random_effects);
     return th_report("t_panel");
 }
