@@ -166,15 +166,11 @@ int sp_cmd_hotspot(int argc, char **argv)
     int rc = sp_args_parse(argc, argv, spec, help, &a);
     if (rc)
         return rc;
-    if ((rc = sp_args_positional(&a, 1, "SRC")))
+    sp_acio_args io;
+    if ((rc = sp_acio_args_from(&a, "hotspot", 1, &io)))
         return rc;
-    sp_acio_args io = {.cmd = "hotspot", .src = a.pos[0], .layer = sp_args_get(&a, "layer"),
-                       .id = sp_args_get(&a, "id"), .data = sp_args_get(&a, "data"),
-                       .data_id = sp_args_get(&a, "data-id"), .var = sp_args_get(&a, "var"),
-                       .by = sp_args_get(&a, "by"), .wpath = sp_args_get(&a, "w"),
-                       .need_layer = 1};
     const char *output = sp_args_get(&a, "output");
-    if (!io.wpath || !io.var || !output)
+    if (!output)
         return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
     hot_run run = {.json = sp_args_flag(&a, "json")};
     int seed;

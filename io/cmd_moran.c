@@ -102,13 +102,9 @@ int sp_cmd_moran(int argc, char **argv)
     int rc = sp_args_parse(argc, argv, spec, help, &a);
     if (rc)
         return rc;
-    if ((rc = sp_args_positional(&a, 1, "DATA")))
+    sp_acio_args io;
+    if ((rc = sp_acio_args_from(&a, "moran", 0, &io)))
         return rc;
-    sp_acio_args io = {.cmd = "moran", .src = a.pos[0], .layer = sp_args_get(&a, "layer"),
-                       .id = sp_args_get(&a, "id"), .var = sp_args_get(&a, "var"),
-                       .by = sp_args_get(&a, "by"), .wpath = sp_args_get(&a, "w")};
-    if (!io.wpath || !io.var)
-        return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
     sp_std style = SP_STD_ROW;
     const char *std_name = sp_args_get(&a, "standardize");
     if (std_name && (rc = sp_std_parse(std_name, &style)))

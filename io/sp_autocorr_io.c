@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sp_autocorr_io.h"
+#include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
@@ -309,4 +310,19 @@ int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path
     int rc = sp_layer_write(A->a.src, A->a.layer, path, out->n, out->feature, f, nf);
     free(years);
     return rc;
+}
+
+int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio_args *io)
+{
+    int rc = sp_args_positional(a, 1, need_layer ? "SRC" : "DATA");
+    if (rc)
+        return rc;
+    *io = (sp_acio_args){.cmd = cmd, .src = a->pos[0], .layer = sp_args_get(a, "layer"),
+                         .id = sp_args_get(a, "id"), .data = sp_args_get(a, "data"),
+                         .data_id = sp_args_get(a, "data-id"), .var = sp_args_get(a, "var"),
+                         .by = sp_args_get(a, "by"), .wpath = sp_args_get(a, "w"),
+                         .need_layer = need_layer};
+    if (!io->wpath || !io->var)
+        return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    return SP_OK;
 }

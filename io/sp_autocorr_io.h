@@ -65,6 +65,12 @@ typedef struct sp_acio_period {
     char subject[640];   /* "WHAT: VAR", names the variable in the statistics' errors */
 } sp_acio_period;
 
+struct sp_args;
+/* Fill an sp_acio_args from a command's parsed options (--layer, --id,
+ * --data, --data-id, --var, --by, --w) with SRC = the one positional argument.
+ * SP_EUSAGE when --w or --var is missing. */
+int sp_acio_args_from(const struct sp_args *a, const char *cmd, int need_layer, sp_acio_args *io);
+
 int sp_acio_open(const sp_acio_args *a, sp_acio **out);
 void sp_acio_close(sp_acio *A);
 
