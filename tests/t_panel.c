@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "sp_error.h"
 #include "sp_paneldata.h"
+#include "sp_pfe.h"
 #include "sp_pre.h"
 #include "sp_table.h"
 #include "sp_weights.h"
@@ -465,6 +466,98 @@ done:
     sp_table_free(ref);
 }
 
+/* ---- fixed effects ---- */
+
+static const char *param_name(const sp_pfe_result *r, int i)
+{
+    if (i < r->k)
+        return r->names[i];
+    if (i == sp_pfe_irho(r))
+        return "rho";
+    if (i == sp_pfe_ilambda(r))
+        return "lambda";
+    return "sigma2";
+}
+
+static void check_fe_against_r(const sp_table *ref, const sp_pfe_result *r, const char *conv,
+                               double tol)
+{
+    const char *model = sp_pmodel_name(r->model), *fe = sp_fe_name(r->fe);
+    for (int i = 0; i < r->p; i++) {
+        const char *name = param_name(r, i);
+        /* R's optimize finds rho to about 1e-8 relative: a coefficient near zero is
+         * compared on the scale of its standard error */
+        double want = ref_value(ref, model, fe, conv, name, "est");
+        double scale = i < r->p - 1 ? ref_value(ref, model, fe, conv, name, "se") : 0.0;
+        CHECK_ABS(r->theta[i], want, tol * fmax(fabs(want), scale));
+        if (i < r->p - 1)
+            CHECK_REL(sqrt(r->cov[i * r->p + i]), ref_value(ref, model, fe, conv, name, "se"),
+                      tol);
+    }
+    CHECK_REL(r->loglik, ref_value(ref, model, fe, conv, "loglik", "est"), tol * 1e-2);
+}
+
+static void test_fixed_effects(void)
+{
+    sp_table *tab, *ref = table(FIX "fe.csv");
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    sp_pops ops;
+    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
+    long nt = (long)D->n * D->t;
+    const char *xn[] = {"x1", "x2"};
+    static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC};
+    static const sp_leeyu convs[] = {SP_LY_NONE, SP_LY_ELHORST, SP_LY_LEEYU};
+    for (int mi = 0; mi < 5; mi++)
+        for (int f = 0; f < 4; f++)
+            for (int ci = 0; ci < 3; ci++) {
+                sp_fe fe = (sp_fe)f;
+                if ((fe == SP_FE_NONE && ci > 0) || (fe != SP_FE_TIME && ci == 2))
+                    continue;
+                sp_pfe_opts o = {models[mi], fe, convs[ci]};
+                sp_pfe_result *r = NULL;
+                int rc = sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r);
+                TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_fe_name(fe),
+                          sp_error_msg());
+                if (r)
+                    check_fe_against_r(ref, r, sp_leeyu_name(convs[ci]), 1e-6);
+                sp_pfe_result_free(r);
+            }
+    sp_pops_dense_free(&ops);
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
+static void test_lm_tests(void)
+{
+    sp_table *tab, *ref = table(FIX "lm.csv");
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    long nt = (long)D->n * D->t;
+    static const char *names[] = {"LMlag", "LMerr", "RLMlag", "RLMerr"};
+    for (int f = 0; f < 4; f++) {
+        sp_ptest lm[4];
+        CHECK(sp_pfe_lmtests(D->n, D->t, D->v, 2, D->v + nt, D->W->w, (sp_fe)f, lm) == SP_OK);
+        for (int q = 0; q < 4; q++)
+            for (int r = 0; r < ref->nrow; r++)
+                if (strcmp(str(ref, r, "fe"), sp_fe_name((sp_fe)f)) == 0 &&
+                    strcmp(str(ref, r, "test"), names[q]) == 0) {
+                    CHECK_REL(lm[q].stat, num(ref, r, "stat"), 1e-9);
+                    CHECK_ABS(lm[q].p, num(ref, r, "p"), 1e-12);
+                }
+    }
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
 int main(void)
 {
     RUN(test_within_matches_r);
@@ -474,5 +567,7 @@ int main(void)
     RUN(test_pdata_where);
     RUN(test_pdata_errors);
     RUN(test_random_effects);
+    RUN(test_fixed_effects);
+    RUN(test_lm_tests);
     return th_report("t_panel");
 }

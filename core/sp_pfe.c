@@ -1,0 +1,687 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "sp_error.h"
+#include "sp_pfe.h"
+#include "sp_pre.h"
+
+/* ---- models ---- */
+
+static const char *const model_names[] = {"ols", "slx", "sar", "sdm", "sem", "sdem", "sac"};
+
+int sp_pmodel_parse(const char *name, sp_pmodel *out)
+{
+    for (int i = 0; i < (int)(sizeof model_names / sizeof model_names[0]); i++)
+        if (strcmp(name, model_names[i]) == 0) {
+            *out = (sp_pmodel)i;
+            return SP_OK;
+        }
+    return sp_error_set(SP_EUSAGE, "unknown model '%s' (sdm, sar, sem, slx, sdem, sac, ols)",
+                        name);
+}
+
+const char *sp_pmodel_name(sp_pmodel m) { return model_names[m]; }
+int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || m == SP_PM_SAC; }
+int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
+int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
+
+double sp_ptest_pchisq(double stat, int df)
+{
+    return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;
+}
+
+/* ---- small dense helpers (p x p, row-major) ---- */
+
+/* a := a^-1; SP_ENUMERIC naming `what` when singular. */
+static int dense_invert(double *a, int p, const char *what)
+{
+    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)p, (size_t)p);
+    gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
+    gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
+    int rc = inv && perm ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory"), sign;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
+                gsl_linalg_LU_invert(&A.matrix, perm, inv)))
+        rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
+    gsl_set_error_handler(old);
+    for (int i = 0; !rc && i < p * p; i++)
+        if (!isfinite(a[i] = gsl_matrix_get(inv, (size_t)(i / p), (size_t)(i % p))))
+            rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
+    if (inv)
+        gsl_matrix_free(inv);
+    if (perm)
+        gsl_permutation_free(perm);
+    return rc;
+}
+
+static double dot(const double *a, const double *b, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* ---- the design: lagged, then transformed ---- */
+
+/* Columns of Z (each n*t): y~, (Wy)~, (WWy)~, X~_1..k, (WX)~_1..k. */
+typedef struct design {
+    int n, t, k, nz;
+    long nt;
+    double *z;       /* nz columns */
+    char **names;    /* k */
+    double tss;      /* raw y around its mean */
+} design;
+
+#define ZY 0
+#define ZWY 1
+#define ZWWY 2
+#define ZX(j) (3 + (j))
+#define ZWX(d, j) (3 + (d)->k + (j))
+
+static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
+
+static void design_free(design *d)
+{
+    if (d->names)
+        for (int j = 0; j < d->k; j++)
+            free(d->names[j]);
+    free(d->names);
+    free(d->z);
+}
+
+static void lag(const sp_csr *W, const design *d, const double *v, double *out)
+{
+    sp_within_lag(W, v, d->n, d->t, out);
+}
+
+static int design_build(int n, int t, const double *y, int k0, const double *X,
+                        const char *const *xnames, const sp_csr *W, sp_pmodel model, sp_fe fe,
+                        design *d)
+{
+    int pooled = fe == SP_FE_NONE, durbin = sp_pmodel_durbin(model);
+    memset(d, 0, sizeof *d);
+    d->n = n, d->t = t, d->nt = (long)n * t;
+    d->k = pooled + k0 + durbin * k0;
+    d->nz = 3 + 2 * d->k;
+    d->z = sp_malloc((size_t)d->nz * d->nt * sizeof *d->z);
+    d->names = sp_calloc((size_t)d->k + 1, sizeof *d->names);
+    if (!d->z || !d->names)
+        return SP_ENOMEM;
+    long nt = d->nt;
+    memcpy(zcol(d, ZY), y, nt * sizeof *y);
+    double mean = 0.0;
+    for (long i = 0; i < nt; i++)
+        mean += y[i];
+    mean /= nt;
+    for (long i = 0; i < nt; i++)
+        d->tss += (y[i] - mean) * (y[i] - mean);
+    lag(W, d, y, zcol(d, ZWY));
+    lag(W, d, zcol(d, ZWY), zcol(d, ZWWY));
+    int j = 0;
+    if (pooled) {
+        for (long i = 0; i < nt; i++)
+            zcol(d, ZX(0))[i] = 1.0;
+        d->names[j++] = sp_strdup("const");
+    }
+    for (int v = 0; v < k0; v++, j++) {
+        memcpy(zcol(d, ZX(j)), X + (long)v * nt, nt * sizeof *X);
+        d->names[j] = sp_strdup(xnames[v]);
+    }
+    for (int v = 0; durbin && v < k0; v++, j++) {
+        lag(W, d, X + (long)v * nt, zcol(d, ZX(j)));
+        size_t len = strlen(xnames[v]) + 3;
+        if ((d->names[j] = sp_malloc(len)))
+            snprintf(d->names[j], len, "W*%s", xnames[v]);
+    }
+    for (j = 0; j < d->k; j++) {
+        if (!d->names[j])
+            return SP_ENOMEM;
+        lag(W, d, zcol(d, ZX(j)), zcol(d, ZWX(d, j)));
+    }
+    for (int c = 0; c < d->nz; c++) {
+        double *v = zcol(d, c);
+        double before = c >= ZX(0) && c < ZX(d->k) ? dot(v, v, nt) : 0.0;
+        sp_within(v, n, t, fe);
+        if (c >= ZX(0) && c < ZX(d->k) && !(dot(v, v, nt) > 1e-24 * before))
+            return sp_error_set(SP_EDATA,
+                                "regressor %s does not vary once the %s fixed effects are "
+                                "removed (it is absorbed by them): leave it out",
+                                d->names[c - ZX(0)], sp_fe_name(fe));
+    }
+    return SP_OK;
+}
+
+/* ---- concentrated likelihood on cross-products ---- */
+
+typedef struct conc {
+    const design *d;
+    const sp_pops *ops;
+    int has_rho, has_lam;
+    double *S;            /* nz x nz cross-products */
+    double *xx, *xy, *b;  /* k x k, k, k scratch */
+    double fixed;         /* the other parameter, for nested searches */
+    int singular;
+} conc;
+
+/* e'e at (rho, lambda) with beta concentrated out (beta written when asked). */
+static double conc_ssr(conc *c, double rho, double lam, double *beta)
+{
+    const design *d = c->d;
+    int k = d->k, nz = d->nz;
+    const double *S = c->S;
+    double a[3] = {1.0, -(rho + lam), rho * lam};
+#define SS(i, j) S[(i) * nz + (j)]
+    double yy = 0.0;
+    for (int i = 0; i < 3; i++)
+        for (int l = 0; l < 3; l++)
+            yy += a[i] * a[l] * SS(i, l);
+    for (int j = 0; j < k; j++) {
+        double s = 0.0;
+        for (int i = 0; i < 3; i++)
+            s += a[i] * (SS(ZX(j), i) - lam * SS(ZWX(d, j), i));
+        c->xy[j] = s;
+        for (int l = 0; l < k; l++)
+            c->xx[j * k + l] = SS(ZX(j), ZX(l)) - lam * SS(ZX(j), ZWX(d, l)) -
+                               lam * SS(ZWX(d, j), ZX(l)) + lam * lam * SS(ZWX(d, j), ZWX(d, l));
+    }
+#undef SS
+    gsl_matrix_view A = gsl_matrix_view_array(c->xx, (size_t)k, (size_t)k);
+    gsl_vector_view xy = gsl_vector_view_array(c->xy, (size_t)k);
+    gsl_vector_view b = gsl_vector_view_array(c->b, (size_t)k);
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int bad = gsl_linalg_cholesky_decomp1(&A.matrix) ||
+              gsl_linalg_cholesky_solve(&A.matrix, &xy.vector, &b.vector);
+    gsl_set_error_handler(old);
+    if (bad) {
+        c->singular = 1;
+        return NAN;
+    }
+    if (beta)
+        memcpy(beta, c->b, (size_t)k * sizeof *beta);
+    return yy - dot(c->b, c->xy, k);
+}
+
+static double conc_loglik(conc *c, double rho, double lam)
+{
+    const design *d = c->d;
+    double nt = (double)d->nt, ssr = conc_ssr(c, rho, lam, NULL);
+    if (!(ssr > 0.0))
+        return -INFINITY;
+    double ll = -0.5 * nt * (log(2.0 * M_PI) + 1.0 + log(ssr / nt));
+    if (c->has_rho)
+        ll += d->t * c->ops->lndet(c->ops->ctx, rho);
+    if (c->has_lam)
+        ll += d->t * c->ops->lndet(c->ops->ctx, lam);
+    return ll;
+}
+
+static double f_rho(void *ctx, double rho)
+{
+    conc *c = ctx;
+    return conc_loglik(c, rho, c->fixed);
+}
+
+static double f_lam(void *ctx, double lam)
+{
+    conc *c = ctx;
+    return conc_loglik(c, c->fixed, lam);
+}
+
+#define SEARCH_TOL 1e-11
+
+/* SAC: lambda maximised for each rho. */
+static double f_rho_profile(void *ctx, double rho)
+{
+    conc *c = ctx;
+    double ll;
+    c->fixed = rho;
+    sp_pre_maximize(f_lam, c, c->ops->lo, c->ops->hi, SEARCH_TOL, &ll);
+    return ll;
+}
+
+static void conc_search(conc *c, double *rho, double *lam)
+{
+    const sp_pops *ops = c->ops;
+    *rho = *lam = 0.0;
+    if (c->has_rho && c->has_lam) {
+        *rho = sp_pre_maximize(f_rho_profile, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+        c->fixed = *rho;
+        *lam = sp_pre_maximize(f_lam, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+    } else if (c->has_rho) {
+        c->fixed = 0.0;
+        *rho = sp_pre_maximize(f_rho, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+    } else if (c->has_lam) {
+        c->fixed = 0.0;
+        *lam = sp_pre_maximize(f_lam, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+    }
+}
+
+/* ---- residuals, information matrix ---- */
+
+/* e = y_f - X_f beta at (beta, rho, lambda); xf (k columns) receives X_f when not NULL. */
+static void residuals(const design *d, const double *beta, double rho, double lam, double *e,
+                      double *xf)
+{
+    long nt = d->nt;
+    const double *y = zcol(d, ZY), *wy = zcol(d, ZWY), *wwy = zcol(d, ZWWY);
+    for (long i = 0; i < nt; i++)
+        e[i] = y[i] - (rho + lam) * wy[i] + rho * lam * wwy[i];
+    for (int j = 0; j < d->k; j++) {
+        const double *x = zcol(d, ZX(j)), *wx = zcol(d, ZWX(d, j));
+        for (long i = 0; i < nt; i++) {
+            double v = x[i] - lam * wx[i];
+            e[i] -= beta[j] * v;
+            if (xf)
+                xf[j * nt + i] = v;
+        }
+    }
+}
+
+/* out = (I_T (x) A^-1) v, period by period. */
+static int solve_periods(const design *d, const sp_pops *ops, double rho, const double *v,
+                         double *out)
+{
+    for (int s = 0; s < d->t; s++) {
+        int rc = ops->solve(ops->ctx, rho, v + (long)s * d->n, out + (long)s * d->n);
+        if (rc)
+            return rc;
+    }
+    return SP_OK;
+}
+
+/* The p x p information matrix at theta = (beta, [rho], [lambda], sigma2). */
+static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_fe fe,
+                       int has_rho, int has_lam, const double *theta, double *M)
+{
+    int k = d->k, p = k + has_rho + has_lam + 1;
+    int ir = k, il = k + has_rho, is = p - 1;
+    long nt = d->nt;
+    double rho = has_rho ? theta[ir] : 0.0, lam = has_lam ? theta[il] : 0.0, s2 = theta[is];
+    double T = d->t;
+    double *xf = sp_malloc((size_t)k * nt * sizeof *xf + 1);
+    double *e = sp_malloc((size_t)nt * sizeof *e), *m = sp_malloc((size_t)nt * sizeof *m);
+    double *tmp = sp_malloc((size_t)nt * sizeof *tmp);
+    double tr[SP_TR_COUNT] = {0};
+    int rc = xf && e && m && tmp ? SP_OK : SP_ENOMEM;
+    memset(M, 0, (size_t)p * p * sizeof *M);
+    if (!rc)
+        residuals(d, theta, rho, lam, e, xf);
+    if (!rc && (has_rho || has_lam))
+        rc = ops->traces(ops->ctx, rho, lam, tr);
+    if (!rc && has_rho) {
+        /* m = Q (I_T (x) B G) X~ beta */
+        for (long i = 0; i < nt; i++)
+            tmp[i] = 0.0;
+        for (int j = 0; j < k; j++) {
+            const double *x = zcol(d, ZX(j));
+            for (long i = 0; i < nt; i++)
+                tmp[i] += theta[j] * x[i];
+        }
+        rc = solve_periods(d, ops, rho, tmp, m);
+        if (!rc) {
+            sp_within_lag(W, m, d->n, d->t, tmp); /* G X beta */
+            if (has_lam) {
+                sp_within_lag(W, tmp, d->n, d->t, m);
+                for (long i = 0; i < nt; i++)
+                    m[i] = tmp[i] - lam * m[i];
+            } else {
+                memcpy(m, tmp, (size_t)nt * sizeof *m);
+            }
+            sp_within(m, d->n, d->t, fe);
+        }
+    }
+    if (!rc) {
+        for (int j = 0; j < k; j++) {
+            for (int l = j; l < k; l++)
+                M[j * p + l] = M[l * p + j] = dot(xf + j * nt, xf + l * nt, nt) / s2;
+            if (has_rho)
+                M[j * p + ir] = M[ir * p + j] = dot(xf + j * nt, m, nt) / s2;
+        }
+        if (has_rho) {
+            M[ir * p + ir] = T * (tr[SP_TR_KK] + tr[SP_TR_KtK]) + dot(m, m, nt) / s2;
+            M[ir * p + is] = M[is * p + ir] = T * tr[SP_TR_G] / s2;
+        }
+        if (has_lam) {
+            M[il * p + il] = T * (tr[SP_TR_HH] + tr[SP_TR_HtH]);
+            M[il * p + is] = M[is * p + il] = T * tr[SP_TR_H] / s2;
+        }
+        if (has_rho && has_lam)
+            M[ir * p + il] = M[il * p + ir] = T * (tr[SP_TR_KH] + tr[SP_TR_KHt]);
+        M[is * p + is] = nt / (2.0 * s2 * s2);
+    }
+    free(xf), free(e), free(m), free(tmp);
+    return rc;
+}
+
+/* Elhorst's R^2 = 1 - u'u / TSS (u = y~ - rho (Wy)~ - X~ beta, TSS of the raw y) and
+ * corr2 = squared correlation of y~ with (I - rho W)^-1 X~ beta (about y~'s mean). */
+static int goodness_of_fit(const design *d, const sp_pops *ops, int has_rho,
+                           const double *theta, double *r2, double *corr2)
+{
+    long nt = d->nt;
+    double rho = has_rho ? theta[d->k] : 0.0;
+    double *xb = sp_calloc((size_t)nt, sizeof *xb), *yh = sp_malloc((size_t)nt * sizeof *yh);
+    int rc = xb && yh ? SP_OK : SP_ENOMEM;
+    if (!rc) {
+        for (int j = 0; j < d->k; j++) {
+            const double *x = zcol(d, ZX(j));
+            for (long i = 0; i < nt; i++)
+                xb[i] += theta[j] * x[i];
+        }
+        const double *y = zcol(d, ZY), *wy = zcol(d, ZWY);
+        double uu = 0.0, ym = 0.0;
+        for (long i = 0; i < nt; i++) {
+            double u = y[i] - rho * wy[i] - xb[i];
+            uu += u * u;
+            ym += y[i];
+        }
+        ym /= nt;
+        *r2 = 1.0 - uu / d->tss;
+        if (has_rho)
+            rc = solve_periods(d, ops, rho, xb, yh);
+        else
+            memcpy(yh, xb, (size_t)nt * sizeof *yh);
+        double s12 = 0.0, s11 = 0.0, s22 = 0.0;
+        for (long i = 0; !rc && i < nt; i++) {
+            double a = y[i] - ym, b = yh[i] - ym;
+            s12 += a * b, s11 += a * a, s22 += b * b;
+        }
+        *corr2 = s12 * s12 / (s11 * s22);
+    }
+    free(xb), free(yh);
+    return rc;
+}
+
+/* ---- the fit ---- */
+
+void sp_pfe_result_free(sp_pfe_result *r)
+{
+    if (!r)
+        return;
+    if (r->names)
+        for (int j = 0; j < r->k; j++)
+            free(r->names[j]);
+    free(r->names);
+    free(r->theta), free(r->cov), free(r->theta_ml), free(r->cov_ml), free(r->resid);
+    free(r);
+}
+
+static int result_alloc(const design *d, const sp_pfe_opts *o, sp_pfe_result **out)
+{
+    sp_pfe_result *r = sp_calloc(1, sizeof *r);
+    if (!r)
+        return SP_ENOMEM;
+    r->model = o->model, r->fe = o->fe;
+    r->leeyu = sp_leeyu_applies(o->leeyu, o->fe) ? o->leeyu : SP_LY_NONE;
+    r->n = d->n, r->t = d->t, r->k = d->k;
+    r->has_rho = sp_pmodel_has_rho(o->model);
+    r->has_lambda = sp_pmodel_has_lambda(o->model);
+    r->m = r->has_rho + r->has_lambda;
+    r->p = r->k + r->m + 1;
+    size_t p = (size_t)r->p;
+    r->theta = sp_malloc(p * sizeof *r->theta);
+    r->theta_ml = sp_malloc(p * sizeof *r->theta_ml);
+    r->cov = sp_malloc(p * p * sizeof *r->cov);
+    r->cov_ml = sp_malloc(p * p * sizeof *r->cov_ml);
+    r->resid = sp_malloc((size_t)d->nt * sizeof *r->resid);
+    *out = r;
+    return r->theta && r->theta_ml && r->cov && r->cov_ml && r->resid ? SP_OK : SP_ENOMEM;
+}
+
+static int cross_products(const design *d, double *S)
+{
+    for (int a = 0; a < d->nz; a++)
+        for (int b = a; b < d->nz; b++)
+            S[a * d->nz + b] = S[b * d->nz + a] = dot(zcol(d, a), zcol(d, b), d->nt);
+    return SP_OK;
+}
+
+static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
+{
+    int k = d->k, nz = d->nz;
+    conc c = {.d = d, .ops = ops, .has_rho = r->has_rho, .has_lam = r->has_lambda};
+    c.S = sp_malloc((size_t)nz * nz * sizeof *c.S);
+    c.xx = sp_malloc((size_t)k * k * sizeof *c.xx + 1);
+    c.xy = sp_malloc((size_t)k * sizeof *c.xy + 1);
+    c.b = sp_malloc((size_t)k * sizeof *c.b + 1);
+    int rc = c.S && c.xx && c.xy && c.b ? SP_OK : SP_ENOMEM;
+    double rho = 0.0, lam = 0.0;
+    if (!rc) {
+        cross_products(d, c.S);
+        if (conc_ssr(&c, 0.0, 0.0, NULL), c.singular)
+            rc = sp_error_set(SP_ENUMERIC, "the regressors are collinear (after the %s "
+                              "transformation)", sp_fe_name(r->fe));
+    }
+    if (!rc) {
+        conc_search(&c, &rho, &lam);
+        c.singular = 0;
+        if (!isfinite(conc_ssr(&c, rho, lam, r->theta_ml)) || c.singular)
+            rc = sp_error_set(SP_ENUMERIC, "the likelihood search failed (rho %g, lambda %g)",
+                              rho, lam);
+    }
+    if (!rc) {
+        if (r->has_rho)
+            r->theta_ml[k] = rho;
+        if (r->has_lambda)
+            r->theta_ml[k + r->has_rho] = lam;
+        residuals(d, r->theta_ml, rho, lam, r->resid, NULL);
+        double ee = dot(r->resid, r->resid, d->nt);
+        r->theta_ml[r->p - 1] = ee / d->nt;
+        r->loglik = -0.5 * d->nt * (log(2.0 * M_PI * ee / d->nt) + 1.0);
+        if (r->has_rho)
+            r->loglik += d->t * ops->lndet(ops->ctx, rho);
+        if (r->has_lambda)
+            r->loglik += d->t * ops->lndet(ops->ctx, lam);
+        if (!(ee > 0.0) || !isfinite(r->loglik))
+            rc = sp_error_set(SP_ENUMERIC, "the model fits the data exactly (sigma2 = 0)");
+    }
+    free(c.S), free(c.xx), free(c.xy), free(c.b);
+    return rc;
+}
+
+int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
+               const char *const *xnames, const sp_csr *W, const sp_pops *ops,
+               const sp_pfe_opts *o, sp_pfe_result **out)
+{
+    *out = NULL;
+    design d;
+    sp_pfe_result *r = NULL;
+    int rc = design_build(n, t, y, k0, X, xnames, W, o->model, o->fe, &d);
+    if (!rc && (long)n * t <= d.k + 3)
+        rc = sp_error_set(SP_EDATA, "%ld observations for %d coefficients", (long)n * t, d.k);
+    if (!rc)
+        rc = result_alloc(&d, o, &r);
+    if (!rc)
+        rc = estimate(&d, ops, r);
+    if (!rc)
+        rc = information(&d, ops, W, o->fe, r->has_rho, r->has_lambda, r->theta_ml, r->cov_ml);
+    if (!rc) {
+        memcpy(r->theta, r->theta_ml, (size_t)r->p * sizeof *r->theta);
+        rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
+    }
+    if (!rc && r->leeyu != SP_LY_NONE)
+        rc = information(&d, ops, W, o->fe, r->has_rho, r->has_lambda, r->theta, r->cov);
+    else if (!rc)
+        memcpy(r->cov, r->cov_ml, (size_t)r->p * r->p * sizeof *r->cov);
+    if (!rc)
+        rc = dense_invert(r->cov_ml, r->p, sp_pmodel_name(o->model));
+    if (!rc && r->leeyu != SP_LY_NONE)
+        rc = dense_invert(r->cov, r->p, sp_pmodel_name(o->model));
+    else if (!rc)
+        memcpy(r->cov, r->cov_ml, (size_t)r->p * r->p * sizeof *r->cov);
+    if (!rc)
+        rc = goodness_of_fit(&d, ops, r->has_rho, r->theta, &r->r2, &r->corr2);
+    if (!rc) {
+        r->names = d.names;
+        d.names = NULL;
+    }
+    design_free(&d);
+    if (rc) {
+        sp_pfe_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return SP_OK;
+}
+
+/* ---- LM tests ---- */
+
+/* tr(W W) + tr(W'W). */
+static double trace_ww(const sp_csr *W)
+{
+    double s = 0.0;
+    for (int i = 0; i < W->nrow; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            s += W->x[q] * (W->x[q] + sp_csr_get(W, W->j[q], i));
+    return s;
+}
+
+static void set_test(sp_ptest *t, double stat, int df)
+{
+    t->stat = stat;
+    t->df = df;
+    t->p = sp_ptest_pchisq(stat, df);
+}
+
+int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
+                   sp_fe fe, sp_ptest out[4])
+{
+    char **names = sp_calloc((size_t)k0 + 1, sizeof *names);
+    design d;
+    memset(&d, 0, sizeof d);
+    int rc = names ? SP_OK : SP_ENOMEM;
+    for (int j = 0; !rc && j < k0; j++)
+        if (!(names[j] = sp_malloc(16)))
+            rc = SP_ENOMEM;
+        else
+            snprintf(names[j], 16, "x%d", j + 1);
+    if (!rc)
+        rc = design_build(n, t, y, k0, X, (const char *const *)names, W, SP_PM_OLS, fe, &d);
+    int k = d.k;
+    long nt = d.nt;
+    double *S = sp_malloc((size_t)d.nz * d.nz * sizeof *S + 1);
+    double *e = sp_malloc((size_t)nt * sizeof *e + 1), *wxb = sp_malloc((size_t)nt * sizeof *wxb + 1);
+    double *tmp = sp_malloc((size_t)nt * sizeof *tmp + 1), *beta = sp_malloc((size_t)k * sizeof *beta + 1);
+    double *xw = sp_malloc((size_t)k * sizeof *xw + 1);
+    if (!rc && !(S && e && wxb && tmp && beta && xw))
+        rc = SP_ENOMEM;
+    conc c = {.d = &d};
+    if (!rc) {
+        c.S = S;
+        c.xx = sp_malloc((size_t)k * k * sizeof *c.xx + 1);
+        c.xy = sp_malloc((size_t)k * sizeof *c.xy + 1);
+        c.b = sp_malloc((size_t)k * sizeof *c.b + 1);
+        rc = c.xx && c.xy && c.b ? SP_OK : SP_ENOMEM;
+    }
+    if (!rc) {
+        cross_products(&d, S);
+        if (!isfinite(conc_ssr(&c, 0.0, 0.0, beta)))
+            rc = sp_error_set(SP_ENUMERIC, "LM tests: the regressors are collinear");
+    }
+    if (!rc) {
+        residuals(&d, beta, 0.0, 0.0, e, NULL);
+        double s2 = dot(e, e, nt) / nt;
+        sp_within_lag(W, e, n, t, tmp);
+        double ewe = dot(e, tmp, nt) / s2, ewy = dot(e, zcol(&d, ZWY), nt) / s2;
+        double tw = t * trace_ww(W);
+        /* (Q W X~ b)' M (Q W X~ b), M the residual maker of X~ */
+        for (long i = 0; i < nt; i++)
+            tmp[i] = 0.0;
+        for (int j = 0; j < k; j++)
+            for (long i = 0; i < nt; i++)
+                tmp[i] += beta[j] * zcol(&d, ZX(j))[i];
+        sp_within_lag(W, tmp, n, t, wxb);
+        sp_within(wxb, n, t, fe);
+        conc_ssr(&c, 0.0, 0.0, NULL); /* leaves the Cholesky factor of X~'X~ in c.xx */
+        gsl_matrix_view A = gsl_matrix_view_array(c.xx, (size_t)k, (size_t)k);
+        for (int j = 0; j < k; j++)
+            xw[j] = dot(zcol(&d, ZX(j)), wxb, nt);
+        gsl_vector_view xv = gsl_vector_view_array(xw, (size_t)k);
+        gsl_vector_view bv = gsl_vector_view_array(tmp, (size_t)k);
+        gsl_linalg_cholesky_solve(&A.matrix, &xv.vector, &bv.vector);
+        double wmw = dot(wxb, wxb, nt) - dot(xw, tmp, k);
+        double J = wmw / s2 + tw;
+        set_test(&out[0], ewy * ewy / J, 1);
+        set_test(&out[1], ewe * ewe / tw, 1);
+        set_test(&out[2], (ewy - ewe) * (ewy - ewe) / (J - tw), 1);
+        double r = ewe - tw / J * ewy;
+        set_test(&out[3], r * r / (tw * (1.0 - tw / J)), 1);
+    }
+    free(c.xx), free(c.xy), free(c.b);
+    free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
+    if (names)
+        for (int j = 0; j < k0; j++)
+            free(names[j]);
+    free(names);
+    design_free(&d);
+    return rc;
+}
+
+/* ---- Wald tests ---- */
+
+/* g' (J V J')^-1 g for q restrictions g with Jacobian J (q x p). */
+static int wald(const sp_pfe_result *r, int q, const double *g, const double *J, sp_ptest *out)
+{
+    int p = r->p;
+    double *jv = sp_calloc((size_t)q * p, sizeof *jv), *m = sp_calloc((size_t)q * q, sizeof *m);
+    int rc = jv && m ? SP_OK : SP_ENOMEM;
+    for (int a = 0; !rc && a < q; a++)
+        for (int b = 0; b < p; b++)
+            for (int c = 0; c < p; c++)
+                jv[a * p + b] += J[a * p + c] * r->cov[c * p + b];
+    for (int a = 0; !rc && a < q; a++)
+        for (int b = 0; b < q; b++)
+            for (int c = 0; c < p; c++)
+                m[a * q + b] += jv[a * p + c] * J[b * p + c];
+    if (!rc)
+        rc = dense_invert(m, q, "Wald test");
+    double w = 0.0;
+    for (int a = 0; !rc && a < q; a++)
+        for (int b = 0; b < q; b++)
+            w += g[a] * m[a * q + b] * g[b];
+    if (!rc)
+        set_test(out, w, q);
+    free(jv), free(m);
+    return rc;
+}
+
+int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor)
+{
+    int pooled = r->fe == SP_FE_NONE, p = r->p;
+    int k0 = (r->k - pooled) / 2;
+    set_test(no_lag_x, NAN, 0);
+    set_test(common_factor, NAN, 0);
+    if (!sp_pmodel_durbin(r->model) || k0 < 1)
+        return SP_OK;
+    double *g = sp_malloc((size_t)k0 * sizeof *g), *J = sp_calloc((size_t)k0 * p, sizeof *J);
+    int rc = g && J ? SP_OK : SP_ENOMEM;
+    for (int j = 0; !rc && j < k0; j++) { /* theta_j = 0 */
+        int it = pooled + k0 + j;
+        g[j] = r->theta[it];
+        J[j * p + it] = 1.0;
+    }
+    if (!rc)
+        rc = wald(r, k0, g, J, no_lag_x);
+    if (!rc && r->model == SP_PM_SDM) { /* theta_j + rho beta_j = 0 */
+        int ir = sp_pfe_irho(r);
+        double rho = r->theta[ir];
+        memset(J, 0, (size_t)k0 * p * sizeof *J);
+        for (int j = 0; j < k0; j++) {
+            int ib = pooled + j, it = pooled + k0 + j;
+            g[j] = r->theta[it] + rho * r->theta[ib];
+            J[j * p + ib] = rho;
+            J[j * p + it] = 1.0;
+            J[j * p + ir] = r->theta[ib];
+        }
+        rc = wald(r, k0, g, J, common_factor);
+    }
+    free(g), free(J);
+    return rc;
+}

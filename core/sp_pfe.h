@@ -1,0 +1,122 @@
+/* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum
+ * likelihood: OLS, SLX, SAR, SDM, SEM, SDEM, SAC with no, unit, time or
+ * two-way effects; panel LM tests; Wald tests of the SDM.
+ *
+ * The estimator is the ML estimator of the model with unit and/or period
+ * dummies, the dummies concentrated out (docs/panel.md):
+ *   - every spatial lag is taken on the raw data, then within-transformed:
+ *     y~ = Q y, (Wy)~ = Q (I_T (x) W) y, X~, (WX)~, (WWy)~;
+ *   - SAC residuals e = y~ - (rho + lambda)(Wy)~ + rho lambda (WWy)~
+ *     - (X~ - lambda (WX)~) beta (SAR: lambda = 0; SEM: rho = 0);
+ *   - log-likelihood -NT/2 ln(2 pi sigma2) + T ln|I - rho W| + T ln|I - lambda W|
+ *     - e'e / (2 sigma2), with sigma2 = e'e / NT at the maximum;
+ *   - beta and sigma2 are concentrated out; rho and/or lambda by Brent's
+ *     method (nested for SAC) on cross-products computed once;
+ *   - covariance: the inverse of the analytic information matrix of the
+ *     dummy model with the dummies partialled out (spatialreg's asymptotic
+ *     covariance on the same problem), T times the n x n trace terms;
+ *   - Lee-Yu correction (core/sp_within.h) on top, the covariance evaluated
+ *     again at the corrected values; the ML values stay available.
+ * Data are stacked period by period (core/sp_within.h).  Durbin models (SDM,
+ * SDEM, SLX) add W x for every regressor x (the intercept of a pooled model
+ * is not lagged).
+ *
+ * The n x n spatial work (log-determinants, solves, traces) goes through
+ * sp_pops, so the estimator never forms anything NT x NT; sp_pops_dense()
+ * provides it for small and moderate n (eigenvalues and a dense inverse).
+ *
+ * Ownership: results belong to the caller (sp_pfe_result_free).  Errors
+ * follow sp_error.h: a regressor with no variation left after the
+ * transformation is SP_EDATA naming it; collinearity, a singular information
+ * matrix or an optimum on the boundary of the parameter space is SP_ENUMERIC. */
+#ifndef SP_PFE_H
+#define SP_PFE_H
+
+#include "sp_csr.h"
+#include "sp_within.h"
+
+typedef enum sp_pmodel {
+    SP_PM_OLS, SP_PM_SLX, SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC
+} sp_pmodel;
+
+int sp_pmodel_parse(const char *name, sp_pmodel *out);
+const char *sp_pmodel_name(sp_pmodel m);
+int sp_pmodel_has_rho(sp_pmodel m);
+int sp_pmodel_has_lambda(sp_pmodel m);
+int sp_pmodel_durbin(sp_pmodel m);
+
+/* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
+ * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
+enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_TR_KHt,
+       SP_TR_COUNT };
+
+typedef struct sp_pops {
+    double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
+    int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
+    int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
+    void *ctx;
+    double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
+} sp_pops;
+
+/* Dense implementation for an n x n W: eigenvalues (real when W is similar
+ * to a symmetric matrix, as a row-standardised symmetric W is; complex
+ * otherwise) and dense inverses.  O(n^3) once plus O(n^3) per trace call;
+ * use up to a few thousand units.  Free with sp_pops_dense_free. */
+int sp_pops_dense(const sp_csr *W, sp_pops *ops);
+void sp_pops_dense_free(sp_pops *ops);
+
+typedef struct sp_pfe_opts {
+    sp_pmodel model;
+    sp_fe fe;
+    sp_leeyu leeyu; /* SP_LY_ELHORST is the CLI default */
+} sp_pfe_opts;
+
+typedef struct sp_pfe_result {
+    sp_pmodel model;
+    sp_fe fe;
+    sp_leeyu leeyu;   /* the correction applied (SP_LY_NONE when none applies) */
+    int n, t, k, m, p; /* units, periods, coefficients, spatial parameters, k + m + 1 */
+    char **names;     /* k coefficient names: "const", "x", "W*x" */
+    int has_rho, has_lambda;
+    /* parameter vectors (beta_1..k, [rho], [lambda], sigma2) and p x p covariances */
+    double *theta, *cov;       /* reported: corrected when a correction applies */
+    double *theta_ml, *cov_ml; /* the ML estimates and the covariance there */
+    double loglik;             /* at the ML estimates */
+    double r2, corr2;          /* Elhorst's R^2 and squared correlation (docs/panel.md) */
+    double *resid;             /* n*t transformed residuals at the ML estimates */
+} sp_pfe_result;
+
+/* y: n*t raw values; X: k0 raw regressors (column-major, X + j*n*t) named
+ * xnames; W: the n x n weights (already standardised). */
+int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
+               const char *const *xnames, const sp_csr *W, const sp_pops *ops,
+               const sp_pfe_opts *o, sp_pfe_result **out);
+void sp_pfe_result_free(sp_pfe_result *r);
+
+/* Index of rho / lambda / sigma2 in theta (-1 when absent). */
+static inline int sp_pfe_irho(const sp_pfe_result *r) { return r->has_rho ? r->k : -1; }
+static inline int sp_pfe_ilambda(const sp_pfe_result *r) { return r->has_lambda ? r->k + r->has_rho : -1; }
+
+/* A chi-squared test: statistic, degrees of freedom, p-value (upper tail). */
+typedef struct sp_ptest {
+    double stat;
+    int df;
+    double p;
+} sp_ptest;
+
+/* LM tests on the residuals of the non-spatial model with the same effects
+ * (Anselin, Le Gallo & Jayet 2008; Elhorst 2010), as spdep's lm.LMtests on the
+ * dummy regression with the block-diagonal W: lag, error, robust lag, robust
+ * error (in that order in out[4]). */
+int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
+                   sp_fe fe, sp_ptest out[4]);
+
+/* Wald tests of an SDM (or SDEM): theta = 0 (against SAR / SEM... the
+ * non-Durbin model) and theta + rho beta = 0 (SDM against SEM), on the
+ * reported estimates and covariance. */
+int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor);
+
+/* Upper tail of the chi-squared distribution. */
+double sp_ptest_pchisq(double stat, int df);
+
+#endif

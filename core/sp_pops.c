@@ -1,0 +1,295 @@
+/* Dense spatial operations for the panel estimators (sp_pops_dense in
+ * sp_pfe.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
+ * I - rho W for solves, dense inverses for the trace terms. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "sp_error.h"
+#include "sp_pfe.h"
+
+typedef struct dense_ops {
+    const sp_csr *W;
+    int n;
+    double *re, *im;       /* eigenvalues */
+    gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
+    gsl_permutation *perm;
+    double lu_rho;
+    int have_lu;
+} dense_ops;
+
+static double dense_lndet(void *ctx, double rho)
+{
+    const dense_ops *o = ctx;
+    double s = 0.0;
+    for (int i = 0; i < o->n; i++) {
+        double a = 1.0 - rho * o->re[i], b = rho * o->im[i];
+        s += o->im[i] == 0.0 ? log(fabs(a)) : 0.5 * log(a * a + b * b);
+    }
+    return s;
+}
+
+/* I - rho W as a dense matrix. */
+static void fill_a(const dense_ops *o, double rho, gsl_matrix *A)
+{
+    gsl_matrix_set_identity(A);
+    const sp_csr *W = o->W;
+    for (int i = 0; i < o->n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            A->data[(size_t)i * A->tda + W->j[q]] -= rho * W->x[q];
+}
+
+static int factor(dense_ops *o, double rho)
+{
+    if (o->have_lu && o->lu_rho == rho)
+        return SP_OK;
+    int sign;
+    fill_a(o, rho, o->lu);
+    o->have_lu = 0;
+    if (gsl_linalg_LU_decomp(o->lu, o->perm, &sign))
+        return sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
+    o->have_lu = 1;
+    o->lu_rho = rho;
+    return SP_OK;
+}
+
+static int dense_solve(void *ctx, double rho, const double *b, double *x)
+{
+    dense_ops *o = ctx;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = factor(o, rho);
+    if (!rc) {
+        gsl_vector_const_view bv = gsl_vector_const_view_array(b, (size_t)o->n);
+        gsl_vector_view xv = gsl_vector_view_array(x, (size_t)o->n);
+        if (gsl_linalg_LU_solve(o->lu, o->perm, &bv.vector, &xv.vector))
+            rc = sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
+    }
+    gsl_set_error_handler(old);
+    return rc;
+}
+
+/* out = W * D (sparse times dense, n x n). */
+static void w_times(const dense_ops *o, const gsl_matrix *D, gsl_matrix *out)
+{
+    const sp_csr *W = o->W;
+    gsl_matrix_set_zero(out);
+    for (int i = 0; i < o->n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            gsl_vector_view dst = gsl_matrix_row(out, (size_t)i);
+            gsl_vector_const_view src = gsl_matrix_const_row(D, (size_t)W->j[q]);
+            gsl_blas_daxpy(W->x[q], &src.vector, &dst.vector);
+        }
+}
+
+/* inv = (I - rho W)^-1 (factor() leaves the LU cached for later solves). */
+static int inverse(dense_ops *o, double rho, gsl_matrix *inv)
+{
+    if (rho == 0.0) {
+        gsl_matrix_set_identity(inv);
+        return SP_OK;
+    }
+    int rc = factor(o, rho);
+    if (!rc && gsl_linalg_LU_invert(o->lu, o->perm, inv))
+        rc = sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
+    return rc;
+}
+
+static double trace(const gsl_matrix *A)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < A->size1; i++)
+        s += gsl_matrix_get(A, i, i);
+    return s;
+}
+
+/* tr(A B) and tr(A B'). */
+static void trace_products(const gsl_matrix *A, const gsl_matrix *B, double *ab, double *abt)
+{
+    double s = 0.0, u = 0.0;
+    size_t n = A->size1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double a = A->data[i * A->tda + j];
+            s += a * B->data[j * B->tda + i];
+            u += a * B->data[i * B->tda + j];
+        }
+    *ab = s;
+    *abt = u;
+}
+
+static int dense_traces(void *ctx, double rho, double lam, double *tr)
+{
+    dense_ops *o = ctx;
+    size_t n = (size_t)o->n;
+    gsl_matrix *inv = gsl_matrix_alloc(n, n), *G = gsl_matrix_alloc(n, n);
+    gsl_matrix *H = gsl_matrix_alloc(n, n), *K = gsl_matrix_alloc(n, n);
+    gsl_matrix *tmp = gsl_matrix_alloc(n, n);
+    if (!inv || !G || !H || !K || !tmp) {
+        gsl_matrix *all[] = {inv, G, H, K, tmp};
+        for (int i = 0; i < 5; i++)
+            if (all[i])
+                gsl_matrix_free(all[i]);
+        return sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace terms", n, n);
+    }
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = inverse(o, rho, inv);
+    if (!rc) {
+        w_times(o, inv, G); /* G = W A^-1 */
+        rc = inverse(o, lam, inv);
+    }
+    if (!rc) {
+        w_times(o, inv, H);   /* H = W B^-1 */
+        w_times(o, G, tmp);   /* K = (G - lam W G) B^-1 */
+        gsl_matrix_scale(tmp, -lam);
+        gsl_matrix_add(tmp, G);
+        if (lam == 0.0)
+            gsl_matrix_memcpy(K, tmp);
+        else
+            gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, tmp, inv, 0.0, K);
+        tr[SP_TR_G] = trace(G);
+        tr[SP_TR_H] = trace(H);
+        trace_products(K, K, &tr[SP_TR_KK], &tr[SP_TR_KtK]);
+        trace_products(H, H, &tr[SP_TR_HH], &tr[SP_TR_HtH]);
+        trace_products(K, H, &tr[SP_TR_KH], &tr[SP_TR_KHt]);
+    }
+    gsl_set_error_handler(old);
+    gsl_matrix_free(inv), gsl_matrix_free(G), gsl_matrix_free(H), gsl_matrix_free(K);
+    gsl_matrix_free(tmp);
+    return rc;
+}
+
+/* d with d_i w_ij = d_j w_ji on every link (W similar to a symmetric matrix
+ * through diag(sqrt(d))), found along the neighbour graph; 0 when none. */
+static int symmetrizer(const sp_csr *W, double *d)
+{
+    int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
+    int *queue = ok ? malloc((size_t)n * sizeof *queue) : NULL;
+    if (!queue)
+        return 0;
+    for (int i = 0; i < n; i++)
+        d[i] = 0.0;
+    for (int root = 0; root < n && ok; root++) {
+        if (d[root] != 0.0)
+            continue;
+        int head = 0, tail = 0;
+        d[root] = 1.0;
+        queue[tail++] = root;
+        while (head < tail && ok) {
+            int i = queue[head++];
+            for (int q = W->p[i]; q < W->p[i + 1] && ok; q++) {
+                int j = W->j[q];
+                double wij = W->x[q], wji = sp_csr_get(W, j, i);
+                if (!(wij > 0.0 && wji > 0.0)) {
+                    ok = 0;
+                } else if (d[j] == 0.0) {
+                    d[j] = d[i] * wij / wji;
+                    queue[tail++] = j;
+                } else if (fabs(d[i] * wij - d[j] * wji) > 1e-12 * fabs(d[i] * wij)) {
+                    ok = 0;
+                }
+            }
+        }
+    }
+    free(queue);
+    return ok;
+}
+
+static int eigenvalues(dense_ops *o)
+{
+    size_t n = (size_t)o->n;
+    const sp_csr *W = o->W;
+    double *d = malloc(n * sizeof *d);
+    gsl_matrix *A = gsl_matrix_calloc(n, n);
+    int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
+    if (!rc && symmetrizer(W, d)) {
+        for (size_t i = 0; i < n; i++)
+            for (int q = W->p[i]; q < W->p[i + 1]; q++)
+                gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q] * sqrt(d[i] / d[W->j[q]]));
+        gsl_vector *ev = gsl_vector_alloc(n);
+        gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(n);
+        if (!ev || !ws || gsl_eigen_symm(A, ev, ws))
+            rc = sp_error_set(SP_ENUMERIC, "eigenvalues of W failed");
+        for (size_t i = 0; !rc && i < n; i++)
+            o->re[i] = gsl_vector_get(ev, i), o->im[i] = 0.0;
+        if (ev)
+            gsl_vector_free(ev);
+        if (ws)
+            gsl_eigen_symm_free(ws);
+    } else if (!rc) {
+        for (size_t i = 0; i < n; i++)
+            for (int q = W->p[i]; q < W->p[i + 1]; q++)
+                gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q]);
+        gsl_vector_complex *ev = gsl_vector_complex_alloc(n);
+        gsl_eigen_nonsymm_workspace *ws = gsl_eigen_nonsymm_alloc(n);
+        if (!ev || !ws || gsl_eigen_nonsymm(A, ev, ws))
+            rc = sp_error_set(SP_ENUMERIC, "eigenvalues of W failed");
+        for (size_t i = 0; !rc && i < n; i++) {
+            gsl_complex z = gsl_vector_complex_get(ev, i);
+            o->re[i] = GSL_REAL(z), o->im[i] = GSL_IMAG(z);
+        }
+        if (ev)
+            gsl_vector_complex_free(ev);
+        if (ws)
+            gsl_eigen_nonsymm_free(ws);
+    }
+    free(d);
+    if (A)
+        gsl_matrix_free(A);
+    return rc;
+}
+
+void sp_pops_dense_free(sp_pops *ops)
+{
+    dense_ops *o = ops ? ops->ctx : NULL;
+    if (!o)
+        return;
+    free(o->re), free(o->im);
+    if (o->lu)
+        gsl_matrix_free(o->lu);
+    if (o->perm)
+        gsl_permutation_free(o->perm);
+    free(o);
+    ops->ctx = NULL;
+}
+
+int sp_pops_dense(const sp_csr *W, sp_pops *ops)
+{
+    memset(ops, 0, sizeof *ops);
+    int n = W->nrow;
+    dense_ops *o = sp_calloc(1, sizeof *o);
+    if (!o)
+        return SP_ENOMEM;
+    ops->ctx = o;
+    o->W = W, o->n = n;
+    o->re = sp_malloc((size_t)n * sizeof *o->re);
+    o->im = sp_malloc((size_t)n * sizeof *o->im);
+    o->lu = gsl_matrix_alloc((size_t)n, (size_t)n);
+    o->perm = gsl_permutation_alloc((size_t)n);
+    if (!o->re || !o->im || !o->lu || !o->perm) {
+        sp_pops_dense_free(ops);
+        return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
+    }
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = eigenvalues(o);
+    gsl_set_error_handler(old);
+    if (rc) {
+        sp_pops_dense_free(ops);
+        return rc;
+    }
+    double lo = 0.0, hi = 0.0;
+    for (int i = 0; i < n; i++) {
+        lo = fmin(lo, o->re[i]);
+        hi = fmax(hi, o->re[i]);
+    }
+    ops->lndet = dense_lndet;
+    ops->solve = dense_solve;
+    ops->traces = dense_traces;
+    ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
+    ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;
+    return SP_OK;
+}
