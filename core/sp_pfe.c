@@ -685,3 +685,97 @@ int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_fac
     free(g), free(J);
     return rc;
 }
+
+/* ---- random effects on the same design ---- */
+
+static double pops_lndet(void *ctx, double rho)
+{
+    const sp_pops *ops = ctx;
+    return ops->lndet(ops->ctx, rho);
+}
+
+static double pops_tr_g2(void *ctx, double rho)
+{
+    const sp_pops *ops = ctx;
+    double tr[SP_TR_COUNT];
+    return ops->traces(ops->ctx, rho, 0.0, tr) ? NAN : tr[SP_TR_KK];
+}
+
+int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
+                  const char *const *xnames, const sp_csr *W, const sp_pops *ops,
+                  sp_pmodel model, sp_fe fe, sp_pre_result **out)
+{
+    *out = NULL;
+    if (model != SP_PM_SAR && model != SP_PM_SDM)
+        return sp_error_set(SP_EUSAGE, "random effects are for the sar and sdm models");
+    if (fe != SP_FE_NONE && fe != SP_FE_TIME)
+        return sp_error_set(SP_EUSAGE, "random effects go with --fe none or --fe time "
+                                       "(random unit effects, fixed period effects)");
+    design d;
+    int rc = design_build(n, t, y, k0, X, xnames, W, model, fe, &d);
+    sp_pre_lndet L = {pops_lndet, pops_tr_g2, (void *)ops, ops->lo, ops->hi};
+    if (!rc)
+        rc = sp_pre_fit(n, t, d.k, zcol(&d, ZY), zcol(&d, ZWY), zcol(&d, ZX(0)), &L, out);
+    if (!rc) {
+        (*out)->names = d.names;
+        d.names = NULL;
+    }
+    design_free(&d);
+    return rc;
+}
+
+int sp_pfe_hausman(const sp_pfe_result *fe, const sp_pre_result *re, sp_ptest *out,
+                   int *definite)
+{
+    /* common parameters: FE coefficients found by name in RE, then rho */
+    int q = 0, pf = fe->p, pr = re->k + 3;
+    int *iff = sp_malloc((size_t)(fe->k + 1) * sizeof *iff);
+    int *irr = sp_malloc((size_t)(fe->k + 1) * sizeof *irr);
+    int rc = iff && irr ? SP_OK : SP_ENOMEM;
+    for (int j = 0; !rc && j < fe->k; j++)
+        for (int l = 0; l < re->k; l++)
+            if (re->names && strcmp(fe->names[j], re->names[l]) == 0 &&
+                strcmp(fe->names[j], "const") != 0) {
+                iff[q] = j, irr[q] = l, q++;
+                break;
+            }
+    if (!rc && (!fe->has_rho || fe->has_lambda))
+        rc = sp_error_set(SP_EUSAGE, "the Hausman test compares sar or sdm models");
+    double *d = NULL, *v = NULL;
+    if (!rc) {
+        iff[q] = sp_pfe_irho(fe), irr[q] = re->k, q++;
+        d = sp_malloc((size_t)q * sizeof *d);
+        v = sp_malloc((size_t)q * q * sizeof *v);
+        rc = d && v ? SP_OK : SP_ENOMEM;
+    }
+    for (int a = 0; !rc && a < q; a++) {
+        d[a] = fe->theta[iff[a]] - (irr[a] < re->k ? re->beta[irr[a]] : re->rho);
+        for (int b = 0; b < q; b++)
+            v[a * q + b] = fe->cov[iff[a] * pf + iff[b]] - re->cov[irr[a] * pr + irr[b]];
+    }
+    if (!rc) {
+        /* positive definite? (Cholesky of a copy) */
+        double *c = sp_malloc((size_t)q * q * sizeof *c);
+        if (!c)
+            rc = SP_ENOMEM;
+        else {
+            memcpy(c, v, (size_t)q * q * sizeof *c);
+            gsl_matrix_view C = gsl_matrix_view_array(c, (size_t)q, (size_t)q);
+            gsl_error_handler_t *old = gsl_set_error_handler_off();
+            *definite = gsl_linalg_cholesky_decomp1(&C.matrix) == 0;
+            gsl_set_error_handler(old);
+            free(c);
+        }
+    }
+    if (!rc)
+        rc = dense_invert(v, q, "Hausman test");
+    if (!rc) {
+        double h = 0.0;
+        for (int a = 0; a < q; a++)
+            for (int b = 0; b < q; b++)
+                h += d[a] * v[a * q + b] * d[b];
+        set_test(out, h, q);
+    }
+    free(iff), free(irr), free(d), free(v);
+    return rc;
+}

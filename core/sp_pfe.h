@@ -97,6 +97,15 @@ void sp_pfe_result_free(sp_pfe_result *r);
 static inline int sp_pfe_irho(const sp_pfe_result *r) { return r->has_rho ? r->k : -1; }
 static inline int sp_pfe_ilambda(const sp_pfe_result *r) { return r->has_lambda ? r->k + r->has_rho : -1; }
 
+struct sp_pre_result;
+
+/* Random-effects SAR or SDM (core/sp_pre.h) on the same design: an intercept
+ * with fe SP_FE_NONE, period effects removed (lag, then transform) with
+ * SP_FE_TIME; other fe are a usage error.  The result carries the names. */
+int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
+                  const char *const *xnames, const sp_csr *W, const sp_pops *ops,
+                  sp_pmodel model, sp_fe fe, struct sp_pre_result **out);
+
 /* A chi-squared test: statistic, degrees of freedom, p-value (upper tail). */
 typedef struct sp_ptest {
     double stat;
@@ -115,6 +124,13 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
  * non-Durbin model) and theta + rho beta = 0 (SDM against SEM), on the
  * reported estimates and covariance. */
 int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor);
+
+/* Hausman test of fixed against random effects over the slope coefficients
+ * and rho (Elhorst's demos): d' (V_fe - V_re)^-1 d, df = their number; the
+ * p-value uses |stat| (V_fe - V_re need not be positive definite, then the
+ * statistic can be negative; *definite says whether it was). */
+int sp_pfe_hausman(const sp_pfe_result *fe, const struct sp_pre_result *re, sp_ptest *out,
+                   int *definite);
 
 /* Upper tail of the chi-squared distribution. */
 double sp_ptest_pchisq(double stat, int df);

@@ -77,6 +77,10 @@ void sp_pre_result_free(sp_pre_result *r)
 {
     if (!r)
         return;
+    if (r->names)
+        for (int j = 0; j < r->k; j++)
+            free(r->names[j]);
+    free(r->names);
     free(r->beta);
     free(r->cov);
     free(r->resid);

@@ -32,6 +32,7 @@ typedef struct sp_pre_lndet {
 
 typedef struct sp_pre_result {
     int k;
+    char **names;     /* k coefficient names when built by sp_pfe_fit_re, else NULL */
     double *beta;     /* k coefficients */
     double rho, theta, sigma2, sigma2_mu, loglik;
     double *cov;      /* (k+3) x (k+3), row-major: beta_1..beta_k, rho, theta, sigma2 */

@@ -558,6 +558,49 @@ done:
     sp_table_free(ref);
 }
 
+static void test_hausman(void)
+{
+    sp_table *tab, *ref = table(FIX "re.csv");
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    sp_pops ops;
+    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
+    long nt = (long)D->n * D->t;
+    const char *xn[] = {"x1", "x2"};
+    for (int sdm = 0; sdm <= 1; sdm++)
+        for (int f = 0; f < 2; f++) {
+            sp_pmodel model = sdm ? SP_PM_SDM : SP_PM_SAR;
+            sp_fe re_fe = f ? SP_FE_TIME : SP_FE_NONE;
+            sp_pfe_opts o = {model, f ? SP_FE_TWOWAY : SP_FE_UNIT, SP_LY_ELHORST};
+            sp_pfe_result *fe = NULL;
+            sp_pre_result *re = NULL;
+            CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &fe) == SP_OK);
+            CHECK(sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, model, re_fe,
+                                &re) == SP_OK);
+            if (fe && re) {
+                const char *m = sp_pmodel_name(model), *fn = sp_fe_name(re_fe);
+                CHECK_REL(re->rho, ref_value(ref, m, fn, NULL, "rho", "est"), 1e-6);
+                CHECK_STR(re->names[re->k - 1], sdm ? "W*x2" : "x2");
+                sp_ptest h;
+                int definite;
+                CHECK(sp_pfe_hausman(fe, re, &h, &definite) == SP_OK);
+                CHECK_REL(h.stat, ref_value(ref, m, fn, NULL, "hausman", "est"), 1e-5);
+                CHECK_REL(h.p, ref_value(ref, m, fn, NULL, "hausman", "se"), 1e-4);
+                CHECK_INT(h.df, sdm ? 5 : 3);
+                CHECK(h.stat >= 0 || !definite); /* negative only when not definite */
+            }
+            sp_pfe_result_free(fe);
+            sp_pre_result_free(re);
+        }
+    sp_pops_dense_free(&ops);
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
 int main(void)
 {
     RUN(test_within_matches_r);
@@ -569,5 +612,6 @@ int main(void)
     RUN(test_random_effects);
     RUN(test_fixed_effects);
     RUN(test_lm_tests);
+    RUN(test_hausman);
     return th_report("t_panel");
 }
