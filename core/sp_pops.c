@@ -16,6 +16,8 @@
 typedef struct dense_ops {
     const sp_csr *W;
     int n;
+    int row_stochastic;    /* every row sums to 1: W 1 = 1 */
+    double *w1, *x;        /* W 1 and scratch (n) */
     double *re, *im;       /* eigenvalues */
     gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
     gsl_permutation *perm;
@@ -66,7 +68,8 @@ static int dense_solve(void *ctx, double rho, const double *b, double *x)
     if (!rc) {
         gsl_vector_const_view bv = gsl_vector_const_view_array(b, (size_t)o->n);
         gsl_vector_view xv = gsl_vector_view_array(x, (size_t)o->n);
-        if (gsl_linalg_LU_solve(o->lu, o->perm, &bv.vector, &xv.vector))
+        if (b == x ? gsl_linalg_LU_svx(o->lu, o->perm, &xv.vector)
+                   : gsl_linalg_LU_solve(o->lu, o->perm, &bv.vector, &xv.vector))
             rc = sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
     }
     gsl_set_error_handler(old);
@@ -243,12 +246,42 @@ static int eigenvalues(dense_ops *o)
     return rc;
 }
 
+static int dense_terms(void *ctx, double rho, double out[4])
+{
+    dense_ops *o = ctx;
+    double t0 = 0.0, t1 = 0.0;
+    for (int i = 0; i < o->n; i++) {
+        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
+        t0 += u / den;
+        t1 += (a * u - b * v) / den;
+    }
+    out[0] = t0 / o->n;
+    out[1] = t1 / o->n;
+    if (o->row_stochastic) {
+        out[2] = out[3] = 1.0 / (1.0 - rho);
+        return SP_OK;
+    }
+    double s0 = 0.0, s1 = 0.0;
+    for (int i = 0; i < o->n; i++)
+        o->x[i] = 1.0;
+    int rc = dense_solve(o, rho, o->x, o->x);
+    for (int i = 0; !rc && i < o->n; i++)
+        s0 += o->x[i];
+    if (!rc)
+        rc = dense_solve(o, rho, o->w1, o->x);
+    for (int i = 0; !rc && i < o->n; i++)
+        s1 += o->x[i];
+    out[2] = s0 / o->n;
+    out[3] = s1 / o->n;
+    return rc;
+}
+
 void sp_pops_dense_free(sp_pops *ops)
 {
     dense_ops *o = ops ? ops->ctx : NULL;
     if (!o)
         return;
-    free(o->re), free(o->im);
+    free(o->re), free(o->im), free(o->w1), free(o->x);
     if (o->lu)
         gsl_matrix_free(o->lu);
     if (o->perm)
@@ -270,7 +303,9 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
     o->im = sp_malloc((size_t)n * sizeof *o->im);
     o->lu = gsl_matrix_alloc((size_t)n, (size_t)n);
     o->perm = gsl_permutation_alloc((size_t)n);
-    if (!o->re || !o->im || !o->lu || !o->perm) {
+    o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
+    o->x = sp_malloc((size_t)n * sizeof *o->x);
+    if (!o->re || !o->im || !o->lu || !o->perm || !o->w1 || !o->x) {
         sp_pops_dense_free(ops);
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }
@@ -289,6 +324,11 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
     ops->lndet = dense_lndet;
     ops->solve = dense_solve;
     ops->traces = dense_traces;
+    ops->terms = dense_terms;
+    sp_csr_row_sums(W, o->w1);
+    o->row_stochastic = 1;
+    for (int i = 0; i < n; i++)
+        o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
     ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;
     return SP_OK;

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "sp_error.h"
 #include "sp_paneldata.h"
+#include "sp_peffects.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
 #include "sp_table.h"
@@ -601,6 +602,90 @@ done:
     sp_table_free(ref);
 }
 
+static void test_effects(void)
+{
+    sp_table *tab, *ref = table(FIX "effects.csv");
+    sp_pdata *D = provinces(NULL, &tab);
+    CHECK(D && ref);
+    if (!D || !ref)
+        goto done;
+    sp_pops ops;
+    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
+    long nt = (long)D->n * D->t;
+    const char *xn[] = {"x1", "x2"};
+    static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SDEM};
+    int compared = 0;
+    for (int mi = 0; mi < 3; mi++)
+        for (int f = 0; f < 4; f++)
+            for (int ci = 0; ci < 2; ci++) {
+                if (f == 0 && ci > 0)
+                    continue;
+                sp_pfe_opts o = {models[mi], (sp_fe)f, ci ? SP_LY_ELHORST : SP_LY_NONE};
+                sp_pfe_result *r = NULL;
+                sp_peff *e = NULL;
+                int ib[8], it[8];
+                const char *names[8];
+                sp_peff_spec spec;
+                CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r) == 0);
+                CHECK(r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK);
+                CHECK(sp_peff_compute(&ops, &spec, &e) == SP_OK);
+                for (int v = 0; e && v < e->nvar; v++) {
+                    const sp_peff_stat *st[3] = {&e->rows[v].direct, &e->rows[v].indirect,
+                                                 &e->rows[v].total};
+                    static const char *kinds[] = {"direct", "indirect", "total"};
+                    for (int k = 0; k < 3; k++)
+                        for (int q = 0; q < ref->nrow; q++)
+                            if (strcmp(str(ref, q, "model"), sp_pmodel_name(o.model)) == 0 &&
+                                strcmp(str(ref, q, "fe"), sp_fe_name(o.fe)) == 0 &&
+                                strcmp(str(ref, q, "convention"), ci ? "elhorst" : "none") == 0 &&
+                                strcmp(str(ref, q, "name"), e->rows[v].name) == 0 &&
+                                strcmp(str(ref, q, "kind"), kinds[k]) == 0) {
+                                double se = num(ref, q, "se");
+                                CHECK_ABS(st[k]->est, num(ref, q, "est"),
+                                          1e-6 * fmax(fabs(num(ref, q, "est")), se));
+                                CHECK_REL(st[k]->se_delta, se, 1e-6);
+                                compared++;
+                            }
+                }
+                sp_peff_free(e);
+                sp_pfe_result_free(r);
+            }
+    CHECK_INT(compared, 3 * 7 * 2 * 3);
+    /* simulation: reproducible, and close to the delta method with many draws */
+    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST};
+    sp_pfe_result *r = NULL;
+    int ib[8], it[8];
+    const char *names[8];
+    sp_peff_spec spec;
+    sp_peff *a = NULL, *b = NULL;
+    sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r);
+    if (r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK) {
+        spec.draws = 20000;
+        spec.seed = 12345;
+        CHECK(sp_peff_compute(&ops, &spec, &a) == SP_OK);
+        CHECK(sp_peff_compute(&ops, &spec, &b) == SP_OK);
+        CHECK(a && b && memcmp(a->rows, b->rows, sizeof *a->rows * a->nvar) == 0);
+        for (int v = 0; a && v < a->nvar; v++) {
+            CHECK_REL(a->rows[v].indirect.se, a->rows[v].indirect.se_delta, 0.05);
+            CHECK_REL(a->rows[v].direct.se, a->rows[v].direct.se_delta, 0.05);
+            CHECK(a->rows[v].total.lo < a->rows[v].total.est &&
+                  a->rows[v].total.est < a->rows[v].total.hi);
+        }
+        /* OLS and SEM have no spillovers */
+        sp_pfe_result sem = *r;
+        sem.model = SP_PM_SEM;
+        CHECK(sp_peff_spec_fe(&sem, ib, it, names, &spec) == SP_EUSAGE);
+    }
+    sp_peff_free(a);
+    sp_peff_free(b);
+    sp_pfe_result_free(r);
+    sp_pops_dense_free(&ops);
+done:
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    sp_table_free(ref);
+}
+
 int main(void)
 {
     RUN(test_within_matches_r);
@@ -613,5 +698,6 @@ int main(void)
     RUN(test_fixed_effects);
     RUN(test_lm_tests);
     RUN(test_hausman);
+    RUN(test_effects);
     return th_report("t_panel");
 }
