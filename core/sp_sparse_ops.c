@@ -1,0 +1,618 @@
+/* Sparse spatial operations for the ML estimators (see sp_sparse_ops.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cholmod.h>
+#include <umfpack.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+
+#include "sp_error.h"
+#include "sp_rng.h"
+#include "sp_sparse_ops.h"
+
+#define LANCZOS_STEPS 300
+
+/* One factorisation of I - rho W, cached by rho. */
+typedef struct factor_slot {
+    double rho;
+    int valid;
+    cholmod_factor *L; /* CHOLMOD: LDL' of D - rho S */
+    void *numeric;     /* UMFPACK */
+    double lndet;
+} factor_slot;
+
+typedef struct sparse_ops {
+    const sp_csr *W;
+    int n, chol, probes, order;
+    uint64_t seed;
+    double *d, sum_log_d;   /* symmetrizer (CHOLMOD path) */
+    cholmod_common cc;
+    cholmod_sparse *A;      /* lower triangle of D - rho S */
+    double *a_diag, *a_s;   /* per entry of A: d on the diagonal, S values */
+    int *ap, *ai;           /* UMFPACK: CSR of I - rho W (read as CSC of its transpose) */
+    double *ax, *aw;        /* values, and W's value at each entry */
+    int *adiag;             /* 1 where the entry is diagonal */
+    void *symbolic;
+    double control[UMFPACK_CONTROL]; /* no iterative refinement: ax may hold another rho */
+    factor_slot slot[2];    /* rho and lambda of a SAC alternate */
+    int next_slot;
+    double *trw;            /* tr(W^k)/n, k = 0..order, once computed */
+    int row_stochastic;
+    double *w1, *t1, *t2, *t3;
+} sparse_ops;
+
+void sp_sparse_opts_default(sp_sparse_opts *o)
+{
+    o->probes = 64;
+    o->order = 100;
+    o->seed = 12345;
+    o->force_lu = 0;
+}
+
+int sp_csr_symmetrizer(const sp_csr *W, double *d)
+{
+    int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
+    int *queue = ok ? malloc((size_t)n * sizeof *queue + 1) : NULL;
+    if (!queue)
+        return 0;
+    for (int i = 0; i < n; i++)
+        d[i] = 0.0;
+    for (int root = 0; root < n && ok; root++) {
+        if (d[root] != 0.0)
+            continue;
+        int head = 0, tail = 0;
+        d[root] = 1.0;
+        queue[tail++] = root;
+        while (head < tail && ok) {
+            int i = queue[head++];
+            for (int q = W->p[i]; q < W->p[i + 1] && ok; q++) {
+                int j = W->j[q];
+                double wij = W->x[q], wji = sp_csr_get(W, j, i);
+                if (!(wij > 0.0 && wji > 0.0))
+                    ok = 0;
+                else if (d[j] == 0.0) {
+                    d[j] = d[i] * wij / wji;
+                    queue[tail++] = j;
+                } else if (fabs(d[i] * wij - d[j] * wji) > 1e-12 * fabs(d[i] * wij))
+                    ok = 0;
+            }
+        }
+    }
+    free(queue);
+    return ok;
+}
+
+/* ---- CHOLMOD: D - rho S, lower triangle, analysed once ------------------- */
+
+static int chol_setup(sparse_ops *o)
+{
+    const sp_csr *W = o->W;
+    int n = o->n;
+    cholmod_start(&o->cc);
+    o->cc.supernodal = CHOLMOD_SIMPLICIAL;
+    o->cc.final_ll = 0;
+    o->cc.print = 0;
+    int *count = sp_calloc((size_t)n + 1, sizeof *count);
+    if (!count)
+        return SP_ENOMEM;
+    size_t nnz = (size_t)n;
+    for (int i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            if (W->j[q] < i) {
+                count[W->j[q]]++;
+                nnz++;
+            }
+    o->A = cholmod_allocate_sparse(n, n, nnz, 1, 1, -1, CHOLMOD_REAL, &o->cc);
+    o->a_diag = sp_calloc(nnz, sizeof *o->a_diag);
+    o->a_s = sp_calloc(nnz, sizeof *o->a_s);
+    if (!o->A || !o->a_diag || !o->a_s) {
+        free(count);
+        return SP_ENOMEM;
+    }
+    int *Ap = o->A->p, *Ai = o->A->i;
+    Ap[0] = 0;
+    for (int j = 0; j < n; j++)
+        Ap[j + 1] = Ap[j] + 1 + count[j];
+    for (int j = 0; j < n; j++) { /* the diagonal first in each column */
+        Ai[Ap[j]] = j;
+        o->a_diag[Ap[j]] = o->d[j];
+        o->a_s[Ap[j]] = o->d[j] * sp_csr_get(W, j, j);
+        count[j] = Ap[j] + 1;
+    }
+    for (int i = 0; i < n; i++) /* rows ascending, so each column stays sorted */
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            if (W->j[q] < i) {
+                int slot = count[W->j[q]]++;
+                Ai[slot] = i;
+                o->a_s[slot] = o->d[i] * W->x[q];
+            }
+    free(count);
+    o->sum_log_d = 0.0;
+    for (int i = 0; i < n; i++)
+        o->sum_log_d += log(o->d[i]);
+    return SP_OK;
+}
+
+static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
+{
+    double *ax = o->A->x;
+    for (size_t k = 0; k < o->A->nzmax; k++)
+        ax[k] = o->a_diag[k] - rho * o->a_s[k];
+    if (!s->L && !(s->L = cholmod_analyze(o->A, &o->cc)))
+        return sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed");
+    if (!cholmod_factorize(o->A, s->L, &o->cc) || o->cc.status != CHOLMOD_OK)
+        return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
+                            "admissible interval", rho);
+    const int *Lp = s->L->p;
+    const double *Lx = s->L->x;
+    double sum = 0.0;
+    for (int j = 0; j < o->n; j++) {
+        if (!(Lx[Lp[j]] > 0.0)) /* LDL' runs on indefinite matrices: check D */
+            return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside "
+                                "its admissible interval", rho);
+        sum += log(Lx[Lp[j]]);
+    }
+    s->lndet = sum - o->sum_log_d;
+    return SP_OK;
+}
+
+/* x = (D - rho S)^-1 b through the slot's factor. */
+static int chol_solve_raw(sparse_ops *o, factor_slot *s, const double *b, double *x)
+{
+    cholmod_dense *B = cholmod_allocate_dense(o->n, 1, o->n, CHOLMOD_REAL, &o->cc);
+    if (!B)
+        return SP_ENOMEM;
+    memcpy(B->x, b, (size_t)o->n * sizeof *b);
+    cholmod_dense *X = cholmod_solve(CHOLMOD_A, s->L, B, &o->cc);
+    cholmod_free_dense(&B, &o->cc);
+    if (!X)
+        return sp_error_set(SP_ENUMERIC, "CHOLMOD solve failed");
+    memcpy(x, X->x, (size_t)o->n * sizeof *x);
+    cholmod_free_dense(&X, &o->cc);
+    return SP_OK;
+}
+
+/* ---- UMFPACK: I - rho W as CSR (= CSC of its transpose) ------------------ */
+
+static int lu_setup(sparse_ops *o)
+{
+    const sp_csr *W = o->W;
+    int n = o->n;
+    size_t nnz = (size_t)sp_csr_nnz(W) + (size_t)n;
+    o->ap = sp_malloc(((size_t)n + 1) * sizeof *o->ap);
+    o->ai = sp_malloc(nnz * sizeof *o->ai);
+    o->ax = sp_malloc(nnz * sizeof *o->ax);
+    o->aw = sp_malloc(nnz * sizeof *o->aw);
+    o->adiag = sp_malloc(nnz * sizeof *o->adiag);
+    if (!o->ap || !o->ai || !o->ax || !o->aw || !o->adiag)
+        return SP_ENOMEM;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        o->ap[i] = k;
+        int placed = 0;
+        for (int q = W->p[i]; q <= W->p[i + 1]; q++) {
+            int j = q < W->p[i + 1] ? W->j[q] : n;
+            if (!placed && j >= i) {
+                o->ai[k] = i;
+                o->aw[k] = j == i ? W->x[q] : 0.0;
+                o->adiag[k++] = 1;
+                placed = 1;
+                if (j == i)
+                    continue;
+            }
+            if (q < W->p[i + 1]) {
+                o->ai[k] = j;
+                o->aw[k] = W->x[q];
+                o->adiag[k++] = 0;
+            }
+        }
+    }
+    o->ap[n] = k;
+    for (int q = 0; q < k; q++)
+        o->ax[q] = (o->adiag[q] ? 1.0 : 0.0) - 0.5 * o->aw[q];
+    umfpack_di_defaults(o->control);
+    o->control[UMFPACK_IRSTEP] = 0;
+    if (umfpack_di_symbolic(n, n, o->ap, o->ai, o->ax, &o->symbolic, o->control, NULL) != UMFPACK_OK)
+        return sp_error_set(SP_ENUMERIC, "UMFPACK analysis of I - rho W failed");
+    return SP_OK;
+}
+
+static int lu_factor(sparse_ops *o, factor_slot *s, double rho)
+{
+    for (int q = 0; q < o->ap[o->n]; q++)
+        o->ax[q] = (o->adiag[q] ? 1.0 : 0.0) - rho * o->aw[q];
+    if (s->numeric)
+        umfpack_di_free_numeric(&s->numeric);
+    double mx, ex;
+    if (umfpack_di_numeric(o->ap, o->ai, o->ax, o->symbolic, &s->numeric, o->control, NULL) != UMFPACK_OK ||
+        umfpack_di_get_determinant(&mx, &ex, s->numeric, NULL) != UMFPACK_OK || mx == 0.0)
+        return sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
+    s->lndet = log(fabs(mx)) + ex * log(10.0);
+    return SP_OK;
+}
+
+/* ---- the cached factorisation of I - rho W -------------------------------- */
+
+static int factor_for(sparse_ops *o, double rho, factor_slot **out)
+{
+    for (int k = 0; k < 2; k++)
+        if (o->slot[k].valid && o->slot[k].rho == rho) {
+            *out = &o->slot[k];
+            return SP_OK;
+        }
+    factor_slot *s = &o->slot[o->next_slot];
+    o->next_slot ^= 1;
+    s->valid = 0;
+    int rc = o->chol ? chol_factor(o, s, rho) : lu_factor(o, s, rho);
+    if (rc)
+        return rc;
+    s->rho = rho;
+    s->valid = 1;
+    *out = s;
+    return SP_OK;
+}
+
+static double sparse_lndet(void *ctx, double rho)
+{
+    factor_slot *s;
+    if (rho == 0.0)
+        return 0.0;
+    return factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
+/* (I - rho W) x = b, or (I - rho W)' x = b when transpose. */
+static int solve_any(sparse_ops *o, double rho, int transpose, const double *b, double *x)
+{
+    int n = o->n;
+    if (rho == 0.0) {
+        memmove(x, b, (size_t)n * sizeof *x);
+        return SP_OK;
+    }
+    factor_slot *s;
+    int rc = factor_for(o, rho, &s);
+    if (rc)
+        return rc;
+    if (o->chol) { /* I - rho W = D^-1 (D - rho S); its transpose (D - rho S) D^-1 */
+        if (!transpose) {
+            for (int i = 0; i < n; i++)
+                o->t3[i] = o->d[i] * b[i];
+            return chol_solve_raw(o, s, o->t3, x);
+        }
+        rc = chol_solve_raw(o, s, b, x);
+        for (int i = 0; !rc && i < n; i++)
+            x[i] *= o->d[i];
+        return rc;
+    }
+    memcpy(o->t3, b, (size_t)n * sizeof *b);
+    int sys = transpose ? UMFPACK_A : UMFPACK_At; /* the stored matrix is (I - rho W)' */
+    if (umfpack_di_solve(sys, o->ap, o->ai, o->ax, x, o->t3, s->numeric, o->control, NULL) != UMFPACK_OK)
+        return sp_error_set(SP_ENUMERIC, "UMFPACK solve failed");
+    return SP_OK;
+}
+
+static int sparse_solve(void *ctx, double rho, const double *b, double *x)
+{
+    return solve_any(ctx, rho, 0, b, x);
+}
+
+/* ---- Hutchinson trace terms ----------------------------------------------- */
+
+static double dot(const double *a, const double *b, int n)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* y = (I - lam W) x. */
+static void b_times(const sp_csr *W, double lam, const double *x, double *y, double *tmp)
+{
+    sp_csr_matvec(W, x, tmp);
+    for (int i = 0; i < W->nrow; i++)
+        y[i] = x[i] - lam * tmp[i];
+}
+
+static int sparse_traces(void *ctx, double rho, double lam, double *tr)
+{
+    sparse_ops *o = ctx;
+    int n = o->n, rc = SP_OK;
+    double *buf = sp_malloc((size_t)n * 8 * sizeof *buf);
+    if (!buf)
+        return SP_ENOMEM;
+    double *z = buf, *u = z + n, *v = u + n, *kz = v + n, *ktz = kz + n, *hz = ktz + n,
+           *htz = hz + n, *tmp = htz + n;
+    memset(tr, 0, SP_TR_COUNT * sizeof *tr);
+    for (int p = 0; p < o->probes && !rc; p++) {
+        sp_rng r;
+        sp_rng_init(&r, o->seed, (uint32_t)p, 0x74726365u);
+        for (int i = 0; i < n; i++)
+            z[i] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+        /* K z = B W A^-1 B^-1 z; H z = W B^-1 z */
+        rc = solve_any(o, lam, 0, z, u);
+        if (!rc)
+            sp_csr_matvec(o->W, u, hz);
+        if (!rc)
+            rc = solve_any(o, rho, 0, u, v);
+        if (!rc) {
+            sp_csr_matvec(o->W, v, tmp);
+            b_times(o->W, lam, tmp, kz, v);
+        }
+        /* K' z = B^-T A^-T W' B' z; H' z = B^-T W' z */
+        if (!rc) {
+            sp_csr_matvec_t(o->W, z, tmp);
+            for (int i = 0; i < n; i++)
+                u[i] = z[i] - lam * tmp[i];
+            sp_csr_matvec_t(o->W, u, v);
+            rc = solve_any(o, rho, 1, v, u);
+        }
+        if (!rc)
+            rc = solve_any(o, lam, 1, u, ktz);
+        if (!rc) {
+            sp_csr_matvec_t(o->W, z, tmp);
+            rc = solve_any(o, lam, 1, tmp, htz);
+        }
+        if (rc)
+            break;
+        /* z'G z = z' W A^-1 z: with lam = 0, K = G. */
+        rc = solve_any(o, rho, 0, z, u);
+        if (!rc) {
+            sp_csr_matvec(o->W, u, v);
+            tr[SP_TR_G] += dot(z, v, n);
+            tr[SP_TR_H] += dot(z, hz, n);
+            tr[SP_TR_KK] += dot(ktz, kz, n);
+            tr[SP_TR_KtK] += dot(kz, kz, n);
+            tr[SP_TR_HH] += dot(htz, hz, n);
+            tr[SP_TR_HtH] += dot(hz, hz, n);
+            tr[SP_TR_KH] += dot(ktz, hz, n);
+            tr[SP_TR_KHt] += dot(ktz, htz, n);
+        }
+    }
+    for (int t = 0; t < SP_TR_COUNT; t++)
+        tr[t] /= o->probes;
+    free(buf);
+    return rc;
+}
+
+/* tr(W^k)/n for k = 0..order: exact for k <= 2, Hutchinson beyond. */
+static int power_traces(sparse_ops *o)
+{
+    int n = o->n, m = o->order;
+    o->trw = sp_calloc((size_t)m + 2, sizeof *o->trw);
+    double *z = sp_malloc((size_t)n * 2 * sizeof *z);
+    if (!o->trw || !z) {
+        free(z);
+        return SP_ENOMEM;
+    }
+    double *v = z + n;
+    for (int p = 0; p < o->probes; p++) {
+        sp_rng r;
+        sp_rng_init(&r, o->seed, (uint32_t)p, 0x706f7773u);
+        for (int i = 0; i < n; i++)
+            v[i] = z[i] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+        for (int k = 1; k <= m + 1; k++) {
+            sp_csr_matvec(o->W, v, o->t1);
+            memcpy(v, o->t1, (size_t)n * sizeof *v);
+            o->trw[k] += dot(z, v, n) / ((double)o->probes * n);
+        }
+    }
+    free(z);
+    const sp_csr *W = o->W;
+    double t1 = 0.0, t2 = 0.0;
+    for (int i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            if (W->j[q] == i)
+                t1 += W->x[q];
+            t2 += W->x[q] * sp_csr_get(W, W->j[q], i);
+        }
+    o->trw[0] = 1.0;
+    o->trw[1] = t1 / n;
+    o->trw[2] = t2 / n;
+    return SP_OK;
+}
+
+static int sparse_terms(void *ctx, double rho, double out[4])
+{
+    sparse_ops *o = ctx;
+    int rc = o->trw ? SP_OK : power_traces(o);
+    if (rc)
+        return rc;
+    double s0 = 0.0, s1 = 0.0, pk = 1.0;
+    for (int k = 0; k <= o->order; k++) {
+        s0 += pk * o->trw[k];
+        s1 += pk * o->trw[k + 1];
+        pk *= rho;
+    }
+    out[0] = s0;
+    out[1] = s1;
+    if (o->row_stochastic) {
+        out[2] = out[3] = 1.0 / (1.0 - rho);
+        return SP_OK;
+    }
+    int n = o->n;
+    for (int i = 0; i < n; i++)
+        o->t1[i] = 1.0;
+    rc = solve_any(o, rho, 0, o->t1, o->t2);
+    out[2] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    if (!rc)
+        rc = solve_any(o, rho, 0, o->w1, o->t2);
+    out[3] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    return rc;
+}
+
+/* ---- the admissible interval ---------------------------------------------- */
+
+/* Extreme eigenvalues of the symmetric D^1/2 W D^-1/2 by Lanczos (no
+ * reorthogonalisation: the extreme Ritz values converge first). */
+static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
+{
+    int n = o->n, steps = n < LANCZOS_STEPS ? n : LANCZOS_STEPS;
+    double *q = sp_calloc((size_t)n * 3, sizeof *q), *alpha = sp_calloc((size_t)steps + 1, sizeof *alpha),
+           *beta = sp_calloc((size_t)steps + 1, sizeof *beta);
+    if (!q || !alpha || !beta) {
+        free(q); free(alpha); free(beta);
+        return SP_ENOMEM;
+    }
+    double *qprev = q, *qcur = q + n, *w = q + 2 * n, norm = 0.0;
+    sp_rng r;
+    sp_rng_init(&r, o->seed, 0, 0x6c616e63u);
+    for (int i = 0; i < n; i++) {
+        qcur[i] = sp_rng_uniform(&r) - 0.5;
+        norm += qcur[i] * qcur[i];
+    }
+    for (int i = 0; i < n; i++)
+        qcur[i] /= sqrt(norm);
+    int m = 0;
+    for (; m < steps; m++) {
+        for (int i = 0; i < n; i++)
+            o->t1[i] = qcur[i] / sqrt(o->d[i]);
+        sp_csr_matvec(o->W, o->t1, w);
+        for (int i = 0; i < n; i++)
+            w[i] *= sqrt(o->d[i]);
+        alpha[m] = dot(w, qcur, n);
+        for (int i = 0; i < n; i++)
+            w[i] -= alpha[m] * qcur[i] + (m ? beta[m - 1] * qprev[i] : 0.0);
+        beta[m] = sqrt(dot(w, w, n));
+        if (beta[m] < 1e-12) {
+            m++;
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            qprev[i] = qcur[i];
+            qcur[i] = w[i] / beta[m];
+        }
+    }
+    gsl_matrix *T = gsl_matrix_calloc((size_t)m, (size_t)m);
+    gsl_vector *ev = gsl_vector_alloc((size_t)m);
+    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc((size_t)m);
+    int rc = T && ev && ws ? SP_OK : SP_ENOMEM;
+    for (int k = 0; !rc && k < m; k++) {
+        gsl_matrix_set(T, k, k, alpha[k]);
+        if (k + 1 < m) {
+            gsl_matrix_set(T, k, k + 1, beta[k]);
+            gsl_matrix_set(T, k + 1, k, beta[k]);
+        }
+    }
+    if (!rc && gsl_eigen_symm(T, ev, ws))
+        rc = sp_error_set(SP_ENUMERIC, "eigenvalues of the Lanczos tridiagonal failed");
+    if (!rc) {
+        *lo = gsl_vector_min(ev);
+        *hi = gsl_vector_max(ev);
+    }
+    if (T) gsl_matrix_free(T);
+    if (ev) gsl_vector_free(ev);
+    if (ws) gsl_eigen_symm_free(ws);
+    free(q); free(alpha); free(beta);
+    return rc;
+}
+
+/* Spectral radius of a non-negative W by power iteration on W + I. */
+static double spectral_radius(sparse_ops *o)
+{
+    int n = o->n;
+    double lambda = 0.0;
+    for (int i = 0; i < n; i++)
+        o->t2[i] = 1.0 / sqrt((double)n);
+    for (int iter = 0; iter < 2000; iter++) {
+        sp_csr_matvec(o->W, o->t2, o->t1);
+        double norm = 0.0;
+        for (int i = 0; i < n; i++) {
+            o->t1[i] += o->t2[i];
+            norm += o->t1[i] * o->t1[i];
+        }
+        norm = sqrt(norm);
+        for (int i = 0; i < n; i++)
+            o->t2[i] = o->t1[i] / norm;
+        if (fabs(norm - 1.0 - lambda) < 1e-12 * (1.0 + lambda))
+            return norm - 1.0;
+        lambda = norm - 1.0;
+    }
+    return lambda;
+}
+
+/* ---- setup and teardown --------------------------------------------------- */
+
+void sp_pops_sparse_free(sp_pops *ops)
+{
+    sparse_ops *o = ops ? ops->ctx : NULL;
+    if (!o)
+        return;
+    for (int k = 0; k < 2; k++) {
+        if (o->slot[k].L)
+            cholmod_free_factor(&o->slot[k].L, &o->cc);
+        if (o->slot[k].numeric)
+            umfpack_di_free_numeric(&o->slot[k].numeric);
+    }
+    if (o->A)
+        cholmod_free_sparse(&o->A, &o->cc);
+    if (o->chol)
+        cholmod_finish(&o->cc);
+    if (o->symbolic)
+        umfpack_di_free_symbolic(&o->symbolic);
+    free(o->d), free(o->a_diag), free(o->a_s);
+    free(o->ap), free(o->ai), free(o->ax), free(o->aw), free(o->adiag);
+    free(o->trw), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
+    free(o);
+    ops->ctx = NULL;
+}
+
+const char *sp_pops_sparse_method(const sp_pops *ops)
+{
+    const sparse_ops *o = ops->ctx;
+    return o && o->chol ? "cholmod" : "umfpack";
+}
+
+int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
+{
+    memset(ops, 0, sizeof *ops);
+    sp_sparse_opts dflt;
+    if (!opts) {
+        sp_sparse_opts_default(&dflt);
+        opts = &dflt;
+    }
+    int n = W->nrow;
+    sparse_ops *o = sp_calloc(1, sizeof *o);
+    if (!o)
+        return SP_ENOMEM;
+    ops->ctx = o;
+    o->W = W, o->n = n, o->probes = opts->probes, o->order = opts->order, o->seed = opts->seed;
+    o->d = sp_malloc((size_t)n * sizeof *o->d);
+    o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
+    o->t1 = sp_malloc((size_t)n * sizeof *o->t1);
+    o->t2 = sp_malloc((size_t)n * sizeof *o->t2);
+    o->t3 = sp_malloc((size_t)n * sizeof *o->t3);
+    int rc = (!o->d || !o->w1 || !o->t1 || !o->t2 || !o->t3) ? SP_ENOMEM : SP_OK;
+    if (!rc) {
+        o->chol = !opts->force_lu && sp_csr_symmetrizer(W, o->d);
+        rc = o->chol ? chol_setup(o) : lu_setup(o);
+    }
+    double lo = -1.0, hi = 1.0;
+    if (!rc && o->chol) {
+        rc = lanczos_extremes(o, &lo, &hi);
+        lo -= 1e-9 * fabs(lo); /* Ritz values lie inside the spectrum */
+        hi += 1e-9 * fabs(hi);
+    } else if (!rc) {
+        double radius = spectral_radius(o);
+        lo = -radius;
+        hi = radius;
+    }
+    if (rc) {
+        sp_pops_sparse_free(ops);
+        return rc;
+    }
+    sp_csr_row_sums(W, o->w1);
+    o->row_stochastic = 1;
+    for (int i = 0; i < n; i++)
+        o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
+    if (o->row_stochastic)
+        hi = 1.0;
+    ops->lndet = sparse_lndet;
+    ops->solve = sparse_solve;
+    ops->traces = sparse_traces;
+    ops->terms = sparse_terms;
+    ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
+    ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;
+    return SP_OK;
+}

@@ -1,0 +1,54 @@
+/* sp_sparse_ops: the spatial operations of the ML estimators (sp_pops, see
+ * sp_pfe.h) for large n, with no dense n x n matrix anywhere.
+ *
+ *   ln|I - rho W|   exact, by a sparse factorisation analysed once and
+ *                   refactorised for every rho:
+ *                   - CHOLMOD (LDL') when W is similar to a symmetric matrix
+ *                     (d_i w_ij = d_j w_ji for some d > 0, as for a
+ *                     row-standardised symmetric W): I - rho W =
+ *                     D^-1 (D - rho S) with S = D W symmetric, so
+ *                     ln|I - rho W| = ln|D - rho S| - sum ln d_i;
+ *                   - UMFPACK (LU) otherwise: ln|det| from its mantissa and
+ *                     exponent.
+ *   solves          with the factorisation cached for the last rho.
+ *   trace terms     Hutchinson estimates with `probes` seeded Rademacher
+ *                   vectors (z'Mz averaged; each probe costs a few solves);
+ *                   relative error about sqrt(2/probes) of the spread.
+ *   effects terms   tr(A^-1)/n and tr(A^-1 W)/n from the power series
+ *                   sum_k rho^k tr(W^k)/n with tr(W^k) estimated once by the
+ *                   same probes (tr(W) and tr(W^2) exact), up to `order`
+ *                   powers; each draw then costs O(order).
+ *   interval        (1/lambda_min, 1/lambda_max): Lanczos on the symmetric
+ *                   form for similar-to-symmetric W; otherwise
+ *                   (-1/r, 1/r) with r the spectral radius (power iteration).
+ *
+ * Ownership: sp_pops_sparse fills *ops, whose context is released by
+ * sp_pops_sparse_free; W must outlive ops.  Errors follow sp_error.h: a
+ * singular I - rho W or a failed factorisation is SP_ENUMERIC. */
+#ifndef SP_SPARSE_OPS_H
+#define SP_SPARSE_OPS_H
+
+#include <stdint.h>
+
+#include "sp_pfe.h"
+
+typedef struct sp_sparse_opts {
+    int probes;     /* Hutchinson probes (default 64) */
+    int order;      /* power-series terms for the effects (default 100) */
+    uint64_t seed;  /* probe seed (default 12345) */
+    int force_lu;   /* 1: UMFPACK even when CHOLMOD would do */
+} sp_sparse_opts;
+
+void sp_sparse_opts_default(sp_sparse_opts *o);
+
+int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *o, sp_pops *ops);
+void sp_pops_sparse_free(sp_pops *ops);
+
+/* Which factorisation sp_pops_sparse chose: "cholmod" or "umfpack". */
+const char *sp_pops_sparse_method(const sp_pops *ops);
+
+/* d with d_i w_ij = d_j w_ji on every link (found along the neighbour graph),
+ * so that diag(d) W is symmetric; returns 1 when such d exists, else 0. */
+int sp_csr_symmetrizer(const sp_csr *W, double *d);
+
+#endif

@@ -1,0 +1,97 @@
+/* Unit tests for core/sp_sparse_ops: the sparse log-determinants, solves,
+ * interval and trace terms against the dense (eigenvalue) implementation. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "sp_error.h"
+#include "sp_sparse_ops.h"
+#include "sp_wio.h"
+
+static sp_weights *columbus(sp_std style)
+{
+    sp_weights *W = NULL;
+    if (sp_wio_read(TH_FIXTURES "/autocorr/columbus_queen.gal", &W) == SP_OK)
+        sp_weights_standardize(W, style);
+    return W;
+}
+
+static void compare_with_dense(sp_weights *W, int force_lu, const char *what)
+{
+    sp_pops dense, sparse;
+    sp_sparse_opts o;
+    sp_sparse_opts_default(&o);
+    o.force_lu = force_lu;
+    o.probes = 4000;
+    CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
+    CHECK_INT(sp_pops_sparse(W->w, &o, &sparse), SP_OK);
+    printf("  %s: %s, interval (%.6f, %.6f)\n", what, sp_pops_sparse_method(&sparse), sparse.lo, sparse.hi);
+    CHECK_REL(sparse.hi, dense.hi, 1e-8);
+    if (!force_lu)
+        CHECK_REL(sparse.lo, dense.lo, 1e-7);
+    double rhos[] = {-0.6, -0.1, 0.3, 0.7, 0.95};
+    for (int k = 0; k < 5; k++)
+        CHECK_REL(sparse.lndet(sparse.ctx, rhos[k]), dense.lndet(dense.ctx, rhos[k]), 1e-10);
+    int n = W->n;
+    double *b = malloc(sizeof(double) * n), *x1 = malloc(sizeof(double) * n),
+           *x2 = malloc(sizeof(double) * n);
+    for (int i = 0; i < n; i++)
+        b[i] = sin(i + 1.0);
+    CHECK_INT(sparse.solve(sparse.ctx, 0.6, b, x1), SP_OK);
+    CHECK_INT(dense.solve(dense.ctx, 0.6, b, x2), SP_OK);
+    double worst = 0;
+    for (int i = 0; i < n; i++)
+        worst = fmax(worst, fabs(x1[i] - x2[i]));
+    CHECK(worst < 1e-12);
+    double td[4], ts[4];
+    CHECK_INT(dense.terms(dense.ctx, 0.5, td), SP_OK);
+    CHECK_INT(sparse.terms(sparse.ctx, 0.5, ts), SP_OK);
+    for (int k = 0; k < 4; k++)
+        CHECK_REL(ts[k], td[k], 0.01);
+    double trd[SP_TR_COUNT], trs[SP_TR_COUNT];
+    CHECK_INT(dense.traces(dense.ctx, 0.5, 0.3, trd), SP_OK);
+    CHECK_INT(sparse.traces(sparse.ctx, 0.5, 0.3, trs), SP_OK);
+    for (int k = SP_TR_KK; k < SP_TR_COUNT; k++) /* the squared terms are well conditioned */
+        CHECK_REL(trs[k], trd[k], 0.05);
+    free(b); free(x1); free(x2);
+    sp_pops_dense_free(&dense);
+    sp_pops_sparse_free(&sparse);
+}
+
+static void test_row_standardised_cholmod(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    CHECK(W != NULL);
+    if (W)
+        compare_with_dense(W, 0, "row-standardised");
+    sp_weights_free(W);
+}
+
+static void test_umfpack_path(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    if (W)
+        compare_with_dense(W, 1, "forced LU");
+    sp_weights_free(W);
+}
+
+static void test_outside_interval_is_an_error(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    sp_pops ops;
+    CHECK_INT(sp_pops_sparse(W->w, NULL, &ops), SP_OK);
+    double v = ops.lndet(ops.ctx, 1.5);
+    CHECK(isnan(v));
+    CHECK(strstr(sp_error_msg(), "admissible") != NULL);
+    if (!strstr(sp_error_msg(), "admissible"))
+        printf("  lndet(1.5) = %g, message '%s'\n", v, sp_error_msg());
+    sp_pops_sparse_free(&ops);
+    sp_weights_free(W);
+}
+
+int main(void)
+{
+    RUN(test_row_standardised_cholmod);
+    RUN(test_umfpack_path);
+    RUN(test_outside_interval_is_an_error);
+    return th_report("t_sparse_ops");
+}
