@@ -12,6 +12,7 @@
 
 #include "sp_error.h"
 #include "sp_pfe.h"
+#include "sp_sparse_ops.h" /* sp_csr_symmetrizer */
 
 typedef struct dense_ops {
     const sp_csr *W;
@@ -166,42 +167,6 @@ static int dense_traces(void *ctx, double rho, double lam, double *tr)
     return rc;
 }
 
-/* d with d_i w_ij = d_j w_ji on every link (W similar to a symmetric matrix
- * through diag(sqrt(d))), found along the neighbour graph; 0 when none. */
-static int symmetrizer(const sp_csr *W, double *d)
-{
-    int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
-    int *queue = ok ? malloc((size_t)n * sizeof *queue) : NULL;
-    if (!queue)
-        return 0;
-    for (int i = 0; i < n; i++)
-        d[i] = 0.0;
-    for (int root = 0; root < n && ok; root++) {
-        if (d[root] != 0.0)
-            continue;
-        int head = 0, tail = 0;
-        d[root] = 1.0;
-        queue[tail++] = root;
-        while (head < tail && ok) {
-            int i = queue[head++];
-            for (int q = W->p[i]; q < W->p[i + 1] && ok; q++) {
-                int j = W->j[q];
-                double wij = W->x[q], wji = sp_csr_get(W, j, i);
-                if (!(wij > 0.0 && wji > 0.0)) {
-                    ok = 0;
-                } else if (d[j] == 0.0) {
-                    d[j] = d[i] * wij / wji;
-                    queue[tail++] = j;
-                } else if (fabs(d[i] * wij - d[j] * wji) > 1e-12 * fabs(d[i] * wij)) {
-                    ok = 0;
-                }
-            }
-        }
-    }
-    free(queue);
-    return ok;
-}
-
 static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
@@ -209,7 +174,7 @@ static int eigenvalues(dense_ops *o)
     double *d = malloc(n * sizeof *d);
     gsl_matrix *A = gsl_matrix_calloc(n, n);
     int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
-    if (!rc && symmetrizer(W, d)) {
+    if (!rc && sp_csr_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
         for (size_t i = 0; i < n; i++)
             for (int q = W->p[i]; q < W->p[i + 1]; q++)
                 gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q] * sqrt(d[i] / d[W->j[q]]));
