@@ -1,14 +1,10 @@
-/* spill fit: not built yet. */
-#include "cmd_fit_panel.h" /* panel hook (build-panel) */
+/* spill fit: spatial regression.  Cross-sections are the one-period case of
+ * the panel estimator (io/cmd_fit_panel.c): the same likelihood with T = 1
+ * and no fixed effects. */
+#include "cmd_fit_panel.h"
 #include "sp_cli.h"
-#include "sp_error.h"
 
 int sp_cmd_fit(int argc, char **argv)
 {
-    /* panel hook (build-panel): --panel ID,TIME goes to io/cmd_fit_panel.c */
-    if (sp_fit_panel_requested(argc, argv))
-        return sp_cmd_fit_panel(argc, argv);
-    (void)argc;
-    (void)argv;
-    return sp_error_set(SP_EUSAGE, "'fit' is not implemented yet");
+    return sp_cmd_fit_panel(argc, argv);
 }

@@ -19,12 +19,14 @@
 #include "sp_peffects.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
+#include "sp_sparse_ops.h"
 #include "sp_table.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
 
 #define MAX_X 32
-#define DENSE_MAX 4000
+#define DENSE_MAX 4000  /* --logdet eigen: dense n x n eigenvalues and inverses */
+#define DENSE_AUTO 1500 /* --logdet auto: dense up to here, sparse beyond */
 
 static const char help[] =
     "usage: spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]\n"
@@ -59,8 +61,11 @@ static const char help[] =
     "  --standardize S     W standardisation: row (default), binary, none, minmax,\n"
     "                      spectral\n"
     "  --layer NAME        layer of DATA\n"
-    "  --logdet auto|eigen log-determinants: exact eigenvalues (panels use n x n dense\n"
-    "                      matrices, up to 4000 units)\n"
+    "  --logdet M          auto (default: eigen up to 1500 units, else chol), eigen\n"
+    "                      (eigenvalues and dense inverses, exact, up to 4000 units),\n"
+    "                      chol or lu (sparse factorisations, exact log-determinants;\n"
+    "                      the information matrix's traces and the effects' terms are\n"
+    "                      then Hutchinson estimates from 64 probes)\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
     "  --threads N         accepted; results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
@@ -94,8 +99,12 @@ typedef struct fp_opts {
     sp_leeyu leeyu;
     sp_std std;
     int re, compare, tests, effects, draws, seed, timing;
+    int cross;       /* no --panel: a cross-section (one period, no effects) */
+    int logdet;      /* LOGDET_* */
     out_format out;
 } fp_opts;
+
+enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU };
 
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
@@ -103,6 +112,7 @@ typedef struct fp_run {
     sp_table *D_table; /* D points into it */
     sp_pdata *D;
     sp_pops ops;
+    int sparse_ops;         /* ops from sp_pops_sparse (else sp_pops_dense) */
     sp_pfe_result *fit;     /* the main fixed-effects (or pooled) fit */
     sp_pfe_result *cmp[4];  /* --compare: none, unit, time, twoway (cmp[fe] may alias fit) */
     sp_pre_result *re;      /* --re */
@@ -153,17 +163,23 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     const char *x = sp_args_get(a, "x");
     if (!o->wpath || !o->yname || !x)
         return sp_error_set(SP_EUSAGE, "--w, --y and --x are required (see --help)");
-    if ((rc = parse_x(o, x)) ||
-        (rc = sp_pdata_parse_panel(sp_args_get(a, "panel"), o->idf, o->timef, sizeof o->idf)))
+    if ((rc = parse_x(o, x)))
         return rc;
-    if (sp_args_get(a, "id"))
+    o->cross = !sp_args_get(a, "panel");
+    if (o->cross) {
+        snprintf(o->idf, sizeof o->idf, "%s", sp_args_get(a, "id") ? sp_args_get(a, "id") : "");
+    } else if ((rc = sp_pdata_parse_panel(sp_args_get(a, "panel"), o->idf, o->timef,
+                                          sizeof o->idf))) {
+        return rc;
+    } else if (sp_args_get(a, "id")) {
         return sp_error_set(SP_EUSAGE, "with --panel the unit id is the first --panel column");
+    }
     o->layer = sp_args_get(a, "layer");
     o->where = sp_args_get(a, "where");
     o->model = SP_PM_SDM;
     o->re = sp_args_flag(a, "re");
-    o->fe = o->re ? SP_FE_TIME : SP_FE_TWOWAY;
-    o->leeyu = SP_LY_ELHORST;
+    o->fe = o->cross ? SP_FE_NONE : o->re ? SP_FE_TIME : SP_FE_TWOWAY;
+    o->leeyu = o->cross ? SP_LY_NONE : SP_LY_ELHORST;
     o->std = SP_STD_ROW;
     const char *s;
     if ((s = sp_args_get(a, "model")) && (rc = sp_pmodel_parse(s, &o->model)))
@@ -178,14 +194,25 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         o->leeyu = SP_LY_NONE;
     if ((s = sp_args_get(a, "standardize")) && (rc = sp_std_parse(s, &o->std)))
         return rc;
-    if ((s = sp_args_get(a, "logdet")) && strcmp(s, "auto") != 0 && strcmp(s, "eigen") != 0)
-        return sp_error_set(SP_EUSAGE, "--logdet %s: panel models use exact eigenvalues "
-                                       "(auto or eigen)", s);
+    if (o->cross && (o->fe != SP_FE_NONE || o->re || o->compare || o->where))
+        return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
+    static const char *const logdets[] = {"auto", "eigen", "chol", "lu"};
+    o->logdet = -1;
+    s = sp_args_get(a, "logdet");
+    for (int k = 0; k < 4; k++)
+        if (!s || strcmp(s, logdets[k]) == 0) {
+            o->logdet = k;
+            break;
+        }
+    if (o->logdet < 0)
+        return sp_error_set(SP_EUSAGE, "--logdet %s: expected auto, eigen, chol or lu", s);
     int threads;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &threads)))
         return rc;
     o->compare = sp_args_flag(a, "compare");
+    if (o->cross && (o->compare || o->where))
+        return sp_error_set(SP_EUSAGE, "--compare and --where need --panel ID,TIME");
     o->tests = sp_args_flag(a, "tests");
     o->effects = sp_args_flag(a, "effects");
     o->timing = sp_args_flag(a, "timing");
@@ -223,22 +250,39 @@ static int load(const fp_opts *o, fp_run *R)
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
-    sp_pdata_opts po = {.id = o->idf, .time = o->timef, .where = o->where, .std = o->std};
+    sp_pdata_opts po = {.id = o->idf[0] ? o->idf : NULL, .time = o->cross ? NULL : o->timef,
+                        .where = o->where, .std = o->std};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
-    if (!rc && R->D->t < 2)
+    if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
                           o->data, o->timef, R->D->periods[0]);
-    if (!rc && R->D->n > DENSE_MAX)
-        rc = sp_error_set(SP_EDATA, "%d units: spatial panels use dense %d x %d matrices, "
-                                    "up to %d units", R->D->n, R->D->n, R->D->n, DENSE_MAX);
+    if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > DENSE_MAX)
+        rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
+                                     "eigenvalues (up to %d); use auto, chol or lu",
+                          R->D->n, DENSE_MAX);
     if (!rc && o->where)
         fprintf(stderr, "spill fit: %s\n", R->D->note);
     else if (!rc && R->D->n_islands)
         fprintf(stderr, "spill fit: warning: %d unit%s without neighbours (zero spatial lag): "
                         "%s\n", R->D->n_islands, R->D->n_islands > 1 ? "s" : "", R->D->islands);
-    if (!rc)
+    /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
+     * of spatialreg's method = "eigen"); sparse factorisations beyond. */
+    R->sparse_ops = o->logdet == LOGDET_CHOL || o->logdet == LOGDET_LU ||
+                    (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
+    if (!rc && R->sparse_ops) {
+        sp_sparse_opts so;
+        sp_sparse_opts_default(&so);
+        so.force_lu = o->logdet == LOGDET_LU;
+        so.seed = (uint64_t)o->seed;
+        rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
+        if (!rc)
+            fprintf(stderr, "spill fit: %d units: sparse %s log-determinants, stochastic "
+                    "trace terms (%d probes) for the standard errors and effects\n",
+                    R->D->n, sp_pops_sparse_method(&R->ops), so.probes);
+    } else if (!rc) {
         rc = sp_pops_dense(R->D->W->w, &R->ops);
+    }
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
         sp_table_free(tab);
@@ -291,9 +335,9 @@ static int fit_tests(fp_run *R)
     const fp_opts *o = R->o;
     sp_pfe_result *f[4] = {NULL, NULL, NULL, NULL}, *sar = NULL, *sem = NULL;
     int rc = SP_OK;
-    for (int fe = SP_FE_UNIT; fe <= SP_FE_TWOWAY && !rc; fe++)
+    for (int fe = SP_FE_UNIT; fe <= SP_FE_TWOWAY && !rc && !o->cross; fe++)
         rc = fe == (int)o->fe ? SP_OK : fit_one(R, o->model, (sp_fe)fe, &f[fe]);
-    if (!rc) {
+    if (!rc && !o->cross) { /* a cross-section has no unit or time effects to test */
         sp_pfe_result *use[4] = {NULL, f[1], f[2], f[3]};
         use[o->fe] = R->fit;
         if (o->fe != SP_FE_NONE)
@@ -403,7 +447,10 @@ static void run_free(fp_run *R)
     sp_pre_result_free(R->re);
     sp_pfe_result_free(R->re_fe);
     sp_peff_free(R->eff);
-    sp_pops_dense_free(&R->ops);
+    if (R->sparse_ops)
+        sp_pops_sparse_free(&R->ops);
+    else
+        sp_pops_dense_free(&R->ops);
     sp_pdata_free(R->D);
     sp_table_free(R->D_table);
 }

@@ -1,0 +1,65 @@
+#!/bin/bash
+# CLI tests for cross-section `spill fit` against R spatialreg/spdep
+# (tests/fixtures/fit, scripts/ref-fit.R): every model on columbus (queen,
+# symmetric) and baltim (4 nearest neighbours, asymmetric), estimates, standard
+# errors, log-likelihoods, LM and LR tests and impacts to 1e-6 relative.
+source "$(dirname "$0")/lib.sh"
+F=$FIX/fit
+declare -A args=(
+    [columbus]="$F/columbus.csv --id POLYID --w $F/columbus_queen.gal --y CRIME --x INC,HOVAL"
+    [baltim]="$F/baltim.csv --id STATION --w $F/baltim_knn4.gal --y PRICE --x NROOM,NBATH,AGE,SQFT"
+)
+jq_path() { # name what -> jq expression
+    case "$2" in
+    direct | indirect | total) echo ".effects[] | select(.name == \"$1\") | .$2.est" ;;
+    stat) case "$1" in
+        LMerr) echo ".tests.lm_error.stat" ;; LMlag) echo ".tests.lm_lag.stat" ;;
+        RLMerr) echo ".tests.robust_lm_error.stat" ;; RLMlag) echo ".tests.robust_lm_lag.stat" ;;
+        LR_sar) echo ".tests.lr_sdm_sar.stat" ;; LR_sem) echo ".tests.lr_sdm_sem.stat" ;;
+        esac ;;
+    *) case "$1" in
+        rho | lambda) echo ".$1.$2" ;; loglik | sigma2) echo ".$1" ;;
+        *) echo ".coefficients[] | select(.name == \"$1\") | .$2" ;;
+        esac ;;
+    esac
+}
+close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(a != "" && d <= 1e-6 * (m > 1e-8 ? m : 1e-8)) }'; }
+for data in columbus baltim; do
+    for model in ols slx sar sdm sem sdem sac; do
+        extra=""
+        case $model in sar | sdm) extra="--effects --draws 0 --tests" ;; esac
+        # shellcheck disable=SC2086
+        if ! "$SPILL" fit ${args[$data]} --model $model $extra --json >"$TMP/$data-$model.json" 2>"$ERR"; then
+            fail "$data $model: exit $?: $(head -c 300 "$ERR")"
+            continue
+        fi
+        while IFS=, read -r d m name what value; do
+            [ "$d" = "$data" ] && [ "$m" = "$model" ] || continue
+            got=$(jq -r "$(jq_path "$name" "$what")" "$TMP/$data-$model.json" 2>/dev/null)
+            if close "$got" "$value"; then pass; else fail "$data $model $name $what: spill $got, R $value"; fi
+        done <"$F/expected.csv"
+    done
+done
+# --- output formats and bad input
+A=${args[columbus]}
+# shellcheck disable=SC2086
+ok "latex table" "$SPILL" fit $A --latex
+check "latex is a booktabs table with stars" grep -q 'toprule' "$OUT"
+# shellcheck disable=SC2086
+ok "csv table" "$SPILL" fit $A --csv
+# shellcheck disable=SC2086
+ok "markdown table" "$SPILL" fit $A --markdown
+# shellcheck disable=SC2086
+ok "sparse cholmod path" "$SPILL" fit $A --model sar --logdet chol --json
+check "cholmod gives the same rho" close "$(jq .rho.est "$OUT")" "$(jq .rho.est "$TMP/columbus-sar.json")"
+# shellcheck disable=SC2086
+ok "sparse lu path" "$SPILL" fit $A --model sar --logdet lu --json
+check "umfpack gives the same rho" close "$(jq .rho.est "$OUT")" "$(jq .rho.est "$TMP/columbus-sar.json")"
+fails 2 "no field 'NOPE'|NOPE" "unknown regressor" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x NOPE
+fails 1 "need --panel" "fixed effects without panel" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC --fe unit
+fails 1 "--logdet cheap" "unknown logdet" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC --logdet cheap
+printf 'POLYID,CRIME,INC\n1,5,3\n' >"$TMP/short.csv"
+fails 2 "not in the weights|unit|units" "rows not matching W" "$SPILL" fit "$TMP/short.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC
+awk -F, 'NR == 1 { print $0 ",C2" } NR > 1 { print $0 ",7" }' "$F/columbus.csv" >"$TMP/const.csv"
+fails 3 "collinear|singular|constant|vary" "constant regressor" "$SPILL" fit "$TMP/const.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC,C2
+finish t_fit.sh
