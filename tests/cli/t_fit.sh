@@ -44,7 +44,7 @@ done
 A=${args[columbus]}
 # shellcheck disable=SC2086
 ok "latex table" "$SPILL" fit $A --latex
-check "latex is a booktabs table with stars" grep -q 'toprule' "$OUT"
+check "latex is a booktabs table with stars" grep -q '\^{\*\*\*}' "$OUT"
 # shellcheck disable=SC2086
 ok "csv table" "$SPILL" fit $A --csv
 # shellcheck disable=SC2086

@@ -113,7 +113,7 @@ ok "markdown" fit --markdown
 check "markdown rule" grep -q '^|:---|---:' "$OUT"
 ok "latex" fit --latex
 check "latex tabular" grep -q 'begin{tabular}' "$OUT"
-check "latex escapes W*x" grep -q 'W\$\\ast\$x1' "$OUT"
+check "latex names W*x as W times x" grep -q 'W \\times$ x1' "$OUT"
 
 # --- bad input -----------------------------------------------------------------------
 head -n 100 "$DATA" > "$TMP/unbalanced.csv"; tail -n +102 "$DATA" >> "$TMP/unbalanced.csv"
