@@ -376,30 +376,49 @@ static int sparse_traces(void *ctx, double rho, double lam, double *tr)
     return rc;
 }
 
-/* tr(W^k)/n for k = 0..order: exact for k <= 2, Hutchinson beyond. */
+/* tr(W^k)/n for k = 0..order: exact for k <= 2, Hutchinson beyond with
+ * POWER_PROBES probes carried together (one pass over W per power), as
+ * spatialreg's trW(type = "MC") with p = 16. */
+#define POWER_PROBES 16
 static int power_traces(sparse_ops *o)
 {
-    int n = o->n, m = o->order;
+    int n = o->n, m = o->order, p = POWER_PROBES;
+    const sp_csr *W = o->W;
     o->trw = sp_calloc((size_t)m + 2, sizeof *o->trw);
-    double *z = sp_malloc((size_t)n * 2 * sizeof *z);
+    double *z = sp_malloc((size_t)n * p * 3 * sizeof *z);
     if (!o->trw || !z) {
         free(z);
         return SP_ENOMEM;
     }
-    double *v = z + n;
-    for (int p = 0; p < o->probes; p++) {
+    double *v = z + (size_t)n * p, *next = v + (size_t)n * p; /* row-major n x p blocks */
+    for (int q = 0; q < p; q++) {
         sp_rng r;
-        sp_rng_init(&r, o->seed, (uint32_t)p, 0x706f7773u);
+        sp_rng_init(&r, o->seed, (uint32_t)q, 0x706f7773u);
         for (int i = 0; i < n; i++)
-            v[i] = z[i] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
-        for (int k = 1; k <= m + 1; k++) {
-            sp_csr_matvec(o->W, v, o->t1);
-            memcpy(v, o->t1, (size_t)n * sizeof *v);
-            o->trw[k] += dot(z, v, n) / ((double)o->probes * n);
+            z[(size_t)i * p + q] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+    }
+    memcpy(v, z, (size_t)n * p * sizeof *z);
+    for (int k = 1; k <= m + 1; k++) {
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) {
+            double *out = next + (size_t)i * p;
+            for (int q = 0; q < p; q++)
+                out[q] = 0.0;
+            for (int e = W->p[i]; e < W->p[i + 1]; e++) {
+                const double *in = v + (size_t)W->j[e] * p;
+                double w = W->x[e];
+                for (int q = 0; q < p; q++)
+                    out[q] += w * in[q];
+            }
+            for (int q = 0; q < p; q++)
+                sum += z[(size_t)i * p + q] * out[q];
         }
+        o->trw[k] = sum / ((double)p * n);
+        double *t = v;
+        v = next;
+        next = t;
     }
     free(z);
-    const sp_csr *W = o->W;
     double t1 = 0.0, t2 = 0.0;
     for (int i = 0; i < n; i++)
         for (int q = W->p[i]; q < W->p[i + 1]; q++) {

@@ -15,8 +15,8 @@
  *                   vectors (z'Mz averaged; each probe costs a few solves);
  *                   relative error about sqrt(2/probes) of the spread.
  *   effects terms   tr(A^-1)/n and tr(A^-1 W)/n from the power series
- *                   sum_k rho^k tr(W^k)/n with tr(W^k) estimated once by the
- *                   same probes (tr(W) and tr(W^2) exact), up to `order`
+ *                   sum_k rho^k tr(W^k)/n with tr(W^k) estimated once by 16
+ *                   probes (tr(W) and tr(W^2) exact), up to `order`
  *                   powers; each draw then costs O(order).
  *   interval        (1/lambda_min, 1/lambda_max): Lanczos on the symmetric
  *                   form for similar-to-symmetric W; otherwise

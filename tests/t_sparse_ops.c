@@ -45,8 +45,8 @@ static void compare_with_dense(sp_weights *W, int force_lu, const char *what)
     double td[4], ts[4];
     CHECK_INT(dense.terms(dense.ctx, 0.5, td), SP_OK);
     CHECK_INT(sparse.terms(sparse.ctx, 0.5, ts), SP_OK);
-    for (int k = 0; k < 4; k++)
-        CHECK_REL(ts[k], td[k], 0.01);
+    for (int k = 0; k < 4; k++) /* power traces from 16 probes: a few per cent at n = 49 */
+        CHECK_REL(ts[k], td[k], 0.03);
     double trd[SP_TR_COUNT], trs[SP_TR_COUNT];
     CHECK_INT(dense.traces(dense.ctx, 0.5, 0.3, trd), SP_OK);
     CHECK_INT(sparse.traces(sparse.ctx, 0.5, 0.3, trs), SP_OK);
