@@ -39,6 +39,8 @@ typedef struct sparse_ops {
     factor_slot slot[2];    /* rho and lambda of a SAC alternate */
     int next_slot;
     double *trw;            /* tr(W^k)/n, k = 0..order, once computed */
+    int approx, cheb_degree;
+    double *trc;            /* tr(T_j(W))/n, j = 0..cheb_degree (Chebyshev) */
     int row_stochastic;
     double *w1, *t1, *t2, *t3;
 } sparse_ops;
@@ -49,6 +51,8 @@ void sp_sparse_opts_default(sp_sparse_opts *o)
     o->order = 100;
     o->seed = 12345;
     o->force_lu = 0;
+    o->approx = SP_LNDET_EXACT;
+    o->cheb_degree = 20;
 }
 
 int sp_csr_symmetrizer(const sp_csr *W, double *d)
@@ -254,8 +258,54 @@ static int factor_for(sparse_ops *o, double rho, factor_slot **out)
     return SP_OK;
 }
 
+static int power_traces(sparse_ops *o);
+static int cheb_traces(sparse_ops *o);
+
+static double mc_lndet(sparse_ops *o, double rho)
+{
+    if (!o->trw && power_traces(o))
+        return NAN;
+    double s = 0.0, pk = 1.0;
+    for (int k = 1; k <= o->order; k++) {
+        pk *= rho;
+        s -= pk * o->trw[k] / k;
+    }
+    return o->n * s;
+}
+
+static double cheb_lndet(sparse_ops *o, double rho)
+{
+    if (!o->trc && cheb_traces(o))
+        return NAN;
+    int q = o->cheb_degree;
+    double s = 0.0;
+    for (int j = 0; j <= q; j++) {
+        double c = 0.0;
+        for (int k = 0; k <= q; k++) {
+            double theta = M_PI * (k + 0.5) / (q + 1), x = cos(theta);
+            c += log(1.0 - rho * x) * cos(j * theta);
+        }
+        c *= 2.0 / (q + 1);
+        s += (j == 0 ? 0.5 * c : c) * o->trc[j];
+    }
+    return o->n * s;
+}
+
+double sp_pops_sparse_lndet_bound(const sp_pops *ops, double rho)
+{
+    const sparse_ops *o = ops->ctx;
+    if (o->approx != SP_LNDET_MC || fabs(rho) >= 1.0)
+        return 0.0;
+    return o->n * pow(fabs(rho), o->order + 1) / ((o->order + 1) * (1.0 - fabs(rho)));
+}
+
 static double sparse_lndet(void *ctx, double rho)
 {
+    sparse_ops *so = ctx;
+    if (so->approx == SP_LNDET_MC)
+        return mc_lndet(so, rho);
+    if (so->approx == SP_LNDET_CHEB)
+        return cheb_lndet(so, rho);
     factor_slot *s;
     if (rho == 0.0)
         return 0.0;
@@ -376,6 +426,20 @@ static int sparse_traces(void *ctx, double rho, double lam, double *tr)
     return rc;
 }
 
+/* tr(W)/n and tr(W^2)/n = sum_ij w_ij w_ji / n, exactly. */
+static void exact_traces(const sp_csr *W, double *t1, double *t2)
+{
+    double s1 = 0.0, s2 = 0.0;
+    for (int i = 0; i < W->nrow; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            if (W->j[q] == i)
+                s1 += W->x[q];
+            s2 += W->x[q] * sp_csr_get(W, W->j[q], i);
+        }
+    *t1 = s1 / W->nrow;
+    *t2 = s2 / W->nrow;
+}
+
 /* tr(W^k)/n for k = 0..order: exact for k <= 2, Hutchinson beyond with
  * POWER_PROBES probes carried together (one pass over W per power), as
  * spatialreg's trW(type = "MC") with p = 16. */
@@ -419,16 +483,51 @@ static int power_traces(sparse_ops *o)
         next = t;
     }
     free(z);
-    double t1 = 0.0, t2 = 0.0;
-    for (int i = 0; i < n; i++)
-        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
-            if (W->j[q] == i)
-                t1 += W->x[q];
-            t2 += W->x[q] * sp_csr_get(W, W->j[q], i);
-        }
     o->trw[0] = 1.0;
-    o->trw[1] = t1 / n;
-    o->trw[2] = t2 / n;
+    exact_traces(W, &o->trw[1], &o->trw[2]);
+    return SP_OK;
+}
+
+/* tr(T_j(W))/n for j = 0..q by the Chebyshev recursion on POWER_PROBES probes:
+ * T_0 z = z, T_1 z = W z, T_(j+1) z = 2 W T_j z - T_(j-1) z. */
+static int cheb_traces(sparse_ops *o)
+{
+    int n = o->n, q = o->cheb_degree, p = POWER_PROBES;
+    o->trc = sp_calloc((size_t)q + 1, sizeof *o->trc);
+    double *buf = sp_malloc((size_t)n * 4 * sizeof *buf);
+    if (!o->trc || !buf) {
+        free(buf);
+        return SP_ENOMEM;
+    }
+    double *z = buf, *prev = z + n, *cur = prev + n, *next = cur + n;
+    for (int probe = 0; probe < p; probe++) {
+        sp_rng r;
+        sp_rng_init(&r, o->seed, (uint32_t)probe, 0x63686562u);
+        for (int i = 0; i < n; i++)
+            prev[i] = z[i] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+        o->trc[0] += dot(z, prev, n);
+        sp_csr_matvec(o->W, prev, cur);
+        o->trc[1] += dot(z, cur, n);
+        for (int j = 2; j <= q; j++) {
+            sp_csr_matvec(o->W, cur, next);
+            for (int i = 0; i < n; i++)
+                next[i] = 2.0 * next[i] - prev[i];
+            o->trc[j] += dot(z, next, n);
+            double *t = prev;
+            prev = cur;
+            cur = next;
+            next = t;
+        }
+    }
+    for (int j = 0; j <= q; j++)
+        o->trc[j] /= (double)p * n;
+    double t1, t2;
+    exact_traces(o->W, &t1, &t2);
+    o->trc[0] = 1.0;
+    o->trc[1] = t1;
+    if (q >= 2)
+        o->trc[2] = 2.0 * t2 - 1.0; /* T_2(W) = 2 W^2 - I */
+    free(buf);
     return SP_OK;
 }
 
@@ -572,7 +671,7 @@ void sp_pops_sparse_free(sp_pops *ops)
         umfpack_di_free_symbolic(&o->symbolic);
     free(o->d), free(o->a_diag), free(o->a_s);
     free(o->ap), free(o->ai), free(o->ax), free(o->aw), free(o->adiag);
-    free(o->trw), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
+    free(o->trw), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
     free(o);
     ops->ctx = NULL;
 }
@@ -597,6 +696,7 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
         return SP_ENOMEM;
     ops->ctx = o;
     o->W = W, o->n = n, o->probes = opts->probes, o->order = opts->order, o->seed = opts->seed;
+    o->approx = opts->approx, o->cheb_degree = opts->cheb_degree;
     o->d = sp_malloc((size_t)n * sizeof *o->d);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->t1 = sp_malloc((size_t)n * sizeof *o->t1);

@@ -37,7 +37,23 @@ typedef struct sp_sparse_opts {
     int order;      /* power-series terms for the effects (default 100) */
     uint64_t seed;  /* probe seed (default 12345) */
     int force_lu;   /* 1: UMFPACK even when CHOLMOD would do */
+    int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
+    int cheb_degree;/* Chebyshev degree (default 20) */
 } sp_sparse_opts;
+
+/* Approximate log-determinants for very large n, from the same stochastic
+ * traces (the factorisation is then only used for solves):
+ *   SP_LNDET_MC    Barry and Pace (1999): -n sum_{k=1..order} rho^k tr(W^k)/(n k);
+ *                  truncation error at most n |rho|^(order+1) / ((order+1)(1-|rho|))
+ *                  plus the probes' sampling error;
+ *   SP_LNDET_CHEB  Pace and LeSage (2004): ln(1 - rho x) interpolated at the
+ *                  Chebyshev nodes of [-1, 1] to degree q, summed against
+ *                  tr(T_j(W)); for W with real spectrum in [-1, 1] (a
+ *                  row-standardised W); the error grows as |rho| -> 1. */
+enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB };
+
+/* The truncation bound of the MC approximation at rho (0 for the others). */
+double sp_pops_sparse_lndet_bound(const sp_pops *ops, double rho);
 
 void sp_sparse_opts_default(sp_sparse_opts *o);
 

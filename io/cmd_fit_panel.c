@@ -65,7 +65,9 @@ static const char help[] =
     "                      (eigenvalues and dense inverses, exact, up to 4000 units),\n"
     "                      chol or lu (sparse factorisations, exact log-determinants;\n"
     "                      the information matrix's traces and the effects' terms are\n"
-    "                      then Hutchinson estimates from 64 probes)\n"
+    "                      then Hutchinson estimates from 64 probes), cheb (Chebyshev,\n"
+    "                      degree 20) or mc (Barry-Pace Monte Carlo, 100 terms):\n"
+    "                      approximate log-determinants for very large n\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
     "  --threads N         accepted; results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
@@ -104,7 +106,7 @@ typedef struct fp_opts {
     out_format out;
 } fp_opts;
 
-enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU };
+enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
 
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
@@ -196,16 +198,16 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return rc;
     if (o->cross && (o->fe != SP_FE_NONE || o->re || o->compare || o->where))
         return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
-    static const char *const logdets[] = {"auto", "eigen", "chol", "lu"};
+    static const char *const logdets[] = {"auto", "eigen", "chol", "lu", "cheb", "mc"};
     o->logdet = -1;
     s = sp_args_get(a, "logdet");
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 6; k++)
         if (!s || strcmp(s, logdets[k]) == 0) {
             o->logdet = k;
             break;
         }
     if (o->logdet < 0)
-        return sp_error_set(SP_EUSAGE, "--logdet %s: expected auto, eigen, chol or lu", s);
+        return sp_error_set(SP_EUSAGE, "--logdet %s: expected auto, eigen, chol, lu, cheb or mc", s);
     int threads;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &threads)))
@@ -268,18 +270,23 @@ static int load(const fp_opts *o, fp_run *R)
                         "%s\n", R->D->n_islands, R->D->n_islands > 1 ? "s" : "", R->D->islands);
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
-    R->sparse_ops = o->logdet == LOGDET_CHOL || o->logdet == LOGDET_LU ||
+    R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
     if (!rc && R->sparse_ops) {
         sp_sparse_opts so;
         sp_sparse_opts_default(&so);
         so.force_lu = o->logdet == LOGDET_LU;
+        so.approx = o->logdet == LOGDET_MC ? SP_LNDET_MC
+                  : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
         rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
         if (!rc)
-            fprintf(stderr, "spill fit: %d units: sparse %s log-determinants, stochastic "
-                    "trace terms (%d probes) for the standard errors and effects\n",
-                    R->D->n, sp_pops_sparse_method(&R->ops), so.probes);
+            fprintf(stderr, "spill fit: %d units: %s log-determinants%s, stochastic "
+                    "trace terms (%d probes) for the standard errors and effects\n", R->D->n,
+                    so.approx == SP_LNDET_MC ? "Monte Carlo (Barry-Pace, 16 probes, 100 terms)"
+                    : so.approx == SP_LNDET_CHEB ? "Chebyshev (degree 20)"
+                    : sp_pops_sparse_method(&R->ops),
+                    so.approx ? "; solves by sparse factorisation" : "", so.probes);
     } else if (!rc) {
         rc = sp_pops_dense(R->D->W->w, &R->ops);
     }

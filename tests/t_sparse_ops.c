@@ -88,8 +88,42 @@ static void test_outside_interval_is_an_error(void)
     sp_weights_free(W);
 }
 
+/* The Chebyshev and Monte Carlo approximations against the exact value on the
+ * cities graph (367 units). */
+static void test_approximations(void)
+{
+    sp_weights *W = NULL;
+    CHECK_INT(sp_wio_read(TH_FIXTURES "/weights/china_cities_queen.gal", &W), SP_OK);
+    if (!W)
+        return;
+    sp_weights_standardize(W, SP_STD_ROW);
+    sp_pops exact, mc, cheb;
+    sp_sparse_opts o;
+    sp_sparse_opts_default(&o);
+    CHECK_INT(sp_pops_sparse(W->w, &o, &exact), SP_OK);
+    o.approx = SP_LNDET_MC;
+    CHECK_INT(sp_pops_sparse(W->w, &o, &mc), SP_OK);
+    o.approx = SP_LNDET_CHEB;
+    CHECK_INT(sp_pops_sparse(W->w, &o, &cheb), SP_OK);
+    double rhos[] = {-0.5, 0.2, 0.5, 0.8};
+    for (int k = 0; k < 4; k++) {
+        double e = exact.lndet(exact.ctx, rhos[k]);
+        printf("  rho %.1f: exact %.6f, mc %.6f (bound %.2g), cheb %.6f\n", rhos[k], e,
+               mc.lndet(mc.ctx, rhos[k]), sp_pops_sparse_lndet_bound(&mc, rhos[k]),
+               cheb.lndet(cheb.ctx, rhos[k]));
+        CHECK_REL(mc.lndet(mc.ctx, rhos[k]), e, 0.03); /* 16 probes: sampling error */
+        CHECK_REL(cheb.lndet(cheb.ctx, rhos[k]), e, 0.02);
+    }
+    CHECK(sp_pops_sparse_lndet_bound(&mc, 0.5) < 1e-20);
+    sp_pops_sparse_free(&exact);
+    sp_pops_sparse_free(&mc);
+    sp_pops_sparse_free(&cheb);
+    sp_weights_free(W);
+}
+
 int main(void)
 {
+    RUN(test_approximations);
     RUN(test_row_standardised_cholmod);
     RUN(test_umfpack_path);
     RUN(test_outside_interval_is_an_error);
