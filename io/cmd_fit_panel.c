@@ -974,6 +974,12 @@ static void print_header(const fp_run *R)
     const sp_pdata *D = R->D;
     if (o->out != OUT_TEXT)
         return;
+    if (o->cross) {
+        printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
+        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
+               o->wpath, sp_std_name(o->std));
+        return;
+    }
     if (o->re)
         printf("Spatial panel %s, random unit effects%s: %d units x %d periods = %d "
                "observations\n",
