@@ -976,7 +976,7 @@ static void print_header(const fp_run *R)
         return;
     if (o->cross) {
         printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
-        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
+        printf("data %s (%s), weights %s (%s)\n\n", o->data, o->idf[0] ? o->idf : "row order",
                o->wpath, sp_std_name(o->std));
         return;
     }
