@@ -32,5 +32,5 @@ for n in "${sizes[@]}"; do
     read -r tr mr <"$tmp/r.time"
     printf '%-7s %9.2f %9.2f %8.1fx %7.4f %10.0f %10.0f   (R rho %.4f)\n' "$n" "$ts" "$tr" \
         "$(awk -v a="$ts" -v b="$tr" 'BEGIN { print b / a }')" "$(jq .rho.est "$tmp/fit.json")" \
-        "$((ms / 1024))" "$((mr / 1024))" "$(cat "$tmp/r.out")"
+        "$((ms / 1024))" "$((mr / 1024))" "$(tr -d ' \n' <"$tmp/r.out")"
 done
