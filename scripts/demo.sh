@@ -29,5 +29,14 @@ if "$SPILL" ellipse --help >/dev/null 2>&1; then
         "$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$AI" --by year \
         -o "$OUT/ai_ellipse.gpkg"
 fi
+PANEL=tests/fixtures/panel
+step "Spatial Durbin panel (simulated 31 provinces x 11 years): FE designs side by side" \
+    "$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
+    --y y --x x1,x2 --compare
+step "Two-way FE SDM with direct/indirect/total effects, as a LaTeX table" \
+    "$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
+    --y y --x x1,x2 --effects --latex
+"$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
+    --y y --x x1,x2 --effects --latex >"$OUT/sdm_twoway.tex"
 printf '\nOutputs in %s/:\n' "$OUT"
 ls -1 "$OUT"
