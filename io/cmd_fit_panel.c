@@ -590,6 +590,34 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
     return o;
 }
 
+/* The model-choice summary (Elhorst 2010, 2014): the robust LM tests on the
+ * non-spatial model point to a lag or an error model; the SDM's Wald tests
+ * say whether it reduces to SAR (theta = 0) or SEM (theta + rho beta = 0).
+ * 5 % level.  Written into buf; "" when no test applies. */
+static void model_choice(const fp_run *R, char *buf, size_t size)
+{
+    const sp_ptest *lm = R->lm;
+    int lag = lm[2].p < 0.05, err = lm[3].p < 0.05;
+    const char *lm_says = lag && err ? "both robust LM tests reject: a model with both "
+                                       "spatial terms (SDM) is needed"
+                          : lag ? "robust LM tests favour the lag model (SAR)"
+                          : err ? "robust LM tests favour the error model (SEM)"
+                                : "neither robust LM test rejects (OLS or SLX may do)";
+    if (R->o->re || R->o->model != SP_PM_SDM) {
+        snprintf(buf, size, "%s", lm_says);
+        return;
+    }
+    int not_sar = R->wald_x.p < 0.05, not_sem = R->wald_cf.p < 0.05;
+    const char *verdict = not_sar && not_sem ? "the SDM reduces neither to SAR nor to SEM: "
+                                               "report the SDM"
+                          : !not_sar && lag && !err ? "the SDM reduces to SAR (theta = 0 not "
+                                                       "rejected), in line with the LM tests"
+                          : !not_sem && err && !lag ? "the SDM reduces to SEM (common factor not "
+                                                       "rejected), in line with the LM tests"
+                          : "the tests disagree: keep the SDM (it nests both)";
+    snprintf(buf, size, "%s; Wald: %s", lm_says, verdict);
+}
+
 static int print_json(const fp_run *R)
 {
     const fp_opts *o = R->o;
@@ -632,6 +660,9 @@ static int print_json(const fp_run *R)
         root = fit_json(R, R->fit, R->lm);
     }
     json_t *tests = json_object_get(root, "tests");
+    char choice[512];
+    model_choice(R, choice, sizeof choice);
+    json_object_set_new(root, "model_choice", json_string(choice));
     if (!o->re && sp_pmodel_durbin(o->model)) {
         json_object_set_new(tests, "wald_no_wx", test_json(&R->wald_x));
         if (o->model == SP_PM_SDM)
@@ -660,6 +691,7 @@ static int print_json(const fp_run *R)
     json_object_set_new(root, "standardize", json_string(sp_std_name(o->std)));
     return sp_json_print(root);
 }
+
 
 /* ---- tables: text, CSV, Markdown, LaTeX ---- */
 
@@ -1185,6 +1217,11 @@ static int print_tables(const fp_run *R)
     tests_grid(&g, R);
     grid_print(&g, o->out, "tests");
     grid_free(&g);
+    if (o->out == OUT_TEXT) {
+        char choice[512];
+        model_choice(R, choice, sizeof choice);
+        printf("model choice: %s\n\n", choice);
+    }
     if (R->eff) {
         char title[160];
         if (R->eff->draws)

@@ -62,4 +62,5 @@ printf 'POLYID,CRIME,INC\n1,5,3\n' >"$TMP/short.csv"
 fails 2 "not in the weights|unit|units" "rows not matching W" "$SPILL" fit "$TMP/short.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC
 awk -F, 'NR == 1 { print $0 ",C2" } NR > 1 { print $0 ",7" }' "$F/columbus.csv" >"$TMP/const.csv"
 fails 3 "collinear|singular|constant|vary" "constant regressor" "$SPILL" fit "$TMP/const.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC,C2
+check "model-choice summary in the JSON" grep -q "Wald: " <(jq -r .model_choice "$TMP/columbus-sdm.json")
 finish t_fit.sh
