@@ -562,6 +562,35 @@ static int sparse_terms(void *ctx, double rho, double out[4])
 
 /* ---- the admissible interval ---------------------------------------------- */
 
+/* Extreme eigenvalues of the m x m tridiagonal (alpha, beta) by bisection-free
+ * GSL; 1 when both moved less than 1e-10 since the previous call. */
+static int lanczos_settled(const double *alpha, const double *beta, int m, double *lo, double *hi)
+{
+    gsl_matrix *T = gsl_matrix_calloc((size_t)m, (size_t)m);
+    gsl_vector *ev = gsl_vector_alloc((size_t)m);
+    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc((size_t)m);
+    int settled = 0;
+    if (T && ev && ws) {
+        for (int k = 0; k < m; k++) {
+            gsl_matrix_set(T, k, k, alpha[k]);
+            if (k + 1 < m) {
+                gsl_matrix_set(T, k, k + 1, beta[k]);
+                gsl_matrix_set(T, k + 1, k, beta[k]);
+            }
+        }
+        if (!gsl_eigen_symm(T, ev, ws)) {
+            double l = gsl_vector_min(ev), h = gsl_vector_max(ev);
+            settled = fabs(l - *lo) < 1e-10 && fabs(h - *hi) < 1e-10;
+            *lo = l;
+            *hi = h;
+        }
+    }
+    if (T) gsl_matrix_free(T);
+    if (ev) gsl_vector_free(ev);
+    if (ws) gsl_eigen_symm_free(ws);
+    return settled;
+}
+
 /* Extreme eigenvalues of the symmetric D^1/2 W D^-1/2 by Lanczos (no
  * reorthogonalisation: the extreme Ritz values converge first). */
 static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
@@ -574,6 +603,7 @@ static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
         return SP_ENOMEM;
     }
     double *qprev = q, *qcur = q + n, *w = q + 2 * n, norm = 0.0;
+    double settle_lo = NAN, settle_hi = NAN;
     sp_rng r;
     sp_rng_init(&r, o->seed, 0, 0x6c616e63u);
     for (int i = 0; i < n; i++) {
@@ -600,6 +630,10 @@ static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
         for (int i = 0; i < n; i++) {
             qprev[i] = qcur[i];
             qcur[i] = w[i] / beta[m];
+        }
+        if ((m + 1) % 25 == 0 && lanczos_settled(alpha, beta, m + 1, &settle_lo, &settle_hi)) {
+            m++;
+            break;
         }
     }
     gsl_matrix *T = gsl_matrix_calloc((size_t)m, (size_t)m);
@@ -676,6 +710,13 @@ void sp_pops_sparse_free(sp_pops *ops)
     ops->ctx = NULL;
 }
 
+const char *sp_pops_sparse_lndet_name(const sp_pops *ops)
+{
+    const sparse_ops *o = ops->ctx;
+    return o->approx == SP_LNDET_CHEB ? "chebyshev"
+           : o->approx == SP_LNDET_MC ? "monte-carlo" : sp_pops_sparse_method(ops);
+}
+
 const char *sp_pops_sparse_method(const sp_pops *ops)
 {
     const sparse_ops *o = ops->ctx;
@@ -727,6 +768,9 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
         o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
     if (o->row_stochastic)
         hi = 1.0;
+    if (o->approx == SP_LNDET_AUTO)
+        o->approx = o->chol && o->row_stochastic && n > SP_LNDET_AUTO_CHEB ? SP_LNDET_CHEB
+                                                                           : SP_LNDET_EXACT;
     ops->lndet = sparse_lndet;
     ops->solve = sparse_solve;
     ops->traces = sparse_traces;

@@ -61,7 +61,8 @@ static const char help[] =
     "  --standardize S     W standardisation: row (default), binary, none, minmax,\n"
     "                      spectral\n"
     "  --layer NAME        layer of DATA\n"
-    "  --logdet M          auto (default: eigen up to 1500 units, else chol), eigen\n"
+    "  --logdet M          auto (default: eigen up to 1500 units, chol or lu up to\n"
+    "                      20000, then cheb when W is row-standardised symmetric), eigen\n"
     "                      (eigenvalues and dense inverses, exact, up to 4000 units),\n"
     "                      chol or lu (sparse factorisations, exact log-determinants;\n"
     "                      the information matrix's traces and the effects' terms are\n"
@@ -277,16 +278,16 @@ static int load(const fp_opts *o, fp_run *R)
         sp_sparse_opts_default(&so);
         so.force_lu = o->logdet == LOGDET_LU;
         so.approx = o->logdet == LOGDET_MC ? SP_LNDET_MC
-                  : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB : SP_LNDET_EXACT;
+                  : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB
+                  : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
         rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
         if (!rc)
             fprintf(stderr, "spill fit: %d units: %s log-determinants%s, stochastic "
                     "trace terms (%d probes) for the standard errors and effects\n", R->D->n,
-                    so.approx == SP_LNDET_MC ? "Monte Carlo (Barry-Pace, 16 probes, 100 terms)"
-                    : so.approx == SP_LNDET_CHEB ? "Chebyshev (degree 20)"
-                    : sp_pops_sparse_method(&R->ops),
-                    so.approx ? "; solves by sparse factorisation" : "", so.probes);
+                    sp_pops_sparse_lndet_name(&R->ops),
+                    strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
+                        ? "; solves by sparse factorisation" : "", so.probes);
     } else if (!rc) {
         rc = sp_pops_dense(R->D->W->w, &R->ops);
     }
