@@ -2,7 +2,9 @@
 # Benchmark: cross-section SDM with effects (1000 draws) on Voronoi queen
 # weights of N cells, spill against R spatialreg lagsarlm(Durbin = TRUE,
 # method = "Matrix") + trW + impacts(R = 1000) in the same run; peak memory of
-# both.  Not a test.   SPILL=build/spill BUILD=build scripts/bench-fit.sh [N ...]
+# both.  R_fit_s: lagsarlm + impacts inside R (system.time); R_whole_s: the
+# whole Rscript run (reading, nb2listw, ...); spill_s: the whole spill command.
+# Not a test.   SPILL=build/spill BUILD=build scripts/bench-fit.sh [N ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${SPILL:=$PWD/build/spill}" "${BUILD:=build}"
@@ -10,7 +12,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 50000)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%-7s %9s %9s %9s %7s %10s %10s\n' N spill_s R_s ratio rho spill_MB R_MB
+printf '%-7s %8s %12s %12s %9s %7s %8s %8s\n' N spill_s R_fit_s R_whole_s ratios rho spill_MB R_MB
 for n in "${sizes[@]}"; do
     "$BUILD"/tools/voronoi "$n" 42 "$tmp/v.gpkg"
     "$SPILL" weights "$tmp/v.gpkg" --id id --standardize binary -o "$tmp/w.gal" 2>/dev/null
@@ -25,12 +27,17 @@ for n in "${sizes[@]}"; do
         --y y --x x1,x2 --model sdm --effects --draws 1000 --json >"$tmp/fit.json" 2>/dev/null
     /usr/bin/time -f "%e %M" -o "$tmp/r.time" Rscript -e "suppressMessages({library(spdep); library(spatialreg)})
         nb <- read.gal('$tmp/w.gal', override.id = TRUE); lw <- nb2listw(nb); d <- read.csv('$tmp/d.csv')
-        fit <- lagsarlm(y ~ x1 + x2, data = d, listw = lw, Durbin = TRUE, method = 'Matrix')
-        im <- impacts(fit, tr = trW(as(lw, 'CsparseMatrix'), type = 'MC'), R = 1000)
-        cat(fit\$rho, '\n')" >"$tmp/r.out" 2>/dev/null
+        t <- system.time({
+          fit <- lagsarlm(y ~ x1 + x2, data = d, listw = lw, Durbin = TRUE, method = 'Matrix')
+          im <- tryCatch(impacts(fit, tr = trW(as(lw, 'CsparseMatrix'), type = 'MC'), R = 1000),
+                         error = function(e) NULL) })
+        cat(fit\$rho, t[['elapsed']], is.null(im), '\n')" >"$tmp/r.out" 2>/dev/null
     read -r ts ms <"$tmp/spill.time"
     read -r tr mr <"$tmp/r.time"
-    printf '%-7s %9.2f %9.2f %8.1fx %7.4f %10.0f %10.0f   (R rho %.4f)\n' "$n" "$ts" "$tr" \
+    read -r rrho rfit rfail <"$tmp/r.out"
+    printf '%-7s %8.2f %12.2f %12.2f %4.0fx/%3.0fx %7.4f %8d %8d   (R rho %.4f%s)\n' "$n" "$ts" \
+        "$rfit" "$tr" "$(awk -v a="$ts" -v b="$rfit" 'BEGIN { print b / a }')" \
         "$(awk -v a="$ts" -v b="$tr" 'BEGIN { print b / a }')" "$(jq .rho.est "$tmp/fit.json")" \
-        "$((ms / 1024))" "$((mr / 1024))" "$(tr -d ' \n' <"$tmp/r.out")"
+        "$((ms / 1024))" "$((mr / 1024))" "$rrho" \
+        "$([ "$rfail" = TRUE ] && echo '; impacts failed: Sigma not positive definite')"
 done
