@@ -1,10 +1,417 @@
-/* spill ellipse: not built yet. */
+/* spill ellipse: standard deviational ellipses of a weighted variable, per
+ * period, with the migration of the weighted mean centre (docs/ellipse.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_srs_api.h>
+
 #include "sp_cli.h"
+#include "sp_crs.h"
+#include "sp_ellipse.h"
 #include "sp_error.h"
+#include "sp_gdal.h"
+#include "sp_idmap.h"
+#include "sp_layer.h"
+#include "sp_output.h"
+#include "sp_panel.h"
+#include "sp_points.h"
+
+static const char help[] =
+    "usage: spill ellipse SRC --weight V [--data TABLE --by TIME] [--sd 1|2|3]\n"
+    "                    [--convention arcgis|crimestat] -o OUT [--json]\n"
+    "\n"
+    "Weighted mean centre and standard deviational ellipse of the units of SRC\n"
+    "(their centroids, or two coordinate fields), weighted by V; one ellipse per\n"
+    "period with --by, and the migration of the centre between periods.\n"
+    "Computed in an equal-area projection: for a geographic layer an Albers conic\n"
+    "fitted to the data's extent (or --crs).  Lengths in km, areas in km^2.\n"
+    "\n"
+    "options:\n"
+    "  --weight V          the weight variable (a field of SRC, or of --data)\n"
+    "  --id FIELD          unit id field of SRC (default: feature order 1..n)\n"
+    "  --layer NAME        layer of SRC\n"
+    "  --data TABLE        long-format table joined to SRC by unit id\n"
+    "  --data-id FIELD     the table's unit id field (default: the --id name)\n"
+    "  --by TIME           the table's period field: one ellipse per period\n"
+    "  --points P          centroid (default) or XFIELD,YFIELD (e.g. cap_lon,cap_lat,\n"
+    "                      in SRC's CRS)\n"
+    "  --sd K              1 (default), 2 or 3 standard deviations\n"
+    "  --convention C      arcgis (default; divisor sum of weights) or crimestat\n"
+    "                      (n - 2 degrees of freedom)\n"
+    "  --crs CRS           compute in this projected CRS (EPSG:xxxx, WKT or PROJ string)\n"
+    "  -o OUT              ellipse polygons, one feature per period (.gpkg .shp\n"
+    "                      .geojson .fgb ...)\n"
+    "  --centers FILE      the centres as a point layer\n"
+    "  --table FILE.csv    the migration table\n"
+    "  --json              results and migration as one JSON object on stdout\n";
+
+static const sp_optspec spec[] = {
+    {"weight", 1}, {"id", 1}, {"layer", 1}, {"data", 1}, {"data-id", 1}, {"by", 1},
+    {"points", 1}, {"sd", 1}, {"convention", 1}, {"crs", 1}, {"output", 1}, {"centers", 1},
+    {"table", 1}, {"json", 0}, {NULL, 0}};
+
+/* One period's ellipse, its centre in lon/lat, and the move from the previous one. */
+typedef struct sde_result {
+    char by[64];
+    sp_sde e;
+    double lon, lat;
+    double move_km, bearing;
+} sde_result;
+
+typedef struct sde_job {
+    sp_layer *L;
+    double *px, *py;   /* projected unit points, metres */
+    char crs[512];     /* the CRS computed in */
+    sp_crs *to_geo;    /* projected -> lon/lat (NULL without CRS) */
+    int k;
+    sp_sde_convention conv;
+    sde_result *res;
+    int nres;
+} sde_job;
+
+/* Unit points in the layer's CRS, then projected (job->px, py). */
+static int job_points(sde_job *job, const sp_args *a)
+{
+    sp_layer *L = job->L;
+    const char *spec_points = sp_args_get(a, "points");
+    job->px = sp_malloc((size_t)L->n * sizeof *job->px);
+    job->py = sp_malloc((size_t)L->n * sizeof *job->py);
+    if (!job->px || !job->py)
+        return SP_ENOMEM;
+    int rc;
+    if (!spec_points || strcmp(spec_points, "centroid") == 0) {
+        rc = sp_points_centroids(L->geoms, L->n, (const char *const *)L->ids, job->px, job->py);
+    } else {
+        const char *comma = strchr(spec_points, ',');
+        if (!comma)
+            return sp_error_set(SP_EUSAGE, "--points: expected centroid or XFIELD,YFIELD");
+        char xf[256];
+        snprintf(xf, sizeof xf, "%.*s", (int)(comma - spec_points), spec_points);
+        rc = sp_layer_numeric(L, xf, job->px);
+        if (!rc)
+            rc = sp_layer_numeric(L, comma + 1, job->py);
+    }
+    if (rc)
+        return rc;
+    const char *crs = sp_args_get(a, "crs");
+    if (!L->has_crs) {
+        if (crs)
+            return sp_error_set(SP_EDATA, "%s: the layer has no CRS to transform from", L->path);
+        fprintf(stderr, "spill ellipse: warning: %s has no CRS: coordinates taken as metres\n", L->path);
+        snprintf(job->crs, sizeof job->crs, "unknown");
+        return SP_OK;
+    }
+    if (crs)
+        snprintf(job->crs, sizeof job->crs, "%s", crs);
+    else if (L->geographic)
+        sp_crs_albers_for(job->px, job->py, L->n, job->crs, sizeof job->crs);
+    else
+        snprintf(job->crs, sizeof job->crs, "%s", L->crs_wkt);
+    sp_crs *fwd;
+    if ((rc = sp_crs_open(L->crs_wkt, job->crs, &fwd)))
+        return rc;
+    rc = sp_crs_forward(fwd, job->px, job->py, L->n);
+    sp_crs_close(fwd);
+    if (!rc)
+        rc = sp_crs_open(job->crs, "EPSG:4326", &job->to_geo);
+    return rc;
+}
+
+static int add_result(sde_job *job, const char *by, const double *x, const double *y,
+                      const double *w, int n, const char *what)
+{
+    sde_result *r = &job->res[job->nres];
+    memset(r, 0, sizeof *r);
+    snprintf(r->by, sizeof r->by, "%s", by);
+    int rc = sp_sde_compute(x, y, w, n, job->k, job->conv, what, &r->e);
+    if (rc)
+        return rc;
+    r->lon = r->e.cx, r->lat = r->e.cy;
+    if (job->to_geo && (rc = sp_crs_forward(job->to_geo, &r->lon, &r->lat, 1)))
+        return rc;
+    r->move_km = r->bearing = NAN;
+    if (job->nres > 0) {
+        const sp_sde *p = &job->res[job->nres - 1].e;
+        r->move_km = hypot(r->e.cx - p->cx, r->e.cy - p->cy) / 1000.0;
+        r->bearing = sp_sde_bearing(p->cx, p->cy, r->e.cx, r->e.cy);
+    }
+    job->nres++;
+    return SP_OK;
+}
+
+/* One ellipse per period of --data (joined to the layer by id), or one for the layer. */
+static int run_periods(sde_job *job, const sp_args *a)
+{
+    sp_layer *L = job->L;
+    const char *var = sp_args_get(a, "weight"), *data = sp_args_get(a, "data");
+    int n = L->n, rc;
+    double *x = sp_malloc((size_t)n * sizeof *x), *y = sp_malloc((size_t)n * sizeof *y);
+    double *w = sp_malloc((size_t)n * sizeof *w);
+    if (!x || !y || !w) {
+        free(x), free(y), free(w);
+        return SP_ENOMEM;
+    }
+    if (!data) {
+        job->res = sp_calloc(1, sizeof *job->res);
+        rc = job->res ? sp_layer_numeric(L, var, w) : SP_ENOMEM;
+        if (!rc)
+            rc = add_result(job, "", job->px, job->py, w, n, L->path);
+        free(x), free(y), free(w);
+        return rc;
+    }
+    const char *id = sp_args_get(a, "data-id") ? sp_args_get(a, "data-id") : sp_args_get(a, "id");
+    if (!id)
+        return free(x), free(y), free(w), sp_error_set(SP_EUSAGE, "--data needs --id (or --data-id)");
+    sp_table *t = NULL;
+    sp_panel *P = NULL;
+    sp_idmap *map = NULL;
+    rc = sp_table_read(data, NULL, &t);
+    if (!rc)
+        rc = sp_panel_build(t, id, sp_args_get(a, "by"), &P);
+    if (!rc)
+        rc = sp_idmap_build((const char *const *)L->ids, n, L->path, &map);
+    if (!rc && !(job->res = sp_calloc((size_t)P->nperiods, sizeof *job->res)))
+        rc = SP_ENOMEM;
+    const char **ids = rc ? NULL : sp_malloc((size_t)t->nrow * sizeof *ids + 1);
+    double *wp = rc ? NULL : sp_malloc((size_t)t->nrow * sizeof *wp + 1);
+    if (!rc && (!ids || !wp))
+        rc = SP_ENOMEM;
+    for (int g = 0; !rc && g < P->nperiods; g++) {
+        int m = P->periods[g].n;
+        char what[512];
+        sp_panel_describe(P, g, what, sizeof what);
+        sp_panel_ids(P, g, ids);
+        if ((rc = sp_panel_numeric(P, g, var, wp)))
+            break;
+        for (int r = 0; r < m && !rc; r++) {
+            int u = sp_idmap_find(map, ids[r]);
+            if (u < 0)
+                rc = sp_error_set(SP_EDATA, "%s: unit '%s' is not in %s", what, ids[r], L->path);
+            else
+                x[r] = job->px[u], y[r] = job->py[u], w[r] = wp[r];
+        }
+        if (!rc && g == 0 && m < n)
+            fprintf(stderr, "spill ellipse: %d of %d units of %s have no row in %s and are left out\n",
+                    n - m, n, L->path, what);
+        if (!rc)
+            rc = add_result(job, P->periods[g].label, x, y, w, m, what);
+    }
+    free(ids), free(wp), free(x), free(y), free(w);
+    sp_idmap_free(map);
+    sp_panel_free(P);
+    sp_table_free(t);
+    return rc;
+}
+
+static const char *const field_names[] = {"center_x", "center_y", "center_lon", "center_lat",
+                                          "sx", "sy", "rotation", "area", "perimeter",
+                                          "flattening", "move_km", "bearing"};
+#define NFIELDS 12
+
+static void result_values(const sde_result *r, double *v)
+{
+    const sp_sde *e = &r->e;
+    double vals[NFIELDS] = {e->cx, e->cy, r->lon, r->lat, e->sx / 1000.0, e->sy / 1000.0,
+                            e->rotation, e->area / 1e6, e->perimeter / 1000.0, e->flattening,
+                            r->move_km, r->bearing};
+    memcpy(v, vals, sizeof vals);
+}
+
+/* A layer of ellipse polygons (points = 0) or centre points (points = 1). */
+static int write_layer(const sde_job *job, const char *path, int points)
+{
+    const char *driver = sp_gdal_driver_for(path);
+    if (!driver)
+        return sp_error_set(SP_EUSAGE, "%s: unknown output format", path);
+    sp_output o;
+    int rc = sp_output_begin(path, &o);
+    if (rc)
+        return rc;
+    sp_gdal_init();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName(driver), o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);
+    OGRSpatialReferenceH srs = NULL;
+    if (strcmp(job->crs, "unknown") != 0) {
+        srs = OSRNewSpatialReference(NULL);
+        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (OSRSetFromUserInput(srs, job->crs) != OGRERR_NONE) {
+            OSRDestroySpatialReference(srs);
+            srs = NULL;
+        }
+    }
+    OGRLayerH layer = ds ? GDALDatasetCreateLayer(ds, points ? "centers" : "ellipses", srs,
+                                                  points ? wkbPoint : wkbPolygon, NULL) : NULL;
+    if (!layer)
+        rc = sp_error_set(SP_EDATA, "%s: cannot create the layer", path);
+    OGRFieldDefnH fd = OGR_Fld_Create("by", OFTString);
+    if (!rc && OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
+        rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
+    OGR_Fld_Destroy(fd);
+    for (int f = 0; f < NFIELDS && !rc; f++) {
+        fd = OGR_Fld_Create(field_names[f], OFTReal);
+        if (OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
+            rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
+        OGR_Fld_Destroy(fd);
+    }
+    for (int i = 0; i < job->nres && !rc; i++) {
+        const sde_result *r = &job->res[i];
+        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+        double v[NFIELDS];
+        result_values(r, v);
+        OGR_F_SetFieldString(feat, 0, r->by);
+        for (int f = 0; f < NFIELDS; f++)
+            if (isfinite(v[f]))
+                OGR_F_SetFieldDouble(feat, f + 1, v[f]);
+        OGRGeometryH g = OGR_G_CreateGeometry(points ? wkbPoint : wkbPolygon);
+        if (points) {
+            OGR_G_SetPoint_2D(g, 0, r->e.cx, r->e.cy);
+        } else {
+            OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+            for (int s = 0; s <= 360; s++) {
+                double px, py;
+                sp_sde_point(&r->e, (s % 360) * M_PI / 180.0, &px, &py);
+                OGR_G_AddPoint_2D(ring, px, py);
+            }
+            OGR_G_AddGeometryDirectly(g, ring);
+        }
+        OGR_F_SetGeometryDirectly(feat, g);
+        if (OGR_L_CreateFeature(layer, feat) != OGRERR_NONE)
+            rc = sp_error_set(SP_EDATA, "%s: cannot write feature %d", path, i + 1);
+        OGR_F_Destroy(feat);
+    }
+    if (srs)
+        OSRDestroySpatialReference(srs);
+    if (ds)
+        GDALClose(ds);
+    if (rc)
+        sp_output_abort(&o);
+    else
+        rc = sp_output_commit(&o);
+    return rc;
+}
+
+static int write_table(const sde_job *job, const char *path)
+{
+    sp_output o;
+    int rc = sp_output_begin(path, &o);
+    if (rc)
+        return rc;
+    FILE *f = fopen(o.tmp_path, "w");
+    if (!f) {
+        sp_output_abort(&o);
+        return sp_error_set(SP_EDATA, "%s: cannot write", path);
+    }
+    fputs("by,center_x,center_y,center_lon,center_lat,sx_km,sy_km,rotation,area_km2,"
+          "perimeter_km,flattening,move_km,bearing,direction\n", f);
+    for (int i = 0; i < job->nres; i++) {
+        double v[NFIELDS];
+        result_values(&job->res[i], v);
+        fprintf(f, "%s", job->res[i].by);
+        for (int k = 0; k < NFIELDS; k++)
+            if (isfinite(v[k]))
+                fprintf(f, ",%.17g", v[k]);
+            else
+                fputc(',', f);
+        fprintf(f, ",%s\n", i ? sp_sde_compass(job->res[i].bearing) : "");
+    }
+    if (fclose(f) != 0) {
+        sp_output_abort(&o);
+        return sp_error_set(SP_EDATA, "%s: cannot write", path);
+    }
+    return sp_output_commit(&o);
+}
+
+static int print_json(const sde_job *job)
+{
+    json_t *results = json_array(), *migration = json_array();
+    for (int i = 0; i < job->nres; i++) {
+        const sde_result *r = &job->res[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "by", r->by[0] ? json_string(r->by) : json_null());
+        json_object_set_new(o, "n", json_integer(r->e.n));
+        double v[NFIELDS];
+        result_values(r, v);
+        for (int f = 0; f < 10; f++)
+            json_object_set_new(o, field_names[f], sp_json_real(v[f]));
+        json_object_set_new(o, "major", sp_json_real(r->e.major / 1000.0));
+        json_object_set_new(o, "minor", sp_json_real(r->e.minor / 1000.0));
+        json_array_append_new(results, o);
+        if (i > 0)
+            json_array_append_new(migration,
+                json_pack("{s:s, s:s, s:o, s:o, s:s}", "from", job->res[i - 1].by, "to", r->by,
+                          "distance_km", sp_json_real(r->move_km), "bearing",
+                          sp_json_real(r->bearing), "direction", sp_sde_compass(r->bearing)));
+    }
+    return sp_json_print(json_pack("{s:o, s:o, s:s, s:s, s:i}", "results", results, "migration",
+                                   migration, "crs", job->crs, "convention",
+                                   job->conv == SP_SDE_ARCGIS ? "arcgis" : "crimestat", "sd", job->k));
+}
+
+static void print_text(const sde_job *job)
+{
+    printf("standard deviational ellipses (%s, %d SD), CRS %s\n",
+           job->conv == SP_SDE_ARCGIS ? "ArcGIS" : "CrimeStat", job->k, job->crs);
+    printf("%-8s %4s %10s %9s %9s %9s %8s %11s %9s %6s %9s %8s\n", "by", "n", "lon", "lat",
+           "sx_km", "sy_km", "rotation", "area_km2", "perim_km", "flat", "moved_km", "towards");
+    for (int i = 0; i < job->nres; i++) {
+        const sde_result *r = &job->res[i];
+        printf("%-8s %4d %10.4f %9.4f %9.2f %9.2f %8.2f %11.1f %9.2f %6.3f", r->by, r->e.n,
+               r->lon, r->lat, r->e.sx / 1000.0, r->e.sy / 1000.0, r->e.rotation,
+               r->e.area / 1e6, r->e.perimeter / 1000.0, r->e.flattening);
+        if (i)
+            printf(" %9.2f %4s %3.0f\n", r->move_km, sp_sde_compass(r->bearing), r->bearing);
+        else
+            printf(" %9s %8s\n", "", "");
+    }
+}
 
 int sp_cmd_ellipse(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return sp_error_set(SP_EUSAGE, "'ellipse' is not implemented yet");
+    sp_args a;
+    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    if (rc)
+        return rc;
+    if ((rc = sp_args_positional(&a, 1, "SRC")))
+        return rc;
+    const char *out = sp_args_get(&a, "output");
+    if (!sp_args_get(&a, "weight") || !out)
+        return sp_error_set(SP_EUSAGE, "--weight and -o are required (see --help)");
+    if (sp_args_get(&a, "by") && !sp_args_get(&a, "data"))
+        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE (a long-format table)");
+    sde_job job = {0};
+    const char *conv = sp_args_get(&a, "convention");
+    if (conv && strcmp(conv, "arcgis") && strcmp(conv, "crimestat"))
+        return sp_error_set(SP_EUSAGE, "--convention: expected arcgis or crimestat, got '%s'", conv);
+    job.conv = conv && strcmp(conv, "crimestat") == 0 ? SP_SDE_CRIMESTAT : SP_SDE_ARCGIS;
+    if ((rc = sp_args_int(&a, "sd", 1, 1, &job.k)))
+        return rc;
+    if (job.k > 3)
+        return sp_error_set(SP_EUSAGE, "--sd must be 1, 2 or 3 (got %d)", job.k);
+    const char *points = sp_args_get(&a, "points");
+    int need_geometry = !points || strcmp(points, "centroid") == 0;
+    rc = sp_layer_read(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"),
+                       need_geometry ? SP_LAYER_NEED_GEOMETRY : 0, &job.L);
+    if (!rc)
+        rc = job_points(&job, &a);
+    if (!rc)
+        rc = run_periods(&job, &a);
+    if (!rc)
+        rc = write_layer(&job, out, 0);
+    if (!rc && sp_args_get(&a, "centers"))
+        rc = write_layer(&job, sp_args_get(&a, "centers"), 1);
+    if (!rc && sp_args_get(&a, "table"))
+        rc = write_table(&job, sp_args_get(&a, "table"));
+    if (!rc) {
+        if (sp_args_flag(&a, "json"))
+            rc = print_json(&job);
+        else
+            print_text(&job);
+    }
+    free(job.px);
+    free(job.py);
+    free(job.res);
+    sp_crs_close(job.to_geo);
+    sp_layer_free(job.L);
+    return rc;
 }
