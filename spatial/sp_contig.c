@@ -18,9 +18,13 @@ typedef struct vertex_list {
     contig_vertex *v;
 } vertex_list;
 
-static int vertex_push(vertex_list *l, double x, double y, int unit)
+static int collect_seq(GEOSContextHandle_t ctx, const GEOSGeometry *g, int unit, vertex_list *l)
 {
-    if (l->count == l->cap) {
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx, g);
+    unsigned int size = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &size) || size == 0)
+        return SP_OK;
+    while (l->count + size > l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 4096;
         contig_vertex *grown = sp_realloc(l->v, cap * sizeof *grown);
         if (!grown)
@@ -28,23 +32,13 @@ static int vertex_push(vertex_list *l, double x, double y, int unit)
         l->v = grown;
         l->cap = cap;
     }
-    l->v[l->count++] = (contig_vertex){0, x, y, unit};
-    return SP_OK;
-}
-
-static int collect_seq(GEOSContextHandle_t ctx, const GEOSGeometry *g, int unit, vertex_list *l)
-{
-    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx, g);
-    unsigned int size = 0;
-    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &size))
-        return SP_OK;
-    for (unsigned int k = 0; k < size; k++) {
-        double x, y;
-        GEOSCoordSeq_getXY_r(ctx, seq, k, &x, &y);
-        int rc = vertex_push(l, x, y, unit);
-        if (rc)
-            return rc;
-    }
+    double *xy = sp_malloc(2 * (size_t)size * sizeof *xy);
+    if (!xy)
+        return SP_ENOMEM;
+    GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy, 0, 0); /* x, y interleaved */
+    for (unsigned int k = 0; k < size; k++)
+        l->v[l->count++] = (contig_vertex){0, xy[2 * k], xy[2 * k + 1], unit};
+    free(xy);
     return SP_OK;
 }
 
@@ -131,7 +125,19 @@ static int sort_and_dedupe(vertex_list *l)
         size_t e = s + 1;
         while (e < l->count && l->v[e].cell == l->v[s].cell)
             e++;
-        qsort(l->v + s, e - s, sizeof *l->v, vertex_in_cell_order);
+        if (e - s > 16) {
+            qsort(l->v + s, e - s, sizeof *l->v, vertex_in_cell_order);
+        } else { /* most cells hold a few vertices: insertion sort */
+            for (size_t a = s + 1; a < e; a++) {
+                contig_vertex v = l->v[a];
+                size_t b = a;
+                while (b > s && vertex_in_cell_order(&l->v[b - 1], &v) > 0) {
+                    l->v[b] = l->v[b - 1];
+                    b--;
+                }
+                l->v[b] = v;
+            }
+        }
         for (size_t k = s; k < e; k++) {
             const contig_vertex *prev = out > 0 ? &l->v[out - 1] : NULL;
             if (k > s && prev->unit == l->v[k].unit && prev->x == l->v[k].x && prev->y == l->v[k].y)
@@ -142,20 +148,6 @@ static int sort_and_dedupe(vertex_list *l)
     }
     l->count = out;
     return SP_OK;
-}
-
-/* First vertex at or after cell key c in the sorted list. */
-static size_t cell_lower_bound(const vertex_list *l, uint64_t c)
-{
-    size_t lo = 0, hi = l->count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->v[mid].cell < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static int key_push(uint64_t **keys, size_t *used, size_t *cap, int u, int v)
@@ -174,20 +166,24 @@ static int key_push(uint64_t **keys, size_t *used, size_t *cap, int u, int v)
 /* Matching vertex pairs of different units as (min unit << 32 | max unit) keys.
  * Each unordered vertex pair is visited once, from the vertex that comes first
  * in the sorted order: the rest of its own cell and the cell above it
- * (contiguous in the list), then the three cells of the next column. */
+ * (contiguous in the list), then the three cells of the next column, whose
+ * start only moves forward as the vertices are visited in order. */
 static int match_pairs(const vertex_list *l, double snap, uint64_t **keys, size_t *count)
 {
     size_t cap = 1024, used = 0;
     uint64_t *k = sp_malloc(cap * sizeof *k);
     if (!k)
         return SP_ENOMEM;
+    size_t next_col = 0; /* start of cell (col + 1, row - 1): moves forward with a */
     for (size_t a = 0; a < l->count; a++) {
         const contig_vertex *va = &l->v[a];
         uint64_t col = va->cell >> 32, row = va->cell & 0xffffffffu;
+        uint64_t first_next = (col + 1) << 32 | (row > 0 ? row - 1 : row);
+        while (next_col < l->count && l->v[next_col].cell < first_next)
+            next_col++;
         for (int dx = 0; dx <= 1; dx++) {
-            uint64_t first = (col + dx) << 32 | (dx && row > 0 ? row - 1 : row);
             uint64_t last = (col + dx) << 32 | (row + 1);
-            size_t b = dx ? cell_lower_bound(l, first) : a + 1;
+            size_t b = dx ? next_col : a + 1;
             for (; b < l->count && l->v[b].cell <= last; b++) {
                 const contig_vertex *vb = &l->v[b];
                 if (vb->unit == va->unit || fabs(va->x - vb->x) > snap ||
