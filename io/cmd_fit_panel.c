@@ -759,20 +759,6 @@ static void latex_escape(FILE *f, const char *s)
     }
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
 
 /* Print with the first row as the header. */
 static void grid_print(const grid *g, out_format out, const char *title)
@@ -783,7 +769,7 @@ static void grid_print(const grid *g, out_format out, const char *title)
     if (out == OUT_CSV) {
         for (int r = 0; r < g->nrow; r++)
             for (int c = 0; c < g->ncol; c++) {
-                csv_cell(f, g->cell[r][c]);
+                sp_csv_field(f, g->cell[r][c]);
                 fputc(c + 1 < g->ncol ? ',' : '\n', f);
             }
         fputc('\n', f);

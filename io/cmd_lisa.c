@@ -8,6 +8,7 @@
 #include "sp_autocorr_io.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_table.h"
 #include "sp_lisa.h"
 #include "sp_output.h"
 
@@ -75,29 +76,15 @@ static int parse_choice(const char *opt, const char *value, const char *const *n
 }
 
 /* CSV field, quoted when it holds a separator or a quote. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* The scatterplot rows of one period: id, [period,] z, Wz (empty Wz for islands). */
 static void scatter_rows(FILE *f, const sp_acio_period *p, const sp_lisa *L)
 {
     for (int i = 0; i < p->n; i++) {
-        csv_field(f, p->ids[i]);
+        sp_csv_field(f, p->ids[i]);
         if (p->label) {
             fputc(',', f);
-            csv_field(f, p->label);
+            sp_csv_field(f, p->label);
         }
         fprintf(f, ",%.17g,", L->z[i]);
         if (!isnan(L->wz[i]))

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +154,21 @@ int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids
     for (int r = 0; r < t->nrow && !rc; r++)
         rc = sp_table_number(t, r, col, ids ? ids[r] : NULL, &out[r]);
     return rc;
+}
+
+void sp_csv_field(FILE *f, const char *s)
+{
+    size_t len = strlen(s);
+    int blank_edge = len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');
+    if (!strpbrk(s, ",\"\n\r") && !blank_edge) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
 }

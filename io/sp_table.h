@@ -6,6 +6,8 @@
 #ifndef SP_TABLE_H
 #define SP_TABLE_H
 
+#include <stdio.h>
+
 typedef struct sp_table {
     char *source;   /* file name, for messages */
     int nrow, ncol;
@@ -36,6 +38,10 @@ int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids
 /* Cell (row, col) as a finite double; an SP_EDATA error naming the file, the
  * row (1-based), the unit (id may be NULL) and the column otherwise. */
 int sp_table_number(const sp_table *t, int row, int col, const char *id, double *out);
+
+/* Write s as one CSV field: quoted (with "" for ") when it holds a comma, a
+ * quote, a line break or leading/trailing blanks, as-is otherwise. */
+void sp_csv_field(FILE *f, const char *s);
 
 /* Parse one string as a finite double; 0 on success. */
 int sp_parse_double(const char *s, double *out);

@@ -1099,22 +1099,6 @@ static void write_mtx(FILE *f, const sp_weights *W)
             fprintf(f, "%d %d %.17g\n", i + 1, w->j[k] + 1, w->x[k]);
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-    size_t len = strlen(s);
-    if (!strpbrk(s, ",\"") && s[0] != ' ' && s[0] != '\t' && s[len - 1] != ' ' &&
-        s[len - 1] != '\t') {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void write_csv(FILE *f, const sp_weights *W)
 {
@@ -1122,11 +1106,11 @@ static void write_csv(FILE *f, const sp_weights *W)
     fputs("id", f);
     for (int i = 0; i < W->n; i++) {
         fputc(',', f);
-        csv_cell(f, W->ids[i]);
+        sp_csv_field(f, W->ids[i]);
     }
     fputc('\n', f);
     for (int i = 0; i < W->n; i++) {
-        csv_cell(f, W->ids[i]);
+        sp_csv_field(f, W->ids[i]);
         int k = w->p[i];
         for (int c = 0; c < W->n; c++) {
             if (k < w->p[i + 1] && w->j[k] == c)
