@@ -27,6 +27,7 @@ int sp_pmodel_parse(const char *name, sp_pmodel *out)
 }
 
 const char *sp_pmodel_name(sp_pmodel m) { return model_names[m]; }
+const char *sp_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
 int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || m == SP_PM_SAC; }
 int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
 int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
@@ -360,6 +361,87 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
     return rc;
 }
 
+static int cross_products(const design *d, double *S);
+
+/* e = Z u: the coefficients u (nz) of the residual on the columns of Z at
+ * (beta, rho, lambda), and du[a] = d u / d theta_a for a = beta_1..k, [rho],
+ * [lambda] (the second derivatives are constant: d2u/drho dlambda has 1 at
+ * ZWWY, d2u/dlambda dbeta_j 1 at ZWX(j), the rest 0). */
+static void residual_coefs(const design *d, int has_rho, int has_lam, const double *theta,
+                           double *u, double *du)
+{
+    int k = d->k, nz = d->nz, q = k + has_rho + has_lam;
+    double rho = has_rho ? theta[k] : 0.0, lam = has_lam ? theta[k + has_rho] : 0.0;
+    memset(u, 0, (size_t)nz * sizeof *u);
+    memset(du, 0, (size_t)q * nz * sizeof *du);
+    u[ZY] = 1.0, u[ZWY] = -(rho + lam), u[ZWWY] = rho * lam;
+    for (int j = 0; j < k; j++) {
+        u[ZX(j)] = -theta[j], u[ZWX(d, j)] = lam * theta[j];
+        du[j * nz + ZX(j)] = -1.0, du[j * nz + ZWX(d, j)] = lam;
+    }
+    if (has_rho)
+        du[k * nz + ZWY] = -1.0, du[k * nz + ZWWY] = lam;
+    if (has_lam) {
+        double *dl = du + (k + has_rho) * nz;
+        dl[ZWY] = -1.0, dl[ZWWY] = rho;
+        for (int j = 0; j < k; j++)
+            dl[ZWX(d, j)] = theta[j];
+    }
+}
+
+/* a'S b for nz-vectors. */
+static double quad(const double *S, int nz, const double *a, const double *b)
+{
+    double s = 0.0;
+    for (int i = 0; i < nz; i++)
+        for (int j = 0; j < nz; j++)
+            s += a[i] * S[i * nz + j] * b[j];
+    return s;
+}
+
+/* The p x p observed information -d2 l / d theta d theta' at theta =
+ * (beta, [rho], [lambda], sigma2), l = -NT/2 ln(2 pi sigma2) + T ln|A| + T ln|B|
+ * - Q / (2 sigma2), Q = e'e = u'Su. */
+static int observed_information(const design *d, const sp_pops *ops, int has_rho, int has_lam,
+                                const double *theta, double *M)
+{
+    int k = d->k, nz = d->nz, q = k + has_rho + has_lam, p = q + 1;
+    int ir = k, il = k + has_rho, is = p - 1;
+    double s2 = theta[is], T = d->t;
+    double *S = sp_malloc((size_t)nz * nz * sizeof *S), *u = sp_malloc((size_t)nz * sizeof *u);
+    double *du = sp_malloc((size_t)q * nz * sizeof *du), *Su = sp_malloc((size_t)nz * sizeof *Su);
+    int rc = S && u && du && Su ? SP_OK : SP_ENOMEM;
+    if (rc) {
+        free(S), free(u), free(du), free(Su);
+        return rc;
+    }
+    cross_products(d, S);
+    residual_coefs(d, has_rho, has_lam, theta, u, du);
+    for (int i = 0; i < nz; i++)
+        Su[i] = dot(S + (long)i * nz, u, nz);
+    double Q = dot(u, Su, nz);
+    for (int a = 0; a < q; a++) {
+        for (int b = a; b < q; b++) {
+            double second = 0.0; /* u_ab' S u */
+            if (has_rho && has_lam && ((a == ir && b == il) || (a == il && b == ir)))
+                second = Su[ZWWY];
+            else if (has_lam && b == il && a < k)
+                second = Su[ZWX(d, a)];
+            M[a * p + b] = M[b * p + a] = (quad(S, nz, du + a * nz, du + b * nz) + second) / s2;
+        }
+        M[a * p + is] = M[is * p + a] = -dot(du + a * nz, Su, nz) / (s2 * s2);
+    }
+    M[is * p + is] = -d->nt / (2.0 * s2 * s2) + Q / (s2 * s2 * s2);
+    if (has_rho)
+        M[ir * p + ir] -= T * ops->lndet_d2(ops->ctx, theta[ir]);
+    if (has_lam)
+        M[il * p + il] -= T * ops->lndet_d2(ops->ctx, theta[il]);
+    if (!isfinite(M[ir * p + ir]) || !isfinite(M[il * p + il]))
+        rc = sp_error_set(SP_ENUMERIC, "the second derivative of ln|I - rho W| failed");
+    free(S), free(u), free(du), free(Su);
+    return rc;
+}
+
 /* Elhorst's R^2 = 1 - u'u / TSS (u = y~ - rho (Wy)~ - X~ beta, TSS of the raw y) and
  * corr2 = squared correlation of y~ with (I - rho W)^-1 X~ beta (about y~'s mean). */
 static int goodness_of_fit(const design *d, const sp_pops *ops, int has_rho,
@@ -418,7 +500,7 @@ static int result_alloc(const design *d, const sp_pfe_opts *o, sp_pfe_result **o
     sp_pfe_result *r = sp_calloc(1, sizeof *r);
     if (!r)
         return SP_ENOMEM;
-    r->model = o->model, r->fe = o->fe;
+    r->model = o->model, r->fe = o->fe, r->vcov = o->vcov;
     r->leeyu = sp_leeyu_applies(o->leeyu, o->fe) ? o->leeyu : SP_LY_NONE;
     r->n = d->n, r->t = d->t, r->k = d->k;
     r->has_rho = sp_pmodel_has_rho(o->model);
@@ -486,6 +568,42 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
     return rc;
 }
 
+/* M = the information at theta: analytic or observed, per r->vcov. */
+static int info_matrix(const design *d, const sp_pops *ops, const sp_csr *W, sp_fe fe,
+                       const sp_pfe_result *r, const double *theta, double *M)
+{
+    if (r->vcov == SP_VCOV_HESSIAN)
+        return observed_information(d, ops, r->has_rho, r->has_lambda, theta, M);
+    return information(d, ops, W, fe, r->has_rho, r->has_lambda, theta, M);
+}
+
+/* M (the information at theta) inverted in place; a singular information
+ * matrix is replaced by the observed information (r->vcov_fallback). */
+static int invert_checked(double *M, int p, const char *what)
+{
+    int rc = dense_invert(M, p, what);
+    for (int i = 0; !rc && i < p; i++)
+        if (!(M[i * p + i] > 0.0))
+            rc = sp_error_set(SP_ENUMERIC, "%s: the information matrix is not positive "
+                              "definite (not at a maximum?)", what);
+    return rc;
+}
+
+static int invert_info(const design *d, const sp_pops *ops, sp_pfe_result *r,
+                       const double *theta, double *M)
+{
+    int rc = invert_checked(M, r->p, sp_pmodel_name(r->model));
+    if (rc == SP_ENUMERIC && r->vcov == SP_VCOV_INFO) {
+        sp_error_clear();
+        r->vcov = SP_VCOV_HESSIAN;
+        r->vcov_fallback = 1;
+        rc = observed_information(d, ops, r->has_rho, r->has_lambda, theta, M);
+        if (!rc)
+            rc = invert_checked(M, r->p, sp_pmodel_name(r->model));
+    }
+    return rc;
+}
+
 int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
                const char *const *xnames, const sp_csr *W, const sp_pops *ops,
                const sp_pfe_opts *o, sp_pfe_result **out)
@@ -501,21 +619,20 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
     if (!rc)
         rc = estimate(&d, ops, r);
     if (!rc)
-        rc = information(&d, ops, W, o->fe, r->has_rho, r->has_lambda, r->theta_ml, r->cov_ml);
+        rc = info_matrix(&d, ops, W, o->fe, r, r->theta_ml, r->cov_ml);
     if (!rc) {
         memcpy(r->theta, r->theta_ml, (size_t)r->p * sizeof *r->theta);
         rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
     }
-    if (!rc && r->leeyu != SP_LY_NONE)
-        rc = information(&d, ops, W, o->fe, r->has_rho, r->has_lambda, r->theta, r->cov);
-    else if (!rc)
-        memcpy(r->cov, r->cov_ml, (size_t)r->p * r->p * sizeof *r->cov);
     if (!rc)
-        rc = dense_invert(r->cov_ml, r->p, sp_pmodel_name(o->model));
-    if (!rc && r->leeyu != SP_LY_NONE)
-        rc = dense_invert(r->cov, r->p, sp_pmodel_name(o->model));
-    else if (!rc)
+        rc = invert_info(&d, ops, r, r->theta_ml, r->cov_ml);
+    if (!rc && r->leeyu != SP_LY_NONE) {
+        rc = info_matrix(&d, ops, W, o->fe, r, r->theta, r->cov);
+        if (!rc)
+            rc = invert_info(&d, ops, r, r->theta, r->cov);
+    } else if (!rc) {
         memcpy(r->cov, r->cov_ml, (size_t)r->p * r->p * sizeof *r->cov);
+    }
     if (!rc)
         rc = goodness_of_fit(&d, ops, r->has_rho, r->theta, &r->r2, &r->corr2);
     if (!rc) {

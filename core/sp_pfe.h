@@ -12,9 +12,15 @@
  *     - e'e / (2 sigma2), with sigma2 = e'e / NT at the maximum;
  *   - beta and sigma2 are concentrated out; rho and/or lambda by Brent's
  *     method (nested for SAC) on cross-products computed once;
- *   - covariance: the inverse of the analytic information matrix of the
- *     dummy model with the dummies partialled out (spatialreg's asymptotic
- *     covariance on the same problem), T times the n x n trace terms;
+ *   - covariance (sp_vcov): the inverse of the analytic information matrix of
+ *     the dummy model with the dummies partialled out (spatialreg's
+ *     asymptotic covariance on the same problem), T times the n x n trace
+ *     terms; or the inverse of the observed information, minus the Hessian
+ *     of the log-likelihood, analytic in (beta, rho, lambda, sigma2) from the
+ *     cross-products except d^2 ln|I - rho W| / d rho^2, which sp_pops
+ *     supplies (exact, or differenced numerically on exact log-determinants):
+ *     spatialreg's fdHess covariance for large n, without its
+ *     finite-difference error in the beta block;
  *   - Lee-Yu correction (core/sp_within.h) on top, the covariance evaluated
  *     again at the corrected values; the ML values stay available.
  * Data are stacked period by period (core/sp_within.h).  Durbin models (SDM,
@@ -52,6 +58,7 @@ enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_
 
 typedef struct sp_pops {
     double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
+    double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peffects.h) */
@@ -67,16 +74,26 @@ typedef struct sp_pops {
 int sp_pops_dense(const sp_csr *W, sp_pops *ops);
 void sp_pops_dense_free(sp_pops *ops);
 
+/* Covariance: SP_VCOV_INFO falls back to the Hessian (and says so in
+ * sp_pfe_result.vcov) when the information matrix is singular. */
+typedef enum sp_vcov { SP_VCOV_INFO, SP_VCOV_HESSIAN } sp_vcov;
+
+/* "info" or "hessian". */
+const char *sp_vcov_name(sp_vcov v);
+
 typedef struct sp_pfe_opts {
     sp_pmodel model;
     sp_fe fe;
     sp_leeyu leeyu; /* SP_LY_ELHORST is the CLI default */
+    sp_vcov vcov;
 } sp_pfe_opts;
 
 typedef struct sp_pfe_result {
     sp_pmodel model;
     sp_fe fe;
     sp_leeyu leeyu;   /* the correction applied (SP_LY_NONE when none applies) */
+    sp_vcov vcov;     /* the covariance used (the Hessian after a fallback) */
+    int vcov_fallback;/* 1: the information matrix was singular */
     int n, t, k, m, p; /* units, periods, coefficients, spatial parameters, k + m + 1 */
     char **names;     /* k coefficient names: "const", "x", "W*x" */
     int has_rho, has_lambda;

@@ -1,6 +1,7 @@
 /* Dense spatial operations for the panel estimators (sp_pops_dense in
  * sp_pfe.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
  * I - rho W for solves, dense inverses for the trace terms. */
+#include <complex.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,19 @@ static double dense_lndet(void *ctx, double rho)
     for (int i = 0; i < o->n; i++) {
         double a = 1.0 - rho * o->re[i], b = rho * o->im[i];
         s += o->im[i] == 0.0 ? log(fabs(a)) : 0.5 * log(a * a + b * b);
+    }
+    return s;
+}
+
+/* d^2/d rho^2 ln|I - rho W| = -sum (mu / (1 - rho mu))^2 over the eigenvalues mu
+ * (a conjugate pair adds twice the real part of one term). */
+static double dense_lndet_d2(void *ctx, double rho)
+{
+    const dense_ops *o = ctx;
+    double s = 0.0;
+    for (int i = 0; i < o->n; i++) {
+        double complex mu = o->re[i] + I * o->im[i], g = mu / (1.0 - rho * mu);
+        s -= creal(g * g);
     }
     return s;
 }
@@ -287,6 +301,7 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
         hi = fmax(hi, o->re[i]);
     }
     ops->lndet = dense_lndet;
+    ops->lndet_d2 = dense_lndet_d2;
     ops->solve = dense_solve;
     ops->traces = dense_traces;
     ops->terms = dense_terms;

@@ -36,9 +36,14 @@ typedef struct sparse_ops {
     int *adiag;             /* 1 where the entry is diagonal */
     void *symbolic;
     double control[UMFPACK_CONTROL]; /* no iterative refinement: ax may hold another rho */
-    factor_slot slot[2];    /* rho and lambda of a SAC alternate */
+    cholmod_factor *Lsym;   /* the symbolic analysis, copied into each slot */
+    factor_slot slot[3];    /* 0, 1: cached (rho and lambda of a SAC alternate); 2: scratch */
     int next_slot;
-    double *trw;            /* tr(W^k)/n, k = 0..order, once computed */
+    double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
+    int trw_top, trw_cap;
+    double *pz, *pv, *pnext;/* the power-trace probes z and W^trw_top z (n x POWER_PROBES) */
+    double radius;          /* spectral radius bound of W (for series truncation) */
+    double rho_lo, rho_hi;  /* the admissible interval */
     int approx, cheb_degree;
     double *trc;            /* tr(T_j(W))/n, j = 0..cheb_degree (Chebyshev) */
     int row_stochastic;
@@ -144,8 +149,10 @@ static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
     double *ax = o->A->x;
     for (size_t k = 0; k < o->A->nzmax; k++)
         ax[k] = o->a_diag[k] - rho * o->a_s[k];
-    if (!s->L && !(s->L = cholmod_analyze(o->A, &o->cc)))
+    if (!o->Lsym && !(o->Lsym = cholmod_analyze(o->A, &o->cc)))
         return sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed");
+    if (!s->L && !(s->L = cholmod_copy_factor(o->Lsym, &o->cc)))
+        return SP_ENOMEM;
     if (!cholmod_factorize(o->A, s->L, &o->cc) || o->cc.status != CHOLMOD_OK)
         return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
                             "admissible interval", rho);
@@ -258,12 +265,12 @@ static int factor_for(sparse_ops *o, double rho, factor_slot **out)
     return SP_OK;
 }
 
-static int power_traces(sparse_ops *o);
+static int power_traces_to(sparse_ops *o, int top);
 static int cheb_traces(sparse_ops *o);
 
 static double mc_lndet(sparse_ops *o, double rho)
 {
-    if (!o->trw && power_traces(o))
+    if (power_traces_to(o, o->order))
         return NAN;
     double s = 0.0, pk = 1.0;
     for (int k = 1; k <= o->order; k++) {
@@ -273,7 +280,17 @@ static double mc_lndet(sparse_ops *o, double rho)
     return o->n * s;
 }
 
-static double cheb_lndet(sparse_ops *o, double rho)
+/* f(x) = ln(1 - rho x) (deriv 0) or its second derivative in rho,
+ * -x^2 / (1 - rho x)^2 (deriv 2). */
+static double cheb_f(double rho, double x, int deriv)
+{
+    double a = 1.0 - rho * x;
+    return deriv ? -x * x / (a * a) : log(a);
+}
+
+/* n sum_j c_j tr(T_j(W))/n with c_j the Chebyshev interpolation coefficients
+ * of cheb_f on [-1, 1]. */
+static double cheb_sum(sparse_ops *o, double rho, int deriv)
 {
     if (!o->trc && cheb_traces(o))
         return NAN;
@@ -282,8 +299,8 @@ static double cheb_lndet(sparse_ops *o, double rho)
     for (int j = 0; j <= q; j++) {
         double c = 0.0;
         for (int k = 0; k <= q; k++) {
-            double theta = M_PI * (k + 0.5) / (q + 1), x = cos(theta);
-            c += log(1.0 - rho * x) * cos(j * theta);
+            double theta = M_PI * (k + 0.5) / (q + 1);
+            c += cheb_f(rho, cos(theta), deriv) * cos(j * theta);
         }
         c *= 2.0 / (q + 1);
         s += (j == 0 ? 0.5 * c : c) * o->trc[j];
@@ -305,11 +322,48 @@ static double sparse_lndet(void *ctx, double rho)
     if (so->approx == SP_LNDET_MC)
         return mc_lndet(so, rho);
     if (so->approx == SP_LNDET_CHEB)
-        return cheb_lndet(so, rho);
+        return cheb_sum(so, rho, 0);
     factor_slot *s;
     if (rho == 0.0)
         return 0.0;
     return factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
+/* The exact ln|I - rho W| through the scratch slot, leaving the cache alone. */
+static double scratch_lndet(sparse_ops *o, double rho)
+{
+    factor_slot *s = &o->slot[2];
+    for (int k = 0; k < 2; k++)
+        if (o->slot[k].valid && o->slot[k].rho == rho)
+            return o->slot[k].lndet;
+    int rc = o->chol ? chol_factor(o, s, rho) : lu_factor(o, s, rho);
+    return rc ? NAN : s->lndet;
+}
+
+/* d^2/d rho^2 ln|I - rho W| = -tr(G^2): the analytic derivative of the
+ * approximations; for the exact paths a central second difference of the
+ * exact log-determinant, step LNDET_D2_STEP, extrapolated (Richardson) from
+ * steps h and h/2: error O(h^4) plus rounding of about
+ * 1e-16 |ln|A|| / h^2. */
+#define LNDET_D2_STEP 1e-3
+static double sparse_lndet_d2(void *ctx, double rho)
+{
+    sparse_ops *o = ctx;
+    if (o->approx == SP_LNDET_CHEB)
+        return cheb_sum(o, rho, 2);
+    if (o->approx == SP_LNDET_MC) {
+        if (power_traces_to(o, o->order))
+            return NAN;
+        double s = 0.0, pk = 1.0;
+        for (int k = 2; k <= o->order; k++, pk *= rho)
+            s -= (k - 1) * pk * o->trw[k];
+        return o->n * s;
+    }
+    double h = fmin(LNDET_D2_STEP, 0.5 * fmin(rho - o->rho_lo, o->rho_hi - rho));
+    double f0 = scratch_lndet(o, rho), d[2];
+    for (int r = 0; r < 2; r++, h *= 0.5)
+        d[r] = (scratch_lndet(o, rho + h) - 2.0 * f0 + scratch_lndet(o, rho - h)) / (h * h);
+    return (4.0 * d[1] - d[0]) / 3.0;
 }
 
 /* (I - rho W) x = b, or (I - rho W)' x = b when transpose. */
@@ -440,36 +494,52 @@ static void exact_traces(const sp_csr *W, double *t1, double *t2)
     *t2 = s2 / W->nrow;
 }
 
-/* tr(W^k)/n for k = 0..order: exact for k <= 2, Hutchinson beyond with
+/* tr(W^k)/n for k = 0..top: exact for k <= 2, Hutchinson beyond with
  * POWER_PROBES probes carried together (one pass over W per power), as
- * spatialreg's trW(type = "MC") with p = 16. */
+ * spatialreg's trW(type = "MC") with p = 16.  The probes and the last power
+ * are kept, so a later call with a higher top continues the sequence: the
+ * values never depend on how far earlier calls went. */
 #define POWER_PROBES 16
-static int power_traces(sparse_ops *o)
+static int power_traces_to(sparse_ops *o, int top)
 {
-    int n = o->n, m = o->order, p = POWER_PROBES;
+    int n = o->n, p = POWER_PROBES;
     const sp_csr *W = o->W;
-    o->trw = sp_calloc((size_t)m + 2, sizeof *o->trw);
-    double *z = sp_malloc((size_t)n * p * 3 * sizeof *z);
-    if (!o->trw || !z) {
-        free(z);
-        return SP_ENOMEM;
+    if (top <= o->trw_top && o->trw)
+        return SP_OK;
+    if (!o->trw) {
+        o->pz = sp_malloc((size_t)n * p * 3 * sizeof *o->pz);
+        if (!o->pz)
+            return SP_ENOMEM;
+        o->pv = o->pz + (size_t)n * p, o->pnext = o->pv + (size_t)n * p; /* row-major n x p */
+        for (int q = 0; q < p; q++) {
+            sp_rng r;
+            sp_rng_init(&r, o->seed, (uint32_t)q, 0x706f7773u);
+            for (int i = 0; i < n; i++)
+                o->pz[(size_t)i * p + q] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+        }
+        memcpy(o->pv, o->pz, (size_t)n * p * sizeof *o->pz);
     }
-    double *v = z + (size_t)n * p, *next = v + (size_t)n * p; /* row-major n x p blocks */
-    for (int q = 0; q < p; q++) {
-        sp_rng r;
-        sp_rng_init(&r, o->seed, (uint32_t)q, 0x706f7773u);
-        for (int i = 0; i < n; i++)
-            z[(size_t)i * p + q] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
+    if (top + 1 > o->trw_cap) {
+        int cap = top + 1 > 2 * o->trw_cap ? top + 1 : 2 * o->trw_cap;
+        double *t = realloc(o->trw, (size_t)(cap > 3 ? cap : 3) * sizeof *t);
+        if (!t)
+            return SP_ENOMEM;
+        if (!o->trw) {
+            t[0] = 1.0;
+            exact_traces(W, &t[1], &t[2]);
+        }
+        o->trw = t;
+        o->trw_cap = cap > 3 ? cap : 3;
     }
-    memcpy(v, z, (size_t)n * p * sizeof *z);
-    for (int k = 1; k <= m + 1; k++) {
+    const double *z = o->pz;
+    for (int k = o->trw_top + 1; k <= top; k++) {
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            double *out = next + (size_t)i * p;
+            double *out = o->pnext + (size_t)i * p;
             for (int q = 0; q < p; q++)
                 out[q] = 0.0;
             for (int e = W->p[i]; e < W->p[i + 1]; e++) {
-                const double *in = v + (size_t)W->j[e] * p;
+                const double *in = o->pv + (size_t)W->j[e] * p;
                 double w = W->x[e];
                 for (int q = 0; q < p; q++)
                     out[q] += w * in[q];
@@ -477,15 +547,28 @@ static int power_traces(sparse_ops *o)
             for (int q = 0; q < p; q++)
                 sum += z[(size_t)i * p + q] * out[q];
         }
-        o->trw[k] = sum / ((double)p * n);
-        double *t = v;
-        v = next;
-        next = t;
+        if (k > 2)
+            o->trw[k] = sum / ((double)p * n);
+        double *t = o->pv;
+        o->pv = o->pnext;
+        o->pnext = t;
     }
-    free(z);
-    o->trw[0] = 1.0;
-    exact_traces(W, &o->trw[1], &o->trw[2]);
+    o->trw_top = top > o->trw_top ? top : o->trw_top;
     return SP_OK;
+}
+
+/* Power-series terms needed at rho: the tail sum_{k>m} |rho r|^k, r the
+ * spectral radius, below 1e-10, capped at SERIES_MAX. */
+#define SERIES_MAX 1000
+static int series_order(const sparse_ops *o, double rho)
+{
+    double q = fabs(rho) * o->radius;
+    if (q < 1e-3)
+        return 4;
+    if (q >= 1.0)
+        return SERIES_MAX;
+    double m = ceil(log(1e-10 * (1.0 - q)) / log(q));
+    return m < 4 ? 4 : m > SERIES_MAX ? SERIES_MAX : (int)m;
 }
 
 /* tr(T_j(W))/n for j = 0..q by the Chebyshev recursion on POWER_PROBES probes:
@@ -534,11 +617,11 @@ static int cheb_traces(sparse_ops *o)
 static int sparse_terms(void *ctx, double rho, double out[4])
 {
     sparse_ops *o = ctx;
-    int rc = o->trw ? SP_OK : power_traces(o);
+    int m = series_order(o, rho), rc = power_traces_to(o, m + 1);
     if (rc)
         return rc;
     double s0 = 0.0, s1 = 0.0, pk = 1.0;
-    for (int k = 0; k <= o->order; k++) {
+    for (int k = 0; k <= m; k++) {
         s0 += pk * o->trw[k];
         s1 += pk * o->trw[k + 1];
         pk *= rho;
@@ -562,48 +645,67 @@ static int sparse_terms(void *ctx, double rho, double out[4])
 
 /* ---- the admissible interval ---------------------------------------------- */
 
-/* Extreme eigenvalues of the m x m tridiagonal (alpha, beta) by bisection-free
- * GSL; 1 when both moved less than 1e-10 since the previous call. */
-static int lanczos_settled(const double *alpha, const double *beta, int m, double *lo, double *hi)
+/* The number of eigenvalues below x of the symmetric tridiagonal (alpha,
+ * beta) (Sturm sequence of the LDL' pivots). */
+static int sturm_count(const double *alpha, const double *beta, int m, double x)
 {
-    gsl_matrix *T = gsl_matrix_calloc((size_t)m, (size_t)m);
-    gsl_vector *ev = gsl_vector_alloc((size_t)m);
-    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc((size_t)m);
-    int settled = 0;
-    if (T && ev && ws) {
-        for (int k = 0; k < m; k++) {
-            gsl_matrix_set(T, k, k, alpha[k]);
-            if (k + 1 < m) {
-                gsl_matrix_set(T, k, k + 1, beta[k]);
-                gsl_matrix_set(T, k + 1, k, beta[k]);
-            }
-        }
-        if (!gsl_eigen_symm(T, ev, ws)) {
-            double l = gsl_vector_min(ev), h = gsl_vector_max(ev);
-            settled = fabs(l - *lo) < 1e-10 && fabs(h - *hi) < 1e-10;
-            *lo = l;
-            *hi = h;
-        }
+    int count = 0;
+    double q = 1.0;
+    for (int k = 0; k < m; k++) {
+        double b2 = k ? beta[k - 1] * beta[k - 1] : 0.0;
+        q = alpha[k] - x - (k ? b2 / q : 0.0);
+        if (q == 0.0)
+            q = 1e-300;
+        count += q < 0.0;
     }
-    if (T) gsl_matrix_free(T);
-    if (ev) gsl_vector_free(ev);
-    if (ws) gsl_eigen_symm_free(ws);
-    return settled;
+    return count;
+}
+
+/* The smallest and largest eigenvalues of the tridiagonal, by bisection
+ * inside its Gershgorin interval. */
+static void tridiag_extremes(const double *alpha, const double *beta, int m, double *lo,
+                             double *hi)
+{
+    double glo = INFINITY, ghi = -INFINITY;
+    for (int k = 0; k < m; k++) {
+        double r = (k ? fabs(beta[k - 1]) : 0.0) + (k + 1 < m ? fabs(beta[k]) : 0.0);
+        glo = fmin(glo, alpha[k] - r);
+        ghi = fmax(ghi, alpha[k] + r);
+    }
+    for (int want = 0; want < 2; want++) { /* 0: count >= 1 (lowest), 1: count >= m (highest) */
+        double a = glo, b = ghi;
+        while (b - a > 1e-15 * fmax(1.0, fmax(fabs(a), fabs(b)))) {
+            double mid = 0.5 * (a + b);
+            if (mid <= a || mid >= b)
+                break;
+            if (sturm_count(alpha, beta, m, mid) >= (want ? m : 1))
+                b = mid;
+            else
+                a = mid;
+        }
+        *(want ? hi : lo) = 0.5 * (a + b);
+    }
 }
 
 /* Extreme eigenvalues of the symmetric D^1/2 W D^-1/2 by Lanczos (no
- * reorthogonalisation: the extreme Ritz values converge first). */
-static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
+ * reorthogonalisation: the extreme Ritz values converge first), stopped when
+ * both (the lowest only, when lo_only: the top of a row-stochastic W is 1,
+ * where eigenvalues cluster and Ritz values creep) have settled to 1e-10. */
+static int lanczos_extremes(sparse_ops *o, int lo_only, double *lo, double *hi)
 {
     int n = o->n, steps = n < LANCZOS_STEPS ? n : LANCZOS_STEPS;
-    double *q = sp_calloc((size_t)n * 3, sizeof *q), *alpha = sp_calloc((size_t)steps + 1, sizeof *alpha),
+    double *q = sp_calloc((size_t)n * 5, sizeof *q), *alpha = sp_calloc((size_t)steps + 1, sizeof *alpha),
            *beta = sp_calloc((size_t)steps + 1, sizeof *beta);
     if (!q || !alpha || !beta) {
         free(q); free(alpha); free(beta);
         return SP_ENOMEM;
     }
-    double *qprev = q, *qcur = q + n, *w = q + 2 * n, norm = 0.0;
-    double settle_lo = NAN, settle_hi = NAN;
+    double *qprev = q, *qcur = q + n, *w = q + 2 * n, *sd = q + 3 * n, *isd = q + 4 * n;
+    double norm = 0.0, prev_lo = NAN, prev_hi = NAN;
+    for (int i = 0; i < n; i++) {
+        sd[i] = sqrt(o->d[i]);
+        isd[i] = 1.0 / sd[i];
+    }
     sp_rng r;
     sp_rng_init(&r, o->seed, 0, 0x6c616e63u);
     for (int i = 0; i < n; i++) {
@@ -613,51 +715,39 @@ static int lanczos_extremes(sparse_ops *o, double *lo, double *hi)
     for (int i = 0; i < n; i++)
         qcur[i] /= sqrt(norm);
     int m = 0;
-    for (; m < steps; m++) {
+    while (m < steps) {
         for (int i = 0; i < n; i++)
-            o->t1[i] = qcur[i] / sqrt(o->d[i]);
+            o->t1[i] = qcur[i] * isd[i];
         sp_csr_matvec(o->W, o->t1, w);
-        for (int i = 0; i < n; i++)
-            w[i] *= sqrt(o->d[i]);
-        alpha[m] = dot(w, qcur, n);
-        for (int i = 0; i < n; i++)
-            w[i] -= alpha[m] * qcur[i] + (m ? beta[m - 1] * qprev[i] : 0.0);
-        beta[m] = sqrt(dot(w, w, n));
-        if (beta[m] < 1e-12) {
-            m++;
-            break;
+        double a = 0.0;
+        for (int i = 0; i < n; i++) {
+            w[i] *= sd[i];
+            a += w[i] * qcur[i];
         }
+        alpha[m] = a;
+        double bb = 0.0;
+        for (int i = 0; i < n; i++) {
+            w[i] -= a * qcur[i] + (m ? beta[m - 1] * qprev[i] : 0.0);
+            bb += w[i] * w[i];
+        }
+        beta[m] = sqrt(bb);
+        m++;
+        if (beta[m - 1] < 1e-12)
+            break;
         for (int i = 0; i < n; i++) {
             qprev[i] = qcur[i];
-            qcur[i] = w[i] / beta[m];
+            qcur[i] = w[i] / beta[m - 1];
         }
-        if ((m + 1) % 25 == 0 && lanczos_settled(alpha, beta, m + 1, &settle_lo, &settle_hi)) {
-            m++;
-            break;
-        }
-    }
-    gsl_matrix *T = gsl_matrix_calloc((size_t)m, (size_t)m);
-    gsl_vector *ev = gsl_vector_alloc((size_t)m);
-    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc((size_t)m);
-    int rc = T && ev && ws ? SP_OK : SP_ENOMEM;
-    for (int k = 0; !rc && k < m; k++) {
-        gsl_matrix_set(T, k, k, alpha[k]);
-        if (k + 1 < m) {
-            gsl_matrix_set(T, k, k + 1, beta[k]);
-            gsl_matrix_set(T, k + 1, k, beta[k]);
+        if (m % 10 == 0) {
+            tridiag_extremes(alpha, beta, m, lo, hi);
+            if (fabs(*lo - prev_lo) < 1e-10 && (lo_only || fabs(*hi - prev_hi) < 1e-10))
+                break;
+            prev_lo = *lo, prev_hi = *hi;
         }
     }
-    if (!rc && gsl_eigen_symm(T, ev, ws))
-        rc = sp_error_set(SP_ENUMERIC, "eigenvalues of the Lanczos tridiagonal failed");
-    if (!rc) {
-        *lo = gsl_vector_min(ev);
-        *hi = gsl_vector_max(ev);
-    }
-    if (T) gsl_matrix_free(T);
-    if (ev) gsl_vector_free(ev);
-    if (ws) gsl_eigen_symm_free(ws);
+    tridiag_extremes(alpha, beta, m, lo, hi);
     free(q); free(alpha); free(beta);
-    return rc;
+    return SP_OK;
 }
 
 /* Spectral radius of a non-negative W by power iteration on W + I. */
@@ -691,7 +781,9 @@ void sp_pops_sparse_free(sp_pops *ops)
     sparse_ops *o = ops ? ops->ctx : NULL;
     if (!o)
         return;
-    for (int k = 0; k < 2; k++) {
+    if (o->Lsym)
+        cholmod_free_factor(&o->Lsym, &o->cc);
+    for (int k = 0; k < 3; k++) {
         if (o->slot[k].L)
             cholmod_free_factor(&o->slot[k].L, &o->cc);
         if (o->slot[k].numeric)
@@ -705,7 +797,7 @@ void sp_pops_sparse_free(sp_pops *ops)
         umfpack_di_free_symbolic(&o->symbolic);
     free(o->d), free(o->a_diag), free(o->a_s);
     free(o->ap), free(o->ai), free(o->ax), free(o->aw), free(o->adiag);
-    free(o->trw), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
+    free(o->trw), free(o->pz), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
     free(o);
     ops->ctx = NULL;
 }
@@ -748,9 +840,15 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
         o->chol = !opts->force_lu && sp_csr_symmetrizer(W, o->d);
         rc = o->chol ? chol_setup(o) : lu_setup(o);
     }
+    if (!rc) {
+        sp_csr_row_sums(W, o->w1);
+        o->row_stochastic = 1;
+        for (int i = 0; i < n; i++)
+            o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
+    }
     double lo = -1.0, hi = 1.0;
     if (!rc && o->chol) {
-        rc = lanczos_extremes(o, &lo, &hi);
+        rc = lanczos_extremes(o, o->row_stochastic, &lo, &hi);
         lo -= 1e-9 * fabs(lo); /* Ritz values lie inside the spectrum */
         hi += 1e-9 * fabs(hi);
     } else if (!rc) {
@@ -762,20 +860,18 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
         sp_pops_sparse_free(ops);
         return rc;
     }
-    sp_csr_row_sums(W, o->w1);
-    o->row_stochastic = 1;
-    for (int i = 0; i < n; i++)
-        o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
     if (o->row_stochastic)
         hi = 1.0;
+    o->radius = fmax(fabs(lo), fabs(hi));
     if (o->approx == SP_LNDET_AUTO)
         o->approx = o->chol && o->row_stochastic && n > SP_LNDET_AUTO_CHEB ? SP_LNDET_CHEB
                                                                            : SP_LNDET_EXACT;
     ops->lndet = sparse_lndet;
+    ops->lndet_d2 = sparse_lndet_d2;
     ops->solve = sparse_solve;
     ops->traces = sparse_traces;
     ops->terms = sparse_terms;
-    ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
-    ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;
+    ops->lo = o->rho_lo = lo < 0.0 ? 1.0 / lo : -1.0;
+    ops->hi = o->rho_hi = hi > 0.0 ? 1.0 / hi : 1.0;
     return SP_OK;
 }

@@ -69,6 +69,13 @@ static const char help[] =
     "                      then Hutchinson estimates from 64 probes), cheb (Chebyshev,\n"
     "                      degree 20) or mc (Barry-Pace Monte Carlo, 100 terms):\n"
     "                      approximate log-determinants for very large n\n"
+    "  --vcov V            auto (default: info with eigen, hessian on the sparse paths,\n"
+    "                      as spatialreg), info (the analytic information matrix; its\n"
+    "                      traces are Hutchinson estimates on the sparse paths) or\n"
+    "                      hessian (the observed information: analytic except the\n"
+    "                      second derivative of ln|I - rho W|, numerically differenced\n"
+    "                      on exact log-determinants); a singular information matrix\n"
+    "                      falls back to the Hessian\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
     "  --threads N         accepted; results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
@@ -78,7 +85,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {NULL, 0},
 };
 
 int sp_fit_panel_requested(int argc, char **argv)
@@ -104,10 +111,12 @@ typedef struct fp_opts {
     int re, compare, tests, effects, draws, seed, timing;
     int cross;       /* no --panel: a cross-section (one period, no effects) */
     int logdet;      /* LOGDET_* */
+    int vcov;        /* VCOV_* */
     out_format out;
 } fp_opts;
 
 enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
+enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
 
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
@@ -209,6 +218,14 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         }
     if (o->logdet < 0)
         return sp_error_set(SP_EUSAGE, "--logdet %s: expected auto, eigen, chol, lu, cheb or mc", s);
+    static const char *const vcovs[] = {"auto", "info", "hessian"};
+    o->vcov = -1;
+    s = sp_args_get(a, "vcov");
+    for (int k = 0; k < 3 && o->vcov < 0; k++)
+        if (!s || strcmp(s, vcovs[k]) == 0)
+            o->vcov = k;
+    if (o->vcov < 0)
+        return sp_error_set(SP_EUSAGE, "--vcov %s: expected auto, info or hessian", s);
     int threads;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &threads)))
@@ -283,11 +300,12 @@ static int load(const fp_opts *o, fp_run *R)
         so.seed = (uint64_t)o->seed;
         rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
         if (!rc)
-            fprintf(stderr, "spill fit: %d units: %s log-determinants%s, stochastic "
-                    "trace terms (%d probes) for the standard errors and effects\n", R->D->n,
+            fprintf(stderr, "spill fit: %d units: %s log-determinants%s; effects from "
+                    "stochastic tr(W^k) (16 probes)%s\n", R->D->n,
                     sp_pops_sparse_lndet_name(&R->ops),
                     strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
-                        ? "; solves by sparse factorisation" : "", so.probes);
+                        ? ", solves by sparse factorisation" : "",
+                    o->vcov == VCOV_INFO ? "; information-matrix traces from 64 probes" : "");
     } else if (!rc) {
         rc = sp_pops_dense(R->D->W->w, &R->ops);
     }
@@ -306,7 +324,8 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
 {
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
-    sp_pfe_opts po = {model, fe, o->leeyu};
+    int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
+    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
     long nt = (long)D->n * D->t;
     int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
     if (rc)
@@ -576,6 +595,9 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
                           sp_json_real(r->r2), "corr2", sp_json_real(r->corr2), "aic",
                           sp_json_real(aic_of(r)));
     params_json(o, r, r->theta, r->cov);
+    json_object_set_new(o, "vcov", json_string(sp_vcov_name(r->vcov)));
+    if (r->vcov_fallback)
+        json_object_set_new(o, "vcov_fallback", json_true());
     json_object_set_new(o, "lee_yu",
                         json_pack("{s:b, s:s, s:s}", "applied", r->leeyu != SP_LY_NONE,
                                   "convention", sp_leeyu_name(R->o->leeyu), "description",
@@ -987,6 +1009,16 @@ static void compare_grid(grid *g, const fp_run *R)
     }
 }
 
+static void print_vcov(const sp_pfe_result *r)
+{
+    if (!r)
+        return;
+    printf("standard errors: %s%s\n",
+           r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
+                                      : "analytic information matrix",
+           r->vcov_fallback ? " (the information matrix is singular)" : "");
+}
+
 static void print_header(const fp_run *R)
 {
     const fp_opts *o = R->o;
@@ -995,8 +1027,10 @@ static void print_header(const fp_run *R)
         return;
     if (o->cross) {
         printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
-        printf("data %s (%s), weights %s (%s)\n\n", o->data, o->idf[0] ? o->idf : "row order",
+        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
                o->wpath, sp_std_name(o->std));
+        print_vcov(R->fit);
+        putchar('\n');
         return;
     }
     if (o->re)
@@ -1024,6 +1058,8 @@ static void print_header(const fp_run *R)
     else if (r->fe != SP_FE_NONE)
         printf("Lee-Yu bias correction%s: %s\n", o->re ? " of the fixed-effects fit" : "",
                leeyu_description(r));
+    if (!o->re)
+        print_vcov(r);
     putchar('\n');
 }
 

@@ -31,6 +31,12 @@ static void compare_with_dense(sp_weights *W, int force_lu, const char *what)
     double rhos[] = {-0.6, -0.1, 0.3, 0.7, 0.95};
     for (int k = 0; k < 5; k++)
         CHECK_REL(sparse.lndet(sparse.ctx, rhos[k]), dense.lndet(dense.ctx, rhos[k]), 1e-10);
+    /* -tr(G^2): differenced exact log-determinants against the eigenvalue sum */
+    for (int k = 0; k < 5; k++)
+        CHECK_REL(sparse.lndet_d2(sparse.ctx, rhos[k]), dense.lndet_d2(dense.ctx, rhos[k]), 1e-7);
+    double tr[SP_TR_COUNT];
+    CHECK_INT(dense.traces(dense.ctx, 0.4, 0.0, tr), SP_OK);
+    CHECK_REL(dense.lndet_d2(dense.ctx, 0.4), -tr[SP_TR_KK], 1e-10);
     int n = W->n;
     double *b = malloc(sizeof(double) * n), *x1 = malloc(sizeof(double) * n),
            *x2 = malloc(sizeof(double) * n);
@@ -113,6 +119,9 @@ static void test_approximations(void)
                cheb.lndet(cheb.ctx, rhos[k]));
         CHECK_REL(mc.lndet(mc.ctx, rhos[k]), e, 0.03); /* 16 probes: sampling error */
         CHECK_REL(cheb.lndet(cheb.ctx, rhos[k]), e, 0.02);
+        double d2 = exact.lndet_d2(exact.ctx, rhos[k]);
+        CHECK_REL(mc.lndet_d2(mc.ctx, rhos[k]), d2, 0.05);
+        CHECK_REL(cheb.lndet_d2(cheb.ctx, rhos[k]), d2, 0.05);
     }
     CHECK(sp_pops_sparse_lndet_bound(&mc, 0.5) < 1e-20);
     sp_pops_sparse_free(&exact);
@@ -121,8 +130,36 @@ static void test_approximations(void)
     sp_weights_free(W);
 }
 
+/* The effects terms grow their power series on demand: a term at rho must not
+ * depend on how far earlier calls took the series. */
+static void test_series_grows_consistently(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    sp_pops a, b;
+    CHECK_INT(sp_pops_sparse(W->w, NULL, &a), SP_OK);
+    CHECK_INT(sp_pops_sparse(W->w, NULL, &b), SP_OK);
+    double ta[4], tb[4], high[4];
+    CHECK_INT(a.terms(a.ctx, 0.3, ta), SP_OK);
+    CHECK_INT(b.terms(b.ctx, 0.95, high), SP_OK); /* b's series now runs much further */
+    CHECK_INT(b.terms(b.ctx, 0.3, tb), SP_OK);
+    for (int k = 0; k < 4; k++)
+        CHECK(ta[k] == tb[k]);
+    /* a row-stochastic W: 1'A^-1 1/n = 1/(1 - rho) exactly; tr terms to the series' tail */
+    CHECK_REL(high[2], 1.0 / (1.0 - 0.95), 1e-12);
+    sp_pops dense;
+    double td[4];
+    CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
+    CHECK_INT(dense.terms(dense.ctx, 0.95, td), SP_OK);
+    CHECK_REL(high[0], td[0], 0.05);
+    sp_pops_dense_free(&dense);
+    sp_pops_sparse_free(&a);
+    sp_pops_sparse_free(&b);
+    sp_weights_free(W);
+}
+
 int main(void)
 {
+    RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);
     RUN(test_umfpack_path);

@@ -40,6 +40,37 @@ for data in columbus baltim; do
         done <"$F/expected.csv"
     done
 done
+# --- observed-information covariance (--vcov hessian, the default on the sparse
+# paths) against numDeriv's Hessian of an independent R log-likelihood
+# (scripts/ref-hessian.R), dense and sparse, to 1e-6; spatialreg's own
+# finite-difference fdHess to 1e-2 (its differencing error reaches 3e-3 on baltim)
+within() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(a != "" && d <= t * m) }'; }
+for data in columbus baltim; do
+    for model in sar sdm sem sdem sac; do
+        for logdet in eigen chol; do
+            # shellcheck disable=SC2086
+            if ! "$SPILL" fit ${args[$data]} --model $model --logdet $logdet --vcov hessian --json \
+                >"$TMP/h.json" 2>"$ERR"; then
+                fail "$data $model hessian $logdet: exit $?: $(head -c 300 "$ERR")"
+                continue
+            fi
+            while IFS=, read -r d m name what value; do
+                [ "$d" = "$data" ] && [ "$m" = "$model" ] || continue
+                [ "$what" = se ] || [ "$logdet" = eigen ] || continue
+                got=$(jq -r "$(jq_path "$name" se)" "$TMP/h.json" 2>/dev/null)
+                tol=1e-6
+                [ "$what" = se ] || tol=1e-2
+                if within "$got" "$value" $tol; then pass
+                else fail "$data $model $logdet $name $what: spill $got, R $value"; fi
+            done <"$F/hessian.csv"
+        done
+    done
+done
+# shellcheck disable=SC2086
+ok "--vcov info on the sparse path" "$SPILL" fit ${args[columbus]} --model sar --logdet chol --vcov info --json
+check "the JSON names the covariance" test "$(jq -r .vcov "$OUT")" = info
+# shellcheck disable=SC2086
+fails 1 "--vcov" "unknown --vcov" "$SPILL" fit ${args[columbus]} --vcov fisher
 # --- output formats and bad input
 A=${args[columbus]}
 # shellcheck disable=SC2086
