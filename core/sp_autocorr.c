@@ -1,10 +1,10 @@
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sp_autocorr.h"
+#include "sp_threads.h"
 #include "sp_error.h"
 
 /* Rows with at most this many neighbours draw by rejection with a linear
@@ -83,48 +83,6 @@ int sp_autocorr_islands(const sp_csr *w)
         count += others == 0;
     }
     return count;
-}
-
-/* ---- threads ---- */
-
-typedef struct run_arg {
-    int (*work)(void *);
-    void *ctx;
-    int status;
-} run_arg;
-
-static void *run_thread(void *arg)
-{
-    run_arg *a = arg;
-    a->status = a->work(a->ctx);
-    return NULL;
-}
-
-int sp_autocorr_run(int threads, int (*work)(void *ctx), void *ctx)
-{
-    if (threads < 1)
-        threads = 1;
-    pthread_t *tid = threads > 1 ? malloc((size_t)threads * sizeof *tid) : NULL;
-    run_arg *args = threads > 1 ? malloc((size_t)threads * sizeof *args) : NULL;
-    int started = 0;
-    if (tid && args)
-        for (int t = 1; t < threads; t++) {
-            args[t] = (run_arg){work, ctx, SP_OK};
-            if (pthread_create(&tid[t], NULL, run_thread, &args[t]) != 0)
-                break; /* fewer threads: same results, only slower */
-            started = t;
-        }
-    int rc = work(ctx);
-    for (int t = 1; t <= started; t++) {
-        pthread_join(tid[t], NULL);
-        if (!rc)
-            rc = args[t].status;
-    }
-    free(tid);
-    free(args);
-    if (rc == SP_ENOMEM)
-        return sp_error_set(SP_ENOMEM, "out of memory in a permutation worker");
-    return rc;
 }
 
 /* ---- conditional permutation of local statistics ---- */
@@ -296,5 +254,5 @@ int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts 
         if (k > job.kmax)
             job.kmax = k;
     }
-    return sp_autocorr_run(o->threads, local_work, &job);
+    return sp_threads_run(o->threads, local_work, &job);
 }

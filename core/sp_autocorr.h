@@ -113,12 +113,6 @@ double sp_autocorr_p2(double z);
  * observed one. */
 double sp_autocorr_pseudo_p(int ge, int le, int perm);
 
-/* Run work(ctx) on `threads` threads, the calling thread being one of them,
- * and wait for all.  Workers share out tasks through ctx (e.g. an atomic
- * counter).  Returns the first non-zero status a worker returned (SP_ENOMEM
- * from a worker is recorded here, in the calling thread). */
-int sp_autocorr_run(int threads, int (*work)(void *ctx), void *ctx);
-
 /* Number of units with no neighbour other than themselves. */
 int sp_autocorr_islands(const sp_csr *w);
 

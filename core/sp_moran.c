@@ -5,6 +5,7 @@
 
 #include "sp_error.h"
 #include "sp_moran.h"
+#include "sp_threads.h"
 
 /* Permutations evaluated together in one pass over the weights: the pass
  * streams the matrix once for BLOCK permutations and one gather fetches the
@@ -265,7 +266,7 @@ static int moran_permute(const sp_csr *w, const double *z, double zz, const sp_m
         }
     global_job job = {.u = &u, .z = z, .d = d, .o = &o->perm, .q = q, .g = g};
     atomic_init(&job.next, 0);
-    if ((rc = sp_autocorr_run(o->perm.threads, global_work, &job)))
+    if ((rc = sp_threads_run(o->perm.threads, global_work, &job)))
         goto done;
     /* The statistics from the same formula as the permuted ones, so that ties compare exactly. */
     double q0 = upper_form(&u, z), g0 = diag_form(d, z, n), zmax = 0.0, uabs = 0.0, dsum = 0.0;

@@ -11,7 +11,14 @@
  *   - log-likelihood -NT/2 ln(2 pi sigma2) + T ln|I - rho W| + T ln|I - lambda W|
  *     - e'e / (2 sigma2), with sigma2 = e'e / NT at the maximum;
  *   - beta and sigma2 are concentrated out; rho and/or lambda by Brent's
- *     method (nested for SAC) on cross-products computed once;
+ *     method (nested for SAC) on cross-products computed once; on an
+ *     approximate log-determinant with an exact one at hand (sp_pops
+ *     lndet_exact), the approximate optimum is polished: the exact-minus-
+ *     approximate difference, evaluated at the optimum and next to it, is
+ *     interpolated (up to a quadratic through the three latest points) and
+ *     the corrected likelihood maximised again, until the optimum stops
+ *     moving (2e-8): usually four exact log-determinants instead of a
+ *     whole search of them;
  *   - covariance (sp_vcov): the inverse of the analytic information matrix of
  *     the dummy model with the dummies partialled out (spatialreg's
  *     asymptotic covariance on the same problem), T times the n x n trace
@@ -59,6 +66,12 @@ enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_
 typedef struct sp_pops {
     double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
     double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
+    /* When lndet is an approximation that an exact value can polish (NULL
+     * otherwise): the exact ln|I - rho W|.  The estimator then searches on
+     * lndet and moves to the exact optimum (one spatial parameter; a SAC
+     * fit stays on the approximation, reported in sp_pfe_result). */
+    double (*lndet_exact)(void *ctx, double rho);
+    int approx;    /* 1: lndet is an approximation */
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peffects.h) */
@@ -94,6 +107,7 @@ typedef struct sp_pfe_result {
     sp_leeyu leeyu;   /* the correction applied (SP_LY_NONE when none applies) */
     sp_vcov vcov;     /* the covariance used (the Hessian after a fallback) */
     int vcov_fallback;/* 1: the information matrix was singular */
+    int lndet_approx; /* 1: the estimates rest on an approximate log-determinant */
     int n, t, k, m, p; /* units, periods, coefficients, spatial parameters, k + m + 1 */
     char **names;     /* k coefficient names: "const", "x", "W*x" */
     int has_rho, has_lambda;

@@ -1,5 +1,6 @@
 /* Sparse spatial operations for the ML estimators (see sp_sparse_ops.h). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "sp_error.h"
 #include "sp_rng.h"
 #include "sp_sparse_ops.h"
+#include "sp_threads.h"
 
 #define LANCZOS_STEPS 300
 
@@ -42,9 +44,12 @@ typedef struct sparse_ops {
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
     double *pz, *pv, *pnext;/* the power-trace probes z and W^trw_top z (n x POWER_PROBES) */
+    double step_sum;        /* z . W^k z of the latest power step */
+    int threads;
     double radius;          /* spectral radius bound of W (for series truncation) */
     double rho_lo, rho_hi;  /* the admissible interval */
     int approx, cheb_degree;
+    int polish;             /* SP_LNDET_AUTO's Chebyshev: exact values at hand (lndet_exact) */
     double *trc;            /* tr(T_j(W))/n, j = 0..cheb_degree (Chebyshev) */
     int row_stochastic;
     double *w1, *t1, *t2, *t3;
@@ -58,6 +63,7 @@ void sp_sparse_opts_default(sp_sparse_opts *o)
     o->force_lu = 0;
     o->approx = SP_LNDET_EXACT;
     o->cheb_degree = 20;
+    o->threads = 1;
 }
 
 int sp_csr_symmetrizer(const sp_csr *W, double *d)
@@ -329,6 +335,12 @@ static double sparse_lndet(void *ctx, double rho)
     return factor_for(ctx, rho, &s) ? NAN : s->lndet;
 }
 
+static double sparse_lndet_exact(void *ctx, double rho)
+{
+    factor_slot *s;
+    return rho == 0.0 ? 0.0 : factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
 /* The exact ln|I - rho W| through the scratch slot, leaving the cache alone. */
 static double scratch_lndet(sparse_ops *o, double rho)
 {
@@ -341,15 +353,18 @@ static double scratch_lndet(sparse_ops *o, double rho)
 }
 
 /* d^2/d rho^2 ln|I - rho W| = -tr(G^2): the analytic derivative of the
- * approximations; for the exact paths a central second difference of the
- * exact log-determinant, step LNDET_D2_STEP, extrapolated (Richardson) from
- * steps h and h/2: error O(h^4) plus rounding of about
- * 1e-16 |ln|A|| / h^2. */
-#define LNDET_D2_STEP 1e-3
+ * approximations; for the exact paths the central second difference of the
+ * exact log-determinant with step h = LNDET_D2_STEP.  Its truncation error
+ * is about h^2 / (2 d^2), d the distance to the nearer end of the interval
+ * (the nearest pole of ln|I - rho W|), and its rounding about
+ * 1e-15 |ln|A|| / h^2: 1e-7 relative for d >= 0.5 (the Voronoi and Columbus
+ * tests).  Closer to the end, Richardson's extrapolation from h and h/2
+ * (two more factorisations) takes the truncation to O((h/d)^4). */
+#define LNDET_D2_STEP 3e-4
 static double sparse_lndet_d2(void *ctx, double rho)
 {
     sparse_ops *o = ctx;
-    if (o->approx == SP_LNDET_CHEB)
+    if (o->approx == SP_LNDET_CHEB && !o->polish)
         return cheb_sum(o, rho, 2);
     if (o->approx == SP_LNDET_MC) {
         if (power_traces_to(o, o->order))
@@ -359,11 +374,14 @@ static double sparse_lndet_d2(void *ctx, double rho)
             s -= (k - 1) * pk * o->trw[k];
         return o->n * s;
     }
-    double h = fmin(LNDET_D2_STEP, 0.5 * fmin(rho - o->rho_lo, o->rho_hi - rho));
-    double f0 = scratch_lndet(o, rho), d[2];
-    for (int r = 0; r < 2; r++, h *= 0.5)
-        d[r] = (scratch_lndet(o, rho + h) - 2.0 * f0 + scratch_lndet(o, rho - h)) / (h * h);
-    return (4.0 * d[1] - d[0]) / 3.0;
+    double d = fmin(rho - o->rho_lo, o->rho_hi - rho), h = fmin(LNDET_D2_STEP, 0.25 * d);
+    double f0 = scratch_lndet(o, rho);
+    double c = (scratch_lndet(o, rho + h) - 2.0 * f0 + scratch_lndet(o, rho - h)) / (h * h);
+    if (d >= 0.5)
+        return c;
+    h *= 0.5;
+    double c2 = (scratch_lndet(o, rho + h) - 2.0 * f0 + scratch_lndet(o, rho - h)) / (h * h);
+    return (4.0 * c2 - c) / 3.0;
 }
 
 /* (I - rho W) x = b, or (I - rho W)' x = b when transpose. */
@@ -494,12 +512,61 @@ static void exact_traces(const sp_csr *W, double *t1, double *t2)
     *t2 = s2 / W->nrow;
 }
 
+/* One power of the probe block, next = W v, in POWER_CHUNKS row blocks shared
+ * among the threads; step_sum = sum z . next, added chunk by chunk in order,
+ * so the value does not depend on the number of threads. */
+#define POWER_PROBES 16
+#define POWER_CHUNKS 32
+typedef struct power_job {
+    sparse_ops *o;
+    atomic_int next;
+    double sum[POWER_CHUNKS];
+} power_job;
+
+static int power_work(void *ctx)
+{
+    power_job *job = ctx;
+    sparse_ops *o = job->o;
+    const sp_csr *W = o->W;
+    int n = o->n, p = POWER_PROBES;
+    for (int c; (c = atomic_fetch_add(&job->next, 1)) < POWER_CHUNKS;) {
+        int i0 = (int)((long)n * c / POWER_CHUNKS), i1 = (int)((long)n * (c + 1) / POWER_CHUNKS);
+        double sum = 0.0;
+        for (int i = i0; i < i1; i++) {
+            double *out = o->pnext + (size_t)i * p;
+            const double *z = o->pz + (size_t)i * p;
+            for (int q = 0; q < p; q++)
+                out[q] = 0.0;
+            for (int e = W->p[i]; e < W->p[i + 1]; e++) {
+                const double *in = o->pv + (size_t)W->j[e] * p;
+                double w = W->x[e];
+                for (int q = 0; q < p; q++)
+                    out[q] += w * in[q];
+            }
+            for (int q = 0; q < p; q++)
+                sum += z[q] * out[q];
+        }
+        job->sum[c] = sum;
+    }
+    return SP_OK;
+}
+
+static int power_step(sparse_ops *o)
+{
+    power_job job = {.o = o};
+    atomic_init(&job.next, 0);
+    int rc = sp_threads_run(o->n >= 5000 ? o->threads : 1, power_work, &job);
+    o->step_sum = 0.0;
+    for (int c = 0; c < POWER_CHUNKS; c++)
+        o->step_sum += job.sum[c];
+    return rc;
+}
+
 /* tr(W^k)/n for k = 0..top: exact for k <= 2, Hutchinson beyond with
  * POWER_PROBES probes carried together (one pass over W per power), as
  * spatialreg's trW(type = "MC") with p = 16.  The probes and the last power
  * are kept, so a later call with a higher top continues the sequence: the
  * values never depend on how far earlier calls went. */
-#define POWER_PROBES 16
 static int power_traces_to(sparse_ops *o, int top)
 {
     int n = o->n, p = POWER_PROBES;
@@ -531,24 +598,12 @@ static int power_traces_to(sparse_ops *o, int top)
         o->trw = t;
         o->trw_cap = cap > 3 ? cap : 3;
     }
-    const double *z = o->pz;
     for (int k = o->trw_top + 1; k <= top; k++) {
-        double sum = 0.0;
-        for (int i = 0; i < n; i++) {
-            double *out = o->pnext + (size_t)i * p;
-            for (int q = 0; q < p; q++)
-                out[q] = 0.0;
-            for (int e = W->p[i]; e < W->p[i + 1]; e++) {
-                const double *in = o->pv + (size_t)W->j[e] * p;
-                double w = W->x[e];
-                for (int q = 0; q < p; q++)
-                    out[q] += w * in[q];
-            }
-            for (int q = 0; q < p; q++)
-                sum += z[(size_t)i * p + q] * out[q];
-        }
+        int rc = power_step(o);
+        if (rc)
+            return rc;
         if (k > 2)
-            o->trw[k] = sum / ((double)p * n);
+            o->trw[k] = o->step_sum / ((double)p * n);
         double *t = o->pv;
         o->pv = o->pnext;
         o->pnext = t;
@@ -571,46 +626,37 @@ static int series_order(const sparse_ops *o, double rho)
     return m < 4 ? 4 : m > SERIES_MAX ? SERIES_MAX : (int)m;
 }
 
-/* tr(T_j(W))/n for j = 0..q by the Chebyshev recursion on POWER_PROBES probes:
- * T_0 z = z, T_1 z = W z, T_(j+1) z = 2 W T_j z - T_(j-1) z. */
+/* tr(T_j(W))/n for j = 0..q from the power traces: T_j = sum_k a_jk x^k with
+ * T_0 = 1, T_1 = x, T_(j+1) = 2x T_j - T_(j-1), so the same probes give the
+ * same Hutchinson estimate as running the recursion on them (the monomial
+ * coefficients reach about 2^q; at q = 20 the cancellation costs 1e-9
+ * relative, far below the probes' sampling error). */
 static int cheb_traces(sparse_ops *o)
 {
-    int n = o->n, q = o->cheb_degree, p = POWER_PROBES;
+    int q = o->cheb_degree, rc = power_traces_to(o, q);
     o->trc = sp_calloc((size_t)q + 1, sizeof *o->trc);
-    double *buf = sp_malloc((size_t)n * 4 * sizeof *buf);
-    if (!o->trc || !buf) {
-        free(buf);
-        return SP_ENOMEM;
+    double *a = sp_calloc((size_t)(q + 1) * 3, sizeof *a); /* T_(j-1), T_j, T_(j+1) */
+    if (rc || !o->trc || !a) {
+        free(a);
+        return rc ? rc : SP_ENOMEM;
     }
-    double *z = buf, *prev = z + n, *cur = prev + n, *next = cur + n;
-    for (int probe = 0; probe < p; probe++) {
-        sp_rng r;
-        sp_rng_init(&r, o->seed, (uint32_t)probe, 0x63686562u);
-        for (int i = 0; i < n; i++)
-            prev[i] = z[i] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
-        o->trc[0] += dot(z, prev, n);
-        sp_csr_matvec(o->W, prev, cur);
-        o->trc[1] += dot(z, cur, n);
-        for (int j = 2; j <= q; j++) {
-            sp_csr_matvec(o->W, cur, next);
-            for (int i = 0; i < n; i++)
-                next[i] = 2.0 * next[i] - prev[i];
-            o->trc[j] += dot(z, next, n);
-            double *t = prev;
-            prev = cur;
-            cur = next;
-            next = t;
-        }
-    }
-    for (int j = 0; j <= q; j++)
-        o->trc[j] /= (double)p * n;
-    double t1, t2;
-    exact_traces(o->W, &t1, &t2);
+    double *prev = a, *cur = a + q + 1, *next = cur + q + 1;
+    prev[0] = 1.0; /* T_0 */
+    cur[1] = 1.0;  /* T_1 */
     o->trc[0] = 1.0;
-    o->trc[1] = t1;
-    if (q >= 2)
-        o->trc[2] = 2.0 * t2 - 1.0; /* T_2(W) = 2 W^2 - I */
-    free(buf);
+    if (q >= 1)
+        o->trc[1] = o->trw[1];
+    for (int j = 1; j < q; j++) {
+        for (int k = 0; k <= q; k++)
+            next[k] = (k ? 2.0 * cur[k - 1] : 0.0) - prev[k];
+        double t = 0.0;
+        for (int k = 0; k <= j + 1; k++)
+            t += next[k] * o->trw[k];
+        o->trc[j + 1] = t;
+        double *tmp = prev;
+        prev = cur, cur = next, next = tmp;
+    }
+    free(a);
     return SP_OK;
 }
 
@@ -805,7 +851,8 @@ void sp_pops_sparse_free(sp_pops *ops)
 const char *sp_pops_sparse_lndet_name(const sp_pops *ops)
 {
     const sparse_ops *o = ops->ctx;
-    return o->approx == SP_LNDET_CHEB ? "chebyshev"
+    return o->approx == SP_LNDET_CHEB && o->polish ? "chebyshev, polished exactly by cholmod,"
+           : o->approx == SP_LNDET_CHEB ? "chebyshev"
            : o->approx == SP_LNDET_MC ? "monte-carlo" : sp_pops_sparse_method(ops);
 }
 
@@ -830,6 +877,7 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     ops->ctx = o;
     o->W = W, o->n = n, o->probes = opts->probes, o->order = opts->order, o->seed = opts->seed;
     o->approx = opts->approx, o->cheb_degree = opts->cheb_degree;
+    o->threads = opts->threads > 0 ? opts->threads : 1;
     o->d = sp_malloc((size_t)n * sizeof *o->d);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->t1 = sp_malloc((size_t)n * sizeof *o->t1);
@@ -863,9 +911,12 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     if (o->row_stochastic)
         hi = 1.0;
     o->radius = fmax(fabs(lo), fabs(hi));
-    if (o->approx == SP_LNDET_AUTO)
-        o->approx = o->chol && o->row_stochastic && n > SP_LNDET_AUTO_CHEB ? SP_LNDET_CHEB
-                                                                           : SP_LNDET_EXACT;
+    if (o->approx == SP_LNDET_AUTO) {
+        o->polish = o->chol && o->row_stochastic && n > SP_LNDET_AUTO_CHEB;
+        o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
+    }
+    ops->approx = o->approx != SP_LNDET_EXACT;
+    ops->lndet_exact = o->polish ? sparse_lndet_exact : NULL;
     ops->lndet = sparse_lndet;
     ops->lndet_d2 = sparse_lndet_d2;
     ops->solve = sparse_solve;

@@ -39,6 +39,7 @@ typedef struct sp_sparse_opts {
     int force_lu;   /* 1: UMFPACK even when CHOLMOD would do */
     int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
     int cheb_degree;/* Chebyshev degree (default 20) */
+    int threads;    /* threads for the power traces (default 1; results do not depend on it) */
 } sp_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic
@@ -51,8 +52,11 @@ typedef struct sp_sparse_opts {
  *                  tr(T_j(W)); for W with real spectrum in [-1, 1] (a
  *                  row-standardised W); the error grows as |rho| -> 1. */
 enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO };
-/* SP_LNDET_AUTO: Chebyshev above SP_LNDET_AUTO_CHEB units when W is row-standardised
- * and similar to a symmetric matrix (real spectrum in [-1, 1]), exact otherwise. */
+/* SP_LNDET_AUTO: exact, except above SP_LNDET_AUTO_CHEB units when W is
+ * row-standardised and similar to a symmetric matrix (real spectrum in
+ * [-1, 1]): Chebyshev for the search, with the exact CHOLMOD value as
+ * lndet_exact for the estimator's polish (sp_pfe.h) and exact second
+ * derivatives. */
 #define SP_LNDET_AUTO_CHEB 20000
 
 /* The log-determinant method sp_pops_sparse chose: "cholmod", "umfpack",

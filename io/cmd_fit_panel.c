@@ -77,7 +77,8 @@ static const char help[] =
     "                      on exact log-determinants); a singular information matrix\n"
     "                      falls back to the Hessian\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
-    "  --threads N         accepted; results do not depend on it\n"
+    "  --threads N         threads for the sparse paths' power traces (default: all\n"
+    "                      cores); results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
 
 static const sp_optspec spec[] = {
@@ -110,6 +111,7 @@ typedef struct fp_opts {
     sp_std std;
     int re, compare, tests, effects, draws, seed, timing;
     int cross;       /* no --panel: a cross-section (one period, no effects) */
+    int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
     out_format out;
@@ -226,9 +228,8 @@ static int parse_opts(const sp_args *a, fp_opts *o)
             o->vcov = k;
     if (o->vcov < 0)
         return sp_error_set(SP_EUSAGE, "--vcov %s: expected auto, info or hessian", s);
-    int threads;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
-        (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &threads)))
+        (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &o->threads)))
         return rc;
     o->compare = sp_args_flag(a, "compare");
     if (o->cross && (o->compare || o->where))
@@ -298,6 +299,7 @@ static int load(const fp_opts *o, fp_run *R)
                   : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB
                   : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
+        so.threads = o->threads;
         rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
         if (!rc)
             fprintf(stderr, "spill fit: %d units: %s log-determinants%s; effects from "

@@ -1,6 +1,7 @@
 /* spill: command-line entry point.  Each subcommand lives in io/cmd_*.c and
  * returns an sp_status; this file maps it to the exit code of the contract
  * and prints the error message. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,10 @@ static void usage(FILE *to)
 
 int main(int argc, char **argv)
 {
+    /* Large work arrays (n-vectors, factors) come and go many times per fit:
+     * keep them on the heap for reuse instead of fresh, page-faulting mmaps. */
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
     if (argc < 2) {
         usage(stderr);
         return 1;

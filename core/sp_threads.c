@@ -1,0 +1,46 @@
+/* Worker threads (see sp_threads.h). */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "sp_error.h"
+#include "sp_threads.h"
+
+typedef struct run_arg {
+    int (*work)(void *);
+    void *ctx;
+    int status;
+} run_arg;
+
+static void *run_thread(void *arg)
+{
+    run_arg *a = arg;
+    a->status = a->work(a->ctx);
+    return NULL;
+}
+
+int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx)
+{
+    if (threads < 1)
+        threads = 1;
+    pthread_t *tid = threads > 1 ? malloc((size_t)threads * sizeof *tid) : NULL;
+    run_arg *args = threads > 1 ? malloc((size_t)threads * sizeof *args) : NULL;
+    int started = 0;
+    if (tid && args)
+        for (int t = 1; t < threads; t++) {
+            args[t] = (run_arg){work, ctx, SP_OK};
+            if (pthread_create(&tid[t], NULL, run_thread, &args[t]) != 0)
+                break; /* fewer threads: same results, only slower */
+            started = t;
+        }
+    int rc = work(ctx);
+    for (int t = 1; t <= started; t++) {
+        pthread_join(tid[t], NULL);
+        if (!rc)
+            rc = args[t].status;
+    }
+    free(tid);
+    free(args);
+    if (rc == SP_ENOMEM)
+        return sp_error_set(SP_ENOMEM, "out of memory in a worker thread");
+    return rc;
+}
