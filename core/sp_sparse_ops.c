@@ -851,7 +851,7 @@ void sp_pops_sparse_free(sp_pops *ops)
 const char *sp_pops_sparse_lndet_name(const sp_pops *ops)
 {
     const sparse_ops *o = ops->ctx;
-    return o->approx == SP_LNDET_CHEB && o->polish ? "chebyshev, polished exactly by cholmod,"
+    return o->approx == SP_LNDET_CHEB && o->polish ? "chebyshev+cholmod"
            : o->approx == SP_LNDET_CHEB ? "chebyshev"
            : o->approx == SP_LNDET_MC ? "monte-carlo" : sp_pops_sparse_method(ops);
 }
@@ -911,8 +911,9 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     if (o->row_stochastic)
         hi = 1.0;
     o->radius = fmax(fabs(lo), fabs(hi));
-    if (o->approx == SP_LNDET_AUTO) {
-        o->polish = o->chol && o->row_stochastic && n > SP_LNDET_AUTO_CHEB;
+    if (o->approx == SP_LNDET_AUTO || o->approx == SP_LNDET_CHEB_POLISH) {
+        o->polish = o->chol && o->row_stochastic &&
+                    (o->approx == SP_LNDET_CHEB_POLISH || n > SP_LNDET_AUTO_CHEB);
         o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
     }
     ops->approx = o->approx != SP_LNDET_EXACT;

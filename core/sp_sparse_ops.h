@@ -51,16 +51,17 @@ typedef struct sp_sparse_opts {
  *                  Chebyshev nodes of [-1, 1] to degree q, summed against
  *                  tr(T_j(W)); for W with real spectrum in [-1, 1] (a
  *                  row-standardised W); the error grows as |rho| -> 1. */
-enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO };
-/* SP_LNDET_AUTO: exact, except above SP_LNDET_AUTO_CHEB units when W is
- * row-standardised and similar to a symmetric matrix (real spectrum in
- * [-1, 1]): Chebyshev for the search, with the exact CHOLMOD value as
- * lndet_exact for the estimator's polish (sp_pfe.h) and exact second
- * derivatives. */
+enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO, SP_LNDET_CHEB_POLISH };
+/* SP_LNDET_CHEB_POLISH: Chebyshev for the search, with the exact CHOLMOD value
+ * as lndet_exact for the estimator's polish (sp_pfe.h) and exact second
+ * derivatives; when W is row-standardised and similar to a symmetric matrix
+ * (real spectrum in [-1, 1]), exact otherwise.
+ * SP_LNDET_AUTO: SP_LNDET_CHEB_POLISH above SP_LNDET_AUTO_CHEB units, exact
+ * below. */
 #define SP_LNDET_AUTO_CHEB 20000
 
 /* The log-determinant method sp_pops_sparse chose: "cholmod", "umfpack",
- * "chebyshev" or "monte-carlo". */
+ * "chebyshev", "chebyshev+cholmod" (polished) or "monte-carlo". */
 const char *sp_pops_sparse_lndet_name(const sp_pops *ops);
 
 /* The truncation bound of the MC approximation at rho (0 for the others). */

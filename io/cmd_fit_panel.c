@@ -62,11 +62,12 @@ static const char help[] =
     "                      spectral\n"
     "  --layer NAME        layer of DATA\n"
     "  --logdet M          auto (default: eigen up to 1500 units, chol or lu up to\n"
-    "                      20000, then cheb when W is row-standardised symmetric), eigen\n"
-    "                      (eigenvalues and dense inverses, exact, up to 4000 units),\n"
-    "                      chol or lu (sparse factorisations, exact log-determinants;\n"
-    "                      the information matrix's traces and the effects' terms are\n"
-    "                      then Hutchinson estimates from 64 probes), cheb (Chebyshev,\n"
+    "                      20000; beyond, when W is row-standardised symmetric, a\n"
+    "                      Chebyshev search polished to the exact optimum by cholmod),\n"
+    "                      eigen (eigenvalues and dense inverses, exact, up to 4000\n"
+    "                      units), chol or lu (sparse factorisations, exact\n"
+    "                      log-determinants; the effects' terms are then Hutchinson\n"
+    "                      estimates of tr(W^k) from 16 probes), cheb (Chebyshev,\n"
     "                      degree 20) or mc (Barry-Pace Monte Carlo, 100 terms):\n"
     "                      approximate log-determinants for very large n\n"
     "  --vcov V            auto (default: info with eigen, hessian on the sparse paths,\n"
@@ -598,6 +599,9 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
                           sp_json_real(aic_of(r)));
     params_json(o, r, r->theta, r->cov);
     json_object_set_new(o, "vcov", json_string(sp_vcov_name(r->vcov)));
+    json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
+                                                               : "eigen"));
+    json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
     if (r->vcov_fallback)
         json_object_set_new(o, "vcov_fallback", json_true());
     json_object_set_new(o, "lee_yu",
@@ -1019,6 +1023,9 @@ static void print_vcov(const sp_pfe_result *r)
            r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
                                       : "analytic information matrix",
            r->vcov_fallback ? " (the information matrix is singular)" : "");
+    if (r->lndet_approx)
+        printf("note: the estimates rest on an approximate log-determinant (--logdet chol or "
+               "lu for exact values)\n");
 }
 
 static void print_header(const fp_run *R)

@@ -12,6 +12,7 @@
 #include "sp_paneldata.h"
 #include "sp_peffects.h"
 #include "sp_pfe.h"
+#include "sp_sparse_ops.h"
 #include "sp_pre.h"
 #include "sp_rng.h"
 #include "sp_table.h"
@@ -757,6 +758,53 @@ static void monte_carlo(const char *gal, int t, int reps, double mean[5])
     sp_weights_free(W);
 }
 
+/* The polished Chebyshev fit (the default above 20000 units) against the
+ * exact search, on a cross-section of the cities graph: the same optimum and
+ * covariance. */
+static void test_chebyshev_polish(void)
+{
+    sp_weights *W = NULL;
+    CHECK(sp_wio_read(FIX "cities.gal", &W) == SP_OK);
+    if (!W)
+        return;
+    sp_weights_standardize(W, SP_STD_ROW);
+    sp_pops exact, polished;
+    sp_sparse_opts so;
+    sp_sparse_opts_default(&so);
+    CHECK_INT(sp_pops_sparse(W->w, &so, &exact), SP_OK);
+    so.approx = SP_LNDET_CHEB_POLISH;
+    CHECK_INT(sp_pops_sparse(W->w, &so, &polished), SP_OK);
+    CHECK(polished.lndet_exact != NULL && polished.approx);
+    int n = W->n;
+    double *y = malloc((size_t)n * sizeof *y), *X = malloc(2 * (size_t)n * sizeof *X);
+    simulate(W->w, &exact, 1, 77, y, X);
+    const char *xn[] = {"x1", "x2"};
+    sp_pmodel models[] = {SP_PM_SDM, SP_PM_SEM, SP_PM_SAC};
+    for (int mi = 0; mi < 3; mi++) {
+        sp_pfe_opts o = {models[mi], SP_FE_NONE, SP_LY_NONE, SP_VCOV_HESSIAN};
+        sp_pfe_result *a = NULL, *b = NULL;
+        CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &exact, &o, &a), SP_OK);
+        CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &polished, &o, &b), SP_OK);
+        if (a && b && models[mi] != SP_PM_SAC) {
+            CHECK(!b->lndet_approx);
+            for (int j = 0; j < a->p; j++) {
+                CHECK_ABS(b->theta[j], a->theta[j], 1e-6 * fmax(1.0, fabs(a->theta[j])));
+                CHECK_REL(b->cov[j * a->p + j], a->cov[j * a->p + j], 1e-5);
+            }
+            CHECK_REL(b->loglik, a->loglik, 1e-12);
+        } else if (a && b) { /* two spatial parameters: no polish, flagged */
+            CHECK(b->lndet_approx && !a->lndet_approx);
+            CHECK_ABS(b->theta[a->k], a->theta[a->k], 0.05);
+        }
+        sp_pfe_result_free(a);
+        sp_pfe_result_free(b);
+    }
+    free(y), free(X);
+    sp_pops_sparse_free(&exact);
+    sp_pops_sparse_free(&polished);
+    sp_weights_free(W);
+}
+
 static void test_monte_carlo(void)
 {
     /* deterministic (seeded) simulations; MC_REPS=150 gives a closer look at the cities */
@@ -792,6 +840,7 @@ int main(void)
     RUN(test_lm_tests);
     RUN(test_hausman);
     RUN(test_effects);
+    RUN(test_chebyshev_polish);
     RUN(test_monte_carlo);
     return th_report("t_panel");
 }
