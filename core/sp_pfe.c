@@ -161,6 +161,13 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
 
 /* ---- concentrated likelihood on cross-products ---- */
 
+/* The exact-minus-approximate ln|I - x W| known at n points near one spatial
+ * parameter's optimum (the polish, sp_pfe.h). */
+typedef struct polish_fix {
+    int n;
+    double x[3], diff[3];
+} polish_fix;
+
 typedef struct conc {
     const design *d;
     const sp_pops *ops;
@@ -169,8 +176,9 @@ typedef struct conc {
     double *xx, *xy, *b;  /* k x k, k, k scratch */
     double fixed;         /* the other parameter, for nested searches */
     int singular;
-    int nfix;             /* polish: exact - approximate ln|A| known at nfix points */
-    double fx[3], fd[3];
+    double lo[2], hi[2];  /* search intervals of rho and lambda */
+    polish_fix fix[2];    /* polish corrections near rho and near lambda */
+    int exact;            /* 1: search on ops->lndet_exact (the polish's fallback) */
 } conc;
 
 /* e'e at (rho, lambda) with beta concentrated out (beta written when asked). */
@@ -213,14 +221,19 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
 
 /* The approximate ln|I - x W|, corrected by the polynomial through the
  * polish points (none: uncorrected). */
-static double conc_lndet(const conc *c, double x)
+/* The approximate ln|I - x W| for spatial parameter `which` (0 rho, 1
+ * lambda), corrected by the polynomial through its polish points. */
+static double conc_lndet(const conc *c, int which, double x)
 {
+    if (c->exact)
+        return c->ops->lndet_exact(c->ops->ctx, x);
+    const polish_fix *p = &c->fix[which];
     double v = c->ops->lndet(c->ops->ctx, x);
-    for (int i = 0; i < c->nfix; i++) { /* Lagrange */
-        double w = c->fd[i];
-        for (int j = 0; j < c->nfix; j++)
+    for (int i = 0; i < p->n; i++) { /* Lagrange */
+        double w = p->diff[i];
+        for (int j = 0; j < p->n; j++)
             if (j != i)
-                w *= (x - c->fx[j]) / (c->fx[i] - c->fx[j]);
+                w *= (x - p->x[j]) / (p->x[i] - p->x[j]);
         v += w;
     }
     return v;
@@ -234,9 +247,9 @@ static double conc_loglik(conc *c, double rho, double lam)
         return -INFINITY;
     double ll = -0.5 * nt * (log(2.0 * M_PI) + 1.0 + log(ssr / nt));
     if (c->has_rho)
-        ll += d->t * conc_lndet(c, rho);
+        ll += d->t * conc_lndet(c, 0, rho);
     if (c->has_lam)
-        ll += d->t * conc_lndet(c, lam);
+        ll += d->t * conc_lndet(c, 1, lam);
     return ll;
 }
 
@@ -260,78 +273,98 @@ static double f_rho_profile(void *ctx, double rho)
     conc *c = ctx;
     double ll;
     c->fixed = rho;
-    sp_pre_maximize(f_lam, c, c->ops->lo, c->ops->hi, SEARCH_TOL, &ll);
+    sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, &ll);
     return ll;
 }
 
+/* The optimum of the concentrated likelihood within c->lo, c->hi. */
 static void conc_search(conc *c, double *rho, double *lam)
 {
-    const sp_pops *ops = c->ops;
     *rho = *lam = 0.0;
     if (c->has_rho && c->has_lam) {
-        *rho = sp_pre_maximize(f_rho_profile, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+        *rho = sp_pre_maximize(f_rho_profile, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
         c->fixed = *rho;
-        *lam = sp_pre_maximize(f_lam, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     } else if (c->has_rho) {
         c->fixed = 0.0;
-        *rho = sp_pre_maximize(f_rho, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+        *rho = sp_pre_maximize(f_rho, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
     } else if (c->has_lam) {
         c->fixed = 0.0;
-        *lam = sp_pre_maximize(f_lam, c, ops->lo, ops->hi, SEARCH_TOL, NULL);
+        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     }
 }
 
-/* Adds the exact-minus-approximate difference at x as a polish point,
- * replacing the point farthest from x when there are three. */
-static int polish_point(conc *c, double x)
+static void conc_full_interval(conc *c)
 {
-    const sp_pops *ops = c->ops;
+    for (int a = 0; a < 2; a++)
+        c->lo[a] = c->ops->lo, c->hi[a] = c->ops->hi;
+}
+
+/* Adds the exact-minus-approximate difference at x to p, replacing the
+ * point farthest from x when there are three. */
+static int polish_point(const sp_pops *ops, polish_fix *p, double x)
+{
     double diff = ops->lndet_exact(ops->ctx, x) - ops->lndet(ops->ctx, x);
     if (!isfinite(diff))
         return SP_ENUMERIC;
-    int slot = c->nfix;
+    int slot = p->n;
     if (slot == 3) {
         slot = 0;
         for (int i = 1; i < 3; i++)
-            if (fabs(c->fx[i] - x) > fabs(c->fx[slot] - x))
+            if (fabs(p->x[i] - x) > fabs(p->x[slot] - x))
                 slot = i;
     } else {
-        c->nfix++;
+        p->n++;
     }
-    c->fx[slot] = x, c->fd[slot] = diff;
+    p->x[slot] = x, p->diff[slot] = diff;
     return SP_OK;
 }
 
-/* Moves the approximate optimum *x of the one spatial parameter to the exact
- * one (sp_pfe.h); f is f_rho or f_lam.  The corrected likelihood is searched
- * within POLISH_REACH of the latest point, where the interpolated correction
- * holds; it stops when the optimum moves less than POLISH_TOL, about the
- * resolution of a concentrated likelihood whose values agree to 1e-11
- * relative (the exact Brent search is no more precise).  The factorisation
- * at the final point is the one the solves at the estimate need anyway. */
+/* Moves the approximate optimum (x[0] = rho, x[1] = lambda, those the model
+ * has) to the exact one (sp_pfe.h).  The corrected likelihood is searched
+ * within POLISH_REACH of the latest points, where the interpolated
+ * corrections hold; it stops when the optimum moves less than POLISH_TOL,
+ * about the resolution of a concentrated likelihood whose values agree to
+ * 1e-11 relative (the exact Brent search is no more precise).  The
+ * factorisation at the final point is the one the solves at the estimate need
+ * anyway. */
 #define POLISH_STEP 1e-3
 #define POLISH_REACH 4e-3
 #define POLISH_TOL 1e-6
-static int polish(conc *c, double (*f)(void *, double), double *x)
+static int polish(conc *c, double x[2])
 {
     const sp_pops *ops = c->ops;
-    double h = *x + POLISH_STEP < ops->hi ? POLISH_STEP : -POLISH_STEP;
-    int rc = polish_point(c, *x);
-    if (!rc)
-        rc = polish_point(c, *x + h);
-    double last = *x;
+    int on[2] = {c->has_rho, c->has_lam}, rc = SP_OK;
+    double last[2] = {x[0], x[1]};
+    for (int a = 0; a < 2 && !rc; a++)
+        if (on[a]) {
+            double h = x[a] + POLISH_STEP < ops->hi ? POLISH_STEP : -POLISH_STEP;
+            rc = polish_point(ops, &c->fix[a], x[a]);
+            if (!rc)
+                rc = polish_point(ops, &c->fix[a], x[a] + h);
+        }
     for (int iter = 0; !rc && iter < 10; iter++) {
-        double lo = fmax(ops->lo, last - POLISH_REACH), hi = fmin(ops->hi, last + POLISH_REACH);
-        double next = sp_pre_maximize(f, c, lo, hi, SEARCH_TOL, NULL);
-        if (fabs(next - last) <= POLISH_TOL) {
-            *x = next;
+        for (int a = 0; a < 2; a++)
+            c->lo[a] = fmax(ops->lo, last[a] - POLISH_REACH),
+            c->hi[a] = fmin(ops->hi, last[a] + POLISH_REACH);
+        double next[2];
+        conc_search(c, &next[0], &next[1]);
+        if (fabs(next[0] - last[0]) <= POLISH_TOL && fabs(next[1] - last[1]) <= POLISH_TOL) {
+            x[0] = next[0], x[1] = next[1];
+            conc_full_interval(c);
             return SP_OK;
         }
-        rc = polish_point(c, next);
-        last = next;
+        for (int a = 0; a < 2 && !rc; a++)
+            if (on[a])
+                rc = polish_point(ops, &c->fix[a], next[a]);
+        last[0] = next[0], last[1] = next[1];
     }
-    return rc ? rc : sp_error_set(SP_ENUMERIC, "the exact polish of the approximate optimum "
-                                               "did not settle");
+    conc_full_interval(c);
+    if (rc)
+        return rc;
+    c->exact = 1; /* not settled: the exact search, as without the approximation */
+    conc_search(c, &x[0], &x[1]);
+    return SP_OK;
 }
 
 /* ---- residuals, information matrix ---- */
@@ -612,10 +645,13 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
                               "transformation)", sp_fe_name(r->fe));
     }
     if (!rc) {
+        conc_full_interval(&c);
         conc_search(&c, &rho, &lam);
         r->lndet_approx = ops->approx && (r->has_rho || r->has_lambda);
-        if (ops->lndet_exact && r->has_rho != r->has_lambda) {
-            rc = r->has_rho ? polish(&c, f_rho, &rho) : polish(&c, f_lam, &lam);
+        if (ops->lndet_exact && r->lndet_approx) {
+            double x[2] = {rho, lam};
+            rc = polish(&c, x);
+            rho = x[0], lam = x[1];
             r->lndet_approx = 0;
         }
         c.singular = 0;

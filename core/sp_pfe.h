@@ -17,8 +17,8 @@
  *     approximate difference, evaluated at the optimum and next to it, is
  *     interpolated (up to a quadratic through the three latest points) and
  *     the corrected likelihood maximised again, until the optimum stops
- *     moving (2e-8): usually four exact log-determinants instead of a
- *     whole search of them;
+ *     moving (1e-6): usually three exact log-determinants instead of a
+ *     whole search of them (an exact search when it does not settle);
  *   - covariance (sp_vcov): the inverse of the analytic information matrix of
  *     the dummy model with the dummies partialled out (spatialreg's
  *     asymptotic covariance on the same problem), T times the n x n trace
