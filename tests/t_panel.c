@@ -690,6 +690,16 @@ done:
 
 /* ---- Monte Carlo recovery ---- */
 
+/* A GAL file, row-standardised (NULL, with a failed check, when unreadable). */
+static sp_weights *row_weights(const char *gal)
+{
+    sp_weights *W = NULL;
+    CHECK(sp_wio_read(gal, &W) == SP_OK);
+    if (W)
+        sp_weights_standardize(W, SP_STD_ROW);
+    return W;
+}
+
 /* Simulate a two-way SDM panel on W (n x n) with t periods: rho 0.35, beta (1, -0.6),
  * theta (0.4, 0.2), sigma 0.8, unit effects correlated with x1; y and X (2 columns). */
 static void simulate(const sp_csr *W, const sp_pops *ops, int t, uint64_t seed, double *y,
@@ -723,11 +733,9 @@ static void simulate(const sp_csr *W, const sp_pops *ops, int t, uint64_t seed, 
 /* Mean estimates of `reps` two-way SDM fits: rho corrected and ML, beta1, theta1, sigma2. */
 static void monte_carlo(const char *gal, int t, int reps, double mean[5])
 {
-    sp_weights *W = NULL;
-    CHECK(sp_wio_read(gal, &W) == SP_OK);
+    sp_weights *W = row_weights(gal);
     if (!W)
         return;
-    sp_weights_standardize(W, SP_STD_ROW);
     sp_pops ops;
     CHECK(sp_pops_dense(W->w, &ops) == SP_OK);
     long nt = (long)W->n * t;
@@ -763,11 +771,9 @@ static void monte_carlo(const char *gal, int t, int reps, double mean[5])
  * covariance, with one spatial parameter and with two (SAC). */
 static void test_chebyshev_polish(void)
 {
-    sp_weights *W = NULL;
-    CHECK(sp_wio_read(FIX "cities.gal", &W) == SP_OK);
+    sp_weights *W = row_weights(FIX "cities.gal");
     if (!W)
         return;
-    sp_weights_standardize(W, SP_STD_ROW);
     sp_pops exact, polished;
     sp_sparse_opts so;
     sp_sparse_opts_default(&so);
@@ -813,11 +819,9 @@ static int nan_traces(void *ctx, double rho, double lam, double *tr)
 
 static void test_vcov_fallback(void)
 {
-    sp_weights *W = NULL;
-    CHECK(sp_wio_read(FIX "provinces.gal", &W) == SP_OK);
+    sp_weights *W = row_weights(FIX "provinces.gal");
     if (!W)
         return;
-    sp_weights_standardize(W, SP_STD_ROW);
     sp_pops ops, broken;
     CHECK_INT(sp_pops_dense(W->w, &ops), SP_OK);
     broken = ops;
