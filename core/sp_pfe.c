@@ -648,7 +648,7 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         conc_full_interval(&c);
         conc_search(&c, &rho, &lam);
         r->lndet_approx = ops->approx && (r->has_rho || r->has_lambda);
-        if (ops->lndet_exact && r->lndet_approx) {
+        if (ops->polish && ops->lndet_exact && r->lndet_approx) {
             double x[2] = {rho, lam};
             rc = polish(&c, x);
             rho = x[0], lam = x[1];
@@ -672,10 +672,15 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         r->loglik = -0.5 * d->nt * (log(2.0 * M_PI * ee / d->nt) + 1.0);
         double (*lndet)(void *, double) =
             ops->lndet_exact && !r->lndet_approx ? ops->lndet_exact : ops->lndet;
-        if (r->has_rho)
-            r->loglik += d->t * lndet(ops->ctx, rho);
-        if (r->has_lambda)
-            r->loglik += d->t * lndet(ops->ctx, lam);
+        double at[2] = {rho, lam};
+        for (int a = 0; a < 2; a++) {
+            if (!(a ? r->has_lambda : r->has_rho))
+                continue;
+            r->loglik += d->t * lndet(ops->ctx, at[a]);
+            r->lndet_at[a] = ops->lndet(ops->ctx, at[a]);
+            r->lndet_exact_at[a] = !ops->approx ? r->lndet_at[a]
+                                 : ops->lndet_exact ? ops->lndet_exact(ops->ctx, at[a]) : NAN;
+        }
         if (!(ee > 0.0) || !isfinite(r->loglik))
             rc = sp_error_set(SP_ENUMERIC, "the model fits the data exactly (sigma2 = 0)");
     }

@@ -66,12 +66,12 @@ enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_
 typedef struct sp_pops {
     double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
     double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
-    /* When lndet is an approximation that an exact value can polish (NULL
-     * otherwise): the exact ln|I - rho W|.  The estimator then searches on
-     * lndet and moves to the exact optimum (one spatial parameter; a SAC
-     * fit stays on the approximation, reported in sp_pfe_result). */
+    /* When lndet is an approximation (approx = 1) and the exact value can be
+     * had (NULL otherwise): the exact ln|I - rho W|.  With polish = 1 the
+     * estimator searches on lndet and moves to the exact optimum; without,
+     * it reports the approximation's error at the estimate. */
     double (*lndet_exact)(void *ctx, double rho);
-    int approx;    /* 1: lndet is an approximation */
+    int approx, polish;
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peffects.h) */
@@ -108,6 +108,9 @@ typedef struct sp_pfe_result {
     sp_vcov vcov;     /* the covariance used (the Hessian after a fallback) */
     int vcov_fallback;/* 1: the information matrix was singular */
     int lndet_approx; /* 1: the estimates rest on an approximate log-determinant */
+    /* ... and then, for rho and lambda (those the model has), the approximate
+     * and the exact ln|I - x W| at the estimate x (exact NAN when unknown) */
+    double lndet_at[2], lndet_exact_at[2];
     int n, t, k, m, p; /* units, periods, coefficients, spatial parameters, k + m + 1 */
     char **names;     /* k coefficient names: "const", "x", "W*x" */
     int has_rho, has_lambda;

@@ -917,7 +917,8 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
         o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
     }
     ops->approx = o->approx != SP_LNDET_EXACT;
-    ops->lndet_exact = o->polish ? sparse_lndet_exact : NULL;
+    ops->polish = o->polish;
+    ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
     ops->lndet = sparse_lndet;
     ops->lndet_d2 = sparse_lndet_d2;
     ops->solve = sparse_solve;

@@ -590,6 +590,26 @@ static json_t *lm_json(const sp_ptest lm[4])
                      test_json(&lm[3]));
 }
 
+/* The stated error of an approximate log-determinant at the estimates: the
+ * exact value there (from the factorisation the solves use) and, for the
+ * Monte Carlo series, its truncation bound. */
+static json_t *lndet_error_json(const fp_run *R, const sp_pfe_result *r)
+{
+    json_t *list = json_array();
+    for (int a = 0; a < 2; a++) {
+        if (!(a ? r->has_lambda : r->has_rho))
+            continue;
+        double at = r->theta_ml[r->k + (a && r->has_rho)];
+        json_array_append_new(list, json_pack(
+            "{s:s, s:o, s:o, s:o, s:o, s:o}", "parameter", a ? "lambda" : "rho", "at",
+            sp_json_real(at), "approximate", sp_json_real(r->lndet_at[a]), "exact",
+            sp_json_real(r->lndet_exact_at[a]), "difference",
+            sp_json_real(r->lndet_at[a] - r->lndet_exact_at[a]), "truncation_bound",
+            sp_json_real(sp_pops_sparse_lndet_bound(&R->ops, at))));
+    }
+    return list;
+}
+
 static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest lm[4])
 {
     json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
@@ -602,6 +622,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
     json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
                                                                : "eigen"));
     json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
+    if (r->lndet_approx)
+        json_object_set_new(o, "logdet_error", lndet_error_json(R, r));
     if (r->vcov_fallback)
         json_object_set_new(o, "vcov_fallback", json_true());
     json_object_set_new(o, "lee_yu",
@@ -1023,9 +1045,15 @@ static void print_vcov(const sp_pfe_result *r)
            r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
                                       : "analytic information matrix",
            r->vcov_fallback ? " (the information matrix is singular)" : "");
-    if (r->lndet_approx)
-        printf("note: the estimates rest on an approximate log-determinant (--logdet chol or "
-               "lu for exact values)\n");
+    if (!r->lndet_approx)
+        return;
+    printf("note: the estimates rest on an approximate log-determinant (--logdet chol or lu "
+           "for exact values)");
+    for (int a = 0; a < 2; a++)
+        if (a ? r->has_lambda : r->has_rho)
+            printf("; ln|I - %.6g W| = %.8g (exact %.8g)", r->theta_ml[r->k + (a && r->has_rho)],
+                   r->lndet_at[a], r->lndet_exact_at[a]);
+    printf("\n");
 }
 
 static void print_header(const fp_run *R)

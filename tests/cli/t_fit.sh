@@ -69,6 +69,14 @@ done
 # shellcheck disable=SC2086
 ok "--vcov info on the sparse path" "$SPILL" fit ${args[columbus]} --model sar --logdet chol --vcov info --json
 check "the JSON names the covariance" test "$(jq -r .vcov "$OUT")" = info
+# an approximate log-determinant states its error at the estimate
+# shellcheck disable=SC2086
+ok "--logdet cheb" "$SPILL" fit ${args[columbus]} --model sar --logdet cheb --json
+check "cheb: approximate, with the exact value at the estimate" test \
+    "$(jq -r '[.logdet, .logdet_approximate, (.logdet_error[0].exact | . < -1.09 and . > -1.10)] | @tsv' "$OUT")" = "$(printf 'chebyshev\ttrue\ttrue')"
+# shellcheck disable=SC2086
+ok "--logdet mc text note" "$SPILL" fit ${args[columbus]} --model sem --logdet mc
+check "mc: the note names the exact value" grep -q "ln|I - 0.[0-9]* W| = .* (exact " "$OUT"
 # shellcheck disable=SC2086
 fails 1 "--vcov" "unknown --vcov" "$SPILL" fit ${args[columbus]} --vcov fisher
 # --- output formats and bad input
