@@ -929,33 +929,52 @@ static void re_grid(grid *g, const sp_pre_result *re)
     stat_row(g, "sigma2_mu", make_stat(re->sigma2_mu, NAN));
 }
 
-static void tests_grid(grid *g, const fp_run *R)
+/* The tests a run reports, in table order: plain and LaTeX names. */
+typedef struct test_entry {
+    const char *name, *tex;
+    const sp_ptest *t;
+} test_entry;
+
+static int test_list(const fp_run *R, test_entry *list)
 {
     const fp_opts *o = R->o;
-    const char *head[] = {"test", "statistic", "df", "p"};
-    g->ncol = 4;
-    grid_row(g, head);
-    test_row(g, "LM lag", &R->lm[0]);
-    test_row(g, "robust LM lag", &R->lm[2]);
-    test_row(g, "LM error", &R->lm[1]);
-    test_row(g, "robust LM error", &R->lm[3]);
+    int n = 0;
+#define ADD(name_, tex_, t_) (list[n++] = (test_entry){name_, tex_, t_})
+    ADD("LM lag", "LM lag", &R->lm[0]);
+    ADD("robust LM lag", "Robust LM lag", &R->lm[2]);
+    ADD("LM error", "LM error", &R->lm[1]);
+    ADD("robust LM error", "Robust LM error", &R->lm[3]);
     if (!o->re && sp_pmodel_durbin(o->model))
-        test_row(g, o->model == SP_PM_SDM ? "Wald W*X = 0 (SDM vs SAR)" : "Wald W*X = 0",
-                 &R->wald_x);
+        ADD(o->model == SP_PM_SDM ? "Wald W*X = 0 (SDM vs SAR)" : "Wald W*X = 0",
+            o->model == SP_PM_SDM ? "Wald $\\theta = 0$ (SDM vs SAR)" : "Wald $\\theta = 0$",
+            &R->wald_x);
     if (!o->re && o->model == SP_PM_SDM)
-        test_row(g, "Wald W*X + rho X = 0 (SDM vs SEM)", &R->wald_cf);
+        ADD("Wald W*X + rho X = 0 (SDM vs SEM)", "Wald $\\theta + \\rho\\beta = 0$ (SDM vs SEM)",
+            &R->wald_cf);
     if (R->have_lr_models) {
-        test_row(g, "LR SDM vs SAR", &R->lr_sar);
-        test_row(g, "LR SDM vs SEM", &R->lr_sem);
+        ADD("LR SDM vs SAR", "LR SDM vs SAR", &R->lr_sar);
+        ADD("LR SDM vs SEM", "LR SDM vs SEM", &R->lr_sem);
     }
     if (R->have_lr_fe) {
-        test_row(g, "LR unit effects (two-way vs time)", &R->lr_unit);
-        test_row(g, "LR time effects (two-way vs unit)", &R->lr_time);
+        ADD("LR unit effects (two-way vs time)", "LR unit effects", &R->lr_unit);
+        ADD("LR time effects (two-way vs unit)", "LR time effects", &R->lr_time);
     }
     if (o->re)
-        test_row(g, R->hausman_definite ? "Hausman (FE vs RE)"
-                                        : "Hausman (FE vs RE; V_FE - V_RE not p.d.)",
-                 &R->hausman);
+        ADD(R->hausman_definite ? "Hausman (FE vs RE)" : "Hausman (FE vs RE; V_FE - V_RE not p.d.)",
+            "Hausman (FE vs RE)", &R->hausman);
+#undef ADD
+    return n;
+}
+
+static void tests_grid(grid *g, const fp_run *R)
+{
+    const char *head[] = {"test", "statistic", "df", "p"};
+    test_entry list[16];
+    int n = test_list(R, list);
+    g->ncol = 4;
+    grid_row(g, head);
+    for (int i = 0; i < n; i++)
+        test_row(g, list[i].name, list[i].t);
 }
 
 static void effects_grid(grid *g, const sp_peff *e)
@@ -1241,6 +1260,23 @@ static void journal_effects(const fp_run *R)
             e->draws ? "simulated" : "delta method");
 }
 
+static void journal_tests(const fp_run *R)
+{
+    FILE *f = stdout;
+    test_entry list[16];
+    int n = test_list(R, list);
+    fputs("\\begin{table}[htbp]\\centering\n\\caption{Specification tests}\n"
+          "\\label{tab:spill-tests}\n\\begin{tabular}{lccc}\n\\toprule\n"
+          " & Statistic & df & $p$-value \\\\\n\\midrule\n", f);
+    for (int i = 0; i < n; i++) {
+        const sp_ptest *t = list[i].t;
+        fprintf(f, "%s & $%.3f%s$ & %d & %.4f \\\\\n", list[i].tex, t->stat, stars(t->p), t->df,
+                t->p);
+    }
+    fputs("\\bottomrule\n\\multicolumn{4}{l}{\\footnotesize $^{*}p<0.1$, $^{**}p<0.05$, "
+          "$^{***}p<0.01$.}\n\\end{tabular}\n\\end{table}\n\n", f);
+}
+
 static int print_tables(const fp_run *R)
 {
     const fp_opts *o = R->o;
@@ -1249,9 +1285,7 @@ static int print_tables(const fp_run *R)
         journal_estimates(R);
         if (R->eff)
             journal_effects(R);
-        tests_grid(&g, R);
-        grid_print(&g, o->out, "tests");
-        grid_free(&g);
+        journal_tests(R);
         return fflush(stdout) == 0 ? SP_OK : sp_error_set(SP_EDATA, "cannot write to standard output");
     }
     print_header(R);

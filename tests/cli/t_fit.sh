@@ -85,6 +85,11 @@ A=${args[columbus]}
 ok "latex table" "$SPILL" fit $A --latex
 check "latex is a booktabs table with stars" grep -q '\^{\*\*\*}' "$OUT"
 # shellcheck disable=SC2086
+ok "latex with tests" "$SPILL" fit $A --model sdm --tests --latex
+check "latex tests table: starred statistics, Wald in symbols" \
+    grep -q 'LM lag & \$8.898^{\*\*\*}\$ & 1 & 0.0029' "$OUT"
+check "latex tests table names the common-factor hypothesis" grep -qF 'Wald $\theta + \rho\beta = 0$' "$OUT"
+# shellcheck disable=SC2086
 ok "csv table" "$SPILL" fit $A --csv
 # shellcheck disable=SC2086
 ok "markdown table" "$SPILL" fit $A --markdown
