@@ -10,14 +10,18 @@
  *                     ln|I - rho W| = ln|D - rho S| - sum ln d_i;
  *                   - UMFPACK (LU) otherwise: ln|det| from its mantissa and
  *                     exponent.
- *   solves          with the factorisation cached for the last rho.
+ *   its curvature   d2/drho2 ln|I - rho W| = -tr(G^2): the central second
+ *                   difference of exact values (Richardson near the
+ *                   interval's ends), or the approximation's own derivative.
+ *   solves          with the factorisation cached for the last two rho.
  *   trace terms     Hutchinson estimates with `probes` seeded Rademacher
  *                   vectors (z'Mz averaged; each probe costs a few solves);
  *                   relative error about sqrt(2/probes) of the spread.
  *   effects terms   tr(A^-1)/n and tr(A^-1 W)/n from the power series
- *                   sum_k rho^k tr(W^k)/n with tr(W^k) estimated once by 16
- *                   probes (tr(W) and tr(W^2) exact), up to `order`
- *                   powers; each draw then costs O(order).
+ *                   sum_k rho^k tr(W^k)/n with tr(W^k) estimated by 16
+ *                   probes (tr(W) and tr(W^2) exact), summed until the tail
+ *                   is below 1e-10 (at most 1000 powers), the powers computed
+ *                   on demand and kept; each draw then costs O(powers).
  *   interval        (1/lambda_min, 1/lambda_max): Lanczos on the symmetric
  *                   form for similar-to-symmetric W; otherwise
  *                   (-1/r, 1/r) with r the spectral radius (power iteration).
@@ -34,7 +38,7 @@
 
 typedef struct sp_sparse_opts {
     int probes;     /* Hutchinson probes (default 64) */
-    int order;      /* power-series terms for the effects (default 100) */
+    int order;      /* terms of the Monte Carlo log-determinant (default 100) */
     uint64_t seed;  /* probe seed (default 12345) */
     int force_lu;   /* 1: UMFPACK even when CHOLMOD would do */
     int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
