@@ -555,7 +555,7 @@ static int power_step(sparse_ops *o)
 {
     power_job job = {.o = o};
     atomic_init(&job.next, 0);
-    int rc = sp_threads_run(o->n >= 5000 ? o->threads : 1, power_work, &job);
+    int rc = sp_threads_run(o->threads, power_work, &job);
     o->step_sum = 0.0;
     for (int c = 0; c < POWER_CHUNKS; c++)
         o->step_sum += job.sum[c];

@@ -144,6 +144,16 @@ static void test_series_grows_consistently(void)
     CHECK_INT(b.terms(b.ctx, 0.3, tb), SP_OK);
     for (int k = 0; k < 4; k++)
         CHECK(ta[k] == tb[k]);
+    sp_pops c;
+    sp_sparse_opts o;
+    sp_sparse_opts_default(&o);
+    o.threads = 3; /* the power traces' row chunks shared by three threads: same sums */
+    double tc[4];
+    CHECK_INT(sp_pops_sparse(W->w, &o, &c), SP_OK);
+    CHECK_INT(c.terms(c.ctx, 0.3, tc), SP_OK);
+    for (int k = 0; k < 4; k++)
+        CHECK(tc[k] == ta[k]);
+    sp_pops_sparse_free(&c);
     /* a row-stochastic W: 1'A^-1 1/n = 1/(1 - rho) exactly; tr terms to the series' tail */
     CHECK_REL(high[2], 1.0 / (1.0 - 0.95), 1e-12);
     sp_pops dense;

@@ -31,5 +31,8 @@ check "another seed gives other permutations" differs "$TMP/s7" "$TMP/s8"
 if "$SPILL" fit --help >/dev/null 2>&1 && [ -f "$FIX/fit/columbus.csv" ]; then
     same_bytes "fit --effects draws" none fit "$FIX/fit/columbus.csv" --w "$FIX/fit/columbus_queen.gal" \
         --id POLYID --y CRIME --x INC,HOVAL --effects --draws 500 --json
+    same_bytes "fit sparse path (threaded power traces)" none fit "$FIX/fit/columbus.csv" \
+        --w "$FIX/fit/columbus_queen.gal" --id POLYID --y CRIME --x INC,HOVAL --effects \
+        --draws 500 --logdet chol --json
 fi
 finish t_determinism.sh
