@@ -60,14 +60,11 @@ static const sp_optspec spec[] = {
 };
 
 typedef struct hot_run {
-    sp_acio *A;
+    sp_acio_local b; /* first: the frame shared with lisa */
     sp_std style;
     double self_weight;
     sp_getis_opts o;
-    sp_acio_out out;
-    json_t *results;
-    int json, warned_row;
-    double t_read, t_stat, t_write; /* seconds, for --timing */
+    int warned_row;
 } hot_run;
 
 static json_t *period_json(const sp_acio_period *p, const sp_getis *G, json_t *islands)
@@ -84,8 +81,8 @@ static int prepare_weights(hot_run *run, sp_acio_period *p)
 {
     if (run->o.star && !run->warned_row && sp_weights_is_row_standardized(p->W) &&
         run->style == SP_STD_NONE && run->self_weight == 1.0) {
-        sp_acio_warn(run->A, "%s is row-standardised: a self weight of 1 outweighs every "
-                     "neighbour; use binary weights or --standardize binary", run->A->a.wpath);
+        sp_acio_warn(run->b.A, "%s is row-standardised: a self weight of 1 outweighs every "
+                     "neighbour; use binary weights or --standardize binary", run->b.A->a.wpath);
         run->warned_row = 1;
     }
     if (run->o.star) {
@@ -99,11 +96,12 @@ static int prepare_weights(hot_run *run, sp_acio_period *p)
     return sp_weights_standardize(p->W, run->style);
 }
 
-static int hot_period(hot_run *run, int g)
+static int hot_period(void *ctx, int g)
 {
+    hot_run *run = ctx;
     sp_acio_period p;
     double t0 = sp_acio_clock();
-    int rc = sp_acio_load(run->A, g, &p);
+    int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
     json_t *islands = NULL;
@@ -111,23 +109,23 @@ static int hot_period(hot_run *run, int g)
     rc = prepare_weights(run, &p);
     double t1 = sp_acio_clock();
     if (!rc) {
-        sp_acio_islands(run->A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
+        sp_acio_islands(run->b.A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
         rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
     }
-    run->t_read += t1 - t0;
-    run->t_stat += sp_acio_clock() - t1;
+    run->b.t_read += t1 - t0;
+    run->b.t_stat += sp_acio_clock() - t1;
     if (!rc)
-        rc = sp_acio_out_period(&run->out, &p, G->nneigh);
+        rc = sp_acio_out_period(&run->b.out, &p, G->nneigh);
     if (!rc) {
-        int base = run->out.n - p.n;
+        int base = run->b.out.n - p.n;
         for (int i = 0; i < p.n; i++) {
-            run->out.real[0][base + i] = G->zscore[i];
-            run->out.real[1][base + i] = G->p[i];
-            run->out.integer[0][base + i] = G->bin[i];
+            run->b.out.real[0][base + i] = G->zscore[i];
+            run->b.out.real[1][base + i] = G->p[i];
+            run->b.out.integer[0][base + i] = G->bin[i];
         }
-        json_array_append_new(run->results, period_json(&p, G, islands));
+        json_array_append_new(run->b.results, period_json(&p, G, islands));
         islands = NULL;
-        if (!run->json) {
+        if (!run->b.json) {
             const int *b = G->bins;
             printf("%-10s %6d %6d %6d %6d %6d %6d %6d %6d\n", p.label ? p.label : "-", p.n,
                    b[6], b[5], b[4], b[3], b[2], b[1], b[0]);
@@ -166,50 +164,31 @@ int sp_cmd_hotspot(int argc, char **argv)
     int rc = sp_args_parse(argc, argv, spec, help, &a);
     if (rc)
         return rc;
-    sp_acio_args io;
-    if ((rc = sp_acio_args_from(&a, "hotspot", 1, &io)))
-        return rc;
-    const char *output = sp_args_get(&a, "output");
-    if (!output)
-        return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
-    hot_run run = {.json = sp_args_flag(&a, "json")};
+    hot_run run = {0};
     int seed;
-    if ((rc = hot_options(&a, &run, &seed)))
-        return rc;
-    double t0 = sp_acio_clock();
-    if ((rc = sp_acio_open(&io, &run.A)))
-        return rc;
-    run.t_read = sp_acio_clock() - t0;
-    run.out.nreal = 2;
-    run.out.real_name[0] = "GiZScore";
-    run.out.real_name[1] = "GiPValue";
-    run.out.nint = 1;
-    run.out.int_name[0] = "Gi_Bin";
-    run.results = json_array();
-    if (!run.json)
-        printf("%-10s %6s %6s %6s %6s %6s %6s %6s %6s\n", io.by ? io.by : "by", "n", "hot99",
+    if ((rc = sp_acio_local_args(&run.b, &a, "hotspot")) || (rc = hot_options(&a, &run, &seed)) ||
+        (rc = sp_acio_local_open(&run.b)))
+        return sp_acio_local_end(&run.b, rc);
+    sp_acio_out *out = &run.b.out;
+    out->nreal = 2;
+    out->real_name[0] = "GiZScore";
+    out->real_name[1] = "GiPValue";
+    out->nint = 1;
+    out->int_name[0] = "Gi_Bin";
+    const char *by = run.b.io.by;
+    if (!run.b.json)
+        printf("%-10s %6s %6s %6s %6s %6s %6s %6s %6s\n", by ? by : "by", "n", "hot99",
                "hot95", "hot90", "n.s.", "cold90", "cold95", "cold99");
-    for (int g = 0; !rc && g < run.A->P->nperiods; g++)
-        rc = hot_period(&run, g);
-    t0 = sp_acio_clock();
-    if (!rc)
-        rc = sp_acio_out_write(run.A, &run.out, output);
-    run.t_write = sp_acio_clock() - t0;
-    if (!rc && run.json) {
-        json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:b, s:o}", "var",
-                                 io.var, "weights", io.wpath, "output", output, "statistic",
-                                 run.o.star ? "Gi*" : "Gi", "star", run.o.star, "self_weight",
+    rc = sp_acio_local_periods(&run.b, hot_period, &run);
+    if (!rc && run.b.json) {
+        json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:b, s:O}", "var",
+                                 run.b.io.var, "weights", run.b.io.wpath, "output", run.b.output,
+                                 "statistic", run.o.star ? "Gi*" : "Gi", "star", run.o.star,
+                                 "self_weight",
                                  run.o.star ? json_real(run.self_weight) : json_null(),
                                  "standardize", sp_std_name(run.style), "perm", run.o.perm.perm,
-                                 "seed", seed, "fdr", run.o.fdr, "results", run.results);
-        run.results = NULL;
+                                 "seed", seed, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }
-    if (!rc && sp_args_flag(&a, "timing"))
-        fprintf(stderr, "spill hotspot: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
-                run.t_read, run.t_stat, run.t_write);
-    json_decref(run.results);
-    sp_acio_out_free(&run.out);
-    sp_acio_close(run.A);
-    return rc;
+    return sp_acio_local_end(&run.b, rc);
 }

@@ -114,58 +114,55 @@ static json_t *period_json(const sp_acio_period *p, const sp_lisa *L, const int 
 }
 
 typedef struct lisa_run {
-    sp_acio *A;
+    sp_acio_local b; /* first: the frame shared with hotspot */
     sp_std style;
     sp_lisa_opts o;
-    sp_acio_out out;
     FILE *scatter;
-    json_t *results;
-    int json;
-    double t_read, t_stat, t_write; /* seconds, for --timing */
 } lisa_run;
 
-static int lisa_period(lisa_run *run, int g)
+static int lisa_period(void *ctx, int g)
 {
+    lisa_run *run = ctx;
     sp_acio_period p;
     double t0 = sp_acio_clock();
-    int rc = sp_acio_load(run->A, g, &p);
+    int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
     json_t *islands = NULL;
     sp_lisa *L = NULL;
-    rc = sp_acio_no_self(run->A, &p, "local Moran's I");
+    rc = sp_acio_no_self(run->b.A, &p, "local Moran's I");
     if (!rc)
         rc = sp_weights_standardize(p.W, run->style);
     double t1 = sp_acio_clock();
     if (!rc) {
-        sp_acio_islands(run->A, &p, "no local statistic (NULL), empty COType", &islands);
+        sp_acio_islands(run->b.A, &p, "no local statistic (NULL), empty COType", &islands);
         rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
     }
-    run->t_read += t1 - t0;
-    run->t_stat += sp_acio_clock() - t1;
+    run->b.t_read += t1 - t0;
+    run->b.t_stat += sp_acio_clock() - t1;
     int undefined = 0;
     for (int i = 0; !rc && i < p.n; i++)
         undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);
     if (undefined)
-        sp_acio_warn(run->A, "%s: %d unit%s with a non-positive variance of I_i: LMiZScore is NULL",
+        sp_acio_warn(run->b.A, "%s: %d unit%s with a non-positive variance of I_i: LMiZScore is NULL",
                      p.what, undefined, undefined > 1 ? "s" : "");
     if (!rc)
-        rc = sp_acio_out_period(&run->out, &p, L->nneigh);
+        rc = sp_acio_out_period(&run->b.out, &p, L->nneigh);
     if (!rc) {
-        int base = run->out.n - p.n;
+        int base = run->b.out.n - p.n;
         for (int i = 0; i < p.n; i++) {
-            run->out.real[COL_I][base + i] = L->I[i];
-            run->out.real[COL_Z][base + i] = L->zscore[i];
-            run->out.real[COL_P][base + i] = L->p[i];
-            run->out.text[0][base + i] = sp_lisa_cotype(L, i);
+            run->b.out.real[COL_I][base + i] = L->I[i];
+            run->b.out.real[COL_Z][base + i] = L->zscore[i];
+            run->b.out.real[COL_P][base + i] = L->p[i];
+            run->b.out.text[0][base + i] = sp_lisa_cotype(L, i);
         }
         if (run->scatter)
             scatter_rows(run->scatter, &p, L);
         int count[5];
         quad_counts(L, count);
-        json_array_append_new(run->results, period_json(&p, L, count, islands));
+        json_array_append_new(run->b.results, period_json(&p, L, count, islands));
         islands = NULL;
-        if (!run->json)
+        if (!run->b.json)
             printf("%-10s %6d %6d %6d %6d %6d %6d\n", p.label ? p.label : "-", p.n,
                    L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL], count[SP_QUAD_HL],
                    count[SP_QUAD_LH]);
@@ -200,7 +197,7 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
     return SP_OK;
 }
 
-static int lisa_run_all(lisa_run *run, const char *output, const char *scatter_path)
+static int lisa_run_all(lisa_run *run, const char *scatter_path)
 {
     sp_output so = {0};
     int rc = SP_OK;
@@ -208,18 +205,14 @@ static int lisa_run_all(lisa_run *run, const char *output, const char *scatter_p
         if (!(rc = sp_output_begin(scatter_path, &so)) && !(run->scatter = fopen(so.tmp_path, "w")))
             rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
         if (run->scatter)
-            fprintf(run->scatter, "id,%s%sz,Wz\n", run->A->a.by ? run->A->a.by : "",
-                    run->A->a.by ? "," : "");
+            fprintf(run->scatter, "id,%s%sz,Wz\n", run->b.A->a.by ? run->b.A->a.by : "",
+                    run->b.A->a.by ? "," : "");
     }
-    if (!run->json)
-        printf("%-10s %6s %6s %6s %6s %6s %6s\n", run->A->a.by ? run->A->a.by : "by", "n",
+    if (!run->b.json)
+        printf("%-10s %6s %6s %6s %6s %6s %6s\n", run->b.A->a.by ? run->b.A->a.by : "by", "n",
                "signif", "HH", "LL", "HL", "LH");
-    for (int g = 0; !rc && g < run->A->P->nperiods; g++)
-        rc = lisa_period(run, g);
-    double t0 = sp_acio_clock();
     if (!rc)
-        rc = sp_acio_out_write(run->A, &run->out, output);
-    run->t_write = sp_acio_clock() - t0;
+        rc = sp_acio_local_periods(&run->b, lisa_period, run);
     if (run->scatter && fclose(run->scatter) != 0 && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
     if (so.tmp_dir)
@@ -233,45 +226,29 @@ int sp_cmd_lisa(int argc, char **argv)
     int rc = sp_args_parse(argc, argv, spec, help, &a);
     if (rc)
         return rc;
-    sp_acio_args io;
-    if ((rc = sp_acio_args_from(&a, "lisa", 1, &io)))
-        return rc;
-    const char *output = sp_args_get(&a, "output");
-    if (!output)
-        return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
-    lisa_run run = {.json = sp_args_flag(&a, "json")};
+    lisa_run run = {0};
     int seed;
-    if ((rc = lisa_options(&a, &run, &seed)))
-        return rc;
-    double t0 = sp_acio_clock();
-    if ((rc = sp_acio_open(&io, &run.A)))
-        return rc;
-    run.t_read = sp_acio_clock() - t0;
-    run.out.nreal = 3;
-    run.out.real_name[COL_I] = "LMiIndex";
-    run.out.real_name[COL_Z] = "LMiZScore";
-    run.out.real_name[COL_P] = "LMiPValue";
-    run.out.ntext = 1;
-    run.out.text_name[0] = "COType";
-    run.out.text_width[0] = 2;
-    run.results = json_array();
-    rc = lisa_run_all(&run, output, sp_args_get(&a, "scatter"));
-    if (!rc && run.json) {
+    if ((rc = sp_acio_local_args(&run.b, &a, "lisa")) || (rc = lisa_options(&a, &run, &seed)) ||
+        (rc = sp_acio_local_open(&run.b)))
+        return sp_acio_local_end(&run.b, rc);
+    sp_acio_out *out = &run.b.out;
+    out->nreal = 3;
+    out->real_name[COL_I] = "LMiIndex";
+    out->real_name[COL_Z] = "LMiZScore";
+    out->real_name[COL_P] = "LMiPValue";
+    out->ntext = 1;
+    out->text_name[0] = "COType";
+    out->text_width[0] = 2;
+    rc = lisa_run_all(&run, sp_args_get(&a, "scatter"));
+    if (!rc && run.b.json) {
         static const char *const scales[] = {"sample", "n", "loo"};
         json_t *root = json_pack(
-            "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:b, s:o}", "var", io.var, "weights",
-            io.wpath, "output", output, "standardize", sp_std_name(run.style), "variance",
-            scales[run.o.scale], "moments", run.o.moments == SP_LISA_TOTAL ? "total" : "conditional",
-            "perm", run.o.perm.perm, "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr,
-            "results", run.results);
-        run.results = NULL;
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:b, s:O}", "var", run.b.io.var,
+            "weights", run.b.io.wpath, "output", run.b.output, "standardize",
+            sp_std_name(run.style), "variance", scales[run.o.scale], "moments",
+            run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
+            "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }
-    if (!rc && sp_args_flag(&a, "timing"))
-        fprintf(stderr, "spill lisa: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
-                run.t_read, run.t_stat, run.t_write);
-    json_decref(run.results);
-    sp_acio_out_free(&run.out);
-    sp_acio_close(run.A);
-    return rc;
+    return sp_acio_local_end(&run.b, rc);
 }

@@ -326,3 +326,53 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
     return SP_OK;
 }
+
+/* ---- the frame of lisa and hotspot ---- */
+
+int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
+{
+    L->cmd = cmd;
+    int rc = sp_acio_args_from(a, cmd, 1, &L->io);
+    if (rc)
+        return rc;
+    if (!(L->output = sp_args_get(a, "output")))
+        return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
+    L->json = sp_args_flag(a, "json");
+    L->timing = sp_args_flag(a, "timing");
+    return SP_OK;
+}
+
+int sp_acio_local_open(sp_acio_local *L)
+{
+    double t0 = sp_acio_clock();
+    int rc = sp_acio_open(&L->io, &L->A);
+    L->t_read = sp_acio_clock() - t0;
+    if (!rc && !(L->results = json_array()))
+        rc = SP_ENOMEM;
+    return rc;
+}
+
+int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), void *run)
+{
+    int rc = SP_OK;
+    for (int g = 0; !rc && g < L->A->P->nperiods; g++)
+        rc = period(run, g);
+    double t0 = sp_acio_clock();
+    if (!rc)
+        rc = sp_acio_out_write(L->A, &L->out, L->output);
+    L->t_write = sp_acio_clock() - t0;
+    return rc;
+}
+
+int sp_acio_local_end(sp_acio_local *L, int rc)
+{
+    if (!rc && L->timing)
+        fprintf(stderr, "spill %s: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
+                L->cmd, L->t_read, L->t_stat, L->t_write);
+    json_decref(L->results);
+    L->results = NULL;
+    sp_acio_out_free(&L->out);
+    sp_acio_close(L->A);
+    L->A = NULL;
+    return rc;
+}

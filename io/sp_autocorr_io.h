@@ -128,4 +128,26 @@ int sp_acio_out_period(sp_acio_out *out, const sp_acio_period *p, const int *nne
  * without --by. */
 json_t *sp_acio_by_json(const char *label);
 
+/* The frame of the local-statistic commands (lisa, hotspot), whose run
+ * structs start with it: sp_acio_local_args reads the input options and the
+ * required -o, --json and --timing; sp_acio_local_open opens the input
+ * (timed); sp_acio_local_periods calls period(run, g) for every period, then
+ * writes the output layer (timed); sp_acio_local_end prints the --timing line
+ * when rc is SP_OK, releases what the frame holds and returns rc. */
+typedef struct sp_acio_local {
+    const char *cmd;
+    sp_acio_args io;
+    const char *output;
+    sp_acio *A;
+    sp_acio_out out;                /* the caller names its columns */
+    json_t *results;                /* the caller appends one object per period */
+    int json, timing;
+    double t_read, t_stat, t_write; /* seconds; the caller adds its t_stat */
+} sp_acio_local;
+
+int sp_acio_local_args(sp_acio_local *L, const struct sp_args *a, const char *cmd);
+int sp_acio_local_open(sp_acio_local *L);
+int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), void *run);
+int sp_acio_local_end(sp_acio_local *L, int rc);
+
 #endif
