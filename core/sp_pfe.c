@@ -628,22 +628,11 @@ static int cross_products(const design *d, double *S)
     return SP_OK;
 }
 
-/* An optimum at an end of the interval is no maximum of the likelihood (the
- * search stops there because it may go no further): an error, where
- * spatialreg warns "rho on interval bound - results should not be used". */
-#define EDGE_TOL 1e-6
+/* An optimum at an end of the interval is an error (sp_pre_interior). */
 static int check_interior(const sp_pops *ops, int has_rho, double rho, int has_lam, double lam)
 {
-    double tol = EDGE_TOL * (ops->hi - ops->lo);
-    for (int a = 0; a < 2; a++) {
-        double x = a ? lam : rho;
-        if ((a ? has_lam : has_rho) && (x - ops->lo < tol || ops->hi - x < tol))
-            return sp_error_set(SP_ENUMERIC, "%s = %.6g is at the end of its interval (%.6g, "
-                                "%.6g): the likelihood has no interior maximum; the model does "
-                                "not suit these data and W", a ? "lambda" : "rho", x, ops->lo,
-                                ops->hi);
-    }
-    return SP_OK;
+    int rc = has_rho ? sp_pre_interior("rho", rho, ops->lo, ops->hi) : SP_OK;
+    return !rc && has_lam ? sp_pre_interior("lambda", lam, ops->lo, ops->hi) : rc;
 }
 
 static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)

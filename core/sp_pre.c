@@ -73,6 +73,16 @@ double sp_pre_maximize(double (*f)(void *ctx, double x), void *ctx, double lo, d
     return x;
 }
 
+int sp_pre_interior(const char *name, double x, double lo, double hi)
+{
+    double tol = 1e-6 * (hi - lo);
+    if (x - lo < tol || hi - x < tol)
+        return sp_error_set(SP_ENUMERIC, "%s = %.6g is at the end of its interval (%.6g, %.6g): "
+                            "the likelihood has no interior maximum; the model does not suit "
+                            "these data and W", name, x, lo, hi);
+    return SP_OK;
+}
+
 void sp_pre_result_free(sp_pre_result *r)
 {
     if (!r)
@@ -337,6 +347,8 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
         pre_ssr(&c, r->rho, r->theta, r->beta);
         if (c.singular || !isfinite(ll))
             rc = sp_error_set(SP_ENUMERIC, "random effects: the regressors are collinear");
+        else
+            rc = sp_pre_interior("rho", r->rho, c.L->lo, c.L->hi);
     }
     if (!rc) {
         finish(&c, y, wy, X, r, scratch);
