@@ -7,7 +7,10 @@
 # which is what lagsarlm/errorsarlm/sacsarlm report above 1500 units.
 #   Rscript scripts/ref-hessian.R     (from the repository root; after ref-fit.R)
 # Writes tests/fixtures/fit/hessian.csv: data,model,name,what,value with what
-# "se" (numDeriv) or "se_fdhess" (spatialreg).
+# "se" (numDeriv) or "se_fdhess" (spatialreg); and tests/fixtures/fit/lndet.csv:
+# the exact ln|I - x W| (eigenvalues) on columbus at the estimates that spill's
+# seeded Chebyshev (SAR) and Monte Carlo (SEM) log-determinants give, for the
+# error spill states with them (`logdet_error`).
 suppressMessages({library(spdep); library(spatialreg); library(numDeriv)})
 out <- "tests/fixtures/fit"
 rows <- list()
@@ -66,3 +69,8 @@ bal <- read.csv(file.path(out, "baltim.csv"))
 knb <- read.gal(file.path(out, "baltim_knn4.gal"), region.id = as.character(bal$STATION))
 run("baltim", bal, PRICE ~ NROOM + NBATH + AGE + SQFT, nb2listw(knb, style = "W"))
 write.csv(do.call(rbind, rows), file.path(out, "hessian.csv"), row.names = FALSE, quote = FALSE)
+ev <- eigen(listw2mat(nb2listw(nb, style = "W")), only.values = TRUE)$values
+at <- c(0.4223837094534652, 0.5442472548338501)
+write.csv(data.frame(data = "columbus", at = format(at, digits = 17),
+                     lndet = format(sapply(at, function(x) sum(log(Mod(1 - x * ev)))), digits = 17)),
+          file.path(out, "lndet.csv"), row.names = FALSE, quote = FALSE)
