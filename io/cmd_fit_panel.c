@@ -212,23 +212,11 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     if (o->cross && (o->fe != SP_FE_NONE || o->re || o->compare || o->where))
         return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
     static const char *const logdets[] = {"auto", "eigen", "chol", "lu", "cheb", "mc"};
-    o->logdet = -1;
-    s = sp_args_get(a, "logdet");
-    for (int k = 0; k < 6; k++)
-        if (!s || strcmp(s, logdets[k]) == 0) {
-            o->logdet = k;
-            break;
-        }
-    if (o->logdet < 0)
-        return sp_error_set(SP_EUSAGE, "--logdet %s: expected auto, eigen, chol, lu, cheb or mc", s);
     static const char *const vcovs[] = {"auto", "info", "hessian"};
-    o->vcov = -1;
-    s = sp_args_get(a, "vcov");
-    for (int k = 0; k < 3 && o->vcov < 0; k++)
-        if (!s || strcmp(s, vcovs[k]) == 0)
-            o->vcov = k;
-    if (o->vcov < 0)
-        return sp_error_set(SP_EUSAGE, "--vcov %s: expected auto, info or hessian", s);
+    o->logdet = LOGDET_AUTO, o->vcov = VCOV_AUTO;
+    if ((rc = sp_args_choice(a, "logdet", logdets, 6, &o->logdet)) ||
+        (rc = sp_args_choice(a, "vcov", vcovs, 3, &o->vcov)))
+        return rc;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &o->threads)))
         return rc;

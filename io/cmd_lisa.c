@@ -62,19 +62,6 @@ static const sp_optspec spec[] = {
 
 enum { COL_I, COL_Z, COL_P };
 
-static int parse_choice(const char *opt, const char *value, const char *const *names, int count,
-                        int *out)
-{
-    for (int k = 0; value && k < count; k++)
-        if (strcmp(value, names[k]) == 0) {
-            *out = k;
-            return SP_OK;
-        }
-    if (!value)
-        return SP_OK;
-    return sp_error_set(SP_EUSAGE, "--%s: unknown value '%s' (see --help)", opt, value);
-}
-
 /* CSV field, quoted when it holds a separator or a quote. */
 
 /* The scatterplot rows of one period: id, [period,] z, Wz (empty Wz for islands). */
@@ -181,8 +168,8 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_ROW;
     if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
-        (rc = parse_choice("variance", sp_args_get(a, "variance"), scales, 3, &scale)) ||
-        (rc = parse_choice("moments", sp_args_get(a, "moments"), moments, 2, &mom)) ||
+        (rc = sp_args_choice(a, "variance", scales, 3, &scale)) ||
+        (rc = sp_args_choice(a, "moments", moments, 2, &mom)) ||
         (rc = sp_args_int(a, "perm", 999, 0, &run->o.perm.perm)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
         (rc = sp_args_threads(a, &run->o.perm.threads)) ||

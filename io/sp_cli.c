@@ -104,6 +104,24 @@ int sp_args_double(const sp_args *a, const char *name, double dflt, double *out)
     return SP_OK;
 }
 
+int sp_args_choice(const sp_args *a, const char *name, const char *const *choices, int count,
+                   int *out)
+{
+    const char *value = sp_args_get(a, name);
+    if (!value)
+        return SP_OK;
+    for (int k = 0; k < count; k++)
+        if (strcmp(value, choices[k]) == 0) {
+            *out = k;
+            return SP_OK;
+        }
+    char list[256] = "";
+    for (int k = 0; k < count; k++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 k == 0 ? "" : k + 1 < count ? ", " : " or ", choices[k]);
+    return sp_error_set(SP_EUSAGE, "--%s: unknown value '%s' (expected %s)", name, value, list);
+}
+
 int sp_args_positional(const sp_args *a, int want, const char *what)
 {
     if (a->npos == want)

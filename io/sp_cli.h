@@ -46,6 +46,11 @@ int sp_args_flag(const sp_args *a, const char *name);
 /* Integer/double option with a default and an inclusive lower bound. */
 int sp_args_int(const sp_args *a, const char *name, int dflt, int min, int *out);
 int sp_args_double(const sp_args *a, const char *name, double dflt, double *out);
+/* An option taking one of `count` words: *out = the index of its value
+ * (unchanged when the option is absent); another value is SP_EUSAGE
+ * "--NAME: unknown value 'V' (expected a, b or c)". */
+int sp_args_choice(const sp_args *a, const char *name, const char *const *choices, int count,
+                   int *out);
 /* Exactly `want` positional arguments, else a usage error naming `what`. */
 int sp_args_positional(const sp_args *a, int want, const char *what);
 
