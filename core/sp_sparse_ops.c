@@ -6,8 +6,6 @@
 
 #include <cholmod.h>
 #include <umfpack.h>
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_matrix.h>
 
 #include "sp_error.h"
 #include "sp_rng.h"
@@ -322,6 +320,12 @@ double sp_pops_sparse_lndet_bound(const sp_pops *ops, double rho)
     return o->n * pow(fabs(rho), o->order + 1) / ((o->order + 1) * (1.0 - fabs(rho)));
 }
 
+static double sparse_lndet_exact(void *ctx, double rho)
+{
+    factor_slot *s;
+    return rho == 0.0 ? 0.0 : factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
 static double sparse_lndet(void *ctx, double rho)
 {
     sparse_ops *so = ctx;
@@ -329,16 +333,7 @@ static double sparse_lndet(void *ctx, double rho)
         return mc_lndet(so, rho);
     if (so->approx == SP_LNDET_CHEB)
         return cheb_sum(so, rho, 0);
-    factor_slot *s;
-    if (rho == 0.0)
-        return 0.0;
-    return factor_for(ctx, rho, &s) ? NAN : s->lndet;
-}
-
-static double sparse_lndet_exact(void *ctx, double rho)
-{
-    factor_slot *s;
-    return rho == 0.0 ? 0.0 : factor_for(ctx, rho, &s) ? NAN : s->lndet;
+    return sparse_lndet_exact(ctx, rho);
 }
 
 /* The exact ln|I - rho W| through the scratch slot, leaving the cache alone. */
@@ -586,9 +581,10 @@ static int power_traces_to(sparse_ops *o, int top)
         }
         memcpy(o->pv, o->pz, (size_t)n * p * sizeof *o->pz);
     }
-    if (top + 1 > o->trw_cap) {
-        int cap = top + 1 > 2 * o->trw_cap ? top + 1 : 2 * o->trw_cap;
-        double *t = realloc(o->trw, (size_t)(cap > 3 ? cap : 3) * sizeof *t);
+    if (top + 1 > o->trw_cap) { /* room for k = 0..top, and at least the exact 0..2 */
+        int cap = 2 * o->trw_cap > top + 1 ? 2 * o->trw_cap : top + 1;
+        cap = cap > 3 ? cap : 3;
+        double *t = sp_realloc(o->trw, (size_t)cap * sizeof *t);
         if (!t)
             return SP_ENOMEM;
         if (!o->trw) {
@@ -596,7 +592,7 @@ static int power_traces_to(sparse_ops *o, int top)
             exact_traces(W, &t[1], &t[2]);
         }
         o->trw = t;
-        o->trw_cap = cap > 3 ? cap : 3;
+        o->trw_cap = cap;
     }
     for (int k = o->trw_top + 1; k <= top; k++) {
         int rc = power_step(o);
@@ -634,12 +630,15 @@ static int series_order(const sparse_ops *o, double rho)
 static int cheb_traces(sparse_ops *o)
 {
     int q = o->cheb_degree, rc = power_traces_to(o, q);
-    o->trc = sp_calloc((size_t)q + 1, sizeof *o->trc);
+    if (rc)
+        return rc;
+    double *trc = sp_calloc((size_t)q + 1, sizeof *trc);
     double *a = sp_calloc((size_t)(q + 1) * 3, sizeof *a); /* T_(j-1), T_j, T_(j+1) */
-    if (rc || !o->trc || !a) {
-        free(a);
-        return rc ? rc : SP_ENOMEM;
+    if (!trc || !a) {
+        free(trc), free(a);
+        return SP_ENOMEM;
     }
+    o->trc = trc;
     double *prev = a, *cur = a + q + 1, *next = cur + q + 1;
     prev[0] = 1.0; /* T_0 */
     cur[1] = 1.0;  /* T_1 */
@@ -913,7 +912,7 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     o->radius = fmax(fabs(lo), fabs(hi));
     if (o->approx == SP_LNDET_AUTO || o->approx == SP_LNDET_CHEB_POLISH) {
         o->polish = o->chol && o->row_stochastic &&
-                    (o->approx == SP_LNDET_CHEB_POLISH || n > SP_LNDET_AUTO_CHEB);
+                    (o->approx == SP_LNDET_CHEB_POLISH || n > SP_LNDET_AUTO_POLISH);
         o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
     }
     ops->approx = o->approx != SP_LNDET_EXACT;

@@ -60,10 +60,10 @@ enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO, SP_LNDET_CHEB_
  * as lndet_exact for the estimator's polish (sp_pfe.h) and exact second
  * derivatives; when W is row-standardised and similar to a symmetric matrix
  * (real spectrum in [-1, 1]), exact otherwise.
- * SP_LNDET_AUTO: SP_LNDET_CHEB_POLISH above SP_LNDET_AUTO_CHEB units (below,
+ * SP_LNDET_AUTO: SP_LNDET_CHEB_POLISH above SP_LNDET_AUTO_POLISH units (below,
  * the probes' sampling error makes the Chebyshev optimum a poor start and
  * factorisations are cheap), exact otherwise. */
-#define SP_LNDET_AUTO_CHEB 1500
+#define SP_LNDET_AUTO_POLISH 1500
 
 /* The log-determinant method sp_pops_sparse chose: "cholmod", "umfpack",
  * "chebyshev", "chebyshev+cholmod" (polished) or "monte-carlo". */
