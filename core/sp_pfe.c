@@ -219,8 +219,6 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     return yy - dot(c->b, c->xy, k);
 }
 
-/* The approximate ln|I - x W|, corrected by the polynomial through the
- * polish points (none: uncorrected). */
 /* The approximate ln|I - x W| for spatial parameter `which` (0 rho, 1
  * lambda), corrected by the polynomial through its polish points. */
 static double conc_lndet(const conc *c, int which, double x)
@@ -535,12 +533,13 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
         M[a * p + is] = M[is * p + a] = -dot(du + a * nz, Su, nz) / (s2 * s2);
     }
     M[is * p + is] = -d->nt / (2.0 * s2 * s2) + Q / (s2 * s2 * s2);
-    if (has_rho)
-        M[ir * p + ir] -= T * ops->lndet_d2(ops->ctx, theta[ir]);
-    if (has_lam)
-        M[il * p + il] -= T * ops->lndet_d2(ops->ctx, theta[il]);
-    if (!isfinite(M[ir * p + ir]) || !isfinite(M[il * p + il]))
-        rc = sp_error_set(SP_ENUMERIC, "the second derivative of ln|I - rho W| failed");
+    for (int a = 0; a < 2; a++) {
+        int i = a ? il : ir;
+        if ((a ? has_lam : has_rho) &&
+            !isfinite(M[i * p + i] -= T * ops->lndet_d2(ops->ctx, theta[i])))
+            rc = sp_error_set(SP_ENUMERIC, "the second derivative of ln|I - %s W| failed",
+                              a ? "lambda" : "rho");
+    }
     free(S), free(u), free(du), free(Su);
     return rc;
 }
@@ -679,16 +678,14 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         double ee = dot(r->resid, r->resid, d->nt);
         r->theta_ml[r->p - 1] = ee / d->nt;
         r->loglik = -0.5 * d->nt * (log(2.0 * M_PI * ee / d->nt) + 1.0);
-        double (*lndet)(void *, double) =
-            ops->lndet_exact && !r->lndet_approx ? ops->lndet_exact : ops->lndet;
         double at[2] = {rho, lam};
         for (int a = 0; a < 2; a++) {
             if (!(a ? r->has_lambda : r->has_rho))
                 continue;
-            r->loglik += d->t * lndet(ops->ctx, at[a]);
             r->lndet_at[a] = ops->lndet(ops->ctx, at[a]);
             r->lndet_exact_at[a] = !ops->approx ? r->lndet_at[a]
                                  : ops->lndet_exact ? ops->lndet_exact(ops->ctx, at[a]) : NAN;
+            r->loglik += d->t * (r->lndet_approx ? r->lndet_at[a] : r->lndet_exact_at[a]);
         }
         if (!(ee > 0.0) || !isfinite(r->loglik))
             rc = sp_error_set(SP_ENUMERIC, "the model fits the data exactly (sigma2 = 0)");
@@ -706,8 +703,7 @@ static int info_matrix(const design *d, const sp_pops *ops, const sp_csr *W, sp_
     return information(d, ops, W, fe, r->has_rho, r->has_lambda, theta, M);
 }
 
-/* M (the information at theta) inverted in place; a singular information
- * matrix is replaced by the observed information (r->vcov_fallback). */
+/* M inverted in place, its diagonal positive. */
 static int invert_checked(double *M, int p, const char *what)
 {
     int rc = dense_invert(M, p, what);
@@ -718,6 +714,8 @@ static int invert_checked(double *M, int p, const char *what)
     return rc;
 }
 
+/* M (the information at theta) inverted in place; a singular information
+ * matrix is replaced by the observed information (r->vcov_fallback). */
 static int invert_info(const design *d, const sp_pops *ops, sp_pfe_result *r,
                        const double *theta, double *M)
 {

@@ -587,7 +587,7 @@ static json_t *lndet_error_json(const fp_run *R, const sp_pfe_result *r)
     for (int a = 0; a < 2; a++) {
         if (!(a ? r->has_lambda : r->has_rho))
             continue;
-        double at = r->theta_ml[r->k + (a && r->has_rho)];
+        double at = r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)];
         json_array_append_new(list, json_pack(
             "{s:s, s:o, s:o, s:o, s:o, s:o}", "parameter", a ? "lambda" : "rho", "at",
             sp_json_real(at), "approximate", sp_json_real(r->lndet_at[a]), "exact",
@@ -1058,8 +1058,9 @@ static void print_vcov(const sp_pfe_result *r)
            "for exact values)");
     for (int a = 0; a < 2; a++)
         if (a ? r->has_lambda : r->has_rho)
-            printf("; ln|I - %.6g W| = %.8g (exact %.8g)", r->theta_ml[r->k + (a && r->has_rho)],
-                   r->lndet_at[a], r->lndet_exact_at[a]);
+            printf("; ln|I - %.6g W| = %.8g (exact %.8g)",
+                   r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)], r->lndet_at[a],
+                   r->lndet_exact_at[a]);
     printf("\n");
 }
 
