@@ -291,11 +291,11 @@ static int load(const fp_opts *o, fp_run *R)
         so.threads = o->threads;
         rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
         if (!rc)
-            fprintf(stderr, "spill fit: %d units: %s log-determinants%s; effects from "
-                    "stochastic tr(W^k) (16 probes)%s\n", R->D->n,
+            fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
                     sp_pops_sparse_lndet_name(&R->ops),
                     strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
                         ? ", solves by sparse factorisation" : "",
+                    o->effects ? "; effects from stochastic tr(W^k) (16 probes)" : "",
                     o->vcov == VCOV_INFO ? "; information-matrix traces from 64 probes" : "");
     } else if (!rc) {
         rc = sp_pops_dense(R->D->W->w, &R->ops);
