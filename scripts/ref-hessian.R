@@ -5,7 +5,7 @@
 # (complex eigenvalues for the asymmetric Baltimore W).  Also spatialreg's own
 # finite-difference covariance (fdHess, control = list(small_asy = FALSE)),
 # which is what lagsarlm/errorsarlm/sacsarlm report above 1500 units.  Needs R
-# spdep, spatialreg and numDeriv (Debian r-cran-spatialreg pulls in r-cran-numderiv).
+# spdep, spatialreg and numDeriv (Debian r-cran-spdep r-cran-spatialreg r-cran-numderiv).
 #   Rscript scripts/ref-hessian.R     (from the repository root; after ref-fit.R)
 # Writes tests/fixtures/fit/hessian.csv: data,model,name,what,value with what
 # "se" (numDeriv) or "se_fdhess" (spatialreg); and tests/fixtures/fit/lndet.csv:
