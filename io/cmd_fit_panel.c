@@ -15,6 +15,7 @@
 #include "cmd_fit_panel.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_paneldata.h"
 #include "sp_peffects.h"
 #include "sp_pfe.h"
@@ -732,40 +733,7 @@ static int print_json(const fp_run *R)
 }
 
 
-/* ---- tables: text, CSV, Markdown, LaTeX ---- */
-
-#define GRID_COLS 8
-
-typedef struct grid {
-    int nrow, ncol, cap;
-    char *(*cell)[GRID_COLS];
-} grid;
-
-static void grid_free(grid *g)
-{
-    for (int r = 0; r < g->nrow; r++)
-        for (int c = 0; c < g->ncol; c++)
-            free(g->cell[r][c]);
-    free(g->cell);
-    memset(g, 0, sizeof *g);
-}
-
-/* Append a row of ncol cells (NULL: empty). */
-static int grid_row(grid *g, const char *const *cells)
-{
-    if (g->nrow == g->cap) {
-        int cap = g->cap ? 2 * g->cap : 16;
-        void *p = sp_realloc(g->cell, (size_t)cap * sizeof *g->cell);
-        if (!p)
-            return SP_ENOMEM;
-        g->cell = p;
-        g->cap = cap;
-    }
-    for (int c = 0; c < g->ncol; c++)
-        g->cell[g->nrow][c] = sp_strdup(cells[c] ? cells[c] : "");
-    g->nrow++;
-    return SP_OK;
-}
+/* ---- tables: text, CSV, Markdown, LaTeX (io/sp_grid.h) ---- */
 
 static void fmt(char *buf, size_t size, const char *f, double v)
 {
@@ -785,90 +753,16 @@ static void fmt_p(char *buf, size_t size, double p)
         snprintf(buf, size, "%.4f", p);
 }
 
-static void latex_escape(FILE *f, const char *s)
+/* Append one row of text cells. */
+static int grid_row(sp_grid *g, const char *const *cells, int n)
 {
-    for (; *s; s++) {
-        if (strchr("_&%$#{}", *s))
-            fputc('\\', f);
-        if (*s == '*')
-            fputs("$\\ast$", f);
-        else
-            fputc(*s, f);
-    }
+    int rc = sp_grid_row(g);
+    for (int c = 0; c < n && !rc; c++)
+        rc = sp_grid_str(g, cells[c]);
+    return rc;
 }
 
-
-/* Print with the first row as the header. */
-static void grid_print(const grid *g, out_format out, const char *title)
-{
-    FILE *f = stdout;
-    if (g->nrow == 0)
-        return;
-    if (out == OUT_CSV) {
-        for (int r = 0; r < g->nrow; r++)
-            for (int c = 0; c < g->ncol; c++) {
-                sp_csv_field(f, g->cell[r][c]);
-                fputc(c + 1 < g->ncol ? ',' : '\n', f);
-            }
-        fputc('\n', f);
-        return;
-    }
-    if (out == OUT_MARKDOWN) {
-        if (title)
-            fprintf(f, "**%s**\n\n", title);
-        for (int r = 0; r < g->nrow; r++) {
-            for (int c = 0; c < g->ncol; c++)
-                fprintf(f, "| %s ", g->cell[r][c]);
-            fputs("|\n", f);
-            if (r == 0) {
-                for (int c = 0; c < g->ncol; c++)
-                    fputs(c ? "|---:" : "|:---", f);
-                fputs("|\n", f);
-            }
-        }
-        fputc('\n', f);
-        return;
-    }
-    if (out == OUT_LATEX) {
-        fputs("\\begin{table}[htbp]\\centering\n", f);
-        if (title) {
-            fputs("\\caption{", f);
-            latex_escape(f, title);
-            fputs("}\n", f);
-        }
-        fputs("\\begin{tabular}{l", f);
-        for (int c = 1; c < g->ncol; c++)
-            fputc('r', f);
-        fputs("}\n\\toprule\n", f);
-        for (int r = 0; r < g->nrow; r++) {
-            for (int c = 0; c < g->ncol; c++) {
-                if (c)
-                    fputs(" & ", f);
-                latex_escape(f, g->cell[r][c]);
-            }
-            fputs(r == 0 ? " \\\\\n\\midrule\n" : " \\\\\n", f);
-        }
-        fputs("\\bottomrule\n\\end{tabular}\n\\end{table}\n\n", f);
-        return;
-    }
-    int width[GRID_COLS] = {0};
-    for (int r = 0; r < g->nrow; r++)
-        for (int c = 0; c < g->ncol; c++) {
-            int len = (int)strlen(g->cell[r][c]);
-            if (len > width[c])
-                width[c] = len;
-        }
-    if (title)
-        fprintf(f, "%s\n", title);
-    for (int r = 0; r < g->nrow; r++) {
-        for (int c = 0; c < g->ncol; c++)
-            fprintf(f, c ? "  %*s" : "%-*s", width[c], g->cell[r][c]);
-        fputc('\n', f);
-    }
-    fputc('\n', f);
-}
-
-static int stat_row(grid *g, const char *name, estat e)
+static int stat_row(sp_grid *g, const char *name, estat e)
 {
     char b[4][32];
     fmt(b[0], 32, "%.6g", e.est);
@@ -876,24 +770,27 @@ static int stat_row(grid *g, const char *name, estat e)
     fmt(b[2], 32, "%.3f", e.z);
     fmt_p(b[3], 32, e.p);
     const char *cells[] = {name, b[0], b[1], b[2], b[3]};
-    return grid_row(g, cells);
+    return grid_row(g, cells, 5);
 }
 
-static int test_row(grid *g, const char *name, const sp_ptest *t)
+static int test_row(sp_grid *g, const char *name, const sp_ptest *t)
 {
     char b[3][32];
     fmt(b[0], 32, "%.4f", t->stat);
     snprintf(b[1], 32, "%d", t->df);
     fmt_p(b[2], 32, t->p);
     const char *cells[] = {name, b[0], b[1], b[2]};
-    return grid_row(g, cells);
+    return grid_row(g, cells, 4);
 }
 
-static void coef_grid(grid *g, const sp_pfe_result *r)
+/* The columns of a coefficient table. */
+static const sp_grid_col coef_cols[] = {
+    {.name = "term", .align = SP_GRID_LEFT}, {.name = "estimate"}, {.name = "std.error"},
+    {.name = "z"}, {.name = "p"}};
+
+static sp_grid *coef_grid(const sp_pfe_result *r)
 {
-    const char *head[] = {"term", "estimate", "std.error", "z", "p"};
-    g->ncol = 5;
-    grid_row(g, head);
+    sp_grid *g = sp_grid_new("coefficients", coef_cols, 5);
     for (int j = 0; j < r->k; j++)
         stat_row(g, r->names[j], fe_stat(r, r->theta, r->cov, j));
     if (r->has_rho)
@@ -901,20 +798,20 @@ static void coef_grid(grid *g, const sp_pfe_result *r)
     if (r->has_lambda)
         stat_row(g, "lambda", fe_stat(r, r->theta, r->cov, sp_pfe_ilambda(r)));
     stat_row(g, "sigma2", make_stat(r->theta[r->p - 1], NAN));
+    return g;
 }
 
-static void re_grid(grid *g, const sp_pre_result *re)
+static sp_grid *re_grid(const sp_pre_result *re)
 {
-    const char *head[] = {"term", "estimate", "std.error", "z", "p"};
     int p = re->k + 3;
-    g->ncol = 5;
-    grid_row(g, head);
+    sp_grid *g = sp_grid_new("coefficients", coef_cols, 5);
     for (int j = 0; j < re->k; j++)
         stat_row(g, re->names[j], make_stat(re->beta[j], re->cov[j * p + j]));
     stat_row(g, "rho", make_stat(re->rho, re->cov[re->k * p + re->k]));
     stat_row(g, "theta", make_stat(re->theta, re->cov[(re->k + 1) * (p + 1)]));
     stat_row(g, "sigma2", make_stat(re->sigma2, NAN));
     stat_row(g, "sigma2_mu", make_stat(re->sigma2_mu, NAN));
+    return g;
 }
 
 /* The tests a run reports, in table order: plain and LaTeX names. */
@@ -954,22 +851,25 @@ static int test_list(const fp_run *R, test_entry *list)
     return n;
 }
 
-static void tests_grid(grid *g, const fp_run *R)
+static sp_grid *tests_grid(const fp_run *R)
 {
-    const char *head[] = {"test", "statistic", "df", "p"};
+    static const sp_grid_col cols[] = {
+        {.name = "test", .align = SP_GRID_LEFT}, {.name = "statistic"}, {.name = "df"},
+        {.name = "p"}};
     test_entry list[16];
     int n = test_list(R, list);
-    g->ncol = 4;
-    grid_row(g, head);
+    sp_grid *g = sp_grid_new("tests", cols, 4);
     for (int i = 0; i < n; i++)
         test_row(g, list[i].name, list[i].t);
+    return g;
 }
 
-static void effects_grid(grid *g, const sp_peff *e)
+static sp_grid *effects_grid(const sp_peff *e, const char *title)
 {
-    const char *head[] = {"term", "effect", "estimate", "std.error", "z", "p"};
-    g->ncol = 6;
-    grid_row(g, head);
+    static const sp_grid_col cols[] = {
+        {.name = "term", .align = SP_GRID_LEFT}, {.name = "effect"}, {.name = "estimate"},
+        {.name = "std.error"}, {.name = "z"}, {.name = "p"}};
+    sp_grid *g = sp_grid_new(title, cols, 6);
     static const char *kinds[] = {"direct", "indirect", "total"};
     for (int v = 0; v < e->nvar; v++) {
         const sp_peff_stat *st[3] = {&e->rows[v].direct, &e->rows[v].indirect, &e->rows[v].total};
@@ -980,19 +880,20 @@ static void effects_grid(grid *g, const sp_peff *e)
             fmt(b[2], 32, "%.3f", st[k]->z);
             fmt_p(b[3], 32, st[k]->p);
             const char *cells[] = {e->rows[v].name, kinds[k], b[0], b[1], b[2], b[3]};
-            grid_row(g, cells);
+            grid_row(g, cells, 6);
         }
     }
+    return g;
 }
 
 /* --compare: estimates with standard errors in parentheses, one column per fe. */
-static void compare_grid(grid *g, const fp_run *R)
+static sp_grid *compare_grid(const fp_run *R)
 {
-    const char *head[] = {"", "none", "unit", "time", "twoway"};
+    static const sp_grid_col cols[] = {
+        {.name = "", .align = SP_GRID_LEFT}, {.name = "none"}, {.name = "unit"},
+        {.name = "time"}, {.name = "twoway"}};
     char b[4][48], se[4][48];
-    g->ncol = 5;
-    grid_row(g, head);
-    const sp_pfe_result *tw = R->cmp[SP_FE_TWOWAY];
+    sp_grid *g = sp_grid_new("estimates (standard errors); LM tests [p]", cols, 5);
     /* the union of terms: const (pooled only) then the two-way terms */
     const sp_pfe_result *pooled = R->cmp[SP_FE_NONE];
     int nterms = pooled->k + pooled->m;
@@ -1016,10 +917,9 @@ static void compare_grid(grid *g, const fp_run *R)
             }
         }
         const char *c1[] = {name, b[0], b[1], b[2], b[3]}, *c2[] = {"", se[0], se[1], se[2], se[3]};
-        grid_row(g, c1);
-        grid_row(g, c2);
+        grid_row(g, c1, 5);
+        grid_row(g, c2, 5);
     }
-    (void)tw;
     struct { const char *name; int what; } rows[] = {
         {"sigma2", 0}, {"R2", 1}, {"corr2", 2}, {"log-likelihood", 3}, {"LM lag", 4},
         {"robust LM lag", 6}, {"LM error", 5}, {"robust LM error", 7}};
@@ -1040,8 +940,9 @@ static void compare_grid(grid *g, const fp_run *R)
             }
         }
         const char *c[] = {rows[q].name, b[0], b[1], b[2], b[3]};
-        grid_row(g, c);
+        grid_row(g, c, 5);
     }
+    return g;
 }
 
 static void print_vcov(const sp_pfe_result *r)
@@ -1111,16 +1012,11 @@ static void print_header(const fp_run *R)
 
 /* ---- LaTeX: a three-line (booktabs) table as journals print it ---- */
 
-static const char *stars(double p)
-{
-    return !isfinite(p) ? "" : p < 0.01 ? "^{***}" : p < 0.05 ? "^{**}" : p < 0.1 ? "^{*}" : "";
-}
-
 /* "$-0.920^{***}$" and "$(0.335)$" cells. */
 static void tex_cell(FILE *f, double est, double se, double p, int line)
 {
     if (line == 0)
-        isfinite(est) ? fprintf(f, " & $%.3f%s$", est, stars(p)) : fputs(" & ", f);
+        isfinite(est) ? fprintf(f, " & $%.3f%s$", est, sp_grid_tex_stars(p)) : fputs(" & ", f);
     else
         isfinite(se) ? fprintf(f, " & $(%.3f)$", se) : fputs(" & ", f);
 }
@@ -1133,9 +1029,9 @@ static void tex_name(FILE *f, const char *name)
         fputs("$\\lambda$", f);
     else if (strncmp(name, "W*", 2) == 0) {
         fputs("$W \\times$ ", f);
-        latex_escape(f, name + 2);
+        sp_grid_latex_escape(f, name + 2);
     } else
-        latex_escape(f, name);
+        sp_grid_latex_escape(f, name);
 }
 
 /* Index of coefficient `name` in fit r, or -1. */
@@ -1259,17 +1155,30 @@ static void journal_tests(const fp_run *R)
           " & Statistic & df & $p$-value \\\\\n\\midrule\n", f);
     for (int i = 0; i < n; i++) {
         const sp_ptest *t = list[i].t;
-        fprintf(f, "%s & $%.3f%s$ & %d & %.4f \\\\\n", list[i].tex, t->stat, stars(t->p), t->df,
+        fprintf(f, "%s & $%.3f%s$ & %d & %.4f \\\\\n", list[i].tex, t->stat, sp_grid_tex_stars(t->p), t->df,
                 t->p);
     }
     fputs("\\bottomrule\n\\multicolumn{4}{l}{\\footnotesize $^{*}p<0.1$, $^{**}p<0.05$, "
           "$^{***}p<0.01$.}\n\\end{tabular}\n\\end{table}\n\n", f);
 }
 
+/* Write one table in the chosen format, a blank line after it, and free it. */
+static int put_grid(sp_grid *g, out_format out)
+{
+    static const sp_grid_format formats[] = {
+        [OUT_TEXT] = SP_GRID_TEXT, [OUT_JSON] = SP_GRID_JSON, [OUT_CSV] = SP_GRID_CSV,
+        [OUT_MARKDOWN] = SP_GRID_MARKDOWN, [OUT_LATEX] = SP_GRID_LATEX};
+    int rc = sp_grid_write(g, formats[out], stdout);
+    sp_grid_free(g);
+    if (!rc)
+        putchar('\n');
+    return rc;
+}
+
 static int print_tables(const fp_run *R)
 {
     const fp_opts *o = R->o;
-    grid g = {0};
+    int rc;
     if (o->out == OUT_LATEX && !o->re) {
         journal_estimates(R);
         if (R->eff)
@@ -1279,44 +1188,37 @@ static int print_tables(const fp_run *R)
     }
     print_header(R);
     if (o->re) {
-        re_grid(&g, R->re);
-        grid_print(&g, o->out, "coefficients");
-        grid_free(&g);
-        if (o->out == OUT_TEXT)
+        rc = put_grid(re_grid(R->re), o->out);
+        if (!rc && o->out == OUT_TEXT)
             printf("log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
                    R->re->loglik, -2.0 * R->re->loglik + 2.0 * (R->re->k + 3));
     } else if (o->compare) {
-        compare_grid(&g, R);
-        grid_print(&g, o->out, "estimates (standard errors); LM tests [p]");
-        grid_free(&g);
+        rc = put_grid(compare_grid(R), o->out);
     } else {
-        coef_grid(&g, R->fit);
-        grid_print(&g, o->out, "coefficients");
-        grid_free(&g);
-        if (o->out == OUT_TEXT)
+        rc = put_grid(coef_grid(R->fit), o->out);
+        if (!rc && o->out == OUT_TEXT)
             printf("log-likelihood %.4f   AIC %.4f   R2 %.4f   corr2 %.4f\n\n", R->fit->loglik,
                    aic_of(R->fit), R->fit->r2, R->fit->corr2);
     }
-    tests_grid(&g, R);
-    grid_print(&g, o->out, "tests");
-    grid_free(&g);
-    if (o->out == OUT_TEXT) {
+    if (!rc)
+        rc = put_grid(tests_grid(R), o->out);
+    if (!rc && o->out == OUT_TEXT) {
         char choice[512];
         model_choice(R, choice, sizeof choice);
         printf("model choice: %s\n\n", choice);
     }
-    if (R->eff) {
+    if (!rc && R->eff) {
         char title[160];
         if (R->eff->draws)
             snprintf(title, sizeof title, "effects (standard errors from %d draws, seed %d)",
                      R->eff->draws, o->seed);
         else
             snprintf(title, sizeof title, "effects (delta-method standard errors)");
-        effects_grid(&g, R->eff);
-        grid_print(&g, o->out, title);
-        grid_free(&g);
+        rc = put_grid(effects_grid(R->eff, title), o->out);
     }
-    return fflush(stdout) == 0 ? SP_OK : sp_error_set(SP_EDATA, "cannot write to standard output");
+    if (!rc && fflush(stdout) != 0)
+        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
+    return rc;
 }
 
 int sp_cmd_fit_panel(int argc, char **argv)
