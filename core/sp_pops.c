@@ -13,7 +13,7 @@
 
 #include "sp_error.h"
 #include "sp_pfe.h"
-#include "sp_sparse_ops.h" /* sp_csr_symmetrizer */
+#include "sp_pops_sparse.h" /* sp_csr_symmetrizer */
 
 typedef struct dense_ops {
     const sp_csr *W;

@@ -9,7 +9,7 @@
 
 #include "sp_cli.h"
 #include "sp_crs.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
 #include "sp_idmap.h"

@@ -2,7 +2,7 @@
  *
  * Fixed effects (core/sp_pfe.h) with the Lee-Yu correction on by default,
  * random effects (core/sp_pre.h) with the Hausman test, panel LM tests, Wald
- * and LR tests, effects (core/sp_peffects.h), --compare columns, --where
+ * and LR tests, effects (core/sp_peff.h), --compare columns, --where
  * subsets.  docs/panel.md has every formula and convention. */
 #include <math.h>
 #include <stdio.h>
@@ -16,11 +16,11 @@
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_grid.h"
-#include "sp_paneldata.h"
-#include "sp_peffects.h"
+#include "sp_pdata.h"
+#include "sp_peff.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_table.h"
 #include "sp_weights.h"
 #include "sp_wio.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_table.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_moran.h"

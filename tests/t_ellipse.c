@@ -1,9 +1,9 @@
-/* Unit tests for core/sp_ellipse against ArcGIS's and CrimeStat's formulas
+/* Unit tests for core/sp_sde against ArcGIS's and CrimeStat's formulas
  * computed independently (scripts/ref-ellipse.py) and a synthetic ellipse. */
 #include <stdlib.h>
 
 #include "harness.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_table.h"
 

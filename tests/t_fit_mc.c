@@ -7,7 +7,7 @@
 #include "sp_error.h"
 #include "sp_pfe.h"
 #include "sp_rng.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
 #define RHO 0.5

@@ -1,5 +1,5 @@
 /* Unit tests for spatial panels: core/sp_within (within transformations,
- * Lee-Yu corrections) and io/sp_paneldata (long table -> stacked panel),
+ * Lee-Yu corrections) and io/sp_pdata (long table -> stacked panel),
  * against R (fixtures from scripts/ref-panel.R). */
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,10 @@
 
 #include "harness.h"
 #include "sp_error.h"
-#include "sp_paneldata.h"
-#include "sp_peffects.h"
+#include "sp_pdata.h"
+#include "sp_peff.h"
 #include "sp_pfe.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_pre.h"
 #include "sp_rng.h"
 #include "sp_table.h"

@@ -1,10 +1,10 @@
-/* Unit tests for core/sp_sparse_ops: the sparse log-determinants, solves,
+/* Unit tests for core/sp_pops_sparse: the sparse log-determinants, solves,
  * interval and trace terms against the dense (eigenvalue) implementation. */
 #include <stdlib.h>
 
 #include "harness.h"
 #include "sp_error.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
 static sp_weights *columbus(sp_std style)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_layer_write.h"

@@ -1,4 +1,4 @@
-/* Sparse spatial operations for the ML estimators (see sp_sparse_ops.h). */
+/* Sparse spatial operations for the ML estimators (see sp_pops_sparse.h). */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "sp_error.h"
 #include "sp_rng.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_threads.h"
 
 #define LANCZOS_STEPS 300

@@ -1,4 +1,4 @@
-/* sp_sparse_ops: the spatial operations of the ML estimators (sp_pops, see
+/* sp_pops_sparse: the spatial operations of the ML estimators (sp_pops, see
  * sp_pfe.h) for large n, with no dense n x n matrix anywhere.
  *
  *   ln|I - rho W|   exact, by a sparse factorisation analysed once and

@@ -5,7 +5,7 @@
 #include "sp_error.h"
 #include "sp_idmap.h"
 #include "sp_panel.h"
-#include "sp_paneldata.h"
+#include "sp_pdata.h"
 
 #define LIST_MAX 10
 
