@@ -92,7 +92,7 @@ void sp_pops_dense_free(sp_pops *ops);
 typedef enum sp_vcov { SP_VCOV_INFO, SP_VCOV_HESSIAN } sp_vcov;
 
 /* "info" or "hessian". */
-const char *sp_vcov_name(sp_vcov v);
+const char *sp_pfe_vcov_name(sp_vcov v);
 
 typedef struct sp_pfe_opts {
     sp_pmodel model;

@@ -120,7 +120,7 @@ typedef struct fp_run {
     sp_table *D_table; /* D points into it */
     sp_pdata *D;
     sp_pops ops;
-    int sparse_ops;         /* ops from sp_pops_sparse (else sp_pops_dense) */
+    int sparse_ops;         /* ops from sp_pops_sparse_new (else sp_pops_dense) */
     sp_pfe_result *fit;     /* the main fixed-effects (or pooled) fit */
     sp_pfe_result *cmp[4];  /* --compare: none, unit, time, twoway (cmp[fe] may alias fit) */
     sp_pre_result *re;      /* --re */
@@ -192,7 +192,7 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     const char *s;
     if ((s = sp_args_get(a, "model")) && (rc = sp_pmodel_parse(s, &o->model)))
         return rc;
-    if ((s = sp_args_get(a, "fe")) && (rc = sp_fe_parse(s, &o->fe)))
+    if ((s = sp_args_get(a, "fe")) && (rc = sp_within_fe_parse(s, &o->fe)))
         return rc;
     if ((s = sp_args_get(a, "lee-yu-convention")) && (rc = sp_leeyu_parse(s, &o->leeyu)))
         return rc;
@@ -200,7 +200,7 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--lee-yu and --no-lee-yu contradict each other");
     if (sp_args_flag(a, "no-lee-yu"))
         o->leeyu = SP_LY_NONE;
-    if ((s = sp_args_get(a, "standardize")) && (rc = sp_std_parse(s, &o->std)))
+    if ((s = sp_args_get(a, "standardize")) && (rc = sp_weights_std_parse(s, &o->std)))
         return rc;
     if (o->cross && (o->fe != SP_FE_NONE || o->re || o->compare || o->where))
         return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
@@ -230,7 +230,7 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--re: random effects are for --model sar or sdm");
     if (o->re && o->fe != SP_FE_NONE && o->fe != SP_FE_TIME)
         return sp_error_set(SP_EUSAGE, "--re goes with --fe none or --fe time (random unit "
-                                       "effects); got --fe %s", sp_fe_name(o->fe));
+                                       "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
@@ -274,15 +274,15 @@ static int load(const fp_opts *o, fp_run *R)
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
     if (!rc && R->sparse_ops) {
-        sp_sparse_opts so;
-        sp_sparse_opts_default(&so);
+        sp_pops_sparse_opts so;
+        sp_pops_sparse_opts_default(&so);
         so.force_lu = o->logdet == LOGDET_LU;
         so.approx = o->logdet == LOGDET_MC ? SP_LNDET_MC
                   : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB
                   : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
         so.threads = o->threads;
-        rc = sp_pops_sparse(R->D->W->w, &so, &R->ops);
+        rc = sp_pops_sparse_new(R->D->W->w, &so, &R->ops);
         if (!rc)
             fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
                     sp_pops_sparse_lndet_name(&R->ops),
@@ -313,7 +313,7 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     long nt = (long)D->n * D->t;
     int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
     if (rc)
-        sp_error_prefix(rc, "%s, %s effects", sp_pmodel_name(model), sp_fe_name(fe));
+        sp_error_prefix(rc, "%s, %s effects", sp_pmodel_name(model), sp_within_fe_name(fe));
     return rc;
 }
 
@@ -595,11 +595,11 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
 {
     json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
                           sp_pmodel_name(r->model), "n", r->n, "t", r->t, "nobs", r->n * r->t,
-                          "fe", sp_fe_name(r->fe), "loglik", sp_json_real(r->loglik), "r2",
+                          "fe", sp_within_fe_name(r->fe), "loglik", sp_json_real(r->loglik), "r2",
                           sp_json_real(r->r2), "corr2", sp_json_real(r->corr2), "aic",
                           sp_json_real(aic_of(r)));
     params_json(o, r, r->theta, r->cov);
-    json_object_set_new(o, "vcov", json_string(sp_vcov_name(r->vcov)));
+    json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
     json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
                                                                : "eigen"));
     json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
@@ -659,7 +659,7 @@ static int print_json(const fp_run *R)
         int p = re->k + 3;
         root = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "model",
                          sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
-                         R->D->n * R->D->t, "fe", sp_fe_name(o->fe), "effects_type", "random",
+                         R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type", "random",
                          "loglik", sp_json_real(re->loglik), "r2", json_null(), "aic",
                          sp_json_real(-2.0 * re->loglik + 2.0 * p), "sigma2",
                          sp_json_real(re->sigma2));
@@ -676,7 +676,7 @@ static int print_json(const fp_run *R)
         json_object_set_new(root, "coefficients", coefs);
         json_t *h = test_json(&R->hausman);
         json_object_set_new(h, "positive_definite", json_boolean(R->hausman_definite));
-        json_object_set_new(h, "against", json_string(sp_fe_name(R->re_fe->fe)));
+        json_object_set_new(h, "against", json_string(sp_within_fe_name(R->re_fe->fe)));
         json_t *tests = json_object();
         json_object_update_new(tests, lm_json(R->lm));
         json_object_set_new(tests, "hausman", h);
@@ -720,7 +720,7 @@ static int print_json(const fp_run *R)
         if (sp_weights_cardinality(R->D->W, i) == 0)
             json_array_append_new(isl, json_string(R->D->units[i]));
     json_object_set_new(root, "units_without_neighbors", isl);
-    json_object_set_new(root, "standardize", json_string(sp_std_name(o->std)));
+    json_object_set_new(root, "standardize", json_string(sp_weights_std_name(o->std)));
     return sp_json_print(root);
 }
 
@@ -966,7 +966,7 @@ static void print_header(const fp_run *R)
     if (o->cross) {
         printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
         printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
-               o->wpath, sp_std_name(o->std));
+               o->wpath, sp_weights_std_name(o->std));
         print_vcov(R->fit);
         putchar('\n');
         return;
@@ -982,9 +982,9 @@ static void print_header(const fp_run *R)
                sp_pmodel_name(o->model), D->n, D->t, D->n * D->t);
     else
         printf("Spatial panel %s, %s fixed effects: %d units x %d periods = %d observations\n",
-               sp_pmodel_name(o->model), sp_fe_name(o->fe), D->n, D->t, D->n * D->t);
+               sp_pmodel_name(o->model), sp_within_fe_name(o->fe), D->n, D->t, D->n * D->t);
     printf("data %s (%s, %s %s..%s), weights %s (%s)%s%s\n", o->data, o->idf, o->timef,
-           D->periods[0], D->periods[D->t - 1], o->wpath, sp_std_name(o->std),
+           D->periods[0], D->periods[D->t - 1], o->wpath, sp_weights_std_name(o->std),
            o->where ? ", " : "", o->where ? D->note : "");
     const sp_pfe_result *r = o->re ? R->re_fe : R->fit;
     if (o->compare)
@@ -1068,7 +1068,7 @@ static void journal_estimates(const fp_run *R)
         fprintf(f, " & (%d)", c + 1);
     fputs(" \\\\\n", f);
     for (int c = 0; c < nc && !R->o->cross; c++)
-        fprintf(f, " & %s FE", cols[c]->fe == SP_FE_NONE ? "no" : sp_fe_name(cols[c]->fe));
+        fprintf(f, " & %s FE", cols[c]->fe == SP_FE_NONE ? "no" : sp_within_fe_name(cols[c]->fe));
     fputs(R->o->cross ? "\\midrule\n" : " \\\\\n\\midrule\n", f);
     for (int i = 0; i < r0->k; i++) {
         for (int line = 0; line < 2; line++) {

@@ -99,7 +99,7 @@ int sp_args_double(const sp_args *a, const char *name, double dflt, double *out)
     *out = dflt;
     if (!s)
         return SP_OK;
-    if (sp_parse_double(s, out) != 0)
+    if (sp_table_parse_double(s, out) != 0)
         return sp_error_set(SP_EUSAGE, "--%s: '%s' is not a finite number", name, s);
     return SP_OK;
 }

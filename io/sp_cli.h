@@ -70,7 +70,7 @@ json_t *sp_weights_summary_json(const struct sp_weights *W);
 
 /* The subcommand table (io/sp_commands.c) and a look-up by name (NULL if none). */
 const sp_command *sp_commands(int *count);
-const sp_command *sp_command_find(const char *name);
+const sp_command *sp_commands_find(const char *name);
 
 /* Subcommands (io/cmd_*.c). */
 int sp_cmd_weights(int argc, char **argv);

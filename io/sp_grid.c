@@ -340,14 +340,14 @@ static int write_text(const sp_grid *g, FILE *f)
 static void write_csv(const sp_grid *g, FILE *f)
 {
     for (int c = 0; c < g->ncol; c++) {
-        sp_csv_field(f, key_of(g, c));
+        sp_table_csv_field(f, key_of(g, c));
         fputc(c + 1 < g->ncol ? ',' : '\n', f);
     }
     for (int r = 0; r < g->nrow; r++)
         for (int c = 0; c < g->ncol; c++) {
             const cell *x = at(g, r, c);
             if (!x->numeric || isfinite(x->value))
-                sp_csv_field(f, x->text ? x->text : "");
+                sp_table_csv_field(f, x->text ? x->text : "");
             fputc(c + 1 < g->ncol ? ',' : '\n', f);
         }
 }
