@@ -460,7 +460,7 @@ int sp_cmd_weights(int argc, char **argv)
     if (!rc) {
         print_summary(out, job.type, W);
         if (sp_args_flag(&a, "json"))
-            rc = sp_json_print(sp_weights_summary_json(W));
+            rc = sp_json_print(sp_json_weights_summary(W));
     }
     sp_weights_free(W);
     free(job.ids);

@@ -8,7 +8,8 @@
 
 #include <jansson.h>
 
-#include "sp_cli.h"
+#include "sp_args.h"
+#include "sp_json.h"
 #include "sp_error.h"
 #include "sp_grid.h"
 #include "sp_table.h"
@@ -449,7 +450,7 @@ static int write_json(const sp_grid *g, FILE *f)
     json_object_set_new(root, "columns", cols);
     json_object_set_new(root, "rows", rows);
     json_object_set_new(root, "notes", notes);
-    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? SP_OK : SP_ENOMEM;
+    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) == 0 ? SP_OK : SP_ENOMEM;
     if (!rc)
         fputc('\n', f);
     json_decref(root);
