@@ -11,27 +11,7 @@
 #include "sp_pfe.h"
 #include "sp_pre.h"
 
-/* ---- models ---- */
-
-static const char *const model_names[] = {"ols", "slx", "sar", "sdm", "sem", "sdem", "sac"};
-
-int sp_pmodel_parse(const char *name, sp_pmodel *out)
-{
-    for (int i = 0; i < (int)(sizeof model_names / sizeof model_names[0]); i++)
-        if (strcmp(name, model_names[i]) == 0) {
-            *out = (sp_pmodel)i;
-            return SP_OK;
-        }
-    return sp_error_set(SP_EUSAGE, "unknown model '%s' (sdm, sar, sem, slx, sdem, sac, ols)",
-                        name);
-}
-
-const char *sp_pmodel_name(sp_pmodel m) { return model_names[m]; }
 const char *sp_pfe_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
-int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || m == SP_PM_SAC; }
-int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
-int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
-
 double sp_ptest_pchisq(double stat, int df)
 {
     return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;

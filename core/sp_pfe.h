@@ -46,17 +46,8 @@
 #define SP_PFE_H
 
 #include "sp_csr.h"
+#include "sp_pmodel.h"
 #include "sp_within.h"
-
-typedef enum sp_pmodel {
-    SP_PM_OLS, SP_PM_SLX, SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC
-} sp_pmodel;
-
-int sp_pmodel_parse(const char *name, sp_pmodel *out);
-const char *sp_pmodel_name(sp_pmodel m);
-int sp_pmodel_has_rho(sp_pmodel m);
-int sp_pmodel_has_lambda(sp_pmodel m);
-int sp_pmodel_durbin(sp_pmodel m);
 
 /* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
  * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
