@@ -47,6 +47,7 @@
 
 #include "sp_csr.h"
 #include "sp_pmodel.h"
+#include "sp_leeyu.h"
 #include "sp_within.h"
 
 /* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
