@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
@@ -15,38 +16,6 @@ const char *sp_pfe_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian
 double sp_ptest_pchisq(double stat, int df)
 {
     return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;
-}
-
-/* ---- small dense helpers (p x p, row-major) ---- */
-
-/* a := a^-1; SP_ENUMERIC naming `what` when singular. */
-static int dense_invert(double *a, int p, const char *what)
-{
-    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)p, (size_t)p);
-    gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
-    gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
-    int rc = inv && perm ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory"), sign;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
-                gsl_linalg_LU_invert(&A.matrix, perm, inv)))
-        rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
-    gsl_set_error_handler(old);
-    for (int i = 0; !rc && i < p * p; i++)
-        if (!isfinite(a[i] = gsl_matrix_get(inv, (size_t)(i / p), (size_t)(i % p))))
-            rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
-    if (inv)
-        gsl_matrix_free(inv);
-    if (perm)
-        gsl_permutation_free(perm);
-    return rc;
-}
-
-static double dot(const double *a, const double *b, long n)
-{
-    double s = 0.0;
-    for (long i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
 }
 
 /* ---- the design: lagged, then transformed ---- */
@@ -128,9 +97,9 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
     }
     for (int c = 0; c < d->nz; c++) {
         double *v = zcol(d, c);
-        double before = c >= ZX(0) && c < ZX(d->k) ? dot(v, v, nt) : 0.0;
+        double before = c >= ZX(0) && c < ZX(d->k) ? sp_dense_dot(v, v, nt) : 0.0;
         sp_within(v, n, t, fe);
-        if (c >= ZX(0) && c < ZX(d->k) && !(dot(v, v, nt) > 1e-24 * before))
+        if (c >= ZX(0) && c < ZX(d->k) && !(sp_dense_dot(v, v, nt) > 1e-24 * before))
             return sp_error_set(SP_EDATA,
                                 "regressor %s does not vary once the %s fixed effects are "
                                 "removed (it is absorbed by them): leave it out",
@@ -196,7 +165,7 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     }
     if (beta)
         memcpy(beta, c->b, (size_t)k * sizeof *beta);
-    return yy - dot(c->b, c->xy, k);
+    return yy - sp_dense_dot(c->b, c->xy, k);
 }
 
 /* The approximate ln|I - x W| for spatial parameter `which` (0 rho, 1
@@ -422,12 +391,12 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
     if (!rc) {
         for (int j = 0; j < k; j++) {
             for (int l = j; l < k; l++)
-                M[j * p + l] = M[l * p + j] = dot(xf + j * nt, xf + l * nt, nt) / s2;
+                M[j * p + l] = M[l * p + j] = sp_dense_dot(xf + j * nt, xf + l * nt, nt) / s2;
             if (has_rho)
-                M[j * p + ir] = M[ir * p + j] = dot(xf + j * nt, m, nt) / s2;
+                M[j * p + ir] = M[ir * p + j] = sp_dense_dot(xf + j * nt, m, nt) / s2;
         }
         if (has_rho) {
-            M[ir * p + ir] = T * (tr[SP_TR_KK] + tr[SP_TR_KtK]) + dot(m, m, nt) / s2;
+            M[ir * p + ir] = T * (tr[SP_TR_KK] + tr[SP_TR_KtK]) + sp_dense_dot(m, m, nt) / s2;
             M[ir * p + is] = M[is * p + ir] = T * tr[SP_TR_G] / s2;
         }
         if (has_lam) {
@@ -499,8 +468,8 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
     cross_products(d, S);
     residual_coefs(d, has_rho, has_lam, theta, u, du);
     for (int i = 0; i < nz; i++)
-        Su[i] = dot(S + (long)i * nz, u, nz);
-    double Q = dot(u, Su, nz);
+        Su[i] = sp_dense_dot(S + (long)i * nz, u, nz);
+    double Q = sp_dense_dot(u, Su, nz);
     for (int a = 0; a < q; a++) {
         for (int b = a; b < q; b++) {
             double second = 0.0; /* u_ab' S u */
@@ -510,7 +479,7 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
                 second = Su[ZWX(d, a)];
             M[a * p + b] = M[b * p + a] = (quad(S, nz, du + a * nz, du + b * nz) + second) / s2;
         }
-        M[a * p + is] = M[is * p + a] = -dot(du + a * nz, Su, nz) / (s2 * s2);
+        M[a * p + is] = M[is * p + a] = -sp_dense_dot(du + a * nz, Su, nz) / (s2 * s2);
     }
     M[is * p + is] = -d->nt / (2.0 * s2 * s2) + Q / (s2 * s2 * s2);
     for (int a = 0; a < 2; a++) {
@@ -603,7 +572,7 @@ static int cross_products(const design *d, double *S)
 {
     for (int a = 0; a < d->nz; a++)
         for (int b = a; b < d->nz; b++)
-            S[a * d->nz + b] = S[b * d->nz + a] = dot(zcol(d, a), zcol(d, b), d->nt);
+            S[a * d->nz + b] = S[b * d->nz + a] = sp_dense_dot(zcol(d, a), zcol(d, b), d->nt);
     return SP_OK;
 }
 
@@ -655,7 +624,7 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         if (r->has_lambda)
             r->theta_ml[k + r->has_rho] = lam;
         residuals(d, r->theta_ml, rho, lam, r->resid, NULL);
-        double ee = dot(r->resid, r->resid, d->nt);
+        double ee = sp_dense_dot(r->resid, r->resid, d->nt);
         r->theta_ml[r->p - 1] = ee / d->nt;
         r->loglik = -0.5 * d->nt * (log(2.0 * M_PI * ee / d->nt) + 1.0);
         double at[2] = {rho, lam};
@@ -686,7 +655,7 @@ static int info_matrix(const design *d, const sp_pops *ops, const sp_csr *W, sp_
 /* M inverted in place, its diagonal positive. */
 static int invert_checked(double *M, int p, const char *what)
 {
-    int rc = dense_invert(M, p, what);
+    int rc = sp_dense_invert(M, p, what);
     for (int i = 0; !rc && i < p; i++)
         if (!(M[i * p + i] > 0.0))
             rc = sp_error_set(SP_ENUMERIC, "%s: the information matrix is not positive "
@@ -811,9 +780,9 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
     }
     if (!rc) {
         residuals(&d, beta, 0.0, 0.0, e, NULL);
-        double s2 = dot(e, e, nt) / nt;
+        double s2 = sp_dense_dot(e, e, nt) / nt;
         sp_within_lag(W, e, n, t, tmp);
-        double ewe = dot(e, tmp, nt) / s2, ewy = dot(e, zcol(&d, ZWY), nt) / s2;
+        double ewe = sp_dense_dot(e, tmp, nt) / s2, ewy = sp_dense_dot(e, zcol(&d, ZWY), nt) / s2;
         double tw = t * trace_ww(W);
         /* (Q W X~ b)' M (Q W X~ b), M the residual maker of X~ */
         for (long i = 0; i < nt; i++)
@@ -826,11 +795,11 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
         conc_ssr(&c, 0.0, 0.0, NULL); /* leaves the Cholesky factor of X~'X~ in c.xx */
         gsl_matrix_view A = gsl_matrix_view_array(c.xx, (size_t)k, (size_t)k);
         for (int j = 0; j < k; j++)
-            xw[j] = dot(zcol(&d, ZX(j)), wxb, nt);
+            xw[j] = sp_dense_dot(zcol(&d, ZX(j)), wxb, nt);
         gsl_vector_view xv = gsl_vector_view_array(xw, (size_t)k);
         gsl_vector_view bv = gsl_vector_view_array(tmp, (size_t)k);
         gsl_linalg_cholesky_solve(&A.matrix, &xv.vector, &bv.vector);
-        double wmw = dot(wxb, wxb, nt) - dot(xw, tmp, k);
+        double wmw = sp_dense_dot(wxb, wxb, nt) - sp_dense_dot(xw, tmp, k);
         double J = wmw / s2 + tw;
         set_test(&out[0], ewy * ewy / J, 1);
         set_test(&out[1], ewe * ewe / tw, 1);
@@ -865,7 +834,7 @@ static int wald(const sp_pfe_result *r, int q, const double *g, const double *J,
             for (int c = 0; c < p; c++)
                 m[a * q + b] += jv[a * p + c] * J[b * p + c];
     if (!rc)
-        rc = dense_invert(m, q, "Wald test");
+        rc = sp_dense_invert(m, q, "Wald test");
     double w = 0.0;
     for (int a = 0; !rc && a < q; a++)
         for (int b = 0; b < q; b++)
@@ -991,7 +960,7 @@ int sp_pfe_hausman(const sp_pfe_result *fe, const sp_pre_result *re, sp_ptest *o
         }
     }
     if (!rc)
-        rc = dense_invert(v, q, "Hausman test");
+        rc = sp_dense_invert(v, q, "Hausman test");
     if (!rc) {
         double h = 0.0;
         for (int a = 0; a < q; a++)

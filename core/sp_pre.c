@@ -6,6 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pre.h"
 #include "sp_within.h"
@@ -262,27 +263,6 @@ static int observed_information(const pre_ctx *c, const double *y, const double 
     return SP_OK;
 }
 
-static int invert(double *a, int p)
-{
-    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)p, (size_t)p);
-    gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
-    gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
-    int rc = inv && perm ? SP_OK : SP_ENOMEM, sign;
-    if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
-                gsl_linalg_LU_invert(&A.matrix, perm, inv)))
-        rc = sp_error_set(SP_ENUMERIC, "random effects: singular information matrix");
-    for (int i = 0; !rc && i < p * p; i++) {
-        a[i] = inv->data[(i / p) * inv->tda + i % p];
-        if (!isfinite(a[i]))
-            rc = sp_error_set(SP_ENUMERIC, "random effects: singular information matrix");
-    }
-    if (inv)
-        gsl_matrix_free(inv);
-    if (perm)
-        gsl_permutation_free(perm);
-    return rc;
-}
-
 /* Residuals of the transformed model, sigma2 and the log-likelihood at r. */
 static void finish(const pre_ctx *c, const double *y, const double *wy, const double *X,
                    sp_pre_result *r, double *ybar_scratch)
@@ -355,7 +335,7 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
         rc = observed_information(&c, y, wy, X, r, r->cov);
     }
     if (!rc)
-        rc = invert(r->cov, p);
+        rc = sp_dense_invert(r->cov, p, "random effects");
     gsl_set_error_handler(old);
     free(c.S), free(c.B), free(c.M), free(c.xx), free(c.xu), free(c.xw), free(scratch);
     if (rc) {
