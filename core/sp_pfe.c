@@ -9,6 +9,7 @@
 
 #include "sp_dense.h"
 #include "sp_error.h"
+#include "sp_opt.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
 
@@ -220,7 +221,7 @@ static double f_rho_profile(void *ctx, double rho)
     conc *c = ctx;
     double ll;
     c->fixed = rho;
-    sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, &ll);
+    sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, &ll);
     return ll;
 }
 
@@ -229,15 +230,15 @@ static void conc_search(conc *c, double *rho, double *lam)
 {
     *rho = *lam = 0.0;
     if (c->has_rho && c->has_lam) {
-        *rho = sp_pre_maximize(f_rho_profile, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
+        *rho = sp_opt_maximize(f_rho_profile, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
         c->fixed = *rho;
-        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
+        *lam = sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     } else if (c->has_rho) {
         c->fixed = 0.0;
-        *rho = sp_pre_maximize(f_rho, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
+        *rho = sp_opt_maximize(f_rho, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
     } else if (c->has_lam) {
         c->fixed = 0.0;
-        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
+        *lam = sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     }
 }
 
@@ -576,11 +577,11 @@ static int cross_products(const design *d, double *S)
     return SP_OK;
 }
 
-/* An optimum at an end of the interval is an error (sp_pre_interior). */
+/* An optimum at an end of the interval is an error (sp_opt_interior). */
 static int check_interior(const sp_pops *ops, int has_rho, double rho, int has_lam, double lam)
 {
-    int rc = has_rho ? sp_pre_interior("rho", rho, ops->lo, ops->hi) : SP_OK;
-    return !rc && has_lam ? sp_pre_interior("lambda", lam, ops->lo, ops->hi) : rc;
+    int rc = has_rho ? sp_opt_interior("rho", rho, ops->lo, ops->hi) : SP_OK;
+    return !rc && has_lam ? sp_opt_interior("lambda", lam, ops->lo, ops->hi) : rc;
 }
 
 static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
