@@ -11,8 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <gsl/gsl_cdf.h>
-
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -317,13 +315,6 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     return rc;
 }
 
-static void lr_test(sp_ptest *t, double ll_big, double ll_small, int df)
-{
-    t->stat = 2.0 * (ll_big - ll_small);
-    t->df = df;
-    t->p = sp_ptest_pchisq(t->stat, df);
-}
-
 static int lm_tests(fp_run *R, sp_fe fe, sp_ptest out[4])
 {
     const sp_pdata *D = R->D;
@@ -335,8 +326,8 @@ static int lm_tests(fp_run *R, sp_fe fe, sp_ptest out[4])
 static int lr_effects(fp_run *R, sp_pfe_result *const fits[4])
 {
     const sp_pdata *D = R->D;
-    lr_test(&R->lr_unit, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_TIME]->loglik, D->n - 1);
-    lr_test(&R->lr_time, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_UNIT]->loglik, D->t - 1);
+    sp_ptest_lr(&R->lr_unit, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_TIME]->loglik, D->n - 1);
+    sp_ptest_lr(&R->lr_time, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_UNIT]->loglik, D->t - 1);
     R->have_lr_fe = 1;
     return SP_OK;
 }
@@ -360,8 +351,8 @@ static int fit_tests(fp_run *R)
         if (!rc)
             rc = fit_one(R, SP_PM_SEM, o->fe, &sem);
         if (!rc) {
-            lr_test(&R->lr_sar, R->fit->loglik, sar->loglik, o->k0);
-            lr_test(&R->lr_sem, R->fit->loglik, sem->loglik, o->k0);
+            sp_ptest_lr(&R->lr_sar, R->fit->loglik, sar->loglik, o->k0);
+            sp_ptest_lr(&R->lr_sem, R->fit->loglik, sem->loglik, o->k0);
             R->have_lr_models = 1;
         }
     }
@@ -410,7 +401,7 @@ static int fit_all(fp_run *R)
         if (!rc)
             rc = fit_one(R, o->model, o->fe == SP_FE_NONE ? SP_FE_UNIT : SP_FE_TWOWAY, &R->re_fe);
         if (!rc)
-            rc = sp_pfe_hausman(R->re_fe, R->re, &R->hausman, &R->hausman_definite);
+            rc = sp_ptest_hausman(R->re_fe, R->re, &R->hausman, &R->hausman_definite);
         if (!rc)
             rc = lm_tests(R, o->fe, R->lm);
         if (!rc && o->effects)
@@ -435,7 +426,7 @@ static int fit_all(fp_run *R)
             rc = fit_tests(R);
     }
     if (!rc)
-        rc = sp_pfe_wald(R->fit, &R->wald_x, &R->wald_cf);
+        rc = sp_ptest_wald_sdm(R->fit, &R->wald_x, &R->wald_cf);
     if (!rc && o->effects) {
         int ib[2 * MAX_X + 1], it[2 * MAX_X + 1];
         const char *names[2 * MAX_X + 1];
@@ -468,21 +459,9 @@ static void run_free(fp_run *R)
 
 /* ---- numbers shared by every printer ---- */
 
-typedef struct estat {
-    double est, se, z, p;
-} estat;
-
-static estat make_stat(double est, double var)
+static sp_ptest_stat fe_stat(const sp_pfe_result *r, const double *theta, const double *cov, int i)
 {
-    estat e = {est, var >= 0.0 ? sqrt(var) : NAN, NAN, NAN};
-    e.z = est / e.se;
-    e.p = 2.0 * gsl_cdf_ugaussian_Q(fabs(e.z));
-    return e;
-}
-
-static estat fe_stat(const sp_pfe_result *r, const double *theta, const double *cov, int i)
-{
-    return make_stat(theta[i], cov[i * r->p + i]);
+    return sp_ptest_z(theta[i], cov[i * r->p + i]);
 }
 
 static const char *leeyu_description(const sp_pfe_result *r)
@@ -505,11 +484,11 @@ static const char *leeyu_description(const sp_pfe_result *r)
     }
 }
 
-static double aic_of(const sp_pfe_result *r) { return -2.0 * r->loglik + 2.0 * r->p; }
+static double aic_of(const sp_pfe_result *r) { return sp_ptest_aic(r->loglik, r->p); }
 
 /* ---- JSON ---- */
 
-static json_t *stat_json(estat e)
+static json_t *stat_json(sp_ptest_stat e)
 {
     return json_pack("{s:o, s:o, s:o, s:o}", "est", sp_json_real(e.est), "se", sp_json_real(e.se),
                      "z", sp_json_real(e.z), "p", sp_json_real(e.p));
@@ -622,32 +601,11 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
     return o;
 }
 
-/* The model-choice summary (Elhorst 2010, 2014): the robust LM tests on the
- * non-spatial model point to a lag or an error model; the SDM's Wald tests
- * say whether it reduces to SAR (theta = 0) or SEM (theta + rho beta = 0).
- * 5 % level.  Written into buf; "" when no test applies. */
+/* The model-choice summary of this run (sp_ptest_choice; the Wald tests only for an SDM). */
 static void model_choice(const fp_run *R, char *buf, size_t size)
 {
-    const sp_ptest *lm = R->lm;
-    int lag = lm[2].p < 0.05, err = lm[3].p < 0.05;
-    const char *lm_says = lag && err ? "both robust LM tests reject: a model with both "
-                                       "spatial terms (SDM) is needed"
-                          : lag ? "robust LM tests favour the lag model (SAR)"
-                          : err ? "robust LM tests favour the error model (SEM)"
-                                : "neither robust LM test rejects (OLS or SLX may do)";
-    if (R->o->re || R->o->model != SP_PM_SDM) {
-        snprintf(buf, size, "%s", lm_says);
-        return;
-    }
-    int not_sar = R->wald_x.p < 0.05, not_sem = R->wald_cf.p < 0.05;
-    const char *verdict = not_sar && not_sem ? "the SDM reduces neither to SAR nor to SEM: "
-                                               "report the SDM"
-                          : !not_sar && lag && !err ? "the SDM reduces to SAR (theta = 0 not "
-                                                       "rejected), in line with the LM tests"
-                          : !not_sem && err && !lag ? "the SDM reduces to SEM (common factor not "
-                                                       "rejected), in line with the LM tests"
-                          : "the tests disagree: keep the SDM (it nests both)";
-    snprintf(buf, size, "%s; Wald: %s", lm_says, verdict);
+    int sdm = !R->o->re && R->o->model == SP_PM_SDM;
+    sp_ptest_choice(R->lm, sdm ? &R->wald_x : NULL, sdm ? &R->wald_cf : NULL, buf, size);
 }
 
 static int print_json(const fp_run *R)
@@ -661,16 +619,16 @@ static int print_json(const fp_run *R)
                          sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
                          R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type", "random",
                          "loglik", sp_json_real(re->loglik), "r2", json_null(), "aic",
-                         sp_json_real(-2.0 * re->loglik + 2.0 * p), "sigma2",
+                         sp_json_real(sp_ptest_aic(re->loglik, p)), "sigma2",
                          sp_json_real(re->sigma2));
-        json_object_set_new(root, "rho", stat_json(make_stat(re->rho, re->cov[re->k * p + re->k])));
-        json_object_set_new(root, "theta", stat_json(make_stat(re->theta,
+        json_object_set_new(root, "rho", stat_json(sp_ptest_z(re->rho, re->cov[re->k * p + re->k])));
+        json_object_set_new(root, "theta", stat_json(sp_ptest_z(re->theta,
                                                               re->cov[(re->k + 1) * (p + 1)])));
         json_object_set_new(root, "sigma2_mu", sp_json_real(re->sigma2_mu));
         json_t *coefs = json_array();
         for (int j = 0; j < re->k; j++) {
             json_t *c = json_pack("{s:s}", "name", re->names[j]);
-            json_object_update_new(c, stat_json(make_stat(re->beta[j], re->cov[j * p + j])));
+            json_object_update_new(c, stat_json(sp_ptest_z(re->beta[j], re->cov[j * p + j])));
             json_array_append_new(coefs, c);
         }
         json_object_set_new(root, "coefficients", coefs);
@@ -754,7 +712,7 @@ static int grid_row(sp_grid *g, const char *const *cells, int n)
     return rc;
 }
 
-static int stat_row(sp_grid *g, const char *name, estat e)
+static int stat_row(sp_grid *g, const char *name, sp_ptest_stat e)
 {
     char b[4][32];
     fmt(b[0], 32, "%.6g", e.est);
@@ -789,7 +747,7 @@ static sp_grid *coef_grid(const sp_pfe_result *r)
         stat_row(g, "rho", fe_stat(r, r->theta, r->cov, sp_pfe_irho(r)));
     if (r->has_lambda)
         stat_row(g, "lambda", fe_stat(r, r->theta, r->cov, sp_pfe_ilambda(r)));
-    stat_row(g, "sigma2", make_stat(r->theta[r->p - 1], NAN));
+    stat_row(g, "sigma2", sp_ptest_z(r->theta[r->p - 1], NAN));
     return g;
 }
 
@@ -798,11 +756,11 @@ static sp_grid *re_grid(const sp_pre_result *re)
     int p = re->k + 3;
     sp_grid *g = sp_grid_new("coefficients", coef_cols, 5);
     for (int j = 0; j < re->k; j++)
-        stat_row(g, re->names[j], make_stat(re->beta[j], re->cov[j * p + j]));
-    stat_row(g, "rho", make_stat(re->rho, re->cov[re->k * p + re->k]));
-    stat_row(g, "theta", make_stat(re->theta, re->cov[(re->k + 1) * (p + 1)]));
-    stat_row(g, "sigma2", make_stat(re->sigma2, NAN));
-    stat_row(g, "sigma2_mu", make_stat(re->sigma2_mu, NAN));
+        stat_row(g, re->names[j], sp_ptest_z(re->beta[j], re->cov[j * p + j]));
+    stat_row(g, "rho", sp_ptest_z(re->rho, re->cov[re->k * p + re->k]));
+    stat_row(g, "theta", sp_ptest_z(re->theta, re->cov[(re->k + 1) * (p + 1)]));
+    stat_row(g, "sigma2", sp_ptest_z(re->sigma2, NAN));
+    stat_row(g, "sigma2_mu", sp_ptest_z(re->sigma2_mu, NAN));
     return g;
 }
 
@@ -903,7 +861,7 @@ static sp_grid *compare_grid(const fp_run *R)
                         idx = j;
             b[fe][0] = se[fe][0] = '\0';
             if (idx >= 0) {
-                estat e = fe_stat(r, r->theta, r->cov, idx);
+                sp_ptest_stat e = fe_stat(r, r->theta, r->cov, idx);
                 fmt(b[fe], 48, "%.4f", e.est);
                 fmt(se[fe], 48, "(%.4f)", e.se);
             }
@@ -1076,8 +1034,8 @@ static void journal_estimates(const fp_run *R)
                 tex_name(f, r0->names[i]);
             for (int c = 0; c < nc; c++) {
                 int j = coef_index(cols[c], r0->names[i]);
-                estat e = j >= 0 ? fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j)
-                                 : (estat){NAN, NAN, NAN, NAN};
+                sp_ptest_stat e = j >= 0 ? fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j)
+                                 : (sp_ptest_stat){NAN, NAN, NAN, NAN};
                 tex_cell(f, e.est, e.se, e.p, line);
             }
             fputs(" \\\\\n", f);
@@ -1092,7 +1050,7 @@ static void journal_estimates(const fp_run *R)
                 tex_name(f, spatial[s]);
             for (int c = 0; c < nc; c++) {
                 int j = s == 0 ? sp_pfe_irho(cols[c]) : sp_pfe_ilambda(cols[c]);
-                estat e = fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j);
+                sp_ptest_stat e = fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j);
                 tex_cell(f, e.est, e.se, e.p, line);
             }
             fputs(" \\\\\n", f);
@@ -1183,7 +1141,7 @@ static int print_tables(const fp_run *R)
         rc = put_grid(re_grid(R->re), o->out);
         if (!rc && o->out == OUT_TEXT)
             printf("log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
-                   R->re->loglik, -2.0 * R->re->loglik + 2.0 * (R->re->k + 3));
+                   R->re->loglik, sp_ptest_aic(R->re->loglik, R->re->k + 3));
     } else if (o->compare) {
         rc = put_grid(compare_grid(R), o->out);
     } else {
