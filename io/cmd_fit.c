@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_grid.h"
 #include "sp_pdata.h"
@@ -131,13 +131,6 @@ typedef struct fp_run {
     sp_peff *eff;
     double t_read, t_fit;
 } fp_run;
-
-static double clock_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* ---- options ---- */
 
@@ -1183,12 +1176,12 @@ int sp_cmd_fit(int argc, char **argv)
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
-    double t0 = clock_s();
+    double t0 = sp_clock_seconds();
     rc = load(&o, &R);
-    double t1 = clock_s();
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = fit_all(&R);
-    double t2 = clock_s();
+    double t2 = sp_clock_seconds();
     if (!rc)
         rc = o.out == OUT_JSON ? print_json(&R) : print_tables(&R);
     if (!rc && o.timing)

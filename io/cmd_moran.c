@@ -6,6 +6,7 @@
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_moran.h"
 
@@ -119,7 +120,7 @@ int sp_cmd_moran(int argc, char **argv)
     int json = sp_args_flag(&a, "json");
 
     sp_acio *A;
-    double t0 = sp_acio_clock(), t_stat = 0.0;
+    double t0 = sp_clock_seconds(), t_stat = 0.0;
     if ((rc = sp_acio_open(&io, &A)))
         return rc;
     json_t *results = json_array();
@@ -143,10 +144,10 @@ int sp_cmd_moran(int argc, char **argv)
                                               : "zero spatial lag, counted in n (see --adjust-n)",
                             &islands);
         sp_moran_result r;
-        double t1 = sp_acio_clock();
+        double t1 = sp_clock_seconds();
         if (!rc)
             rc = sp_moran_compute(p.W->w, p.x, p.subject, &o, &r);
-        t_stat += sp_acio_clock() - t1;
+        t_stat += sp_clock_seconds() - t1;
         if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
             sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
                          "variance: the distribution does not meet the test's assumptions)",
@@ -170,7 +171,7 @@ int sp_cmd_moran(int argc, char **argv)
     }
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill moran: timing: read %.3f s, statistics %.3f s\n",
-                sp_acio_clock() - t0 - t_stat, t_stat);
+                sp_clock_seconds() - t0 - t_stat, t_stat);
     json_decref(results);
     sp_acio_close(A);
     return rc;
