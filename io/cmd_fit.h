@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "sp_grid.h"
 #include "sp_pdata.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
@@ -23,8 +24,6 @@
 #include "sp_weights.h"
 
 #define MAX_X 32
-
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_MARKDOWN, OUT_LATEX } out_format;
 
 typedef struct fp_opts {
     const char *data, *wpath, *yname, *layer, *where;
@@ -41,7 +40,7 @@ typedef struct fp_opts {
     int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
-    out_format out;
+    sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
 } fp_opts;
 
 enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
