@@ -1,3 +1,4 @@
+/* sp_lisa: local Moran's I with analytic and conditional-permutation inference; see sp_lisa.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
