@@ -151,10 +151,8 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     gsl_matrix_view A = gsl_matrix_view_array(c->xx, (size_t)k, (size_t)k);
     gsl_vector_view xy = gsl_vector_view_array(c->xy, (size_t)k);
     gsl_vector_view b = gsl_vector_view_array(c->b, (size_t)k);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int bad = gsl_linalg_cholesky_decomp1(&A.matrix) ||
               gsl_linalg_cholesky_solve(&A.matrix, &xy.vector, &b.vector);
-    gsl_set_error_handler(old);
     if (bad) {
         c->singular = 1;
         return NAN;
