@@ -122,7 +122,10 @@ static int hot_record(void *ctx, const sp_acio_period *p, void *stat, int base, 
 static void hot_free_stat(void *stat) { sp_getis_free(stat); }
 
 static const sp_acio_local_stat hot_stat = {
-    "GiZScore and GiPValue NULL, Gi_Bin 0", hot_prepare, hot_compute, hot_record, hot_free_stat};
+    .islands = "GiZScore and GiPValue NULL, Gi_Bin 0",
+    .real_name = {"GiZScore", "GiPValue"}, .int_name = {"Gi_Bin"},
+    .prepare = hot_prepare, .compute = hot_compute, .record = hot_record,
+    .free = hot_free_stat};
 
 static int hot_options(const sp_args *a, void *ctx)
 {
@@ -152,12 +155,6 @@ int sp_cmd_hotspot(int argc, char **argv)
     int rc = sp_acio_local_start(&run.b, argc, argv, spec, help, "hotspot", hot_options, &run, &a);
     if (rc)
         return sp_acio_local_end(&run.b, rc);
-    sp_acio_out *out = &run.b.out;
-    out->nreal = 2;
-    out->real_name[0] = "GiZScore";
-    out->real_name[1] = "GiPValue";
-    out->nint = 1;
-    out->int_name[0] = "Gi_Bin";
     const char *by = run.b.io.by;
     sp_grid_col cols[] = {{.name = by ? by : "by", .width = 10, .align = SP_GRID_LEFT},
                           {.name = "n", .width = 6}, {.name = "hot99", .width = 6},

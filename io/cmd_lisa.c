@@ -143,8 +143,11 @@ static int lisa_record(void *ctx, const sp_acio_period *p, void *stat, int base,
 static void lisa_free_stat(void *stat) { sp_lisa_free(stat); }
 
 static const sp_acio_local_stat lisa_stat = {
-    "no local statistic (NULL), empty COType", lisa_prepare, lisa_compute, lisa_record,
-    lisa_free_stat};
+    .islands = "no local statistic (NULL), empty COType",
+    .real_name = {[COL_I] = "LMiIndex", [COL_Z] = "LMiZScore", [COL_P] = "LMiPValue"},
+    .text_name = {"COType"}, .text_width = {2},
+    .prepare = lisa_prepare, .compute = lisa_compute, .record = lisa_record,
+    .free = lisa_free_stat};
 
 static int lisa_options(const sp_args *a, void *ctx)
 {
@@ -203,14 +206,6 @@ int sp_cmd_lisa(int argc, char **argv)
     int rc = sp_acio_local_start(&run.b, argc, argv, spec, help, "lisa", lisa_options, &run, &a);
     if (rc)
         return sp_acio_local_end(&run.b, rc);
-    sp_acio_out *out = &run.b.out;
-    out->nreal = 3;
-    out->real_name[COL_I] = "LMiIndex";
-    out->real_name[COL_Z] = "LMiZScore";
-    out->real_name[COL_P] = "LMiPValue";
-    out->ntext = 1;
-    out->text_name[0] = "COType";
-    out->text_width[0] = 2;
     rc = lisa_run_all(&run, sp_args_get(&a, "scatter"));
     if (!rc && run.b.json) {
         static const char *const scales[] = {"sample", "n", "loo"};

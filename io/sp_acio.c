@@ -407,9 +407,25 @@ static int local_period(sp_acio_local *L, const sp_acio_local_stat *S, void *run
     return rc;
 }
 
+/* The output layer's new fields, as S names them. */
+static void local_fields(sp_acio_out *out, const sp_acio_local_stat *S)
+{
+    for (int k = 0; k < SP_ACIO_COLS; k++) {
+        if (S->real_name[k])
+            out->real_name[out->nreal++] = S->real_name[k];
+        if (S->text_name[k]) {
+            out->text_width[out->ntext] = S->text_width[k];
+            out->text_name[out->ntext++] = S->text_name[k];
+        }
+        if (S->int_name[k])
+            out->int_name[out->nint++] = S->int_name[k];
+    }
+}
+
 int sp_acio_local_periods(sp_acio_local *L, const sp_acio_local_stat *S, void *run)
 {
     int rc = SP_OK;
+    local_fields(&L->out, S);
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
         rc = local_period(L, S, run, g);
     double t0 = sp_clock_seconds();

@@ -188,6 +188,9 @@ int sp_acio_local_open(sp_acio_local *L);
  * struct (which starts with its sp_acio_local). */
 typedef struct sp_acio_local_stat {
     const char *islands; /* what units without neighbours get, for the warning */
+    /* the output layer's new fields: real, text (with their widths), integer */
+    const char *real_name[SP_ACIO_COLS], *text_name[SP_ACIO_COLS], *int_name[SP_ACIO_COLS];
+    int text_width[SP_ACIO_COLS];
     /* make p's weights ready (self weights, standardisation) */
     int (*prepare)(void *run, sp_acio_period *p);
     /* the statistic of p into *stat, with its neighbour counts (*nneigh, in stat) */
