@@ -1,0 +1,168 @@
+/* Unit tests of sp_classify: quantile breaks against scipy's scoreatpercentile
+ * (mapclassify.Quantiles), equal intervals and sd by their definitions,
+ * Fisher-Jenks against a brute-force search over every partition. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "sp_classify.h"
+#include "sp_error.h"
+#include "sp_rng.h"
+
+static const double X[13] = {3.1, 0.5, 7.2, 7.2, 2.2, 9.9, 4.4, 1.0, 5.5, 6.1, 8.0, 2.2, 0.3};
+
+/* scipy.stats.scoreatpercentile(X, 100 c / k), printed by Python 3 / scipy. */
+static void test_quantile_scipy(void)
+{
+    double b[5];
+    CHECK_INT(sp_classify_quantile(X, 13, 5, b), SP_OK);
+    CHECK_REL(b[0], 1.4800000000000004, 1e-12);
+    CHECK_REL(b[1], 2.920000000000001, 1e-12);
+    CHECK_REL(b[2], 5.619999999999999, 1e-12);
+    CHECK_REL(b[3], 7.199999999999999, 1e-12);
+    CHECK_REL(b[4], 9.9, 1e-15);
+    CHECK_INT(sp_classify_quantile(X, 13, 4, b), SP_OK);
+    CHECK_REL(b[0], 2.2, 1e-12);
+    CHECK_REL(b[1], 4.4, 1e-12);
+    CHECK_REL(b[2], 7.2, 1e-12);
+    int cls[13];
+    sp_classify_assign(X, 13, b, 4, cls);
+    CHECK_INT(cls[4], 0);  /* 2.2 <= 2.2: closed on the right */
+    CHECK_INT(cls[0], 1);
+    CHECK_INT(cls[2], 2);
+    CHECK_INT(cls[5], 3);
+}
+
+static void test_quantile_ties(void)
+{
+    const double t[6] = {1, 1, 1, 1, 2, 3};
+    double b[4];
+    CHECK_INT(sp_classify_quantile(t, 6, 4, b), SP_OK);
+    CHECK(b[0] == 1.0 && b[1] == 1.0);
+    CHECK_INT(sp_classify_one(1.0, b, 4), 0);
+    CHECK_INT(sp_classify_unique(b, 4), 3);
+}
+
+static void test_equal_sd(void)
+{
+    double b[5];
+    CHECK_INT(sp_classify_equal(X, 13, 4, b), SP_OK);
+    CHECK_REL(b[0], 0.3 + 9.6 / 4, 1e-12);
+    CHECK_REL(b[2], 0.3 + 3 * 9.6 / 4, 1e-12);
+    CHECK(b[3] == 9.9);
+    double mean = 4.430769230769231, s = 3.1348536955187707; /* numpy, ddof = 1 */
+    CHECK_INT(sp_classify_sd(X, 13, 5, b), SP_OK);
+    CHECK_REL(b[0], mean - 2 * s, 1e-12);
+    CHECK_REL(b[1], mean - s, 1e-12);
+    CHECK_REL(b[2], mean + s, 1e-12);
+    CHECK_REL(b[3], mean + 2 * s, 1e-12);
+    CHECK(b[4] == b[3]); /* mean + 2 s > max: the top class is empty */
+    CHECK_INT(sp_classify_sd(X, 13, 4, b), SP_OK);
+    CHECK_REL(b[1], mean, 1e-12);
+    CHECK_REL(b[2], mean + s, 1e-12);
+    const double c[5] = {7, 7, 7, 7, 7};
+    CHECK_INT(sp_classify_equal(c, 5, 3, b), SP_EDATA);
+    CHECK_INT(sp_classify_sd(c, 5, 3, b), SP_EDATA);
+    CHECK_INT(sp_classify_jenks(c, 5, 3, b), SP_EDATA);
+}
+
+static void test_user(void)
+{
+    const double cut[3] = {0.8, 1.0, 1.2};
+    double b[4];
+    CHECK_INT(sp_classify_user(cut, 3, b), SP_OK);
+    CHECK(isinf(b[3]));
+    CHECK_INT(sp_classify_one(0.8, b, 4), 0);
+    CHECK_INT(sp_classify_one(0.81, b, 4), 1);
+    CHECK_INT(sp_classify_one(5.0, b, 4), 3);
+    const double bad[2] = {1.0, 1.0};
+    CHECK_INT(sp_classify_user(bad, 2, b), SP_EUSAGE);
+}
+
+/* Least SSW over all placements of k-1 cuts between distinct sorted values. */
+static double brute_ssw(const double *s, int n, int k, int first, int left)
+{
+    if (left == 1) {
+        double m = 0, ss = 0;
+        for (int i = first; i < n; i++)
+            m += s[i];
+        m /= n - first;
+        for (int i = first; i < n; i++)
+            ss += (s[i] - m) * (s[i] - m);
+        return ss;
+    }
+    double best = INFINITY;
+    for (int end = first; end < n - left + 1; end++) {
+        if (end + 1 < n && s[end + 1] == s[end])
+            continue;                    /* never split equal values */
+        double m = 0, ss = 0;
+        for (int i = first; i <= end; i++)
+            m += s[i];
+        m /= end - first + 1;
+        for (int i = first; i <= end; i++)
+            ss += (s[i] - m) * (s[i] - m);
+        double v = ss + brute_ssw(s, n, k, end + 1, left - 1);
+        if (v < best)
+            best = v;
+    }
+    return best;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_jenks_brute(void)
+{
+    sp_rng r;
+    int ok = 0, trials = 0;
+    for (int t = 0; t < 60; t++) {
+        sp_rng_init(&r, 99, (uint32_t)t, 0);
+        int n = 6 + t % 9, k = 2 + t % 4;
+        double x[16], s[16], b[6];
+        int cls[16];
+        for (int i = 0; i < n; i++)   /* rounded: some ties */
+            x[i] = s[i] = floor(20.0 * sp_rng_uniform(&r)) / 2.0;
+        qsort(s, (size_t)n, sizeof *s, cmp);
+        int m = 1;
+        for (int i = 1; i < n; i++)
+            m += s[i] != s[i - 1];
+        if (m < k)
+            continue;
+        trials++;
+        double want = brute_ssw(s, n, k, 0, k), got;
+        if (sp_classify_jenks(x, n, k, b) != SP_OK)
+            continue;
+        sp_classify_assign(x, n, b, k, cls);
+        if (sp_classify_ssw(x, n, cls, k, &got) == SP_OK && fabs(got - want) <= 1e-9 * (1 + want))
+            ok++;
+        else
+            fprintf(stderr, "jenks trial %d: n %d k %d ssw %.12g, brute force %.12g\n", t, n, k,
+                    got, want);
+    }
+    CHECK(trials > 40);
+    CHECK_INT(ok, trials);
+}
+
+/* Three obvious clusters: the breaks are their maxima. */
+static void test_jenks_clusters(void)
+{
+    const double y[9] = {10, 1, 2, 3, 11, 12, 30, 31, 29};
+    double b[3];
+    CHECK_INT(sp_classify_jenks(y, 9, 3, b), SP_OK);
+    CHECK(b[0] == 3 && b[1] == 12 && b[2] == 31);
+    CHECK_INT(sp_classify_jenks(y, 9, 10, b), SP_EDATA);
+}
+
+int main(void)
+{
+    RUN(test_quantile_scipy);
+    RUN(test_quantile_ties);
+    RUN(test_equal_sd);
+    RUN(test_user);
+    RUN(test_jenks_brute);
+    RUN(test_jenks_clusters);
+    return th_report("t_classify");
+}
