@@ -222,16 +222,16 @@ static int solve(double *A, double *b, int m)
 
 /* GTH (Grassmann-Taksar-Heyman) stationary distribution of the c x c
  * stochastic matrix A (overwritten) into x: elimination from the last state,
- * scale_k = sum_{j<k} a_kj, a_ij += a_ik a_kj / scale_k; then x_0 = 1,
- * x_k = sum_{i<k} x_i a_ik, normalised. */
+ * scale_k = sum_{j<k} a_kj, a_ik /= scale_k, a_ij += a_ik a_kj (i, j < k);
+ * then x_0 = 1, x_k = sum_{i<k} x_i a_ik, normalised. */
 static void gth(double *A, int c, double *x)
 {
     for (int k = c - 1; k > 0; k--) {
         double scale = 0.0;
         for (int j = 0; j < k; j++)
             scale += A[k * c + j];
-        for (int j = 0; j < k; j++)
-            A[k * c + j] /= scale;
+        for (int i = 0; i < k; i++)
+            A[i * c + k] /= scale;
         for (int i = 0; i < k; i++)
             for (int j = 0; j < k; j++)
                 A[i * c + j] += A[i * c + k] * A[k * c + j];
