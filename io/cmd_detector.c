@@ -168,7 +168,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Categorical strata: the distinct cell texts, numbers in numeric order. */
-static int categorical(const sp_panel *P, int g, int col, const char *what, dt_factor *f)
+static int categorical(const sp_panel *P, int g, int col, dt_factor *f)
 {
     const sp_panel_period *per = &P->periods[g];
     const char **v = sp_malloc((size_t)per->n * sizeof *v + 1);
@@ -178,9 +178,8 @@ static int categorical(const sp_panel *P, int g, int col, const char *what, dt_f
         v[k] = sp_table_cell(P->table, per->rows[k], col);
         if (!v[k] || !*v[k]) {
             free(v);
-            return sp_error_set(SP_EDATA, "%s: row %d (unit %s): no value in %s", what,
-                                per->rows[k] + 1, P->ids[per->rows[k]],
-                                P->table->names[col]);
+            return sp_error_set(SP_EDATA, "row %d (unit %s): no value in %s",
+                                per->rows[k] + 1, P->ids[per->rows[k]], P->table->names[col]);
         }
     }
     const char **u = sp_malloc((size_t)per->n * sizeof *u + 1);
@@ -243,12 +242,12 @@ static int factor_load(const dt_cli *c, const sp_panel *P, int g, int j, const d
         return rc;
     if (!(f->h = sp_malloc((size_t)n * sizeof *f->h + 1)))
         return SP_ENOMEM;
-    rc = c->cont[j] ? continuous(c, P, g, c->x[j], f) : categorical(P, g, col, what, f);
+    rc = c->cont[j] ? continuous(c, P, g, c->x[j], f) : categorical(P, g, col, f);
     if (!rc)
         rc = sp_detector_factor(y, n, f->h, f->L, &f->q);
     if (!rc)
         rc = sp_detector_risk_compute(y, n, f->h, f->L, c->alpha, &f->risk);
-    if (rc)
+    if (rc && !strstr(sp_error_msg(), P->table->source))   /* table errors name it */
         sp_error_prefix(rc, "%s: factor %s", what, c->x[j]);
     return rc;
 }

@@ -512,12 +512,15 @@ static int run(mk_cli *c)
         rc = sp_pdata_build(tab, NULL, vars, 1, &po, &D);
     if (!rc && c->wpath)
         rc = panel_weights(c, D, &W);
-    if (!rc && c->lisa)
-        rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
-    else if (!rc)
-        rc = sp_markov_run(D->v, D->n, D->t, W ? W->w : NULL, &c->o, &r);
-    if (rc)
-        sp_error_prefix(rc, "%s", c->src);
+    if (!rc) {
+        if (c->lisa)
+            rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
+        else
+            rc = sp_markov_run(D->v, D->n, D->t, W ? W->w : NULL, &c->o, &r);
+        if (rc)                                     /* the core names periods, not files */
+            sp_error_prefix(rc, "%s: %s (periods 1..%d are %s %s..%s)", c->src, c->var, D->t,
+                            c->by, D->periods[0], D->periods[D->t - 1]);
+    }
     if (!rc)
         warn_result(c, &r);
     if (!rc && c->json)

@@ -215,7 +215,7 @@ static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *uni
     if (missing)
         return sp_error_set(SP_EDATA,
                             "%s: the panel is not balanced: %d of %ld (unit, %s) pairs have no "
-                            "row: %s; spatial panel models need every unit in every period",
+                            "row: %s; every unit is needed in every period",
                             tab->source, missing, (long)n * t, tab->names[P->time_col], list);
     return SP_OK;
 }
