@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -46,6 +47,7 @@ static const char help[] =
     "  --json               one JSON object (contract keys: transitions, p,\n"
     "                       steady_state, prais; conditional, homogeneity with --w)\n"
     "  --csv, --markdown, --latex   table formats; -o FILE writes there\n"
+    "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "A class no unit leaves has a zero row in p (n = 0; Prais undefined, printed -),\n"
     "as giddy; steady state and passage times treat it as absorbing.  Mean first\n"
@@ -56,6 +58,7 @@ static const sp_optspec spec[] = {
     {"k", 1},       {"pooled", 0},    {"relative", 0},    {"cutoffs", 1},     {"discrete", 0},
     {"w", 1},       {"m", 1},         {"lag-cutoffs", 1}, {"standardize", 1}, {"lisa", 0},
     {"lag", 1},     {"fill-empty", 0}, {"origin-columns", 0}, {"output", 1},  {"json", 0},
+    {"timing", 0},
     SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
@@ -63,7 +66,7 @@ typedef struct mk_cli {
     const char *src, *id, *var, *by, *layer, *where, *wpath;
     sp_markov_opts o;
     double cut[100], lcut[100];
-    int lisa, origin_columns, json;
+    int lisa, origin_columns, json, timing;
     sp_std std;
     sp_grid_dest dest;
 } mk_cli;
@@ -171,6 +174,7 @@ static int cli_args(const sp_args *a, mk_cli *c)
     c->o.fill_empty = sp_args_flag(a, "fill-empty");
     c->origin_columns = sp_args_flag(a, "origin-columns");
     c->json = sp_args_flag(a, "json");
+    c->timing = sp_args_flag(a, "timing");
     if (!c->json && c->dest.path && c->dest.format == SP_GRID_TEXT)
         c->dest.format = sp_grid_format_for(c->dest.path);
     return SP_OK;
@@ -507,12 +511,14 @@ static int run(mk_cli *c)
     sp_markov_result r = {0};
     const char *vars[] = {c->var};
     sp_pdata_opts po = {.id = c->id, .time = c->by, .where = c->where};
+    double t0 = sp_acio_clock(), t1 = 0.0, t2 = 0.0;
     int rc = sp_table_read(c->src, c->layer, &tab);
     if (!rc)
         rc = sp_pdata_build(tab, NULL, vars, 1, &po, &D);
     if (!rc && c->wpath)
         rc = panel_weights(c, D, &W);
     if (!rc) {
+        t1 = sp_acio_clock();
         if (c->lisa)
             rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
         else
@@ -520,6 +526,7 @@ static int run(mk_cli *c)
         if (rc)                                     /* the core names periods, not files */
             sp_error_prefix(rc, "%s: %s (periods 1..%d are %s %s..%s)", c->src, c->var, D->t,
                             c->by, D->periods[0], D->periods[D->t - 1]);
+        t2 = sp_acio_clock();
     }
     if (!rc)
         warn_result(c, &r);
@@ -527,6 +534,9 @@ static int run(mk_cli *c)
         rc = write_json(c, result_json(c, D, &r));
     else if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
         rc = sp_grid_dest_close(&c->dest, print_tables(c, D, &r));
+    if (!rc && c->timing)
+        fprintf(stderr, "spill markov: timing: read %.4f s, statistics %.4f s, whole %.4f s\n",
+                t1 - t0, t2 - t1, sp_acio_clock() - t0);
     sp_markov_result_free(&r);
     sp_weights_free(W);
     sp_pdata_free(D);

@@ -64,14 +64,12 @@ def classes(y, k, scheme, cutoffs=None):
 # ---- chains ----------------------------------------------------------------
 
 def count(c, k, lag, lc=None, m=1):
+    """Transitions s -> s + lag of classes c (t x n), by lag class at the origin."""
+    a, b = c[:-lag].ravel(), c[lag:].ravel()
+    l = np.zeros_like(a) if lc is None else lc[:-lag].ravel()
+    ok = (a >= 0) & (b >= 0) & (l >= 0)
     T = np.zeros((m, k, k))
-    t = c.shape[0]
-    for s in range(t - lag):
-        for i in range(c.shape[1]):
-            a, b = c[s, i], c[s + lag, i]
-            l = 0 if lc is None else lc[s, i]
-            if a >= 0 and b >= 0 and l >= 0:
-                T[l, a, b] += 1
+    np.add.at(T, (l[ok], a[ok], b[ok]), 1)
     return T
 
 
