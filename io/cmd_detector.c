@@ -38,7 +38,7 @@ static const char help[] =
     "  --alpha A            significance level of the risk and ecological detectors\n"
     "                       (default 0.05)\n"
     "  --json               one JSON object: results, one per period\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes there\n";
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n";
 
 static const sp_optspec spec[] = {
     {"y", 1},          {"var", 1},   {"x", 1},     {"continuous", 1}, {"classes", 1},
@@ -140,9 +140,10 @@ static int cli_args(const sp_args *a, dt_cli *c)
         return sp_error_set(SP_EUSAGE, "--alpha must lie in (0, 1)");
     if ((rc = sp_grid_dest_args(a, "output", &c->dest)))
         return rc;
-    c->json = sp_args_flag(a, "json");
-    if (!c->json && c->dest.path && c->dest.format == SP_GRID_TEXT)
-        c->dest.format = sp_grid_format_for(c->dest.path);
+    c->json = c->dest.format == SP_GRID_JSON;
+    if (c->json && c->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "tables (--csv, --markdown, --latex or text)");
     return SP_OK;
 }
 
@@ -471,14 +472,7 @@ static int write_json(dt_cli *c, dt_out *o)
         json_object_set_new(root, "discretize",
                             json_pack("{s:s, s:i}", "method", sp_classify_name(c->method),
                                       "classes", c->classes));
-    if (!c->dest.path)
-        return sp_json_print(root);
-    int rc = sp_grid_dest_open(&c->dest);
-    if (!rc && (json_dumpf(root, c->dest.f, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) ||
-                fputc('\n', c->dest.f) == EOF))
-        rc = sp_error_set(SP_EDATA, "%s: cannot write", c->dest.path);
-    json_decref(root);
-    return sp_grid_dest_close(&c->dest, rc);
+    return sp_json_print(root);
 }
 
 int sp_cmd_detector(int argc, char **argv)

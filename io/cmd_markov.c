@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_acio.h"
+#include "sp_clock.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -46,7 +46,7 @@ static const char help[] =
     "  --origin-columns     print origin classes in columns (n as the last row)\n"
     "  --json               one JSON object (contract keys: transitions, p,\n"
     "                       steady_state, prais; conditional, homogeneity with --w)\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes there\n"
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
     "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "A class no unit leaves has a zero row in p (n = 0; Prais undefined, printed -),\n"
@@ -173,10 +173,11 @@ static int cli_args(const sp_args *a, mk_cli *c)
         return rc;
     c->o.fill_empty = sp_args_flag(a, "fill-empty");
     c->origin_columns = sp_args_flag(a, "origin-columns");
-    c->json = sp_args_flag(a, "json");
+    c->json = c->dest.format == SP_GRID_JSON;
     c->timing = sp_args_flag(a, "timing");
-    if (!c->json && c->dest.path && c->dest.format == SP_GRID_TEXT)
-        c->dest.format = sp_grid_format_for(c->dest.path);
+    if (c->json && c->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "tables (--csv, --markdown, --latex or text)");
     return SP_OK;
 }
 
@@ -312,23 +313,6 @@ static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_r
     if (r->cond)
         spatial_json(r, root);
     return root;
-}
-
-/* The JSON object on stdout, or with -o into that file (atomically). */
-static int write_json(mk_cli *c, json_t *root)
-{
-    if (!c->dest.path)
-        return sp_json_print(root);
-    int rc = sp_grid_dest_open(&c->dest);
-    if (rc) {
-        json_decref(root);
-        return rc;
-    }
-    if (json_dumpf(root, c->dest.f, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) ||
-        fputc('\n', c->dest.f) == EOF)
-        rc = sp_error_set(SP_EDATA, "%s: cannot write", c->dest.path);
-    json_decref(root);
-    return sp_grid_dest_close(&c->dest, rc);
 }
 
 /* ---- tables */
@@ -511,14 +495,14 @@ static int run(mk_cli *c)
     sp_markov_result r = {0};
     const char *vars[] = {c->var};
     sp_pdata_opts po = {.id = c->id, .time = c->by, .where = c->where};
-    double t0 = sp_acio_clock(), t1 = 0.0, t2 = 0.0;
+    double t0 = sp_clock_seconds(), t1 = 0.0, t2 = 0.0;
     int rc = sp_table_read(c->src, c->layer, &tab);
     if (!rc)
         rc = sp_pdata_build(tab, NULL, vars, 1, &po, &D);
     if (!rc && c->wpath)
         rc = panel_weights(c, D, &W);
     if (!rc) {
-        t1 = sp_acio_clock();
+        t1 = sp_clock_seconds();
         if (c->lisa)
             rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
         else
@@ -526,17 +510,17 @@ static int run(mk_cli *c)
         if (rc)                                     /* the core names periods, not files */
             sp_error_prefix(rc, "%s: %s (periods 1..%d are %s %s..%s)", c->src, c->var, D->t,
                             c->by, D->periods[0], D->periods[D->t - 1]);
-        t2 = sp_acio_clock();
+        t2 = sp_clock_seconds();
     }
     if (!rc)
         warn_result(c, &r);
     if (!rc && c->json)
-        rc = write_json(c, result_json(c, D, &r));
+        rc = sp_json_print(result_json(c, D, &r));
     else if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
         rc = sp_grid_dest_close(&c->dest, print_tables(c, D, &r));
     if (!rc && c->timing)
         fprintf(stderr, "spill markov: timing: read %.4f s, statistics %.4f s, whole %.4f s\n",
-                t1 - t0, t2 - t1, sp_acio_clock() - t0);
+                t1 - t0, t2 - t1, sp_clock_seconds() - t0);
     sp_markov_result_free(&r);
     sp_weights_free(W);
     sp_pdata_free(D);
