@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_acio.h"
 #include "sp_classify.h"
 #include "sp_cli.h"
 #include "sp_detector.h"
@@ -302,14 +303,6 @@ static void out_free(dt_out *o)
     sp_grid_free(o->eco);
 }
 
-static json_t *by_json(const char *label)
-{
-    double v;
-    if (!label || !*label)
-        return json_null();
-    return sp_table_parse_double(label, &v) == 0 ? json_real(v) : json_string(label);
-}
-
 /* The factor detector's entry and row of factor j. */
 static json_t *factor_out(const dt_cli *c, const char *by, int j, const dt_factor *f, dt_out *o)
 {
@@ -430,7 +423,7 @@ static int period(const dt_cli *c, const sp_panel *P, int g, dt_out *o)
     if (!rc)
         json_array_append_new(o->results,
                               json_pack("{s:o, s:i, s:O, s:O, s:O}", "by",
-                                        by_json(c->by ? by : NULL), "n", n, "factor", factors,
+                                        sp_acio_by_json(c->by ? by : NULL), "n", n, "factor", factors,
                                         "interaction", inter, "ecological", eco));
     json_decref(factors);
     json_decref(inter);
