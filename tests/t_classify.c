@@ -33,6 +33,37 @@ static void test_quantile_scipy(void)
     CHECK_INT(cls[5], 3);
 }
 
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The selection-based quantiles equal type 7 on a fully sorted copy, on random
+ * samples of many sizes with and without ties. */
+static void test_quantile_select(void)
+{
+    sp_rng r;
+    int bad = 0;
+    for (int t = 0; t < 300; t++) {
+        sp_rng_init(&r, 5, (uint32_t)t, 0);
+        int n = 1 + (int)sp_rng_below(&r, 400), k = 2 + t % 9;
+        double x[400], s[400], b[12];
+        for (int i = 0; i < n; i++)
+            x[i] = s[i] = t % 2 ? floor(8 * sp_rng_uniform(&r)) : sp_rng_normal(&r);
+        qsort(s, (size_t)n, sizeof *s, cmpd);
+        sp_classify_quantile(x, n, k, b);
+        for (int c = 0; c < k - 1; c++) {
+            double h = (n - 1) * ((double)(c + 1) / k);
+            int lo = (int)floor(h);
+            double want = lo + 1 < n ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[n - 1];
+            bad += b[c] != want;
+        }
+        bad += b[k - 1] != s[n - 1];
+    }
+    CHECK_INT(bad, 0);
+}
+
 static void test_quantile_ties(void)
 {
     const double t[6] = {1, 1, 1, 1, 2, 3};
@@ -159,6 +190,7 @@ static void test_jenks_clusters(void)
 int main(void)
 {
     RUN(test_quantile_scipy);
+    RUN(test_quantile_select);
     RUN(test_quantile_ties);
     RUN(test_equal_sd);
     RUN(test_user);
