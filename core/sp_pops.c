@@ -185,7 +185,7 @@ static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
     const sp_csr *W = o->W;
-    double *d = malloc(n * sizeof *d);
+    double *d = sp_malloc(n * sizeof *d);
     gsl_matrix *A = gsl_matrix_calloc(n, n);
     int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
     if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */

@@ -68,7 +68,7 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
 {
     int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
-    int *queue = ok ? malloc((size_t)n * sizeof *queue + 1) : NULL;
+    int *queue = ok ? sp_malloc((size_t)n * sizeof *queue + 1) : NULL;
     if (!queue)
         return 0;
     for (int i = 0; i < n; i++)

@@ -1,3 +1,5 @@
+/* sp_acio: the input side and the command frame shared by moran, lisa and hotspot; see
+ * sp_acio.h. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
