@@ -7,6 +7,7 @@
 #include "sp_classify.h"
 #include "sp_error.h"
 
+/* The method named by a word (sp_classify.h). */
 int sp_classify_parse(const char *name, sp_classify_method *m)
 {
     if (!strcmp(name, "quantile") || !strcmp(name, "quantiles"))
@@ -23,12 +24,14 @@ int sp_classify_parse(const char *name, sp_classify_method *m)
     return SP_OK;
 }
 
+/* The method's canonical word. */
 const char *sp_classify_name(sp_classify_method m)
 {
     static const char *names[] = {"quantile", "equal", "jenks", "sd", "user"};
     return names[m];
 }
 
+/* qsort order of doubles. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -55,6 +58,7 @@ static int prepare(const double *x, int n, int k, double **sorted)
     return SP_OK;
 }
 
+/* Exchanges two doubles. */
 static void swap2(double *a, double *b)
 {
     double t = *a;
@@ -143,6 +147,7 @@ int sp_classify_quantile(const double *x, int n, int k, double *breaks)
     return SP_OK;
 }
 
+/* Minimum and maximum of x[0..n-1]. */
 static void range(const double *x, int n, double *lo, double *hi)
 {
     *lo = *hi = x[0];
@@ -201,6 +206,7 @@ int sp_classify_sd(const double *x, int n, int k, double *breaks)
     return SP_OK;
 }
 
+/* Breaks c_1..c_{k-1}, +inf from checked cut-offs. */
 int sp_classify_user(const double *cut, int ncut, double *breaks)
 {
     if (ncut < 1)
@@ -303,6 +309,7 @@ static void jenks_solve(jenks *J, const double *cnt, int k, double *breaks)
     }
 }
 
+/* Fisher-Jenks natural breaks: the dynamic programme on the distinct values. */
 int sp_classify_jenks(const double *x, int n, int k, double *breaks)
 {
     double *s;
@@ -342,6 +349,7 @@ int sp_classify_jenks(const double *x, int n, int k, double *breaks)
     return rc;
 }
 
+/* Dispatch on the method. */
 int sp_classify_breaks(sp_classify_method m, const double *x, int n, int k, double *breaks)
 {
     switch (m) {
@@ -372,12 +380,14 @@ int sp_classify_one(double x, const double *breaks, int k)
     return lo;
 }
 
+/* Each value's class (sp_classify_one). */
 void sp_classify_assign(const double *x, int n, const double *breaks, int k, int *cls)
 {
     for (int i = 0; i < n; i++)
         cls[i] = sp_classify_one(x[i], breaks, k);
 }
 
+/* Drops repeated breaks in place (mapclassify's np.unique). */
 int sp_classify_unique(double *breaks, int k)
 {
     int u = 0;

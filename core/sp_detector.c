@@ -33,6 +33,7 @@ static double pois(double mu, int j)
     return exp(-mu + j * log(mu) - lgamma(j + 1.0));
 }
 
+/* Noncentral F upper tail as a Poisson mixture of incomplete beta functions. */
 double sp_detector_ncf_upper(double f, double d1, double d2, double lambda)
 {
     if (!(f > 0.0))
@@ -80,6 +81,7 @@ static int strata_moments(const double *y, int n, const int *h, int L, double *c
     return SP_OK;
 }
 
+/* q, F, lambda and the noncentral-F p of one factor. */
 int sp_detector_factor(const double *y, int n, const int *h, int L, sp_detector_q *out)
 {
     memset(out, 0, sizeof *out);
@@ -114,6 +116,7 @@ int sp_detector_factor(const double *y, int n, const int *h, int L, sp_detector_
     return SP_OK;
 }
 
+/* Codes renumbered 0..L-1 in increasing order through a look-up table. */
 int sp_detector_compact(const int *c, int n, int *h, int *L, int *map)
 {
     int top = -1;
@@ -138,6 +141,7 @@ int sp_detector_compact(const int *c, int n, int *h, int *L, int *map)
     return SP_OK;
 }
 
+/* The pair of strata as one code, compacted. */
 int sp_detector_overlay(const int *a, int La, const int *b, int Lb, int n, int *h, int *L)
 {
     int *code = sp_malloc((size_t)n * sizeof *code + 1);
@@ -154,6 +158,7 @@ int sp_detector_overlay(const int *a, int La, const int *b, int Lb, int n, int *
     return rc;
 }
 
+/* Wang & Xu's five interaction classes, tested in this order. */
 sp_detector_interaction sp_detector_classify(double qa, double qb, double qab)
 {
     double lo = fmin(qa, qb), hi = fmax(qa, qb), sum = qa + qb;
@@ -166,6 +171,7 @@ sp_detector_interaction sp_detector_classify(double qa, double qb, double qab)
     return qab > sum ? SP_DETECTOR_NONLINEAR_ENHANCE : SP_DETECTOR_BI_ENHANCE;
 }
 
+/* The class's name. */
 const char *sp_detector_interaction_name(sp_detector_interaction t)
 {
     static const char *names[] = {"nonlinear weakening", "univariate weakening",
@@ -174,6 +180,7 @@ const char *sp_detector_interaction_name(sp_detector_interaction t)
     return names[t];
 }
 
+/* Frees the risk detector's arrays. */
 void sp_detector_risk_free(sp_detector_risk *r)
 {
     free(r->mean);
@@ -202,6 +209,7 @@ static void welch(const sp_detector_risk *r, int a, int b, int k, double alpha)
     r->significant[k] = fabs(t) > gsl_cdf_tdist_Qinv(alpha / 2.0, round(df));
 }
 
+/* Stratum means and variances, then Welch's test of every pair. */
 int sp_detector_risk_compute(const double *y, int n, const int *h, int L, double alpha,
                              sp_detector_risk *r)
 {
@@ -237,6 +245,7 @@ int sp_detector_risk_compute(const double *y, int n, const int *h, int L, double
     return rc;
 }
 
+/* F of the within sums of squares with its two-sided p. */
 void sp_detector_ecological(const sp_detector_q *a, const sp_detector_q *b, double alpha,
                             sp_detector_eco *out)
 {

@@ -94,6 +94,7 @@ static int classify_quantiles(const double *x, int n, int t, sp_markov_classes *
     return rc;
 }
 
+/* qsort and bsearch order of doubles. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -136,6 +137,7 @@ static int classify_discrete(const double *x, long nt, sp_markov_classes *c, int
     return SP_OK;
 }
 
+/* Classes by the scheme of c (sp_markov.h), after the relative scaling. */
 int sp_markov_classify(const double *x, int n, int t, sp_markov_classes *c, int *cls,
                        double **states, double *breaks)
 {
@@ -388,6 +390,7 @@ static int derived(const double *counts, int k, sp_markov_chain *C)
     return rc;
 }
 
+/* P (empty rows 0, or 1 on the diagonal), n, Prais, then steady states and passage times. */
 int sp_markov_chain_from(const double *counts, int k, int fill_empty, sp_markov_chain *C)
 {
     memset(C, 0, sizeof *C);
@@ -416,6 +419,7 @@ int sp_markov_chain_from(const double *counts, int k, int fill_empty, sp_markov_
     return rc;
 }
 
+/* Frees a chain's arrays (a zeroed chain too). */
 void sp_markov_chain_free(sp_markov_chain *C)
 {
     free(C->counts);
@@ -454,6 +458,7 @@ static void homog_block(const double *Tl, const double *p, int k, double *Q, dou
     }
 }
 
+/* Bickenbach-Bode Q and LR of m conditional count matrices against their sum. */
 int sp_markov_homogeneity(const double *T, int m, int k, sp_markov_homog *h)
 {
     memset(h, 0, sizeof *h);
@@ -487,6 +492,7 @@ int sp_markov_homogeneity(const double *T, int m, int k, sp_markov_homog *h)
     return SP_OK;
 }
 
+/* giddy chi2: T1 against the row probabilities of T2, df from the non-empty rows. */
 void sp_markov_chi2(const double *T1, const double *T2, int k, double *x2, int *df, double *p)
 {
     int r1 = 0, r2 = 0;
@@ -525,6 +531,7 @@ void sp_markov_lag(const int *wp, const int *wj, const double *wx, const double 
     }
 }
 
+/* Weighted mode of the neighbours' classes, ties to the own class, else the lowest. */
 void sp_markov_lag_discrete(const int *wp, const int *wj, const double *wx, const int *cls,
                             int n, int t, int k, int *lcls)
 {
@@ -690,6 +697,7 @@ static int own_classes(const double *v, const sp_markov_opts *o, sp_markov_resul
     return rc;
 }
 
+/* Classes, the classic chain, and with w the lag classes and conditional chains. */
 int sp_markov_run(const double *x, int n, int t, const sp_csr *w, const sp_markov_opts *o,
                   sp_markov_result *r)
 {
@@ -726,12 +734,14 @@ int sp_markov_run(const double *x, int n, int t, const sp_csr *w, const sp_marko
     return rc;
 }
 
+/* State names in giddy's quadrant order. */
 const char *sp_markov_lisa_name(int c)
 {
     static const char *const names[] = {"HH", "LH", "LL", "HL"};
     return c >= 0 && c < 4 ? names[c] : "";
 }
 
+/* LISA quadrants of every period (sp_lisa) as states, then the classic chain. */
 int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int fill_empty,
                    sp_markov_result *r)
 {
@@ -758,6 +768,7 @@ int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int 
     return rc;
 }
 
+/* Frees everything a run filled. */
 void sp_markov_result_free(sp_markov_result *r)
 {
     free(r->cls);

@@ -117,6 +117,7 @@ static int continuous_args(const sp_args *a, dt_cli *c)
     return SP_OK;
 }
 
+/* Every option, checked before any file is read. */
 static int cli_args(const sp_args *a, dt_cli *c)
 {
     int rc;
@@ -160,6 +161,7 @@ static void factor_free(dt_factor *f)
     memset(f, 0, sizeof *f);
 }
 
+/* Numbers in numeric order, other texts by strcmp. */
 static int cmp_str(const void *a, const void *b)
 {
     const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -281,6 +283,7 @@ static const sp_grid_col eco_cols[] = {
     {.name = "b", .align = SP_GRID_LEFT}, {.name = "F"}, {.name = "df1"}, {.name = "df2"},
     {.name = "p"}, {.name = "sig", .align = SP_GRID_LEFT}};
 
+/* The JSON list and the five tables. */
 static int out_init(dt_out *o)
 {
     o->results = json_array();
@@ -293,6 +296,7 @@ static int out_init(dt_out *o)
                                                                                 : SP_ENOMEM;
 }
 
+/* Frees the JSON list and the tables. */
 static void out_free(dt_out *o)
 {
     json_decref(o->results);
@@ -421,10 +425,10 @@ static int period(const dt_cli *c, const sp_panel *P, int g, dt_out *o)
         for (int b = a + 1; b < c->nx && !rc; b++)
             rc = pair_out(c, by, a, b, F, y, n, inter, eco, o);
     if (!rc)
-        json_array_append_new(o->results,
-                              json_pack("{s:o, s:i, s:O, s:O, s:O}", "by",
-                                        sp_acio_by_json(c->by ? by : NULL), "n", n, "factor", factors,
-                                        "interaction", inter, "ecological", eco));
+        json_array_append_new(o->results, json_pack("{s:o, s:i, s:O, s:O, s:O}", "by",
+                                                    sp_acio_by_json(c->by ? by : NULL), "n", n,
+                                                    "factor", factors, "interaction", inter,
+                                                    "ecological", eco));
     json_decref(factors);
     json_decref(inter);
     json_decref(eco);
@@ -434,6 +438,7 @@ static int period(const dt_cli *c, const sp_panel *P, int g, dt_out *o)
     return rc;
 }
 
+/* The tables that apply (pairs only with two factors or more). */
 static int write_tables(dt_cli *c, dt_out *o)
 {
     int rc = sp_grid_dest_open(&c->dest), m = 0;
@@ -455,6 +460,7 @@ static int write_tables(dt_cli *c, dt_out *o)
     return sp_grid_dest_close(&c->dest, rc);
 }
 
+/* The JSON object on stdout. */
 static int write_json(dt_cli *c, dt_out *o)
 {
     json_t *x = json_array();
@@ -468,6 +474,7 @@ static int write_json(dt_cli *c, dt_out *o)
     return sp_json_print(root);
 }
 
+/* spill detector. */
 int sp_cmd_detector(int argc, char **argv)
 {
     sp_args a;

@@ -219,6 +219,7 @@ static json_t *vec_json(const double *v, int k)
     return a;
 }
 
+/* Rows of a row-major matrix as a JSON array of arrays. */
 static json_t *mat_json(const double *m, int r, int k)
 {
     json_t *a = json_array();
@@ -258,6 +259,7 @@ static void class_label(const mk_cli *c, const sp_markov_result *r, int i, char 
         snprintf(buf, n, "%d", i + 1);
 }
 
+/* The class labels (numbers for discrete states). */
 static json_t *labels_json(const mk_cli *c, const sp_markov_result *r)
 {
     json_t *a = json_array();
@@ -269,6 +271,7 @@ static json_t *labels_json(const mk_cli *c, const sp_markov_result *r)
     return a;
 }
 
+/* The spatial Markov keys: conditional chains, lag breaks, homogeneity. */
 static json_t *spatial_json(const sp_markov_result *r, json_t *root)
 {
     json_t *cond = json_array();
@@ -295,6 +298,7 @@ static json_t *spatial_json(const sp_markov_result *r, json_t *root)
     return root;
 }
 
+/* The whole JSON object (contract keys at the top level). */
 static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
 {
     json_t *per = json_array();
@@ -385,6 +389,7 @@ static sp_grid *summary_grid(const mk_cli *c, const sp_markov_result *r,
     return g;
 }
 
+/* Writes and frees one table, a blank line before all but the first. */
 static int write_grid(const mk_cli *c, sp_grid *g, int *first)
 {
     if (!*first && c->dest.format != SP_GRID_CSV)
@@ -448,6 +453,7 @@ static sp_grid *homog_grid(const sp_markov_result *r)
     return g;
 }
 
+/* The header line and every table of the run. */
 static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
 {
     int first = 1, rc = SP_OK;
@@ -487,6 +493,7 @@ static void warn_result(const mk_cli *c, const sp_markov_result *r)
                 r->chain.nrecurrent);
 }
 
+/* Read, align, compute, print. */
 static int run(mk_cli *c)
 {
     sp_table *tab = NULL;
@@ -528,6 +535,7 @@ static int run(mk_cli *c)
     return rc;
 }
 
+/* spill markov. */
 int sp_cmd_markov(int argc, char **argv)
 {
     sp_args a;
