@@ -306,6 +306,7 @@ def main():
     case("us_relative_lag3", rpci, 4, "period", lag=3)
     case("us_spatial_period", rpci, 5, "period", w=w, m=5)
     case("us_spatial_pooled", rpci, 5, "pooled", w=w, m=5)
+    case("us_spatial_lag2", rpci, 4, "period", lag=2, w=w, m=3)
     case("us_spatial_cutoffs", rpci, 5, "cutoffs", cutoffs=[0.8, 0.9, 1.0, 1.2], w=w, m=5,
          lag_cutoffs=[0.8, 0.9, 1.0, 1.2])
     lisa_case("us_lisa", pci, w)

@@ -187,6 +187,28 @@ static void test_jenks_clusters(void)
     CHECK_INT(sp_classify_jenks(y, 9, 10, b), SP_EDATA);
 }
 
+/* R classInt 0.4.9, classIntervals(x, 6, style = "fisher") and "jenks" on
+ * x_i = ((7919 i) mod 1000) / 10 + (i mod 7)^2, i = 1..200: the class maxima
+ * 20.8, 40.4, 62, 80.6, 101.2, 133.8 ("jenks" prints them, "fisher" the
+ * midpoints between classes) and the within sum of squares 7310.8415381896302. */
+static void test_jenks_classint(void)
+{
+    double x[200], b[6], ssw;
+    int cls[200];
+    for (int i = 1; i <= 200; i++)
+        x[i - 1] = ((7919 * i) % 1000) / 10.0 + (i % 7) * (i % 7);
+    CHECK_INT(sp_classify_jenks(x, 200, 6, b), SP_OK);
+    const double want[6] = {20.8, 40.4, 62, 80.6, 101.2, 133.8};
+    for (int c = 0; c < 6; c++)
+        CHECK_REL(b[c], want[c], 1e-15);
+    sp_classify_assign(x, 200, b, 6, cls);
+    CHECK_INT(sp_classify_ssw(x, 200, cls, 6, &ssw), SP_OK);
+    CHECK_REL(ssw, 7310.8415381896302, 1e-12);
+    const double y[13] = {3.1, 0.5, 7.2, 7.2, 2.2, 9.9, 4.4, 1.0, 5.5, 6.1, 8.0, 2.2, 0.3};
+    CHECK_INT(sp_classify_jenks(y, 13, 3, b), SP_OK);  /* classInt "jenks": 3.1, 6.1 */
+    CHECK(b[0] == 3.1 && b[1] == 6.1 && b[2] == 9.9);
+}
+
 int main(void)
 {
     RUN(test_quantile_scipy);
@@ -196,5 +218,6 @@ int main(void)
     RUN(test_user);
     RUN(test_jenks_brute);
     RUN(test_jenks_clusters);
+    RUN(test_jenks_classint);
     return th_report("t_classify");
 }

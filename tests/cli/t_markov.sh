@@ -44,6 +44,8 @@ check "conditional and homogeneity keys" [ "$(jq -r '[(.conditional[0] | has("la
 ok "spatial pooled" us --var pci --relative --pooled --w "$GAL" --json
 check "spatial pooled = numpy giddy" near_ref us_spatial_pooled
 check "giddy's documented Q, LR, df" [ "$(jq -r '.homogeneity | "\(.Q*1000|round) \(.LR*1000|round) \(.df)"' "$OUT")" = "200624 170659 60" ]
+ok "spatial, lag 2, k 4, m 3" us --var pci --relative --w "$GAL" --k 4 --m 3 --lag 2 --json
+check "spatial lag 2 = numpy giddy" near_ref us_spatial_lag2
 ok "spatial cut-offs" us --var pci --relative --cutoffs 0.8,0.9,1,1.2 --w "$GAL" --lag-cutoffs 0.8,0.9,1,1.2 --json
 check "cut-offs (empty rows) = numpy giddy" near_ref us_spatial_cutoffs
 check "empty row: p zeros, prais null" [ "$(jq -c '.conditional[4] | [.p[0], .prais[0], .n[0]]' "$OUT")" = '[[0,0,0,0,0],null,0]' ]
