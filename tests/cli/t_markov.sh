@@ -59,6 +59,10 @@ ok "discrete states" us --var q4 --discrete --w "$GAL" --json
 check "discrete = numpy giddy (weighted mode lag)" near_ref us_discrete
 ok "AI index spatial" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$CQ" --k 4 --m 3 --json
 check "AI spatial = numpy giddy" near_ref ai_spatial
+ok "34-province queen W" "$SPILL" weights "$SHP/china_provinces.shp" --id adcode --link 460000:440000 -o "$TMP/q34.gal"
+ok "W with units without data" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/q34.gal" --k 4 --m 3 --json
+check "units of W without data: warned" grep -q '3 units of .* without data left out' "$ERR"
+check "restricted W = the 31-unit W" near_ref ai_spatial
 ok "AI LISA" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$CQ" --lisa --json
 check "AI LISA = numpy giddy" near_ref ai_lisa
 
