@@ -20,7 +20,7 @@ keys() {
 }
 # same_as REGEX LABEL: every R key matching REGEX is in the output, equal to
 # 1e-9 relative; noncentral-F p-values ("factor|...|p") to 1e-9 absolute, the accuracy
-# of R's pnbeta (errmax 1e-9; spill's series agrees with scipy's ncf.sf to 1e-13, see
+# of R's pnbeta (errmax 1e-9; spill's series agrees with scipy's ncf.sf to 1e-12, see
 # tests/t_detector.c)
 same_as() {
     keys "$2" > "$TMP/got"
