@@ -37,6 +37,12 @@ const char *sp_error_msg(void);
 
 void sp_error_clear(void);
 
+/* Once at start-up (main, the test harness; before any thread starts): turn
+ * GSL's error handler off, so a GSL failure (a singular matrix, a failed
+ * decomposition) comes back as the function's status, which spill checks at
+ * every call, instead of aborting the process.  No module switches it again. */
+void sp_error_init(void);
+
 /* Process exit status for a status code, per the CLI contract. */
 int sp_error_exit_code(int code);
 
