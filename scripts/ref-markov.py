@@ -207,6 +207,13 @@ def spatial(y, c, k, w, scheme, m, lag=1, lag_cutoffs=None):
         lc, lb = classes(ly, m, "cutoffs", lag_cutoffs)
     else:
         lc, lb = classes(ly, m, "pooled" if scheme == "pooled" else "period")
+    out = conditional(c, lc, k, m, lag)
+    out["lag_breaks"] = jlist(lb)
+    return out
+
+
+def conditional(c, lc, k, m, lag):
+    """The chains conditioned on the lag classes lc, their chi2, the homogeneity tests."""
     T = count(c, k, lag, lc, m)
     Tc = count(c, k, lag)[0]
     cond = []
@@ -215,9 +222,8 @@ def spatial(y, c, k, w, scheme, m, lag=1, lag_cutoffs=None):
         d.update(chain_json(chain(T[l])))
         d["chi2"] = {key: jnum(v) for key, v in chi2(T[l], Tc).items()}
         cond.append(d)
-    h = homogeneity(T)
-    return {"lag_breaks": jlist(lb), "conditional": cond,
-            "homogeneity": {key: jnum(v) for key, v in h.items()}}
+    return {"conditional": cond,
+            "homogeneity": {key: jnum(v) for key, v in homogeneity(T).items()}}
 
 
 def lag_mode(w, c, k):
@@ -267,17 +273,7 @@ def discrete_case(name, d, w):
     c = np.searchsorted(states, d)
     k = len(states)
     out = chain_json(chain(count(c, k, 1)[0]))
-    lc = lag_mode(w, c, k)
-    T = count(c, k, 1, lc, k)
-    Tc = count(c, k, 1)[0]
-    cond = []
-    for l in range(k):
-        dd = {"lag_class": l + 1}
-        dd.update(chain_json(chain(T[l])))
-        dd["chi2"] = {key: jnum(v) for key, v in chi2(T[l], Tc).items()}
-        cond.append(dd)
-    out["conditional"] = cond
-    out["homogeneity"] = {key: jnum(v) for key, v in homogeneity(T).items()}
+    out.update(conditional(c, lag_mode(w, c, k), k, k, 1))
     write(name, out)
 
 
