@@ -1,6 +1,7 @@
 /* sp_detector: factor, interaction, risk and ecological detectors of the
  * geographical detector (formulas in sp_detector.h). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "sp_detector.h"
 #include "sp_error.h"
+#include "sp_sort.h"
 
 /* I_x(a, b) without GSL's error handler (0 or 1 at the ends). */
 static double beta_inc(double a, double b, double x)
@@ -141,20 +143,28 @@ int sp_detector_compact(const int *c, int n, int *h, int *L, int *map)
     return SP_OK;
 }
 
-/* The pair of strata as one code, compacted. */
+/* The pair of strata as one 64-bit code a Lb + b, renumbered in code order by a
+ * radix sort of (code, unit) (core/sp_sort.h): O(n) whatever La Lb is. */
 int sp_detector_overlay(const int *a, int La, const int *b, int Lb, int n, int *h, int *L)
 {
-    int *code = sp_malloc((size_t)n * sizeof *code + 1);
-    if (!code)
-        return SP_ENOMEM;
-    if ((long)La * Lb > 1L << 30) {
-        free(code);
-        return sp_error_set(SP_EUSAGE, "overlay of %d x %d strata is too large", La, Lb);
+    uint64_t *key = sp_malloc((size_t)n * sizeof *key + 1);
+    uint32_t *unit = sp_malloc((size_t)n * sizeof *unit + 1);
+    int rc = key && unit ? SP_OK : SP_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        key[i] = (uint64_t)a[i] * (uint64_t)Lb + (uint64_t)b[i];
+        unit[i] = (uint32_t)i;
     }
-    for (int i = 0; i < n; i++)
-        code[i] = a[i] * Lb + b[i];
-    int rc = sp_detector_compact(code, n, h, L, NULL);
-    free(code);
+    if (!rc)
+        rc = sp_sort_u64(key, unit, (size_t)n);
+    *L = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        if (i == 0 || key[i] != key[i - 1])
+            (*L)++;
+        h[unit[i]] = *L - 1;
+    }
+    free(key);
+    free(unit);
+    (void)La;                      /* the codes need only Lb */
     return rc;
 }
 
