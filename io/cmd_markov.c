@@ -454,6 +454,27 @@ static sp_grid *homog_grid(const sp_markov_result *r)
 }
 
 /* The header line and every table of the run. */
+/* Class breaks (upper bounds): one row per period, or one row for all. */
+static sp_grid *breaks_grid(const sp_pdata *D, const char *title, const double *b, int sets,
+                            int k)
+{
+    sp_grid_col cols[102] = {{.name = "period", .align = SP_GRID_LEFT}};
+    char names[101][16];
+    for (int j = 0; j < k; j++) {
+        snprintf(names[j], sizeof names[j], "%d", j + 1);
+        cols[j + 1] = (sp_grid_col){.name = names[j]};
+    }
+    sp_grid *g = sp_grid_new(title, cols, k + 1);
+    for (int s = 0; s < sets; s++) {
+        sp_grid_row(g);
+        sp_grid_str(g, sets == 1 ? "all" : D->periods[s]);
+        for (int j = 0; j < k; j++)
+            isinf(b[(size_t)s * k + j]) ? sp_grid_str(g, "inf")
+                                        : sp_grid_num(g, "%.6g", b[(size_t)s * k + j]);
+    }
+    return g;
+}
+
 static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
 {
     int first = 1, rc = SP_OK;
@@ -470,6 +491,12 @@ static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_resu
     }
     if (!rc && r->cond)
         rc = write_grid(c, homog_grid(r), &first);
+    if (!rc && r->breaks)
+        rc = write_grid(c, breaks_grid(D, "class breaks (upper bounds, classes closed on the "
+                                          "right)", r->breaks, r->nbreaks, r->k), &first);
+    if (!rc && r->lag_breaks)
+        rc = write_grid(c, breaks_grid(D, "lag class breaks", r->lag_breaks, r->nlag_breaks,
+                                       r->m), &first);
     return rc;
 }
 

@@ -69,6 +69,7 @@ check "AI LISA = numpy giddy" near_ref ai_lisa
 # --- layouts and formats
 ok "text table" us --var pci
 check "text: counts with n column" grep -qE '^1 +729 +71 +1 +0 +0 +801$' "$OUT"
+check "text: breaks of every period at the end" grep -qE '^2009 ' "$OUT"
 ok "origin in columns" us --var pci --origin-columns
 check "columns: n row" grep -qE '^n +801 +722 +800 +718 +799$' "$OUT"
 check "columns: transposed counts" grep -qE '^2 +71 +567 +81 +3 +0$' "$OUT"
