@@ -358,9 +358,19 @@ static json_t *factor_out(const dt_cli *c, const char *by, int j, const dt_facto
                           sp_json_real(q->p), "means", strata, "t_tests", pairs);
     if (c->cont[j]) {
         json_t *b = json_array();
-        for (int k = 0; k < c->classes; k++)
+        char note[1200];
+        const char *period = strcmp(by, "-") ? by : "";    /* "2011 X: ..." with --by */
+        int len = snprintf(note, sizeof note, "%s%s%s: %s breaks (upper bounds)", period,
+                           *period ? " " : "", c->x[j], sp_classify_name(c->method));
+        len = len > 0 ? len : 0;
+        for (int k = 0; k < c->classes; k++) {
             json_array_append_new(b, sp_json_real(f->breaks[k]));
+            if ((size_t)len < sizeof note)
+                len += snprintf(note + len, sizeof note - len, "%s%.6g", k ? ", " : " ",
+                                f->breaks[k]);
+        }
         json_object_set_new(e, "breaks", b);
+        sp_grid_note(o->factor, note);
     }
     return e;
 }

@@ -51,6 +51,8 @@ check "AI risk = R" same_as "^risk[|]20" x
 check "four periods" [ "$(jq '.results | length' "$OUT")" = 4 ]
 ok "text tables" "$SPILL" detector "$D/collectdata.csv" --y incidence --x soiltype,watershed
 check "text: factor table" grep -qE '^-  +soiltype +5 +0\.385717' "$OUT"
+ok "text: breaks as a note" "$SPILL" detector "$D/hand.csv" --y y --x X,v --continuous v --classes 2
+check "breaks note" grep -q '^v: quantile breaks (upper bounds) 2.1, 5$' "$OUT"
 ok "markdown" "$SPILL" detector "$D/hand.csv" --y y --x X,Z --markdown
 check "markdown table" grep -q '^| by' "$OUT"
 ok "jenks" "$SPILL" detector "$D/hand.csv" --y y --x v --continuous v --classes 3 --discretize jenks --json
