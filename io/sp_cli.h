@@ -31,5 +31,7 @@ int sp_cmd_hotspot(int argc, char **argv);
 int sp_cmd_ellipse(int argc, char **argv);
 int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
+int sp_cmd_markov(int argc, char **argv);
+int sp_cmd_detector(int argc, char **argv);
 
 #endif
