@@ -115,3 +115,78 @@ for (yr in unique(cp$year)) { s <- cp[cp$year == yr, ]; res[[length(res) + 1]] <
     value = { p <- s$pop / sum(s$pop); m <- sum(p * s$x1); sqrt(sum(p * (s$x1 - m)^2)) / m }) }
 g <- do.call(rbind, res); g$value <- f17(g$value)
 w(g, "gini.csv")
+
+## ---- index: entropy / TOPSIS / CRITIC / CV on the cities panel (x5 a cost indicator) ----
+ind <- c("x1", "x2", "x3", "x4", "x5"); neg <- c(FALSE, FALSE, FALSE, FALSE, TRUE)
+normalise <- function(X, how) sapply(seq_along(ind), function(j) {
+  x <- X[, j]
+  z <- if (how == "minmax") (x - min(x)) / (max(x) - min(x)) else (x - mean(x)) / sd(x)
+  if (neg[j]) { if (how == "minmax") 1 - z else -z } else z })
+weights <- function(X, Z, method) {
+  N <- nrow(Z)
+  if (method %in% c("entropy", "topsis")) {
+    P <- sweep(Z, 2, colSums(Z), "/")
+    e <- -colSums(ifelse(P > 0, P * log(P), 0)) / log(N); d <- 1 - e
+    return(data.frame(e = e, d = d, w = d / sum(d)))
+  }
+  if (method == "critic") { s <- apply(Z, 2, sd); C <- s * colSums(1 - cor(Z)); return(data.frame(e = NA, d = NA, w = C / sum(C))) }
+  v <- apply(X, 2, sd) / abs(colMeans(X)); data.frame(e = NA, d = NA, w = v / sum(v))
+}
+index_case <- function(case, method, how = "minmax", shift = 0, per_period = FALSE, scale = 1) {
+  scopes <- if (per_period) split(seq_len(nrow(cp)), cp$year) else list(seq_len(nrow(cp)))
+  W <- NULL; S <- NULL
+  for (k in seq_along(scopes)) {
+    r <- scopes[[k]]; X <- as.matrix(cp[r, ind]); Z <- normalise(X, how) + shift
+    wt <- weights(X, Z, method)
+    W <- rbind(W, data.frame(case = case, by = if (per_period) names(scopes)[k] else "", indicator = ind, wt))
+    score <- scale * as.vector(Z %*% wt$w)
+    V <- sweep(Z, 2, wt$w, "*"); bst <- apply(V, 2, max); wst <- apply(V, 2, min)
+    dp <- sqrt(rowSums(sweep(V, 2, bst)^2)); dm <- sqrt(rowSums(sweep(V, 2, wst)^2))
+    S <- rbind(S, data.frame(case = case, adcode = cp$adcode[r], year = cp$year[r], score = score,
+                             closeness = if (method == "topsis") dm / (dp + dm) else NA))
+  }
+  list(W, S)
+}
+cases <- list(index_case("entropy", "entropy"), index_case("entropy_shift", "entropy", shift = 1e-4),
+              index_case("entropy_year", "entropy", per_period = TRUE, scale = 100),
+              index_case("topsis", "topsis"), index_case("critic", "critic"), index_case("cv", "cv"),
+              index_case("critic_z", "critic", how = "zscore"))
+W <- do.call(rbind, lapply(cases, `[[`, 1)); S <- do.call(rbind, lapply(cases, `[[`, 2))
+for (v in c("e", "d", "w")) W[[v]] <- ifelse(is.na(W[[v]]), "", f17(W[[v]]))
+for (v in c("score", "closeness")) S[[v]] <- ifelse(is.na(S[[v]]), "", f17(S[[v]]))
+w(W, "index_weights.csv"); w(S, "index_scores.csv")
+
+## ---- coupling coordination: two and three subsystems from the entropy sub-indices ----
+sub <- function(cols) { X <- as.matrix(cp[, cols]); Z <- sapply(seq_along(cols), function(j) (X[, j] - min(X[, j])) / (max(X[, j]) - min(X[, j])))
+  P <- sweep(Z, 2, colSums(Z), "/"); e <- -colSums(ifelse(P > 0, P * log(P), 0)) / log(nrow(Z)); wt <- (1 - e) / sum(1 - e); as.vector(Z %*% wt) }
+u1 <- sub(c("x1", "x2")); u2 <- sub(c("x3", "x4")); u3 <- 1 - (cp$x5 - min(cp$x5)) / (max(cp$x5) - min(cp$x5))
+cls <- function(D) pmin(floor(D * 10 + 1e-12) + 1, 10)
+C2 <- 2 * sqrt(u1 * u2) / (u1 + u2); C2v <- sqrt(u1 * u2) / (u1 + u2); T2 <- 0.5 * u1 + 0.5 * u2
+C3 <- (u1 * u2 * u3 / ((u1 + u2 + u3) / 3)^3)^(1 / 3); T3 <- 0.5 * u1 + 0.3 * u2 + 0.2 * u3
+cc <- data.frame(adcode = cp$adcode, year = cp$year, u1 = f17(u1), u2 = f17(u2), u3 = f17(u3),
+                 C2 = f17(C2), C2v = f17(C2v), T2 = f17(T2), D2 = f17(sqrt(C2 * T2)), D2v = f17(sqrt(C2v * T2)),
+                 class2 = cls(sqrt(C2 * T2)), C3 = f17(C3), T3 = f17(T3), D3 = f17(sqrt(C3 * T3)), class3 = cls(sqrt(C3 * T3)))
+w(cc, "coupling.csv")
+
+## ---- Tapio decoupling: x5 (pressure) on x1 (driver), consecutive years and base year ----
+tapio <- function(c0, c1, a0, a1) {
+  gc <- (c1 - c0) / c0; ga <- (a1 - a0) / a0; e <- ifelse(ga == 0, NA, gc / ga)
+  lo <- 0.8 * (1 - 1e-12); hi <- 1.2 * (1 + 1e-12)   # band edges within 1e-12 count as on the edge
+  st <- ifelse(ga > 0, ifelse(gc < 0, "strong decoupling", ifelse(e < lo, "weak decoupling",
+          ifelse(e <= hi, "expansive coupling", "expansive negative decoupling"))),
+        ifelse(gc > 0, "strong negative decoupling", ifelse(e < lo, "weak negative decoupling",
+          ifelse(e <= hi, "recessive coupling", "recessive decoupling"))))
+  st[ga == 0] <- "undefined"
+  data.frame(growth_var = gc, growth_driver = ga, elasticity = e, state = st)
+}
+dec <- NULL
+yrs <- sort(unique(cp$year))
+for (base in c("previous", "first")) for (k in 2:length(yrs)) {
+  y0 <- if (base == "first") yrs[1] else yrs[k - 1]
+  a <- cp[cp$year == y0, ]; b <- cp[cp$year == yrs[k], ]; b <- b[match(a$adcode, b$adcode), ]
+  t <- tapio(a$x5, b$x5, a$x1, b$x1)
+  dec <- rbind(dec, data.frame(base = base, adcode = a$adcode, from = y0, to = yrs[k],
+                               growth_var = f17(t$growth_var), growth_driver = f17(t$growth_driver),
+                               elasticity = ifelse(is.na(t$elasticity), "", f17(t$elasticity)), state = t$state))
+}
+w(dec, "decouple.csv")
