@@ -22,7 +22,7 @@ static int band(double e, double lo, double hi)
 }
 
 int sp_decouple_state(double c0, double c1, double a0, double a1, double lo, double hi,
-                      const char *what, double *elasticity, int *code)
+                      const char *what, sp_decouple_change *out)
 {
     if (!isfinite(c0) || !isfinite(c1) || !isfinite(a0) || !isfinite(a1))
         return sp_error_set(SP_EDATA, "%s: a value is not finite", what);
@@ -30,14 +30,15 @@ int sp_decouple_state(double c0, double c1, double a0, double a1, double lo, dou
         return sp_error_set(SP_EDATA, "%s: the base values must be positive for growth rates "
                             "(pressure %g, driver %g)", what, c0, a0);
     double gc = (c1 - c0) / c0, ga = (a1 - a0) / a0;
+    out->growth_var = gc, out->growth_driver = ga;
     if (ga == 0) {
-        *elasticity = NAN, *code = 0;
+        out->elasticity = NAN, out->code = 0;
         return SP_OK;
     }
     double e = gc / ga;
     static const int growth[4] = {1, 2, 4, 6}, recession[4] = {8, 7, 5, 3};
-    *elasticity = e;
-    *code = ga > 0 ? growth[band(e, lo, hi)] : recession[band(e, lo, hi)];
+    out->elasticity = e;
+    out->code = ga > 0 ? growth[band(e, lo, hi)] : recession[band(e, lo, hi)];
     return SP_OK;
 }
 

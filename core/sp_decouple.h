@@ -25,9 +25,15 @@
 
 #define SP_DECOUPLE_NSTATES 8
 
-/* Elasticity (NAN when dA = 0) and state code of the change from (c0, a0) to (c1, a1). */
+typedef struct sp_decouple_change {
+    double growth_var, growth_driver;  /* dC / C0, dA / A0 */
+    double elasticity;                 /* NAN when dA = 0 */
+    int code;                          /* 0..8 */
+} sp_decouple_change;
+
+/* The change from (c0, a0) to (c1, a1): growth rates, elasticity, state. */
 int sp_decouple_state(double c0, double c1, double a0, double a1, double lo, double hi,
-                      const char *what, double *elasticity, int *code);
+                      const char *what, sp_decouple_change *out);
 
 /* Names of state code 0..8 in English and Chinese. */
 const char *sp_decouple_name_en(int code);

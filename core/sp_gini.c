@@ -194,6 +194,9 @@ int sp_gini_dagum_compute(const double *y, const int *group, int n, int k,
         out->gini = abs_sum_sorted(all, n) / (2.0 * n * (double)n * out->mean);
         order_by_mean(cmean, k, out->order);
         dagum_terms(out, vals, start, csize, cmean);
+        out->pct_within = 100 * out->within / out->gini;
+        out->pct_between = 100 * out->between / out->gini;
+        out->pct_transvariation = 100 * out->transvariation / out->gini;
     }
     free(csize), free(cmean), free(vals), free(start), free(all);
     if (rc)

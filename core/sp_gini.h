@@ -43,6 +43,7 @@ typedef struct sp_gini_dagum {
     int n, k;
     double mean, gini;
     double within, between, transvariation;   /* G_w, G_nb, G_t */
+    double pct_within, pct_between, pct_transvariation;  /* 100 G_w / G, ... */
     int *order;     /* order[j]: the caller's code of the j-th group by increasing mean */
     int *size;      /* n_j */
     double *gmean;  /* ybar_j */

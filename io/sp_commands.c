@@ -11,6 +11,10 @@ static const sp_command command_table[] = {
     {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
     {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
+    {"gini", sp_cmd_gini, "Gini, Dagum's decomposition by groups, Theil T and L, CV"},
+    {"kde", sp_cmd_kde, "kernel density per period on one grid, with its peaks"},
+    {"index", sp_cmd_index, "composite index (entropy, TOPSIS, CRITIC, CV weights) and coupling coordination"},
+    {"decouple", sp_cmd_decouple, "Tapio decoupling elasticity and its eight states"},
     {"run", sp_cmd_run, "run a job file: one spill command per line"},
 };
 

@@ -17,19 +17,19 @@ static void test_against_r(void)
     for (int r = 0; r < ref->nrow; r++) {
         int first = !strcmp(sp_table_cell(ref, r, 0), "first");
         int unit = r % n, to = (r / n) % 2 + 1, from = first ? 0 : to - 1;   /* years 0, 1, 2 */
-        double c0, c1, a0, a1, e, want;
+        double c0, c1, a0, a1, want;
+        sp_decouple_change ch;
         sp_parse_double(sp_table_cell(cp, from * n + unit, 7), &c0);
         sp_parse_double(sp_table_cell(cp, to * n + unit, 7), &c1);
         sp_parse_double(sp_table_cell(cp, from * n + unit, 3), &a0);
         sp_parse_double(sp_table_cell(cp, to * n + unit, 3), &a1);
         bad += strcmp(sp_table_cell(cp, from * n + unit, 0), sp_table_cell(ref, r, 1)) != 0;
-        int code;
-        bad += sp_decouple_state(c0, c1, a0, a1, 0.8, 1.2, "u", &e, &code) != SP_OK;
+        bad += sp_decouple_state(c0, c1, a0, a1, 0.8, 1.2, "u", &ch) != SP_OK;
         if (sp_parse_double(sp_table_cell(ref, r, 6), &want))
-            bad += !isnan(e);                     /* no driver growth: no elasticity */
+            bad += !isnan(ch.elasticity);                     /* no driver growth: no elasticity */
         else
-            bad += fabs(e - want) > 1e-12 * fabs(want);
-        bad += strcmp(sp_decouple_name_en(code), sp_table_cell(ref, r, 7)) != 0;
+            bad += fabs(ch.elasticity - want) > 1e-12 * fabs(want);
+        bad += strcmp(sp_decouple_name_en(ch.code), sp_table_cell(ref, r, 7)) != 0;
     }
     CHECK_INT(bad, 0);
     CHECK_INT(ref->nrow, 4 * 364);
@@ -38,40 +38,38 @@ static void test_against_r(void)
 
 static void test_edges(void)
 {
-    double e;
-    int code;
+    sp_decouple_change ch;
     /* driver +10 %: pressure +8 % (e = 0.8, coupling), +12 % (1.2, coupling), +13 % (negative) */
-    sp_decouple_state(100, 108, 100, 110, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 4);
-    sp_decouple_state(100, 112, 100, 110, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 4);
-    sp_decouple_state(100, 113, 100, 110, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 6);
-    sp_decouple_state(100, 100, 100, 110, 0.8, 1.2, "u", &e, &code);   /* dC = 0: e = 0 */
-    CHECK_INT(code, 2);
-    sp_decouple_state(100, 100, 100, 90, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 7);
-    sp_decouple_state(100, 80, 100, 90, 0.8, 1.2, "u", &e, &code);     /* e = 2 */
-    CHECK_INT(code, 3);
-    sp_decouple_state(100, 91, 100, 90, 0.8, 1.2, "u", &e, &code);     /* e = 0.9 */
-    CHECK_INT(code, 5);
-    sp_decouple_state(100, 101, 100, 90, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 8);
-    sp_decouple_state(100, 90, 100, 110, 0.8, 1.2, "u", &e, &code);
-    CHECK_INT(code, 1);
-    CHECK_INT(sp_decouple_state(100, 90, 100, 100, 0.8, 1.2, "u", &e, &code), SP_OK);
-    CHECK_INT(code, 0);
-    CHECK(isnan(e));
+    sp_decouple_state(100, 108, 100, 110, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 4);
+    sp_decouple_state(100, 112, 100, 110, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 4);
+    sp_decouple_state(100, 113, 100, 110, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 6);
+    sp_decouple_state(100, 100, 100, 110, 0.8, 1.2, "u", &ch);   /* dC = 0: e = 0 */
+    CHECK_INT(ch.code, 2);
+    sp_decouple_state(100, 100, 100, 90, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 7);
+    sp_decouple_state(100, 80, 100, 90, 0.8, 1.2, "u", &ch);     /* e = 2 */
+    CHECK_INT(ch.code, 3);
+    sp_decouple_state(100, 91, 100, 90, 0.8, 1.2, "u", &ch);     /* e = 0.9 */
+    CHECK_INT(ch.code, 5);
+    sp_decouple_state(100, 101, 100, 90, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 8);
+    sp_decouple_state(100, 90, 100, 110, 0.8, 1.2, "u", &ch);
+    CHECK_INT(ch.code, 1);
+    CHECK_INT(sp_decouple_state(100, 90, 100, 100, 0.8, 1.2, "u", &ch), SP_OK);
+    CHECK_INT(ch.code, 0);
+    CHECK(isnan(ch.elasticity));
     CHECK_STR(sp_decouple_name_zh(1), "强脱钩");
 }
 
 static void test_bad(void)
 {
-    double e;
-    int code;
-    CHECK_INT(sp_decouple_state(0, 1, 1, 2, 0.8, 1.2, "unit 5", &e, &code), SP_EDATA);
+    sp_decouple_change ch;
+    CHECK_INT(sp_decouple_state(0, 1, 1, 2, 0.8, 1.2, "unit 5", &ch), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "unit 5: the base values must be positive") != NULL);
-    CHECK_INT(sp_decouple_state(1, 1, -1, 2, 0.8, 1.2, "u", &e, &code), SP_EDATA);
+    CHECK_INT(sp_decouple_state(1, 1, -1, 2, 0.8, 1.2, "u", &ch), SP_EDATA);
 }
 
 int main(void)

@@ -1,0 +1,115 @@
+/* sp_distio: table, periods and groups for the distribution commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_autocorr_io.h"
+#include "sp_distio.h"
+#include "sp_error.h"
+
+void sp_distio_close(sp_distio *D)
+{
+    if (!D)
+        return;
+    sp_panel_free(D->P);
+    sp_table_free(D->t);
+    free(D->groups);
+    free(D->code);
+    free(D);
+}
+
+/* Codes of the group column, in order of first appearance. */
+static int read_groups(sp_distio *D, const char *group)
+{
+    const sp_table *t = D->t;
+    int rc = sp_table_require(t, group, &D->group_col);
+    if (rc)
+        return rc;
+    D->code = sp_malloc((size_t)(t->nrow + 1) * sizeof *D->code);
+    D->groups = sp_malloc((size_t)(t->nrow + 1) * sizeof *D->groups);
+    if (!D->code || !D->groups)
+        return SP_ENOMEM;
+    for (int r = 0; r < t->nrow; r++) {
+        const char *v = sp_table_cell(t, r, D->group_col);
+        if (!v || !*v)
+            return sp_error_set(SP_EDATA, "%s: row %d has no value in group field '%s'", D->path,
+                                r + 1, group);
+        int c = 0;
+        while (c < D->ngroups && strcmp(D->groups[c], v) != 0)
+            c++;
+        if (c == D->ngroups)
+            D->groups[D->ngroups++] = v;
+        D->code[r] = c;
+    }
+    return SP_OK;
+}
+
+int sp_distio_open(const char *path, const char *layer, const char *id, const char *by,
+                   const char *group, sp_distio **out)
+{
+    sp_distio *D = sp_calloc(1, sizeof *D);
+    if (!D)
+        return SP_ENOMEM;
+    D->path = path;
+    D->group_col = -1;
+    int rc = sp_table_read(path, layer, &D->t);
+    if (!rc)
+        rc = sp_panel_build(D->t, id, by, &D->P);
+    if (!rc && group)
+        rc = read_groups(D, group);
+    if (rc) {
+        sp_distio_close(D);
+        return rc;
+    }
+    *out = D;
+    return SP_OK;
+}
+
+int sp_distio_period(const sp_distio *D, int g, const char *var, const char **ids, double *x,
+                     int *codes)
+{
+    const sp_panel_period *per = &D->P->periods[g];
+    if (ids)
+        sp_panel_ids(D->P, g, ids);
+    int rc = var && x ? sp_panel_numeric(D->P, g, var, x) : SP_OK;
+    if (rc || !codes)
+        return rc;
+    for (int c = 0; c < D->ngroups; c++) {
+        int found = 0;
+        for (int k = 0; k < per->n && !found; k++)
+            found = D->code[per->rows[k]] == c;
+        if (!found) {
+            char what[512];
+            sp_panel_describe(D->P, g, what, sizeof what);
+            return sp_error_set(SP_EDATA, "%s: group '%s' has no unit in this period", what, D->groups[c]);
+        }
+    }
+    for (int k = 0; k < per->n; k++)
+        codes[k] = D->code[per->rows[k]];
+    return SP_OK;
+}
+
+int sp_distio_maxn(const sp_distio *D)
+{
+    int m = 1;
+    for (int g = 0; g < D->P->nperiods; g++)
+        m = D->P->periods[g].n > m ? D->P->periods[g].n : m;
+    return m;
+}
+
+json_t *sp_distio_by_json(const sp_distio *D, int g)
+{
+    return sp_acio_by_json(D->P->time_col >= 0 ? D->P->periods[g].label : NULL);
+}
+
+int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names, int max)
+{
+    snprintf(buf, bufsize, "%s", s);
+    int n = 0;
+    for (char *p = buf, *tok; (tok = strsep(&p, ","));) {
+        if (!*tok || n == max)
+            return -1;
+        names[n++] = tok;
+    }
+    return n;
+}
