@@ -70,8 +70,8 @@ static int parse_options(const sp_args *a, dec_job *job)
     job->lo = 0.8, job->hi = 1.2;
     const char *bands = sp_args_get(a, "bands"), *list[3];
     char buf[128];
-    if (bands && (sp_distio_split(bands, buf, sizeof buf, list, 3) != 2 || sp_parse_double(list[0], &job->lo) ||
-                  sp_parse_double(list[1], &job->hi) || !(job->lo > 0 && job->hi > job->lo)))
+    if (bands && (sp_distio_split(bands, buf, sizeof buf, list, 3) != 2 || sp_table_parse_double(list[0], &job->lo) ||
+                  sp_table_parse_double(list[1], &job->hi) || !(job->lo > 0 && job->hi > job->lo)))
         return sp_error_set(SP_EUSAGE, "--bands: expected LO,HI with 0 < LO < HI, got '%s'", bands);
     const char *out = sp_args_get(a, "output");
     if (out && !strstr(out, ".csv"))
@@ -222,15 +222,15 @@ static void print_text(const dec_job *job)
 static void write_rows(const dec_job *job, FILE *f)
 {
     const sp_panel *P = job->D->P;
-    sp_csv_field(f, job->D->t->names[P->id_col]);
+    sp_table_csv_field(f, job->D->t->names[P->id_col]);
     fputs(",from,to,growth_var,growth_driver,elasticity,state_code,state_en,state_zh\n", f);
     for (int i = 0; i < job->nrows; i++) {
         const dec_row *r = &job->rows[i];
-        sp_csv_field(f, r->id);
+        sp_table_csv_field(f, r->id);
         fputc(',', f);
-        sp_csv_field(f, P->periods[r->from].label);
+        sp_table_csv_field(f, P->periods[r->from].label);
         fputc(',', f);
-        sp_csv_field(f, P->periods[r->to].label);
+        sp_table_csv_field(f, P->periods[r->to].label);
         fprintf(f, ",%.17g,%.17g,", r->ch.growth_var, r->ch.growth_driver);
         if (isfinite(r->ch.elasticity))
             fprintf(f, "%.17g", r->ch.elasticity);

@@ -281,7 +281,7 @@ static void write_rows(const gini_job *job, FILE *f)
     for (int g = 0; g < D->P->nperiods; g++) {
         const gini_res *r = &job->res[g];
         const sp_gini_dagum *d = &r->d;
-        sp_csv_field(f, D->P->periods[g].label);
+        sp_table_csv_field(f, D->P->periods[g].label);
         fprintf(f, ",%d", r->n);
         double v[9] = {r->gini, r->th.t, r->th.t_within, r->th.t_between, r->th.l, r->th.l_within,
                        r->th.l_between, r->cv, r->cvw};

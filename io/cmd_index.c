@@ -110,7 +110,7 @@ static int parse_alpha(const sp_args *a, index_job *job)
         return sp_error_set(SP_EUSAGE, "--alpha: expected %d numbers, one per subsystem", job->m);
     double sum = 0;
     for (int k = 0; k < na; k++) {
-        if (sp_parse_double(list[k], &job->alpha[k]) || job->alpha[k] < 0)
+        if (sp_table_parse_double(list[k], &job->alpha[k]) || job->alpha[k] < 0)
             return sp_error_set(SP_EUSAGE, "--alpha: '%s' is not a non-negative number", list[k]);
         sum += job->alpha[k];
     }
@@ -191,19 +191,19 @@ static int load(index_job *job)
 static void write_head(const index_job *job, FILE *f)
 {
     const sp_panel *P = job->D->P;
-    sp_csv_field(f, P->id_col >= 0 ? job->D->t->names[P->id_col] : "id");
+    sp_table_csv_field(f, P->id_col >= 0 ? job->D->t->names[P->id_col] : "id");
     if (P->time_col >= 0) {
         fputc(',', f);
-        sp_csv_field(f, job->D->t->names[P->time_col]);
+        sp_table_csv_field(f, job->D->t->names[P->time_col]);
     }
 }
 
 static void write_key(const index_job *job, FILE *f, int i)
 {
-    sp_csv_field(f, job->ids[i]);
+    sp_table_csv_field(f, job->ids[i]);
     if (job->D->P->time_col >= 0) {
         fputc(',', f);
-        sp_csv_field(f, job->D->P->periods[job->period[i]].label);
+        sp_table_csv_field(f, job->D->P->periods[job->period[i]].label);
     }
 }
 

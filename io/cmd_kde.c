@@ -60,7 +60,7 @@ static int parse_options(const sp_args *a, kde_job *job)
 {
     const char *bw = sp_args_get(a, "bw");
     if (bw && strcmp(bw, "silverman") && strcmp(bw, "scott")) {
-        if (sp_parse_double(bw, &job->given) || !(job->given > 0))
+        if (sp_table_parse_double(bw, &job->given) || !(job->given > 0))
             return sp_error_set(SP_EUSAGE, "--bw: expected silverman, scott or a positive number, got '%s'", bw);
         job->rule = 2;
     } else {
@@ -184,7 +184,7 @@ static int write_csv(const kde_job *job, const char *path)
     fputs("by,x,density\n", f);
     for (int g = 0; g < job->D->P->nperiods; g++)
         for (int k = 0; k < job->m; k++) {
-            sp_csv_field(f, job->D->P->periods[g].label);
+            sp_table_csv_field(f, job->D->P->periods[g].label);
             fprintf(f, ",%.17g,%.17g\n", job->grid[k], job->dens[(long)g * job->m + k]);
         }
     if (fclose(f) != 0) {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_distio.h"
 #include "sp_error.h"
 

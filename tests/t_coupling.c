@@ -9,7 +9,7 @@
 static double cell(const sp_table *t, int r, const char *name)
 {
     double v = NAN;
-    sp_parse_double(sp_table_cell(t, r, sp_table_col(t, name)), &v);
+    sp_table_parse_double(sp_table_cell(t, r, sp_table_col(t, name)), &v);
     return v;
 }
 

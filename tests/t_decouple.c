@@ -19,13 +19,13 @@ static void test_against_r(void)
         int unit = r % n, to = (r / n) % 2 + 1, from = first ? 0 : to - 1;   /* years 0, 1, 2 */
         double c0, c1, a0, a1, want;
         sp_decouple_change ch;
-        sp_parse_double(sp_table_cell(cp, from * n + unit, 7), &c0);
-        sp_parse_double(sp_table_cell(cp, to * n + unit, 7), &c1);
-        sp_parse_double(sp_table_cell(cp, from * n + unit, 3), &a0);
-        sp_parse_double(sp_table_cell(cp, to * n + unit, 3), &a1);
+        sp_table_parse_double(sp_table_cell(cp, from * n + unit, 7), &c0);
+        sp_table_parse_double(sp_table_cell(cp, to * n + unit, 7), &c1);
+        sp_table_parse_double(sp_table_cell(cp, from * n + unit, 3), &a0);
+        sp_table_parse_double(sp_table_cell(cp, to * n + unit, 3), &a1);
         bad += strcmp(sp_table_cell(cp, from * n + unit, 0), sp_table_cell(ref, r, 1)) != 0;
         bad += sp_decouple_state(c0, c1, a0, a1, 0.8, 1.2, "u", &ch) != SP_OK;
-        if (sp_parse_double(sp_table_cell(ref, r, 6), &want))
+        if (sp_table_parse_double(sp_table_cell(ref, r, 6), &want))
             bad += !isnan(ch.elasticity);                     /* no driver growth: no elasticity */
         else
             bad += fabs(ch.elasticity - want) > 1e-12 * fabs(want);

@@ -25,7 +25,7 @@ static void load_panel(const sp_table *t, panel *p)
         const char *y = sp_table_cell(t, r, 1);
         p->period[r] = !strcmp(y, "2015") ? 0 : !strcmp(y, "2018") ? 1 : 2;
         for (int j = 0; j < M; j++)
-            sp_parse_double(sp_table_cell(t, r, 3 + j), &p->x[r * M + j]);
+            sp_table_parse_double(sp_table_cell(t, r, 3 + j), &p->x[r * M + j]);
     }
 }
 
@@ -48,7 +48,7 @@ static void check_case(const panel *p, const sp_table *W, const sp_table *S, con
         for (int c = 0; c < 3; c++) {
             const char *cell = sp_table_cell(W, i, 3 + c);
             double got = (c == 0 ? r.e : c == 1 ? r.d : r.w)[s * M + j];
-            if (!cell || sp_parse_double(cell, &want))
+            if (!cell || sp_table_parse_double(cell, &want))
                 CHECK(isnan(got));
             else
                 TH_RECORD(fabs(got - want) <= 1e-10 * fabs(want), "%s weight %d,%d: %.17g want %.17g",
@@ -68,11 +68,11 @@ static void check_case(const panel *p, const sp_table *W, const sp_table *S, con
             continue;
         int row = seen[ns++];
         double want;
-        sp_parse_double(sp_table_cell(S, i, 3), &want);
+        sp_table_parse_double(sp_table_cell(S, i, 3), &want);
         TH_RECORD(fabs(r.score[row] - want) <= 1e-10 * fabs(want), "%s score %d: %.17g want %.17g",
                   cas, row, r.score[row], want);
         if (r.closeness) {
-            sp_parse_double(sp_table_cell(S, i, 4), &want);
+            sp_table_parse_double(sp_table_cell(S, i, 4), &want);
             CHECK_REL(r.closeness[row], want, 1e-10);
         }
     }
