@@ -10,12 +10,13 @@
 #include "sp_decouple.h"
 #include "sp_distio.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_idmap.h"
 #include "sp_output.h"
 
 static const char help[] =
     "usage: spill decouple DATA --var C --driver A --id ID --by TIME\n"
-    "                      [--base previous|first] [--bands LO,HI] [-o OUT.csv] [--json]\n"
+    "                      [--base previous|first] [--bands LO,HI] [-o OUT] [--csv|--markdown|--latex|--json]\n"
     "\n"
     "Tapio's decoupling elasticity e = (dC/C0) / (dA/A0) of a pressure C (e.g.\n"
     "emissions) on a driver A (e.g. GDP) for every unit between consecutive periods\n"
@@ -33,13 +34,14 @@ static const char help[] =
     "  --base B            previous (default: consecutive periods) or first\n"
     "  --bands LO,HI       the coupling band (default 0.8,1.2)\n"
     "  --layer NAME        layer of DATA\n"
-    "  -o OUT.csv          one row per unit and interval: id, from, to, growth rates,\n"
-    "                      elasticity, state code and names\n"
+    "  -o OUT              one row per unit and interval: id, from, to, growth rates,\n"
+    "                      elasticity, state code and names (format by extension)\n"
+    "  --csv, --markdown, --latex  the printed table in that format\n"
     "  --json              results per interval as one JSON object on stdout\n";
 
 static const sp_optspec spec[] = {{"var", 1},  {"driver", 1}, {"id", 1},    {"by", 1},
                                   {"base", 1}, {"bands", 1},  {"layer", 1}, {"output", 1},
-                                  {"json", 0}, {NULL, 0}};
+                                  {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* One unit's change over one interval. */
 typedef struct dec_row {
@@ -73,9 +75,6 @@ static int parse_options(const sp_args *a, dec_job *job)
     if (bands && (sp_distio_split(bands, buf, sizeof buf, list, 3) != 2 || sp_table_parse_double(list[0], &job->lo) ||
                   sp_table_parse_double(list[1], &job->hi) || !(job->lo > 0 && job->hi > job->lo)))
         return sp_error_set(SP_EUSAGE, "--bands: expected LO,HI with 0 < LO < HI, got '%s'", bands);
-    const char *out = sp_args_get(a, "output");
-    if (out && !strstr(out, ".csv"))
-        return sp_error_set(SP_EUSAGE, "-o %s: decouple writes a .csv table", out);
     return SP_OK;
 }
 
@@ -194,67 +193,69 @@ static int print_json(const dec_job *job)
 }
 
 /* Counts of the states per interval. */
-static void print_text(const dec_job *job)
+static int print_table(const dec_job *job, sp_grid_format format)
 {
     const sp_panel *P = job->D->P;
-    printf("Tapio decoupling of %s on %s (bands [0, %g), [%g, %g], (%g, inf); base %s)\n", job->var,
-           job->driver, job->lo, job->lo, job->hi, job->hi, job->first ? "first period" : "previous period");
-    printf("%-6s %-32s", "code", "state");
-    for (int g = 1; g < P->nperiods; g++) {
-        char iv[64];
-        snprintf(iv, sizeof iv, "%s-%s", P->periods[job->first ? 0 : g - 1].label, P->periods[g].label);
-        printf(" %11s", iv);
+    int nc = 0;
+    char names[256][64], title[512];
+    sp_grid_col cols[256];
+    cols[nc++] = (sp_grid_col){.name = "code"};
+    cols[nc++] = (sp_grid_col){.name = "state", .align = SP_GRID_LEFT};
+    cols[nc++] = (sp_grid_col){.name = "state_zh", .align = SP_GRID_LEFT};
+    for (int g = 1; g < P->nperiods && nc < 256; g++) {
+        snprintf(names[nc], 64, "%s-%s", P->periods[job->first ? 0 : g - 1].label, P->periods[g].label);
+        cols[nc] = (sp_grid_col){.name = names[nc]}, nc++;
     }
-    printf("\n");
+    snprintf(title, sizeof title, "Tapio decoupling of %s on %s (bands [0, %g), [%g, %g], (%g, inf); base %s)",
+             job->var, job->driver, job->lo, job->lo, job->hi, job->hi,
+             job->first ? "first period" : "previous period");
+    sp_grid *t = sp_grid_new(title, cols, nc);
     for (int c = 1; c <= SP_DECOUPLE_NSTATES + 1; c++) {
         int code = c % (SP_DECOUPLE_NSTATES + 1);
-        printf("%-6d %-32s", code, sp_decouple_name_en(code));
+        sp_grid_row(t);
+        sp_grid_int(t, code);
+        sp_grid_str(t, sp_decouple_name_en(code));
+        sp_grid_str(t, sp_decouple_name_zh(code));
         for (int g = 1; g < P->nperiods; g++) {
             int n = 0;
             for (int i = 0; i < job->nrows; i++)
                 n += job->rows[i].to == g && job->rows[i].ch.code == code;
-            printf(" %11d", n);
+            sp_grid_int(t, n);
         }
-        printf("\n");
     }
+    int rc = sp_grid_write(t, format, stdout);
+    sp_grid_free(t);
+    return rc;
 }
 
-static void write_rows(const dec_job *job, FILE *f)
+/* -o: one row per unit and interval (format by extension). */
+static int save_rows(const dec_job *job, const char *path)
 {
     const sp_panel *P = job->D->P;
-    sp_table_csv_field(f, job->D->t->names[P->id_col]);
-    fputs(",from,to,growth_var,growth_driver,elasticity,state_code,state_en,state_zh\n", f);
+    sp_grid_col cols[] = {{.name = job->D->t->names[P->id_col], .align = SP_GRID_LEFT},
+                          {.name = "from", .align = SP_GRID_LEFT}, {.name = "to", .align = SP_GRID_LEFT},
+                          {.name = "growth_var"}, {.name = "growth_driver"}, {.name = "elasticity"},
+                          {.name = "state_code"}, {.name = "state_en", .align = SP_GRID_LEFT},
+                          {.name = "state_zh", .align = SP_GRID_LEFT}};
+    sp_grid_format f = sp_grid_format_for(path);
+    const char *fmt = sp_distio_numfmt(f);
+    sp_grid *g = sp_grid_new(NULL, cols, 9);
     for (int i = 0; i < job->nrows; i++) {
         const dec_row *r = &job->rows[i];
-        sp_table_csv_field(f, r->id);
-        fputc(',', f);
-        sp_table_csv_field(f, P->periods[r->from].label);
-        fputc(',', f);
-        sp_table_csv_field(f, P->periods[r->to].label);
-        fprintf(f, ",%.17g,%.17g,", r->ch.growth_var, r->ch.growth_driver);
-        if (isfinite(r->ch.elasticity))
-            fprintf(f, "%.17g", r->ch.elasticity);
-        fprintf(f, ",%d,%s,%s\n", r->ch.code, sp_decouple_name_en(r->ch.code), sp_decouple_name_zh(r->ch.code));
+        sp_grid_row(g);
+        sp_grid_str(g, r->id);
+        sp_grid_str(g, P->periods[r->from].label);
+        sp_grid_str(g, P->periods[r->to].label);
+        sp_grid_num(g, fmt, r->ch.growth_var);
+        sp_grid_num(g, fmt, r->ch.growth_driver);
+        sp_grid_num(g, fmt, r->ch.elasticity);
+        sp_grid_int(g, r->ch.code);
+        sp_grid_str(g, sp_decouple_name_en(r->ch.code));
+        sp_grid_str(g, sp_decouple_name_zh(r->ch.code));
     }
-}
-
-static int write_csv(const dec_job *job, const char *path)
-{
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    FILE *f = fopen(o.tmp_path, "w");
-    if (!f) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    write_rows(job, f);
-    if (fclose(f) != 0) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    return sp_output_commit(&o);
+    int rc = sp_grid_save(g, f, path);
+    sp_grid_free(g);
+    return rc;
 }
 
 int sp_cmd_decouple(int argc, char **argv)
@@ -266,18 +267,19 @@ int sp_cmd_decouple(int argc, char **argv)
     if ((rc = sp_args_positional(&a, 1, "DATA")))
         return rc;
     dec_job job = {0};
-    if ((rc = parse_options(&a, &job)))
+    sp_grid_dest dest;
+    if ((rc = parse_options(&a, &job)) || (rc = sp_grid_dest_args(&a, NULL, &dest)))
         return rc;
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         NULL, &job.D);
     if (!rc)
         rc = run_all(&job);
     if (!rc && sp_args_get(&a, "output"))
-        rc = write_csv(&job, sp_args_get(&a, "output"));
+        rc = save_rows(&job, sp_args_get(&a, "output"));
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        print_text(&job);
+        rc = print_table(&job, dest.format);
     free(job.rows), free(job.left_out);
     sp_distio_close(job.D);
     return rc;

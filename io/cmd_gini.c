@@ -10,11 +10,12 @@
 #include "sp_distio.h"
 #include "sp_error.h"
 #include "sp_gini.h"
+#include "sp_grid.h"
 #include "sp_output.h"
 
 static const char help[] =
     "usage: spill gini DATA --var V [--id ID --by TIME] [--group COL] [--weight POP]\n"
-    "                  [--cv-divisor n|n-1] [-o OUT.csv] [--json]\n"
+    "                  [--cv-divisor n|n-1] [-o OUT] [--csv|--markdown|--latex|--json]\n"
     "\n"
     "Gini coefficient of V (no n - 1 correction), Theil T and L and the coefficient of\n"
     "variation, per period with --by.  With --group: Dagum's (1997) decomposition\n"
@@ -32,12 +33,14 @@ static const char help[] =
     "  --weight POP        population field: adds Williamson's population-weighted CV\n"
     "  --cv-divisor D      n (default) or n-1 for the unweighted CV's standard deviation\n"
     "  --layer NAME        layer of DATA\n"
-    "  -o OUT.csv          one row per period with every statistic\n"
+    "  -o OUT              one row per period with every statistic (by extension:\n"
+    "                      .csv, .md, .tex, .json, else text)\n"
+    "  --csv, --markdown, --latex  the printed tables in that format\n"
     "  --json              results as one JSON object on stdout\n";
 
 static const sp_optspec spec[] = {{"var", 1},   {"id", 1},     {"by", 1},         {"group", 1},
                                   {"weight", 1}, {"layer", 1}, {"cv-divisor", 1}, {"output", 1},
-                                  {"json", 0},   {NULL, 0}};
+                                  {"json", 0},   SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 typedef struct gini_res {
     int n;
@@ -171,155 +174,153 @@ static int print_json(const gini_job *job)
     return sp_json_print(root);
 }
 
-/* A number, or "-" for an absent value. */
-static void cell(double v, int width)
+/* The summary table: one row per period (wide = 1 adds Dagum's terms, the
+ * groups and the pairs as columns named by their labels, for -o). */
+static sp_grid *summary_grid(const gini_job *job, const char *fmt, int wide)
 {
-    if (isfinite(v))
-        printf(" %*.4f", width, v);
-    else
-        printf(" %*s", width, "-");
-}
-
-/* Dagum's tables: components, G_jj per group, G_jh and D_jh per pair. */
-static void print_dagum(const gini_job *job)
-{
+    static const char *const names[] = {"Gini", "Theil_T", "T_within", "T_between", "Theil_L",
+                                        "L_within", "L_between", "CV", "CV_pop"};
+    static const char *const keys[] = {"gini", "theil_t", "theil_t_within", "theil_t_between", "theil_l",
+                                       "theil_l_within", "theil_l_between", "cv", "cv_weighted"};
+    static const char *const dnames[] = {"G_w", "G_nb", "G_t", "G_w%", "G_nb%", "G_t%"};
+    static const char *const dkeys[] = {"within", "between", "transvariation", "within_pct",
+                                        "between_pct", "transvariation_pct"};
     const sp_distio *D = job->D;
-    const sp_gini_dagum *d0 = &job->res[0].d;
-    int k = D->ngroups, np = D->P->nperiods;
-    printf("\nDagum decomposition (groups in increasing order of mean, Dagum 1997; columns in the\n"
-           "first period's order: a negative D means the means' order flipped)\n");
-    printf("%-10s %8s %8s %8s %8s %8s %8s %8s\n", "by", "G", "G_w", "G_nb", "G_t", "G_w%", "G_nb%", "G_t%");
-    for (int g = 0; g < np; g++) {
-        const sp_gini_dagum *d = &job->res[g].d;
-        printf("%-10s", D->P->periods[g].label);
-        double v[7] = {d->gini, d->within, d->between, d->transvariation, d->pct_within,
-                       d->pct_between, d->pct_transvariation};
-        for (int c = 0; c < 7; c++)
-            cell(v[c], 8);
-        printf("\n");
+    int k = D->ngroups, nc = 0, dagum = wide && D->code;
+    char title[256], key[256][64];
+    sp_grid_col cols[256];
+    cols[nc++] = (sp_grid_col){.name = "by", .align = SP_GRID_LEFT};
+    cols[nc++] = (sp_grid_col){.name = "n"};
+    for (int c = 0; c < (job->weight ? 9 : 8); c++)
+        cols[nc++] = (sp_grid_col){.name = names[c], .key = keys[c]};
+    for (int c = 0; dagum && c < 6; c++)
+        cols[nc++] = (sp_grid_col){.name = dnames[c], .key = dkeys[c]};
+    for (int j = 0; dagum && j < k && nc < 250; j++) {
+        snprintf(key[nc], 64, "gini_%s", D->groups[j]), cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
+        snprintf(key[nc], 64, "mean_%s", D->groups[j]), cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
     }
-    printf("\n%-10s", "G_jj");
-    for (int j = 0; j < k; j++)
-        printf(" %12.12s", D->groups[d0->order[j]]);
-    printf("\n");
-    for (int g = 0; g < np; g++) {
-        printf("%-10s", D->P->periods[g].label);
-        for (int j = 0; j < k; j++)
-            cell(job->res[g].d.gjj[rank_of(&job->res[g].d, d0->order[j])], 12);
-        printf("\n");
-    }
-    for (int which = 0; which < 2; which++) {
-        printf("\n%-10s", which ? "D_jh" : "G_jh");
-        for (int j = k - 1; j > 0; j--)
-            for (int h = j - 1; h >= 0; h--) {
-                char pair[64];
-                snprintf(pair, sizeof pair, "%.8s-%.8s", D->groups[d0->order[j]], D->groups[d0->order[h]]);
-                printf(" %17s", pair);
-            }
-        printf("\n");
-        for (int g = 0; g < np; g++) {
-            const sp_gini_dagum *d = &job->res[g].d;
-            printf("%-10s", D->P->periods[g].label);
-            for (int j = k - 1; j > 0; j--)
-                for (int h = j - 1; h >= 0; h--) {
-                    int a = rank_of(d, d0->order[j]), b = rank_of(d, d0->order[h]);
-                    cell((which ? d->djh : d->gjh)[a * k + b], 17);
-                }
-            printf("\n");
+    for (int j = 0; dagum && j < k; j++)
+        for (int h = j + 1; h < k && nc < 250; h++) {
+            snprintf(key[nc], 64, "gini_%s_%s", D->groups[j], D->groups[h]);
+            cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
+            snprintf(key[nc], 64, "D_%s_%s", D->groups[j], D->groups[h]);
+            cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
         }
-    }
-}
-
-static void print_text(const gini_job *job)
-{
-    const sp_distio *D = job->D;
-    printf("inequality of %s (Gini without n - 1 correction; CV divisor %s)\n", job->var,
-           job->ddof ? "n - 1" : "n");
-    printf("%-10s %6s %8s %8s %8s %8s %8s %8s %8s %8s", "by", "n", "Gini", "Theil_T", "T_within",
-           "T_betw", "Theil_L", "L_within", "L_betw", "CV");
-    printf(job->weight ? " %8s\n" : "\n", "CV_pop");
-    for (int g = 0; g < D->P->nperiods; g++) {
-        const gini_res *r = &job->res[g];
-        printf("%-10s %6d", D->P->periods[g].label, r->n);
-        double v[8] = {r->gini, r->th.t, r->th.t_within, r->th.t_between, r->th.l, r->th.l_within,
-                       r->th.l_between, r->cv};
-        for (int c = 0; c < 8; c++)
-            cell(v[c], 8);
-        if (job->weight)
-            cell(r->cvw, 8);
-        printf("\n");
-    }
-    if (D->code)
-        print_dagum(job);
-}
-
-/* One CSV value, empty when absent. */
-static void csv_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, ",%.17g", v);
-    else
-        fputc(',', f);
-}
-
-/* -o: one row per period; groups and pairs as columns named by their labels. */
-static void write_rows(const gini_job *job, FILE *f)
-{
-    const sp_distio *D = job->D;
-    int k = D->ngroups;
-    fputs("by,n,gini,theil_t,theil_t_within,theil_t_between,theil_l,theil_l_within,theil_l_between,cv", f);
-    fputs(job->weight ? ",cv_weighted" : "", f);
-    if (D->code) {
-        fputs(",within,between,transvariation,within_pct,between_pct,transvariation_pct", f);
-        for (int j = 0; j < k; j++)
-            fprintf(f, ",gini_%s,mean_%s", D->groups[j], D->groups[j]);
-        for (int j = 0; j < k; j++)
-            for (int h = j + 1; h < k; h++)
-                fprintf(f, ",gini_%s_%s,D_%s_%s", D->groups[j], D->groups[h], D->groups[j], D->groups[h]);
-    }
-    fputc('\n', f);
-    for (int g = 0; g < D->P->nperiods; g++) {
-        const gini_res *r = &job->res[g];
+    snprintf(title, sizeof title, "inequality of %s (Gini without n - 1 correction; CV divisor %s)", job->var,
+             job->ddof ? "n - 1" : "n");
+    sp_grid *g = sp_grid_new(title, cols, nc);
+    for (int p = 0; p < D->P->nperiods; p++) {
+        const gini_res *r = &job->res[p];
         const sp_gini_dagum *d = &r->d;
-        sp_table_csv_field(f, D->P->periods[g].label);
-        fprintf(f, ",%d", r->n);
+        sp_grid_row(g);
+        sp_grid_str(g, D->P->periods[p].label);
+        sp_grid_int(g, r->n);
         double v[9] = {r->gini, r->th.t, r->th.t_within, r->th.t_between, r->th.l, r->th.l_within,
                        r->th.l_between, r->cv, r->cvw};
         for (int c = 0; c < (job->weight ? 9 : 8); c++)
-            csv_num(f, v[c]);
-        if (D->code) {
-            double c6[6] = {d->within, d->between, d->transvariation, d->pct_within,
-                            d->pct_between, d->pct_transvariation};
-            for (int c = 0; c < 6; c++)
-                csv_num(f, c6[c]);
-            for (int j = 0; j < k; j++)
-                csv_num(f, d->gjj[rank_of(d, j)]), csv_num(f, d->gmean[rank_of(d, j)]);
-            for (int j = 0; j < k; j++)
-                for (int h = j + 1; h < k; h++)
-                    csv_num(f, d->gjh[rank_of(d, j) * k + rank_of(d, h)]),
-                        csv_num(f, d->djh[rank_of(d, j) * k + rank_of(d, h)]);
-        }
-        fputc('\n', f);
+            sp_grid_num(g, fmt, v[c]);
+        if (!dagum)
+            continue;
+        double c6[6] = {d->within, d->between, d->transvariation, d->pct_within, d->pct_between,
+                        d->pct_transvariation};
+        for (int c = 0; c < 6; c++)
+            sp_grid_num(g, fmt, c6[c]);
+        for (int j = 0; j < k; j++)
+            sp_grid_num(g, fmt, d->gjj[rank_of(d, j)]), sp_grid_num(g, fmt, d->gmean[rank_of(d, j)]);
+        for (int j = 0; j < k; j++)
+            for (int h = j + 1; h < k; h++)
+                sp_grid_num(g, fmt, d->gjh[rank_of(d, j) * k + rank_of(d, h)]),
+                    sp_grid_num(g, fmt, d->djh[rank_of(d, j) * k + rank_of(d, h)]);
     }
+    return g;
 }
 
-static int write_csv(const gini_job *job, const char *path)
+/* Dagum's components per period. */
+static sp_grid *dagum_grid(const gini_job *job, const char *fmt)
 {
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    FILE *f = fopen(o.tmp_path, "w");
-    if (!f) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
+    static const sp_grid_col cols[] = {{.name = "by", .align = SP_GRID_LEFT}, {.name = "G", .key = "gini"},
+                                       {.name = "G_w", .key = "within"}, {.name = "G_nb", .key = "between"},
+                                       {.name = "G_t", .key = "transvariation"}, {.name = "G_w%", .key = "within_pct"},
+                                       {.name = "G_nb%", .key = "between_pct"},
+                                       {.name = "G_t%", .key = "transvariation_pct"}};
+    sp_grid *g = sp_grid_new("Dagum (1997) decomposition G = G_w + G_nb + G_t", cols, 8);
+    for (int p = 0; p < job->D->P->nperiods; p++) {
+        const sp_gini_dagum *d = &job->res[p].d;
+        double v[7] = {d->gini, d->within, d->between, d->transvariation, d->pct_within, d->pct_between,
+                       d->pct_transvariation};
+        sp_grid_row(g);
+        sp_grid_str(g, job->D->P->periods[p].label);
+        for (int c = 0; c < 7; c++)
+            sp_grid_num(g, fmt, v[c]);
     }
-    write_rows(job, f);
-    if (fclose(f) != 0) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
+    return g;
+}
+
+/* G_jj per group (which = 0), or G_jh (1) / D_jh (2) per pair, columns in the
+ * first period's order of increasing mean (pairs richer-poorer). */
+static sp_grid *group_grid(const gini_job *job, const char *fmt, int which)
+{
+    const sp_distio *D = job->D;
+    const sp_gini_dagum *d0 = &job->res[0].d;
+    int k = D->ngroups, nc = 0;
+    char names[256][64];
+    sp_grid_col cols[256];
+    cols[nc++] = (sp_grid_col){.name = "by", .align = SP_GRID_LEFT};
+    for (int j = which ? k - 1 : 0; which ? j > 0 : j < k; j += which ? -1 : 1)
+        for (int h = which ? j - 1 : -1; h >= -1 && nc < 250; h--) {
+            if (which && h < 0)
+                break;
+            if (which)
+                snprintf(names[nc], 64, "%s-%s", D->groups[d0->order[j]], D->groups[d0->order[h]]);
+            else
+                snprintf(names[nc], 64, "%s", D->groups[d0->order[j]]);
+            cols[nc] = (sp_grid_col){.name = names[nc]}, nc++;
+            if (!which)
+                break;
+        }
+    static const char *const titles[] = {
+        "within-group Gini G_jj (groups by increasing mean of the first period)",
+        "between-group Gini G_jh (pairs richer-poorer in the first period)",
+        "relative economic affluence D_jh (negative: the means' order flipped)"};
+    sp_grid *g = sp_grid_new(titles[which], cols, nc);
+    for (int p = 0; p < D->P->nperiods; p++) {
+        const sp_gini_dagum *d = &job->res[p].d;
+        sp_grid_row(g);
+        sp_grid_str(g, D->P->periods[p].label);
+        for (int j = which ? k - 1 : 0; which ? j > 0 : j < k; j += which ? -1 : 1) {
+            if (!which) {
+                sp_grid_num(g, fmt, d->gjj[rank_of(d, d0->order[j])]);
+                continue;
+            }
+            for (int h = j - 1; h >= 0; h--) {
+                int a = rank_of(d, d0->order[j]), b = rank_of(d, d0->order[h]);
+                sp_grid_num(g, fmt, (which == 1 ? d->gjh : d->djh)[a * k + b]);
+            }
+        }
     }
-    return sp_output_commit(&o);
+    return g;
+}
+
+/* Every table to stdout in the chosen format, blank lines between them. */
+static int print_tables(const gini_job *job, sp_grid_format format)
+{
+    const char *fmt = sp_distio_numfmt(format);
+    sp_grid *g[5] = {summary_grid(job, fmt, 0), NULL, NULL, NULL, NULL};
+    if (job->D->code) {
+        g[1] = dagum_grid(job, fmt);
+        for (int w = 0; w < 3; w++)
+            g[2 + w] = group_grid(job, fmt, w);
+    }
+    int rc = SP_OK;
+    for (int t = 0; t < 5 && g[t]; t++) {
+        if (!rc && t)
+            fputc('\n', stdout);
+        if (!rc)
+            rc = sp_grid_write(g[t], format, stdout);
+    }
+    for (int t = 0; t < 5; t++)
+        sp_grid_free(g[t]);
+    return rc;
 }
 
 int sp_cmd_gini(int argc, char **argv)
@@ -338,18 +339,23 @@ int sp_cmd_gini(int argc, char **argv)
     if ((rc = sp_args_choice(&a, "cv-divisor", divisors, 2, &job.ddof)))
         return rc;
     const char *out = sp_args_get(&a, "output");
-    if (out && !strstr(out, ".csv"))
-        return sp_error_set(SP_EUSAGE, "-o %s: gini writes a .csv table", out);
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
+        return rc;
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         sp_args_get(&a, "group"), &job.D);
     if (!rc)
         rc = run_all(&job);
-    if (!rc && out)
-        rc = write_csv(&job, out);
+    if (!rc && out) {
+        sp_grid_format f = sp_grid_format_for(out);
+        sp_grid *g = summary_grid(&job, sp_distio_numfmt(f), 1);
+        rc = sp_grid_save(g, f, out);
+        sp_grid_free(g);
+    }
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        print_text(&job);
+        rc = print_tables(&job, dest.format);
     for (int g = 0; job.res && g < job.D->P->nperiods; g++)
         sp_gini_dagum_free(&job.res[g].d);
     free(job.res);

@@ -11,6 +11,7 @@
 #include "sp_distio.h"
 #include "sp_dstat.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_index.h"
 #include "sp_output.h"
 
@@ -18,9 +19,9 @@ static const char help[] =
     "usage: spill index DATA --ind X1,X2,... [--negative X3,...] [--id ID --by TIME]\n"
     "                   [--method entropy|topsis|critic|cv] [--normalize minmax|zscore]\n"
     "                   [--zeros limit|shift] [--shift D] [--per-period] [--scale K]\n"
-    "                   -o OUT.csv [--json]\n"
+    "                   -o OUT [--csv|--markdown|--latex|--json]\n"
     "       spill index DATA --coupling U1,U2[,...] [--coupling-form standard|two|variant]\n"
-    "                   [--alpha A1,A2,...] [--id ID --by TIME] -o OUT.csv [--json]\n"
+    "                   [--alpha A1,A2,...] [--id ID --by TIME] -o OUT [--json]\n"
     "\n"
     "A composite score per unit and period: the indicators normalised (min-max, the\n"
     "papers' efficacy coefficient, or z-score; --negative ones reversed), weighted\n"
@@ -47,14 +48,16 @@ static const char help[] =
     "  --alpha LIST        the weights a_i of T (default 1/s each)\n"
     "  --id ID, --by TIME  unit id and period fields (written to OUT)\n"
     "  --layer NAME        layer of DATA\n"
-    "  -o OUT.csv          the table: id, period, score (closeness) or C, T, D, class\n"
+    "  -o OUT              the table: id, period, score (closeness) or C, T, D, class\n"
+    "                      (format by extension: .csv, .md, .tex, .json, else text)\n"
+    "  --csv, --markdown, --latex  the printed table in that format\n"
     "  --json              weights (or the classes per period) as one JSON object\n";
 
 static const sp_optspec spec[] = {
     {"ind", 1},      {"negative", 1}, {"method", 1},   {"normalize", 1},     {"zeros", 1},
     {"shift", 1},    {"per-period", 0}, {"scale", 1},  {"coupling", 1},      {"coupling-form", 1},
     {"alpha", 1},    {"id", 1},       {"by", 1},       {"layer", 1},         {"output", 1},
-    {"json", 0},     {NULL, 0}};
+    {"json", 0},     SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 #define MAXIND 64
 
@@ -72,6 +75,8 @@ typedef struct index_job {
     double *x;                   /* n x m */
     int *period;                 /* n */
     const char **ids;            /* n */
+    const char *out;             /* -o */
+    sp_grid_format format;       /* of the printed table */
 } index_job;
 
 static const char *const methods[] = {"entropy", "topsis", "critic", "cv"};
@@ -126,9 +131,7 @@ static int parse_options(const sp_args *a, index_job *job)
     if (!!ind == !!cp)
         return sp_error_set(SP_EUSAGE, "give --ind (a composite index) or --coupling (see --help)");
     if (!sp_args_get(a, "output"))
-        return sp_error_set(SP_EUSAGE, "-o OUT.csv is required (the table of scores)");
-    if (!strstr(sp_args_get(a, "output"), ".csv"))
-        return sp_error_set(SP_EUSAGE, "-o %s: index writes a .csv table", sp_args_get(a, "output"));
+        return sp_error_set(SP_EUSAGE, "-o OUT is required (the table of scores)");
     job->m = sp_distio_split(ind ? ind : cp, job->buf, sizeof job->buf, job->names, MAXIND);
     if (job->m < (cp ? 2 : 1))
         return sp_error_set(SP_EUSAGE, "--%s: expected %s comma-separated fields", ind ? "ind" : "coupling",
@@ -187,87 +190,89 @@ static int load(index_job *job)
     return rc;
 }
 
-/* The output table's header: the id and period fields by their names. */
-static void write_head(const index_job *job, FILE *f)
-{
-    const sp_panel *P = job->D->P;
-    sp_table_csv_field(f, P->id_col >= 0 ? job->D->t->names[P->id_col] : "id");
-    if (P->time_col >= 0) {
-        fputc(',', f);
-        sp_table_csv_field(f, job->D->t->names[P->time_col]);
-    }
-}
-
-static void write_key(const index_job *job, FILE *f, int i)
-{
-    sp_table_csv_field(f, job->ids[i]);
-    if (job->D->P->time_col >= 0) {
-        fputc(',', f);
-        sp_table_csv_field(f, job->D->P->periods[job->period[i]].label);
-    }
-}
-
 typedef struct coupling_rows {
     double *C, *T, *Dd;
     int *cls;
 } coupling_rows;
 
-/* The scores (or C, T, D, class) of every row, into an opened file. */
-static void write_rows(const index_job *job, const sp_index_result *r, const coupling_rows *c, FILE *f)
+/* -o: the id and period fields by their names, then the scores (closeness) or
+ * C, T, D and the class; format by the file's extension. */
+static int save_rows(const index_job *job, const sp_index_result *r, const coupling_rows *c, const char *path)
 {
-    write_head(job, f);
-    fputs(c ? ",C,T,D,class,class_en,class_zh\n" : r->closeness ? ",score,closeness\n" : ",score\n", f);
+    const sp_panel *P = job->D->P;
+    int with_t = P->time_col >= 0, nc = 0;
+    sp_grid_col cols[9];
+    cols[nc++] = (sp_grid_col){.name = P->id_col >= 0 ? job->D->t->names[P->id_col] : "id", .align = SP_GRID_LEFT};
+    if (with_t)
+        cols[nc++] = (sp_grid_col){.name = job->D->t->names[P->time_col], .align = SP_GRID_LEFT};
+    static const char *const cc[] = {"C", "T", "D", "class", "class_en", "class_zh"};
+    for (int k = 0; c && k < 6; k++)
+        cols[nc++] = (sp_grid_col){.name = cc[k], .align = k > 3 ? SP_GRID_LEFT : SP_GRID_RIGHT};
+    if (!c)
+        cols[nc++] = (sp_grid_col){.name = "score"};
+    if (!c && r->closeness)
+        cols[nc++] = (sp_grid_col){.name = "closeness"};
+    sp_grid_format f = sp_grid_format_for(path);
+    const char *fmt = sp_distio_numfmt(f);
+    sp_grid *g = sp_grid_new(NULL, cols, nc);
     for (int i = 0; i < job->n; i++) {
-        write_key(job, f, i);
-        if (c)
-            fprintf(f, ",%.17g,%.17g,%.17g,%d,%s,%s\n", c->C[i], c->T[i], c->Dd[i], c->cls[i],
-                    sp_coupling_class_en(c->cls[i]), sp_coupling_class_zh(c->cls[i]));
-        else if (r->closeness)
-            fprintf(f, ",%.17g,%.17g\n", r->score[i], r->closeness[i]);
-        else
-            fprintf(f, ",%.17g\n", r->score[i]);
-    }
-}
-
-static int write_table(const index_job *job, const sp_index_result *r, const coupling_rows *c,
-                       const char *path)
-{
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    FILE *f = fopen(o.tmp_path, "w");
-    if (!f) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    write_rows(job, r, c, f);
-    if (fclose(f) != 0) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    return sp_output_commit(&o);
-}
-
-/* The weight table papers print, per scope. */
-static void print_weights(const index_job *job, const sp_index_result *r)
-{
-    int ent = job->o.method <= 1;
-    printf("%s weights (%s normalisation, %s, zeros: %s)\n", methods[job->o.method], norms[job->o.norm],
-           job->o.per_period ? "per period" : "pooled over every period",
-           job->o.zeros ? "shift" : "0 ln 0 = 0");
-    for (int s = 0; s < r->nscope; s++) {
-        if (job->o.per_period)
-            printf("\nperiod %s\n", job->D->P->periods[s].label);
-        printf("%-16s %12s %12s %12s\n", "indicator", ent ? "e_j" : "", ent ? "d_j" : job->o.method == 2 ? "C_j" : "v_j", "w_j");
-        for (int j = 0; j < job->m; j++) {
-            long at = (long)s * job->m + j;
-            if (ent)
-                printf("%-16s %12.6f %12.6f %12.6f\n", job->names[j], r->e[at], r->d[at], r->w[at]);
-            else
-                printf("%-16s %12s %12.6f %12.6f\n", job->names[j], "", r->info[at], r->w[at]);
+        sp_grid_row(g);
+        sp_grid_str(g, job->ids[i]);
+        if (with_t)
+            sp_grid_str(g, P->periods[job->period[i]].label);
+        if (c) {
+            sp_grid_num(g, fmt, c->C[i]), sp_grid_num(g, fmt, c->T[i]), sp_grid_num(g, fmt, c->Dd[i]);
+            sp_grid_int(g, c->cls[i]);
+            sp_grid_str(g, sp_coupling_class_en(c->cls[i])), sp_grid_str(g, sp_coupling_class_zh(c->cls[i]));
+            continue;
         }
+        sp_grid_num(g, fmt, r->score[i]);
+        if (r->closeness)
+            sp_grid_num(g, fmt, r->closeness[i]);
     }
+    int rc = sp_grid_save(g, f, path);
+    sp_grid_free(g);
+    return rc;
+}
+
+/* The weight table papers print (a `by` column with --per-period). */
+static int print_weights(const index_job *job, const sp_index_result *r, sp_grid_format format)
+{
+    int ent = job->o.method <= 1, nc = 0, per = job->o.per_period;
+    sp_grid_col cols[5];
+    if (per)
+        cols[nc++] = (sp_grid_col){.name = "by", .align = SP_GRID_LEFT};
+    cols[nc++] = (sp_grid_col){.name = "indicator", .align = SP_GRID_LEFT};
+    if (ent)
+        cols[nc++] = (sp_grid_col){.name = "e_j", .key = "e"}, cols[nc++] = (sp_grid_col){.name = "d_j", .key = "d"};
+    else
+        cols[nc++] = (sp_grid_col){.name = job->o.method == 2 ? "C_j" : "v_j", .key = "info"};
+    cols[nc++] = (sp_grid_col){.name = "w_j", .key = "w"};
+    char title[256];
+    snprintf(title, sizeof title, "%s weights (%s normalisation, %s, zeros: %s)", methods[job->o.method],
+             norms[job->o.norm], per ? "per period" : "pooled over every period",
+             job->o.zeros ? "shift" : "0 ln 0 = 0");
+    const char *fmt = format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.6f";
+    sp_grid *g = sp_grid_new(title, cols, nc);
+    for (int sc = 0; sc < r->nscope; sc++)
+        for (int j = 0; j < job->m; j++) {
+            long at = (long)sc * job->m + j;
+            sp_grid_row(g);
+            if (per)
+                sp_grid_str(g, job->D->P->periods[sc].label);
+            sp_grid_str(g, job->names[j]);
+            if (ent)
+                sp_grid_num(g, fmt, r->e[at]), sp_grid_num(g, fmt, r->d[at]);
+            else
+                sp_grid_num(g, fmt, r->info[at]);
+            sp_grid_num(g, fmt, r->w[at]);
+        }
+    char note[1200];
+    snprintf(note, sizeof note, "scores of %d rows written to %s", job->n, job->out);
+    sp_grid_note(g, note);
+    int rc = sp_grid_write(g, format, stdout);
+    sp_grid_free(g);
+    return rc;
 }
 
 static int print_weights_json(const index_job *job, const sp_index_result *r, const char *out)
@@ -291,24 +296,25 @@ static int print_weights_json(const index_job *job, const sp_index_result *r, co
                                    "output", out));
 }
 
-static int run_index(index_job *job, const char *out, int as_json)
+static int run_index(index_job *job, int as_json)
 {
     const char **scopes = sp_malloc((size_t)job->D->P->nperiods * sizeof *scopes);
     if (!scopes)
         return SP_ENOMEM;
     for (int g = 0; g < job->D->P->nperiods; g++)
         scopes[g] = job->D->P->periods[g].label;
+    const char *out = job->out;
     sp_index_result r;
     int rc = sp_index_compute(job->x, job->n, job->m, job->negative, job->period, job->D->P->nperiods,
                               &job->o, job->names, scopes, &r);
     free(scopes);
     if (rc)
         return rc;
-    rc = write_table(job, &r, NULL, out);
+    rc = save_rows(job, &r, NULL, out);
     if (!rc && as_json)
         rc = print_weights_json(job, &r, out);
     else if (!rc)
-        print_weights(job, &r), printf("\nscores of %d rows written to %s\n", job->n, out);
+        rc = print_weights(job, &r, job->format);
     sp_index_free(&r);
     return rc;
 }
@@ -336,8 +342,48 @@ static json_t *coupling_json(const index_job *job, const coupling_rows *c)
     return results;
 }
 
-static int run_coupling(index_job *job, const char *out, int as_json)
+/* Per period: mean C, T, D, then the rows in each class. */
+static int print_classes(const index_job *job, const coupling_rows *c)
 {
+    const sp_panel *P = job->D->P;
+    int np = P->nperiods, nc = 0;
+    sp_grid_col cols[256];
+    cols[nc++] = (sp_grid_col){.name = "class"};
+    cols[nc++] = (sp_grid_col){.name = "class_en", .align = SP_GRID_LEFT};
+    cols[nc++] = (sp_grid_col){.name = "class_zh", .align = SP_GRID_LEFT};
+    for (int g = 0; g < np && nc < 256; g++)
+        cols[nc++] = (sp_grid_col){.name = P->time_col >= 0 ? P->periods[g].label : "n"};
+    char title[1200];
+    snprintf(title, sizeof title, "coupling coordination of %d subsystems (%s C): rows per class of D; "
+             "the rows are in %s", job->m, forms[job->form], job->out);
+    sp_grid *t = sp_grid_new(title, cols, nc);
+    const char *fmt = job->format == SP_GRID_CSV ? "%.17g" : "%.4f";
+    static const char *const means[] = {"mean C", "mean T", "mean D"};
+    for (int k = -2; k <= 10; k++) {
+        sp_grid_row(t);
+        if (k <= 0)
+            sp_grid_str(t, ""), sp_grid_str(t, means[k + 2]), sp_grid_str(t, "");
+        else
+            sp_grid_int(t, k), sp_grid_str(t, sp_coupling_class_en(k)), sp_grid_str(t, sp_coupling_class_zh(k));
+        for (int g = 0, start = 0; g < np; start += P->periods[g].n, g++) {
+            int ng = P->periods[g].n, count = 0;
+            const double *v = k == -2 ? c->C : k == -1 ? c->T : c->Dd;
+            for (int i = start; i < start + ng; i++)
+                count += c->cls[i] == k;
+            if (k <= 0)
+                sp_grid_num(t, fmt, sp_dstat_mean(v + start, ng));
+            else
+                sp_grid_int(t, count);
+        }
+    }
+    int rc = sp_grid_write(t, job->format, stdout);
+    sp_grid_free(t);
+    return rc;
+}
+
+static int run_coupling(index_job *job, int as_json)
+{
+    const char *out = job->out;
     coupling_rows c;
     c.C = sp_malloc((size_t)job->n * sizeof *c.C), c.T = sp_malloc((size_t)job->n * sizeof *c.T);
     c.Dd = sp_malloc((size_t)job->n * sizeof *c.Dd), c.cls = sp_malloc((size_t)job->n * sizeof *c.cls);
@@ -354,13 +400,12 @@ static int run_coupling(index_job *job, const char *out, int as_json)
             c.cls[i] = sp_coupling_class(c.Dd[i]);
     }
     if (!rc)
-        rc = write_table(job, NULL, &c, out);
+        rc = save_rows(job, NULL, &c, out);
     if (!rc && as_json)
         rc = sp_json_print(json_pack("{s:s, s:i, s:o, s:s}", "form", forms[job->form], "subsystems", job->m,
                                      "results", coupling_json(job, &c), "output", out));
     else if (!rc)
-        printf("coupling coordination of %d subsystems (%s C): %d rows written to %s\n", job->m,
-               forms[job->form], job->n, out);
+        rc = print_classes(job, &c);
     free(c.C), free(c.T), free(c.Dd), free(c.cls);
     return rc;
 }
@@ -375,15 +420,17 @@ int sp_cmd_index(int argc, char **argv)
         return rc;
     static index_job job;
     memset(&job, 0, sizeof job);
-    if ((rc = parse_options(&a, &job)))
+    sp_grid_dest dest;
+    if ((rc = parse_options(&a, &job)) || (rc = sp_grid_dest_args(&a, NULL, &dest)))
         return rc;
+    job.format = dest.format, job.out = sp_args_get(&a, "output");
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         NULL, &job.D);
     if (!rc)
         rc = load(&job);
     if (!rc)
-        rc = sp_args_get(&a, "coupling") ? run_coupling(&job, sp_args_get(&a, "output"), sp_args_flag(&a, "json"))
-                                         : run_index(&job, sp_args_get(&a, "output"), sp_args_flag(&a, "json"));
+        rc = sp_args_get(&a, "coupling") ? run_coupling(&job, sp_args_flag(&a, "json"))
+                                         : run_index(&job, sp_args_flag(&a, "json"));
     free(job.x), free(job.period), free(job.ids);
     sp_distio_close(job.D);
     return rc;

@@ -9,12 +9,13 @@
 #include "sp_cli.h"
 #include "sp_distio.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_kde.h"
 #include "sp_output.h"
 
 static const char help[] =
     "usage: spill kde DATA --var V [--id ID --by TIME] [--bw silverman|scott|H]\n"
-    "                 [--kernel gaussian|epanechnikov] [--grid N] [-o OUT.csv] [--json]\n"
+    "                 [--kernel gaussian|epanechnikov] [--grid N] [-o OUT] [--csv|--markdown|--latex|--json]\n"
     "\n"
     "Kernel density of V per period, evaluated exactly (no binning) at the N points\n"
     "of one grid shared by every period: from min_t(min V_t - 3 h_t) to\n"
@@ -33,12 +34,14 @@ static const char help[] =
     "  --cut C             the grid reaches C bandwidths past the data (default 3)\n"
     "  --from X, --to X    the grid's ends instead\n"
     "  --layer NAME        layer of DATA\n"
-    "  -o OUT.csv          the curves: by,x,density (one row per period and grid point)\n"
+    "  -o OUT              the curves: by,x,density (one row per period and grid\n"
+    "                      point; format by extension: .csv, .md, .tex, .json, text)\n"
+    "  --csv, --markdown, --latex  the printed table in that format\n"
     "  --json              results as one JSON object on stdout\n";
 
 static const sp_optspec spec[] = {{"var", 1},  {"id", 1},   {"by", 1},    {"bw", 1},    {"kernel", 1},
                                   {"grid", 1}, {"cut", 1},  {"from", 1},  {"to", 1},    {"layer", 1},
-                                  {"output", 1}, {"json", 0}, {NULL, 0}};
+                                  {"output", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 typedef struct kde_job {
     sp_distio *D;
@@ -153,45 +156,54 @@ static int print_json(const kde_job *job)
                                    rule_names[job->rule], "grid", job->m, "results", results));
 }
 
-static void print_text(const kde_job *job)
+/* Per period: n, bandwidth and the peaks (position and density). */
+static int print_table(const kde_job *job, sp_grid_format format)
 {
-    printf("kernel density of %s (%s kernel, bandwidth %s, %d grid points on [%.6g, %.6g])\n", job->var,
-           job->kernel == SP_KDE_GAUSSIAN ? "Gaussian" : "Epanechnikov", rule_names[job->rule], job->m,
-           job->grid[0], job->grid[job->m - 1]);
-    printf("%-10s %6s %12s %6s  %s\n", "by", "n", "bandwidth", "peaks", "peak at (density)");
-    for (int g = 0; g < job->D->P->nperiods; g++) {
-        printf("%-10s %6d %12.6g %6d ", job->D->P->periods[g].label, job->D->P->periods[g].n, job->h[g],
-               job->npeaks[g]);
-        for (int p = 0; p < job->npeaks[g]; p++) {
-            int k = job->peaks[(long)g * (job->m / 2 + 1) + p];
-            printf(" %.6g (%.4g)", job->grid[k], job->dens[(long)g * job->m + k]);
+    static const sp_grid_col cols[] = {{.name = "by", .align = SP_GRID_LEFT}, {.name = "n"},
+                                       {.name = "bandwidth"}, {.name = "peaks", .key = "npeaks"},
+                                       {.name = "peak at (density)", .align = SP_GRID_LEFT, .key = "peak_list"}};
+    char title[512];
+    snprintf(title, sizeof title, "kernel density of %s (%s kernel, bandwidth %s, %d grid points on [%.6g, %.6g])",
+             job->var, job->kernel == SP_KDE_GAUSSIAN ? "Gaussian" : "Epanechnikov", rule_names[job->rule],
+             job->m, job->grid[0], job->grid[job->m - 1]);
+    sp_grid *g = sp_grid_new(title, cols, 5);
+    for (int p = 0; p < job->D->P->nperiods; p++) {
+        char list[2048] = "";
+        size_t len = 0;
+        for (int q = 0; q < job->npeaks[p] && len + 64 < sizeof list; q++) {
+            int k = job->peaks[(long)p * (job->m / 2 + 1) + q];
+            len += snprintf(list + len, sizeof list - len, "%s%.6g (%.4g)", q ? "; " : "", job->grid[k],
+                            job->dens[(long)p * job->m + k]);
         }
-        printf("\n");
+        sp_grid_row(g);
+        sp_grid_str(g, job->D->P->periods[p].label);
+        sp_grid_int(g, job->D->P->periods[p].n);
+        sp_grid_num(g, format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.6g", job->h[p]);
+        sp_grid_int(g, job->npeaks[p]);
+        sp_grid_str(g, list);
     }
+    int rc = sp_grid_write(g, format, stdout);
+    sp_grid_free(g);
+    return rc;
 }
 
-static int write_csv(const kde_job *job, const char *path)
+/* -o: the curves, one row per period and grid point. */
+static int save_curves(const kde_job *job, const char *path)
 {
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    FILE *f = fopen(o.tmp_path, "w");
-    if (!f) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    fputs("by,x,density\n", f);
-    for (int g = 0; g < job->D->P->nperiods; g++)
+    static const sp_grid_col cols[] = {{.name = "by", .align = SP_GRID_LEFT}, {.name = "x"}, {.name = "density"}};
+    sp_grid_format f = sp_grid_format_for(path);
+    const char *fmt = f == SP_GRID_CSV || f == SP_GRID_JSON ? "%.17g" : "%.6g";
+    sp_grid *g = sp_grid_new(NULL, cols, 3);
+    for (int p = 0; p < job->D->P->nperiods; p++)
         for (int k = 0; k < job->m; k++) {
-            sp_table_csv_field(f, job->D->P->periods[g].label);
-            fprintf(f, ",%.17g,%.17g\n", job->grid[k], job->dens[(long)g * job->m + k]);
+            sp_grid_row(g);
+            sp_grid_str(g, job->D->P->periods[p].label);
+            sp_grid_num(g, fmt, job->grid[k]);
+            sp_grid_num(g, fmt, job->dens[(long)p * job->m + k]);
         }
-    if (fclose(f) != 0) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    return sp_output_commit(&o);
+    int rc = sp_grid_save(g, f, path);
+    sp_grid_free(g);
+    return rc;
 }
 
 int sp_cmd_kde(int argc, char **argv)
@@ -207,8 +219,9 @@ int sp_cmd_kde(int argc, char **argv)
     if (!job.var)
         return sp_error_set(SP_EUSAGE, "--var is required (see --help)");
     const char *out = sp_args_get(&a, "output");
-    if (out && !strstr(out, ".csv"))
-        return sp_error_set(SP_EUSAGE, "-o %s: kde writes a .csv table", out);
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
+        return rc;
     if ((rc = parse_options(&a, &job)))
         return rc;
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
@@ -216,11 +229,11 @@ int sp_cmd_kde(int argc, char **argv)
     if (!rc)
         rc = run_all(&job);
     if (!rc && out)
-        rc = write_csv(&job, out);
+        rc = save_curves(&job, out);
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        print_text(&job);
+        rc = print_table(&job, dest.format);
     free(job.grid), free(job.h), free(job.dens), free(job.npeaks), free(job.peaks);
     sp_distio_close(job.D);
     return rc;

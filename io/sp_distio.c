@@ -113,3 +113,8 @@ int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names
     }
     return n;
 }
+
+const char *sp_distio_numfmt(sp_grid_format format)
+{
+    return format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.4f";
+}

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "sp_grid.h"
 #include "sp_panel.h"
 #include "sp_table.h"
 
@@ -49,5 +50,9 @@ json_t *sp_distio_by_json(const sp_distio *D, int g);
  * pointers into buf (a copy of s of size bufsize); returns the count or -1
  * when there are too many or an empty name. */
 int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names, int max);
+
+/* The printf format of numbers in a table: full precision ("%.17g") for
+ * CSV and JSON, "%.4f" for text, Markdown and LaTeX. */
+const char *sp_distio_numfmt(sp_grid_format format);
 
 #endif
