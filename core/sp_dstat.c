@@ -1,10 +1,12 @@
 /* sp_dstat: sorted copies, type-7 quantiles, mean and standard deviation. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sp_dstat.h"
 #include "sp_error.h"
+#include "sp_sort.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -12,8 +14,42 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A double's bits as an unsigned key in the same order (IEEE 754: flip every
+ * bit of a negative value, only the sign bit of a positive one). */
+static uint64_t to_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | (uint64_t)1 << 63;
+}
+
+static double from_key(uint64_t u)
+{
+    u = u >> 63 ? u & ~((uint64_t)1 << 63) : ~u;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* qsort below RADIX_MIN values; above, the linear-time radix sort of sp_sort
+ * on order-preserving keys (qsort again if its scratch memory is refused). */
+#define RADIX_MIN 4096
+
 void sp_dstat_sort(double *x, int n)
 {
+    uint64_t *k = n >= RADIX_MIN ? malloc((size_t)n * sizeof *k) : NULL;
+    if (k) {
+        for (int i = 0; i < n; i++)
+            k[i] = to_key(x[i]);
+        if (sp_sort_u64(k, NULL, (size_t)n) == SP_OK) {
+            for (int i = 0; i < n; i++)
+                x[i] = from_key(k[i]);
+            free(k);
+            return;
+        }
+        sp_error_clear();
+        free(k);
+    }
     qsort(x, (size_t)n, sizeof *x, cmp_double);
 }
 

@@ -10,7 +10,7 @@
 /* *out = a sorted (ascending) copy of x[0..n-1]; free() it. */
 int sp_dstat_sorted(const double *x, int n, double **out);
 
-/* Sort x[0..n-1] ascending in place. */
+/* Sort x[0..n-1] ascending in place (a radix sort for large n; no NaN). */
 void sp_dstat_sort(double *x, int n);
 
 /* Quantile p of sorted s[0..n-1], R's quantile(type = 7):

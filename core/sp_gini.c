@@ -82,10 +82,11 @@ void sp_gini_dagum_free(sp_gini_dagum *d)
     d->gmean = d->gjj = d->gjh = d->djh = NULL;
 }
 
-/* Values of y sorted within groups: vals[start[j] .. start[j+1]) is group j
- * (caller's codes); n_j and the group means into size and mean. */
-static int split_groups(const double *y, const int *group, int n, int k, const char *what,
-                        double **vals_out, int **start_out, int *size, double *mean)
+/* Values of y by group: vals[start[j] .. start[j+1]) is group j (caller's
+ * codes), sorted when `sorted`; n_j and the group means into size and mean. */
+static int split_groups(const double *y, const int *group, int n, int k, int sorted,
+                        const char *what, double **vals_out, int **start_out, int *size,
+                        double *mean)
 {
     double *vals = sp_malloc((size_t)n * sizeof *vals);
     int *start = sp_calloc((size_t)k + 1, sizeof *start), *fill = sp_calloc((size_t)k, sizeof *fill);
@@ -104,7 +105,8 @@ static int split_groups(const double *y, const int *group, int n, int k, const c
             free(vals), free(start);
             return sp_error_set(SP_EDATA, "%s: group %d has no unit", what, j + 1);
         }
-        sp_dstat_sort(vals + start[j], size[j]);
+        if (sorted)
+            sp_dstat_sort(vals + start[j], size[j]);
         mean[j] = sp_dstat_mean(vals + start[j], size[j]);
     }
     *vals_out = vals, *start_out = start;
@@ -181,7 +183,7 @@ int sp_gini_dagum_compute(const double *y, const int *group, int n, int k,
         return rc;
     int *csize = sp_malloc((size_t)k * sizeof *csize), *start = NULL;
     double *cmean = sp_malloc((size_t)k * sizeof *cmean), *vals = NULL, *all = NULL;
-    rc = csize && cmean ? split_groups(y, group, n, k, what, &vals, &start, csize, cmean) : SP_ENOMEM;
+    rc = csize && cmean ? split_groups(y, group, n, k, 1, what, &vals, &start, csize, cmean) : SP_ENOMEM;
     for (int j = 0; !rc && j < k; j++)
         if (!(cmean[j] > 0))
             rc = sp_error_set(SP_EDATA, "%s: every value of group %d is 0: its Gini is undefined",
@@ -236,7 +238,7 @@ int sp_gini_theil_compute(const double *y, const int *group, int n, int k,
     } else {
         int *start = NULL, *size = sp_malloc((size_t)k * sizeof *size);
         double *vals = NULL, *mean = sp_malloc((size_t)k * sizeof *mean);
-        rc = size && mean ? split_groups(y, group, n, k, what, &vals, &start, size, mean) : SP_ENOMEM;
+        rc = size && mean ? split_groups(y, group, n, k, 0, what, &vals, &start, size, mean) : SP_ENOMEM;
         double ybar = sp_dstat_mean(y, n);
         for (int j = 0; !rc && j < k; j++) {
             double tg, lg, pg = (double)size[j] / n, sg = pg * mean[j] / ybar;

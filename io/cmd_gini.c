@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_distio.h"
 #include "sp_error.h"
 #include "sp_gini.h"
@@ -36,11 +37,12 @@ static const char help[] =
     "  -o OUT              one row per period with every statistic (by extension:\n"
     "                      .csv, .md, .tex, .json, else text)\n"
     "  --csv, --markdown, --latex  the printed tables in that format\n"
-    "  --json              results as one JSON object on stdout\n";
+    "  --json              results as one JSON object on stdout\n"
+    "  --timing            seconds spent reading and computing, on stderr\n";
 
 static const sp_optspec spec[] = {{"var", 1},   {"id", 1},     {"by", 1},         {"group", 1},
                                   {"weight", 1}, {"layer", 1}, {"cv-divisor", 1}, {"output", 1},
-                                  {"json", 0},   SP_GRID_FORMAT_OPTS, {NULL, 0}};
+                                  {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 typedef struct gini_res {
     int n;
@@ -80,7 +82,7 @@ static int run_period(gini_job *job, int g, double *x, double *w, int *codes, co
     if (!rc && job->weight)
         rc = sp_panel_numeric(job->D->P, g, job->weight, w);
     r->n = job->D->P->periods[g].n;
-    if (!rc)
+    if (!rc && !job->D->code)
         rc = sp_gini_plain(x, r->n, ids, subject, &r->gini);
     if (!rc)
         rc = sp_gini_theil_compute(x, job->D->code ? codes : NULL, r->n, job->D->ngroups, ids,
@@ -92,6 +94,8 @@ static int run_period(gini_job *job, int g, double *x, double *w, int *codes, co
         rc = sp_gini_cv(x, w, r->n, 0, ids, subject, &r->cvw);
     if (!rc && job->D->code)
         rc = sp_gini_dagum_compute(x, codes, r->n, job->D->ngroups, ids, subject, &r->d);
+    if (!rc && job->D->code)
+        r->gini = r->d.gini;      /* the same G, from the decomposition's sort */
     if (!rc)
         notes(job, g, what);
     return rc;
@@ -342,10 +346,14 @@ int sp_cmd_gini(int argc, char **argv)
     sp_grid_dest dest;
     if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
         return rc;
+    double t0 = sp_clock_seconds();
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         sp_args_get(&a, "group"), &job.D);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_all(&job);
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill gini: timing: read %.4f s, statistics %.4f s\n", t1 - t0, sp_clock_seconds() - t1);
     if (!rc && out) {
         sp_grid_format f = sp_grid_format_for(out);
         sp_grid *g = summary_grid(&job, sp_distio_numfmt(f), 1);
