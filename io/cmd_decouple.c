@@ -223,9 +223,7 @@ static int print_table(const dec_job *job, sp_grid_format format)
             sp_grid_int(t, n);
         }
     }
-    int rc = sp_grid_write(t, format, stdout);
-    sp_grid_free(t);
-    return rc;
+    return sp_distio_emit(t, format, NULL);
 }
 
 /* -o: one row per unit and interval (format by extension). */
@@ -253,9 +251,7 @@ static int save_rows(const dec_job *job, const char *path)
         sp_grid_str(g, sp_decouple_name_en(r->ch.code));
         sp_grid_str(g, sp_decouple_name_zh(r->ch.code));
     }
-    int rc = sp_grid_save(g, f, path);
-    sp_grid_free(g);
-    return rc;
+    return sp_distio_emit(g, f, path);
 }
 
 int sp_cmd_decouple(int argc, char **argv)

@@ -355,10 +355,7 @@ int sp_cmd_gini(int argc, char **argv)
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill gini: timing: read %.4f s, statistics %.4f s\n", t1 - t0, sp_clock_seconds() - t1);
     if (!rc && out) {
-        sp_grid_format f = sp_grid_format_for(out);
-        sp_grid *g = summary_grid(&job, sp_distio_numfmt(f), 1);
-        rc = sp_grid_save(g, f, out);
-        sp_grid_free(g);
+        rc = sp_distio_emit(summary_grid(&job, sp_distio_numfmt(sp_grid_format_for(out)), 1), SP_GRID_TEXT, out);
     }
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);

@@ -230,9 +230,7 @@ static int save_rows(const index_job *job, const sp_index_result *r, const coupl
         if (r->closeness)
             sp_grid_num(g, fmt, r->closeness[i]);
     }
-    int rc = sp_grid_save(g, f, path);
-    sp_grid_free(g);
-    return rc;
+    return sp_distio_emit(g, f, path);
 }
 
 /* The weight table papers print (a `by` column with --per-period). */
@@ -270,9 +268,7 @@ static int print_weights(const index_job *job, const sp_index_result *r, sp_grid
     char note[1200];
     snprintf(note, sizeof note, "scores of %d rows written to %s", job->n, job->out);
     sp_grid_note(g, note);
-    int rc = sp_grid_write(g, format, stdout);
-    sp_grid_free(g);
-    return rc;
+    return sp_distio_emit(g, format, NULL);
 }
 
 static int print_weights_json(const index_job *job, const sp_index_result *r, const char *out)
@@ -376,9 +372,7 @@ static int print_classes(const index_job *job, const coupling_rows *c)
                 sp_grid_int(t, count);
         }
     }
-    int rc = sp_grid_write(t, job->format, stdout);
-    sp_grid_free(t);
-    return rc;
+    return sp_distio_emit(t, job->format, NULL);
 }
 
 static int run_coupling(index_job *job, int as_json)

@@ -182,9 +182,7 @@ static int print_table(const kde_job *job, sp_grid_format format)
         sp_grid_int(g, job->npeaks[p]);
         sp_grid_str(g, list);
     }
-    int rc = sp_grid_write(g, format, stdout);
-    sp_grid_free(g);
-    return rc;
+    return sp_distio_emit(g, format, NULL);
 }
 
 /* -o: the curves, one row per period and grid point. */
@@ -201,9 +199,7 @@ static int save_curves(const kde_job *job, const char *path)
             sp_grid_num(g, fmt, job->grid[k]);
             sp_grid_num(g, fmt, job->dens[(long)p * job->m + k]);
         }
-    int rc = sp_grid_save(g, f, path);
-    sp_grid_free(g);
-    return rc;
+    return sp_distio_emit(g, f, path);
 }
 
 int sp_cmd_kde(int argc, char **argv)

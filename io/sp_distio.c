@@ -118,3 +118,10 @@ const char *sp_distio_numfmt(sp_grid_format format)
 {
     return format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.4f";
 }
+
+int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path)
+{
+    int rc = path ? sp_grid_save(g, sp_grid_format_for(path), path) : sp_grid_write(g, format, stdout);
+    sp_grid_free(g);
+    return rc;
+}

@@ -51,6 +51,10 @@ json_t *sp_distio_by_json(const sp_distio *D, int g);
  * when there are too many or an empty name. */
 int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names, int max);
 
+/* Write g (then free it) to path in its extension's format, or to stdout in
+ * `format` when path is NULL; the first failure, as sp_grid_write/save. */
+int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path);
+
 /* The printf format of numbers in a table: full precision ("%.17g") for
  * CSV and JSON, "%.4f" for text, Markdown and LaTeX. */
 const char *sp_distio_numfmt(sp_grid_format format);
