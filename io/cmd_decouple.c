@@ -257,14 +257,12 @@ static int save_rows(const dec_job *job, const char *path)
 int sp_cmd_decouple(int argc, char **argv)
 {
     sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    sp_grid_format format;
+    int rc = sp_distio_args(argc, argv, spec, help, &a, &format);
     if (rc)
         return rc;
-    if ((rc = sp_args_positional(&a, 1, "DATA")))
-        return rc;
     dec_job job = {0};
-    sp_grid_dest dest;
-    if ((rc = parse_options(&a, &job)) || (rc = sp_grid_dest_args(&a, NULL, &dest)))
+    if ((rc = parse_options(&a, &job)))
         return rc;
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         NULL, &job.D);
@@ -275,7 +273,7 @@ int sp_cmd_decouple(int argc, char **argv)
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        rc = print_table(&job, dest.format);
+        rc = print_table(&job, format);
     free(job.rows), free(job.left_out);
     sp_distio_close(job.D);
     return rc;

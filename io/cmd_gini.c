@@ -330,10 +330,9 @@ static int print_tables(const gini_job *job, sp_grid_format format)
 int sp_cmd_gini(int argc, char **argv)
 {
     sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    sp_grid_format format;
+    int rc = sp_distio_args(argc, argv, spec, help, &a, &format);
     if (rc)
-        return rc;
-    if ((rc = sp_args_positional(&a, 1, "DATA")))
         return rc;
     gini_job job = {0};
     job.var = sp_args_get(&a, "var"), job.weight = sp_args_get(&a, "weight");
@@ -343,9 +342,6 @@ int sp_cmd_gini(int argc, char **argv)
     if ((rc = sp_args_choice(&a, "cv-divisor", divisors, 2, &job.ddof)))
         return rc;
     const char *out = sp_args_get(&a, "output");
-    sp_grid_dest dest;
-    if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
-        return rc;
     double t0 = sp_clock_seconds();
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         sp_args_get(&a, "group"), &job.D);
@@ -360,7 +356,7 @@ int sp_cmd_gini(int argc, char **argv)
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        rc = print_tables(&job, dest.format);
+        rc = print_tables(&job, format);
     for (int g = 0; job.res && g < job.D->P->nperiods; g++)
         sp_gini_dagum_free(&job.res[g].d);
     free(job.res);

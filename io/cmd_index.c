@@ -407,17 +407,15 @@ static int run_coupling(index_job *job, int as_json)
 int sp_cmd_index(int argc, char **argv)
 {
     sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    sp_grid_format format;
+    int rc = sp_distio_args(argc, argv, spec, help, &a, &format);
     if (rc)
-        return rc;
-    if ((rc = sp_args_positional(&a, 1, "DATA")))
         return rc;
     static index_job job;
     memset(&job, 0, sizeof job);
-    sp_grid_dest dest;
-    if ((rc = parse_options(&a, &job)) || (rc = sp_grid_dest_args(&a, NULL, &dest)))
+    if ((rc = parse_options(&a, &job)))
         return rc;
-    job.format = dest.format, job.out = sp_args_get(&a, "output");
+    job.format = format, job.out = sp_args_get(&a, "output");
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
                         NULL, &job.D);
     if (!rc)

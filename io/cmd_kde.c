@@ -205,19 +205,15 @@ static int save_curves(const kde_job *job, const char *path)
 int sp_cmd_kde(int argc, char **argv)
 {
     sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    sp_grid_format format;
+    int rc = sp_distio_args(argc, argv, spec, help, &a, &format);
     if (rc)
-        return rc;
-    if ((rc = sp_args_positional(&a, 1, "DATA")))
         return rc;
     kde_job job = {0};
     job.var = sp_args_get(&a, "var");
     if (!job.var)
         return sp_error_set(SP_EUSAGE, "--var is required (see --help)");
     const char *out = sp_args_get(&a, "output");
-    sp_grid_dest dest;
-    if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
-        return rc;
     if ((rc = parse_options(&a, &job)))
         return rc;
     rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
@@ -229,7 +225,7 @@ int sp_cmd_kde(int argc, char **argv)
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
-        rc = print_table(&job, dest.format);
+        rc = print_table(&job, format);
     free(job.grid), free(job.h), free(job.dens), free(job.npeaks), free(job.peaks);
     sp_distio_close(job.D);
     return rc;

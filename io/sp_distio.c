@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sp_acio.h"
+#include "sp_args.h"
 #include "sp_distio.h"
 #include "sp_error.h"
 
@@ -123,5 +124,19 @@ int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path)
 {
     int rc = path ? sp_grid_save(g, sp_grid_format_for(path), path) : sp_grid_write(g, format, stdout);
     sp_grid_free(g);
+    return rc;
+}
+
+int sp_distio_args(int argc, char **argv, const sp_optspec *spec, const char *help, sp_args *a,
+                   sp_grid_format *format)
+{
+    sp_grid_dest dest;
+    int rc = sp_args_parse(argc, argv, spec, help, a);
+    if (!rc)
+        rc = sp_args_positional(a, 1, "DATA");
+    if (!rc)
+        rc = sp_grid_dest_args(a, NULL, &dest);
+    if (!rc)
+        *format = dest.format;
     return rc;
 }

@@ -51,6 +51,14 @@ json_t *sp_distio_by_json(const sp_distio *D, int g);
  * when there are too many or an empty name. */
 int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names, int max);
 
+struct sp_args;
+struct sp_optspec;
+/* The command line of a distribution command: the options (sp_args_parse),
+ * exactly one DATA argument, and the printed tables' format (--csv,
+ * --markdown, --latex; sp_grid_dest_args).  SP_HELP_SHOWN after --help. */
+int sp_distio_args(int argc, char **argv, const struct sp_optspec *spec, const char *help,
+                   struct sp_args *a, sp_grid_format *format);
+
 /* Write g (then free it) to path in its extension's format, or to stdout in
  * `format` when path is NULL; the first failure, as sp_grid_write/save. */
 int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path);
