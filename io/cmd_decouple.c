@@ -235,7 +235,7 @@ static int save_rows(const dec_job *job, const char *path)
                           {.name = "growth_var"}, {.name = "growth_driver"}, {.name = "elasticity"},
                           {.name = "state_code"}, {.name = "state_en", .align = SP_GRID_LEFT},
                           {.name = "state_zh", .align = SP_GRID_LEFT}};
-    sp_grid_format f = sp_grid_format_for(path);
+    sp_grid_format f = sp_grid_format_for(path, SP_GRID_CSV);
     const char *fmt = sp_distio_numfmt(f);
     sp_grid *g = sp_grid_new(NULL, cols, 9);
     for (int i = 0; i < job->nrows; i++) {

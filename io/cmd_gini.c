@@ -35,7 +35,7 @@ static const char help[] =
     "  --cv-divisor D      n (default) or n-1 for the unweighted CV's standard deviation\n"
     "  --layer NAME        layer of DATA\n"
     "  -o OUT              one row per period with every statistic (by extension:\n"
-    "                      .csv, .md, .tex, .json, else text)\n"
+    "                      .csv, .md, .tex, .json, .txt; else CSV)\n"
     "  --csv, --markdown, --latex  the printed tables in that format\n"
     "  --json              results as one JSON object on stdout\n"
     "  --timing            seconds spent reading and computing, on stderr\n";
@@ -351,7 +351,7 @@ int sp_cmd_gini(int argc, char **argv)
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill gini: timing: read %.4f s, statistics %.4f s\n", t1 - t0, sp_clock_seconds() - t1);
     if (!rc && out) {
-        rc = sp_distio_emit(summary_grid(&job, sp_distio_numfmt(sp_grid_format_for(out)), 1), SP_GRID_TEXT, out);
+        rc = sp_distio_emit(summary_grid(&job, sp_distio_numfmt(sp_grid_format_for(out, SP_GRID_CSV)), 1), SP_GRID_TEXT, out);
     }
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);

@@ -49,7 +49,7 @@ static const char help[] =
     "  --id ID, --by TIME  unit id and period fields (written to OUT)\n"
     "  --layer NAME        layer of DATA\n"
     "  -o OUT              the table: id, period, score (closeness) or C, T, D, class\n"
-    "                      (format by extension: .csv, .md, .tex, .json, else text)\n"
+    "                      (format by extension: .csv, .md, .tex, .json, .txt; else CSV)\n"
     "  --csv, --markdown, --latex  the printed table in that format\n"
     "  --json              weights (or the classes per period) as one JSON object\n";
 
@@ -212,7 +212,7 @@ static int save_rows(const index_job *job, const sp_index_result *r, const coupl
         cols[nc++] = (sp_grid_col){.name = "score"};
     if (!c && r->closeness)
         cols[nc++] = (sp_grid_col){.name = "closeness"};
-    sp_grid_format f = sp_grid_format_for(path);
+    sp_grid_format f = sp_grid_format_for(path, SP_GRID_CSV);
     const char *fmt = sp_distio_numfmt(f);
     sp_grid *g = sp_grid_new(NULL, cols, nc);
     for (int i = 0; i < job->n; i++) {

@@ -35,7 +35,7 @@ static const char help[] =
     "  --from X, --to X    the grid's ends instead\n"
     "  --layer NAME        layer of DATA\n"
     "  -o OUT              the curves: by,x,density (one row per period and grid\n"
-    "                      point; format by extension: .csv, .md, .tex, .json, text)\n"
+    "                      point; by extension: .csv .md .tex .json .txt, else CSV)\n"
     "  --csv, --markdown, --latex  the printed table in that format\n"
     "  --json              results as one JSON object on stdout\n";
 
@@ -189,7 +189,7 @@ static int print_table(const kde_job *job, sp_grid_format format)
 static int save_curves(const kde_job *job, const char *path)
 {
     static const sp_grid_col cols[] = {{.name = "by", .align = SP_GRID_LEFT}, {.name = "x"}, {.name = "density"}};
-    sp_grid_format f = sp_grid_format_for(path);
+    sp_grid_format f = sp_grid_format_for(path, SP_GRID_CSV);
     const char *fmt = f == SP_GRID_CSV || f == SP_GRID_JSON ? "%.17g" : "%.6g";
     sp_grid *g = sp_grid_new(NULL, cols, 3);
     for (int p = 0; p < job->D->P->nperiods; p++)

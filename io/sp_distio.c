@@ -122,7 +122,7 @@ const char *sp_distio_numfmt(sp_grid_format format)
 
 int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path)
 {
-    int rc = path ? sp_grid_save(g, sp_grid_format_for(path), path) : sp_grid_write(g, format, stdout);
+    int rc = path ? sp_grid_save(g, sp_grid_format_for(path, SP_GRID_CSV), path) : sp_grid_write(g, format, stdout);
     sp_grid_free(g);
     return rc;
 }
