@@ -182,56 +182,48 @@ static int print_json(const gini_job *job)
  * groups and the pairs as columns named by their labels, for -o). */
 static sp_grid *summary_grid(const gini_job *job, const char *fmt, int wide)
 {
+    static const char *const keys[] = {"gini", "theil_t", "theil_t_within", "theil_t_between", "theil_l",
+                                       "theil_l_within", "theil_l_between", "cv", "cv_weighted",
+                                       "within", "between", "transvariation", "within_pct",
+                                       "between_pct", "transvariation_pct"};
     static const char *const names[] = {"Gini", "Theil_T", "T_within", "T_between", "Theil_L",
                                         "L_within", "L_between", "CV", "CV_pop"};
-    static const char *const keys[] = {"gini", "theil_t", "theil_t_within", "theil_t_between", "theil_l",
-                                       "theil_l_within", "theil_l_between", "cv", "cv_weighted"};
-    static const char *const dnames[] = {"G_w", "G_nb", "G_t", "G_w%", "G_nb%", "G_t%"};
-    static const char *const dkeys[] = {"within", "between", "transvariation", "within_pct",
-                                        "between_pct", "transvariation_pct"};
     const sp_distio *D = job->D;
-    int k = D->ngroups, nc = 0, dagum = wide && D->code;
-    char title[256], key[256][64];
-    sp_grid_col cols[256];
-    cols[nc++] = (sp_grid_col){.name = "by", .align = SP_GRID_LEFT};
-    cols[nc++] = (sp_grid_col){.name = "n"};
-    for (int c = 0; c < (job->weight ? 9 : 8); c++)
-        cols[nc++] = (sp_grid_col){.name = names[c], .key = keys[c]};
-    for (int c = 0; dagum && c < 6; c++)
-        cols[nc++] = (sp_grid_col){.name = dnames[c], .key = dkeys[c]};
-    for (int j = 0; dagum && j < k && nc < 250; j++) {
-        snprintf(key[nc], 64, "gini_%s", D->groups[j]), cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
-        snprintf(key[nc], 64, "mean_%s", D->groups[j]), cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
+    int k = D->ngroups, dagum = wide && D->code;
+    sp_distio_cols c = {0};
+    sp_distio_cols_add(&c, SP_GRID_LEFT, "by");
+    sp_distio_cols_add(&c, SP_GRID_RIGHT, "n");
+    for (int j = 0; j < 15; j++)
+        if ((j != 8 || job->weight) && (j < 9 || dagum))
+            sp_distio_cols_add(&c, SP_GRID_RIGHT, "%s", wide || j > 8 ? keys[j] : names[j]);
+    for (int j = 0; dagum && j < k; j++) {
+        sp_distio_cols_add(&c, SP_GRID_RIGHT, "gini_%s", D->groups[j]);
+        sp_distio_cols_add(&c, SP_GRID_RIGHT, "mean_%s", D->groups[j]);
     }
     for (int j = 0; dagum && j < k; j++)
-        for (int h = j + 1; h < k && nc < 250; h++) {
-            snprintf(key[nc], 64, "gini_%s_%s", D->groups[j], D->groups[h]);
-            cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
-            snprintf(key[nc], 64, "D_%s_%s", D->groups[j], D->groups[h]);
-            cols[nc] = (sp_grid_col){.name = key[nc]}, nc++;
+        for (int h = j + 1; h < k; h++) {
+            sp_distio_cols_add(&c, SP_GRID_RIGHT, "gini_%s_%s", D->groups[j], D->groups[h]);
+            sp_distio_cols_add(&c, SP_GRID_RIGHT, "D_%s_%s", D->groups[j], D->groups[h]);
         }
+    char title[256];
     snprintf(title, sizeof title, "inequality of %s (Gini without n - 1 correction; CV divisor %s)", job->var,
              job->ddof ? "n - 1" : "n");
-    sp_grid *g = sp_grid_new(title, cols, nc);
+    sp_grid *g = sp_distio_cols_grid(&c, title);
     for (int p = 0; p < D->P->nperiods; p++) {
         const gini_res *r = &job->res[p];
         const sp_gini_dagum *d = &r->d;
         sp_grid_row(g);
         sp_grid_str(g, D->P->periods[p].label);
         sp_grid_int(g, r->n);
-        double v[9] = {r->gini, r->th.t, r->th.t_within, r->th.t_between, r->th.l, r->th.l_within,
-                       r->th.l_between, r->cv, r->cvw};
-        for (int c = 0; c < (job->weight ? 9 : 8); c++)
-            sp_grid_num(g, fmt, v[c]);
-        if (!dagum)
-            continue;
-        double c6[6] = {d->within, d->between, d->transvariation, d->pct_within, d->pct_between,
-                        d->pct_transvariation};
-        for (int c = 0; c < 6; c++)
-            sp_grid_num(g, fmt, c6[c]);
-        for (int j = 0; j < k; j++)
+        double v[15] = {r->gini, r->th.t, r->th.t_within, r->th.t_between, r->th.l, r->th.l_within,
+                        r->th.l_between, r->cv, r->cvw, d->within, d->between, d->transvariation,
+                        d->pct_within, d->pct_between, d->pct_transvariation};
+        for (int j = 0; j < 15; j++)
+            if ((j != 8 || job->weight) && (j < 9 || dagum))
+                sp_grid_num(g, fmt, v[j]);
+        for (int j = 0; dagum && j < k; j++)
             sp_grid_num(g, fmt, d->gjj[rank_of(d, j)]), sp_grid_num(g, fmt, d->gmean[rank_of(d, j)]);
-        for (int j = 0; j < k; j++)
+        for (int j = 0; dagum && j < k; j++)
             for (int h = j + 1; h < k; h++)
                 sp_grid_num(g, fmt, d->gjh[rank_of(d, j) * k + rank_of(d, h)]),
                     sp_grid_num(g, fmt, d->djh[rank_of(d, j) * k + rank_of(d, h)]);
@@ -261,46 +253,35 @@ static sp_grid *dagum_grid(const gini_job *job, const char *fmt)
 }
 
 /* G_jj per group (which = 0), or G_jh (1) / D_jh (2) per pair, columns in the
- * first period's order of increasing mean (pairs richer-poorer). */
+ * first period's order of increasing mean (pairs richer-poorer: ranks j > h). */
 static sp_grid *group_grid(const gini_job *job, const char *fmt, int which)
 {
-    const sp_distio *D = job->D;
-    const sp_gini_dagum *d0 = &job->res[0].d;
-    int k = D->ngroups, nc = 0;
-    char names[256][64];
-    sp_grid_col cols[256];
-    cols[nc++] = (sp_grid_col){.name = "by", .align = SP_GRID_LEFT};
-    for (int j = which ? k - 1 : 0; which ? j > 0 : j < k; j += which ? -1 : 1)
-        for (int h = which ? j - 1 : -1; h >= -1 && nc < 250; h--) {
-            if (which && h < 0)
-                break;
-            if (which)
-                snprintf(names[nc], 64, "%s-%s", D->groups[d0->order[j]], D->groups[d0->order[h]]);
-            else
-                snprintf(names[nc], 64, "%s", D->groups[d0->order[j]]);
-            cols[nc] = (sp_grid_col){.name = names[nc]}, nc++;
-            if (!which)
-                break;
-        }
     static const char *const titles[] = {
         "within-group Gini G_jj (groups by increasing mean of the first period)",
         "between-group Gini G_jh (pairs richer-poorer in the first period)",
         "relative economic affluence D_jh (negative: the means' order flipped)"};
-    sp_grid *g = sp_grid_new(titles[which], cols, nc);
+    const sp_distio *D = job->D;
+    const int *first = job->res[0].d.order;     /* rank -> group code in the first period */
+    int k = D->ngroups;
+    sp_distio_cols c = {0};
+    sp_distio_cols_add(&c, SP_GRID_LEFT, "by");
+    for (int j = 0; !which && j < k; j++)
+        sp_distio_cols_add(&c, SP_GRID_RIGHT, "%s", D->groups[first[j]]);
+    for (int j = k - 1; which && j > 0; j--)
+        for (int h = j - 1; h >= 0; h--)
+            sp_distio_cols_add(&c, SP_GRID_RIGHT, "%s-%s", D->groups[first[j]], D->groups[first[h]]);
+    sp_grid *g = sp_distio_cols_grid(&c, titles[which]);
     for (int p = 0; p < D->P->nperiods; p++) {
         const sp_gini_dagum *d = &job->res[p].d;
         sp_grid_row(g);
         sp_grid_str(g, D->P->periods[p].label);
-        for (int j = which ? k - 1 : 0; which ? j > 0 : j < k; j += which ? -1 : 1) {
-            if (!which) {
-                sp_grid_num(g, fmt, d->gjj[rank_of(d, d0->order[j])]);
-                continue;
-            }
+        for (int j = 0; !which && j < k; j++)
+            sp_grid_num(g, fmt, d->gjj[rank_of(d, first[j])]);
+        for (int j = k - 1; which && j > 0; j--)
             for (int h = j - 1; h >= 0; h--) {
-                int a = rank_of(d, d0->order[j]), b = rank_of(d, d0->order[h]);
-                sp_grid_num(g, fmt, (which == 1 ? d->gjh : d->djh)[a * k + b]);
+                int a = rank_of(d, first[j]), b = rank_of(d, first[h]);
+                sp_grid_num(g, fmt, (which == 2 ? d->djh : d->gjh)[a * k + b]);
             }
-        }
     }
     return g;
 }

@@ -1,4 +1,5 @@
 /* sp_distio: table, periods and groups for the distribution commands. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,39 @@ int sp_distio_args(int argc, char **argv, const sp_optspec *spec, const char *he
     if (!rc)
         *format = dest.format;
     return rc;
+}
+
+void sp_distio_cols_add(sp_distio_cols *c, int align, const char *fmt, ...)
+{
+    if (c->failed)
+        return;
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 16;
+        sp_grid_col *grown = sp_realloc(c->cols, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            c->failed = 1;
+            return;
+        }
+        c->cols = grown, c->cap = cap;
+    }
+    char name[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    c->cols[c->n] = (sp_grid_col){.name = sp_strdup(name), .align = align};
+    if (!c->cols[c->n].name)
+        c->failed = 1;
+    else
+        c->n++;
+}
+
+sp_grid *sp_distio_cols_grid(sp_distio_cols *c, const char *title)
+{
+    sp_grid *g = c->failed ? NULL : sp_grid_new(title, c->cols, c->n);
+    for (int k = 0; k < c->n; k++)
+        free((char *)c->cols[k].name);
+    free(c->cols);
+    memset(c, 0, sizeof *c);
+    return g;
 }

@@ -51,6 +51,21 @@ json_t *sp_distio_by_json(const sp_distio *D, int g);
  * when there are too many or an empty name. */
 int sp_distio_split(const char *s, char *buf, size_t bufsize, const char **names, int max);
 
+/* A growing list of table columns with names made on the fly (groups,
+ * pairs, periods): add columns, make the grid (which copies them), free. */
+typedef struct sp_distio_cols {
+    int n, cap, failed;
+    sp_grid_col *cols;
+} sp_distio_cols;
+
+/* Append a column named by a printf format (align: SP_GRID_LEFT or _RIGHT);
+ * out of memory is remembered and reported by sp_distio_cols_grid. */
+void sp_distio_cols_add(sp_distio_cols *c, int align, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The grid of these columns (NULL when out of memory: sp_grid calls then
+ * return SP_ENOMEM); frees the list. */
+sp_grid *sp_distio_cols_grid(sp_distio_cols *c, const char *title);
+
 struct sp_args;
 struct sp_optspec;
 /* The command line of a distribution command: the options (sp_args_parse),
