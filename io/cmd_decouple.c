@@ -196,20 +196,18 @@ static int print_json(const dec_job *job)
 static int print_table(const dec_job *job, sp_grid_format format)
 {
     const sp_panel *P = job->D->P;
-    int nc = 0;
-    char names[256][64], title[512];
-    sp_grid_col cols[256];
-    cols[nc++] = (sp_grid_col){.name = "code"};
-    cols[nc++] = (sp_grid_col){.name = "state", .align = SP_GRID_LEFT};
-    cols[nc++] = (sp_grid_col){.name = "state_zh", .align = SP_GRID_LEFT};
-    for (int g = 1; g < P->nperiods && nc < 256; g++) {
-        snprintf(names[nc], 64, "%s-%s", P->periods[job->first ? 0 : g - 1].label, P->periods[g].label);
-        cols[nc] = (sp_grid_col){.name = names[nc]}, nc++;
-    }
+    char title[512];
+    sp_distio_cols cols = {0};
+    sp_distio_cols_add(&cols, SP_GRID_RIGHT, "code");
+    sp_distio_cols_add(&cols, SP_GRID_LEFT, "state");
+    sp_distio_cols_add(&cols, SP_GRID_LEFT, "state_zh");
+    for (int g = 1; g < P->nperiods; g++)
+        sp_distio_cols_add(&cols, SP_GRID_RIGHT, "%s-%s", P->periods[job->first ? 0 : g - 1].label,
+                           P->periods[g].label);
     snprintf(title, sizeof title, "Tapio decoupling of %s on %s (bands [0, %g), [%g, %g], (%g, inf); base %s)",
              job->var, job->driver, job->lo, job->lo, job->hi, job->hi,
              job->first ? "first period" : "previous period");
-    sp_grid *t = sp_grid_new(title, cols, nc);
+    sp_grid *t = sp_distio_cols_grid(&cols, title);
     for (int c = 1; c <= SP_DECOUPLE_NSTATES + 1; c++) {
         int code = c % (SP_DECOUPLE_NSTATES + 1);
         sp_grid_row(t);

@@ -134,8 +134,8 @@ static int parse_options(const sp_args *a, index_job *job)
         return sp_error_set(SP_EUSAGE, "-o OUT is required (the table of scores)");
     job->m = sp_distio_split(ind ? ind : cp, job->buf, sizeof job->buf, job->names, MAXIND);
     if (job->m < (cp ? 2 : 1))
-        return sp_error_set(SP_EUSAGE, "--%s: expected %s comma-separated fields", ind ? "ind" : "coupling",
-                            cp ? "two or more" : "one or more");
+        return sp_error_set(SP_EUSAGE, "--%s: expected %s comma-separated fields (at most %d, none empty)",
+                            ind ? "ind" : "coupling", cp ? "two or more" : "one or more", MAXIND);
     int method = 0, norm = 0, z = 0, rc;
     job->o.shift = 1e-4;
     if ((rc = sp_args_choice(a, "method", methods, 4, &method)) ||
@@ -342,17 +342,17 @@ static json_t *coupling_json(const index_job *job, const coupling_rows *c)
 static int print_classes(const index_job *job, const coupling_rows *c)
 {
     const sp_panel *P = job->D->P;
-    int np = P->nperiods, nc = 0;
-    sp_grid_col cols[256];
-    cols[nc++] = (sp_grid_col){.name = "class"};
-    cols[nc++] = (sp_grid_col){.name = "class_en", .align = SP_GRID_LEFT};
-    cols[nc++] = (sp_grid_col){.name = "class_zh", .align = SP_GRID_LEFT};
-    for (int g = 0; g < np && nc < 256; g++)
-        cols[nc++] = (sp_grid_col){.name = P->time_col >= 0 ? P->periods[g].label : "n"};
+    int np = P->nperiods;
+    sp_distio_cols cols = {0};
+    sp_distio_cols_add(&cols, SP_GRID_RIGHT, "class");
+    sp_distio_cols_add(&cols, SP_GRID_LEFT, "class_en");
+    sp_distio_cols_add(&cols, SP_GRID_LEFT, "class_zh");
+    for (int g = 0; g < np; g++)
+        sp_distio_cols_add(&cols, SP_GRID_RIGHT, "%s", P->time_col >= 0 ? P->periods[g].label : "n");
     char title[1200];
     snprintf(title, sizeof title, "coupling coordination of %d subsystems (%s C): rows per class of D; "
              "the rows are in %s", job->m, forms[job->form], job->out);
-    sp_grid *t = sp_grid_new(title, cols, nc);
+    sp_grid *t = sp_distio_cols_grid(&cols, title);
     const char *fmt = job->format == SP_GRID_CSV ? "%.17g" : "%.4f";
     static const char *const means[] = {"mean C", "mean T", "mean D"};
     for (int k = -2; k <= 10; k++) {
