@@ -1,7 +1,8 @@
 # Reference values for spill's distribution commands (kde, gini, index, decouple),
 # written straight from the published formulas, independently of spill's C code.
 # Run from the repository root:  Rscript scripts/ref-distribution.R
-# Needs only base R (stats); writes tests/fixtures/distribution/.
+# Needs base R (stats) and sf (r-cran-sf, to read the cities layer's attributes); writes
+# tests/fixtures/distribution/.  Deterministic (set.seed): a rerun leaves the files unchanged.
 out <- "tests/fixtures/distribution"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 w <- function(df, name) write.csv(df, file.path(out, name), row.names = FALSE, quote = TRUE)
