@@ -1,6 +1,7 @@
 /* sp_kde: exact kernel density estimates, bandwidth rules and peaks. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sp_dstat.h"
 #include "sp_error.h"
@@ -106,4 +107,61 @@ int sp_kde_peaks(const double *dens, int m, int *idx)
         i = j;
     }
     return np;
+}
+
+void sp_kde_set_free(sp_kde_set *s)
+{
+    free(s->h), free(s->grid), free(s->dens), free(s->npeaks), free(s->peaks);
+    memset(s, 0, sizeof *s);
+}
+
+static int set_alloc(sp_kde_set *s, int nsets, int m)
+{
+    memset(s, 0, sizeof *s);
+    s->nsets = nsets, s->m = m;
+    s->h = sp_malloc((size_t)nsets * sizeof *s->h);
+    s->grid = sp_malloc((size_t)m * sizeof *s->grid);
+    s->dens = sp_malloc((size_t)nsets * m * sizeof *s->dens);
+    s->npeaks = sp_malloc((size_t)nsets * sizeof *s->npeaks);
+    s->peaks = sp_malloc((size_t)nsets * (m / 2 + 1) * sizeof *s->peaks);
+    if (s->h && s->grid && s->dens && s->npeaks && s->peaks)
+        return SP_OK;
+    sp_kde_set_free(s);
+    return SP_ENOMEM;
+}
+
+/* Bandwidths, then the shared grid, then every curve and its peaks. */
+int sp_kde_set_compute(const double *const *x, const int *n, int nsets, const sp_kde_opts *o,
+                       const char *const *what, sp_kde_set *out)
+{
+    if (nsets < 1 || o->m < 2 || (o->rule == SP_KDE_GIVEN && !(o->h > 0)))
+        return sp_error_set(SP_EUSAGE, "a density set needs samples, 2 or more grid points and a positive bandwidth");
+    int rc = set_alloc(out, nsets, o->m);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int s = 0; !rc && s < nsets; s++) {
+        out->h[s] = o->h;
+        if (o->rule != SP_KDE_GIVEN)
+            rc = sp_kde_bandwidth(x[s], n[s], o->rule, what[s], &out->h[s]);
+        else if (n[s] < 1)
+            rc = sp_error_set(SP_EDATA, "%s: no values for a density", what[s]);
+        if (!rc)
+            sp_kde_range(x[s], n[s], out->h[s], o->cut, &lo, &hi);
+    }
+    if (!rc) {
+        lo = isfinite(o->from) ? o->from : lo;
+        hi = isfinite(o->to) ? o->to : hi;
+        if (!(hi > lo))
+            rc = sp_error_set(SP_EUSAGE, "the density grid [%g, %g] is empty", lo, hi);
+        else
+            sp_kde_grid(lo, hi, o->m, out->grid);
+    }
+    for (int s = 0; !rc && s < nsets; s++) {
+        double *d = out->dens + (long)s * o->m;
+        rc = sp_kde_eval(x[s], n[s], out->h[s], o->kernel, out->grid, o->m, d);
+        if (!rc)
+            out->npeaks[s] = sp_kde_peaks(d, o->m, out->peaks + (long)s * (o->m / 2 + 1));
+    }
+    if (rc)
+        sp_kde_set_free(out);
+    return rc;
 }

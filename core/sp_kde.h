@@ -28,10 +28,10 @@
 #define SP_KDE_H
 
 typedef enum sp_kde_kernel { SP_KDE_GAUSSIAN, SP_KDE_EPANECHNIKOV } sp_kde_kernel;
-typedef enum sp_kde_rule { SP_KDE_SILVERMAN, SP_KDE_SCOTT } sp_kde_rule;
+typedef enum sp_kde_rule { SP_KDE_SILVERMAN, SP_KDE_SCOTT, SP_KDE_GIVEN } sp_kde_rule;
 
-/* *h = the rule's bandwidth of x[0..n-1].  SP_EDATA for n < 2, non-finite
- * values or a constant sample. */
+/* *h = the rule's bandwidth of x[0..n-1] (SILVERMAN or SCOTT).  SP_EDATA for
+ * n < 2, non-finite values or a constant sample. */
 int sp_kde_bandwidth(const double *x, int n, sp_kde_rule rule, const char *what, double *h);
 
 /* Widen [*lo, *hi] to hold [min x - cut h, max x + cut h].  Start with
@@ -49,5 +49,34 @@ int sp_kde_eval(const double *x, int n, double h, sp_kde_kernel kernel, const do
 /* The peaks of dens[0..m-1]: their grid indices into idx (room for m / 2 + 1)
  * in grid order; returns how many. */
 int sp_kde_peaks(const double *dens, int m, int *idx);
+
+/* Several samples (one per period) on one grid: what `spill kde` prints and
+ * `spill plot --kde` draws.  Bandwidths by `rule` (or h for SP_KDE_GIVEN);
+ * the grid spans the samples' range widened by cut bandwidths (sp_kde_range),
+ * with either end replaced by from or to when finite; m >= 2 points. */
+typedef struct sp_kde_opts {
+    sp_kde_kernel kernel;
+    sp_kde_rule rule;
+    double h;           /* SP_KDE_GIVEN */
+    double cut;         /* 3, as R's density */
+    int m;              /* 512, as R's density */
+    double from, to;    /* NAN: from the data */
+} sp_kde_opts;
+
+typedef struct sp_kde_set {
+    int nsets, m;
+    double *h;          /* nsets bandwidths */
+    double *grid;       /* m points, shared */
+    double *dens;       /* nsets x m, row s is sample s's curve */
+    int *npeaks;        /* nsets */
+    int *peaks;         /* nsets x (m / 2 + 1): grid indices of sample s's peaks */
+} sp_kde_set;
+
+/* x[s][0..n[s]-1] for s < nsets; what[s] names sample s in messages.  The
+ * set's arrays are allocated here and freed by sp_kde_set_free (also after a
+ * failure, harmlessly). */
+int sp_kde_set_compute(const double *const *x, const int *n, int nsets, const sp_kde_opts *o,
+                       const char *const *what, sp_kde_set *out);
+void sp_kde_set_free(sp_kde_set *s);
 
 #endif

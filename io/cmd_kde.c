@@ -46,14 +46,8 @@ static const sp_optspec spec[] = {{"var", 1},  {"id", 1},   {"by", 1},    {"bw",
 typedef struct kde_job {
     sp_distio *D;
     const char *var;
-    int rule;             /* 0 silverman, 1 scott, 2 given */
-    double given, cut, from, to;
-    sp_kde_kernel kernel;
-    int m;                /* grid points */
-    double *grid;         /* m */
-    double *h;            /* per period */
-    double *dens;         /* nperiods x m */
-    int *npeaks, *peaks;  /* per period; nperiods x (m/2 + 1) */
+    sp_kde_opts o;
+    sp_kde_set set;       /* one curve per period on one grid */
 } kde_job;
 
 static const char *const rule_names[] = {"silverman", "scott", "given"};
@@ -62,72 +56,52 @@ static const char *const rule_names[] = {"silverman", "scott", "given"};
 static int parse_options(const sp_args *a, kde_job *job)
 {
     const char *bw = sp_args_get(a, "bw");
+    job->o.rule = bw && !strcmp(bw, "scott") ? SP_KDE_SCOTT : SP_KDE_SILVERMAN;
     if (bw && strcmp(bw, "silverman") && strcmp(bw, "scott")) {
-        if (sp_table_parse_double(bw, &job->given) || !(job->given > 0))
+        if (sp_table_parse_double(bw, &job->o.h) || !(job->o.h > 0))
             return sp_error_set(SP_EUSAGE, "--bw: expected silverman, scott or a positive number, got '%s'", bw);
-        job->rule = 2;
-    } else {
-        job->rule = bw && !strcmp(bw, "scott");
+        job->o.rule = SP_KDE_GIVEN;
     }
     static const char *const kernels[] = {"gaussian", "epanechnikov"};
     int k = 0, rc = sp_args_choice(a, "kernel", kernels, 2, &k);
-    job->kernel = k ? SP_KDE_EPANECHNIKOV : SP_KDE_GAUSSIAN;
+    job->o.kernel = k ? SP_KDE_EPANECHNIKOV : SP_KDE_GAUSSIAN;
     if (!rc)
-        rc = sp_args_int(a, "grid", 512, 2, &job->m);
+        rc = sp_args_int(a, "grid", 512, 2, &job->o.m);
     if (!rc)
-        rc = sp_args_double(a, "cut", 3, &job->cut);
-    if (!rc && job->cut < 0)
+        rc = sp_args_double(a, "cut", 3, &job->o.cut);
+    if (!rc && job->o.cut < 0)
         rc = sp_error_set(SP_EUSAGE, "--cut must be >= 0");
     if (!rc)
-        rc = sp_args_double(a, "from", NAN, &job->from);
+        rc = sp_args_double(a, "from", NAN, &job->o.from);
     if (!rc)
-        rc = sp_args_double(a, "to", NAN, &job->to);
-    if (!rc && isfinite(job->from) && isfinite(job->to) && !(job->to > job->from))
+        rc = sp_args_double(a, "to", NAN, &job->o.to);
+    if (!rc && isfinite(job->o.from) && isfinite(job->o.to) && !(job->o.to > job->o.from))
         rc = sp_error_set(SP_EUSAGE, "--to must be greater than --from");
     return rc;
 }
 
-/* Bandwidths of every period and the shared grid, then the curves and peaks. */
+/* Every period's values, then the curves on one grid (sp_kde_set_compute). */
 static int run_all(kde_job *job)
 {
     const sp_panel *P = job->D->P;
     int np = P->nperiods, mx = sp_distio_maxn(job->D), rc = SP_OK;
     double *x = sp_malloc((size_t)np * mx * sizeof *x);
-    job->h = sp_malloc((size_t)np * sizeof *job->h);
-    job->grid = sp_malloc((size_t)job->m * sizeof *job->grid);
-    job->dens = sp_malloc((size_t)np * job->m * sizeof *job->dens);
-    job->npeaks = sp_malloc((size_t)np * sizeof *job->npeaks);
-    job->peaks = sp_malloc((size_t)np * (job->m / 2 + 1) * sizeof *job->peaks);
-    if (!x || !job->h || !job->grid || !job->dens || !job->npeaks || !job->peaks)
+    const double **xs = sp_malloc((size_t)np * sizeof *xs);
+    int *n = sp_malloc((size_t)np * sizeof *n);
+    char *names = sp_malloc((size_t)np * 640);
+    const char **what = sp_malloc((size_t)np * sizeof *what);
+    if (!x || !xs || !n || !names || !what)
         rc = SP_ENOMEM;
-    double lo = INFINITY, hi = -INFINITY;
     for (int g = 0; !rc && g < np; g++) {
-        char what[512], subject[640];
-        sp_panel_describe(P, g, what, sizeof what);
-        snprintf(subject, sizeof subject, "%s: %s", what, job->var);
-        double *xg = x + (long)g * mx;
-        rc = sp_distio_period(job->D, g, job->var, NULL, xg, NULL);
-        if (!rc && job->rule < 2)
-            rc = sp_kde_bandwidth(xg, P->periods[g].n, job->rule ? SP_KDE_SCOTT : SP_KDE_SILVERMAN,
-                                  subject, &job->h[g]);
-        if (!rc && job->rule == 2)
-            job->h[g] = job->given;
-        if (!rc)
-            sp_kde_range(xg, P->periods[g].n, job->h[g], job->cut, &lo, &hi);
+        char per[512];
+        sp_panel_describe(P, g, per, sizeof per);
+        snprintf(names + (long)g * 640, 640, "%s: %s", per, job->var);
+        what[g] = names + (long)g * 640, xs[g] = x + (long)g * mx, n[g] = P->periods[g].n;
+        rc = sp_distio_period(job->D, g, job->var, NULL, x + (long)g * mx, NULL);
     }
-    if (!rc) {
-        sp_kde_grid(isfinite(job->from) ? job->from : lo, isfinite(job->to) ? job->to : hi, job->m,
-                    job->grid);
-        if (!(job->grid[job->m - 1] > job->grid[0]))
-            rc = sp_error_set(SP_EUSAGE, "--from/--to: the grid would be empty");
-    }
-    for (int g = 0; !rc && g < np; g++) {
-        double *dg = job->dens + (long)g * job->m;
-        rc = sp_kde_eval(x + (long)g * mx, P->periods[g].n, job->h[g], job->kernel, job->grid, job->m, dg);
-        if (!rc)
-            job->npeaks[g] = sp_kde_peaks(dg, job->m, job->peaks + (long)g * (job->m / 2 + 1));
-    }
-    free(x);
+    if (!rc)
+        rc = sp_kde_set_compute(xs, n, np, &job->o, what, &job->set);
+    free(x), free(xs), free(n), free(names), free(what);
     return rc;
 }
 
@@ -136,24 +110,24 @@ static int print_json(const kde_job *job)
     json_t *results = json_array();
     for (int g = 0; g < job->D->P->nperiods; g++) {
         json_t *xs = json_array(), *ds = json_array(), *pk = json_array();
-        const double *dg = job->dens + (long)g * job->m;
-        for (int k = 0; k < job->m; k++) {
-            json_array_append_new(xs, sp_json_real(job->grid[k]));
+        const double *dg = job->set.dens + (long)g * job->set.m;
+        for (int k = 0; k < job->set.m; k++) {
+            json_array_append_new(xs, sp_json_real(job->set.grid[k]));
             json_array_append_new(ds, sp_json_real(dg[k]));
         }
-        for (int p = 0; p < job->npeaks[g]; p++) {
-            int k = job->peaks[(long)g * (job->m / 2 + 1) + p];
-            json_array_append_new(pk, json_pack("{s:o, s:o}", "x", sp_json_real(job->grid[k]), "density",
+        for (int p = 0; p < job->set.npeaks[g]; p++) {
+            int k = job->set.peaks[(long)g * (job->set.m / 2 + 1) + p];
+            json_array_append_new(pk, json_pack("{s:o, s:o}", "x", sp_json_real(job->set.grid[k]), "density",
                                                 sp_json_real(dg[k])));
         }
         json_array_append_new(results, json_pack("{s:o, s:i, s:o, s:i, s:o, s:o, s:o}", "by",
                                                  sp_distio_by_json(job->D, g), "n", job->D->P->periods[g].n,
-                                                 "bandwidth", sp_json_real(job->h[g]), "npeaks",
-                                                 job->npeaks[g], "peaks", pk, "x", xs, "density", ds));
+                                                 "bandwidth", sp_json_real(job->set.h[g]), "npeaks",
+                                                 job->set.npeaks[g], "peaks", pk, "x", xs, "density", ds));
     }
     return sp_json_print(json_pack("{s:s, s:s, s:s, s:i, s:o}", "var", job->var, "kernel",
-                                   job->kernel == SP_KDE_GAUSSIAN ? "gaussian" : "epanechnikov", "bw",
-                                   rule_names[job->rule], "grid", job->m, "results", results));
+                                   job->o.kernel == SP_KDE_GAUSSIAN ? "gaussian" : "epanechnikov", "bw",
+                                   rule_names[job->o.rule], "grid", job->set.m, "results", results));
 }
 
 /* Per period: n, bandwidth and the peaks (position and density). */
@@ -164,22 +138,22 @@ static int print_table(const kde_job *job, sp_grid_format format)
                                        {.name = "peak at (density)", .align = SP_GRID_LEFT, .key = "peak_list"}};
     char title[512];
     snprintf(title, sizeof title, "kernel density of %s (%s kernel, bandwidth %s, %d grid points on [%.6g, %.6g])",
-             job->var, job->kernel == SP_KDE_GAUSSIAN ? "Gaussian" : "Epanechnikov", rule_names[job->rule],
-             job->m, job->grid[0], job->grid[job->m - 1]);
+             job->var, job->o.kernel == SP_KDE_GAUSSIAN ? "Gaussian" : "Epanechnikov", rule_names[job->o.rule],
+             job->set.m, job->set.grid[0], job->set.grid[job->set.m - 1]);
     sp_grid *g = sp_grid_new(title, cols, 5);
     for (int p = 0; p < job->D->P->nperiods; p++) {
         char list[2048] = "";
         size_t len = 0;
-        for (int q = 0; q < job->npeaks[p] && len + 64 < sizeof list; q++) {
-            int k = job->peaks[(long)p * (job->m / 2 + 1) + q];
-            len += snprintf(list + len, sizeof list - len, "%s%.6g (%.4g)", q ? "; " : "", job->grid[k],
-                            job->dens[(long)p * job->m + k]);
+        for (int q = 0; q < job->set.npeaks[p] && len + 64 < sizeof list; q++) {
+            int k = job->set.peaks[(long)p * (job->set.m / 2 + 1) + q];
+            len += snprintf(list + len, sizeof list - len, "%s%.6g (%.4g)", q ? "; " : "", job->set.grid[k],
+                            job->set.dens[(long)p * job->set.m + k]);
         }
         sp_grid_row(g);
         sp_grid_str(g, job->D->P->periods[p].label);
         sp_grid_int(g, job->D->P->periods[p].n);
-        sp_grid_num(g, format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.6g", job->h[p]);
-        sp_grid_int(g, job->npeaks[p]);
+        sp_grid_num(g, format == SP_GRID_CSV || format == SP_GRID_JSON ? "%.17g" : "%.6g", job->set.h[p]);
+        sp_grid_int(g, job->set.npeaks[p]);
         sp_grid_str(g, list);
     }
     return sp_distio_emit(g, format, NULL);
@@ -193,11 +167,11 @@ static int save_curves(const kde_job *job, const char *path)
     const char *fmt = f == SP_GRID_CSV || f == SP_GRID_JSON ? "%.17g" : "%.6g";
     sp_grid *g = sp_grid_new(NULL, cols, 3);
     for (int p = 0; p < job->D->P->nperiods; p++)
-        for (int k = 0; k < job->m; k++) {
+        for (int k = 0; k < job->set.m; k++) {
             sp_grid_row(g);
             sp_grid_str(g, job->D->P->periods[p].label);
-            sp_grid_num(g, fmt, job->grid[k]);
-            sp_grid_num(g, fmt, job->dens[(long)p * job->m + k]);
+            sp_grid_num(g, fmt, job->set.grid[k]);
+            sp_grid_num(g, fmt, job->set.dens[(long)p * job->set.m + k]);
         }
     return sp_distio_emit(g, f, path);
 }
@@ -226,7 +200,7 @@ int sp_cmd_kde(int argc, char **argv)
         rc = print_json(&job);
     else if (!rc)
         rc = print_table(&job, format);
-    free(job.grid), free(job.h), free(job.dens), free(job.npeaks), free(job.peaks);
+    sp_kde_set_free(&job.set);
     sp_distio_close(job.D);
     return rc;
 }

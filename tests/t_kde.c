@@ -68,6 +68,50 @@ static void test_against_r(void)
     sp_table_free(ai), sp_table_free(bw), sp_table_free(de);
 }
 
+/* The set API: the four years on one grid, as test_against_r builds it by hand. */
+static void test_set(void)
+{
+    sp_table *ai, *de;
+    CHECK_INT(sp_table_read("shapefiles/ai_index_province.csv", NULL, &ai), SP_OK);
+    CHECK_INT(sp_table_read(TH_FIXTURES "/distribution/kde_density.csv", NULL, &de), SP_OK);
+    if (!ai || !de)
+        return;
+    const char *years[] = {"2011", "2015", "2019", "2022"};
+    double x[4][64];
+    const double *xs[4] = {x[0], x[1], x[2], x[3]};
+    int n[4];
+    for (int y = 0; y < 4; y++)
+        n[y] = ai_year(ai, years[y], x[y]);
+    sp_kde_opts o = {SP_KDE_EPANECHNIKOV, SP_KDE_SCOTT, 0, 3, 64, NAN, NAN};
+    sp_kde_set set;
+    CHECK_INT(sp_kde_set_compute(xs, n, 4, &o, years, &set), SP_OK);
+    int bad = 0, base = (1 * 2 + 1) * 4 * 64;        /* scott, epanechnikov */
+    for (int y = 0; y < 4; y++)
+        for (int k = 0; k < 64; k++) {
+            double gx, gd;
+            sp_table_parse_double(sp_table_cell(de, base + y * 64 + k, 4), &gx);
+            sp_table_parse_double(sp_table_cell(de, base + y * 64 + k, 5), &gd);
+            bad += fabs(set.grid[k] - gx) > 1e-12 * fabs(gx) + 1e-15;
+            bad += fabs(set.dens[y * 64 + k] - gd) > 1e-9 * gd + 1e-15;
+        }
+    CHECK_INT(bad, 0);
+    CHECK(set.npeaks[0] >= 1 && set.peaks[0] > 0);
+    sp_kde_set_free(&set);
+    o.rule = SP_KDE_GIVEN, o.h = 2, o.from = 0, o.to = 10, o.m = 11;
+    CHECK_INT(sp_kde_set_compute(xs, n, 4, &o, years, &set), SP_OK);
+    CHECK_REL(set.h[3], 2, 0);
+    CHECK_REL(set.grid[5], 5, 1e-15);
+    sp_kde_set_free(&set);
+    double c[3] = {1, 1, 1};
+    const double *cs[1] = {c};
+    int nc[1] = {3};
+    const char *w[1] = {"const"};
+    o.rule = SP_KDE_SILVERMAN;
+    CHECK_INT(sp_kde_set_compute(cs, nc, 1, &o, w, &set), SP_EDATA);
+    CHECK(set.h == NULL);
+    sp_table_free(ai), sp_table_free(de);
+}
+
 static void test_peaks(void)
 {
     double d[] = {0, 1, 3, 2, 2, 5, 5, 5, 1, 0, 4};
@@ -112,6 +156,7 @@ int main(void)
 {
     RUN(test_quantile_type7);
     RUN(test_against_r);
+    RUN(test_set);
     RUN(test_peaks);
     RUN(test_bad);
     return th_report("t_kde");
