@@ -234,7 +234,7 @@ int sp_gini_theil_compute(const double *y, const int *group, int n, int k,
     out->has_l = 1;
     theil_one(y, n, &out->t, &out->l, &out->has_l);
     if (!group) {
-        out->t_within = out->t, out->l_within = out->l;
+        out->t_within = out->t_between = out->l_within = out->l_between = NAN;
     } else {
         int *start = NULL, *size = sp_malloc((size_t)k * sizeof *size);
         double *vals = NULL, *mean = sp_malloc((size_t)k * sizeof *mean);

@@ -64,7 +64,7 @@ typedef struct sp_gini_theil {
 } sp_gini_theil;
 
 /* Theil T and L of y (y >= 0), split by group[i] in 0..k-1 (group may be
- * NULL: then k is ignored and within = total, between = 0). */
+ * NULL: then k is ignored and the within and between parts are NAN). */
 int sp_gini_theil_compute(const double *y, const int *group, int n, int k,
                           const char *const *ids, const char *what, sp_gini_theil *out);
 

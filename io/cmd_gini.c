@@ -189,12 +189,15 @@ static sp_grid *summary_grid(const gini_job *job, const char *fmt, int wide)
     static const char *const names[] = {"Gini", "Theil_T", "T_within", "T_between", "Theil_L",
                                         "L_within", "L_between", "CV", "CV_pop"};
     const sp_distio *D = job->D;
-    int k = D->ngroups, dagum = wide && D->code;
+    int k = D->ngroups, dagum = wide && D->code, show[15];
+    for (int j = 0; j < 15; j++)      /* Theil's split only with groups, CV_pop only with --weight */
+        show[j] = (j != 8 || job->weight) && (j < 9 || dagum) &&
+                  (D->code || (j != 2 && j != 3 && j != 5 && j != 6));
     sp_distio_cols c = {0};
     sp_distio_cols_add(&c, SP_GRID_LEFT, "by");
     sp_distio_cols_add(&c, SP_GRID_RIGHT, "n");
     for (int j = 0; j < 15; j++)
-        if ((j != 8 || job->weight) && (j < 9 || dagum))
+        if (show[j])
             sp_distio_cols_add(&c, SP_GRID_RIGHT, "%s", wide || j > 8 ? keys[j] : names[j]);
     for (int j = 0; dagum && j < k; j++) {
         sp_distio_cols_add(&c, SP_GRID_RIGHT, "gini_%s", D->groups[j]);
@@ -219,7 +222,7 @@ static sp_grid *summary_grid(const gini_job *job, const char *fmt, int wide)
                         r->th.l_between, r->cv, r->cvw, d->within, d->between, d->transvariation,
                         d->pct_within, d->pct_between, d->pct_transvariation};
         for (int j = 0; j < 15; j++)
-            if ((j != 8 || job->weight) && (j < 9 || dagum))
+            if (show[j])
                 sp_grid_num(g, fmt, v[j]);
         for (int j = 0; dagum && j < k; j++)
             sp_grid_num(g, fmt, d->gjj[rank_of(d, j)]), sp_grid_num(g, fmt, d->gmean[rank_of(d, j)]);
