@@ -37,6 +37,7 @@ ok "sample CV divisor" "$SPILL" gini "$CP" --var x1 --id adcode --by year --cv-d
 want=$(grep '"cities","2015","cv_sample"' "$DIST/gini.csv" | cut -d, -f6 | tr -d '"')
 check "CV with divisor n - 1 = R's sd / mean" [ "$(jq --argjson w "$want" '((.results[0].cv - $w) / $w | fabs) < 1e-12' "$OUT")" = true ]
 check "no Dagum keys without --group" [ "$(jq '.results[0] | has("within") | not' "$OUT")" = true ]
+check "no Theil split without --group" [ "$(jq ".results[0].theil | [.T_within, .T_between, .L_within, .L_between] == [null, null, null, null]" "$OUT")" = true ]
 ok "text tables" "$SPILL" gini "$AI" --var ai_index --id adcode --by year --group region
 check "text names the group order" grep -q "increasing mean" "$OUT"
 check "text shows the pairs" grep -q "East-Central" "$OUT"
