@@ -33,5 +33,9 @@ int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
 int sp_cmd_markov(int argc, char **argv);
 int sp_cmd_detector(int argc, char **argv);
+int sp_cmd_gini(int argc, char **argv);
+int sp_cmd_kde(int argc, char **argv);
+int sp_cmd_index(int argc, char **argv);
+int sp_cmd_decouple(int argc, char **argv);
 
 #endif

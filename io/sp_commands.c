@@ -13,6 +13,10 @@ static const sp_command command_table[] = {
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
     {"markov", sp_cmd_markov, "Markov chains of classes: classic, spatial (--w), LISA (--lisa)"},
     {"detector", sp_cmd_detector, "geographical detector: factor, interaction, risk, ecological"},
+    {"gini", sp_cmd_gini, "Gini, Dagum's decomposition by groups, Theil T and L, CV"},
+    {"kde", sp_cmd_kde, "kernel density per period on one grid, with its peaks"},
+    {"index", sp_cmd_index, "composite index (entropy, TOPSIS, CRITIC, CV weights) and coupling coordination"},
+    {"decouple", sp_cmd_decouple, "Tapio decoupling elasticity and its eight states"},
     {"run", sp_cmd_run, "run a job file: one spill command per line"},
 };
 
