@@ -9,7 +9,7 @@ LDFLAGS_EXTRA ?=
 # i.e. after the deps stamp below has installed anything missing.
 PKGS = gdal geos gsl jansson cairo
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
-DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 

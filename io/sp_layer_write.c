@@ -26,7 +26,7 @@ static void source_close(source *s)
         OGR_F_Destroy(s->feat[i]);
     free(s->feat);
     if (s->ds)
-        GDALClose(s->ds);
+        sp_gdal_close(s->ds);
     memset(s, 0, sizeof *s);
 }
 
