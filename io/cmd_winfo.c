@@ -46,7 +46,11 @@ static int print_text(const char *path, const sp_weights *W)
     if (rc || (rc = sp_weights_islands(W, &islands, &count)))
         return rc;
     printf("%s (%s)\n", path, sp_wio_format_name(sp_wio_format(path)));
-    printf("  %-18s%d\n", "units", s.n);
+    printf("  %-18s%d", "units", s.n);
+    if (W->unnamed)
+        printf(" named, and %d island%s the header counts without ids", W->unnamed,
+               W->unnamed == 1 ? "" : "s");
+    printf("\n");
     printf("  %-18s%d (%.4g%% of all pairs)\n", "links", s.nnz,
            100.0 * s.nnz / ((double)s.n * s.n));
     printf("  %-18smin %d, max %d, mean %.4g\n", "neighbours", s.min_neighbors,
@@ -81,6 +85,7 @@ int sp_cmd_winfo(int argc, char **argv)
             rc = SP_ENOMEM;
         } else {
             json_object_set_new(root, "file", json_string(path));
+            json_object_set_new(root, "unnamed_islands", json_integer(W->unnamed));
             json_object_set_new(root, "format", json_string(sp_wio_format_name(sp_wio_format(path))));
             rc = sp_json_print(root);
         }

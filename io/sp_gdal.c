@@ -81,35 +81,6 @@ static int slurp(const char *path, char **data, size_t *size)
     return SP_OK;
 }
 
-/* The encoding to read text of `what` in (NULL: it is UTF-8 or ASCII
- * already), from --encoding or by looking at the bytes. */
-static int choose_encoding(const char *what, const char *text, size_t len, const char **enc)
-{
-    const sp_readopt *o = sp_readopt_current();
-    *enc = NULL;
-    if (o->encoding) {
-        *enc = strcasecmp(o->encoding, "UTF-8") == 0 || strcasecmp(o->encoding, "UTF8") == 0
-                   ? NULL : o->encoding;
-        if (!*enc && !sp_text_utf8_valid(text, len, NULL))
-            return sp_error_set(SP_EDATA, "%s: not valid UTF-8 although --encoding says so",
-                                what);
-        return SP_OK;
-    }
-    sp_text_kind kind = sp_text_detect(text, len);
-    if (kind == SP_TEXT_GB18030) {
-        sp_readopt_warn("%s: not UTF-8; read as GB18030 (GBK, what Chinese Windows and its "
-                        "Excel save); give --encoding ENC if that is wrong", what);
-        *enc = "GB18030";
-    } else if (kind == SP_TEXT_UNKNOWN) {
-        size_t bad = 0;
-        sp_text_utf8_valid(text, len, &bad);
-        return sp_error_set(SP_EDATA, "%s: neither UTF-8 nor GB18030 (byte %zu): give the "
-                            "file's encoding with --encoding ENC (e.g. BIG5, LATIN1, CP1252)",
-                            what, bad + 1);
-    }
-    return SP_OK;
-}
-
 /* Unsigned little-endian integer of `bytes` bytes at p. */
 static unsigned long le(const unsigned char *p, int bytes)
 {
@@ -196,7 +167,7 @@ static int shapefile_encoding(const char *path, const char **enc)
         free(text);
         return rc;
     }
-    rc = choose_encoding(dbf, text, len, enc);
+    rc = sp_readopt_encoding(dbf, text, len, enc);
     /* No .cpg: GDAL would read UTF-8 bytes as ISO-8859-1; say what they are. */
     if (!rc && !*enc && sp_text_detect(text, len) == SP_TEXT_UTF8)
         *enc = "UTF-8";
@@ -221,7 +192,7 @@ static int csv_prepare(const char *path, char *mem, size_t cap)
         start = nl ? nl + 1 : data + size;
     }
     size_t len = size - (size_t)(start - data);
-    rc = choose_encoding(path, start, len, &enc);
+    rc = sp_readopt_encoding(path, start, len, &enc);
     char *text = NULL;
     if (!rc && enc)
         rc = sp_text_recode(start, len, enc, path, &text, &len);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sp_cli.h"
 #include "sp_error.h"
@@ -77,6 +78,35 @@ int sp_readopt_check(const sp_readopt *o)
 void sp_readopt_set(const sp_readopt *o) { current = *o; }
 
 const sp_readopt *sp_readopt_current(void) { return &current; }
+
+/* The encoding to read text of `what` in (NULL: it is UTF-8 or ASCII
+ * already), from --encoding or by looking at the bytes. */
+int sp_readopt_encoding(const char *what, const char *text, size_t len, const char **enc)
+{
+    const sp_readopt *o = &current;
+    *enc = NULL;
+    if (o->encoding) {
+        *enc = strcasecmp(o->encoding, "UTF-8") == 0 || strcasecmp(o->encoding, "UTF8") == 0
+                   ? NULL : o->encoding;
+        if (!*enc && !sp_text_utf8_valid(text, len, NULL))
+            return sp_error_set(SP_EDATA, "%s: not valid UTF-8 although --encoding says so",
+                                what);
+        return SP_OK;
+    }
+    sp_text_kind kind = sp_text_detect(text, len);
+    if (kind == SP_TEXT_GB18030) {
+        sp_readopt_warn("%s: not UTF-8; read as GB18030 (GBK, what Chinese Windows and its "
+                        "Excel save); give --encoding ENC if that is wrong", what);
+        *enc = "GB18030";
+    } else if (kind == SP_TEXT_UNKNOWN) {
+        size_t bad = 0;
+        sp_text_utf8_valid(text, len, &bad);
+        return sp_error_set(SP_EDATA, "%s: neither UTF-8 nor GB18030 (byte %zu): give the "
+                            "file's encoding with --encoding ENC (e.g. BIG5, LATIN1, CP1252)",
+                            what, bad + 1);
+    }
+    return SP_OK;
+}
 
 void sp_readopt_warn(const char *fmt, ...)
 {

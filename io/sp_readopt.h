@@ -17,6 +17,8 @@
 #ifndef SP_READOPT_H
 #define SP_READOPT_H
 
+#include <stddef.h>
+
 #define SP_READOPT_MAX_WIDE 16
 
 typedef struct sp_readopt {
@@ -50,6 +52,13 @@ int sp_readopt_parse_wide(const char *spec, sp_readopt_wide *out);
 
 void sp_readopt_set(const sp_readopt *o);
 const sp_readopt *sp_readopt_current(void);
+
+/* The encoding the text of `what` (a file) is in: NULL when it is UTF-8 (or
+ * ASCII); --encoding when given; else GB18030 when the bytes are GB18030
+ * and not UTF-8 (with a warning).  Bytes that are neither are SP_EDATA
+ * naming --encoding; bytes that are not UTF-8 although --encoding UTF-8 was
+ * given too. */
+int sp_readopt_encoding(const char *what, const char *text, size_t len, const char **enc);
 
 /* A warning on stderr, prefixed "spill COMMAND: warning: ". */
 void sp_readopt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
