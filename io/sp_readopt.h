@@ -36,7 +36,7 @@ typedef struct sp_readopt_wide {
     char var[128], prefix[128], suffix[128], time[64];
 } sp_readopt_wide;
 
-#include "sp_cli.h"
+#include "sp_args.h"
 
 /* The shared option names, for sp_args_parse (name, takes_value). */
 extern const sp_optspec sp_readopt_spec[];

@@ -247,7 +247,7 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
                         t->hint ? "; " : "", t->hint ? t->hint : "");
 }
 
-int sp_parse_double(const char *s, double *out)
+int sp_table_parse_double(const char *s, double *out)
 {
     if (!s)
         return -1;
@@ -269,7 +269,7 @@ int sp_parse_double(const char *s, double *out)
 int sp_table_number(const sp_table *t, int row, int col, const char *id, double *out)
 {
     const char *s = sp_table_cell(t, row, col);
-    if (sp_parse_double(s, out) == 0)
+    if (sp_table_parse_double(s, out) == 0)
         return SP_OK;
     return sp_error_set(SP_EDATA, "%s: row %d%s%s%s: %s '%s' is %s", t->source, row + 1,
                         id ? " (unit " : "", id ? id : "", id ? ")" : "", t->names[col],
@@ -285,7 +285,7 @@ int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids
     return rc;
 }
 
-void sp_csv_field(FILE *f, const char *s)
+void sp_table_csv_field(FILE *f, const char *s)
 {
     size_t len = strlen(s);
     int blank_edge = len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');

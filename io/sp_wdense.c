@@ -38,7 +38,7 @@ static int spmat_layout(const sp_wdense_grid *g, layout *L)
     double x;
     if (g->nrows == 0)
         return sp_error_set(SP_EDATA, "%s: empty file", g->path);
-    if (width(g, 0) != 1 || sp_parse_double(cell(g, 0, 0), &x) != 0 || x < 1 ||
+    if (width(g, 0) != 1 || sp_table_parse_double(cell(g, 0, 0), &x) != 0 || x < 1 ||
         x > SP_WDENSE_MAX_N || x != (int)x)
         return grid_error(g, 0, "expected the matrix size n alone (Stata spmatrix export)%s",
                           "", 0, 0);
@@ -59,7 +59,7 @@ static int grid_layout(const sp_wdense_grid *g, layout *L)
     if (g->nrows == 0 || width(g, 0) == 0)
         return sp_error_set(SP_EDATA, "%s: empty file", g->path);
     int R = g->nrows, w0 = width(g, 0), m = R > 1 ? width(g, 1) : w0;
-    if (sp_parse_double(cell(g, 0, 0), &x) != 0) {
+    if (sp_table_parse_double(cell(g, 0, 0), &x) != 0) {
         if (w0 < 2)
             return grid_error(g, 0, "expected the header 'id,ID1,ID2,...'%s", "", 0, 0);
         L->n = w0 - 1, L->header = 1, L->idcol = 1, L->first = 1;
@@ -122,7 +122,7 @@ static int grid_row(const sp_wdense_grid *g, const layout *L, char **ids, int i,
     for (int j = 0; j < L->n; j++) {
         const char *s = cell(g, r, j + L->idcol);
         double x;
-        if (sp_parse_double(s, &x) != 0) {
+        if (sp_table_parse_double(s, &x) != 0) {
             char what[300];
             snprintf(what, sizeof what, "unit '%s', column '%s': '%s' is not a finite number%s",
                      ids[i], ids[j], s, *s ? "" : " (write 0 for no link)");
