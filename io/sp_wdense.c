@@ -112,7 +112,8 @@ static int grid_row(const sp_wdense_grid *g, const layout *L, char **ids, int i,
     if (r >= g->nrows)
         return grid_error(g, g->nrows - 1, "%sfile ends after %d of %d rows", "", i, L->n);
     if (width(g, r) != want)
-        return grid_error(g, r, "%s%d cells, expected %d", "", width(g, r), want);
+        return grid_error(g, r, "%s%d cells, expected %d (not a square matrix)", "", width(g, r),
+                          want);
     if (L->idcol && L->header && strcmp(cell(g, r, 0), ids[i]) != 0) {
         char what[300];
         snprintf(what, sizeof what, "row id '%s' differs from column %d's id '%s'", cell(g, r, 0),
@@ -163,7 +164,7 @@ int sp_wdense_from_grid(const sp_wdense_grid *g, sp_weights **out)
         rc = grid_row(g, &L, ids, i, ti, tj, tx, &used);
     if (!rc && L.first + L.n < g->nrows)
         rc = grid_error(g, L.first + L.n, L.header ? "%smore rows than the %d columns of the "
-                        "header" : "%smore rows than the %d units", "", L.n, 0);
+                        "header: not a square matrix" : "%smore rows than the %d units", "", L.n, 0);
     sp_csr *w = NULL;
     if (!rc)
         rc = sp_csr_from_triplets(L.n, L.n, used, ti, tj, tx, &w);
