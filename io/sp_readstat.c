@@ -233,9 +233,29 @@ static readstat_error_t parse(readstat_parser_t *p, const char *path, rs_ctx *c)
     return readstat_parse_sas7bdat(p, path, c);
 }
 
-int sp_readstat_read(const char *path, sp_table **out)
+/* Whether path is a Stata file older than format 118 (Stata 14), whose
+ * strings carry no encoding (Stata wrote the Windows code page). */
+static int old_dta(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    FILE *f = dot && strcasecmp(dot, ".dta") == 0 ? fopen(path, "rb") : NULL;
+    if (!f)
+        return 0;
+    char head[64] = "";
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = '\0';
+    const char *rel = strstr(head, "<release>");
+    if (strncmp(head, "<stata_dta>", 11) == 0 && rel)
+        return atoi(rel + 9) < 118;
+    return n > 0 && (unsigned char)head[0] >= 104 && (unsigned char)head[0] <= 115;
+}
+
+/* One parse into a new table with the given file encoding (NULL: ReadStat's). */
+static int parse_once(const char *path, const char *enc, sp_table **out, int *convert_failed)
 {
     *out = NULL;
+    *convert_failed = 0;
     rs_ctx c = {0};
     if (!(c.t = sp_calloc(1, sizeof *c.t)) || !(c.t->source = sp_strdup(path))) {
         free(c.t);
@@ -250,12 +270,12 @@ int sp_readstat_read(const char *path, sp_table **out)
     readstat_set_variable_handler(p, on_variable);
     readstat_set_value_handler(p, on_value);
     readstat_set_value_label_handler(p, on_label);
-    const char *enc = sp_readopt_current()->encoding;
     if (enc)
         readstat_set_file_character_encoding(p, enc);
     readstat_error_t err = parse(p, path, &c);
     readstat_parser_free(p);
     int rc = c.rc;
+    *convert_failed = err >= READSTAT_ERROR_CONVERT && err <= READSTAT_ERROR_CONVERT_LONG_STRING;
     if (!rc && err != READSTAT_OK)
         rc = sp_error_set(SP_EDATA, "%s: cannot read this file: %s%s", path,
                           readstat_error_message(err),
@@ -277,4 +297,23 @@ int sp_readstat_read(const char *path, sp_table **out)
     }
     *out = c.t;
     return SP_OK;
+}
+
+int sp_readstat_read(const char *path, sp_table **out)
+{
+    const char *enc = sp_readopt_current()->encoding;
+    int convert_failed, old = !enc && old_dta(path);
+    /* An old .dta: its bytes as UTF-8 if they are, else as GB18030 with a
+     * warning (ReadStat alone takes CP1252 and garbles Chinese silently). */
+    int rc = parse_once(path, old ? "UTF-8" : enc, out, &convert_failed);
+    if (rc && old && convert_failed) {
+        rc = parse_once(path, "GB18030", out, &convert_failed);
+        if (!rc)
+            sp_readopt_warn("%s: a Stata file before format 118 whose text is not UTF-8; read "
+                            "as GB18030 (GBK); give --encoding ENC if that is wrong", path);
+        else if (convert_failed)
+            rc = sp_error_set(SP_EDATA, "%s: text neither UTF-8 nor GB18030: give the file's "
+                              "encoding with --encoding ENC (e.g. CP1252)", path);
+    }
+    return rc;
 }

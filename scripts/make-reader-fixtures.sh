@@ -23,6 +23,7 @@ ai$region_code <- labelled(as.numeric(codes[ai$region]),
 ai <- ai[, c("adcode", "name_zh", "year", "ai_index", "region_code")]
 write_dta(ai, file.path(out, "ai_index.dta"), version = 15)
 write_sav(ai, file.path(out, "ai_index.sav"))
+write_dta(ai, file.path(out, "ai_index_v13.dta"), version = 13) # made GBK below
 plain <- ai
 plain$region_code <- as.character(as_factor(ai$region_code))
 write.csv(plain, file.path(out, "ai_index_utf8.csv"), row.names = FALSE, fileEncoding = "UTF-8")
@@ -49,6 +50,17 @@ rows = list(csv.reader(open(src, encoding="utf-8")))
 rows[0] = ["代码", "省份", "年份", "人工智能指数", "地区"]
 with open("tests/fixtures/readers/ai_index_gbk.csv", "w", encoding="gbk", newline="") as f:
     csv.writer(f, lineterminator="\r\n").writerows(rows)
+# A Stata 13 file (format 117, no encoding) saved on Chinese Windows: its
+# strings in GBK, NUL-padded in their fixed-width fields.
+import os
+p = "tests/fixtures/readers/ai_index_v13.dta"
+d = open(p, "rb").read()
+for r in rows[1:]:
+    for zh in (r[1], r[4]):
+        u, g = zh.encode("utf-8"), zh.encode("gbk")
+        d = d.replace(b"\0" + u + b"\0", b"\0" + g + b"\0" * (len(u) - len(g) + 1))
+open("tests/fixtures/readers/ai_index_v13_gbk.dta", "wb").write(d)
+os.remove(p)
 # Latin-1 bytes that are not GB18030 either (bad input): 0xFF is in neither.
 with open("tests/fixtures/readers/latin1.csv", "wb") as f:
     f.write(b"code,name,x\n1,Bj\xf6rk\xff,1\n2,A,2\n")

@@ -60,8 +60,8 @@ static void check_same_table(const sp_table *t, const sp_table *ref, const char 
 static void test_stat_files(void)
 {
     sp_table *ref = read_with(FIX "/ai_index_utf8.csv", NULL, 0, NULL);
-    const char *files[] = {FIX "/ai_index.dta", FIX "/ai_index.sav"};
-    for (int k = 0; k < 2; k++) {
+    const char *files[] = {FIX "/ai_index.dta", FIX "/ai_index.sav", FIX "/ai_index_v13_gbk.dta"};
+    for (int k = 0; k < 3; k++) { /* the last: Stata 13, GBK text, decoded as GB18030 */
         sp_table *t = read_with(files[k], NULL, 0, NULL);
         check_same_table(t, ref, files[k]);
         if (t) {
