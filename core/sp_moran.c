@@ -1,3 +1,5 @@
+/* sp_moran: global Moran's I and Geary's C with normality, randomisation and permutation
+ * inference; see sp_moran.h. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
