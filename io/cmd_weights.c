@@ -3,6 +3,7 @@
  * Steps, in order: read the layer; build the raw matrix for --type; take the
  * --order; add --link pairs; apply the --islands policy; standardise; write
  * OUT through sp_wio (format by extension). */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,9 @@ static const char weights_help[] =
     "       spill weights IN.(gal|gwt|swm|mtx|csv|txt|xlsx) -o OUT [--standardize S]\n"
     "                     [--ids TABLE --id FIELD]\n"
     "Build a spatial weights matrix from a boundary (or point) layer, or convert a\n"
-    "weights file (a .csv, .txt or workbook is a dense matrix unless --type or\n"
-    "--points is given; see docs/weights.md).  Converting keeps the weights unless\n"
+    "weights file (a .csv, .txt or workbook is a dense matrix unless --type,\n"
+    "--points or --id without --ids is given, or the CSV has a WKT column; see\n"
+    "docs/weights.md).  Converting keeps the weights unless\n"
     "--standardize is given; --ids lists the units (in that order) from the --id\n"
     "field of a table or layer: units the file does not name become islands.\n\n"
     "  --type T          queen|rook|knn|band|idw|econ|nested (default queen)\n"
@@ -429,13 +431,33 @@ static const char *layer_name(const char *path)
     return name;
 }
 
-/* Whether SRC is a weights file to convert rather than a layer. */
+/* Whether a CSV's first line names a geometry column GDAL reads (WKT). */
+static int csv_has_geometry(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char line[4096] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    for (char *s = line; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+    return strstr(line, "wkt") != NULL;
+}
+
+/* Whether SRC is a weights file to convert rather than a layer: .gal .gwt
+ * .swm .mtx always; a .csv .txt or workbook unless --type, --points or --id
+ * without --ids asks for a layer, or the CSV has a WKT geometry column. */
 static int is_weights_input(const sp_args *a, const char *src)
 {
     sp_wformat f = sp_wio_format(src);
     if (f == SP_WF_GAL || f == SP_WF_GWT || f == SP_WF_SWM || f == SP_WF_MTX)
         return 1;
-    return f != SP_WF_UNKNOWN && !sp_args_get(a, "type") && !sp_args_get(a, "points");
+    if (f == SP_WF_UNKNOWN || sp_args_get(a, "type") || sp_args_get(a, "points") ||
+        (sp_args_get(a, "id") && !sp_args_get(a, "ids")))
+        return 0;
+    return !(f == SP_WF_CSV && csv_has_geometry(src));
 }
 
 /* W on the units of the --ids table's --id field, in its order. */
