@@ -49,18 +49,18 @@ static int is_csv(const char *path)
     return has_ext(path, ext);
 }
 
-/* Read a whole file into a new buffer; SP_EDATA naming the file otherwise. */
+/* Read a whole file (through GDAL's VSI, so /vsimem/ works too) into a new
+ * NUL-terminated buffer; SP_EDATA naming the file otherwise. */
 static int slurp(const char *path, char **data, size_t *size)
 {
     *data = NULL;
-    FILE *f = fopen(path, "rb");
+    VSILFILE *f = VSIFOpenL(path, "rb");
     if (!f)
-        return sp_error_set(SP_EDATA, "%s: cannot open as a vector data source: no such file "
-                            "or not readable", path);
+        return sp_error_set(SP_EDATA, "%s: cannot open: no such file or not readable", path);
     size_t cap = 1 << 16, n = 0;
     char *buf = sp_malloc(cap + 1);
     while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
+        n += VSIFReadL(buf + n, 1, cap - n, f);
         if (n < cap)
             break;
         char *grown = sp_realloc(buf, 2 * cap + 1);
@@ -72,13 +72,20 @@ static int slurp(const char *path, char **data, size_t *size)
             cap *= 2;
         }
     }
-    fclose(f);
+    VSIFCloseL(f);
     if (!buf)
         return SP_ENOMEM;
     buf[n] = '\0';
     *data = buf;
     *size = n;
     return SP_OK;
+}
+
+/* Whether a file exists (GDAL's VSI paths included). */
+static int exists(const char *path)
+{
+    VSIStatBufL st;
+    return VSIStatL(path, &st) == 0;
 }
 
 /* Unsigned little-endian integer of `bytes` bytes at p. */
@@ -147,19 +154,10 @@ static int shapefile_encoding(const char *path, const char **enc)
     char cpg[4096], dbf[4096];
     snprintf(cpg, sizeof cpg, "%.*s.cpg", (int)stem, path);
     snprintf(dbf, sizeof dbf, "%.*s.dbf", (int)stem, path);
-    FILE *f = fopen(cpg, "rb");
-    if (!f) {
-        snprintf(cpg, sizeof cpg, "%.*s.CPG", (int)stem, path);
-        f = fopen(cpg, "rb");
-    }
-    if (f) {
-        fclose(f);
+    int has_cpg = exists(cpg);
+    snprintf(cpg, sizeof cpg, "%.*s.CPG", (int)stem, path);
+    if (has_cpg || exists(cpg) || !exists(dbf))
         return SP_OK;
-    }
-    FILE *d = fopen(dbf, "rb");
-    if (!d)
-        return SP_OK;
-    fclose(d);
     char *text;
     size_t len;
     int declared = 0, rc = dbf_text(dbf, &text, &len, &declared);
@@ -241,10 +239,8 @@ static int pick_layer(GDALDatasetH d, const char *path, const char *name, OGRLay
 static int open_error(const char *path)
 {
     const char *why = CPLGetLastErrorMsg();
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!exists(path))
         return sp_error_set(SP_EDATA, "%s: cannot open: no such file or not readable", path);
-    fclose(f);
     return sp_error_set(SP_EDATA, "%s: cannot read this file%s%s; spill reads vector layers "
                         "(Shapefile, GeoPackage, GeoJSON, FlatGeobuf, ... any GDAL format), "
                         "tables as CSV, Excel .xlsx/.xls, OpenDocument .ods, Stata .dta, SPSS "
