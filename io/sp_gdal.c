@@ -141,15 +141,11 @@ static int dbf_text(const char *dbf, char **text, size_t *len, int *declared)
     return SP_OK;
 }
 
-/* ENCODING= for a shapefile without .cpg or code page byte, else NULL. */
+/* ENCODING= for a shapefile without .cpg or code page byte (else NULL: GDAL
+ * follows the declared one): --encoding, or what the DBF's bytes are. */
 static int shapefile_encoding(const char *path, const char **enc)
 {
-    const sp_readopt *o = sp_readopt_current();
     *enc = NULL;
-    if (o->encoding) {
-        *enc = o->encoding;
-        return SP_OK;
-    }
     size_t stem = strlen(path) - 4;
     char cpg[4096], dbf[4096];
     snprintf(cpg, sizeof cpg, "%.*s.cpg", (int)stem, path);
@@ -161,13 +157,10 @@ static int shapefile_encoding(const char *path, const char **enc)
     char *text;
     size_t len;
     int declared = 0, rc = dbf_text(dbf, &text, &len, &declared);
-    if (rc || !text || declared) {
-        free(text);
-        return rc;
-    }
-    rc = sp_readopt_encoding(dbf, text, len, enc);
+    if (!rc && text && !declared)
+        rc = sp_readopt_encoding(dbf, text, len, enc);
     /* No .cpg: GDAL would read UTF-8 bytes as ISO-8859-1; say what they are. */
-    if (!rc && !*enc && sp_text_detect(text, len) == SP_TEXT_UTF8)
+    if (!rc && text && !declared && !*enc && sp_text_detect(text, len) == SP_TEXT_UTF8)
         *enc = "UTF-8";
     free(text);
     return rc;
