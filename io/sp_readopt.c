@@ -27,7 +27,23 @@ const char sp_readopt_help[] =
     "                       the period is (default VAR{year}; e.g. gdp:{year} for\n"
     "                       columns 2011, 2012); repeatable\n";
 
-static sp_readopt current;
+static sp_readopt current; /* the running command's options */
+
+/* Files already warned about in this command (a layer is opened twice when a
+ * command reads it and then copies it to its output). */
+#define WARNED_MAX 16
+static char warned[WARNED_MAX][512];
+static int nwarned;
+
+static int warn_once(const char *what)
+{
+    for (int k = 0; k < nwarned; k++)
+        if (strcmp(warned[k], what) == 0)
+            return 0;
+    if (nwarned < WARNED_MAX)
+        snprintf(warned[nwarned++], sizeof warned[0], "%s", what);
+    return 1;
+}
 
 int sp_readopt_parse_wide(const char *spec, sp_readopt_wide *w)
 {
@@ -75,7 +91,11 @@ int sp_readopt_check(const sp_readopt *o)
     return SP_OK;
 }
 
-void sp_readopt_set(const sp_readopt *o) { current = *o; }
+void sp_readopt_set(const sp_readopt *o)
+{
+    current = *o;
+    nwarned = 0;
+}
 
 const sp_readopt *sp_readopt_current(void) { return &current; }
 
@@ -95,8 +115,9 @@ int sp_readopt_encoding(const char *what, const char *text, size_t len, const ch
     }
     sp_text_kind kind = sp_text_detect(text, len);
     if (kind == SP_TEXT_GB18030) {
-        sp_readopt_warn("%s: not UTF-8; read as GB18030 (GBK, what Chinese Windows and its "
-                        "Excel save); give --encoding ENC if that is wrong", what);
+        if (warn_once(what))
+            sp_readopt_warn("%s: not UTF-8; read as GB18030 (GBK, what Chinese Windows and "
+                            "its Excel save); give --encoding ENC if that is wrong", what);
         *enc = "GB18030";
     } else if (kind == SP_TEXT_UNKNOWN) {
         size_t bad = 0;
