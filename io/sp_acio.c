@@ -48,12 +48,6 @@ static int acio_inputs(sp_acio *A)
             return rc;
         return sp_panel_build(A->table, a->id, a->by, &A->P);
     }
-    if (a->by && !a->data)
-        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
-                            "unit, the periods come from a long-format table");
-    if (a->data && !a->id)
-        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
-                            a->data, a->src);
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
     if (!a->data)
@@ -320,6 +314,16 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .need_layer = need_layer};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    /* the combinations of the input options, checked before any file is read */
+    if (need_layer && io->by && !io->data)
+        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
+                            "unit, the periods come from a long-format table");
+    if (need_layer && io->data && !io->id)
+        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
+                            io->data, io->src);
+    if (!need_layer && io->by && !io->id)
+        return sp_error_set(SP_EUSAGE, "%s: periods (%s) need a unit id field (--id)", io->src,
+                            io->by);
     return SP_OK;
 }
 
