@@ -116,13 +116,16 @@ static int dbf_text(const char *dbf, char **text, size_t *len, int *declared)
     *declared = u[29] != 0;
     size_t hlen = le(u + 8, 2), rlen = le(u + 10, 2), nrec = le(u + 4, 4);
     int offs[256], lens[256], nf = 0, pos = 1;
-    char *out = sp_malloc(size + 256 * 12 + 1), *w = out;
+    /* Out: names (12 bytes each at most), then per record its character
+     * fields (fewer bytes than the record) and a newline each (at most one
+     * per byte, zero-length fields skipped): under 2 * size in all. */
+    char *out = sp_malloc(2 * size + 256 * 12 + 1), *w = out;
     for (size_t f = 32; out && f + 32 <= size && f < hlen && u[f] != 0x0D && nf < 256; f += 32) {
         size_t nlen = strnlen(raw + f, 11);
         memcpy(w, raw + f, nlen);
         w += nlen;
         *w++ = '\n';
-        if (raw[f + 11] == 'C')
+        if (raw[f + 11] == 'C' && u[f + 16] > 0)
             offs[nf] = pos, lens[nf++] = u[f + 16];
         pos += u[f + 16];
     }

@@ -13,6 +13,7 @@ typedef struct wide_plan {
     size_t *plen;   /* their lengths while they point into names */
     int nperiods;
     int *order;     /* output period k is periods[order[k]] */
+    int numeric;    /* every period text is a number */
 } wide_plan;
 
 static void plan_free(wide_plan *p)
@@ -35,14 +36,14 @@ static const char *match(const char *name, const sp_readopt_wide *s, size_t *len
     return name + a;
 }
 
-static const char *const *sort_periods;
-static int sort_numeric;
-
-static int period_cmp(const void *x, const void *y)
+/* Order of periods i, j (indices into the plan's periods): by value when
+ * all are numbers (ctx is the plan), by first appearance otherwise. */
+static int period_cmp(const void *x, const void *y, void *ctx)
 {
+    const wide_plan *p = ctx;
     int i = *(const int *)x, j = *(const int *)y;
-    if (sort_numeric) {
-        double a = strtod(sort_periods[i], NULL), b = strtod(sort_periods[j], NULL);
+    if (p->numeric) {
+        double a = strtod(p->periods[i], NULL), b = strtod(p->periods[j], NULL);
         if (a != b)
             return a < b ? -1 : 1;
     }
@@ -100,14 +101,13 @@ static int plan_periods(wide_plan *p)
         p->periods[k] = copy;
         p->order[k] = k;
     }
-    sort_numeric = 1;
+    p->numeric = 1;
     for (int k = 0; k < p->nperiods; k++) {
         char *end;
         strtod(p->periods[k], &end);
-        sort_numeric &= *end == '\0';
+        p->numeric &= *end == '\0';
     }
-    sort_periods = (const char *const *)p->periods;
-    qsort(p->order, (size_t)p->nperiods, sizeof *p->order, period_cmp);
+    qsort_r(p->order, (size_t)p->nperiods, sizeof *p->order, period_cmp, p);
     return SP_OK;
 }
 

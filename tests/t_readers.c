@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "sp_error.h"
@@ -192,6 +193,41 @@ static void test_dense(void)
     CHECK(strstr(sp_error_msg(), "'x' is not a finite number") != NULL);
 }
 
+/* --wide on small tables: two specs, a missing period, order, conflicts. */
+static void test_wide_cases(void)
+{
+    const char *path = "/tmp/t_readers_wide.csv";
+    FILE *f = fopen(path, "w");
+    fputs("id,gdp2012,gdp2011,pop2012,gdpx\nA,2,1,20,k\nB,4,3,,m\n", f);
+    fclose(f);
+    sp_readopt o = {.wide = {"gdp:gdp{t}", "pop:pop{t}"}, .nwide = 2};
+    sp_readopt_set(&o);
+    sp_table *t = NULL;
+    CHECK_INT(sp_table_read(path, NULL, &t), SP_OK);
+    if (t) {
+        CHECK(t->nrow == 4 && t->ncol == 5);
+        CHECK_STR(t->names[0], "id");
+        CHECK_STR(t->names[1], "gdpx"); /* not a period: kept */
+        CHECK_STR(t->names[2], "t");
+        CHECK_STR(t->names[3], "gdp");
+        CHECK_STR(t->names[4], "pop");
+        CHECK_STR(sp_table_cell(t, 0, 2), "2011"); /* numeric order */
+        CHECK_STR(sp_table_cell(t, 0, 3), "1");
+        CHECK(sp_table_cell(t, 0, 4) == NULL);     /* no pop2011 column */
+        CHECK_STR(sp_table_cell(t, 1, 4), "20");
+        CHECK_STR(sp_table_cell(t, 3, 0), "B");
+        CHECK(sp_table_cell(t, 3, 4) == NULL);     /* empty cell */
+    }
+    sp_table_free(t);
+    sp_readopt clash = {.wide = {"gdp:gdp{id}"}, .nwide = 1};
+    sp_readopt_set(&clash);
+    CHECK_INT(sp_table_read(path, NULL, &t), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "column 'id' exists already") != NULL);
+    sp_readopt none = {0};
+    sp_readopt_set(&none);
+    unlink(path);
+}
+
 static void test_truncated(void)
 {
     sp_table *t = NULL;
@@ -207,6 +243,7 @@ int main(void)
     RUN(test_gbk);
     RUN(test_excel);
     RUN(test_dense);
+    RUN(test_wide_cases);
     RUN(test_truncated);
     return th_report("t_readers");
 }
