@@ -116,7 +116,7 @@ static void output_name(OGRLayerH out, const char *name, int dbf, const char *pa
     size_t keep = sp_text_cut(name, 10);
     snprintf(buf, cap, "%.*s", (int)keep, name);
     for (int k = 1; OGR_FD_GetFieldIndex(defn, buf) >= 0 && k < 100; k++) {
-        char tail[8];
+        char tail[16];
         snprintf(tail, sizeof tail, "_%d", k);
         keep = sp_text_cut(name, 10 - strlen(tail));
         snprintf(buf, cap, "%.*s%s", (int)keep, name, tail);

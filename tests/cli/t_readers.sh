@@ -50,6 +50,11 @@ check "GBK shapefile: Chinese ids in the GAL" grep -q "^北京 " "$TMP/zh.gal"
 "$SPILL" weights "$P" --id name_zh -o "$TMP/zh_ref.gal" 2>/dev/null
 check "GBK shapefile: the same GAL as the UTF-8 one" \
     [ "$(tail -n +2 "$TMP/zh.gal")" = "$(tail -n +2 "$TMP/zh_ref.gal")" ]
+iconv -f UTF-8 -t GBK "$TMP/zh_ref.gal" > "$TMP/zh_gbk.gal"
+ok "GBK GAL with Chinese ids" "$SPILL" moran "$P" --id name_zh --var cap_lon --w "$TMP/zh_gbk.gal" --json
+check "GBK GAL: warning" grep -q "zh_gbk.gal: not UTF-8; read as GB18030" "$ERR"
+check "GBK GAL: the same I as the UTF-8 GAL" [ "$(jq .results[0].I "$OUT")" = "$("$SPILL" moran "$P" \
+    --id name_zh --var cap_lon --w "$TMP/zh_ref.gal" --json 2>/dev/null | jq .results[0].I)" ]
 ok "lisa with a Chinese variable name to a shapefile" "$SPILL" lisa "$P" --id adcode \
     --data "$R/ai_index_gbk.csv" --data-id 代码 --var 人工智能指数 --by 年份 --w "$TMP/w.gal" -o "$TMP/l.shp"
 check "field name cut warning points to GeoPackage" grep -q "'人工智能指数' is written as '人工智'.*gpkg" "$ERR"
