@@ -40,6 +40,8 @@ dbf <- file.path(out, "provinces_gbk.dbf")
 d <- readBin(dbf, "raw", file.info(dbf)$size)
 d[30] <- as.raw(0)
 writeBin(d, dbf)
+# Only the DBF is kept (the tests pair it with the bundled .shp/.shx/.prj).
+unlink(file.path(out, paste0("provinces_gbk.", c("shp", "shx", "prj"))))
 R
 
 # The same table saved by Excel on Chinese Windows: GBK CSV with Chinese headers.

@@ -27,7 +27,7 @@ fails 2 "sheets: 说明, 指数, years; choose with --sheet" "xlsx: first sheet 
 fails 2 "no field 'year'.*on sheet 'years'.*--sheet" "xlsx: missing field names the sheets" \
     "$SPILL" moran "$R/ai_wide.xlsx" --sheet years --w "$TMP/w.gal" --id adcode --var ai --by year
 fails 2 "Stata .dta, SPSS .sav" "unknown format names the supported ones" \
-    "$SPILL" moran "$R/provinces_gbk.prj" --w "$TMP/w.gal" --id adcode --var ai
+    "$SPILL" moran "$R/README.md" --w "$TMP/w.gal" --id adcode --var ai
 fails 1 "the pattern needs one \{TIME\}" "--wide without a placeholder" \
     "$SPILL" moran "$AI" --wide 'ai:ai' --w "$TMP/w.gal" --var ai
 
@@ -44,7 +44,9 @@ fails 2 "neither UTF-8 nor GB18030.*--encoding" "Latin-1 bytes that are not GB18
     "$SPILL" moran "$R/latin1.csv" --w "$TMP/w.gal" --var x
 fails 1 "unknown encoding 'KLINGON'" "unknown --encoding" "$SPILL" moran "$AI" --encoding KLINGON \
     --w "$TMP/w.gal" --var ai_index
-ok "GBK shapefile without .cpg" "$SPILL" weights "$R/provinces_gbk.shp" --id name_zh -o "$TMP/zh.gal"
+for e in shp shx prj; do cp "$SHP/china_provinces.$e" "$TMP/provinces_gbk.$e"; done
+cp "$R/provinces_gbk.dbf" "$TMP/provinces_gbk.dbf" # the committed GBK DBF, no .cpg
+ok "GBK shapefile without .cpg" "$SPILL" weights "$TMP/provinces_gbk.shp" --id name_zh -o "$TMP/zh.gal"
 check "GBK shapefile: warning" grep -q "provinces_gbk.dbf: not UTF-8; read as GB18030" "$ERR"
 check "GBK shapefile: Chinese ids in the GAL" grep -q "^北京 " "$TMP/zh.gal"
 "$SPILL" weights "$P" --id name_zh -o "$TMP/zh_ref.gal" 2>/dev/null
