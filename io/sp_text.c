@@ -1,4 +1,4 @@
-/* sp_text: UTF-8 and GB18030 validity, recoding through iconv, display width. */
+/* sp_text: UTF-8 and GB18030 validity, recoding through iconv, cutting names. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -162,49 +162,6 @@ int sp_text_recode(const char *s, size_t len, const char *from, const char *what
         *outlen = (size_t)(o - buf);
     *out = buf;
     return SP_OK;
-}
-
-/* East Asian Wide (W) and Fullwidth (F) ranges of Unicode's EastAsianWidth.txt,
- * merged into the blocks that matter for tables (CJK, Hangul, kana, fullwidth
- * forms, emoji). */
-static int wide(uint32_t c)
-{
-    static const uint32_t r[][2] = {
-        {0x1100, 0x115F},   {0x231A, 0x231B},   {0x2329, 0x232A},   {0x23E9, 0x23EC},
-        {0x2E80, 0x303E},   {0x3041, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},
-        {0xA000, 0xA4CF},   {0xA960, 0xA97F},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
-        {0xFE10, 0xFE19},   {0xFE30, 0xFE6F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},
-        {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
-    };
-    for (size_t k = 0; k < sizeof r / sizeof r[0]; k++)
-        if (c >= r[k][0] && c <= r[k][1])
-            return 1;
-    return 0;
-}
-
-/* Combining marks and zero-width characters (width 0). */
-static int zero_width(uint32_t c)
-{
-    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
-           (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x20D0 && c <= 0x20FF) || c == 0xFEFF;
-}
-
-int sp_text_width(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t len = strlen(s);
-    int w = 0;
-    for (size_t k = 0; k < len;) {
-        uint32_t cp;
-        size_t n = utf8_seq(u + k, len - k, &cp);
-        if (!n) {
-            w++, k++;
-            continue;
-        }
-        w += zero_width(cp) ? 0 : wide(cp) ? 2 : 1;
-        k += n;
-    }
-    return w;
 }
 
 size_t sp_text_cut(const char *s, size_t max_bytes)

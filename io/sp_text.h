@@ -1,6 +1,6 @@
 /* sp_text: text encodings of the files users bring: UTF-8 validity, GB18030
- * (GBK) detection, recoding to UTF-8 through iconv, display width and cutting
- * on a character boundary.
+ * (GBK) detection, recoding to UTF-8 through iconv, and cutting on a
+ * character boundary (display width: sp_grid_width in sp_grid.h).
  *
  * Ownership: sp_text_recode() returns a new NUL-terminated string the caller
  * frees.  Errors follow sp_error.h: an invalid byte sequence is SP_EDATA
@@ -41,11 +41,6 @@ int sp_text_encoding_known(const char *encoding);
  * FROM". */
 int sp_text_recode(const char *s, size_t len, const char *from, const char *what, char **out,
                    size_t *outlen);
-
-/* Display width of a UTF-8 string in terminal columns: East Asian wide and
- * fullwidth characters count 2, combining marks 0, others 1 (invalid bytes
- * count 1 each). */
-int sp_text_width(const char *s);
 
 /* The longest prefix of the UTF-8 string s that fits in max_bytes bytes and
  * ends on a character boundary: its length in bytes. */
