@@ -1,6 +1,7 @@
 /* sp_gdal: opening vector sources with GDAL, with the reader options of
  * sp_readopt.h: the text encoding of shapefiles and CSV files, spreadsheet
  * sheets and title rows. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +50,15 @@ static int is_csv(const char *path)
     return has_ext(path, ext);
 }
 
-/* Read a whole file (through GDAL's VSI, so /vsimem/ works too) into a new
- * NUL-terminated buffer; SP_EDATA naming the file otherwise. */
-static int slurp(const char *path, char **data, size_t *size)
+int sp_gdal_read_file(const char *path, char **data, size_t *size)
 {
     *data = NULL;
+    *size = 0;
+    errno = 0;
     VSILFILE *f = VSIFOpenL(path, "rb");
     if (!f)
-        return sp_error_set(SP_EDATA, "%s: cannot open: no such file or not readable", path);
+        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path,
+                            errno ? strerror(errno) : "no such file or not readable");
     size_t cap = 1 << 16, n = 0;
     char *buf = sp_malloc(cap + 1);
     while (buf) {
@@ -105,7 +107,7 @@ static int dbf_text(const char *dbf, char **text, size_t *len, int *declared)
     char *raw;
     size_t size;
     *text = NULL;
-    int rc = slurp(dbf, &raw, &size);
+    int rc = sp_gdal_read_file(dbf, &raw, &size);
     if (rc)
         return rc;
     const unsigned char *u = (const unsigned char *)raw;
@@ -177,7 +179,7 @@ static int csv_prepare(const char *path, char *mem, size_t cap)
     char *data;
     size_t size;
     mem[0] = '\0';
-    int rc = slurp(path, &data, &size);
+    int rc = sp_gdal_read_file(path, &data, &size);
     if (rc)
         return rc;
     const char *enc = NULL, *start = data;

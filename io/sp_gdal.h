@@ -24,6 +24,11 @@ void sp_gdal_init(void);
 int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
                        OGRLayerH *layer);
 
+/* A whole file (through GDAL's VSI: /vsimem/, /vsizip/ ... work too) into a
+ * new NUL-terminated buffer of *size bytes (plus the NUL) the caller frees;
+ * SP_EDATA naming the file when it cannot be opened. */
+int sp_gdal_read_file(const char *path, char **data, size_t *size);
+
 /* Close a dataset of sp_gdal_open_layer (and free its in-memory copy). */
 void sp_gdal_close(GDALDatasetH ds);
 

@@ -35,16 +35,6 @@ int sp_readstat_handles(const char *path)
     return 0;
 }
 
-/* Shortest text that reads back as the same double. */
-static void number_text(double x, char *buf, size_t cap)
-{
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, cap, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-}
-
 /* A value as cell text into buf (NULL for missing). */
 static const char *value_text(readstat_value_t v, readstat_variable_t *var, char *buf, size_t cap)
 {
@@ -62,7 +52,7 @@ static const char *value_text(readstat_value_t v, readstat_variable_t *var, char
         snprintf(buf, cap, "%d", (int)readstat_int32_value(v));
         return buf;
     default:
-        number_text(readstat_double_value(v), buf, cap);
+        sp_table_number_text(readstat_double_value(v), buf, cap);
         return buf;
     }
 }

@@ -33,6 +33,15 @@ void sp_table_free(sp_table *t)
     free(t);
 }
 
+void sp_table_number_text(double x, char *buf, size_t cap)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, cap, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
 /* A string of the layer as UTF-8: as is when valid, recoded from --encoding
  * otherwise (formats where GDAL has no encoding option), else an error. */
 static int utf8_copy(const char *s, const char *source, const char *field, char **out)
@@ -60,12 +69,7 @@ static int cell_text(OGRFeatureH f, OGRFieldDefnH fd, int c, const char *source,
     char buf[64];
     const char *s;
     if (OGR_Fld_GetType(fd) == OFTReal) {
-        double x = OGR_F_GetFieldAsDouble(f, c);
-        for (int digits = 15; digits <= 17; digits++) {
-            snprintf(buf, sizeof buf, "%.*g", digits, x);
-            if (strtod(buf, NULL) == x)
-                break;
-        }
+        sp_table_number_text(OGR_F_GetFieldAsDouble(f, c), buf, sizeof buf);
         s = buf;
     } else {
         s = OGR_F_GetFieldAsString(f, c);

@@ -54,4 +54,8 @@ void sp_table_csv_field(FILE *f, const char *s);
 /* Parse one string as a finite double; 0 on success. */
 int sp_table_parse_double(const char *s, double *out);
 
+/* x as the shortest text (15 to 17 significant digits) that parses back to
+ * the same double, into buf (cap >= 32). */
+void sp_table_number_text(double x, char *buf, size_t cap);
+
 #endif

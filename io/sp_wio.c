@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "sp_error.h"
+#include "sp_gdal.h"
 #include "sp_idmap.h"
 #include "sp_output.h"
 #include "sp_readopt.h"
@@ -1018,27 +1019,9 @@ int sp_wio_read(const char *path, sp_weights **out)
                             path);
     if (fmt == SP_WF_SHEET)
         return sp_wdense_read_sheet(path, out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(errno));
-    size_t size = 0, cap = 1 << 16;
-    char *data = sp_malloc(cap);
-    int rc = data ? SP_OK : SP_ENOMEM;
-    while (!rc) {
-        size += fread(data + size, 1, cap - size, f);
-        if (size < cap)
-            break;
-        char *grown = cap <= SIZE_MAX / 2 ? sp_realloc(data, 2 * cap) : NULL;
-        if (!grown)
-            rc = SP_ENOMEM;
-        else {
-            data = grown;
-            cap *= 2;
-        }
-    }
-    if (!rc && ferror(f))
-        rc = sp_error_set(SP_EDATA, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
+    char *data;
+    size_t size;
+    int rc = sp_gdal_read_file(path, &data, &size);
     const char *enc = NULL;
     if (!rc && fmt != SP_WF_SWM)
         rc = sp_readopt_encoding(path, data, size, &enc);
