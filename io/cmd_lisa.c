@@ -85,14 +85,6 @@ static void scatter_rows(FILE *f, const sp_acio_period *p, const sp_lisa *L)
 }
 
 /* Significant units per quadrant, count[SP_QUAD_*]. */
-static void quad_counts(const sp_lisa *L, int count[5])
-{
-    memset(count, 0, 5 * sizeof *count);
-    for (int i = 0; i < L->n; i++)
-        if (L->sig[i])
-            count[L->quad[i]]++;
-}
-
 static json_t *period_json(const sp_acio_period *p, const sp_lisa *L, const int count[5],
                            json_t *islands)
 {
@@ -150,7 +142,7 @@ static int lisa_period(void *ctx, int g)
         if (run->scatter)
             scatter_rows(run->scatter, &p, L);
         int count[5];
-        quad_counts(L, count);
+        sp_lisa_counts(L, count);
         json_array_append_new(run->b.results, period_json(&p, L, count, islands));
         islands = NULL;
         int cells[] = {p.n, L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL],
