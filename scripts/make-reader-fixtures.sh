@@ -24,6 +24,10 @@ ai <- ai[, c("adcode", "name_zh", "year", "ai_index", "region_code")]
 write_dta(ai, file.path(out, "ai_index.dta"), version = 15)
 write_sav(ai, file.path(out, "ai_index.sav"))
 write_dta(ai, file.path(out, "ai_index_v13.dta"), version = 13) # made GBK below
+sas <- ai
+sas$region_code <- NULL # SAS files keep no value labels
+write_xpt(sas, file.path(out, "ai_index.xpt"), version = 8)
+write_sas(sas, file.path(out, "ai_index.sas7bdat"))
 plain <- ai
 plain$region_code <- as.character(as_factor(ai$region_code))
 write.csv(plain, file.path(out, "ai_index_utf8.csv"), row.names = FALSE, fileEncoding = "UTF-8")
