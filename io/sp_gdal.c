@@ -16,6 +16,7 @@
 #include "sp_readopt.h"
 #include "sp_text.h"
 
+/* GDAL error handler that prints nothing (spill reports its own errors). */
 static void gdal_quiet(CPLErr cls, CPLErrorNum num, const char *msg) { (void)cls; (void)num; (void)msg; }
 
 void sp_gdal_init(void)
@@ -44,6 +45,7 @@ int sp_gdal_is_spreadsheet(const char *path)
     return has_ext(path, ext);
 }
 
+/* Whether path is a delimited text table by its extension. */
 static int is_csv(const char *path)
 {
     static const char *const ext[] = {".csv", ".tsv", ".txt", ".psv", NULL};

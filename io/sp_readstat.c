@@ -57,6 +57,7 @@ static const char *value_text(readstat_value_t v, readstat_variable_t *var, char
     }
 }
 
+/* ReadStat metadata: the number of variables sizes the names. */
 static int on_metadata(readstat_metadata_t *m, void *p)
 {
     rs_ctx *c = p;
@@ -75,6 +76,7 @@ static int on_metadata(readstat_metadata_t *m, void *p)
     return READSTAT_HANDLER_OK;
 }
 
+/* ReadStat variable: its name and its value-label set. */
 static int on_variable(int index, readstat_variable_t *var, const char *val_labels, void *p)
 {
     rs_ctx *c = p;
@@ -111,6 +113,7 @@ static int grow_rows(rs_ctx *c, long row)
     return SP_OK;
 }
 
+/* ReadStat value: one cell as text (missing: NULL). */
 static int on_value(int obs, readstat_variable_t *var, readstat_value_t v, void *p)
 {
     rs_ctx *c = p;
@@ -128,6 +131,7 @@ static int on_value(int obs, readstat_variable_t *var, readstat_value_t v, void 
     return READSTAT_HANDLER_OK;
 }
 
+/* ReadStat value label: kept until the data are read. */
 static int on_label(const char *set, readstat_value_t v, const char *label, void *p)
 {
     rs_ctx *c = p;
@@ -196,6 +200,7 @@ static int check_utf8(const sp_table *t)
     return SP_OK;
 }
 
+/* Free the labels and label-set names (not the table). */
 static void ctx_free(rs_ctx *c)
 {
     for (int k = 0; k < c->nlabels; k++) {
@@ -209,6 +214,7 @@ static void ctx_free(rs_ctx *c)
     free(c->col_set);
 }
 
+/* The ReadStat parser for the extension. */
 static readstat_error_t parse(readstat_parser_t *p, const char *path, rs_ctx *c)
 {
     const char *dot = strrchr(path, '.');

@@ -17,14 +17,17 @@ typedef struct layout {
     int first;    /* first row of weights */
 } layout;
 
+/* Cell c of row r ("" when empty). */
 static const char *cell(const sp_wdense_grid *g, int r, int c)
 {
     const char *s = g->cells[g->start[r] + c];
     return s ? s : "";
 }
 
+/* Number of cells of row r. */
 static int width(const sp_wdense_grid *g, int r) { return g->start[r + 1] - g->start[r]; }
 
+/* SP_EDATA "path: line|row L: msg" (msg a format of a, x, y). */
 static int grid_error(const sp_wdense_grid *g, int r, const char *msg, const char *a, int x, int y)
 {
     char text[400];
@@ -137,6 +140,7 @@ static int grid_row(const sp_wdense_grid *g, const layout *L, char **ids, int i,
     return SP_OK;
 }
 
+/* Free n ids and the array. */
 static void ids_free(char **ids, int n)
 {
     for (int i = 0; ids && i < n; i++)

@@ -16,6 +16,7 @@ typedef struct wide_plan {
     int numeric;    /* every period text is a number */
 } wide_plan;
 
+/* Free the plan's arrays (not the period copies). */
 static void plan_free(wide_plan *p)
 {
     free(p->spec_of);
