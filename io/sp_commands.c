@@ -11,7 +11,8 @@ static const sp_command command_table[] = {
     {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
     {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
-    {"run", sp_cmd_run, "run a job file: one spill command per line"},
+    {"run", sp_cmd_run, "run a job: a YAML job with its report, or one command per line"},
+    {"merge", sp_cmd_merge, "join the shard folders of a YAML job (spill run --shard)"},
 };
 
 const sp_command *sp_commands(int *count)
