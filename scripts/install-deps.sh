@@ -27,11 +27,20 @@ if [ "${1:-}" = "--fuzz" ]; then
     ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
         need="$need libclang-rt-dev"
 fi
-[ -z "$need" ] && exit 0
-echo "install-deps: installing$need" >&2
+# The report test (tests/cli/t_run_yaml.sh) opens report.html in headless chromium;
+# it is skipped with a message when chromium cannot be installed.
+browser=""
+command -v chromium >/dev/null 2>&1 || browser=chromium
+[ -z "$need$browser" ] && exit 0
+echo "install-deps: installing$need $browser" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $need >/dev/null
+[ -z "$need" ] || $SUDO apt-get install -y -q --no-install-recommends $need >/dev/null
+if [ -n "$browser" ]; then
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -q --no-install-recommends $browser >/dev/null ||
+        echo "install-deps: chromium not installed: the HTML report test will be skipped" >&2
+fi
