@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_getis.h"
 
@@ -100,20 +101,20 @@ static int hot_period(void *ctx, int g)
 {
     hot_run *run = ctx;
     sp_acio_period p;
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
     json_t *islands = NULL;
     sp_getis *G = NULL;
     rc = prepare_weights(run, &p);
-    double t1 = sp_acio_clock();
+    double t1 = sp_clock_seconds();
     if (!rc) {
         sp_acio_islands(run->b.A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
         rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
     }
     run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_acio_clock() - t1;
+    run->b.t_stat += sp_clock_seconds() - t1;
     if (!rc)
         rc = sp_acio_out_period(&run->b.out, &p, G->nneigh);
     if (!rc) {
@@ -142,7 +143,7 @@ static int hot_options(const sp_args *a, hot_run *run, int *seed)
     int rc;
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_NONE;
-    if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
+    if ((std_name && (rc = sp_weights_std_parse(std_name, &run->style))) ||
         (rc = sp_args_double(a, "self-weight", 1.0, &run->self_weight)) ||
         (rc = sp_args_int(a, "perm", 0, 0, &run->o.perm.perm)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
@@ -186,7 +187,7 @@ int sp_cmd_hotspot(int argc, char **argv)
                                  "statistic", run.o.star ? "Gi*" : "Gi", "star", run.o.star,
                                  "self_weight",
                                  run.o.star ? json_real(run.self_weight) : json_null(),
-                                 "standardize", sp_std_name(run.style), "perm", run.o.perm.perm,
+                                 "standardize", sp_weights_std_name(run.style), "perm", run.o.perm.perm,
                                  "seed", seed, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }

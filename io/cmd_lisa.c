@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_table.h"
 #include "sp_lisa.h"
@@ -68,10 +69,10 @@ enum { COL_I, COL_Z, COL_P };
 static void scatter_rows(FILE *f, const sp_acio_period *p, const sp_lisa *L)
 {
     for (int i = 0; i < p->n; i++) {
-        sp_csv_field(f, p->ids[i]);
+        sp_table_csv_field(f, p->ids[i]);
         if (p->label) {
             fputc(',', f);
-            sp_csv_field(f, p->label);
+            sp_table_csv_field(f, p->label);
         }
         fprintf(f, ",%.17g,", L->z[i]);
         if (!isnan(L->wz[i]))
@@ -111,7 +112,7 @@ static int lisa_period(void *ctx, int g)
 {
     lisa_run *run = ctx;
     sp_acio_period p;
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
@@ -120,13 +121,13 @@ static int lisa_period(void *ctx, int g)
     rc = sp_acio_no_self(run->b.A, &p, "local Moran's I");
     if (!rc)
         rc = sp_weights_standardize(p.W, run->style);
-    double t1 = sp_acio_clock();
+    double t1 = sp_clock_seconds();
     if (!rc) {
         sp_acio_islands(run->b.A, &p, "no local statistic (NULL), empty COType", &islands);
         rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
     }
     run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_acio_clock() - t1;
+    run->b.t_stat += sp_clock_seconds() - t1;
     int undefined = 0;
     for (int i = 0; !rc && i < p.n; i++)
         undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);
@@ -167,7 +168,7 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
     int scale = SP_LISA_SAMPLE, mom = SP_LISA_TOTAL, rc;
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_ROW;
-    if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
+    if ((std_name && (rc = sp_weights_std_parse(std_name, &run->style))) ||
         (rc = sp_args_choice(a, "variance", scales, 3, &scale)) ||
         (rc = sp_args_choice(a, "moments", moments, 2, &mom)) ||
         (rc = sp_args_int(a, "perm", 999, 0, &run->o.perm.perm)) ||
@@ -232,7 +233,7 @@ int sp_cmd_lisa(int argc, char **argv)
         json_t *root = json_pack(
             "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:b, s:O}", "var", run.b.io.var,
             "weights", run.b.io.wpath, "output", run.b.output, "standardize",
-            sp_std_name(run.style), "variance", scales[run.o.scale], "moments",
+            sp_weights_std_name(run.style), "variance", scales[run.o.scale], "moments",
             run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
             "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);

@@ -1,4 +1,4 @@
-/* Sparse spatial operations for the ML estimators (see sp_sparse_ops.h). */
+/* Sparse spatial operations for the ML estimators (see sp_pops_sparse.h). */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -7,9 +7,10 @@
 #include <cholmod.h>
 #include <umfpack.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_rng.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_threads.h"
 
 #define LANCZOS_STEPS 300
@@ -53,7 +54,7 @@ typedef struct sparse_ops {
     double *w1, *t1, *t2, *t3;
 } sparse_ops;
 
-void sp_sparse_opts_default(sp_sparse_opts *o)
+void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
 {
     o->probes = 64;
     o->order = 100;
@@ -64,7 +65,7 @@ void sp_sparse_opts_default(sp_sparse_opts *o)
     o->threads = 1;
 }
 
-int sp_csr_symmetrizer(const sp_csr *W, double *d)
+int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
 {
     int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
     int *queue = ok ? malloc((size_t)n * sizeof *queue + 1) : NULL;
@@ -416,14 +417,6 @@ static int sparse_solve(void *ctx, double rho, const double *b, double *x)
 
 /* ---- Hutchinson trace terms ----------------------------------------------- */
 
-static double dot(const double *a, const double *b, int n)
-{
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
 /* y = (I - lam W) x. */
 static void b_times(const sp_csr *W, double lam, const double *x, double *y, double *tmp)
 {
@@ -477,14 +470,14 @@ static int sparse_traces(void *ctx, double rho, double lam, double *tr)
         rc = solve_any(o, rho, 0, z, u);
         if (!rc) {
             sp_csr_matvec(o->W, u, v);
-            tr[SP_TR_G] += dot(z, v, n);
-            tr[SP_TR_H] += dot(z, hz, n);
-            tr[SP_TR_KK] += dot(ktz, kz, n);
-            tr[SP_TR_KtK] += dot(kz, kz, n);
-            tr[SP_TR_HH] += dot(htz, hz, n);
-            tr[SP_TR_HtH] += dot(hz, hz, n);
-            tr[SP_TR_KH] += dot(ktz, hz, n);
-            tr[SP_TR_KHt] += dot(ktz, htz, n);
+            tr[SP_TR_G] += sp_dense_dot(z, v, n);
+            tr[SP_TR_H] += sp_dense_dot(z, hz, n);
+            tr[SP_TR_KK] += sp_dense_dot(ktz, kz, n);
+            tr[SP_TR_KtK] += sp_dense_dot(kz, kz, n);
+            tr[SP_TR_HH] += sp_dense_dot(htz, hz, n);
+            tr[SP_TR_HtH] += sp_dense_dot(hz, hz, n);
+            tr[SP_TR_KH] += sp_dense_dot(ktz, hz, n);
+            tr[SP_TR_KHt] += sp_dense_dot(ktz, htz, n);
         }
     }
     for (int t = 0; t < SP_TR_COUNT; t++)
@@ -681,10 +674,10 @@ static int sparse_terms(void *ctx, double rho, double out[4])
     for (int i = 0; i < n; i++)
         o->t1[i] = 1.0;
     rc = solve_any(o, rho, 0, o->t1, o->t2);
-    out[2] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    out[2] = rc ? NAN : sp_dense_dot(o->t2, o->t1, n) / n;
     if (!rc)
         rc = solve_any(o, rho, 0, o->w1, o->t2);
-    out[3] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    out[3] = rc ? NAN : sp_dense_dot(o->t2, o->t1, n) / n;
     return rc;
 }
 
@@ -861,12 +854,12 @@ const char *sp_pops_sparse_method(const sp_pops *ops)
     return o && o->chol ? "cholmod" : "umfpack";
 }
 
-int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
+int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops *ops)
 {
     memset(ops, 0, sizeof *ops);
-    sp_sparse_opts dflt;
+    sp_pops_sparse_opts dflt;
     if (!opts) {
-        sp_sparse_opts_default(&dflt);
+        sp_pops_sparse_opts_default(&dflt);
         opts = &dflt;
     }
     int n = W->nrow;
@@ -884,7 +877,7 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     o->t3 = sp_malloc((size_t)n * sizeof *o->t3);
     int rc = (!o->d || !o->w1 || !o->t1 || !o->t2 || !o->t3) ? SP_ENOMEM : SP_OK;
     if (!rc) {
-        o->chol = !opts->force_lu && sp_csr_symmetrizer(W, o->d);
+        o->chol = !opts->force_lu && sp_pops_sparse_symmetrizer(W, o->d);
         rc = o->chol ? chol_setup(o) : lu_setup(o);
     }
     if (!rc) {
