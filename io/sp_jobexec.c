@@ -65,7 +65,7 @@ static int run_task(const sp_jobspec_task *t)
     int code = 3;
     if (argv) {   /* a copy: a command may reorder its argv */
         memcpy(argv, t->argv, (size_t)(t->argc + 1) * sizeof *argv);
-        const sp_command *cmd = sp_command_find(t->argv[0]);
+        const sp_command *cmd = sp_commands_find(t->argv[0]);
         sp_error_clear();
         int rc = cmd->run(t->argc, argv);
         if (rc != SP_OK && rc != SP_HELP_SHOWN)

@@ -456,7 +456,7 @@ static int cmp_str(const void *a, const void *b)
 /* Every file under dir/sub, sorted, into the manifest's "files". */
 static int list_files(const rep *R, const char *sub, json_t *files)
 {
-    char path[PATH_MAX];
+    char path[2 * PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", R->dir, sub);
     DIR *d = opendir(path);
     if (!d)

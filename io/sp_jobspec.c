@@ -471,7 +471,11 @@ static int is_int(const char *s)
     return *end == '\0' && v >= INT_MIN && v <= INT_MAX;
 }
 
-static int is_num(const char *s) { double d; return s && sp_parse_double(s, &d) == 0; }
+static int is_num(const char *s)
+{
+    char *end;
+    return s && *s && (strtod(s, &end), *end == '\0');
+}
 
 static int is_bool(const char *s) { return s && (!strcmp(s, "true") || !strcmp(s, "false")); }
 

@@ -7,8 +7,8 @@
 #include <xlsxwriter.h>
 
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_jobtab.h"
-#include "sp_table.h"
 
 sp_jobtab *sp_jobtab_new(const char *name, const char *title)
 {
@@ -188,81 +188,37 @@ static const char *text(const json_t *v, int full, char *buf, size_t size)
     return buf;
 }
 
-static void write_csv(FILE *f, const sp_jobtab *t)
+/* The table as an sp_grid (io/sp_grid.h, the shared writer): numbers with
+ * %.17g (full) or %.6g; the first column left-aligned.  NULL out of memory. */
+static sp_grid *to_grid(const sp_jobtab *t, int full, int titled)
 {
+    sp_grid_col *cols = sp_calloc((size_t)t->ncol + 1, sizeof *cols);
+    if (!cols)
+        return NULL;
+    for (int c = 0; c < t->ncol; c++)
+        cols[c] = (sp_grid_col){.name = t->head[c], .align = c ? SP_GRID_RIGHT : SP_GRID_LEFT};
+    sp_grid *g = sp_grid_new(titled ? t->title : NULL, cols, t->ncol);
+    free(cols);
     char buf[64];
-    for (int c = 0; c < t->ncol; c++) {
-        if (c)
-            fputc(',', f);
-        sp_csv_field(f, t->head[c]);
-    }
-    fputc('\n', f);
     for (int r = 0; r < t->nrow; r++) {
+        sp_grid_row(g);
         for (int c = 0; c < t->ncol; c++) {
-            if (c)
-                fputc(',', f);
-            sp_csv_field(f, text(cell(t, r, c), 1, buf, sizeof buf));
+            const json_t *v = cell(t, r, c);
+            if (json_is_real(v))
+                sp_grid_num(g, full ? "%.17g" : "%.6g", json_real_value(v));
+            else
+                sp_grid_str(g, text(v, full, buf, sizeof buf));
         }
-        fputc('\n', f);
     }
+    return g;
 }
 
-static void md_text(FILE *f, const char *s)
+int sp_jobtab_markdown(FILE *f, const sp_jobtab *t)
 {
-    for (; *s; s++)
-        fputs(*s == '|' ? "\\|" : (char[]){*s, 0}, f);
-}
-
-void sp_jobtab_markdown(FILE *f, const sp_jobtab *t)
-{
-    char buf[64];
-    fputc('|', f);
-    for (int c = 0; c < t->ncol; c++)
-        fputc(' ', f), md_text(f, t->head[c]), fputs(" |", f);
-    fputs("\n|", f);
-    for (int c = 0; c < t->ncol; c++)
-        fputs("---|", f);
-    fputc('\n', f);
-    for (int r = 0; r < t->nrow; r++) {
-        fputc('|', f);
-        for (int c = 0; c < t->ncol; c++)
-            fputc(' ', f), md_text(f, text(cell(t, r, c), 0, buf, sizeof buf)), fputs(" |", f);
-        fputc('\n', f);
-    }
-}
-
-static void tex_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("&%$#_{}", *s))
-            fprintf(f, "\\%c", *s);
-        else if (*s == '\\')
-            fputs("\\textbackslash{}", f);
-        else if (*s == '^' || *s == '~')
-            fprintf(f, "\\%c{}", *s);
-        else
-            fputc(*s, f);
-    }
-}
-
-static void write_tex(FILE *f, const sp_jobtab *t)
-{
-    char buf[64];
-    fputs("% ", f);
-    tex_text(f, t->title);
-    fputs("\n\\begin{tabular}{", f);
-    for (int c = 0; c < t->ncol; c++)
-        fputc(c ? 'r' : 'l', f);
-    fputs("}\n\\toprule\n", f);
-    for (int c = 0; c < t->ncol; c++)
-        fputs(c ? " & " : "", f), tex_text(f, t->head[c]);
-    fputs(" \\\\\n\\midrule\n", f);
-    for (int r = 0; r < t->nrow; r++) {
-        for (int c = 0; c < t->ncol; c++)
-            fputs(c ? " & " : "", f), tex_text(f, text(cell(t, r, c), 0, buf, sizeof buf));
-        fputs(" \\\\\n", f);
-    }
-    fputs("\\bottomrule\n\\end{tabular}\n", f);
+    sp_grid *g = to_grid(t, 0, 0);
+    int rc = sp_grid_write(g, SP_GRID_MARKDOWN, f);
+    sp_grid_free(g);
+    return rc;
 }
 
 void sp_jobtab_html_text(FILE *f, const char *s)
@@ -335,21 +291,15 @@ static int write_xlsx(const char *path, const sp_jobtab *t)
 int sp_jobtab_write_all(const sp_jobtab *t, const char *stem)
 {
     static const char *const ext[] = {"csv", "md", "tex"};
+    static const sp_grid_format fmt[] = {SP_GRID_CSV, SP_GRID_MARKDOWN, SP_GRID_LATEX};
     char path[4096];
-    for (int k = 0; k < 3; k++) {
+    int rc = SP_OK;
+    for (int k = 0; k < 3 && !rc; k++) {
+        sp_grid *g = to_grid(t, k == 0, 1);
         snprintf(path, sizeof path, "%s.%s", stem, ext[k]);
-        FILE *f = fopen(path, "w");
-        if (!f)
-            return sp_error_set(SP_EDATA, "%s: cannot write", path);
-        if (k == 0)
-            write_csv(f, t);
-        else if (k == 1)
-            sp_jobtab_markdown(f, t);
-        else
-            write_tex(f, t);
-        if (fclose(f) != 0)
-            return sp_error_set(SP_EDATA, "%s: write error", path);
+        rc = sp_grid_save(g, fmt[k], path);
+        sp_grid_free(g);
     }
     snprintf(path, sizeof path, "%s.xlsx", stem);
-    return write_xlsx(path, t);
+    return rc ? rc : write_xlsx(path, t);
 }

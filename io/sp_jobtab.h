@@ -1,6 +1,6 @@
 /* sp_jobtab: the tables of a job's report, made from the commands' JSON
- * output, and their writers: CSV, Markdown, LaTeX (booktabs), Excel .xlsx
- * (libxlsxwriter) and HTML.
+ * output, written as CSV, Markdown and LaTeX through the shared table writer
+ * (io/sp_grid.h), as Excel .xlsx (libxlsxwriter) and as HTML.
  *
  * A JSON array of objects is one table, a row per element; columns are the
  * members in first-seen order, nested objects flattened with dotted names
@@ -37,7 +37,7 @@ int sp_jobtab_add_object(sp_jobtab *t, json_t *lead, json_t *obj);
 /* Write STEM.csv, STEM.md, STEM.tex and STEM.xlsx. */
 int sp_jobtab_write_all(const sp_jobtab *t, const char *stem);
 
-void sp_jobtab_markdown(FILE *f, const sp_jobtab *t);
+int sp_jobtab_markdown(FILE *f, const sp_jobtab *t);
 void sp_jobtab_html(FILE *f, const sp_jobtab *t);
 
 /* HTML-escape s into f. */
