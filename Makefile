@@ -102,8 +102,12 @@ check-valgrind: $(SPILL)
 	@SPILL=$(abspath tests/valgrind-spill.sh) SPILL_REAL=$(abspath $(SPILL)) BUILD=/nonexistent \
 	    tests/run.sh
 
+# The console walk-through (scripts/demo.sh, transcript unchanged), then the same
+# chain as one YAML job writing the full report to demo-out/china_provinces/.
 demo: $(SPILL)
 	@scripts/demo.sh $(abspath $(SPILL))
+	@$(SPILL) run examples/china_provinces.yaml -o demo-out/china_provinces --jobs 2 --quiet
+	@echo "report: demo-out/china_provinces/report.html (and report.md, tables/, layers/)"
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

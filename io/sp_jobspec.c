@@ -207,6 +207,8 @@ static int parse_boundaries(sp_jobspec *J, yaml_node_t *in)
     yaml_node_t *b = get(P, in, "boundaries");
     const char *id;
     int rc = get_str(J, in, "id", &id);
+    if (!rc && id && !(P->bound.id = sp_strdup(id)))  /* also the tables' default id */
+        rc = SP_ENOMEM;
     if (rc || !b)
         return rc;
     if ((rc = input_path(J, b, &P->bound.file)))
@@ -216,8 +218,6 @@ static int parse_boundaries(sp_jobspec *J, yaml_node_t *in)
         return SP_ENOMEM;
     if ((rc = read_table(J, b, &P->bound)))
         return rc;
-    if (id && !(P->bound.id = sp_strdup(id)))
-        return SP_ENOMEM;
     return id ? need_col(J, &P->bound, get(P, in, "id"), id) : SP_OK;
 }
 
