@@ -124,7 +124,7 @@ static int write_shard(const sp_jobspec *J, const char *tmp, int shard, int coun
 
 /* Run the tasks of one phase (weights builds, then the rest) of this shard. */
 static int run_phase(const sp_jobspec *J, const char *tmp, int weights, int shard, int count,
-                     int jobs, int quiet, int keep_going, int *failed)
+                     int jobs, int quiet, int keep_going, int *failed, int *ran)
 {
     int *todo = sp_malloc((size_t)(J->ntask + 1) * sizeof *todo);
     int *status = sp_malloc((size_t)(J->ntask + 1) * sizeof *status), n = 0;
@@ -137,6 +137,7 @@ static int run_phase(const sp_jobspec *J, const char *tmp, int weights, int shar
             (J->task[k].every_shard || sp_jobspec_shard(&J->task[k], count) == shard))
             todo[n++] = k;
     int rc = sp_jobexec_run(J, todo, n, tmp, jobs, quiet, keep_going, status, failed);
+    *ran += n;
     free(todo);
     free(status);
     return rc;
@@ -152,6 +153,7 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     if ((rc = sp_jobspec_read(a->pos[0], &J)))
         return rc;
     int quiet = sp_args_flag(a, "quiet"), keep = sp_args_flag(a, "keep-going"), failed = 0;
+    int ran = 0;
     if (sp_args_flag(a, "dry-run")) {
         for (int k = 0; k < J->ntask; k++) {
             printf("%s:", J->task[k].id);
@@ -166,11 +168,11 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     char *tmp = NULL;
     rc = sp_jobdir_begin(dir, &tmp);
     if (!rc)
-        rc = run_phase(J, tmp, 1, shard, count, jobs, quiet, 0, &failed);
+        rc = run_phase(J, tmp, 1, shard, count, jobs, quiet, 0, &failed, &ran);
     if (!rc && failed)
         rc = sp_error_set(SP_EDATA, "a weights matrix could not be built (raw/weights_*.log)");
     if (!rc)
-        rc = run_phase(J, tmp, 0, shard, count, jobs, quiet, keep, &failed);
+        rc = run_phase(J, tmp, 0, shard, count, jobs, quiet, keep, &failed, &ran);
     if (!rc && failed && !keep)
         rc = sp_error_set(SP_EDATA, "%d task%s failed; nothing written (--keep-going writes "
                           "the others)", failed, failed > 1 ? "s" : "");
@@ -183,9 +185,8 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     else
         rc = sp_jobdir_commit(tmp, dir);
     if (!rc)
-        fprintf(stderr, "spill run: %s: %d tasks%s, %d failed, %.2f s -> %s\n", J->name,
-                J->ntask, count > 1 ? " in the job (this shard: its share)" : "", failed,
-                now_s() - t0, dir);
+        fprintf(stderr, "spill run: %s: %d of %d tasks (shard %d/%d), %d failed, %.2f s -> %s\n",
+                J->name, ran, J->ntask, shard + 1, count, failed, now_s() - t0, dir);
     sp_jobspec_free(J);
     if (!rc && failed)
         return SP_HELP_SHOWN + (failed > 100 ? 100 : failed);

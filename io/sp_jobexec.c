@@ -118,17 +118,17 @@ static void last_line(const char *dir, const char *stem, char *buf, size_t size)
     buf[strcspn(buf, "\n")] = '\0';
 }
 
-static void progress(const sp_jobspec *J, const char *dir, const sp_jobspec_task *t, int code,
-                     int done, int total, int quiet)
+/* One progress line on stderr: "[done/total] id: ok" or the failure's message. */
+static void progress(const char *dir, const sp_jobspec_task *t, int code, int done, int total,
+                     int quiet)
 {
     if (quiet && !code)
         return;
-    char msg[1024];
+    char msg[1024] = "";
     if (code)
         last_line(dir, t->stem, msg, sizeof msg);
-    fprintf(stderr, "spill run: [%d/%d] %s: %s%s%s\n", done, total, t->id,
-            code ? "FAILED: " : "ok", code ? msg : "", "");
-    (void)J;
+    fprintf(stderr, "spill run: [%d/%d] %s: %s%s\n", done, total, t->id, code ? "FAILED: " : "ok",
+            msg);
 }
 
 int sp_jobexec_run(const sp_jobspec *J, const int *todo, int ntodo, const char *dir, int jobs,
@@ -166,7 +166,7 @@ int sp_jobexec_run(const sp_jobspec *J, const int *todo, int ntodo, const char *
     int done = 0, stop = 0;
     while (read(fds[0], &r, sizeof r) == (ssize_t)sizeof r) {
         status[r.k] = r.code;
-        progress(J, dir, &J->task[todo[r.k]], r.code, ++done, ntodo, quiet);
+        progress(dir, &J->task[todo[r.k]], r.code, ++done, ntodo, quiet);
         if (r.code && !keep_going && !stop) {
             stop = 1;
             for (int w = 0; w < nw; w++)

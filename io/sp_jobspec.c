@@ -662,6 +662,8 @@ static int parse_analyses(sp_jobspec *J, yaml_node_t *n)
         yaml_node_t *g = get(P, a, "grid");
         if (g) {
             int na = (int)(g->data.mapping.pairs.top - g->data.mapping.pairs.start);
+            if (na > 64)
+                return bad(J, g, "grid: more than 64 keys");
             if (!(an->axis = sp_calloc((size_t)na, sizeof *an->axis)))
                 return SP_ENOMEM;
             PAIRS(g, p) {
@@ -761,6 +763,45 @@ static int add_frame(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const jtable
     return rc;
 }
 
+/* The grid values of specification spec (mixed-radix digits, the last axis
+ * fastest) into val[] and t->axis_value. */
+static int spec_values(jpriv *P, const sp_jobspec_analysis *an, yaml_node_t *g, int spec,
+                       yaml_node_t **val, sp_jobspec_task *t)
+{
+    int rest = spec, k = an->naxes;
+    if (!(t->axis_value = sp_calloc((size_t)an->naxes, sizeof *t->axis_value)))
+        return SP_ENOMEM;
+    t->naxes = an->naxes;
+    for (yaml_node_pair_t *p = g->data.mapping.pairs.top - 1; p >= g->data.mapping.pairs.start;
+         p--) {
+        yaml_node_t *list = node(P, p->value);
+        val[--k] = node(P, list->data.sequence.items.start[rest % nitems(list)]);
+        rest /= nitems(list);
+        if (!(t->axis_value[k] = join_values(P, val[k])))
+            return SP_ENOMEM;
+    }
+    return SP_OK;
+}
+
+/* The task's canonical id "NAME[key=value,...]" and its output stem. */
+static int task_names(const sp_jobspec_analysis *an, sp_jobspec_task *t)
+{
+    char idbuf[4096], stem[300];
+    size_t len = (size_t)snprintf(idbuf, sizeof idbuf, "%s", an->name);
+    for (int k = 0; k < t->naxes; k++)
+        len += (size_t)snprintf(idbuf + len, len < sizeof idbuf ? sizeof idbuf - len : 0,
+                                "%s%s=%s", k ? "," : "[", an->axis[k], t->axis_value[k]);
+    if (len + 2 >= sizeof idbuf)
+        return sp_error_set(SP_EUSAGE, "%s: a specification's values are too long", an->name);
+    if (t->naxes)
+        snprintf(idbuf + len, sizeof idbuf - len, "]");
+    if (t->spec >= 0)
+        snprintf(stem, sizeof stem, "raw/%s/%04d", an->name, t->spec + 1);
+    else
+        snprintf(stem, sizeof stem, "raw/%s", an->name);
+    return (t->id = sp_strdup(idbuf)) && (t->stem = sp_strdup(stem)) ? SP_OK : SP_ENOMEM;
+}
+
 /* The task of specification `spec` (-1: none) of analysis a. */
 static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec_task *t)
 {
@@ -769,43 +810,21 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
     const sp_jobcmds_entry *c = an->cmd;
     const jtable *data = NULL;
     analysis_data(J, a, c, &data);
-    yaml_node_t *g = get(P, a, "grid");
     yaml_node_t *val[64] = {0};
-    char name[200], idbuf[4096];
+    char name[200];
     t->analysis = ia;
     t->spec = spec;
-    if (spec >= 0) {   /* the mixed-radix digits of spec, the last axis fastest */
-        int rest = spec, k = an->naxes;
-        if (!(t->axis_value = sp_calloc((size_t)an->naxes, sizeof *t->axis_value)))
-            return SP_ENOMEM;
-        t->naxes = an->naxes;
-        for (yaml_node_pair_t *p = g->data.mapping.pairs.top - 1; p >= g->data.mapping.pairs.start;
-             p--) {
-            yaml_node_t *list = node(P, p->value);
-            val[--k] = node(P, list->data.sequence.items.start[rest % nitems(list)]);
-            rest /= nitems(list);
-            if (!(t->axis_value[k] = join_values(P, val[k])))
-                return SP_ENOMEM;
-        }
-        snprintf(name, sizeof name, "%s_%04d", an->name, spec + 1);
-    } else {
-        snprintf(name, sizeof name, "%s", an->name);
-    }
-    size_t len = (size_t)snprintf(idbuf, sizeof idbuf, "%s", an->name);
-    for (int k = 0; k < t->naxes; k++)
-        len += (size_t)snprintf(idbuf + len, sizeof idbuf - len, "%s%s=%s", k ? "," : "[",
-                                an->axis[k], t->axis_value[k]);
-    if (t->naxes)
-        snprintf(idbuf + len, sizeof idbuf - len, "]");
-    char stem[300];
+    int rc = spec >= 0 ? spec_values(P, an, get(P, a, "grid"), spec, val, t) : SP_OK;
+    if (!rc)
+        rc = task_names(an, t);
+    if (rc)
+        return rc;
     if (spec >= 0)
-        snprintf(stem, sizeof stem, "raw/%s/%04d", an->name, spec + 1);
+        snprintf(name, sizeof name, "%s_%04d", an->name, spec + 1);
     else
-        snprintf(stem, sizeof stem, "raw/%s", an->name);
-    if (!(t->id = sp_strdup(idbuf)) || !(t->stem = sp_strdup(stem)))
-        return SP_ENOMEM;
+        snprintf(name, sizeof name, "%s", an->name);
     argvb b = {0};
-    int rc = add_frame(P, &b, c, data, t, name);
+    rc = add_frame(P, &b, c, data, t, name);
     if (!rc && c->input == SP_JI_W) {
         yaml_node_t *w = get(P, a, "w");
         for (int k = 0; k < an->naxes; k++)
