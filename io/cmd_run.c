@@ -13,6 +13,7 @@
 #include "sp_jobexec.h"
 #include "sp_jobreport.h"
 #include "sp_jobspec.h"
+#include "sp_table.h"
 
 static const char run_help[] =
     "usage: spill run JOB.yaml [-o DIR] [--jobs N] [--shard I/N] [--keep-going] [--quiet]\n"
@@ -150,6 +151,7 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     if ((rc = sp_args_int(a, "jobs", 1, 1, &jobs)) || (rc = parse_shard(a, &shard, &count)))
         return rc;
     sp_jobspec *J;
+    sp_table_cache_enable();   /* the tables validation reads, kept for every task */
     if ((rc = sp_jobspec_read(a->pos[0], &J)))
         return rc;
     int quiet = sp_args_flag(a, "quiet"), keep = sp_args_flag(a, "keep-going"), failed = 0;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -80,9 +81,60 @@ nomem:
     return SP_ENOMEM;
 }
 
+/* The tables kept after sp_table_cache_enable: key "path\nlayer\nsize\nmtime". */
+#define TABLE_CACHE_MAX 64
+static struct {
+    int on, n;
+    char *key[TABLE_CACHE_MAX];
+    sp_table *table[TABLE_CACHE_MAX];
+} table_cache;
+
+void sp_table_cache_enable(void) { table_cache.on = 1; }
+
+/* A deep copy of t (NULL when out of memory). */
+static sp_table *table_copy(const sp_table *t)
+{
+    sp_table *c = sp_calloc(1, sizeof *c);
+    long cells = (long)t->nrow * t->ncol;
+    if (!c || !(c->source = sp_strdup(t->source)) ||
+        !(c->names = sp_calloc((size_t)t->ncol + 1, sizeof *c->names)) ||
+        !(c->cells = sp_calloc((size_t)cells + 1, sizeof *c->cells))) {
+        sp_table_free(c);
+        return NULL;
+    }
+    c->nrow = t->nrow;
+    c->ncol = t->ncol;
+    int failed = 0;
+    for (int k = 0; k < t->ncol; k++)
+        failed |= !(c->names[k] = sp_strdup(t->names[k]));
+    for (long k = 0; k < cells; k++)
+        failed |= t->cells[k] && !(c->cells[k] = sp_strdup(t->cells[k]));
+    if (failed) {
+        sp_table_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* The cache key of a file as it is now, or 0 when it cannot be stat'ed. */
+static int table_key(const char *path, const char *layer_name, char *key, size_t size)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    snprintf(key, size, "%s\n%s\n%lld\n%lld.%09ld", path, layer_name ? layer_name : "",
+             (long long)st.st_size, (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    return 1;
+}
+
 int sp_table_read(const char *path, const char *layer_name, sp_table **out)
 {
     *out = NULL;
+    char key[4400];
+    int keyed = table_cache.on && table_key(path, layer_name, key, sizeof key);
+    for (int k = 0; keyed && k < table_cache.n; k++)
+        if (strcmp(table_cache.key[k], key) == 0)
+            return (*out = table_copy(table_cache.table[k])) ? SP_OK : SP_ENOMEM;
     GDALDatasetH ds;
     OGRLayerH layer;
     int rc = sp_gdal_open_layer(path, layer_name, &ds, &layer);
@@ -90,6 +142,17 @@ int sp_table_read(const char *path, const char *layer_name, sp_table **out)
         return rc;
     rc = sp_table_from_layer(layer, path, out);
     GDALClose(ds);
+    if (!rc && keyed && table_cache.n < TABLE_CACHE_MAX) {   /* kept for later reads */
+        sp_table *kept = table_copy(*out);
+        char *k = kept ? sp_strdup(key) : NULL;
+        if (k) {
+            table_cache.key[table_cache.n] = k;
+            table_cache.table[table_cache.n++] = kept;
+        } else {
+            sp_table_free(kept);
+            sp_error_clear();   /* the read itself succeeded */
+        }
+    }
     return rc;
 }
 
