@@ -22,7 +22,7 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-plain check-asan check-valgrind fuzz demo bench tools clean
+.PHONY: all deps check check-plain check-asan check-valgrind check-slurm fuzz demo bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -96,6 +96,13 @@ check-asan: | $(STAMP)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh
+
+# A YAML job's grid as a Slurm job array on a single-node Slurm started by the
+# test (munged, slurmctld, slurmd on localhost), merged and compared with the
+# unsharded run.  Installs slurm-wlm and munge when missing.
+check-slurm: $(SPILL)
+	@scripts/install-deps.sh --slurm
+	@SPILL=$(abspath $(SPILL)) tests/slurm/run.sh
 
 # The CLI tests under valgrind memcheck: no errors, no definite leaks.
 check-valgrind: $(SPILL)

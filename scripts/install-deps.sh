@@ -21,6 +21,11 @@ command -v parallel >/dev/null 2>&1 || need="$need parallel"
 have_h Random123/philox.h || need="$need librandom123-dev"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+# `make check-slurm` needs Slurm and munge: scripts/install-deps.sh --slurm
+if [ "${1:-}" = "--slurm" ]; then
+    command -v slurmctld >/dev/null 2>&1 || need="$need slurm-wlm"
+    command -v munged >/dev/null 2>&1 || need="$need munge"
+fi
 # `make fuzz` needs clang with libFuzzer: scripts/install-deps.sh --fuzz
 if [ "${1:-}" = "--fuzz" ]; then
     command -v clang >/dev/null 2>&1 || need="$need clang"
