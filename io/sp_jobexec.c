@@ -41,6 +41,50 @@ static int open_out(const char *stem, const char *ext)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 }
 
+/* Call the task's subcommand with argv as `spill` would (its message on
+ * stderr, prefixed by what); the exit code. */
+static int call(const sp_jobspec_task *t, char **argv, const char *what)
+{
+    const sp_command *cmd = sp_commands_find(t->argv[0]);
+    sp_error_clear();
+    int rc = cmd->run(t->argc, argv);
+    if (rc != SP_OK && rc != SP_HELP_SHOWN)
+        fprintf(stderr, "spill %s%s: %s\n", cmd->name, what, sp_error_msg());
+    fflush(stdout);
+    fflush(stderr);
+    return rc == SP_HELP_SHOWN ? 0 : sp_error_exit_code(rc);
+}
+
+/* A figure task (-o figures/NAME.png) draws its figure again as NAME.svg,
+ * its standard output discarded; the exit code of that second run. */
+static int figure_svg(const sp_jobspec_task *t, char **argv)
+{
+    int k = 0;
+    while (k + 1 < t->argc && !(strcmp(t->argv[k], "-o") == 0 &&
+                                strncmp(t->argv[k + 1], "figures/", 8) == 0))
+        k++;
+    if (k + 1 >= t->argc)
+        return 0;
+    char svg[PATH_MAX];
+    snprintf(svg, sizeof svg, "%s", t->argv[k + 1]);
+    char *dot = strrchr(svg, '.');
+    if (!dot || strlen(dot) < 4)
+        return 0;
+    strcpy(dot, ".svg");
+    memcpy(argv, t->argv, (size_t)(t->argc + 1) * sizeof *argv);
+    argv[k + 1] = svg;
+    fflush(stdout);
+    int saved = dup(1), null = open("/dev/null", O_WRONLY);
+    if (saved < 0 || null < 0)
+        return 2;
+    dup2(null, 1);
+    close(null);
+    int code = call(t, argv, " (svg)");
+    dup2(saved, 1);
+    close(saved);
+    return code;
+}
+
 /* Run one task in this (worker) process, standard output and error into its
  * files; the exit code as `spill CMD ...` alone would give it. */
 static int run_task(const sp_jobspec_task *t)
@@ -53,8 +97,13 @@ static int run_task(const sp_jobspec_task *t)
         if (!strcmp(t->argv[k], "-o") && sp_jobexec_mkdirs(t->argv[k + 1]))
             return 2;
     int fo = open_out(t->stem, "json"), fe = open_out(t->stem, "log");
-    if (fo < 0 || fe < 0)
+    if (fo < 0 || fe < 0) {
+        if (fo >= 0)
+            close(fo);
+        if (fe >= 0)
+            close(fe);
         return 2;
+    }
     fflush(stdout);
     fflush(stderr);
     dup2(fo, 1);
@@ -65,12 +114,9 @@ static int run_task(const sp_jobspec_task *t)
     int code = 3;
     if (argv) {   /* a copy: a command may reorder its argv */
         memcpy(argv, t->argv, (size_t)(t->argc + 1) * sizeof *argv);
-        const sp_command *cmd = sp_commands_find(t->argv[0]);
-        sp_error_clear();
-        int rc = cmd->run(t->argc, argv);
-        if (rc != SP_OK && rc != SP_HELP_SHOWN)
-            fprintf(stderr, "spill %s: %s\n", cmd->name, sp_error_msg());
-        code = rc == SP_HELP_SHOWN ? 0 : sp_error_exit_code(rc);
+        code = call(t, argv, "");
+        if (code == 0)
+            code = figure_svg(t, argv);
         free(argv);
     }
     fflush(stdout);

@@ -4,7 +4,8 @@
  * to worker k mod jobs); each worker runs its tasks in order inside the
  * output folder `dir`, calling the subcommand in-process with its standard
  * output in STEM.json and its standard error in STEM.log, and writes the
- * exit status to STEM.status.  Every task's files depend on the task alone,
+ * exit status to STEM.status.  A figure task (-o figures/NAME.png) runs a
+ * second time with -o figures/NAME.svg.  Every task's files depend on the task alone,
  * so the outputs do not depend on `jobs`.  Progress goes to stderr unless
  * quiet.  Without keep_going the first failure stops the other workers.
  *
