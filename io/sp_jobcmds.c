@@ -6,7 +6,7 @@
 /* To make a new command available in jobs, add its line here (docs/jobs.md). */
 static const sp_jobcmds_entry entries[] = {
     {"moran", SP_JI_TABLE, SP_JF_W | SP_JF_SEED,
-     "var:c! by:c standardize:s adjust-n:b perm:i threads:i layer:s"},
+     "var:c! by:c standardize:s adjust-n:b perm:i threads:i layer:s timing:b"},
     {"lisa", SP_JI_LAYER, SP_JF_W | SP_JF_SEED | SP_JF_LAYER,
      "var:c! by:c standardize:s variance:s moments:s perm:i threads:i alpha:n fdr:b layer:s"},
     {"hotspot", SP_JI_LAYER, SP_JF_W | SP_JF_SEED | SP_JF_LAYER,
@@ -15,7 +15,7 @@ static const sp_jobcmds_entry entries[] = {
      "weight:c by:c points:C sd:i convention:s crs:s layer:s"},
     {"fit", SP_JI_PANEL, SP_JF_W | SP_JF_SEED | SP_JF_WHERE,
      "y:c! x:C! model:s fe:s lee-yu:b no-lee-yu:b lee-yu-convention:s re:b compare:b tests:b "
-     "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s"},
+     "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s timing:b"},
     {"winfo", SP_JI_W, 0, ""},
 };
 
