@@ -75,6 +75,16 @@ static int nitems(const yaml_node_t *n)
     return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+/* 1 when word is one of the blank-separated words of list. */
+static int in_list(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)); p++)
+        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+            return 1;
+    return 0;
+}
+
 /* A mapping with scalar keys out of `allowed` (blank-separated), no key twice. */
 static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const char *what)
 {
@@ -90,11 +100,7 @@ static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const c
                 return bad(J, k, "%s: key '%s' given twice", what, key);
         if (!allowed)
             continue;
-        size_t len = strlen(key);
-        const char *hit = strstr(allowed, key);
-        while (hit && !((hit == allowed || hit[-1] == ' ') && (hit[len] == ' ' || !hit[len])))
-            hit = strstr(hit + 1, key);
-        if (!hit)
+        if (!in_list(allowed, key))
             return bad(J, k, "%s: unknown key '%s' (expected one of: %s)", what, key, allowed);
     }
     return SP_OK;
@@ -522,7 +528,8 @@ static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *d
     return SP_OK;
 }
 
-static const char *const reserved = "name command data w subsample grid seed";
+/* The keys of an analysis that are not options of its command. */
+static const char *const frame_keys = "name command data grid";
 
 /* The schema type of key for command c ('w', 'u' for w/subsample; 0 unknown). */
 static char key_type(const sp_jobcmds_entry *c, const char *key)
@@ -566,8 +573,7 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
     PAIRS(a, p) {
         yaml_node_t *k = node(P, p->key), *v = node(P, p->value);
         const char *key = scalar(k);
-        if (strstr(reserved, key) && strcmp(key, "w") && strcmp(key, "subsample") &&
-            strcmp(key, "seed"))
+        if (in_list(frame_keys, key))
             continue;
         if (!key_type(c, key))
             return bad(J, k, "%s: unknown key '%s' for %s", c->name, key, c->name);
@@ -839,8 +845,7 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
     int seeded = 0;
     PAIRS(a, p) {   /* the keys as written, grid values in place of their keys */
         const char *key = scalar(node(P, p->key));
-        if (rc || !strcmp(key, "grid") || (strstr(reserved, key) && strcmp(key, "w") &&
-                                          strcmp(key, "subsample") && strcmp(key, "seed")))
+        if (rc || in_list(frame_keys, key))
             continue;
         if (c->input == SP_JI_W && !strcmp(key, "w"))
             continue;
