@@ -487,9 +487,11 @@ static int list_files(const rep *R, const char *sub, json_t *files)
 static int manifest(rep *R, int argc, char **argv, double seconds)
 {
     const sp_jobspec *J = R->J;
-    char hex[65] = "", path[PATH_MAX];
+    char hex[65] = "", path[PATH_MAX], job[PATH_MAX];
     if (sp_jobreport_sha256(J->path, hex))
         return SP_EDATA;
+    if (!realpath(J->path, job))   /* the same name whether run or merged */
+        snprintf(job, sizeof job, "%s", J->path);
     json_t *inv = json_array(), *files = json_array();
     for (int k = 0; k < argc; k++)
         json_array_append_new(inv, json_string(argv[k]));
@@ -499,7 +501,7 @@ static int manifest(rep *R, int argc, char **argv, double seconds)
     int rc = list_files(R, "", files);
     json_t *m = json_pack("{s:s, s:s, s:{s:s, s:s}, s:i, s:O, s:o, s:{s:s, s:f, s:o}}",
                           "spill_version", SP_VERSION, "job_name", J->name, "job", "file",
-                          J->path, "sha256", hex, "seed", J->seed, "tasks", R->tasks, "files",
+                          job, "sha256", hex, "seed", J->seed, "tasks", R->tasks, "files",
                           files, "run", "started", started, "seconds", seconds, "invocation",
                           inv);
     snprintf(path, sizeof path, "%s/manifest.json", R->dir);

@@ -28,7 +28,8 @@ check "manifest: every task's command and input checksums" \
     [ "$(jq '[.tasks[] | select(.command | startswith("spill ")) | .inputs[] | select(.sha256 | length == 64)] | length' prov1/manifest.json)" -gt 20 ]
 check "manifest: seed and version" [ "$(jq -r '"\(.seed) \(.spill_version)"' prov1/manifest.json)" = "12345 $("$SPILL" --version | cut -d' ' -f2)" ]
 
-ok "provinces job, 2 workers" "$SPILL" run "$EX/china_provinces.yaml" -o prov2 --jobs 2 --quiet
+ok "provinces job, 2 workers, job named relative to the folder" \
+    bash -c "cd '$ROOT' && '$SPILL' run examples/china_provinces.yaml -o '$TMP/prov2' --jobs 2 --quiet"
 check "--jobs 1 and --jobs 2 give identical bytes" same prov1 prov2
 
 if command -v parallel >/dev/null; then
