@@ -255,8 +255,10 @@ static int grids(rep *R, FILE *jsonl)
                 rc = SP_ENOMEM;
             free(s);
             json_decref(line);
+            json_t *row = res ? json_incref(res) : json_object();  /* failed: axes only */
             if (!rc)
-                rc = sp_jobtab_add_object(t, lead, res ? res : json_object());
+                rc = sp_jobtab_add_object(t, lead, row);
+            json_decref(row);
             json_decref(lead);
             json_decref(res);
         }
