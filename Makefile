@@ -7,7 +7,7 @@ LDFLAGS_EXTRA ?=
 
 # Recursive (=) variables: pkg-config runs when a recipe needs the flags,
 # i.e. after the deps stamp below has installed anything missing.
-PKGS = gdal geos gsl jansson cairo
+PKGS = gdal geos gsl jansson cairo yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
 DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -22,7 +22,7 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-plain check-asan check-valgrind fuzz demo bench tools clean
+.PHONY: all deps check check-plain check-asan check-valgrind check-slurm fuzz demo bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -98,13 +98,24 @@ check-asan: | $(STAMP)
 	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh
 
+# A YAML job's grid as a Slurm job array on a single-node Slurm started by the
+# test (munged, slurmctld, slurmd on localhost), merged and compared with the
+# unsharded run.  Installs slurm-wlm and munge when missing.
+check-slurm: $(SPILL)
+	@scripts/install-deps.sh --slurm
+	@SPILL=$(abspath $(SPILL)) tests/slurm/run.sh
+
 # The CLI tests under valgrind memcheck: no errors, no definite leaks.
 check-valgrind: $(SPILL)
 	@SPILL=$(abspath tests/valgrind-spill.sh) SPILL_REAL=$(abspath $(SPILL)) BUILD=/nonexistent \
 	    tests/run.sh
 
+# The console walk-through (scripts/demo.sh, transcript unchanged), then the same
+# chain as one YAML job writing the full report to demo-out/china_provinces/.
 demo: $(SPILL)
 	@scripts/demo.sh $(abspath $(SPILL))
+	@$(SPILL) run examples/china_provinces.yaml -o demo-out/china_provinces --jobs 2 --quiet
+	@echo "report: demo-out/china_provinces/report.html (and report.md, tables/, layers/)"
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

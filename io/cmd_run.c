@@ -1,14 +1,35 @@
-/* spill run: run a job file, one spill command per line (see sp_job.h). */
+/* spill run: run a job file: one spill command per line (sp_job.h), or a
+ * YAML job (.yaml, .yml: sp_jobspec.h) with its output folder, grids and
+ * shards (docs/jobs.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_job.h"
+#include "sp_jobdir.h"
+#include "sp_jobexec.h"
+#include "sp_jobreport.h"
+#include "sp_jobspec.h"
+#include "sp_table.h"
 
 static const char run_help[] =
-    "usage: spill run JOBFILE [--keep-going] [--dry-run]\n"
+    "usage: spill run JOB.yaml [-o DIR] [--jobs N] [--shard I/N] [--keep-going] [--quiet]\n"
+    "       spill run JOBFILE [--keep-going] [--dry-run]\n"
+    "A YAML job (.yaml, .yml; docs/jobs.md) is validated whole, then its weights,\n"
+    "analyses and grid specifications run in N worker processes; DIR (default: the\n"
+    "job's name) gets report.md, report.html, manifest.json, results.jsonl, tables/,\n"
+    "layers/, figures/, weights/ and raw/, written atomically.\n"
+    "  -o DIR         the output folder\n"
+    "  --jobs N       worker processes (default 1); the outputs do not depend on N\n"
+    "  --shard I/N    run only shard I of N (1 <= I <= N) of the analyses and\n"
+    "                 specifications; join the shard folders with spill merge\n"
+    "  --quiet        no progress lines (failures and the summary are still shown)\n"
+    "Exit status of a YAML job: 0, 1 or 2 for a bad job file, else 100 + the\n"
+    "number of failed tasks (at most 200) when some failed.\n\n"
+    "A text job file holds one spill command per line:\n"
     "Run the spill commands of JOBFILE, one per line, in one process, in order.\n"
     "Lines: a subcommand and its arguments as on the command line ('spill' first is\n"
     "optional); quotes '...' and \"...\", backslash escapes and line continuations as\n"
@@ -17,7 +38,9 @@ static const char run_help[] =
     "  --dry-run      only check the file and print the commands it would run\n"
     "Exit status: that of the first command that failed, 0 if none did.\n";
 
-static const sp_optspec run_opts[] = {{"keep-going", 0}, {"dry-run", 0}, {NULL, 0}};
+static const sp_optspec run_opts[] = {{"keep-going", 0}, {"dry-run", 0}, {"output", 1},
+                                      {"jobs", 1},       {"shard", 1},   {"quiet", 0},
+                                      {NULL, 0}};
 
 static int read_whole(const char *path, char **text, size_t *size)
 {
@@ -60,6 +83,118 @@ static void print_job(const char *path, const sp_job *job)
     fputc('\n', stderr);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* --shard I/N into 0-based shard and count (0 of 1 without the option). */
+static int parse_shard(const sp_args *a, int *shard, int *count)
+{
+    const char *s = sp_args_get(a, "shard");
+    *shard = 0, *count = 1;
+    if (!s)
+        return SP_OK;
+    int i, n;
+    char end;
+    if (sscanf(s, "%d/%d%c", &i, &n, &end) != 2 || n < 1 || i < 1 || i > n)
+        return sp_error_set(SP_EUSAGE, "--shard %s: expected I/N with 1 <= I <= N", s);
+    *shard = i - 1, *count = n;
+    return SP_OK;
+}
+
+/* The shard's record for spill merge: the job file, its checksum, I and N. */
+static int write_shard(const sp_jobspec *J, const char *tmp, int shard, int count)
+{
+    char path[4096], hex[65], real[4096];
+    int rc = sp_jobreport_sha256(J->path, hex);
+    if (rc)
+        return rc;
+    if (!realpath(J->path, real))
+        return sp_error_set(SP_EDATA, "%s: cannot resolve", J->path);
+    json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "job", real, "sha256", hex, "shard",
+                          shard + 1, "of", count);
+    snprintf(path, sizeof path, "%s/shard.json", tmp);
+    rc = o && json_dump_file(o, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0
+             ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot write", path);
+    json_decref(o);
+    return rc;
+}
+
+/* Run the tasks of one phase (weights builds, then the rest) of this shard. */
+static int run_phase(const sp_jobspec *J, const char *tmp, int weights, int shard, int count,
+                     int jobs, int quiet, int keep_going, int *failed, int *ran)
+{
+    int *todo = sp_malloc((size_t)(J->ntask + 1) * sizeof *todo);
+    int *status = sp_malloc((size_t)(J->ntask + 1) * sizeof *status), n = 0;
+    if (!todo || !status) {
+        free(todo), free(status);
+        return SP_ENOMEM;
+    }
+    for (int k = 0; k < J->ntask; k++)
+        if ((J->task[k].analysis < 0) == weights &&
+            (J->task[k].every_shard || sp_jobspec_shard(&J->task[k], count) == shard))
+            todo[n++] = k;
+    int rc = sp_jobexec_run(J, todo, n, tmp, jobs, quiet, keep_going, status, failed);
+    *ran += n;
+    free(todo);
+    free(status);
+    return rc;
+}
+
+static int run_yaml(const sp_args *a, int argc, char **argv)
+{
+    double t0 = now_s();
+    int jobs, shard, count, rc;
+    if ((rc = sp_args_int(a, "jobs", 1, 1, &jobs)) || (rc = parse_shard(a, &shard, &count)))
+        return rc;
+    sp_jobspec *J;
+    sp_table_cache_enable();   /* the tables validation reads, kept for every task */
+    if ((rc = sp_jobspec_read(a->pos[0], &J)))
+        return rc;
+    int quiet = sp_args_flag(a, "quiet"), keep = sp_args_flag(a, "keep-going"), failed = 0;
+    int ran = 0;
+    if (sp_args_flag(a, "dry-run")) {
+        for (int k = 0; k < J->ntask; k++) {
+            printf("%s:", J->task[k].id);
+            for (int i = 0; i < J->task[k].argc; i++)
+                printf(" %s", J->task[k].argv[i]);
+            printf("\n");
+        }
+        sp_jobspec_free(J);
+        return SP_OK;
+    }
+    const char *dir = sp_args_get(a, "output") ? sp_args_get(a, "output") : J->name;
+    char *tmp = NULL;
+    rc = sp_jobdir_begin(dir, &tmp);
+    if (!rc)
+        rc = run_phase(J, tmp, 1, shard, count, jobs, quiet, 0, &failed, &ran);
+    if (!rc && failed)
+        rc = sp_error_set(SP_EDATA, "a weights matrix could not be built (raw/weights_*.log)");
+    if (!rc)
+        rc = run_phase(J, tmp, 0, shard, count, jobs, quiet, keep, &failed, &ran);
+    if (!rc && failed && !keep)
+        rc = sp_error_set(SP_EDATA, "%d task%s failed; nothing written (--keep-going writes "
+                          "the others)", failed, failed > 1 ? "s" : "");
+    if (!rc && count > 1)
+        rc = write_shard(J, tmp, shard, count);
+    else if (!rc)
+        rc = sp_jobreport_write(J, tmp, argc + 1, argv - 1, now_s() - t0);
+    if (rc)
+        sp_jobdir_abort(tmp);
+    else
+        rc = sp_jobdir_commit(tmp, dir);
+    if (!rc)
+        fprintf(stderr, "spill run: %s: %d of %d tasks (shard %d/%d), %d failed, %.2f s -> %s\n",
+                J->name, ran, J->ntask, shard + 1, count, failed, now_s() - t0, dir);
+    sp_jobspec_free(J);
+    if (!rc && failed)
+        return SP_HELP_SHOWN + (failed > 100 ? 100 : failed);
+    return rc;
+}
+
 int sp_cmd_run(int argc, char **argv)
 {
     sp_args a;
@@ -68,6 +203,10 @@ int sp_cmd_run(int argc, char **argv)
         return rc;
     if ((rc = sp_args_positional(&a, 1, "one JOBFILE")))
         return rc;
+    if (sp_jobspec_is_yaml(a.pos[0]))
+        return run_yaml(&a, argc, argv);
+    if (sp_args_get(&a, "output") || sp_args_get(&a, "jobs") || sp_args_get(&a, "shard"))
+        return sp_error_set(SP_EUSAGE, "-o, --jobs and --shard are for YAML jobs (.yaml, .yml)");
     const char *path = a.pos[0];
     char *text = NULL;
     size_t size = 0;

@@ -37,5 +37,6 @@ int sp_cmd_gini(int argc, char **argv);
 int sp_cmd_kde(int argc, char **argv);
 int sp_cmd_index(int argc, char **argv);
 int sp_cmd_decouple(int argc, char **argv);
+int sp_cmd_merge(int argc, char **argv);
 
 #endif

@@ -17,7 +17,8 @@ static const sp_command command_table[] = {
     {"kde", sp_cmd_kde, "kernel density per period on one grid, with its peaks"},
     {"index", sp_cmd_index, "composite index (entropy, TOPSIS, CRITIC, CV weights) and coupling coordination"},
     {"decouple", sp_cmd_decouple, "Tapio decoupling elasticity and its eight states"},
-    {"run", sp_cmd_run, "run a job file: one spill command per line"},
+    {"run", sp_cmd_run, "run a job: a YAML job with its report, or one command per line"},
+    {"merge", sp_cmd_merge, "join the shard folders of a YAML job (spill run --shard)"},
 };
 
 const sp_command *sp_commands(int *count)

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -130,6 +131,78 @@ fail:
     return rc;
 }
 
+/* The tables kept after sp_table_cache_enable, keyed by the file as it is
+ * now and the reader options: "path\nlayer\nsize\nmtime\noptions". */
+#define TABLE_CACHE_MAX 64
+static struct {
+    int on, n;
+    char *key[TABLE_CACHE_MAX];
+    sp_table *table[TABLE_CACHE_MAX];
+} table_cache;
+
+void sp_table_cache_enable(void) { table_cache.on = 1; }
+
+/* A deep copy of t (NULL when out of memory). */
+static sp_table *table_copy(const sp_table *t)
+{
+    sp_table *c = sp_calloc(1, sizeof *c);
+    long cells = (long)t->nrow * t->ncol;
+    if (!c || !(c->source = sp_strdup(t->source)) ||
+        !(c->names = sp_calloc((size_t)t->ncol + 1, sizeof *c->names)) ||
+        !(c->cells = sp_calloc((size_t)cells + 1, sizeof *c->cells)) ||
+        (t->hint && !(c->hint = sp_strdup(t->hint)))) {
+        sp_table_free(c);
+        return NULL;
+    }
+    c->nrow = t->nrow;
+    c->ncol = t->ncol;
+    int failed = 0;
+    for (int k = 0; k < t->ncol; k++)
+        failed |= !(c->names[k] = sp_strdup(t->names[k]));
+    for (long k = 0; k < cells; k++)
+        failed |= t->cells[k] && !(c->cells[k] = sp_strdup(t->cells[k]));
+    if (failed) {
+        sp_table_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* The cache key of a file as it is now and of the reader options that shape
+ * the table (encoding, sheet, title rows, --wide), or 0 when the file cannot
+ * be stat'ed or the key does not fit. */
+static int table_key(const char *path, const char *layer_name, char *key, size_t size)
+{
+    struct stat st;
+    const sp_readopt *o = sp_readopt_current();
+    if (stat(path, &st) != 0)
+        return 0;
+    int len = snprintf(key, size, "%s\n%s\n%lld\n%lld.%09ld\n%s\n%s\n%d", path,
+                       layer_name ? layer_name : "", (long long)st.st_size,
+                       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+                       o->encoding ? o->encoding : "", o->sheet ? o->sheet : "", o->skip_rows);
+    for (int k = 0; k < o->nwide && len >= 0 && (size_t)len < size; k++)
+        len += snprintf(key + len, size - (size_t)len, "\n%s", o->wide[k]);
+    return len >= 0 && (size_t)len < size;
+}
+
+/* Keeps a copy of t under key (nothing when the cache is full or memory short:
+ * the read itself succeeded). */
+static void table_keep(const char *key, const sp_table *t)
+{
+    if (table_cache.n >= TABLE_CACHE_MAX)
+        return;
+    sp_table *kept = table_copy(t);
+    char *k = kept ? sp_strdup(key) : NULL;
+    if (k) {
+        table_cache.key[table_cache.n] = k;
+        table_cache.table[table_cache.n++] = kept;
+    } else {
+        sp_table_free(kept);
+        sp_error_clear();
+    }
+}
+
 /* A sheet read without headers: drop the --skip-rows title rows and take the
  * next row's cells as the column names. */
 static int take_header(sp_table *t, int skip)
@@ -212,6 +285,11 @@ static int apply_wide(sp_table **t)
 int sp_table_read(const char *path, const char *layer_name, sp_table **out)
 {
     *out = NULL;
+    char key[4400];
+    int keyed = table_cache.on && table_key(path, layer_name, key, sizeof key);
+    for (int k = 0; keyed && k < table_cache.n; k++)
+        if (strcmp(table_cache.key[k], key) == 0)
+            return (*out = table_copy(table_cache.table[k])) ? SP_OK : SP_ENOMEM;
     sp_table *t = NULL;
     int rc = sp_readstat_handles(path) ? sp_readstat_read(path, &t)
                                        : read_gdal(path, layer_name, &t);
@@ -221,6 +299,8 @@ int sp_table_read(const char *path, const char *layer_name, sp_table **out)
         sp_table_free(t);
         return rc;
     }
+    if (keyed)
+        table_keep(key, t);
     *out = t;
     return SP_OK;
 }

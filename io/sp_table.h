@@ -25,6 +25,14 @@ typedef struct sp_table {
 
 /* Read the first (or the named) layer of any GDAL vector source, typically CSV. */
 int sp_table_read(const char *path, const char *layer, sp_table **out);
+
+/* From now on, keep each table read (up to 64) and answer later reads of the
+ * same path and layer, while the file's size and modification time are
+ * unchanged, with a copy instead of reading the file again.  For `spill run`:
+ * its workers, forked after the job was validated, inherit the tables read
+ * then.  The kept tables live until the process ends.  Not thread-safe: for
+ * processes that read tables from one thread. */
+void sp_table_cache_enable(void);
 void sp_table_free(sp_table *t);
 
 /* Column index of name, or -1. */

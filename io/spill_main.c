@@ -40,6 +40,8 @@ int main(int argc, char **argv)
     const sp_command *cmd = sp_commands_find(argv[1]);
     if (cmd) {
         int rc = cmd->run(argc - 1, argv + 1);
+        if (rc > SP_HELP_SHOWN) /* spill run: 100 + the number of failed tasks, already told */
+            return rc;
         if (rc != SP_OK && rc != SP_HELP_SHOWN)
             fprintf(stderr, "spill %s: %s\n", cmd->name, sp_error_msg());
         sp_geos_finish();

@@ -1,0 +1,64 @@
+/* The spill commands YAML jobs can run, one entry each (see sp_jobcmds.h). */
+#include <string.h>
+
+#include "sp_jobcmds.h"
+
+/* To make a new command available in jobs, add its line here (docs/jobs.md). */
+static const sp_jobcmds_entry entries[] = {
+    {"moran", SP_JI_TABLE, SP_JF_W | SP_JF_SEED,
+     "var:c! by:c standardize:s adjust-n:b perm:i threads:i layer:s timing:b"},
+    {"lisa", SP_JI_LAYER, SP_JF_W | SP_JF_SEED | SP_JF_LAYER,
+     "var:c! by:c standardize:s variance:s moments:s perm:i threads:i alpha:n fdr:b layer:s"},
+    {"hotspot", SP_JI_LAYER, SP_JF_W | SP_JF_SEED | SP_JF_LAYER,
+     "var:c! by:c self-weight:n no-self:b standardize:s perm:i threads:i fdr:b layer:s"},
+    {"ellipse", SP_JI_LAYER, SP_JF_LAYER,
+     "weight:c by:c points:C sd:i convention:s crs:s layer:s"},
+    {"fit", SP_JI_PANEL, SP_JF_W | SP_JF_SEED | SP_JF_WHERE,
+     "y:c! x:C! model:s fe:s lee-yu:b no-lee-yu:b lee-yu-convention:s re:b compare:b tests:b "
+     "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s timing:b"},
+    {"winfo", SP_JI_W, 0, ""},
+};
+
+static const char weights_keys[] =
+    "type:s snap:n k:i threshold:n lower:n power:n metric:s arc:s points:C var:c time:c "
+    "years:s drop-missing:b geo:s order:i cumulative:b link:s islands:s standardize:s "
+    "layer:s data:s";
+
+const sp_jobcmds_entry *sp_jobcmds_find(const char *name)
+{
+    for (size_t k = 0; k < sizeof entries / sizeof entries[0]; k++)
+        if (strcmp(entries[k].name, name) == 0)
+            return &entries[k];
+    return NULL;
+}
+
+const char *sp_jobcmds_weights_keys(void) { return weights_keys; }
+
+/* Scan "key:t key:t ..." for key. */
+char sp_jobcmds_key_type(const char *schema, const char *key)
+{
+    size_t len = strlen(key);
+    for (const char *p = schema; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *colon = strchr(p, ':');
+        if (!colon)
+            break;
+        if ((size_t)(colon - p) == len && strncmp(p, key, len) == 0)
+            return colon[1];
+        p = colon + 2 + (colon[2] == '!');
+    }
+    return 0;
+}
+
+const char *sp_jobcmds_names(void)
+{
+    static char buf[512];
+    if (!buf[0])
+        for (size_t k = 0; k < sizeof entries / sizeof entries[0]; k++) {
+            if (k)
+                strcat(buf, ", ");
+            strcat(buf, entries[k].name);
+        }
+    return buf;
+}

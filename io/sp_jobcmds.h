@@ -1,0 +1,55 @@
+/* sp_jobcmds: the table of spill commands a YAML job may run (io/sp_jobcmds.c).
+ *
+ * A command becomes available in job files through one entry: how its
+ * positional argument is formed from the job's inputs, which of the job's
+ * standard options it takes (--w, --seed, --where, -o layer or figure), and
+ * the schema of the keys an analysis may give it, "key:type" separated by
+ * blanks, each key being the command's long option without dashes:
+ *
+ *   c  a column of the analysis' data table (or of the boundaries)
+ *   C  columns: a YAML list, "a,b" or the name of a variable set
+ *   i  an integer          n  a number          s  a word or text
+ *   b  a flag: true adds --key, false leaves it out
+ *
+ * A '!' after the type marks a key every analysis of the command must give.
+ *
+ * docs/jobs.md says how to add a command.  The table is static: nothing to free. */
+#ifndef SP_JOBCMDS_H
+#define SP_JOBCMDS_H
+
+/* How the command's positional argument is formed. */
+typedef enum {
+    SP_JI_TABLE, /* the data table's file, --id its id column */
+    SP_JI_LAYER, /* the boundaries, --id; with a data table --data FILE --data-id ID */
+    SP_JI_PANEL, /* the data table; --panel ID,TIME when it has a time column, else --id */
+    SP_JI_W      /* the file of the analysis' weights matrix (w:) */
+} sp_jobcmds_input;
+
+enum {
+    SP_JF_W = 1,      /* takes --w FILE (w: names one of the job's matrices) */
+    SP_JF_SEED = 2,   /* takes --seed (the job's seed unless the analysis sets one) */
+    SP_JF_WHERE = 4,  /* takes --where F=V,V (subsample:) */
+    SP_JF_LAYER = 8,  /* writes a layer: -o layers/NAME.gpkg */
+    SP_JF_FIGURE = 16 /* draws a figure: -o figures/NAME.png, then again -o .svg */
+};
+
+typedef struct sp_jobcmds_entry {
+    const char *name;       /* the spill subcommand */
+    sp_jobcmds_input input;
+    int flags;              /* SP_JF_* */
+    const char *keys;       /* schema, see above */
+} sp_jobcmds_entry;
+
+/* The entry of command name, or NULL when jobs cannot run it. */
+const sp_jobcmds_entry *sp_jobcmds_find(const char *name);
+
+/* The schema of `spill weights`, for the job's named matrices. */
+const char *sp_jobcmds_weights_keys(void);
+
+/* The type letter of key in schema (0 when the key is not in it). */
+char sp_jobcmds_key_type(const char *schema, const char *key);
+
+/* The names of the commands jobs can run, "a, b, c", for messages. */
+const char *sp_jobcmds_names(void);
+
+#endif

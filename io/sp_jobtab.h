@@ -1,0 +1,46 @@
+/* sp_jobtab: the tables of a job's report, made from the commands' JSON
+ * output, written as CSV, Markdown and LaTeX through the shared table writer
+ * (io/sp_grid.h), as Excel .xlsx (libxlsxwriter) and as HTML.
+ *
+ * A JSON array of objects is one table, a row per element; columns are the
+ * members in first-seen order, nested objects flattened with dotted names
+ * (rho.est), arrays of objects named by their "name" member
+ * (coefficients.x1.est), arrays of scalars joined with blanks.  Numbers keep
+ * full precision in CSV and .xlsx (%.17g) and show six significant digits
+ * in Markdown, LaTeX and HTML.
+ *
+ * Ownership: tables from sp_jobtab_new are freed with sp_jobtab_free.
+ * Errors: SP_ENOMEM, SP_EDATA when a file cannot be written. */
+#ifndef SP_JOBTAB_H
+#define SP_JOBTAB_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+typedef struct sp_jobtab {
+    char *name;        /* file stem, e.g. moran_ai_results */
+    char *title;
+    int nrow, ncol;
+    char **head;       /* ncol */
+    json_t **cell;     /* rows of cap_col references held by the table (NULL: empty) */
+    int cap_row, cap_col;
+} sp_jobtab;
+
+sp_jobtab *sp_jobtab_new(const char *name, const char *title);
+void sp_jobtab_free(sp_jobtab *t);
+
+/* Append one row from a JSON object, flattening as above; prefix columns
+ * (e.g. the specification) go first when given as {key: value} in `lead`. */
+int sp_jobtab_add_object(sp_jobtab *t, json_t *lead, json_t *obj);
+
+/* Write STEM.csv, STEM.md, STEM.tex and STEM.xlsx. */
+int sp_jobtab_write_all(const sp_jobtab *t, const char *stem);
+
+int sp_jobtab_markdown(FILE *f, const sp_jobtab *t);
+void sp_jobtab_html(FILE *f, const sp_jobtab *t);
+
+/* HTML-escape s into f. */
+void sp_jobtab_html_text(FILE *f, const char *s);
+
+#endif

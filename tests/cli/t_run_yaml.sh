@@ -1,0 +1,78 @@
+#!/bin/bash
+# spill run JOB.yaml: the example jobs end to end, --jobs 1 and 2 give the same
+# bytes, a 3-way sharded run (GNU parallel) merges to the unsharded bytes, a
+# failing specification with --keep-going, and report.html in headless chromium.
+source "$(dirname "$0")/lib.sh"
+EX=$ROOT/examples
+same() { # two output folders: identical bytes but the manifest's "run"
+    diff -r -x manifest.json "$1" "$2" >/dev/null &&
+        cmp -s <(jq 'del(.run)' "$1/manifest.json") <(jq 'del(.run)' "$2/manifest.json")
+}
+cd "$TMP" || exit 1
+
+ok "provinces job runs" "$SPILL" run "$EX/china_provinces.yaml" -o prov1 --jobs 1 --quiet
+for f in report.md report.html manifest.json results.jsonl tables/moran_ai.csv \
+    tables/moran_ai.md tables/moran_ai.tex tables/moran_ai.xlsx tables/sdm_grid.csv \
+    layers/lisa_ai.gpkg layers/hotspots_ai.gpkg layers/ellipse_ai.gpkg weights/queen.gal; do
+    check "provinces job wrote $f" [ -s "prov1/$f" ]
+done
+check "results.jsonl: one line per specification" [ "$(wc -l <prov1/results.jsonl)" -eq 12 ]
+check "results.jsonl carries the specification" \
+    [ "$(head -1 prov1/results.jsonl | jq -r '.values.fe + "," + .values.model + "," + .values.subsample')" = unit,sdm,all ]
+"$SPILL" moran "$SHP/ai_index_province.csv" --id adcode --w prov1/weights/queen.gal \
+    --var ai_index --by year --perm 999 --seed 12345 --json >"$TMP/moran.json" 2>/dev/null
+(cd prov1 && "$SPILL" moran "$SHP/ai_index_province.csv" --id adcode --w weights/queen.gal \
+    --var ai_index --by year --perm 999 --seed 12345 --json >"$TMP/moran.json" 2>/dev/null)
+check "an analysis' raw output is the command's own, byte for byte" cmp -s "$TMP/moran.json" prov1/raw/moran_ai.json
+check "manifest: every task's command and input checksums" \
+    [ "$(jq '[.tasks[] | select(.command | startswith("spill ")) | .inputs[] | select(.sha256 | length == 64)] | length' prov1/manifest.json)" -gt 20 ]
+check "manifest: seed and version" [ "$(jq -r '"\(.seed) \(.spill_version)"' prov1/manifest.json)" = "12345 $("$SPILL" --version | cut -d' ' -f2)" ]
+
+ok "provinces job, 2 workers, job named relative to the folder" \
+    bash -c "cd '$ROOT' && '$SPILL' run examples/china_provinces.yaml -o '$TMP/prov2' --jobs 2 --quiet"
+check "--jobs 1 and --jobs 2 give identical bytes" same prov1 prov2
+
+if command -v parallel >/dev/null; then
+    ok "3 shards with GNU parallel" parallel --halt now,fail=1 "$SPILL" run "$EX/china_provinces.yaml" \
+        -o shard{} --shard {}/3 --quiet ::: 1 2 3
+    ok "merge the shards" "$SPILL" merge -o merged shard2 shard3 shard1
+    check "merged shards = the unsharded run, byte for byte" same prov1 merged
+    fails 2 "shard 2/3 is missing" "merge without a shard" "$SPILL" merge -o m2 shard1 shard3
+else
+    echo "t_run_yaml.sh: GNU parallel not installed: sharded test skipped" >&2
+fi
+
+ok "city grid job runs" "$SPILL" run "$EX/china_cities_grid.yaml" -o cities --jobs 2 --quiet
+check "city grid: 8 specifications" [ "$(wc -l <cities/results.jsonl)" -eq 8 ]
+check "city grid: combined table has 8 rows" [ "$(wc -l <cities/tables/sdm_grid.csv)" -eq 9 ]
+
+# a specification that fails (a one-unit subsample) is reported, the others go on
+sed -e 's/east: {where: region == East}/east: {where: region == East}\n  one: {ids: [110000]}/' \
+    -e 's/subsample: \[all, east\]/subsample: [all, one]/' -e 's#\.\./#'"$ROOT"'/#g' \
+    -e 's#data/china_cities#'"$EX"'/data/china_cities#' "$EX/china_cities_grid.yaml" >failing.yaml
+fails 104 "4 failed" "failed specifications: exit 100 + count" "$SPILL" run failing.yaml -o failing --jobs 2 --keep-going --quiet
+check "--keep-going writes the others" [ "$(jq -s '[.[] | select(.status == 0)] | length' failing/results.jsonl)" -eq 4 ]
+fails 2 "failed; nothing written" "without --keep-going nothing is written" "$SPILL" run failing.yaml -o failing2 --quiet
+check "nothing written after a failure" [ ! -e failing2 ]
+
+# the HTML report in a real headless browser
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROME" ]; then
+    C=("$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions)
+    timeout 60 "${C[@]}" --dump-dom "file://$TMP/prov1/report.html" >dom.html 2>chrome.log
+    check "chromium loads report.html" [ -s dom.html ]
+    check "DOM: one table per report table" \
+        [ "$(grep -o '<table>' dom.html | wc -l)" -eq "$(grep -c '^### ' prov1/report.md)" ]
+    check "DOM: no external resources" bash -c "! grep -qE '(src|href)=\"https?:' dom.html"
+    check "no page errors on the console" bash -c "! grep -qiE 'Uncaught|ERROR:CONSOLE' chrome.log"
+    timeout 60 "${C[@]}" --window-size=1200,900 --screenshot="$TMP/shot.png" \
+        "file://$TMP/prov1/report.html" >/dev/null 2>&1
+    printf '<!DOCTYPE html><html><body></body></html>' >blank.html
+    timeout 60 "${C[@]}" --window-size=1200,900 --screenshot="$TMP/blank.png" \
+        "file://$TMP/blank.html" >/dev/null 2>&1
+    check "screenshot is not blank (PNG much larger than a blank page's)" \
+        [ "$(stat -c %s shot.png)" -gt $((4 * $(stat -c %s blank.png))) ]
+else
+    echo "t_run_yaml.sh: chromium not installed (scripts/install-deps.sh installs it): HTML test skipped" >&2
+fi
+finish t_run_yaml.sh
