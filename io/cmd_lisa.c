@@ -23,7 +23,11 @@ static const char help[] =
     "options:\n"
     "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
     "  --var V              the variable (a field of SRC, or of --data)\n"
-    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n"
+    "  --id FIELD           unit id field of SRC (default: the field W's header names,\n"
+    "                       or a field holding W's ids in W's order)\n"
+    "  --id-order           match feature r to W's unit r (only when asked)\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --layer NAME         layer of SRC\n"
     "  --data TABLE         take V from a table joined to SRC by unit id (features\n"
     "                       without a row in the table are not written)\n"
@@ -55,7 +59,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, {NULL, 0},
 };
@@ -235,6 +239,7 @@ int sp_cmd_lisa(int argc, char **argv)
             sp_std_name(run.style), "variance", scales[run.o.scale], "moments",
             run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
             "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
+        json_object_set_new(root, "id_match", sp_idmatch_json(&run.b.A->match));
         rc = sp_json_print(root);
     }
     return sp_acio_local_end(&run.b, rc);

@@ -20,7 +20,12 @@ static const char help[] =
     "options:\n"
     "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
     "  --var V              the variable\n"
-    "  --id FIELD           unit id field (default: row order 1..n; needed with --by)\n"
+    "  --id FIELD           unit id field (default: the field W's header names, or a\n"
+    "                       column holding W's ids in W's order; needed with --by)\n"
+    "  --id-order           match row r to W's unit r (only when asked: see\n"
+    "                       docs/data.md, \"Matching data to W\")\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --by TIME            period field of a long-format table\n"
     "  --layer NAME         layer of DATA\n"
     "  --standardize S      row (default, as spdep style W and GeoDa), binary, none,\n"
@@ -41,7 +46,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
-    {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
+    {"adjust-n", 0}, {"id-order", 0}, {"strict", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
     {NULL, 0},
 };
 
@@ -124,8 +129,10 @@ int sp_cmd_moran(int argc, char **argv)
         return rc;
     json_t *results = json_array();
     if (!json) {
-        printf("Moran's I and Geary's C of %s, weights %s (%s)%s; p-values two-sided\n", io.var,
-               io.wpath, sp_std_name(style), o.adjust_n ? ", n adjusted for islands" : "");
+        char matched[512];
+        printf("Moran's I and Geary's C of %s, weights %s (%s)%s; p-values two-sided\n%s\n",
+               io.var, io.wpath, sp_std_name(style), o.adjust_n ? ", n adjusted for islands" : "",
+               sp_acio_matched(A, matched, sizeof matched));
         printf("%-10s %6s %9s %9s %8s %9s %8s %9s %9s %9s %8s %9s %9s\n", io.by ? io.by : "by",
                "n", "I", "E(I)", "z_norm", "p_norm", "z_rand", "p_rand", "p_perm", "C",
                "z_rand", "p_rand", "p_perm");
@@ -161,10 +168,10 @@ int sp_cmd_moran(int argc, char **argv)
         sp_acio_period_free(&p);
     }
     if (!rc && json) {
-        json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", io.var, "weights",
-                                 io.wpath, "standardize", sp_std_name(style), "adjust_n",
-                                 o.adjust_n, "perm", o.perm.perm, "seed", seed, "results",
-                                 results);
+        json_t *root = json_pack("{s:s, s:s, s:o, s:s, s:b, s:i, s:i, s:o}", "var", io.var,
+                                 "weights", io.wpath, "id_match", sp_idmatch_json(&A->match),
+                                 "standardize", sp_std_name(style), "adjust_n", o.adjust_n,
+                                 "perm", o.perm.perm, "seed", seed, "results", results);
         results = NULL;
         rc = sp_json_print(root);
     }

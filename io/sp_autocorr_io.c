@@ -41,6 +41,31 @@ void sp_acio_close(sp_acio *A)
     free(A);
 }
 
+/* Decide which field of t names W's units (sp_idmatch); with --id-order W's
+ * units are renamed after the rows. */
+static int acio_match(sp_acio *A, const sp_table *t, const char *id)
+{
+    int rc = sp_idmatch_resolve(t, id, A->a.id_order, A->a.wpath, A->W, &A->match);
+    if (rc)
+        return rc;
+    if (A->match.warning[0])
+        sp_acio_warn(A, "%s", A->match.warning);
+    sp_weights *renamed;
+    if ((rc = sp_idmatch_order_weights(&A->match, t, A->a.wpath, A->W, &renamed)) || !renamed)
+        return rc;
+    sp_weights_free(A->W);
+    A->W = renamed;
+    return SP_OK;
+}
+
+const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size)
+{
+    char how[400];
+    snprintf(buf, size, "units matched to W by %s",
+             sp_idmatch_describe(&A->match, how, sizeof how));
+    return buf;
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -48,9 +73,10 @@ static int acio_inputs(sp_acio *A)
     if (rc)
         return rc;
     if (!a->need_layer) {
-        if ((rc = sp_table_read(a->src, a->layer, &A->table)))
+        if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
+            (rc = acio_match(A, A->table, a->id)))
             return rc;
-        return sp_panel_build(A->table, a->id, a->by, &A->P);
+        return sp_panel_build(A->table, sp_idmatch_field(&A->match), a->by, &A->P);
     }
     if (a->by && !a->data)
         return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
@@ -60,13 +86,17 @@ static int acio_inputs(sp_acio *A)
                             a->data, a->src);
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
-    if (!a->data)
-        return sp_panel_build(A->features, a->id, NULL, &A->P);
+    if (!a->data) {
+        if ((rc = acio_match(A, A->features, a->id)))
+            return rc;
+        return sp_panel_build(A->features, sp_idmatch_field(&A->match), NULL, &A->P);
+    }
     if ((rc = sp_panel_build(A->features, a->id, NULL, &A->units)))
         return rc;
     if ((rc = sp_idmap_build(A->units->ids, A->features->nrow, a->src, &A->fmap)))
         return rc;
-    if ((rc = sp_table_read(a->data, NULL, &A->table)))
+    if ((rc = sp_table_read(a->data, NULL, &A->table)) ||
+        (rc = acio_match(A, A->table, a->data_id ? a->data_id : a->id)))
         return rc;
     return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
 }
@@ -147,8 +177,14 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     if (!rc) {
         char list[512];
         int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
-        if (missing > 0 && first_time(A, 0, list))
-            sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out: %s", p->what,
+        if (missing > 0 && A->a.strict)
+            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data: %s (--strict; without "
+                              "it W is restricted to the units with data and standardised "
+                              "again)", p->what, missing, missing > 1 ? "s" : "", A->a.wpath,
+                              missing > 1 ? "have" : "has", list);
+        else if (missing > 0 && first_time(A, 0, list))
+            sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out (W is "
+                         "restricted to the units with data; --strict refuses): %s", p->what,
                          missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
                          missing > 1 ? "are" : "is", list);
     }
@@ -321,9 +357,13 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .id = sp_args_get(a, "id"), .data = sp_args_get(a, "data"),
                          .data_id = sp_args_get(a, "data-id"), .var = sp_args_get(a, "var"),
                          .by = sp_args_get(a, "by"), .wpath = sp_args_get(a, "w"),
-                         .need_layer = need_layer};
+                         .need_layer = need_layer, .id_order = sp_args_flag(a, "id-order"),
+                         .strict = sp_args_flag(a, "strict")};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    if (io->id_order && (io->id || io->data))
+        return sp_error_set(SP_EUSAGE, "--id-order matches rows to W by position: it goes "
+                            "without --id and --data");
     return SP_OK;
 }
 
@@ -349,6 +389,9 @@ int sp_acio_local_open(sp_acio_local *L)
     L->t_read = sp_acio_clock() - t0;
     if (!rc && !(L->results = json_array()))
         rc = SP_ENOMEM;
+    char matched[512];
+    if (!rc && !L->json)
+        printf("%s\n", sp_acio_matched(L->A, matched, sizeof matched));
     return rc;
 }
 

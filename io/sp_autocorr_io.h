@@ -10,9 +10,12 @@
  *   lisa/hotspot SRC --data T   T's rows joined to SRC's features by unit id:
  *                               --id names SRC's id field, --data-id T's (default
  *                               the same name).  Needed for --by.
+ * The rows are matched to W's units by the rule of io/sp_idmatch.h (--id,
+ * the field W's header names, W's ids in W's order, or --id-order).
  * With --by TIME every period is analysed on its own: its units are the rows
  * of that period; W is restricted to them (units of W without data are left
- * out with a warning naming them; units missing from W are an error).
+ * out with a warning naming them, an error with --strict; units missing from
+ * W are an error); the commands standardise the restricted W again.
  *
  * SRC's attributes are read without its geometries (sp_table_read; ids checked
  * by sp_panel as sp_layer_read would): only the output writer reads the
@@ -27,6 +30,7 @@
 #include <jansson.h>
 
 #include "sp_idmap.h"
+#include "sp_idmatch.h"
 #include "sp_panel.h"
 #include "sp_weights.h"
 
@@ -41,6 +45,8 @@ typedef struct sp_acio_args {
     const char *by;        /* --by */
     const char *wpath;     /* --w */
     int need_layer;        /* 1: SRC is a layer whose features are copied */
+    int id_order;          /* --id-order: row r is W's unit r */
+    int strict;            /* --strict: units of W without data are an error */
 } sp_acio_args;
 
 typedef struct sp_acio {
@@ -50,7 +56,8 @@ typedef struct sp_acio {
     sp_idmap *fmap;     /* SRC unit id -> feature (with --data) */
     sp_table *table;    /* moran's DATA, or --data */
     sp_panel *P;        /* the periods analysed */
-    sp_weights *W;      /* as read from --w */
+    sp_weights *W;      /* as read from --w (units renamed "1".."n" with --id-order) */
+    sp_idmatch match;   /* how the rows were matched to W's units */
     char said[2][512];  /* the last unmatched and island lists warned about */
 } sp_acio;
 
@@ -75,9 +82,12 @@ int sp_acio_open(const sp_acio_args *a, sp_acio **out);
 void sp_acio_close(sp_acio *A);
 
 /* Load period g (0 .. A->P->nperiods - 1); warns about units of W without
- * data (once for a list repeated in later periods). */
+ * data (once for a list repeated in later periods; SP_EDATA with --strict). */
 int sp_acio_load(sp_acio *A, int g, sp_acio_period *p);
 void sp_acio_period_free(sp_acio_period *p);
+
+/* "units matched to W by FIELD (RULE)" for the text outputs' headers. */
+const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size);
 
 /* Wall-clock seconds (monotonic), for --timing. */
 double sp_acio_clock(void);

@@ -112,6 +112,6 @@ printf 'POLYID,CRIME\n1,2\n99,3\n2,5\n' > "$TMP/d99.csv"
 fails 2 "row 2: unit 99 has no feature in" "data unit without feature" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --data "$TMP/d99.csv" -o "$TMP/x.gpkg"
 printf 'POLYID,CP\n1,1\n2,1\n3,1\n' > "$TMP/dconst.csv"
 fails 2 "CP is constant" "constant variable" "$SPILL" lisa "$COL" --id POLYID $W --var CP --data "$TMP/dconst.csv" -o "$TMP/x.gpkg"
-check "units of W without data named" grep -q "46 units of .* have no data and are left out: 4, 5, 6" "$ERR"
+check "units of W without data named" grep -q "46 units of .* have no data and are left out (W is restricted to the units with data; --strict refuses): 4, 5, 6" "$ERR"
 
 finish t_lisa.sh
