@@ -15,6 +15,7 @@
 #include "cmd_fit_panel.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_idmatch.h"
 #include "sp_paneldata.h"
 #include "sp_peffects.h"
 #include "sp_pfe.h"
@@ -60,6 +61,9 @@ static const char help[] =
     "                      region=East); W is restricted to them and standardised again\n"
     "  --standardize S     W standardisation: row (default), binary, none, minmax,\n"
     "                      spectral\n"
+    "  --strict            units of W without data are an error (default: W is\n"
+    "                      restricted to the units with data and standardised again,\n"
+    "                      with a warning naming them)\n"
     "  --layer NAME        layer of DATA\n"
     "  --logdet M          auto (default: eigen up to 1500 units; beyond, for a\n"
     "                      row-standardised symmetric W, a Chebyshev search polished\n"
@@ -87,7 +91,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"id-order", 0}, {"strict", 0}, {NULL, 0},
 };
 
 int sp_fit_panel_requested(int argc, char **argv)
@@ -112,6 +116,8 @@ typedef struct fp_opts {
     sp_std std;
     int re, compare, tests, effects, draws, seed, timing;
     int cross;       /* no --panel: a cross-section (one period, no effects) */
+    int id_order;    /* --id-order: row r is W's unit r (cross-sections) */
+    int strict;      /* --strict: units of W without data are an error */
     int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
@@ -125,6 +131,7 @@ enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
 typedef struct fp_run {
     const fp_opts *o;
     sp_table *D_table; /* D points into it */
+    sp_idmatch match;  /* how the rows were matched to W's units */
     sp_pdata *D;
     sp_pops ops;
     int sparse_ops;         /* ops from sp_pops_sparse (else sp_pops_dense) */
@@ -186,9 +193,13 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     } else if ((rc = sp_pdata_parse_panel(sp_args_get(a, "panel"), o->idf, o->timef,
                                           sizeof o->idf))) {
         return rc;
-    } else if (sp_args_get(a, "id")) {
+    } else if (sp_args_get(a, "id") || sp_args_flag(a, "id-order")) {
         return sp_error_set(SP_EUSAGE, "with --panel the unit id is the first --panel column");
     }
+    o->id_order = sp_args_flag(a, "id-order");
+    o->strict = sp_args_flag(a, "strict");
+    if (o->id_order && o->idf[0])
+        return sp_error_set(SP_EUSAGE, "--id and --id-order contradict each other");
     o->layer = sp_args_get(a, "layer");
     o->where = sp_args_get(a, "where");
     o->model = SP_PM_SDM;
@@ -249,6 +260,23 @@ static int parse_opts(const sp_args *a, fp_opts *o)
 
 /* ---- data ---- */
 
+/* The field matching the rows to W (io/sp_idmatch.h); with --id-order *W
+ * is replaced by a copy named after the rows. */
+static int match_ids(const fp_opts *o, const sp_table *tab, sp_weights **W, sp_idmatch *m)
+{
+    int rc = sp_idmatch_resolve(tab, o->idf[0] ? o->idf : NULL, o->id_order, o->wpath, *W, m);
+    if (rc)
+        return rc;
+    if (m->warning[0])
+        fprintf(stderr, "spill fit: warning: %s\n", m->warning);
+    sp_weights *renamed;
+    if ((rc = sp_idmatch_order_weights(m, tab, o->wpath, *W, &renamed)) || !renamed)
+        return rc;
+    sp_weights_free(*W);
+    *W = renamed;
+    return SP_OK;
+}
+
 static int load(const fp_opts *o, fp_run *R)
 {
     sp_table *tab = NULL;
@@ -256,12 +284,14 @@ static int load(const fp_opts *o, fp_run *R)
     int rc = sp_table_read(o->data, o->layer, &tab);
     if (!rc)
         rc = sp_wio_read(o->wpath, &W);
+    if (!rc)
+        rc = match_ids(o, tab, &W, &R->match);
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
-    sp_pdata_opts po = {.id = o->idf[0] ? o->idf : NULL, .time = o->cross ? NULL : o->timef,
-                        .where = o->where, .std = o->std};
+    sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
+                        .where = o->where, .std = o->std, .strict = o->strict};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
     if (!rc && !o->cross && R->D->t < 2)
@@ -271,6 +301,12 @@ static int load(const fp_opts *o, fp_run *R)
         rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
                                      "eigenvalues (up to %d); use auto, chol or lu",
                           R->D->n, DENSE_MAX);
+    if (!rc && R->D->n_w_unused)
+        fprintf(stderr, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
+                        "restricted to the units with data and %s-standardised again; --strict "
+                        "refuses): %s\n", R->D->n_w_unused, R->D->n_w_unused > 1 ? "s" : "",
+                o->wpath, R->D->n_w_unused > 1 ? "have" : "has",
+                R->D->n_w_unused > 1 ? "are" : "is", sp_std_name(o->std), R->D->w_unused);
     if (!rc && o->where)
         fprintf(stderr, "spill fit: %s\n", R->D->note);
     else if (!rc && R->D->n_islands)
@@ -727,6 +763,8 @@ static int print_json(const fp_run *R)
         if (sp_weights_cardinality(R->D->W, i) == 0)
             json_array_append_new(isl, json_string(R->D->units[i]));
     json_object_set_new(root, "units_without_neighbors", isl);
+    json_object_set_new(root, "id_match", sp_idmatch_json(&R->match));
+    json_object_set_new(root, "weights_units_without_data", json_integer(R->D->n_w_unused));
     json_object_set_new(root, "standardize", json_string(sp_std_name(o->std)));
     return sp_json_print(root);
 }
@@ -1072,8 +1110,9 @@ static void print_header(const fp_run *R)
         return;
     if (o->cross) {
         printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
-        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
-               o->wpath, sp_std_name(o->std));
+        char how[400];
+        printf("data %s, weights %s (%s); units matched to W by %s\n", o->data, o->wpath,
+               sp_std_name(o->std), sp_idmatch_describe(&R->match, how, sizeof how));
         print_vcov(R->fit);
         putchar('\n');
         return;
