@@ -46,17 +46,8 @@
 #define SP_PFE_H
 
 #include "sp_csr.h"
+#include "sp_pmodel.h"
 #include "sp_within.h"
-
-typedef enum sp_pmodel {
-    SP_PM_OLS, SP_PM_SLX, SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC
-} sp_pmodel;
-
-int sp_pmodel_parse(const char *name, sp_pmodel *out);
-const char *sp_pmodel_name(sp_pmodel m);
-int sp_pmodel_has_rho(sp_pmodel m);
-int sp_pmodel_has_lambda(sp_pmodel m);
-int sp_pmodel_durbin(sp_pmodel m);
 
 /* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
  * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
@@ -74,7 +65,7 @@ typedef struct sp_pops {
     int approx, polish;
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
-    /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peffects.h) */
+    /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
     int (*terms)(void *ctx, double rho, double out[4]);
     void *ctx;
     double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
@@ -92,7 +83,7 @@ void sp_pops_dense_free(sp_pops *ops);
 typedef enum sp_vcov { SP_VCOV_INFO, SP_VCOV_HESSIAN } sp_vcov;
 
 /* "info" or "hessian". */
-const char *sp_vcov_name(sp_vcov v);
+const char *sp_pfe_vcov_name(sp_vcov v);
 
 typedef struct sp_pfe_opts {
     sp_pmodel model;

@@ -8,7 +8,7 @@
 #include "sp_error.h"
 #include "sp_within.h"
 
-int sp_fe_parse(const char *name, sp_fe *out)
+int sp_within_fe_parse(const char *name, sp_fe *out)
 {
     static const struct { const char *name; sp_fe fe; } names[] = {
         {"none", SP_FE_NONE},         {"pooled", SP_FE_NONE}, {"unit", SP_FE_UNIT},
@@ -23,7 +23,7 @@ int sp_fe_parse(const char *name, sp_fe *out)
     return sp_error_set(SP_EUSAGE, "unknown fixed effects '%s' (none, unit, time, twoway)", name);
 }
 
-const char *sp_fe_name(sp_fe fe)
+const char *sp_within_fe_name(sp_fe fe)
 {
     switch (fe) {
     case SP_FE_UNIT: return "unit";

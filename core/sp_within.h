@@ -27,8 +27,8 @@ typedef enum sp_fe {
 } sp_fe;
 
 /* "none", "unit", "time", "twoway" (also "individual", "spatial", "both"). */
-int sp_fe_parse(const char *name, sp_fe *out);
-const char *sp_fe_name(sp_fe fe);
+int sp_within_fe_parse(const char *name, sp_fe *out);
+const char *sp_within_fe_name(sp_fe fe);
 
 static inline int sp_fe_has_unit(sp_fe fe) { return fe == SP_FE_UNIT || fe == SP_FE_TWOWAY; }
 static inline int sp_fe_has_time(sp_fe fe) { return fe == SP_FE_TIME || fe == SP_FE_TWOWAY; }
