@@ -82,6 +82,10 @@ static const char help[] =
     "                      second derivative of ln|I - rho W|, numerically differenced\n"
     "                      on exact log-determinants); a singular information matrix\n"
     "                      falls back to the Hessian\n"
+    "  --sigma S           OLS and SLX without fixed effects: df (default, as R lm,\n"
+    "                      Stata regress and spreg: sigma2 = e'e/(n - k) behind the\n"
+    "                      standard errors) or ml (e'e/n, spatialreg's ML convention);\n"
+    "                      the log-likelihood is the ML one either way\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
     "  --threads N         threads for the sparse paths' power traces (default: all\n"
     "                      cores); results do not depend on it\n"
@@ -92,7 +96,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"id-order", 0}, {"strict", 0}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1}, {NULL, 0},
 };
 
 typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_MARKDOWN, OUT_LATEX } out_format;
@@ -114,6 +118,7 @@ typedef struct fp_opts {
     int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
+    sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
     out_format out;
 } fp_opts;
 
@@ -217,10 +222,14 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
     static const char *const logdets[] = {"auto", "eigen", "chol", "lu", "cheb", "mc"};
     static const char *const vcovs[] = {"auto", "info", "hessian"};
+    static const char *const sigmas[] = {"ml", "df"};
     o->logdet = LOGDET_AUTO, o->vcov = VCOV_AUTO;
+    int sigma = SP_SIGMA_DF;
     if ((rc = sp_args_choice(a, "logdet", logdets, 6, &o->logdet)) ||
-        (rc = sp_args_choice(a, "vcov", vcovs, 3, &o->vcov)))
+        (rc = sp_args_choice(a, "vcov", vcovs, 3, &o->vcov)) ||
+        (rc = sp_args_choice(a, "sigma", sigmas, 2, &sigma)))
         return rc;
+    o->sigma = (sp_sigma)sigma;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &o->threads)))
         return rc;
@@ -345,7 +354,7 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
-    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
+    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, o->sigma};
     long nt = (long)D->n * D->t;
     int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
     if (rc)
@@ -636,6 +645,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
                           sp_json_real(aic_of(r)));
     params_json(o, r, r->theta, r->cov);
     json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
+    json_object_set_new(o, "sigma2_divisor", json_string(r->sigma_df ? "n-k" : "n"));
+    json_object_set_new(o, "sigma2_ml", sp_json_real(r->theta_ml[r->p - 1]));
     json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
                                                                : "eigen"));
     json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
@@ -979,10 +990,13 @@ static void print_vcov(const sp_pfe_result *r)
 {
     if (!r)
         return;
-    printf("standard errors: %s%s\n",
+    printf("standard errors: %s%s%s\n",
            r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
                                       : "analytic information matrix",
-           r->vcov_fallback ? " (the information matrix is singular)" : "");
+           r->vcov_fallback ? " (the information matrix is singular)" : "",
+           r->sigma_df ? ", sigma2 = e'e/(n - k) as R lm (--sigma ml: e'e/n)"
+           : r->m == 0 && r->fe == SP_FE_NONE ? ", sigma2 = e'e/n (ML; --sigma df: e'e/(n - k))"
+                                               : "");
     if (!r->lndet_approx)
         return;
     printf("note: the estimates rest on an approximate log-determinant (--logdet chol or lu "
