@@ -31,13 +31,18 @@
 #define DENSE_AUTO 1500 /* --logdet auto: dense up to here, sparse beyond */
 
 static const char help[] =
-    "usage: spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]\n"
+    "usage: spill fit DATA --w W --y Y --x X1,X2,... [--id FIELD] [options]   (cross-section)\n"
+    "       spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]  (panel)\n"
     "\n"
-    "Spatial panel models by maximum likelihood on a long-format table (one row per\n"
-    "unit and period; the panel must be balanced).  Data are stacked period by period,\n"
-    "W acts on each period and the log-determinant is T ln|I - rho W|.\n"
+    "Spatial regression by maximum likelihood.  A cross-section has one row per unit,\n"
+    "matched to W by --id (default: the id field W's header names; see docs/data.md).\n"
+    "A panel is a long-format table (one row per unit and period; the panel must be\n"
+    "balanced).  Data are stacked period by period, W acts on each period and the\n"
+    "log-determinant is T ln|I - rho W|.\n"
     "\n"
     "options:\n"
+    "  --id FIELD          cross-sections: the unit id field\n"
+    "  --id-order          cross-sections: row r is W's unit r (only when asked)\n"
     "  --model M           sdm (default), sar, sem, sdem, slx, sac, ols\n"
     "  --fe F              twoway (default), unit, time, none: fixed effects, removed by\n"
     "                      the within transformation (the ML estimator of the model\n"

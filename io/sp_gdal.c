@@ -5,6 +5,7 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_strdist.h"
 
 static void gdal_quiet(CPLErr cls, CPLErrorNum num, const char *msg) { (void)cls; (void)num; (void)msg; }
 
@@ -16,6 +17,28 @@ void sp_gdal_init(void)
     done = 1;
     GDALAllRegister();
     CPLSetErrorHandler(gdal_quiet);
+}
+
+/* "no layer named 'X' (layers: a, b, c; did you mean b?)" for a --layer miss. */
+static int no_such_layer(GDALDatasetH d, const char *path, const char *layer_name)
+{
+    enum { MAX_NAMES = 64 };
+    const char *names[MAX_NAMES];
+    char list[512] = "";
+    int count = GDALDatasetGetLayerCount(d), m = 0;
+    for (int k = 0; k < count && m < MAX_NAMES; k++) {
+        const char *name = OGR_L_GetName(GDALDatasetGetLayer(d, k));
+        names[m++] = name;
+        size_t len = strlen(list);
+        if (len < sizeof list - 80)
+            snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", name);
+        else if (!strstr(list, ", ..."))
+            snprintf(list + len, sizeof list - len, ", ...");
+    }
+    const char *near = sp_strdist_closest(layer_name, names, m);
+    return sp_error_set(SP_EDATA, "%s: no layer named '%s' (layers: %s%s%s%s)", path, layer_name,
+                        m ? list : "none", near ? "; did you mean " : "", near ? near : "",
+                        near ? "?" : "");
 }
 
 int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
@@ -37,9 +60,10 @@ int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *d
     OGRLayerH l = layer_name ? GDALDatasetGetLayerByName(d, layer_name)
                              : GDALDatasetGetLayerCount(d) > 0 ? GDALDatasetGetLayer(d, 0) : NULL;
     if (!l) {
+        int rc = layer_name ? no_such_layer(d, path, layer_name)
+                            : sp_error_set(SP_EDATA, "%s: no layer in this data source", path);
         GDALClose(d);
-        return layer_name ? sp_error_set(SP_EDATA, "%s: no layer named '%s'", path, layer_name)
-                          : sp_error_set(SP_EDATA, "%s: no layer in this data source", path);
+        return rc;
     }
     *ds = d;
     *layer = l;
