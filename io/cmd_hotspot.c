@@ -29,11 +29,14 @@ static const char help[] =
     "                       restricted to the units with data, with a warning)\n"
     "  --layer NAME         layer of SRC\n"
     "  --data TABLE         take V from a table joined to SRC by unit id (features\n"
-    "                       without a row in the table are not written)\n"
+    "                       without a row in the table get NULL fields)\n"
     "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
-    "  --by TIME            period field of --data: one analysis per period, written\n"
-    "                       as one long layer (each feature once per period, with\n"
-    "                       the period and V as fields)\n"
+    "  --by TIME            period field of --data: one analysis per period\n"
+    "  --layout L           how --by periods are written: wide (default: one feature\n"
+    "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n"
+    "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n"
+    "                       feature once per period, with the period as a field).\n"
+    "                       Features without data keep NULL fields\n"
     "  --self-weight W      Gi*: the weight of a feature to itself where W has none\n"
     "                       (default 1, ArcGIS's default Self Potential)\n"
     "  --no-self            Gi instead of Gi*: no self weight (Ord and Getis 1995,\n"
@@ -58,7 +61,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
     {"perm", 1},    {"seed", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
     {"json", 0},    {"timing", 0},    {NULL, 0},
 };

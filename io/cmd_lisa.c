@@ -30,11 +30,14 @@ static const char help[] =
     "                       restricted to the units with data, with a warning)\n"
     "  --layer NAME         layer of SRC\n"
     "  --data TABLE         take V from a table joined to SRC by unit id (features\n"
-    "                       without a row in the table are not written)\n"
+    "                       without a row in the table get NULL fields)\n"
     "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
-    "  --by TIME            period field of --data: one analysis per period, written\n"
-    "                       as one long layer (each feature once per period, with\n"
-    "                       the period and V as fields)\n"
+    "  --by TIME            period field of --data: one analysis per period\n"
+    "  --layout L           how --by periods are written: wide (default: one feature\n"
+    "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n"
+    "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n"
+    "                       feature once per period, with the period as a field).\n"
+    "                       Features without data keep NULL fields\n"
     "  --standardize S      row (default, as GeoDa and spdep style W), binary, none, ...\n"
     "  --variance S         scaling of LMiIndex: sample (default: sum z^2/(n-1), as\n"
     "                       GeoDa, esda and spdep localmoran(mlvar = FALSE)), n (spdep's\n"
@@ -59,7 +62,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, {NULL, 0},
 };

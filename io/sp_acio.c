@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_gdal.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
 
@@ -309,42 +311,191 @@ int sp_acio_out_period(sp_acio_out *out, const sp_acio_period *p, const int *nne
     return SP_OK;
 }
 
-/* Integer period values when every label is an integer. */
-static int *period_integers(const sp_acio_out *out)
+/* ---- output layouts (docs/autocorrelation.md "Output layers") ---- */
+
+/* The output fields under construction (room for cap): the arrays and names
+ * they point to are owned (sheet_own). */
+typedef struct sheet {
+    sp_field *f;
+    int nf, cap;
+    void **owned;
+    int nowned, owned_cap;
+} sheet;
+
+/* Record p as owned (freed by sheet_free); NULL (and p freed) when out of memory. */
+static void *sheet_own(sheet *sh, void *p)
 {
-    int *v = sp_malloc(((size_t)out->n + 1) * sizeof *v);
-    for (int r = 0; v && r < out->n; r++) {
-        double d;
-        if (sp_table_parse_double(out->period[r], &d) != 0 || d != floor(d) || fabs(d) > 2e9) {
-            free(v);
-            return NULL;
-        }
-        v[r] = (int)d;
+    if (p && sh->nowned == sh->owned_cap) {
+        int cap = sh->owned_cap ? 2 * sh->owned_cap : 64;
+        void **grown = sp_realloc(sh->owned, (size_t)cap * sizeof *grown);
+        if (grown)
+            sh->owned = grown, sh->owned_cap = cap;
     }
-    return v;
+    if (p && sh->nowned < sh->owned_cap)
+        return sh->owned[sh->nowned++] = p;
+    free(p);
+    return NULL;
+}
+
+static void sheet_free(sheet *sh)
+{
+    for (int k = 0; k < sh->nowned; k++)
+        free(sh->owned[k]);
+    free(sh->owned);
+    free(sh->f);
+    memset(sh, 0, sizeof *sh);
+}
+
+/* A field name from name and the period label: "LMiIndex_2011" (characters
+ * other than letters, digits and '_' in the label become '_'). */
+static char *suffixed(sheet *sh, const char *name, const char *label)
+{
+    size_t n = strlen(name), m = label ? strlen(label) : 0;
+    char *s = sheet_own(sh, sp_malloc(n + m + 2));
+    if (!s)
+        return NULL;
+    memcpy(s, name, n);
+    s[n] = '\0';
+    if (label) {
+        s[n] = '_';
+        for (size_t k = 0; k < m; k++) {
+            unsigned char c = (unsigned char)label[k];
+            s[n + 1 + k] = (isalnum(c) || c == '_' || c >= 0x80) ? (char)c : '_';
+        }
+        s[n + 1 + m] = '\0';
+    }
+    return s;
+}
+
+/* dst = src gathered at the rows cell[0..m-1] (-1: NULL), named name. */
+static int gather(sheet *sh, const sp_field *src, const int *cell, int m, const char *name)
+{
+    if (!name || sh->nf == sh->cap) /* the caller sized f */
+        return SP_ENOMEM;
+    sp_field *d = &sh->f[sh->nf];
+    *d = (sp_field){name, src->type, .width = src->width};
+    size_t size = src->type == SP_FIELD_REAL ? sizeof(double)
+                : src->type == SP_FIELD_INT ? sizeof(int) : sizeof(char *);
+    void *v = sheet_own(sh, sp_malloc((size_t)m * size + 1));
+    if (!v)
+        return SP_ENOMEM;
+    for (int i = 0; i < m; i++) {
+        int r = cell[i];
+        if (src->type == SP_FIELD_REAL)
+            ((double *)v)[i] = r >= 0 ? src->real[r] : NAN;
+        else if (src->type == SP_FIELD_INT)
+            ((int *)v)[i] = r >= 0 ? src->integer[r] : SP_FIELD_INT_NULL;
+        else
+            ((const char **)v)[i] = r >= 0 ? src->text[r] : NULL;
+    }
+    d->real = v, d->integer = v, d->text = v;
+    sh->nf++;
+    return SP_OK;
+}
+
+/* The period column for m rows of periods g(i) = g0 + i / per: integers when
+ * every label is one, else text. */
+static int period_column(sheet *sh, const sp_acio *A, int g0, int m, int per)
+{
+    int *years = sheet_own(sh, sp_malloc((size_t)m * sizeof(int) + 1));
+    const char **text = sheet_own(sh, sp_malloc((size_t)m * sizeof(char *) + 1));
+    if (!years || !text)
+        return SP_ENOMEM;
+    int integers = 1;
+    for (int i = 0; i < m; i++) {
+        const char *label = A->P->periods[g0 + i / per].label;
+        double d;
+        text[i] = label;
+        if (sp_table_parse_double(label, &d) != 0 || d != floor(d) || fabs(d) > 2e9)
+            integers = 0;
+        else
+            years[i] = (int)d;
+    }
+    if (sh->nf == sh->cap)
+        return SP_ENOMEM;
+    sh->f[sh->nf++] = integers ? (sp_field){A->a.by, SP_FIELD_INT, .integer = years}
+                               : (sp_field){A->a.by, SP_FIELD_TEXT, .text = text};
+    return SP_OK;
+}
+
+/* The collected columns over out's rows: the variable (with --data), the
+ * command's columns, NNeighbors. */
+static int source_columns(const sp_acio *A, const sp_acio_out *out, sp_field *src)
+{
+    int nf = 0;
+    if (A->a.data)
+        src[nf++] = (sp_field){A->a.var, SP_FIELD_REAL, .real = out->x};
+    for (int k = 0; k < out->nreal; k++)
+        src[nf++] = (sp_field){out->real_name[k], SP_FIELD_REAL, .real = out->real[k]};
+    for (int k = 0; k < out->ntext; k++)
+        src[nf++] = (sp_field){out->text_name[k], SP_FIELD_TEXT, .text = out->text[k],
+                               .width = out->text_width[k]};
+    for (int k = 0; k < out->nint; k++)
+        src[nf++] = (sp_field){out->int_name[k], SP_FIELD_INT, .integer = out->integer[k]};
+    src[nf++] = (sp_field){"NNeighbors", SP_FIELD_INT, .integer = out->nneigh};
+    return nf;
+}
+
+/* cell[g * nfeat + f] = the row of feature f in period g, -1 when none. */
+static int *cell_table(const sp_acio *A, const sp_acio_out *out, int nfeat)
+{
+    int G = A->P->nperiods;
+    int *cell = sp_malloc((size_t)G * nfeat * sizeof *cell + 1);
+    for (long c = 0; cell && c < (long)G * nfeat; c++)
+        cell[c] = -1;
+    for (int r = 0, g = 0; cell && r < out->n; r++) {
+        while (g < G - 1 && out->period[r] != A->P->periods[g].label)
+            g++; /* rows come period by period */
+        cell[(long)g * nfeat + out->feature[r]] = r;
+    }
+    return cell;
 }
 
 int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path)
 {
-    sp_field f[3 * SP_ACIO_COLS + 3];
-    int nf = 0, *years = NULL;
-    if (A->a.by) {
-        years = period_integers(out);
-        f[nf++] = years ? (sp_field){A->a.by, SP_FIELD_INT, .integer = years}
-                        : (sp_field){A->a.by, SP_FIELD_TEXT, .text = out->period};
+    int nfeat = A->features->nrow, G = A->P->nperiods;
+    int layout = A->a.by ? A->a.layout : SP_ACIO_LONG;
+    sp_field src[3 * SP_ACIO_COLS + 3];
+    int nsrc = source_columns(A, out, src);
+    int *cell = cell_table(A, out, nfeat);
+    sheet sh_ = {.cap = G * (nsrc + 1)}, *sh = &sh_;
+    sh->f = sp_malloc((size_t)sh->cap * sizeof *sh->f);
+    int *rows = sp_malloc((size_t)G * nfeat * sizeof *rows + 1);
+    sp_layer_part *parts = sp_calloc((size_t)G, sizeof *parts);
+    int rc = cell && sh->f && rows && parts ? SP_OK : SP_ENOMEM, nparts = 0;
+    for (long c = 0; !rc && c < (long)G * nfeat; c++)
+        rows[c] = (int)(c % nfeat);
+    if (!rc && layout == SP_ACIO_LONG) { /* one layer, each feature once per period */
+        if (A->a.by)
+            rc = period_column(sh, A, 0, G * nfeat, nfeat);
+        for (int k = 0; !rc && k < nsrc; k++)
+            rc = gather(sh, &src[k], cell, G * nfeat, src[k].name);
+        parts[nparts++] = (sp_layer_part){NULL, G * nfeat, rows, sh->f, sh->nf};
+    } else if (!rc && layout == SP_ACIO_WIDE) { /* one feature per unit, fields per period */
+        for (int g = 0; !rc && g < G; g++)
+            for (int k = 0; !rc && k < nsrc; k++)
+                rc = gather(sh, &src[k], cell + (long)g * nfeat, nfeat,
+                            suffixed(sh, src[k].name, A->P->periods[g].label));
+        parts[nparts++] = (sp_layer_part){NULL, nfeat, NULL, sh->f, sh->nf};
+    } else if (!rc) { /* a layer per period, named BASE_LABEL */
+        char base[256];
+        const char *slash = strrchr(path, '/'), *dot;
+        snprintf(base, sizeof base, "%s", slash ? slash + 1 : path);
+        if ((dot = strrchr(base, '.')) && dot != base)
+            base[dot - base] = '\0';
+        for (int g = 0; !rc && g < G; g++) {
+            int first = sh->nf;
+            rc = period_column(sh, A, g, nfeat, nfeat);
+            for (int k = 0; !rc && k < nsrc; k++)
+                rc = gather(sh, &src[k], cell + (long)g * nfeat, nfeat, src[k].name);
+            parts[nparts++] = (sp_layer_part){suffixed(sh, base, A->P->periods[g].label), nfeat,
+                                              NULL, sh->f + first, sh->nf - first};
+        }
     }
-    if (A->a.data)
-        f[nf++] = (sp_field){A->a.var, SP_FIELD_REAL, .real = out->x};
-    for (int k = 0; k < out->nreal; k++)
-        f[nf++] = (sp_field){out->real_name[k], SP_FIELD_REAL, .real = out->real[k]};
-    for (int k = 0; k < out->ntext; k++)
-        f[nf++] = (sp_field){out->text_name[k], SP_FIELD_TEXT, .text = out->text[k],
-                             .width = out->text_width[k]};
-    for (int k = 0; k < out->nint; k++)
-        f[nf++] = (sp_field){out->int_name[k], SP_FIELD_INT, .integer = out->integer[k]};
-    f[nf++] = (sp_field){"NNeighbors", SP_FIELD_INT, .integer = out->nneigh};
-    int rc = sp_layer_write(A->a.src, A->a.layer, path, out->n, out->feature, f, nf);
-    free(years);
+    if (!rc)
+        rc = sp_layer_write_many(A->a.src, A->a.layer, path, parts, nparts);
+    sheet_free(sh);
+    free(cell), free(rows), free(parts);
     return rc;
 }
 
@@ -361,6 +512,13 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .strict = sp_args_flag(a, "strict")};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    static const char *const layouts[] = {"wide", "layers", "long"};
+    io->layout = SP_ACIO_WIDE;
+    if ((rc = sp_args_choice(a, "layout", layouts, 3, &io->layout)))
+        return rc;
+    if (sp_args_get(a, "layout") && !io->by)
+        return sp_error_set(SP_EUSAGE, "--layout arranges the periods of --by; without --by "
+                            "there is one layer");
     if (io->id_order && (io->id || io->data))
         return sp_error_set(SP_EUSAGE, "--id-order matches rows to W by position: it goes "
                             "without --id and --data");
@@ -377,6 +535,15 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
         return rc;
     if (!(L->output = sp_args_get(a, "output")))
         return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
+    const char *driver = sp_gdal_driver_for(L->output);
+    if (L->io.by && L->io.layout == SP_ACIO_LAYERS && !sp_layer_write_multi(L->output))
+        return sp_error_set(SP_EUSAGE, "--layout layers: %s holds one layer; write .gpkg (or "
+                            "choose --layout wide or long)", L->output);
+    if (L->io.by && L->io.layout == SP_ACIO_WIDE && driver &&
+        strcmp(driver, "ESRI Shapefile") == 0)
+        return sp_error_set(SP_EUSAGE, "--layout wide (the --by default): field names such as "
+                            "NNeighbors_2011 exceed a Shapefile's 10 characters; write .gpkg, "
+                            "or choose --layout long");
     L->json = sp_args_flag(a, "json");
     L->timing = sp_args_flag(a, "timing");
     return SP_OK;

@@ -47,7 +47,10 @@ typedef struct sp_acio_args {
     int need_layer;        /* 1: SRC is a layer whose features are copied */
     int id_order;          /* --id-order: row r is W's unit r */
     int strict;            /* --strict: units of W without data are an error */
+    int layout;            /* --layout with --by: SP_ACIO_WIDE (default), _LAYERS, _LONG */
 } sp_acio_args;
+
+enum { SP_ACIO_WIDE, SP_ACIO_LAYERS, SP_ACIO_LONG };
 
 typedef struct sp_acio {
     sp_acio_args a;
@@ -104,11 +107,18 @@ int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence
 /* A self weight in p->W is an SP_EDATA error naming the unit (Moran, LISA). */
 int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *statistic);
 
-/* Output rows collected over the periods of lisa and hotspot: row r copies
- * feature feature[r] and adds, in this order, the period column (--by; an
- * integer field when every label is an integer), the variable (with --data),
- * the real, text and integer columns, and NNeighbors.  A `--by` run therefore
- * writes one long layer: each unit once per period, with the period column. */
+/* Output rows collected over the periods of lisa and hotspot: row r is
+ * feature feature[r] in period period[r], with the variable, the real, text
+ * and integer columns and NNeighbors.  sp_acio_out_write lays them out for
+ * every feature of SRC (features without data get NULL fields), adding the
+ * variable when it comes from --data:
+ *   without --by     one layer, SRC's features in order;
+ *   --layout wide    (the --by default) one feature per unit, fields per
+ *                    period: LMiIndex_2011, ..., NNeighbors_2022;
+ *   --layout layers  a layer per period, OUT's base name + "_2011", ...
+ *                    (GeoPackage, SQLite);
+ *   --layout long    one layer, each feature once per period, with the
+ *                    period column (an integer field when every label is one). */
 #define SP_ACIO_COLS 4
 typedef struct sp_acio_out {
     int n, cap;

@@ -78,11 +78,11 @@ check "island warned by id" grep -q "without neighbours.*(5)" "$ERR"
 check "island: NULL statistics, empty COType, 0 neighbours" [ "$(props "$TMP/i.geojson" 'select(.POLYID == 5) | [.LMiIndex, .LMiZScore, .LMiPValue, .COType, .NNeighbors] | tostring')" = '[null,null,null,"",0]' ]
 check "others equal spdep with the island" compare "$TMP/i.geojson" CRIME_ISLAND_W LMiZScore ZIi
 
-# --- China: --data joined by adcode, --by year, one long layer ---------------------
-ok "China by year" "$SPILL" lisa "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" --perm 0 -o "$TMP/china.geojson" --json
-check "124 features (31 x 4)" [ "$(jq '.features | length' "$TMP/china.geojson")" = 124 ]
-check "year and ai_index fields" [ "$(props "$TMP/china.geojson" '[.year, .ai_index] | tostring' | head -1)" = "[2011,3.7]" ]
-check "provinces' attributes kept" [ "$(props "$TMP/china.geojson" '.name_en' | head -1)" = Beijing ]
+# --- China: --data joined by adcode, --by year, --layout long ---------------------
+ok "China by year" "$SPILL" lisa "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" --perm 0 -o "$TMP/china.geojson" --json --layout long
+check "136 features (34 x 4, the 3 without data NULL)" [ "$(jq '.features | length' "$TMP/china.geojson")" = 136 ]
+check "year and ai_index fields" [ "$(props "$TMP/china.geojson" 'select(.adcode == 110000) | [.year, .ai_index] | tostring' | head -1)" = "[2011,3.7]" ]
+check "provinces' attributes kept" [ "$(props "$TMP/china.geojson" 'select(.adcode == 110000) | .name_en' | head -1)" = Beijing ]
 check "LMiIndex per year = spdep" compare "$TMP/china.geojson" x LMiIndex Ii local_china.csv adcode adcode year
 check "LMiZScore per year = spdep" compare "$TMP/china.geojson" x LMiZScore ZIi local_china.csv adcode adcode year
 check "json: four years" [ "$(jq -c '[.results[].by]' "$OUT")" = '[2011,2015,2019,2022]' ]
