@@ -1,6 +1,7 @@
 /* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum
  * likelihood: OLS, SLX, SAR, SDM, SEM, SDEM, SAC with no, unit, time or
- * two-way effects; panel LM tests; Wald tests of the SDM.
+ * two-way effects; the residual terms of the panel LM tests (the tests
+ * themselves, Wald and Hausman are in core/sp_ptest.h).
  *
  * The estimator is the ML estimator of the model with unit and/or period
  * dummies, the dummies concentrated out (docs/panel.md):
@@ -47,36 +48,10 @@
 
 #include "sp_csr.h"
 #include "sp_pmodel.h"
+#include "sp_pops.h"
+#include "sp_ptest.h"
+#include "sp_leeyu.h"
 #include "sp_within.h"
-
-/* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
- * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
-enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_TR_KHt,
-       SP_TR_COUNT };
-
-typedef struct sp_pops {
-    double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
-    double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
-    /* When lndet is an approximation (approx = 1) and the exact value can be
-     * had (NULL otherwise): the exact ln|I - rho W|.  With polish = 1 the
-     * estimator searches on lndet and moves to the exact optimum; without,
-     * it reports the approximation's error at the estimate. */
-    double (*lndet_exact)(void *ctx, double rho);
-    int approx, polish;
-    int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
-    int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
-    /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
-    int (*terms)(void *ctx, double rho, double out[4]);
-    void *ctx;
-    double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
-} sp_pops;
-
-/* Dense implementation for an n x n W: eigenvalues (real when W is similar
- * to a symmetric matrix, as a row-standardised symmetric W is; complex
- * otherwise) and dense inverses.  O(n^3) once plus O(n^3) per trace call;
- * use up to a few thousand units.  Free with sp_pops_dense_free. */
-int sp_pops_dense(const sp_csr *W, sp_pops *ops);
-void sp_pops_dense_free(sp_pops *ops);
 
 /* Covariance: SP_VCOV_INFO falls back to the Hessian (and says so in
  * sp_pfe_result.vcov) when the information matrix is singular. */
@@ -144,33 +119,11 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
                   const char *const *xnames, const sp_csr *W, const sp_pops *ops,
                   sp_pmodel model, sp_fe fe, struct sp_pre_result **out);
 
-/* A chi-squared test: statistic, degrees of freedom, p-value (upper tail). */
-typedef struct sp_ptest {
-    double stat;
-    int df;
-    double p;
-} sp_ptest;
-
 /* LM tests on the residuals of the non-spatial model with the same effects
  * (Anselin, Le Gallo & Jayet 2008; Elhorst 2010), as spdep's lm.LMtests on the
  * dummy regression with the block-diagonal W: lag, error, robust lag, robust
  * error (in that order in out[4]). */
 int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
                    sp_fe fe, sp_ptest out[4]);
-
-/* Wald tests of an SDM (or SDEM): theta = 0 (against SAR / SEM... the
- * non-Durbin model) and theta + rho beta = 0 (SDM against SEM), on the
- * reported estimates and covariance. */
-int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor);
-
-/* Hausman test of fixed against random effects over the slope coefficients
- * and rho (Elhorst's demos): d' (V_fe - V_re)^-1 d, df = their number; the
- * p-value uses |stat| (V_fe - V_re need not be positive definite, then the
- * statistic can be negative; *definite says whether it was). */
-int sp_pfe_hausman(const sp_pfe_result *fe, const struct sp_pre_result *re, sp_ptest *out,
-                   int *definite);
-
-/* Upper tail of the chi-squared distribution. */
-double sp_ptest_pchisq(double stat, int df);
 
 #endif

@@ -1,5 +1,5 @@
-/* Dense spatial operations for the panel estimators (sp_pops_dense in
- * sp_pfe.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
+/* sp_pops: the dense spatial operations of the ML estimators (sp_pops_dense,
+ * see sp_pops.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
  * I - rho W for solves, dense inverses for the trace terms. */
 #include <complex.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "sp_error.h"
-#include "sp_pfe.h"
+#include "sp_pops.h"
 #include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer */
 
 typedef struct dense_ops {

@@ -7,6 +7,7 @@
 #include <cholmod.h>
 #include <umfpack.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_rng.h"
 #include "sp_pops_sparse.h"
@@ -417,14 +418,6 @@ static int sparse_solve(void *ctx, double rho, const double *b, double *x)
 
 /* ---- Hutchinson trace terms ----------------------------------------------- */
 
-static double dot(const double *a, const double *b, int n)
-{
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
 /* y = (I - lam W) x. */
 static void b_times(const sp_csr *W, double lam, const double *x, double *y, double *tmp)
 {
@@ -478,14 +471,14 @@ static int sparse_traces(void *ctx, double rho, double lam, double *tr)
         rc = solve_any(o, rho, 0, z, u);
         if (!rc) {
             sp_csr_matvec(o->W, u, v);
-            tr[SP_TR_G] += dot(z, v, n);
-            tr[SP_TR_H] += dot(z, hz, n);
-            tr[SP_TR_KK] += dot(ktz, kz, n);
-            tr[SP_TR_KtK] += dot(kz, kz, n);
-            tr[SP_TR_HH] += dot(htz, hz, n);
-            tr[SP_TR_HtH] += dot(hz, hz, n);
-            tr[SP_TR_KH] += dot(ktz, hz, n);
-            tr[SP_TR_KHt] += dot(ktz, htz, n);
+            tr[SP_TR_G] += sp_dense_dot(z, v, n);
+            tr[SP_TR_H] += sp_dense_dot(z, hz, n);
+            tr[SP_TR_KK] += sp_dense_dot(ktz, kz, n);
+            tr[SP_TR_KtK] += sp_dense_dot(kz, kz, n);
+            tr[SP_TR_HH] += sp_dense_dot(htz, hz, n);
+            tr[SP_TR_HtH] += sp_dense_dot(hz, hz, n);
+            tr[SP_TR_KH] += sp_dense_dot(ktz, hz, n);
+            tr[SP_TR_KHt] += sp_dense_dot(ktz, htz, n);
         }
     }
     for (int t = 0; t < SP_TR_COUNT; t++)
@@ -684,10 +677,10 @@ static int sparse_terms(void *ctx, double rho, double out[4])
     for (int i = 0; i < n; i++)
         o->t1[i] = 1.0;
     rc = solve_any(o, rho, 0, o->t1, o->t2);
-    out[2] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    out[2] = rc ? NAN : sp_dense_dot(o->t2, o->t1, n) / n;
     if (!rc)
         rc = solve_any(o, rho, 0, o->w1, o->t2);
-    out[3] = rc ? NAN : dot(o->t2, o->t1, n) / n;
+    out[3] = rc ? NAN : sp_dense_dot(o->t2, o->t1, n) / n;
     return rc;
 }
 

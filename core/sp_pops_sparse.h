@@ -34,7 +34,7 @@
 
 #include <stdint.h>
 
-#include "sp_pfe.h"
+#include "sp_pops.h"
 
 typedef struct sp_pops_sparse_opts {
     int probes;     /* Hutchinson probes (default 64) */

@@ -4,21 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
-
-double sp_acio_clock(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
@@ -544,21 +538,22 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
         return sp_error_set(SP_EUSAGE, "--layout wide (the --by default): field names such as "
                             "NNeighbors_2011 exceed a Shapefile's 10 characters; write .gpkg, "
                             "or choose --layout long");
-    L->json = sp_args_flag(a, "json");
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(a, NULL, &dest)))
+        return rc;
+    L->format = dest.format;
+    L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
     return SP_OK;
 }
 
 int sp_acio_local_open(sp_acio_local *L)
 {
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_open(&L->io, &L->A);
-    L->t_read = sp_acio_clock() - t0;
+    L->t_read = sp_clock_seconds() - t0;
     if (!rc && !(L->results = json_array()))
         rc = SP_ENOMEM;
-    char matched[512];
-    if (!rc && !L->json)
-        printf("%s\n", sp_acio_matched(L->A, matched, sizeof matched));
     return rc;
 }
 
@@ -567,10 +562,13 @@ int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), voi
     int rc = SP_OK;
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
         rc = period(run, g);
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);
-    L->t_write = sp_acio_clock() - t0;
+    L->t_write = sp_clock_seconds() - t0;
+    if (!rc && !L->json && (rc = sp_grid_write(L->table, L->format, stdout)) == SP_OK &&
+        fflush(stdout) != 0)
+        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
     return rc;
 }
 
@@ -581,6 +579,8 @@ int sp_acio_local_end(sp_acio_local *L, int rc)
                 L->cmd, L->t_read, L->t_stat, L->t_write);
     json_decref(L->results);
     L->results = NULL;
+    sp_grid_free(L->table);
+    L->table = NULL;
     sp_acio_out_free(&L->out);
     sp_acio_close(L->A);
     L->A = NULL;

@@ -25,7 +25,7 @@ ok "sorted, no --id: W's header names POLYID" "$SPILL" moran "$TMP/sorted.csv" -
 check "sorted, header field: I unchanged" same "$(I)" "$I_ref"
 check "sorted, header field: id_match" [ "$(jq -c .id_match "$OUT")" = '{"field":"POLYID","rule":"weights_header"}' ]
 ok "sorted, no --id: text header says which id" "$SPILL" moran "$TMP/sorted.csv" --w "$GAL" --var CRIME
-check "text header names the id field and why" grep -q "^units matched to W by POLYID (the id field named in W's header)" "$OUT"
+check "text header names the id field and why" grep -q "p-values two-sided; units matched to W by POLYID (the id field named in W's header)" "$OUT"
 ok "file order, plain W: a column holds W's ids in W's order" "$SPILL" moran "$F/columbus.csv" --w "$PLAIN" --var CRIME --json
 check "same order: I unchanged" same "$(I)" "$I_ref"
 check "same order: id_match" [ "$(jq -c .id_match "$OUT")" = '{"field":"POLYID","rule":"same_order"}' ]
