@@ -85,6 +85,7 @@ static const char help[] =
     "                      standard errors) or ml (e'e/n, spatialreg's ML convention);\n"
     "                      the log-likelihood is the ML one either way\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
+    "  -o, --output FILE   write the output to FILE (atomically) instead of stdout\n"
     "  --threads N         threads for the sparse paths' power traces (default: all\n"
     "                      cores); results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
@@ -94,7 +95,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1}, {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -183,11 +184,9 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     o->tests = sp_args_flag(a, "tests");
     o->effects = sp_args_flag(a, "effects");
     o->timing = sp_args_flag(a, "timing");
-    sp_grid_dest dest;
-    rc = sp_grid_dest_args(a, NULL, &dest);
-    if (rc)
+    if ((rc = sp_grid_dest_args(a, "output", &o->dest)))
         return rc;
-    o->out = dest.format;
+    o->out = o->dest.format;
     if (o->re && (o->model != SP_PM_SAR && o->model != SP_PM_SDM))
         return sp_error_set(SP_EUSAGE, "--re: random effects are for --model sar or sdm");
     if (o->re && o->fe != SP_FE_NONE && o->fe != SP_FE_TIME)
@@ -195,10 +194,12 @@ static int parse_opts(const sp_args *a, fp_opts *o)
                                        "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
-    if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
-        return sp_error_set(SP_EUSAGE, "--effects: a %s model has no spillovers (its "
-                                       "coefficients are the direct effects)",
-                            sp_pmodel_name(o->model));
+    if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM)) {
+        fprintf(stderr, "spill fit: warning: --effects: a %s model has no spillovers (its "
+                        "coefficients are the direct effects); no effects computed\n",
+                sp_pmodel_name(o->model));
+        o->effects = 0;
+    }
     return SP_OK;
 }
 
@@ -451,6 +452,8 @@ static void run_free(fp_run *R)
 sp_ptest_stat sp_cmd_fit_stat(const sp_pfe_result *r, const double *theta, const double *cov,
                               int i)
 {
+    if (r->sigma_df && i < r->k) /* e'e/(n - k): t statistics on n - k df, as R lm */
+        return sp_ptest_t(theta[i], cov[i * r->p + i], (long)r->n * r->t - r->k);
     return sp_ptest_z(theta[i], cov[i * r->p + i]);
 }
 
@@ -522,6 +525,7 @@ int sp_cmd_fit(int argc, char **argv)
     fp_opts o;
     if ((rc = parse_opts(&a, &o)))
         return rc;
+    o.argc = argc, o.argv = argv;
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
@@ -531,10 +535,13 @@ int sp_cmd_fit(int argc, char **argv)
     if (!rc)
         rc = fit_all(&R);
     double t2 = sp_clock_seconds();
-    if (!rc)
+    if (!rc && !(rc = sp_grid_dest_open(&o.dest))) { /* stdout, or -o FILE written atomically */
+        R.out = o.dest.f;
         rc = o.out == SP_GRID_JSON                 ? sp_cmd_fit_json(&R)
              : o.out == SP_GRID_LATEX && !o.re ? sp_cmd_fit_latex(&R)
                                            : sp_cmd_fit_tables(&R);
+        rc = sp_grid_dest_close(&o.dest, rc);
+    }
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
     run_free(&R);

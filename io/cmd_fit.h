@@ -13,6 +13,7 @@
 #define CMD_FIT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sp_grid.h"
 #include "sp_idmatch.h"
@@ -27,6 +28,8 @@
 #define MAX_X 32
 
 typedef struct fp_opts {
+    int argc;          /* the command line, recorded in the JSON's inputs */
+    char **argv;
     const char *data, *wpath, *yname, *layer, *where;
     char idf[256], timef[256];
     char xbuf[1024];
@@ -45,6 +48,7 @@ typedef struct fp_opts {
     int vcov;        /* VCOV_* */
     sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
     sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
+    sp_grid_dest dest;  /* stdout or -o FILE */
 } fp_opts;
 
 enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
@@ -53,6 +57,7 @@ enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
     const fp_opts *o;
+    FILE *out;         /* where the printers write: stdout, or -o FILE's temporary file */
     sp_table *D_table; /* D points into it */
     sp_idmatch match;  /* how the rows were matched to W's units */
     sp_pdata *D;
