@@ -1,5 +1,5 @@
 # Reference values for `spill fit --model ols|slx` (cross-section, default --sigma df):
-# R lm's estimates and standard errors (sigma^2 = RSS/(n - k)) and spatialreg's
+# R lm's estimates, standard errors (sigma^2 = RSS/(n - k)), t values and Pr(>|t|) and spatialreg's
 # lmSLX (an lm on X and WX), on the data and weights of scripts/ref-fit.R.
 #   Rscript scripts/ref-ols.R        (from the repository root; writes tests/fixtures/fit/lm.csv)
 suppressMessages({library(spdep); library(spatialreg)})
@@ -13,6 +13,7 @@ coefs <- function(data, model, fit) {
     for (i in seq_len(nrow(ct))) {
         nm <- sub("^lag\\.", "W*", rownames(ct)[i]); nm <- sub("^\\(Intercept\\)$", "const", nm)
         add(data, model, nm, "est", ct[i, 1]); add(data, model, nm, "se", ct[i, 2])
+        add(data, model, nm, "t", ct[i, 3]); add(data, model, nm, "p", ct[i, 4])
     }
     add(data, model, "sigma2", "est", summary(fit)$sigma^2)
 }
