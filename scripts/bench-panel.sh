@@ -74,7 +74,7 @@ tf=$(cat "$tmp/fit")
 
 rt=$(Rscript - "$W" "$T" "$tmp" <<'EOF'
 suppressMessages({ library(spdep); library(spatialreg); library(Matrix) })
-set.ZeroPolicyOption(TRUE)
+invisible(set.ZeroPolicyOption(TRUE))
 a <- commandArgs(TRUE); TT <- as.integer(a[2])
 nb <- read.gal(a[1], override.id = TRUE)
 ids <- attr(nb, "region.id"); N <- length(nb)
