@@ -16,6 +16,7 @@
 #include "sp_idmap.h"
 #include "sp_layer.h"
 #include "sp_points.h"
+#include "sp_strdist.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
 
@@ -422,10 +423,20 @@ static const char *layer_name(const char *path)
     return name;
 }
 
-/* The table options shape econ and nested weights only; elsewhere they would
- * be silently ignored, so they are a usage error. */
+/* An unknown --type is a usage error (with the closest type); the table
+ * options shape econ and nested weights only: elsewhere they would be
+ * silently ignored, so they are a usage error too. */
 static int data_options_fit(const sp_args *a, const char *type)
 {
+    static const char *const types[] = {"queen", "rook", "knn", "band", "idw", "econ", "nested"};
+    int known = 0;
+    for (int k = 0; k < 7; k++)
+        known |= strcmp(type, types[k]) == 0;
+    const char *near = known ? NULL : sp_strdist_closest(type, types, 7);
+    if (!known)
+        return sp_error_set(SP_EUSAGE, "unknown --type '%s' (%s%s%squeen, rook, knn, band, idw, "
+                            "econ, nested)", type, near ? "did you mean " : "", near ? near : "",
+                            near ? "? " : "");
     static const char *const table_opts[] = {"data", "var", "data-id", "time", "years",
                                              "drop-missing"};
     if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0)

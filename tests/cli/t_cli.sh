@@ -32,4 +32,7 @@ fails 2 "no layer named 'china_province' \(layers: china_provinces; did you mean
 ok "fit --help" "$SPILL" fit --help
 check "fit --help shows the cross-section form" grep -q "^usage: spill fit DATA --w W --y Y --x X1,X2,... \[--id FIELD\] \[options\]   (cross-section)" "$OUT"
 check "fit --help shows the panel form" grep -q "spill fit DATA --panel ID,TIME --w W" "$OUT"
+fails 1 "unknown command 'moarn' \(did you mean moran\?\)" "misspelled command" "$SPILL" moarn
+fails 1 "unknown --type 'quen' \(did you mean queen\?" "misspelled weights type, before any file is read" \
+    "$SPILL" weights "$TMP/none.shp" --type quen -o "$TMP/w.gal"
 finish t_cli.sh
