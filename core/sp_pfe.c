@@ -1,3 +1,4 @@
+/* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum likelihood; see sp_pfe.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,10 +151,8 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     gsl_matrix_view A = gsl_matrix_view_array(c->xx, (size_t)k, (size_t)k);
     gsl_vector_view xy = gsl_vector_view_array(c->xy, (size_t)k);
     gsl_vector_view b = gsl_vector_view_array(c->b, (size_t)k);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int bad = gsl_linalg_cholesky_decomp1(&A.matrix) ||
               gsl_linalg_cholesky_solve(&A.matrix, &xy.vector, &b.vector);
-    gsl_set_error_handler(old);
     if (bad) {
         c->singular = 1;
         return NAN;
@@ -829,8 +828,8 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
     if (model != SP_PM_SAR && model != SP_PM_SDM)
         return sp_error_set(SP_EUSAGE, "random effects are for the sar and sdm models");
     if (fe != SP_FE_NONE && fe != SP_FE_TIME)
-        return sp_error_set(SP_EUSAGE, "random effects go with --fe none or --fe time "
-                                       "(random unit effects, fixed period effects)");
+        return sp_error_set(SP_EUSAGE, "random unit effects go with no fixed effects or with "
+                                       "fixed period effects only");
     design d;
     int rc = design_build(n, t, y, k0, X, xnames, W, model, fe, &d);
     sp_pre_lndet L = {pops_lndet, pops_tr_g2, (void *)ops, ops->lo, ops->hi};

@@ -1,3 +1,4 @@
+/* sp_pre: random-effects spatial lag panels by maximum likelihood; see sp_pre.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,7 +246,6 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
     }
     if (!rc)
         rc = cross_products(&c, y, wy, X);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!rc) {
         double ll;
         r->theta = sp_opt_maximize(outer_f, &c, 1e-8, 1.0, 1e-11, &ll);
@@ -263,7 +263,6 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
     }
     if (!rc)
         rc = sp_dense_invert(r->cov, p, "random effects");
-    gsl_set_error_handler(old);
     free(c.S), free(c.B), free(c.M), free(c.xx), free(c.xu), free(c.xw), free(scratch);
     if (rc) {
         sp_pre_result_free(r);

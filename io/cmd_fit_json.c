@@ -126,7 +126,7 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
 
 /* What the run read and how it was asked, so that a batch can be traced:
  * the files (path, bytes, SHA-256), the variables, the model options, the
- * seed, spill's version and the command line. */
+ * seed, spill's version and the command line (without --threads). */
 static json_t *inputs_json(const fp_run *R)
 {
     const fp_opts *o = R->o;
@@ -135,8 +135,15 @@ static json_t *inputs_json(const fp_run *R)
     json_t *x = json_array(), *cmd = json_array();
     for (int j = 0; j < o->k0; j++)
         json_array_append_new(x, json_string(o->x[j]));
-    for (int k = 0; k < o->argc; k++)
-        json_array_append_new(cmd, json_string(o->argv[k]));
+    for (int k = 0; k < o->argc; k++) { /* --threads changes no result: left out, so the
+                                          * JSON is the same bytes for any thread count */
+        if (strcmp(o->argv[k], "--threads") == 0 && k + 1 < o->argc) {
+            k++;
+            continue;
+        }
+        if (strncmp(o->argv[k], "--threads=", 10) != 0)
+            json_array_append_new(cmd, json_string(o->argv[k]));
+    }
     json_t *in = json_pack("{s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:b, s:b, s:b, s:i, s:i}",
                            "data", sp_json_file(o->data), "layer",
                            o->layer ? json_string(o->layer) : json_null(), "weights",

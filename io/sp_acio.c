@@ -1,3 +1,5 @@
+/* sp_acio: the input side and the command frame shared by moran, lisa and hotspot; see
+ * sp_acio.h. */
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -74,12 +76,6 @@ static int acio_inputs(sp_acio *A)
             return rc;
         return sp_panel_build(A->table, sp_idmatch_field(&A->match), a->by, &A->P);
     }
-    if (a->by && !a->data)
-        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
-                            "unit, the periods come from a long-format table");
-    if (a->data && !a->id)
-        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
-                            a->data, a->src);
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
     if (!a->data) {
@@ -516,6 +512,14 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
     if (io->id_order && (io->id || io->data))
         return sp_error_set(SP_EUSAGE, "--id-order matches rows to W by position: it goes "
                             "without --id and --data");
+    /* the combinations of the input options, checked before any file is read (moran's
+     * --by without --id may take the id field W's header names: sp_idmatch) */
+    if (need_layer && io->by && !io->data)
+        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
+                            "unit, the periods come from a long-format table");
+    if (need_layer && io->data && !io->id)
+        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
+                            io->data, io->src);
     return SP_OK;
 }
 

@@ -133,7 +133,8 @@ fails 2 "x9" "unknown column" fit --x x1,x9
 fails 1 "unknown fixed effects 'both2'" "bad --fe" fit --fe both2
 fails 1 "--panel wants ID,TIME" "bad --panel" "$SPILL" fit "$DATA" --panel adcode --w "$P/provinces.gal" --y y --x x1
 fails 1 "--re goes with --fe none or --fe time" "--re twoway" fit --re --fe twoway
-fails 1 "no spillovers" "--effects sem" fit --model sem --effects
+ok "--effects sem: a warning, the fit runs" fit --model sem --effects
+check "--effects sem: the warning says why" grep -q "warning: --effects: a sem model has no spillovers" "$ERR"
 fails 1 "--lee-yu and --no-lee-yu" "both Lee-Yu flags" fit --lee-yu --no-lee-yu
 fails 2 "regressor adcode does not vary once the unit fixed effects" "time-invariant regressor" fit --x x1,adcode --fe unit
 fails 2 "no row has region in" "--where matches nothing" fit --where region=North
