@@ -75,6 +75,24 @@ typedef struct sp_acio_period {
     char subject[640];   /* "WHAT: VAR", names the variable in the statistics' errors */
 } sp_acio_period;
 
+/* The help lines of the input options lisa and hotspot share. */
+#define SP_ACIO_INPUT_HELP \
+    "  --id FIELD           unit id field of SRC (default: the field W's header names,\n" \
+    "                       or a field holding W's ids in W's order)\n" \
+    "  --id-order           match feature r to W's unit r (only when asked)\n" \
+    "  --strict             units of W without data are an error (default: W is\n" \
+    "                       restricted to the units with data, with a warning)\n" \
+    "  --layer NAME         layer of SRC\n" \
+    "  --data TABLE         take V from a table joined to SRC by unit id (features\n" \
+    "                       without a row in the table get NULL fields)\n" \
+    "  --data-id FIELD      the table's unit id field (default: the --id name)\n" \
+    "  --by TIME            period field of --data: one analysis per period\n" \
+    "  --layout L           how --by periods are written: wide (default: one feature\n" \
+    "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n" \
+    "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n" \
+    "                       feature once per period, with the period as a field).\n" \
+    "                       Features without data keep NULL fields\n"
+
 struct sp_args;
 /* Fill an sp_acio_args from a command's parsed options (--layer, --id,
  * --data, --data-id, --var, --by, --w) with SRC = the one positional argument.
