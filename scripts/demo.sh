@@ -20,9 +20,9 @@ for d in shapefiles tests; do
 done
 TRANSCRIPT=$OUT/transcript.md
 printf '# spill demo transcript (scripts/demo.sh)\n' >"$TRANSCRIPT"
-# the commands name `spill`; stdout line-buffered so that warnings and results
-# interleave as on a terminal
-spill() { stdbuf -oL "$SPILL" "$@"; }
+# the commands name `spill` (their tables come after their warnings, on a
+# terminal as in a pipe)
+spill() { "$SPILL" "$@"; }
 
 # block TITLE: run the console block on stdin, one "$ CMD" (with "\" continuation
 # lines) at a time, a blank line between commands
