@@ -35,10 +35,7 @@ static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
 
 static void design_free(design *d)
 {
-    if (d->names)
-        for (int j = 0; j < d->k; j++)
-            free(d->names[j]);
-    free(d->names);
+    sp_pmodel_names_free(d->names, d->k);
     free(d->z);
 }
 
@@ -532,10 +529,7 @@ void sp_pfe_result_free(sp_pfe_result *r)
 {
     if (!r)
         return;
-    if (r->names)
-        for (int j = 0; j < r->k; j++)
-            free(r->names[j]);
-    free(r->names);
+    sp_pmodel_names_free(r->names, r->k);
     free(r->theta), free(r->cov), free(r->theta_ml), free(r->cov_ml), free(r->resid);
     free(r);
 }
@@ -798,10 +792,7 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
     }
     free(c.xx), free(c.xy), free(c.b);
     free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
-    if (names)
-        for (int j = 0; j < k0; j++)
-            free(names[j]);
-    free(names);
+    sp_pmodel_names_free(names, k0);
     design_free(&d);
     return rc;
 }

@@ -95,6 +95,22 @@ static int fixture_open(panel_fixture *f, const char *ref, int with_ops)
     return 1;
 }
 
+/* The fixture's fits: y on x1, x2 with its W and dense operations. */
+static const char *const fixture_x[] = {"x1", "x2"};
+
+static int fixture_fit(const panel_fixture *f, const sp_pfe_opts *o, sp_pfe_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, o, r);
+}
+
+static int fixture_fit_re(const panel_fixture *f, sp_pmodel model, sp_fe fe, sp_pre_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, model,
+                         fe, r);
+}
+
 static void fixture_close(panel_fixture *f)
 {
     if (f->have_ops)
@@ -544,11 +560,7 @@ static void test_fixed_effects(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "fe.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
-    const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC};
     static const sp_leeyu convs[] = {SP_LY_NONE, SP_LY_ELHORST, SP_LY_LEEYU};
     for (int mi = 0; mi < 5; mi++)
@@ -559,7 +571,7 @@ static void test_fixed_effects(void)
                     continue;
                 sp_pfe_opts o = {models[mi], fe, convs[ci], SP_VCOV_INFO, SP_SIGMA_ML};
                 sp_pfe_result *r = NULL;
-                int rc = sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r);
+                int rc = fixture_fit(&F, &o, &r);
                 TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_within_fe_name(fe),
                           sp_error_msg());
                 if (r)
@@ -599,11 +611,7 @@ static void test_hausman(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "re.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
-    const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     for (int sdm = 0; sdm <= 1; sdm++)
         for (int f = 0; f < 2; f++) {
             sp_pmodel model = sdm ? SP_PM_SDM : SP_PM_SAR;
@@ -611,9 +619,8 @@ static void test_hausman(void)
             sp_pfe_opts o = {model, f ? SP_FE_TWOWAY : SP_FE_UNIT, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
             sp_pfe_result *fe = NULL;
             sp_pre_result *re = NULL;
-            CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &fe) == SP_OK);
-            CHECK(sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, model, re_fe,
-                                &re) == SP_OK);
+            CHECK(fixture_fit(&F, &o, &fe) == SP_OK);
+            CHECK(fixture_fit_re(&F, model, re_fe, &re) == SP_OK);
             if (fe && re) {
                 const char *m = sp_pmodel_name(model), *fn = sp_within_fe_name(re_fe);
                 CHECK_REL(re->rho, ref_value(ref, m, fn, NULL, "rho", "est"), 1e-6);
@@ -638,11 +645,8 @@ static void test_effects(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "effects.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
     const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SDEM};
     int compared = 0;
     for (int mi = 0; mi < 3; mi++)
@@ -656,7 +660,7 @@ static void test_effects(void)
                 int ib[8], it[8];
                 const char *names[8];
                 sp_peff_spec spec;
-                CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r) == 0);
+                CHECK(fixture_fit(&F, &o, &r) == 0);
                 CHECK(r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK);
                 CHECK(sp_peff_compute(ops, &spec, &e) == SP_OK);
                 for (int v = 0; e && v < e->nvar; v++) {
@@ -688,7 +692,7 @@ static void test_effects(void)
     const char *names[8];
     sp_peff_spec spec;
     sp_peff *a = NULL, *b = NULL;
-    sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r);
+    fixture_fit(&F, &o, &r);
     if (r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK) {
         spec.draws = 20000;
         spec.seed = 12345;
