@@ -22,7 +22,10 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-plain check-asan check-valgrind check-slurm fuzz demo bench tools clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps check check-plain check-asan check-valgrind check-slurm fuzz demo install bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -110,12 +113,18 @@ check-valgrind: $(SPILL)
 	@SPILL=$(abspath tests/valgrind-spill.sh) SPILL_REAL=$(abspath $(SPILL)) BUILD=/nonexistent \
 	    tests/run.sh
 
-# The console walk-through (scripts/demo.sh, transcript unchanged), then the same
-# chain as one YAML job writing the full report to demo-out/china_provinces/.
-demo: $(SPILL)
+# The console walk-through (scripts/demo.sh: ./spill linked, demo-out/transcript.md
+# holds the console blocks the README shows), then the same chain as one YAML job
+# writing the full report to demo-out/china_provinces/.
+demo: $(SPILL) spill
 	@scripts/demo.sh $(abspath $(SPILL))
 	@$(SPILL) run examples/china_provinces.yaml -o demo-out/china_provinces --jobs 2 --quiet
 	@echo "report: demo-out/china_provinces/report.html (and report.md, tables/, layers/)"
+
+# `make install PREFIX=DIR` (default /usr/local): the binary as DIR/bin/spill.
+install: $(SPILL)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

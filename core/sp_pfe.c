@@ -668,6 +668,8 @@ static int invert_info(const design *d, const sp_pops *ops, sp_pfe_result *r,
     return rc;
 }
 
+const char *sp_pfe_sigma_name(sp_sigma s) { return s == SP_SIGMA_DF ? "df" : "ml"; }
+
 int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
                const char *const *xnames, const sp_csr *W, const sp_pops *ops,
                const sp_pfe_opts *o, sp_pfe_result **out)
@@ -690,7 +692,12 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
     }
     if (!rc)
         rc = invert_info(&d, ops, r, r->theta_ml, r->cov_ml);
-    if (!rc && r->leeyu != SP_LY_NONE) {
+    if (!rc && o->sigma == SP_SIGMA_DF && r->m == 0 && o->fe == SP_FE_NONE) {
+        long nt = (long)n * t;                       /* sigma2 = e'e/(NT - k), as R lm */
+        r->theta[r->p - 1] = r->theta_ml[r->p - 1] * (double)nt / (double)(nt - r->k);
+        r->sigma_df = 1;
+    }
+    if (!rc && (r->leeyu != SP_LY_NONE || r->sigma_df)) {
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta, r->cov);
         if (!rc)
             rc = invert_info(&d, ops, r, r->theta, r->cov);

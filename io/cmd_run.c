@@ -30,7 +30,8 @@ static const char run_help[] =
     "Exit status of a YAML job: 0, 1 or 2 for a bad job file, else 100 + the\n"
     "number of failed tasks (at most 200) when some failed.\n\n"
     "A text job file holds one spill command per line:\n"
-    "Run the spill commands of JOBFILE, one per line, in one process, in order.\n"
+    "Run the spill commands of JOBFILE (\"-\": standard input), one per line, in one\n"
+    "process, in order.\n"
     "Lines: a subcommand and its arguments as on the command line ('spill' first is\n"
     "optional); quotes '...' and \"...\", backslash escapes and line continuations as\n"
     "in a shell; # starts a comment.  Each command's output goes where it says.\n\n"
@@ -42,9 +43,11 @@ static const sp_optspec run_opts[] = {{"keep-going", 0}, {"dry-run", 0}, {"outpu
                                       {"jobs", 1},       {"shard", 1},   {"quiet", 0},
                                       {NULL, 0}};
 
+/* The whole job file, or standard input for "-". */
 static int read_whole(const char *path, char **text, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return sp_error_set(SP_EDATA, "%s: cannot open the job file", path);
     size_t cap = 4096, len = 0;
@@ -63,7 +66,8 @@ static int read_whole(const char *path, char **text, size_t *size)
         }
     }
     int failed = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (!buf)
         return SP_ENOMEM;
     if (failed) {
@@ -207,7 +211,7 @@ int sp_cmd_run(int argc, char **argv)
         return run_yaml(&a, argc, argv);
     if (sp_args_get(&a, "output") || sp_args_get(&a, "jobs") || sp_args_get(&a, "shard"))
         return sp_error_set(SP_EUSAGE, "-o, --jobs and --shard are for YAML jobs (.yaml, .yml)");
-    const char *path = a.pos[0];
+    const char *path = a.pos[0]; /* "-": standard input */
     char *text = NULL;
     size_t size = 0;
     sp_jobs *jobs;
