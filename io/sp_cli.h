@@ -81,5 +81,6 @@ int sp_cmd_hotspot(int argc, char **argv);
 int sp_cmd_ellipse(int argc, char **argv);
 int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
+int sp_cmd_map(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const sp_command command_table[] = {
     {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
     {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
+    {"map", sp_cmd_map, "maps: LISA clusters, hot spots, choropleths, ellipses (PNG, SVG, PDF)"},
     {"run", sp_cmd_run, "run a job file: one spill command per line"},
 };
 
