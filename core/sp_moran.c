@@ -302,7 +302,7 @@ static void gtest_tests(sp_gtest *t, int sign)
     t->p_perm = t->mean_perm = t->sd_perm = t->z_perm = NAN;
 }
 
-int sp_moran(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
+int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
              sp_moran_result *r)
 {
     memset(r, 0, sizeof *r);

@@ -59,7 +59,7 @@ typedef struct sp_moran_result {
 
 /* Moran's I and Geary's C of x[0..n-1] with weights w (n x n, no self
  * weights).  x is checked with sp_autocorr_check (`what` names it). */
-int sp_moran(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
+int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
              sp_moran_result *r);
 
 /* S0, S1, S2 of w (spdep spweights.constants). */

@@ -11,27 +11,7 @@
 #include "sp_pfe.h"
 #include "sp_pre.h"
 
-/* ---- models ---- */
-
-static const char *const model_names[] = {"ols", "slx", "sar", "sdm", "sem", "sdem", "sac"};
-
-int sp_pmodel_parse(const char *name, sp_pmodel *out)
-{
-    for (int i = 0; i < (int)(sizeof model_names / sizeof model_names[0]); i++)
-        if (strcmp(name, model_names[i]) == 0) {
-            *out = (sp_pmodel)i;
-            return SP_OK;
-        }
-    return sp_error_set(SP_EUSAGE, "unknown model '%s' (sdm, sar, sem, slx, sdem, sac, ols)",
-                        name);
-}
-
-const char *sp_pmodel_name(sp_pmodel m) { return model_names[m]; }
-const char *sp_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
-int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || m == SP_PM_SAC; }
-int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
-int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
-
+const char *sp_pfe_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
 double sp_ptest_pchisq(double stat, int df)
 {
     return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;
@@ -154,7 +134,7 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
             return sp_error_set(SP_EDATA,
                                 "regressor %s does not vary once the %s fixed effects are "
                                 "removed (it is absorbed by them): leave it out",
-                                d->names[c - ZX(0)], sp_fe_name(fe));
+                                d->names[c - ZX(0)], sp_within_fe_name(fe));
     }
     return SP_OK;
 }
@@ -648,7 +628,7 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         cross_products(d, c.S);
         if (conc_ssr(&c, 0.0, 0.0, NULL), c.singular)
             rc = sp_error_set(SP_ENUMERIC, "the regressors are collinear (after the %s "
-                              "transformation)", sp_fe_name(r->fe));
+                              "transformation)", sp_within_fe_name(r->fe));
     }
     if (!rc) {
         conc_full_interval(&c);

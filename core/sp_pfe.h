@@ -46,53 +46,17 @@
 #define SP_PFE_H
 
 #include "sp_csr.h"
+#include "sp_pmodel.h"
+#include "sp_pops.h"
+#include "sp_leeyu.h"
 #include "sp_within.h"
-
-typedef enum sp_pmodel {
-    SP_PM_OLS, SP_PM_SLX, SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC
-} sp_pmodel;
-
-int sp_pmodel_parse(const char *name, sp_pmodel *out);
-const char *sp_pmodel_name(sp_pmodel m);
-int sp_pmodel_has_rho(sp_pmodel m);
-int sp_pmodel_has_lambda(sp_pmodel m);
-int sp_pmodel_durbin(sp_pmodel m);
-
-/* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
- * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
-enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_TR_KHt,
-       SP_TR_COUNT };
-
-typedef struct sp_pops {
-    double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
-    double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
-    /* When lndet is an approximation (approx = 1) and the exact value can be
-     * had (NULL otherwise): the exact ln|I - rho W|.  With polish = 1 the
-     * estimator searches on lndet and moves to the exact optimum; without,
-     * it reports the approximation's error at the estimate. */
-    double (*lndet_exact)(void *ctx, double rho);
-    int approx, polish;
-    int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
-    int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
-    /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peffects.h) */
-    int (*terms)(void *ctx, double rho, double out[4]);
-    void *ctx;
-    double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
-} sp_pops;
-
-/* Dense implementation for an n x n W: eigenvalues (real when W is similar
- * to a symmetric matrix, as a row-standardised symmetric W is; complex
- * otherwise) and dense inverses.  O(n^3) once plus O(n^3) per trace call;
- * use up to a few thousand units.  Free with sp_pops_dense_free. */
-int sp_pops_dense(const sp_csr *W, sp_pops *ops);
-void sp_pops_dense_free(sp_pops *ops);
 
 /* Covariance: SP_VCOV_INFO falls back to the Hessian (and says so in
  * sp_pfe_result.vcov) when the information matrix is singular. */
 typedef enum sp_vcov { SP_VCOV_INFO, SP_VCOV_HESSIAN } sp_vcov;
 
 /* "info" or "hessian". */
-const char *sp_vcov_name(sp_vcov v);
+const char *sp_pfe_vcov_name(sp_vcov v);
 
 typedef struct sp_pfe_opts {
     sp_pmodel model;

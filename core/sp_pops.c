@@ -1,5 +1,5 @@
-/* Dense spatial operations for the panel estimators (sp_pops_dense in
- * sp_pfe.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
+/* sp_pops: the dense spatial operations of the ML estimators (sp_pops_dense,
+ * see sp_pops.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
  * I - rho W for solves, dense inverses for the trace terms. */
 #include <complex.h>
 #include <math.h>
@@ -12,8 +12,8 @@
 #include <gsl/gsl_linalg.h>
 
 #include "sp_error.h"
-#include "sp_pfe.h"
-#include "sp_sparse_ops.h" /* sp_csr_symmetrizer */
+#include "sp_pops.h"
+#include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer */
 
 typedef struct dense_ops {
     const sp_csr *W;
@@ -188,7 +188,7 @@ static int eigenvalues(dense_ops *o)
     double *d = malloc(n * sizeof *d);
     gsl_matrix *A = gsl_matrix_calloc(n, n);
     int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
-    if (!rc && sp_csr_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
+    if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
         for (size_t i = 0; i < n; i++)
             for (int q = W->p[i]; q < W->p[i + 1]; q++)
                 gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q] * sqrt(d[i] / d[W->j[q]]));

@@ -69,7 +69,7 @@ int sp_weights_copy(const sp_weights *W, sp_weights **out)
 
 static const char *const std_names[] = {"none", "binary", "row", "minmax", "spectral"};
 
-int sp_std_parse(const char *name, sp_std *out)
+int sp_weights_std_parse(const char *name, sp_std *out)
 {
     for (int s = 0; s < 5; s++)
         if (strcmp(name, std_names[s]) == 0) {
@@ -80,7 +80,7 @@ int sp_std_parse(const char *name, sp_std *out)
                         "unknown standardisation '%s' (row, binary, none, minmax, spectral)", name);
 }
 
-const char *sp_std_name(sp_std style) { return std_names[style]; }
+const char *sp_weights_std_name(sp_std style) { return std_names[style]; }
 
 /* Spectral radius of a non-negative matrix by power iteration on W + I,
  * which is primitive, so the iteration converges to the Perron root + 1. */
@@ -178,7 +178,7 @@ int sp_weights_standardize(sp_weights *W, sp_std style)
     }
     if (!(scale > 0.0))
         return sp_error_set(SP_EDATA, "weights: %s standardisation of an empty matrix",
-                            sp_std_name(style));
+                            sp_weights_std_name(style));
     for (int k = 0; k < nnz; k++)
         w->x[k] /= scale;
     return SP_OK;

@@ -40,8 +40,8 @@ void sp_weights_free(sp_weights *W);
 int sp_weights_copy(const sp_weights *W, sp_weights **out);
 
 /* Parse "row", "binary", "none", "minmax", "spectral". */
-int sp_std_parse(const char *name, sp_std *out);
-const char *sp_std_name(sp_std style);
+int sp_weights_std_parse(const char *name, sp_std *out);
+const char *sp_weights_std_name(sp_std style);
 
 /* Standardise in place.  Negative weights are an SP_EDATA error. */
 int sp_weights_standardize(sp_weights *W, sp_std style);

@@ -1,5 +1,5 @@
 /* sp_within: balanced spatial panels stacked period by period, their within
- * transformations, and the Lee-Yu bias corrections of fixed-effects ML.
+ * transformations (the Lee-Yu corrections are in core/sp_leeyu.h).
  *
  * Layout: a variable of a panel with n units and t periods is one vector of
  * n*t values, period by period (Elhorst's order): v[s*n + i] is unit i in
@@ -27,8 +27,8 @@ typedef enum sp_fe {
 } sp_fe;
 
 /* "none", "unit", "time", "twoway" (also "individual", "spatial", "both"). */
-int sp_fe_parse(const char *name, sp_fe *out);
-const char *sp_fe_name(sp_fe fe);
+int sp_within_fe_parse(const char *name, sp_fe *out);
+const char *sp_within_fe_name(sp_fe fe);
 
 static inline int sp_fe_has_unit(sp_fe fe) { return fe == SP_FE_UNIT || fe == SP_FE_TWOWAY; }
 static inline int sp_fe_has_time(sp_fe fe) { return fe == SP_FE_TIME || fe == SP_FE_TWOWAY; }
@@ -43,30 +43,5 @@ void sp_within_lag(const sp_csr *W, const double *v, int n, int t, double *out);
 
 /* mean[i] = unit i's mean over the t periods. */
 void sp_within_unit_means(const double *v, int n, int t, double *mean);
-
-/* Lee-Yu bias correction of fixed-effects ML estimates. */
-typedef enum sp_leeyu {
-    SP_LY_NONE,    /* the ML estimates as they are */
-    SP_LY_ELHORST, /* Elhorst's sar_panel_FE (bc = 1): unit sigma2 T/(T-1); time
-                      sigma2 N/(N-1); twoway the full correction, then sigma2 T/(T-1) */
-    SP_LY_LEEYU    /* Lee & Yu (2010) bias-corrected direct estimator: as ELHORST but
-                      the full 1/N correction for time effects too */
-} sp_leeyu;
-
-int sp_leeyu_parse(const char *name, sp_leeyu *out);
-const char *sp_leeyu_name(sp_leeyu conv);
-
-/* Correct theta in place.  theta = (beta_1..beta_k, psi_1..psi_m, sigma2): k
- * coefficients, m spatial parameters (rho and/or lambda), sigma2 last; p = k +
- * m + 1.  info is the p x p information matrix (row-major, not divided by
- * n*t) at the ML estimates; it is needed only when the correction has a 1/N
- * part (twoway; time with SP_LY_LEEYU), else it may be NULL.  The 1/N part is
- *   theta += (info / (n t))^-1 a / n,  a = (0..0, 1/(1-psi_1)..1/(1-psi_m), 1/(2 sigma2)).
- * SP_ENUMERIC when info is singular or a spatial parameter is 1. */
-int sp_leeyu_correct(sp_leeyu conv, sp_fe fe, int n, int t, int k, int m, const double *info,
-                     double *theta);
-
-/* 1 when conv changes the estimates of a model with effects fe. */
-int sp_leeyu_applies(sp_leeyu conv, sp_fe fe);
 
 #endif

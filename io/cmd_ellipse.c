@@ -9,7 +9,7 @@
 
 #include "sp_cli.h"
 #include "sp_crs.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
 #include "sp_idmap.h"
@@ -307,7 +307,7 @@ static int write_table(const sde_job *job, const char *path)
     for (int i = 0; i < job->nres; i++) {
         double v[NFIELDS];
         result_values(&job->res[i], v);
-        sp_csv_field(f, job->res[i].by);
+        sp_table_csv_field(f, job->res[i].by);
         for (int k = 0; k < NFIELDS; k++)
             if (isfinite(v[k]))
                 fprintf(f, ",%.17g", v[k]);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_getis.h"
@@ -142,7 +142,7 @@ static int hot_options(const sp_args *a, hot_run *run, int *seed)
     int rc;
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_NONE;
-    if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
+    if ((std_name && (rc = sp_weights_std_parse(std_name, &run->style))) ||
         (rc = sp_args_double(a, "self-weight", 1.0, &run->self_weight)) ||
         (rc = sp_args_int(a, "perm", 0, 0, &run->o.perm.perm)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
@@ -186,7 +186,7 @@ int sp_cmd_hotspot(int argc, char **argv)
                                  "statistic", run.o.star ? "Gi*" : "Gi", "star", run.o.star,
                                  "self_weight",
                                  run.o.star ? json_real(run.self_weight) : json_null(),
-                                 "standardize", sp_std_name(run.style), "perm", run.o.perm.perm,
+                                 "standardize", sp_weights_std_name(run.style), "perm", run.o.perm.perm,
                                  "seed", seed, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_table.h"
@@ -68,10 +68,10 @@ enum { COL_I, COL_Z, COL_P };
 static void scatter_rows(FILE *f, const sp_acio_period *p, const sp_lisa *L)
 {
     for (int i = 0; i < p->n; i++) {
-        sp_csv_field(f, p->ids[i]);
+        sp_table_csv_field(f, p->ids[i]);
         if (p->label) {
             fputc(',', f);
-            sp_csv_field(f, p->label);
+            sp_table_csv_field(f, p->label);
         }
         fprintf(f, ",%.17g,", L->z[i]);
         if (!isnan(L->wz[i]))
@@ -167,7 +167,7 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
     int scale = SP_LISA_SAMPLE, mom = SP_LISA_TOTAL, rc;
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_ROW;
-    if ((std_name && (rc = sp_std_parse(std_name, &run->style))) ||
+    if ((std_name && (rc = sp_weights_std_parse(std_name, &run->style))) ||
         (rc = sp_args_choice(a, "variance", scales, 3, &scale)) ||
         (rc = sp_args_choice(a, "moments", moments, 2, &mom)) ||
         (rc = sp_args_int(a, "perm", 999, 0, &run->o.perm.perm)) ||
@@ -232,7 +232,7 @@ int sp_cmd_lisa(int argc, char **argv)
         json_t *root = json_pack(
             "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:b, s:O}", "var", run.b.io.var,
             "weights", run.b.io.wpath, "output", run.b.output, "standardize",
-            sp_std_name(run.style), "variance", scales[run.o.scale], "moments",
+            sp_weights_std_name(run.style), "variance", scales[run.o.scale], "moments",
             run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
             "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_moran.h"
@@ -107,7 +107,7 @@ int sp_cmd_moran(int argc, char **argv)
         return rc;
     sp_std style = SP_STD_ROW;
     const char *std_name = sp_args_get(&a, "standardize");
-    if (std_name && (rc = sp_std_parse(std_name, &style)))
+    if (std_name && (rc = sp_weights_std_parse(std_name, &style)))
         return rc;
     sp_moran_opts o = {.adjust_n = sp_args_flag(&a, "adjust-n")};
     int seed;
@@ -125,7 +125,7 @@ int sp_cmd_moran(int argc, char **argv)
     json_t *results = json_array();
     if (!json) {
         printf("Moran's I and Geary's C of %s, weights %s (%s)%s; p-values two-sided\n", io.var,
-               io.wpath, sp_std_name(style), o.adjust_n ? ", n adjusted for islands" : "");
+               io.wpath, sp_weights_std_name(style), o.adjust_n ? ", n adjusted for islands" : "");
         printf("%-10s %6s %9s %9s %8s %9s %8s %9s %9s %9s %8s %9s %9s\n", io.by ? io.by : "by",
                "n", "I", "E(I)", "z_norm", "p_norm", "z_rand", "p_rand", "p_perm", "C",
                "z_rand", "p_rand", "p_perm");
@@ -145,7 +145,7 @@ int sp_cmd_moran(int argc, char **argv)
         sp_moran_result r;
         double t1 = sp_acio_clock();
         if (!rc)
-            rc = sp_moran(p.W->w, p.x, p.subject, &o, &r);
+            rc = sp_moran_compute(p.W->w, p.x, p.subject, &o, &r);
         t_stat += sp_acio_clock() - t1;
         if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
             sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
@@ -162,7 +162,7 @@ int sp_cmd_moran(int argc, char **argv)
     }
     if (!rc && json) {
         json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", io.var, "weights",
-                                 io.wpath, "standardize", sp_std_name(style), "adjust_n",
+                                 io.wpath, "standardize", sp_weights_std_name(style), "adjust_n",
                                  o.adjust_n, "perm", o.perm.perm, "seed", seed, "results",
                                  results);
         results = NULL;

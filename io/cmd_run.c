@@ -79,7 +79,7 @@ int sp_cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     for (int j = 0; j < jobs->count && !rc; j++) {
-        const sp_command *cmd = sp_command_find(jobs->job[j].argv[0]);
+        const sp_command *cmd = sp_commands_find(jobs->job[j].argv[0]);
         if (!cmd || cmd->run == sp_cmd_run)
             rc = sp_error_set(SP_EUSAGE, "%s:%d: '%s' is not a spill command", path,
                               jobs->job[j].line, jobs->job[j].argv[0]);
@@ -91,7 +91,7 @@ int sp_cmd_run(int argc, char **argv)
         if (sp_args_flag(&a, "dry-run"))
             continue;
         sp_error_clear();
-        int status = sp_command_find(job->argv[0])->run(job->argc, job->argv);
+        int status = sp_commands_find(job->argv[0])->run(job->argc, job->argv);
         if (status == SP_OK || status == SP_HELP_SHOWN)
             continue;
         failures++;
@@ -105,6 +105,6 @@ int sp_cmd_run(int argc, char **argv)
     if (!rc && failures)
         rc = sp_error_set(first_failure, "%d of %d commands failed (first: exit %d)", failures,
                           jobs->count, sp_error_exit_code(first_failure));
-    sp_jobs_free(jobs);
+    sp_job_free(jobs);
     return rc;
 }

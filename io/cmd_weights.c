@@ -101,7 +101,7 @@ static int job_points(weights_job *job)
     job->metric = SP_METRIC_EUCLID;
     if (!rc && arc) {
         const char *formula = sp_args_get(a, "arc");
-        rc = sp_metric_parse(formula ? formula : "geodesic", &job->metric);
+        rc = sp_dist_metric_parse(formula ? formula : "geodesic", &job->metric);
         if (!rc && job->metric == SP_METRIC_EUCLID)
             rc = sp_error_set(SP_EUSAGE, "--arc: expected geodesic, andoyer or sphere");
     }
@@ -398,7 +398,7 @@ static int weights_run(weights_job *job, sp_weights **result)
         rc = apply_islands(job, W);
     sp_std style = SP_STD_ROW;
     if (!rc && sp_args_get(a, "standardize"))
-        rc = sp_std_parse(sp_args_get(a, "standardize"), &style);
+        rc = sp_weights_std_parse(sp_args_get(a, "standardize"), &style);
     if (!rc)
         rc = sp_weights_standardize(W, style);
     if (rc) {
@@ -460,7 +460,7 @@ int sp_cmd_weights(int argc, char **argv)
     if (!rc) {
         print_summary(out, job.type, W);
         if (sp_args_flag(&a, "json"))
-            rc = sp_json_print(sp_weights_summary_json(W));
+            rc = sp_json_print(sp_json_weights_summary(W));
     }
     sp_weights_free(W);
     free(job.ids);

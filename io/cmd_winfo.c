@@ -1,6 +1,6 @@
 /* spill winfo: summarise a weights file (any format sp_wio reads).
  *
- * --json prints the contract's summary object (sp_weights_summary_json) plus
+ * --json prints the contract's summary object (sp_json_weights_summary) plus
  * "file" and "format"; otherwise a readable layout goes to stdout. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +76,7 @@ int sp_cmd_winfo(int argc, char **argv)
     if ((rc = sp_wio_read(path, &W)))
         return rc;
     if (sp_args_flag(&a, "json")) {
-        json_t *root = sp_weights_summary_json(W);
+        json_t *root = sp_json_weights_summary(W);
         if (!root) {
             rc = SP_ENOMEM;
         } else {

@@ -21,7 +21,7 @@ const sp_command *sp_commands(int *count)
     return command_table;
 }
 
-const sp_command *sp_command_find(const char *name)
+const sp_command *sp_commands_find(const char *name)
 {
     for (size_t k = 0; k < sizeof command_table / sizeof command_table[0]; k++)
         if (strcmp(name, command_table[k].name) == 0)

@@ -68,7 +68,7 @@ static int jobs_push(sp_jobs *jobs, job_state *s, int line)
     return 0;
 }
 
-void sp_jobs_free(sp_jobs *jobs)
+void sp_job_free(sp_jobs *jobs)
 {
     if (!jobs)
         return;
@@ -144,7 +144,7 @@ int sp_job_parse(const char *text, size_t size, const char *source, sp_jobs **ou
     free(s.word);
     free(s.words);
     if (rc) {
-        sp_jobs_free(jobs);
+        sp_job_free(jobs);
         return rc;
     }
     *out = jobs;

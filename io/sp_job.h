@@ -31,6 +31,6 @@ typedef struct sp_jobs {
 } sp_jobs;
 
 int sp_job_parse(const char *text, size_t size, const char *source, sp_jobs **out);
-void sp_jobs_free(sp_jobs *jobs);
+void sp_job_free(sp_jobs *jobs);
 
 #endif

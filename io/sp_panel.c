@@ -34,8 +34,8 @@ static int label_cmp(const char *a, const char *b, int numeric)
 {
     if (numeric) {
         double x, y;
-        sp_parse_double(a, &x);
-        sp_parse_double(b, &y);
+        sp_table_parse_double(a, &x);
+        sp_table_parse_double(b, &y);
         if (x != y)
             return x < y ? -1 : 1;
     }
@@ -167,7 +167,7 @@ int sp_panel_build(const sp_table *t, const char *id_field, const char *time_fie
             if (!s)
                 rc = sp_error_set(SP_EDATA, "%s: row %d (unit %s) has no value in period field '%s'",
                                   t->source, r + 1, P->ids[r], time_field);
-            else if (sp_parse_double(s, &v) != 0)
+            else if (sp_table_parse_double(s, &v) != 0)
                 numeric = 0;
         }
     }
@@ -216,7 +216,7 @@ int sp_panel_numeric(const sp_panel *P, int g, const char *field, double *out)
     for (int k = 0; k < per->n; k++) {
         int r = per->rows[k];
         const char *s = sp_table_cell(t, r, col);
-        if (sp_parse_double(s, &out[k]) == 0)
+        if (sp_table_parse_double(s, &out[k]) == 0)
             continue;
         char period[128] = "";
         if (P->time_col >= 0)

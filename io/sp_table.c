@@ -118,7 +118,7 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
     return sp_error_set(SP_EDATA, "%s: no field '%s' (fields: %s)", t->source, name, list);
 }
 
-int sp_parse_double(const char *s, double *out)
+int sp_table_parse_double(const char *s, double *out)
 {
     if (!s)
         return -1;
@@ -140,7 +140,7 @@ int sp_parse_double(const char *s, double *out)
 int sp_table_number(const sp_table *t, int row, int col, const char *id, double *out)
 {
     const char *s = sp_table_cell(t, row, col);
-    if (sp_parse_double(s, out) == 0)
+    if (sp_table_parse_double(s, out) == 0)
         return SP_OK;
     return sp_error_set(SP_EDATA, "%s: row %d%s%s%s: %s '%s' is %s", t->source, row + 1,
                         id ? " (unit " : "", id ? id : "", id ? ")" : "", t->names[col],
@@ -156,7 +156,7 @@ int sp_table_numeric(const sp_table *t, const char *name, const char *const *ids
     return rc;
 }
 
-void sp_csv_field(FILE *f, const char *s)
+void sp_table_csv_field(FILE *f, const char *s)
 {
     size_t len = strlen(s);
     int blank_edge = len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t');

@@ -41,9 +41,9 @@ int sp_table_number(const sp_table *t, int row, int col, const char *id, double 
 
 /* Write s as one CSV field: quoted (with "" for ") when it holds a comma, a
  * quote, a line break or leading/trailing blanks, as-is otherwise. */
-void sp_csv_field(FILE *f, const char *s);
+void sp_table_csv_field(FILE *f, const char *s);
 
 /* Parse one string as a finite double; 0 on success. */
-int sp_parse_double(const char *s, double *out);
+int sp_table_parse_double(const char *s, double *out);
 
 #endif

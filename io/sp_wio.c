@@ -328,7 +328,7 @@ static int text_id(const wio_text *t, const char *id)
 /* A weight: finite number. */
 static int text_weight(const wio_text *t, const char *s, const char *from, const char *to, double *x)
 {
-    if (sp_parse_double(s, x) == 0)
+    if (sp_table_parse_double(s, x) == 0)
         return SP_OK;
     return text_error(t, "weight '%s' of link %s -> %s is not a finite number", s, from, to);
 }
@@ -604,7 +604,7 @@ static int mtx_entry(wio_text *t, char *line, const mtx_kind *kind, int n, wio_l
         return text_error(t, "expected '%s'", kind->pattern ? "ROW COLUMN" : "ROW COLUMN VALUE");
     if (parse_int(tok[0], 1, n, &i) != 0 || parse_int(tok[1], 1, n, &j) != 0)
         return text_error(t, "row or column '%s %s' is not in 1..%d", tok[0], tok[1], n);
-    if (!kind->pattern && sp_parse_double(tok[2], &x) != 0)
+    if (!kind->pattern && sp_table_parse_double(tok[2], &x) != 0)
         return text_error(t, "value '%s' is not a finite number", tok[2]);
     if (kind->symmetric && j > i)
         return text_error(t, "entry %d %d above the diagonal of a symmetric matrix", i, j);
@@ -752,7 +752,7 @@ static int read_csv(wio_text *t, wio_ids *ids, wio_links *l)
                             ids->v[r]);
         for (int c = 1; c <= n && !rc; c++) {
             double x;
-            if (sp_parse_double(row.cell[c], &x) != 0)
+            if (sp_table_parse_double(row.cell[c], &x) != 0)
                 rc = text_error(t, "unit '%s', column '%s': '%s' is not a finite number",
                                 ids->v[r], ids->v[c - 1], row.cell[c]);
             else if (x != 0.0)
@@ -1106,11 +1106,11 @@ static void write_csv(FILE *f, const sp_weights *W)
     fputs("id", f);
     for (int i = 0; i < W->n; i++) {
         fputc(',', f);
-        sp_csv_field(f, W->ids[i]);
+        sp_table_csv_field(f, W->ids[i]);
     }
     fputc('\n', f);
     for (int i = 0; i < W->n; i++) {
-        sp_csv_field(f, W->ids[i]);
+        sp_table_csv_field(f, W->ids[i]);
         int k = w->p[i];
         for (int c = 0; c < W->n; c++) {
             if (k < w->p[i + 1] && w->j[k] == c)

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         printf("spill %s\n", SP_VERSION);
         return 0;
     }
-    const sp_command *cmd = sp_command_find(argv[1]);
+    const sp_command *cmd = sp_commands_find(argv[1]);
     if (cmd) {
         int rc = cmd->run(argc - 1, argv + 1);
         if (rc != SP_OK && rc != SP_HELP_SHOWN)

@@ -18,7 +18,7 @@
 
 static const char *const metric_names[] = {"euclid", "geodesic", "andoyer", "sphere"};
 
-int sp_metric_parse(const char *name, sp_metric *out)
+int sp_dist_metric_parse(const char *name, sp_metric *out)
 {
     for (int m = 0; m < 4; m++)
         if (strcmp(name, metric_names[m]) == 0) {
@@ -33,7 +33,7 @@ int sp_metric_parse(const char *name, sp_metric *out)
                         name);
 }
 
-const char *sp_metric_name(sp_metric m) { return metric_names[m]; }
+const char *sp_dist_metric_name(sp_metric m) { return metric_names[m]; }
 
 static double dist_geodesic(double lon1, double lat1, double lon2, double lat2)
 {

@@ -24,8 +24,8 @@ typedef enum sp_metric {
     SP_METRIC_SPHERE
 } sp_metric;
 
-int sp_metric_parse(const char *name, sp_metric *out);
-const char *sp_metric_name(sp_metric m);
+int sp_dist_metric_parse(const char *name, sp_metric *out);
+const char *sp_dist_metric_name(sp_metric m);
 
 /* Distance between points (x1, y1) and (x2, y2). */
 double sp_dist_pair(sp_metric m, double x1, double y1, double x2, double y2);

@@ -51,7 +51,7 @@ static double num(const sp_table *t, int row, const char *col)
 {
     const char *s = sp_table_cell(t, row, sp_table_col(t, col));
     double v;
-    return s && sp_parse_double(s, &v) == 0 ? v : NAN;
+    return s && sp_table_parse_double(s, &v) == 0 ? v : NAN;
 }
 
 static const char *str(const sp_table *t, int row, const char *col)
@@ -166,7 +166,7 @@ static void test_global_columbus(void)
         sp_moran_opts o = moran_plain;
         o.adjust_n = cases[c].adjust;
         sp_moran_result r;
-        CHECK_INT(sp_moran(W->w, x, cases[c].var, &o, &r), SP_OK);
+        CHECK_INT(sp_moran_compute(W->w, x, cases[c].var, &o, &r), SP_OK);
         check_global(ref, row, &r);
         if (strstr(cases[c].label, "ISLAND")) {
             CHECK_INT(r.n_islands, 1);
@@ -194,7 +194,7 @@ static void test_global_china(void)
         if (!W)
             continue;
         sp_moran_result r;
-        CHECK_INT(sp_moran(W->w, s.x, "ai_index", &moran_plain, &r), SP_OK);
+        CHECK_INT(sp_moran_compute(W->w, s.x, "ai_index", &moran_plain, &r), SP_OK);
         check_global(ref, row, &r);
         CHECK_INT(r.n_islands, 0);
         sp_weights_free(W);
@@ -412,12 +412,12 @@ static void test_perm_global(void)
         return;
     sp_moran_opts o = {0, {9999, 2024, 1}};
     sp_moran_result a, b, c;
-    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &a), SP_OK);
+    CHECK_INT(sp_moran_compute(W->w, x, "CRIME", &o, &a), SP_OK);
     o.perm.threads = 2;
-    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &b), SP_OK);
+    CHECK_INT(sp_moran_compute(W->w, x, "CRIME", &o, &b), SP_OK);
     CHECK(memcmp(&a, &b, sizeof a) == 0); /* bit for bit across thread counts */
     o.perm.seed = 2025;
-    CHECK_INT(sp_moran(W->w, x, "CRIME", &o, &c), SP_OK);
+    CHECK_INT(sp_moran_compute(W->w, x, "CRIME", &o, &c), SP_OK);
     CHECK(c.I.mean_perm != a.I.mean_perm);
     /* Permutation moments are the randomisation moments. */
     double se = a.I.sd_perm / sqrt(9999.0);
@@ -541,23 +541,23 @@ static void test_bad_input(void)
     sp_csr_from_triplets(4, 4, 6, ti, tj, NULL, &w);
     sp_moran_result r;
     double constant[] = {2, 2, 2, 2};
-    CHECK_INT(sp_moran(w, constant, "v", &moran_plain, &r), SP_EDATA);
+    CHECK_INT(sp_moran_compute(w, constant, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "constant") != NULL);
     double bad[] = {1, NAN, 2, 3};
-    CHECK_INT(sp_moran(w, bad, "v", &moran_plain, &r), SP_EDATA);
+    CHECK_INT(sp_moran_compute(w, bad, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "unit 2") != NULL);
     sp_csr *w2;
     int ui[] = {0, 1}, uj[] = {1, 0};
     sp_csr_from_triplets(2, 2, 2, ui, uj, NULL, &w2);
     double two[] = {1, 2};
-    CHECK_INT(sp_moran(w2, two, "v", &moran_plain, &r), SP_EDATA);
+    CHECK_INT(sp_moran_compute(w2, two, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "at least 3") != NULL);
     /* self weight: Moran and LISA refuse it, Gi* takes it */
     int si[] = {0, 0, 1, 1, 2, 2, 3}, sj[] = {0, 1, 0, 2, 1, 3, 2};
     sp_csr *ws;
     sp_csr_from_triplets(4, 4, 7, si, sj, NULL, &ws);
     double ok[] = {1, 2, 4, 3};
-    CHECK_INT(sp_moran(ws, ok, "v", &moran_plain, &r), SP_EDATA);
+    CHECK_INT(sp_moran_compute(ws, ok, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "self weight") != NULL);
     sp_getis_opts go = {1, 0, {0, 1, 1}};
     sp_getis *G;
@@ -566,14 +566,14 @@ static void test_bad_input(void)
     /* all islands */
     sp_csr *empty;
     sp_csr_from_triplets(4, 4, 0, NULL, NULL, NULL, &empty);
-    CHECK_INT(sp_moran(empty, ok, "v", &moran_plain, &r), SP_EDATA);
+    CHECK_INT(sp_moran_compute(empty, ok, "v", &moran_plain, &r), SP_EDATA);
     /* n = 4: randomisation variance defined; n = 3 it is not (m - 3 = 0) */
-    CHECK_INT(sp_moran(w, ok, "v", &moran_plain, &r), SP_OK);
+    CHECK_INT(sp_moran_compute(w, ok, "v", &moran_plain, &r), SP_OK);
     CHECK(isfinite(r.I.var_rand));
     sp_csr *w3;
     int ai[] = {0, 1, 1, 2}, aj[] = {1, 0, 2, 1};
     sp_csr_from_triplets(3, 3, 4, ai, aj, NULL, &w3);
-    CHECK_INT(sp_moran(w3, ok, "v", &moran_plain, &r), SP_OK);
+    CHECK_INT(sp_moran_compute(w3, ok, "v", &moran_plain, &r), SP_OK);
     CHECK(isnan(r.I.var_rand) && isfinite(r.I.var_norm));
     sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1}};
     sp_lisa *L;

@@ -1,9 +1,9 @@
-/* Unit tests for core/sp_ellipse against ArcGIS's and CrimeStat's formulas
+/* Unit tests for core/sp_sde against ArcGIS's and CrimeStat's formulas
  * computed independently (scripts/ref-ellipse.py) and a synthetic ellipse. */
 #include <stdlib.h>
 
 #include "harness.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_table.h"
 
@@ -22,14 +22,14 @@ static void test_against_reference(void)
         int n = 0;
         for (int i = 0; i < pts->nrow; i++)
             if (strcmp(sp_table_cell(pts, i, 0), name) == 0) {
-                sp_parse_double(sp_table_cell(pts, i, 1), &x[n]);
-                sp_parse_double(sp_table_cell(pts, i, 2), &y[n]);
-                sp_parse_double(sp_table_cell(pts, i, 3), &w[n]);
+                sp_table_parse_double(sp_table_cell(pts, i, 1), &x[n]);
+                sp_table_parse_double(sp_table_cell(pts, i, 2), &y[n]);
+                sp_table_parse_double(sp_table_cell(pts, i, 3), &w[n]);
                 n++;
             }
         double v[10];
         for (int c = 0; c < 9; c++)
-            sp_parse_double(sp_table_cell(exp, r, c + 2), &v[c]);
+            sp_table_parse_double(sp_table_cell(exp, r, c + 2), &v[c]);
         sp_sde e;
         sp_sde_convention conv = strcmp(sp_table_cell(exp, r, 1), "arcgis") == 0 ? SP_SDE_ARCGIS
                                                                                   : SP_SDE_CRIMESTAT;

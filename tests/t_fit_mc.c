@@ -7,7 +7,7 @@
 #include "sp_error.h"
 #include "sp_pfe.h"
 #include "sp_rng.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
 #define RHO 0.5
@@ -42,7 +42,7 @@ static void test_recovery_cities(void)
     int n = W->n, reps = 100, ok = 0;
     sp_pops dense, sparse;
     CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
-    CHECK_INT(sp_pops_sparse(W->w, NULL, &sparse), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &sparse), SP_OK);
     double *y = malloc(sizeof(double) * n), *X = malloc(2 * sizeof(double) * n);
     const char *names[] = {"x1", "x2"};
     sp_pfe_opts o = {SP_PM_SDM, SP_FE_NONE, SP_LY_NONE};

@@ -23,7 +23,7 @@ static void test_words_and_quotes(void)
     CHECK_STR(j->job[0].argv[5], "x1,\"x2\"");
     CHECK_STR(j->job[0].argv[6], "esc aped");
     CHECK(j->job[0].argv[7] == NULL);
-    sp_jobs_free(j);
+    sp_job_free(j);
 }
 
 static void test_comments_blank_lines_continuations(void)
@@ -40,7 +40,7 @@ static void test_comments_blank_lines_continuations(void)
     CHECK_STR(j->job[1].argv[3], "y.gal");
     CHECK_INT(j->job[2].argc, 1); /* an empty quoted word is a word */
     CHECK_STR(j->job[2].argv[0], "");
-    sp_jobs_free(j);
+    sp_job_free(j);
 }
 
 static void test_errors_name_the_line(void)
@@ -53,7 +53,7 @@ static void test_errors_name_the_line(void)
     CHECK(j == NULL);
     CHECK_INT(sp_job_parse("", 0, "empty.txt", &j), SP_OK);
     CHECK_INT(j->count, 0);
-    sp_jobs_free(j);
+    sp_job_free(j);
 }
 
 int main(void)

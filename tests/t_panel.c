@@ -1,5 +1,5 @@
 /* Unit tests for spatial panels: core/sp_within (within transformations,
- * Lee-Yu corrections) and io/sp_paneldata (long table -> stacked panel),
+ * Lee-Yu corrections) and io/sp_pdata (long table -> stacked panel),
  * against R (fixtures from scripts/ref-panel.R). */
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,10 @@
 
 #include "harness.h"
 #include "sp_error.h"
-#include "sp_paneldata.h"
-#include "sp_peffects.h"
+#include "sp_pdata.h"
+#include "sp_peff.h"
 #include "sp_pfe.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_pre.h"
 #include "sp_rng.h"
 #include "sp_table.h"
@@ -36,7 +36,7 @@ static double num(const sp_table *t, int row, const char *col)
 {
     const char *s = sp_table_cell(t, row, sp_table_col(t, col));
     double v;
-    return s && sp_parse_double(s, &v) == 0 ? v : NAN;
+    return s && sp_table_parse_double(s, &v) == 0 ? v : NAN;
 }
 
 static const char *str(const sp_table *t, int row, const char *col)
@@ -225,10 +225,10 @@ static void test_within_none_and_means(void)
     for (int k = 0; k < 6; k++)
         CHECK_ABS(w[k], 0.0, 1e-14);
     sp_fe fe;
-    CHECK(sp_fe_parse("twoway", &fe) == SP_OK && fe == SP_FE_TWOWAY);
-    CHECK(sp_fe_parse("both", &fe) == SP_OK && fe == SP_FE_TWOWAY);
-    CHECK(sp_fe_parse("random", &fe) == SP_EUSAGE);
-    CHECK_STR(sp_fe_name(SP_FE_UNIT), "unit");
+    CHECK(sp_within_fe_parse("twoway", &fe) == SP_OK && fe == SP_FE_TWOWAY);
+    CHECK(sp_within_fe_parse("both", &fe) == SP_OK && fe == SP_FE_TWOWAY);
+    CHECK(sp_within_fe_parse("random", &fe) == SP_EUSAGE);
+    CHECK_STR(sp_within_fe_name(SP_FE_UNIT), "unit");
 }
 
 /* ---- Lee-Yu ---- */
@@ -434,7 +434,7 @@ static void test_random_effects(void)
     for (int sdm = 0; sdm <= 1; sdm++)
         for (int f = 0; f < 2; f++) {
             sp_fe fe = f ? SP_FE_TIME : SP_FE_NONE;
-            const char *model = sdm ? "sdm" : "sar", *fen = sp_fe_name(fe);
+            const char *model = sdm ? "sdm" : "sar", *fen = sp_within_fe_name(fe);
             const char *names[8];
             double *y, *wy;
             int k;
@@ -485,7 +485,7 @@ static const char *param_name(const sp_pfe_result *r, int i)
 static void check_fe_against_r(const sp_table *ref, const sp_pfe_result *r, const char *conv,
                                double tol)
 {
-    const char *model = sp_pmodel_name(r->model), *fe = sp_fe_name(r->fe);
+    const char *model = sp_pmodel_name(r->model), *fe = sp_within_fe_name(r->fe);
     for (int i = 0; i < r->p; i++) {
         const char *name = param_name(r, i);
         /* R's optimize finds rho to about 1e-8 relative: a coefficient near zero is
@@ -522,7 +522,7 @@ static void test_fixed_effects(void)
                 sp_pfe_opts o = {models[mi], fe, convs[ci], SP_VCOV_INFO};
                 sp_pfe_result *r = NULL;
                 int rc = sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r);
-                TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_fe_name(fe),
+                TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_within_fe_name(fe),
                           sp_error_msg());
                 if (r)
                     check_fe_against_r(ref, r, sp_leeyu_name(convs[ci]), 1e-6);
@@ -549,7 +549,7 @@ static void test_lm_tests(void)
         CHECK(sp_pfe_lmtests(D->n, D->t, D->v, 2, D->v + nt, D->W->w, (sp_fe)f, lm) == SP_OK);
         for (int q = 0; q < 4; q++)
             for (int r = 0; r < ref->nrow; r++)
-                if (strcmp(str(ref, r, "fe"), sp_fe_name((sp_fe)f)) == 0 &&
+                if (strcmp(str(ref, r, "fe"), sp_within_fe_name((sp_fe)f)) == 0 &&
                     strcmp(str(ref, r, "test"), names[q]) == 0) {
                     CHECK_REL(lm[q].stat, num(ref, r, "stat"), 1e-9);
                     CHECK_ABS(lm[q].p, num(ref, r, "p"), 1e-12);
@@ -583,7 +583,7 @@ static void test_hausman(void)
             CHECK(sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, model, re_fe,
                                 &re) == SP_OK);
             if (fe && re) {
-                const char *m = sp_pmodel_name(model), *fn = sp_fe_name(re_fe);
+                const char *m = sp_pmodel_name(model), *fn = sp_within_fe_name(re_fe);
                 CHECK_REL(re->rho, ref_value(ref, m, fn, NULL, "rho", "est"), 1e-6);
                 CHECK_STR(re->names[re->k - 1], sdm ? "W*x2" : "x2");
                 sp_ptest h;
@@ -638,7 +638,7 @@ static void test_effects(void)
                     for (int k = 0; k < 3; k++)
                         for (int q = 0; q < ref->nrow; q++)
                             if (strcmp(str(ref, q, "model"), sp_pmodel_name(o.model)) == 0 &&
-                                strcmp(str(ref, q, "fe"), sp_fe_name(o.fe)) == 0 &&
+                                strcmp(str(ref, q, "fe"), sp_within_fe_name(o.fe)) == 0 &&
                                 strcmp(str(ref, q, "convention"), ci ? "elhorst" : "none") == 0 &&
                                 strcmp(str(ref, q, "name"), e->rows[v].name) == 0 &&
                                 strcmp(str(ref, q, "kind"), kinds[k]) == 0) {
@@ -775,11 +775,11 @@ static void test_chebyshev_polish(void)
     if (!W)
         return;
     sp_pops exact, polished;
-    sp_sparse_opts so;
-    sp_sparse_opts_default(&so);
-    CHECK_INT(sp_pops_sparse(W->w, &so, &exact), SP_OK);
+    sp_pops_sparse_opts so;
+    sp_pops_sparse_opts_default(&so);
+    CHECK_INT(sp_pops_sparse_new(W->w, &so, &exact), SP_OK);
     so.approx = SP_LNDET_CHEB_POLISH;
-    CHECK_INT(sp_pops_sparse(W->w, &so, &polished), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, &so, &polished), SP_OK);
     CHECK(polished.lndet_exact != NULL && polished.approx);
     int n = W->n;
     double *y = malloc((size_t)n * sizeof *y), *X = malloc(2 * (size_t)n * sizeof *X);

@@ -1,10 +1,10 @@
-/* Unit tests for core/sp_sparse_ops: the sparse log-determinants, solves,
+/* Unit tests for core/sp_pops_sparse: the sparse log-determinants, solves,
  * interval and trace terms against the dense (eigenvalue) implementation. */
 #include <stdlib.h>
 
 #include "harness.h"
 #include "sp_error.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
 static sp_weights *columbus(sp_std style)
@@ -18,12 +18,12 @@ static sp_weights *columbus(sp_std style)
 static void compare_with_dense(sp_weights *W, int force_lu, const char *what)
 {
     sp_pops dense, sparse;
-    sp_sparse_opts o;
-    sp_sparse_opts_default(&o);
+    sp_pops_sparse_opts o;
+    sp_pops_sparse_opts_default(&o);
     o.force_lu = force_lu;
     o.probes = 4000;
     CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
-    CHECK_INT(sp_pops_sparse(W->w, &o, &sparse), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, &o, &sparse), SP_OK);
     printf("  %s: %s, interval (%.6f, %.6f)\n", what, sp_pops_sparse_method(&sparse), sparse.lo, sparse.hi);
     CHECK_REL(sparse.hi, dense.hi, 1e-8);
     if (!force_lu)
@@ -84,7 +84,7 @@ static void test_outside_interval_is_an_error(void)
 {
     sp_weights *W = columbus(SP_STD_ROW);
     sp_pops ops;
-    CHECK_INT(sp_pops_sparse(W->w, NULL, &ops), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &ops), SP_OK);
     double v = ops.lndet(ops.ctx, 1.5);
     CHECK(isnan(v));
     CHECK(strstr(sp_error_msg(), "admissible") != NULL);
@@ -104,13 +104,13 @@ static void test_approximations(void)
         return;
     sp_weights_standardize(W, SP_STD_ROW);
     sp_pops exact, mc, cheb;
-    sp_sparse_opts o;
-    sp_sparse_opts_default(&o);
-    CHECK_INT(sp_pops_sparse(W->w, &o, &exact), SP_OK);
+    sp_pops_sparse_opts o;
+    sp_pops_sparse_opts_default(&o);
+    CHECK_INT(sp_pops_sparse_new(W->w, &o, &exact), SP_OK);
     o.approx = SP_LNDET_MC;
-    CHECK_INT(sp_pops_sparse(W->w, &o, &mc), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, &o, &mc), SP_OK);
     o.approx = SP_LNDET_CHEB;
-    CHECK_INT(sp_pops_sparse(W->w, &o, &cheb), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, &o, &cheb), SP_OK);
     double rhos[] = {-0.5, 0.2, 0.5, 0.8};
     for (int k = 0; k < 4; k++) {
         double e = exact.lndet(exact.ctx, rhos[k]);
@@ -136,8 +136,8 @@ static void test_series_grows_consistently(void)
 {
     sp_weights *W = columbus(SP_STD_ROW);
     sp_pops a, b;
-    CHECK_INT(sp_pops_sparse(W->w, NULL, &a), SP_OK);
-    CHECK_INT(sp_pops_sparse(W->w, NULL, &b), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &a), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &b), SP_OK);
     double ta[4], tb[4], high[4];
     CHECK_INT(a.terms(a.ctx, 0.3, ta), SP_OK);
     CHECK_INT(b.terms(b.ctx, 0.95, high), SP_OK); /* b's series now runs much further */
@@ -145,11 +145,11 @@ static void test_series_grows_consistently(void)
     for (int k = 0; k < 4; k++)
         CHECK(ta[k] == tb[k]);
     sp_pops c;
-    sp_sparse_opts o;
-    sp_sparse_opts_default(&o);
+    sp_pops_sparse_opts o;
+    sp_pops_sparse_opts_default(&o);
     o.threads = 3; /* the power traces' row chunks shared by three threads: same sums */
     double tc[4];
-    CHECK_INT(sp_pops_sparse(W->w, &o, &c), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, &o, &c), SP_OK);
     CHECK_INT(c.terms(c.ctx, 0.3, tc), SP_OK);
     for (int k = 0; k < 4; k++)
         CHECK(tc[k] == ta[k]);

@@ -207,7 +207,7 @@ static void test_capital_distances_match_r(void)
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             double want, got = sp_dist_pair(SP_METRIC_ANDOYER, lon[i], lat[i], lon[j], lat[j]);
-            sp_parse_double(sp_table_cell(dist, i, j + 1), &want);
+            sp_table_parse_double(sp_table_cell(dist, i, j + 1), &want);
             bad += fabs(got - want) > 1e-12 * fmax(want, 1.0);
             if (i != j)
                 worst_geodesic = fmax(worst_geodesic,

@@ -8,6 +8,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sp_jobs *jobs = NULL;
     if (sp_job_parse((const char *)data, size, "fuzz", &jobs) == 0)
-        sp_jobs_free(jobs);
+        sp_job_free(jobs);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* sp_ellipse: the weighted mean centre and standard deviational ellipse of
+/* sp_sde: the weighted mean centre and standard deviational ellipse of
  * planar points (projected coordinates in metres), and the migration of the
  * centre between periods.
  *

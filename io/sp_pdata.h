@@ -1,4 +1,4 @@
-/* sp_paneldata: a balanced long-format panel table turned into the stacked
+/* sp_pdata: a balanced long-format panel table turned into the stacked
  * layout of core/sp_within.h (period by period, units in a fixed order) with
  * its weights matrix, for spatial panel regression (spill fit --panel).
  *

@@ -5,7 +5,7 @@
 #include "sp_error.h"
 #include "sp_idmap.h"
 #include "sp_panel.h"
-#include "sp_paneldata.h"
+#include "sp_pdata.h"
 
 #define LIST_MAX 10
 
@@ -251,7 +251,7 @@ static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_w
                  "--where %.200s: %d of %d units kept (%d of the weights' %d), %d periods; W restricted "
                  "to them and %s-standardised again%s%s",
                  o->where, D->n, D->n + D->n_where_dropped, D->n, W->n, D->t,
-                 sp_std_name(o->std), D->n_islands ? "; without neighbours now: " : "",
+                 sp_weights_std_name(o->std), D->n_islands ? "; without neighbours now: " : "",
                  D->n_islands ? D->islands : "");
     return SP_OK;
 }

@@ -1,6 +1,6 @@
 #include <math.h>
 
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 
 int sp_sde_compute(const double *x, const double *y, const double *w, int n, int k,

@@ -1,4 +1,4 @@
-/* sp_peffects: direct, indirect and total effects (LeSage & Pace 2009) of a
+/* sp_peff: direct, indirect and total effects (LeSage & Pace 2009) of a
  * fitted spatial panel model, with simulated and delta-method inference.
  *
  * For regressor r with coefficient beta_r and, in Durbin models, theta_r on

@@ -7,7 +7,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "sp_error.h"
-#include "sp_peffects.h"
+#include "sp_peff.h"
 #include "sp_rng.h"
 
 void sp_peff_free(sp_peff *e)

@@ -1,14 +1,15 @@
+/* sp_args: the command-line parser shared by the io/cmd_*.c subcommands; see sp_args.h. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "sp_cli.h"
+#include "sp_args.h"
 #include "sp_error.h"
 #include "sp_table.h"
-#include "sp_weights.h"
 
 static const sp_optspec *spec_find(const sp_optspec *spec, const char *name, size_t len)
 {
@@ -99,7 +100,7 @@ int sp_args_double(const sp_args *a, const char *name, double dflt, double *out)
     *out = dflt;
     if (!s)
         return SP_OK;
-    if (sp_parse_double(s, out) != 0)
+    if (sp_table_parse_double(s, out) != 0)
         return sp_error_set(SP_EUSAGE, "--%s: '%s' is not a finite number", name, s);
     return SP_OK;
 }
@@ -134,32 +135,4 @@ int sp_args_threads(const sp_args *a, int *threads)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return sp_args_int(a, "threads", cores > 0 ? (int)cores : 1, 1, threads);
-}
-
-json_t *sp_json_real(double x) { return isfinite(x) ? json_real(x) : json_null(); }
-
-int sp_json_print(json_t *root)
-{
-    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    json_decref(root);
-    if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-        return sp_error_set(SP_EDATA, "cannot write JSON to standard output");
-    return SP_OK;
-}
-
-json_t *sp_weights_summary_json(const sp_weights *W)
-{
-    sp_weights_summary s;
-    int *islands, count;
-    if (sp_weights_summarize(W, &s) || sp_weights_islands(W, &islands, &count))
-        return NULL;
-    json_t *list = json_array();
-    for (int k = 0; k < count; k++)
-        json_array_append_new(list, json_string(W->ids[islands[k]]));
-    free(islands);
-    return json_pack("{s:i, s:i, s:o, s:i, s:i, s:o, s:b, s:i, s:b}", "n", s.n, "nnz", s.nnz,
-                     "islands", list, "min_neighbors", s.min_neighbors, "max_neighbors",
-                     s.max_neighbors, "mean_neighbors", sp_json_real(s.mean_neighbors),
-                     "symmetric", s.symmetric, "components", s.components, "row_standardized",
-                     s.row_standardized);
 }

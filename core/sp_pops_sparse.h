@@ -1,4 +1,4 @@
-/* sp_sparse_ops: the spatial operations of the ML estimators (sp_pops, see
+/* sp_pops_sparse: the spatial operations of the ML estimators (sp_pops, see
  * sp_pfe.h) for large n, with no dense n x n matrix anywhere.
  *
  *   ln|I - rho W|   exact, by a sparse factorisation analysed once and
@@ -26,7 +26,7 @@
  *                   form for similar-to-symmetric W; otherwise
  *                   (-1/r, 1/r) with r the spectral radius (power iteration).
  *
- * Ownership: sp_pops_sparse fills *ops, whose context is released by
+ * Ownership: sp_pops_sparse_new fills *ops, whose context is released by
  * sp_pops_sparse_free; W must outlive ops.  Errors follow sp_error.h: a
  * singular I - rho W or a failed factorisation is SP_ENUMERIC. */
 #ifndef SP_SPARSE_OPS_H
@@ -34,9 +34,9 @@
 
 #include <stdint.h>
 
-#include "sp_pfe.h"
+#include "sp_pops.h"
 
-typedef struct sp_sparse_opts {
+typedef struct sp_pops_sparse_opts {
     int probes;     /* Hutchinson probes (default 64) */
     int order;      /* terms of the Monte Carlo log-determinant (default 100) */
     uint64_t seed;  /* probe seed (default 12345) */
@@ -44,7 +44,7 @@ typedef struct sp_sparse_opts {
     int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
     int cheb_degree;/* Chebyshev degree (default 20) */
     int threads;    /* threads for the power traces (default 1; results do not depend on it) */
-} sp_sparse_opts;
+} sp_pops_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic
  * traces (the factorisation is then only used for solves):
@@ -65,23 +65,23 @@ enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO, SP_LNDET_CHEB_
  * factorisations are cheap), exact otherwise. */
 #define SP_LNDET_AUTO_POLISH 1500
 
-/* The log-determinant method sp_pops_sparse chose: "cholmod", "umfpack",
+/* The log-determinant method sp_pops_sparse_new chose: "cholmod", "umfpack",
  * "chebyshev", "chebyshev+cholmod" (polished) or "monte-carlo". */
 const char *sp_pops_sparse_lndet_name(const sp_pops *ops);
 
 /* The truncation bound of the MC approximation at rho (0 for the others). */
 double sp_pops_sparse_lndet_bound(const sp_pops *ops, double rho);
 
-void sp_sparse_opts_default(sp_sparse_opts *o);
+void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o);
 
-int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *o, sp_pops *ops);
+int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops);
 void sp_pops_sparse_free(sp_pops *ops);
 
-/* Which factorisation sp_pops_sparse chose: "cholmod" or "umfpack". */
+/* Which factorisation sp_pops_sparse_new chose: "cholmod" or "umfpack". */
 const char *sp_pops_sparse_method(const sp_pops *ops);
 
 /* d with d_i w_ij = d_j w_ji on every link (found along the neighbour graph),
  * so that diag(d) W is symmetric; returns 1 when such d exists, else 0. */
-int sp_csr_symmetrizer(const sp_csr *W, double *d);
+int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d);
 
 #endif

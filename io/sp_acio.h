@@ -1,4 +1,4 @@
-/* sp_autocorr_io: the input side shared by `spill moran`, `spill lisa` and
+/* sp_acio: the input side shared by `spill moran`, `spill lisa` and
  * `spill hotspot`: read the weights, the data (a table, or a layer's
  * attributes, or a table joined to a layer), split it into periods and give
  * each period its values and its aligned weights.

@@ -1,4 +1,4 @@
-/* Sparse spatial operations for the ML estimators (see sp_sparse_ops.h). */
+/* Sparse spatial operations for the ML estimators (see sp_pops_sparse.h). */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include "sp_error.h"
 #include "sp_rng.h"
-#include "sp_sparse_ops.h"
+#include "sp_pops_sparse.h"
 #include "sp_threads.h"
 
 #define LANCZOS_STEPS 300
@@ -53,7 +53,7 @@ typedef struct sparse_ops {
     double *w1, *t1, *t2, *t3;
 } sparse_ops;
 
-void sp_sparse_opts_default(sp_sparse_opts *o)
+void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
 {
     o->probes = 64;
     o->order = 100;
@@ -64,7 +64,7 @@ void sp_sparse_opts_default(sp_sparse_opts *o)
     o->threads = 1;
 }
 
-int sp_csr_symmetrizer(const sp_csr *W, double *d)
+int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
 {
     int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
     int *queue = ok ? malloc((size_t)n * sizeof *queue + 1) : NULL;
@@ -861,12 +861,12 @@ const char *sp_pops_sparse_method(const sp_pops *ops)
     return o && o->chol ? "cholmod" : "umfpack";
 }
 
-int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
+int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops *ops)
 {
     memset(ops, 0, sizeof *ops);
-    sp_sparse_opts dflt;
+    sp_pops_sparse_opts dflt;
     if (!opts) {
-        sp_sparse_opts_default(&dflt);
+        sp_pops_sparse_opts_default(&dflt);
         opts = &dflt;
     }
     int n = W->nrow;
@@ -884,7 +884,7 @@ int sp_pops_sparse(const sp_csr *W, const sp_sparse_opts *opts, sp_pops *ops)
     o->t3 = sp_malloc((size_t)n * sizeof *o->t3);
     int rc = (!o->d || !o->w1 || !o->t1 || !o->t2 || !o->t3) ? SP_ENOMEM : SP_OK;
     if (!rc) {
-        o->chol = !opts->force_lu && sp_csr_symmetrizer(W, o->d);
+        o->chol = !opts->force_lu && sp_pops_sparse_symmetrizer(W, o->d);
         rc = o->chol ? chol_setup(o) : lu_setup(o);
     }
     if (!rc) {

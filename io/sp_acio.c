@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_layer_write.h"
@@ -200,7 +200,7 @@ json_t *sp_acio_by_json(const char *label)
     double v;
     if (!label)
         return json_null();
-    if (sp_parse_double(label, &v) == 0) {
+    if (sp_table_parse_double(label, &v) == 0) {
         if (v == floor(v) && fabs(v) < 9e15)
             return json_integer((json_int_t)v);
         return json_real(v);
@@ -279,7 +279,7 @@ static int *period_integers(const sp_acio_out *out)
     int *v = sp_malloc(((size_t)out->n + 1) * sizeof *v);
     for (int r = 0; v && r < out->n; r++) {
         double d;
-        if (sp_parse_double(out->period[r], &d) != 0 || d != floor(d) || fabs(d) > 2e9) {
+        if (sp_table_parse_double(out->period[r], &d) != 0 || d != floor(d) || fabs(d) > 2e9) {
             free(v);
             return NULL;
         }

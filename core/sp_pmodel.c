@@ -1,0 +1,25 @@
+/* sp_pmodel: the family of spatial models (OLS, SLX, SAR, SDM, SEM, SDEM, SAC): names and terms. */
+#include <string.h>
+
+#include "sp_error.h"
+#include "sp_pmodel.h"
+
+static const char *const model_names[] = {"ols", "slx", "sar", "sdm", "sem", "sdem", "sac"};
+
+int sp_pmodel_parse(const char *name, sp_pmodel *out)
+{
+    for (int i = 0; i < (int)(sizeof model_names / sizeof model_names[0]); i++)
+        if (strcmp(name, model_names[i]) == 0) {
+            *out = (sp_pmodel)i;
+            return SP_OK;
+        }
+    return sp_error_set(SP_EUSAGE, "unknown model '%s' (sdm, sar, sem, slx, sdem, sac, ols)",
+                        name);
+}
+
+const char *sp_pmodel_name(sp_pmodel m) { return model_names[m]; }
+/* Which spatial terms a model has: rho (lag of y), lambda (error), W X (Durbin). */
+int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || m == SP_PM_SAC; }
+int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
+int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
+

@@ -1,0 +1,42 @@
+/* sp_pops: the spatial operations of the ML estimators, a table of functions
+ * on an n x n W (log-determinants, solves, trace terms, effects terms), so an
+ * estimator never forms anything NT x NT and the dense (core/sp_pops.c) and
+ * sparse (core/sp_pops_sparse.h) implementations are interchangeable.
+ *
+ * Ownership: the implementation's constructor fills an sp_pops whose ctx it
+ * owns; its _free releases ctx.  Functions returning int follow sp_error.h. */
+#ifndef SP_POPS_H
+#define SP_POPS_H
+
+#include "sp_csr.h"
+
+/* Trace terms of the information matrix for A = I - rho W, B = I - lambda W,
+ * G = W A^-1, H = W B^-1, K = B G B^-1 (n x n, not multiplied by T). */
+enum { SP_TR_G, SP_TR_H, SP_TR_KK, SP_TR_KtK, SP_TR_HH, SP_TR_HtH, SP_TR_KH, SP_TR_KHt,
+       SP_TR_COUNT };
+
+typedef struct sp_pops {
+    double (*lndet)(void *ctx, double rho);                         /* ln|I - rho W| */
+    double (*lndet_d2)(void *ctx, double rho);  /* its second derivative, -tr(G^2) */
+    /* When lndet is an approximation (approx = 1) and the exact value can be
+     * had (NULL otherwise): the exact ln|I - rho W|.  With polish = 1 the
+     * estimator searches on lndet and moves to the exact optimum; without,
+     * it reports the approximation's error at the estimate. */
+    double (*lndet_exact)(void *ctx, double rho);
+    int approx, polish;
+    int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
+    int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
+    /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
+    int (*terms)(void *ctx, double rho, double out[4]);
+    void *ctx;
+    double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
+} sp_pops;
+
+/* Dense implementation for an n x n W: eigenvalues (real when W is similar
+ * to a symmetric matrix, as a row-standardised symmetric W is; complex
+ * otherwise) and dense inverses.  O(n^3) once plus O(n^3) per trace call;
+ * use up to a few thousand units.  Free with sp_pops_dense_free. */
+int sp_pops_dense(const sp_csr *W, sp_pops *ops);
+void sp_pops_dense_free(sp_pops *ops);
+
+#endif

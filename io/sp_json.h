@@ -1,0 +1,20 @@
+/* sp_json: the --json output helpers.  `--json` prints exactly one JSON object
+ * on stdout (sp_json_print); jansson rejects NaN, so non-finite reals become
+ * null (sp_json_real).  Ownership: sp_json_print takes (and frees) root. */
+#ifndef SP_JSON_H
+#define SP_JSON_H
+
+#include <jansson.h>
+
+/* JSON helpers: a real, or null when not finite (jansson rejects NaN). */
+json_t *sp_json_real(double x);
+/* Print one JSON object on stdout (the --json contract) and free it. */
+int sp_json_print(json_t *root);
+
+struct sp_weights;
+/* The `spill winfo` summary of W as a JSON object (contract keys: n, nnz,
+ * islands, min_neighbors, max_neighbors, mean_neighbors, symmetric,
+ * components, row_standardized).  NULL when out of memory. */
+json_t *sp_json_weights_summary(const struct sp_weights *W);
+
+#endif
