@@ -229,6 +229,9 @@ void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp
                     double box[4])
 {
     double w, h;
+    pango_layout_set_alignment(c->layout, st->ax < 0.25  ? PANGO_ALIGN_LEFT
+                                          : st->ax > 0.75 ? PANGO_ALIGN_RIGHT
+                                                          : PANGO_ALIGN_CENTER);
     sp_canvas_text_size(c, text, st->size, st->bold, &w, &h);
     c->missing += pango_layout_get_unknown_glyphs_count(c->layout);
     cairo_save(c->cr);
@@ -239,6 +242,7 @@ void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp
     sp_canvas_set_rgb(c, st->color);
     pango_cairo_update_layout(c->cr, c->layout);
     pango_cairo_show_layout(c->cr, c->layout);
+    cairo_new_path(c->cr); /* no current point left for the next path to join */
     cairo_restore(c->cr);
     if (box) {
         box[0] = x - st->ax * w, box[1] = y - st->ay * h;

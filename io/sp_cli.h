@@ -32,5 +32,6 @@ int sp_cmd_ellipse(int argc, char **argv);
 int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
 int sp_cmd_map(int argc, char **argv);
+int sp_cmd_plot(int argc, char **argv);
 
 #endif

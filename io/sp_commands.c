@@ -12,6 +12,7 @@ static const sp_command command_table[] = {
     {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
     {"map", sp_cmd_map, "maps: LISA clusters, hot spots, choropleths, ellipses (PNG, SVG, PDF)"},
+    {"plot", sp_cmd_plot, "figures: Moran scatterplots, densities, effects, Markov heat maps"},
     {"run", sp_cmd_run, "run a job file: one spill command per line"},
 };
 
