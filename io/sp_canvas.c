@@ -153,6 +153,51 @@ int sp_canvas_open(const char *path, double width_pt, double height_pt, double d
     return SP_OK;
 }
 
+/* Renumber cairo's process-wide "surfaceN" ids of an SVG in order of first
+ * appearance (surface1, surface2, ...), so that the bytes depend on the
+ * drawing only, not on the surfaces made before it in this process. */
+static int svg_renumber(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sp_error_set(SP_EDATA, "%s: cannot read back", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *in = n >= 0 ? sp_malloc((size_t)n + 1) : NULL, *out = in ? sp_malloc(2 * (size_t)n + 64) : NULL;
+    size_t got = in ? fread(in, 1, (size_t)n, f) : 0;
+    fclose(f);
+    if (!in || !out || got != (size_t)n) {
+        free(in), free(out);
+        return in && out ? sp_error_set(SP_EDATA, "%s: cannot read back", path) : SP_ENOMEM;
+    }
+    in[n] = '\0';
+    long seen[64], len = 0;
+    int nseen = 0;
+    for (const char *p = in; *p;) {
+        if (strncmp(p, "surface", 7) == 0 && p[7] >= '0' && p[7] <= '9') {
+            char *end;
+            long id = strtol(p + 7, &end, 10);
+            int k = 0;
+            while (k < nseen && seen[k] != id)
+                k++;
+            if (k == nseen && nseen < 64)
+                seen[nseen++] = id;
+            len += sprintf(out + len, "surface%d", k + 1);
+            p = end;
+            continue;
+        }
+        out[len++] = *p++; /* "surfaceN" (8+ bytes) becomes at most 9: out has room */
+    }
+    f = fopen(path, "wb");
+    int rc = f && fwrite(out, 1, (size_t)len, f) == (size_t)len ? SP_OK
+                                                                 : sp_error_set(SP_EDATA, "%s: cannot write", path);
+    if (f && fclose(f) != 0 && !rc)
+        rc = sp_error_set(SP_EDATA, "%s: cannot write", path);
+    free(in), free(out);
+    return rc;
+}
+
 int sp_canvas_close(sp_canvas *c, int rc)
 {
     if (!c)
@@ -177,6 +222,8 @@ int sp_canvas_close(sp_canvas *c, int rc)
             rc = sp_error_set(SP_EDATA, "%s: cannot write (%s)", c->out.final_path,
                               cairo_status_to_string(cairo_surface_status(c->surface)));
         cairo_surface_destroy(c->surface);
+        if (!rc && c->fmt == SP_CANVAS_SVG && c->out.tmp_path)
+            rc = svg_renumber(c->out.tmp_path);
     }
     if (c->out.tmp_dir)
         rc ? sp_output_abort(&c->out) : (void)(rc = sp_output_commit(&c->out));
