@@ -7,11 +7,11 @@
 
 #include <jansson.h>
 
-#include "sp_autocorr_io.h"
+#include "sp_acio.h"
 #include "sp_canvas.h"
 #include "sp_cartog.h"
 #include "sp_cli.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_getis.h"
 #include "sp_idmap.h"

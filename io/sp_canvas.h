@@ -43,6 +43,7 @@ typedef struct sp_text_style {
     int bold;
     double angle;  /* degrees, counter-clockwise */
     sp_rgb color;
+    double halo;   /* > 0: a white outline this wide (points) behind the text */
 } sp_text_style;
 
 /* The format of path by its extension (.png .svg .pdf, any case). */

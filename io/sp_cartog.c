@@ -283,7 +283,7 @@ void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
 void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                       const char *const *labels, double size)
 {
-    sp_text_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}};
+    sp_text_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}, 0.12 * size};
     cairo_t *cr = sp_canvas_cairo(c);
     cairo_save(cr);
     cairo_rectangle(cr, f->x0, f->y0, f->w, f->h);
@@ -337,7 +337,7 @@ void sp_cartog_north(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_stroke(cr);
-    sp_text_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}};
+    sp_text_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
     sp_canvas_text(c, 0, -h - 0.05 * h, "N", &st, NULL);
     cairo_restore(cr);
 }
@@ -367,7 +367,7 @@ void sp_cartog_scalebar(sp_canvas *c, const sp_cartog_frame *f, double x, double
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    sp_text_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}};
+    sp_text_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
     char buf[64];
     sp_canvas_text(c, x, y + 1.0, "0", &st, NULL);
     snprintf(buf, sizeof buf, "%g km", km);
@@ -425,7 +425,7 @@ void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_stroke(cr);
     double cy = y + LEG_PAD;
-    sp_text_style st = {size, 0, 0, 1, 0, {0, 0, 0}};
+    sp_text_style st = {size, 0, 0, 1, 0, {0, 0, 0}, 0};
     if (title && title[0]) {
         double tb[4];
         sp_canvas_text(c, x + LEG_PAD, cy, title, &st, tb);

@@ -151,7 +151,7 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
             continue;
         double ux, uy;
         label_dir(x, y, n, g, &ux, &uy);
-        sp_text_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}};
+        sp_text_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}, 0};
         sp_canvas_text(c, x[g] + 0.6 * pt * ux, y[g] + 0.6 * pt * uy, J->panels[g].label, &st,
                        NULL);
     }
@@ -178,7 +178,7 @@ static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame
     cairo_fill(cr);
     sp_cartog_units(c, J->G, &fi, fill, sp_rgb_hex("#BDBDBD"), 0.3);
     centre_path(c, J, &fi, 6.0);
-    sp_text_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}};
+    sp_text_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}, 0};
     sp_canvas_text(c, x0 + 3, y0 + 2, "Mean centre", &st, NULL);
     sp_cartog_scalebar(c, &fi, x0 + 4, y0 + w - 11, 0.4 * w);
     cairo_rectangle(cr, x0, y0, w, w);
@@ -240,7 +240,7 @@ static void draw_panel(sp_canvas *c, const sp_mapjob *J, int g, const sp_cartog_
     cairo_set_line_width(cr, 0.4);
     cairo_stroke(cr);
     if (sub_h > 0) {
-        sp_text_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}};
+        sp_text_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
         sp_canvas_text(c, f->x0 + 0.5 * f->w, f->y0 - 2, p->label, &st, NULL);
     }
 }
@@ -302,7 +302,7 @@ static int draw_file(sp_mapjob *J, const char *path, const char *debug, const in
     if (!rc)
         rc = sp_canvas_open(path, Lo.W, Lo.H, J->dpi, J->font, &c);
     if (!rc && title_of(J)[0]) {
-        sp_text_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}};
+        sp_text_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
         sp_canvas_text(c, 0.5 * Lo.W, MARGIN - 2, title_of(J), &st, NULL);
     }
     for (int k = 0; !rc && k < np && k < 64; k++) {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sp_classify.h"
-#include "sp_cli.h"
+#include "sp_args.h"
 #include "sp_error.h"
 #include "sp_mapjob.h"
 

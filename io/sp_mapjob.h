@@ -22,7 +22,7 @@
 
 #include "sp_canvas.h"
 #include "sp_cartog.h"
-#include "sp_ellipse.h"
+#include "sp_sde.h"
 #include "sp_getis.h"
 #include "sp_layer.h"
 #include "sp_lisa.h"
