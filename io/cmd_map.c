@@ -262,7 +262,8 @@ static int map_load(sp_mapjob *J)
 {
     int rc = sp_layer_read(J->src, J->layer, J->id, SP_LAYER_NEED_GEOMETRY, &J->L);
     if (!rc)
-        rc = sp_cartog_project(J->L, J->crs, "map", &J->G);
+        rc = sp_cartog_project(J->L, J->crs, "map", J->extent ? 0 : J->width_in * J->dpi,
+                               &J->G); /* thinned to the figure's pixels, unless cropped */
     if (!rc && J->extent)
         rc = sp_cartog_set_extent(J->G, J->L, J->extent);
     if (!rc && J->label) {

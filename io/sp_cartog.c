@@ -14,7 +14,7 @@ void sp_cartog_free(sp_cartog *G)
     if (!G)
         return;
     free(G->ring0), free(G->pt0), free(G->x), free(G->y);
-    free(G->cx), free(G->cy), free(G->ix), free(G->iy);
+    free(G->cx), free(G->cy), free(G->ix), free(G->iy), free(G->crs);
     sp_crs_close(G->to_geo);
     free(G);
 }
@@ -127,6 +127,30 @@ static int read_shapes(const sp_layer *L, sp_cartog *G)
     return rc;
 }
 
+/* Leave out the vertices closer than tol (layer units, in x and in y) to
+ * the last one kept, in place; rings keep their ends and at least 4 points. */
+static void thin_rings(sp_cartog *G, double tol)
+{
+    int out = 0;
+    for (int r = 0; r < G->nrings; r++) {
+        int a = G->pt0[r], b = G->pt0[r + 1], start = out;
+        for (int k = a; k < b; k++) {
+            int last = out - 1;
+            if (k > a && k < b - 1 && fabs(G->x[k] - G->x[last]) < tol &&
+                fabs(G->y[k] - G->y[last]) < tol)
+                continue;
+            G->x[out] = G->x[k], G->y[out] = G->y[k], out++;
+        }
+        if (out - start < 4 && b - a >= 4) { /* collapsed: keep the ring whole */
+            out = start;
+            for (int k = a; k < b; k++)
+                G->x[out] = G->x[k], G->y[out] = G->y[k], out++;
+        }
+        G->pt0[r] = start;
+    }
+    G->pt0[G->nrings] = out;
+}
+
 /* Choose the CRS drawn in and project every coordinate into it. */
 static int project_all(const sp_layer *L, const char *crs, const char *cmd, sp_cartog *G)
 {
@@ -136,15 +160,17 @@ static int project_all(const sp_layer *L, const char *crs, const char *cmd, sp_c
         fprintf(stderr, "spill %s: warning: %s has no CRS: drawn as it is\n", cmd, L->path);
         return SP_OK;
     }
-    if (crs)
-        snprintf(G->crs, sizeof G->crs, "%s", crs);
-    else if (L->geographic)
-        sp_crs_albers_for(G->cx, G->cy, L->n, G->crs, sizeof G->crs);
-    else
-        snprintf(G->crs, sizeof G->crs, "%s", L->crs_wkt);
+    char albers[512];
+    if (!crs && L->geographic)
+        sp_crs_albers_for(G->cx, G->cy, L->n, albers, sizeof albers);
+    free(G->crs);
+    if (!(G->crs = sp_strdup(crs ? crs : L->geographic ? albers : L->crs_wkt)))
+        return SP_ENOMEM; /* a WKT can be longer than any fixed buffer */
+    int rc;
+    if (!crs && !L->geographic) /* drawn in the layer's own projected CRS */
+        return sp_crs_open(G->crs, "EPSG:4326", &G->to_geo);
     sp_crs *fwd;
-    int rc = sp_crs_open(L->crs_wkt, G->crs, &fwd);
-    if (rc)
+    if ((rc = sp_crs_open(L->crs_wkt, G->crs, &fwd)))
         return rc;
     int npts = G->pt0[G->nrings];
     if (!(rc = sp_crs_forward(fwd, G->x, G->y, npts)) &&
@@ -156,7 +182,8 @@ static int project_all(const sp_layer *L, const char *crs, const char *cmd, sp_c
     return rc;
 }
 
-int sp_cartog_project(const sp_layer *L, const char *crs, const char *cmd, sp_cartog **out)
+int sp_cartog_project(const sp_layer *L, const char *crs, const char *cmd, double pixels,
+                      sp_cartog **out)
 {
     *out = NULL;
     sp_cartog *G = sp_calloc(1, sizeof *G);
@@ -164,6 +191,14 @@ int sp_cartog_project(const sp_layer *L, const char *crs, const char *cmd, sp_ca
         return SP_ENOMEM;
     G->n = L->n;
     int rc = read_shapes(L, G);
+    if (!rc && pixels > 0 && G->nrings > 0) {
+        double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (int k = 0; k < G->pt0[G->nrings]; k++) {
+            e[0] = fmin(e[0], G->x[k]), e[2] = fmax(e[2], G->x[k]);
+            e[1] = fmin(e[1], G->y[k]), e[3] = fmax(e[3], G->y[k]);
+        }
+        thin_rings(G, 0.2 * fmax(e[2] - e[0], e[3] - e[1]) / pixels);
+    }
     if (!rc)
         rc = project_all(L, crs, cmd, G);
     if (rc) {
@@ -201,7 +236,7 @@ int sp_cartog_set_extent(sp_cartog *G, const sp_layer *L, const char *extent)
         x[2 * SIDE + k] = e[2] - t * (e[2] - e[0]), y[2 * SIDE + k] = e[3];
         x[3 * SIDE + k] = e[0], y[3 * SIDE + k] = e[3] - t * (e[3] - e[1]);
     }
-    if (G->crs[0]) {
+    if (G->crs) {
         sp_crs *fwd;
         int rc = sp_crs_open(L->crs_wkt, G->crs, &fwd);
         if (!rc)
@@ -262,20 +297,22 @@ void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                      const sp_rgb *fill, sp_rgb stroke, double line_width)
 {
     cairo_t *cr = sp_canvas_cairo(c);
-    double tol = 0.25 / sp_canvas_scale(c);
+    double tol = 0.5 / sp_canvas_scale(c);
     cairo_save(cr);
     cairo_rectangle(cr, f->x0, f->y0, f->w, f->h);
     cairo_clip(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_width(cr, line_width);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL); /* round joins cost an arc per vertex */
     for (int i = 0; i < G->n; i++) {
         cairo_new_path(cr);
         unit_path(cr, G, f, i, tol);
         sp_canvas_set_rgb(c, fill[i]);
         cairo_fill_preserve(cr);
         sp_canvas_set_rgb(c, stroke);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
         cairo_stroke(cr);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
     }
     cairo_restore(cr);
 }

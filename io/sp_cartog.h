@@ -31,15 +31,19 @@ typedef struct sp_cartog {
     double *cx, *cy;   /* unit centroids (of the layer's coordinates), projected */
     double *ix, *iy;   /* interior points (GEOS point on surface), projected */
     double ext[4];     /* xmin, ymin, xmax, ymax shown (all units, or --extent) */
-    char crs[512];     /* the CRS drawn in ("" when the layer has none) */
+    char *crs;         /* the CRS drawn in (NULL when the layer has none) */
     sp_crs *to_geo;    /* map -> lon/lat, NULL without a CRS */
 } sp_cartog;
 
 /* Project the layer's geometries (polygons and multipolygons): into `crs`
  * when given, else an Albers conic fitted to the unit centroids when the layer
  * is geographic (sp_crs_albers_for, as ellipse), else the layer's own CRS.
- * A layer without a CRS is drawn as it is, with a warning naming `cmd`. */
-int sp_cartog_project(const sp_layer *L, const char *crs, const char *cmd, sp_cartog **out);
+ * A layer without a CRS is drawn as it is, with a warning naming `cmd`.
+ * pixels > 0: the layer will be drawn at most that many pixels across, so
+ * vertices closer than a fifth of a pixel to the last one kept are left out
+ * before projecting (0: keep every vertex, e.g. before cropping to an extent). */
+int sp_cartog_project(const sp_layer *L, const char *crs, const char *cmd, double pixels,
+                      sp_cartog **out);
 void sp_cartog_free(sp_cartog *G);
 
 /* Crop to "XMIN,YMIN,XMAX,YMAX" given in the layer's CRS (lon/lat for a

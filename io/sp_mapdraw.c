@@ -386,6 +386,6 @@ json_t *sp_mapdraw_json(const sp_mapjob *J)
                                                  "color", hex, "count", J->count[c]));
     }
     return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:i}", "kind", kinds[J->kind], "var",
-                     J->var, "crs", J->G->crs, "panels", J->npanels, "files", files, "classes",
-                     classes, "no_data", J->nodata);
+                     J->var, "crs", J->G->crs ? J->G->crs : "", "panels", J->npanels, "files",
+                     files, "classes", classes, "no_data", J->nodata);
 }

@@ -191,6 +191,15 @@ static int choropleth_breaks(sp_mapjob *J)
               : SP_OK;
 }
 
+/* A class bound for the legend: whole numbers from 1000 on, else 4 digits. */
+static void bound(double v, char *buf, size_t size)
+{
+    if (fabs(v) >= 1000 && fabs(v) < 1e9)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.4g", v);
+}
+
 /* Class labels "a - b" (right-closed), colours along the palette, classes. */
 static int choropleth(sp_mapjob *J)
 {
@@ -199,14 +208,15 @@ static int choropleth(sp_mapjob *J)
         return rc;
     const palette *p = &palettes[J->pal];
     for (int c = 0; c < J->k; c++) {
-        char lab[96];
+        char lab[96], sa[32], sb[32];
         double a = c ? J->breaks[c - 1] : J->lo, b = J->breaks[c];
+        bound(a, sa, sizeof sa), bound(b, sb, sizeof sb);
         if (J->method == SP_CLASSIFY_USER && c == 0)
-            snprintf(lab, sizeof lab, "\u2264 %.4g", b);
+            snprintf(lab, sizeof lab, "\u2264 %s", sb);
         else if (isinf(b))
-            snprintf(lab, sizeof lab, "> %.4g", a);
+            snprintf(lab, sizeof lab, "> %s", sa);
         else
-            snprintf(lab, sizeof lab, "%.4g \u2013 %.4g", a, b);
+            snprintf(lab, sizeof lab, "%s \u2013 %s", sa, sb);
         J->color[J->nclass] = palette_at(p, J->k > 1 ? (double)c / (J->k - 1) : 1.0);
         snprintf(J->class_label[J->nclass], sizeof J->class_label[0], "%s", lab);
         J->optional[J->nclass++] = 0;

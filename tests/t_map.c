@@ -239,12 +239,12 @@ static void test_projection(void)
     sp_layer *L = NULL;
     sp_cartog *G = NULL;
     CHECK(sp_layer_read(PROV, NULL, "adcode", SP_LAYER_NEED_GEOMETRY, &L) == SP_OK);
-    CHECK(L && sp_cartog_project(L, NULL, "map", &G) == SP_OK);
+    CHECK(L && sp_cartog_project(L, NULL, "map", 0, &G) == SP_OK);
     if (!G) {
         sp_layer_free(L);
         return;
     }
-    CHECK(strstr(G->crs, "+proj=aea") != NULL);
+    CHECK(G->crs && strstr(G->crs, "+proj=aea") != NULL);
     int inside = 0;
     for (int i = 0; i < G->n; i++)
         inside += G->ix[i] >= G->ext[0] && G->ix[i] <= G->ext[2] && G->iy[i] >= G->ext[1] &&
