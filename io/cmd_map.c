@@ -232,10 +232,9 @@ static int parse_options(const sp_args *a, sp_mapjob *J)
     J->label = sp_args_get(a, "label"), J->crs = sp_args_get(a, "crs");
     J->extent = sp_args_get(a, "extent"), J->each = sp_args_flag(a, "each");
     J->debug = sp_args_get(a, "debug-points"), J->json = sp_args_flag(a, "json");
-    sp_canvas_format fmt;
     if (!J->output)
         return sp_error_set(SP_EUSAGE, "-o OUT.png|svg|pdf is required (see --help)");
-    if ((rc = sp_canvas_format_of(J->output, &fmt)) || (rc = parse_kind(a, J)) ||
+    if ((rc = sp_canvas_format_of(J->output, &J->fmt)) || (rc = parse_kind(a, J)) ||
         (rc = parse_stats(a, J)) || (rc = sp_args_double(a, "dpi", SP_CANVAS_DPI, &J->dpi)) ||
         (rc = sp_args_double(a, "width", 6.5, &J->width_in)) ||
         (rc = sp_mapjob_parse_classes(a, J)))
@@ -262,8 +261,9 @@ static int map_load(sp_mapjob *J)
 {
     int rc = sp_layer_read(J->src, J->layer, J->id, SP_LAYER_NEED_GEOMETRY, &J->L);
     if (!rc)
-        rc = sp_cartog_project(J->L, J->crs, "map", J->extent ? 0 : J->width_in * J->dpi,
-                               &J->G); /* thinned to the figure's pixels, unless cropped */
+        rc = sp_cartog_project(J->L, J->crs, "map", J->extent || J->fmt != SP_CANVAS_PNG ? 0
+                                                    : J->width_in * J->dpi,
+                               &J->G); /* thinned to a PNG's pixels, unless cropped */
     if (!rc && J->extent)
         rc = sp_cartog_set_extent(J->G, J->L, J->extent);
     if (!rc && J->label) {

@@ -297,7 +297,8 @@ void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                      const sp_rgb *fill, sp_rgb stroke, double line_width)
 {
     cairo_t *cr = sp_canvas_cairo(c);
-    double tol = 0.5 / sp_canvas_scale(c);
+    /* half a pixel in a PNG; a twentieth of a point in vector formats */
+    double tol = sp_canvas_fmt(c) == SP_CANVAS_PNG ? 0.5 / sp_canvas_scale(c) : 0.05;
     cairo_save(cr);
     cairo_rectangle(cr, f->x0, f->y0, f->w, f->h);
     cairo_clip(cr);

@@ -8,9 +8,10 @@
  * sp_cartog_frame maps one to the other for one panel (uniform scale, north
  * up in the projection's grid, the extent centred in the panel).
  *
- * Drawing leaves out vertices closer than a quarter pixel to the last one kept
- * (nothing visible changes; a 50,000-cell layer draws in a fraction of the
- * time).  Units are filled with the even-odd rule (holes stay holes) and each
+ * Drawing leaves out vertices closer than half a pixel (PNG) or a twentieth
+ * of a point (SVG, PDF) to the last one kept (nothing visible changes; a
+ * 50,000-cell layer draws in a fraction of the time); outlines of PNGs are
+ * drawn with cairo's fast antialiasing.  Units are filled with the even-odd rule (holes stay holes) and each
  * unit is one path, so an SVG holds one evenodd path per unit and panel.
  *
  * Ownership: sp_cartog_project returns a new sp_cartog freed with

@@ -52,6 +52,7 @@ typedef struct sp_mapjob {
     const char *classes, *palette;
     int each, json, significance, sd, k, label_col;
     double dpi, width_in;
+    sp_canvas_format fmt;  /* of --output */
     char font[128];
     sp_mapjob_kind kind;
     sp_lisa_opts lisa;
