@@ -29,6 +29,18 @@ if "$SPILL" ellipse --help >/dev/null 2>&1; then
         "$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$AI" --by year \
         -o "$OUT/ai_ellipse.gpkg"
 fi
+step "LISA cluster maps, one panel per year (GeoDa colours; docs/figures in the README)" \
+    "$SPILL" map "$P" --id adcode --data "$AI" --by year --lisa ai_index \
+    --w "$OUT/prov_queen.gal" --dpi 150 -o docs/figures/lisa_ai_index.png
+step "Ellipses of the AI index and the path of its centre" \
+    "$SPILL" map "$P" --id adcode --data "$AI" --by year --ellipse ai_index --label name_zh \
+    --dpi 150 -o docs/figures/ellipse_ai_index.png
+step "Gi* hot-spot maps as a PDF, Moran scatterplots and density curves" \
+    "$SPILL" map "$P" --id adcode --data "$AI" --by year --hotspot ai_index \
+    --w "$OUT/prov_queen.gal" -o "$OUT/hotspots.pdf"
+"$SPILL" plot "$AI" --id adcode --by year --moran ai_index --w "$OUT/prov_queen.gal" \
+    -o "$OUT/moran_scatter.png"
+"$SPILL" plot "$AI" --id adcode --by year --kde ai_index --surface -o "$OUT/kde_surface.png"
 PANEL=tests/fixtures/panel
 step "Spatial Durbin panel (simulated 31 provinces x 11 years): FE designs side by side" \
     "$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
@@ -38,5 +50,9 @@ step "Two-way FE SDM with direct/indirect/total effects, as a LaTeX table" \
     --y y --x x1,x2 --effects --latex
 "$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
     --y y --x x1,x2 --effects --latex >"$OUT/sdm_twoway.tex"
+"$SPILL" fit "$PANEL/provinces_panel.csv" --panel adcode,year --w "$PANEL/provinces.gal" \
+    --y y --x x1,x2 --effects --json >"$OUT/sdm_twoway.json"
+step "Coefficients and effects with 95% intervals, from the saved fit" \
+    "$SPILL" plot --effects "$OUT/sdm_twoway.json" -o "$OUT/sdm_effects.png"
 printf '\nOutputs in %s/:\n' "$OUT"
 ls -1 "$OUT"
