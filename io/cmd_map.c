@@ -272,7 +272,8 @@ static int map_load(sp_mapjob *J)
             J->label_col = col;
     }
     if (!rc)
-        rc = J->kind == SP_MAPJOB_LISA || J->kind == SP_MAPJOB_HOTSPOT ? load_local(J) : load_plain(J);
+        rc = J->kind == SP_MAPJOB_LISA || J->kind == SP_MAPJOB_HOTSPOT ? load_local(J)
+                                                                        : load_plain(J);
     if (!rc)
         rc = sp_mapjob_finish(J);
     return rc;

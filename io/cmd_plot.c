@@ -87,7 +87,7 @@ static int page_open(plot_ctx *P, double h, const char *title, sp_canvas **c, do
     int rc = sp_canvas_open(P->output, P->width, h, P->dpi, P->font, c);
     *top = MARGIN;
     if (!rc && title && title[0]) {
-        sp_text_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
         double box[4];
         sp_canvas_text(*c, 0.5 * P->width, MARGIN - 3, title, &st, box);
         *top = box[3] + 4;
@@ -122,7 +122,7 @@ static int grid_cols(int n) { return n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4; }
 
 static void panel_title(sp_canvas *c, const sp_chart *C, const char *text)
 {
-    sp_text_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
     sp_canvas_text(c, C->x0 + 0.5 * C->w, C->y0 - 3, text, &st, NULL);
 }
 
@@ -195,7 +195,7 @@ static void moran_draw(sp_canvas *c, const moran_panel *mp, double x0, double y0
     cairo_move_to(cr, C.x0, sp_chart_y(&C, 0)), cairo_line_to(cr, C.x0 + C.w, sp_chart_y(&C, 0));
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    sp_text_style qs = {7.0, 0, 0, 1, 0, {0.6, 0.6, 0.6}, 0};
+    sp_canvas_style qs = {7.0, 0, 0, 1, 0, {0.6, 0.6, 0.6}, 0};
     static const char *const quad[] = {"HH", "LH", "LL", "HL"};
     for (int q = 0; q < 4; q++) {
         qs.ax = q == 0 || q == 3 ? 1.0 : 0.0, qs.ay = q < 2 ? 0.0 : 1.0;
@@ -217,7 +217,7 @@ static void moran_draw(sp_canvas *c, const moran_panel *mp, double x0, double y0
     cairo_move_to(cr, sp_chart_x(&C, C.xlo), sp_chart_y(&C, mp->I * C.xlo));
     cairo_line_to(cr, sp_chart_x(&C, C.xhi), sp_chart_y(&C, mp->I * C.xhi));
     cairo_stroke(cr);
-    sp_text_style ls = {4.5, 0.0, 0.5, 0, 0, {0.2, 0.2, 0.2}, 0};
+    sp_canvas_style ls = {4.5, 0.0, 0.5, 0, 0, {0.2, 0.2, 0.2}, 0};
     for (int k = 0; mp->text && k < mp->n; k++)
         if (!isnan(mp->wz[k]) && mp->text[k])
             sp_canvas_text(c, sp_chart_x(&C, mp->z[k]) + 2.2, sp_chart_y(&C, mp->wz[k]),
@@ -357,7 +357,8 @@ static int kde_compute(const sp_panel *P, const char *var, int gcol, const char 
     sp_kde_rule rule = SP_KDE_SILVERMAN;
     if (bw && strcmp(bw, "scott") == 0)
         rule = SP_KDE_SCOTT;
-    else if (bw && strcmp(bw, "silverman") != 0 && (sp_table_parse_double(bw, &fixed) || fixed <= 0))
+    else if (bw && strcmp(bw, "silverman") != 0 &&
+             (sp_table_parse_double(bw, &fixed) || fixed <= 0))
         rc = sp_error_set(SP_EUSAGE, "--bw: expected silverman, scott or a positive number "
                           "(got '%s')", bw);
     K->h = sp_malloc((size_t)cells * sizeof *K->h);
@@ -407,7 +408,7 @@ static void kde_curves(sp_canvas *c, const kde_set *K, int k, double x0, double 
     C.ylo = 0;
     sp_chart_axes(c, &C, var, "density");
     cairo_t *cr = sp_canvas_cairo(c);
-    sp_text_style st = {6.5, 0, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.5, 0, 0.5, 0, 0, {0, 0, 0}, 0};
     for (int g = 0; g < K->nper; g++) {
         const double *d = &K->dens[(size_t)(k * K->nper + g) * KDE_GRID];
         if (isnan(K->h[k * K->nper + g]))
@@ -450,7 +451,7 @@ static void surface_axes(sp_canvas *c, const view3 *V, const kde_set *K, const c
 {
     cairo_t *cr = sp_canvas_cairo(c);
     double x, y, x1, y1, lo, hi, step;
-    sp_text_style st = {6.0, 0.5, 0.0, 0, 0, {0.15, 0.15, 0.15}, 0};
+    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0.15, 0.15, 0.15}, 0};
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(cr, 0.5);
     v3(V, 0, 0, 0, &x, &y, NULL), v3(V, 1, 0, 0, &x1, &y1, NULL);
@@ -548,7 +549,7 @@ static void kde_surface(sp_canvas *c, const kde_set *K, int k, double x0, double
     }
     surface_axes(c, &V, K, var);
     if (K->group[k][0]) {
-        sp_text_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
         sp_canvas_text(c, x0 + 0.5 * w, y0 - 3, K->group[k], &st, NULL);
     }
 }
@@ -669,7 +670,7 @@ static void effects_panel(sp_canvas *c, const est_row *rows, int n, double x0, d
     cairo_move_to(cr, sp_chart_x(&C, 0), C.y0), cairo_line_to(cr, sp_chart_x(&C, 0), C.y0 + C.h);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    sp_text_style st = {6.5, 1.0, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.5, 1.0, 0.5, 0, 0, {0, 0, 0}, 0};
     for (int k = 0; k < n; k++) {
         double y = sp_chart_y(&C, n - k - 0.5);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -786,7 +787,7 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
 {
     cairo_t *cr = sp_canvas_cairo(c);
     double cell = w / k;
-    sp_text_style st = {fmin(7.0, 0.26 * cell), 0.5, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {fmin(7.0, 0.26 * cell), 0.5, 0.5, 0, 0, {0, 0, 0}, 0};
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++) {
             double v = p[i * k + j];
@@ -801,10 +802,10 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
                 snprintf(buf, sizeof buf, "%.3f\n(%g)", v, n[i * k + j]);
             else
                 snprintf(buf, sizeof buf, "%.3f", v);
-            st.color = v > 0.55 ? (sp_rgb){1, 1, 1} : (sp_rgb){0, 0, 0};
+            st.color = v > 0.55 ? (sp_canvas_rgb){1, 1, 1} : (sp_canvas_rgb){0, 0, 0};
             sp_canvas_text(c, x0 + (j + 0.5) * cell, y0 + (i + 0.5) * cell, buf, &st, NULL);
         }
-    sp_text_style ls = {6.5, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style ls = {6.5, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
     for (int i = 0; i < k; i++) {
         char buf[16];
         snprintf(buf, sizeof buf, "%d", i + 1);
@@ -816,7 +817,7 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
     sp_canvas_text(c, x0 + 0.5 * w, y0 + w + 11, "class in the next period", &ls, NULL);
     ls.angle = 90, ls.ay = 1.0;
     sp_canvas_text(c, x0 - 12, y0 + 0.5 * w, "class in the period", &ls, NULL);
-    sp_text_style ts = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style ts = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
     sp_canvas_text(c, x0 + 0.5 * w, y0 - 3, title, &ts, NULL);
 }
 

@@ -201,7 +201,8 @@ static int svg_renumber(const char *path)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     rewind(f);
-    char *in = n >= 0 ? sp_malloc((size_t)n + 1) : NULL, *out = in ? sp_malloc(2 * (size_t)n + 64) : NULL;
+    char *in = n >= 0 ? sp_malloc((size_t)n + 1) : NULL;
+    char *out = in ? sp_malloc(2 * (size_t)n + 64) : NULL;
     size_t got = in ? fread(in, 1, (size_t)n, f) : 0;
     fclose(f);
     if (!in || !out || got != (size_t)n) {
@@ -227,8 +228,9 @@ static int svg_renumber(const char *path)
         out[len++] = *p++; /* "surfaceN" (8+ bytes) becomes at most 9: out has room */
     }
     f = fopen(path, "wb");
-    int rc = f && fwrite(out, 1, (size_t)len, f) == (size_t)len ? SP_OK
-                                                                 : sp_error_set(SP_EDATA, "%s: cannot write", path);
+    int rc = f && fwrite(out, 1, (size_t)len, f) == (size_t)len
+                 ? SP_OK
+                 : sp_error_set(SP_EDATA, "%s: cannot write", path);
     if (f && fclose(f) != 0 && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot write", path);
     free(in), free(out);
@@ -272,15 +274,31 @@ sp_canvas_format sp_canvas_fmt(const sp_canvas *c) { return c->fmt; }
 double sp_canvas_scale(const sp_canvas *c) { return c->scale; }
 int sp_canvas_missing_glyphs(const sp_canvas *c) { return c->missing; }
 
-void sp_canvas_set_rgb(sp_canvas *c, sp_rgb col) { cairo_set_source_rgb(c->cr, col.r, col.g, col.b); }
-
-sp_rgb sp_rgb_hex(const char *hex)
+void sp_canvas_set_rgb(sp_canvas *c, sp_canvas_rgb col)
 {
-    unsigned v = (unsigned)strtoul(hex + (hex[0] == '#'), NULL, 16);
-    return (sp_rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
+    cairo_set_source_rgb(c->cr, col.r, col.g, col.b);
 }
 
-void sp_rgb_format(sp_rgb c, char hex[8])
+sp_canvas_rgb sp_canvas_hex(const char *hex)
+{
+    unsigned v = (unsigned)strtoul(hex + (hex[0] == '#'), NULL, 16);
+    return (sp_canvas_rgb){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0, (v & 255) / 255.0};
+}
+
+sp_canvas_rgb sp_canvas_ramp(const char *const *hex, int n, double t)
+{
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double u = t * (n - 1);
+    int a = (int)floor(u);
+    if (a >= n - 1)
+        return sp_canvas_hex(hex[n - 1]);
+    sp_canvas_rgb c0 = sp_canvas_hex(hex[a]), c1 = sp_canvas_hex(hex[a + 1]);
+    double f = u - a;
+    return (sp_canvas_rgb){c0.r + f * (c1.r - c0.r), c0.g + f * (c1.g - c0.g),
+                           c0.b + f * (c1.b - c0.b)};
+}
+
+void sp_canvas_hexstr(sp_canvas_rgb c, char hex[8])
 {
     snprintf(hex, 8, "#%02X%02X%02X", (int)lround(c.r * 255) & 255, (int)lround(c.g * 255) & 255,
              (int)lround(c.b * 255) & 255);
@@ -308,7 +326,7 @@ void sp_canvas_text_size(sp_canvas *c, const char *text, double size, int bold, 
     *h = logical.height / (double)PANGO_SCALE;
 }
 
-void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp_text_style *st,
+void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp_canvas_style *st,
                     double box[4])
 {
     double w, h;

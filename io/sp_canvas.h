@@ -31,20 +31,20 @@ typedef enum sp_canvas_format { SP_CANVAS_PNG, SP_CANVAS_SVG, SP_CANVAS_PDF } sp
 typedef struct sp_canvas sp_canvas;
 
 /* An RGB colour, components in [0, 1]. */
-typedef struct sp_rgb {
+typedef struct sp_canvas_rgb {
     double r, g, b;
-} sp_rgb;
+} sp_canvas_rgb;
 
 /* Text placement: the anchor (x, y) is this fraction of the text's box
  * (0 left/top, 0.5 centre, 1 right/bottom). */
-typedef struct sp_text_style {
+typedef struct sp_canvas_style {
     double size;   /* points */
     double ax, ay; /* anchor fractions */
     int bold;
     double angle;  /* degrees, counter-clockwise */
-    sp_rgb color;
+    sp_canvas_rgb color;
     double halo;   /* > 0: a white outline this wide (points) behind the text */
-} sp_text_style;
+} sp_canvas_style;
 
 /* The format of path by its extension (.png .svg .pdf, any case). */
 int sp_canvas_format_of(const char *path, sp_canvas_format *fmt);
@@ -66,15 +66,17 @@ sp_canvas_format sp_canvas_fmt(const sp_canvas *c);
 /* Pixels per point (dpi / 72 for PNG, 1 otherwise). */
 double sp_canvas_scale(const sp_canvas *c);
 
-void sp_canvas_set_rgb(sp_canvas *c, sp_rgb col);
+void sp_canvas_set_rgb(sp_canvas *c, sp_canvas_rgb col);
 /* "#RRGGBB" to a colour. */
-sp_rgb sp_rgb_hex(const char *hex);
+sp_canvas_rgb sp_canvas_hex(const char *hex);
+/* Colour t in [0, 1] along n colours given as hex, linear between them. */
+sp_canvas_rgb sp_canvas_ramp(const char *const *hex, int n, double t);
 /* A colour as "#RRGGBB" into hex[8]. */
-void sp_rgb_format(sp_rgb c, char hex[8]);
+void sp_canvas_hexstr(sp_canvas_rgb c, char hex[8]);
 
 /* Draw text (UTF-8; "\n" breaks lines) at (x, y); the box drawn goes into
  * box[4] = x0, y0, x1, y1 when box is not NULL. */
-void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp_text_style *st,
+void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp_canvas_style *st,
                     double box[4]);
 /* Width and height of text as sp_canvas_text would draw it, points. */
 void sp_canvas_text_size(sp_canvas *c, const char *text, double size, int bold, double *w,

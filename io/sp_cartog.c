@@ -294,7 +294,7 @@ static void unit_path(cairo_t *cr, const sp_cartog *G, const sp_cartog_frame *f,
 }
 
 void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
-                     const sp_rgb *fill, sp_rgb stroke, double line_width)
+                     const sp_canvas_rgb *fill, sp_canvas_rgb stroke, double line_width)
 {
     cairo_t *cr = sp_canvas_cairo(c);
     /* half a pixel in a PNG; a twentieth of a point in vector formats */
@@ -321,7 +321,7 @@ void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
 void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                       const char *const *labels, double size)
 {
-    sp_text_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}, 0.12 * size};
+    sp_canvas_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}, 0.12 * size};
     cairo_t *cr = sp_canvas_cairo(c);
     cairo_save(cr);
     cairo_rectangle(cr, f->x0, f->y0, f->w, f->h);
@@ -375,7 +375,7 @@ void sp_cartog_north(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_stroke(cr);
-    sp_text_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
     sp_canvas_text(c, 0, -h - 0.05 * h, "N", &st, NULL);
     cairo_restore(cr);
 }
@@ -405,7 +405,7 @@ void sp_cartog_scalebar(sp_canvas *c, const sp_cartog_frame *f, double x, double
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    sp_text_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
     char buf[64];
     sp_canvas_text(c, x, y + 1.0, "0", &st, NULL);
     snprintf(buf, sizeof buf, "%g km", km);
@@ -434,7 +434,7 @@ void sp_cartog_arrow(sp_canvas *c, double x0, double y0, double x1, double y1, d
 #define LEG_ROW 1.55
 #define LEG_PAD 4.0
 
-void sp_cartog_legend_size(sp_canvas *c, const char *title, const sp_legend_item *items, int n,
+void sp_cartog_legend_size(sp_canvas *c, const char *title, const sp_cartog_item *items, int n,
                            double size, double *w, double *h)
 {
     double tw = 0, th = 0, lw = 0;
@@ -450,7 +450,7 @@ void sp_cartog_legend_size(sp_canvas *c, const char *title, const sp_legend_item
 }
 
 void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
-                      const sp_legend_item *items, int n, double size, double box[4])
+                      const sp_cartog_item *items, int n, double size, double box[4])
 {
     double w, h;
     sp_cartog_legend_size(c, title, items, n, size, &w, &h);
@@ -463,7 +463,7 @@ void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_stroke(cr);
     double cy = y + LEG_PAD;
-    sp_text_style st = {size, 0, 0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {size, 0, 0, 1, 0, {0, 0, 0}, 0};
     if (title && title[0]) {
         double tb[4];
         sp_canvas_text(c, x + LEG_PAD, cy, title, &st, tb);
@@ -472,7 +472,7 @@ void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
     st.bold = 0, st.ay = 0.5;
     for (int k = 0; k < n; k++) {
         double ry = cy + (k + 0.5) * LEG_ROW * size, sx = x + LEG_PAD;
-        if (items[k].kind == SP_LEGEND_LINE) {
+        if (items[k].kind == SP_CARTOG_LINE) {
             sp_canvas_set_rgb(c, items[k].color);
             cairo_set_line_width(cr, 1.2);
             cairo_move_to(cr, sx, ry), cairo_line_to(cr, sx + LEG_SW * size, ry);

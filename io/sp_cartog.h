@@ -11,8 +11,9 @@
  * Drawing leaves out vertices closer than half a pixel (PNG) or a twentieth
  * of a point (SVG, PDF) to the last one kept (nothing visible changes; a
  * 50,000-cell layer draws in a fraction of the time); outlines of PNGs are
- * drawn with cairo's fast antialiasing.  Units are filled with the even-odd rule (holes stay holes) and each
- * unit is one path, so an SVG holds one evenodd path per unit and panel.
+ * drawn with cairo's fast antialiasing.  Units are filled with the even-odd
+ * rule (holes stay holes) and each unit is one path, so an SVG holds one
+ * evenodd path per unit and panel.
  *
  * Ownership: sp_cartog_project returns a new sp_cartog freed with
  * sp_cartog_free; the layer is not kept.  Errors follow sp_error.h. */
@@ -72,7 +73,7 @@ static inline void sp_cartog_page(const sp_cartog_frame *f, double x, double y, 
 
 /* Fill every unit with fill[i] (clipped to the panel) and outline it. */
 void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
-                     const sp_rgb *fill, sp_rgb stroke, double line_width);
+                     const sp_canvas_rgb *fill, sp_canvas_rgb stroke, double line_width);
 /* Text at each unit's interior point (labels[i] NULL or "" for none). */
 void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                       const char *const *labels, double size);
@@ -88,20 +89,20 @@ void sp_cartog_scalebar(sp_canvas *c, const sp_cartog_frame *f, double x, double
  * (page coordinates, current source colour). */
 void sp_cartog_arrow(sp_canvas *c, double x0, double y0, double x1, double y1, double head);
 
-/* Legend entries: a filled box, or a line with a dot (kind SP_LEGEND_LINE). */
-enum { SP_LEGEND_BOX = 0, SP_LEGEND_LINE = 1 };
-typedef struct sp_legend_item {
-    sp_rgb color;
+/* Legend entries: a filled box, or a line with a dot (kind SP_CARTOG_LINE). */
+enum { SP_CARTOG_BOX = 0, SP_CARTOG_LINE = 1 };
+typedef struct sp_cartog_item {
+    sp_canvas_rgb color;
     const char *label;
     int kind;
-} sp_legend_item;
+} sp_cartog_item;
 
 /* Size (w, h) of the legend sp_cartog_legend would draw. */
-void sp_cartog_legend_size(sp_canvas *c, const char *title, const sp_legend_item *items, int n,
+void sp_cartog_legend_size(sp_canvas *c, const char *title, const sp_cartog_item *items, int n,
                            double size, double *w, double *h);
 /* The legend with its top-left corner at (x, y); box[4] gets its extent. */
 void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
-                      const sp_legend_item *items, int n, double size, double box[4]);
+                      const sp_cartog_item *items, int n, double size, double box[4]);
 
 /* The grid of k small multiples: columns and rows (2 x 2 for four periods,
  * at most 4 columns). */

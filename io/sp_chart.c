@@ -49,7 +49,7 @@ static void axis_ticks(sp_canvas *c, const sp_chart *C, int horizontal)
     if (step <= 0)
         return;
     cairo_t *cr = sp_canvas_cairo(c);
-    sp_text_style st = {TICK_PT, horizontal ? 0.5 : 1.0, horizontal ? 0.0 : 0.5, 0, 0,
+    sp_canvas_style st = {TICK_PT, horizontal ? 0.5 : 1.0, horizontal ? 0.0 : 0.5, 0, 0,
                         {0.15, 0.15, 0.15}, 0};
     int n = (int)floor((hi - lo) / step + 1e-6);
     for (int k = 0; k <= n; k++) {
@@ -85,7 +85,7 @@ void sp_chart_axes(sp_canvas *c, const sp_chart *C, const char *xlabel, const ch
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
-    sp_text_style st = {LABEL_PT, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {LABEL_PT, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
     if (xlabel)
         sp_canvas_text(c, C->x0 + 0.5 * C->w, C->y0 + C->h + 6 + TICK_PT, xlabel, &st, NULL);
     if (ylabel) {
@@ -94,36 +94,23 @@ void sp_chart_axes(sp_canvas *c, const sp_chart *C, const char *xlabel, const ch
     }
 }
 
-/* Linear interpolation along n colours given as hex. */
-static sp_rgb ramp(const char *const *hex, int n, double t)
-{
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    double u = t * (n - 1);
-    int a = (int)floor(u);
-    if (a >= n - 1)
-        return sp_rgb_hex(hex[n - 1]);
-    sp_rgb c0 = sp_rgb_hex(hex[a]), c1 = sp_rgb_hex(hex[a + 1]);
-    double f = u - a;
-    return (sp_rgb){c0.r + f * (c1.r - c0.r), c0.g + f * (c1.g - c0.g), c0.b + f * (c1.b - c0.b)};
-}
-
-sp_rgb sp_chart_viridis(double t)
+sp_canvas_rgb sp_chart_viridis(double t)
 {
     static const char *const v[] = {"#440154", "#482878", "#3E4A89", "#31688E", "#26828E",
                                     "#1F9E89", "#35B779", "#6DCD59", "#B4DE2C", "#FDE725"};
-    return ramp(v, 10, t);
+    return sp_canvas_ramp(v, 10, t);
 }
 
-sp_rgb sp_chart_blues(double t)
+sp_canvas_rgb sp_chart_blues(double t)
 {
     static const char *const v[] = {"#F7FBFF", "#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6",
                                     "#4292C6", "#2171B5", "#08519C", "#08306B"};
-    return ramp(v, 9, t);
+    return sp_canvas_ramp(v, 9, t);
 }
 
-sp_rgb sp_chart_series(int k)
+sp_canvas_rgb sp_chart_series(int k)
 {
     static const char *const v[] = {"#E41A1C", "#377EB8", "#4DAF4A", "#984EA3",
                                     "#FF7F00", "#A65628", "#F781BF", "#999999"};
-    return sp_rgb_hex(v[k % 8]);
+    return sp_canvas_hex(v[k % 8]);
 }

@@ -38,9 +38,9 @@ void sp_chart_axes(sp_canvas *c, const sp_chart *C, const char *xlabel, const ch
 void sp_chart_tick_label(double v, double step, char *buf, int size);
 
 /* Colour t in [0, 1] along viridis (sequential) or along white-to-blue. */
-sp_rgb sp_chart_viridis(double t);
-sp_rgb sp_chart_blues(double t);
+sp_canvas_rgb sp_chart_viridis(double t);
+sp_canvas_rgb sp_chart_blues(double t);
 /* The k-th of eight distinct line colours (ColorBrewer Set1 without yellow). */
-sp_rgb sp_chart_series(int k);
+sp_canvas_rgb sp_chart_series(int k);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_chart.h"
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_mapdraw.h"
@@ -15,10 +16,6 @@
 #define SUB_PT 9.0
 #define LEGEND_PT 7.5
 
-/* Period colours of ellipse maps (ColorBrewer Set1 without yellow). */
-static const char *const period_hex[] = {"#E41A1C", "#377EB8", "#4DAF4A", "#984EA3",
-                                         "#FF7F00", "#A65628", "#F781BF", "#999999"};
-
 /* Where everything goes on the page, points. */
 typedef struct layout {
     double W, H, title_h, sub_h, pw, ph, lw, lh, lx, ly;
@@ -28,14 +25,14 @@ typedef struct layout {
 /* The legend of panels[0..np-1]: the kind's classes (the optional ones only
  * when used; counts when one panel), "No data" when a unit lacks data; for
  * ellipse maps the periods. */
-static int legend_items(const sp_mapjob *J, const int *panels, int np, sp_legend_item *items,
+static int legend_items(const sp_mapjob *J, const int *panels, int np, sp_cartog_item *items,
                         char (*lab)[128])
 {
     int n = 0;
     if (J->kind == SP_MAPJOB_ELLIPSE) {
         for (int g = 0; g < J->npanels && n < 16; g++, n++) {
             snprintf(lab[n], 128, "%s", J->panels[g].label[0] ? J->panels[g].label : J->var);
-            items[n] = (sp_legend_item){sp_rgb_hex(period_hex[g % 8]), lab[n], SP_LEGEND_LINE};
+            items[n] = (sp_cartog_item){sp_chart_series(g), lab[n], SP_CARTOG_LINE};
         }
         return n;
     }
@@ -50,7 +47,7 @@ static int legend_items(const sp_mapjob *J, const int *panels, int np, sp_legend
             snprintf(lab[n], 128, "%s (%d)", J->class_label[c], count[c + 1]);
         else
             snprintf(lab[n], 128, "%s", J->class_label[c]);
-        items[n] = (sp_legend_item){J->color[c], lab[n], SP_LEGEND_BOX};
+        items[n] = (sp_cartog_item){J->color[c], lab[n], SP_CARTOG_BOX};
         n++;
     }
     if (count[0] > 0) {
@@ -58,7 +55,7 @@ static int legend_items(const sp_mapjob *J, const int *panels, int np, sp_legend
             snprintf(lab[n], 128, "No data (%d)", count[0]);
         else
             snprintf(lab[n], 128, "No data");
-        items[n] = (sp_legend_item){sp_rgb_hex(SP_MAPJOB_NODATA), lab[n], SP_LEGEND_BOX};
+        items[n] = (sp_cartog_item){sp_canvas_hex(SP_MAPJOB_NODATA), lab[n], SP_CARTOG_BOX};
         n++;
     }
     return n;
@@ -68,7 +65,7 @@ static const char *title_of(const sp_mapjob *J) { return J->title ? J->title : J
 
 /* Panel grid, legend column and page height for np panels. */
 static void compute_layout(sp_canvas *m, const sp_mapjob *J, int np, const char *ltitle,
-                           const sp_legend_item *items, int nitems, layout *Lo)
+                           const sp_cartog_item *items, int nitems, layout *Lo)
 {
     memset(Lo, 0, sizeof *Lo);
     Lo->W = J->width_in * 72.0;
@@ -142,7 +139,7 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
     for (int g = 0; g < n; g++) {
         double r = pt > 0 ? 0.3 * pt : 1.4;
         cairo_arc(cr, x[g], y[g], r, 0, 2 * M_PI);
-        sp_canvas_set_rgb(c, sp_rgb_hex(period_hex[g % 8]));
+        sp_canvas_set_rgb(c, sp_chart_series(g));
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 0.3);
@@ -151,7 +148,7 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
             continue;
         double ux, uy;
         label_dir(x, y, n, g, &ux, &uy);
-        sp_text_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}, 0};
+        sp_canvas_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}, 0};
         sp_canvas_text(c, x[g] + 0.6 * pt * ux, y[g] + 0.6 * pt * uy, J->panels[g].label, &st,
                        NULL);
     }
@@ -159,7 +156,7 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
 
 /* An inset in the panel's lower right corner zooming on the centres' path. */
 static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame *f,
-                         const sp_rgb *fill)
+                         const sp_canvas_rgb *fill)
 {
     double e[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (int g = 0; g < J->npanels; g++) {
@@ -176,9 +173,9 @@ static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame
     cairo_rectangle(cr, x0, y0, w, w);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill(cr);
-    sp_cartog_units(c, J->G, &fi, fill, sp_rgb_hex("#BDBDBD"), 0.3);
+    sp_cartog_units(c, J->G, &fi, fill, sp_canvas_hex("#BDBDBD"), 0.3);
     centre_path(c, J, &fi, 6.0);
-    sp_text_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}, 0};
+    sp_canvas_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}, 0};
     sp_canvas_text(c, x0 + 3, y0 + 2, "Mean centre", &st, NULL);
     sp_cartog_scalebar(c, &fi, x0 + 4, y0 + w - 11, 0.4 * w);
     cairo_rectangle(cr, x0, y0, w, w);
@@ -189,7 +186,7 @@ static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame
 
 /* Every period's ellipse and centre, the path, and the inset. */
 static void draw_ellipses(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame *f,
-                          const sp_rgb *fill)
+                          const sp_canvas_rgb *fill)
 {
     cairo_t *cr = sp_canvas_cairo(c);
     cairo_save(cr);
@@ -205,7 +202,7 @@ static void draw_ellipses(sp_canvas *c, const sp_mapjob *J, const sp_cartog_fram
             k ? cairo_line_to(cr, x, y) : cairo_move_to(cr, x, y);
         }
         cairo_close_path(cr);
-        sp_canvas_set_rgb(c, sp_rgb_hex(period_hex[g % 8]));
+        sp_canvas_set_rgb(c, sp_chart_series(g));
         cairo_set_line_width(cr, 1.1);
         cairo_stroke(cr);
     }
@@ -217,13 +214,13 @@ static void draw_ellipses(sp_canvas *c, const sp_mapjob *J, const sp_cartog_fram
 
 /* One panel: units, labels, overlays, north arrow, scale bar, subtitle. */
 static void draw_panel(sp_canvas *c, const sp_mapjob *J, int g, const sp_cartog_frame *f,
-                       sp_rgb *fill, const char **labels, double sub_h)
+                       sp_canvas_rgb *fill, const char **labels, double sub_h)
 {
     const sp_mapjob_panel *p = &J->panels[g];
     for (int i = 0; i < J->L->n; i++)
         fill[i] = sp_mapjob_fill(J, p, i);
     double lw = J->L->n > 5000 ? 0.05 : J->L->n > 500 ? 0.15 : 0.35;
-    sp_rgb edge = sp_rgb_hex(J->kind == SP_MAPJOB_ELLIPSE ? "#9E9E9E" : "#5A5A5A");
+    sp_canvas_rgb edge = sp_canvas_hex(J->kind == SP_MAPJOB_ELLIPSE ? "#9E9E9E" : "#5A5A5A");
     sp_cartog_units(c, J->G, f, fill, edge, lw);
     if (labels)
         sp_cartog_labels(c, J->G, f, labels, fmax(2.0, fmin(6.0, 12.0 / sqrt(J->L->n)) *
@@ -240,7 +237,7 @@ static void draw_panel(sp_canvas *c, const sp_mapjob *J, int g, const sp_cartog_
     cairo_set_line_width(cr, 0.4);
     cairo_stroke(cr);
     if (sub_h > 0) {
-        sp_text_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
         sp_canvas_text(c, f->x0 + 0.5 * f->w, f->y0 - 2, p->label, &st, NULL);
     }
 }
@@ -262,7 +259,7 @@ static int write_debug(const sp_mapjob *J, const char *path, sp_canvas *c, const
             double x, y;
             sp_cartog_page(&fr[k], J->G->ix[i], J->G->iy[i], &x, &y);
             char hex[8];
-            sp_rgb_format(sp_mapjob_fill(J, p, i), hex);
+            sp_canvas_hexstr(sp_mapjob_fill(J, p, i), hex);
             json_array_append_new(units, json_pack("{s:s, s:f, s:f, s:i, s:s}", "id",
                                                    J->L->ids[i], "x", x * s, "y", y * s,
                                                    "class", p->cls[i], "color", hex));
@@ -284,7 +281,7 @@ static int write_debug(const sp_mapjob *J, const char *path, sp_canvas *c, const
 static int draw_file(sp_mapjob *J, const char *path, const char *debug, const int *panels,
                      int np)
 {
-    sp_legend_item items[SP_MAPJOB_CLASSES + 17];
+    sp_cartog_item items[SP_MAPJOB_CLASSES + 17];
     char lab[SP_MAPJOB_CLASSES + 17][128];
     sp_canvas *m = NULL, *c = NULL;
     int rc = sp_canvas_open(NULL, 1, 1, 72, J->font, &m);
@@ -294,7 +291,7 @@ static int draw_file(sp_mapjob *J, const char *path, const char *debug, const in
     layout Lo;
     compute_layout(m, J, np, J->legend_title, items, nitems, &Lo);
     sp_canvas_close(m, SP_OK);
-    sp_rgb *fill = sp_malloc((size_t)J->L->n * sizeof *fill + 1);
+    sp_canvas_rgb *fill = sp_malloc((size_t)J->L->n * sizeof *fill + 1);
     const char **labels = labels_of(J);
     sp_cartog_frame fr[64];
     if (!fill || (J->label_col >= 0 && !labels))
@@ -302,7 +299,7 @@ static int draw_file(sp_mapjob *J, const char *path, const char *debug, const in
     if (!rc)
         rc = sp_canvas_open(path, Lo.W, Lo.H, J->dpi, J->font, &c);
     if (!rc && title_of(J)[0]) {
-        sp_text_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
         sp_canvas_text(c, 0.5 * Lo.W, MARGIN - 2, title_of(J), &st, NULL);
     }
     for (int k = 0; !rc && k < np && k < 64; k++) {
@@ -381,7 +378,7 @@ json_t *sp_mapdraw_json(const sp_mapjob *J)
         json_array_append_new(files, json_string(J->files[k]));
     for (int c = 0; c < J->nclass && J->kind != SP_MAPJOB_ELLIPSE; c++) {
         char hex[8];
-        sp_rgb_format(J->color[c], hex);
+        sp_canvas_hexstr(J->color[c], hex);
         json_array_append_new(classes, json_pack("{s:s, s:s, s:i}", "label", J->class_label[c],
                                                  "color", hex, "count", J->count[c]));
     }

@@ -43,7 +43,7 @@ void sp_mapjob_free(sp_mapjob *J)
 static void add_class(sp_mapjob *J, const char *hex, const char *label, int optional)
 {
     int k = J->nclass++;
-    J->color[k] = sp_rgb_hex(hex);
+    J->color[k] = sp_canvas_hex(hex);
     snprintf(J->class_label[k], sizeof J->class_label[k], "%s", label);
     J->optional[k] = optional;
 }
@@ -109,18 +109,6 @@ static const palette palettes[] = {
                   "#DFC27D", "#BF812D", "#8C510A", "#543005"}},
 };
 enum { NPALETTES = sizeof palettes / sizeof palettes[0] };
-
-/* Colour t in [0, 1] along a palette, linear between its colours. */
-static sp_rgb palette_at(const palette *p, double t)
-{
-    double u = t * (p->n - 1);
-    int a = (int)floor(u);
-    if (a >= p->n - 1)
-        return sp_rgb_hex(p->hex[p->n - 1]);
-    sp_rgb c0 = sp_rgb_hex(p->hex[a]), c1 = sp_rgb_hex(p->hex[a + 1]);
-    double f = u - a;
-    return (sp_rgb){c0.r + f * (c1.r - c0.r), c0.g + f * (c1.g - c0.g), c0.b + f * (c1.b - c0.b)};
-}
 
 /* --classes quantile|equal|jenks|sd|breaks:a,b,c and --palette. */
 static int choropleth_parse(sp_mapjob *J)
@@ -217,7 +205,8 @@ static int choropleth(sp_mapjob *J)
             snprintf(lab, sizeof lab, "> %s", sa);
         else
             snprintf(lab, sizeof lab, "%s \u2013 %s", sa, sb);
-        J->color[J->nclass] = palette_at(p, J->k > 1 ? (double)c / (J->k - 1) : 1.0);
+        double t = J->k > 1 ? (double)c / (J->k - 1) : 1.0;
+        J->color[J->nclass] = sp_canvas_ramp(p->hex, p->n, t);
         snprintf(J->class_label[J->nclass], sizeof J->class_label[0], "%s", lab);
         J->optional[J->nclass++] = 0;
     }
@@ -337,7 +326,8 @@ static void titles(sp_mapjob *J)
         break;
     case SP_MAPJOB_HOTSPOT:
         snprintf(J->title_buf, sizeof J->title_buf, "Hot spots (Getis-Ord Gi*): %s", J->var);
-        snprintf(J->legend_title, sizeof J->legend_title, "Gi* bin%s", J->getis.fdr ? " (FDR)" : "");
+        snprintf(J->legend_title, sizeof J->legend_title, "Gi* bin%s",
+                 J->getis.fdr ? " (FDR)" : "");
         break;
     case SP_MAPJOB_CHOROPLETH:
         snprintf(J->title_buf, sizeof J->title_buf, "%s", J->var);
@@ -365,8 +355,8 @@ int sp_mapjob_finish(sp_mapjob *J)
     return SP_OK;
 }
 
-sp_rgb sp_mapjob_fill(const sp_mapjob *J, const sp_mapjob_panel *p, int i)
+sp_canvas_rgb sp_mapjob_fill(const sp_mapjob *J, const sp_mapjob_panel *p, int i)
 {
     int c = p->cls[i];
-    return c < 0 ? sp_rgb_hex(SP_MAPJOB_NODATA) : J->color[c];
+    return c < 0 ? sp_canvas_hex(SP_MAPJOB_NODATA) : J->color[c];
 }

@@ -67,7 +67,7 @@ typedef struct sp_mapjob {
     sp_mapjob_panel *panels;
     /* legend */
     int nclass;
-    sp_rgb color[SP_MAPJOB_CLASSES];
+    sp_canvas_rgb color[SP_MAPJOB_CLASSES];
     char class_label[SP_MAPJOB_CLASSES][96];
     int count[SP_MAPJOB_CLASSES];    /* units per class over all panels */
     int optional[SP_MAPJOB_CLASSES]; /* left out of the legend when empty */
@@ -98,6 +98,6 @@ void sp_mapjob_getis_classes(sp_mapjob *J, const sp_getis *S, const int *feature
 int sp_mapjob_finish(sp_mapjob *J);
 
 /* The fill of unit i in panel p. */
-sp_rgb sp_mapjob_fill(const sp_mapjob *J, const sp_mapjob_panel *p, int i);
+sp_canvas_rgb sp_mapjob_fill(const sp_mapjob *J, const sp_mapjob_panel *p, int i);
 
 #endif

@@ -283,7 +283,7 @@ static void test_chart_ticks(void)
     sp_chart_tick_label(1.5, 0.5, buf, sizeof buf);
     CHECK_STR(buf, "1.5");
     char hex[8];
-    sp_rgb_format(sp_rgb_hex("#A7ADF9"), hex);
+    sp_canvas_hexstr(sp_canvas_hex("#A7ADF9"), hex);
     CHECK_STR(hex, "#A7ADF9");
 }
 
