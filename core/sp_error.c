@@ -1,7 +1,11 @@
+/* sp_error: the per-thread last error message and the allocation wrappers that record
+ * SP_ENOMEM; see sp_error.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_errno.h>
 
 #include "sp_error.h"
 
@@ -76,4 +80,9 @@ char *sp_strdup(const char *s)
     if (copy)
         memcpy(copy, s, len);
     return copy;
+}
+
+void sp_error_init(void)
+{
+    gsl_set_error_handler_off();
 }

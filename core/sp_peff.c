@@ -1,12 +1,14 @@
+/* sp_peff: direct, indirect and total effects of spatial lag models, simulated or by the delta
+ * method; see sp_peff.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
 #include "sp_error.h"
+#include "sp_ptest.h"
 #include "sp_peff.h"
 #include "sp_rng.h"
 
@@ -87,7 +89,7 @@ static void finish_stat(sp_peff_stat *st, double *v, int n, int have_draws)
         st->se = st->se_delta;
     }
     st->z = st->est / st->se;
-    st->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(st->z));
+    st->p = sp_ptest_pnorm2(st->z);
 }
 
 /* Delta-method standard errors: gradient in (beta, theta, rho). */
@@ -157,11 +159,9 @@ static int sim_setup(const sp_peff_spec *s, sim *m)
             m->L[a * q + b] = s->cov[m->idx[a] * s->p + m->idx[b]];
     if (!rc) {
         gsl_matrix_view V = gsl_matrix_view_array(m->L, (size_t)q, (size_t)q);
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
         if (gsl_linalg_cholesky_decomp1(&V.matrix))
             rc = sp_error_set(SP_ENUMERIC, "effects: the covariance of the estimates is not "
                                            "positive definite");
-        gsl_set_error_handler(old);
     }
     free(mark);
     return rc;

@@ -1,54 +1,19 @@
+/* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum likelihood; see sp_pfe.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
+#include "sp_opt.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
 
 const char *sp_pfe_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
-double sp_ptest_pchisq(double stat, int df)
-{
-    return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;
-}
-
-/* ---- small dense helpers (p x p, row-major) ---- */
-
-/* a := a^-1; SP_ENUMERIC naming `what` when singular. */
-static int dense_invert(double *a, int p, const char *what)
-{
-    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)p, (size_t)p);
-    gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
-    gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
-    int rc = inv && perm ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory"), sign;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
-                gsl_linalg_LU_invert(&A.matrix, perm, inv)))
-        rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
-    gsl_set_error_handler(old);
-    for (int i = 0; !rc && i < p * p; i++)
-        if (!isfinite(a[i] = gsl_matrix_get(inv, (size_t)(i / p), (size_t)(i % p))))
-            rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
-    if (inv)
-        gsl_matrix_free(inv);
-    if (perm)
-        gsl_permutation_free(perm);
-    return rc;
-}
-
-static double dot(const double *a, const double *b, long n)
-{
-    double s = 0.0;
-    for (long i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
 /* ---- the design: lagged, then transformed ---- */
 
 /* Columns of Z (each n*t): y~, (Wy)~, (WWy)~, X~_1..k, (WX)~_1..k. */
@@ -128,9 +93,9 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
     }
     for (int c = 0; c < d->nz; c++) {
         double *v = zcol(d, c);
-        double before = c >= ZX(0) && c < ZX(d->k) ? dot(v, v, nt) : 0.0;
+        double before = c >= ZX(0) && c < ZX(d->k) ? sp_dense_dot(v, v, nt) : 0.0;
         sp_within(v, n, t, fe);
-        if (c >= ZX(0) && c < ZX(d->k) && !(dot(v, v, nt) > 1e-24 * before))
+        if (c >= ZX(0) && c < ZX(d->k) && !(sp_dense_dot(v, v, nt) > 1e-24 * before))
             return sp_error_set(SP_EDATA,
                                 "regressor %s does not vary once the %s fixed effects are "
                                 "removed (it is absorbed by them): leave it out",
@@ -186,17 +151,15 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     gsl_matrix_view A = gsl_matrix_view_array(c->xx, (size_t)k, (size_t)k);
     gsl_vector_view xy = gsl_vector_view_array(c->xy, (size_t)k);
     gsl_vector_view b = gsl_vector_view_array(c->b, (size_t)k);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int bad = gsl_linalg_cholesky_decomp1(&A.matrix) ||
               gsl_linalg_cholesky_solve(&A.matrix, &xy.vector, &b.vector);
-    gsl_set_error_handler(old);
     if (bad) {
         c->singular = 1;
         return NAN;
     }
     if (beta)
         memcpy(beta, c->b, (size_t)k * sizeof *beta);
-    return yy - dot(c->b, c->xy, k);
+    return yy - sp_dense_dot(c->b, c->xy, k);
 }
 
 /* The approximate ln|I - x W| for spatial parameter `which` (0 rho, 1
@@ -251,7 +214,7 @@ static double f_rho_profile(void *ctx, double rho)
     conc *c = ctx;
     double ll;
     c->fixed = rho;
-    sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, &ll);
+    sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, &ll);
     return ll;
 }
 
@@ -260,15 +223,15 @@ static void conc_search(conc *c, double *rho, double *lam)
 {
     *rho = *lam = 0.0;
     if (c->has_rho && c->has_lam) {
-        *rho = sp_pre_maximize(f_rho_profile, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
+        *rho = sp_opt_maximize(f_rho_profile, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
         c->fixed = *rho;
-        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
+        *lam = sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     } else if (c->has_rho) {
         c->fixed = 0.0;
-        *rho = sp_pre_maximize(f_rho, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
+        *rho = sp_opt_maximize(f_rho, c, c->lo[0], c->hi[0], SEARCH_TOL, NULL);
     } else if (c->has_lam) {
         c->fixed = 0.0;
-        *lam = sp_pre_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
+        *lam = sp_opt_maximize(f_lam, c, c->lo[1], c->hi[1], SEARCH_TOL, NULL);
     }
 }
 
@@ -422,12 +385,12 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
     if (!rc) {
         for (int j = 0; j < k; j++) {
             for (int l = j; l < k; l++)
-                M[j * p + l] = M[l * p + j] = dot(xf + j * nt, xf + l * nt, nt) / s2;
+                M[j * p + l] = M[l * p + j] = sp_dense_dot(xf + j * nt, xf + l * nt, nt) / s2;
             if (has_rho)
-                M[j * p + ir] = M[ir * p + j] = dot(xf + j * nt, m, nt) / s2;
+                M[j * p + ir] = M[ir * p + j] = sp_dense_dot(xf + j * nt, m, nt) / s2;
         }
         if (has_rho) {
-            M[ir * p + ir] = T * (tr[SP_TR_KK] + tr[SP_TR_KtK]) + dot(m, m, nt) / s2;
+            M[ir * p + ir] = T * (tr[SP_TR_KK] + tr[SP_TR_KtK]) + sp_dense_dot(m, m, nt) / s2;
             M[ir * p + is] = M[is * p + ir] = T * tr[SP_TR_G] / s2;
         }
         if (has_lam) {
@@ -499,8 +462,8 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
     cross_products(d, S);
     residual_coefs(d, has_rho, has_lam, theta, u, du);
     for (int i = 0; i < nz; i++)
-        Su[i] = dot(S + (long)i * nz, u, nz);
-    double Q = dot(u, Su, nz);
+        Su[i] = sp_dense_dot(S + (long)i * nz, u, nz);
+    double Q = sp_dense_dot(u, Su, nz);
     for (int a = 0; a < q; a++) {
         for (int b = a; b < q; b++) {
             double second = 0.0; /* u_ab' S u */
@@ -510,7 +473,7 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
                 second = Su[ZWX(d, a)];
             M[a * p + b] = M[b * p + a] = (quad(S, nz, du + a * nz, du + b * nz) + second) / s2;
         }
-        M[a * p + is] = M[is * p + a] = -dot(du + a * nz, Su, nz) / (s2 * s2);
+        M[a * p + is] = M[is * p + a] = -sp_dense_dot(du + a * nz, Su, nz) / (s2 * s2);
     }
     M[is * p + is] = -d->nt / (2.0 * s2 * s2) + Q / (s2 * s2 * s2);
     for (int a = 0; a < 2; a++) {
@@ -603,15 +566,15 @@ static int cross_products(const design *d, double *S)
 {
     for (int a = 0; a < d->nz; a++)
         for (int b = a; b < d->nz; b++)
-            S[a * d->nz + b] = S[b * d->nz + a] = dot(zcol(d, a), zcol(d, b), d->nt);
+            S[a * d->nz + b] = S[b * d->nz + a] = sp_dense_dot(zcol(d, a), zcol(d, b), d->nt);
     return SP_OK;
 }
 
-/* An optimum at an end of the interval is an error (sp_pre_interior). */
+/* An optimum at an end of the interval is an error (sp_opt_interior). */
 static int check_interior(const sp_pops *ops, int has_rho, double rho, int has_lam, double lam)
 {
-    int rc = has_rho ? sp_pre_interior("rho", rho, ops->lo, ops->hi) : SP_OK;
-    return !rc && has_lam ? sp_pre_interior("lambda", lam, ops->lo, ops->hi) : rc;
+    int rc = has_rho ? sp_opt_interior("rho", rho, ops->lo, ops->hi) : SP_OK;
+    return !rc && has_lam ? sp_opt_interior("lambda", lam, ops->lo, ops->hi) : rc;
 }
 
 static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
@@ -655,7 +618,7 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
         if (r->has_lambda)
             r->theta_ml[k + r->has_rho] = lam;
         residuals(d, r->theta_ml, rho, lam, r->resid, NULL);
-        double ee = dot(r->resid, r->resid, d->nt);
+        double ee = sp_dense_dot(r->resid, r->resid, d->nt);
         r->theta_ml[r->p - 1] = ee / d->nt;
         r->loglik = -0.5 * d->nt * (log(2.0 * M_PI * ee / d->nt) + 1.0);
         double at[2] = {rho, lam};
@@ -686,7 +649,7 @@ static int info_matrix(const design *d, const sp_pops *ops, const sp_csr *W, sp_
 /* M inverted in place, its diagonal positive. */
 static int invert_checked(double *M, int p, const char *what)
 {
-    int rc = dense_invert(M, p, what);
+    int rc = sp_dense_invert(M, p, what);
     for (int i = 0; !rc && i < p; i++)
         if (!(M[i * p + i] > 0.0))
             rc = sp_error_set(SP_ENUMERIC, "%s: the information matrix is not positive "
@@ -767,13 +730,6 @@ static double trace_ww(const sp_csr *W)
     return s;
 }
 
-static void set_test(sp_ptest *t, double stat, int df)
-{
-    t->stat = stat;
-    t->df = df;
-    t->p = sp_ptest_pchisq(stat, df);
-}
-
 int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
                    sp_fe fe, sp_ptest out[4])
 {
@@ -811,9 +767,9 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
     }
     if (!rc) {
         residuals(&d, beta, 0.0, 0.0, e, NULL);
-        double s2 = dot(e, e, nt) / nt;
+        double s2 = sp_dense_dot(e, e, nt) / nt;
         sp_within_lag(W, e, n, t, tmp);
-        double ewe = dot(e, tmp, nt) / s2, ewy = dot(e, zcol(&d, ZWY), nt) / s2;
+        double ewe = sp_dense_dot(e, tmp, nt) / s2, ewy = sp_dense_dot(e, zcol(&d, ZWY), nt) / s2;
         double tw = t * trace_ww(W);
         /* (Q W X~ b)' M (Q W X~ b), M the residual maker of X~ */
         for (long i = 0; i < nt; i++)
@@ -826,17 +782,12 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
         conc_ssr(&c, 0.0, 0.0, NULL); /* leaves the Cholesky factor of X~'X~ in c.xx */
         gsl_matrix_view A = gsl_matrix_view_array(c.xx, (size_t)k, (size_t)k);
         for (int j = 0; j < k; j++)
-            xw[j] = dot(zcol(&d, ZX(j)), wxb, nt);
+            xw[j] = sp_dense_dot(zcol(&d, ZX(j)), wxb, nt);
         gsl_vector_view xv = gsl_vector_view_array(xw, (size_t)k);
         gsl_vector_view bv = gsl_vector_view_array(tmp, (size_t)k);
         gsl_linalg_cholesky_solve(&A.matrix, &xv.vector, &bv.vector);
-        double wmw = dot(wxb, wxb, nt) - dot(xw, tmp, k);
-        double J = wmw / s2 + tw;
-        set_test(&out[0], ewy * ewy / J, 1);
-        set_test(&out[1], ewe * ewe / tw, 1);
-        set_test(&out[2], (ewy - ewe) * (ewy - ewe) / (J - tw), 1);
-        double r = ewe - tw / J * ewy;
-        set_test(&out[3], r * r / (tw * (1.0 - tw / J)), 1);
+        double wmw = sp_dense_dot(wxb, wxb, nt) - sp_dense_dot(xw, tmp, k);
+        sp_ptest_lm(ewy, ewe, tw, wmw / s2 + tw, out);
     }
     free(c.xx), free(c.xy), free(c.b);
     free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
@@ -845,68 +796,6 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
             free(names[j]);
     free(names);
     design_free(&d);
-    return rc;
-}
-
-/* ---- Wald tests ---- */
-
-/* g' (J V J')^-1 g for q restrictions g with Jacobian J (q x p). */
-static int wald(const sp_pfe_result *r, int q, const double *g, const double *J, sp_ptest *out)
-{
-    int p = r->p;
-    double *jv = sp_calloc((size_t)q * p, sizeof *jv), *m = sp_calloc((size_t)q * q, sizeof *m);
-    int rc = jv && m ? SP_OK : SP_ENOMEM;
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < p; b++)
-            for (int c = 0; c < p; c++)
-                jv[a * p + b] += J[a * p + c] * r->cov[c * p + b];
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < q; b++)
-            for (int c = 0; c < p; c++)
-                m[a * q + b] += jv[a * p + c] * J[b * p + c];
-    if (!rc)
-        rc = dense_invert(m, q, "Wald test");
-    double w = 0.0;
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < q; b++)
-            w += g[a] * m[a * q + b] * g[b];
-    if (!rc)
-        set_test(out, w, q);
-    free(jv), free(m);
-    return rc;
-}
-
-int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor)
-{
-    int pooled = r->fe == SP_FE_NONE, p = r->p;
-    int k0 = (r->k - pooled) / 2;
-    set_test(no_lag_x, NAN, 0);
-    set_test(common_factor, NAN, 0);
-    if (!sp_pmodel_durbin(r->model) || k0 < 1)
-        return SP_OK;
-    double *g = sp_malloc((size_t)k0 * sizeof *g), *J = sp_calloc((size_t)k0 * p, sizeof *J);
-    int rc = g && J ? SP_OK : SP_ENOMEM;
-    for (int j = 0; !rc && j < k0; j++) { /* theta_j = 0 */
-        int it = pooled + k0 + j;
-        g[j] = r->theta[it];
-        J[j * p + it] = 1.0;
-    }
-    if (!rc)
-        rc = wald(r, k0, g, J, no_lag_x);
-    if (!rc && r->model == SP_PM_SDM) { /* theta_j + rho beta_j = 0 */
-        int ir = sp_pfe_irho(r);
-        double rho = r->theta[ir];
-        memset(J, 0, (size_t)k0 * p * sizeof *J);
-        for (int j = 0; j < k0; j++) {
-            int ib = pooled + j, it = pooled + k0 + j;
-            g[j] = r->theta[it] + rho * r->theta[ib];
-            J[j * p + ib] = rho;
-            J[j * p + it] = 1.0;
-            J[j * p + ir] = r->theta[ib];
-        }
-        rc = wald(r, k0, g, J, common_factor);
-    }
-    free(g), free(J);
     return rc;
 }
 
@@ -932,8 +821,8 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
     if (model != SP_PM_SAR && model != SP_PM_SDM)
         return sp_error_set(SP_EUSAGE, "random effects are for the sar and sdm models");
     if (fe != SP_FE_NONE && fe != SP_FE_TIME)
-        return sp_error_set(SP_EUSAGE, "random effects go with --fe none or --fe time "
-                                       "(random unit effects, fixed period effects)");
+        return sp_error_set(SP_EUSAGE, "random unit effects go with no fixed effects or with "
+                                       "fixed period effects only");
     design d;
     int rc = design_build(n, t, y, k0, X, xnames, W, model, fe, &d);
     sp_pre_lndet L = {pops_lndet, pops_tr_g2, (void *)ops, ops->lo, ops->hi};
@@ -944,61 +833,5 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
         d.names = NULL;
     }
     design_free(&d);
-    return rc;
-}
-
-int sp_pfe_hausman(const sp_pfe_result *fe, const sp_pre_result *re, sp_ptest *out,
-                   int *definite)
-{
-    /* common parameters: FE coefficients found by name in RE, then rho */
-    int q = 0, pf = fe->p, pr = re->k + 3;
-    int *iff = sp_malloc((size_t)(fe->k + 1) * sizeof *iff);
-    int *irr = sp_malloc((size_t)(fe->k + 1) * sizeof *irr);
-    int rc = iff && irr ? SP_OK : SP_ENOMEM;
-    for (int j = 0; !rc && j < fe->k; j++)
-        for (int l = 0; l < re->k; l++)
-            if (re->names && strcmp(fe->names[j], re->names[l]) == 0 &&
-                strcmp(fe->names[j], "const") != 0) {
-                iff[q] = j, irr[q] = l, q++;
-                break;
-            }
-    if (!rc && (!fe->has_rho || fe->has_lambda))
-        rc = sp_error_set(SP_EUSAGE, "the Hausman test compares sar or sdm models");
-    double *d = NULL, *v = NULL;
-    if (!rc) {
-        iff[q] = sp_pfe_irho(fe), irr[q] = re->k, q++;
-        d = sp_malloc((size_t)q * sizeof *d);
-        v = sp_malloc((size_t)q * q * sizeof *v);
-        rc = d && v ? SP_OK : SP_ENOMEM;
-    }
-    for (int a = 0; !rc && a < q; a++) {
-        d[a] = fe->theta[iff[a]] - (irr[a] < re->k ? re->beta[irr[a]] : re->rho);
-        for (int b = 0; b < q; b++)
-            v[a * q + b] = fe->cov[iff[a] * pf + iff[b]] - re->cov[irr[a] * pr + irr[b]];
-    }
-    if (!rc) {
-        /* positive definite? (Cholesky of a copy) */
-        double *c = sp_malloc((size_t)q * q * sizeof *c);
-        if (!c)
-            rc = SP_ENOMEM;
-        else {
-            memcpy(c, v, (size_t)q * q * sizeof *c);
-            gsl_matrix_view C = gsl_matrix_view_array(c, (size_t)q, (size_t)q);
-            gsl_error_handler_t *old = gsl_set_error_handler_off();
-            *definite = gsl_linalg_cholesky_decomp1(&C.matrix) == 0;
-            gsl_set_error_handler(old);
-            free(c);
-        }
-    }
-    if (!rc)
-        rc = dense_invert(v, q, "Hausman test");
-    if (!rc) {
-        double h = 0.0;
-        for (int a = 0; a < q; a++)
-            for (int b = 0; b < q; b++)
-                h += d[a] * v[a * q + b] * d[b];
-        set_test(out, h, q);
-    }
-    free(iff), free(irr), free(d), free(v);
     return rc;
 }

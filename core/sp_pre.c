@@ -1,4 +1,4 @@
-#include <float.h>
+/* sp_pre: random-effects spatial lag panels by maximum likelihood; see sp_pre.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,82 +6,11 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
+#include "sp_opt.h"
 #include "sp_pre.h"
 #include "sp_within.h"
-
-double sp_pre_maximize(double (*f)(void *ctx, double x), void *ctx, double lo, double hi,
-                       double tol, double *fmax)
-{
-    /* Brent (1973) fmin on -f: golden section with parabolic steps */
-    const double c = (3.0 - sqrt(5.0)) * 0.5, eps = sqrt(DBL_EPSILON);
-    double a = lo, b = hi, v = a + c * (b - a), w = v, x = v, d = 0.0, e = 0.0;
-    double fx = -f(ctx, x), fv = fx, fw = fx, tol3 = tol / 3.0;
-    for (;;) {
-        double xm = 0.5 * (a + b), tol1 = eps * fabs(x) + tol3, t2 = 2.0 * tol1;
-        if (fabs(x - xm) <= t2 - 0.5 * (b - a))
-            break;
-        double p = 0.0, q = 0.0, r = 0.0, u;
-        if (fabs(e) > tol1) {
-            r = (x - w) * (fx - fv);
-            q = (x - v) * (fx - fw);
-            p = (x - v) * q - (x - w) * r;
-            q = 2.0 * (q - r);
-            if (q > 0.0)
-                p = -p;
-            else
-                q = -q;
-            r = e;
-            e = d;
-        }
-        if (fabs(p) >= fabs(0.5 * q * r) || p <= q * (a - x) || p >= q * (b - x)) {
-            e = x < xm ? b - x : a - x;
-            d = c * e;
-        } else {
-            d = p / q;
-            u = x + d;
-            if (u - a < t2 || b - u < t2)
-                d = x >= xm ? -tol1 : tol1;
-        }
-        u = fabs(d) >= tol1 ? x + d : (d > 0.0 ? x + tol1 : x - tol1);
-        double fu = -f(ctx, u);
-        if (isnan(fu)) /* outside the domain: never move there */
-            fu = INFINITY;
-        if (fu <= fx) {
-            if (u < x)
-                b = x;
-            else
-                a = x;
-            v = w, fv = fw;
-            w = x, fw = fx;
-            x = u, fx = fu;
-        } else {
-            if (u < x)
-                a = u;
-            else
-                b = u;
-            if (fu <= fw || w == x) {
-                v = w, fv = fw;
-                w = u, fw = fu;
-            } else if (fu <= fv || v == x || v == w) {
-                v = u, fv = fu;
-            }
-        }
-    }
-    if (fmax)
-        *fmax = -fx;
-    return x;
-}
-
-int sp_pre_interior(const char *name, double x, double lo, double hi)
-{
-    double tol = 1e-6 * (hi - lo);
-    if (x - lo < tol || hi - x < tol)
-        return sp_error_set(SP_ENUMERIC, "%s = %.6g is at the end of its interval (%.6g, %.6g): "
-                            "the likelihood has no interior maximum; the model does not suit "
-                            "these data and W", name, x, lo, hi);
-    return SP_OK;
-}
 
 void sp_pre_result_free(sp_pre_result *r)
 {
@@ -187,7 +116,7 @@ static double inner_f(void *ctx, double rho)
 static double best_rho(pre_ctx *c, double theta, double *ll)
 {
     c->theta = theta;
-    return sp_pre_maximize(inner_f, c, c->L->lo, c->L->hi, 1e-11, ll);
+    return sp_opt_maximize(inner_f, c, c->L->lo, c->L->hi, 1e-11, ll);
 }
 
 static double outer_f(void *ctx, double theta)
@@ -262,27 +191,6 @@ static int observed_information(const pre_ctx *c, const double *y, const double 
     return SP_OK;
 }
 
-static int invert(double *a, int p)
-{
-    gsl_matrix_view A = gsl_matrix_view_array(a, (size_t)p, (size_t)p);
-    gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
-    gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
-    int rc = inv && perm ? SP_OK : SP_ENOMEM, sign;
-    if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
-                gsl_linalg_LU_invert(&A.matrix, perm, inv)))
-        rc = sp_error_set(SP_ENUMERIC, "random effects: singular information matrix");
-    for (int i = 0; !rc && i < p * p; i++) {
-        a[i] = inv->data[(i / p) * inv->tda + i % p];
-        if (!isfinite(a[i]))
-            rc = sp_error_set(SP_ENUMERIC, "random effects: singular information matrix");
-    }
-    if (inv)
-        gsl_matrix_free(inv);
-    if (perm)
-        gsl_permutation_free(perm);
-    return rc;
-}
-
 /* Residuals of the transformed model, sigma2 and the log-likelihood at r. */
 static void finish(const pre_ctx *c, const double *y, const double *wy, const double *X,
                    sp_pre_result *r, double *ybar_scratch)
@@ -338,25 +246,23 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
     }
     if (!rc)
         rc = cross_products(&c, y, wy, X);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!rc) {
         double ll;
-        r->theta = sp_pre_maximize(outer_f, &c, 1e-8, 1.0, 1e-11, &ll);
+        r->theta = sp_opt_maximize(outer_f, &c, 1e-8, 1.0, 1e-11, &ll);
         r->rho = best_rho(&c, r->theta, &ll);
         c.singular = 0; /* the search may have touched a degenerate theta */
         pre_ssr(&c, r->rho, r->theta, r->beta);
         if (c.singular || !isfinite(ll))
             rc = sp_error_set(SP_ENUMERIC, "random effects: the regressors are collinear");
         else
-            rc = sp_pre_interior("rho", r->rho, c.L->lo, c.L->hi);
+            rc = sp_opt_interior("rho", r->rho, c.L->lo, c.L->hi);
     }
     if (!rc) {
         finish(&c, y, wy, X, r, scratch);
         rc = observed_information(&c, y, wy, X, r, r->cov);
     }
     if (!rc)
-        rc = invert(r->cov, p);
-    gsl_set_error_handler(old);
+        rc = sp_dense_invert(r->cov, p, "random effects");
     free(c.S), free(c.B), free(c.M), free(c.xx), free(c.xu), free(c.xw), free(scratch);
     if (rc) {
         sp_pre_result_free(r);

@@ -44,16 +44,4 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
                const sp_pre_lndet *L, sp_pre_result **out);
 void sp_pre_result_free(sp_pre_result *r);
 
-/* Brent's minimisation-free maximiser of f on [lo, hi] (R's optimize /
- * netlib fmin), to absolute tolerance tol: returns the argmax, *fmax the value. */
-double sp_pre_maximize(double (*f)(void *ctx, double x), void *ctx, double lo, double hi,
-                       double tol, double *fmax);
-
-/* SP_ENUMERIC, naming `name` and the interval, when the optimum x lies within
- * 1e-6 of the interval's width of an end of (lo, hi): the search stopped
- * there because it could go no further, so the likelihood has no interior
- * maximum (spatialreg warns "on interval bound - results should not be
- * used"); SP_OK otherwise. */
-int sp_pre_interior(const char *name, double x, double lo, double hi);
-
 #endif

@@ -1,3 +1,4 @@
+/* sp_sde: the weighted mean centre and standard deviational ellipse of points; see sp_sde.h. */
 #include <math.h>
 
 #include "sp_sde.h"
@@ -10,7 +11,8 @@ int sp_sde_compute(const double *x, const double *y, const double *w, int n, int
         return sp_error_set(SP_EDATA, "%s: %d unit%s: an ellipse needs at least 3", what, n,
                             n == 1 ? "" : "s");
     if (k < 1 || k > 3)
-        return sp_error_set(SP_EUSAGE, "--sd must be 1, 2 or 3 (got %d)", k);
+        return sp_error_set(SP_EUSAGE, "%s: the ellipse spans 1, 2 or 3 standard deviations (got %d)",
+                            what, k);
     double sw = 0.0, mx = 0.0, my = 0.0;
     for (int i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(w[i]))

@@ -3,14 +3,18 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_moran.h"
 
 static const char help[] =
-    "usage: spill moran DATA --w W --var V [--id FIELD] [--by TIME] [--perm N] [--json]\n"
+    "usage: spill moran DATA --w W --var V [--id FIELD] [--by TIME] [--perm N]\n"
+    "                  [--json | --csv | --markdown | --latex] [-o FILE]\n"
     "\n"
     "Global Moran's I (and Geary's C) of V, one result per period with --by.\n"
     "DATA is any table GDAL reads (CSV, or a layer's attributes); rows are units, or\n"
@@ -32,6 +36,8 @@ static const char help[] =
     "  --seed N             random seed (default 12345)\n"
     "  --threads N          threads (default: all cores); results do not depend on it\n"
     "  --json               one JSON object on stdout\n"
+    "  --csv | --markdown | --latex   the table as CSV, Markdown or LaTeX (booktabs)\n"
+    "  -o FILE              write the table to FILE instead of stdout\n"
     "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "I, E(I), variance and z under normality and under randomisation (spdep\n"
@@ -42,7 +48,7 @@ static const char help[] =
 static const sp_optspec spec[] = {
     {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
     {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
-    {NULL, 0},
+    {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 static json_t *gtest_json(const sp_gtest *t, const char *stat, const char *expect)
@@ -74,104 +80,172 @@ static json_t *result_json(const sp_acio_period *p, const sp_moran_result *r, js
     return o;
 }
 
-static void print_p(double p)
+/* The table's columns: the widths of the plain-text layout, keys for CSV and JSON. */
+static const sp_grid_col moran_cols[] = {
+    {.name = "by", .width = 10, .align = SP_GRID_LEFT}, {.name = "n", .width = 6},
+    {.name = "I", .width = 9}, {.name = "E(I)", .width = 9, .key = "EI"},
+    {.name = "z_norm", .width = 8}, {.name = "p_norm", .width = 9},
+    {.name = "z_rand", .width = 8}, {.name = "p_rand", .width = 9},
+    {.name = "p_perm", .width = 9}, {.name = "C", .width = 9},
+    {.name = "z_rand", .width = 8, .key = "C_z_rand"},
+    {.name = "p_rand", .width = 9, .key = "C_p_rand"},
+    {.name = "p_perm", .width = 9, .key = "C_p_perm"}};
+#define MORAN_NCOL ((int)(sizeof moran_cols / sizeof moran_cols[0]))
+
+/* An empty table titled with the variable, W and the conventions. */
+static sp_grid *moran_grid(const sp_acio_args *io, sp_std style, int adjust_n)
 {
-    if (isnan(p))
-        printf(" %9s", "-");
-    else
-        printf(" %9.3g", p);
+    sp_grid_col cols[MORAN_NCOL];
+    memcpy(cols, moran_cols, sizeof cols);
+    if (io->by)
+        cols[0].name = io->by;
+    char title[1024];
+    snprintf(title, sizeof title, "Moran's I and Geary's C of %s, weights %s (%s)%s; p-values "
+             "two-sided", io->var, io->wpath, sp_weights_std_name(style),
+             adjust_n ? ", n adjusted for islands" : "");
+    sp_grid *g = sp_grid_new(title, cols, MORAN_NCOL);
+    sp_grid_text_layout(g, 0, 1, 1);
+    return g;
 }
 
-static void print_row(const sp_acio_period *p, const sp_moran_result *r)
+/* A statistic as printf shows it ("nan" included), a number for CSV and JSON. */
+static void stat_cell(sp_grid *g, const char *fmt, double v)
 {
-    printf("%-10s %6d %9.5f %9.5f %8.3f", p->label ? p->label : "-", r->n, r->I.stat,
-           r->I.expect, r->I.z_norm);
-    print_p(r->I.p_norm);
-    printf(" %8.3f", r->I.z_rand);
-    print_p(r->I.p_rand);
-    print_p(r->I.p_perm);
-    printf(" %9.5f %8.3f", r->C.stat, r->C.z_rand);
-    print_p(r->C.p_rand);
-    print_p(r->C.p_perm);
-    putchar('\n');
+    if (isfinite(v))
+        sp_grid_num(g, fmt, v);
+    else
+        sp_grid_strf(g, fmt, v);
+}
+
+/* One period's row. */
+static void moran_row(sp_grid *g, const sp_acio_period *p, const sp_moran_result *r)
+{
+    sp_grid_row(g);
+    sp_grid_str(g, p->label ? p->label : "-");
+    sp_grid_int(g, r->n);
+    stat_cell(g, "%.5f", r->I.stat);
+    stat_cell(g, "%.5f", r->I.expect);
+    stat_cell(g, "%.3f", r->I.z_norm);
+    sp_grid_num(g, "%.3g", r->I.p_norm);
+    stat_cell(g, "%.3f", r->I.z_rand);
+    sp_grid_num(g, "%.3g", r->I.p_rand);
+    sp_grid_num(g, "%.3g", r->I.p_perm);
+    stat_cell(g, "%.5f", r->C.stat);
+    stat_cell(g, "%.3f", r->C.z_rand);
+    sp_grid_num(g, "%.3g", r->C.p_rand);
+    sp_grid_num(g, "%.3g", r->C.p_perm);
+}
+
+/* One run of the command: its options and what it has computed so far. */
+typedef struct moran_run {
+    sp_acio_args io;
+    sp_std style;
+    sp_moran_opts o;
+    int seed, json;
+    sp_grid_dest dest;
+    sp_acio *A;
+    json_t *results;
+    sp_grid *table; /* without --json */
+    double t_stat;
+} moran_run;
+
+/* Every option, checked before any file is read. */
+static int moran_options(const sp_args *a, moran_run *run)
+{
+    int rc = sp_acio_args_from(a, "moran", 0, &run->io);
+    if (rc)
+        return rc;
+    run->style = SP_STD_ROW;
+    const char *std_name = sp_args_get(a, "standardize");
+    if (std_name && (rc = sp_weights_std_parse(std_name, &run->style)))
+        return rc;
+    run->o = (sp_moran_opts){.adjust_n = sp_args_flag(a, "adjust-n")};
+    if ((rc = sp_args_int(a, "perm", 0, 0, &run->o.perm.perm)) ||
+        (rc = sp_args_int(a, "seed", 12345, 0, &run->seed)) ||
+        (rc = sp_args_threads(a, &run->o.perm.threads)) ||
+        (rc = sp_grid_dest_args(a, "output", &run->dest)))
+        return rc;
+    run->o.perm.seed = (uint64_t)run->seed;
+    run->json = run->dest.format == SP_GRID_JSON;
+    if (run->json && run->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "table (--csv, --markdown, --latex or text)");
+    return SP_OK;
+}
+
+/* Period g: Moran's I and Geary's C, a JSON result and a table row. */
+static int moran_period(moran_run *run, int g)
+{
+    sp_acio *A = run->A;
+    sp_acio_period p;
+    int rc = sp_acio_load(A, g, &p);
+    if (rc)
+        return rc;
+    rc = sp_acio_no_self(A, &p, "Moran's I");
+    if (!rc)
+        rc = sp_weights_standardize(p.W, run->style);
+    json_t *islands = NULL;
+    if (!rc)
+        sp_acio_islands(A, &p, run->o.adjust_n ? "zero spatial lag, not counted in n"
+                                               : "zero spatial lag, counted in n (see --adjust-n)",
+                        &islands);
+    sp_moran_result r;
+    double t1 = sp_clock_seconds();
+    if (!rc)
+        rc = sp_moran_compute(p.W->w, p.x, p.subject, &run->o, &r);
+    run->t_stat += sp_clock_seconds() - t1;
+    if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
+        sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
+                     "variance: the distribution does not meet the test's assumptions)",
+                     p.what);
+    if (!rc) {
+        json_array_append_new(run->results, result_json(&p, &r, islands));
+        islands = NULL;
+        if (!run->json)
+            moran_row(run->table, &p, &r);
+    }
+    json_decref(islands);
+    sp_acio_period_free(&p);
+    return rc;
+}
+
+/* The results: one JSON object on stdout, or the table on stdout or in -o FILE. */
+static int moran_print(moran_run *run)
+{
+    if (!run->json) {
+        int rc = sp_grid_dest_open(&run->dest);
+        return rc ? rc : sp_grid_dest_close(&run->dest,
+                                            sp_grid_write(run->table, run->dest.format, run->dest.f));
+    }
+    json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", run->io.var, "weights",
+                             run->io.wpath, "standardize", sp_weights_std_name(run->style),
+                             "adjust_n", run->o.adjust_n, "perm", run->o.perm.perm, "seed",
+                             run->seed, "results", run->results);
+    run->results = NULL;
+    return sp_json_print(root);
 }
 
 int sp_cmd_moran(int argc, char **argv)
 {
     sp_args a;
+    moran_run run = {0};
     int rc = sp_args_parse(argc, argv, spec, help, &a);
-    if (rc)
+    if (rc || (rc = moran_options(&a, &run)))
         return rc;
-    sp_acio_args io;
-    if ((rc = sp_acio_args_from(&a, "moran", 0, &io)))
+    double t0 = sp_clock_seconds();
+    if ((rc = sp_acio_open(&run.io, &run.A)))
         return rc;
-    sp_std style = SP_STD_ROW;
-    const char *std_name = sp_args_get(&a, "standardize");
-    if (std_name && (rc = sp_weights_std_parse(std_name, &style)))
-        return rc;
-    sp_moran_opts o = {.adjust_n = sp_args_flag(&a, "adjust-n")};
-    int seed;
-    if ((rc = sp_args_int(&a, "perm", 0, 0, &o.perm.perm)) ||
-        (rc = sp_args_int(&a, "seed", 12345, 0, &seed)) ||
-        (rc = sp_args_threads(&a, &o.perm.threads)))
-        return rc;
-    o.perm.seed = (uint64_t)seed;
-    int json = sp_args_flag(&a, "json");
-
-    sp_acio *A;
-    double t0 = sp_acio_clock(), t_stat = 0.0;
-    if ((rc = sp_acio_open(&io, &A)))
-        return rc;
-    json_t *results = json_array();
-    if (!json) {
-        printf("Moran's I and Geary's C of %s, weights %s (%s)%s; p-values two-sided\n", io.var,
-               io.wpath, sp_weights_std_name(style), o.adjust_n ? ", n adjusted for islands" : "");
-        printf("%-10s %6s %9s %9s %8s %9s %8s %9s %9s %9s %8s %9s %9s\n", io.by ? io.by : "by",
-               "n", "I", "E(I)", "z_norm", "p_norm", "z_rand", "p_rand", "p_perm", "C",
-               "z_rand", "p_rand", "p_perm");
-    }
-    for (int g = 0; g < A->P->nperiods && !rc; g++) {
-        sp_acio_period p;
-        if ((rc = sp_acio_load(A, g, &p)))
-            break;
-        rc = sp_acio_no_self(A, &p, "Moran's I");
-        if (!rc)
-            rc = sp_weights_standardize(p.W, style);
-        json_t *islands = NULL;
-        if (!rc)
-            sp_acio_islands(A, &p, o.adjust_n ? "zero spatial lag, not counted in n"
-                                              : "zero spatial lag, counted in n (see --adjust-n)",
-                            &islands);
-        sp_moran_result r;
-        double t1 = sp_acio_clock();
-        if (!rc)
-            rc = sp_moran_compute(p.W->w, p.x, p.subject, &o, &r);
-        t_stat += sp_acio_clock() - t1;
-        if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
-            sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
-                         "variance: the distribution does not meet the test's assumptions)",
-                         p.what);
-        if (!rc) {
-            json_array_append_new(results, result_json(&p, &r, islands));
-            islands = NULL;
-            if (!json)
-                print_row(&p, &r);
-        }
-        json_decref(islands);
-        sp_acio_period_free(&p);
-    }
-    if (!rc && json) {
-        json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", io.var, "weights",
-                                 io.wpath, "standardize", sp_weights_std_name(style), "adjust_n",
-                                 o.adjust_n, "perm", o.perm.perm, "seed", seed, "results",
-                                 results);
-        results = NULL;
-        rc = sp_json_print(root);
-    }
+    run.results = json_array();
+    run.table = run.json ? NULL : moran_grid(&run.io, run.style, run.o.adjust_n);
+    for (int g = 0; g < run.A->P->nperiods && !rc; g++)
+        rc = moran_period(&run, g);
+    if (!rc)
+        rc = moran_print(&run);
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill moran: timing: read %.3f s, statistics %.3f s\n",
-                sp_acio_clock() - t0 - t_stat, t_stat);
-    json_decref(results);
-    sp_acio_close(A);
+                sp_clock_seconds() - t0 - run.t_stat, run.t_stat);
+    json_decref(run.results);
+    sp_grid_free(run.table);
+    sp_acio_close(run.A);
     return rc;
 }

@@ -120,6 +120,37 @@ static int job_points(weights_job *job)
     return rc;
 }
 
+/* Keep the units with data (sum[u] becomes their mean), naming those without:
+ * an error, or with --drop-missing a note and the units left out. */
+static int keep_units_with_data(weights_job *job, double *sum, const int *count, const char *path,
+                                const char *var, int have_years)
+{
+    char missing[512] = "";
+    int n_missing = 0, kept = 0, rc = SP_OK;
+    for (int u = 0; u < job->n; u++) {
+        if (count[u] > 0) {
+            job->keep[kept] = job->keep[u];
+            job->ids[kept] = job->ids[u];
+            sum[kept++] = sum[u] / count[u];
+            continue;
+        }
+        if (n_missing++ < 8)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     n_missing > 1 ? ", " : "", job->ids[u]);
+    }
+    if (n_missing && !sp_args_flag(job->args, "drop-missing"))
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s ha%s no %s data%s: %s%s (use "
+                          "--drop-missing to leave them out)", path, n_missing,
+                          n_missing > 1 ? "s" : "", job->layer->path,
+                          n_missing > 1 ? "ve" : "s", var,
+                          have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
+    else if (n_missing)
+        fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
+                n_missing > 1 ? "s" : "", missing, n_missing > 8 ? ", ..." : "");
+    job->n = kept;
+    return rc;
+}
+
 /* Mean of --var per unit over --years, from --data, for the kept units.
  * With --drop-missing, units without rows are removed from the job first. */
 static int job_means(weights_job *job, double **means_out)
@@ -170,31 +201,8 @@ static int job_means(weights_job *job, double **means_out)
             count[u]++;
         }
     }
-    if (!rc) {
-        char missing[512] = "";
-        int n_missing = 0, kept = 0;
-        for (int u = 0; u < job->n; u++) {
-            if (count[u] > 0) {
-                job->keep[kept] = job->keep[u];
-                job->ids[kept] = job->ids[u];
-                sum[kept++] = sum[u] / count[u];
-                continue;
-            }
-            if (n_missing++ < 8)
-                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
-                         n_missing > 1 ? ", " : "", job->ids[u]);
-        }
-        if (n_missing && !sp_args_flag(a, "drop-missing"))
-            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s ha%s no %s data%s: %s%s (use "
-                              "--drop-missing to leave them out)", path, n_missing,
-                              n_missing > 1 ? "s" : "", job->layer->path,
-                              n_missing > 1 ? "ve" : "s", var,
-                              have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
-        else if (n_missing)
-            fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
-                    n_missing > 1 ? "s" : "", missing, n_missing > 8 ? ", ..." : "");
-        job->n = kept;
-    }
+    if (!rc)
+        rc = keep_units_with_data(job, sum, count, path, var, have_years);
     sp_idmap_free(map);
     sp_table_free(t);
     free(count);

@@ -1,22 +1,18 @@
+/* sp_acio: the input side and the command frame shared by moran, lisa and hotspot; see
+ * sp_acio.h. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
-
-double sp_acio_clock(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
@@ -52,12 +48,6 @@ static int acio_inputs(sp_acio *A)
             return rc;
         return sp_panel_build(A->table, a->id, a->by, &A->P);
     }
-    if (a->by && !a->data)
-        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
-                            "unit, the periods come from a long-format table");
-    if (a->data && !a->id)
-        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
-                            a->data, a->src);
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
     if (!a->data)
@@ -324,6 +314,16 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .need_layer = need_layer};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    /* the combinations of the input options, checked before any file is read */
+    if (need_layer && io->by && !io->data)
+        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
+                            "unit, the periods come from a long-format table");
+    if (need_layer && io->data && !io->id)
+        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
+                            io->data, io->src);
+    if (!need_layer && io->by && !io->id)
+        return sp_error_set(SP_EUSAGE, "%s: periods (%s) need a unit id field (--id)", io->src,
+                            io->by);
     return SP_OK;
 }
 
@@ -337,16 +337,20 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
         return rc;
     if (!(L->output = sp_args_get(a, "output")))
         return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
-    L->json = sp_args_flag(a, "json");
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(a, NULL, &dest)))
+        return rc;
+    L->format = dest.format;
+    L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
     return SP_OK;
 }
 
 int sp_acio_local_open(sp_acio_local *L)
 {
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_open(&L->io, &L->A);
-    L->t_read = sp_acio_clock() - t0;
+    L->t_read = sp_clock_seconds() - t0;
     if (!rc && !(L->results = json_array()))
         rc = SP_ENOMEM;
     return rc;
@@ -357,10 +361,13 @@ int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), voi
     int rc = SP_OK;
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
         rc = period(run, g);
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);
-    L->t_write = sp_acio_clock() - t0;
+    L->t_write = sp_clock_seconds() - t0;
+    if (!rc && !L->json && (rc = sp_grid_write(L->table, L->format, stdout)) == SP_OK &&
+        fflush(stdout) != 0)
+        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
     return rc;
 }
 
@@ -371,6 +378,8 @@ int sp_acio_local_end(sp_acio_local *L, int rc)
                 L->cmd, L->t_read, L->t_stat, L->t_write);
     json_decref(L->results);
     L->results = NULL;
+    sp_grid_free(L->table);
+    L->table = NULL;
     sp_acio_out_free(&L->out);
     sp_acio_close(L->A);
     L->A = NULL;

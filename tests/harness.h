@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sp_error.h"
+
 static int th_passed, th_failed;
 static const char *th_current = "";
 
@@ -61,6 +63,7 @@ static const char *th_current = "";
 
 #define RUN(fn)                                                               \
     do {                                                                      \
+        sp_error_init(); /* as main() does: GSL failures are return values */ \
         th_current = #fn;                                                     \
         fn();                                                                 \
     } while (0)

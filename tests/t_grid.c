@@ -46,9 +46,11 @@ static void test_width(void)
     CHECK_STR(sp_grid_stars(0.07), "*");
     CHECK_STR(sp_grid_stars(NAN), "");
     CHECK_STR(sp_grid_tex_stars(0.03), "^{**}");
-    CHECK_INT(sp_grid_format_for("a/b.TEX"), SP_GRID_LATEX);
-    CHECK_INT(sp_grid_format_for("b.md"), SP_GRID_MARKDOWN);
-    CHECK_INT(sp_grid_format_for("b"), SP_GRID_TEXT);
+    CHECK_INT(sp_grid_format_for("a/b.TEX", SP_GRID_CSV), SP_GRID_LATEX);
+    CHECK_INT(sp_grid_format_for("b.md", SP_GRID_CSV), SP_GRID_MARKDOWN);
+    CHECK_INT(sp_grid_format_for("b.txt", SP_GRID_CSV), SP_GRID_TEXT);
+    CHECK_INT(sp_grid_format_for("a.d/b", SP_GRID_CSV), SP_GRID_CSV);
+    CHECK_INT(sp_grid_format_for("b.dat", SP_GRID_TEXT), SP_GRID_TEXT);
 }
 
 static void test_text(void)
@@ -64,9 +66,30 @@ static void test_text(void)
                  "Hebei, x         -     7\n"
                  "p two-sided\n");
     free(s);
-    sp_grid_gap(g, 1);
+    sp_grid_text_layout(g, 0, 1, 1);
     s = render(g, SP_GRID_TEXT, &rc);
     CHECK(strstr(s, "\n北京     0.500*** 0.00\n") != NULL);
+    free(s);
+    sp_grid_text_layout(g, 2, 1, 0); /* indented, no header */
+    s = render(g, SP_GRID_TEXT, &rc);
+    const char *want = "Moran's I_t\n  北京     0.500*** 0.00\n";
+    CHECK(strncmp(s, want, strlen(want)) == 0);
+    free(s);
+    sp_grid_free(g);
+    /* a left-aligned last column has no trailing blanks; long cells are kept whole */
+    static const sp_grid_col kv[] = {{.name = "k", .width = 6, .align = SP_GRID_LEFT},
+                                     {.name = "v", .align = SP_GRID_LEFT}};
+    g = sp_grid_new(NULL, kv, 2);
+    sp_grid_text_layout(g, 2, 0, 0);
+    sp_grid_row(g);
+    sp_grid_str(g, "units");
+    sp_grid_str(g, "1");
+    sp_grid_row(g);
+    sp_grid_str(g, "links");
+    sp_grid_strf(g, "%0600d", 7);
+    s = render(g, SP_GRID_TEXT, &rc);
+    CHECK(strncmp(s, "  units 1\n  links 000", 21) == 0);
+    CHECK_INT((int)strlen(s), 10 + 8 + 600 + 1);
     free(s);
     sp_grid_free(g);
 }
