@@ -7,6 +7,7 @@
 #include "sp_classify.h"
 #include "sp_error.h"
 
+/* The method named by a word (sp_classify.h). */
 int sp_classify_parse(const char *name, sp_classify_method *m)
 {
     if (!strcmp(name, "quantile") || !strcmp(name, "quantiles"))
@@ -23,12 +24,14 @@ int sp_classify_parse(const char *name, sp_classify_method *m)
     return SP_OK;
 }
 
+/* The method's canonical word. */
 const char *sp_classify_name(sp_classify_method m)
 {
     static const char *names[] = {"quantile", "equal", "jenks", "sd", "user"};
     return names[m];
 }
 
+/* qsort order of doubles. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -55,13 +58,83 @@ static int prepare(const double *x, int n, int k, double **sorted)
     return SP_OK;
 }
 
-/* Type 7 quantiles: h = (n-1) p, q = s[floor h] + frac(h) (s[floor h + 1] - s[floor h]). */
+/* Exchanges two doubles. */
+static void swap2(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Partial order of s[lo..hi] such that s[r] is the r-th smallest value for
+ * every rank r in ranks[a..b) (ascending): quickselect on several ranks at
+ * once (median-of-three Hoare partitions, recursing on the smaller side),
+ * insertion sort for short ranges.  O(n log(b - a)) expected. */
+static void multiselect(double *s, int lo, int hi, const int *ranks, int a, int b)
+{
+    while (a < b && hi - lo > 16) {
+        int mid = lo + (hi - lo) / 2, i = lo, j = hi;
+        if (s[mid] < s[lo])
+            swap2(&s[mid], &s[lo]);
+        if (s[hi] < s[lo])
+            swap2(&s[hi], &s[lo]);
+        if (s[hi] < s[mid])
+            swap2(&s[hi], &s[mid]);
+        double piv = s[mid];
+        while (i <= j) {                   /* s[lo..j] <= piv <= s[i..hi] */
+            while (s[i] < piv)
+                i++;
+            while (s[j] > piv)
+                j--;
+            if (i <= j)
+                swap2(&s[i++], &s[j--]);
+        }
+        int m1 = a, m2;
+        while (m1 < b && ranks[m1] <= j)
+            m1++;
+        for (m2 = m1; m2 < b && ranks[m2] < i; m2++)
+            ;                              /* ranks in j+1..i-1 hold the pivot */
+        if (j - lo < hi - i) {
+            multiselect(s, lo, j, ranks, a, m1);
+            lo = i;
+            a = m2;
+        } else {
+            multiselect(s, i, hi, ranks, m2, b);
+            hi = j;
+            b = m1;
+        }
+    }
+    if (a >= b)
+        return;
+    for (int k = lo + 1; k <= hi; k++)
+        for (int m = k; m > lo && s[m] < s[m - 1]; m--)
+            swap2(&s[m], &s[m - 1]);
+}
+
+/* Type 7 quantiles: h = (n-1) p, q = s[floor h] + frac(h) (s[floor h + 1] - s[floor h]),
+ * from the order statistics alone (no full sort). */
 int sp_classify_quantile(const double *x, int n, int k, double *breaks)
 {
-    double *s;
-    int rc = prepare(x, n, k, &s);
+    int rc = prepare(x, n, k, NULL);
     if (rc)
         return rc;
+    double *s = sp_malloc((size_t)n * sizeof *s);
+    int *ranks = sp_malloc((size_t)(2 * k + 1) * sizeof *ranks), nr = 0;
+    if (!s || !ranks) {
+        free(s);
+        free(ranks);
+        return SP_ENOMEM;
+    }
+    memcpy(s, x, (size_t)n * sizeof *s);
+    for (int c = 0; c < k - 1; c++) {
+        int lo = (int)floor((n - 1) * ((double)(c + 1) / k));
+        for (int r = lo; r <= lo + 1 && r < n; r++)
+            if (!nr || ranks[nr - 1] < r)
+                ranks[nr++] = r;
+    }
+    if (!nr || ranks[nr - 1] < n - 1)
+        ranks[nr++] = n - 1;
+    multiselect(s, 0, n - 1, ranks, 0, nr);
     for (int c = 0; c < k - 1; c++) {
         double h = (n - 1) * ((double)(c + 1) / k);
         int lo = (int)floor(h);
@@ -70,9 +143,11 @@ int sp_classify_quantile(const double *x, int n, int k, double *breaks)
     }
     breaks[k - 1] = s[n - 1];
     free(s);
+    free(ranks);
     return SP_OK;
 }
 
+/* Minimum and maximum of x[0..n-1]. */
 static void range(const double *x, int n, double *lo, double *hi)
 {
     *lo = *hi = x[0];
@@ -131,6 +206,7 @@ int sp_classify_sd(const double *x, int n, int k, double *breaks)
     return SP_OK;
 }
 
+/* Breaks c_1..c_{k-1}, +inf from checked cut-offs. */
 int sp_classify_user(const double *cut, int ncut, double *breaks)
 {
     if (ncut < 1)
@@ -233,6 +309,7 @@ static void jenks_solve(jenks *J, const double *cnt, int k, double *breaks)
     }
 }
 
+/* Fisher-Jenks natural breaks: the dynamic programme on the distinct values. */
 int sp_classify_jenks(const double *x, int n, int k, double *breaks)
 {
     double *s;
@@ -272,6 +349,7 @@ int sp_classify_jenks(const double *x, int n, int k, double *breaks)
     return rc;
 }
 
+/* Dispatch on the method. */
 int sp_classify_breaks(sp_classify_method m, const double *x, int n, int k, double *breaks)
 {
     switch (m) {
@@ -302,12 +380,14 @@ int sp_classify_one(double x, const double *breaks, int k)
     return lo;
 }
 
+/* Each value's class (sp_classify_one). */
 void sp_classify_assign(const double *x, int n, const double *breaks, int k, int *cls)
 {
     for (int i = 0; i < n; i++)
         cls[i] = sp_classify_one(x[i], breaks, k);
 }
 
+/* Drops repeated breaks in place (mapclassify's np.unique). */
 int sp_classify_unique(double *breaks, int k)
 {
     int u = 0;

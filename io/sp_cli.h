@@ -33,5 +33,7 @@ int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
 int sp_cmd_map(int argc, char **argv);
 int sp_cmd_plot(int argc, char **argv);
+int sp_cmd_markov(int argc, char **argv);
+int sp_cmd_detector(int argc, char **argv);
 
 #endif

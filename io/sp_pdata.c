@@ -217,7 +217,7 @@ static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *uni
     if (missing)
         return sp_error_set(SP_EDATA,
                             "%s: the panel is not balanced: %d of %ld (unit, %s) pairs have no "
-                            "row: %s; spatial panel models need every unit in every period",
+                            "row: %s; every unit is needed in every period",
                             tab->source, missing, (long)n * t, tab->names[P->time_col], list);
     return SP_OK;
 }
@@ -322,7 +322,7 @@ int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *
         rc = count_dropped(P, units, &D->n_where_dropped);
     if (!rc)
         rc = fill_rows(P, &w, units, D);
-    if (!rc)
+    if (!rc && W)
         rc = align_weights(o, &w, W, units, tab->source, D);
     if (!rc)
         rc = fill_values(tab, vars, D);

@@ -22,6 +22,9 @@
  * is standardised with `std` on the units kept.  D->note says what --where
  * did, D->islands lists units left without neighbours (their lag is zero).
  *
+ * W may be NULL (a panel without weights, e.g. a Markov chain): D->W is then
+ * NULL and nothing is checked against weights.
+ *
  * Ownership: D points into the table (ids, labels), which must outlive it;
  * D owns its arrays and its W; sp_pdata_free releases them. */
 #ifndef SP_PANELDATA_H

@@ -33,6 +33,37 @@ static void test_quantile_scipy(void)
     CHECK_INT(cls[5], 3);
 }
 
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The selection-based quantiles equal type 7 on a fully sorted copy, on random
+ * samples of many sizes with and without ties. */
+static void test_quantile_select(void)
+{
+    sp_rng r;
+    int bad = 0;
+    for (int t = 0; t < 300; t++) {
+        sp_rng_init(&r, 5, (uint32_t)t, 0);
+        int n = 1 + (int)sp_rng_below(&r, 400), k = 2 + t % 9;
+        double x[400], s[400], b[12];
+        for (int i = 0; i < n; i++)
+            x[i] = s[i] = t % 2 ? floor(8 * sp_rng_uniform(&r)) : sp_rng_normal(&r);
+        qsort(s, (size_t)n, sizeof *s, cmpd);
+        sp_classify_quantile(x, n, k, b);
+        for (int c = 0; c < k - 1; c++) {
+            double h = (n - 1) * ((double)(c + 1) / k);
+            int lo = (int)floor(h);
+            double want = lo + 1 < n ? s[lo] + (h - lo) * (s[lo + 1] - s[lo]) : s[n - 1];
+            bad += b[c] != want;
+        }
+        bad += b[k - 1] != s[n - 1];
+    }
+    CHECK_INT(bad, 0);
+}
+
 static void test_quantile_ties(void)
 {
     const double t[6] = {1, 1, 1, 1, 2, 3};
@@ -156,13 +187,37 @@ static void test_jenks_clusters(void)
     CHECK_INT(sp_classify_jenks(y, 9, 10, b), SP_EDATA);
 }
 
+/* R classInt 0.4.9, classIntervals(x, 6, style = "fisher") and "jenks" on
+ * x_i = ((7919 i) mod 1000) / 10 + (i mod 7)^2, i = 1..200: the class maxima
+ * 20.8, 40.4, 62, 80.6, 101.2, 133.8 ("jenks" prints them, "fisher" the
+ * midpoints between classes) and the within sum of squares 7310.8415381896302. */
+static void test_jenks_classint(void)
+{
+    double x[200], b[6], ssw;
+    int cls[200];
+    for (int i = 1; i <= 200; i++)
+        x[i - 1] = ((7919 * i) % 1000) / 10.0 + (i % 7) * (i % 7);
+    CHECK_INT(sp_classify_jenks(x, 200, 6, b), SP_OK);
+    const double want[6] = {20.8, 40.4, 62, 80.6, 101.2, 133.8};
+    for (int c = 0; c < 6; c++)
+        CHECK_REL(b[c], want[c], 1e-15);
+    sp_classify_assign(x, 200, b, 6, cls);
+    CHECK_INT(sp_classify_ssw(x, 200, cls, 6, &ssw), SP_OK);
+    CHECK_REL(ssw, 7310.8415381896302, 1e-12);
+    const double y[13] = {3.1, 0.5, 7.2, 7.2, 2.2, 9.9, 4.4, 1.0, 5.5, 6.1, 8.0, 2.2, 0.3};
+    CHECK_INT(sp_classify_jenks(y, 13, 3, b), SP_OK);  /* classInt "jenks": 3.1, 6.1 */
+    CHECK(b[0] == 3.1 && b[1] == 6.1 && b[2] == 9.9);
+}
+
 int main(void)
 {
     RUN(test_quantile_scipy);
+    RUN(test_quantile_select);
     RUN(test_quantile_ties);
     RUN(test_equal_sd);
     RUN(test_user);
     RUN(test_jenks_brute);
     RUN(test_jenks_clusters);
+    RUN(test_jenks_classint);
     return th_report("t_classify");
 }

@@ -1,0 +1,549 @@
+/* spill markov: classic, spatial and LISA Markov chains of a panel variable
+ * (core/sp_markov.h has the definitions). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sp_clock.h"
+#include "sp_cli.h"
+#include "sp_error.h"
+#include "sp_grid.h"
+#include "sp_markov.h"
+#include "sp_pdata.h"
+#include "sp_table.h"
+#include "sp_wio.h"
+
+static const char help[] =
+    "usage: spill markov DATA --id ID --var V --by TIME [--k 5] [--pooled] [--relative]\n"
+    "                   [--cutoffs a,b,...] [--discrete] [--w W [--m 5] [--lag-cutoffs a,b,...]]\n"
+    "                   [--lisa] [--lag D] [--json | --csv | --markdown | --latex] [-o FILE]\n"
+    "\n"
+    "Markov chain of V's classes between periods (PySAL giddy's definitions): transition\n"
+    "counts, probabilities, steady state, mean first passage times and Prais mobility;\n"
+    "with --w the spatial Markov chain conditioned on the class of the neighbours'\n"
+    "spatial lag at the origin period, its steady states and the homogeneity tests;\n"
+    "with --lisa the chain of the LISA quadrants.  DATA is a balanced long table (one\n"
+    "row per unit and period).\n"
+    "\n"
+    "classes:\n"
+    "  --k K                classes (default 5): type-7 quantiles of each period\n"
+    "  --pooled             quantiles over all periods (giddy fixed=True)\n"
+    "  --cutoffs a,b,...    given cut-offs: (-inf, a], (a, b], ..., (last, inf)\n"
+    "  --discrete           V's own values are the states\n"
+    "  --relative           divide each period by its mean first\n"
+    "  --lag D              transitions from period s to s + D (default 1)\n"
+    "  --fill-empty         1 on the diagonal of a class no unit leaves (default 0s)\n"
+    "spatial Markov:\n"
+    "  --w FILE             weights (.gal .gwt .swm .mtx .csv), matched by --id\n"
+    "  --m M                lag classes (default 5): quantiles of the lag, per period\n"
+    "                       (pooled with --pooled)\n"
+    "  --lag-cutoffs a,...  given cut-offs of the lag\n"
+    "  --standardize S      row (default), binary, none, minmax, spectral\n"
+    "  --lisa               the chain of the LISA quadrants HH, LH, LL, HL (needs --w)\n"
+    "data and output:\n"
+    "  --id FIELD, --by TIME, --var V, --layer NAME, --where FIELD=V1[,V2...]\n"
+    "  --origin-columns     print origin classes in columns (n as the last row)\n"
+    "  --json               one JSON object (contract keys: transitions, p,\n"
+    "                       steady_state, prais; conditional, homogeneity with --w)\n"
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
+    "  --timing             seconds spent reading and computing, on stderr\n"
+    "\n"
+    "A class no unit leaves has a zero row in p (n = 0; Prais undefined, printed -),\n"
+    "as giddy; steady state and passage times treat it as absorbing.  Mean first\n"
+    "passage times are inf where a class cannot be reached.  See docs/distribution.md.\n";
+
+static const sp_optspec spec[] = {
+    {"id", 1},      {"var", 1},       {"by", 1},          {"layer", 1},       {"where", 1},
+    {"k", 1},       {"pooled", 0},    {"relative", 0},    {"cutoffs", 1},     {"discrete", 0},
+    {"w", 1},       {"m", 1},         {"lag-cutoffs", 1}, {"standardize", 1}, {"lisa", 0},
+    {"lag", 1},     {"fill-empty", 0}, {"origin-columns", 0}, {"output", 1},  {"json", 0},
+    {"timing", 0},
+    SP_GRID_FORMAT_OPTS, {NULL, 0},
+};
+
+typedef struct mk_cli {
+    const char *src, *id, *var, *by, *layer, *where, *wpath;
+    sp_markov_opts o;
+    double cut[100], lcut[100];
+    int lisa, origin_columns, json, timing;
+    sp_std std;
+    sp_grid_dest dest;
+} mk_cli;
+
+/* "a,b,c" as up to 99 finite numbers; *count of them. */
+static int parse_list(const char *opt, const char *s, double *v, int *count)
+{
+    *count = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        if (*count == 99)
+            return sp_error_set(SP_EUSAGE, "--%s: at most 99 values", opt);
+        v[*count] = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || !isfinite(v[*count]))
+            return sp_error_set(SP_EUSAGE, "--%s: '%s' is not a list of numbers", opt, s);
+        (*count)++;
+        p = *end ? end + 1 : end;
+    }
+    if (!*count)
+        return sp_error_set(SP_EUSAGE, "--%s: no values", opt);
+    return SP_OK;
+}
+
+/* The class scheme from --pooled, --cutoffs, --discrete, --k. */
+static int scheme_args(const sp_args *a, mk_cli *c)
+{
+    int ncut = 0, rc, given = sp_args_flag(a, "pooled") + !!sp_args_get(a, "cutoffs") +
+                          sp_args_flag(a, "discrete");
+    if (given > 1)
+        return sp_error_set(SP_EUSAGE, "--pooled, --cutoffs and --discrete exclude each other");
+    if ((rc = sp_args_int(a, "k", 5, 2, &c->o.cls.k)))
+        return rc;
+    c->o.cls.scheme = sp_args_flag(a, "pooled")     ? SP_MARKOV_POOLED
+                      : sp_args_flag(a, "discrete") ? SP_MARKOV_DISCRETE
+                                                    : SP_MARKOV_PERIOD;
+    if (sp_args_get(a, "cutoffs")) {
+        if ((rc = parse_list("cutoffs", sp_args_get(a, "cutoffs"), c->cut, &ncut)))
+            return rc;
+        if (sp_args_get(a, "k") && c->o.cls.k != ncut + 1)
+            return sp_error_set(SP_EUSAGE, "--k %d but --cutoffs gives %d classes", c->o.cls.k,
+                                ncut + 1);
+        c->o.cls.scheme = SP_MARKOV_CUTOFFS;
+        c->o.cls.k = ncut + 1;
+        c->o.cls.cutoffs = c->cut;
+    }
+    c->o.cls.relative = sp_args_flag(a, "relative");
+    return SP_OK;
+}
+
+/* Spatial options: --w, --m, --lag-cutoffs, --standardize, --lisa. */
+static int spatial_args(const sp_args *a, mk_cli *c)
+{
+    int rc, nl = 0;
+    c->wpath = sp_args_get(a, "w");
+    c->lisa = sp_args_flag(a, "lisa");
+    if (!c->wpath && (c->lisa || sp_args_get(a, "m") || sp_args_get(a, "lag-cutoffs")))
+        return sp_error_set(SP_EUSAGE, "--%s needs --w", c->lisa ? "lisa"
+                                                         : sp_args_get(a, "m") ? "m"
+                                                                               : "lag-cutoffs");
+    if (c->lisa && (c->o.cls.scheme != SP_MARKOV_PERIOD || c->o.cls.relative ||
+                    sp_args_get(a, "k")))
+        return sp_error_set(SP_EUSAGE, "--lisa takes the LISA quadrants as states: no --k, "
+                                       "--pooled, --cutoffs, --discrete or --relative");
+    if ((rc = sp_args_int(a, "m", 5, 2, &c->o.m)))
+        return rc;
+    if (sp_args_get(a, "lag-cutoffs")) {
+        if ((rc = parse_list("lag-cutoffs", sp_args_get(a, "lag-cutoffs"), c->lcut, &nl)))
+            return rc;
+        if (sp_args_get(a, "m") && c->o.m != nl + 1)
+            return sp_error_set(SP_EUSAGE, "--m %d but --lag-cutoffs gives %d classes", c->o.m,
+                                nl + 1);
+        c->o.m = nl + 1;
+        c->o.lag_cutoffs = c->lcut;
+    }
+    if ((sp_args_get(a, "m") || nl) && c->o.cls.scheme == SP_MARKOV_DISCRETE)
+        return sp_error_set(SP_EUSAGE, "--discrete: the lag classes are the states (no --m "
+                                       "or --lag-cutoffs)");
+    c->std = SP_STD_ROW;
+    const char *s = sp_args_get(a, "standardize");
+    return s ? sp_weights_std_parse(s, &c->std) : SP_OK;
+}
+
+/* Every option, checked before any file is read. */
+static int cli_args(const sp_args *a, mk_cli *c)
+{
+    int rc;
+    memset(c, 0, sizeof *c);
+    if ((rc = sp_args_positional(a, 1, "DATA")))
+        return rc;
+    c->src = a->pos[0];
+    c->id = sp_args_get(a, "id");
+    c->var = sp_args_get(a, "var");
+    c->by = sp_args_get(a, "by");
+    c->layer = sp_args_get(a, "layer");
+    c->where = sp_args_get(a, "where");
+    if (!c->var || !c->id || !c->by)
+        return sp_error_set(SP_EUSAGE, "markov needs --%s", !c->var ? "var"
+                                                            : !c->id ? "id"
+                                                                     : "by");
+    if ((rc = scheme_args(a, c)) || (rc = spatial_args(a, c)) ||
+        (rc = sp_args_int(a, "lag", 1, 1, &c->o.lag)) ||
+        (rc = sp_grid_dest_args(a, "output", &c->dest)))
+        return rc;
+    c->o.fill_empty = sp_args_flag(a, "fill-empty");
+    c->origin_columns = sp_args_flag(a, "origin-columns");
+    c->json = c->dest.format == SP_GRID_JSON;
+    c->timing = sp_args_flag(a, "timing");
+    if (c->json && c->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "tables (--csv, --markdown, --latex or text)");
+    return SP_OK;
+}
+
+/* W aligned to the panel's units (units of W without data left out, with a
+ * warning), standardised; islands warned about. */
+static int panel_weights(const mk_cli *c, const sp_pdata *D, sp_weights **out)
+{
+    sp_weights *W = NULL, *A = NULL;
+    int rc = sp_wio_read(c->wpath, &W);
+    if (!rc)
+        rc = sp_weights_align(W, D->units, D->n, c->src, &A);
+    if (!rc && W->n > D->n)
+        fprintf(stderr, "spill markov: warning: %d unit%s of %s without data left out (W "
+                        "standardised on the %d units of %s)\n", W->n - D->n,
+                W->n - D->n == 1 ? "" : "s", c->wpath, D->n, c->src);
+    if (!rc)
+        rc = sp_weights_standardize(A, c->std);
+    int isl = 0;
+    for (int i = 0; !rc && i < A->n; i++)
+        isl += sp_weights_cardinality(A, i) == 0;
+    if (!rc && isl)
+        fprintf(stderr, "spill markov: warning: %d unit%s without neighbours: no lag class, "
+                        "left out of the conditional chains\n", isl, isl == 1 ? "" : "s");
+    sp_weights_free(W);
+    if (rc)
+        sp_weights_free(A);
+    else
+        *out = A;
+    return rc;
+}
+
+/* ---- JSON */
+
+static json_t *vec_json(const double *v, int k)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < k; i++)
+        json_array_append_new(a, sp_json_real(v[i]));
+    return a;
+}
+
+/* Rows of a row-major matrix as a JSON array of arrays. */
+static json_t *mat_json(const double *m, int r, int k)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < r; i++)
+        json_array_append_new(a, vec_json(m + (size_t)i * k, k));
+    return a;
+}
+
+/* counts, p, n, steady state(s), mfpt, prais of one chain into o. */
+static void chain_json(json_t *o, const sp_markov_chain *C)
+{
+    int k = C->k;
+    json_object_set_new(o, "transitions", mat_json(C->counts, k, k));
+    json_object_set_new(o, "p", mat_json(C->p, k, k));
+    json_object_set_new(o, "n", vec_json(C->n, k));
+    json_object_set_new(o, "steady_state", C->steady ? vec_json(C->steady, k) : json_null());
+    json_object_set_new(o, "steady_states", mat_json(C->steadies, C->nrecurrent, k));
+    json_object_set_new(o, "mfpt", mat_json(C->mfpt, k, k));
+    json_object_set_new(o, "prais", vec_json(C->prais, k));
+}
+
+static const char *scheme_name(const mk_cli *c)
+{
+    static const char *names[] = {"quantiles per period", "pooled quantiles", "cutoffs",
+                                  "discrete"};
+    return c->lisa ? "LISA quadrants" : names[c->o.cls.scheme];
+}
+
+/* The class labels: 1..k, the discrete values, or the LISA quadrants. */
+static void class_label(const mk_cli *c, const sp_markov_result *r, int i, char *buf, size_t n)
+{
+    if (c->lisa)
+        snprintf(buf, n, "%s", sp_markov_lisa_name(i));
+    else if (r->states)
+        snprintf(buf, n, "%.15g", r->states[i]);
+    else
+        snprintf(buf, n, "%d", i + 1);
+}
+
+/* The class labels (numbers for discrete states). */
+static json_t *labels_json(const mk_cli *c, const sp_markov_result *r)
+{
+    json_t *a = json_array();
+    char b[64];
+    for (int i = 0; i < r->k; i++) {
+        class_label(c, r, i, b, sizeof b);
+        json_array_append_new(a, r->states ? json_real(r->states[i]) : json_string(b));
+    }
+    return a;
+}
+
+/* The spatial Markov keys: conditional chains, lag breaks, homogeneity. */
+static json_t *spatial_json(const sp_markov_result *r, json_t *root)
+{
+    json_t *cond = json_array();
+    for (int l = 0; l < r->m; l++) {
+        json_t *o = json_pack("{s:i}", "lag_class", l + 1);
+        chain_json(o, &r->cond[l]);
+        json_object_set_new(o, "chi2", json_pack("{s:o, s:i, s:o}", "stat",
+                                                 sp_json_real(r->chi2[l]), "df", r->chi2_df[l],
+                                                 "p", sp_json_real(r->chi2_p[l])));
+        json_array_append_new(cond, o);
+    }
+    json_object_set_new(root, "m", json_integer(r->m));
+    json_object_set_new(root, "islands", json_integer(r->islands));
+    if (r->lag_breaks)
+        json_object_set_new(root, "lag_breaks",
+                            r->nlag_breaks == 1 ? vec_json(r->lag_breaks, r->m)
+                                                : mat_json(r->lag_breaks, r->nlag_breaks, r->m));
+    json_object_set_new(root, "conditional", cond);
+    const sp_markov_homog *h = &r->homog;
+    json_object_set_new(root, "homogeneity",
+                        json_pack("{s:o, s:o, s:i, s:o, s:o}", "Q", sp_json_real(h->Q), "LR",
+                                  sp_json_real(h->LR), "df", h->df, "p_Q", sp_json_real(h->p_Q),
+                                  "p_LR", sp_json_real(h->p_LR)));
+    return root;
+}
+
+/* The whole JSON object (contract keys at the top level). */
+static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
+{
+    json_t *per = json_array();
+    for (int s = 0; s < D->t; s++)
+        json_array_append_new(per, json_string(D->periods[s]));
+    json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:i, s:s, s:b, s:i}", "var", c->var,
+                             "id", c->id, "by", c->by, "n", D->n, "t", D->t, "periods", per,
+                             "lag", c->o.lag, "classes", scheme_name(c), "relative",
+                             c->o.cls.relative, "k", r->k);
+    json_object_set_new(root, "labels", labels_json(c, r));
+    if (r->breaks)
+        json_object_set_new(root, "breaks", r->nbreaks == 1 ? vec_json(r->breaks, r->k)
+                                                            : mat_json(r->breaks, r->nbreaks,
+                                                                       r->k));
+    chain_json(root, &r->chain);
+    if (r->cond)
+        spatial_json(r, root);
+    return root;
+}
+
+/* ---- tables */
+
+static int grid_cell(sp_grid *g, const char *f, double v)
+{
+    return isinf(v) ? sp_grid_str(g, "inf") : sp_grid_num(g, f, v);
+}
+
+/* A k x k matrix with the origin in rows (and an n column), or in columns
+ * (and an n row). */
+static sp_grid *matrix_grid(const mk_cli *c, const sp_markov_result *r, const char *title,
+                            const double *M, const double *n, const char *f)
+{
+    int k = r->k;
+    sp_grid_col cols[102];
+    char names[102][64];
+    snprintf(names[0], 64, "%s", c->origin_columns ? "to \\ from" : "from \\ to");
+    cols[0] = (sp_grid_col){.name = names[0], .align = SP_GRID_LEFT};
+    for (int j = 0; j < k; j++) {
+        class_label(c, r, j, names[j + 1], 64);
+        cols[j + 1] = (sp_grid_col){.name = names[j + 1]};
+    }
+    int nc = k + 1;
+    if (n && !c->origin_columns)
+        cols[nc++] = (sp_grid_col){.name = "n"};
+    sp_grid *g = sp_grid_new(title, cols, nc);
+    for (int i = 0; i < k; i++) {
+        sp_grid_row(g);
+        sp_grid_str(g, names[i + 1]);
+        for (int j = 0; j < k; j++)
+            grid_cell(g, f, c->origin_columns ? M[j * k + i] : M[i * k + j]);
+        if (n && !c->origin_columns)
+            sp_grid_num(g, "%.0f", n[i]);
+    }
+    if (n && c->origin_columns) {
+        sp_grid_row(g);
+        sp_grid_str(g, "n");
+        for (int j = 0; j < k; j++)
+            sp_grid_num(g, "%.0f", n[j]);
+    }
+    return g;
+}
+
+/* Per class: n, steady state(s), Prais mobility. */
+static sp_grid *summary_grid(const mk_cli *c, const sp_markov_result *r,
+                             const sp_markov_chain *C, const char *title)
+{
+    sp_grid_col cols[8] = {{.name = "class", .align = SP_GRID_LEFT}, {.name = "n"}};
+    char names[6][32];
+    int nc = 2, ns = C->nrecurrent < 5 ? C->nrecurrent : 5;
+    for (int s = 0; s < ns; s++) {
+        snprintf(names[s], 32, ns == 1 ? "steady state" : "steady state %d", s + 1);
+        cols[nc++] = (sp_grid_col){.name = names[s]};
+    }
+    cols[nc++] = (sp_grid_col){.name = "prais"};
+    sp_grid *g = sp_grid_new(title, cols, nc);
+    char lab[64];
+    for (int i = 0; i < C->k; i++) {
+        class_label(c, r, i, lab, sizeof lab);
+        sp_grid_row(g);
+        sp_grid_str(g, lab);
+        sp_grid_num(g, "%.0f", C->n[i]);
+        for (int s = 0; s < ns; s++)
+            sp_grid_num(g, "%.4f", C->steadies[(size_t)s * C->k + i]);
+        sp_grid_num(g, "%.4f", C->prais[i]);
+    }
+    if (C->nrecurrent > 1)
+        sp_grid_note(g, "the chain has several recurrent classes: no unique steady state");
+    return g;
+}
+
+/* Writes and frees one table, a blank line before all but the first. */
+static int write_grid(const mk_cli *c, sp_grid *g, int *first)
+{
+    if (!*first && c->dest.format != SP_GRID_CSV)
+        fputc('\n', c->dest.f);
+    *first = 0;
+    int rc = sp_grid_write(g, c->dest.format, c->dest.f);
+    sp_grid_free(g);
+    return rc;
+}
+
+/* The tables of one chain: probabilities (with n), the summary, and for the
+ * classic chain the counts and the passage times. */
+static int chain_tables(const mk_cli *c, const sp_markov_result *r, const sp_markov_chain *C,
+                        const char *what, int full, int *first)
+{
+    char t[160];
+    const char *lay = c->origin_columns ? "origin in columns" : "origin in rows";
+    int rc = SP_OK;
+    if (full) {
+        snprintf(t, sizeof t, "%stransition counts (%s)", what, lay);
+        rc = write_grid(c, matrix_grid(c, r, t, C->counts, C->n, "%.0f"), first);
+    }
+    snprintf(t, sizeof t, "%stransition probabilities (%s)", what, lay);
+    if (!rc)
+        rc = write_grid(c, matrix_grid(c, r, t, C->p, C->n, "%.4f"), first);
+    snprintf(t, sizeof t, "%ssteady state and Prais mobility", what);
+    if (!rc)
+        rc = write_grid(c, summary_grid(c, r, C, t), first);
+    snprintf(t, sizeof t, "%smean first passage times (%s)", what, lay);
+    if (!rc && full)
+        rc = write_grid(c, matrix_grid(c, r, t, C->mfpt, NULL, "%.2f"), first);
+    return rc;
+}
+
+/* Homogeneity: Q, LR and the chi-square of each lag class. */
+static sp_grid *homog_grid(const sp_markov_result *r)
+{
+    static const sp_grid_col cols[] = {
+        {.name = "test", .align = SP_GRID_LEFT}, {.name = "statistic"}, {.name = "df"},
+        {.name = "p"}};
+    sp_grid *g = sp_grid_new("homogeneity across lag classes (Bickenbach-Bode; chi-square of "
+                             "each lag class against the pooled chain, giddy)", cols, 4);
+    const sp_markov_homog *h = &r->homog;
+    sp_grid_row(g);
+    sp_grid_str(g, "Q");
+    sp_grid_num(g, "%.4f", h->Q);
+    sp_grid_int(g, h->df);
+    sp_grid_num(g, "%.4g", h->p_Q);
+    sp_grid_row(g);
+    sp_grid_str(g, "LR");
+    sp_grid_num(g, "%.4f", h->LR);
+    sp_grid_int(g, h->df);
+    sp_grid_num(g, "%.4g", h->p_LR);
+    for (int l = 0; l < r->m; l++) {
+        sp_grid_row(g);
+        sp_grid_strf(g, "chi2 lag class %d", l + 1);
+        sp_grid_num(g, "%.4f", r->chi2[l]);
+        sp_grid_int(g, r->chi2_df[l]);
+        sp_grid_num(g, "%.4g", r->chi2_p[l]);
+    }
+    return g;
+}
+
+/* The header line and every table of the run. */
+static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
+{
+    int first = 1, rc = SP_OK;
+    if (c->dest.format == SP_GRID_TEXT)
+        fprintf(c->dest.f, "Markov chain of %s%s: %d units, %d periods (%s..%s), classes: %s, "
+                "k = %d, transitions over %d period%s\n\n", c->o.cls.relative ? "relative " : "",
+                c->var, D->n, D->t, D->periods[0], D->periods[D->t - 1], scheme_name(c), r->k,
+                c->o.lag, c->o.lag == 1 ? "" : "s");
+    rc = chain_tables(c, r, &r->chain, "", 1, &first);
+    char what[64];
+    for (int l = 0; l < r->m && r->cond && !rc; l++) {
+        snprintf(what, sizeof what, "lag class %d: ", l + 1);
+        rc = chain_tables(c, r, &r->cond[l], what, 0, &first);
+    }
+    if (!rc && r->cond)
+        rc = write_grid(c, homog_grid(r), &first);
+    return rc;
+}
+
+/* Warnings about empty classes, repeated breaks and several steady states. */
+static void warn_result(const mk_cli *c, const sp_markov_result *r)
+{
+    char lab[64];
+    for (int i = 0; i < r->k; i++)
+        if (r->chain.n[i] == 0.0) {
+            class_label(c, r, i, lab, sizeof lab);
+            fprintf(stderr, "spill markov: warning: no transition starts in class %s: its row "
+                            "of p is 0 (see --fill-empty), Prais mobility undefined\n", lab);
+        }
+    if (r->repeated)
+        fprintf(stderr, "spill markov: warning: ties repeat a quantile break in %d set%s of "
+                        "breaks: the classes above a repeated break are empty there\n",
+                r->repeated, r->repeated == 1 ? "" : "s");
+    if (r->chain.nrecurrent > 1)
+        fprintf(stderr, "spill markov: warning: the chain has %d recurrent classes: no unique "
+                        "steady state (steady_state null; steady_states lists each)\n",
+                r->chain.nrecurrent);
+}
+
+/* Read, align, compute, print. */
+static int run(mk_cli *c)
+{
+    sp_table *tab = NULL;
+    sp_pdata *D = NULL;
+    sp_weights *W = NULL;
+    sp_markov_result r = {0};
+    const char *vars[] = {c->var};
+    sp_pdata_opts po = {.id = c->id, .time = c->by, .where = c->where};
+    double t0 = sp_clock_seconds(), t1 = 0.0, t2 = 0.0;
+    int rc = sp_table_read(c->src, c->layer, &tab);
+    if (!rc)
+        rc = sp_pdata_build(tab, NULL, vars, 1, &po, &D);
+    if (!rc && c->wpath)
+        rc = panel_weights(c, D, &W);
+    if (!rc) {
+        t1 = sp_clock_seconds();
+        if (c->lisa)
+            rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
+        else
+            rc = sp_markov_run(D->v, D->n, D->t, W ? W->w : NULL, &c->o, &r);
+        if (rc)                                     /* the core names periods, not files */
+            sp_error_prefix(rc, "%s: %s (periods 1..%d are %s %s..%s)", c->src, c->var, D->t,
+                            c->by, D->periods[0], D->periods[D->t - 1]);
+        t2 = sp_clock_seconds();
+    }
+    if (!rc)
+        warn_result(c, &r);
+    if (!rc && c->json)
+        rc = sp_json_print(result_json(c, D, &r));
+    else if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
+        rc = sp_grid_dest_close(&c->dest, print_tables(c, D, &r));
+    if (!rc && c->timing)
+        fprintf(stderr, "spill markov: timing: read %.4f s, statistics %.4f s, whole %.4f s\n",
+                t1 - t0, t2 - t1, sp_clock_seconds() - t0);
+    sp_markov_result_free(&r);
+    sp_weights_free(W);
+    sp_pdata_free(D);
+    sp_table_free(tab);
+    return rc;
+}
+
+/* spill markov. */
+int sp_cmd_markov(int argc, char **argv)
+{
+    sp_args a;
+    mk_cli c;
+    int rc = sp_args_parse(argc, argv, spec, help, &a);
+    if (!rc)
+        rc = cli_args(&a, &c);
+    if (!rc)
+        rc = run(&c);
+    return rc;
+}
