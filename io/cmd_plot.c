@@ -781,9 +781,10 @@ static int read_matrix(json_t *m, const char *file, const char *key, int *k, dou
     return SP_OK;
 }
 
-/* One heat map of p (k x k) with counts n (NULL when absent). */
+/* One heat map of p (k x k) with counts n (NULL when absent), classes
+ * named by labels (markov's `labels`; NULL: 1..k). */
 static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, double x0,
-                         double y0, double w, const char *title)
+                         double y0, double w, const char *title, json_t *labels)
 {
     cairo_t *cr = sp_canvas_cairo(c);
     double cell = w / k;
@@ -807,8 +808,12 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
         }
     sp_canvas_style ls = {6.5, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
     for (int i = 0; i < k; i++) {
-        char buf[16];
-        snprintf(buf, sizeof buf, "%d", i + 1);
+        char buf[64];
+        const char *name = json_string_value(json_array_get(labels, (size_t)i));
+        if (name && (int)json_array_size(labels) == k)
+            snprintf(buf, sizeof buf, "%s", name);
+        else
+            snprintf(buf, sizeof buf, "%d", i + 1);
         sp_canvas_text(c, x0 + (i + 0.5) * cell, y0 + w + 2, buf, &ls, NULL);
         ls.ax = 1.0, ls.ay = 0.5;
         sp_canvas_text(c, x0 - 3, y0 + (i + 0.5) * cell, buf, &ls, NULL);
@@ -846,7 +851,7 @@ static int markov_load(json_t *root, const char *file, int *np, int *k, double *
         if (q < 0)
             snprintf(titles[*np], 64, "all units");
         else if (json_is_integer(lag))
-            snprintf(titles[*np], 64, "neighbours in class %d", (int)json_integer_value(lag) + 1);
+            snprintf(titles[*np], 64, "neighbours in class %d", (int)json_integer_value(lag));
         else
             snprintf(titles[*np], 64, "lag class %d", q + 1);
         (*np)++;
@@ -864,9 +869,10 @@ static int plot_markov(plot_ctx *P, const char *file)
     static char titles[16][64];
     int has_n[16], np = 0, k = 0;
     int rc = markov_load(root, file, &np, &k, p, n, has_n, titles);
-    json_decref(root);
-    if (rc)
+    if (rc) {
+        json_decref(root);
         return rc;
+    }
     int cols = grid_cols(np), rows = (np + cols - 1) / cols;
     double x0, y0, w, top;
     panel_box(P, 0, cols, 0, 0, &x0, &y0, &w);
@@ -879,8 +885,9 @@ static int plot_markov(plot_ctx *P, const char *file)
         panel_box(P, q, cols, top, w, &x0, &y0, &w);
         w = fmin(w, 280.0);
         markov_panel(c, p + (size_t)q * 400, has_n[q] ? n + (size_t)q * 400 : NULL, k, x0, y0, w,
-                     titles[q]);
+                     titles[q], json_object_get(root, "labels"));
     }
+    json_decref(root);
     json_object_set_new(P->info, "k", json_integer(k));
     json_object_set_new(P->info, "panels", json_integer(np));
     return page_close(P, c, rc);

@@ -40,6 +40,12 @@ EOF
 ok "markov heat map" "$SPILL" plot --markov "$TMP/markov.json" -o "$TMP/mk.png" --json
 check "markov: global and one lag class" [ "$(jq -c '[.k, .panels]' "$OUT")" = "[3,2]" ]
 
+if "$SPILL" markov --help >/dev/null 2>&1; then
+    "$SPILL" markov "$AI" --id adcode --var ai_index --by year --k 4 --w "$TMP/q.gal" --m 3 \
+        --json >"$TMP/smarkov.json" 2>/dev/null
+    ok "heat maps of spill markov --json" "$SPILL" plot --markov "$TMP/smarkov.json" -o "$TMP/sm.png" --json
+    check "spatial Markov: global and one panel per lag class" [ "$(jq -c '[.k, .panels]' "$OUT")" = "[4,$((1 + $(jq '.conditional | length' "$TMP/smarkov.json")))]" ]
+fi
 for ext in png svg pdf; do
     "$SPILL" plot "$AI" --id adcode --by year --kde ai_index -o "$TMP/r1.$ext" 2>/dev/null
     "$SPILL" plot "$AI" --id adcode --by year --kde ai_index -o "$TMP/r2.$ext" 2>/dev/null
