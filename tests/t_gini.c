@@ -33,9 +33,9 @@ static void load(const sp_table *t, int fcol, const char *key, int ycol, int gco
             c++;
         if (c == s->k)
             snprintf(s->labels[s->k++], 16, "%s", lab);
-        sp_parse_double(sp_table_cell(t, r, ycol), &s->y[s->n]);
+        sp_table_parse_double(sp_table_cell(t, r, ycol), &s->y[s->n]);
         if (pcol >= 0)
-            sp_parse_double(sp_table_cell(t, r, pcol), &s->pop[s->n]);
+            sp_table_parse_double(sp_table_cell(t, r, pcol), &s->pop[s->n]);
         s->g[s->n++] = c;
     }
 }
@@ -67,7 +67,7 @@ static int compare(const sp_table *ref, const char *cas, const char *by, const s
             continue;
         const char *st = sp_table_cell(ref, r, 2), *a = sp_table_cell(ref, r, 3), *b = sp_table_cell(ref, r, 4);
         double want, got = NAN;
-        if (sp_parse_double(sp_table_cell(ref, r, 5), &want))
+        if (sp_table_parse_double(sp_table_cell(ref, r, 5), &want))
             want = NAN;                          /* "NA": Theil L with a zero value */
         int ja = a ? label_rank(&d, s, a) : -1, jb = b ? label_rank(&d, s, b) : -1;
         if (!strcmp(st, "gini")) {

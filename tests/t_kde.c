@@ -15,7 +15,7 @@ static int ai_year(const sp_table *t, const char *year, double *x)
     int cy = sp_table_col(t, "year"), cv = sp_table_col(t, "ai_index"), n = 0;
     for (int r = 0; r < t->nrow; r++)
         if (strcmp(sp_table_cell(t, r, cy), year) == 0)
-            sp_parse_double(sp_table_cell(t, r, cv), &x[n++]);
+            sp_table_parse_double(sp_table_cell(t, r, cv), &x[n++]);
     return n;
 }
 
@@ -44,7 +44,7 @@ static void test_against_r(void)
             n[y] = ai_year(ai, years[y], x[y]);
             CHECK_INT(sp_kde_bandwidth(x[y], n[y], rule ? SP_KDE_SCOTT : SP_KDE_SILVERMAN, "ai", &h[y]), SP_OK);
             double want;
-            sp_parse_double(sp_table_cell(bw, rule * 4 + y, 2), &want);
+            sp_table_parse_double(sp_table_cell(bw, rule * 4 + y, 2), &want);
             CHECK_REL(h[y], want, 1e-13);
             sp_kde_range(x[y], n[y], h[y], 3, &lo, &hi);
         }
@@ -56,8 +56,8 @@ static void test_against_r(void)
                 int base = ((rule * 2 + kern) * 4 + y) * 64;
                 for (int k = 0; k < 64; k++) {
                     double gx, gd;
-                    sp_parse_double(sp_table_cell(de, base + k, 4), &gx);
-                    sp_parse_double(sp_table_cell(de, base + k, 5), &gd);
+                    sp_table_parse_double(sp_table_cell(de, base + k, 4), &gx);
+                    sp_table_parse_double(sp_table_cell(de, base + k, 5), &gd);
                     CHECK_REL(grid[k], gx, 1e-12);
                     CHECK_ABS(dens[k], gd, 1e-9 * gd + 1e-15); /* exp underflows before dnorm */
                     checked++;
