@@ -244,12 +244,9 @@ static int parse_options(const sp_args *a, sp_mapjob *J)
     if (!(J->width_in >= 1 && J->width_in <= 40))
         return sp_error_set(SP_EUSAGE, "--width must lie between 1 and 40 inches (got %g)",
                             J->width_in);
-    if (J->by && !J->data)
-        return sp_error_set(SP_EUSAGE, "--by needs --data TABLE (the periods come from a "
-                            "long-format table)");
-    if (J->data && !J->id)
-        return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
-                            J->data, J->src);
+    sp_acio_args io = {.src = J->src, .id = J->id, .data = J->data, .by = J->by, .need_layer = 1};
+    if ((rc = sp_acio_args_check(&io)))
+        return rc;
     if (J->each && !J->by)
         return sp_error_set(SP_EUSAGE, "--each needs --by TIME");
     sp_canvas_font_resolve("map", sp_args_get(a, "font"), J->font, sizeof J->font);

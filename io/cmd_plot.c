@@ -275,6 +275,8 @@ static int plot_moran(plot_ctx *P, const char *var)
     sp_acio *A = NULL;
     moran_panel *mp = NULL;
     int np = 0, label_col = -1;
+    if ((rc = sp_acio_args_check(&io)))
+        return rc;
     if (!(rc = sp_acio_open(&io, &A)) && sp_args_get(a, "label"))
         rc = sp_table_require(A->table, sp_args_get(a, "label"), &label_col);
     if (!rc && !(mp = sp_calloc((size_t)A->P->nperiods, sizeof *mp)))

@@ -314,7 +314,12 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .need_layer = need_layer};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
-    /* the combinations of the input options, checked before any file is read */
+    return sp_acio_args_check(io);
+}
+
+int sp_acio_args_check(const sp_acio_args *io)
+{
+    int need_layer = io->need_layer;
     if (need_layer && io->by && !io->data)
         return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
                             "unit, the periods come from a long-format table");

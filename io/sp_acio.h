@@ -70,6 +70,10 @@ struct sp_args;
  * --data, --data-id, --var, --by, --w) with SRC = the one positional argument.
  * SP_EUSAGE when --w or --var is missing. */
 int sp_acio_args_from(const struct sp_args *a, const char *cmd, int need_layer, sp_acio_args *io);
+/* The combinations of the input options, checked before any file is read
+ * (sp_acio_args_from calls it): with a layer, --by needs --data and --data
+ * needs --id; without one, --by needs --id.  SP_EUSAGE otherwise. */
+int sp_acio_args_check(const sp_acio_args *io);
 
 int sp_acio_open(const sp_acio_args *a, sp_acio **out);
 void sp_acio_close(sp_acio *A);
