@@ -87,7 +87,7 @@ static int page_open(plot_ctx *P, double h, const char *title, sp_canvas **c, do
     int rc = sp_canvas_open(P->output, P->width, h, P->dpi, P->font, c);
     *top = MARGIN;
     if (!rc && title && title[0]) {
-        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}};
         double box[4];
         sp_canvas_text(*c, 0.5 * P->width, MARGIN - 3, title, &st, box);
         *top = box[3] + 4;
@@ -122,7 +122,7 @@ static int grid_cols(int n) { return n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4; }
 
 static void panel_title(sp_canvas *c, const sp_chart *C, const char *text)
 {
-    sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}};
     sp_canvas_text(c, C->x0 + 0.5 * C->w, C->y0 - 3, text, &st, NULL);
 }
 
@@ -195,7 +195,7 @@ static void moran_draw(sp_canvas *c, const moran_panel *mp, double x0, double y0
     cairo_move_to(cr, C.x0, sp_chart_y(&C, 0)), cairo_line_to(cr, C.x0 + C.w, sp_chart_y(&C, 0));
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    sp_canvas_style qs = {7.0, 0, 0, 1, 0, {0.6, 0.6, 0.6}, 0};
+    sp_canvas_style qs = {7.0, 0, 0, 1, 0, {0.6, 0.6, 0.6}};
     static const char *const quad[] = {"HH", "LH", "LL", "HL"};
     for (int q = 0; q < 4; q++) {
         qs.ax = q == 0 || q == 3 ? 1.0 : 0.0, qs.ay = q < 2 ? 0.0 : 1.0;
@@ -217,7 +217,7 @@ static void moran_draw(sp_canvas *c, const moran_panel *mp, double x0, double y0
     cairo_move_to(cr, sp_chart_x(&C, C.xlo), sp_chart_y(&C, mp->I * C.xlo));
     cairo_line_to(cr, sp_chart_x(&C, C.xhi), sp_chart_y(&C, mp->I * C.xhi));
     cairo_stroke(cr);
-    sp_canvas_style ls = {4.5, 0.0, 0.5, 0, 0, {0.2, 0.2, 0.2}, 0};
+    sp_canvas_style ls = {4.5, 0.0, 0.5, 0, 0, {0.2, 0.2, 0.2}};
     for (int k = 0; mp->text && k < mp->n; k++)
         if (!isnan(mp->wz[k]) && mp->text[k])
             sp_canvas_text(c, sp_chart_x(&C, mp->z[k]) + 2.2, sp_chart_y(&C, mp->wz[k]),
@@ -410,7 +410,7 @@ static void kde_curves(sp_canvas *c, const kde_set *K, int k, double x0, double 
     C.ylo = 0;
     sp_chart_axes(c, &C, var, "density");
     cairo_t *cr = sp_canvas_cairo(c);
-    sp_canvas_style st = {6.5, 0, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.5, 0, 0.5, 0, 0, {0, 0, 0}};
     for (int g = 0; g < K->nper; g++) {
         const double *d = &K->dens[(size_t)(k * K->nper + g) * KDE_GRID];
         if (isnan(K->h[k * K->nper + g]))
@@ -453,7 +453,7 @@ static void surface_axes(sp_canvas *c, const view3 *V, const kde_set *K, const c
 {
     cairo_t *cr = sp_canvas_cairo(c);
     double x, y, x1, y1, lo, hi, step;
-    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0.15, 0.15, 0.15}, 0};
+    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0.15, 0.15, 0.15}};
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(cr, 0.5);
     v3(V, 0, 0, 0, &x, &y, NULL), v3(V, 1, 0, 0, &x1, &y1, NULL);
@@ -551,7 +551,7 @@ static void kde_surface(sp_canvas *c, const kde_set *K, int k, double x0, double
     }
     surface_axes(c, &V, K, var);
     if (K->group[k][0]) {
-        sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}};
         sp_canvas_text(c, x0 + 0.5 * w, y0 - 3, K->group[k], &st, NULL);
     }
 }
@@ -672,7 +672,7 @@ static void effects_panel(sp_canvas *c, const est_row *rows, int n, double x0, d
     cairo_move_to(cr, sp_chart_x(&C, 0), C.y0), cairo_line_to(cr, sp_chart_x(&C, 0), C.y0 + C.h);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    sp_canvas_style st = {6.5, 1.0, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.5, 1.0, 0.5, 0, 0, {0, 0, 0}};
     for (int k = 0; k < n; k++) {
         double y = sp_chart_y(&C, n - k - 0.5);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
@@ -790,7 +790,7 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
 {
     cairo_t *cr = sp_canvas_cairo(c);
     double cell = w / k;
-    sp_canvas_style st = {fmin(7.0, 0.26 * cell), 0.5, 0.5, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {fmin(7.0, 0.26 * cell), 0.5, 0.5, 0, 0, {0, 0, 0}};
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++) {
             double v = p[i * k + j];
@@ -808,7 +808,7 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
             st.color = v > 0.55 ? (sp_canvas_rgb){1, 1, 1} : (sp_canvas_rgb){0, 0, 0};
             sp_canvas_text(c, x0 + (j + 0.5) * cell, y0 + (i + 0.5) * cell, buf, &st, NULL);
         }
-    sp_canvas_style ls = {6.5, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style ls = {6.5, 0.5, 0.0, 0, 0, {0, 0, 0}};
     for (int i = 0; i < k; i++) {
         char buf[64];
         const char *name = json_string_value(json_array_get(labels, (size_t)i));
@@ -824,7 +824,7 @@ static void markov_panel(sp_canvas *c, const double *p, const double *n, int k, 
     sp_canvas_text(c, x0 + 0.5 * w, y0 + w + 11, "class in the next period", &ls, NULL);
     ls.angle = 90, ls.ay = 1.0;
     sp_canvas_text(c, x0 - 12, y0 + 0.5 * w, "class in the period", &ls, NULL);
-    sp_canvas_style ts = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style ts = {PANEL_PT, 0.5, 1.0, 1, 0, {0, 0, 0}};
     sp_canvas_text(c, x0 + 0.5 * w, y0 - 3, title, &ts, NULL);
 }
 

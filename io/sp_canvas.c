@@ -340,14 +340,6 @@ void sp_canvas_text(sp_canvas *c, double x, double y, const char *text, const sp
     if (st->angle != 0.0)
         cairo_rotate(c->cr, -st->angle * M_PI / 180.0);
     pango_cairo_update_layout(c->cr, c->layout);
-    if (st->halo > 0) {
-        cairo_move_to(c->cr, -st->ax * w, -st->ay * h);
-        pango_cairo_layout_path(c->cr, c->layout);
-        cairo_set_source_rgb(c->cr, 1, 1, 1);
-        cairo_set_line_width(c->cr, 2 * st->halo);
-        cairo_set_line_join(c->cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_stroke(c->cr);
-    }
     cairo_move_to(c->cr, -st->ax * w, -st->ay * h);
     sp_canvas_set_rgb(c, st->color);
     pango_cairo_show_layout(c->cr, c->layout);

@@ -43,7 +43,6 @@ typedef struct sp_canvas_style {
     int bold;
     double angle;  /* degrees, counter-clockwise */
     sp_canvas_rgb color;
-    double halo;   /* > 0: a white outline this wide (points) behind the text */
 } sp_canvas_style;
 
 /* The format of path by its extension (.png .svg .pdf, any case). */

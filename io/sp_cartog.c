@@ -319,9 +319,9 @@ void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
 }
 
 void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
-                      const char *const *labels, double size)
+                      const char *const *labels, const sp_canvas_rgb *fill, double size)
 {
-    sp_canvas_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}, 0.12 * size};
+    sp_canvas_style st = {size, 0.5, 0.5, 0, 0, {0.1, 0.1, 0.1}};
     cairo_t *cr = sp_canvas_cairo(c);
     cairo_save(cr);
     cairo_rectangle(cr, f->x0, f->y0, f->w, f->h);
@@ -331,6 +331,8 @@ void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f
             continue;
         double px, py;
         sp_cartog_page(f, G->ix[i], G->iy[i], &px, &py);
+        double lum = 0.2126 * fill[i].r + 0.7152 * fill[i].g + 0.0722 * fill[i].b;
+        st.color = lum < 0.4 ? (sp_canvas_rgb){1, 1, 1} : (sp_canvas_rgb){0.1, 0.1, 0.1};
         if (px >= f->x0 && px <= f->x0 + f->w && py >= f->y0 && py <= f->y0 + f->h)
             sp_canvas_text(c, px, py, labels[i], &st, NULL);
     }
@@ -375,7 +377,7 @@ void sp_cartog_north(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_stroke(cr);
-    sp_canvas_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {0.45 * h, 0.5, 1.0, 1, 0, {0, 0, 0}};
     sp_canvas_text(c, 0, -h - 0.05 * h, "N", &st, NULL);
     cairo_restore(cr);
 }
@@ -405,7 +407,7 @@ void sp_cartog_scalebar(sp_canvas *c, const sp_cartog_frame *f, double x, double
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {6.0, 0.5, 0.0, 0, 0, {0, 0, 0}};
     char buf[64];
     sp_canvas_text(c, x, y + 1.0, "0", &st, NULL);
     snprintf(buf, sizeof buf, "%g km", km);
@@ -463,7 +465,7 @@ void sp_cartog_legend(sp_canvas *c, double x, double y, const char *title,
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_stroke(cr);
     double cy = y + LEG_PAD;
-    sp_canvas_style st = {size, 0, 0, 1, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {size, 0, 0, 1, 0, {0, 0, 0}};
     if (title && title[0]) {
         double tb[4];
         sp_canvas_text(c, x + LEG_PAD, cy, title, &st, tb);

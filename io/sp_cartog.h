@@ -74,9 +74,10 @@ static inline void sp_cartog_page(const sp_cartog_frame *f, double x, double y, 
 /* Fill every unit with fill[i] (clipped to the panel) and outline it. */
 void sp_cartog_units(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
                      const sp_canvas_rgb *fill, sp_canvas_rgb stroke, double line_width);
-/* Text at each unit's interior point (labels[i] NULL or "" for none). */
+/* Text at each unit's interior point (labels[i] NULL or "" for none), white
+ * on dark fills (relative luminance below 0.4), near-black otherwise. */
 void sp_cartog_labels(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f,
-                      const char *const *labels, double size);
+                      const char *const *labels, const sp_canvas_rgb *fill, double size);
 /* A north arrow of height h (points) whose foot is at (x, y), pointing to
  * true north at the centre of the map. */
 void sp_cartog_north(sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f, double x,

@@ -50,7 +50,7 @@ static void axis_ticks(sp_canvas *c, const sp_chart *C, int horizontal)
         return;
     cairo_t *cr = sp_canvas_cairo(c);
     sp_canvas_style st = {TICK_PT, horizontal ? 0.5 : 1.0, horizontal ? 0.0 : 0.5, 0, 0,
-                        {0.15, 0.15, 0.15}, 0};
+                        {0.15, 0.15, 0.15}};
     int n = (int)floor((hi - lo) / step + 1e-6);
     for (int k = 0; k <= n; k++) {
         double v = lo + k * step, p = horizontal ? sp_chart_x(C, v) : sp_chart_y(C, v);
@@ -85,7 +85,7 @@ void sp_chart_axes(sp_canvas *c, const sp_chart *C, const char *xlabel, const ch
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
-    sp_canvas_style st = {LABEL_PT, 0.5, 0.0, 0, 0, {0, 0, 0}, 0};
+    sp_canvas_style st = {LABEL_PT, 0.5, 0.0, 0, 0, {0, 0, 0}};
     if (xlabel)
         sp_canvas_text(c, C->x0 + 0.5 * C->w, C->y0 + C->h + 6 + TICK_PT, xlabel, &st, NULL);
     if (ylabel) {

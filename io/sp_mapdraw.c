@@ -148,7 +148,7 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
             continue;
         double ux, uy;
         label_dir(x, y, n, g, &ux, &uy);
-        sp_canvas_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}, 0};
+        sp_canvas_style st = {pt, 0.5 - 0.5 * ux, 0.5 - 0.5 * uy, 0, 0, {0.1, 0.1, 0.1}};
         sp_canvas_text(c, x[g] + 0.6 * pt * ux, y[g] + 0.6 * pt * uy, J->panels[g].label, &st,
                        NULL);
     }
@@ -175,7 +175,7 @@ static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame
     cairo_fill(cr);
     sp_cartog_units(c, J->G, &fi, fill, sp_canvas_hex("#BDBDBD"), 0.3);
     centre_path(c, J, &fi, 6.0);
-    sp_canvas_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}, 0};
+    sp_canvas_style st = {6.0, 0.0, 0.0, 1, 0, {0.2, 0.2, 0.2}};
     sp_canvas_text(c, x0 + 3, y0 + 2, "Mean centre", &st, NULL);
     sp_cartog_scalebar(c, &fi, x0 + 4, y0 + w - 11, 0.4 * w);
     cairo_rectangle(cr, x0, y0, w, w);
@@ -223,8 +223,8 @@ static void draw_panel(sp_canvas *c, const sp_mapjob *J, int g, const sp_cartog_
     sp_canvas_rgb edge = sp_canvas_hex(J->kind == SP_MAPJOB_ELLIPSE ? "#9E9E9E" : "#5A5A5A");
     sp_cartog_units(c, J->G, f, fill, edge, lw);
     if (labels)
-        sp_cartog_labels(c, J->G, f, labels, fmax(2.0, fmin(6.0, 12.0 / sqrt(J->L->n)) *
-                                                       fmin(1.0, f->w / 300.0) * 2.2));
+        sp_cartog_labels(c, J->G, f, labels, fill,
+                         fmax(2.0, fmin(6.0, 12.0 / sqrt(J->L->n)) * fmin(1.0, f->w / 300.0) * 2.2));
     if (J->kind == SP_MAPJOB_ELLIPSE)
         draw_ellipses(c, J, f, fill);
     double d = fmin(f->w, f->h);
@@ -237,7 +237,7 @@ static void draw_panel(sp_canvas *c, const sp_mapjob *J, int g, const sp_cartog_
     cairo_set_line_width(cr, 0.4);
     cairo_stroke(cr);
     if (sub_h > 0) {
-        sp_canvas_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {SUB_PT, 0.5, 1.0, 1, 0, {0, 0, 0}};
         sp_canvas_text(c, f->x0 + 0.5 * f->w, f->y0 - 2, p->label, &st, NULL);
     }
 }
@@ -299,7 +299,7 @@ static int draw_file(sp_mapjob *J, const char *path, const char *debug, const in
     if (!rc)
         rc = sp_canvas_open(path, Lo.W, Lo.H, J->dpi, J->font, &c);
     if (!rc && title_of(J)[0]) {
-        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}, 0};
+        sp_canvas_style st = {TITLE_PT, 0.5, 0.0, 1, 0, {0, 0, 0}};
         sp_canvas_text(c, 0.5 * Lo.W, MARGIN - 2, title_of(J), &st, NULL);
     }
     for (int k = 0; !rc && k < np && k < 64; k++) {
