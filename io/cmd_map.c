@@ -249,6 +249,9 @@ static int parse_options(const sp_args *a, sp_mapjob *J)
         return rc;
     if (J->each && !J->by)
         return sp_error_set(SP_EUSAGE, "--each needs --by TIME");
+    if (J->each && J->kind == SP_MAPJOB_ELLIPSE)
+        return sp_error_set(SP_EUSAGE, "--each goes with --lisa, --hotspot and --choropleth (an "
+                            "ellipse map shows every period in one panel)");
     sp_canvas_font_resolve("map", sp_args_get(a, "font"), J->font, sizeof J->font);
     return SP_OK;
 }

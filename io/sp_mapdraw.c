@@ -345,7 +345,7 @@ static int record(sp_mapjob *J, const char *path)
 int sp_mapdraw_all(sp_mapjob *J)
 {
     int rc = SP_OK;
-    if (J->each && J->kind != SP_MAPJOB_ELLIPSE) {
+    if (J->each) {
         for (int g = 0; !rc && g < J->npanels; g++) {
             char path[4096], debug[4096];
             suffixed(J->output, J->panels[g].label, path, sizeof path);
