@@ -57,8 +57,10 @@ static void lisa_legend(sp_mapjob *J)
                                           "p = 0.0001"};
         double pmin = J->lisa.perm.perm > 0 ? 1.0 / (J->lisa.perm.perm + 1) : 0.0;
         static const double level[] = {1.0, 0.05, 0.01, 0.001, 0.0001};
+        char first[32]; /* significant with p above 0.05: p up to alpha */
+        snprintf(first, sizeof first, "p = %g", fmax(J->lisa.alpha, 0.05));
         for (int k = 0; k < 5; k++) /* levels the permutations cannot reach: shown when used */
-            add_class(J, hex[k], lab[k], pmin > level[k]);
+            add_class(J, hex[k], k == 1 ? first : lab[k], pmin > level[k]);
     } else {
         add_class(J, "#EEEEEE", "Not significant", 0);
         add_class(J, "#FF0000", "High-High", 0);
