@@ -224,3 +224,11 @@ int sp_lisa_compute(const sp_csr *w, const double *x, const char *what, const sp
     *out = L;
     return SP_OK;
 }
+
+void sp_lisa_counts(const sp_lisa *L, int count[5])
+{
+    memset(count, 0, 5 * sizeof *count);
+    for (int i = 0; i < L->n; i++)
+        if (L->sig[i])
+            count[L->quad[i]]++;
+}

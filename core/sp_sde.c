@@ -72,6 +72,12 @@ double sp_sde_bearing(double x0, double y0, double x1, double y1)
     return b < 0.0 ? b + 360.0 : b;
 }
 
+void sp_sde_move(const sp_sde *a, const sp_sde *b, double *distance, double *bearing)
+{
+    *distance = hypot(b->cx - a->cx, b->cy - a->cy);
+    *bearing = sp_sde_bearing(a->cx, a->cy, b->cx, b->cy);
+}
+
 const char *sp_sde_compass(double bearing)
 {
     static const char *const labels[] = {"N", "NE", "E", "SE", "S", "SW", "W", "NW"};

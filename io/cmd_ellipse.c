@@ -139,8 +139,8 @@ static int add_result(sde_job *job, const char *by, const double *x, const doubl
     r->move_km = r->bearing = NAN;
     if (job->nres > 0) {
         const sp_sde *p = &job->res[job->nres - 1].e;
-        r->move_km = hypot(r->e.cx - p->cx, r->e.cy - p->cy) / 1000.0;
-        r->bearing = sp_sde_bearing(p->cx, p->cy, r->e.cx, r->e.cy);
+        sp_sde_move(p, &r->e, &r->move_km, &r->bearing);
+        r->move_km /= 1000.0;
     }
     job->nres++;
     return SP_OK;

@@ -8,6 +8,10 @@
 #                                  a layer's field against an R fixture (below)
 # $SPILL is the binary; $TMP a scratch folder removed at exit; $SHP the
 # bundled data folder; $FIX the fixtures folder.
+# Every check (ok, fails, check) has a stable id, as SQLite's do_test names:
+# SCRIPT-N, the script and the check's ordinal in it (e.g. t_moran-17),
+# printed with its description on failure ("FAIL t_moran-17: ...") and, with
+# TH_VERBOSE=1 in the environment, for every check ("ok t_moran-17 DESC").
 : "${SPILL:?SPILL must name the spill binary}"
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SHP=$ROOT/shapefiles
@@ -19,12 +23,18 @@ cli_failed=0
 OUT=$TMP/stdout
 ERR=$TMP/stderr
 
-pass() { cli_passed=$((cli_passed + 1)); }
-fail() { cli_failed=$((cli_failed + 1)); echo "FAIL: $*" >&2; }
+cli_name=$(basename "$0" .sh)
+cli_seq=0
+# pass DESC / fail DESC: count the check (and number it: $cli_name-$cli_seq)
+pass() {
+    cli_seq=$((cli_seq + 1)); cli_passed=$((cli_passed + 1))
+    [ -z "$TH_VERBOSE" ] || echo "ok $cli_name-$cli_seq $1"
+}
+fail() { cli_seq=$((cli_seq + 1)); cli_failed=$((cli_failed + 1)); echo "FAIL $cli_name-$cli_seq: $*" >&2; }
 
 ok() {
     local desc=$1; shift
-    if "$@" >"$OUT" 2>"$ERR"; then pass; else fail "$desc (exit $?): $(head -c 400 "$ERR")"; fi
+    if "$@" >"$OUT" 2>"$ERR"; then pass "$desc"; else fail "$desc (exit $?): $(head -c 400 "$ERR")"; fi
 }
 
 fails() {
@@ -36,13 +46,13 @@ fails() {
     elif ! grep -qE -- "$pattern" "$ERR"; then
         fail "$desc: stderr lacks /$pattern/: $(head -c 400 "$ERR")"
     else
-        pass
+        pass "$desc"
     fi
 }
 
 check() {
     local desc=$1; shift
-    if "$@"; then pass; else fail "$desc"; fi
+    if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
 # near GOT WANT [REL [FLOOR]]: |got - want| <= REL max(|want|, FLOOR), REL 1e-9
