@@ -7,7 +7,7 @@ LDFLAGS_EXTRA ?=
 
 # Recursive (=) variables: pkg-config runs when a recipe needs the flags,
 # i.e. after the deps stamp below has installed anything missing.
-PKGS = gdal geos gsl jansson cairo yaml-0.1 xlsxwriter nettle
+PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
 DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \

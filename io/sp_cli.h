@@ -31,6 +31,8 @@ int sp_cmd_hotspot(int argc, char **argv);
 int sp_cmd_ellipse(int argc, char **argv);
 int sp_cmd_fit(int argc, char **argv);
 int sp_cmd_run(int argc, char **argv);
+int sp_cmd_map(int argc, char **argv);
+int sp_cmd_plot(int argc, char **argv);
 int sp_cmd_markov(int argc, char **argv);
 int sp_cmd_detector(int argc, char **argv);
 int sp_cmd_gini(int argc, char **argv);

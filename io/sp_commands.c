@@ -11,6 +11,8 @@ static const sp_command command_table[] = {
     {"hotspot", sp_cmd_hotspot, "Getis-Ord Gi* hot spots"},
     {"ellipse", sp_cmd_ellipse, "standard deviational ellipse and centre migration"},
     {"fit", sp_cmd_fit, "spatial regression (SDM, SAR, SEM, SLX, SDEM, SAC, OLS)"},
+    {"map", sp_cmd_map, "maps: LISA clusters, hot spots, choropleths, ellipses (PNG, SVG, PDF)"},
+    {"plot", sp_cmd_plot, "figures: Moran scatterplots, densities, effects, Markov heat maps"},
     {"markov", sp_cmd_markov, "Markov chains of classes: classic, spatial (--w), LISA (--lisa)"},
     {"detector", sp_cmd_detector, "geographical detector: factor, interaction, risk, ecological"},
     {"gini", sp_cmd_gini, "Gini, Dagum's decomposition by groups, Theil T and L, CV"},

@@ -72,5 +72,20 @@ $ spill fit tests/fixtures/panel/provinces_panel.csv --panel adcode,year \
 EOF
 spill fit tests/fixtures/panel/provinces_panel.csv --panel adcode,year \
     --w tests/fixtures/panel/provinces.gal --y y --x x1,x2 --effects --latex >sdm_twoway.tex 2>/dev/null
+# The figures: the README's two (docs/figures, 150 dpi) and the rest in OUT.
+AI=shapefiles/ai_index_province.csv
+P=shapefiles/china_provinces.shp
+spill map "$P" --id adcode --data "$AI" --by year --lisa ai_index --w prov_queen.gal \
+    --dpi 150 -o "$ROOT/docs/figures/lisa_ai_index.png" 2>/dev/null
+spill map "$P" --id adcode --data "$AI" --by year --ellipse ai_index --label name_zh \
+    --dpi 150 -o "$ROOT/docs/figures/ellipse_ai_index.png" 2>/dev/null
+spill map "$P" --id adcode --data "$AI" --by year --hotspot ai_index --w prov_queen.gal \
+    -o hotspots.pdf 2>/dev/null
+spill plot "$AI" --id adcode --by year --moran ai_index --w prov_queen.gal \
+    -o moran_scatter.png 2>/dev/null
+spill plot "$AI" --id adcode --by year --kde ai_index --surface -o kde_surface.png 2>/dev/null
+spill fit tests/fixtures/panel/provinces_panel.csv --panel adcode,year \
+    --w tests/fixtures/panel/provinces.gal --y y --x x1,x2 --effects --json >sdm_twoway.json 2>/dev/null
+spill plot --effects sdm_twoway.json -o sdm_effects.png 2>/dev/null
 printf '\nOutputs in %s/ (the console blocks in transcript.md):\n' "$OUT"
 ls -1 "$OUT" | grep -v '^shapefiles$\|^tests$'
