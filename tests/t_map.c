@@ -82,12 +82,19 @@ static int pixel_near(cairo_surface_t *s, double x, double y, unsigned want)
 }
 
 /* The expected colour of each (period, unit) from a lisa or hotspot layer
- * written as CSV: COType or Gi_Bin, by adcode and year. */
+ * written as CSV in the wide layout (the --by default): COType_YEAR or
+ * Gi_Bin_YEAR by adcode; NNeighbors_YEAR is NULL for a unit without data. */
 static unsigned expected(const sp_table *t, const char *by, const char *id, const char *field)
 {
-    int cid = sp_table_col(t, "adcode"), cy = sp_table_col(t, "year"), cf = sp_table_col(t, field);
+    char name[64], nn[64];
+    snprintf(name, sizeof name, "%s_%s", field, by);
+    snprintf(nn, sizeof nn, "NNeighbors_%s", by);
+    int cid = sp_table_col(t, "adcode"), cf = sp_table_col(t, name), cn = sp_table_col(t, nn);
+    if (cid < 0 || cf < 0 || cn < 0)
+        return 0x000000; /* no such field: matches no pixel */
     for (int r = 0; r < t->nrow; r++) {
-        if (strcmp(sp_table_cell(t, r, cid), id) != 0 || strcmp(sp_table_cell(t, r, cy), by) != 0)
+        const char *unit = sp_table_cell(t, r, cid);
+        if (!unit || strcmp(unit, id) != 0 || !sp_table_cell(t, r, cn))
             continue;
         const char *v = sp_table_cell(t, r, cf) ? sp_table_cell(t, r, cf) : "";
         if (strcmp(field, "COType") == 0) /* GeoDa's cluster colours */
