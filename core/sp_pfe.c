@@ -699,11 +699,18 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta_ml, r->cov_ml);
     if (!rc) {
         memcpy(r->theta, r->theta_ml, (size_t)r->p * sizeof *r->theta);
-        rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
+        if (o->correct) {
+            r->leeyu = SP_LY_NONE;
+            rc = o->correct(o->correct_ctx, r, r->cov_ml, r->theta);
+        } else {
+            rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
+        }
+        for (int i = 0; i < r->p; i++)
+            r->corrected |= r->theta[i] != r->theta_ml[i];
     }
     if (!rc)
         rc = invert_info(&d, ops, r, r->theta_ml, r->cov_ml);
-    if (!rc && r->leeyu != SP_LY_NONE) {
+    if (!rc && r->corrected) {
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta, r->cov);
         if (!rc)
             rc = invert_info(&d, ops, r, r->theta, r->cov);
