@@ -309,7 +309,8 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
-    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
+    sp_pfe_opts po = {.model = model, .fe = fe, .leeyu = o->leeyu,
+                      .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
     long nt = (long)D->n * D->t;
     int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
     if (rc)
