@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
 #include "sp_error.h"
+#include "sp_ptest.h"
 #include "sp_peff.h"
 #include "sp_rng.h"
 
@@ -87,7 +87,7 @@ static void finish_stat(sp_peff_stat *st, double *v, int n, int have_draws)
         st->se = st->se_delta;
     }
     st->z = st->est / st->se;
-    st->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(st->z));
+    st->p = sp_ptest_pnorm2(st->z);
 }
 
 /* The multiplier's spatial parameter and scale at the parameters par

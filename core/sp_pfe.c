@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
@@ -14,11 +13,6 @@
 #include "sp_pre.h"
 
 const char *sp_pfe_vcov_name(sp_vcov v) { return v == SP_VCOV_HESSIAN ? "hessian" : "info"; }
-double sp_ptest_pchisq(double stat, int df)
-{
-    return df > 0 && isfinite(stat) ? gsl_cdf_chisq_Q(fabs(stat), df) : NAN;
-}
-
 /* ---- the design: lagged, then transformed ---- */
 
 /* Columns of Z (each n*t): y~, (Wy)~, (WWy)~, X~_1..k, (WX)~_1..k. */
@@ -744,13 +738,6 @@ static double trace_ww(const sp_csr *W)
     return s;
 }
 
-static void set_test(sp_ptest *t, double stat, int df)
-{
-    t->stat = stat;
-    t->df = df;
-    t->p = sp_ptest_pchisq(stat, df);
-}
-
 int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
                    sp_fe fe, sp_ptest out[4])
 {
@@ -808,12 +795,7 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
         gsl_vector_view bv = gsl_vector_view_array(tmp, (size_t)k);
         gsl_linalg_cholesky_solve(&A.matrix, &xv.vector, &bv.vector);
         double wmw = sp_dense_dot(wxb, wxb, nt) - sp_dense_dot(xw, tmp, k);
-        double J = wmw / s2 + tw;
-        set_test(&out[0], ewy * ewy / J, 1);
-        set_test(&out[1], ewe * ewe / tw, 1);
-        set_test(&out[2], (ewy - ewe) * (ewy - ewe) / (J - tw), 1);
-        double r = ewe - tw / J * ewy;
-        set_test(&out[3], r * r / (tw * (1.0 - tw / J)), 1);
+        sp_ptest_lm(ewy, ewe, tw, wmw / s2 + tw, out);
     }
     free(c.xx), free(c.xy), free(c.b);
     free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
@@ -822,68 +804,6 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
             free(names[j]);
     free(names);
     design_free(&d);
-    return rc;
-}
-
-/* ---- Wald tests ---- */
-
-/* g' (J V J')^-1 g for q restrictions g with Jacobian J (q x p). */
-static int wald(const sp_pfe_result *r, int q, const double *g, const double *J, sp_ptest *out)
-{
-    int p = r->p;
-    double *jv = sp_calloc((size_t)q * p, sizeof *jv), *m = sp_calloc((size_t)q * q, sizeof *m);
-    int rc = jv && m ? SP_OK : SP_ENOMEM;
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < p; b++)
-            for (int c = 0; c < p; c++)
-                jv[a * p + b] += J[a * p + c] * r->cov[c * p + b];
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < q; b++)
-            for (int c = 0; c < p; c++)
-                m[a * q + b] += jv[a * p + c] * J[b * p + c];
-    if (!rc)
-        rc = sp_dense_invert(m, q, "Wald test");
-    double w = 0.0;
-    for (int a = 0; !rc && a < q; a++)
-        for (int b = 0; b < q; b++)
-            w += g[a] * m[a * q + b] * g[b];
-    if (!rc)
-        set_test(out, w, q);
-    free(jv), free(m);
-    return rc;
-}
-
-int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor)
-{
-    int pooled = r->fe == SP_FE_NONE, p = r->p;
-    int k0 = (r->k - pooled) / 2;
-    set_test(no_lag_x, NAN, 0);
-    set_test(common_factor, NAN, 0);
-    if (!sp_pmodel_durbin(r->model) || k0 < 1)
-        return SP_OK;
-    double *g = sp_malloc((size_t)k0 * sizeof *g), *J = sp_calloc((size_t)k0 * p, sizeof *J);
-    int rc = g && J ? SP_OK : SP_ENOMEM;
-    for (int j = 0; !rc && j < k0; j++) { /* theta_j = 0 */
-        int it = pooled + k0 + j;
-        g[j] = r->theta[it];
-        J[j * p + it] = 1.0;
-    }
-    if (!rc)
-        rc = wald(r, k0, g, J, no_lag_x);
-    if (!rc && r->model == SP_PM_SDM) { /* theta_j + rho beta_j = 0 */
-        int ir = sp_pfe_irho(r);
-        double rho = r->theta[ir];
-        memset(J, 0, (size_t)k0 * p * sizeof *J);
-        for (int j = 0; j < k0; j++) {
-            int ib = pooled + j, it = pooled + k0 + j;
-            g[j] = r->theta[it] + rho * r->theta[ib];
-            J[j * p + ib] = rho;
-            J[j * p + it] = 1.0;
-            J[j * p + ir] = r->theta[ib];
-        }
-        rc = wald(r, k0, g, J, common_factor);
-    }
-    free(g), free(J);
     return rc;
 }
 
@@ -921,61 +841,5 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
         d.names = NULL;
     }
     design_free(&d);
-    return rc;
-}
-
-int sp_pfe_hausman(const sp_pfe_result *fe, const sp_pre_result *re, sp_ptest *out,
-                   int *definite)
-{
-    /* common parameters: FE coefficients found by name in RE, then rho */
-    int q = 0, pf = fe->p, pr = re->k + 3;
-    int *iff = sp_malloc((size_t)(fe->k + 1) * sizeof *iff);
-    int *irr = sp_malloc((size_t)(fe->k + 1) * sizeof *irr);
-    int rc = iff && irr ? SP_OK : SP_ENOMEM;
-    for (int j = 0; !rc && j < fe->k; j++)
-        for (int l = 0; l < re->k; l++)
-            if (re->names && strcmp(fe->names[j], re->names[l]) == 0 &&
-                strcmp(fe->names[j], "const") != 0) {
-                iff[q] = j, irr[q] = l, q++;
-                break;
-            }
-    if (!rc && (!fe->has_rho || fe->has_lambda))
-        rc = sp_error_set(SP_EUSAGE, "the Hausman test compares sar or sdm models");
-    double *d = NULL, *v = NULL;
-    if (!rc) {
-        iff[q] = sp_pfe_irho(fe), irr[q] = re->k, q++;
-        d = sp_malloc((size_t)q * sizeof *d);
-        v = sp_malloc((size_t)q * q * sizeof *v);
-        rc = d && v ? SP_OK : SP_ENOMEM;
-    }
-    for (int a = 0; !rc && a < q; a++) {
-        d[a] = fe->theta[iff[a]] - (irr[a] < re->k ? re->beta[irr[a]] : re->rho);
-        for (int b = 0; b < q; b++)
-            v[a * q + b] = fe->cov[iff[a] * pf + iff[b]] - re->cov[irr[a] * pr + irr[b]];
-    }
-    if (!rc) {
-        /* positive definite? (Cholesky of a copy) */
-        double *c = sp_malloc((size_t)q * q * sizeof *c);
-        if (!c)
-            rc = SP_ENOMEM;
-        else {
-            memcpy(c, v, (size_t)q * q * sizeof *c);
-            gsl_matrix_view C = gsl_matrix_view_array(c, (size_t)q, (size_t)q);
-            gsl_error_handler_t *old = gsl_set_error_handler_off();
-            *definite = gsl_linalg_cholesky_decomp1(&C.matrix) == 0;
-            gsl_set_error_handler(old);
-            free(c);
-        }
-    }
-    if (!rc)
-        rc = sp_dense_invert(v, q, "Hausman test");
-    if (!rc) {
-        double h = 0.0;
-        for (int a = 0; a < q; a++)
-            for (int b = 0; b < q; b++)
-                h += d[a] * v[a * q + b] * d[b];
-        set_test(out, h, q);
-    }
-    free(iff), free(irr), free(d), free(v);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum
  * likelihood: OLS, SLX, SAR, SDM, SEM, SDEM, SAC with no, unit, time or
- * two-way effects; panel LM tests; Wald tests of the SDM.
+ * two-way effects; the residual terms of the panel LM tests (the tests
+ * themselves, Wald and Hausman are in core/sp_ptest.h).
  *
  * The estimator is the ML estimator of the model with unit and/or period
  * dummies, the dummies concentrated out (docs/panel.md):
@@ -48,6 +49,7 @@
 #include "sp_csr.h"
 #include "sp_pmodel.h"
 #include "sp_pops.h"
+#include "sp_ptest.h"
 #include "sp_leeyu.h"
 #include "sp_within.h"
 
@@ -118,33 +120,11 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
                   const char *const *xnames, const sp_csr *W, const sp_pops *ops,
                   sp_pmodel model, sp_fe fe, struct sp_pre_result **out);
 
-/* A chi-squared test: statistic, degrees of freedom, p-value (upper tail). */
-typedef struct sp_ptest {
-    double stat;
-    int df;
-    double p;
-} sp_ptest;
-
 /* LM tests on the residuals of the non-spatial model with the same effects
  * (Anselin, Le Gallo & Jayet 2008; Elhorst 2010), as spdep's lm.LMtests on the
  * dummy regression with the block-diagonal W: lag, error, robust lag, robust
  * error (in that order in out[4]). */
 int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const sp_csr *W,
                    sp_fe fe, sp_ptest out[4]);
-
-/* Wald tests of an SDM (or SDEM): theta = 0 (against SAR / SEM... the
- * non-Durbin model) and theta + rho beta = 0 (SDM against SEM), on the
- * reported estimates and covariance. */
-int sp_pfe_wald(const sp_pfe_result *r, sp_ptest *no_lag_x, sp_ptest *common_factor);
-
-/* Hausman test of fixed against random effects over the slope coefficients
- * and rho (Elhorst's demos): d' (V_fe - V_re)^-1 d, df = their number; the
- * p-value uses |stat| (V_fe - V_re need not be positive definite, then the
- * statistic can be negative; *definite says whether it was). */
-int sp_pfe_hausman(const sp_pfe_result *fe, const struct sp_pre_result *re, sp_ptest *out,
-                   int *definite);
-
-/* Upper tail of the chi-squared distribution. */
-double sp_ptest_pchisq(double stat, int df);
 
 #endif

@@ -4,28 +4,21 @@
  * Fixed effects (core/sp_pfe.h) with the Lee-Yu correction on by default,
  * random effects (core/sp_pre.h) with the Hausman test, panel LM tests, Wald
  * and LR tests, effects (core/sp_peff.h), --compare columns, --where
- * subsets.  docs/panel.md has every formula and convention. */
+ * subsets.  This file holds the options, the loading and the fitting; the
+ * printers are io/cmd_fit_json.c, cmd_fit_tables.c and cmd_fit_latex.c
+ * (cmd_fit.h).  docs/panel.md has every formula and convention. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <gsl/gsl_cdf.h>
-
+#include "cmd_fit.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
-#include "sp_grid.h"
-#include "sp_pdata.h"
-#include "sp_peff.h"
-#include "sp_pfe.h"
-#include "sp_pre.h"
 #include "sp_pops_sparse.h"
-#include "sp_table.h"
-#include "sp_weights.h"
 #include "sp_wio.h"
 
-#define MAX_X 32
 #define DENSE_MAX 4000  /* --logdet eigen: dense n x n eigenvalues and inverses */
 #define DENSE_AUTO 1500 /* --logdet auto: dense up to here, sparse beyond */
 
@@ -90,56 +83,6 @@ static const sp_optspec spec[] = {
     {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
     {"timing", 0}, {"id", 1}, {"vcov", 1}, {NULL, 0},
 };
-
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_MARKDOWN, OUT_LATEX } out_format;
-
-typedef struct fp_opts {
-    const char *data, *wpath, *yname, *layer, *where;
-    char idf[256], timef[256];
-    char xbuf[1024];
-    const char *x[MAX_X];
-    int k0;
-    sp_pmodel model;
-    sp_fe fe;
-    sp_leeyu leeyu;
-    sp_std std;
-    int re, compare, tests, effects, draws, seed, timing;
-    int cross;       /* no --panel: a cross-section (one period, no effects) */
-    int threads;
-    int logdet;      /* LOGDET_* */
-    int vcov;        /* VCOV_* */
-    out_format out;
-} fp_opts;
-
-enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
-enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
-
-/* Everything fitted, for the printers. */
-typedef struct fp_run {
-    const fp_opts *o;
-    sp_table *D_table; /* D points into it */
-    sp_pdata *D;
-    sp_pops ops;
-    int sparse_ops;         /* ops from sp_pops_sparse_new (else sp_pops_dense) */
-    sp_pfe_result *fit;     /* the main fixed-effects (or pooled) fit */
-    sp_pfe_result *cmp[4];  /* --compare: none, unit, time, twoway (cmp[fe] may alias fit) */
-    sp_pre_result *re;      /* --re */
-    sp_pfe_result *re_fe;   /* the fixed-effects counterpart for the Hausman test */
-    sp_ptest lm[4], wald_x, wald_cf, hausman;
-    int hausman_definite;
-    sp_ptest lm_cmp[4][4];  /* --compare: LM tests per column */
-    sp_ptest lr_unit, lr_time, lr_sar, lr_sem;
-    int have_lr_fe, have_lr_models;
-    sp_peff *eff;
-    double t_read, t_fit;
-} fp_run;
-
-static double clock_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* ---- options ---- */
 
@@ -318,13 +261,6 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     return rc;
 }
 
-static void lr_test(sp_ptest *t, double ll_big, double ll_small, int df)
-{
-    t->stat = 2.0 * (ll_big - ll_small);
-    t->df = df;
-    t->p = sp_ptest_pchisq(t->stat, df);
-}
-
 static int lm_tests(fp_run *R, sp_fe fe, sp_ptest out[4])
 {
     const sp_pdata *D = R->D;
@@ -336,8 +272,8 @@ static int lm_tests(fp_run *R, sp_fe fe, sp_ptest out[4])
 static int lr_effects(fp_run *R, sp_pfe_result *const fits[4])
 {
     const sp_pdata *D = R->D;
-    lr_test(&R->lr_unit, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_TIME]->loglik, D->n - 1);
-    lr_test(&R->lr_time, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_UNIT]->loglik, D->t - 1);
+    sp_ptest_lr(&R->lr_unit, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_TIME]->loglik, D->n - 1);
+    sp_ptest_lr(&R->lr_time, fits[SP_FE_TWOWAY]->loglik, fits[SP_FE_UNIT]->loglik, D->t - 1);
     R->have_lr_fe = 1;
     return SP_OK;
 }
@@ -361,8 +297,8 @@ static int fit_tests(fp_run *R)
         if (!rc)
             rc = fit_one(R, SP_PM_SEM, o->fe, &sem);
         if (!rc) {
-            lr_test(&R->lr_sar, R->fit->loglik, sar->loglik, o->k0);
-            lr_test(&R->lr_sem, R->fit->loglik, sem->loglik, o->k0);
+            sp_ptest_lr(&R->lr_sar, R->fit->loglik, sar->loglik, o->k0);
+            sp_ptest_lr(&R->lr_sem, R->fit->loglik, sem->loglik, o->k0);
             R->have_lr_models = 1;
         }
     }
@@ -411,7 +347,7 @@ static int fit_all(fp_run *R)
         if (!rc)
             rc = fit_one(R, o->model, o->fe == SP_FE_NONE ? SP_FE_UNIT : SP_FE_TWOWAY, &R->re_fe);
         if (!rc)
-            rc = sp_pfe_hausman(R->re_fe, R->re, &R->hausman, &R->hausman_definite);
+            rc = sp_ptest_hausman(R->re_fe, R->re, &R->hausman, &R->hausman_definite);
         if (!rc)
             rc = lm_tests(R, o->fe, R->lm);
         if (!rc && o->effects)
@@ -436,7 +372,7 @@ static int fit_all(fp_run *R)
             rc = fit_tests(R);
     }
     if (!rc)
-        rc = sp_pfe_wald(R->fit, &R->wald_x, &R->wald_cf);
+        rc = sp_ptest_wald_sdm(R->fit, &R->wald_x, &R->wald_cf);
     if (!rc && o->effects) {
         int ib[2 * MAX_X + 1], it[2 * MAX_X + 1];
         const char *names[2 * MAX_X + 1];
@@ -467,26 +403,15 @@ static void run_free(fp_run *R)
     sp_table_free(R->D_table);
 }
 
-/* ---- numbers shared by every printer ---- */
+/* ---- what the printers share (cmd_fit.h) ---- */
 
-typedef struct estat {
-    double est, se, z, p;
-} estat;
-
-static estat make_stat(double est, double var)
+sp_ptest_stat sp_cmd_fit_stat(const sp_pfe_result *r, const double *theta, const double *cov,
+                              int i)
 {
-    estat e = {est, var >= 0.0 ? sqrt(var) : NAN, NAN, NAN};
-    e.z = est / e.se;
-    e.p = 2.0 * gsl_cdf_ugaussian_Q(fabs(e.z));
-    return e;
+    return sp_ptest_z(theta[i], cov[i * r->p + i]);
 }
 
-static estat fe_stat(const sp_pfe_result *r, const double *theta, const double *cov, int i)
-{
-    return make_stat(theta[i], cov[i * r->p + i]);
-}
-
-static const char *leeyu_description(const sp_pfe_result *r)
+const char *sp_cmd_fit_leeyu_text(const sp_pfe_result *r)
 {
     if (r->fe == SP_FE_NONE)
         return "not applicable (no fixed effects)";
@@ -506,318 +431,19 @@ static const char *leeyu_description(const sp_pfe_result *r)
     }
 }
 
-static double aic_of(const sp_pfe_result *r) { return -2.0 * r->loglik + 2.0 * r->p; }
-
-/* ---- JSON ---- */
-
-static json_t *stat_json(estat e)
+/* The model-choice summary of this run (sp_ptest_choice; the Wald tests only for an SDM). */
+void sp_cmd_fit_choice(const fp_run *R, char *buf, size_t size)
 {
-    return json_pack("{s:o, s:o, s:o, s:o}", "est", sp_json_real(e.est), "se", sp_json_real(e.se),
-                     "z", sp_json_real(e.z), "p", sp_json_real(e.p));
-}
-
-static json_t *test_json(const sp_ptest *t)
-{
-    return json_pack("{s:o, s:i, s:o}", "stat", sp_json_real(t->stat), "df", t->df, "p",
-                     sp_json_real(t->p));
-}
-
-/* rho / lambda / sigma2 / coefficients of one parameter vector into obj. */
-static void params_json(json_t *obj, const sp_pfe_result *r, const double *theta,
-                        const double *cov)
-{
-    if (r->has_rho)
-        json_object_set_new(obj, "rho", stat_json(fe_stat(r, theta, cov, sp_pfe_irho(r))));
-    if (r->has_lambda)
-        json_object_set_new(obj, "lambda", stat_json(fe_stat(r, theta, cov, sp_pfe_ilambda(r))));
-    json_object_set_new(obj, "sigma2", sp_json_real(theta[r->p - 1]));
-    json_t *coefs = json_array();
-    for (int j = 0; j < r->k; j++) {
-        json_t *c = json_pack("{s:s}", "name", r->names[j]);
-        json_object_update_new(c, stat_json(fe_stat(r, theta, cov, j)));
-        json_array_append_new(coefs, c);
-    }
-    json_object_set_new(obj, "coefficients", coefs);
-}
-
-static json_t *peff_stat_json(const sp_peff_stat *s)
-{
-    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "est", sp_json_real(s->est), "se",
-                          sp_json_real(s->se), "z", sp_json_real(s->z), "p", sp_json_real(s->p),
-                          "se_delta", sp_json_real(s->se_delta));
-    if (isfinite(s->mean)) {
-        json_object_set_new(o, "mean", sp_json_real(s->mean));
-        json_object_set_new(o, "ci95", json_pack("[o, o]", sp_json_real(s->lo),
-                                                 sp_json_real(s->hi)));
-    }
-    return o;
-}
-
-static json_t *effects_json(const sp_peff *e)
-{
-    json_t *list = json_array();
-    for (int v = 0; v < e->nvar; v++)
-        json_array_append_new(
-            list, json_pack("{s:s, s:o, s:o, s:o}", "name", e->rows[v].name, "direct",
-                            peff_stat_json(&e->rows[v].direct), "indirect",
-                            peff_stat_json(&e->rows[v].indirect), "total",
-                            peff_stat_json(&e->rows[v].total)));
-    return list;
-}
-
-static json_t *lm_json(const sp_ptest lm[4])
-{
-    return json_pack("{s:o, s:o, s:o, s:o}", "lm_lag", test_json(&lm[0]), "lm_error",
-                     test_json(&lm[1]), "robust_lm_lag", test_json(&lm[2]), "robust_lm_error",
-                     test_json(&lm[3]));
-}
-
-/* The stated error of an approximate log-determinant at the estimates: the
- * exact value there (from the factorisation the solves use) and, for the
- * Monte Carlo series, its truncation bound. */
-static json_t *lndet_error_json(const fp_run *R, const sp_pfe_result *r)
-{
-    json_t *list = json_array();
-    for (int a = 0; a < 2; a++) {
-        if (!(a ? r->has_lambda : r->has_rho))
-            continue;
-        double at = r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)];
-        json_array_append_new(list, json_pack(
-            "{s:s, s:o, s:o, s:o, s:o, s:o}", "parameter", a ? "lambda" : "rho", "at",
-            sp_json_real(at), "approximate", sp_json_real(r->lndet_at[a]), "exact",
-            sp_json_real(r->lndet_exact_at[a]), "difference",
-            sp_json_real(r->lndet_at[a] - r->lndet_exact_at[a]), "truncation_bound",
-            sp_json_real(sp_pops_sparse_lndet_bound(&R->ops, at))));
-    }
-    return list;
-}
-
-static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest lm[4])
-{
-    json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
-                          sp_pmodel_name(r->model), "n", r->n, "t", r->t, "nobs", r->n * r->t,
-                          "fe", sp_within_fe_name(r->fe), "loglik", sp_json_real(r->loglik), "r2",
-                          sp_json_real(r->r2), "corr2", sp_json_real(r->corr2), "aic",
-                          sp_json_real(aic_of(r)));
-    params_json(o, r, r->theta, r->cov);
-    json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
-    json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
-                                                               : "eigen"));
-    json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
-    if (r->lndet_approx)
-        json_object_set_new(o, "logdet_error", lndet_error_json(R, r));
-    if (r->vcov_fallback)
-        json_object_set_new(o, "vcov_fallback", json_true());
-    json_object_set_new(o, "lee_yu",
-                        json_pack("{s:b, s:s, s:s}", "applied", r->leeyu != SP_LY_NONE,
-                                  "convention", sp_leeyu_name(R->o->leeyu), "description",
-                                  leeyu_description(r)));
-    if (r->leeyu != SP_LY_NONE) {
-        json_t *u = json_object();
-        params_json(u, r, r->theta_ml, r->cov_ml);
-        json_object_set_new(o, "uncorrected", u);
-    }
-    json_t *tests = json_object();
-    json_object_update_new(tests, lm_json(lm));
-    json_object_set_new(o, "tests", tests);
-    return o;
-}
-
-/* The model-choice summary (Elhorst 2010, 2014): the robust LM tests on the
- * non-spatial model point to a lag or an error model; the SDM's Wald tests
- * say whether it reduces to SAR (theta = 0) or SEM (theta + rho beta = 0).
- * 5 % level.  Written into buf; "" when no test applies. */
-static void model_choice(const fp_run *R, char *buf, size_t size)
-{
-    const sp_ptest *lm = R->lm;
-    int lag = lm[2].p < 0.05, err = lm[3].p < 0.05;
-    const char *lm_says = lag && err ? "both robust LM tests reject: a model with both "
-                                       "spatial terms (SDM) is needed"
-                          : lag ? "robust LM tests favour the lag model (SAR)"
-                          : err ? "robust LM tests favour the error model (SEM)"
-                                : "neither robust LM test rejects (OLS or SLX may do)";
-    if (R->o->re || R->o->model != SP_PM_SDM) {
-        snprintf(buf, size, "%s", lm_says);
-        return;
-    }
-    int not_sar = R->wald_x.p < 0.05, not_sem = R->wald_cf.p < 0.05;
-    const char *verdict = not_sar && not_sem ? "the SDM reduces neither to SAR nor to SEM: "
-                                               "report the SDM"
-                          : !not_sar && lag && !err ? "the SDM reduces to SAR (theta = 0 not "
-                                                       "rejected), in line with the LM tests"
-                          : !not_sem && err && !lag ? "the SDM reduces to SEM (common factor not "
-                                                       "rejected), in line with the LM tests"
-                          : "the tests disagree: keep the SDM (it nests both)";
-    snprintf(buf, size, "%s; Wald: %s", lm_says, verdict);
-}
-
-static int print_json(const fp_run *R)
-{
-    const fp_opts *o = R->o;
-    json_t *root;
-    if (o->re) {
-        const sp_pre_result *re = R->re;
-        int p = re->k + 3;
-        root = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "model",
-                         sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
-                         R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type", "random",
-                         "loglik", sp_json_real(re->loglik), "r2", json_null(), "aic",
-                         sp_json_real(-2.0 * re->loglik + 2.0 * p), "sigma2",
-                         sp_json_real(re->sigma2));
-        json_object_set_new(root, "rho", stat_json(make_stat(re->rho, re->cov[re->k * p + re->k])));
-        json_object_set_new(root, "theta", stat_json(make_stat(re->theta,
-                                                              re->cov[(re->k + 1) * (p + 1)])));
-        json_object_set_new(root, "sigma2_mu", sp_json_real(re->sigma2_mu));
-        json_t *coefs = json_array();
-        for (int j = 0; j < re->k; j++) {
-            json_t *c = json_pack("{s:s}", "name", re->names[j]);
-            json_object_update_new(c, stat_json(make_stat(re->beta[j], re->cov[j * p + j])));
-            json_array_append_new(coefs, c);
-        }
-        json_object_set_new(root, "coefficients", coefs);
-        json_t *h = test_json(&R->hausman);
-        json_object_set_new(h, "positive_definite", json_boolean(R->hausman_definite));
-        json_object_set_new(h, "against", json_string(sp_within_fe_name(R->re_fe->fe)));
-        json_t *tests = json_object();
-        json_object_update_new(tests, lm_json(R->lm));
-        json_object_set_new(tests, "hausman", h);
-        json_object_set_new(root, "tests", tests);
-        json_object_set_new(root, "fixed_effects_fit", fit_json(R, R->re_fe, R->lm));
-    } else if (o->compare) {
-        root = fit_json(R, R->fit, R->lm);
-        json_t *cmp = json_array();
-        for (int fe = 0; fe < 4; fe++)
-            json_array_append_new(cmp, fit_json(R, R->cmp[fe], R->lm_cmp[fe]));
-        json_object_set_new(root, "compare", cmp);
-    } else {
-        root = fit_json(R, R->fit, R->lm);
-    }
-    json_t *tests = json_object_get(root, "tests");
-    char choice[512];
-    model_choice(R, choice, sizeof choice);
-    json_object_set_new(root, "model_choice", json_string(choice));
-    if (!o->re && sp_pmodel_durbin(o->model)) {
-        json_object_set_new(tests, "wald_no_wx", test_json(&R->wald_x));
-        if (o->model == SP_PM_SDM)
-            json_object_set_new(tests, "wald_common_factor", test_json(&R->wald_cf));
-    }
-    if (R->have_lr_fe) {
-        json_object_set_new(tests, "lr_unit_effects", test_json(&R->lr_unit));
-        json_object_set_new(tests, "lr_time_effects", test_json(&R->lr_time));
-    }
-    if (R->have_lr_models) {
-        json_object_set_new(tests, "lr_sdm_sar", test_json(&R->lr_sar));
-        json_object_set_new(tests, "lr_sdm_sem", test_json(&R->lr_sem));
-    }
-    if (R->eff) {
-        json_object_set_new(root, "effects", effects_json(R->eff));
-        json_object_set_new(root, "effects_draws", json_integer(R->eff->draws));
-        json_object_set_new(root, "effects_discarded", json_integer(R->eff->discarded));
-        json_object_set_new(root, "seed", json_integer(o->seed));
-    }
-    json_object_set_new(root, "where", o->where ? json_string(R->D->note) : json_null());
-    json_t *isl = json_array();
-    for (int i = 0; i < R->D->n; i++)
-        if (sp_weights_cardinality(R->D->W, i) == 0)
-            json_array_append_new(isl, json_string(R->D->units[i]));
-    json_object_set_new(root, "units_without_neighbors", isl);
-    json_object_set_new(root, "standardize", json_string(sp_weights_std_name(o->std)));
-    return sp_json_print(root);
-}
-
-
-/* ---- tables: text, CSV, Markdown, LaTeX (io/sp_grid.h) ---- */
-
-static void fmt(char *buf, size_t size, const char *f, double v)
-{
-    if (isfinite(v))
-        snprintf(buf, size, f, v);
-    else
-        snprintf(buf, size, "-");
-}
-
-static void fmt_p(char *buf, size_t size, double p)
-{
-    if (!isfinite(p))
-        snprintf(buf, size, "-");
-    else if (p < 1e-4)
-        snprintf(buf, size, "%.1e", p);
-    else
-        snprintf(buf, size, "%.4f", p);
-}
-
-/* Append one row of text cells. */
-static int grid_row(sp_grid *g, const char *const *cells, int n)
-{
-    int rc = sp_grid_row(g);
-    for (int c = 0; c < n && !rc; c++)
-        rc = sp_grid_str(g, cells[c]);
-    return rc;
-}
-
-static int stat_row(sp_grid *g, const char *name, estat e)
-{
-    char b[4][32];
-    fmt(b[0], 32, "%.6g", e.est);
-    fmt(b[1], 32, "%.6g", e.se);
-    fmt(b[2], 32, "%.3f", e.z);
-    fmt_p(b[3], 32, e.p);
-    const char *cells[] = {name, b[0], b[1], b[2], b[3]};
-    return grid_row(g, cells, 5);
-}
-
-static int test_row(sp_grid *g, const char *name, const sp_ptest *t)
-{
-    char b[3][32];
-    fmt(b[0], 32, "%.4f", t->stat);
-    snprintf(b[1], 32, "%d", t->df);
-    fmt_p(b[2], 32, t->p);
-    const char *cells[] = {name, b[0], b[1], b[2]};
-    return grid_row(g, cells, 4);
-}
-
-/* The columns of a coefficient table. */
-static const sp_grid_col coef_cols[] = {
-    {.name = "term", .align = SP_GRID_LEFT}, {.name = "estimate"}, {.name = "std.error"},
-    {.name = "z"}, {.name = "p"}};
-
-static sp_grid *coef_grid(const sp_pfe_result *r)
-{
-    sp_grid *g = sp_grid_new("coefficients", coef_cols, 5);
-    for (int j = 0; j < r->k; j++)
-        stat_row(g, r->names[j], fe_stat(r, r->theta, r->cov, j));
-    if (r->has_rho)
-        stat_row(g, "rho", fe_stat(r, r->theta, r->cov, sp_pfe_irho(r)));
-    if (r->has_lambda)
-        stat_row(g, "lambda", fe_stat(r, r->theta, r->cov, sp_pfe_ilambda(r)));
-    stat_row(g, "sigma2", make_stat(r->theta[r->p - 1], NAN));
-    return g;
-}
-
-static sp_grid *re_grid(const sp_pre_result *re)
-{
-    int p = re->k + 3;
-    sp_grid *g = sp_grid_new("coefficients", coef_cols, 5);
-    for (int j = 0; j < re->k; j++)
-        stat_row(g, re->names[j], make_stat(re->beta[j], re->cov[j * p + j]));
-    stat_row(g, "rho", make_stat(re->rho, re->cov[re->k * p + re->k]));
-    stat_row(g, "theta", make_stat(re->theta, re->cov[(re->k + 1) * (p + 1)]));
-    stat_row(g, "sigma2", make_stat(re->sigma2, NAN));
-    stat_row(g, "sigma2_mu", make_stat(re->sigma2_mu, NAN));
-    return g;
+    int sdm = !R->o->re && R->o->model == SP_PM_SDM;
+    sp_ptest_choice(R->lm, sdm ? &R->wald_x : NULL, sdm ? &R->wald_cf : NULL, buf, size);
 }
 
 /* The tests a run reports, in table order: plain and LaTeX names. */
-typedef struct test_entry {
-    const char *name, *tex;
-    const sp_ptest *t;
-} test_entry;
-
-static int test_list(const fp_run *R, test_entry *list)
+int sp_cmd_fit_tests(const fp_run *R, fp_test *list)
 {
     const fp_opts *o = R->o;
     int n = 0;
-#define ADD(name_, tex_, t_) (list[n++] = (test_entry){name_, tex_, t_})
+#define ADD(name_, tex_, t_) (list[n++] = (fp_test){name_, tex_, t_})
     ADD("LM lag", "LM lag", &R->lm[0]);
     ADD("robust LM lag", "Robust LM lag", &R->lm[2]);
     ADD("LM error", "LM error", &R->lm[1]);
@@ -844,376 +470,6 @@ static int test_list(const fp_run *R, test_entry *list)
     return n;
 }
 
-static sp_grid *tests_grid(const fp_run *R)
-{
-    static const sp_grid_col cols[] = {
-        {.name = "test", .align = SP_GRID_LEFT}, {.name = "statistic"}, {.name = "df"},
-        {.name = "p"}};
-    test_entry list[16];
-    int n = test_list(R, list);
-    sp_grid *g = sp_grid_new("tests", cols, 4);
-    for (int i = 0; i < n; i++)
-        test_row(g, list[i].name, list[i].t);
-    return g;
-}
-
-static sp_grid *effects_grid(const sp_peff *e, const char *title)
-{
-    static const sp_grid_col cols[] = {
-        {.name = "term", .align = SP_GRID_LEFT}, {.name = "effect"}, {.name = "estimate"},
-        {.name = "std.error"}, {.name = "z"}, {.name = "p"}};
-    sp_grid *g = sp_grid_new(title, cols, 6);
-    static const char *kinds[] = {"direct", "indirect", "total"};
-    for (int v = 0; v < e->nvar; v++) {
-        const sp_peff_stat *st[3] = {&e->rows[v].direct, &e->rows[v].indirect, &e->rows[v].total};
-        for (int k = 0; k < 3; k++) {
-            char b[4][32];
-            fmt(b[0], 32, "%.6g", st[k]->est);
-            fmt(b[1], 32, "%.6g", st[k]->se);
-            fmt(b[2], 32, "%.3f", st[k]->z);
-            fmt_p(b[3], 32, st[k]->p);
-            const char *cells[] = {e->rows[v].name, kinds[k], b[0], b[1], b[2], b[3]};
-            grid_row(g, cells, 6);
-        }
-    }
-    return g;
-}
-
-/* --compare: estimates with standard errors in parentheses, one column per fe. */
-static sp_grid *compare_grid(const fp_run *R)
-{
-    static const sp_grid_col cols[] = {
-        {.name = "", .align = SP_GRID_LEFT}, {.name = "none"}, {.name = "unit"},
-        {.name = "time"}, {.name = "twoway"}};
-    char b[4][48], se[4][48];
-    sp_grid *g = sp_grid_new("estimates (standard errors); LM tests [p]", cols, 5);
-    /* the union of terms: const (pooled only) then the two-way terms */
-    const sp_pfe_result *pooled = R->cmp[SP_FE_NONE];
-    int nterms = pooled->k + pooled->m;
-    for (int i = 0; i < nterms; i++) {
-        const char *name = i < pooled->k ? pooled->names[i]
-                           : i == sp_pfe_irho(pooled) ? "rho" : "lambda";
-        for (int fe = 0; fe < 4; fe++) {
-            const sp_pfe_result *r = R->cmp[fe];
-            int idx = -1;
-            if (i >= pooled->k)
-                idx = i - pooled->k + r->k;
-            else
-                for (int j = 0; j < r->k; j++)
-                    if (strcmp(r->names[j], name) == 0)
-                        idx = j;
-            b[fe][0] = se[fe][0] = '\0';
-            if (idx >= 0) {
-                estat e = fe_stat(r, r->theta, r->cov, idx);
-                fmt(b[fe], 48, "%.4f", e.est);
-                fmt(se[fe], 48, "(%.4f)", e.se);
-            }
-        }
-        const char *c1[] = {name, b[0], b[1], b[2], b[3]}, *c2[] = {"", se[0], se[1], se[2], se[3]};
-        grid_row(g, c1, 5);
-        grid_row(g, c2, 5);
-    }
-    struct { const char *name; int what; } rows[] = {
-        {"sigma2", 0}, {"R2", 1}, {"corr2", 2}, {"log-likelihood", 3}, {"LM lag", 4},
-        {"robust LM lag", 6}, {"LM error", 5}, {"robust LM error", 7}};
-    for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++) {
-        for (int fe = 0; fe < 4; fe++) {
-            const sp_pfe_result *r = R->cmp[fe];
-            switch (rows[q].what) {
-            case 0: fmt(b[fe], 48, "%.4f", r->theta[r->p - 1]); break;
-            case 1: fmt(b[fe], 48, "%.4f", r->r2); break;
-            case 2: fmt(b[fe], 48, "%.4f", r->corr2); break;
-            case 3: fmt(b[fe], 48, "%.3f", r->loglik); break;
-            default: {
-                const sp_ptest *t = &R->lm_cmp[fe][rows[q].what - 4];
-                char p[24];
-                fmt_p(p, sizeof p, t->p);
-                snprintf(b[fe], 48, "%.3f [%s]", t->stat, p);
-            }
-            }
-        }
-        const char *c[] = {rows[q].name, b[0], b[1], b[2], b[3]};
-        grid_row(g, c, 5);
-    }
-    return g;
-}
-
-static void print_vcov(const sp_pfe_result *r)
-{
-    if (!r)
-        return;
-    printf("standard errors: %s%s\n",
-           r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
-                                      : "analytic information matrix",
-           r->vcov_fallback ? " (the information matrix is singular)" : "");
-    if (!r->lndet_approx)
-        return;
-    printf("note: the estimates rest on an approximate log-determinant (--logdet chol or lu "
-           "for exact values)");
-    for (int a = 0; a < 2; a++)
-        if (a ? r->has_lambda : r->has_rho)
-            printf("; ln|I - %.6g W| = %.8g (exact %.8g)",
-                   r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)], r->lndet_at[a],
-                   r->lndet_exact_at[a]);
-    printf("\n");
-}
-
-static void print_header(const fp_run *R)
-{
-    const fp_opts *o = R->o;
-    const sp_pdata *D = R->D;
-    if (o->out != OUT_TEXT)
-        return;
-    if (o->cross) {
-        printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
-        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
-               o->wpath, sp_weights_std_name(o->std));
-        print_vcov(R->fit);
-        putchar('\n');
-        return;
-    }
-    if (o->re)
-        printf("Spatial panel %s, random unit effects%s: %d units x %d periods = %d "
-               "observations\n",
-               sp_pmodel_name(o->model), o->fe == SP_FE_TIME ? " and fixed time effects" : "",
-               D->n, D->t, D->n * D->t);
-    else if (o->compare)
-        printf("Spatial panel %s with no, unit, time and two-way fixed effects: %d units x %d "
-               "periods = %d observations\n",
-               sp_pmodel_name(o->model), D->n, D->t, D->n * D->t);
-    else
-        printf("Spatial panel %s, %s fixed effects: %d units x %d periods = %d observations\n",
-               sp_pmodel_name(o->model), sp_within_fe_name(o->fe), D->n, D->t, D->n * D->t);
-    printf("data %s (%s, %s %s..%s), weights %s (%s)%s%s\n", o->data, o->idf, o->timef,
-           D->periods[0], D->periods[D->t - 1], o->wpath, sp_weights_std_name(o->std),
-           o->where ? ", " : "", o->where ? D->note : "");
-    const sp_pfe_result *r = o->re ? R->re_fe : R->fit;
-    if (o->compare)
-        printf("Lee-Yu bias correction of the fixed-effects columns: %s\n",
-               o->leeyu == SP_LY_NONE ? "off (--no-lee-yu): maximum likelihood estimates"
-               : o->leeyu == SP_LY_ELHORST
-                   ? "on (Elhorst's convention; --no-lee-yu for the ML estimates)"
-                   : "on (Lee-Yu convention; --no-lee-yu for the ML estimates)");
-    else if (r->fe != SP_FE_NONE)
-        printf("Lee-Yu bias correction%s: %s\n", o->re ? " of the fixed-effects fit" : "",
-               leeyu_description(r));
-    if (!o->re)
-        print_vcov(r);
-    putchar('\n');
-}
-
-
-/* ---- LaTeX: a three-line (booktabs) table as journals print it ---- */
-
-/* "$-0.920^{***}$" and "$(0.335)$" cells. */
-static void tex_cell(FILE *f, double est, double se, double p, int line)
-{
-    if (line == 0)
-        isfinite(est) ? fprintf(f, " & $%.3f%s$", est, sp_grid_tex_stars(p)) : fputs(" & ", f);
-    else
-        isfinite(se) ? fprintf(f, " & $(%.3f)$", se) : fputs(" & ", f);
-}
-
-static void tex_name(FILE *f, const char *name)
-{
-    if (strcmp(name, "rho") == 0)
-        fputs("$\\rho$", f);
-    else if (strcmp(name, "lambda") == 0)
-        fputs("$\\lambda$", f);
-    else if (strncmp(name, "W*", 2) == 0) {
-        fputs("$W \\times$ ", f);
-        sp_grid_latex_escape(f, name + 2);
-    } else
-        sp_grid_latex_escape(f, name);
-}
-
-/* Index of coefficient `name` in fit r, or -1. */
-static int coef_index(const sp_pfe_result *r, const char *name)
-{
-    for (int i = 0; i < r->k; i++)
-        if (strcmp(r->names[i], name) == 0)
-            return i;
-    return -1;
-}
-
-/* Columns: the main fit, or with --compare the four fixed-effects designs. */
-static int journal_columns(const fp_run *R, const sp_pfe_result **cols)
-{
-    if (!R->o->compare) {
-        cols[0] = R->fit;
-        return 1;
-    }
-    int n = 0;
-    for (int fe = 0; fe < 4; fe++)
-        if (R->cmp[fe])
-            cols[n++] = R->cmp[fe];
-    return n;
-}
-
-static void journal_estimates(const fp_run *R)
-{
-    FILE *f = stdout;
-    const sp_pfe_result *cols[4];
-    int nc = journal_columns(R, cols);
-    const sp_pfe_result *r0 = cols[0];
-    static const char *const titles[] = {"OLS", "SLX model", "Spatial lag model (SAR)",
-        "Spatial Durbin model (SDM)", "Spatial error model (SEM)",
-        "Spatial Durbin error model (SDEM)", "SAC model"};
-    fprintf(f, "\\begin{table}[htbp]\\centering\n\\caption{%s}\n\\label{tab:spill-%s}\n",
-            titles[r0->model], sp_pmodel_name(r0->model));
-    fputs("\\begin{tabular}{l", f);
-    for (int c = 0; c < nc; c++)
-        fputc('c', f);
-    fputs("}\n\\toprule\n", f);
-    for (int c = 0; c < nc; c++)
-        fprintf(f, " & (%d)", c + 1);
-    fputs(" \\\\\n", f);
-    for (int c = 0; c < nc && !R->o->cross; c++)
-        fprintf(f, " & %s FE", cols[c]->fe == SP_FE_NONE ? "no" : sp_within_fe_name(cols[c]->fe));
-    fputs(R->o->cross ? "\\midrule\n" : " \\\\\n\\midrule\n", f);
-    for (int i = 0; i < r0->k; i++) {
-        for (int line = 0; line < 2; line++) {
-            if (line == 0)
-                tex_name(f, r0->names[i]);
-            for (int c = 0; c < nc; c++) {
-                int j = coef_index(cols[c], r0->names[i]);
-                estat e = j >= 0 ? fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j)
-                                 : (estat){NAN, NAN, NAN, NAN};
-                tex_cell(f, e.est, e.se, e.p, line);
-            }
-            fputs(" \\\\\n", f);
-        }
-    }
-    const char *spatial[2] = {"rho", "lambda"};
-    for (int s = 0; s < 2; s++) {
-        if (!(s == 0 ? r0->has_rho : r0->has_lambda))
-            continue;
-        for (int line = 0; line < 2; line++) {
-            if (line == 0)
-                tex_name(f, spatial[s]);
-            for (int c = 0; c < nc; c++) {
-                int j = s == 0 ? sp_pfe_irho(cols[c]) : sp_pfe_ilambda(cols[c]);
-                estat e = fe_stat(cols[c], cols[c]->theta, cols[c]->cov, j);
-                tex_cell(f, e.est, e.se, e.p, line);
-            }
-            fputs(" \\\\\n", f);
-        }
-    }
-    fputs("\\midrule\n$\\sigma^2$", f);
-    for (int c = 0; c < nc; c++)
-        fprintf(f, " & %.4g", cols[c]->theta[cols[c]->p - 1]);
-    fputs(" \\\\\nLog-likelihood", f);
-    for (int c = 0; c < nc; c++)
-        fprintf(f, " & %.3f", cols[c]->loglik);
-    fputs(" \\\\\n$R^2$", f);
-    for (int c = 0; c < nc; c++)
-        fprintf(f, " & %.3f", cols[c]->r2);
-    fputs(" \\\\\nObservations", f);
-    for (int c = 0; c < nc; c++)
-        fprintf(f, " & %d", cols[c]->n * cols[c]->t);
-    fprintf(f, " \\\\\n\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize Standard errors in "
-               "parentheses. $^{*}p<0.1$, $^{**}p<0.05$, $^{***}p<0.01$.}\n"
-               "\\end{tabular}\n\\end{table}\n\n", nc + 1);
-}
-
-static void journal_effects(const fp_run *R)
-{
-    FILE *f = stdout;
-    const sp_peff *e = R->eff;
-    fputs("\\begin{table}[htbp]\\centering\n\\caption{Direct, indirect and total effects}\n"
-          "\\label{tab:spill-effects}\n\\begin{tabular}{lccc}\n\\toprule\n"
-          " & Direct & Indirect & Total \\\\\n\\midrule\n", f);
-    for (int v = 0; v < e->nvar; v++)
-        for (int line = 0; line < 2; line++) {
-            if (line == 0)
-                tex_name(f, e->rows[v].name);
-            const sp_peff_stat *st[3] = {&e->rows[v].direct, &e->rows[v].indirect, &e->rows[v].total};
-            for (int k = 0; k < 3; k++)
-                tex_cell(f, st[k]->est, st[k]->se, st[k]->p, line);
-            fputs(" \\\\\n", f);
-        }
-    fprintf(f, "\\bottomrule\n\\multicolumn{4}{l}{\\footnotesize Standard errors in parentheses "
-               "(%s). $^{*}p<0.1$, $^{**}p<0.05$, $^{***}p<0.01$.}\n"
-               "\\end{tabular}\n\\end{table}\n\n",
-            e->draws ? "simulated" : "delta method");
-}
-
-static void journal_tests(const fp_run *R)
-{
-    FILE *f = stdout;
-    test_entry list[16];
-    int n = test_list(R, list);
-    fputs("\\begin{table}[htbp]\\centering\n\\caption{Specification tests}\n"
-          "\\label{tab:spill-tests}\n\\begin{tabular}{lccc}\n\\toprule\n"
-          " & Statistic & df & $p$-value \\\\\n\\midrule\n", f);
-    for (int i = 0; i < n; i++) {
-        const sp_ptest *t = list[i].t;
-        fprintf(f, "%s & $%.3f%s$ & %d & %.4f \\\\\n", list[i].tex, t->stat, sp_grid_tex_stars(t->p), t->df,
-                t->p);
-    }
-    fputs("\\bottomrule\n\\multicolumn{4}{l}{\\footnotesize $^{*}p<0.1$, $^{**}p<0.05$, "
-          "$^{***}p<0.01$.}\n\\end{tabular}\n\\end{table}\n\n", f);
-}
-
-/* Write one table in the chosen format, a blank line after it, and free it. */
-static int put_grid(sp_grid *g, out_format out)
-{
-    static const sp_grid_format formats[] = {
-        [OUT_TEXT] = SP_GRID_TEXT, [OUT_JSON] = SP_GRID_JSON, [OUT_CSV] = SP_GRID_CSV,
-        [OUT_MARKDOWN] = SP_GRID_MARKDOWN, [OUT_LATEX] = SP_GRID_LATEX};
-    int rc = sp_grid_write(g, formats[out], stdout);
-    sp_grid_free(g);
-    if (!rc)
-        putchar('\n');
-    return rc;
-}
-
-static int print_tables(const fp_run *R)
-{
-    const fp_opts *o = R->o;
-    int rc;
-    if (o->out == OUT_LATEX && !o->re) {
-        journal_estimates(R);
-        if (R->eff)
-            journal_effects(R);
-        journal_tests(R);
-        return fflush(stdout) == 0 ? SP_OK : sp_error_set(SP_EDATA, "cannot write to standard output");
-    }
-    print_header(R);
-    if (o->re) {
-        rc = put_grid(re_grid(R->re), o->out);
-        if (!rc && o->out == OUT_TEXT)
-            printf("log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
-                   R->re->loglik, -2.0 * R->re->loglik + 2.0 * (R->re->k + 3));
-    } else if (o->compare) {
-        rc = put_grid(compare_grid(R), o->out);
-    } else {
-        rc = put_grid(coef_grid(R->fit), o->out);
-        if (!rc && o->out == OUT_TEXT)
-            printf("log-likelihood %.4f   AIC %.4f   R2 %.4f   corr2 %.4f\n\n", R->fit->loglik,
-                   aic_of(R->fit), R->fit->r2, R->fit->corr2);
-    }
-    if (!rc)
-        rc = put_grid(tests_grid(R), o->out);
-    if (!rc && o->out == OUT_TEXT) {
-        char choice[512];
-        model_choice(R, choice, sizeof choice);
-        printf("model choice: %s\n\n", choice);
-    }
-    if (!rc && R->eff) {
-        char title[160];
-        if (R->eff->draws)
-            snprintf(title, sizeof title, "effects (standard errors from %d draws, seed %d)",
-                     R->eff->draws, o->seed);
-        else
-            snprintf(title, sizeof title, "effects (delta-method standard errors)");
-        rc = put_grid(effects_grid(R->eff, title), o->out);
-    }
-    if (!rc && fflush(stdout) != 0)
-        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
-    return rc;
-}
-
 int sp_cmd_fit(int argc, char **argv)
 {
     sp_args a;
@@ -1226,14 +482,16 @@ int sp_cmd_fit(int argc, char **argv)
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
-    double t0 = clock_s();
+    double t0 = sp_clock_seconds();
     rc = load(&o, &R);
-    double t1 = clock_s();
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = fit_all(&R);
-    double t2 = clock_s();
+    double t2 = sp_clock_seconds();
     if (!rc)
-        rc = o.out == OUT_JSON ? print_json(&R) : print_tables(&R);
+        rc = o.out == OUT_JSON                 ? sp_cmd_fit_json(&R)
+             : o.out == OUT_LATEX && !o.re ? sp_cmd_fit_latex(&R)
+                                           : sp_cmd_fit_tables(&R);
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
     run_free(&R);

@@ -7,6 +7,7 @@
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_getis.h"
 
@@ -100,20 +101,20 @@ static int hot_period(void *ctx, int g)
 {
     hot_run *run = ctx;
     sp_acio_period p;
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
     json_t *islands = NULL;
     sp_getis *G = NULL;
     rc = prepare_weights(run, &p);
-    double t1 = sp_acio_clock();
+    double t1 = sp_clock_seconds();
     if (!rc) {
         sp_acio_islands(run->b.A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
         rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
     }
     run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_acio_clock() - t1;
+    run->b.t_stat += sp_clock_seconds() - t1;
     if (!rc)
         rc = sp_acio_out_period(&run->b.out, &p, G->nneigh);
     if (!rc) {

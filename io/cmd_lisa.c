@@ -7,6 +7,7 @@
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_table.h"
 #include "sp_lisa.h"
@@ -111,7 +112,7 @@ static int lisa_period(void *ctx, int g)
 {
     lisa_run *run = ctx;
     sp_acio_period p;
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_load(run->b.A, g, &p);
     if (rc)
         return rc;
@@ -120,13 +121,13 @@ static int lisa_period(void *ctx, int g)
     rc = sp_acio_no_self(run->b.A, &p, "local Moran's I");
     if (!rc)
         rc = sp_weights_standardize(p.W, run->style);
-    double t1 = sp_acio_clock();
+    double t1 = sp_clock_seconds();
     if (!rc) {
         sp_acio_islands(run->b.A, &p, "no local statistic (NULL), empty COType", &islands);
         rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
     }
     run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_acio_clock() - t1;
+    run->b.t_stat += sp_clock_seconds() - t1;
     int undefined = 0;
     for (int i = 0; !rc && i < p.n; i++)
         undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);

@@ -3,14 +3,18 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_moran.h"
 
 static const char help[] =
-    "usage: spill moran DATA --w W --var V [--id FIELD] [--by TIME] [--perm N] [--json]\n"
+    "usage: spill moran DATA --w W --var V [--id FIELD] [--by TIME] [--perm N]\n"
+    "                  [--json | --csv | --markdown | --latex] [-o FILE]\n"
     "\n"
     "Global Moran's I (and Geary's C) of V, one result per period with --by.\n"
     "DATA is any table GDAL reads (CSV, or a layer's attributes); rows are units, or\n"
@@ -32,6 +36,8 @@ static const char help[] =
     "  --seed N             random seed (default 12345)\n"
     "  --threads N          threads (default: all cores); results do not depend on it\n"
     "  --json               one JSON object on stdout\n"
+    "  --csv | --markdown | --latex   the table as CSV, Markdown or LaTeX (booktabs)\n"
+    "  -o FILE              write the table to FILE instead of stdout\n"
     "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "I, E(I), variance and z under normality and under randomisation (spdep\n"
@@ -42,7 +48,7 @@ static const char help[] =
 static const sp_optspec spec[] = {
     {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
     {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
-    {NULL, 0},
+    {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 static json_t *gtest_json(const sp_gtest *t, const char *stat, const char *expect)
@@ -74,26 +80,60 @@ static json_t *result_json(const sp_acio_period *p, const sp_moran_result *r, js
     return o;
 }
 
-static void print_p(double p)
+/* The table's columns: the widths of the plain-text layout, keys for CSV and JSON. */
+static const sp_grid_col moran_cols[] = {
+    {.name = "by", .width = 10, .align = SP_GRID_LEFT}, {.name = "n", .width = 6},
+    {.name = "I", .width = 9}, {.name = "E(I)", .width = 9, .key = "EI"},
+    {.name = "z_norm", .width = 8}, {.name = "p_norm", .width = 9},
+    {.name = "z_rand", .width = 8}, {.name = "p_rand", .width = 9},
+    {.name = "p_perm", .width = 9}, {.name = "C", .width = 9},
+    {.name = "z_rand", .width = 8, .key = "C_z_rand"},
+    {.name = "p_rand", .width = 9, .key = "C_p_rand"},
+    {.name = "p_perm", .width = 9, .key = "C_p_perm"}};
+#define MORAN_NCOL ((int)(sizeof moran_cols / sizeof moran_cols[0]))
+
+/* An empty table titled with the variable, W and the conventions. */
+static sp_grid *moran_grid(const sp_acio_args *io, sp_std style, int adjust_n)
 {
-    if (isnan(p))
-        printf(" %9s", "-");
-    else
-        printf(" %9.3g", p);
+    sp_grid_col cols[MORAN_NCOL];
+    memcpy(cols, moran_cols, sizeof cols);
+    if (io->by)
+        cols[0].name = io->by;
+    char title[1024];
+    snprintf(title, sizeof title, "Moran's I and Geary's C of %s, weights %s (%s)%s; p-values "
+             "two-sided", io->var, io->wpath, sp_weights_std_name(style),
+             adjust_n ? ", n adjusted for islands" : "");
+    sp_grid *g = sp_grid_new(title, cols, MORAN_NCOL);
+    sp_grid_text_layout(g, 0, 1, 1);
+    return g;
 }
 
-static void print_row(const sp_acio_period *p, const sp_moran_result *r)
+/* A statistic as printf shows it ("nan" included), a number for CSV and JSON. */
+static void stat_cell(sp_grid *g, const char *fmt, double v)
 {
-    printf("%-10s %6d %9.5f %9.5f %8.3f", p->label ? p->label : "-", r->n, r->I.stat,
-           r->I.expect, r->I.z_norm);
-    print_p(r->I.p_norm);
-    printf(" %8.3f", r->I.z_rand);
-    print_p(r->I.p_rand);
-    print_p(r->I.p_perm);
-    printf(" %9.5f %8.3f", r->C.stat, r->C.z_rand);
-    print_p(r->C.p_rand);
-    print_p(r->C.p_perm);
-    putchar('\n');
+    if (isfinite(v))
+        sp_grid_num(g, fmt, v);
+    else
+        sp_grid_strf(g, fmt, v);
+}
+
+/* One period's row. */
+static void moran_row(sp_grid *g, const sp_acio_period *p, const sp_moran_result *r)
+{
+    sp_grid_row(g);
+    sp_grid_str(g, p->label ? p->label : "-");
+    sp_grid_int(g, r->n);
+    stat_cell(g, "%.5f", r->I.stat);
+    stat_cell(g, "%.5f", r->I.expect);
+    stat_cell(g, "%.3f", r->I.z_norm);
+    sp_grid_num(g, "%.3g", r->I.p_norm);
+    stat_cell(g, "%.3f", r->I.z_rand);
+    sp_grid_num(g, "%.3g", r->I.p_rand);
+    sp_grid_num(g, "%.3g", r->I.p_perm);
+    stat_cell(g, "%.5f", r->C.stat);
+    stat_cell(g, "%.3f", r->C.z_rand);
+    sp_grid_num(g, "%.3g", r->C.p_rand);
+    sp_grid_num(g, "%.3g", r->C.p_perm);
 }
 
 int sp_cmd_moran(int argc, char **argv)
@@ -116,20 +156,20 @@ int sp_cmd_moran(int argc, char **argv)
         (rc = sp_args_threads(&a, &o.perm.threads)))
         return rc;
     o.perm.seed = (uint64_t)seed;
-    int json = sp_args_flag(&a, "json");
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(&a, "output", &dest)))
+        return rc;
+    int json = dest.format == SP_GRID_JSON;
+    if (json && dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "table (--csv, --markdown, --latex or text)");
 
     sp_acio *A;
-    double t0 = sp_acio_clock(), t_stat = 0.0;
+    double t0 = sp_clock_seconds(), t_stat = 0.0;
     if ((rc = sp_acio_open(&io, &A)))
         return rc;
     json_t *results = json_array();
-    if (!json) {
-        printf("Moran's I and Geary's C of %s, weights %s (%s)%s; p-values two-sided\n", io.var,
-               io.wpath, sp_weights_std_name(style), o.adjust_n ? ", n adjusted for islands" : "");
-        printf("%-10s %6s %9s %9s %8s %9s %8s %9s %9s %9s %8s %9s %9s\n", io.by ? io.by : "by",
-               "n", "I", "E(I)", "z_norm", "p_norm", "z_rand", "p_rand", "p_perm", "C",
-               "z_rand", "p_rand", "p_perm");
-    }
+    sp_grid *table = json ? NULL : moran_grid(&io, style, o.adjust_n);
     for (int g = 0; g < A->P->nperiods && !rc; g++) {
         sp_acio_period p;
         if ((rc = sp_acio_load(A, g, &p)))
@@ -143,10 +183,10 @@ int sp_cmd_moran(int argc, char **argv)
                                               : "zero spatial lag, counted in n (see --adjust-n)",
                             &islands);
         sp_moran_result r;
-        double t1 = sp_acio_clock();
+        double t1 = sp_clock_seconds();
         if (!rc)
             rc = sp_moran_compute(p.W->w, p.x, p.subject, &o, &r);
-        t_stat += sp_acio_clock() - t1;
+        t_stat += sp_clock_seconds() - t1;
         if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
             sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
                          "variance: the distribution does not meet the test's assumptions)",
@@ -155,7 +195,7 @@ int sp_cmd_moran(int argc, char **argv)
             json_array_append_new(results, result_json(&p, &r, islands));
             islands = NULL;
             if (!json)
-                print_row(&p, &r);
+                moran_row(table, &p, &r);
         }
         json_decref(islands);
         sp_acio_period_free(&p);
@@ -167,11 +207,14 @@ int sp_cmd_moran(int argc, char **argv)
                                  results);
         results = NULL;
         rc = sp_json_print(root);
+    } else if (!rc && (rc = sp_grid_dest_open(&dest)) == SP_OK) {
+        rc = sp_grid_dest_close(&dest, sp_grid_write(table, dest.format, dest.f));
     }
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill moran: timing: read %.3f s, statistics %.3f s\n",
-                sp_acio_clock() - t0 - t_stat, t_stat);
+                sp_clock_seconds() - t0 - t_stat, t_stat);
     json_decref(results);
+    sp_grid_free(table);
     sp_acio_close(A);
     return rc;
 }

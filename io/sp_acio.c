@@ -3,20 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sp_acio.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
-
-double sp_acio_clock(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
@@ -344,9 +337,9 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
 
 int sp_acio_local_open(sp_acio_local *L)
 {
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     int rc = sp_acio_open(&L->io, &L->A);
-    L->t_read = sp_acio_clock() - t0;
+    L->t_read = sp_clock_seconds() - t0;
     if (!rc && !(L->results = json_array()))
         rc = SP_ENOMEM;
     return rc;
@@ -357,10 +350,10 @@ int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), voi
     int rc = SP_OK;
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
         rc = period(run, g);
-    double t0 = sp_acio_clock();
+    double t0 = sp_clock_seconds();
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);
-    L->t_write = sp_acio_clock() - t0;
+    L->t_write = sp_clock_seconds() - t0;
     return rc;
 }
 

@@ -79,8 +79,6 @@ void sp_acio_close(sp_acio *A);
 int sp_acio_load(sp_acio *A, int g, sp_acio_period *p);
 void sp_acio_period_free(sp_acio_period *p);
 
-/* Wall-clock seconds (monotonic), for --timing. */
-double sp_acio_clock(void);
 
 /* "spill CMD: warning: ..." on stderr. */
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -25,7 +25,7 @@ typedef struct cell {
 struct sp_grid {
     char *title;
     sp_grid_col *cols;
-    int ncol, gap;
+    int ncol, gap, indent, header; /* text layout (sp_grid_text_layout) */
     int nrow, cap, fill; /* rows, allocated rows, cells of the last row so far */
     cell *cells;         /* nrow * ncol */
     char **notes;
@@ -50,6 +50,7 @@ sp_grid *sp_grid_new(const char *title, const sp_grid_col *cols, int ncol)
         return NULL;
     g->ncol = ncol;
     g->gap = 2;
+    g->header = 1;
     g->cols = sp_calloc((size_t)ncol, sizeof *g->cols);
     g->title = title ? sp_strdup(title) : NULL;
     if (!g->cols || (title && !g->title)) {
@@ -85,10 +86,10 @@ void sp_grid_free(sp_grid *g)
     free(g);
 }
 
-void sp_grid_gap(sp_grid *g, int spaces)
+void sp_grid_text_layout(sp_grid *g, int indent, int gap, int header)
 {
     if (g)
-        g->gap = spaces;
+        g->indent = indent, g->gap = gap, g->header = header;
 }
 
 int sp_grid_nrow(const sp_grid *g)
@@ -140,12 +141,19 @@ int sp_grid_str(sp_grid *g, const char *s)
 
 int sp_grid_strf(sp_grid *g, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return sp_grid_str(g, buf);
+    char *buf = len >= 0 ? sp_malloc((size_t)len + 1) : NULL;
+    if (!buf)
+        return fail(g, SP_ENOMEM);
+    va_start(ap, fmt);
+    vsnprintf(buf, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    int rc = sp_grid_str(g, buf);
+    free(buf);
+    return rc;
 }
 
 int sp_grid_num(sp_grid *g, const char *fmt, double v)
@@ -295,8 +303,9 @@ static int plain_width(const cell *x)
 
 /* ---- the five formats ---- */
 
-/* s padded to width w by display width, left or right aligned. */
-static void put_padded(FILE *f, const char *s, const char *stars, int w, int align)
+/* s padded to width w by display width, left or right aligned (a left-aligned
+ * last cell is not padded: no trailing blanks). */
+static void put_padded(FILE *f, const char *s, const char *stars, int w, int align, int last)
 {
     int pad = w - sp_grid_width(s) - (stars ? (int)strlen(stars) : 0);
     if (align != SP_GRID_LEFT)
@@ -305,7 +314,7 @@ static void put_padded(FILE *f, const char *s, const char *stars, int w, int ali
     fputs(s, f);
     if (stars)
         fputs(stars, f);
-    for (; pad > 0; pad--)
+    for (; pad > 0 && !last; pad--)
         fputc(' ', f);
 }
 
@@ -315,20 +324,20 @@ static int write_text(const sp_grid *g, FILE *f)
     if (!width)
         return SP_ENOMEM;
     for (int c = 0; c < g->ncol; c++) {
-        width[c] = g->cols[c].width > sp_grid_width(g->cols[c].name) ? g->cols[c].width
-                                                                      : sp_grid_width(g->cols[c].name);
+        int head = g->header ? sp_grid_width(g->cols[c].name) : 0;
+        width[c] = g->cols[c].width > head ? g->cols[c].width : head;
         for (int r = 0; r < g->nrow; r++)
             if (plain_width(at(g, r, c)) > width[c])
                 width[c] = plain_width(at(g, r, c));
     }
     if (g->title)
         fprintf(f, "%s\n", g->title);
-    for (int r = -1; r < g->nrow; r++) {
+    for (int r = g->header ? -1 : 0; r < g->nrow; r++) {
         for (int c = 0; c < g->ncol; c++) {
-            fprintf(f, "%*s", c ? g->gap : 0, "");
+            fprintf(f, "%*s", c ? g->gap : g->indent, "");
             const cell *x = r < 0 ? NULL : at(g, r, c);
             put_padded(f, x ? (x->text ? x->text : "") : g->cols[c].name, x ? x->stars : NULL,
-                       width[c], g->cols[c].align);
+                       width[c], g->cols[c].align, c + 1 == g->ncol);
         }
         fputc('\n', f);
     }

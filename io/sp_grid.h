@@ -24,7 +24,8 @@
  *   text      a title line, the header, the rows; columns separated by `gap`
  *             spaces (default 2), each padded to the widest of its cells and
  *             its stated minimum width, by display width (a Chinese character
- *             takes two columns), left or right aligned; notes as lines after.
+ *             takes two columns), left or right aligned (a left-aligned last
+ *             column is not padded); notes as lines after.
  *   CSV       a header of the column keys, then the rows (RFC 4180 quoting):
  *             cells as shown (a number with its format; give "%.17g" for full
  *             precision), a number that is not finite empty; no title, notes.
@@ -75,8 +76,10 @@ typedef struct sp_grid sp_grid;
 sp_grid *sp_grid_new(const char *title, const sp_grid_col *cols, int ncol);
 void sp_grid_free(sp_grid *g);
 
-/* Spaces between text columns (default 2). */
-void sp_grid_gap(sp_grid *g, int spaces);
+/* Text layout: spaces before the first column (default 0) and between
+ * columns (default 2), and whether the header line is printed (default 1;
+ * 0 for a list of labelled values). */
+void sp_grid_text_layout(sp_grid *g, int indent, int gap, int header);
 
 /* Start a new row; the cells below fill it left to right (missing cells at the
  * end are empty; a cell beyond the last column is an SP_EUSAGE error). */

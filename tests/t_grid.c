@@ -64,9 +64,30 @@ static void test_text(void)
                  "Hebei, x         -     7\n"
                  "p two-sided\n");
     free(s);
-    sp_grid_gap(g, 1);
+    sp_grid_text_layout(g, 0, 1, 1);
     s = render(g, SP_GRID_TEXT, &rc);
     CHECK(strstr(s, "\n北京     0.500*** 0.00\n") != NULL);
+    free(s);
+    sp_grid_text_layout(g, 2, 1, 0); /* indented, no header */
+    s = render(g, SP_GRID_TEXT, &rc);
+    const char *want = "Moran's I_t\n  北京     0.500*** 0.00\n";
+    CHECK(strncmp(s, want, strlen(want)) == 0);
+    free(s);
+    sp_grid_free(g);
+    /* a left-aligned last column has no trailing blanks; long cells are kept whole */
+    static const sp_grid_col kv[] = {{.name = "k", .width = 6, .align = SP_GRID_LEFT},
+                                     {.name = "v", .align = SP_GRID_LEFT}};
+    g = sp_grid_new(NULL, kv, 2);
+    sp_grid_text_layout(g, 2, 0, 0);
+    sp_grid_row(g);
+    sp_grid_str(g, "units");
+    sp_grid_str(g, "1");
+    sp_grid_row(g);
+    sp_grid_str(g, "links");
+    sp_grid_strf(g, "%0600d", 7);
+    s = render(g, SP_GRID_TEXT, &rc);
+    CHECK(strncmp(s, "  units 1\n  links 000", 21) == 0);
+    CHECK_INT((int)strlen(s), 10 + 8 + 600 + 1);
     free(s);
     sp_grid_free(g);
 }

@@ -588,7 +588,7 @@ static void test_hausman(void)
                 CHECK_STR(re->names[re->k - 1], sdm ? "W*x2" : "x2");
                 sp_ptest h;
                 int definite;
-                CHECK(sp_pfe_hausman(fe, re, &h, &definite) == SP_OK);
+                CHECK(sp_ptest_hausman(fe, re, &h, &definite) == SP_OK);
                 CHECK_REL(h.stat, ref_value(ref, m, fn, NULL, "hausman", "est"), 1e-5);
                 CHECK_REL(h.p, ref_value(ref, m, fn, NULL, "hausman", "se"), 1e-4);
                 CHECK_INT(h.df, sdm ? 5 : 3);

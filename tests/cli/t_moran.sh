@@ -69,6 +69,35 @@ check "p_perm folded minimum 1/1000" [ "$(jq '.results[0].p_perm' "$OUT")" = 0.0
 ok "perm, other seed" "$SPILL" moran "$SHP/ai_index_province.csv" --id adcode --by year --w "$A/china_queen.gal" --var ai_index --perm 999 --seed 7 --json
 check "p_perm in range for every year" [ "$(jq '[.results[].p_perm | select(. >= 0.001 and . <= 1)] | length' "$OUT")" = 4 ]
 
+# --- table formats through the shared writer (io/sp_grid.h) ------------------
+AI=(shapefiles/ai_index_province.csv --w "$ROOT/tests/fixtures/panel/provinces.gal" --id adcode --var ai_index --by year)
+cd "$ROOT"
+ok "text table" "$SPILL" moran "${AI[@]}"
+cp "$OUT" "$TMP/text.txt"
+check "text: a title, a header and 4 years" [ "$(wc -l <"$TMP/text.txt")" -eq 6 ]
+ok "--latex" "$SPILL" moran "${AI[@]}" --latex
+check "--latex has the booktabs rules" [ "$(grep -cE '^\\(toprule|midrule|bottomrule)$' "$OUT")" -eq 3 ]
+check "--latex escapes the title" grep -q 'caption{Moran.s I and Geary.s C of ai\\_index' "$OUT"
+check "--latex: 4 data rows of 13 cells" [ "$(grep -E '^20[0-9]{2} &' "$OUT" | awk -F' & ' '{print NF}' | sort -u)" = 13 ]
+ok "--csv" "$SPILL" moran "${AI[@]}" --csv
+check "--csv: a header and 4 rows" [ "$(wc -l <"$OUT")" -eq 5 ]
+check "--csv: 13 columns in every line" [ "$(awk -F, '{print NF}' "$OUT" | sort -u)" = 13 ]
+check "--csv: distinct keys for Geary's columns" [ "$(head -1 "$OUT")" = "year,n,I,EI,z_norm,p_norm,z_rand,p_rand,p_perm,C,C_z_rand,C_p_rand,C_p_perm" ]
+check "--csv: I as in the text" [ "$(awk -F, '$1 == 2011 { print $3 }' "$OUT")" = "$(awk '$1 == 2011 { print $3 }' "$TMP/text.txt")" ]
+ok "--markdown" "$SPILL" moran "${AI[@]}" --markdown
+check "--markdown: the alignment row" grep -qx '|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|' "$OUT"
+ok "-o FILE" "$SPILL" moran "${AI[@]}" --csv -o "$TMP/moran.csv"
+check "-o: nothing on stdout" [ ! -s "$OUT" ]
+check "-o: the file is the CSV" [ "$(sed -n 2p "$TMP/moran.csv" | cut -d, -f1,2)" = "2011,31" ]
+check "-o: no temporary file left" [ "$(ls -A "$TMP" | grep -c '^\.')" -eq 0 ]
+ok "-o FILE text" "$SPILL" moran "${AI[@]}" -o "$TMP/moran.txt"
+check "-o text equals stdout text" cmp -s "$TMP/moran.txt" "$TMP/text.txt"
+fails 2 "nosuch" "-o: a failed run" "$SPILL" moran "${AI[@]/ai_index/nosuch}" --csv -o "$TMP/failed.csv"
+check "-o: a failed run leaves no file" [ ! -e "$TMP/failed.csv" ]
+fails 1 "--csv and --latex: choose one" "two formats" "$SPILL" moran "${AI[@]}" --csv --latex
+fails 1 "--json prints on standard output" "--json with -o" "$SPILL" moran "${AI[@]}" --json -o "$TMP/x.json"
+cd - >/dev/null
+
 # --- bad input -----------------------------------------------------------------
 fails 1 "--w and --var are required" "missing --w" "$SPILL" moran "$COL" --var CRIME
 fails 1 "unknown standardisation" "bad --standardize" "$SPILL" moran "$COL" --w "$A/columbus_queen.gal" --var CRIME --standardize wide

@@ -1,0 +1,91 @@
+/* cmd_fit.h: what the parts of `spill fit` share (private to io/cmd_fit*.c):
+ * the options, the run (everything fitted, for the printers), the printers'
+ * entry points and the few labels they all use.
+ *
+ *   io/cmd_fit.c          options, loading, fitting; the command
+ *   io/cmd_fit_json.c     --json
+ *   io/cmd_fit_tables.c   text, --csv, --markdown (and --latex with --re) through io/sp_grid.h
+ *   io/cmd_fit_latex.c    --latex: journal-style three-line tables
+ *
+ * Ownership: an fp_run owns its fits (freed by the command); printers only
+ * read it.  Printers return an sp_error.h status (a write error is SP_EDATA). */
+#ifndef CMD_FIT_H
+#define CMD_FIT_H
+
+#include <stddef.h>
+
+#include "sp_pdata.h"
+#include "sp_peff.h"
+#include "sp_pfe.h"
+#include "sp_pre.h"
+#include "sp_ptest.h"
+#include "sp_table.h"
+#include "sp_weights.h"
+
+#define MAX_X 32
+
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_MARKDOWN, OUT_LATEX } out_format;
+
+typedef struct fp_opts {
+    const char *data, *wpath, *yname, *layer, *where;
+    char idf[256], timef[256];
+    char xbuf[1024];
+    const char *x[MAX_X];
+    int k0;
+    sp_pmodel model;
+    sp_fe fe;
+    sp_leeyu leeyu;
+    sp_std std;
+    int re, compare, tests, effects, draws, seed, timing;
+    int cross;       /* no --panel: a cross-section (one period, no effects) */
+    int threads;
+    int logdet;      /* LOGDET_* */
+    int vcov;        /* VCOV_* */
+    out_format out;
+} fp_opts;
+
+enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
+enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
+
+/* Everything fitted, for the printers. */
+typedef struct fp_run {
+    const fp_opts *o;
+    sp_table *D_table; /* D points into it */
+    sp_pdata *D;
+    sp_pops ops;
+    int sparse_ops;         /* ops from sp_pops_sparse_new (else sp_pops_dense) */
+    sp_pfe_result *fit;     /* the main fixed-effects (or pooled) fit */
+    sp_pfe_result *cmp[4];  /* --compare: none, unit, time, twoway (cmp[fe] may alias fit) */
+    sp_pre_result *re;      /* --re */
+    sp_pfe_result *re_fe;   /* the fixed-effects counterpart for the Hausman test */
+    sp_ptest lm[4], wald_x, wald_cf, hausman;
+    int hausman_definite;
+    sp_ptest lm_cmp[4][4];  /* --compare: LM tests per column */
+    sp_ptest lr_unit, lr_time, lr_sar, lr_sem;
+    int have_lr_fe, have_lr_models;
+    sp_peff *eff;
+    double t_read, t_fit;
+} fp_run;
+
+/* A test the run reports, in table order: plain and LaTeX names. */
+typedef struct fp_test {
+    const char *name, *tex;
+    const sp_ptest *t;
+} fp_test;
+
+/* The run's tests into list (at most 16); returns their number. */
+int sp_cmd_fit_tests(const fp_run *R, fp_test *list);
+/* Coefficient i of fit r with its standard error, z and p (sp_ptest_z). */
+sp_ptest_stat sp_cmd_fit_stat(const sp_pfe_result *r, const double *theta, const double *cov,
+                              int i);
+/* How the Lee-Yu correction was applied to r, for the text header. */
+const char *sp_cmd_fit_leeyu_text(const sp_pfe_result *r);
+/* The run's model-choice summary (sp_ptest_choice; Wald tests only for an SDM). */
+void sp_cmd_fit_choice(const fp_run *R, char *buf, size_t size);
+
+/* The printers. */
+int sp_cmd_fit_json(const fp_run *R);
+int sp_cmd_fit_tables(const fp_run *R);
+int sp_cmd_fit_latex(const fp_run *R);
+
+#endif

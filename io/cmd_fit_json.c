@@ -1,0 +1,197 @@
+/* spill fit --json: the fit as one JSON object (docs/cli-contract.md has the keys). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_fit.h"
+#include "sp_cli.h"
+#include "sp_error.h"
+#include "sp_pops_sparse.h"
+
+static json_t *stat_json(sp_ptest_stat e)
+{
+    return json_pack("{s:o, s:o, s:o, s:o}", "est", sp_json_real(e.est), "se", sp_json_real(e.se),
+                     "z", sp_json_real(e.z), "p", sp_json_real(e.p));
+}
+
+static json_t *test_json(const sp_ptest *t)
+{
+    return json_pack("{s:o, s:i, s:o}", "stat", sp_json_real(t->stat), "df", t->df, "p",
+                     sp_json_real(t->p));
+}
+
+/* rho / lambda / sigma2 / coefficients of one parameter vector into obj. */
+static void params_json(json_t *obj, const sp_pfe_result *r, const double *theta,
+                        const double *cov)
+{
+    if (r->has_rho)
+        json_object_set_new(obj, "rho", stat_json(sp_cmd_fit_stat(r, theta, cov, sp_pfe_irho(r))));
+    if (r->has_lambda)
+        json_object_set_new(obj, "lambda", stat_json(sp_cmd_fit_stat(r, theta, cov, sp_pfe_ilambda(r))));
+    json_object_set_new(obj, "sigma2", sp_json_real(theta[r->p - 1]));
+    json_t *coefs = json_array();
+    for (int j = 0; j < r->k; j++) {
+        json_t *c = json_pack("{s:s}", "name", r->names[j]);
+        json_object_update_new(c, stat_json(sp_cmd_fit_stat(r, theta, cov, j)));
+        json_array_append_new(coefs, c);
+    }
+    json_object_set_new(obj, "coefficients", coefs);
+}
+
+static json_t *peff_stat_json(const sp_peff_stat *s)
+{
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "est", sp_json_real(s->est), "se",
+                          sp_json_real(s->se), "z", sp_json_real(s->z), "p", sp_json_real(s->p),
+                          "se_delta", sp_json_real(s->se_delta));
+    if (isfinite(s->mean)) {
+        json_object_set_new(o, "mean", sp_json_real(s->mean));
+        json_object_set_new(o, "ci95", json_pack("[o, o]", sp_json_real(s->lo),
+                                                 sp_json_real(s->hi)));
+    }
+    return o;
+}
+
+static json_t *effects_json(const sp_peff *e)
+{
+    json_t *list = json_array();
+    for (int v = 0; v < e->nvar; v++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:o, s:o, s:o}", "name", e->rows[v].name, "direct",
+                            peff_stat_json(&e->rows[v].direct), "indirect",
+                            peff_stat_json(&e->rows[v].indirect), "total",
+                            peff_stat_json(&e->rows[v].total)));
+    return list;
+}
+
+static json_t *lm_json(const sp_ptest lm[4])
+{
+    return json_pack("{s:o, s:o, s:o, s:o}", "lm_lag", test_json(&lm[0]), "lm_error",
+                     test_json(&lm[1]), "robust_lm_lag", test_json(&lm[2]), "robust_lm_error",
+                     test_json(&lm[3]));
+}
+
+/* The stated error of an approximate log-determinant at the estimates: the
+ * exact value there (from the factorisation the solves use) and, for the
+ * Monte Carlo series, its truncation bound. */
+static json_t *lndet_error_json(const fp_run *R, const sp_pfe_result *r)
+{
+    json_t *list = json_array();
+    for (int a = 0; a < 2; a++) {
+        if (!(a ? r->has_lambda : r->has_rho))
+            continue;
+        double at = r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)];
+        json_array_append_new(list, json_pack(
+            "{s:s, s:o, s:o, s:o, s:o, s:o}", "parameter", a ? "lambda" : "rho", "at",
+            sp_json_real(at), "approximate", sp_json_real(r->lndet_at[a]), "exact",
+            sp_json_real(r->lndet_exact_at[a]), "difference",
+            sp_json_real(r->lndet_at[a] - r->lndet_exact_at[a]), "truncation_bound",
+            sp_json_real(sp_pops_sparse_lndet_bound(&R->ops, at))));
+    }
+    return list;
+}
+
+static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest lm[4])
+{
+    json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
+                          sp_pmodel_name(r->model), "n", r->n, "t", r->t, "nobs", r->n * r->t,
+                          "fe", sp_within_fe_name(r->fe), "loglik", sp_json_real(r->loglik), "r2",
+                          sp_json_real(r->r2), "corr2", sp_json_real(r->corr2), "aic",
+                          sp_json_real(sp_ptest_aic(r->loglik, r->p)));
+    params_json(o, r, r->theta, r->cov);
+    json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
+    json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
+                                                               : "eigen"));
+    json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
+    if (r->lndet_approx)
+        json_object_set_new(o, "logdet_error", lndet_error_json(R, r));
+    if (r->vcov_fallback)
+        json_object_set_new(o, "vcov_fallback", json_true());
+    json_object_set_new(o, "lee_yu",
+                        json_pack("{s:b, s:s, s:s}", "applied", r->leeyu != SP_LY_NONE,
+                                  "convention", sp_leeyu_name(R->o->leeyu), "description",
+                                  sp_cmd_fit_leeyu_text(r)));
+    if (r->leeyu != SP_LY_NONE) {
+        json_t *u = json_object();
+        params_json(u, r, r->theta_ml, r->cov_ml);
+        json_object_set_new(o, "uncorrected", u);
+    }
+    json_t *tests = json_object();
+    json_object_update_new(tests, lm_json(lm));
+    json_object_set_new(o, "tests", tests);
+    return o;
+}
+
+int sp_cmd_fit_json(const fp_run *R)
+{
+    const fp_opts *o = R->o;
+    json_t *root;
+    if (o->re) {
+        const sp_pre_result *re = R->re;
+        int p = re->k + 3;
+        root = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "model",
+                         sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
+                         R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type", "random",
+                         "loglik", sp_json_real(re->loglik), "r2", json_null(), "aic",
+                         sp_json_real(sp_ptest_aic(re->loglik, p)), "sigma2",
+                         sp_json_real(re->sigma2));
+        json_object_set_new(root, "rho", stat_json(sp_ptest_z(re->rho, re->cov[re->k * p + re->k])));
+        json_object_set_new(root, "theta", stat_json(sp_ptest_z(re->theta,
+                                                              re->cov[(re->k + 1) * (p + 1)])));
+        json_object_set_new(root, "sigma2_mu", sp_json_real(re->sigma2_mu));
+        json_t *coefs = json_array();
+        for (int j = 0; j < re->k; j++) {
+            json_t *c = json_pack("{s:s}", "name", re->names[j]);
+            json_object_update_new(c, stat_json(sp_ptest_z(re->beta[j], re->cov[j * p + j])));
+            json_array_append_new(coefs, c);
+        }
+        json_object_set_new(root, "coefficients", coefs);
+        json_t *h = test_json(&R->hausman);
+        json_object_set_new(h, "positive_definite", json_boolean(R->hausman_definite));
+        json_object_set_new(h, "against", json_string(sp_within_fe_name(R->re_fe->fe)));
+        json_t *tests = json_object();
+        json_object_update_new(tests, lm_json(R->lm));
+        json_object_set_new(tests, "hausman", h);
+        json_object_set_new(root, "tests", tests);
+        json_object_set_new(root, "fixed_effects_fit", fit_json(R, R->re_fe, R->lm));
+    } else if (o->compare) {
+        root = fit_json(R, R->fit, R->lm);
+        json_t *cmp = json_array();
+        for (int fe = 0; fe < 4; fe++)
+            json_array_append_new(cmp, fit_json(R, R->cmp[fe], R->lm_cmp[fe]));
+        json_object_set_new(root, "compare", cmp);
+    } else {
+        root = fit_json(R, R->fit, R->lm);
+    }
+    json_t *tests = json_object_get(root, "tests");
+    char choice[512];
+    sp_cmd_fit_choice(R, choice, sizeof choice);
+    json_object_set_new(root, "model_choice", json_string(choice));
+    if (!o->re && sp_pmodel_durbin(o->model)) {
+        json_object_set_new(tests, "wald_no_wx", test_json(&R->wald_x));
+        if (o->model == SP_PM_SDM)
+            json_object_set_new(tests, "wald_common_factor", test_json(&R->wald_cf));
+    }
+    if (R->have_lr_fe) {
+        json_object_set_new(tests, "lr_unit_effects", test_json(&R->lr_unit));
+        json_object_set_new(tests, "lr_time_effects", test_json(&R->lr_time));
+    }
+    if (R->have_lr_models) {
+        json_object_set_new(tests, "lr_sdm_sar", test_json(&R->lr_sar));
+        json_object_set_new(tests, "lr_sdm_sem", test_json(&R->lr_sem));
+    }
+    if (R->eff) {
+        json_object_set_new(root, "effects", effects_json(R->eff));
+        json_object_set_new(root, "effects_draws", json_integer(R->eff->draws));
+        json_object_set_new(root, "effects_discarded", json_integer(R->eff->discarded));
+        json_object_set_new(root, "seed", json_integer(o->seed));
+    }
+    json_object_set_new(root, "where", o->where ? json_string(R->D->note) : json_null());
+    json_t *isl = json_array();
+    for (int i = 0; i < R->D->n; i++)
+        if (sp_weights_cardinality(R->D->W, i) == 0)
+            json_array_append_new(isl, json_string(R->D->units[i]));
+    json_object_set_new(root, "units_without_neighbors", isl);
+    json_object_set_new(root, "standardize", json_string(sp_weights_std_name(o->std)));
+    return sp_json_print(root);
+}
