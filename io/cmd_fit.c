@@ -40,6 +40,11 @@ static const char help[] =
     "  --no-lee-yu         report the ML estimates (always in the JSON as \"uncorrected\")\n"
     "  --lee-yu-convention C  elhorst (default) or leeyu: Lee & Yu (2010)'s full 1/N\n"
     "                      correction for time effects too\n"
+    "  --dynamic D         dynamic panel: time (y(t-1)), spacetime (W y(t-1)) or both;\n"
+    "                      the first period is lost; quasi-ML with the Yu-de Jong-Lee\n"
+    "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
+    "  --no-bias-correction  with --dynamic: the uncorrected quasi-ML estimates (always\n"
+    "                      in the JSON as \"uncorrected\")\n"
     "  --re                random unit effects (sar, sdm; --fe none or time, default\n"
     "                      time) with the Hausman test against the fixed-effects model\n"
     "  --compare           the model with no, unit, time and two-way effects side by\n"
@@ -81,7 +86,8 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0},
+    {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -100,6 +106,25 @@ static int parse_x(fp_opts *o, const char *list)
     if (o->k0 == 0)
         return sp_error_set(SP_EUSAGE, "--x names no regressor");
     return SP_OK;
+}
+
+/* --dynamic and --no-bias-correction, and what they exclude. */
+static int dynamic_opts(const sp_args *a, fp_opts *o)
+{
+    const char *d = sp_args_get(a, "dynamic");
+    int rc = d ? sp_pdyn_parse(d, &o->dynamic) : SP_OK;
+    o->bias_correct = !sp_args_flag(a, "no-bias-correction");
+    if (!rc && !d && !o->bias_correct)
+        rc = sp_error_set(SP_EUSAGE, "--no-bias-correction goes with --dynamic (static panels: "
+                                     "--no-lee-yu)");
+    if (!rc && d && (o->cross || o->re || o->compare || o->tests))
+        rc = sp_error_set(SP_EUSAGE, "--dynamic needs --panel ID,TIME and goes without --re, "
+                                     "--compare and --tests");
+    if (!rc && d && (sp_args_flag(a, "lee-yu") || sp_args_flag(a, "no-lee-yu") ||
+                     sp_args_get(a, "lee-yu-convention")))
+        rc = sp_error_set(SP_EUSAGE, "--dynamic has its own bias correction (Yu, de Jong & "
+                                     "Lee 2008): --no-bias-correction, not --lee-yu options");
+    return rc;
 }
 
 static int parse_opts(const sp_args *a, fp_opts *o)
@@ -176,6 +201,8 @@ static int parse_opts(const sp_args *a, fp_opts *o)
                                        "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
+    if ((rc = dynamic_opts(a, o)))
+        return rc;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
         return sp_error_set(SP_EUSAGE, "--effects: a %s model has no spillovers (its "
                                        "coefficients are the direct effects)",
@@ -203,6 +230,10 @@ static int load(const fp_opts *o, fp_run *R)
     if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
                           o->data, o->timef, R->D->periods[0]);
+    if (!rc && o->dynamic && R->D->t < 3)
+        rc = sp_error_set(SP_EDATA, "%s: %d periods (%s %s..%s): a dynamic panel needs at least "
+                          "three (the first is lost to y(t-1))", o->data, R->D->t, o->timef,
+                          R->D->periods[0], R->D->periods[R->D->t - 1]);
     if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > DENSE_MAX)
         rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
                                      "eigenvalues (up to %d); use auto, chol or lu",
@@ -335,12 +366,38 @@ static int effects_re(fp_run *R)
     return rc;
 }
 
+/* --dynamic: the dynamic fit and its short- and long-run effects. */
+static int fit_dynamic(fp_run *R)
+{
+    const fp_opts *o = R->o;
+    const sp_pdata *D = R->D;
+    int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
+    sp_pdyn_opts po = {.model = o->model, .fe = o->fe, .lags = o->dynamic,
+                       .bias_correct = o->bias_correct,
+                       .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
+    long nt = (long)D->n * D->t;
+    int rc = sp_pdyn_fit(D->n, D->t, D->v, o->yname, o->k0, D->v + nt, o->x, D->W->w, &R->ops,
+                         &po, &R->dyn);
+    if (rc)
+        return sp_error_prefix(rc, "dynamic %s, %s effects", sp_pmodel_name(o->model),
+                               sp_within_fe_name(o->fe));
+    if (o->effects)
+        rc = sp_pdyn_effects(&R->ops, R->dyn, 0, o->draws, (uint64_t)o->seed, &R->eff);
+    if (!rc && o->effects)
+        rc = sp_pdyn_effects(&R->ops, R->dyn, 1, o->draws, (uint64_t)o->seed, &R->eff_long);
+    R->fit = R->dyn->fit;
+    R->dyn->fit = NULL;
+    return rc;
+}
+
 static int fit_all(fp_run *R)
 {
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     long nt = (long)D->n * D->t;
     int rc = SP_OK;
+    if (o->dynamic)
+        return fit_dynamic(R);
     if (o->re) {
         rc = sp_pfe_fit_re(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, o->model,
                            o->fe, &R->re);
@@ -395,6 +452,8 @@ static void run_free(fp_run *R)
     sp_pre_result_free(R->re);
     sp_pfe_result_free(R->re_fe);
     sp_peff_free(R->eff);
+    sp_peff_free(R->eff_long);
+    sp_pdyn_result_free(R->dyn);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);
     else
@@ -490,7 +549,7 @@ int sp_cmd_fit(int argc, char **argv)
     double t2 = sp_clock_seconds();
     if (!rc)
         rc = o.out == OUT_JSON                 ? sp_cmd_fit_json(&R)
-             : o.out == OUT_LATEX && !o.re ? sp_cmd_fit_latex(&R)
+             : o.out == OUT_LATEX && !o.re && !o.dynamic ? sp_cmd_fit_latex(&R)
                                            : sp_cmd_fit_tables(&R);
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);

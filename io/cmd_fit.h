@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "sp_pdata.h"
+#include "sp_pdyn.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
@@ -41,6 +42,8 @@ typedef struct fp_opts {
     int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
+    int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
+    int bias_correct;/* --dynamic without --no-bias-correction */
     out_format out;
 } fp_opts;
 
@@ -64,6 +67,8 @@ typedef struct fp_run {
     sp_ptest lr_unit, lr_time, lr_sar, lr_sem;
     int have_lr_fe, have_lr_models;
     sp_peff *eff;
+    sp_pdyn_result *dyn;    /* --dynamic: fit is its fit on periods 2..T (dyn->fit NULL) */
+    sp_peff *eff_long;      /* --dynamic --effects: long-run effects (eff: short-run) */
     double t_read, t_fit;
 } fp_run;
 
