@@ -1,3 +1,5 @@
+/* sp_autocorr: what the spatial autocorrelation statistics share (moments, p-values,
+ * permutations); see sp_autocorr.h. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>

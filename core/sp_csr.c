@@ -1,3 +1,4 @@
+/* sp_csr: compressed sparse row matrices, the one sparse type of spill; see sp_csr.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>

@@ -1,3 +1,5 @@
+/* sp_error: the per-thread last error message and the allocation wrappers that record
+ * SP_ENOMEM; see sp_error.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

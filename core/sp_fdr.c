@@ -1,3 +1,5 @@
+/* sp_fdr: significance after multiple testing for local statistics (Benjamini-Hochberg); see
+ * sp_fdr.h. */
 #include <math.h>
 #include <stdlib.h>
 

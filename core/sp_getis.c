@@ -1,3 +1,5 @@
+/* sp_getis: Getis-Ord local statistics Gi* and Gi as z-scores with ArcGIS's bins; see
+ * sp_getis.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_idmap: a string -> index hash map for unit identifiers; see sp_idmap.h. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_lisa: local Moran's I with analytic and conditional-permutation inference; see sp_lisa.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,90 @@ static int lisa_permute(const sp_csr *w, const double *d, const double *s2, cons
     return rc;
 }
 
+/* The moments every unit's analytic inference uses. */
+typedef struct lisa_moments {
+    double N, D, m2, s2, s, A, B; /* s2: the variance of x under opts.scale, s = sqrt(s2) */
+} lisa_moments;
+
+/* Unit i's I_i, E(I_i), Var(I_i), z, p and quadrant; islands get NaN and no
+ * quadrant.  s2[i] is the variance its I_i is scaled by. */
+static void lisa_unit(const sp_csr *w, const double *d, int i, const lisa_moments *m,
+                      const sp_lisa_opts *o, double *s2, sp_lisa *L)
+{
+    double N = m->N;
+    s2[i] = o->scale == SP_LISA_LOO ? (m->D - d[i] * d[i]) / (N - 1.0) : m->s2;
+    double lag = 0.0, Wi = 0.0, W2i = 0.0;
+    int k = 0;
+    for (int q = w->p[i]; q < w->p[i + 1]; q++) {
+        if (w->j[q] == i)
+            continue; /* an explicit zero self weight */
+        lag += w->x[q] * d[w->j[q]];
+        Wi += w->x[q];
+        W2i += w->x[q] * w->x[q];
+        k++;
+    }
+    L->nneigh[i] = k;
+    L->z[i] = d[i] / m->s;
+    if (k == 0) {
+        L->n_islands++;
+        L->wz[i] = L->I[i] = L->EI[i] = L->VI[i] = L->zscore[i] = L->p_norm[i] = NAN;
+        L->quad[i] = SP_QUAD_NONE;
+        return;
+    }
+    L->wz[i] = lag / m->s;
+    L->I[i] = d[i] * lag / s2[i];
+    if (o->moments == SP_LISA_CONDITIONAL) {
+        double m2 = m->m2;
+        L->EI[i] = -(d[i] * d[i] * Wi) / ((N - 1.0) * m2);
+        L->VI[i] = (d[i] / m2) * (d[i] / m2) * (N / (N - 2.0)) * (W2i - Wi * Wi / (N - 1.0)) *
+                   (m2 - d[i] * d[i] / (N - 1.0));
+    } else {
+        L->EI[i] = -Wi / (N - 1.0);
+        L->VI[i] = m->A * W2i + m->B * (Wi * Wi - W2i) - L->EI[i] * L->EI[i];
+    }
+    L->zscore[i] = L->VI[i] > 0.0 ? (L->I[i] - L->EI[i]) / sqrt(L->VI[i]) : NAN;
+    L->p_norm[i] = sp_autocorr_p2(L->zscore[i]);
+    L->quad[i] = (unsigned char)quadrant(d[i], lag);
+}
+
+/* d = x - mean and the moments of d (b2 the kurtosis behind A and B). */
+static lisa_moments lisa_center(const double *x, int n, const sp_lisa_opts *o, double *d)
+{
+    double mean = sp_autocorr_mean(x, n), D = 0.0, D4 = 0.0;
+    for (int i = 0; i < n; i++) {
+        d[i] = x[i] - mean;
+        D += d[i] * d[i];
+        D4 += d[i] * d[i] * d[i] * d[i];
+    }
+    lisa_moments m = {.N = n, .D = D, .m2 = D / n};
+    double N = n;
+    m.s2 = o->scale == SP_LISA_ML ? D / N : D / (N - 1.0);
+    double b2 = (o->scale == SP_LISA_ML ? N : N - 1.0) * D4 / (D * D);
+    m.A = (N - b2) / (N - 1.0);
+    m.B = (2.0 * b2 - N) / ((N - 1.0) * (N - 2.0));
+    m.s = sqrt(m.s2);
+    return m;
+}
+
+/* The p-values used (permutation or analytic), significance at alpha (after
+ * FDR with o->fdr) and the count of significant units. */
+static int lisa_significance(sp_lisa *L, int n, const sp_lisa_opts *o)
+{
+    memcpy(L->p, o->perm.perm > 0 ? L->p_perm : L->p_norm, (size_t)n * sizeof *L->p);
+    L->fdr_cutoff = NAN;
+    if (o->fdr) {
+        int rc = sp_fdr_bh(L->p, n, o->alpha, L->sig, &L->fdr_cutoff);
+        if (rc)
+            return rc;
+    } else {
+        for (int i = 0; i < n; i++)
+            L->sig[i] = !isnan(L->p[i]) && L->p[i] <= o->alpha;
+    }
+    for (int i = 0; i < n; i++)
+        L->n_significant += L->sig[i];
+    return SP_OK;
+}
+
 int sp_lisa_compute(const sp_csr *w, const double *x, const char *what, const sp_lisa_opts *o,
                     sp_lisa **out)
 {
@@ -116,80 +201,26 @@ int sp_lisa_compute(const sp_csr *w, const double *x, const char *what, const sp
     if (rc)
         return rc;
     sp_lisa *L = lisa_alloc(n, o->perm.perm);
-    double *d = malloc((size_t)n * sizeof *d), *s2 = malloc((size_t)n * sizeof *s2);
+    double *d = sp_malloc((size_t)n * sizeof *d), *s2 = sp_malloc((size_t)n * sizeof *s2);
     if (!L || !d || !s2) {
         sp_lisa_free(L);
         free(d);
         free(s2);
         return sp_error_set(SP_ENOMEM, "out of memory (local Moran, n = %d)", n);
     }
-    double mean = sp_autocorr_mean(x, n), D = 0.0, D4 = 0.0;
-    for (int i = 0; i < n; i++) {
-        d[i] = x[i] - mean;
-        D += d[i] * d[i];
-        D4 += d[i] * d[i] * d[i] * d[i];
-    }
-    double N = n, m2 = D / N;
-    double s2_global = o->scale == SP_LISA_ML ? D / N : D / (N - 1.0);
-    double b2 = (o->scale == SP_LISA_ML ? N : N - 1.0) * D4 / (D * D);
-    double A = (N - b2) / (N - 1.0), B = (2.0 * b2 - N) / ((N - 1.0) * (N - 2.0));
-    double s = sqrt(s2_global);
-    for (int i = 0; i < n; i++) {
-        s2[i] = o->scale == SP_LISA_LOO ? (D - d[i] * d[i]) / (N - 1.0) : s2_global;
-        double lag = 0.0, Wi = 0.0, W2i = 0.0;
-        int k = 0;
-        for (int q = w->p[i]; q < w->p[i + 1]; q++) {
-            if (w->j[q] == i)
-                continue; /* an explicit zero self weight */
-            lag += w->x[q] * d[w->j[q]];
-            Wi += w->x[q];
-            W2i += w->x[q] * w->x[q];
-            k++;
-        }
-        L->nneigh[i] = k;
-        L->z[i] = d[i] / s;
-        if (k == 0) {
-            L->n_islands++;
-            L->wz[i] = L->I[i] = L->EI[i] = L->VI[i] = L->zscore[i] = L->p_norm[i] = NAN;
-            L->quad[i] = SP_QUAD_NONE;
-            continue;
-        }
-        L->wz[i] = lag / s;
-        L->I[i] = d[i] * lag / s2[i];
-        if (o->moments == SP_LISA_CONDITIONAL) {
-            L->EI[i] = -(d[i] * d[i] * Wi) / ((N - 1.0) * m2);
-            L->VI[i] = (d[i] / m2) * (d[i] / m2) * (N / (N - 2.0)) * (W2i - Wi * Wi / (N - 1.0)) *
-                       (m2 - d[i] * d[i] / (N - 1.0));
-        } else {
-            L->EI[i] = -Wi / (N - 1.0);
-            L->VI[i] = A * W2i + B * (Wi * Wi - W2i) - L->EI[i] * L->EI[i];
-        }
-        L->zscore[i] = L->VI[i] > 0.0 ? (L->I[i] - L->EI[i]) / sqrt(L->VI[i]) : NAN;
-        L->p_norm[i] = sp_autocorr_p2(L->zscore[i]);
-        L->quad[i] = (unsigned char)quadrant(d[i], lag);
-    }
+    lisa_moments m = lisa_center(x, n, o, d);
+    for (int i = 0; i < n; i++)
+        lisa_unit(w, d, i, &m, o, s2, L);
     if (o->perm.perm > 0)
         rc = lisa_permute(w, d, s2, o, L);
     free(d);
     free(s2);
+    if (!rc)
+        rc = lisa_significance(L, n, o);
     if (rc) {
         sp_lisa_free(L);
         return rc;
     }
-    memcpy(L->p, o->perm.perm > 0 ? L->p_perm : L->p_norm, (size_t)n * sizeof *L->p);
-    L->fdr_cutoff = NAN;
-    if (o->fdr) {
-        rc = sp_fdr_bh(L->p, n, o->alpha, L->sig, &L->fdr_cutoff);
-        if (rc) {
-            sp_lisa_free(L);
-            return rc;
-        }
-    } else {
-        for (int i = 0; i < n; i++)
-            L->sig[i] = !isnan(L->p[i]) && L->p[i] <= o->alpha;
-    }
-    for (int i = 0; i < n; i++)
-        L->n_significant += L->sig[i];
     *out = L;
     return SP_OK;
 }

@@ -1,3 +1,5 @@
+/* sp_moran: global Moran's I and Geary's C with normality, randomisation and permutation
+ * inference; see sp_moran.h. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -302,6 +304,50 @@ static void gtest_tests(sp_gtest *t, int sign)
     t->p_perm = t->mean_perm = t->sd_perm = t->z_perm = NAN;
 }
 
+/* Moran's I from q = z'Wz, zz = z'z and z4 = sum z^4, with its moments
+ * under normality and randomisation (spdep moran.test). */
+static void moran_I(sp_moran_result *r, int n, double q, double zz, double z4)
+{
+    double m = r->m, N = n, S0 = r->S0, S1 = r->S1, S2 = r->S2, S02 = S0 * S0, mm = m * m;
+    /* spdep: moran() takes the kurtosis over all n values, geary() over m. */
+    double K = N * z4 / (zz * zz);
+    r->kurtosis = K;
+    sp_gtest *I = &r->I;
+    I->stat = (m / S0) * q / zz;
+    I->expect = -1.0 / (m - 1.0);
+    double ei2 = I->expect * I->expect;
+    I->var_norm = (mm * S1 - m * S2 + 3.0 * S02) / (S02 * (mm - 1.0)) - ei2;
+    I->var_rand = NAN;
+    if (m > 3) {
+        double a = m * (S1 * (mm - 3.0 * m + 3.0) - m * S2 + 3.0 * S02);
+        double b = K * (S1 * (mm - m) - 2.0 * m * S2 + 6.0 * S02);
+        I->var_rand = (a - b) / ((m - 1.0) * (m - 2.0) * (m - 3.0) * S02) - ei2;
+    }
+    gtest_tests(I, 1);
+}
+
+/* Geary's C from geary = sum w_ij (z_i - z_j)^2 (spdep geary.test), which uses
+ * the full n (N) where it writes `n` and the adjusted m where it writes wc$n;
+ * without islands the two agree. */
+static void geary_C(sp_moran_result *r, int n, double geary, double zz, double z4)
+{
+    double m = r->m, N = n, S0 = r->S0, S1 = r->S1, S2 = r->S2, S02 = S0 * S0, mm = m * m;
+    double Kc = m * z4 / (zz * zz);
+    sp_gtest *C = &r->C;
+    C->stat = ((m - 1.0) / (2.0 * S0)) * geary / zz;
+    C->expect = 1.0;
+    C->var_norm = ((2.0 * S1 + S2) * (m - 1.0) - 4.0 * S02) / (2.0 * (N + 1.0) * S02);
+    C->var_rand = NAN;
+    if (m > 3) {
+        double m1 = m - 1.0;
+        double v = m1 * S1 * (mm - 3.0 * N + 3.0 - Kc * m1);
+        v -= 0.25 * m1 * S2 * (mm + 3.0 * N - 6.0 - Kc * (mm - N + 2.0));
+        v += S02 * (mm - 3.0 - Kc * m1 * m1);
+        C->var_rand = v / (N * (m - 2.0) * (m - 3.0) * S02);
+    }
+    gtest_tests(C, -1);
+}
+
 int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
              sp_moran_result *r)
 {
@@ -324,7 +370,7 @@ int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const s
     if (r->m < 3)
         return sp_error_set(SP_EDATA, "%s: %d units with neighbours; need at least 3", what, r->m);
 
-    double *z = malloc((size_t)n * sizeof *z), *lag = malloc((size_t)n * sizeof *lag);
+    double *z = sp_malloc((size_t)n * sizeof *z), *lag = sp_malloc((size_t)n * sizeof *lag);
     if (!z || !lag) {
         free(z);
         free(lag);
@@ -346,39 +392,8 @@ int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const s
     }
     free(lag);
 
-    double m = r->m, N = n, S0 = r->S0, S1 = r->S1, S2 = r->S2, S02 = S0 * S0, mm = m * m;
-    /* spdep: moran() takes the kurtosis over all n values, geary() over m. */
-    double K = N * z4 / (zz * zz), Kc = m * z4 / (zz * zz);
-    r->kurtosis = K;
-
-    sp_gtest *I = &r->I;
-    I->stat = (m / S0) * q / zz;
-    I->expect = -1.0 / (m - 1.0);
-    double ei2 = I->expect * I->expect;
-    I->var_norm = (mm * S1 - m * S2 + 3.0 * S02) / (S02 * (mm - 1.0)) - ei2;
-    I->var_rand = NAN;
-    if (m > 3) {
-        double a = m * (S1 * (mm - 3.0 * m + 3.0) - m * S2 + 3.0 * S02);
-        double b = K * (S1 * (mm - m) - 2.0 * m * S2 + 6.0 * S02);
-        I->var_rand = (a - b) / ((m - 1.0) * (m - 2.0) * (m - 3.0) * S02) - ei2;
-    }
-    gtest_tests(I, 1);
-
-    /* Geary: spdep geary.test uses the full n (N) where it writes `n` and the
-     * adjusted m where it writes wc$n; without islands the two agree. */
-    sp_gtest *C = &r->C;
-    C->stat = ((m - 1.0) / (2.0 * S0)) * geary / zz;
-    C->expect = 1.0;
-    C->var_norm = ((2.0 * S1 + S2) * (m - 1.0) - 4.0 * S02) / (2.0 * (N + 1.0) * S02);
-    C->var_rand = NAN;
-    if (m > 3) {
-        double m1 = m - 1.0;
-        double v = m1 * S1 * (mm - 3.0 * N + 3.0 - Kc * m1);
-        v -= 0.25 * m1 * S2 * (mm + 3.0 * N - 6.0 - Kc * (mm - N + 2.0));
-        v += S02 * (mm - 3.0 - Kc * m1 * m1);
-        C->var_rand = v / (N * (m - 2.0) * (m - 3.0) * S02);
-    }
-    gtest_tests(C, -1);
+    moran_I(r, n, q, zz, z4);
+    geary_C(r, n, geary, zz, z4);
 
     if (o->perm.perm > 0)
         rc = moran_permute(w, z, zz, o, r);

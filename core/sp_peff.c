@@ -1,3 +1,5 @@
+/* sp_peff: direct, indirect and total effects of spatial lag models, simulated or by the delta
+ * method; see sp_peff.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

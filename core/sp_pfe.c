@@ -1,3 +1,4 @@
+/* sp_pfe: fixed-effects (and pooled) spatial panel models by maximum likelihood; see sp_pfe.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* sp_pre: random-effects spatial lag panels by maximum likelihood; see sp_pre.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_rng: counter-based random numbers (Random123's Philox4x32-10); see sp_rng.h. */
 #include <math.h>
 
 #include <Random123/philox.h>

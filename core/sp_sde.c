@@ -1,3 +1,4 @@
+/* sp_sde: the weighted mean centre and standard deviational ellipse of points; see sp_sde.h. */
 #include <math.h>
 
 #include "sp_sde.h"

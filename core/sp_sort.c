@@ -1,3 +1,4 @@
+/* sp_sort: LSD radix sort of 64-bit keys carrying a 32-bit payload; see sp_sort.h. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,3 +1,5 @@
+/* sp_weights: a spatial weights matrix with its unit identifiers: standardisation, summaries;
+ * see sp_weights.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* sp_within: panels stacked period by period and their within transformations; see sp_within.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,6 +12,7 @@
 #include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_grid.h"
 #include "sp_idmap.h"
 #include "sp_layer.h"
 #include "sp_output.h"
@@ -20,7 +21,8 @@
 
 static const char help[] =
     "usage: spill ellipse SRC --weight V [--data TABLE --by TIME] [--sd 1|2|3]\n"
-    "                    [--convention arcgis|crimestat] -o OUT [--json]\n"
+    "                    [--convention arcgis|crimestat] -o OUT\n"
+    "                    [--json | --csv | --markdown | --latex] [--table FILE]\n"
     "\n"
     "Weighted mean centre and standard deviational ellipse of the units of SRC\n"
     "(their centroids, or two coordinate fields), weighted by V; one ellipse per\n"
@@ -44,13 +46,16 @@ static const char help[] =
     "  -o OUT              ellipse polygons, one feature per period (.gpkg .shp\n"
     "                      .geojson .fgb ...)\n"
     "  --centers FILE      the centres as a point layer\n"
-    "  --table FILE.csv    the migration table\n"
-    "  --json              results and migration as one JSON object on stdout\n";
+    "  --table FILE        the migration table (every field at full precision): CSV,\n"
+    "                      or by FILE's extension Markdown (.md), LaTeX (.tex), JSON\n"
+    "                      (.json) or text (.txt)\n"
+    "  --json              results and migration as one JSON object on stdout\n"
+    "  --csv | --markdown | --latex   the table on stdout as CSV, Markdown or LaTeX\n";
 
 static const sp_optspec spec[] = {
     {"weight", 1}, {"id", 1}, {"layer", 1}, {"data", 1}, {"data-id", 1}, {"by", 1},
     {"points", 1}, {"sd", 1}, {"convention", 1}, {"crs", 1}, {"output", 1}, {"centers", 1},
-    {"table", 1}, {"json", 0}, {NULL, 0}};
+    {"table", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* One period's ellipse, its centre in lon/lat, and the move from the previous one. */
 typedef struct sde_result {
@@ -291,35 +296,28 @@ static int write_layer(const sde_job *job, const char *path, int points)
     return rc;
 }
 
+/* The migration table: every field at full precision, the compass direction last. */
 static int write_table(const sde_job *job, const char *path)
 {
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    FILE *f = fopen(o.tmp_path, "w");
-    if (!f) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    fputs("by,center_x,center_y,center_lon,center_lat,sx_km,sy_km,rotation,area_km2,"
-          "perimeter_km,flattening,move_km,bearing,direction\n", f);
+    static const char *const names[] = {"by", "center_x", "center_y", "center_lon",
+        "center_lat", "sx_km", "sy_km", "rotation", "area_km2", "perimeter_km", "flattening",
+        "move_km", "bearing", "direction"};
+    sp_grid_col cols[NFIELDS + 2];
+    for (int c = 0; c < NFIELDS + 2; c++)
+        cols[c] = (sp_grid_col){.name = names[c], .align = c ? SP_GRID_RIGHT : SP_GRID_LEFT};
+    sp_grid *g = sp_grid_new("migration of the weighted mean centre", cols, NFIELDS + 2);
     for (int i = 0; i < job->nres; i++) {
         double v[NFIELDS];
         result_values(&job->res[i], v);
-        sp_table_csv_field(f, job->res[i].by);
+        sp_grid_row(g);
+        sp_grid_str(g, job->res[i].by);
         for (int k = 0; k < NFIELDS; k++)
-            if (isfinite(v[k]))
-                fprintf(f, ",%.17g", v[k]);
-            else
-                fputc(',', f);
-        fprintf(f, ",%s\n", i ? sp_sde_compass(job->res[i].bearing) : "");
+            sp_grid_num(g, "%.17g", v[k]);
+        sp_grid_str(g, i ? sp_sde_compass(job->res[i].bearing) : "");
     }
-    if (fclose(f) != 0) {
-        sp_output_abort(&o);
-        return sp_error_set(SP_EDATA, "%s: cannot write", path);
-    }
-    return sp_output_commit(&o);
+    int rc = sp_grid_save(g, sp_grid_format_for(path, SP_GRID_CSV), path);
+    sp_grid_free(g);
+    return rc;
 }
 
 static int print_json(const sde_job *job)
@@ -348,22 +346,44 @@ static int print_json(const sde_job *job)
                                    job->conv == SP_SDE_ARCGIS ? "arcgis" : "crimestat", "sd", job->k));
 }
 
-static void print_text(const sde_job *job)
+/* The readable table (text, CSV, Markdown, LaTeX) on stdout. */
+static int print_table(const sde_job *job, sp_grid_format format)
 {
-    printf("standard deviational ellipses (%s, %d SD), CRS %s\n",
-           job->conv == SP_SDE_ARCGIS ? "ArcGIS" : "CrimeStat", job->k, job->crs);
-    printf("%-8s %4s %10s %9s %9s %9s %8s %11s %9s %6s %9s %8s\n", "by", "n", "lon", "lat",
-           "sx_km", "sy_km", "rotation", "area_km2", "perim_km", "flat", "moved_km", "towards");
+    static const sp_grid_col cols[] = {
+        {.name = "by", .width = 8, .align = SP_GRID_LEFT}, {.name = "n", .width = 4},
+        {.name = "lon", .width = 10}, {.name = "lat", .width = 9}, {.name = "sx_km", .width = 9},
+        {.name = "sy_km", .width = 9}, {.name = "rotation", .width = 8},
+        {.name = "area_km2", .width = 11}, {.name = "perim_km", .width = 9},
+        {.name = "flat", .width = 6}, {.name = "moved_km", .width = 9},
+        {.name = "towards", .width = 8}};
+    char title[640];
+    snprintf(title, sizeof title, "standard deviational ellipses (%s, %d SD), CRS %s",
+             job->conv == SP_SDE_ARCGIS ? "ArcGIS" : "CrimeStat", job->k, job->crs);
+    sp_grid *g = sp_grid_new(title, cols, (int)(sizeof cols / sizeof cols[0]));
+    sp_grid_text_layout(g, 0, 1, 1);
     for (int i = 0; i < job->nres; i++) {
         const sde_result *r = &job->res[i];
-        printf("%-8s %4d %10.4f %9.4f %9.2f %9.2f %8.2f %11.1f %9.2f %6.3f", r->by, r->e.n,
-               r->lon, r->lat, r->e.sx / 1000.0, r->e.sy / 1000.0, r->e.rotation,
-               r->e.area / 1e6, r->e.perimeter / 1000.0, r->e.flattening);
-        if (i)
-            printf(" %9.2f %4s %3.0f\n", r->move_km, sp_sde_compass(r->bearing), r->bearing);
-        else
-            printf(" %9s %8s\n", "", "");
+        sp_grid_row(g);
+        sp_grid_str(g, r->by);
+        sp_grid_int(g, r->e.n);
+        sp_grid_num(g, "%.4f", r->lon);
+        sp_grid_num(g, "%.4f", r->lat);
+        sp_grid_num(g, "%.2f", r->e.sx / 1000.0);
+        sp_grid_num(g, "%.2f", r->e.sy / 1000.0);
+        sp_grid_num(g, "%.2f", r->e.rotation);
+        sp_grid_num(g, "%.1f", r->e.area / 1e6);
+        sp_grid_num(g, "%.2f", r->e.perimeter / 1000.0);
+        sp_grid_num(g, "%.3f", r->e.flattening);
+        if (i) {
+            sp_grid_num(g, "%.2f", r->move_km);
+            sp_grid_strf(g, "%4s %3.0f", sp_sde_compass(r->bearing), r->bearing);
+        }
     }
+    int rc = sp_grid_write(g, format, stdout);
+    sp_grid_free(g);
+    if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
+        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
+    return rc;
 }
 
 int sp_cmd_ellipse(int argc, char **argv)
@@ -379,6 +399,9 @@ int sp_cmd_ellipse(int argc, char **argv)
         return sp_error_set(SP_EUSAGE, "--weight and -o are required (see --help)");
     if (sp_args_get(&a, "by") && !sp_args_get(&a, "data"))
         return sp_error_set(SP_EUSAGE, "--by needs --data TABLE (a long-format table)");
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(&a, NULL, &dest)))
+        return rc;
     sde_job job = {0};
     const char *conv = sp_args_get(&a, "convention");
     if (conv && strcmp(conv, "arcgis") && strcmp(conv, "crimestat"))
@@ -402,12 +425,8 @@ int sp_cmd_ellipse(int argc, char **argv)
         rc = write_layer(&job, sp_args_get(&a, "centers"), 1);
     if (!rc && sp_args_get(&a, "table"))
         rc = write_table(&job, sp_args_get(&a, "table"));
-    if (!rc) {
-        if (sp_args_flag(&a, "json"))
-            rc = print_json(&job);
-        else
-            print_text(&job);
-    }
+    if (!rc)
+        rc = dest.format == SP_GRID_JSON ? print_json(&job) : print_table(&job, dest.format);
     free(job.px);
     free(job.py);
     free(job.res);

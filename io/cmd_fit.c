@@ -16,6 +16,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
@@ -85,7 +86,7 @@ static const sp_optspec spec[] = {
     {"panel", 1}, {"w", 1}, {"y", 1}, {"x", 1}, {"model", 1}, {"fe", 1}, {"lee-yu", 0},
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
-    {"logdet", 1}, {"json", 0}, {"csv", 0}, {"markdown", 0}, {"latex", 0}, {"threads", 1},
+    {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
     {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0},
     {NULL, 0},
 };
@@ -187,13 +188,11 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     o->tests = sp_args_flag(a, "tests");
     o->effects = sp_args_flag(a, "effects");
     o->timing = sp_args_flag(a, "timing");
-    int nout = 0;
-    static const char *outs[] = {"json", "csv", "markdown", "latex"};
-    for (int k = 0; k < 4; k++)
-        if (sp_args_flag(a, outs[k]))
-            o->out = (out_format)(k + 1), nout++;
-    if (nout > 1)
-        return sp_error_set(SP_EUSAGE, "choose one of --json, --csv, --markdown, --latex");
+    sp_grid_dest dest;
+    rc = sp_grid_dest_args(a, NULL, &dest);
+    if (rc)
+        return rc;
+    o->out = dest.format;
     if (o->re && (o->model != SP_PM_SAR && o->model != SP_PM_SDM))
         return sp_error_set(SP_EUSAGE, "--re: random effects are for --model sar or sdm");
     if (o->re && o->fe != SP_FE_NONE && o->fe != SP_FE_TIME)
@@ -548,8 +547,8 @@ int sp_cmd_fit(int argc, char **argv)
         rc = fit_all(&R);
     double t2 = sp_clock_seconds();
     if (!rc)
-        rc = o.out == OUT_JSON                 ? sp_cmd_fit_json(&R)
-             : o.out == OUT_LATEX && !o.re && !o.dynamic ? sp_cmd_fit_latex(&R)
+        rc = o.out == SP_GRID_JSON                 ? sp_cmd_fit_json(&R)
+             : o.out == SP_GRID_LATEX && !o.re && !o.dynamic ? sp_cmd_fit_latex(&R)
                                            : sp_cmd_fit_tables(&R);
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);

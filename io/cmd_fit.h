@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "sp_grid.h"
 #include "sp_pdata.h"
 #include "sp_pdyn.h"
 #include "sp_peff.h"
@@ -24,8 +25,6 @@
 #include "sp_weights.h"
 
 #define MAX_X 32
-
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_MARKDOWN, OUT_LATEX } out_format;
 
 typedef struct fp_opts {
     const char *data, *wpath, *yname, *layer, *where;
@@ -44,7 +43,7 @@ typedef struct fp_opts {
     int vcov;        /* VCOV_* */
     int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
     int bias_correct;/* --dynamic without --no-bias-correction */
-    out_format out;
+    sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
 } fp_opts;
 
 enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };

@@ -206,7 +206,7 @@ static void print_header(const fp_run *R)
 {
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
-    if (o->out != OUT_TEXT)
+    if (o->out != SP_GRID_TEXT)
         return;
     if (o->cross) {
         printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
@@ -248,12 +248,9 @@ static void print_header(const fp_run *R)
 
 
 /* Write one table in the chosen format, a blank line after it, and free it. */
-static int put_grid(sp_grid *g, out_format out)
+static int put_grid(sp_grid *g, sp_grid_format out)
 {
-    static const sp_grid_format formats[] = {
-        [OUT_TEXT] = SP_GRID_TEXT, [OUT_JSON] = SP_GRID_JSON, [OUT_CSV] = SP_GRID_CSV,
-        [OUT_MARKDOWN] = SP_GRID_MARKDOWN, [OUT_LATEX] = SP_GRID_LATEX};
-    int rc = sp_grid_write(g, formats[out], stdout);
+    int rc = sp_grid_write(g, out, stdout);
     sp_grid_free(g);
     if (!rc)
         putchar('\n');
@@ -265,7 +262,7 @@ static void print_dynamic(const fp_run *R)
 {
     const sp_pdyn_result *d = R->dyn;
     const sp_pdata *D = R->D;
-    if (R->o->out != OUT_TEXT)
+    if (R->o->out != SP_GRID_TEXT)
         return;
     printf("Dynamic spatial panel %s (%s lags), %s fixed effects: %d units x %d periods "
            "(%s..%s) = %d observations\n",
@@ -296,20 +293,20 @@ int sp_cmd_fit_tables(const fp_run *R)
     print_header(R);
     if (o->re) {
         rc = put_grid(re_grid(R->re), o->out);
-        if (!rc && o->out == OUT_TEXT)
+        if (!rc && o->out == SP_GRID_TEXT)
             printf("log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
                    R->re->loglik, sp_ptest_aic(R->re->loglik, R->re->k + 3));
     } else if (o->compare) {
         rc = put_grid(compare_grid(R), o->out);
     } else {
         rc = put_grid(coef_grid(R->fit), o->out);
-        if (!rc && o->out == OUT_TEXT)
+        if (!rc && o->out == SP_GRID_TEXT)
             printf("log-likelihood %.4f   AIC %.4f   R2 %.4f   corr2 %.4f\n\n", R->fit->loglik,
                    sp_ptest_aic(R->fit->loglik, R->fit->p), R->fit->r2, R->fit->corr2);
     }
     if (!rc)
         rc = put_grid(tests_grid(R), o->out);
-    if (!rc && o->out == OUT_TEXT) {
+    if (!rc && o->out == SP_GRID_TEXT) {
         char choice[512];
         sp_cmd_fit_choice(R, choice, sizeof choice);
         printf("model choice: %s\n\n", choice);

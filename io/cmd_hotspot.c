@@ -9,6 +9,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_getis.h"
 
 static const char help[] =
@@ -45,6 +46,7 @@ static const char help[] =
     "  --fdr                false discovery rate correction of Gi_Bin, as ArcGIS\n"
     "  -o, --output OUT     the output layer\n"
     "  --json               one JSON summary object on stdout\n"
+    "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n"
     "  --timing             seconds spent reading, computing and writing, on stderr\n"
     "\n"
     "GiZScore = (sum_j w_ij x_j - mean(x) W_i) / (S sqrt((n S1_i - W_i^2)/(n-1))),\n"
@@ -57,7 +59,7 @@ static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
     {"perm", 1},    {"seed", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
-    {"json", 0},    {"timing", 0},    {NULL, 0},
+    {"json", 0},    {"timing", 0},    SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 typedef struct hot_run {
@@ -126,11 +128,11 @@ static int hot_period(void *ctx, int g)
         }
         json_array_append_new(run->b.results, period_json(&p, G, islands));
         islands = NULL;
-        if (!run->b.json) {
-            const int *b = G->bins;
-            printf("%-10s %6d %6d %6d %6d %6d %6d %6d %6d\n", p.label ? p.label : "-", p.n,
-                   b[6], b[5], b[4], b[3], b[2], b[1], b[0]);
-        }
+        sp_grid_row(run->b.table);
+        sp_grid_str(run->b.table, p.label ? p.label : "-");
+        sp_grid_int(run->b.table, p.n);
+        for (int k = 6; k >= 0; k--) /* hot99 .. cold99 */
+            sp_grid_int(run->b.table, G->bins[k]);
     }
     json_decref(islands);
     sp_getis_free(G);
@@ -177,9 +179,14 @@ int sp_cmd_hotspot(int argc, char **argv)
     out->nint = 1;
     out->int_name[0] = "Gi_Bin";
     const char *by = run.b.io.by;
-    if (!run.b.json)
-        printf("%-10s %6s %6s %6s %6s %6s %6s %6s %6s\n", by ? by : "by", "n", "hot99",
-               "hot95", "hot90", "n.s.", "cold90", "cold95", "cold99");
+    sp_grid_col cols[] = {{.name = by ? by : "by", .width = 10, .align = SP_GRID_LEFT},
+                          {.name = "n", .width = 6}, {.name = "hot99", .width = 6},
+                          {.name = "hot95", .width = 6}, {.name = "hot90", .width = 6},
+                          {.name = "n.s.", .width = 6, .key = "ns"},
+                          {.name = "cold90", .width = 6}, {.name = "cold95", .width = 6},
+                          {.name = "cold99", .width = 6}};
+    run.b.table = sp_grid_new(NULL, cols, 9);
+    sp_grid_text_layout(run.b.table, 0, 1, 1);
     rc = sp_acio_local_periods(&run.b, hot_period, &run);
     if (!rc && run.b.json) {
         json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:b, s:O}", "var",

@@ -9,6 +9,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_table.h"
 #include "sp_lisa.h"
 #include "sp_output.h"
@@ -46,6 +47,7 @@ static const char help[] =
     "  --scatter FILE.csv   Moran scatterplot data: id, [period,] z, Wz\n"
     "  -o, --output OUT     the output layer\n"
     "  --json               one JSON summary object on stdout\n"
+    "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n"
     "  --timing             seconds spent reading, computing and writing, on stderr\n"
     "\n"
     "LMiPValue is the folded pseudo p-value (min(#>=, #<=) + 1) / (N + 1) of the\n"
@@ -58,7 +60,8 @@ static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
-    {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, {NULL, 0},
+    {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
+    {NULL, 0},
 };
 
 enum { COL_I, COL_Z, COL_P };
@@ -150,10 +153,12 @@ static int lisa_period(void *ctx, int g)
         quad_counts(L, count);
         json_array_append_new(run->b.results, period_json(&p, L, count, islands));
         islands = NULL;
-        if (!run->b.json)
-            printf("%-10s %6d %6d %6d %6d %6d %6d\n", p.label ? p.label : "-", p.n,
-                   L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL], count[SP_QUAD_HL],
-                   count[SP_QUAD_LH]);
+        int cells[] = {p.n, L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL],
+                       count[SP_QUAD_HL], count[SP_QUAD_LH]};
+        sp_grid_row(run->b.table);
+        sp_grid_str(run->b.table, p.label ? p.label : "-");
+        for (int k = 0; k < 6; k++)
+            sp_grid_int(run->b.table, cells[k]);
     }
     json_decref(islands);
     sp_lisa_free(L);
@@ -196,9 +201,12 @@ static int lisa_run_all(lisa_run *run, const char *scatter_path)
             fprintf(run->scatter, "id,%s%sz,Wz\n", run->b.A->a.by ? run->b.A->a.by : "",
                     run->b.A->a.by ? "," : "");
     }
-    if (!run->b.json)
-        printf("%-10s %6s %6s %6s %6s %6s %6s\n", run->b.A->a.by ? run->b.A->a.by : "by", "n",
-               "signif", "HH", "LL", "HL", "LH");
+    sp_grid_col cols[] = {
+        {.name = run->b.A->a.by ? run->b.A->a.by : "by", .width = 10, .align = SP_GRID_LEFT},
+        {.name = "n", .width = 6}, {.name = "signif", .width = 6}, {.name = "HH", .width = 6},
+        {.name = "LL", .width = 6}, {.name = "HL", .width = 6}, {.name = "LH", .width = 6}};
+    run->b.table = sp_grid_new(NULL, cols, 7);
+    sp_grid_text_layout(run->b.table, 0, 1, 1);
     if (!rc)
         rc = sp_acio_local_periods(&run->b, lisa_period, run);
     if (run->scatter && fclose(run->scatter) != 0 && !rc)

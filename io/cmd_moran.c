@@ -136,85 +136,116 @@ static void moran_row(sp_grid *g, const sp_acio_period *p, const sp_moran_result
     sp_grid_num(g, "%.3g", r->C.p_perm);
 }
 
+/* One run of the command: its options and what it has computed so far. */
+typedef struct moran_run {
+    sp_acio_args io;
+    sp_std style;
+    sp_moran_opts o;
+    int seed, json;
+    sp_grid_dest dest;
+    sp_acio *A;
+    json_t *results;
+    sp_grid *table; /* without --json */
+    double t_stat;
+} moran_run;
+
+/* Every option, checked before any file is read. */
+static int moran_options(const sp_args *a, moran_run *run)
+{
+    int rc = sp_acio_args_from(a, "moran", 0, &run->io);
+    if (rc)
+        return rc;
+    run->style = SP_STD_ROW;
+    const char *std_name = sp_args_get(a, "standardize");
+    if (std_name && (rc = sp_weights_std_parse(std_name, &run->style)))
+        return rc;
+    run->o = (sp_moran_opts){.adjust_n = sp_args_flag(a, "adjust-n")};
+    if ((rc = sp_args_int(a, "perm", 0, 0, &run->o.perm.perm)) ||
+        (rc = sp_args_int(a, "seed", 12345, 0, &run->seed)) ||
+        (rc = sp_args_threads(a, &run->o.perm.threads)) ||
+        (rc = sp_grid_dest_args(a, "output", &run->dest)))
+        return rc;
+    run->o.perm.seed = (uint64_t)run->seed;
+    run->json = run->dest.format == SP_GRID_JSON;
+    if (run->json && run->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "table (--csv, --markdown, --latex or text)");
+    return SP_OK;
+}
+
+/* Period g: Moran's I and Geary's C, a JSON result and a table row. */
+static int moran_period(moran_run *run, int g)
+{
+    sp_acio *A = run->A;
+    sp_acio_period p;
+    int rc = sp_acio_load(A, g, &p);
+    if (rc)
+        return rc;
+    rc = sp_acio_no_self(A, &p, "Moran's I");
+    if (!rc)
+        rc = sp_weights_standardize(p.W, run->style);
+    json_t *islands = NULL;
+    if (!rc)
+        sp_acio_islands(A, &p, run->o.adjust_n ? "zero spatial lag, not counted in n"
+                                               : "zero spatial lag, counted in n (see --adjust-n)",
+                        &islands);
+    sp_moran_result r;
+    double t1 = sp_clock_seconds();
+    if (!rc)
+        rc = sp_moran_compute(p.W->w, p.x, p.subject, &run->o, &r);
+    run->t_stat += sp_clock_seconds() - t1;
+    if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
+        sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
+                     "variance: the distribution does not meet the test's assumptions)",
+                     p.what);
+    if (!rc) {
+        json_array_append_new(run->results, result_json(&p, &r, islands));
+        islands = NULL;
+        if (!run->json)
+            moran_row(run->table, &p, &r);
+    }
+    json_decref(islands);
+    sp_acio_period_free(&p);
+    return rc;
+}
+
+/* The results: one JSON object on stdout, or the table on stdout or in -o FILE. */
+static int moran_print(moran_run *run)
+{
+    if (!run->json) {
+        int rc = sp_grid_dest_open(&run->dest);
+        return rc ? rc : sp_grid_dest_close(&run->dest,
+                                            sp_grid_write(run->table, run->dest.format, run->dest.f));
+    }
+    json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", run->io.var, "weights",
+                             run->io.wpath, "standardize", sp_weights_std_name(run->style),
+                             "adjust_n", run->o.adjust_n, "perm", run->o.perm.perm, "seed",
+                             run->seed, "results", run->results);
+    run->results = NULL;
+    return sp_json_print(root);
+}
+
 int sp_cmd_moran(int argc, char **argv)
 {
     sp_args a;
+    moran_run run = {0};
     int rc = sp_args_parse(argc, argv, spec, help, &a);
-    if (rc)
+    if (rc || (rc = moran_options(&a, &run)))
         return rc;
-    sp_acio_args io;
-    if ((rc = sp_acio_args_from(&a, "moran", 0, &io)))
+    double t0 = sp_clock_seconds();
+    if ((rc = sp_acio_open(&run.io, &run.A)))
         return rc;
-    sp_std style = SP_STD_ROW;
-    const char *std_name = sp_args_get(&a, "standardize");
-    if (std_name && (rc = sp_weights_std_parse(std_name, &style)))
-        return rc;
-    sp_moran_opts o = {.adjust_n = sp_args_flag(&a, "adjust-n")};
-    int seed;
-    if ((rc = sp_args_int(&a, "perm", 0, 0, &o.perm.perm)) ||
-        (rc = sp_args_int(&a, "seed", 12345, 0, &seed)) ||
-        (rc = sp_args_threads(&a, &o.perm.threads)))
-        return rc;
-    o.perm.seed = (uint64_t)seed;
-    sp_grid_dest dest;
-    if ((rc = sp_grid_dest_args(&a, "output", &dest)))
-        return rc;
-    int json = dest.format == SP_GRID_JSON;
-    if (json && dest.path)
-        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
-                                       "table (--csv, --markdown, --latex or text)");
-
-    sp_acio *A;
-    double t0 = sp_clock_seconds(), t_stat = 0.0;
-    if ((rc = sp_acio_open(&io, &A)))
-        return rc;
-    json_t *results = json_array();
-    sp_grid *table = json ? NULL : moran_grid(&io, style, o.adjust_n);
-    for (int g = 0; g < A->P->nperiods && !rc; g++) {
-        sp_acio_period p;
-        if ((rc = sp_acio_load(A, g, &p)))
-            break;
-        rc = sp_acio_no_self(A, &p, "Moran's I");
-        if (!rc)
-            rc = sp_weights_standardize(p.W, style);
-        json_t *islands = NULL;
-        if (!rc)
-            sp_acio_islands(A, &p, o.adjust_n ? "zero spatial lag, not counted in n"
-                                              : "zero spatial lag, counted in n (see --adjust-n)",
-                            &islands);
-        sp_moran_result r;
-        double t1 = sp_clock_seconds();
-        if (!rc)
-            rc = sp_moran_compute(p.W->w, p.x, p.subject, &o, &r);
-        t_stat += sp_clock_seconds() - t1;
-        if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
-            sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
-                         "variance: the distribution does not meet the test's assumptions)",
-                         p.what);
-        if (!rc) {
-            json_array_append_new(results, result_json(&p, &r, islands));
-            islands = NULL;
-            if (!json)
-                moran_row(table, &p, &r);
-        }
-        json_decref(islands);
-        sp_acio_period_free(&p);
-    }
-    if (!rc && json) {
-        json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", io.var, "weights",
-                                 io.wpath, "standardize", sp_weights_std_name(style), "adjust_n",
-                                 o.adjust_n, "perm", o.perm.perm, "seed", seed, "results",
-                                 results);
-        results = NULL;
-        rc = sp_json_print(root);
-    } else if (!rc && (rc = sp_grid_dest_open(&dest)) == SP_OK) {
-        rc = sp_grid_dest_close(&dest, sp_grid_write(table, dest.format, dest.f));
-    }
+    run.results = json_array();
+    run.table = run.json ? NULL : moran_grid(&run.io, run.style, run.o.adjust_n);
+    for (int g = 0; g < run.A->P->nperiods && !rc; g++)
+        rc = moran_period(&run, g);
+    if (!rc)
+        rc = moran_print(&run);
     if (!rc && sp_args_flag(&a, "timing"))
         fprintf(stderr, "spill moran: timing: read %.3f s, statistics %.3f s\n",
-                sp_clock_seconds() - t0 - t_stat, t_stat);
-    json_decref(results);
-    sp_grid_free(table);
-    sp_acio_close(A);
+                sp_clock_seconds() - t0 - run.t_stat, run.t_stat);
+    json_decref(run.results);
+    sp_grid_free(run.table);
+    sp_acio_close(run.A);
     return rc;
 }

@@ -1,67 +1,122 @@
 /* spill winfo: summarise a weights file (any format sp_wio reads).
  *
  * --json prints the contract's summary object (sp_json_weights_summary) plus
- * "file" and "format"; otherwise a readable layout goes to stdout. */
+ * "file" and "format"; otherwise the summary is a two-column table through
+ * io/sp_grid.h (text: an indented list), on stdout or into -o FILE. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
 
 static const char winfo_help[] =
-    "usage: spill winfo W [--json]\n"
+    "usage: spill winfo W [--json | --csv | --markdown | --latex] [-o FILE]\n"
     "Summarise a spatial weights file (.gal .gwt .swm .mtx .csv): units, links,\n"
     "neighbour counts, islands, symmetry, connected components, row standardisation.\n\n"
     "  --json   print the summary as one JSON object (keys n, nnz, islands,\n"
     "           min_neighbors, max_neighbors, mean_neighbors, symmetric, components,\n"
-    "           row_standardized, file, format)\n";
+    "           row_standardized, file, format)\n"
+    "  --csv | --markdown | --latex   the summary as a two-column table\n"
+    "  -o FILE  write the summary to FILE instead of stdout\n";
 
-static const sp_optspec winfo_opts[] = {{"json", 0}, {NULL, 0}};
+static const sp_optspec winfo_opts[] = {
+    {"json", 0}, {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
-/* "0:2 1:1 3:5": how many units have each neighbour count (counts that occur). */
-static int print_histogram(const sp_weights *W, int max)
+/* "0:2 1:1 3:5   (neighbours:units)": how many units have each neighbour count
+ * (counts that occur), as a new string. */
+static char *histogram(const sp_weights *W, int max)
 {
     int *count = sp_calloc((size_t)max + 1, sizeof *count);
-    if (!count)
-        return SP_ENOMEM;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = count ? open_memstream(&buf, &len) : NULL;
+    if (!f) {
+        free(count);
+        sp_error_set(SP_ENOMEM, "out of memory");
+        return NULL;
+    }
     for (int i = 0; i < W->n; i++)
         count[sp_weights_cardinality(W, i)]++;
-    printf("  %-18s", "distribution");
     int shown = 0;
     for (int c = 0; c <= max; c++)
         if (count[c])
-            printf("%s%d:%d", shown++ ? " " : "", c, count[c]);
-    printf("   (neighbours:units)\n");
+            fprintf(f, "%s%d:%d", shown++ ? " " : "", c, count[c]);
+    fputs("   (neighbours:units)", f);
+    fclose(f);
     free(count);
-    return SP_OK;
+    return buf;
 }
 
-static int print_text(const char *path, const sp_weights *W)
+/* "1: 710000" (up to 20 ids, then ", ..."), as a new string. */
+static char *island_list(const sp_weights *W, const int *islands, int count)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        sp_error_set(SP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    fprintf(f, "%d", count);
+    for (int k = 0; k < count && k < 20; k++)
+        fprintf(f, "%s%s", k ? ", " : ": ", W->ids[islands[k]]);
+    fputs(count > 20 ? ", ..." : "", f);
+    fclose(f);
+    return buf;
+}
+
+/* The summary as a table of labelled values (text: an indented list). */
+static sp_grid *summary_grid(const char *path, const sp_weights *W, const sp_weights_summary *s,
+                             const int *islands, int count)
+{
+    static const sp_grid_col cols[] = {{.name = "statistic", .width = 18, .align = SP_GRID_LEFT},
+                                       {.name = "value", .align = SP_GRID_LEFT}};
+    char title[1024];
+    snprintf(title, sizeof title, "%s (%s)", path, sp_wio_format_name(sp_wio_format(path)));
+    sp_grid *g = sp_grid_new(title, cols, 2);
+    sp_grid_text_layout(g, 2, 0, 0);
+    char *hist = histogram(W, s->max_neighbors), *isl = island_list(W, islands, count);
+    const char *label[] = {"units", "links", "neighbours", "distribution", "islands",
+                           "symmetric", "components", "row-standardised"};
+    for (int k = 0; k < 8; k++) {
+        sp_grid_row(g);
+        sp_grid_str(g, label[k]);
+        switch (k) {
+        case 0: sp_grid_int(g, s->n); break;
+        case 1: sp_grid_strf(g, "%d (%.4g%% of all pairs)", s->nnz,
+                             100.0 * s->nnz / ((double)s->n * s->n)); break;
+        case 2: sp_grid_strf(g, "min %d, max %d, mean %.4g", s->min_neighbors,
+                             s->max_neighbors, s->mean_neighbors); break;
+        case 3: sp_grid_str(g, hist); break;
+        case 4: sp_grid_str(g, isl); break;
+        case 5: sp_grid_str(g, s->symmetric ? "yes" : "no"); break;
+        case 6: sp_grid_int(g, s->components); break;
+        default: sp_grid_str(g, s->row_standardized ? "yes" : "no"); break;
+        }
+    }
+    if (!hist || !isl) {
+        sp_grid_free(g);
+        g = NULL;
+    }
+    free(hist), free(isl);
+    return g;
+}
+
+static int print_summary(const char *path, const sp_weights *W, sp_grid_dest *d)
 {
     sp_weights_summary s;
     int *islands, count;
     int rc = sp_weights_summarize(W, &s);
     if (rc || (rc = sp_weights_islands(W, &islands, &count)))
         return rc;
-    printf("%s (%s)\n", path, sp_wio_format_name(sp_wio_format(path)));
-    printf("  %-18s%d\n", "units", s.n);
-    printf("  %-18s%d (%.4g%% of all pairs)\n", "links", s.nnz,
-           100.0 * s.nnz / ((double)s.n * s.n));
-    printf("  %-18smin %d, max %d, mean %.4g\n", "neighbours", s.min_neighbors,
-           s.max_neighbors, s.mean_neighbors);
-    rc = print_histogram(W, s.max_neighbors);
-    printf("  %-18s%d", "islands", count);
-    for (int k = 0; k < count && k < 20; k++)
-        printf("%s%s", k ? ", " : ": ", W->ids[islands[k]]);
-    printf("%s\n", count > 20 ? ", ..." : "");
-    printf("  %-18s%s\n", "symmetric", s.symmetric ? "yes" : "no");
-    printf("  %-18s%d\n", "components", s.components);
-    printf("  %-18s%s\n", "row-standardised", s.row_standardized ? "yes" : "no");
+    sp_grid *g = summary_grid(path, W, &s, islands, count);
     free(islands);
-    if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
+    if ((rc = sp_grid_dest_open(d)) == SP_OK)
+        rc = sp_grid_dest_close(d, sp_grid_write(g, d->format, d->f));
+    sp_grid_free(g);
     return rc;
 }
 
@@ -71,11 +126,17 @@ int sp_cmd_winfo(int argc, char **argv)
     int rc = sp_args_parse(argc, argv, winfo_opts, winfo_help, &a);
     if (rc || (rc = sp_args_positional(&a, 1, "one weights file W")))
         return rc;
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(&a, "output", &dest)))
+        return rc;
+    if (dest.format == SP_GRID_JSON && dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
+                                       "table (--csv, --markdown, --latex or text)");
     const char *path = a.pos[0];
     sp_weights *W;
     if ((rc = sp_wio_read(path, &W)))
         return rc;
-    if (sp_args_flag(&a, "json")) {
+    if (dest.format == SP_GRID_JSON) {
         json_t *root = sp_json_weights_summary(W);
         if (!root) {
             rc = SP_ENOMEM;
@@ -85,7 +146,7 @@ int sp_cmd_winfo(int argc, char **argv)
             rc = sp_json_print(root);
         }
     } else {
-        rc = print_text(path, W);
+        rc = print_summary(path, W, &dest);
     }
     sp_weights_free(W);
     return rc;

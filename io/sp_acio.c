@@ -1,3 +1,5 @@
+/* sp_acio: the input side and the command frame shared by moran, lisa and hotspot; see
+ * sp_acio.h. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
 
@@ -330,7 +333,11 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
         return rc;
     if (!(L->output = sp_args_get(a, "output")))
         return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
-    L->json = sp_args_flag(a, "json");
+    sp_grid_dest dest;
+    if ((rc = sp_grid_dest_args(a, NULL, &dest)))
+        return rc;
+    L->format = dest.format;
+    L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
     return SP_OK;
 }
@@ -354,6 +361,9 @@ int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), voi
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);
     L->t_write = sp_clock_seconds() - t0;
+    if (!rc && !L->json && (rc = sp_grid_write(L->table, L->format, stdout)) == SP_OK &&
+        fflush(stdout) != 0)
+        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
     return rc;
 }
 
@@ -364,6 +374,8 @@ int sp_acio_local_end(sp_acio_local *L, int rc)
                 L->cmd, L->t_read, L->t_stat, L->t_write);
     json_decref(L->results);
     L->results = NULL;
+    sp_grid_free(L->table);
+    L->table = NULL;
     sp_acio_out_free(&L->out);
     sp_acio_close(L->A);
     L->A = NULL;

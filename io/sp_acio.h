@@ -128,10 +128,12 @@ json_t *sp_acio_by_json(const char *label);
 
 /* The frame of the local-statistic commands (lisa, hotspot), whose run
  * structs start with it: sp_acio_local_args reads the input options and the
- * required -o, --json and --timing; sp_acio_local_open opens the input
- * (timed); sp_acio_local_periods calls period(run, g) for every period, then
- * writes the output layer (timed); sp_acio_local_end prints the --timing line
- * when rc is SP_OK, releases what the frame holds and returns rc. */
+ * required -o, the output format (--json, --csv, --markdown, --latex) and
+ * --timing; sp_acio_local_open opens the input (timed); sp_acio_local_periods
+ * calls period(run, g) for every period, then writes the output layer (timed)
+ * and, without --json, the table (io/sp_grid.h) on stdout; sp_acio_local_end
+ * prints the --timing line when rc is SP_OK, releases what the frame holds
+ * (the table too) and returns rc. */
 typedef struct sp_acio_local {
     const char *cmd;
     sp_acio_args io;
@@ -139,6 +141,8 @@ typedef struct sp_acio_local {
     sp_acio *A;
     sp_acio_out out;                /* the caller names its columns */
     json_t *results;                /* the caller appends one object per period */
+    struct sp_grid *table;          /* the caller makes it and adds a row per period */
+    int format;                     /* sp_grid_format: --json, --csv, --markdown, --latex */
     int json, timing;
     double t_read, t_stat, t_write; /* seconds; the caller adds its t_stat */
 } sp_acio_local;

@@ -1,3 +1,4 @@
+/* sp_gdal: opening vector sources with GDAL and choosing drivers; see sp_gdal.h. */
 #include <string.h>
 #include <strings.h>
 

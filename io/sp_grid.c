@@ -274,16 +274,17 @@ int sp_grid_width(const char *s)
     return w;
 }
 
-sp_grid_format sp_grid_format_for(const char *path)
+sp_grid_format sp_grid_format_for(const char *path, sp_grid_format other)
 {
     const char *dot = strrchr(path, '.');
-    if (!dot)
-        return SP_GRID_TEXT;
+    if (!dot || strchr(dot, '/'))
+        return other;
     return strcasecmp(dot, ".csv") == 0    ? SP_GRID_CSV
            : strcasecmp(dot, ".md") == 0   ? SP_GRID_MARKDOWN
            : strcasecmp(dot, ".tex") == 0  ? SP_GRID_LATEX
            : strcasecmp(dot, ".json") == 0 ? SP_GRID_JSON
-                                           : SP_GRID_TEXT;
+           : strcasecmp(dot, ".txt") == 0  ? SP_GRID_TEXT
+                                           : other;
 }
 
 static const cell *at(const sp_grid *g, int r, int c)

@@ -116,8 +116,9 @@ void sp_grid_latex_escape(FILE *f, const char *s);
  * full-width characters count 2, combining marks 0, others 1 (an invalid
  * byte counts 1). */
 int sp_grid_width(const char *s);
-/* The format a file name asks for: .csv, .md, .tex, .json, else text. */
-sp_grid_format sp_grid_format_for(const char *path);
+/* The format a file name asks for: .csv, .md, .tex, .json, .txt (text);
+ * `other` for any other name. */
+sp_grid_format sp_grid_format_for(const char *path, sp_grid_format other);
 
 /* Where a command's tables go: the format from --csv, --markdown, --latex or
  * --json (at most one; none: text) and the file from the option `path_opt`

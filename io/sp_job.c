@@ -1,3 +1,4 @@
+/* sp_job: job files for `spill run`, one spill command per line; see sp_job.h. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,3 +1,5 @@
+/* sp_layer: a vector layer read with GDAL: unit ids, GEOS geometries, attributes; see
+ * sp_layer.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

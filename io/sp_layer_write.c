@@ -1,3 +1,5 @@
+/* sp_layer_write: an output layer copying the features of an input layer, with new fields; see
+ * sp_layer_write.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,5 @@
+/* sp_output: write-then-rename for every output file, so a failed run leaves none; see
+ * sp_output.h. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* sp_panel: a long-format table grouped by period; see sp_panel.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

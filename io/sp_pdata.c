@@ -1,3 +1,5 @@
+/* sp_pdata: a balanced long-format panel table turned into stacked vectors and W; see
+ * sp_pdata.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_table: an attribute table held as strings, read with GDAL; see sp_table.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>

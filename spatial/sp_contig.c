@@ -1,3 +1,4 @@
+/* sp_contig: queen and rook contiguity from polygon boundaries; see sp_contig.h. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>

@@ -1,3 +1,5 @@
+/* sp_crs: coordinate transformations with PROJ (the Albers projection fitted to the data); see
+ * sp_crs.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

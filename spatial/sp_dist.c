@@ -1,3 +1,4 @@
+/* sp_dist: distances between unit points and the distance-based weights; see sp_dist.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_econ: economic-distance and nested economic-geographic weights; see sp_econ.h. */
 #include <math.h>
 #include <stdlib.h>
 

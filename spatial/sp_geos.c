@@ -1,3 +1,4 @@
+/* sp_geos: the process-wide GEOS reentrant context; see sp_geos.h. */
 #include <stdarg.h>
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* sp_kdtree: a static k-d tree over points in 3-D; see sp_kdtree.h. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* sp_points: where a unit sits (centroids, coordinate fields); see sp_points.h. */
 #include <math.h>
 
 #include "sp_error.h"

@@ -46,9 +46,11 @@ static void test_width(void)
     CHECK_STR(sp_grid_stars(0.07), "*");
     CHECK_STR(sp_grid_stars(NAN), "");
     CHECK_STR(sp_grid_tex_stars(0.03), "^{**}");
-    CHECK_INT(sp_grid_format_for("a/b.TEX"), SP_GRID_LATEX);
-    CHECK_INT(sp_grid_format_for("b.md"), SP_GRID_MARKDOWN);
-    CHECK_INT(sp_grid_format_for("b"), SP_GRID_TEXT);
+    CHECK_INT(sp_grid_format_for("a/b.TEX", SP_GRID_CSV), SP_GRID_LATEX);
+    CHECK_INT(sp_grid_format_for("b.md", SP_GRID_CSV), SP_GRID_MARKDOWN);
+    CHECK_INT(sp_grid_format_for("b.txt", SP_GRID_CSV), SP_GRID_TEXT);
+    CHECK_INT(sp_grid_format_for("a.d/b", SP_GRID_CSV), SP_GRID_CSV);
+    CHECK_INT(sp_grid_format_for("b.dat", SP_GRID_TEXT), SP_GRID_TEXT);
 }
 
 static void test_text(void)

@@ -42,6 +42,25 @@ printf 'adcode,year,ai_index\n110000,2011,1\n120000,,2\n130000,2011,3\n' >"$TMP/
 fails 2 "period|year" "missing period" "$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$TMP/noperiod.csv" --by year -o "$TMP/x.gpkg"
 fails 2 "no field 'nope'" "unknown weight field" "$SPILL" ellipse "$P" --id adcode --weight nope -o "$TMP/x.gpkg"
 fails 1 "--sd must be 1, 2 or 3" "bad --sd" "$SPILL" ellipse "$P" --weight cap_lat --sd 4 -o "$TMP/x.gpkg"
+# --- tables through the shared writer (io/sp_grid.h) -------------------------
+E=("$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$AI" --by year -o "$TMP/t.gpkg")
+ok "text table" "${E[@]}"
+check "text: title, header, 4 years" [ "$(wc -l <"$OUT")" -eq 6 ]
+check "text: the first year has no move" grep -qE '^2011 .*0\.[0-9]{3} {19}$' "$OUT"
+ok "--csv on stdout" "${E[@]}" --csv
+check "--csv: 12 columns in every line" [ "$(awk -F, '{print NF}' "$OUT" | sort -u)" = 12 ]
+check "--csv: header" [ "$(head -1 "$OUT")" = "by,n,lon,lat,sx_km,sy_km,rotation,area_km2,perim_km,flat,moved_km,towards" ]
+ok "--latex on stdout" "${E[@]}" --latex
+check "--latex has the booktabs rules" [ "$(grep -cE '^\\(toprule|midrule|bottomrule)$' "$OUT")" -eq 3 ]
+ok "--markdown on stdout" "${E[@]}" --markdown
+check "--markdown: 4 rows" [ "$(grep -cE '^\| 20[0-9]{2} ' "$OUT")" -eq 4 ]
+ok "migration table as LaTeX" "${E[@]}" --table "$TMP/m.tex"
+check "migration .tex: booktabs, 4 rows" [ "$(grep -cE '^(\\toprule|\\bottomrule|20[0-9]{2} &)' "$TMP/m.tex")" -eq 6 ]
+ok "migration table as Markdown" "${E[@]}" --table "$TMP/m.md"
+check "migration .md: 14 columns" [ "$(sed -n 3p "$TMP/m.md" | awk -F'|' '{print NF - 2}')" -eq 14 ]
+ok "migration table, no extension: CSV" "${E[@]}" --table "$TMP/mig"
+check "migration, no extension: the same CSV" cmp -s "$TMP/mig" "$TMP/m.csv"
+fails 1 "choose one output format" "two formats" "${E[@]}" --json --csv
 fails 1 "--convention" "bad convention" "$SPILL" ellipse "$P" --weight cap_lat --convention yuill -o "$TMP/x.gpkg"
 fails 1 "--by needs --data" "--by without data" "$SPILL" ellipse "$P" --weight cap_lat --by year -o "$TMP/x.gpkg"
 fails 1 "required" "no output" "$SPILL" ellipse "$P" --weight cap_lat

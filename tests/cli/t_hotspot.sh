@@ -82,4 +82,7 @@ fails 1 "unknown option" "unknown option" "$SPILL" hotspot "$COL" $W --var CRIME
 fails 2 "no field 'NOPE'" "unknown variable" "$SPILL" hotspot "$COL" --id POLYID $W --var NOPE -o "$TMP/x.gpkg"
 check "no partial output" [ ! -e "$TMP/x.gpkg" ]
 
+# the summary table through the shared writer
+ok "--csv summary" "$SPILL" hotspot "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME -o "$TMP/csv.gpkg" --csv
+check "--csv: header with the bins, one row of 9" [ "$(head -1 "$OUT")" = "by,n,hot99,hot95,hot90,ns,cold90,cold95,cold99" ] && [ "$(sed -n 2p "$OUT" | awk -F, '{print NF}')" = 9 ]
 finish t_hotspot.sh

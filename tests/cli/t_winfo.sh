@@ -69,6 +69,22 @@ fails 2 "empty.gwt: empty file" "empty file" "$SPILL" winfo "$TMP/empty.gwt"
 fails 1 "unknown weights format" "unknown extension" "$SPILL" winfo "$TMP/w.txt"
 fails 1 "expected one weights file" "no argument" "$SPILL" winfo
 fails 1 "unknown option" "unknown option" "$SPILL" winfo "$W/columbus.gal" --bogus
+# --- the summary through the shared writer (io/sp_grid.h) --------------------
+ok "text summary" "$SPILL" winfo "$W/columbus.gal"
+cp "$OUT" "$TMP/winfo.txt"
+check "text: the file, then 8 indented lines" [ "$(grep -c '^  [a-z]' "$TMP/winfo.txt")" -eq 8 ]
+check "text: no trailing blanks" [ "$(grep -c ' $' "$TMP/winfo.txt")" -eq 0 ]
+ok "--csv" "$SPILL" winfo "$W/columbus.gal" --csv
+check "--csv: header and 8 rows of 2 fields" [ "$(sed 's/"[^"]*"/q/g' "$OUT" | awk -F, '{print NF}' | sort -u)" = 2 ] && [ "$(wc -l <"$OUT")" -eq 9 ]
+check "--csv: units as in the text" [ "$(grep '^units,' "$OUT" | cut -d, -f2)" = "$(awk '$1 == "units" { print $2 }' "$TMP/winfo.txt")" ]
+check "--csv: a value with a comma is quoted" grep -q '^neighbours,"min ' "$OUT"
+ok "--latex" "$SPILL" winfo "$W/columbus.gal" --latex
+check "--latex has the booktabs rules" [ "$(grep -cE '^\\(toprule|midrule|bottomrule)$' "$OUT")" -eq 3 ]
+ok "--markdown -o FILE" "$SPILL" winfo "$W/columbus.gal" --markdown -o "$TMP/winfo.md"
+check "-o: nothing on stdout, the table in the file" [ ! -s "$OUT" ] && grep -qx '|:---|:---|' "$TMP/winfo.md"
+fails 1 "choose one output format" "two formats" "$SPILL" winfo "$W/columbus.gal" --csv --json
+fails 2 "none.gal" "-o with a missing W" "$SPILL" winfo "$TMP/none.gal" --csv -o "$TMP/none.csv"
+check "no file after a failed run" [ ! -e "$TMP/none.csv" ]
 ok "help" "$SPILL" winfo --help
 check "help names the formats" grep -q ".swm" "$OUT"
 finish t_winfo.sh
