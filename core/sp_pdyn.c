@@ -1,6 +1,9 @@
 /* sp_pdyn: dynamic spatial panels (quasi-ML on periods 2..T through sp_pfe,
  * the Yu-de Jong-Lee / Lee-Yu bias correction, stationarity, short- and
- * long-run effects); sp_pdyn.h has the formulas. */
+ * long-run effects); sp_pdyn.h has the formulas.  The bias terms are sums
+ * over the eigenvalues of W when the spatial operations have them (dense),
+ * else exact column-by-column solves. */
+#include <complex.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,20 +93,49 @@ static int products(const sp_pops *ops, const sp_csr *W, double tau, double rho,
     return rc;
 }
 
+/* The five traces over the eigenvalues w of W (tr f(W) = sum f(w), exact
+ * for any W): C = 1/((1 - tau) - (rho + eta) w), S^-1 = 1/(1 - rho w). */
+static void eigen_traces(const sp_pops *ops, int n, double tau, double rho, double eta,
+                         double tr[5])
+{
+    for (int i = 0; i < n; i++) {
+        double complex w = ops->eig_re[i] + I * ops->eig_im[i];
+        double complex c = 1.0 / ((1.0 - tau) - (rho + eta) * w), si = 1.0 / (1.0 - rho * w);
+        tr[0] += creal(c), tr[1] += creal(w * c), tr[2] += creal(w * si * c);
+        tr[3] += creal(w * w * si * c), tr[4] += creal(w * si);
+    }
+}
+
+/* 1 when every row of W sums to 1 (then W 1 = 1 and 1'f(W)1/n = f(1)). */
+static int row_stochastic(const sp_csr *W)
+{
+    for (int i = 0; i < W->nrow; i++) {
+        double s = 0.0;
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            s += W->x[q];
+        if (fabs(s - 1.0) > 1e-12)
+            return 0;
+    }
+    return 1;
+}
+
 #define TRACE_BLOCK 64
 #define TRACE_WHOLE 1500 /* up to here all columns at once (two factorisations in all) */
 
 int sp_pdyn_traces(const sp_pops *ops, const sp_csr *W, double tau, double rho, double eta,
                    int jn, double out[6])
 {
-    int n = W->nrow, nb = n <= TRACE_WHOLE ? n : TRACE_BLOCK;
-    long blk = (long)n * nb;
+    int n = W->nrow, eig = ops->eig_re != NULL, stoch = row_stochastic(W);
+    int nb = eig ? (stoch ? 0 : 1) : n <= TRACE_WHOLE ? n : TRACE_BLOCK;
+    long blk = (long)n * (nb > 0 ? nb : 1);
     double *E = sp_calloc((size_t)blk, sizeof *E), *M = sp_malloc((size_t)blk * 5 * sizeof *M);
     double tr[5] = {0}, one[5] = {0};
     int rc = E && M ? SP_OK : SP_ENOMEM;
     if (!(fabs(1.0 - tau) > 0.0))
         rc = sp_error_set(SP_ENUMERIC, "bias correction: tau = 1 (a unit root)");
-    for (int j0 = 0; !rc && j0 < n; j0 += nb) {
+    if (!rc && eig)
+        eigen_traces(ops, n, tau, rho, eta, tr);
+    for (int j0 = 0; !rc && !eig && j0 < n; j0 += nb) {
         int m = j0 + nb <= n ? nb : n - j0;
         memset(E, 0, (size_t)blk * sizeof *E);
         for (int j = 0; j < m; j++)
@@ -119,12 +151,18 @@ int sp_pdyn_traces(const sp_pops *ops, const sp_csr *W, double tau, double rho, 
             tr[4] += wrow(W, i, M + 4 * blk + col);    /* G */
         }
     }
-    /* 1'M1 for J = I - 11'/n and for 1'G1 */
-    for (int i = 0; !rc && i < n; i++)
+    /* 1'M1 for J = I - 11'/n and for 1'G1: f(1) n when W 1 = 1, else solves */
+    if (!rc && stoch) {
+        double c = 1.0 / ((1.0 - tau) - (rho + eta)), si = 1.0 / (1.0 - rho);
+        double f1[5] = {c, c, si * c, si * c, si};
+        for (int a = 0; a < 5; a++)
+            one[a] = n * f1[a];
+    }
+    for (int i = 0; !rc && !stoch && i < n; i++)
         E[i] = 1.0;
-    if (!rc)
+    if (!rc && !stoch)
         rc = products(ops, W, tau, rho, eta, E, n, 1, M);
-    for (int i = 0; !rc && i < n; i++) {
+    for (int i = 0; !rc && !stoch && i < n; i++) {
         one[0] += M[i], one[1] += M[n + i];
         one[2] += wrow(W, i, M + 2 * n), one[3] += wrow(W, i, M + 3 * n);
         one[4] += wrow(W, i, M + 4 * n);

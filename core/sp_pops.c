@@ -305,6 +305,7 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
     ops->solve = dense_solve;
     ops->traces = dense_traces;
     ops->terms = dense_terms;
+    ops->eig_re = o->re, ops->eig_im = o->im;
     sp_csr_row_sums(W, o->w1);
     o->row_stochastic = 1;
     for (int i = 0; i < n; i++)

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "sp_error.h"
 #include "sp_pdyn.h"
+#include "sp_pops_sparse.h"
 #include "sp_rng.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
@@ -161,6 +162,37 @@ static void test_longrun_total_closed_form(void)
     mc_close(&m);
 }
 
+/* The bias terms from the eigenvalues (dense) equal those from column solves
+ * (sparse LU), for a row-standardised W (1'f(W)1/n = f(1)) and a binary one. */
+static void test_traces_eigen_vs_solves(void)
+{
+    for (int binary = 0; binary < 2; binary++) {
+        sp_weights *W = NULL;
+        CHECK(sp_wio_read(TH_FIXTURES "/panel/provinces.gal", &W) == SP_OK);
+        if (!W)
+            return;
+        CHECK(sp_weights_standardize(W, binary ? SP_STD_BINARY : SP_STD_ROW) == SP_OK);
+        sp_pops dense, sparse;
+        sp_pops_sparse_opts so;
+        sp_pops_sparse_opts_default(&so);
+        so.force_lu = 1;
+        so.approx = SP_LNDET_EXACT;
+        CHECK(sp_pops_dense(W->w, &dense) == SP_OK);
+        CHECK(sp_pops_sparse_new(W->w, &so, &sparse) == SP_OK);
+        CHECK(sparse.eig_re == NULL && dense.eig_re != NULL);
+        double a[6], b[6], rho = binary ? 0.05 : 0.3;
+        for (int jn = 0; jn < 2; jn++) {
+            CHECK(sp_pdyn_traces(&dense, W->w, 0.4, rho, -0.1 * rho, jn, a) == SP_OK);
+            CHECK(sp_pdyn_traces(&sparse, W->w, 0.4, rho, -0.1 * rho, jn, b) == SP_OK);
+            for (int k = 0; k < 6; k++)
+                CHECK_ABS(a[k], b[k], 1e-10 * (1.0 + fabs(b[k])));
+        }
+        sp_pops_dense_free(&dense);
+        sp_pops_sparse_free(&sparse);
+        sp_weights_free(W);
+    }
+}
+
 static void test_bad_input(void)
 {
     mc m;
@@ -187,6 +219,7 @@ int main(void)
 {
     RUN(test_monte_carlo_cities);
     RUN(test_longrun_total_closed_form);
+    RUN(test_traces_eigen_vs_solves);
     RUN(test_bad_input);
     return th_report("t_pdyn");
 }
