@@ -76,6 +76,10 @@ typedef struct sp_pfe_opts {
     sp_vcov vcov;
     sp_pfe_correct_fn correct; /* NULL: Lee-Yu per leeyu; else this one (leeyu ignored) */
     void *correct_ctx;
+    /* The within transformation of one column of n*t values in place, in place
+     * of sp_within (unbalanced panels, core/sp_punbal.h), or NULL. */
+    void (*within)(void *ctx, double *v);
+    void *within_ctx;
 } sp_pfe_opts;
 
 typedef struct sp_pfe_result {

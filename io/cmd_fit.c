@@ -46,6 +46,10 @@ static const char help[] =
     "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
     "  --no-bias-correction  with --dynamic: the uncorrected quasi-ML estimates (always\n"
     "                      in the JSON as \"uncorrected\")\n"
+    "  --unbalanced        accept missing unit-periods: ML with ln|I - rho W_t| over the\n"
+    "                      units present in each period (W_t the submatrix of W,\n"
+    "                      row-standardised again), fixed effects by the within\n"
+    "                      transformation of unbalanced data (no Lee-Yu correction)\n"
     "  --re                random unit effects (sar, sdm; --fe none or time, default\n"
     "                      time) with the Hausman test against the fixed-effects model\n"
     "  --compare           the model with no, unit, time and two-way effects side by\n"
@@ -87,7 +91,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0},
     {NULL, 0},
 };
 
@@ -202,6 +206,12 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
     if ((rc = dynamic_opts(a, o)))
         return rc;
+    o->unbalanced = sp_args_flag(a, "unbalanced");
+    if (o->unbalanced && (o->cross || o->re || o->compare || o->tests || o->dynamic))
+        return sp_error_set(SP_EUSAGE, "--unbalanced needs --panel ID,TIME and goes without "
+                                       "--re, --compare, --tests and --dynamic");
+    if (o->unbalanced)
+        o->leeyu = SP_LY_NONE;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
         return sp_error_set(SP_EUSAGE, "--effects: a %s model has no spillovers (its "
                                        "coefficients are the direct effects)",
@@ -210,6 +220,34 @@ static int parse_opts(const sp_args *a, fp_opts *o)
 }
 
 /* ---- data ---- */
+
+/* The weights the estimator sees: W, or W_bd of an unbalanced panel. */
+static const sp_csr *fit_w(const fp_run *R)
+{
+    return R->wbd ? R->wbd : R->D->W->w;
+}
+
+/* --unbalanced: the observations present, W_bd and the stacked values. */
+static int unbalanced_setup(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    int rc = sp_punbal_new(D->n, D->t, D->present, D->units, o->fe, &R->unb);
+    if (!rc)
+        rc = sp_punbal_weights(R->unb, D->W->w, o->std == SP_STD_ROW, &R->wbd, &R->unb_islands);
+    long nt = (long)D->n * D->t, nobs = rc ? 0 : R->unb->nobs;
+    if (!rc && !(R->yx = sp_malloc((size_t)(o->k0 + 1) * nobs * sizeof *R->yx)))
+        rc = SP_ENOMEM;
+    for (int j = 0; !rc && j <= o->k0; j++)
+        for (long c = 0, ob = 0; c < nt; c++)
+            if (D->present[c])
+                R->yx[j * nobs + ob++] = D->v[j * nt + c];
+    if (rc)
+        return sp_error_prefix(rc, "%s", o->data);
+    fprintf(stderr, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d missing%s%s)"
+                    "%s\n", nobs, nt, D->n_missing, D->n_missing ? ": " : "", D->missing,
+            R->unb_islands ? "; some units lose all neighbours in their period's W_t" : "");
+    return SP_OK;
+}
 
 static int load(const fp_opts *o, fp_run *R)
 {
@@ -223,9 +261,11 @@ static int load(const fp_opts *o, fp_run *R)
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
     sp_pdata_opts po = {.id = o->idf[0] ? o->idf : NULL, .time = o->cross ? NULL : o->timef,
-                        .where = o->where, .std = o->std};
+                        .where = o->where, .std = o->std, .unbalanced = o->unbalanced};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
+    if (!rc && o->unbalanced)
+        rc = unbalanced_setup(o, R);
     if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
                           o->data, o->timef, R->D->periods[0]);
@@ -245,7 +285,7 @@ static int load(const fp_opts *o, fp_run *R)
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
-                    (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
+                    (o->logdet == LOGDET_AUTO && !rc && fit_w(R)->nrow > DENSE_AUTO);
     if (!rc && R->sparse_ops) {
         sp_pops_sparse_opts so;
         sp_pops_sparse_opts_default(&so);
@@ -255,7 +295,7 @@ static int load(const fp_opts *o, fp_run *R)
                   : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
         so.threads = o->threads;
-        rc = sp_pops_sparse_new(R->D->W->w, &so, &R->ops);
+        rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
         if (!rc)
             fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
                     sp_pops_sparse_lndet_name(&R->ops),
@@ -264,7 +304,7 @@ static int load(const fp_opts *o, fp_run *R)
                     o->effects ? "; effects from stochastic tr(W^k) (16 probes)" : "",
                     o->vcov == VCOV_INFO ? "; information-matrix traces from 64 probes" : "");
     } else if (!rc) {
-        rc = sp_pops_dense(R->D->W->w, &R->ops);
+        rc = sp_pops_dense(fit_w(R), &R->ops);
     }
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
@@ -285,7 +325,14 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     sp_pfe_opts po = {.model = model, .fe = fe, .leeyu = o->leeyu,
                       .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
     long nt = (long)D->n * D->t;
-    int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
+    int rc;
+    if (R->unb) { /* one block of N observations, the unbalanced projection */
+        po.within = sp_punbal_within, po.within_ctx = R->unb;
+        long nobs = R->unb->nobs;
+        rc = sp_pfe_fit((int)nobs, 1, R->yx, o->k0, R->yx + nobs, o->x, R->wbd, &R->ops, &po, out);
+    } else {
+        rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
+    }
     if (rc)
         sp_error_prefix(rc, "%s, %s effects", sp_pmodel_name(model), sp_within_fe_name(fe));
     return rc;
@@ -422,7 +469,7 @@ static int fit_all(fp_run *R)
         }
     } else {
         rc = fit_one(R, o->model, o->fe, &R->fit);
-        if (!rc)
+        if (!rc && !R->unb) /* the LM tests are for balanced panels */
             rc = lm_tests(R, o->fe, R->lm);
         if (!rc && o->tests)
             rc = fit_tests(R);
@@ -453,6 +500,9 @@ static void run_free(fp_run *R)
     sp_peff_free(R->eff);
     sp_peff_free(R->eff_long);
     sp_pdyn_result_free(R->dyn);
+    sp_punbal_free(R->unb);
+    sp_csr_free(R->wbd);
+    free(R->yx);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);
     else

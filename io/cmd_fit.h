@@ -17,6 +17,7 @@
 #include "sp_grid.h"
 #include "sp_pdata.h"
 #include "sp_pdyn.h"
+#include "sp_punbal.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
@@ -43,6 +44,7 @@ typedef struct fp_opts {
     int vcov;        /* VCOV_* */
     int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
     int bias_correct;/* --dynamic without --no-bias-correction */
+    int unbalanced;  /* --unbalanced: missing unit-periods allowed */
     sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
 } fp_opts;
 
@@ -68,6 +70,12 @@ typedef struct fp_run {
     sp_peff *eff;
     sp_pdyn_result *dyn;    /* --dynamic: fit is its fit on periods 2..T (dyn->fit NULL) */
     sp_peff *eff_long;      /* --dynamic --effects: long-run effects (eff: short-run) */
+    /* --unbalanced: the observations present (core/sp_punbal.h), W_bd on them
+     * (ops are on it), y then the k0 regressors stacked over the observations */
+    sp_punbal *unb;
+    sp_csr *wbd;
+    double *yx;
+    int unb_islands;        /* observations without neighbours in their period's W_t */
     double t_read, t_fit;
 } fp_run;
 

@@ -134,6 +134,31 @@ static void dynamic_json(json_t *o, const fp_run *R, const sp_pdyn_result *dyn)
     json_object_set_new(o, "tests", json_object());
 }
 
+/* --unbalanced: units, periods and observations, what is missing and each
+ * period's W_t (core/sp_punbal.h). */
+static void unbalanced_json(json_t *o, const fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    const sp_punbal *u = R->unb;
+    json_object_set_new(o, "n", json_integer(D->n));
+    json_object_set_new(o, "t", json_integer(D->t));
+    json_object_set_new(o, "nobs", json_integer(u->nobs));
+    json_t *per = json_array();
+    for (int s = 0; s < u->t; s++) {
+        int without = 0;
+        for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
+            without += R->wbd->p[ob + 1] == R->wbd->p[ob];
+        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[s], "n",
+                                             u->start[s + 1] - u->start[s], "without_neighbors",
+                                             without));
+    }
+    json_object_set_new(o, "unbalanced", json_pack(
+        "{s:i, s:s, s:o, s:s}", "missing", D->n_missing, "missing_pairs", D->missing, "periods",
+        per, "w_t", R->o->std == SP_STD_ROW
+                        ? "the submatrix of W on the units present, row-standardised again"
+                        : "the submatrix of W on the units present"));
+}
+
 static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest lm[4])
 {
     json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
@@ -165,7 +190,10 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
         json_object_set_new(o, "uncorrected", u);
     }
     json_t *tests = json_object();
-    json_object_update_new(tests, lm_json(lm));
+    if (R->unb)
+        unbalanced_json(o, R);
+    else
+        json_object_update_new(tests, lm_json(lm));
     json_object_set_new(o, "tests", tests);
     return o;
 }
@@ -214,7 +242,7 @@ int sp_cmd_fit_json(const fp_run *R)
     json_t *tests = json_object_get(root, "tests");
     char choice[512];
     sp_cmd_fit_choice(R, choice, sizeof choice);
-    if (!o->dynamic)
+    if (!o->dynamic && !o->unbalanced)
         json_object_set_new(root, "model_choice", json_string(choice));
     if (!o->re && !o->dynamic && sp_pmodel_durbin(o->model)) {
         json_object_set_new(tests, "wald_no_wx", test_json(&R->wald_x));

@@ -15,7 +15,8 @@
  * panel (the missing unit-period pairs); panel units absent from W; units of
  * W absent from the panel (unless --where chose a subset); a --where value
  * that changes over time for a unit; a missing or non-numeric value (row,
- * unit, column).
+ * unit, column).  With opts.unbalanced missing unit-periods are allowed and
+ * listed in D->missing instead.
  *
  * --where FIELD=V1[,V2...] keeps the units whose FIELD is one of the values
  * (in every period).  W is then restricted to those units; in every case W
@@ -34,16 +35,21 @@ typedef struct sp_pdata_opts {
     const char *id, *time; /* --panel ID,TIME */
     const char *where;     /* "FIELD=V1[,V2...]" or NULL */
     sp_std std;            /* standardisation of W on the units kept */
+    int unbalanced;        /* 1: missing unit-periods allowed (D->present, D->missing) */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {
     int n, t;
     const char **units;   /* n unit ids */
     const char **periods; /* t period labels, ascending */
-    int *rows;            /* n*t table rows (0-based): rows[s*n + i] */
+    int *rows;            /* n*t table rows (0-based): rows[s*n + i]; -1 when missing */
+    unsigned char *present; /* n*t: 1 where the unit-period has a row (all 1 when balanced) */
+    int n_missing;        /* missing unit-periods (only with opts.unbalanced) */
+    char missing[768];    /* the first of them, "unit in period, ..." */
     sp_weights *W;        /* n x n on these units, in this order, standardised */
     int nvar;
-    double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period */
+    double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period
+                             (NaN where missing) */
     int n_where_dropped;  /* units (of the table) that --where left out */
     char note[1024];      /* what --where did ("" without --where) */
     char islands[512];    /* units without neighbours in W ("" if none) */

@@ -1,0 +1,60 @@
+#!/bin/bash
+# CLI tests for `spill fit --panel ... --unbalanced`: ML on the units present
+# in each period against spatialreg with dummies on the block-diagonal W of
+# the present units (tests/fixtures/unbalanced, made by
+# scripts/ref-unbalanced.R), a balanced panel through the unbalanced path,
+# the default "balanced required" message, and bad input.
+source "$(dirname "$0")/lib.sh"
+P=$FIX/unbalanced
+DATA=$P/panel.csv
+W=$FIX/panel/provinces.gal
+fit() { "$SPILL" fit "$DATA" --panel adcode,year --w "$W" --y y --x x1,x2 "$@"; }
+ref() {
+    awk -F, -v m="$2" -v f="$3" -v n="$4" -v col="$5" '
+        NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+        $k["model"] == m && $k["fe"] == f && $k["name"] == n { print $k[col]; exit }' "$P/$1"
+}
+near() {
+    awk -v a="$1" -v b="$2" -v s="${3:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
+        if (m < s) m = s; if (m < 1e-12) m = 1e-12; exit !(a != "" && a != "null" && d <= 1e-6 * m) }'
+}
+same() {
+    local m=$1 f=$2 bad=0 nm
+    for nm in $(jq -r '.coefficients[].name' "$OUT"); do
+        local se; se=$(ref fe.csv "$m" "$f" "$nm" se)
+        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$nm" est)" "$se" || { bad=1; echo "  $m $f $nm est" >&2; }
+        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $nm se" >&2; }
+    done
+    near "$(jq -r .rho.est "$OUT")" "$(ref fe.csv "$m" "$f" rho est)" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho" >&2; }
+    near "$(jq -r .rho.se "$OUT")" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho se" >&2; }
+    near "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" sigma2 est)" || { bad=1; echo "  $m $f sigma2" >&2; }
+    near "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" loglik est)" || { bad=1; echo "  $m $f loglik" >&2; }
+    return $bad
+}
+
+for m in sar sdm; do for f in unit time twoway; do
+    ok "unbalanced $m $f" fit --model $m --fe $f --unbalanced --json
+    check "unbalanced $m $f = spatialreg with dummies on the block-diagonal W of the present units" same $m $f
+done; done
+ok "unbalanced keys" fit --unbalanced --effects --draws 100 --json
+check "n, t, nobs" [ "$(jq -c '[.n, .t, .nobs]' "$OUT")" = '[31,11,307]' ]
+check "missing unit-periods reported" [ "$(jq -r '.unbalanced.missing' "$OUT")" = 34 ]
+check "per-period W_t reported" [ "$(jq -r '[.unbalanced.periods[].n] | add' "$OUT")" = 307 ]
+check "effects present" [ "$(jq -r '.effects | length' "$OUT")" = 2 ]
+check "no Lee-Yu" [ "$(jq -r '.lee_yu.applied' "$OUT")" = false ]
+
+# a balanced panel through the unbalanced path = the balanced ML
+B=$FIX/panel/provinces_panel.csv
+for f in unit time twoway; do
+    "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --no-lee-yu --json >"$TMP/bal.json" 2>/dev/null
+    ok "balanced via --unbalanced, $f" "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --unbalanced --json
+    check "balanced via --unbalanced = balanced ML ($f)" near "$(jq -r .rho.est "$OUT")" "$(jq -r .rho.est "$TMP/bal.json")" 0.01
+    check "balanced via --unbalanced: loglik ($f)" near "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/bal.json")"
+done
+
+# bad input
+fails 2 "not balanced: 34 of 341 .*110000 in 2010.*--unbalanced" "unbalanced without --unbalanced" fit
+awk -F, 'NR == 1 || $1 != "110000" || $3 == 2015' "$B" >"$TMP/once.csv"
+fails 2 "unit 110000 is present in only one period" "a unit present in only one period" "$SPILL" fit "$TMP/once.csv" --panel adcode,year --w "$W" --y y --x x1,x2 --unbalanced
+fails 1 "--unbalanced needs --panel" "--unbalanced --dynamic" fit --unbalanced --dynamic both
+finish t_fit_unbalanced
