@@ -17,6 +17,7 @@
 #include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_grid.h"
+#include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
@@ -285,7 +286,7 @@ static int load(const fp_opts *o, fp_run *R)
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
-                    (o->logdet == LOGDET_AUTO && !rc && fit_w(R)->nrow > DENSE_AUTO);
+                    (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
     if (!rc && R->sparse_ops) {
         sp_pops_sparse_opts so;
         sp_pops_sparse_opts_default(&so);
@@ -303,6 +304,8 @@ static int load(const fp_opts *o, fp_run *R)
                         ? ", solves by sparse factorisation" : "",
                     o->effects ? "; effects from stochastic tr(W^k) (16 probes)" : "",
                     o->vcov == VCOV_INFO ? "; information-matrix traces from 64 probes" : "");
+    } else if (!rc && R->unb) { /* W_bd: one dense block per period */
+        rc = sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
     } else if (!rc) {
         rc = sp_pops_dense(fit_w(R), &R->ops);
     }
@@ -505,6 +508,8 @@ static void run_free(fp_run *R)
     free(R->yx);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);
+    else if (R->unb)
+        sp_pops_blocks_free(&R->ops);
     else
         sp_pops_dense_free(&R->ops);
     sp_pdata_free(R->D);

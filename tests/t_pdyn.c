@@ -193,6 +193,42 @@ static void test_traces_eigen_vs_solves(void)
     }
 }
 
+/* 1'(I - rho W)^-1 1 / n and 1'(I - rho W)^-1 W 1 / n of the dense operations
+ * for a W >= 0 whose rows sum to at most 1 (the power series) equal solves. */
+static void test_terms_series(void)
+{
+    sp_weights *W = NULL;
+    CHECK(sp_wio_read(TH_FIXTURES "/panel/provinces.gal", &W) == SP_OK);
+    if (!W)
+        return;
+    CHECK(sp_weights_standardize(W, SP_STD_ROW) == SP_OK);
+    for (int q = W->w->p[0]; q < W->w->p[1]; q++) /* row 0 sums to 1/2 */
+        W->w->x[q] *= 0.5;
+    sp_pops ops;
+    CHECK(sp_pops_dense(W->w, &ops) == SP_OK);
+    int n = W->n;
+    double *one = malloc(n * sizeof *one), *x = malloc(n * sizeof *x), *w1 = malloc(n * sizeof *w1);
+    for (int i = 0; i < n; i++)
+        one[i] = 1.0;
+    sp_csr_matvec(W->w, one, w1);
+    double rhos[] = {-0.9, -0.3, 0.0, 0.4, 0.95};
+    for (int k = 0; k < 5; k++) {
+        double t[4], s0 = 0.0, s1 = 0.0;
+        CHECK(ops.terms(ops.ctx, rhos[k], t) == SP_OK);
+        CHECK(ops.solve(ops.ctx, rhos[k], one, x) == SP_OK);
+        for (int i = 0; i < n; i++)
+            s0 += x[i] / n;
+        CHECK(ops.solve(ops.ctx, rhos[k], w1, x) == SP_OK);
+        for (int i = 0; i < n; i++)
+            s1 += x[i] / n;
+        CHECK_REL(t[2], s0, 1e-12);
+        CHECK_REL(t[3], s1, 1e-12);
+    }
+    free(one), free(x), free(w1);
+    sp_pops_dense_free(&ops);
+    sp_weights_free(W);
+}
+
 static void test_bad_input(void)
 {
     mc m;
@@ -220,6 +256,7 @@ int main(void)
     RUN(test_monte_carlo_cities);
     RUN(test_longrun_total_closed_form);
     RUN(test_traces_eigen_vs_solves);
+    RUN(test_terms_series);
     RUN(test_bad_input);
     return th_report("t_pdyn");
 }
