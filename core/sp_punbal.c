@@ -216,3 +216,31 @@ int sp_punbal_weights(const sp_punbal *u, const sp_csr *W, int row, sp_csr **out
     *out = B;
     return SP_OK;
 }
+
+int sp_punbal_stack(const sp_punbal *u, const sp_csr *const *blocks, sp_csr **out)
+{
+    *out = NULL;
+    int nnz = 0;
+    for (int s = 0; s < u->t; s++) {
+        if (blocks[s]->nrow != u->start[s + 1] - u->start[s])
+            return sp_error_set(SP_EUSAGE, "period %d: a %d x %d block for %d units", s + 1,
+                                blocks[s]->nrow, blocks[s]->nrow, u->start[s + 1] - u->start[s]);
+        nnz += sp_csr_nnz(blocks[s]);
+    }
+    sp_csr *B = NULL;
+    int rc = sp_csr_alloc(u->nobs, u->nobs, nnz, &B);
+    for (int s = 0, k = 0; !rc && s < u->t; s++) {
+        const sp_csr *b = blocks[s];
+        int off = u->start[s];
+        for (int i = 0; i < b->nrow; i++) {
+            B->p[off + i] = k;
+            for (int q = b->p[i]; q < b->p[i + 1]; q++, k++)
+                B->j[k] = b->j[q] + off, B->x[k] = b->x[q];
+        }
+        B->p[u->start[s + 1]] = k;
+    }
+    if (rc)
+        return rc;
+    *out = B;
+    return SP_OK;
+}

@@ -51,4 +51,10 @@ void sp_punbal_within(void *ctx, double *v);
  * (may be NULL) receives the number of observations left without neighbours. */
 int sp_punbal_weights(const sp_punbal *u, const sp_csr *W, int row, sp_csr **out, int *islands);
 
+/* W_bd from the periods' own matrices: blocks[s] (n_s x n_s, rows and
+ * columns in the order of the units present in period s, already
+ * standardised) stacked on the diagonal.  SP_EUSAGE when a block's size is
+ * not its period's number of units. */
+int sp_punbal_stack(const sp_punbal *u, const sp_csr *const *blocks, sp_csr **out);
+
 #endif

@@ -19,6 +19,7 @@
 #include "sp_grid.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
+#include "sp_wper.h"
 #include "sp_wio.h"
 
 #define DENSE_MAX 4000  /* --logdet eigen: dense n x n eigenvalues and inverses */
@@ -51,6 +52,9 @@ static const char help[] =
     "                      units present in each period (W_t the submatrix of W,\n"
     "                      row-standardised again), fixed effects by the within\n"
     "                      transformation of unbalanced data (no Lee-Yu correction)\n"
+    "  --w-by TIME         a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
+    "                      label) or --w 2011=a.gal,2012=b.gal; TIME is --panel's;\n"
+    "                      estimated as --unbalanced (W_t the period's W on its units)\n"
     "  --re                random unit effects (sar, sdm; --fe none or time, default\n"
     "                      time) with the Hausman test against the fixed-effects model\n"
     "  --compare           the model with no, unit, time and two-way effects side by\n"
@@ -92,7 +96,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1},
     {NULL, 0},
 };
 
@@ -208,10 +212,19 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     if ((rc = dynamic_opts(a, o)))
         return rc;
     o->unbalanced = sp_args_flag(a, "unbalanced");
-    if (o->unbalanced && (o->cross || o->re || o->compare || o->tests || o->dynamic))
-        return sp_error_set(SP_EUSAGE, "--unbalanced needs --panel ID,TIME and goes without "
-                                       "--re, --compare, --tests and --dynamic");
-    if (o->unbalanced)
+    if ((rc = sp_wper_parse(o->wpath, &o->wp)))
+        return rc;
+    o->perperiod = sp_wper_multi(o->wp);
+    const char *wby = sp_args_get(a, "w-by");
+    if (wby && (o->cross || strcmp(wby, o->timef) != 0))
+        return sp_error_set(SP_EUSAGE, "--w-by %s: the period field is --panel's (%s)", wby,
+                            o->cross ? "none" : o->timef);
+    if ((o->unbalanced || o->perperiod) &&
+        (o->cross || o->re || o->compare || o->tests || o->dynamic || o->where))
+        return sp_error_set(SP_EUSAGE, "--unbalanced and a weights matrix per period need "
+                                       "--panel ID,TIME and go without --re, --compare, --tests, "
+                                       "--dynamic and --where");
+    if (o->unbalanced || o->perperiod)
         o->leeyu = SP_LY_NONE;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
         return sp_error_set(SP_EUSAGE, "--effects: a %s model has no spillovers (its "
@@ -228,12 +241,51 @@ static const sp_csr *fit_w(const fp_run *R)
     return R->wbd ? R->wbd : R->D->W->w;
 }
 
+/* A weights matrix per period: W_t aligned to the units present in t (all
+ * of them must be in it), standardised, stacked into W_bd. */
+static int period_weights(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    const sp_punbal *u = R->unb;
+    sp_weights **blk = sp_calloc((size_t)u->t, sizeof *blk);
+    const sp_csr **csr = sp_calloc((size_t)u->t, sizeof *csr);
+    const char **ids = sp_malloc((size_t)D->n * sizeof *ids);
+    int rc = blk && csr && ids ? SP_OK : SP_ENOMEM;
+    for (int s = 0; !rc && s < u->t; s++) {
+        const sp_weights *Wt;
+        const char *path;
+        char what[600];
+        int m = 0;
+        for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
+            ids[m++] = D->units[u->unit[ob]];
+        rc = sp_wper_get(o->wp, D->periods[s], &Wt, &path);
+        snprintf(what, sizeof what, "%s (%s %s, weights %s)", o->data, o->timef, D->periods[s],
+                 path);
+        if (!rc)
+            rc = sp_weights_align(Wt, ids, m, what, &blk[s]);
+        if (!rc)
+            rc = sp_weights_standardize(blk[s], o->std);
+        for (int i = 0; !rc && i < m; i++)
+            R->unb_islands += sp_weights_cardinality(blk[s], i) == 0;
+        if (!rc)
+            csr[s] = blk[s]->w;
+    }
+    if (!rc)
+        rc = sp_punbal_stack(u, csr, &R->wbd);
+    for (int s = 0; blk && s < u->t; s++)
+        sp_weights_free(blk[s]);
+    free(blk), free(csr), free(ids);
+    return rc;
+}
+
 /* --unbalanced: the observations present, W_bd and the stacked values. */
 static int unbalanced_setup(const fp_opts *o, fp_run *R)
 {
     const sp_pdata *D = R->D;
     int rc = sp_punbal_new(D->n, D->t, D->present, D->units, o->fe, &R->unb);
-    if (!rc)
+    if (!rc && o->perperiod)
+        rc = period_weights(o, R);
+    else if (!rc)
         rc = sp_punbal_weights(R->unb, D->W->w, o->std == SP_STD_ROW, &R->wbd, &R->unb_islands);
     long nt = (long)D->n * D->t, nobs = rc ? 0 : R->unb->nobs;
     if (!rc && !(R->yx = sp_malloc((size_t)(o->k0 + 1) * nobs * sizeof *R->yx)))
@@ -244,9 +296,14 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
                 R->yx[j * nobs + ob++] = D->v[j * nt + c];
     if (rc)
         return sp_error_prefix(rc, "%s", o->data);
-    fprintf(stderr, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d missing%s%s)"
-                    "%s\n", nobs, nt, D->n_missing, D->n_missing ? ": " : "", D->missing,
-            R->unb_islands ? "; some units lose all neighbours in their period's W_t" : "");
+    if (o->unbalanced)
+        fprintf(stderr, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d "
+                        "missing%s%s)%s\n", nobs, nt, D->n_missing, D->n_missing ? ": " : "",
+                D->missing, R->unb_islands ? "; some units lose all neighbours in their "
+                                             "period's W_t" : "");
+    if (o->perperiod)
+        fprintf(stderr, "spill fit: a weights matrix per period (%s)%s\n", o->wpath,
+                R->unb_islands ? "; some units have no neighbours in their period's W" : "");
     return SP_OK;
 }
 
@@ -255,17 +312,18 @@ static int load(const fp_opts *o, fp_run *R)
     sp_table *tab = NULL;
     sp_weights *W = NULL;
     int rc = sp_table_read(o->data, o->layer, &tab);
-    if (!rc)
+    if (!rc && !o->perperiod)
         rc = sp_wio_read(o->wpath, &W);
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
     sp_pdata_opts po = {.id = o->idf[0] ? o->idf : NULL, .time = o->cross ? NULL : o->timef,
-                        .where = o->where, .std = o->std, .unbalanced = o->unbalanced};
+                        .where = o->where, .std = o->std, .unbalanced = o->unbalanced,
+                        .no_weights = o->perperiod};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
-    if (!rc && o->unbalanced)
+    if (!rc && (o->unbalanced || o->perperiod))
         rc = unbalanced_setup(o, R);
     if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
@@ -590,8 +648,10 @@ int sp_cmd_fit(int argc, char **argv)
     if (rc)
         return rc;
     fp_opts o;
-    if ((rc = parse_opts(&a, &o)))
+    if ((rc = parse_opts(&a, &o))) {
+        sp_wper_free(o.wp);
         return rc;
+    }
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
@@ -608,5 +668,6 @@ int sp_cmd_fit(int argc, char **argv)
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
     run_free(&R);
+    sp_wper_free(o.wp);
     return rc;
 }

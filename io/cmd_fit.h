@@ -45,6 +45,8 @@ typedef struct fp_opts {
     int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
     int bias_correct;/* --dynamic without --no-bias-correction */
     int unbalanced;  /* --unbalanced: missing unit-periods allowed */
+    struct sp_wper *wp; /* --w: one file or a weights matrix per period (io/sp_wper.h) */
+    int perperiod;   /* a weights matrix per period */
     sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
 } fp_opts;
 

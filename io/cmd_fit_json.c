@@ -8,6 +8,7 @@
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_pops_sparse.h"
+#include "sp_wper.h"
 
 static json_t *stat_json(sp_ptest_stat e)
 {
@@ -152,6 +153,17 @@ static void unbalanced_json(json_t *o, const fp_run *R)
                                              u->start[s + 1] - u->start[s], "without_neighbors",
                                              without));
     }
+    if (R->o->perperiod) {
+        json_t *wl = json_array();
+        for (int s = 0; s < u->t; s++) {
+            const sp_weights *Wt;
+            const char *path = "";
+            if (sp_wper_get(R->o->wp, D->periods[s], &Wt, &path) == SP_OK)
+                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", D->periods[s],
+                                                    "file", path));
+        }
+        json_object_set_new(o, "w_by_period", wl);
+    }
     json_object_set_new(o, "unbalanced", json_pack(
         "{s:i, s:s, s:o, s:s}", "missing", D->n_missing, "missing_pairs", D->missing, "periods",
         per, "w_t", R->o->std == SP_STD_ROW
@@ -271,7 +283,7 @@ int sp_cmd_fit_json(const fp_run *R)
     json_object_set_new(root, "where", o->where ? json_string(R->D->note) : json_null());
     json_t *isl = json_array();
     for (int i = 0; i < R->D->n; i++)
-        if (sp_weights_cardinality(R->D->W, i) == 0)
+        if (R->D->W && sp_weights_cardinality(R->D->W, i) == 0)
             json_array_append_new(isl, json_string(R->D->units[i]));
     json_object_set_new(root, "units_without_neighbors", isl);
     json_object_set_new(root, "standardize", json_string(sp_weights_std_name(o->std)));

@@ -32,6 +32,8 @@ static const char help[] =
     "  --by TIME            period field of --data: one analysis per period, written\n"
     "                       as one long layer (each feature once per period, with\n"
     "                       the period and V as fields)\n"
+    "  --w-by TIME          a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
+    "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
     "  --self-weight W      Gi*: the weight of a feature to itself where W has none\n"
     "                       (default 1, ArcGIS's default Self Potential)\n"
     "  --no-self            Gi instead of Gi*: no self weight (Ord and Getis 1995,\n"
@@ -57,7 +59,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
+    {"data-id", 1}, {"by", 1}, {"w-by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
     {"perm", 1},    {"seed", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
     {"json", 0},    {"timing", 0},    SP_GRID_FORMAT_OPTS, {NULL, 0},
 };

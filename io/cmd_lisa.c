@@ -33,6 +33,8 @@ static const char help[] =
     "  --by TIME            period field of --data: one analysis per period, written\n"
     "                       as one long layer (each feature once per period, with\n"
     "                       the period and V as fields)\n"
+    "  --w-by TIME          a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
+    "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
     "  --standardize S      row (default, as GeoDa and spdep style W), binary, none, ...\n"
     "  --variance S         scaling of LMiIndex: sample (default: sum z^2/(n-1), as\n"
     "                       GeoDa, esda and spdep localmoran(mlvar = FALSE)), n (spdep's\n"
@@ -58,7 +60,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"data-id", 1}, {"by", 1}, {"w-by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
     {NULL, 0},

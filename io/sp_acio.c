@@ -13,6 +13,7 @@
 #include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
+#include "sp_wper.h"
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
@@ -33,14 +34,19 @@ void sp_acio_close(sp_acio *A)
     sp_panel_free(A->units);
     sp_table_free(A->table);
     sp_table_free(A->features);
-    sp_weights_free(A->W);
+    sp_wper_free(A->wp);
     free(A);
 }
 
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
-    int rc = sp_wio_read(a->wpath, &A->W);
+    int rc = sp_wper_parse(a->wpath, &A->wp);
+    if (!rc && sp_wper_multi(A->wp) && !a->by)
+        rc = sp_error_set(SP_EUSAGE, "--w with a weights matrix per period (a list or a {} "
+                                     "pattern) needs --by TIME (or --w-by TIME)");
+    if (!rc && !sp_wper_multi(A->wp))
+        rc = sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
     if (rc)
         return rc;
     if (!a->need_layer) {
@@ -138,6 +144,8 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     }
     if (!rc)
         rc = sp_panel_numeric(A->P, g, A->a.var, p->x);
+    if (!rc && sp_wper_multi(A->wp))
+        rc = sp_wper_get(A->wp, p->label, &A->W, &A->wfile);
     if (!rc)
         rc = sp_panel_align(A->P, g, A->W, &p->W);
     if (!rc) {
@@ -145,7 +153,7 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
         int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
         if (missing > 0 && first_time(A, 0, list))
             sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out: %s", p->what,
-                         missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
+                         missing, missing > 1 ? "s" : "", A->wfile, missing > 1 ? "have" : "has",
                          missing > 1 ? "are" : "is", list);
     }
     if (rc)
@@ -175,7 +183,7 @@ int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence
     }
     if (count && first_time(A, 1, names))
         sp_acio_warn(A, "%s: %d unit%s without neighbours in %s (%s): %s", p->what, count,
-                     count > 1 ? "s" : "", A->a.wpath, names, consequence);
+                     count > 1 ? "s" : "", A->wfile, names, consequence);
     return count;
 }
 
@@ -186,7 +194,7 @@ int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *stati
         for (int k = w->p[i]; k < w->p[i + 1]; k++)
             if (w->j[k] == i && w->x[k] != 0.0)
                 return sp_error_set(SP_EDATA, "%s: unit %s has a self weight (%g); %s needs "
-                                    "weights without the unit itself", A->a.wpath, p->ids[i],
+                                    "weights without the unit itself", A->wfile, p->ids[i],
                                     w->x[k], statistic);
     return SP_OK;
 }
@@ -320,6 +328,12 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .need_layer = need_layer};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    const char *wby = sp_args_get(a, "w-by");
+    if (wby && io->by && strcmp(wby, io->by) != 0)
+        return sp_error_set(SP_EUSAGE, "--w-by %s and --by %s name different period fields", wby,
+                            io->by);
+    if (wby)
+        io->by = wby;
     return SP_OK;
 }
 

@@ -11,7 +11,8 @@
  *                               --id names SRC's id field, --data-id T's (default
  *                               the same name).  Needed for --by.
  * With --by TIME every period is analysed on its own: its units are the rows
- * of that period; W is restricted to them (units of W without data are left
+ * of that period; W (the period's own with a --w list or pattern, io/sp_wper.h;
+ * --w-by TIME names the period field too) is restricted to them (units of W without data are left
  * out with a warning naming them; units missing from W are an error).
  *
  * SRC's attributes are read without its geometries (sp_table_read; ids checked
@@ -50,7 +51,9 @@ typedef struct sp_acio {
     sp_idmap *fmap;     /* SRC unit id -> feature (with --data) */
     sp_table *table;    /* moran's DATA, or --data */
     sp_panel *P;        /* the periods analysed */
-    sp_weights *W;      /* as read from --w */
+    struct sp_wper *wp; /* --w: one file, or a weights matrix per period (io/sp_wper.h) */
+    const sp_weights *W; /* the W of the period being loaded (owned by wp) */
+    const char *wfile;  /* its file */
     char said[2][512];  /* the last unmatched and island lists warned about */
 } sp_acio;
 

@@ -336,7 +336,7 @@ int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *
         rc = count_dropped(P, units, &D->n_where_dropped);
     if (!rc)
         rc = fill_rows(P, &w, units, o->unbalanced, D);
-    if (!rc)
+    if (!rc && !o->no_weights)
         rc = align_weights(o, &w, W, units, tab->source, D);
     if (!rc)
         rc = fill_values(tab, vars, D);

@@ -36,6 +36,7 @@ typedef struct sp_pdata_opts {
     const char *where;     /* "FIELD=V1[,V2...]" or NULL */
     sp_std std;            /* standardisation of W on the units kept */
     int unbalanced;        /* 1: missing unit-periods allowed (D->present, D->missing) */
+    int no_weights;        /* 1: W is NULL (a weights matrix per period): D->W NULL */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {
@@ -46,7 +47,8 @@ typedef struct sp_pdata {
     unsigned char *present; /* n*t: 1 where the unit-period has a row (all 1 when balanced) */
     int n_missing;        /* missing unit-periods (only with opts.unbalanced) */
     char missing[768];    /* the first of them, "unit in period, ..." */
-    sp_weights *W;        /* n x n on these units, in this order, standardised */
+    sp_weights *W;        /* n x n on these units, in this order, standardised (NULL
+                             with opts.no_weights) */
     int nvar;
     double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period
                              (NaN where missing) */

@@ -64,3 +64,51 @@ for (model in c("sar", "sdm")) for (fe in c("unit", "time", "twoway")) {
 write_table(rows, "fe.csv")
 cat("R", R.version$major, R.version$minor, "spdep", as.character(packageVersion("spdep")),
     "spatialreg", as.character(packageVersion("spatialreg")), "\n")
+
+## A weights matrix per period (spill fit --w 'w_{}.gal' --w-by year): queen contiguity in
+## even years (../panel/provinces.gal), the capitals' 4 nearest neighbours in odd years
+## (../weights/capitals_knn4.gal, directed, 34 units: restricted to the 31 provinces and
+## row-standardised again).  Written as w_YEAR.gal; fits on the balanced panel and on the
+## unbalanced one, spatialreg with dummies on W_bd = diag(W_t on the units present).
+#   wper.csv   data (balanced, unbalanced), model, fe, name, est, se
+knn <- read.gal("tests/fixtures/weights/capitals_knn4.gal", override.id = TRUE)
+Wk <- nb2mat(knn, style = "B", zero.policy = TRUE)
+kid <- attr(knn, "region.id")
+wfile <- function(y) if (y %% 2 == 0) "tests/fixtures/panel/provinces.gal" else
+    "tests/fixtures/weights/capitals_knn4.gal"
+for (y in 2010:2020) file.copy(wfile(y), file.path(out, sprintf("w_%d.gal", y)), overwrite = TRUE)
+wrows <- NULL
+full <- read.csv("tests/fixtures/panel/provinces_panel.csv", colClasses = c(adcode = "character"))
+for (which in c("balanced", "unbalanced")) {
+    dd <- if (which == "balanced") full else read.csv(file.path(out, "panel.csv"),
+                                                     colClasses = c(adcode = "character"))
+    dd$u <- match(dd$adcode, ids)
+    dd <- dd[order(dd$year, dd$u), ]
+    blocks <- lapply(sort(unique(dd$year)), function(y) {
+        a <- dd$adcode[dd$year == y]
+        B <- if (y %% 2 == 0) W[match(a, ids), match(a, ids), drop = FALSE]
+             else Wk[match(a, kid), match(a, kid), drop = FALSE]
+        rs <- rowSums(B); B[rs > 0, ] <- B[rs > 0, ] / rs[rs > 0]
+        B
+    })
+    Wb <- as.matrix(Matrix::bdiag(blocks))
+    lwb <- suppressWarnings(mat2listw(Wb, style = "W"))
+    evb <- eigen(Wb, only.values = TRUE)$values
+    dd$wx1 <- as.vector(Wb %*% dd$x1); dd$wx2 <- as.vector(Wb %*% dd$x2)
+    dd$unit <- factor(dd$u); dd$per <- factor(dd$year)
+    for (fe in c("unit", "twoway")) {
+        rhs <- switch(fe, unit = "x1 + x2 + wx1 + wx2 + unit - 1",
+                      twoway = "x1 + x2 + wx1 + wx2 + unit + per")
+        # complex eigenvalues (the knn blocks are not symmetric): spatialreg's "eigen"
+        # takes them; the interval from their real parts
+        fit <- lagsarlm(as.formula(paste("y ~", rhs)), dd, lwb, method = "eigen",
+                        control = list(pre_eig = evb), zero.policy = TRUE)
+        nm <- c("x1", "x2", "wx1", "wx2")
+        rv <- fit$resvar
+        wrows <- rbind(wrows, data.frame(data = which, model = "sdm", fe = fe,
+            name = c(sub("^wx", "W*x", nm), "rho", "sigma2", "loglik"),
+            est = c(unname(coef(fit)[nm]), fit$rho, fit$s2, as.numeric(logLik(fit))),
+            se = c(unname(sqrt(diag(rv))[nm]), sqrt(rv[2, 2]), NA, NA)))
+    }
+}
+write_table(wrows, "wper.csv")
