@@ -100,6 +100,17 @@ for y in 2010 2011 2016 2017; do
     near "$(jq -r ".results[] | select(.by == $y) | .z_rand" "$TMP/moran_all.json")" "$(jq -r '.results[0].z_rand' "$TMP/one.json")" || good=0
 done
 check "moran per-period W = each period on its own" [ $good = 1 ]
+# --- per-period W in lisa: each period's clusters equal a run on that period alone
+ok "lisa with a weights matrix per period" "$SPILL" lisa "$SHP/china_provinces.shp" --id adcode --data "$B" --by year --var y --w "$P/w_{}.gal" -o "$TMP/lisa_all.gpkg" --json
+cp "$OUT" "$TMP/lisa_all.json"
+good=1
+for y in 2010 2011; do
+    awk -F, -v y=$y 'NR == 1 || $3 == y' "$B" >"$TMP/y.csv"
+    "$SPILL" lisa "$SHP/china_provinces.shp" --id adcode --data "$TMP/y.csv" --by year --var y --w "$P/w_$y.gal" -o "$TMP/lisa_$y.gpkg" --json >"$TMP/one.json" 2>/dev/null
+    [ "$(jq -c ".results[] | select(.by == $y) | [.n, .HH, .LL, .HL, .LH, .significant]" "$TMP/lisa_all.json")" = "$(jq -c '.results[0] | [.n, .HH, .LL, .HL, .LH, .significant]' "$TMP/one.json")" ] || good=0
+done
+check "lisa per-period W = each period on its own" [ $good = 1 ]
+rm -f "$TMP"/lisa_*.gpkg
 fails 1 "needs --by TIME" "moran: a weights list without --by" "$SPILL" moran "$B" --id adcode --var y --w "2010=$W"
 
 # bad input
