@@ -211,15 +211,15 @@ static int local_work(void *ctx)
 {
     local_job *job = ctx;
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
-    int *col = malloc((size_t)kmax * sizeof *col), *idx = malloc((size_t)kmax * sizeof *idx);
-    int *swapped = malloc((size_t)kmax * sizeof *swapped);
-    double *wt = malloc((size_t)kmax * sizeof *wt);
+    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc((size_t)kmax * sizeof *idx);
+    int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
+    double *wt = sp_malloc((size_t)kmax * sizeof *wt);
     int *slots = NULL;
     int rc = SP_OK;
     if (!col || !idx || !swapped || !wt)
         rc = SP_ENOMEM;
     if (!rc && kmax > LINEAR_MAX) {
-        if (!(slots = malloc((size_t)n * sizeof *slots)))
+        if (!(slots = sp_malloc((size_t)n * sizeof *slots)))
             rc = SP_ENOMEM;
         else
             for (int s = 0; s < n; s++)

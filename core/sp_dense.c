@@ -13,11 +13,9 @@ int sp_dense_invert(double *a, int p, const char *what)
     gsl_matrix *inv = gsl_matrix_alloc((size_t)p, (size_t)p);
     gsl_permutation *perm = gsl_permutation_alloc((size_t)p);
     int rc = inv && perm ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory"), sign;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!rc && (gsl_linalg_LU_decomp(&A.matrix, perm, &sign) ||
                 gsl_linalg_LU_invert(&A.matrix, perm, inv)))
         rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);
-    gsl_set_error_handler(old);
     for (int i = 0; !rc && i < p * p; i++)
         if (!isfinite(a[i] = gsl_matrix_get(inv, (size_t)(i / p), (size_t)(i % p))))
             rc = sp_error_set(SP_ENUMERIC, "%s: singular information matrix", what);

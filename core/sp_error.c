@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "sp_error.h"
 
 static _Thread_local char sp_error_buf[2048];
@@ -78,4 +80,9 @@ char *sp_strdup(const char *s)
     if (copy)
         memcpy(copy, s, len);
     return copy;
+}
+
+void sp_error_init(void)
+{
+    gsl_set_error_handler_off();
 }

@@ -37,10 +37,19 @@ const char *sp_error_msg(void);
 
 void sp_error_clear(void);
 
+/* Once at start-up (main, the test harness; before any thread starts): turn
+ * GSL's error handler off, so a GSL failure (a singular matrix, a failed
+ * decomposition) comes back as the function's status, which spill checks at
+ * every call, instead of aborting the process.  No module switches it again. */
+void sp_error_init(void);
+
 /* Process exit status for a status code, per the CLI contract. */
 int sp_error_exit_code(int code);
 
-/* malloc/calloc/realloc that record SP_ENOMEM on failure. */
+/* malloc/calloc/realloc/strdup that record SP_ENOMEM ("out of memory") on
+ * failure; every allocation in spill goes through them (a worker thread's
+ * record stays in its own buffer; the worker returns SP_ENOMEM).  Plain
+ * malloc only where a failure is not an error (a fallback, said there). */
 void *sp_malloc(size_t bytes);
 void *sp_calloc(size_t count, size_t size);
 void *sp_realloc(void *ptr, size_t bytes);

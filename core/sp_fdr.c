@@ -22,7 +22,7 @@ static int ranked_cmp(const void *a, const void *b)
 /* The BH cutoff p_(k) at each of the levels alpha[0..nlevels-1] (-1 when none). */
 static int bh_cutoffs(const double *p, int n, const double *alpha, int nlevels, double *cutoff)
 {
-    ranked *r = malloc(((size_t)n + 1) * sizeof *r);
+    ranked *r = sp_malloc(((size_t)n + 1) * sizeof *r);
     if (!r)
         return sp_error_set(SP_ENOMEM, "out of memory sorting %d p-values", n);
     int m = 0;

@@ -23,19 +23,19 @@ void sp_getis_free(sp_getis *G)
 
 static sp_getis *getis_alloc(int n, int perm)
 {
-    sp_getis *G = calloc(1, sizeof *G);
+    sp_getis *G = sp_calloc(1, sizeof *G);
     if (!G)
         return NULL;
     size_t nd = (size_t)n * sizeof(double);
     G->n = n;
-    G->zscore = malloc(nd);
-    G->p_norm = malloc(nd);
-    G->p = malloc(nd);
-    G->nneigh = malloc((size_t)n * sizeof *G->nneigh);
-    G->bin = calloc((size_t)n, 1);
+    G->zscore = sp_malloc(nd);
+    G->p_norm = sp_malloc(nd);
+    G->p = sp_malloc(nd);
+    G->nneigh = sp_malloc((size_t)n * sizeof *G->nneigh);
+    G->bin = sp_calloc((size_t)n, 1);
     int ok = G->zscore && G->p_norm && G->p && G->nneigh && G->bin;
     if (ok && perm > 0)
-        ok = (G->p_perm = malloc(nd)) != NULL;
+        ok = (G->p_perm = sp_malloc(nd)) != NULL;
     if (!ok) {
         sp_getis_free(G);
         return NULL;
@@ -49,8 +49,8 @@ int sp_getis_add_self(const sp_csr *w, double self, sp_csr **out)
     int n = w->nrow, nnz = sp_csr_nnz(w);
     if (!(self >= 0.0) || !isfinite(self))
         return sp_error_set(SP_EUSAGE, "self weight must be finite and >= 0 (got %g)", self);
-    int *ti = malloc(((size_t)nnz + n + 1) * sizeof *ti), *tj = malloc(((size_t)nnz + n + 1) * sizeof *tj);
-    double *tx = malloc(((size_t)nnz + n + 1) * sizeof *tx);
+    int *ti = sp_malloc(((size_t)nnz + n + 1) * sizeof *ti), *tj = sp_malloc(((size_t)nnz + n + 1) * sizeof *tj);
+    double *tx = sp_malloc(((size_t)nnz + n + 1) * sizeof *tx);
     if (!ti || !tj || !tx) {
         free(ti);
         free(tj);
@@ -90,7 +90,7 @@ int sp_getis_compute(const sp_csr *w, const double *x, const char *what, const s
     if (rc)
         return rc;
     sp_getis *G = getis_alloc(n, o->perm.perm);
-    double *d = malloc((size_t)n * sizeof *d);
+    double *d = sp_malloc((size_t)n * sizeof *d);
     if (!G || !d) {
         sp_getis_free(G);
         free(d);
@@ -130,7 +130,7 @@ int sp_getis_compute(const sp_csr *w, const double *x, const char *what, const s
         G->p_norm[i] = sp_autocorr_p2(G->zscore[i]);
     }
     if (o->perm.perm > 0) {
-        int *ge = malloc((size_t)n * sizeof *ge), *le = malloc((size_t)n * sizeof *le);
+        int *ge = sp_malloc((size_t)n * sizeof *ge), *le = sp_malloc((size_t)n * sizeof *le);
         rc = ge && le ? sp_autocorr_perm_local(w, d, &o->perm, ge, le, NULL, NULL)
                       : sp_error_set(SP_ENOMEM, "out of memory (n = %d)", n);
         for (int i = 0; !rc && i < n; i++)

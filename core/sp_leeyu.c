@@ -64,11 +64,9 @@ static int leeyu_full(int n, int t, int k, int m, const double *info, double *th
     gsl_matrix_view H = gsl_matrix_view_array(h, (size_t)p, (size_t)p);
     gsl_vector_view av = gsl_vector_view_array(a, (size_t)p);
     int sign;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!rc && (gsl_linalg_LU_decomp(&H.matrix, perm, &sign) ||
                 gsl_linalg_LU_svx(&H.matrix, perm, &av.vector)))
         rc = sp_error_set(SP_ENUMERIC, "Lee-Yu correction: singular information matrix");
-    gsl_set_error_handler(old);
     for (int i = 0; !rc && i < p; i++) {
         if (!isfinite(a[i]))
             rc = sp_error_set(SP_ENUMERIC, "Lee-Yu correction: singular information matrix");

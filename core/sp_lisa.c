@@ -30,28 +30,28 @@ void sp_lisa_free(sp_lisa *L)
 
 static sp_lisa *lisa_alloc(int n, int perm)
 {
-    sp_lisa *L = calloc(1, sizeof *L);
+    sp_lisa *L = sp_calloc(1, sizeof *L);
     if (!L)
         return NULL;
     size_t nd = (size_t)n * sizeof(double);
     L->n = n;
-    L->z = malloc(nd);
-    L->wz = malloc(nd);
-    L->I = malloc(nd);
-    L->EI = malloc(nd);
-    L->VI = malloc(nd);
-    L->zscore = malloc(nd);
-    L->p_norm = malloc(nd);
-    L->p = malloc(nd);
-    L->nneigh = malloc((size_t)n * sizeof *L->nneigh);
-    L->quad = calloc((size_t)n, 1);
-    L->sig = calloc((size_t)n, 1);
+    L->z = sp_malloc(nd);
+    L->wz = sp_malloc(nd);
+    L->I = sp_malloc(nd);
+    L->EI = sp_malloc(nd);
+    L->VI = sp_malloc(nd);
+    L->zscore = sp_malloc(nd);
+    L->p_norm = sp_malloc(nd);
+    L->p = sp_malloc(nd);
+    L->nneigh = sp_malloc((size_t)n * sizeof *L->nneigh);
+    L->quad = sp_calloc((size_t)n, 1);
+    L->sig = sp_calloc((size_t)n, 1);
     int ok = L->z && L->wz && L->I && L->EI && L->VI && L->zscore && L->p_norm && L->p &&
              L->nneigh && L->quad && L->sig;
     if (ok && perm > 0) {
-        L->p_perm = malloc(nd);
-        L->perm_mean = malloc(nd);
-        L->perm_sd = malloc(nd);
+        L->p_perm = sp_malloc(nd);
+        L->perm_mean = sp_malloc(nd);
+        L->perm_sd = sp_malloc(nd);
         ok = L->p_perm && L->perm_mean && L->perm_sd;
     }
     if (!ok) {
@@ -84,7 +84,7 @@ static int lisa_permute(const sp_csr *w, const double *d, const double *s2, cons
                         sp_lisa *L)
 {
     int n = L->n;
-    int *ge = malloc((size_t)n * sizeof *ge), *le = malloc((size_t)n * sizeof *le);
+    int *ge = sp_malloc((size_t)n * sizeof *ge), *le = sp_malloc((size_t)n * sizeof *le);
     int rc = ge && le ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory (n = %d)", n);
     if (!rc)
         rc = sp_autocorr_perm_local(w, d, &o->perm, ge, le, L->perm_mean, L->perm_sd);
@@ -223,4 +223,12 @@ int sp_lisa_compute(const sp_csr *w, const double *x, const char *what, const sp
     }
     *out = L;
     return SP_OK;
+}
+
+void sp_lisa_counts(const sp_lisa *L, int count[5])
+{
+    memset(count, 0, 5 * sizeof *count);
+    for (int i = 0; i < L->n; i++)
+        if (L->sig[i])
+            count[L->quad[i]]++;
 }

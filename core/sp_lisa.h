@@ -75,4 +75,7 @@ const char *sp_lisa_quad_name(int quad);
 /* The ArcGIS COType of unit i: the quadrant when significant, else "". */
 const char *sp_lisa_cotype(const sp_lisa *L, int i);
 
+/* count[q]: the significant units in quadrant q (SP_QUAD_*, 5 counts). */
+void sp_lisa_counts(const sp_lisa *L, int count[5]);
+
 #endif

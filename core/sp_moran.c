@@ -49,7 +49,7 @@ static void add_s1(void *ctx, int i, int j, double wij, double wji)
 int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
 {
     int n = w->nrow;
-    double *rs = calloc((size_t)n + 1, sizeof *rs), *cs = calloc((size_t)n + 1, sizeof *cs);
+    double *rs = sp_calloc((size_t)n + 1, sizeof *rs), *cs = sp_calloc((size_t)n + 1, sizeof *cs);
     if (!rs || !cs) {
         free(rs);
         free(cs);
@@ -93,8 +93,8 @@ static void add_upper(void *ctx, int i, int j, double wij, double wji)
         return;
     if (u->len == u->cap) {
         int cap = u->cap ? 2 * u->cap : 1024;
-        int *nj = realloc(u->j, (size_t)cap * sizeof *nj);
-        double *nx = nj ? realloc(u->x, (size_t)cap * sizeof *nx) : NULL;
+        int *nj = sp_realloc(u->j, (size_t)cap * sizeof *nj);
+        double *nx = nj ? sp_realloc(u->x, (size_t)cap * sizeof *nx) : NULL;
         if (nj)
             u->j = nj;
         if (!nx) {
@@ -120,7 +120,7 @@ static int upper_build(const sp_csr *w, upper *u)
 {
     memset(u, 0, sizeof *u);
     u->n = w->nrow;
-    if (!(u->p = calloc((size_t)w->nrow + 1, sizeof *u->p)))
+    if (!(u->p = sp_calloc((size_t)w->nrow + 1, sizeof *u->p)))
         return sp_error_set(SP_ENOMEM, "out of memory (n = %d)", w->nrow);
     int rc = each_pair(w, add_upper, u);
     if (!rc && u->len < 0)
@@ -190,7 +190,7 @@ static int global_work(void *ctx)
 {
     global_job *job = ctx;
     int n = job->u->n, perm = job->o->perm;
-    double *zb = malloc((size_t)n * BLOCK * sizeof *zb), *zp = malloc((size_t)n * sizeof *zp);
+    double *zb = sp_malloc((size_t)n * BLOCK * sizeof *zb), *zp = sp_malloc((size_t)n * sizeof *zp);
     if (!zb || !zp) {
         free(zb);
         free(zp);
@@ -255,8 +255,8 @@ static int moran_permute(const sp_csr *w, const double *z, double zz, const sp_m
     int rc = upper_build(w, &u);
     if (rc)
         return rc;
-    double *d = calloc((size_t)n, sizeof *d);
-    double *q = malloc((size_t)perm * sizeof *q), *g = malloc((size_t)perm * sizeof *g);
+    double *d = sp_calloc((size_t)n, sizeof *d);
+    double *q = sp_malloc((size_t)perm * sizeof *q), *g = sp_malloc((size_t)perm * sizeof *g);
     if (!d || !q || !g) {
         rc = sp_error_set(SP_ENOMEM, "out of memory (%d permutations)", perm);
         goto done;

@@ -197,11 +197,9 @@ static int sim_setup(const sp_peff_spec *s, sim *m)
             m->L[a * q + b] = s->cov[m->idx[a] * s->p + m->idx[b]];
     if (!rc) {
         gsl_matrix_view V = gsl_matrix_view_array(m->L, (size_t)q, (size_t)q);
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
         if (gsl_linalg_cholesky_decomp1(&V.matrix))
             rc = sp_error_set(SP_ENUMERIC, "effects: the covariance of the estimates is not "
                                            "positive definite");
-        gsl_set_error_handler(old);
     }
     free(mark);
     return rc;

@@ -46,10 +46,7 @@ static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
 
 static void design_free(design *d)
 {
-    if (d->names)
-        for (int j = 0; j < d->k; j++)
-            free(d->names[j]);
-    free(d->names);
+    sp_pmodel_names_free(d->names, d->k);
     free(d->z);
 }
 
@@ -165,10 +162,8 @@ static double conc_ssr(conc *c, double rho, double lam, double *beta)
     gsl_matrix_view A = gsl_matrix_view_array(c->xx, (size_t)k, (size_t)k);
     gsl_vector_view xy = gsl_vector_view_array(c->xy, (size_t)k);
     gsl_vector_view b = gsl_vector_view_array(c->b, (size_t)k);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int bad = gsl_linalg_cholesky_decomp1(&A.matrix) ||
               gsl_linalg_cholesky_solve(&A.matrix, &xy.vector, &b.vector);
-    gsl_set_error_handler(old);
     if (bad) {
         c->singular = 1;
         return NAN;
@@ -560,10 +555,7 @@ void sp_pfe_result_free(sp_pfe_result *r)
 {
     if (!r)
         return;
-    if (r->names)
-        for (int j = 0; j < r->k; j++)
-            free(r->names[j]);
-    free(r->names);
+    sp_pmodel_names_free(r->names, r->k);
     free(r->theta), free(r->cov), free(r->theta_ml), free(r->cov_ml), free(r->resid);
     free(r);
 }
@@ -826,10 +818,7 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
     }
     free(c.xx), free(c.xy), free(c.b);
     free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
-    if (names)
-        for (int j = 0; j < k0; j++)
-            free(names[j]);
-    free(names);
+    sp_pmodel_names_free(names, k0);
     design_free(&d);
     return rc;
 }
@@ -856,8 +845,8 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
     if (model != SP_PM_SAR && model != SP_PM_SDM)
         return sp_error_set(SP_EUSAGE, "random effects are for the sar and sdm models");
     if (fe != SP_FE_NONE && fe != SP_FE_TIME)
-        return sp_error_set(SP_EUSAGE, "random effects go with --fe none or --fe time "
-                                       "(random unit effects, fixed period effects)");
+        return sp_error_set(SP_EUSAGE, "random unit effects go with no fixed effects or with "
+                                       "fixed period effects only");
     design d = {0};
     int rc = design_build(n, t, y, k0, X, xnames, W, model, fe, &d);
     sp_pre_lndet L = {pops_lndet, pops_tr_g2, (void *)ops, ops->lo, ops->hi};

@@ -1,4 +1,5 @@
 /* sp_pmodel: the family of spatial models (OLS, SLX, SAR, SDM, SEM, SDEM, SAC): names and terms. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sp_error.h"
@@ -23,3 +24,10 @@ int sp_pmodel_has_rho(sp_pmodel m) { return m == SP_PM_SAR || m == SP_PM_SDM || 
 int sp_pmodel_has_lambda(sp_pmodel m) { return m == SP_PM_SEM || m == SP_PM_SDEM || m == SP_PM_SAC; }
 int sp_pmodel_durbin(sp_pmodel m) { return m == SP_PM_SLX || m == SP_PM_SDM || m == SP_PM_SDEM; }
 
+void sp_pmodel_names_free(char **names, int k)
+{
+    if (names)
+        for (int j = 0; j < k; j++)
+            free(names[j]);
+    free(names);
+}

@@ -84,7 +84,6 @@ static int factor(dense_ops *o, double rho)
 static int dense_solve(void *ctx, double rho, const double *b, double *x)
 {
     dense_ops *o = ctx;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int rc = factor(o, rho);
     if (!rc) {
         gsl_vector_const_view bv = gsl_vector_const_view_array(b, (size_t)o->n);
@@ -93,7 +92,6 @@ static int dense_solve(void *ctx, double rho, const double *b, double *x)
                    : gsl_linalg_LU_solve(o->lu, o->perm, &bv.vector, &xv.vector))
             rc = sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
     }
-    gsl_set_error_handler(old);
     return rc;
 }
 
@@ -160,7 +158,6 @@ static int dense_traces(void *ctx, double rho, double lam, double *tr)
                 gsl_matrix_free(all[i]);
         return sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace terms", n, n);
     }
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int rc = inverse(o, rho, inv);
     if (!rc) {
         w_times(o, inv, G); /* G = W A^-1 */
@@ -181,7 +178,6 @@ static int dense_traces(void *ctx, double rho, double lam, double *tr)
         trace_products(H, H, &tr[SP_TR_HH], &tr[SP_TR_HtH]);
         trace_products(K, H, &tr[SP_TR_KH], &tr[SP_TR_KHt]);
     }
-    gsl_set_error_handler(old);
     gsl_matrix_free(inv), gsl_matrix_free(G), gsl_matrix_free(H), gsl_matrix_free(K);
     gsl_matrix_free(tmp);
     return rc;
@@ -191,7 +187,7 @@ static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
     const sp_csr *W = o->W;
-    double *d = malloc(n * sizeof *d);
+    double *d = sp_malloc(n * sizeof *d);
     gsl_matrix *A = gsl_matrix_calloc(n, n);
     int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
     if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
@@ -354,9 +350,7 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
         sp_pops_dense_free(ops);
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int rc = eigenvalues(o);
-    gsl_set_error_handler(old);
     if (rc) {
         sp_pops_dense_free(ops);
         return rc;

@@ -35,6 +35,12 @@ typedef struct sp_pops {
     const double *eig_re, *eig_im;
 } sp_pops;
 
+/* Where the dense implementation is used: automatically up to
+ * SP_POPS_DENSE_AUTO units (exact eigenvalues, the asymptotic covariance of
+ * spatialreg's method = "eigen"), on request up to SP_POPS_DENSE_MAX. */
+#define SP_POPS_DENSE_AUTO 1500
+#define SP_POPS_DENSE_MAX 4000
+
 /* Dense implementation for an n x n W: eigenvalues (real when W is similar
  * to a symmetric matrix, as a row-standardised symmetric W is; complex
  * otherwise) and dense inverses.  O(n^3) once plus O(n^3) per trace call;

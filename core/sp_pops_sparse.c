@@ -42,7 +42,7 @@ typedef struct sparse_ops {
     int next_slot;
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
-    double *pz, *pv, *pnext;/* the power-trace probes z and W^trw_top z (n x POWER_PROBES) */
+    double *pz, *pv, *pnext;/* the power-trace probes z and W^trw_top z (n x SP_POPS_SPARSE_POWER_PROBES) */
     double step_sum;        /* z . W^k z of the latest power step */
     int threads;
     double radius;          /* spectral radius bound of W (for series truncation) */
@@ -56,19 +56,19 @@ typedef struct sparse_ops {
 
 void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
 {
-    o->probes = 64;
-    o->order = 100;
+    o->probes = SP_POPS_SPARSE_PROBES;
+    o->order = SP_POPS_SPARSE_ORDER;
     o->seed = 12345;
     o->force_lu = 0;
     o->approx = SP_LNDET_EXACT;
-    o->cheb_degree = 20;
+    o->cheb_degree = SP_POPS_SPARSE_CHEB_DEGREE;
     o->threads = 1;
 }
 
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
 {
     int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
-    int *queue = ok ? malloc((size_t)n * sizeof *queue + 1) : NULL;
+    int *queue = ok ? sp_malloc((size_t)n * sizeof *queue + 1) : NULL;
     if (!queue)
         return 0;
     for (int i = 0; i < n; i++)
@@ -503,7 +503,6 @@ static void exact_traces(const sp_csr *W, double *t1, double *t2)
 /* One power of the probe block, next = W v, in POWER_CHUNKS row blocks shared
  * among the threads; step_sum = sum z . next, added chunk by chunk in order,
  * so the value does not depend on the number of threads. */
-#define POWER_PROBES 16
 #define POWER_CHUNKS 32
 typedef struct power_job {
     sparse_ops *o;
@@ -516,7 +515,7 @@ static int power_work(void *ctx)
     power_job *job = ctx;
     sparse_ops *o = job->o;
     const sp_csr *W = o->W;
-    int n = o->n, p = POWER_PROBES;
+    int n = o->n, p = SP_POPS_SPARSE_POWER_PROBES;
     for (int c; (c = atomic_fetch_add(&job->next, 1)) < POWER_CHUNKS;) {
         int i0 = (int)((long)n * c / POWER_CHUNKS), i1 = (int)((long)n * (c + 1) / POWER_CHUNKS);
         double sum = 0.0;
@@ -551,13 +550,13 @@ static int power_step(sparse_ops *o)
 }
 
 /* tr(W^k)/n for k = 0..top: exact for k <= 2, Hutchinson beyond with
- * POWER_PROBES probes carried together (one pass over W per power), as
+ * SP_POPS_SPARSE_POWER_PROBES probes carried together (one pass over W per power), as
  * spatialreg's trW(type = "MC") with p = 16.  The probes and the last power
  * are kept, so a later call with a higher top continues the sequence: the
  * values never depend on how far earlier calls went. */
 static int power_traces_to(sparse_ops *o, int top)
 {
-    int n = o->n, p = POWER_PROBES;
+    int n = o->n, p = SP_POPS_SPARSE_POWER_PROBES;
     const sp_csr *W = o->W;
     if (top <= o->trw_top && o->trw)
         return SP_OK;

@@ -36,13 +36,22 @@
 
 #include "sp_pops.h"
 
+/* Defaults, exported once (the CLI's help and messages print them from here):
+ * Hutchinson probes of the information-matrix traces, terms of the Monte
+ * Carlo log-determinant, Chebyshev degree, and the probes carried together
+ * for the effects' power traces tr(W^k) (as spatialreg's trW, p = 16). */
+#define SP_POPS_SPARSE_PROBES 64
+#define SP_POPS_SPARSE_ORDER 100
+#define SP_POPS_SPARSE_CHEB_DEGREE 20
+#define SP_POPS_SPARSE_POWER_PROBES 16
+
 typedef struct sp_pops_sparse_opts {
-    int probes;     /* Hutchinson probes (default 64) */
-    int order;      /* terms of the Monte Carlo log-determinant (default 100) */
+    int probes;     /* Hutchinson probes (default SP_POPS_SPARSE_PROBES) */
+    int order;      /* terms of the Monte Carlo log-determinant (default SP_POPS_SPARSE_ORDER) */
     uint64_t seed;  /* probe seed (default 12345) */
     int force_lu;   /* 1: UMFPACK even when CHOLMOD would do */
     int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
-    int cheb_degree;/* Chebyshev degree (default 20) */
+    int cheb_degree;/* Chebyshev degree (default SP_POPS_SPARSE_CHEB_DEGREE) */
     int threads;    /* threads for the power traces (default 1; results do not depend on it) */
 } sp_pops_sparse_opts;
 
@@ -62,8 +71,10 @@ enum { SP_LNDET_EXACT, SP_LNDET_MC, SP_LNDET_CHEB, SP_LNDET_AUTO, SP_LNDET_CHEB_
  * (real spectrum in [-1, 1]), exact otherwise.
  * SP_LNDET_AUTO: SP_LNDET_CHEB_POLISH above SP_LNDET_AUTO_POLISH units (below,
  * the probes' sampling error makes the Chebyshev optimum a poor start and
- * factorisations are cheap), exact otherwise. */
-#define SP_LNDET_AUTO_POLISH 1500
+ * factorisations are cheap), exact otherwise.  The threshold is the one
+ * below which the estimators' automatic choice is the dense operations
+ * (SP_POPS_DENSE_AUTO, sp_pops.h). */
+#define SP_LNDET_AUTO_POLISH SP_POPS_DENSE_AUTO
 
 /* The log-determinant method sp_pops_sparse_new chose: "cholmod", "umfpack",
  * "chebyshev", "chebyshev+cholmod" (polished) or "monte-carlo". */

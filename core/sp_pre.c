@@ -9,6 +9,7 @@
 #include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_opt.h"
+#include "sp_pmodel.h"
 #include "sp_pre.h"
 #include "sp_within.h"
 
@@ -16,10 +17,7 @@ void sp_pre_result_free(sp_pre_result *r)
 {
     if (!r)
         return;
-    if (r->names)
-        for (int j = 0; j < r->k; j++)
-            free(r->names[j]);
-    free(r->names);
+    sp_pmodel_names_free(r->names, r->k);
     free(r->beta);
     free(r->cov);
     free(r->resid);
@@ -246,7 +244,6 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
     }
     if (!rc)
         rc = cross_products(&c, y, wy, X);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (!rc) {
         double ll;
         r->theta = sp_opt_maximize(outer_f, &c, 1e-8, 1.0, 1e-11, &ll);
@@ -264,7 +261,6 @@ int sp_pre_fit(int n, int t, int k, const double *y, const double *wy, const dou
     }
     if (!rc)
         rc = sp_dense_invert(r->cov, p, "random effects");
-    gsl_set_error_handler(old);
     free(c.S), free(c.B), free(c.M), free(c.xx), free(c.xu), free(c.xw), free(scratch);
     if (rc) {
         sp_pre_result_free(r);

@@ -191,9 +191,7 @@ int sp_ptest_hausman(const sp_pfe_result *fe, const sp_pre_result *re, sp_ptest 
         else {
             memcpy(c, v, (size_t)q * q * sizeof *c);
             gsl_matrix_view C = gsl_matrix_view_array(c, (size_t)q, (size_t)q);
-            gsl_error_handler_t *old = gsl_set_error_handler_off();
             *definite = gsl_linalg_cholesky_decomp1(&C.matrix) == 0;
-            gsl_set_error_handler(old);
             free(c);
         }
     }

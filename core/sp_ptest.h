@@ -37,7 +37,10 @@ void sp_ptest_lr(sp_ptest *t, double ll_big, double ll_small, int df);
 
 /* est with variance var: se = sqrt(var) (NAN when var < 0 or NAN), z, p. */
 sp_ptest_stat sp_ptest_z(double est, double var);
-/* Two-sided normal p-value 2 (1 - Phi(|z|)). */
+/* Two-sided normal p-value 2 (1 - Phi(|z|)), through GSL.  sp_autocorr_p2
+ * computes the same through erfc for the autocorrelation statistics; the two
+ * differ in the last bits (at most 2.5e-14 relative) and are kept apart so
+ * that every printed value stays what it was (issue 11). */
 double sp_ptest_pnorm2(double z);
 
 /* AIC = -2 ll + 2 k; BIC = -2 ll + k ln(n). */

@@ -11,7 +11,8 @@ int sp_sde_compute(const double *x, const double *y, const double *w, int n, int
         return sp_error_set(SP_EDATA, "%s: %d unit%s: an ellipse needs at least 3", what, n,
                             n == 1 ? "" : "s");
     if (k < 1 || k > 3)
-        return sp_error_set(SP_EUSAGE, "--sd must be 1, 2 or 3 (got %d)", k);
+        return sp_error_set(SP_EUSAGE, "%s: the ellipse spans 1, 2 or 3 standard deviations (got %d)",
+                            what, k);
     double sw = 0.0, mx = 0.0, my = 0.0;
     for (int i = 0; i < n; i++) {
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(w[i]))
@@ -69,6 +70,12 @@ double sp_sde_bearing(double x0, double y0, double x1, double y1)
 {
     double b = atan2(x1 - x0, y1 - y0) * 180.0 / M_PI;
     return b < 0.0 ? b + 360.0 : b;
+}
+
+void sp_sde_move(const sp_sde *a, const sp_sde *b, double *distance, double *bearing)
+{
+    *distance = hypot(b->cx - a->cx, b->cy - a->cy);
+    *bearing = sp_sde_bearing(a->cx, a->cy, b->cx, b->cy);
 }
 
 const char *sp_sde_compass(double bearing)

@@ -39,6 +39,10 @@ int sp_sde_compute(const double *x, const double *y, const double *w, int n, int
 /* Point on the ellipse at parameter t (radians): centre + a cos t u + b sin t v. */
 void sp_sde_point(const sp_sde *e, double t, double *x, double *y);
 
+/* The move of the weighted mean centre from ellipse a to ellipse b: distance
+ * (in the CRS's units, metres for a projected CRS) and bearing (sp_sde_bearing). */
+void sp_sde_move(const sp_sde *a, const sp_sde *b, double *distance, double *bearing);
+
 /* Bearing from (x0, y0) to (x1, y1): degrees clockwise from north in [0, 360),
  * and its 8-point compass label (N, NE, E, SE, S, SW, W, NW). */
 double sp_sde_bearing(double x0, double y0, double x1, double y1);

@@ -22,6 +22,8 @@ int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx)
 {
     if (threads < 1)
         threads = 1;
+    /* plain malloc: without memory for the threads the caller's thread does
+     * all the work (the same results), so a failure is not an error */
     pthread_t *tid = threads > 1 ? malloc((size_t)threads * sizeof *tid) : NULL;
     run_arg *args = threads > 1 ? malloc((size_t)threads * sizeof *args) : NULL;
     int started = 0;

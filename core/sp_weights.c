@@ -271,6 +271,7 @@ int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s)
             s->max_neighbors = card;
     }
     s->mean_neighbors = W->n > 0 ? (double)s->nnz / W->n : 0.0;
+    s->density = s->nnz / ((double)s->n * s->n);
     s->symmetric = sp_csr_is_symmetric(W->w, 0.0);
     s->row_standardized = sp_weights_is_row_standardized(W);
     return sp_weights_components(W, NULL, &s->components);

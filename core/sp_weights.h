@@ -29,6 +29,7 @@ typedef struct sp_weights_summary {
     int n_islands;
     int min_neighbors, max_neighbors;
     double mean_neighbors;
+    double density;       /* nnz / n^2, the share of all pairs that are links */
     int symmetric;        /* values equal to the transpose's */
     int components;       /* connected components of the undirected graph */
     int row_standardized; /* every non-empty row sums to 1 (1e-12) */

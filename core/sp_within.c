@@ -61,7 +61,9 @@ static double remove_period_means(double *v, int n, int t)
 void sp_within(double *v, int n, int t, sp_fe fe)
 {
     if (sp_fe_has_unit(fe)) {
-        /* unit means are small (n doubles): compute, then subtract in place */
+        /* unit means are small (n doubles): compute, then subtract in place;
+         * plain malloc: without memory the loop below does the same, so a
+         * failure is not an error */
         double *mean = malloc((size_t)n * sizeof *mean);
         if (mean) {
             sp_within_unit_means(v, n, t, mean);

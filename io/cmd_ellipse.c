@@ -139,8 +139,8 @@ static int add_result(sde_job *job, const char *by, const double *x, const doubl
     r->move_km = r->bearing = NAN;
     if (job->nres > 0) {
         const sp_sde *p = &job->res[job->nres - 1].e;
-        r->move_km = hypot(r->e.cx - p->cx, r->e.cy - p->cy) / 1000.0;
-        r->bearing = sp_sde_bearing(p->cx, p->cy, r->e.cx, r->e.cy);
+        sp_sde_move(p, &r->e, &r->move_km, &r->bearing);
+        r->move_km /= 1000.0;
     }
     job->nres++;
     return SP_OK;
@@ -412,6 +412,10 @@ int sp_cmd_ellipse(int argc, char **argv)
     if (job.k > 3)
         return sp_error_set(SP_EUSAGE, "--sd must be 1, 2 or 3 (got %d)", job.k);
     const char *points = sp_args_get(&a, "points");
+    if (points && strcmp(points, "centroid") != 0 && !strchr(points, ','))
+        return sp_error_set(SP_EUSAGE, "--points: expected centroid or XFIELD,YFIELD");
+    if (sp_args_get(&a, "data") && !sp_args_get(&a, "data-id") && !sp_args_get(&a, "id"))
+        return sp_error_set(SP_EUSAGE, "--data needs --id (or --data-id)");
     int need_geometry = !points || strcmp(points, "centroid") == 0;
     rc = sp_layer_read(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"),
                        need_geometry ? SP_LAYER_NEED_GEOMETRY : 0, &job.L);

@@ -22,8 +22,6 @@
 #include "sp_wper.h"
 #include "sp_wio.h"
 
-#define DENSE_MAX 4000  /* --logdet eigen: dense n x n eigenvalues and inverses */
-#define DENSE_AUTO 1500 /* --logdet auto: dense up to here, sparse beyond */
 
 static const char help[] =
     "usage: spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]\n"
@@ -70,14 +68,18 @@ static const char help[] =
     "  --standardize S     W standardisation: row (default), binary, none, minmax,\n"
     "                      spectral\n"
     "  --layer NAME        layer of DATA\n"
-    "  --logdet M          auto (default: eigen up to 1500 units; beyond, for a\n"
+    "  --logdet M          auto (default: eigen up to "
+    SP_ARGS_STR(SP_POPS_DENSE_AUTO) " units; beyond, for a\n"
     "                      row-standardised symmetric W, a Chebyshev search polished\n"
     "                      to the exact optimum by cholmod, else chol or lu),\n"
-    "                      eigen (eigenvalues and dense inverses, exact, up to 4000\n"
+    "                      eigen (eigenvalues and dense inverses, exact, up to "
+    SP_ARGS_STR(SP_POPS_DENSE_MAX) "\n"
     "                      units), chol or lu (sparse factorisations, exact\n"
     "                      log-determinants; the effects' terms are then Hutchinson\n"
-    "                      estimates of tr(W^k) from 16 probes), cheb (Chebyshev,\n"
-    "                      degree 20) or mc (Barry-Pace Monte Carlo, 100 terms):\n"
+    "                      estimates of tr(W^k) from "
+    SP_ARGS_STR(SP_POPS_SPARSE_POWER_PROBES) " probes), cheb (Chebyshev,\n"
+    "                      degree " SP_ARGS_STR(SP_POPS_SPARSE_CHEB_DEGREE)
+    ") or mc (Barry-Pace Monte Carlo, " SP_ARGS_STR(SP_POPS_SPARSE_ORDER) " terms):\n"
     "                      approximate log-determinants for very large n\n"
     "  --vcov V            auto (default: info with eigen, hessian on the sparse paths,\n"
     "                      as spatialreg), info (the analytic information matrix; its\n"
@@ -332,10 +334,10 @@ static int load(const fp_opts *o, fp_run *R)
         rc = sp_error_set(SP_EDATA, "%s: %d periods (%s %s..%s): a dynamic panel needs at least "
                           "three (the first is lost to y(t-1))", o->data, R->D->t, o->timef,
                           R->D->periods[0], R->D->periods[R->D->t - 1]);
-    if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > DENSE_MAX)
+    if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > SP_POPS_DENSE_MAX)
         rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
                                      "eigenvalues (up to %d); use auto, chol or lu",
-                          R->D->n, DENSE_MAX);
+                          R->D->n, SP_POPS_DENSE_MAX);
     if (!rc && o->where)
         fprintf(stderr, "spill fit: %s\n", R->D->note);
     else if (!rc && R->D->n_islands)
@@ -344,7 +346,7 @@ static int load(const fp_opts *o, fp_run *R)
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
-                    (o->logdet == LOGDET_AUTO && !rc && R->D->n > DENSE_AUTO);
+                    (o->logdet == LOGDET_AUTO && !rc && R->D->n > SP_POPS_DENSE_AUTO);
     if (!rc && R->sparse_ops) {
         sp_pops_sparse_opts so;
         sp_pops_sparse_opts_default(&so);
@@ -360,8 +362,10 @@ static int load(const fp_opts *o, fp_run *R)
                     sp_pops_sparse_lndet_name(&R->ops),
                     strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
                         ? ", solves by sparse factorisation" : "",
-                    o->effects ? "; effects from stochastic tr(W^k) (16 probes)" : "",
-                    o->vcov == VCOV_INFO ? "; information-matrix traces from 64 probes" : "");
+                    o->effects ? "; effects from stochastic tr(W^k) (" SP_ARGS_STR(
+                                     SP_POPS_SPARSE_POWER_PROBES) " probes)" : "",
+                    o->vcov == VCOV_INFO ? "; information-matrix traces from " SP_ARGS_STR(
+                                               SP_POPS_SPARSE_PROBES) " probes" : "");
     } else if (!rc && R->unb) { /* W_bd: one dense block per period */
         rc = sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
     } else if (!rc) {

@@ -155,7 +155,7 @@ typedef struct moran_run {
 static int moran_options(const sp_args *a, moran_run *run)
 {
     int rc = sp_acio_args_from(a, "moran", 0, &run->io);
-    if (rc)
+    if (rc || (rc = sp_acio_args_check(&run->io)))
         return rc;
     run->style = SP_STD_ROW;
     const char *std_name = sp_args_get(a, "standardize");

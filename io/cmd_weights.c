@@ -120,6 +120,37 @@ static int job_points(weights_job *job)
     return rc;
 }
 
+/* Keep the units with data (and their means), naming those without:
+ * an error, or with --drop-missing a note and the units left out. */
+static int keep_units_with_data(weights_job *job, double *mean, const int *count, const char *path,
+                                const char *var, int have_years)
+{
+    char missing[512] = "";
+    int n_missing = 0, kept = 0, rc = SP_OK;
+    for (int u = 0; u < job->n; u++) {
+        if (count[u] > 0) {
+            job->keep[kept] = job->keep[u];
+            job->ids[kept] = job->ids[u];
+            mean[kept++] = mean[u];
+            continue;
+        }
+        if (n_missing++ < 8)
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     n_missing > 1 ? ", " : "", job->ids[u]);
+    }
+    if (n_missing && !sp_args_flag(job->args, "drop-missing"))
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s ha%s no %s data%s: %s%s (use "
+                          "--drop-missing to leave them out)", path, n_missing,
+                          n_missing > 1 ? "s" : "", job->layer->path,
+                          n_missing > 1 ? "ve" : "s", var,
+                          have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
+    else if (n_missing)
+        fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
+                n_missing > 1 ? "s" : "", missing, n_missing > 8 ? ", ..." : "");
+    job->n = kept;
+    return rc;
+}
+
 /* Mean of --var per unit over --years, from --data, for the kept units.
  * With --drop-missing, units without rows are removed from the job first. */
 static int job_means(weights_job *job, double **means_out)
@@ -144,7 +175,9 @@ static int job_means(weights_job *job, double **means_out)
     sp_idmap *map = NULL;
     double *sum = sp_calloc((size_t)job->n, sizeof *sum);
     int *count = sp_calloc((size_t)job->n, sizeof *count);
-    if (!sum || !count)
+    int *unit = sp_malloc((size_t)t->nrow * sizeof *unit + 1);
+    double *value = sp_malloc((size_t)t->nrow * sizeof *value + 1);
+    if (!sum || !count || !unit || !value)
         rc = SP_ENOMEM;
     if (!rc)
         rc = sp_table_require(t, id_name, &id_col);
@@ -154,9 +187,10 @@ static int job_means(weights_job *job, double **means_out)
         rc = sp_table_require(t, sp_args_get(a, "time") ? sp_args_get(a, "time") : "year", &time_col);
     if (!rc)
         rc = sp_idmap_build((const char *const *)job->ids, job->n, job->layer->path, &map);
-    for (int r = 0; r < t->nrow && !rc; r++) {
+    for (int r = 0; r < t->nrow && !rc; r++) { /* the rows' units and values */
         const char *id = sp_table_cell(t, r, id_col);
-        double time, value;
+        double time;
+        unit[r] = -1;
         if (time_col >= 0 && (rc = sp_table_number(t, r, time_col, id, &time)))
             break;
         if (time_col >= 0 && (time < y0 || time > y1))
@@ -165,36 +199,14 @@ static int job_means(weights_job *job, double **means_out)
         if (u < 0)
             rc = sp_error_set(SP_EDATA, "%s: row %d: unit '%s' is not in %s", path, r + 1,
                               id ? id : "", job->layer->path);
-        else if (!(rc = sp_table_number(t, r, var_col, id, &value))) {
-            sum[u] += value;
-            count[u]++;
-        }
+        else if (!(rc = sp_table_number(t, r, var_col, id, &value[r])))
+            unit[r] = u;
     }
     if (!rc) {
-        char missing[512] = "";
-        int n_missing = 0, kept = 0;
-        for (int u = 0; u < job->n; u++) {
-            if (count[u] > 0) {
-                job->keep[kept] = job->keep[u];
-                job->ids[kept] = job->ids[u];
-                sum[kept++] = sum[u] / count[u];
-                continue;
-            }
-            if (n_missing++ < 8)
-                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
-                         n_missing > 1 ? ", " : "", job->ids[u]);
-        }
-        if (n_missing && !sp_args_flag(a, "drop-missing"))
-            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s ha%s no %s data%s: %s%s (use "
-                              "--drop-missing to leave them out)", path, n_missing,
-                              n_missing > 1 ? "s" : "", job->layer->path,
-                              n_missing > 1 ? "ve" : "s", var,
-                              have_years ? " in --years" : "", missing, n_missing > 8 ? ", ..." : "");
-        else if (n_missing)
-            fprintf(stderr, "spill weights: left out %d unit%s without data: %s%s\n", n_missing,
-                    n_missing > 1 ? "s" : "", missing, n_missing > 8 ? ", ..." : "");
-        job->n = kept;
+        sp_econ_unit_means(unit, value, t->nrow, job->n, sum, count);
+        rc = keep_units_with_data(job, sum, count, path, var, have_years);
     }
+    free(unit), free(value);
     sp_idmap_free(map);
     sp_table_free(t);
     free(count);

@@ -86,8 +86,7 @@ static sp_grid *summary_grid(const char *path, const sp_weights *W, const sp_wei
         sp_grid_str(g, label[k]);
         switch (k) {
         case 0: sp_grid_int(g, s->n); break;
-        case 1: sp_grid_strf(g, "%d (%.4g%% of all pairs)", s->nnz,
-                             100.0 * s->nnz / ((double)s->n * s->n)); break;
+        case 1: sp_grid_strf(g, "%d (%.4g%% of all pairs)", s->nnz, 100.0 * s->density); break;
         case 2: sp_grid_strf(g, "min %d, max %d, mean %.4g", s->min_neighbors,
                              s->max_neighbors, s->mean_neighbors); break;
         case 3: sp_grid_str(g, hist); break;

@@ -10,6 +10,11 @@
 #define SP_HELP_SHOWN 100 /* not an error: the command printed its help */
 #define SP_ARGS_MAX 64
 
+/* A numeric macro's value as a string literal, for help texts that print a
+ * library constant: "up to " SP_ARGS_STR(SP_POPS_DENSE_AUTO) " units". */
+#define SP_ARGS_STR(x) SP_ARGS_STR_(x)
+#define SP_ARGS_STR_(x) #x
+
 typedef struct sp_optspec {
     const char *name;  /* long name without dashes, e.g. "type" */
     int takes_value;   /* 1: --name VALUE or --name=VALUE; 0: a flag */

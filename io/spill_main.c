@@ -24,6 +24,7 @@ int main(int argc, char **argv)
      * keep them on the heap for reuse instead of fresh, page-faulting mmaps. */
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    sp_error_init(); /* GSL reports failures through return values (core/sp_error.h) */
     if (argc < 2) {
         usage(stderr);
         return 1;

@@ -145,10 +145,10 @@ static void cand_push(int i, double d, void *ctx)
     cand_list *c = ctx;
     if (c->count == c->cap) {
         int cap = c->cap ? 2 * c->cap : 64;
-        int *ni = realloc(c->idx, (size_t)cap * sizeof *ni);
+        int *ni = sp_realloc(c->idx, (size_t)cap * sizeof *ni);
         if (ni)
             c->idx = ni;
-        double *nd = ni ? realloc(c->d, (size_t)cap * sizeof *nd) : NULL;
+        double *nd = ni ? sp_realloc(c->d, (size_t)cap * sizeof *nd) : NULL;
         if (!nd) {
             c->failed = 1;
             return;

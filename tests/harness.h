@@ -3,24 +3,47 @@
  *
  *   static void test_thing(void) { CHECK(1 + 1 == 2); CHECK_REL(x, 0.5, 1e-12); }
  *   int main(void) { RUN(test_thing); return th_report("t_thing"); }
- */
+ *
+ * Every check has a stable id, as SQLite's do_test names: FILE.TEST-N, the
+ * test file, the RUN function and the check's ordinal within it (e.g.
+ * t_panel.test_hausman-7), printed on failure ("FAIL t_panel.test_hausman-7
+ * (tests/t_panel.c:612): ...") and, with TH_VERBOSE=1 in the environment,
+ * for every check ("ok t_panel.test_hausman-7"). */
 #ifndef SP_HARNESS_H
 #define SP_HARNESS_H
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int th_passed, th_failed;
+#include "sp_error.h"
+
+static int th_passed, th_failed, th_seq;
 static const char *th_current = "";
+
+/* "t_panel" from "tests/t_panel.c". */
+static inline const char *th_file(const char *path, char *buf, size_t size)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    snprintf(buf, size, "%.*s", (int)strcspn(base, "."), base);
+    return buf;
+}
 
 #define TH_RECORD(ok, ...)                                                   \
     do {                                                                     \
+        char th_fb[64];                                                      \
+        th_seq++;                                                            \
         if (ok) {                                                            \
             th_passed++;                                                     \
+            if (getenv("TH_VERBOSE"))                                        \
+                printf("ok %s.%s-%d\n", th_file(__FILE__, th_fb, sizeof th_fb), \
+                       th_current, th_seq);                                  \
         } else {                                                             \
             th_failed++;                                                     \
-            fprintf(stderr, "FAIL %s (%s:%d): ", th_current, __FILE__, __LINE__); \
+            fprintf(stderr, "FAIL %s.%s-%d (%s:%d): ",                       \
+                    th_file(__FILE__, th_fb, sizeof th_fb), th_current, th_seq, \
+                    __FILE__, __LINE__);                                     \
             fprintf(stderr, __VA_ARGS__);                                    \
             fputc('\n', stderr);                                             \
         }                                                                    \
@@ -61,7 +84,9 @@ static const char *th_current = "";
 
 #define RUN(fn)                                                               \
     do {                                                                      \
+        sp_error_init(); /* as main() does: GSL failures are return values */ \
         th_current = #fn;                                                     \
+        th_seq = 0;                                                           \
         fn();                                                                 \
     } while (0)
 

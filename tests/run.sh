@@ -1,11 +1,13 @@
 #!/bin/bash
 # Runs every unit-test binary and every CLI test script, then prints the
-# total as "N passed, N failed".  Exit status 1 if anything failed.
+# total as "N passed, N failed" and the stable ids of the failed checks
+# (FILE.TEST-N for unit tests, SCRIPT-N for CLI tests; tests/harness.h,
+# tests/cli/lib.sh).  Exit status 1 if anything failed.
 # Environment: SPILL (the binary under test), BUILD (where test binaries are).
 cd "$(dirname "$0")/.."
 : "${BUILD:=build}" "${SPILL:=$PWD/build/spill}"
 export SPILL
-passed=0 failed=0 broken=0
+passed=0 failed=0 broken=0 failed_ids=
 tally() { # name, command...: run, echo output, add up its closing line
     local name=$1 out line p f
     shift
@@ -19,6 +21,7 @@ tally() { # name, command...: run, echo output, add up its closing line
         return
     fi
     echo "$line"
+    failed_ids="$failed_ids $(printf '%s\n' "$out" | sed -nE 's/^FAIL ([^ :]+):? .*/\1/p' | tr '\n' ' ')"
     p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
     f=$(echo "$line" | sed -E 's/.*, ([0-9]+) failed/\1/')
     passed=$((passed + p)); failed=$((failed + f))
@@ -39,4 +42,6 @@ for s in tests/cli/t_*.sh; do
     [ -f "$s" ] && tally "$(basename "$s")" bash "$s"
 done
 echo "$passed passed, $failed failed"
+ids=$(echo $failed_ids)
+[ -z "$ids" ] || echo "failed checks: $ids"
 [ "$failed" -eq 0 ]

@@ -67,6 +67,59 @@ static sp_pdata *provinces(const char *where, sp_table **tab_out)
     return D;
 }
 
+/* What most tests start from: the provinces panel, a reference table of
+ * R's values (NULL: none) and, when asked, the dense spatial operations on
+ * its W.  fixture_open records a failed check and returns 0 when a piece is
+ * missing; fixture_close frees whatever was opened. */
+typedef struct panel_fixture {
+    sp_table *tab, *ref;
+    sp_pdata *D;
+    sp_pops ops;
+    int have_ops;
+    long nt; /* n * t */
+} panel_fixture;
+
+static int fixture_open(panel_fixture *f, const char *ref, int with_ops)
+{
+    memset(f, 0, sizeof *f);
+    f->D = provinces(NULL, &f->tab);
+    f->ref = ref ? table(ref) : NULL;
+    CHECK(f->D && (!ref || f->ref));
+    if (!f->D || (ref && !f->ref))
+        return 0;
+    f->nt = (long)f->D->n * f->D->t;
+    if (with_ops) {
+        f->have_ops = sp_pops_dense(f->D->W->w, &f->ops) == SP_OK;
+        CHECK(f->have_ops);
+    }
+    return 1;
+}
+
+/* The fixture's fits: y on x1, x2 with its W and dense operations. */
+static const char *const fixture_x[] = {"x1", "x2"};
+
+static int fixture_fit(const panel_fixture *f, const sp_pfe_opts *o, sp_pfe_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, o, r);
+}
+
+static int fixture_fit_re(const panel_fixture *f, sp_pmodel model, sp_fe fe, sp_pre_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, model,
+                         fe, r);
+}
+
+static void fixture_close(panel_fixture *f)
+{
+    if (f->have_ops)
+        sp_pops_dense_free(&f->ops);
+    sp_pdata_free(f->D);
+    sp_table_free(f->tab);
+    sp_table_free(f->ref);
+}
+
 /* Position of (unit, period) in D's stacking, or -1. */
 static long pos_of(const sp_pdata *D, const char *unit, const char *period)
 {
@@ -171,15 +224,14 @@ static double ref_value(const sp_table *t, const char *model, const char *fe, co
 
 static void test_within_matches_r(void)
 {
-    sp_table *tab;
-    sp_pdata *D = provinces(NULL, &tab);
-    sp_table *ref = table(FIX "within.csv");
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "within.csv", 0))
         goto done;
+    const sp_pdata *D = F.D;
+    const sp_table *ref = F.ref;
     CHECK_INT(D->n, 31);
     CHECK_INT(D->t, 11);
-    long nt = (long)D->n * D->t;
+    long nt = F.nt;
     double *u = malloc(nt * sizeof *u), *tm = malloc(nt * sizeof *tm), *tw = malloc(nt * sizeof *tw);
     double *wy = malloc(nt * sizeof *wy);
     memcpy(u, D->v, nt * sizeof *u);
@@ -204,9 +256,7 @@ static void test_within_matches_r(void)
     CHECK_INT(found, 341);
     free(u), free(tm), free(tw), free(wy);
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 static void test_within_none_and_means(void)
@@ -423,11 +473,11 @@ static double *re_design(const sp_pdata *D, int sdm, sp_fe fe, int *k, const cha
 
 static void test_random_effects(void)
 {
-    sp_table *tab, *ref = table(FIX "re.csv");
-    sp_pdata *D = provinces(NULL, &tab);
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "re.csv", 0))
         goto done;
+    const sp_pdata *D = F.D;
+    const sp_table *ref = F.ref;
     eig_ctx e;
     eig_init(D->W, &e);
     sp_pre_lndet L = {eig_lndet, eig_tr_g2, &e, 1.0 / e.ev[0] + 1e-9, 1.0 - 1e-9};
@@ -464,9 +514,7 @@ static void test_random_effects(void)
         }
     free(e.ev);
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 /* ---- fixed effects ---- */
@@ -502,15 +550,10 @@ static void check_fe_against_r(const sp_table *ref, const sp_pfe_result *r, cons
 
 static void test_fixed_effects(void)
 {
-    sp_table *tab, *ref = table(FIX "fe.csv");
-    sp_pdata *D = provinces(NULL, &tab);
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "fe.csv", 1))
         goto done;
-    sp_pops ops;
-    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
-    long nt = (long)D->n * D->t;
-    const char *xn[] = {"x1", "x2"};
+    const sp_table *ref = F.ref;
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC};
     static const sp_leeyu convs[] = {SP_LY_NONE, SP_LY_ELHORST, SP_LY_LEEYU};
     for (int mi = 0; mi < 5; mi++)
@@ -521,28 +564,25 @@ static void test_fixed_effects(void)
                     continue;
                 sp_pfe_opts o = {.model = models[mi], .fe = fe, .leeyu = convs[ci], .vcov = SP_VCOV_INFO};
                 sp_pfe_result *r = NULL;
-                int rc = sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r);
+                int rc = fixture_fit(&F, &o, &r);
                 TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_within_fe_name(fe),
                           sp_error_msg());
                 if (r)
                     check_fe_against_r(ref, r, sp_leeyu_name(convs[ci]), 1e-6);
                 sp_pfe_result_free(r);
             }
-    sp_pops_dense_free(&ops);
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 static void test_lm_tests(void)
 {
-    sp_table *tab, *ref = table(FIX "lm.csv");
-    sp_pdata *D = provinces(NULL, &tab);
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "lm.csv", 0))
         goto done;
-    long nt = (long)D->n * D->t;
+    const sp_pdata *D = F.D;
+    const sp_table *ref = F.ref;
+    long nt = F.nt;
     static const char *names[] = {"LMlag", "LMerr", "RLMlag", "RLMerr"};
     for (int f = 0; f < 4; f++) {
         sp_ptest lm[4];
@@ -556,22 +596,15 @@ static void test_lm_tests(void)
                 }
     }
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 static void test_hausman(void)
 {
-    sp_table *tab, *ref = table(FIX "re.csv");
-    sp_pdata *D = provinces(NULL, &tab);
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "re.csv", 1))
         goto done;
-    sp_pops ops;
-    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
-    long nt = (long)D->n * D->t;
-    const char *xn[] = {"x1", "x2"};
+    const sp_table *ref = F.ref;
     for (int sdm = 0; sdm <= 1; sdm++)
         for (int f = 0; f < 2; f++) {
             sp_pmodel model = sdm ? SP_PM_SDM : SP_PM_SAR;
@@ -579,9 +612,8 @@ static void test_hausman(void)
             sp_pfe_opts o = {.model = model, .fe = f ? SP_FE_TWOWAY : SP_FE_UNIT, .leeyu = SP_LY_ELHORST, .vcov = SP_VCOV_INFO};
             sp_pfe_result *fe = NULL;
             sp_pre_result *re = NULL;
-            CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &fe) == SP_OK);
-            CHECK(sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, model, re_fe,
-                                &re) == SP_OK);
+            CHECK(fixture_fit(&F, &o, &fe) == SP_OK);
+            CHECK(fixture_fit_re(&F, model, re_fe, &re) == SP_OK);
             if (fe && re) {
                 const char *m = sp_pmodel_name(model), *fn = sp_within_fe_name(re_fe);
                 CHECK_REL(re->rho, ref_value(ref, m, fn, NULL, "rho", "est"), 1e-6);
@@ -597,24 +629,17 @@ static void test_hausman(void)
             sp_pfe_result_free(fe);
             sp_pre_result_free(re);
         }
-    sp_pops_dense_free(&ops);
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 static void test_effects(void)
 {
-    sp_table *tab, *ref = table(FIX "effects.csv");
-    sp_pdata *D = provinces(NULL, &tab);
-    CHECK(D && ref);
-    if (!D || !ref)
+    panel_fixture F;
+    if (!fixture_open(&F, FIX "effects.csv", 1))
         goto done;
-    sp_pops ops;
-    CHECK(sp_pops_dense(D->W->w, &ops) == SP_OK);
-    long nt = (long)D->n * D->t;
-    const char *xn[] = {"x1", "x2"};
+    const sp_table *ref = F.ref;
+    const sp_pops *ops = &F.ops;
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SDEM};
     int compared = 0;
     for (int mi = 0; mi < 3; mi++)
@@ -628,9 +653,9 @@ static void test_effects(void)
                 int ib[8], it[8];
                 const char *names[8];
                 sp_peff_spec spec;
-                CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r) == 0);
+                CHECK(fixture_fit(&F, &o, &r) == 0);
                 CHECK(r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK);
-                CHECK(sp_peff_compute(&ops, &spec, &e) == SP_OK);
+                CHECK(sp_peff_compute(ops, &spec, &e) == SP_OK);
                 for (int v = 0; e && v < e->nvar; v++) {
                     const sp_peff_stat *st[3] = {&e->rows[v].direct, &e->rows[v].indirect,
                                                  &e->rows[v].total};
@@ -660,12 +685,12 @@ static void test_effects(void)
     const char *names[8];
     sp_peff_spec spec;
     sp_peff *a = NULL, *b = NULL;
-    sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, &ops, &o, &r);
+    fixture_fit(&F, &o, &r);
     if (r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK) {
         spec.draws = 20000;
         spec.seed = 12345;
-        CHECK(sp_peff_compute(&ops, &spec, &a) == SP_OK);
-        CHECK(sp_peff_compute(&ops, &spec, &b) == SP_OK);
+        CHECK(sp_peff_compute(ops, &spec, &a) == SP_OK);
+        CHECK(sp_peff_compute(ops, &spec, &b) == SP_OK);
         CHECK(a && b && memcmp(a->rows, b->rows, sizeof *a->rows * a->nvar) == 0);
         for (int v = 0; a && v < a->nvar; v++) {
             CHECK_REL(a->rows[v].indirect.se, a->rows[v].indirect.se_delta, 0.05);
@@ -681,11 +706,8 @@ static void test_effects(void)
     sp_peff_free(a);
     sp_peff_free(b);
     sp_pfe_result_free(r);
-    sp_pops_dense_free(&ops);
 done:
-    sp_pdata_free(D);
-    sp_table_free(tab);
-    sp_table_free(ref);
+    fixture_close(&F);
 }
 
 /* ---- Monte Carlo recovery ---- */

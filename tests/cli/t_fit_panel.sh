@@ -15,27 +15,24 @@ ref() {
         $k["model"] == m && $k["fe"] == f && (c == "-" || $k["convention"] == c) && $k["name"] == n {
             print $k[col]; exit }' "$P/$1"
 }
-# near GOT WANT SCALE: |got - want| <= 1e-6 max(|want|, SCALE)
-near() {
-    awk -v a="$1" -v b="$2" -v s="${3:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
-        if (m < s) m = s; if (m < 1e-12) m = 1e-12; exit !(a != "" && a != "null" && d <= 1e-6 * m) }'
-}
+# near_se GOT WANT [SE]: |got - want| <= 1e-6 max(|want|, SE) (lib.sh's near)
+near_se() { near "$1" "$2" 1e-6 "${3:-1e-12}"; }
 # same_fe MODEL FE CONV: every reported parameter of $OUT equals R's
 same_fe() {
     local m=$1 f=$2 c=$3 bad=0 names sp
     names=$(jq -r '.coefficients[].name' "$OUT")
     for nm in $names; do
         local se; se=$(ref fe.csv "$m" "$f" "$c" "$nm" se)
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$nm" est)" "$se" || { bad=1; echo "  $m $f $c $nm est" >&2; }
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $c $nm se" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$nm" est)" "$se" || { bad=1; echo "  $m $f $c $nm est" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $c $nm se" >&2; }
     done
     for sp in rho lambda; do
         [ "$(jq "has(\"$sp\")" "$OUT")" = true ] || continue
-        near "$(jq -r ".$sp.est" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$sp" est)" "$(ref fe.csv "$m" "$f" "$c" "$sp" se)" || { bad=1; echo "  $m $f $c $sp" >&2; }
-        near "$(jq -r ".$sp.se" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$sp" se)" || { bad=1; echo "  $m $f $c $sp se" >&2; }
+        near_se "$(jq -r ".$sp.est" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$sp" est)" "$(ref fe.csv "$m" "$f" "$c" "$sp" se)" || { bad=1; echo "  $m $f $c $sp" >&2; }
+        near_se "$(jq -r ".$sp.se" "$OUT")" "$(ref fe.csv "$m" "$f" "$c" "$sp" se)" || { bad=1; echo "  $m $f $c $sp se" >&2; }
     done
-    near "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" "$c" sigma2 est)" || { bad=1; echo "  $m $f $c sigma2" >&2; }
-    near "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" "$c" loglik est)" || { bad=1; echo "  $m $f $c loglik" >&2; }
+    near_se "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" "$c" sigma2 est)" || { bad=1; echo "  $m $f $c sigma2" >&2; }
+    near_se "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" "$c" loglik est)" || { bad=1; echo "  $m $f $c loglik" >&2; }
     return $bad
 }
 
@@ -47,7 +44,7 @@ check "n, t, fe, model" [ "$(jq -c '[.model, .n, .t, .fe]' "$OUT")" = '["sdm",31
 check "rho has est se z p" [ "$(jq -c '.rho | keys' "$OUT")" = '["est","p","se","z"]' ]
 check "W*x names" [ "$(jq -c '[.coefficients[].name]' "$OUT")" = '["x1","x2","W*x1","W*x2"]' ]
 check "Lee-Yu said so" [ "$(jq -c '[.lee_yu.applied, .lee_yu.convention]' "$OUT")" = '[true,"elhorst"]' ]
-check "uncorrected estimates equal R's ML" near "$(jq -r .uncorrected.rho.est "$OUT")" "$(ref fe.csv sdm twoway none rho est)"
+check "uncorrected estimates equal R's ML" near_se "$(jq -r .uncorrected.rho.est "$OUT")" "$(ref fe.csv sdm twoway none rho est)"
 ok "sdm twoway --no-lee-yu" fit --no-lee-yu --json
 check "ML estimates equal R" same_fe sdm twoway none
 check "no uncorrected block" [ "$(jq 'has("uncorrected")' "$OUT")" = false ]
@@ -66,14 +63,14 @@ check "--lee-yu flag" [ "$(jq .lee_yu.applied "$OUT")" = true ]
 
 # --- tests and effects ----------------------------------------------------------
 ok "LM tests" fit --fe unit --json
-check "LM lag equals spdep on the dummy regression" near "$(jq -r .tests.lm_lag.stat "$OUT")" "$(awk -F, '$1=="unit" && $2=="LMlag" {print $3}' "$P/lm.csv")"
-check "robust LM error" near "$(jq -r .tests.robust_lm_error.stat "$OUT")" "$(awk -F, '$1=="unit" && $2=="RLMerr" {print $3}' "$P/lm.csv")"
+check "LM lag equals spdep on the dummy regression" near_se "$(jq -r .tests.lm_lag.stat "$OUT")" "$(awk -F, '$1=="unit" && $2=="LMlag" {print $3}' "$P/lm.csv")"
+check "robust LM error" near_se "$(jq -r .tests.robust_lm_error.stat "$OUT")" "$(awk -F, '$1=="unit" && $2=="RLMerr" {print $3}' "$P/lm.csv")"
 check "Wald tests for the SDM" [ "$(jq -c '[.tests.wald_no_wx.df, .tests.wald_common_factor.df]' "$OUT")" = '[2,2]' ]
 ok "--tests" fit --tests --json
 check "LR tests present" [ "$(jq -c '[.tests.lr_unit_effects.df, .tests.lr_time_effects.df, .tests.lr_sdm_sar.df, .tests.lr_sdm_sem.df]' "$OUT")" = '[30,10,2,2]' ]
 ok "effects, delta method" fit --effects --draws 0 --json
-check "direct effect of x1 equals R" near "$(jq -r '.effects[] | select(.name == "x1") | .direct.est' "$OUT")" "$(awk -F, '$1=="sdm" && $2=="twoway" && $3=="elhorst" && $4=="x1" && $5=="direct" {print $6}' "$P/effects.csv")"
-check "its delta-method se equals R" near "$(jq -r '.effects[] | select(.name == "x1") | .indirect.se' "$OUT")" "$(awk -F, '$1=="sdm" && $2=="twoway" && $3=="elhorst" && $4=="x1" && $5=="indirect" {print $7}' "$P/effects.csv")"
+check "direct effect of x1 equals R" near_se "$(jq -r '.effects[] | select(.name == "x1") | .direct.est' "$OUT")" "$(awk -F, '$1=="sdm" && $2=="twoway" && $3=="elhorst" && $4=="x1" && $5=="direct" {print $6}' "$P/effects.csv")"
+check "its delta-method se equals R" near_se "$(jq -r '.effects[] | select(.name == "x1") | .indirect.se' "$OUT")" "$(awk -F, '$1=="sdm" && $2=="twoway" && $3=="elhorst" && $4=="x1" && $5=="indirect" {print $7}' "$P/effects.csv")"
 ok "effects, 1000 draws" fit --effects --json --threads 1
 cp "$OUT" "$TMP/e1.json"
 check "effects keys" [ "$(jq -c '.effects[0] | [has("name","direct","indirect","total")] | all' "$OUT")" = true ]
@@ -86,16 +83,16 @@ check "different draws" [ "$(jq '.effects[0].direct.se' "$OUT")" != "$(jq '.effe
 # --- compare, random effects, subsets -------------------------------------------
 ok "--compare" fit --compare --json
 check "four columns" [ "$(jq -c '[.compare[].fe]' "$OUT")" = '["none","unit","time","twoway"]' ]
-check "unit column equals R" near "$(jq -r '.compare[1].rho.est' "$OUT")" "$(ref fe.csv sdm unit elhorst rho est)"
-check "LR unit effects = 2 (LL_twoway - LL_time)" near "$(jq -r .tests.lr_unit_effects.stat "$OUT")" "$(jq -r '2 * (.compare[3].loglik - .compare[2].loglik)' "$OUT")"
+check "unit column equals R" near_se "$(jq -r '.compare[1].rho.est' "$OUT")" "$(ref fe.csv sdm unit elhorst rho est)"
+check "LR unit effects = 2 (LL_twoway - LL_time)" near_se "$(jq -r .tests.lr_unit_effects.stat "$OUT")" "$(jq -r '2 * (.compare[3].loglik - .compare[2].loglik)' "$OUT")"
 ok "--compare table" fit --compare
 check "columns in the table" grep -q "none.*unit.*time.*twoway" "$OUT"
 ok "random effects sdm with time effects" fit --re --json
-check "RE rho equals R" near "$(jq -r .rho.est "$OUT")" "$(ref re.csv sdm time - rho est)"
-check "RE theta se equals R" near "$(jq -r .theta.se "$OUT")" "$(ref re.csv sdm time - theta se)"
-check "Hausman equals R" near "$(jq -r .tests.hausman.stat "$OUT")" "$(ref re.csv sdm time - hausman est)" 10
+check "RE rho equals R" near_se "$(jq -r .rho.est "$OUT")" "$(ref re.csv sdm time - rho est)"
+check "RE theta se equals R" near_se "$(jq -r .theta.se "$OUT")" "$(ref re.csv sdm time - theta se)"
+check "Hausman equals R" near_se "$(jq -r .tests.hausman.stat "$OUT")" "$(ref re.csv sdm time - hausman est)" 10
 ok "random effects sar pooled" fit --re --model sar --fe none --json
-check "RE const equals R" near "$(jq -r '.coefficients[0].est' "$OUT")" "$(ref re.csv sar none - const est)" 0.1
+check "RE const equals R" near_se "$(jq -r '.coefficients[0].est' "$OUT")" "$(ref re.csv sar none - const est)" 0.1
 ok "--where region=East" fit --where region=East --json
 check "11 units" [ "$(jq -c '[.n, .t]' "$OUT")" = '[11,11]' ]
 check "--where reported on stderr" grep -q "11 of 31 units kept.*row-standardised again" "$ERR"

@@ -7,23 +7,7 @@ A=$FIX/autocorr
 COL=$FIX/data/columbus.shp
 W="--w $A/columbus_queen.gal"
 
-props() { jq -r ".features[].properties | $2" "$1"; }
-# compare FILE.geojson LABEL FIELD REFCOLUMN [REFFILE KEY YEARFIELD]: each
-# feature's FIELD equals the R value, 1e-9 relative (floor 1e-6)
-compare() {
-    local out=$1 label=$2 field=$3 col=$4 file=${5:-localg_columbus.csv} key=${6:-POLYID} year=$7
-    jq -r ".features[].properties | \"\(.$key)${year:+ }${year:+\(.$year)} \(.$field)\"" "$out" |
-    awk -v lab="$label" -v col="$col" -v file="$A/$file" -v byyear="$year" '
-        BEGIN { FS = ","; while ((getline line < file) > 0) { n = split(line, f, ",");
-                    if (!hdr) { for (i = 1; i <= n; i++) { if (f[i] == col) c = i; if (f[i] == "id") ic = i }; hdr = 1; continue }
-                    if (byyear == "" && f[1] != lab) continue;
-                    ref[(byyear == "" ? "" : f[1] " ") f[ic]] = f[c] }
-                FS = " " }
-        { key = byyear == "" ? $1 : $2 " " $1; want = ref[key]; got = $NF
-          d = got - want; if (d < 0) d = -d; m = want < 0 ? -want : want; if (m < 1e-6) m = 1e-6
-          if (got == "null" || want == "" || d > 1e-9 * m) { bad++; print "  " key ": " got " vs " want > "/dev/stderr" } else ok++ }
-        END { exit !(ok > 0 && bad == 0) }'
-}
+REF=localg_columbus.csv # compare()'s default fixture (tests/cli/lib.sh)
 # bins_ok FILE: Gi_Bin = sign(z) x (3, 2, 1 for p <= .01, .05, .10)
 bins_ok() {
     [ "$(props "$1" 'select(.GiPValue != null) | (if .GiPValue <= 0.01 then 3 elif .GiPValue <= 0.05 then 2

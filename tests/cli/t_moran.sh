@@ -11,11 +11,6 @@ ref() {
     awk -F, -v l="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
                                  $1 == l { print $k; exit }' "$A/$1"
 }
-# near GOT WANT: |got - want| <= 1e-9 max(|want|, 1e-6)
-near() {
-    awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
-                                     if (m < 1e-6) m = 1e-6; exit !(a != "" && d <= 1e-9 * m) }'
-}
 # same_as JSON_RESULT FILE LABEL: every key of one result equals spdep's
 same_as() {
     local res=$1 file=$2 label=$3 bad=0
