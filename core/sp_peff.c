@@ -92,34 +92,68 @@ static void finish_stat(sp_peff_stat *st, double *v, int n, int have_draws)
     st->p = sp_ptest_pnorm2(st->z);
 }
 
-/* Delta-method standard errors: gradient in (beta, theta, rho). */
-static int delta(const sp_pops *ops, const sp_peff_spec *s, int r, double rho, const double t[4],
+/* The multiplier's spatial parameter and scale at the parameters par
+ * (theta's layout): rho and 1, or for long-run effects rho* = (rho + eta) /
+ * (1 - tau) and 1 / (1 - tau) (sp_peff.h). */
+static void multiplier(const sp_peff_spec *s, const double *par, double *rho, double *scale)
+{
+    *rho = s->irho >= 0 ? par[s->irho] : 0.0;
+    *scale = 1.0;
+    if (s->longrun) {
+        double tau = s->itau >= 0 ? par[s->itau] : 0.0, eta = s->ieta >= 0 ? par[s->ieta] : 0.0;
+        *scale = 1.0 / (1.0 - tau);
+        *rho = (*rho + eta) * *scale;
+    }
+}
+
+/* direct, indirect, total of regressor r at the parameters par. */
+static int effects_at(const sp_pops *ops, const sp_peff_spec *s, int r, const double *par,
+                      double out[3])
+{
+    double rho, scale, t[4];
+    multiplier(s, par, &rho, &scale);
+    int rc = terms(ops, rho, t);
+    if (!rc)
+        effects3(t, scale * par[s->ib[r]], s->it[r] >= 0 ? scale * par[s->it[r]] : 0.0, out);
+    return rc;
+}
+
+/* Delta-method standard errors: the gradient in (beta, theta), analytic, and
+ * in (rho, tau, eta), by central differences of the exact terms. */
+static int delta(const sp_pops *ops, const sp_peff_spec *s, int r, const double t[4],
                  double se[3])
 {
-    double b = s->theta[s->ib[r]], th = s->it[r] >= 0 ? s->theta[s->it[r]] : 0.0;
-    double g[3][3] = {{t[0], t[2] - t[0], t[2]}, {t[1], t[3] - t[1], t[3]}, {0, 0, 0}};
-    if (s->irho >= 0) {
-        double h = 1e-6, tp[4], tm[4], ep[3], em[3];
-        int rc = terms(ops, rho + h, tp);
+    double rho, scale;
+    multiplier(s, s->theta, &rho, &scale);
+    int idx[5] = {s->ib[r], s->it[r], s->irho, s->longrun ? s->itau : -1,
+                  s->longrun ? s->ieta : -1};
+    double g[5][3] = {{scale * t[0], scale * (t[2] - t[0]), scale * t[2]},
+                      {scale * t[1], scale * (t[3] - t[1]), scale * t[3]}};
+    double *par = sp_malloc((size_t)s->p * sizeof *par);
+    int rc = par ? SP_OK : SP_ENOMEM;
+    for (int a = 2; !rc && a < 5; a++) {
+        if (idx[a] < 0)
+            continue;
+        double h = 1e-6, ep[3], em[3];
+        memcpy(par, s->theta, (size_t)s->p * sizeof *par);
+        par[idx[a]] += h;
+        rc = effects_at(ops, s, r, par, ep);
+        par[idx[a]] -= 2.0 * h;
         if (!rc)
-            rc = terms(ops, rho - h, tm);
-        if (rc)
-            return rc;
-        effects3(tp, b, th, ep);
-        effects3(tm, b, th, em);
-        for (int k = 0; k < 3; k++)
-            g[2][k] = (ep[k] - em[k]) / (2.0 * h);
+            rc = effects_at(ops, s, r, par, em);
+        for (int k = 0; !rc && k < 3; k++)
+            g[a][k] = (ep[k] - em[k]) / (2.0 * h);
     }
-    int idx[3] = {s->ib[r], s->it[r], s->irho};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; !rc && k < 3; k++) {
         double v = 0.0;
-        for (int a = 0; a < 3; a++)
-            for (int c = 0; c < 3; c++)
+        for (int a = 0; a < 5; a++)
+            for (int c = 0; c < 5; c++)
                 if (idx[a] >= 0 && idx[c] >= 0)
                     v += g[a][k] * s->cov[idx[a] * s->p + idx[c]] * g[c][k];
         se[k] = sqrt(v);
     }
-    return SP_OK;
+    free(par);
+    return rc;
 }
 
 /* Parameters the effects depend on, in theta's order; their Cholesky factor. */
@@ -143,6 +177,10 @@ static int sim_setup(const sp_peff_spec *s, sim *m)
     }
     if (s->irho >= 0)
         mark[s->irho] = 1;
+    if (s->longrun && s->itau >= 0)
+        mark[s->itau] = 1;
+    if (s->longrun && s->ieta >= 0)
+        mark[s->ieta] = 1;
     for (int i = 0; i < s->p; i++)
         m->q += mark[i];
     int q = m->q, rc = SP_OK;
@@ -190,8 +228,9 @@ static int sim_draw(const sp_pops *ops, const sp_peff_spec *s, sim *m, uint32_t 
                 v += m->L[a * m->q + b] * zz[b];
             m->par[m->idx[a]] += v;
         }
-        double rho = s->irho >= 0 ? m->par[s->irho] : 0.0;
-        if (rho > ops->lo && rho < ops->hi) {
+        double rho = s->irho >= 0 ? m->par[s->irho] : 0.0, rs, scale;
+        multiplier(s, m->par, &rs, &scale);
+        if (rho > ops->lo && rho < ops->hi && scale > 0.0 && rs > ops->lo && rs < ops->hi) {
             if (zz != z)
                 free(zz);
             return SP_OK;
@@ -200,7 +239,8 @@ static int sim_draw(const sp_pops *ops, const sp_peff_spec *s, sim *m, uint32_t 
     }
     if (zz != z)
         free(zz);
-    return sp_error_set(SP_ENUMERIC, "effects: rho draws keep leaving (%g, %g)", ops->lo, ops->hi);
+    return sp_error_set(SP_ENUMERIC, "effects: rho draws keep leaving (%g, %g)%s", ops->lo, ops->hi,
+                        s->longrun ? " (or the long-run multiplier is not stationary)" : "");
 }
 
 int sp_peff_compute(const sp_pops *ops, const sp_peff_spec *s, sp_peff **out)
@@ -216,15 +256,17 @@ int sp_peff_compute(const sp_pops *ops, const sp_peff_spec *s, sp_peff **out)
         e->draws = nd;
         rc = (e->rows = sp_calloc((size_t)nv + 1, sizeof *e->rows)) ? SP_OK : SP_ENOMEM;
     }
-    double rho = s->irho >= 0 ? s->theta[s->irho] : 0.0, t[4];
+    double rho, scale, t[4];
+    multiplier(s, s->theta, &rho, &scale);
     if (!rc)
         rc = terms(ops, rho, t);
     for (int r = 0; !rc && r < nv; r++) {
         sp_peff_row *row = &e->rows[r];
         double est[3], se[3];
         row->name = s->names[r];
-        effects3(t, s->theta[s->ib[r]], s->it[r] >= 0 ? s->theta[s->it[r]] : 0.0, est);
-        rc = delta(ops, s, r, rho, t, se);
+        effects3(t, scale * s->theta[s->ib[r]],
+                 s->it[r] >= 0 ? scale * s->theta[s->it[r]] : 0.0, est);
+        rc = delta(ops, s, r, t, se);
         sp_peff_stat *st[3] = {&row->direct, &row->indirect, &row->total};
         for (int k = 0; k < 3; k++)
             st[k]->est = est[k], st[k]->se_delta = se[k];
@@ -233,11 +275,12 @@ int sp_peff_compute(const sp_pops *ops, const sp_peff_spec *s, sp_peff **out)
         rc = sim_setup(s, &m);
     for (int d = 0; !rc && d < nd; d++) {
         rc = sim_draw(ops, s, &m, (uint32_t)d, &e->discarded);
-        double td[4], ed[3];
+        double td[4], ed[3], rd, sd;
+        multiplier(s, m.par, &rd, &sd);
         if (!rc)
-            rc = terms(ops, s->irho >= 0 ? m.par[s->irho] : 0.0, td);
+            rc = terms(ops, rd, td);
         for (int r = 0; !rc && r < nv; r++) {
-            effects3(td, m.par[s->ib[r]], s->it[r] >= 0 ? m.par[s->it[r]] : 0.0, ed);
+            effects3(td, sd * m.par[s->ib[r]], s->it[r] >= 0 ? sd * m.par[s->it[r]] : 0.0, ed);
             for (int k = 0; k < 3; k++)
                 vals[((long)r * 3 + k) * nd + d] = ed[k];
         }

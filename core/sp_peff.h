@@ -54,6 +54,13 @@ typedef struct sp_peff_spec {
     const int *ib, *it;
     const char *const *names;
     int irho, p;
+    /* Long-run effects of a dynamic panel (core/sp_pdyn.h): with longrun = 1,
+     * tau at theta[itau] (y_{t-1}) and eta at theta[ieta] (W y_{t-1}), each -1
+     * when absent, the multiplier is ((1 - tau) I - (rho + eta) W)^-1 (beta I +
+     * theta W) = S_r(W) at rho* = (rho + eta)/(1 - tau), beta and theta divided
+     * by 1 - tau; draws with rho* outside the interval or tau >= 1 (not
+     * stationary) are discarded and replaced like those with rho outside. */
+    int longrun, itau, ieta;
     const double *theta, *cov;
     int draws;
     uint64_t seed;

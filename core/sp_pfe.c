@@ -23,7 +23,18 @@ typedef struct design {
     double *z;       /* nz columns */
     char **names;    /* k */
     double tss;      /* raw y around its mean */
+    void (*within)(void *ctx, double *v); /* sp_pfe_opts.within, or NULL */
+    void *within_ctx;
 } design;
+
+/* The within transformation of one column: sp_within, or the caller's. */
+static void transform(const design *d, double *v, sp_fe fe)
+{
+    if (d->within)
+        d->within(d->within_ctx, v);
+    else
+        sp_within(v, d->n, d->t, fe);
+}
 
 #define ZY 0
 #define ZWY 1
@@ -49,7 +60,10 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
                         design *d)
 {
     int pooled = fe == SP_FE_NONE, durbin = sp_pmodel_durbin(model);
+    void (*within)(void *, double *) = d->within;
+    void *within_ctx = d->within_ctx;
     memset(d, 0, sizeof *d);
+    d->within = within, d->within_ctx = within_ctx;
     d->n = n, d->t = t, d->nt = (long)n * t;
     d->k = pooled + k0 + durbin * k0;
     d->nz = 3 + 2 * d->k;
@@ -91,7 +105,7 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
     for (int c = 0; c < d->nz; c++) {
         double *v = zcol(d, c);
         double before = c >= ZX(0) && c < ZX(d->k) ? sp_dense_dot(v, v, nt) : 0.0;
-        sp_within(v, n, t, fe);
+        transform(d, v, fe);
         if (c >= ZX(0) && c < ZX(d->k) && !(sp_dense_dot(v, v, nt) > 1e-24 * before))
             return sp_error_set(SP_EDATA,
                                 "regressor %s does not vary once the %s fixed effects are "
@@ -357,7 +371,19 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
         residuals(d, theta, rho, lam, e, xf);
     if (!rc && (has_rho || has_lam))
         rc = ops->traces(ops->ctx, rho, lam, tr);
-    if (!rc && has_rho) {
+    if (!rc && has_rho && !has_lam && d->within) {
+        /* a transformation that does not commute with W (unbalanced panels):
+         * m = Q G (X beta + D alpha) with the dummies' fitted part, i.e.
+         * Q G (S y - e) = (Wy)~ - Q G e (G S = W; e the residuals) */
+        rc = solve_periods(d, ops, rho, e, tmp);
+        if (!rc) {
+            sp_within_lag(W, tmp, d->n, d->t, m);
+            transform(d, m, fe);
+            const double *wy = zcol(d, ZWY);
+            for (long i = 0; i < nt; i++)
+                m[i] = wy[i] - m[i];
+        }
+    } else if (!rc && has_rho) {
         /* m = Q (I_T (x) B G) X~ beta */
         for (long i = 0; i < nt; i++)
             tmp[i] = 0.0;
@@ -376,7 +402,7 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
             } else {
                 memcpy(m, tmp, (size_t)nt * sizeof *m);
             }
-            sp_within(m, d->n, d->t, fe);
+            transform(d, m, fe);
         }
     }
     if (!rc) {
@@ -675,7 +701,7 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
                const sp_pfe_opts *o, sp_pfe_result **out)
 {
     *out = NULL;
-    design d;
+    design d = {.within = o->within, .within_ctx = o->within_ctx};
     sp_pfe_result *r = NULL;
     int rc = design_build(n, t, y, k0, X, xnames, W, o->model, o->fe, &d);
     if (!rc && (long)n * t <= d.k + 3)
@@ -688,7 +714,14 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta_ml, r->cov_ml);
     if (!rc) {
         memcpy(r->theta, r->theta_ml, (size_t)r->p * sizeof *r->theta);
-        rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
+        if (o->correct) {
+            r->leeyu = SP_LY_NONE;
+            rc = o->correct(o->correct_ctx, r, r->cov_ml, r->theta);
+        } else {
+            rc = sp_leeyu_correct(r->leeyu, o->fe, n, t, r->k, r->m, r->cov_ml, r->theta);
+        }
+        for (int i = 0; i < r->p; i++)
+            r->corrected |= r->theta[i] != r->theta_ml[i];
     }
     if (!rc)
         rc = invert_info(&d, ops, r, r->theta_ml, r->cov_ml);
@@ -697,7 +730,7 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
         r->theta[r->p - 1] = r->theta_ml[r->p - 1] * (double)nt / (double)(nt - r->k);
         r->sigma_df = 1;
     }
-    if (!rc && (r->leeyu != SP_LY_NONE || r->sigma_df)) {
+    if (!rc && (r->corrected || r->sigma_df)) {
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta, r->cov);
         if (!rc)
             rc = invert_info(&d, ops, r, r->theta, r->cov);
@@ -735,7 +768,7 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
                    sp_fe fe, sp_ptest out[4])
 {
     char **names = sp_calloc((size_t)k0 + 1, sizeof *names);
-    design d;
+    design d = {0};
     memset(&d, 0, sizeof d);
     int rc = names ? SP_OK : SP_ENOMEM;
     for (int j = 0; !rc && j < k0; j++)
@@ -821,7 +854,7 @@ int sp_pfe_fit_re(int n, int t, const double *y, int k0, const double *X,
     if (fe != SP_FE_NONE && fe != SP_FE_TIME)
         return sp_error_set(SP_EUSAGE, "random unit effects go with no fixed effects or with "
                                        "fixed period effects only");
-    design d;
+    design d = {0};
     int rc = design_build(n, t, y, k0, X, xnames, W, model, fe, &d);
     sp_pre_lndet L = {pops_lndet, pops_tr_g2, (void *)ops, ops->lo, ops->hi};
     if (!rc)

@@ -68,6 +68,14 @@ typedef enum sp_sigma { SP_SIGMA_ML, SP_SIGMA_DF } sp_sigma;
 
 /* "ml" or "df". */
 const char *sp_pfe_sigma_name(sp_sigma s);
+struct sp_pfe_result;
+
+/* A bias correction in place of Lee-Yu's (the dynamic panels' of
+ * core/sp_pdyn.h): called with the p x p information matrix at the ML
+ * estimates (row-major, not divided by n*t) and theta = the ML estimates,
+ * which it corrects in place; returns an sp_error.h status. */
+typedef int (*sp_pfe_correct_fn)(void *ctx, const struct sp_pfe_result *r, const double *info,
+                                 double *theta);
 
 typedef struct sp_pfe_opts {
     sp_pmodel model;
@@ -75,12 +83,19 @@ typedef struct sp_pfe_opts {
     sp_leeyu leeyu; /* SP_LY_ELHORST is the CLI default */
     sp_vcov vcov;
     sp_sigma sigma; /* applies to OLS and SLX without fixed effects */
+    sp_pfe_correct_fn correct; /* NULL: Lee-Yu per leeyu; else this one (leeyu ignored) */
+    void *correct_ctx;
+    /* The within transformation of one column of n*t values in place, in place
+     * of sp_within (unbalanced panels, core/sp_punbal.h), or NULL. */
+    void (*within)(void *ctx, double *v);
+    void *within_ctx;
 } sp_pfe_opts;
 
 typedef struct sp_pfe_result {
     sp_pmodel model;
     sp_fe fe;
     sp_leeyu leeyu;   /* the correction applied (SP_LY_NONE when none applies) */
+    int corrected;    /* 1: theta differs from theta_ml (Lee-Yu or opts.correct) */
     sp_vcov vcov;     /* the covariance used (the Hessian after a fallback) */
     int vcov_fallback;/* 1: the information matrix was singular */
     int sigma_df;     /* 1: theta's sigma2 (and cov) use e'e/(NT - k) (SP_SIGMA_DF) */

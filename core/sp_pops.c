@@ -1,6 +1,8 @@
 /* sp_pops: the dense spatial operations of the ML estimators (sp_pops_dense,
  * see sp_pops.h): eigenvalues of W for ln|I - rho W|, a cached dense LU of
- * I - rho W for solves, dense inverses for the trace terms. */
+ * I - rho W for solves, dense inverses for the trace terms, 1'(I - rho W)^-1 1
+ * in closed form (row-stochastic W) or as a power series (W >= 0, row sums
+ * <= 1: islands). */
 #include <complex.h>
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +30,10 @@ typedef struct dense_ops {
     gsl_permutation *perm;
     double lu_rho;
     int have_lu;
+    /* 1'W^k 1 and 1'W^k W1 for k < nmom (grown on demand), when W >= 0 with
+     * row sums <= 1 (series_ok): the power series of 1'A^-1 1, 1'A^-1 W 1 */
+    int series_ok, nmom, cap;
+    double *mom0, *mom1, *pw; /* pw = W^nmom 1 */
 } dense_ops;
 
 static double dense_lndet(void *ctx, double rho)
@@ -224,6 +230,59 @@ static int eigenvalues(dense_ops *o)
     return rc;
 }
 
+/* Grows the moments to k terms; SP_ENOMEM. */
+static int grow_moments(dense_ops *o, int k)
+{
+    if (k > o->cap) {
+        int cap = k > 2 * o->cap ? k : 2 * o->cap;
+        double *m0 = sp_realloc(o->mom0, (size_t)cap * sizeof *m0);
+        if (m0)
+            o->mom0 = m0;
+        double *m1 = m0 ? sp_realloc(o->mom1, (size_t)cap * sizeof *m1) : NULL;
+        if (m1)
+            o->mom1 = m1;
+        if (!m0 || !m1)
+            return SP_ENOMEM;
+        o->cap = cap;
+    }
+    if (!o->pw && !(o->pw = sp_malloc((size_t)o->n * sizeof *o->pw)))
+        return SP_ENOMEM;
+    if (o->nmom == 0)
+        for (int i = 0; i < o->n; i++)
+            o->pw[i] = 1.0;
+    for (; o->nmom < k; o->nmom++) { /* pw = W^nmom 1 */
+        double s0 = 0.0, s1 = 0.0;
+        sp_csr_matvec(o->W, o->pw, o->x);
+        for (int i = 0; i < o->n; i++)
+            s0 += o->pw[i], s1 += o->x[i];
+        o->mom0[o->nmom] = s0, o->mom1[o->nmom] = s1;
+        memcpy(o->pw, o->x, (size_t)o->n * sizeof *o->pw);
+    }
+    return SP_OK;
+}
+
+/* 1'A^-1 1 = sum_k rho^k 1'W^k 1 and 1'A^-1 W 1 = sum_k rho^k 1'W^k W 1 for a
+ * W >= 0 with row sums <= 1 (every term at most n |rho|^k): summed until the
+ * tail bound n |rho|^k / (1 - |rho|) is below 1e-15 n. */
+static int series_terms(dense_ops *o, double rho, double *s0, double *s1)
+{
+    double a = fabs(rho), pk = 1.0;
+    *s0 = *s1 = 0.0;
+    if (!(a < 1.0))
+        return sp_error_set(SP_ENUMERIC, "effects terms: |rho| = %g >= 1", rho);
+    for (int k = 0;; k++) {
+        if (k >= o->nmom) {
+            int rc = grow_moments(o, k + 256);
+            if (rc)
+                return rc;
+        }
+        *s0 += pk * o->mom0[k], *s1 += pk * o->mom1[k];
+        if (fabs(pk) / (1.0 - a) < 1e-15)
+            return SP_OK;
+        pk *= rho;
+    }
+}
+
 static int dense_terms(void *ctx, double rho, double out[4])
 {
     dense_ops *o = ctx;
@@ -242,6 +301,12 @@ static int dense_terms(void *ctx, double rho, double out[4])
         return SP_OK;
     }
     double s0 = 0.0, s1 = 0.0;
+    if (o->series_ok) {
+        int rc = series_terms(o, rho, &s0, &s1);
+        out[2] = s0 / o->n;
+        out[3] = s1 / o->n;
+        return rc;
+    }
     for (int i = 0; i < o->n; i++)
         o->x[i] = 1.0;
     int rc = dense_solve(o, rho, o->x, o->x);
@@ -262,6 +327,7 @@ void sp_pops_dense_free(sp_pops *ops)
     if (!o)
         return;
     free(o->re), free(o->im), free(o->w1), free(o->x);
+    free(o->mom0), free(o->mom1), free(o->pw);
     if (o->lu)
         gsl_matrix_free(o->lu);
     if (o->perm)
@@ -304,10 +370,16 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
     ops->solve = dense_solve;
     ops->traces = dense_traces;
     ops->terms = dense_terms;
+    ops->eig_re = o->re, ops->eig_im = o->im;
     sp_csr_row_sums(W, o->w1);
     o->row_stochastic = 1;
-    for (int i = 0; i < n; i++)
+    o->series_ok = 1;
+    for (int i = 0; i < n; i++) {
         o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
+        o->series_ok &= o->w1[i] <= 1.0 + 1e-12;
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            o->series_ok &= W->x[q] >= 0.0;
+    }
     o->stochastic = sp_csr_stochastic_islands(W, &o->n_empty);
     ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;

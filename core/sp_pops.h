@@ -30,6 +30,9 @@ typedef struct sp_pops {
     int (*terms)(void *ctx, double rho, double out[4]);
     void *ctx;
     double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
+    /* The n eigenvalues of W (real and imaginary parts, owned by ctx) when the
+     * implementation has them (dense), else NULL: traces of functions of W. */
+    const double *eig_re, *eig_im;
 } sp_pops;
 
 /* Where the dense implementation is used: automatically up to

@@ -17,7 +17,9 @@
 #include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_grid.h"
+#include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
+#include "sp_wper.h"
 #include "sp_wio.h"
 
 
@@ -44,6 +46,18 @@ static const char help[] =
     "  --no-lee-yu         report the ML estimates (always in the JSON as \"uncorrected\")\n"
     "  --lee-yu-convention C  elhorst (default) or leeyu: Lee & Yu (2010)'s full 1/N\n"
     "                      correction for time effects too\n"
+    "  --dynamic D         dynamic panel: time (y(t-1)), spacetime (W y(t-1)) or both;\n"
+    "                      the first period is lost; quasi-ML with the Yu-de Jong-Lee\n"
+    "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
+    "  --no-bias-correction  with --dynamic: the uncorrected quasi-ML estimates (always\n"
+    "                      in the JSON as \"uncorrected\")\n"
+    "  --unbalanced        accept missing unit-periods: ML with ln|I - rho W_t| over the\n"
+    "                      units present in each period (W_t the submatrix of W,\n"
+    "                      row-standardised again), fixed effects by the within\n"
+    "                      transformation of unbalanced data (no Lee-Yu correction)\n"
+    "  --w-by TIME         a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
+    "                      label) or --w 2011=a.gal,2012=b.gal; TIME is --panel's;\n"
+    "                      estimated as --unbalanced (W_t the period's W on its units)\n"
     "  --re                random unit effects (sar, sdm; --fe none or time, default\n"
     "                      time) with the Hausman test against the fixed-effects model\n"
     "  --compare           the model with no, unit, time and two-way effects side by\n"
@@ -97,7 +111,8 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1},
+    {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1}, {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -116,6 +131,25 @@ static int parse_x(fp_opts *o, const char *list)
     if (o->k0 == 0)
         return sp_error_set(SP_EUSAGE, "--x names no regressor");
     return SP_OK;
+}
+
+/* --dynamic and --no-bias-correction, and what they exclude. */
+static int dynamic_opts(const sp_args *a, fp_opts *o)
+{
+    const char *d = sp_args_get(a, "dynamic");
+    int rc = d ? sp_pdyn_parse(d, &o->dynamic) : SP_OK;
+    o->bias_correct = !sp_args_flag(a, "no-bias-correction");
+    if (!rc && !d && !o->bias_correct)
+        rc = sp_error_set(SP_EUSAGE, "--no-bias-correction goes with --dynamic (static panels: "
+                                     "--no-lee-yu)");
+    if (!rc && d && (o->cross || o->re || o->compare || o->tests))
+        rc = sp_error_set(SP_EUSAGE, "--dynamic needs --panel ID,TIME and goes without --re, "
+                                     "--compare and --tests");
+    if (!rc && d && (sp_args_flag(a, "lee-yu") || sp_args_flag(a, "no-lee-yu") ||
+                     sp_args_get(a, "lee-yu-convention")))
+        rc = sp_error_set(SP_EUSAGE, "--dynamic has its own bias correction (Yu, de Jong & "
+                                     "Lee 2008): --no-bias-correction, not --lee-yu options");
+    return rc;
 }
 
 static int parse_opts(const sp_args *a, fp_opts *o)
@@ -196,6 +230,23 @@ static int parse_opts(const sp_args *a, fp_opts *o)
                                        "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
+    if ((rc = dynamic_opts(a, o)))
+        return rc;
+    o->unbalanced = sp_args_flag(a, "unbalanced");
+    if ((rc = sp_wper_parse(o->wpath, &o->wp)))
+        return rc;
+    o->perperiod = sp_wper_multi(o->wp);
+    const char *wby = sp_args_get(a, "w-by");
+    if (wby && (o->cross || strcmp(wby, o->timef) != 0))
+        return sp_error_set(SP_EUSAGE, "--w-by %s: the period field is --panel's (%s)", wby,
+                            o->cross ? "none" : o->timef);
+    if ((o->unbalanced || o->perperiod) &&
+        (o->cross || o->re || o->compare || o->tests || o->dynamic || o->where))
+        return sp_error_set(SP_EUSAGE, "--unbalanced and a weights matrix per period need "
+                                       "--panel ID,TIME and go without --re, --compare, --tests, "
+                                       "--dynamic and --where");
+    if (o->unbalanced || o->perperiod)
+        o->leeyu = SP_LY_NONE;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM)) {
         fprintf(stderr, "spill fit: warning: --effects: a %s model has no spillovers (its "
                         "coefficients are the direct effects); no effects computed\n",
@@ -224,26 +275,109 @@ static int match_ids(const fp_opts *o, const sp_table *tab, sp_weights **W, sp_i
     return SP_OK;
 }
 
+/* The weights the estimator sees: W, or W_bd of an unbalanced panel. */
+static const sp_csr *fit_w(const fp_run *R)
+{
+    return R->wbd ? R->wbd : R->D->W->w;
+}
+
+/* A weights matrix per period: W_t aligned to the units present in t (all
+ * of them must be in it), standardised, stacked into W_bd. */
+static int period_weights(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    const sp_punbal *u = R->unb;
+    sp_weights **blk = sp_calloc((size_t)u->t, sizeof *blk);
+    const sp_csr **csr = sp_calloc((size_t)u->t, sizeof *csr);
+    const char **ids = sp_malloc((size_t)D->n * sizeof *ids);
+    int rc = blk && csr && ids ? SP_OK : SP_ENOMEM;
+    for (int s = 0; !rc && s < u->t; s++) {
+        const sp_weights *Wt;
+        const char *path;
+        char what[600];
+        int m = 0;
+        for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
+            ids[m++] = D->units[u->unit[ob]];
+        rc = sp_wper_get(o->wp, D->periods[s], &Wt, &path);
+        snprintf(what, sizeof what, "%s (%s %s, weights %s)", o->data, o->timef, D->periods[s],
+                 path);
+        if (!rc)
+            rc = sp_weights_align(Wt, ids, m, what, &blk[s]);
+        if (!rc)
+            rc = sp_weights_standardize(blk[s], o->std);
+        for (int i = 0; !rc && i < m; i++)
+            R->unb_islands += sp_weights_cardinality(blk[s], i) == 0;
+        if (!rc)
+            csr[s] = blk[s]->w;
+    }
+    if (!rc)
+        rc = sp_punbal_stack(u, csr, &R->wbd);
+    for (int s = 0; blk && s < u->t; s++)
+        sp_weights_free(blk[s]);
+    free(blk), free(csr), free(ids);
+    return rc;
+}
+
+/* --unbalanced: the observations present, W_bd and the stacked values. */
+static int unbalanced_setup(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    int rc = sp_punbal_new(D->n, D->t, D->present, D->units, o->fe, &R->unb);
+    if (!rc && o->perperiod)
+        rc = period_weights(o, R);
+    else if (!rc)
+        rc = sp_punbal_weights(R->unb, D->W->w, o->std == SP_STD_ROW, &R->wbd, &R->unb_islands);
+    long nt = (long)D->n * D->t, nobs = rc ? 0 : R->unb->nobs;
+    if (!rc && !(R->yx = sp_malloc((size_t)(o->k0 + 1) * nobs * sizeof *R->yx)))
+        rc = SP_ENOMEM;
+    for (int j = 0; !rc && j <= o->k0; j++)
+        for (long c = 0, ob = 0; c < nt; c++)
+            if (D->present[c])
+                R->yx[j * nobs + ob++] = D->v[j * nt + c];
+    if (rc)
+        return sp_error_prefix(rc, "%s", o->data);
+    if (o->unbalanced)
+        fprintf(stderr, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d "
+                        "missing%s%s)%s\n", nobs, nt, D->n_missing, D->n_missing ? ": " : "",
+                D->missing, R->unb_islands ? "; some units lose all neighbours in their "
+                                             "period's W_t" : "");
+    if (o->perperiod)
+        fprintf(stderr, "spill fit: a weights matrix per period (%s)%s\n", o->wpath,
+                R->unb_islands ? "; some units have no neighbours in their period's W" : "");
+    return SP_OK;
+}
+
 static int load(const fp_opts *o, fp_run *R)
 {
     sp_table *tab = NULL;
     sp_weights *W = NULL;
     int rc = sp_table_read(o->data, o->layer, &tab);
-    if (!rc)
+    if (!rc && !o->perperiod)
         rc = sp_wio_read(o->wpath, &W);
-    if (!rc)
+    if (!rc && !o->perperiod) {
         rc = match_ids(o, tab, &W, &R->match);
+    } else if (!rc) { /* a W per period: the panel's id names the units of each W_t */
+        R->match.rule = SP_IDMATCH_OPTION;
+        snprintf(R->match.field, sizeof R->match.field, "%s", o->idf);
+    }
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
     sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
-                        .where = o->where, .std = o->std, .strict = o->strict};
+                        .where = o->where, .std = o->std, .strict = o->strict,
+                        .unbalanced = o->unbalanced, .no_weights = o->perperiod};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
+    if (!rc && (o->unbalanced || o->perperiod))
+        rc = unbalanced_setup(o, R);
     if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
                           o->data, o->timef, R->D->periods[0]);
+    if (!rc && o->dynamic && R->D->t < 3)
+        rc = sp_error_set(SP_EDATA, "%s: %d periods (%s %s..%s): a dynamic panel needs at least "
+                          "three (the first is lost to y(t-1))", o->data, R->D->t, o->timef,
+                          R->D->periods[0], R->D->periods[R->D->t - 1]);
     if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > SP_POPS_DENSE_MAX)
         rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
                                      "eigenvalues (up to %d); use auto, chol or lu",
@@ -272,7 +406,7 @@ static int load(const fp_opts *o, fp_run *R)
                   : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
         so.seed = (uint64_t)o->seed;
         so.threads = o->threads;
-        rc = sp_pops_sparse_new(R->D->W->w, &so, &R->ops);
+        rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
         if (!rc)
             fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
                     sp_pops_sparse_lndet_name(&R->ops),
@@ -282,8 +416,10 @@ static int load(const fp_opts *o, fp_run *R)
                                      SP_POPS_SPARSE_POWER_PROBES) " probes)" : "",
                     o->vcov == VCOV_INFO ? "; information-matrix traces from " SP_ARGS_STR(
                                                SP_POPS_SPARSE_PROBES) " probes" : "");
+    } else if (!rc && R->unb) { /* W_bd: one dense block per period */
+        rc = sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
     } else if (!rc) {
-        rc = sp_pops_dense(R->D->W->w, &R->ops);
+        rc = sp_pops_dense(fit_w(R), &R->ops);
     }
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
@@ -301,9 +437,17 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
-    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, o->sigma};
+    sp_pfe_opts po = {.model = model, .fe = fe, .leeyu = o->leeyu,
+                      .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, .sigma = o->sigma};
     long nt = (long)D->n * D->t;
-    int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
+    int rc;
+    if (R->unb) { /* one block of N observations, the unbalanced projection */
+        po.within = sp_punbal_within, po.within_ctx = R->unb;
+        long nobs = R->unb->nobs;
+        rc = sp_pfe_fit((int)nobs, 1, R->yx, o->k0, R->yx + nobs, o->x, R->wbd, &R->ops, &po, out);
+    } else {
+        rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
+    }
     if (rc)
         sp_error_prefix(rc, "%s, %s effects", sp_pmodel_name(model), sp_within_fe_name(fe));
     return rc;
@@ -383,12 +527,38 @@ static int effects_re(fp_run *R)
     return rc;
 }
 
+/* --dynamic: the dynamic fit and its short- and long-run effects. */
+static int fit_dynamic(fp_run *R)
+{
+    const fp_opts *o = R->o;
+    const sp_pdata *D = R->D;
+    int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
+    sp_pdyn_opts po = {.model = o->model, .fe = o->fe, .lags = o->dynamic,
+                       .bias_correct = o->bias_correct,
+                       .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
+    long nt = (long)D->n * D->t;
+    int rc = sp_pdyn_fit(D->n, D->t, D->v, o->yname, o->k0, D->v + nt, o->x, D->W->w, &R->ops,
+                         &po, &R->dyn);
+    if (rc)
+        return sp_error_prefix(rc, "dynamic %s, %s effects", sp_pmodel_name(o->model),
+                               sp_within_fe_name(o->fe));
+    if (o->effects)
+        rc = sp_pdyn_effects(&R->ops, R->dyn, 0, o->draws, (uint64_t)o->seed, &R->eff);
+    if (!rc && o->effects)
+        rc = sp_pdyn_effects(&R->ops, R->dyn, 1, o->draws, (uint64_t)o->seed, &R->eff_long);
+    R->fit = R->dyn->fit;
+    R->dyn->fit = NULL;
+    return rc;
+}
+
 static int fit_all(fp_run *R)
 {
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     long nt = (long)D->n * D->t;
     int rc = SP_OK;
+    if (o->dynamic)
+        return fit_dynamic(R);
     if (o->re) {
         rc = sp_pfe_fit_re(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, o->model,
                            o->fe, &R->re);
@@ -414,7 +584,7 @@ static int fit_all(fp_run *R)
         }
     } else {
         rc = fit_one(R, o->model, o->fe, &R->fit);
-        if (!rc)
+        if (!rc && !R->unb) /* the LM tests are for balanced panels */
             rc = lm_tests(R, o->fe, R->lm);
         if (!rc && o->tests)
             rc = fit_tests(R);
@@ -443,8 +613,15 @@ static void run_free(fp_run *R)
     sp_pre_result_free(R->re);
     sp_pfe_result_free(R->re_fe);
     sp_peff_free(R->eff);
+    sp_peff_free(R->eff_long);
+    sp_pdyn_result_free(R->dyn);
+    sp_punbal_free(R->unb);
+    sp_csr_free(R->wbd);
+    free(R->yx);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);
+    else if (R->unb)
+        sp_pops_blocks_free(&R->ops);
     else
         sp_pops_dense_free(&R->ops);
     sp_pdata_free(R->D);
@@ -527,8 +704,10 @@ int sp_cmd_fit(int argc, char **argv)
     if (rc)
         return rc;
     fp_opts o;
-    if ((rc = parse_opts(&a, &o)))
+    if ((rc = parse_opts(&a, &o))) {
+        sp_wper_free(o.wp);
         return rc;
+    }
     o.argc = argc, o.argv = argv;
     fp_run R;
     memset(&R, 0, sizeof R);
@@ -542,12 +721,13 @@ int sp_cmd_fit(int argc, char **argv)
     if (!rc && !(rc = sp_grid_dest_open(&o.dest))) { /* stdout, or -o FILE written atomically */
         R.out = o.dest.f;
         rc = o.out == SP_GRID_JSON                 ? sp_cmd_fit_json(&R)
-             : o.out == SP_GRID_LATEX && !o.re ? sp_cmd_fit_latex(&R)
+             : o.out == SP_GRID_LATEX && !o.re && !o.dynamic ? sp_cmd_fit_latex(&R)
                                            : sp_cmd_fit_tables(&R);
         rc = sp_grid_dest_close(&o.dest, rc);
     }
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
     run_free(&R);
+    sp_wper_free(o.wp);
     return rc;
 }

@@ -18,6 +18,8 @@
 #include "sp_grid.h"
 #include "sp_idmatch.h"
 #include "sp_pdata.h"
+#include "sp_pdyn.h"
+#include "sp_punbal.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
 #include "sp_pre.h"
@@ -47,6 +49,11 @@ typedef struct fp_opts {
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
     sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
+    int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
+    int bias_correct;/* --dynamic without --no-bias-correction */
+    int unbalanced;  /* --unbalanced: missing unit-periods allowed */
+    struct sp_wper *wp; /* --w: one file or a weights matrix per period (io/sp_wper.h) */
+    int perperiod;   /* a weights matrix per period */
     sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
     sp_grid_dest dest;  /* stdout or -o FILE */
 } fp_opts;
@@ -73,6 +80,14 @@ typedef struct fp_run {
     sp_ptest lr_unit, lr_time, lr_sar, lr_sem;
     int have_lr_fe, have_lr_models;
     sp_peff *eff;
+    sp_pdyn_result *dyn;    /* --dynamic: fit is its fit on periods 2..T (dyn->fit NULL) */
+    sp_peff *eff_long;      /* --dynamic --effects: long-run effects (eff: short-run) */
+    /* --unbalanced: the observations present (core/sp_punbal.h), W_bd on them
+     * (ops are on it), y then the k0 regressors stacked over the observations */
+    sp_punbal *unb;
+    sp_csr *wbd;
+    double *yx;
+    int unb_islands;        /* observations without neighbours in their period's W_t */
     double t_read, t_fit;
 } fp_run;
 

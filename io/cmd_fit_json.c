@@ -8,6 +8,7 @@
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_pops_sparse.h"
+#include "sp_wper.h"
 
 static json_t *stat_json(sp_ptest_stat e)
 {
@@ -21,10 +22,16 @@ static json_t *test_json(const sp_ptest *t)
                      sp_json_real(t->p));
 }
 
-/* rho / lambda / sigma2 / coefficients of one parameter vector into obj. */
+/* rho / lambda / sigma2 / coefficients of one parameter vector into obj;
+ * with dyn (a dynamic fit), tau and eta beside rho, not among the coefficients. */
 static void params_json(json_t *obj, const sp_pfe_result *r, const double *theta,
-                        const double *cov)
+                        const double *cov, const sp_pdyn_result *dyn)
 {
+    int itau = dyn ? dyn->itau : -1, ieta = dyn ? dyn->ieta : -1;
+    if (itau >= 0)
+        json_object_set_new(obj, "tau", stat_json(sp_cmd_fit_stat(r, theta, cov, itau)));
+    if (ieta >= 0)
+        json_object_set_new(obj, "eta", stat_json(sp_cmd_fit_stat(r, theta, cov, ieta)));
     if (r->has_rho)
         json_object_set_new(obj, "rho", stat_json(sp_cmd_fit_stat(r, theta, cov, sp_pfe_irho(r))));
     if (r->has_lambda)
@@ -32,6 +39,8 @@ static void params_json(json_t *obj, const sp_pfe_result *r, const double *theta
     json_object_set_new(obj, "sigma2", sp_json_real(theta[r->p - 1]));
     json_t *coefs = json_array();
     for (int j = 0; j < r->k; j++) {
+        if (j == itau || j == ieta)
+            continue;
         json_t *c = json_pack("{s:s}", "name", r->names[j]);
         json_object_update_new(c, stat_json(sp_cmd_fit_stat(r, theta, cov, j)));
         json_array_append_new(coefs, c);
@@ -91,6 +100,77 @@ static json_t *lndet_error_json(const fp_run *R, const sp_pfe_result *r)
     return list;
 }
 
+static json_t *stab_json(const sp_pdyn_stab *s)
+{
+    return json_pack("{s:o, s:o, s:b}", "tau_rho_eta", sp_json_real(s->sum), "max_root",
+                     sp_json_real(s->root), "stationary", s->stationary);
+}
+
+/* The dynamic panel's keys (sp_pdyn.h): periods used, the bias correction,
+ * the uncorrected estimates, stationarity at both. */
+static void dynamic_json(json_t *o, const fp_run *R, const sp_pdyn_result *dyn)
+{
+    const sp_pfe_result *r = R->fit;
+    const sp_pdata *D = R->D;
+    json_object_set_new(o, "dynamic", json_string(sp_pdyn_name(R->o->dynamic)));
+    json_object_set_new(o, "t_data", json_integer(D->t));
+    json_object_set_new(o, "periods_used", json_pack("[s, s]", D->periods[1],
+                                                     D->periods[D->t - 1]));
+    char note[640];
+    snprintf(note, sizeof note, "the first period (%s %s) is lost: it enters only as y(t-1)",
+             R->o->timef, D->periods[0]);
+    json_object_set_new(o, "first_period_lost", json_string(note));
+    json_object_set_new(o, "bias_correction",
+                        json_pack("{s:b, s:s, s:o}", "applied", dyn->bc != SP_PDYN_BC_NONE,
+                                  "method", sp_pdyn_bc_name(dyn->bc), "note",
+                                  dyn->bc_note ? json_string(dyn->bc_note) : json_null()));
+    json_t *u = json_object();
+    params_json(u, r, r->theta_ml, r->cov_ml, dyn);
+    json_object_set_new(u, "stationarity", stab_json(&dyn->stab_ml));
+    json_object_set_new(o, "uncorrected", u);
+    json_t *st = stab_json(&dyn->stab);
+    json_object_set_new(st, "eigenvalue_range", json_pack("[o, o]", sp_json_real(dyn->wmin),
+                                                          sp_json_real(dyn->wmax)));
+    json_object_set_new(o, "stationarity", st);
+    json_object_set_new(o, "tests", json_object());
+}
+
+/* --unbalanced: units, periods and observations, what is missing and each
+ * period's W_t (core/sp_punbal.h). */
+static void unbalanced_json(json_t *o, const fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    const sp_punbal *u = R->unb;
+    json_object_set_new(o, "n", json_integer(D->n));
+    json_object_set_new(o, "t", json_integer(D->t));
+    json_object_set_new(o, "nobs", json_integer(u->nobs));
+    json_t *per = json_array();
+    for (int s = 0; s < u->t; s++) {
+        int without = 0;
+        for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
+            without += R->wbd->p[ob + 1] == R->wbd->p[ob];
+        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[s], "n",
+                                             u->start[s + 1] - u->start[s], "without_neighbors",
+                                             without));
+    }
+    if (R->o->perperiod) {
+        json_t *wl = json_array();
+        for (int s = 0; s < u->t; s++) {
+            const sp_weights *Wt;
+            const char *path = "";
+            if (sp_wper_get(R->o->wp, D->periods[s], &Wt, &path) == SP_OK)
+                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", D->periods[s],
+                                                    "file", path));
+        }
+        json_object_set_new(o, "w_by_period", wl);
+    }
+    json_object_set_new(o, "unbalanced", json_pack(
+        "{s:i, s:s, s:o, s:s}", "missing", D->n_missing, "missing_pairs", D->missing, "periods",
+        per, "w_t", R->o->std == SP_STD_ROW
+                        ? "the submatrix of W on the units present, row-standardised again"
+                        : "the submatrix of W on the units present"));
+}
+
 static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest lm[4])
 {
     json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "model",
@@ -98,7 +178,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
                           "fe", sp_within_fe_name(r->fe), "loglik", sp_json_real(r->loglik), "r2",
                           sp_json_real(r->r2), "corr2", sp_json_real(r->corr2), "aic",
                           sp_json_real(sp_ptest_aic(r->loglik, r->p)));
-    params_json(o, r, r->theta, r->cov);
+    const sp_pdyn_result *dyn = R->dyn && r == R->fit ? R->dyn : NULL;
+    params_json(o, r, r->theta, r->cov, dyn);
     json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
     json_object_set_new(o, "sigma2_divisor", json_string(r->sigma_df ? "n-k" : "n"));
     json_object_set_new(o, "sigma2_ml", sp_json_real(r->theta_ml[r->p - 1]));
@@ -109,17 +190,24 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
         json_object_set_new(o, "logdet_error", lndet_error_json(R, r));
     if (r->vcov_fallback)
         json_object_set_new(o, "vcov_fallback", json_true());
+    if (dyn) {
+        dynamic_json(o, R, dyn);
+        return o;
+    }
     json_object_set_new(o, "lee_yu",
                         json_pack("{s:b, s:s, s:s}", "applied", r->leeyu != SP_LY_NONE,
                                   "convention", sp_leeyu_name(R->o->leeyu), "description",
                                   sp_cmd_fit_leeyu_text(r)));
     if (r->leeyu != SP_LY_NONE) {
         json_t *u = json_object();
-        params_json(u, r, r->theta_ml, r->cov_ml);
+        params_json(u, r, r->theta_ml, r->cov_ml, NULL);
         json_object_set_new(o, "uncorrected", u);
     }
     json_t *tests = json_object();
-    json_object_update_new(tests, lm_json(lm));
+    if (R->unb)
+        unbalanced_json(o, R);
+    else
+        json_object_update_new(tests, lm_json(lm));
     json_object_set_new(o, "tests", tests);
     return o;
 }
@@ -210,8 +298,9 @@ int sp_cmd_fit_json(const fp_run *R)
     json_t *tests = json_object_get(root, "tests");
     char choice[512];
     sp_cmd_fit_choice(R, choice, sizeof choice);
-    json_object_set_new(root, "model_choice", json_string(choice));
-    if (!o->re && sp_pmodel_durbin(o->model)) {
+    if (!o->dynamic && !o->unbalanced)
+        json_object_set_new(root, "model_choice", json_string(choice));
+    if (!o->re && !o->dynamic && sp_pmodel_durbin(o->model)) {
         json_object_set_new(tests, "wald_no_wx", test_json(&R->wald_x));
         if (o->model == SP_PM_SDM)
             json_object_set_new(tests, "wald_common_factor", test_json(&R->wald_cf));
@@ -224,8 +313,13 @@ int sp_cmd_fit_json(const fp_run *R)
         json_object_set_new(tests, "lr_sdm_sar", test_json(&R->lr_sar));
         json_object_set_new(tests, "lr_sdm_sem", test_json(&R->lr_sem));
     }
-    if (R->eff) {
+    if (R->eff && R->eff_long) {
+        json_object_set_new(root, "effects_short_run", effects_json(R->eff));
+        json_object_set_new(root, "effects_long_run", effects_json(R->eff_long));
+    } else if (R->eff) {
         json_object_set_new(root, "effects", effects_json(R->eff));
+    }
+    if (R->eff) {
         json_object_set_new(root, "effects_draws", json_integer(R->eff->draws));
         json_object_set_new(root, "effects_discarded", json_integer(R->eff->discarded));
         json_object_set_new(root, "seed", json_integer(o->seed));
@@ -233,7 +327,7 @@ int sp_cmd_fit_json(const fp_run *R)
     json_object_set_new(root, "where", o->where ? json_string(R->D->note) : json_null());
     json_t *isl = json_array();
     for (int i = 0; i < R->D->n; i++)
-        if (sp_weights_cardinality(R->D->W, i) == 0)
+        if (R->D->W && sp_weights_cardinality(R->D->W, i) == 0)
             json_array_append_new(isl, json_string(R->D->units[i]));
     json_object_set_new(root, "units_without_neighbors", isl);
     json_object_set_new(root, "id_match", sp_idmatch_json(&R->match));

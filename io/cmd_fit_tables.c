@@ -261,10 +261,42 @@ static int put_grid(FILE *f, sp_grid *g, sp_grid_format out)
     return rc;
 }
 
+/* --dynamic: periods used, the bias correction and stationarity (text only). */
+static void print_dynamic(const fp_run *R)
+{
+    const sp_pdyn_result *d = R->dyn;
+    const sp_pdata *D = R->D;
+    if (R->o->out != SP_GRID_TEXT)
+        return;
+    fprintf(R->out, "Dynamic spatial panel %s (%s lags), %s fixed effects: %d units x %d periods "
+           "(%s..%s) = %d observations\n",
+           sp_pmodel_name(R->o->model), sp_pdyn_name(R->o->dynamic), sp_within_fe_name(R->o->fe),
+           D->n, D->t - 1, D->periods[1], D->periods[D->t - 1], D->n * (D->t - 1));
+    fprintf(R->out, "the first period (%s %s) is lost: it enters only as y(t-1)\n", R->o->timef,
+           D->periods[0]);
+    char how[400];
+    fprintf(R->out, "data %s, weights %s (%s); units matched to W by %s\n", R->o->data,
+            R->o->wpath, sp_weights_std_name(R->o->std),
+            sp_idmatch_describe(&R->match, how, sizeof how));
+    fprintf(R->out, "bias correction: %s\n", d->bc ? sp_pdyn_bc_name(d->bc) : d->bc_note);
+    fprintf(R->out, "stationarity (Elhorst 2012): tau + rho + eta = %.4f, largest root %.4f "
+           "(uncorrected %.4f, %.4f)\n\n", d->stab.sum, d->stab.root, d->stab_ml.sum,
+           d->stab_ml.root);
+}
+
 int sp_cmd_fit_tables(const fp_run *R)
 {
     const fp_opts *o = R->o;
     int rc;
+    if (o->dynamic) {
+        print_dynamic(R);
+        rc = put_grid(R->out, coef_grid(R->fit), o->out);
+        for (int k = 0; !rc && R->eff && k < 2; k++)
+            rc = put_grid(R->out, effects_grid(k ? R->eff_long : R->eff,
+                                               k ? "long-run effects" : "short-run effects"),
+                          o->out);
+        return !rc && fflush(R->out) != 0 ? sp_error_set(SP_EDATA, "cannot write the tables") : rc;
+    }
     print_header(R);
     if (o->re) {
         rc = put_grid(R->out, re_grid(R->re), o->out);

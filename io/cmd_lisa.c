@@ -45,7 +45,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1}, {"w-by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
     {NULL, 0},

@@ -31,6 +31,8 @@ static const char help[] =
     "  --strict             units of W without data are an error (default: W is\n"
     "                       restricted to the units with data, with a warning)\n"
     "  --by TIME            period field of a long-format table\n"
+    "  --w-by TIME          a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
+    "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
     "  --layer NAME         layer of DATA\n"
     "  --standardize S      row (default, as spdep style W and GeoDa), binary, none,\n"
     "                       minmax, spectral\n"
@@ -51,7 +53,7 @@ static const char help[] =
     "(spdep zero.policy = TRUE) and are reported.\n";
 
 static const sp_optspec spec[] = {
-    {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
+    {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"w-by", 1}, {"layer", 1}, {"standardize", 1},
     {"adjust-n", 0}, {"id-order", 0}, {"strict", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1},
     {"json", 0}, {"timing", 0}, {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };

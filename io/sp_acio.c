@@ -15,6 +15,7 @@
 #include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
+#include "sp_wper.h"
 
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...)
 {
@@ -35,14 +36,24 @@ void sp_acio_close(sp_acio *A)
     sp_panel_free(A->units);
     sp_table_free(A->table);
     sp_table_free(A->features);
-    sp_weights_free(A->W);
+    sp_wper_free(A->wp);
+    sp_weights_free(A->W_renamed);
     free(A);
 }
 
 /* Decide which field of t names W's units (sp_idmatch); with --id-order W's
- * units are renamed after the rows. */
+ * units are renamed after the rows (a copy A owns).  With a weights matrix
+ * per period the id field must be named: no single W says which it is. */
 static int acio_match(sp_acio *A, const sp_table *t, const char *id)
 {
+    if (!A->W) {
+        if (!id || A->a.id_order)
+            return sp_error_set(SP_EUSAGE, "a weights matrix per period (--w %s) needs --id "
+                                "FIELD naming the units (and no --id-order)", A->a.wpath);
+        A->match.rule = SP_IDMATCH_OPTION;
+        snprintf(A->match.field, sizeof A->match.field, "%s", id);
+        return SP_OK;
+    }
     int rc = sp_idmatch_resolve(t, id, A->a.id_order, A->a.wpath, A->W, &A->match);
     if (rc)
         return rc;
@@ -51,8 +62,8 @@ static int acio_match(sp_acio *A, const sp_table *t, const char *id)
     sp_weights *renamed;
     if ((rc = sp_idmatch_order_weights(&A->match, t, A->a.wpath, A->W, &renamed)) || !renamed)
         return rc;
-    sp_weights_free(A->W);
-    A->W = renamed;
+    sp_weights_free(A->W_renamed);
+    A->W = A->W_renamed = renamed;
     return SP_OK;
 }
 
@@ -67,7 +78,12 @@ const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size)
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
-    int rc = sp_wio_read(a->wpath, &A->W);
+    int rc = sp_wper_parse(a->wpath, &A->wp);
+    if (!rc && sp_wper_multi(A->wp) && !a->by)
+        rc = sp_error_set(SP_EUSAGE, "--w with a weights matrix per period (a list or a {} "
+                                     "pattern) needs --by TIME (or --w-by TIME)");
+    if (!rc && !sp_wper_multi(A->wp))
+        rc = sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
     if (rc)
         return rc;
     if (!a->need_layer) {
@@ -164,6 +180,8 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     }
     if (!rc)
         rc = sp_panel_numeric(A->P, g, A->a.var, p->x);
+    if (!rc && sp_wper_multi(A->wp))
+        rc = sp_wper_get(A->wp, p->label, &A->W, &A->wfile);
     if (!rc)
         rc = sp_panel_align(A->P, g, A->W, &p->W);
     if (!rc) {
@@ -172,12 +190,12 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
         if (missing > 0 && A->a.strict)
             rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data: %s (--strict; without "
                               "it W is restricted to the units with data and standardised "
-                              "again)", p->what, missing, missing > 1 ? "s" : "", A->a.wpath,
+                              "again)", p->what, missing, missing > 1 ? "s" : "", A->wfile,
                               missing > 1 ? "have" : "has", list);
         else if (missing > 0 && first_time(A, 0, list))
             sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out (W is "
                          "restricted to the units with data; --strict refuses): %s", p->what,
-                         missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
+                         missing, missing > 1 ? "s" : "", A->wfile, missing > 1 ? "have" : "has",
                          missing > 1 ? "are" : "is", list);
     }
     if (rc)
@@ -207,7 +225,7 @@ int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence
     }
     if (count && first_time(A, 1, names))
         sp_acio_warn(A, "%s: %d unit%s without neighbours in %s (%s): %s", p->what, count,
-                     count > 1 ? "s" : "", A->a.wpath, names, consequence);
+                     count > 1 ? "s" : "", A->wfile, names, consequence);
     return count;
 }
 
@@ -218,7 +236,7 @@ int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *stati
         for (int k = w->p[i]; k < w->p[i + 1]; k++)
             if (w->j[k] == i && w->x[k] != 0.0)
                 return sp_error_set(SP_EDATA, "%s: unit %s has a self weight (%g); %s needs "
-                                    "weights without the unit itself", A->a.wpath, p->ids[i],
+                                    "weights without the unit itself", A->wfile, p->ids[i],
                                     w->x[k], statistic);
     return SP_OK;
 }
@@ -509,6 +527,12 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
     if (sp_args_get(a, "layout") && !io->by)
         return sp_error_set(SP_EUSAGE, "--layout arranges the periods of --by; without --by "
                             "there is one layer");
+    const char *wby = sp_args_get(a, "w-by");
+    if (wby && io->by && strcmp(wby, io->by) != 0)
+        return sp_error_set(SP_EUSAGE, "--w-by %s and --by %s name different period fields", wby,
+                            io->by);
+    if (wby)
+        io->by = wby;
     return SP_OK;
 }
 

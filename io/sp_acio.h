@@ -13,9 +13,11 @@
  * The rows are matched to W's units by the rule of io/sp_idmatch.h (--id,
  * the field W's header names, W's ids in W's order, or --id-order).
  * With --by TIME every period is analysed on its own: its units are the rows
- * of that period; W is restricted to them (units of W without data are left
- * out with a warning naming them, an error with --strict; units missing from
- * W are an error); the commands standardise the restricted W again.
+ * of that period; W (the period's own with a --w list or pattern,
+ * io/sp_wper.h; --w-by TIME names the period field too) is restricted to them
+ * (units of W without data are left out with a warning naming them, an error
+ * with --strict; units missing from W are an error); the commands standardise
+ * the restricted W again.
  *
  * SRC's attributes are read without its geometries (sp_table_read; ids checked
  * by sp_panel as sp_layer_read would): only the output writer reads the
@@ -59,7 +61,11 @@ typedef struct sp_acio {
     sp_idmap *fmap;     /* SRC unit id -> feature (with --data) */
     sp_table *table;    /* moran's DATA, or --data */
     sp_panel *P;        /* the periods analysed */
-    sp_weights *W;      /* as read from --w (units renamed "1".."n" with --id-order) */
+    struct sp_wper *wp; /* --w: one file, or a weights matrix per period (io/sp_wper.h) */
+    const sp_weights *W; /* the W of the period being loaded (owned by wp, or
+                            W_renamed with --id-order) */
+    sp_weights *W_renamed; /* --id-order: W's units renamed after the rows (owned) */
+    const char *wfile;  /* its file */
     sp_idmatch match;   /* how the rows were matched to W's units */
     char said[2][512];  /* the last unmatched and island lists warned about */
 } sp_acio;
@@ -200,7 +206,9 @@ int sp_acio_local_open(sp_acio_local *L);
     "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n" \
     "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n" \
     "                       feature once per period, with the period as a field).\n" \
-    "                       Features without data keep NULL fields\n"
+    "                       Features without data keep NULL fields\n" \
+    "  --w-by TIME          a weights matrix per period: --w 'w_{}.gal' ({} = the period\n" \
+    "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
 #define SP_ACIO_LOCAL_SEED_HELP \
     "  --seed N             random seed (default 12345)\n" \
     "  --threads N          threads (default: all cores); results do not depend on it\n"

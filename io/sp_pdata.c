@@ -1,6 +1,7 @@
 /* sp_pdata: a balanced long-format panel table turned into stacked vectors and W; see
  * sp_pdata.h. */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ void sp_pdata_free(sp_pdata *D)
     free(D->idbuf);
     free(D->periods);
     free(D->rows);
+    free(D->present);
     sp_weights_free(D->W);
     free(D->v);
     free(D);
@@ -188,7 +190,8 @@ static int check_where_constant(const sp_panel *P, const where_spec *w, const sp
 }
 
 /* rows[s*n + i] for every unit and period; unbalanced panels are an error. */
-static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *units, sp_pdata *D)
+static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *units,
+                     int unbalanced, sp_pdata *D)
 {
     const sp_table *tab = P->table;
     int n = D->n, t = D->t;
@@ -215,11 +218,18 @@ static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *uni
                 snprintf(pair, sizeof pair, "%s in %s", D->units[i], D->periods[s]);
                 list_add(list, sizeof list, &missing, pair);
             }
-    if (missing)
+    if (missing && !unbalanced)
         return sp_error_set(SP_EDATA,
                             "%s: the panel is not balanced: %d of %ld (unit, %s) pairs have no "
-                            "row: %s; every unit is needed in every period",
+                            "row: %s; every unit is needed in every period (spill fit: or "
+                            "--unbalanced)",
                             tab->source, missing, (long)n * t, tab->names[P->time_col], list);
+    if (!(D->present = sp_malloc((size_t)n * t)))
+        return SP_ENOMEM;
+    for (long c = 0; c < (long)n * t; c++)
+        D->present[c] = D->rows[c] >= 0;
+    D->n_missing = missing;
+    snprintf(D->missing, sizeof D->missing, "%s", list);
     return SP_OK;
 }
 
@@ -271,6 +281,10 @@ static int fill_values(const sp_table *tab, const char *const *vars, sp_pdata *D
             return rc;
         for (long c = 0; c < nt; c++) {
             int r = D->rows[c];
+            if (r < 0) {
+                D->v[j * nt + c] = NAN;
+                continue;
+            }
             if ((rc = sp_table_number(tab, r, col, D->units[c % D->n], &D->v[j * nt + c])))
                 return rc;
         }
@@ -344,8 +358,8 @@ int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *
     if (!rc && w.col >= 0 && !(rc = check_where_constant(P, &w, units)))
         rc = count_dropped(P, units, &D->n_where_dropped);
     if (!rc)
-        rc = fill_rows(P, &w, units, D);
-    if (!rc && W)
+        rc = fill_rows(P, &w, units, o->unbalanced, D);
+    if (!rc && W && !o->no_weights)
         rc = align_weights(o, &w, W, units, tab->source, D);
     if (!rc)
         rc = fill_values(tab, vars, D);

@@ -16,7 +16,8 @@
  * `strict`, units of W absent from the panel (else W is restricted to the
  * panel's units and D->w_unused lists the units left out); a --where value
  * that changes over time for a unit; a missing or non-numeric value (row,
- * unit, column).
+ * unit, column).  With opts.unbalanced missing unit-periods are allowed and
+ * listed in D->missing instead.
  *
  * --where FIELD=V1[,V2...] keeps the units whose FIELD is one of the values
  * (in every period).  W is then restricted to those units; in every case W
@@ -40,6 +41,8 @@ typedef struct sp_pdata_opts {
     const char *where;     /* "FIELD=V1[,V2...]" or NULL */
     sp_std std;            /* standardisation of W on the units kept */
     int strict;            /* units of W without rows are an error (--strict) */
+    int unbalanced;        /* 1: missing unit-periods allowed (D->present, D->missing) */
+    int no_weights;        /* 1: W is NULL (a weights matrix per period): D->W NULL */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {
@@ -47,10 +50,15 @@ typedef struct sp_pdata {
     const char **units;   /* n unit ids (into the table, or into idbuf) */
     char *idbuf;          /* the units' ids when the table has no id field */
     const char **periods; /* t period labels, ascending */
-    int *rows;            /* n*t table rows (0-based): rows[s*n + i] */
-    sp_weights *W;        /* n x n on these units, in this order, standardised */
+    int *rows;            /* n*t table rows (0-based): rows[s*n + i]; -1 when missing */
+    unsigned char *present; /* n*t: 1 where the unit-period has a row (all 1 when balanced) */
+    int n_missing;        /* missing unit-periods (only with opts.unbalanced) */
+    char missing[768];    /* the first of them, "unit in period, ..." */
+    sp_weights *W;        /* n x n on these units, in this order, standardised (NULL
+                             with opts.no_weights) */
     int nvar;
-    double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period */
+    double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period
+                             (NaN where missing) */
     int n_where_dropped;  /* units (of the table) that --where left out */
     char note[1024];      /* what --where did ("" without --where) */
     char islands[512];    /* units without neighbours in W ("" if none) */

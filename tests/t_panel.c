@@ -569,7 +569,7 @@ static void test_fixed_effects(void)
                 sp_fe fe = (sp_fe)f;
                 if ((fe == SP_FE_NONE && ci > 0) || (fe != SP_FE_TIME && ci == 2))
                     continue;
-                sp_pfe_opts o = {models[mi], fe, convs[ci], SP_VCOV_INFO, SP_SIGMA_ML};
+                sp_pfe_opts o = {.model = models[mi], .fe = fe, .leeyu = convs[ci], .vcov = SP_VCOV_INFO};
                 sp_pfe_result *r = NULL;
                 int rc = fixture_fit(&F, &o, &r);
                 TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_within_fe_name(fe),
@@ -616,7 +616,7 @@ static void test_hausman(void)
         for (int f = 0; f < 2; f++) {
             sp_pmodel model = sdm ? SP_PM_SDM : SP_PM_SAR;
             sp_fe re_fe = f ? SP_FE_TIME : SP_FE_NONE;
-            sp_pfe_opts o = {model, f ? SP_FE_TWOWAY : SP_FE_UNIT, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
+            sp_pfe_opts o = {.model = model, .fe = f ? SP_FE_TWOWAY : SP_FE_UNIT, .leeyu = SP_LY_ELHORST, .vcov = SP_VCOV_INFO};
             sp_pfe_result *fe = NULL;
             sp_pre_result *re = NULL;
             CHECK(fixture_fit(&F, &o, &fe) == SP_OK);
@@ -654,7 +654,7 @@ static void test_effects(void)
             for (int ci = 0; ci < 2; ci++) {
                 if (f == 0 && ci > 0)
                     continue;
-                sp_pfe_opts o = {models[mi], (sp_fe)f, ci ? SP_LY_ELHORST : SP_LY_NONE, SP_VCOV_INFO, SP_SIGMA_ML};
+                sp_pfe_opts o = {.model = models[mi], .fe = (sp_fe)f, .leeyu = ci ? SP_LY_ELHORST : SP_LY_NONE, .vcov = SP_VCOV_INFO};
                 sp_pfe_result *r = NULL;
                 sp_peff *e = NULL;
                 int ib[8], it[8];
@@ -686,7 +686,7 @@ static void test_effects(void)
             }
     CHECK_INT(compared, 3 * 7 * 2 * 3);
     /* simulation: reproducible, and close to the delta method with many draws */
-    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
+    sp_pfe_opts o = {.model = SP_PM_SDM, .fe = SP_FE_TWOWAY, .leeyu = SP_LY_ELHORST, .vcov = SP_VCOV_INFO};
     sp_pfe_result *r = NULL;
     int ib[8], it[8];
     const char *names[8];
@@ -770,7 +770,7 @@ static void monte_carlo(const char *gal, int t, int reps, double mean[5])
     long nt = (long)W->n * t;
     double *y = malloc(nt * sizeof *y), *X = malloc(2 * nt * sizeof *X);
     const char *xn[] = {"x1", "x2"};
-    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
+    sp_pfe_opts o = {.model = SP_PM_SDM, .fe = SP_FE_TWOWAY, .leeyu = SP_LY_ELHORST, .vcov = SP_VCOV_INFO};
     for (int k = 0; k < 5; k++)
         mean[k] = 0.0;
     int ok = 0;
@@ -816,7 +816,7 @@ static void test_chebyshev_polish(void)
     const char *xn[] = {"x1", "x2"};
     sp_pmodel models[] = {SP_PM_SDM, SP_PM_SEM, SP_PM_SAC};
     for (int mi = 0; mi < 3; mi++) {
-        sp_pfe_opts o = {models[mi], SP_FE_NONE, SP_LY_NONE, SP_VCOV_HESSIAN, SP_SIGMA_ML};
+        sp_pfe_opts o = {.model = models[mi], .fe = SP_FE_NONE, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_HESSIAN};
         sp_pfe_result *a = NULL, *b = NULL;
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &exact, &o, &a), SP_OK);
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &polished, &o, &b), SP_OK);
@@ -859,8 +859,8 @@ static void test_vcov_fallback(void)
     double *y = malloc((size_t)n * t * sizeof *y), *X = malloc(2 * (size_t)n * t * sizeof *X);
     simulate(W->w, &ops, t, 5, y, X);
     const char *xn[] = {"x1", "x2"};
-    sp_pfe_opts info = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_INFO, SP_SIGMA_ML};
-    sp_pfe_opts hess = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_HESSIAN, SP_SIGMA_ML};
+    sp_pfe_opts info = {.model = SP_PM_SDM, .fe = SP_FE_UNIT, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_INFO};
+    sp_pfe_opts hess = {.model = SP_PM_SDM, .fe = SP_FE_UNIT, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_HESSIAN};
     sp_pfe_result *a = NULL, *b = NULL;
     CHECK_INT(sp_pfe_fit(n, t, y, 2, X, xn, W->w, &broken, &info, &a), SP_OK);
     CHECK_INT(sp_pfe_fit(n, t, y, 2, X, xn, W->w, &ops, &hess, &b), SP_OK);
