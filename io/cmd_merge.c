@@ -8,6 +8,7 @@
 
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_hash.h"
 #include "sp_jobdir.h"
 #include "sp_jobreport.h"
 #include "sp_jobspec.h"
@@ -65,7 +66,7 @@ static int check_shards(const sp_args *a, char *job, size_t size)
     for (int s = 0; s < count0 && !rc; s++)
         if (!seen[s])
             rc = sp_error_set(SP_EDATA, "shard %d/%d is missing", s + 1, count0);
-    if (!rc && (sp_jobreport_sha256(job, now) || strcmp(now, hex0)))
+    if (!rc && (sp_hash_file_sha256(job, now, NULL) || strcmp(now, hex0)))
         rc = sp_error_set(SP_EDATA, "%s: the job file changed since the shards ran", job);
     return rc;
 }

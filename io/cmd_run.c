@@ -8,6 +8,7 @@
 
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_hash.h"
 #include "sp_job.h"
 #include "sp_jobdir.h"
 #include "sp_jobexec.h"
@@ -113,7 +114,7 @@ static int parse_shard(const sp_args *a, int *shard, int *count)
 static int write_shard(const sp_jobspec *J, const char *tmp, int shard, int count)
 {
     char path[4096], hex[65], real[4096];
-    int rc = sp_jobreport_sha256(J->path, hex);
+    int rc = sp_hash_file_sha256(J->path, hex, NULL);
     if (rc)
         return rc;
     if (!realpath(J->path, real))

@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <nettle/sha2.h>
-
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_hash.h"
 #include "sp_jobexec.h"
 #include "sp_jobreport.h"
 #include "sp_jobtab.h"
@@ -27,27 +26,6 @@ typedef struct rep {
     int tab_task[MAX_TABLES];   /* the task (single analyses, weights) or -1 - analysis */
     json_t *tasks;              /* manifest "tasks" */
 } rep;
-
-int sp_jobreport_sha256(const char *path, char hex[65])
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sp_error_set(SP_EDATA, "%s: cannot read", path);
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    unsigned char buf[65536], digest[SHA256_DIGEST_SIZE];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        sha256_update(&ctx, got, buf);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed)
-        return sp_error_set(SP_EDATA, "%s: read error", path);
-    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
-    for (int k = 0; k < SHA256_DIGEST_SIZE; k++)
-        snprintf(hex + 2 * k, 3, "%02x", digest[k]);
-    return SP_OK;
-}
 
 int sp_jobreport_status(const char *dir, const sp_jobspec_task *t)
 {
@@ -176,7 +154,7 @@ static json_t *file_entry(const rep *R, const char *path)
     struct stat st;
     if (stat(full, &st) != 0)
         return NULL;
-    if (sp_jobreport_sha256(full, hex))
+    if (sp_hash_file_sha256(full, hex, NULL))
         return NULL;
     return json_pack("{s:s, s:s}", "path", path, "sha256", hex);
 }
@@ -490,7 +468,7 @@ static int manifest(rep *R, int argc, char **argv, double seconds)
 {
     const sp_jobspec *J = R->J;
     char hex[65] = "", path[PATH_MAX], job[PATH_MAX];
-    if (sp_jobreport_sha256(J->path, hex))
+    if (sp_hash_file_sha256(J->path, hex, NULL))
         return SP_EDATA;
     if (!realpath(J->path, job))   /* the same name whether run or merged */
         snprintf(job, sizeof job, "%s", J->path);

@@ -25,7 +25,4 @@ int sp_jobreport_write(const sp_jobspec *J, const char *dir, int argc, char **ar
 /* The exit status of task t recorded in dir (-1 when it did not run). */
 int sp_jobreport_status(const char *dir, const sp_jobspec_task *t);
 
-/* The SHA-256 of a file as 64 hex digits (nettle). */
-int sp_jobreport_sha256(const char *path, char hex[65]);
-
 #endif

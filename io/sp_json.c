@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "sp_error.h"
+#include "sp_hash.h"
 #include "sp_json.h"
-#include "sp_sha256.h"
 #include "sp_weights.h"
 
 json_t *sp_json_real(double x) { return isfinite(x) ? json_real(x) : json_null(); }
@@ -41,22 +41,11 @@ json_t *sp_json_weights_summary(const sp_weights *W)
 
 json_t *sp_json_file(const char *path)
 {
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f)
-        return path ? json_pack("{s:s, s:n, s:n}", "path", path, "bytes", "sha256") : json_null();
-    sp_sha256 h;
-    sp_sha256_init(&h);
-    unsigned char buf[65536];
-    size_t n, bytes = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        sp_sha256_update(&h, buf, n);
-        bytes += n;
-    }
-    int failed = ferror(f);
-    fclose(f);
+    if (!path)
+        return json_null();
     char hex[65];
-    sp_sha256_hex(&h, hex);
-    if (failed)
+    long long bytes;
+    if (sp_hash_file_sha256(path, hex, &bytes))
         return json_pack("{s:s, s:n, s:n}", "path", path, "bytes", "sha256");
     return json_pack("{s:s, s:I, s:s}", "path", path, "bytes", (json_int_t)bytes, "sha256", hex);
 }
