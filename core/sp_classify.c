@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sp_classify.h"
+#include "sp_dstat.h"
 #include "sp_error.h"
 
 /* The method named by a word (sp_classify.h). */
@@ -31,13 +32,6 @@ const char *sp_classify_name(sp_classify_method m)
     return names[m];
 }
 
-/* qsort order of doubles. */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Checks n, k and finiteness; a sorted copy of x in *sorted when asked. */
 static int prepare(const double *x, int n, int k, double **sorted)
 {
@@ -47,15 +41,7 @@ static int prepare(const double *x, int n, int k, double **sorted)
     for (int i = 0; i < n; i++)
         if (!isfinite(x[i]))
             return sp_error_set(SP_EDATA, "value %d is not a finite number", i + 1);
-    if (!sorted)
-        return SP_OK;
-    double *s = sp_malloc((size_t)n * sizeof *s);
-    if (!s)
-        return SP_ENOMEM;
-    memcpy(s, x, (size_t)n * sizeof *s);
-    qsort(s, (size_t)n, sizeof *s, cmp_double);
-    *sorted = s;
-    return SP_OK;
+    return sorted ? sp_dstat_sorted(x, n, sorted) : SP_OK;
 }
 
 /* Exchanges two doubles. */
@@ -111,8 +97,9 @@ static void multiselect(double *s, int lo, int hi, const int *ranks, int a, int 
             swap2(&s[m], &s[m - 1]);
 }
 
-/* Type 7 quantiles: h = (n-1) p, q = s[floor h] + frac(h) (s[floor h + 1] - s[floor h]),
- * from the order statistics alone (no full sort). */
+/* Type 7 quantiles (sp_dstat_quantile) from the order statistics alone: only
+ * ranks floor h and floor h + 1 of each break, h = (n - 1) p, are selected
+ * (no full sort). */
 int sp_classify_quantile(const double *x, int n, int k, double *breaks)
 {
     int rc = prepare(x, n, k, NULL);
@@ -135,12 +122,8 @@ int sp_classify_quantile(const double *x, int n, int k, double *breaks)
     if (!nr || ranks[nr - 1] < n - 1)
         ranks[nr++] = n - 1;
     multiselect(s, 0, n - 1, ranks, 0, nr);
-    for (int c = 0; c < k - 1; c++) {
-        double h = (n - 1) * ((double)(c + 1) / k);
-        int lo = (int)floor(h);
-        double f = h - lo;
-        breaks[c] = lo + 1 < n ? s[lo] + f * (s[lo + 1] - s[lo]) : s[n - 1];
-    }
+    for (int c = 0; c < k - 1; c++)
+        breaks[c] = sp_dstat_quantile(s, n, (double)(c + 1) / k);
     breaks[k - 1] = s[n - 1];
     free(s);
     free(ranks);
@@ -185,13 +168,7 @@ int sp_classify_sd(const double *x, int n, int k, double *breaks)
         return rc;
     if (n < 2)
         return sp_error_set(SP_EDATA, "standard deviation classes need at least two values");
-    double mean = 0.0, ss = 0.0, lo, hi;
-    for (int i = 0; i < n; i++)
-        mean += x[i];
-    mean /= n;
-    for (int i = 0; i < n; i++)
-        ss += (x[i] - mean) * (x[i] - mean);
-    double s = sqrt(ss / (n - 1));
+    double mean = sp_dstat_mean(x, n), s = sp_dstat_sd(x, n), lo, hi;
     range(x, n, &lo, &hi);
     if (!(s > 0.0))
         return sp_error_set(SP_EDATA, "standard deviation classes need at least two different "

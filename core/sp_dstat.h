@@ -14,7 +14,9 @@ int sp_dstat_sorted(const double *x, int n, double **out);
 void sp_dstat_sort(double *x, int n);
 
 /* Quantile p of sorted s[0..n-1], R's quantile(type = 7):
- * h = (n - 1) p, s[floor h] + (h - floor h) (s[floor h + 1] - s[floor h]). */
+ * h = (n - 1) p, s[floor h] + (h - floor h) (s[floor h + 1] - s[floor h]).
+ * Reads only s[floor h] and s[floor h + 1] (s[n - 1] when floor h >= n - 1),
+ * so those order statistics in place suffice (sp_classify's selection). */
 double sp_dstat_quantile(const double *s, int n, double p);
 
 double sp_dstat_mean(const double *x, int n);

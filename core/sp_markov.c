@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "sp_classify.h"
+#include "sp_dstat.h"
 #include "sp_error.h"
 #include "sp_lisa.h"
 #include "sp_markov.h"
@@ -23,10 +24,7 @@ static int relative_copy(const double *x, int n, int t, double **out)
     if (!r)
         return SP_ENOMEM;
     for (int s = 0; s < t; s++) {
-        double mean = 0.0;
-        for (int i = 0; i < n; i++)
-            mean += x[(size_t)s * n + i];
-        mean /= n;
+        double mean = sp_dstat_mean(x + (size_t)s * n, n);
         if (!(mean > 0.0)) {
             free(r);
             return sp_error_set(SP_EDATA, "period %d: the mean is %g; relative values need a "
@@ -94,7 +92,7 @@ static int classify_quantiles(const double *x, int n, int t, sp_markov_classes *
     return rc;
 }
 
-/* qsort and bsearch order of doubles. */
+/* bsearch order of doubles. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -109,7 +107,7 @@ static int classify_discrete(const double *x, long nt, sp_markov_classes *c, int
     if (!v)
         return SP_ENOMEM;
     memcpy(v, x, (size_t)nt * sizeof *v);
-    qsort(v, (size_t)nt, sizeof *v, cmp_double);
+    sp_dstat_sort(v, (int)nt);
     int m = 0;
     for (long i = 0; i < nt; i++)
         if (!m || v[i] != v[m - 1]) {

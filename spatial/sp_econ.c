@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "sp_dstat.h"
 #include "sp_econ.h"
 #include "sp_error.h"
 
@@ -41,10 +42,7 @@ int sp_econ_distance(const double *means, int n, const char *const *ids, sp_csr 
 int sp_econ_nested(const sp_csr *w_geo, const double *means, sp_csr **out)
 {
     int n = w_geo->nrow;
-    double mbar = 0.0;
-    for (int i = 0; i < n; i++)
-        mbar += means[i];
-    mbar /= n;
+    double mbar = sp_dstat_mean(means, n);
     if (!(mbar != 0.0) || !isfinite(mbar))
         return sp_error_set(SP_EDATA, "nested weights: the mean of the variable is %g", mbar);
     int rc = sp_csr_copy(w_geo, out);
