@@ -262,8 +262,7 @@ int sp_cmd_decouple(int argc, char **argv)
     dec_job job = {0};
     if ((rc = parse_options(&a, &job)))
         return rc;
-    rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
-                        NULL, &job.D);
+    rc = sp_distio_open_args(&a, &job.D);
     if (!rc)
         rc = run_all(&job);
     if (!rc && sp_args_get(&a, "output"))

@@ -327,8 +327,7 @@ int sp_cmd_gini(int argc, char **argv)
         return rc;
     const char *out = sp_args_get(&a, "output");
     double t0 = sp_clock_seconds();
-    rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
-                        sp_args_get(&a, "group"), &job.D);
+    rc = sp_distio_open_args(&a, &job.D);
     double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_all(&job);

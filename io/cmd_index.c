@@ -416,8 +416,7 @@ int sp_cmd_index(int argc, char **argv)
     if ((rc = parse_options(&a, &job)))
         return rc;
     job.format = format, job.out = sp_args_get(&a, "output");
-    rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
-                        NULL, &job.D);
+    rc = sp_distio_open_args(&a, &job.D);
     if (!rc)
         rc = load(&job);
     if (!rc)

@@ -190,8 +190,7 @@ int sp_cmd_kde(int argc, char **argv)
     const char *out = sp_args_get(&a, "output");
     if ((rc = parse_options(&a, &job)))
         return rc;
-    rc = sp_distio_open(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"), sp_args_get(&a, "by"),
-                        NULL, &job.D);
+    rc = sp_distio_open_args(&a, &job.D);
     if (!rc)
         rc = run_all(&job);
     if (!rc && out)

@@ -142,6 +142,12 @@ int sp_distio_args(int argc, char **argv, const sp_optspec *spec, const char *he
     return rc;
 }
 
+int sp_distio_open_args(const sp_args *a, sp_distio **out)
+{
+    return sp_distio_open(a->pos[0], sp_args_get(a, "layer"), sp_args_get(a, "id"), sp_args_get(a, "by"),
+                          sp_args_get(a, "group"), out);
+}
+
 void sp_distio_cols_add(sp_distio_cols *c, int align, const char *fmt, ...)
 {
     if (c->failed)

@@ -74,6 +74,11 @@ struct sp_optspec;
 int sp_distio_args(int argc, char **argv, const struct sp_optspec *spec, const char *help,
                    struct sp_args *a, sp_grid_format *format);
 
+/* sp_distio_open of the parsed command line: the DATA argument, --layer,
+ * --id, --by and --group (each NULL when absent or not an option of the
+ * command). */
+int sp_distio_open_args(const struct sp_args *a, sp_distio **out);
+
 /* Write g (then free it) to path in its extension's format, or to stdout in
  * `format` when path is NULL; the first failure, as sp_grid_write/save. */
 int sp_distio_emit(sp_grid *g, sp_grid_format format, const char *path);
