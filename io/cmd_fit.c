@@ -152,9 +152,10 @@ static int dynamic_opts(const sp_args *a, fp_opts *o)
     return rc;
 }
 
-static int parse_opts(const sp_args *a, fp_opts *o)
+/* The inputs: DATA, --w, --y, --x, --panel or --id, --id-order, --strict,
+ * --layer and --where. */
+static int parse_inputs(const sp_args *a, fp_opts *o)
 {
-    memset(o, 0, sizeof *o);
     int rc = sp_args_positional(a, 1, "DATA");
     if (rc)
         return rc;
@@ -181,6 +182,40 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--id and --id-order contradict each other");
     o->layer = sp_args_get(a, "layer");
     o->where = sp_args_get(a, "where");
+    return SP_OK;
+}
+
+/* --unbalanced, a weights matrix per period (--w) and --w-by, and what they
+ * exclude (after the model's options: reads o->re, compare, tests, dynamic). */
+static int unbalanced_opts(const sp_args *a, fp_opts *o)
+{
+    o->unbalanced = sp_args_flag(a, "unbalanced");
+    int rc = sp_wper_parse(o->wpath, &o->wp);
+    if (rc)
+        return rc;
+    o->perperiod = sp_wper_multi(o->wp);
+    const char *wby = sp_args_get(a, "w-by");
+    if (wby && (o->cross || strcmp(wby, o->timef) != 0))
+        return sp_error_set(SP_EUSAGE, "--w-by %s: the period field is --panel's (%s)", wby,
+                            o->cross ? "none" : o->timef);
+    if ((o->unbalanced || o->perperiod) &&
+        (o->cross || o->re || o->compare || o->tests || o->dynamic || o->where))
+        return sp_error_set(SP_EUSAGE, "--unbalanced and a weights matrix per period need "
+                                       "--panel ID,TIME and go without --re, --compare, --tests, "
+                                       "--dynamic and --where");
+    if (o->unbalanced || o->perperiod)
+        o->leeyu = SP_LY_NONE;
+    return SP_OK;
+}
+
+/* The whole command line into *o: the inputs, the model and its options,
+ * --dynamic, --unbalanced; usage errors in the order the checks stand. */
+static int parse_opts(const sp_args *a, fp_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    int rc = parse_inputs(a, o);
+    if (rc)
+        return rc;
     o->model = SP_PM_SDM;
     o->re = sp_args_flag(a, "re");
     o->fe = o->cross ? SP_FE_NONE : o->re ? SP_FE_TIME : SP_FE_TWOWAY;
@@ -230,23 +265,8 @@ static int parse_opts(const sp_args *a, fp_opts *o)
                                        "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
-    if ((rc = dynamic_opts(a, o)))
+    if ((rc = dynamic_opts(a, o)) || (rc = unbalanced_opts(a, o)))
         return rc;
-    o->unbalanced = sp_args_flag(a, "unbalanced");
-    if ((rc = sp_wper_parse(o->wpath, &o->wp)))
-        return rc;
-    o->perperiod = sp_wper_multi(o->wp);
-    const char *wby = sp_args_get(a, "w-by");
-    if (wby && (o->cross || strcmp(wby, o->timef) != 0))
-        return sp_error_set(SP_EUSAGE, "--w-by %s: the period field is --panel's (%s)", wby,
-                            o->cross ? "none" : o->timef);
-    if ((o->unbalanced || o->perperiod) &&
-        (o->cross || o->re || o->compare || o->tests || o->dynamic || o->where))
-        return sp_error_set(SP_EUSAGE, "--unbalanced and a weights matrix per period need "
-                                       "--panel ID,TIME and go without --re, --compare, --tests, "
-                                       "--dynamic and --where");
-    if (o->unbalanced || o->perperiod)
-        o->leeyu = SP_LY_NONE;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM)) {
         fprintf(stderr, "spill fit: warning: --effects: a %s model has no spillovers (its "
                         "coefficients are the direct effects); no effects computed\n",
@@ -347,6 +367,38 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
     return SP_OK;
 }
 
+/* The model's operators on W (R->sparse_ops chosen by load): sparse
+ * factorisations (the log-determinant method said on stderr), one dense block
+ * per period for W_bd, or dense. */
+static int make_ops(const fp_opts *o, fp_run *R)
+{
+    if (R->unb && !R->sparse_ops) /* W_bd: one dense block per period */
+        return sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
+    if (!R->sparse_ops)
+        return sp_pops_dense(fit_w(R), &R->ops);
+    sp_pops_sparse_opts so;
+    sp_pops_sparse_opts_default(&so);
+    so.force_lu = o->logdet == LOGDET_LU;
+    so.approx = o->logdet == LOGDET_MC ? SP_LNDET_MC
+              : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB
+              : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
+    so.seed = (uint64_t)o->seed;
+    so.threads = o->threads;
+    int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
+    if (!rc)
+        fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
+                sp_pops_sparse_lndet_name(&R->ops),
+                strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
+                    ? ", solves by sparse factorisation" : "",
+                o->effects ? "; effects from stochastic tr(W^k) (" SP_ARGS_STR(
+                                 SP_POPS_SPARSE_POWER_PROBES) " probes)" : "",
+                o->vcov == VCOV_INFO ? "; information-matrix traces from " SP_ARGS_STR(
+                                           SP_POPS_SPARSE_PROBES) " probes" : "");
+    return rc;
+}
+
+/* The table, W and the panel of the fit in R (R->D_table keeps the table the
+ * panel points into), with the operators on W; warnings on stderr. */
 static int load(const fp_opts *o, fp_run *R)
 {
     sp_table *tab = NULL;
@@ -397,30 +449,8 @@ static int load(const fp_opts *o, fp_run *R)
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > SP_POPS_DENSE_AUTO);
-    if (!rc && R->sparse_ops) {
-        sp_pops_sparse_opts so;
-        sp_pops_sparse_opts_default(&so);
-        so.force_lu = o->logdet == LOGDET_LU;
-        so.approx = o->logdet == LOGDET_MC ? SP_LNDET_MC
-                  : o->logdet == LOGDET_CHEB ? SP_LNDET_CHEB
-                  : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
-        so.seed = (uint64_t)o->seed;
-        so.threads = o->threads;
-        rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
-        if (!rc)
-            fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
-                    sp_pops_sparse_lndet_name(&R->ops),
-                    strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
-                        ? ", solves by sparse factorisation" : "",
-                    o->effects ? "; effects from stochastic tr(W^k) (" SP_ARGS_STR(
-                                     SP_POPS_SPARSE_POWER_PROBES) " probes)" : "",
-                    o->vcov == VCOV_INFO ? "; information-matrix traces from " SP_ARGS_STR(
-                                               SP_POPS_SPARSE_PROBES) " probes" : "");
-    } else if (!rc && R->unb) { /* W_bd: one dense block per period */
-        rc = sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
-    } else if (!rc) {
-        rc = sp_pops_dense(fit_w(R), &R->ops);
-    }
+    if (!rc)
+        rc = make_ops(o, R);
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
         sp_table_free(tab);

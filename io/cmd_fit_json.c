@@ -254,38 +254,47 @@ static json_t *inputs_json(const fp_run *R)
     return in;
 }
 
+/* The random-effects fit (--re): rho, theta, sigma2_mu, the coefficients, the
+ * LM and Hausman tests and the fixed-effects fit it is compared with. */
+static json_t *re_json(const fp_run *R)
+{
+    const fp_opts *o = R->o;
+    const sp_pre_result *re = R->re;
+    int p = re->k + 3;
+    json_t *root = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "model",
+                             sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
+                             R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type",
+                             "random", "loglik", sp_json_real(re->loglik), "r2", json_null(),
+                             "aic", sp_json_real(sp_ptest_aic(re->loglik, p)), "sigma2",
+                             sp_json_real(re->sigma2));
+    json_object_set_new(root, "rho", stat_json(sp_ptest_z(re->rho, re->cov[re->k * p + re->k])));
+    json_object_set_new(root, "theta", stat_json(sp_ptest_z(re->theta,
+                                                          re->cov[(re->k + 1) * (p + 1)])));
+    json_object_set_new(root, "sigma2_mu", sp_json_real(re->sigma2_mu));
+    json_t *coefs = json_array();
+    for (int j = 0; j < re->k; j++) {
+        json_t *c = json_pack("{s:s}", "name", re->names[j]);
+        json_object_update_new(c, stat_json(sp_ptest_z(re->beta[j], re->cov[j * p + j])));
+        json_array_append_new(coefs, c);
+    }
+    json_object_set_new(root, "coefficients", coefs);
+    json_t *h = test_json(&R->hausman);
+    json_object_set_new(h, "positive_definite", json_boolean(R->hausman_definite));
+    json_object_set_new(h, "against", json_string(sp_within_fe_name(R->re_fe->fe)));
+    json_t *tests = json_object();
+    json_object_update_new(tests, lm_json(R->lm));
+    json_object_set_new(tests, "hausman", h);
+    json_object_set_new(root, "tests", tests);
+    json_object_set_new(root, "fixed_effects_fit", fit_json(R, R->re_fe, R->lm));
+    return root;
+}
+
 int sp_cmd_fit_json(const fp_run *R)
 {
     const fp_opts *o = R->o;
     json_t *root;
     if (o->re) {
-        const sp_pre_result *re = R->re;
-        int p = re->k + 3;
-        root = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "model",
-                         sp_pmodel_name(o->model), "n", R->D->n, "t", R->D->t, "nobs",
-                         R->D->n * R->D->t, "fe", sp_within_fe_name(o->fe), "effects_type", "random",
-                         "loglik", sp_json_real(re->loglik), "r2", json_null(), "aic",
-                         sp_json_real(sp_ptest_aic(re->loglik, p)), "sigma2",
-                         sp_json_real(re->sigma2));
-        json_object_set_new(root, "rho", stat_json(sp_ptest_z(re->rho, re->cov[re->k * p + re->k])));
-        json_object_set_new(root, "theta", stat_json(sp_ptest_z(re->theta,
-                                                              re->cov[(re->k + 1) * (p + 1)])));
-        json_object_set_new(root, "sigma2_mu", sp_json_real(re->sigma2_mu));
-        json_t *coefs = json_array();
-        for (int j = 0; j < re->k; j++) {
-            json_t *c = json_pack("{s:s}", "name", re->names[j]);
-            json_object_update_new(c, stat_json(sp_ptest_z(re->beta[j], re->cov[j * p + j])));
-            json_array_append_new(coefs, c);
-        }
-        json_object_set_new(root, "coefficients", coefs);
-        json_t *h = test_json(&R->hausman);
-        json_object_set_new(h, "positive_definite", json_boolean(R->hausman_definite));
-        json_object_set_new(h, "against", json_string(sp_within_fe_name(R->re_fe->fe)));
-        json_t *tests = json_object();
-        json_object_update_new(tests, lm_json(R->lm));
-        json_object_set_new(tests, "hausman", h);
-        json_object_set_new(root, "tests", tests);
-        json_object_set_new(root, "fixed_effects_fit", fit_json(R, R->re_fe, R->lm));
+        root = re_json(R);
     } else if (o->compare) {
         root = fit_json(R, R->fit, R->lm);
         json_t *cmp = json_array();
