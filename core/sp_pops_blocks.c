@@ -15,23 +15,19 @@ typedef struct blocks_ops {
     double *re, *im;  /* n eigenvalues */
 } blocks_ops;
 
-static double blocks_lndet(void *ctx, double rho)
+/* sum_b f_b(rho) over the blocks, f the block's lndet (d2 = 0) or its second
+ * derivative (d2 = 1): ln|I - rho W_bd| = sum_b ln|I - rho W_b|. */
+static double blocks_sum(const blocks_ops *o, double rho, int d2)
 {
-    const blocks_ops *o = ctx;
     double s = 0.0;
     for (int b = 0; b < o->nb; b++)
-        s += o->sub[b].lndet(o->sub[b].ctx, rho);
+        s += (d2 ? o->sub[b].lndet_d2 : o->sub[b].lndet)(o->sub[b].ctx, rho);
     return s;
 }
 
-static double blocks_lndet_d2(void *ctx, double rho)
-{
-    const blocks_ops *o = ctx;
-    double s = 0.0;
-    for (int b = 0; b < o->nb; b++)
-        s += o->sub[b].lndet_d2(o->sub[b].ctx, rho);
-    return s;
-}
+static double blocks_lndet(void *ctx, double rho) { return blocks_sum(ctx, rho, 0); }
+
+static double blocks_lndet_d2(void *ctx, double rho) { return blocks_sum(ctx, rho, 1); }
 
 static int blocks_solve(void *ctx, double rho, const double *x, double *y)
 {
