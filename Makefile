@@ -9,7 +9,7 @@ LDFLAGS_EXTRA ?=
 # i.e. after the deps stamp below has installed anything missing.
 PKGS = gdal geos gsl jansson cairo
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
-DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 
@@ -52,14 +52,15 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libspill.a $(HEADERS)
 
 # Fuzz targets (tests/fuzz): libFuzzer builds for `make fuzz`, and replay
 # builds (plain cc, no libFuzzer) that `make check` runs on the committed corpus.
-FUZZ_NAMES := gal gwt swm mtx csvw job table
+FUZZ_NAMES := gal gwt swm mtx csvw spmat job table text
 fuzz_fmt_gal := GAL
 fuzz_fmt_gwt := GWT
 fuzz_fmt_swm := SWM
 fuzz_fmt_mtx := MTX
 fuzz_fmt_csvw := CSV
-fuzz_src = $(if $(filter job table,$1),tests/fuzz/fuzz_$1.c,tests/fuzz/fuzz_wio.c)
-fuzz_def = $(if $(filter job table,$1),,-DFUZZ_FORMAT=SP_WF_$(fuzz_fmt_$1))
+fuzz_fmt_spmat := SPMAT
+fuzz_src = $(if $(filter job table text,$1),tests/fuzz/fuzz_$1.c,tests/fuzz/fuzz_wio.c)
+fuzz_def = $(if $(filter job table text,$1),,-DFUZZ_FORMAT=SP_WF_$(fuzz_fmt_$1))
 FUZZ_SECONDS ?= 30
 FUZZ_SAN = -fsanitize=address,undefined
 define FUZZ_RULES

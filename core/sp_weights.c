@@ -66,6 +66,8 @@ int sp_weights_copy(const sp_weights *W, sp_weights **out)
     rc = sp_weights_new(W->n, (const char *const *)W->ids, w, out);
     if (rc)
         sp_csr_free(w);
+    else
+        (*out)->unnamed = W->unnamed;
     return rc;
 }
 
@@ -428,7 +430,7 @@ int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
         else
             inv[pos[r]] = r;
     }
-    if (n_missing) {
+    if (n_missing > W->unnamed) {
         rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
                           n_missing > 1 ? "s" : "", missing);
         goto done;
@@ -444,7 +446,7 @@ int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
     }
     for (int r = 0; r < n; r++) {
         int u = pos[r];
-        for (int k = W->w->p[u]; k < W->w->p[u + 1]; k++) {
+        for (int k = u < 0 ? 0 : W->w->p[u]; u >= 0 && k < W->w->p[u + 1]; k++) {
             int c = inv[W->w->j[k]];
             if (c < 0)
                 continue;

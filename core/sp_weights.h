@@ -20,8 +20,10 @@ typedef enum sp_std {
 
 typedef struct sp_weights {
     int n;
-    char **ids; /* n unit identifiers */
-    sp_csr *w;  /* n x n */
+    char **ids;  /* n unit identifiers */
+    sp_csr *w;   /* n x n */
+    int unnamed; /* units a file counts but does not name: the islands of a GWT
+                    written by libpysal or GeoDa (not part of ids or w) */
 } sp_weights;
 
 typedef struct sp_weights_summary {
@@ -75,8 +77,9 @@ int sp_weights_find(const sp_weights *W, const char *id);
 
 /* W reordered (and restricted) to the units ids[0..n-1], e.g. a data table's
  * order.  Each id must be in W; ids missing from W are an SP_EDATA error that
- * lists them, with `what` naming the data source.  When n < W->n the matrix
- * is the sub-matrix on those units (not re-standardised). */
+ * lists them, with `what` naming the data source, unless there are no more of
+ * them than W->unnamed: they are then W's unnamed islands (empty rows).  When
+ * n < W->n the matrix is the sub-matrix on those units (not re-standardised). */
 int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
                      const char *what, sp_weights **out);
 

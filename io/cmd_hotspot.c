@@ -22,16 +22,7 @@ static const char help[] =
     "OUT's extension (.gpkg .shp .geojson .fgb .csv ...).\n"
     "\n"
     "options:\n"
-    "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
-    "  --var V              the variable (a field of SRC, or of --data)\n"
-    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n"
-    "  --layer NAME         layer of SRC\n"
-    "  --data TABLE         take V from a table joined to SRC by unit id (features\n"
-    "                       without a row in the table are not written)\n"
-    "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
-    "  --by TIME            period field of --data: one analysis per period, written\n"
-    "                       as one long layer (each feature once per period, with\n"
-    "                       the period and V as fields)\n"
+    SP_ACIO_LOCAL_INPUT_HELP
     "  --self-weight W      Gi*: the weight of a feature to itself where W has none\n"
     "                       (default 1, ArcGIS's default Self Potential)\n"
     "  --no-self            Gi instead of Gi*: no self weight (Ord and Getis 1995,\n"
@@ -41,13 +32,9 @@ static const char help[] =
     "                       Scaling a row does not change Gi*, so row and none agree\n"
     "  --perm N             conditional permutations (default 0: normal p-values);\n"
     "                       GiPValue is then the folded pseudo p-value\n"
-    "  --seed N             random seed (default 12345)\n"
-    "  --threads N          threads (default: all cores); results do not depend on it\n"
+    SP_ACIO_LOCAL_SEED_HELP
     "  --fdr                false discovery rate correction of Gi_Bin, as ArcGIS\n"
-    "  -o, --output OUT     the output layer\n"
-    "  --json               one JSON summary object on stdout\n"
-    "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n"
-    "  --timing             seconds spent reading, computing and writing, on stderr\n"
+    SP_ACIO_LOCAL_OUTPUT_HELP
     "\n"
     "GiZScore = (sum_j w_ij x_j - mean(x) W_i) / (S sqrt((n S1_i - W_i^2)/(n-1))),\n"
     "S the population standard deviation of x, sums including the self weight:\n"
@@ -99,56 +86,56 @@ static int prepare_weights(hot_run *run, sp_acio_period *p)
     return sp_weights_standardize(p->W, run->style);
 }
 
-static int hot_period(void *ctx, int g)
+static int hot_prepare(void *ctx, sp_acio_period *p) { return prepare_weights(ctx, p); }
+
+static int hot_compute(void *ctx, const sp_acio_period *p, void **stat, const int **nneigh)
 {
     hot_run *run = ctx;
-    sp_acio_period p;
-    double t0 = sp_clock_seconds();
-    int rc = sp_acio_load(run->b.A, g, &p);
+    sp_getis *G;
+    int rc = sp_getis_compute(p->W->w, p->x, p->subject, &run->o, &G);
     if (rc)
         return rc;
-    json_t *islands = NULL;
-    sp_getis *G = NULL;
-    rc = prepare_weights(run, &p);
-    double t1 = sp_clock_seconds();
-    if (!rc) {
-        sp_acio_islands(run->b.A, &p, "GiZScore and GiPValue NULL, Gi_Bin 0", &islands);
-        rc = sp_getis_compute(p.W->w, p.x, p.subject, &run->o, &G);
+    *stat = G;
+    *nneigh = G->nneigh;
+    return SP_OK;
+}
+
+/* The layer's fields, the JSON result and the table row. */
+static int hot_record(void *ctx, const sp_acio_period *p, void *stat, int base, json_t *islands)
+{
+    hot_run *run = ctx;
+    const sp_getis *G = stat;
+    for (int i = 0; i < p->n; i++) {
+        run->b.out.real[0][base + i] = G->zscore[i];
+        run->b.out.real[1][base + i] = G->p[i];
+        run->b.out.integer[0][base + i] = G->bin[i];
     }
-    run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_clock_seconds() - t1;
-    if (!rc)
-        rc = sp_acio_out_period(&run->b.out, &p, G->nneigh);
-    if (!rc) {
-        int base = run->b.out.n - p.n;
-        for (int i = 0; i < p.n; i++) {
-            run->b.out.real[0][base + i] = G->zscore[i];
-            run->b.out.real[1][base + i] = G->p[i];
-            run->b.out.integer[0][base + i] = G->bin[i];
-        }
-        json_array_append_new(run->b.results, period_json(&p, G, islands));
-        islands = NULL;
-        sp_grid_row(run->b.table);
-        sp_grid_str(run->b.table, p.label ? p.label : "-");
-        sp_grid_int(run->b.table, p.n);
-        for (int k = 6; k >= 0; k--) /* hot99 .. cold99 */
-            sp_grid_int(run->b.table, G->bins[k]);
-    }
-    json_decref(islands);
-    sp_getis_free(G);
-    sp_acio_period_free(&p);
+    json_array_append_new(run->b.results, period_json(p, G, islands));
+    int rc = sp_grid_row(run->b.table);
+    rc = rc ? rc : sp_grid_str(run->b.table, p->label ? p->label : "-");
+    rc = rc ? rc : sp_grid_int(run->b.table, p->n);
+    for (int k = 6; k >= 0 && !rc; k--) /* hot99 .. cold99 */
+        rc = sp_grid_int(run->b.table, G->bins[k]);
     return rc;
 }
 
-static int hot_options(const sp_args *a, hot_run *run, int *seed)
+static void hot_free_stat(void *stat) { sp_getis_free(stat); }
+
+static const sp_acio_local_stat hot_stat = {
+    .islands = "GiZScore and GiPValue NULL, Gi_Bin 0",
+    .real_name = {"GiZScore", "GiPValue"}, .int_name = {"Gi_Bin"},
+    .prepare = hot_prepare, .compute = hot_compute, .record = hot_record,
+    .free = hot_free_stat};
+
+static int hot_options(const sp_args *a, void *ctx)
 {
+    hot_run *run = ctx;
     int rc;
     const char *std_name = sp_args_get(a, "standardize");
     run->style = SP_STD_NONE;
     if ((std_name && (rc = sp_weights_std_parse(std_name, &run->style))) ||
         (rc = sp_args_double(a, "self-weight", 1.0, &run->self_weight)) ||
         (rc = sp_args_int(a, "perm", 0, 0, &run->o.perm.perm)) ||
-        (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
         (rc = sp_args_threads(a, &run->o.perm.threads)))
         return rc;
     if (!(run->self_weight >= 0.0))
@@ -157,27 +144,17 @@ static int hot_options(const sp_args *a, hot_run *run, int *seed)
     if (!run->o.star && sp_args_get(a, "self-weight"))
         return sp_error_set(SP_EUSAGE, "--self-weight and --no-self exclude each other");
     run->o.fdr = sp_args_flag(a, "fdr");
-    run->o.perm.seed = (uint64_t)*seed;
+    run->o.perm.seed = (uint64_t)run->b.seed;
     return SP_OK;
 }
 
 int sp_cmd_hotspot(int argc, char **argv)
 {
-    sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
-    if (rc)
-        return rc;
     hot_run run = {0};
-    int seed;
-    if ((rc = sp_acio_local_args(&run.b, &a, "hotspot")) || (rc = hot_options(&a, &run, &seed)) ||
-        (rc = sp_acio_local_open(&run.b)))
+    sp_args a;
+    int rc = sp_acio_local_start(&run.b, argc, argv, spec, help, "hotspot", hot_options, &run, &a);
+    if (rc)
         return sp_acio_local_end(&run.b, rc);
-    sp_acio_out *out = &run.b.out;
-    out->nreal = 2;
-    out->real_name[0] = "GiZScore";
-    out->real_name[1] = "GiPValue";
-    out->nint = 1;
-    out->int_name[0] = "Gi_Bin";
     const char *by = run.b.io.by;
     sp_grid_col cols[] = {{.name = by ? by : "by", .width = 10, .align = SP_GRID_LEFT},
                           {.name = "n", .width = 6}, {.name = "hot99", .width = 6},
@@ -187,7 +164,7 @@ int sp_cmd_hotspot(int argc, char **argv)
                           {.name = "cold99", .width = 6}};
     run.b.table = sp_grid_new(NULL, cols, 9);
     sp_grid_text_layout(run.b.table, 0, 1, 1);
-    rc = sp_acio_local_periods(&run.b, hot_period, &run);
+    rc = sp_acio_local_periods(&run.b, &hot_stat, &run);
     if (!rc && run.b.json) {
         json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:i, s:i, s:b, s:O}", "var",
                                  run.b.io.var, "weights", run.b.io.wpath, "output", run.b.output,
@@ -195,7 +172,7 @@ int sp_cmd_hotspot(int argc, char **argv)
                                  "self_weight",
                                  run.o.star ? json_real(run.self_weight) : json_null(),
                                  "standardize", sp_weights_std_name(run.style), "perm", run.o.perm.perm,
-                                 "seed", seed, "fdr", run.o.fdr, "results", run.b.results);
+                                 "seed", run.b.seed, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }
     return sp_acio_local_end(&run.b, rc);

@@ -23,16 +23,7 @@ static const char help[] =
     ".geojson .fgb .csv ...).\n"
     "\n"
     "options:\n"
-    "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
-    "  --var V              the variable (a field of SRC, or of --data)\n"
-    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n"
-    "  --layer NAME         layer of SRC\n"
-    "  --data TABLE         take V from a table joined to SRC by unit id (features\n"
-    "                       without a row in the table are not written)\n"
-    "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
-    "  --by TIME            period field of --data: one analysis per period, written\n"
-    "                       as one long layer (each feature once per period, with\n"
-    "                       the period and V as fields)\n"
+    SP_ACIO_LOCAL_INPUT_HELP
     "  --standardize S      row (default, as GeoDa and spdep style W), binary, none, ...\n"
     "  --variance S         scaling of LMiIndex: sample (default: sum z^2/(n-1), as\n"
     "                       GeoDa, esda and spdep localmoran(mlvar = FALSE)), n (spdep's\n"
@@ -40,15 +31,11 @@ static const char help[] =
     "  --moments M          total (default: Anselin 1995, ArcGIS, spdep conditional =\n"
     "                       FALSE) or conditional (spdep's default) for LMiZScore\n"
     "  --perm N             conditional permutations (default 999; 0: normal p-values)\n"
-    "  --seed N             random seed (default 12345)\n"
-    "  --threads N          threads (default: all cores); results do not depend on it\n"
+    SP_ACIO_LOCAL_SEED_HELP
     "  --alpha A            significance level for COType (default 0.05)\n"
     "  --fdr                Benjamini-Hochberg false discovery rate control at alpha\n"
     "  --scatter FILE.csv   Moran scatterplot data: id, [period,] z, Wz\n"
-    "  -o, --output OUT     the output layer\n"
-    "  --json               one JSON summary object on stdout\n"
-    "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n"
-    "  --timing             seconds spent reading, computing and writing, on stderr\n"
+    SP_ACIO_LOCAL_OUTPUT_HELP
     "\n"
     "LMiPValue is the folded pseudo p-value (min(#>=, #<=) + 1) / (N + 1) of the\n"
     "conditional permutation test (GeoDa, esda), or with --perm 0 the two-sided\n"
@@ -103,63 +90,68 @@ typedef struct lisa_run {
     FILE *scatter;
 } lisa_run;
 
-static int lisa_period(void *ctx, int g)
+static int lisa_prepare(void *ctx, sp_acio_period *p)
 {
     lisa_run *run = ctx;
-    sp_acio_period p;
-    double t0 = sp_clock_seconds();
-    int rc = sp_acio_load(run->b.A, g, &p);
+    int rc = sp_acio_no_self(run->b.A, p, "local Moran's I");
+    return rc ? rc : sp_weights_standardize(p->W, run->style);
+}
+
+static int lisa_compute(void *ctx, const sp_acio_period *p, void **stat, const int **nneigh)
+{
+    lisa_run *run = ctx;
+    sp_lisa *L;
+    int rc = sp_lisa_compute(p->W->w, p->x, p->subject, &run->o, &L);
     if (rc)
         return rc;
-    json_t *islands = NULL;
-    sp_lisa *L = NULL;
-    rc = sp_acio_no_self(run->b.A, &p, "local Moran's I");
-    if (!rc)
-        rc = sp_weights_standardize(p.W, run->style);
-    double t1 = sp_clock_seconds();
-    if (!rc) {
-        sp_acio_islands(run->b.A, &p, "no local statistic (NULL), empty COType", &islands);
-        rc = sp_lisa_compute(p.W->w, p.x, p.subject, &run->o, &L);
-    }
-    run->b.t_read += t1 - t0;
-    run->b.t_stat += sp_clock_seconds() - t1;
     int undefined = 0;
-    for (int i = 0; !rc && i < p.n; i++)
+    for (int i = 0; i < p->n; i++)
         undefined += L->nneigh[i] > 0 && isnan(L->zscore[i]);
     if (undefined)
         sp_acio_warn(run->b.A, "%s: %d unit%s with a non-positive variance of I_i: LMiZScore is NULL",
-                     p.what, undefined, undefined > 1 ? "s" : "");
-    if (!rc)
-        rc = sp_acio_out_period(&run->b.out, &p, L->nneigh);
-    if (!rc) {
-        int base = run->b.out.n - p.n;
-        for (int i = 0; i < p.n; i++) {
-            run->b.out.real[COL_I][base + i] = L->I[i];
-            run->b.out.real[COL_Z][base + i] = L->zscore[i];
-            run->b.out.real[COL_P][base + i] = L->p[i];
-            run->b.out.text[0][base + i] = sp_lisa_cotype(L, i);
-        }
-        if (run->scatter)
-            scatter_rows(run->scatter, &p, L);
-        int count[5];
-        sp_lisa_counts(L, count);
-        json_array_append_new(run->b.results, period_json(&p, L, count, islands));
-        islands = NULL;
-        int cells[] = {p.n, L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL],
-                       count[SP_QUAD_HL], count[SP_QUAD_LH]};
-        sp_grid_row(run->b.table);
-        sp_grid_str(run->b.table, p.label ? p.label : "-");
-        for (int k = 0; k < 6; k++)
-            sp_grid_int(run->b.table, cells[k]);
+                     p->what, undefined, undefined > 1 ? "s" : "");
+    *stat = L;
+    *nneigh = L->nneigh;
+    return SP_OK;
+}
+
+/* The layer's fields, the scatter rows, the JSON result and the table row. */
+static int lisa_record(void *ctx, const sp_acio_period *p, void *stat, int base, json_t *islands)
+{
+    lisa_run *run = ctx;
+    const sp_lisa *L = stat;
+    for (int i = 0; i < p->n; i++) {
+        run->b.out.real[COL_I][base + i] = L->I[i];
+        run->b.out.real[COL_Z][base + i] = L->zscore[i];
+        run->b.out.real[COL_P][base + i] = L->p[i];
+        run->b.out.text[0][base + i] = sp_lisa_cotype(L, i);
     }
-    json_decref(islands);
-    sp_lisa_free(L);
-    sp_acio_period_free(&p);
+    if (run->scatter)
+        scatter_rows(run->scatter, p, L);
+    int count[5];
+    sp_lisa_counts(L, count);
+    json_array_append_new(run->b.results, period_json(p, L, count, islands));
+    int cells[] = {p->n, L->n_significant, count[SP_QUAD_HH], count[SP_QUAD_LL],
+                   count[SP_QUAD_HL], count[SP_QUAD_LH]};
+    int rc = sp_grid_row(run->b.table);
+    rc = rc ? rc : sp_grid_str(run->b.table, p->label ? p->label : "-");
+    for (int k = 0; k < 6 && !rc; k++)
+        rc = sp_grid_int(run->b.table, cells[k]);
     return rc;
 }
 
-static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
+static void lisa_free_stat(void *stat) { sp_lisa_free(stat); }
+
+static const sp_acio_local_stat lisa_stat = {
+    .islands = "no local statistic (NULL), empty COType",
+    .real_name = {[COL_I] = "LMiIndex", [COL_Z] = "LMiZScore", [COL_P] = "LMiPValue"},
+    .text_name = {"COType"}, .text_width = {2},
+    .prepare = lisa_prepare, .compute = lisa_compute, .record = lisa_record,
+    .free = lisa_free_stat};
+
+static int lisa_options(const sp_args *a, void *ctx)
 {
+    lisa_run *run = ctx;
     static const char *const scales[] = {"sample", "n", "loo"};
     static const char *const moments[] = {"total", "conditional"};
     int scale = SP_LISA_SAMPLE, mom = SP_LISA_TOTAL, rc;
@@ -169,7 +161,6 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
         (rc = sp_args_choice(a, "variance", scales, 3, &scale)) ||
         (rc = sp_args_choice(a, "moments", moments, 2, &mom)) ||
         (rc = sp_args_int(a, "perm", 999, 0, &run->o.perm.perm)) ||
-        (rc = sp_args_int(a, "seed", 12345, 0, seed)) ||
         (rc = sp_args_threads(a, &run->o.perm.threads)) ||
         (rc = sp_args_double(a, "alpha", 0.05, &run->o.alpha)))
         return rc;
@@ -178,7 +169,7 @@ static int lisa_options(const sp_args *a, lisa_run *run, int *seed)
     run->o.scale = (sp_lisa_scale)scale;
     run->o.moments = (sp_lisa_moments)mom;
     run->o.fdr = sp_args_flag(a, "fdr");
-    run->o.perm.seed = (uint64_t)*seed;
+    run->o.perm.seed = (uint64_t)run->b.seed;
     return SP_OK;
 }
 
@@ -200,7 +191,7 @@ static int lisa_run_all(lisa_run *run, const char *scatter_path)
     run->b.table = sp_grid_new(NULL, cols, 7);
     sp_grid_text_layout(run->b.table, 0, 1, 1);
     if (!rc)
-        rc = sp_acio_local_periods(&run->b, lisa_period, run);
+        rc = sp_acio_local_periods(&run->b, &lisa_stat, run);
     if (run->scatter && fclose(run->scatter) != 0 && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot write", scatter_path);
     if (so.tmp_dir)
@@ -210,23 +201,11 @@ static int lisa_run_all(lisa_run *run, const char *scatter_path)
 
 int sp_cmd_lisa(int argc, char **argv)
 {
-    sp_args a;
-    int rc = sp_args_parse(argc, argv, spec, help, &a);
-    if (rc)
-        return rc;
     lisa_run run = {0};
-    int seed;
-    if ((rc = sp_acio_local_args(&run.b, &a, "lisa")) || (rc = lisa_options(&a, &run, &seed)) ||
-        (rc = sp_acio_local_open(&run.b)))
+    sp_args a;
+    int rc = sp_acio_local_start(&run.b, argc, argv, spec, help, "lisa", lisa_options, &run, &a);
+    if (rc)
         return sp_acio_local_end(&run.b, rc);
-    sp_acio_out *out = &run.b.out;
-    out->nreal = 3;
-    out->real_name[COL_I] = "LMiIndex";
-    out->real_name[COL_Z] = "LMiZScore";
-    out->real_name[COL_P] = "LMiPValue";
-    out->ntext = 1;
-    out->text_name[0] = "COType";
-    out->text_width[0] = 2;
     rc = lisa_run_all(&run, sp_args_get(&a, "scatter"));
     if (!rc && run.b.json) {
         static const char *const scales[] = {"sample", "n", "loo"};
@@ -235,7 +214,7 @@ int sp_cmd_lisa(int argc, char **argv)
             "weights", run.b.io.wpath, "output", run.b.output, "standardize",
             sp_weights_std_name(run.style), "variance", scales[run.o.scale], "moments",
             run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
-            "seed", seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
+            "seed", run.b.seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
         rc = sp_json_print(root);
     }
     return sp_acio_local_end(&run.b, rc);

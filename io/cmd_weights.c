@@ -3,6 +3,7 @@
  * Steps, in order: read the layer; build the raw matrix for --type; take the
  * --order; add --link pairs; apply the --islands policy; standardise; write
  * OUT through sp_wio (format by extension). */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,14 @@
 
 static const char weights_help[] =
     "usage: spill weights SRC -o OUT [options]\n"
-    "Build a spatial weights matrix from a boundary (or point) layer.\n\n"
+    "       spill weights IN.(gal|gwt|swm|mtx|csv|txt|xlsx) -o OUT [--standardize S]\n"
+    "                     [--ids TABLE --id FIELD]\n"
+    "Build a spatial weights matrix from a boundary (or point) layer, or convert a\n"
+    "weights file (a .csv, .txt or workbook is a dense matrix unless --type,\n"
+    "--points or --id without --ids is given, or the CSV has a WKT column; see\n"
+    "docs/weights.md).  Converting keeps the weights unless\n"
+    "--standardize is given; --ids lists the units (in that order) from the --id\n"
+    "field of a table or layer: units the file does not name become islands.\n\n"
     "  --type T          queen|rook|knn|band|idw|econ|nested (default queen)\n"
     "  --id FIELD        unit identifier field (default: feature order 1..n)\n"
     "  --layer NAME      layer of SRC (default: the first)\n"
@@ -47,16 +55,17 @@ static const char weights_help[] =
     "  --link A:B        add a symmetric link by id (repeatable)\n"
     "  --islands P       keep|nearest|error (default keep, with a warning)\n"
     "  --standardize S   row|binary|none|minmax|spectral (default row)\n"
+    "  --ids TABLE       (converting) the units, from TABLE's --id field\n"
     "  --json            print the summary of the result as JSON on stdout\n"
     "  --timing          seconds spent reading, building and writing, on stderr\n"
-    "OUT: .gal .gwt .swm .mtx .csv\n";
+    "OUT: .gal .gwt .swm .mtx .csv .txt (Stata spmatrix export)\n";
 
 static const sp_optspec weights_opts[] = {
     {"output", 1}, {"type", 1}, {"id", 1}, {"layer", 1}, {"snap", 1}, {"k", 1},
     {"threshold", 1}, {"lower", 1}, {"power", 1}, {"metric", 1}, {"arc", 1}, {"points", 1},
     {"data", 1}, {"var", 1}, {"data-id", 1}, {"time", 1}, {"years", 1}, {"drop-missing", 0},
     {"geo", 1}, {"order", 1}, {"cumulative", 0}, {"link", 1}, {"islands", 1},
-    {"standardize", 1}, {"json", 0}, {"timing", 0}, {NULL, 0}};
+    {"standardize", 1}, {"ids", 1}, {"json", 0}, {"timing", 0}, {NULL, 0}};
 
 /* Everything the steps share. */
 typedef struct weights_job {
@@ -122,9 +131,9 @@ static int job_points(weights_job *job)
     return rc;
 }
 
-/* Keep the units with data (sum[u] becomes their mean), naming those without:
+/* Keep the units with data (and their means), naming those without:
  * an error, or with --drop-missing a note and the units left out. */
-static int keep_units_with_data(weights_job *job, double *sum, const int *count, const char *path,
+static int keep_units_with_data(weights_job *job, double *mean, const int *count, const char *path,
                                 const char *var, int have_years)
 {
     char missing[512] = "";
@@ -133,7 +142,7 @@ static int keep_units_with_data(weights_job *job, double *sum, const int *count,
         if (count[u] > 0) {
             job->keep[kept] = job->keep[u];
             job->ids[kept] = job->ids[u];
-            sum[kept++] = sum[u] / count[u];
+            mean[kept++] = mean[u];
             continue;
         }
         if (n_missing++ < 8)
@@ -177,7 +186,9 @@ static int job_means(weights_job *job, double **means_out)
     sp_idmap *map = NULL;
     double *sum = sp_calloc((size_t)job->n, sizeof *sum);
     int *count = sp_calloc((size_t)job->n, sizeof *count);
-    if (!sum || !count)
+    int *unit = sp_malloc((size_t)t->nrow * sizeof *unit + 1);
+    double *value = sp_malloc((size_t)t->nrow * sizeof *value + 1);
+    if (!sum || !count || !unit || !value)
         rc = SP_ENOMEM;
     if (!rc)
         rc = sp_table_require(t, id_name, &id_col);
@@ -187,9 +198,10 @@ static int job_means(weights_job *job, double **means_out)
         rc = sp_table_require(t, sp_args_get(a, "time") ? sp_args_get(a, "time") : "year", &time_col);
     if (!rc)
         rc = sp_idmap_build((const char *const *)job->ids, job->n, job->layer->path, &map);
-    for (int r = 0; r < t->nrow && !rc; r++) {
+    for (int r = 0; r < t->nrow && !rc; r++) { /* the rows' units and values */
         const char *id = sp_table_cell(t, r, id_col);
-        double time, value;
+        double time;
+        unit[r] = -1;
         if (time_col >= 0 && (rc = sp_table_number(t, r, time_col, id, &time)))
             break;
         if (time_col >= 0 && (time < y0 || time > y1))
@@ -198,13 +210,14 @@ static int job_means(weights_job *job, double **means_out)
         if (u < 0)
             rc = sp_error_set(SP_EDATA, "%s: row %d: unit '%s' is not in %s", path, r + 1,
                               id ? id : "", job->layer->path);
-        else if (!(rc = sp_table_number(t, r, var_col, id, &value))) {
-            sum[u] += value;
-            count[u]++;
-        }
+        else if (!(rc = sp_table_number(t, r, var_col, id, &value[r])))
+            unit[r] = u;
     }
-    if (!rc)
+    if (!rc) {
+        sp_econ_unit_means(unit, value, t->nrow, job->n, sum, count);
         rc = keep_units_with_data(job, sum, count, path, var, have_years);
+    }
+    free(unit), free(value);
     sp_idmap_free(map);
     sp_table_free(t);
     free(count);
@@ -436,6 +449,109 @@ static const char *layer_name(const char *path)
     return name;
 }
 
+/* Whether a CSV's first line names a geometry column GDAL reads (WKT). */
+static int csv_has_geometry(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char line[4096] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    for (char *s = line; *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+    return strstr(line, "wkt") != NULL;
+}
+
+/* Whether SRC is a weights file to convert rather than a layer: .gal .gwt
+ * .swm .mtx always; a .csv .txt or workbook unless --type, --points or --id
+ * without --ids asks for a layer, or the CSV has a WKT geometry column. */
+static int is_weights_input(const sp_args *a, const char *src)
+{
+    sp_wformat f = sp_wio_format(src);
+    if (f == SP_WF_GAL || f == SP_WF_GWT || f == SP_WF_SWM || f == SP_WF_MTX)
+        return 1;
+    if (f == SP_WF_UNKNOWN || sp_args_get(a, "type") || sp_args_get(a, "points") ||
+        (sp_args_get(a, "id") && !sp_args_get(a, "ids")))
+        return 0;
+    return !(f == SP_WF_CSV && csv_has_geometry(src));
+}
+
+/* W on the units of the --ids table's --id field, in its order. */
+static int convert_ids(const sp_args *a, sp_weights **W)
+{
+    const char *src = sp_args_get(a, "ids"), *field = sp_args_get(a, "id");
+    sp_table *t;
+    int col, rc = sp_table_read(src, NULL, &t);
+    if (rc)
+        return rc;
+    rc = sp_table_require(t, field, &col);
+    const char **ids = rc ? NULL : sp_malloc(((size_t)t->nrow + 1) * sizeof *ids);
+    for (int r = 0; !rc && r < t->nrow; r++)
+        if (!(ids[r] = sp_table_cell(t, r, col)))
+            rc = sp_error_set(SP_EDATA, "%s: row %d has no %s", src, r + 1, field);
+    sp_weights *aligned = NULL;
+    if (!rc && ids)
+        rc = sp_weights_align(*W, ids, t->nrow, src, &aligned);
+    else if (!rc)
+        rc = SP_ENOMEM;
+    if (!rc) {
+        int dropped = (*W)->n - (aligned->n - 0);
+        for (int i = 0; i < aligned->n; i++)
+            dropped += sp_weights_find(*W, aligned->ids[i]) < 0; /* islands added */
+        if (dropped > 0)
+            fprintf(stderr, "spill weights: warning: %d unit%s of the weights %s not in %s and "
+                    "left out\n", dropped, dropped == 1 ? "" : "s", dropped == 1 ? "is" : "are",
+                    src);
+        sp_weights_free(*W);
+        *W = aligned;
+    }
+    free(ids);
+    sp_table_free(t);
+    return rc;
+}
+
+/* spill weights IN -o OUT: another format, re-standardised on request. */
+static int weights_convert(const sp_args *a, const char *in, const char *out)
+{
+    static const char *const building[] = {"type", "snap", "k", "threshold", "lower", "power",
+        "metric", "arc", "points", "data", "var", "data-id", "time", "years", "drop-missing",
+        "geo", "order", "cumulative", "link", "islands", "layer", NULL};
+    for (int k = 0; building[k]; k++)
+        if (sp_args_get(a, building[k]))
+            return sp_error_set(SP_EUSAGE, "--%s builds weights from a layer; it does not apply "
+                                "to converting the weights file %s", building[k], in);
+    if (sp_args_get(a, "ids") && !sp_args_get(a, "id"))
+        return sp_error_set(SP_EUSAGE, "--ids needs --id FIELD (the id column of %s)",
+                            sp_args_get(a, "ids"));
+    sp_std style = SP_STD_NONE;
+    int rc = sp_args_get(a, "standardize") ? sp_weights_std_parse(sp_args_get(a, "standardize"), &style)
+                                           : SP_OK;
+    sp_weights *W = NULL;
+    if (!rc)
+        rc = sp_wio_read(in, &W);
+    if (!rc && sp_args_get(a, "ids"))
+        rc = convert_ids(a, &W);
+    if (!rc && W->unnamed && sp_wio_format(out) != SP_WF_GWT)
+        rc = sp_error_set(SP_EDATA, "%s: %d island%s without ids (a libpysal/GeoDa GWT): name "
+                          "every unit with --ids LAYER --id FIELD to write %s", in, W->unnamed,
+                          W->unnamed == 1 ? "" : "s", out);
+    if (!rc && style != SP_STD_NONE)
+        rc = sp_weights_standardize(W, style);
+    if (!rc)
+        rc = sp_wio_write_named(out, W, layer_name(sp_args_get(a, "ids") ? sp_args_get(a, "ids")
+                                                                          : in),
+                                sp_args_get(a, "id"));
+    if (!rc) {
+        print_summary(out, "converted", W);
+        if (sp_args_flag(a, "json"))
+            rc = sp_json_print(sp_json_weights_summary(W));
+    }
+    sp_weights_free(W);
+    return rc;
+}
+
 int sp_cmd_weights(int argc, char **argv)
 {
     sp_args a;
@@ -447,8 +563,11 @@ int sp_cmd_weights(int argc, char **argv)
     const char *out = sp_args_get(&a, "output");
     if (!out)
         return sp_error_set(SP_EUSAGE, "missing -o OUT (.gal .gwt .swm .mtx .csv)");
-    if (sp_wio_format(out) == SP_WF_UNKNOWN)
-        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)", out);
+    if (sp_wio_format(out) == SP_WF_UNKNOWN || sp_wio_format(out) == SP_WF_SHEET)
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv "
+                            ".txt)", out);
+    if (is_weights_input(&a, a.pos[0]))
+        return weights_convert(&a, a.pos[0], out);
     weights_job job = {.args = &a, .type = sp_args_get(&a, "type") ? sp_args_get(&a, "type") : "queen"};
     int contiguity = strcmp(job.type, "queen") == 0 || strcmp(job.type, "rook") == 0;
     const char *points = sp_args_get(&a, "points");

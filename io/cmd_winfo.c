@@ -85,7 +85,13 @@ static sp_grid *summary_grid(const char *path, const sp_weights *W, const sp_wei
         sp_grid_row(g);
         sp_grid_str(g, label[k]);
         switch (k) {
-        case 0: sp_grid_int(g, s->n); break;
+        case 0:
+            if (W->unnamed) /* a libpysal/GeoDa GWT's islands */
+                sp_grid_strf(g, "%d named, and %d island%s the header counts without ids", s->n,
+                             W->unnamed, W->unnamed == 1 ? "" : "s");
+            else
+                sp_grid_int(g, s->n);
+            break;
         case 1: sp_grid_strf(g, "%d (%.4g%% of all pairs)", s->nnz, 100.0 * s->density); break;
         case 2: sp_grid_strf(g, "min %d, max %d, mean %.4g", s->min_neighbors,
                              s->max_neighbors, s->mean_neighbors); break;
@@ -141,6 +147,7 @@ int sp_cmd_winfo(int argc, char **argv)
             rc = SP_ENOMEM;
         } else {
             json_object_set_new(root, "file", json_string(path));
+            json_object_set_new(root, "unnamed_islands", json_integer(W->unnamed));
             json_object_set_new(root, "format", json_string(sp_wio_format_name(sp_wio_format(path))));
             rc = sp_json_print(root);
         }

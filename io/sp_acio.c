@@ -350,7 +350,19 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
     L->format = dest.format;
     L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
-    return SP_OK;
+    return sp_args_int(a, "seed", 12345, 0, &L->seed);
+}
+
+int sp_acio_local_start(sp_acio_local *L, int argc, char **argv, const sp_optspec *spec,
+                        const char *help, const char *cmd,
+                        int (*options)(const sp_args *a, void *run), void *run, sp_args *a)
+{
+    int rc = sp_args_parse(argc, argv, spec, help, a);
+    if (!rc)
+        rc = sp_acio_local_args(L, a, cmd);
+    if (!rc)
+        rc = options(a, run);
+    return rc ? rc : sp_acio_local_open(L);
 }
 
 int sp_acio_local_open(sp_acio_local *L)
@@ -363,11 +375,59 @@ int sp_acio_local_open(sp_acio_local *L)
     return rc;
 }
 
-int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), void *run)
+/* Period g of a local statistic: load, prepare, compute (timed), record. */
+static int local_period(sp_acio_local *L, const sp_acio_local_stat *S, void *run, int g)
+{
+    sp_acio_period p;
+    double t0 = sp_clock_seconds();
+    int rc = sp_acio_load(L->A, g, &p);
+    if (rc)
+        return rc;
+    json_t *islands = NULL;
+    void *stat = NULL;
+    const int *nneigh = NULL;
+    rc = S->prepare(run, &p);
+    double t1 = sp_clock_seconds();
+    if (!rc) {
+        sp_acio_islands(L->A, &p, S->islands, &islands);
+        rc = S->compute(run, &p, &stat, &nneigh);
+    }
+    L->t_read += t1 - t0;
+    L->t_stat += sp_clock_seconds() - t1;
+    if (!rc)
+        rc = sp_acio_out_period(&L->out, &p, nneigh);
+    if (!rc) {
+        rc = S->record(run, &p, stat, L->out.n - p.n, islands);
+        islands = NULL;
+    }
+    json_decref(islands);
+    if (stat)
+        S->free(stat);
+    sp_acio_period_free(&p);
+    return rc;
+}
+
+/* The output layer's new fields, as S names them. */
+static void local_fields(sp_acio_out *out, const sp_acio_local_stat *S)
+{
+    for (int k = 0; k < SP_ACIO_COLS; k++) {
+        if (S->real_name[k])
+            out->real_name[out->nreal++] = S->real_name[k];
+        if (S->text_name[k]) {
+            out->text_width[out->ntext] = S->text_width[k];
+            out->text_name[out->ntext++] = S->text_name[k];
+        }
+        if (S->int_name[k])
+            out->int_name[out->nint++] = S->int_name[k];
+    }
+}
+
+int sp_acio_local_periods(sp_acio_local *L, const sp_acio_local_stat *S, void *run)
 {
     int rc = SP_OK;
+    local_fields(&L->out, S);
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
-        rc = period(run, g);
+        rc = local_period(L, S, run, g);
     double t0 = sp_clock_seconds();
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);

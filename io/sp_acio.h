@@ -66,6 +66,7 @@ typedef struct sp_acio_period {
 } sp_acio_period;
 
 struct sp_args;
+struct sp_optspec;
 /* Fill an sp_acio_args from a command's parsed options (--layer, --id,
  * --data, --data-id, --var, --by, --w) with SRC = the one positional argument.
  * SP_EUSAGE when --w or --var is missing. */
@@ -133,8 +134,10 @@ json_t *sp_acio_by_json(const char *label);
  * structs start with it: sp_acio_local_args reads the input options and the
  * required -o, the output format (--json, --csv, --markdown, --latex) and
  * --timing; sp_acio_local_open opens the input (timed); sp_acio_local_periods
- * calls period(run, g) for every period, then writes the output layer (timed)
- * and, without --json, the table (io/sp_grid.h) on stdout; sp_acio_local_end
+ * runs the statistic S on every period (load, S->prepare, the islands'
+ * warning, S->compute, timed; the period's rows of the output layer; then
+ * S->record), then writes the output layer (timed) and, without --json, the
+ * table (io/sp_grid.h) on stdout; sp_acio_local_end
  * prints the --timing line when rc is SP_OK, releases what the frame holds
  * (the table too) and returns rc. */
 typedef struct sp_acio_local {
@@ -147,12 +150,58 @@ typedef struct sp_acio_local {
     struct sp_grid *table;          /* the caller makes it and adds a row per period */
     int format;                     /* sp_grid_format: --json, --csv, --markdown, --latex */
     int json, timing;
-    double t_read, t_stat, t_write; /* seconds; the caller adds its t_stat */
+    int seed;                       /* --seed (default 12345) */
+    double t_read, t_stat, t_write; /* seconds; the frame times each period */
 } sp_acio_local;
 
 int sp_acio_local_args(sp_acio_local *L, const struct sp_args *a, const char *cmd);
+/* The start of a local-statistic command: parse argv (spec, help) into *a,
+ * read the frame's options (sp_acio_local_args, --seed into L->seed), then the
+ * command's (options(a, run)), and open the input (sp_acio_local_open). */
+int sp_acio_local_start(sp_acio_local *L, int argc, char **argv, const struct sp_optspec *spec,
+                        const char *help, const char *cmd,
+                        int (*options)(const struct sp_args *a, void *run), void *run,
+                        struct sp_args *a);
 int sp_acio_local_open(sp_acio_local *L);
-int sp_acio_local_periods(sp_acio_local *L, int (*period)(void *run, int g), void *run);
+/* The help lines of the frame's options, for the commands' help texts. */
+#define SP_ACIO_LOCAL_INPUT_HELP \
+    "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n" \
+    "  --var V              the variable (a field of SRC, or of --data)\n" \
+    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n" \
+    "  --layer NAME         layer of SRC\n" \
+    "  --data TABLE         take V from a table joined to SRC by unit id (features\n" \
+    "                       without a row in the table are not written)\n" \
+    "  --data-id FIELD      the table's unit id field (default: the --id name)\n" \
+    "  --by TIME            period field of --data: one analysis per period, written\n" \
+    "                       as one long layer (each feature once per period, with\n" \
+    "                       the period and V as fields)\n"
+#define SP_ACIO_LOCAL_SEED_HELP \
+    "  --seed N             random seed (default 12345)\n" \
+    "  --threads N          threads (default: all cores); results do not depend on it\n"
+#define SP_ACIO_LOCAL_OUTPUT_HELP \
+    "  -o, --output OUT     the output layer\n" \
+    "  --json               one JSON summary object on stdout\n" \
+    "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n" \
+    "  --timing             seconds spent reading, computing and writing, on stderr\n"
+
+/* What a local-statistic command does in a period; run is the command's run
+ * struct (which starts with its sp_acio_local). */
+typedef struct sp_acio_local_stat {
+    const char *islands; /* what units without neighbours get, for the warning */
+    /* the output layer's new fields: real, text (with their widths), integer */
+    const char *real_name[SP_ACIO_COLS], *text_name[SP_ACIO_COLS], *int_name[SP_ACIO_COLS];
+    int text_width[SP_ACIO_COLS];
+    /* make p's weights ready (self weights, standardisation) */
+    int (*prepare)(void *run, sp_acio_period *p);
+    /* the statistic of p into *stat, with its neighbour counts (*nneigh, in stat) */
+    int (*compute)(void *run, const sp_acio_period *p, void **stat, const int **nneigh);
+    /* p's output columns from row base of the frame's out, its JSON result
+     * (taking islands) and its table row */
+    int (*record)(void *run, const sp_acio_period *p, void *stat, int base, json_t *islands);
+    void (*free)(void *stat);
+} sp_acio_local_stat;
+
+int sp_acio_local_periods(sp_acio_local *L, const sp_acio_local_stat *S, void *run);
 int sp_acio_local_end(sp_acio_local *L, int rc);
 
 #endif

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "sp_args.h"
 #include "sp_error.h"
+#include "sp_readopt.h"
 #include "sp_table.h"
 
 static const sp_optspec *spec_find(const sp_optspec *spec, const char *name, size_t len)
@@ -19,13 +21,37 @@ static const sp_optspec *spec_find(const sp_optspec *spec, const char *name, siz
     return NULL;
 }
 
+/* The reader options of every command (sp_readopt.h) from the parsed args. */
+static int readopt_from_args(const sp_args *a, const char *command)
+{
+    sp_readopt o = {.command = command};
+    o.encoding = sp_args_get(a, "encoding");
+    o.sheet = sp_args_get(a, "sheet");
+    int rc = sp_args_int(a, "skip-rows", 0, 0, &o.skip_rows);
+    for (const char *w; !rc && (w = sp_args_nth(a, "wide", o.nwide)) != NULL; o.nwide++)
+        if (o.nwide == SP_READOPT_MAX_WIDE)
+            rc = sp_error_set(SP_EUSAGE, "--wide: at most %d specs", SP_READOPT_MAX_WIDE);
+        else
+            o.wide[o.nwide] = w;
+    if (!rc && o.encoding && (strcasecmp(o.encoding, "auto") == 0))
+        o.encoding = NULL;
+    if (!rc)
+        rc = sp_readopt_check(&o);
+    if (!rc)
+        sp_readopt_set(&o);
+    return rc;
+}
+
 int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *help, sp_args *a)
 {
     memset(a, 0, sizeof *a);
+    sp_readopt none = {.command = argc > 0 ? argv[0] : NULL};
+    sp_readopt_set(&none);
     for (int k = 1; k < argc; k++) {
         const char *arg = argv[k];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(help, stdout);
+            fputs(sp_readopt_help, stdout);
             return SP_HELP_SHOWN;
         }
         if (arg[0] != '-' || arg[1] == '\0') {
@@ -40,6 +66,8 @@ int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *hel
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const sp_optspec *s = spec_find(spec, name, len);
+        if (!s)
+            s = spec_find(sp_readopt_spec, name, len);
         if (!s)
             return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
         const char *value = "";
@@ -58,7 +86,7 @@ int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *hel
         a->opt_name[a->nopt] = s->name;
         a->opt_value[a->nopt++] = value;
     }
-    return SP_OK;
+    return readopt_from_args(a, argc > 0 ? argv[0] : NULL);
 }
 
 const char *sp_args_get(const sp_args *a, const char *name)

@@ -1,12 +1,22 @@
-/* sp_gdal: opening vector sources with GDAL and choosing drivers; see sp_gdal.h. */
+/* sp_gdal: opening vector sources with GDAL, with the reader options of
+ * sp_readopt.h: the text encoding of shapefiles and CSV files, spreadsheet
+ * sheets and title rows. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_readopt.h"
+#include "sp_text.h"
 
+/* GDAL error handler that prints nothing (spill reports its own errors). */
 static void gdal_quiet(CPLErr cls, CPLErrorNum num, const char *msg) { (void)cls; (void)num; (void)msg; }
 
 void sp_gdal_init(void)
@@ -19,6 +29,225 @@ void sp_gdal_init(void)
     CPLSetErrorHandler(gdal_quiet);
 }
 
+/* Whether path ends in one of the extensions (a NULL-terminated list). */
+static int has_ext(const char *path, const char *const *exts)
+{
+    const char *dot = strrchr(path, '.');
+    for (; dot && *exts; exts++)
+        if (strcasecmp(dot, *exts) == 0)
+            return 1;
+    return 0;
+}
+
+int sp_gdal_is_spreadsheet(const char *path)
+{
+    static const char *const ext[] = {".xlsx", ".xlsm", ".xls", ".ods", NULL};
+    return has_ext(path, ext);
+}
+
+/* Whether path is a delimited text table by its extension. */
+static int is_csv(const char *path)
+{
+    static const char *const ext[] = {".csv", ".tsv", ".txt", ".psv", NULL};
+    return has_ext(path, ext);
+}
+
+int sp_gdal_read_file(const char *path, char **data, size_t *size)
+{
+    *data = NULL;
+    *size = 0;
+    errno = 0;
+    VSILFILE *f = VSIFOpenL(path, "rb");
+    if (!f)
+        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path,
+                            errno ? strerror(errno) : "no such file or not readable");
+    size_t cap = 1 << 16, n = 0;
+    char *buf = sp_malloc(cap + 1);
+    while (buf) {
+        n += VSIFReadL(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *grown = sp_realloc(buf, 2 * cap + 1);
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    VSIFCloseL(f);
+    if (!buf)
+        return SP_ENOMEM;
+    buf[n] = '\0';
+    *data = buf;
+    *size = n;
+    return SP_OK;
+}
+
+/* Whether a file exists (GDAL's VSI paths included). */
+static int exists(const char *path)
+{
+    VSIStatBufL st;
+    return VSIStatL(path, &st) == 0;
+}
+
+/* Unsigned little-endian integer of `bytes` bytes at p. */
+static unsigned long le(const unsigned char *p, int bytes)
+{
+    unsigned long v = 0;
+    for (int k = bytes - 1; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* The text of a DBF (field names and character fields, '\n'-separated) for
+ * encoding detection; *declared = 1 when the header's language driver byte
+ * names a code page (GDAL then decodes by itself). */
+static int dbf_text(const char *dbf, char **text, size_t *len, int *declared)
+{
+    char *raw;
+    size_t size;
+    *text = NULL;
+    int rc = sp_gdal_read_file(dbf, &raw, &size);
+    if (rc)
+        return rc;
+    const unsigned char *u = (const unsigned char *)raw;
+    if (size < 33) {
+        free(raw);
+        return SP_OK; /* GDAL reports the broken file */
+    }
+    *declared = u[29] != 0;
+    size_t hlen = le(u + 8, 2), rlen = le(u + 10, 2), nrec = le(u + 4, 4);
+    int offs[256], lens[256], nf = 0, pos = 1;
+    /* Out: names (12 bytes each at most), then per record its character
+     * fields (fewer bytes than the record) and a newline each (at most one
+     * per byte, zero-length fields skipped): under 2 * size in all. */
+    char *out = sp_malloc(2 * size + 256 * 12 + 1), *w = out;
+    for (size_t f = 32; out && f + 32 <= size && f < hlen && u[f] != 0x0D && nf < 256; f += 32) {
+        size_t nlen = strnlen(raw + f, 11);
+        memcpy(w, raw + f, nlen);
+        w += nlen;
+        *w++ = '\n';
+        if (raw[f + 11] == 'C' && u[f + 16] > 0)
+            offs[nf] = pos, lens[nf++] = u[f + 16];
+        pos += u[f + 16];
+    }
+    for (size_t r = 0; out && r < nrec && hlen + (r + 1) * rlen <= size; r++)
+        for (int f = 0; f < nf; f++)
+            if (offs[f] + lens[f] <= (int)rlen) {
+                memcpy(w, raw + hlen + r * rlen + offs[f], (size_t)lens[f]);
+                w += lens[f];
+                *w++ = '\n';
+            }
+    free(raw);
+    if (!out)
+        return SP_ENOMEM;
+    *text = out;
+    *len = (size_t)(w - out);
+    return SP_OK;
+}
+
+/* ENCODING= for a shapefile without .cpg or code page byte (else NULL: GDAL
+ * follows the declared one): --encoding, or what the DBF's bytes are. */
+static int shapefile_encoding(const char *path, const char **enc)
+{
+    *enc = NULL;
+    size_t stem = strlen(path) - 4;
+    char cpg[4096], dbf[4096];
+    snprintf(cpg, sizeof cpg, "%.*s.cpg", (int)stem, path);
+    snprintf(dbf, sizeof dbf, "%.*s.dbf", (int)stem, path);
+    int has_cpg = exists(cpg);
+    snprintf(cpg, sizeof cpg, "%.*s.CPG", (int)stem, path);
+    if (has_cpg || exists(cpg) || !exists(dbf))
+        return SP_OK;
+    char *text;
+    size_t len;
+    int declared = 0, rc = dbf_text(dbf, &text, &len, &declared);
+    if (!rc && text && !declared)
+        rc = sp_readopt_encoding(dbf, text, len, enc);
+    /* No .cpg: GDAL would read UTF-8 bytes as ISO-8859-1; say what they are. */
+    if (!rc && text && !declared && !*enc && sp_text_detect(text, len) == SP_TEXT_UTF8)
+        *enc = "UTF-8";
+    free(text);
+    return rc;
+}
+
+/* A CSV that is not UTF-8, or has title lines to skip, as an in-memory
+ * UTF-8 copy; *mem names it (empty: read the file itself). */
+static int csv_prepare(const char *path, char *mem, size_t cap)
+{
+    const sp_readopt *o = sp_readopt_current();
+    char *data;
+    size_t size;
+    mem[0] = '\0';
+    int rc = sp_gdal_read_file(path, &data, &size);
+    if (rc)
+        return rc;
+    const char *enc = NULL, *start = data;
+    for (int k = 0; k < o->skip_rows && *start; k++) {
+        const char *nl = strchr(start, '\n');
+        start = nl ? nl + 1 : data + size;
+    }
+    size_t len = size - (size_t)(start - data);
+    rc = sp_readopt_encoding(path, start, len, &enc);
+    char *text = NULL;
+    if (!rc && enc)
+        rc = sp_text_recode(start, len, enc, path, &text, &len);
+    if (!rc && (enc || o->skip_rows > 0)) {
+        static int serial;
+        const char *slash = strrchr(path, '/');
+        snprintf(mem, cap, "/vsimem/spill_%d/%s", ++serial, slash ? slash + 1 : path);
+        GByte *copy = CPLMalloc(len + 1);
+        memcpy(copy, text ? text : start, len);
+        VSIFCloseL(VSIFileFromMemBuffer(mem, copy, (vsi_l_offset)len, TRUE));
+    }
+    free(text);
+    free(data);
+    return rc;
+}
+
+/* "Sheet1, Data, 2011" for the message of a missing sheet or field. */
+void sp_gdal_layer_names(GDALDatasetH ds, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    int n = GDALDatasetGetLayerCount(ds);
+    for (int k = 0; k < n && strlen(buf) + 80 < cap; k++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", k ? ", " : "",
+                 OGR_L_GetName(GDALDatasetGetLayer(ds, k)));
+}
+
+/* Pick the named layer (NULL: the first) or say which exist. */
+static int pick_layer(GDALDatasetH d, const char *path, const char *name, OGRLayerH *layer)
+{
+    int sheet = sp_gdal_is_spreadsheet(path);
+    *layer = name ? GDALDatasetGetLayerByName(d, name)
+                  : GDALDatasetGetLayerCount(d) > 0 ? GDALDatasetGetLayer(d, 0) : NULL;
+    if (*layer)
+        return SP_OK;
+    char list[1024];
+    sp_gdal_layer_names(d, list, sizeof list);
+    if (!name)
+        return sp_error_set(SP_EDATA, "%s: no %s in this data source", path,
+                            sheet ? "sheet" : "layer");
+    return sp_error_set(SP_EDATA, "%s: no %s named '%s' (%ss: %s; choose with %s NAME)", path,
+                        sheet ? "sheet" : "layer", name, sheet ? "sheet" : "layer", list,
+                        sheet ? "--sheet" : "--layer");
+}
+
+/* Message for a file GDAL cannot open, naming what spill reads. */
+static int open_error(const char *path)
+{
+    const char *why = CPLGetLastErrorMsg();
+    if (!exists(path))
+        return sp_error_set(SP_EDATA, "%s: cannot open: no such file or not readable", path);
+    return sp_error_set(SP_EDATA, "%s: cannot read this file%s%s; spill reads vector layers "
+                        "(Shapefile, GeoPackage, GeoJSON, FlatGeobuf, ... any GDAL format), "
+                        "tables as CSV, Excel .xlsx/.xls, OpenDocument .ods, Stata .dta, SPSS "
+                        ".sav/.zsav/.por and SAS .sas7bdat/.xpt", path, why && *why ? ": " : "",
+                        why ? why : "");
+}
+
 int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
                        OGRLayerH *layer)
 {
@@ -26,25 +255,68 @@ int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *d
     *ds = NULL;
     *layer = NULL;
     CPLErrorReset();
+    const sp_readopt *o = sp_readopt_current();
+    char mem[4200] = "", enc_opt[160] = "";
+    const char *enc = NULL;
+    static const char *const shp_ext[] = {".shp", ".dbf", NULL};
+    int rc = SP_OK, sheet = sp_gdal_is_spreadsheet(path);
+    if (has_ext(path, shp_ext))
+        rc = shapefile_encoding(path, &enc);
+    else if (is_csv(path))
+        rc = csv_prepare(path, mem, sizeof mem);
+    if (rc)
+        return rc;
     /* CSV: the first line is always the header (GDAL's default guesses, and
-     * takes a header of numeric names, e.g. unit codes, for data). */
-    const char *const open_options[] = {"HEADERS=YES", NULL};
-    GDALDatasetH d = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_options, NULL);
-    if (!d) {
-        const char *why = CPLGetLastErrorMsg();
-        return sp_error_set(SP_EDATA, "%s: cannot open as a vector data source%s%s", path,
-                            why && *why ? ": " : "", why ? why : "");
+     * takes a header of numeric names, e.g. unit codes, for data).  Sheets
+     * are read without a header, which sp_table takes from the first row
+     * after --skip-rows (GDAL's guess fails on years as column names). */
+    const char *options[4] = {NULL};
+    int k = 0;
+    options[k++] = sheet ? "HEADERS=DISABLE" : "HEADERS=YES";
+    if (sheet) {
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "DISABLE");
+        CPLSetThreadLocalConfigOption("OGR_XLS_HEADERS", "DISABLE");
+        CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "DISABLE");
     }
-    OGRLayerH l = layer_name ? GDALDatasetGetLayerByName(d, layer_name)
-                             : GDALDatasetGetLayerCount(d) > 0 ? GDALDatasetGetLayer(d, 0) : NULL;
-    if (!l) {
-        GDALClose(d);
-        return layer_name ? sp_error_set(SP_EDATA, "%s: no layer named '%s'", path, layer_name)
-                          : sp_error_set(SP_EDATA, "%s: no layer in this data source", path);
+    if (enc) {
+        snprintf(enc_opt, sizeof enc_opt, "ENCODING=%s", enc);
+        options[k++] = enc_opt;
+    }
+    GDALDatasetH d = GDALOpenEx(mem[0] ? mem : path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                                options, NULL);
+    if (sheet) {
+        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
+        CPLSetThreadLocalConfigOption("OGR_XLS_HEADERS", NULL);
+        CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", NULL);
+    }
+    if (!d) {
+        if (mem[0])
+            VSIUnlink(mem);
+        return open_error(path);
+    }
+    if (mem[0])
+        GDALSetMetadataItem(d, "SPILL_VSIMEM", mem, "SPILL");
+    if (!layer_name && sheet)
+        layer_name = o->sheet;
+    if ((rc = pick_layer(d, path, layer_name, layer))) {
+        sp_gdal_close(d);
+        return rc;
     }
     *ds = d;
-    *layer = l;
     return SP_OK;
+}
+
+void sp_gdal_close(GDALDatasetH ds)
+{
+    if (!ds)
+        return;
+    const char *mem = GDALGetMetadataItem(ds, "SPILL_VSIMEM", "SPILL");
+    char copy[4200] = "";
+    if (mem)
+        snprintf(copy, sizeof copy, "%s", mem);
+    GDALClose(ds);
+    if (copy[0])
+        VSIUnlink(copy);
 }
 
 const char *sp_gdal_driver_for(const char *path)

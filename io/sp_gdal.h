@@ -1,6 +1,12 @@
 /* sp_gdal: opening vector sources with GDAL (the only place io/ calls
  * GDALOpenEx) and shared helpers.  Errors follow sp_error.h: a file that
- * cannot be opened, or a missing layer, is SP_EDATA naming the file. */
+ * cannot be opened, or a missing layer, is SP_EDATA naming the file (and the
+ * formats spill reads, or the layers/sheets that exist).
+ *
+ * The reader options (sp_readopt.h) apply here: a shapefile without .cpg is
+ * opened with ENCODING= the encoding found in its DBF (UTF-8, else GB18030
+ * with a warning, or --encoding); a CSV that is not UTF-8 or has --skip-rows
+ * is read from an in-memory UTF-8 copy; a spreadsheet opens --sheet. */
 #ifndef SP_GDAL_H
 #define SP_GDAL_H
 
@@ -12,10 +18,25 @@
 /* Register GDAL drivers once and silence GDAL's own stderr printing. */
 void sp_gdal_init(void);
 
-/* Open path read-only and pick the named layer (NULL: the first).  The caller
- * closes *ds with GDALClose(); *layer belongs to *ds. */
+/* Open path read-only and pick the named layer (NULL: the first, or --sheet
+ * for a spreadsheet).  The caller closes *ds with sp_gdal_close(); *layer
+ * belongs to *ds. */
 int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
                        OGRLayerH *layer);
+
+/* A whole file (through GDAL's VSI: /vsimem/, /vsizip/ ... work too) into a
+ * new NUL-terminated buffer of *size bytes (plus the NUL) the caller frees;
+ * SP_EDATA naming the file when it cannot be opened. */
+int sp_gdal_read_file(const char *path, char **data, size_t *size);
+
+/* Close a dataset of sp_gdal_open_layer (and free its in-memory copy). */
+void sp_gdal_close(GDALDatasetH ds);
+
+/* Whether path is a workbook (.xlsx .xlsm .xls .ods) by its extension. */
+int sp_gdal_is_spreadsheet(const char *path);
+
+/* The dataset's layer (sheet) names, comma-separated, into buf. */
+void sp_gdal_layer_names(GDALDatasetH ds, char *buf, size_t cap);
 
 /* Read every feature's attributes as an sp_table (see sp_table.h). */
 int sp_table_from_layer(OGRLayerH layer, const char *source, sp_table **out);

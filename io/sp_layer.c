@@ -193,7 +193,7 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
     sp_layer *L = sp_calloc(1, sizeof *L);
     if (!L || !(L->path = sp_strdup(path))) {
         free(L);
-        GDALClose(ds);
+        sp_gdal_close(ds);
         return SP_ENOMEM;
     }
     /* Two light passes: attributes without geometry, then geometry alone. */
@@ -215,7 +215,7 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
                  : layer_read_geoms(L, layer, flags & SP_LAYER_NEED_GEOMETRY);
     if (!rc)
         rc = layer_read_crs(L, layer);
-    GDALClose(ds);
+    sp_gdal_close(ds);
     if (rc) {
         sp_layer_free(L);
         return rc;

@@ -13,6 +13,8 @@
 #include "sp_gdal.h"
 #include "sp_layer_write.h"
 #include "sp_output.h"
+#include "sp_readopt.h"
+#include "sp_text.h"
 
 /* The input's features, in reading order. */
 typedef struct source {
@@ -28,7 +30,7 @@ static void source_close(source *s)
         OGR_F_Destroy(s->feat[i]);
     free(s->feat);
     if (s->ds)
-        GDALClose(s->ds);
+        sp_gdal_close(s->ds);
     memset(s, 0, sizeof *s);
 }
 
@@ -100,19 +102,51 @@ static int is_added(const char *name, const sp_field *fields, int nfields)
     return 0;
 }
 
+/* A field name the output holds: a shapefile's DBF keeps 10 bytes, so a
+ * longer name is cut on a UTF-8 character boundary (GDAL would cut inside a
+ * character: 人工智能指数 is 18 bytes), made unique with _N, with a warning
+ * pointing to GeoPackage. */
+static void output_name(OGRLayerH out, const char *name, int dbf, const char *path, char *buf,
+                        size_t cap)
+{
+    snprintf(buf, cap, "%s", name);
+    if (!dbf || strlen(name) <= 10)
+        return;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(out);
+    size_t keep = sp_text_cut(name, 10);
+    snprintf(buf, cap, "%.*s", (int)keep, name);
+    for (int k = 1; OGR_FD_GetFieldIndex(defn, buf) >= 0 && k < 100; k++) {
+        char tail[16];
+        snprintf(tail, sizeof tail, "_%d", k);
+        keep = sp_text_cut(name, 10 - strlen(tail));
+        snprintf(buf, cap, "%.*s%s", (int)keep, name, tail);
+    }
+    sp_readopt_warn("%s: field '%s' is written as '%s' (shapefile field names hold 10 bytes; "
+                    "write .gpkg to keep the full names)", path, name, buf);
+}
+
 /* Create the output layer's fields; map[c] = output index of input field c
- * (-1: dropped), first_added = output index of fields[0]. */
+ * (-1: dropped), first_added = output index of fields[0].  dbf: the output
+ * is a shapefile (names cut to 10 bytes). */
 static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, int nfields,
-                         int *map, int *first_added, const char *path)
+                         int *map, int *first_added, int dbf, const char *path)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
     int nin = OGR_FD_GetFieldCount(defn), next = 0;
+    char name[256];
     for (int c = 0; c < nin; c++) {
         OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, c);
         map[c] = -1;
         if (is_added(OGR_Fld_GetNameRef(fd), fields, nfields))
             continue;
-        if (OGR_L_CreateField(out, fd, TRUE) != OGRERR_NONE)
+        output_name(out, OGR_Fld_GetNameRef(fd), dbf, path, name, sizeof name);
+        OGRFieldDefnH copy = OGR_Fld_Create(name, OGR_Fld_GetType(fd));
+        OGR_Fld_SetWidth(copy, OGR_Fld_GetWidth(fd));
+        OGR_Fld_SetPrecision(copy, OGR_Fld_GetPrecision(fd));
+        OGR_Fld_SetSubType(copy, OGR_Fld_GetSubType(fd));
+        OGRErr err = OGR_L_CreateField(out, copy, TRUE);
+        OGR_Fld_Destroy(copy);
+        if (err != OGRERR_NONE)
             return sp_error_set(SP_EDATA, "%s: cannot create field '%s': %s", path,
                                 OGR_Fld_GetNameRef(fd), CPLGetLastErrorMsg());
         map[c] = next++;
@@ -120,7 +154,8 @@ static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, in
     *first_added = next;
     for (int k = 0; k < nfields; k++) {
         static const OGRFieldType types[] = {OFTReal, OFTInteger, OFTString};
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, types[fields[k].type]);
+        output_name(out, fields[k].name, dbf, path, name, sizeof name);
+        OGRFieldDefnH fd = OGR_Fld_Create(name, types[fields[k].type]);
         if (fields[k].type == SP_FIELD_TEXT && fields[k].width > 0)
             OGR_Fld_SetWidth(fd, fields[k].width);
         OGRErr err = OGR_L_CreateField(out, fd, TRUE);
@@ -234,7 +269,8 @@ int sp_layer_write(const char *src_path, const char *src_layer, const char *out_
                           CPLGetLastErrorMsg());
     int first_added = 0;
     if (!rc)
-        rc = create_fields(s.layer, out, fields, nfields, map, &first_added, out_path);
+        rc = create_fields(s.layer, out, fields, nfields, map, &first_added,
+                           strcmp(driver_name, "ESRI Shapefile") == 0, out_path);
     if (!rc)
         rc = write_features(&s, ds, out, nrow, src_row, fields, nfields, map, first_added,
                             out_path);

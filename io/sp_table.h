@@ -1,7 +1,14 @@
-/* sp_table: an attribute table held as strings, read with GDAL.
+/* sp_table: an attribute table held as strings: the one table reader of
+ * every command.
  *
+ * sp_table_read() reads any GDAL vector source (CSV, Excel .xlsx/.xls, ODS,
+ * a layer's attributes), and Stata/SPSS/SAS files through ReadStat
+ * (sp_readstat.h), with the reader options of sp_readopt.h (--encoding,
+ * --sheet, --skip-rows, --wide).  Every string is UTF-8.
  * Cells are kept as text so numeric conversion can name the row and the value
- * that is wrong.  A table owns its strings; sp_table_free() releases all.
+ * that is wrong; numbers stored as doubles (spreadsheets, DBF, dta) become
+ * their shortest round-trip text, so parsing a cell gives the stored double.
+ * A table owns its strings; sp_table_free() releases all.
  * Errors follow sp_error.h; missing files and fields are SP_EDATA. */
 #ifndef SP_TABLE_H
 #define SP_TABLE_H
@@ -13,6 +20,7 @@ typedef struct sp_table {
     int nrow, ncol;
     char **names;   /* ncol column names */
     char **cells;   /* nrow * ncol, row-major; NULL where the value is missing */
+    char *hint;     /* NULL, or what a missing-field message adds (the sheets) */
 } sp_table;
 
 /* Read the first (or the named) layer of any GDAL vector source, typically CSV. */
@@ -45,5 +53,9 @@ void sp_table_csv_field(FILE *f, const char *s);
 
 /* Parse one string as a finite double; 0 on success. */
 int sp_table_parse_double(const char *s, double *out);
+
+/* x as the shortest text (15 to 17 significant digits) that parses back to
+ * the same double, into buf (cap >= 32). */
+void sp_table_number_text(double x, char *buf, size_t cap);
 
 #endif

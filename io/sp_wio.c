@@ -7,10 +7,14 @@
  * format shares the checks for duplicate ids, duplicate links and empty files.
  *
  * Conventions beyond the classic formats (see docs/weights.md):
- * - GWT cannot list a unit without neighbours, so an island is written as the
- *   line "ID ID 0"; on reading, a self-pair with weight 0 names a unit and adds
- *   no link.  Units are numbered in order of first appearance as origin, then
- *   as destination.
+ * - GWT cannot list a unit without neighbours.  An island is left out, as
+ *   libpysal and GeoDa write it (the header's n counts it); libpysal reads a
+ *   line "ID ID 0" as a self-neighbour.  On reading both forms are accepted:
+ *   a self-pair with weight 0 names a unit and adds no link (files of spill
+ *   before 0.2, GeoDa skips such lines too), and units the header counts but
+ *   no line names become sp_weights.unnamed (data units missing from the file
+ *   are then taken as these islands).  Units are numbered in order of first
+ *   appearance as origin, then as destination.
  * - Matrix Market keeps unit ids in comment lines "% id K NAME" (K 1-based);
  *   a file without them gets ids 1..n.
  * - SWM islands carry no weight sum (as ArcGIS, GeoDa and libpysal read them);
@@ -27,29 +31,38 @@
 #include <strings.h>
 
 #include "sp_error.h"
+#include "sp_gdal.h"
 #include "sp_idmap.h"
 #include "sp_output.h"
+#include "sp_readopt.h"
 #include "sp_table.h"
+#include "sp_text.h"
+#include "sp_wdense.h"
 #include "sp_wio.h"
 
 #define WIO_MAX_IMPLICIT_N 10000000 /* MTX without id comments: ids 1..n are made up */
-#define WIO_CSV_MAX_N 10000         /* dense CSV holds n^2 cells */
 
-static const char *const format_names[] = {"unknown", "GAL", "GWT", "SWM", "Matrix Market", "CSV"};
+static const char *const format_names[] = {"unknown", "GAL", "GWT", "SWM", "Matrix Market",
+                                           "CSV", "sheet", "Stata spmatrix"};
+#define WIO_FORMATS "(use .gal .gwt .swm .mtx .csv .txt; to read also .xlsx .xls .ods)"
 
 sp_wformat sp_wio_format(const char *path)
 {
-    static const char *const ext[] = {NULL, ".gal", ".gwt", ".swm", ".mtx", ".csv"};
-    size_t len = path ? strlen(path) : 0;
-    for (int f = SP_WF_GAL; f <= SP_WF_CSV; f++)
-        if (len > 4 && strcasecmp(path + len - 4, ext[f]) == 0)
-            return (sp_wformat)f;
+    static const struct { const char *ext; sp_wformat fmt; } map[] = {
+        {".gal", SP_WF_GAL},   {".gwt", SP_WF_GWT},   {".swm", SP_WF_SWM},
+        {".mtx", SP_WF_MTX},   {".csv", SP_WF_CSV},   {".xlsx", SP_WF_SHEET},
+        {".xls", SP_WF_SHEET}, {".ods", SP_WF_SHEET}, {".txt", SP_WF_SPMAT},
+    };
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    for (size_t k = 0; dot && dot != path && k < sizeof map / sizeof map[0]; k++)
+        if (strcasecmp(dot, map[k].ext) == 0)
+            return map[k].fmt;
     return SP_WF_UNKNOWN;
 }
 
 const char *sp_wio_format_name(sp_wformat fmt)
 {
-    return format_names[fmt >= SP_WF_GAL && fmt <= SP_WF_CSV ? fmt : 0];
+    return format_names[fmt >= SP_WF_GAL && fmt <= SP_WF_SPMAT ? fmt : 0];
 }
 
 /* ------------------------------------------------------------------------ */
@@ -481,7 +494,7 @@ static int gwt_ids(const name_links *nl, wio_ids *ids)
     return rc;
 }
 
-static int read_gwt(wio_text *t, wio_ids *ids, name_links *nl)
+static int read_gwt(wio_text *t, wio_ids *ids, name_links *nl, int *unnamed)
 {
     int n, rc = text_header_n(t, "GWT", &n);
     char *line;
@@ -497,10 +510,10 @@ static int read_gwt(wio_text *t, wio_ids *ids, name_links *nl)
     }
     if (!rc)
         rc = gwt_ids(nl, ids);
-    if (!rc && ids->n != n)
-        rc = sp_error_set(SP_EDATA, "%s: the header gives %d units but the lines name %d%s",
-                          t->path, n, ids->n, ids->n < n ? " (list each unit without "
-                          "neighbours as a line 'ID ID 0')" : "");
+    if (!rc && ids->n > n)
+        rc = sp_error_set(SP_EDATA, "%s: the header gives %d units but the lines name %d",
+                          t->path, n, ids->n);
+    *unnamed = rc ? 0 : n - ids->n;
     return rc;
 }
 
@@ -674,21 +687,28 @@ typedef struct csv_row {
     int n, cap;
 } csv_row;
 
-/* Split a line into cells in place (RFC 4180 quotes; unquoted cells trimmed). */
-static int csv_split(wio_text *t, char *s, csv_row *row)
+static int csv_row_push(csv_row *row, char *cell)
+{
+    if (row->n == row->cap) {
+        if (row->cap > INT_MAX / 2)
+            return sp_error_set(SP_EDATA, "too many cells");
+        int cap = row->cap ? 2 * row->cap : 64;
+        char **v = sp_realloc(row->cell, (size_t)cap * sizeof *v);
+        if (!v)
+            return SP_ENOMEM;
+        row->cell = v;
+        row->cap = cap;
+    }
+    row->cell[row->n++] = cell;
+    return SP_OK;
+}
+
+/* Split a line into cells at sep, in place (RFC 4180 quotes; unquoted cells
+ * trimmed). */
+static int csv_split(wio_text *t, char *s, char sep, csv_row *row)
 {
     row->n = 0;
     for (;;) {
-        if (row->n == row->cap) {
-            if (row->cap > INT_MAX / 2)
-                return text_error(t, "too many cells");
-            int cap = row->cap ? 2 * row->cap : 64;
-            char **v = sp_realloc(row->cell, (size_t)cap * sizeof *v);
-            if (!v)
-                return SP_ENOMEM;
-            row->cell = v;
-            row->cap = cap;
-        }
         s = skip_blank(s);
         char *cell = s, *w = s;
         if (*s == '"') {
@@ -703,65 +723,84 @@ static int csv_split(wio_text *t, char *s, csv_row *row)
                     *w++ = *s;
             }
             s = skip_blank(s + 1);
-            if (*s && *s != ',')
+            if (*s && *s != sep)
                 return text_error(t, "cell %d: text after the closing quote", row->n + 1);
         } else {
-            while (*s && *s != ',')
+            while (*s && *s != sep)
                 s++;
             w = s;
             while (w > cell && (w[-1] == ' ' || w[-1] == '\t'))
                 w--;
         }
-        int more = *s == ',';
+        int more = *s == sep, rc;
         *w = '\0';
-        row->cell[row->n++] = cell;
+        if ((rc = csv_row_push(row, cell)))
+            return rc;
         if (!more)
             return SP_OK;
         s++;
     }
 }
 
-static int read_csv(wio_text *t, wio_ids *ids, wio_links *l)
+/* The lines of a dense CSV (cells split at sep) or of a Stata spmatrix file
+ * (at blanks) as a grid, then sp_wdense finds the layout. */
+static int read_dense(wio_text *t, int spmat, sp_weights **out)
 {
     csv_row row = {0};
-    char *line = text_nonblank(t);
-    int rc = line ? csv_split(t, line, &row) : sp_error_set(SP_EDATA, "%s: empty file", t->path);
-    if (!rc && row.n < 2)
-        rc = text_error(t, "expected the header 'id,ID1,ID2,...'");
-    for (int c = 1; c < row.n && !rc; c++) {
-        if (!*row.cell[c])
-            rc = text_error(t, "column %d has no id", c + 1);
-        else if (!(rc = text_id(t, row.cell[c])))
-            rc = ids_push(ids, row.cell[c]);
-    }
-    int n = ids->n;
-    if (!rc && n > WIO_CSV_MAX_N)
-        rc = text_error(t, "%d columns: too many for a dense weights file", n);
-    for (int r = 0; r < n && !rc; r++) {
-        if (!(line = text_nonblank(t))) {
-            rc = sp_error_set(SP_EDATA, "%s: line %d: file ends after %d of %d rows", t->path,
-                              t->line, r, n);
-            break;
+    const char **cells = NULL;
+    int *start = NULL, *line = NULL, nrows = 0, rcap = 0, rc = SP_OK;
+    size_t ncells = 0, ccap = 0;
+    char sep = ',';
+    for (char *s; !rc && (s = text_nonblank(t)) != NULL; nrows++) {
+        if (nrows == 0 && !spmat && !strchr(s, ','))
+            sep = strchr(s, ';') ? ';' : strchr(s, '\t') ? '\t' : ',';
+        if (spmat) {
+            row.n = 0;
+            for (char *tok; !rc && (tok = next_token(&s)) != NULL;)
+                rc = csv_row_push(&row, tok);
+        } else {
+            rc = csv_split(t, s, sep, &row);
         }
-        if ((rc = csv_split(t, line, &row)))
-            break;
-        if (row.n != n + 1)
-            rc = text_error(t, "%d cells, expected %d (an id and %d weights)", row.n, n + 1, n);
-        else if (strcmp(row.cell[0], ids->v[r]) != 0)
-            rc = text_error(t, "row id '%s' differs from column %d's id '%s'", row.cell[0], r + 2,
-                            ids->v[r]);
-        for (int c = 1; c <= n && !rc; c++) {
-            double x;
-            if (sp_table_parse_double(row.cell[c], &x) != 0)
-                rc = text_error(t, "unit '%s', column '%s': '%s' is not a finite number",
-                                ids->v[r], ids->v[c - 1], row.cell[c]);
-            else if (x != 0.0)
-                rc = links_push(l, r, c - 1, x, t->line);
+        if (!rc && nrows + 2 > rcap) {
+            rcap = rcap ? 2 * rcap : 256;
+            int *a = sp_realloc(start, (size_t)rcap * sizeof *a), *b = a ? sp_realloc(line, (size_t)rcap * sizeof *b) : NULL;
+            start = a ? a : start;
+            line = b ? b : line;
+            rc = a && b ? SP_OK : SP_ENOMEM;
         }
+        if (!rc && ncells + (size_t)row.n + 1 > ccap) {
+            size_t cap = ccap ? 2 * ccap : 4096;
+            while (cap < ncells + (size_t)row.n + 1)
+                cap *= 2;
+            const char **grown = sp_realloc((void *)cells, cap * sizeof *grown);
+            rc = grown ? SP_OK : SP_ENOMEM;
+            cells = grown ? grown : cells;
+            ccap = grown ? cap : ccap;
+        }
+        if (!rc && (ncells > (size_t)SP_WDENSE_MAX_N * (SP_WDENSE_MAX_N + 2) ||
+                    nrows > SP_WDENSE_MAX_N + 2))
+            rc = text_error(t, "too many cells for a dense weights file");
+        if (rc)
+            break;
+        start[nrows] = (int)ncells;
+        line[nrows] = t->line;
+        for (int c = 0; c < row.n; c++)
+            cells[ncells++] = row.cell[c];
     }
-    if (!rc && text_nonblank(t))
-        rc = text_error(t, "more rows than the %d columns of the header", n);
+    if (!rc) {
+        if (!start && !(start = sp_malloc(sizeof *start)))
+            rc = SP_ENOMEM;
+        else
+            start[nrows] = (int)ncells;
+    }
+    if (!rc) {
+        sp_wdense_grid g = {t->path, "line", nrows, start, cells, line, spmat};
+        rc = sp_wdense_from_grid(&g, out);
+    }
     free(row.cell);
+    free((void *)cells);
+    free(start);
+    free(line);
     return rc;
 }
 
@@ -931,29 +970,33 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
     *out = NULL;
     wio_ids ids = {0};
     wio_links links = {0};
-    int rc;
+    int rc, unnamed = 0;
     const char *where = "line";
     if (fmt == SP_WF_SWM) {
         rc = read_swm(data, size, path, &ids, &links);
         where = "record";
-    } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_CSV) {
+    } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_SPMAT && fmt != SP_WF_SHEET) {
         wio_text t;
         name_links names = {0};
         rc = text_open(&t, data, size, path);
         if (!rc && fmt == SP_WF_GAL)
             rc = read_gal(&t, &ids, &names);
         else if (!rc && fmt == SP_WF_GWT)
-            rc = read_gwt(&t, &ids, &names);
+            rc = read_gwt(&t, &ids, &names, &unnamed);
         else if (!rc && fmt == SP_WF_MTX)
             rc = read_mtx(&t, &ids, &links);
-        else if (!rc)
-            rc = read_csv(&t, &ids, &links);
+        else if (!rc) {
+            rc = read_dense(&t, fmt == SP_WF_SPMAT, out);
+            free(names.v);
+            text_close(&t);
+            return rc;
+        }
         if (!rc && (fmt == SP_WF_GAL || fmt == SP_WF_GWT))
             rc = names_resolve(&names, &ids, path, fmt == SP_WF_GWT, &links);
         free(names.v);
         text_close(&t);
     } else {
-        rc = sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+        rc = sp_error_set(SP_EUSAGE, "%s: unknown weights format " WIO_FORMATS,
                           path);
     }
     if (rc) {
@@ -961,7 +1004,10 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
         links_free(&links);
         return rc;
     }
-    return wio_finish(path, where, &ids, &links, out);
+    rc = wio_finish(path, where, &ids, &links, out);
+    if (!rc)
+        (*out)->unnamed = unnamed;
+    return rc;
 }
 
 int sp_wio_read(const char *path, sp_weights **out)
@@ -969,32 +1015,32 @@ int sp_wio_read(const char *path, sp_weights **out)
     *out = NULL;
     sp_wformat fmt = sp_wio_format(path);
     if (fmt == SP_WF_UNKNOWN)
-        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format " WIO_FORMATS,
                             path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(errno));
-    size_t size = 0, cap = 1 << 16;
-    char *data = sp_malloc(cap);
-    int rc = data ? SP_OK : SP_ENOMEM;
-    while (!rc) {
-        size += fread(data + size, 1, cap - size, f);
-        if (size < cap)
-            break;
-        char *grown = cap <= SIZE_MAX / 2 ? sp_realloc(data, 2 * cap) : NULL;
-        if (!grown)
-            rc = SP_ENOMEM;
-        else {
-            data = grown;
-            cap *= 2;
+    if (fmt == SP_WF_SHEET)
+        return sp_wdense_read_sheet(path, out);
+    char *data;
+    size_t size;
+    int rc = sp_gdal_read_file(path, &data, &size);
+    const char *enc = NULL;
+    if (!rc && fmt != SP_WF_SWM)
+        rc = sp_readopt_encoding(path, data, size, &enc);
+    if (!rc && enc) {
+        char *utf8;
+        if (!(rc = sp_text_recode(data, size, enc, path, &utf8, &size))) {
+            free(data);
+            data = utf8;
         }
     }
-    if (!rc && ferror(f))
-        rc = sp_error_set(SP_EDATA, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
     if (!rc)
         rc = sp_wio_read_buffer(data, size, fmt, path, out);
     free(data);
+    if (!rc && (*out)->unnamed > 0)
+        sp_readopt_warn("%s: the header counts %d units, the lines name %d: the %d other%s "
+                        "(islands, as libpysal and GeoDa leave them out) have no id here; data "
+                        "units missing from the file are taken as %s", path,
+                        (*out)->n + (*out)->unnamed, (*out)->n, (*out)->unnamed,
+                        (*out)->unnamed == 1 ? "" : "s", (*out)->unnamed == 1 ? "it" : "them");
     return rc;
 }
 
@@ -1017,14 +1063,15 @@ static int check_ids(const sp_weights *W, sp_wformat fmt, const char *path)
                                  id[len - 1] == '\t'))
             return sp_error_set(SP_EDATA, "%s: unit '%s': Matrix Market ids cannot begin or end "
                                 "with a blank", path, id);
-        if (fmt == SP_WF_SWM) {
+        if (fmt == SP_WF_SWM || fmt == SP_WF_SPMAT) {
             int v;
             char canon[16];
             if (parse_int(id, INT32_MIN, INT32_MAX, &v) == 0)
                 snprintf(canon, sizeof canon, "%d", v);
             if (parse_int(id, INT32_MIN, INT32_MAX, &v) != 0 || strcmp(canon, id) != 0)
-                return sp_error_set(SP_EDATA, "%s: unit '%s': ArcGIS SWM files need integer ids "
-                                    "(write .gwt, .gal, .mtx or .csv instead)", path, id);
+                return sp_error_set(SP_EDATA, "%s: unit '%s': %s files need integer ids "
+                                    "(write .gwt, .gal, .mtx or .csv instead)", path, id,
+                                    fmt == SP_WF_SWM ? "ArcGIS SWM" : "Stata spmatrix");
         }
     }
     return SP_OK;
@@ -1076,14 +1123,11 @@ static void write_gwt(FILE *f, const sp_weights *W, const char *layer, const cha
     char a[256], b[256];
     header_name(a, sizeof a, layer);
     header_name(b, sizeof b, id_field);
-    fprintf(f, "0 %d %s %s\n", W->n, a, b);
+    fprintf(f, "0 %d %s %s\n", W->n + W->unnamed, a, b);
     const sp_csr *w = W->w;
-    for (int i = 0; i < W->n; i++) {
-        if (w->p[i] == w->p[i + 1])
-            fprintf(f, "%s %s 0\n", W->ids[i], W->ids[i]); /* an island */
+    for (int i = 0; i < W->n; i++) /* an island has no line (libpysal, GeoDa) */
         for (int k = w->p[i]; k < w->p[i + 1]; k++)
             fprintf(f, "%s %s %.17g\n", W->ids[i], W->ids[w->j[k]], w->x[k]);
-    }
 }
 
 static void write_mtx(FILE *f, const sp_weights *W)
@@ -1117,6 +1161,24 @@ static void write_csv(FILE *f, const sp_weights *W)
                 fprintf(f, ",%.17g", w->x[k++]);
             else
                 fputs(",0", f);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Stata spmatrix export text: n, then per unit its id and its n weights. */
+static void write_spmat(FILE *f, const sp_weights *W)
+{
+    const sp_csr *w = W->w;
+    fprintf(f, "%d\n", W->n);
+    for (int i = 0; i < W->n; i++) {
+        fputs(W->ids[i], f);
+        int k = w->p[i];
+        for (int c = 0; c < W->n; c++) {
+            if (k < w->p[i + 1] && w->j[k] == c)
+                fprintf(f, " %.17g", w->x[k++]);
+            else
+                fputs(" 0", f);
         }
         fputc('\n', f);
     }
@@ -1173,11 +1235,14 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
 {
     sp_wformat fmt = sp_wio_format(path);
     if (fmt == SP_WF_UNKNOWN)
-        return sp_error_set(SP_EUSAGE, "%s: unknown weights format (use .gal .gwt .swm .mtx .csv)",
+        return sp_error_set(SP_EUSAGE, "%s: unknown weights format " WIO_FORMATS,
                             path);
     if (W->n <= 0)
         return sp_error_set(SP_EDATA, "%s: no units to write", path);
-    if (fmt == SP_WF_CSV && W->n > WIO_CSV_MAX_N)
+    if (fmt == SP_WF_SHEET)
+        return sp_error_set(SP_EUSAGE, "%s: spill reads weights from workbooks but does not "
+                            "write them (write .csv, which Excel opens)", path);
+    if ((fmt == SP_WF_CSV || fmt == SP_WF_SPMAT) && W->n > SP_WDENSE_MAX_N)
         return sp_error_set(SP_EUSAGE, "%s: %d units: too many for a dense CSV of %d x %d cells "
                             "(write .mtx or .gwt)", path, W->n, W->n, W->n);
     int rc = check_ids(W, fmt, path);
@@ -1200,6 +1265,8 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
         write_swm(f, W, id_field);
     else if (fmt == SP_WF_MTX)
         write_mtx(f, W);
+    else if (fmt == SP_WF_SPMAT)
+        write_spmat(f, W);
     else
         write_csv(f, W);
     int failed = ferror(f);

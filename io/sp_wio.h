@@ -1,6 +1,10 @@
-/* sp_wio: spatial weights files: GAL, GWT, ArcGIS SWM, Matrix Market, dense CSV.
+/* sp_wio: spatial weights files: GAL, GWT, ArcGIS SWM, Matrix Market, dense CSV,
+ * and to read dense matrices on a workbook sheet and Stata spmatrix export text.
  *
- * The format follows the file extension (.gal .gwt .swm .mtx .csv).
+ * The format follows the file extension (.gal .gwt .swm .mtx .csv, .xlsx .xls
+ * .ods, .txt).  Dense CSV, sheets and spmatrix files may or may not carry ids
+ * (sp_wdense.h).  Text files that are not UTF-8 are decoded as --encoding says
+ * or as GB18030 with a warning (sp_readopt.h).
  * Writing then reading a file gives back the same ids and matrix bit for bit
  * (values are written with 17 significant digits, SWM as binary doubles);
  * GAL stores neighbours only, so it reads back as binary weights, and dense
@@ -23,7 +27,9 @@
 #include "sp_weights.h"
 
 typedef enum sp_wformat {
-    SP_WF_UNKNOWN, SP_WF_GAL, SP_WF_GWT, SP_WF_SWM, SP_WF_MTX, SP_WF_CSV
+    SP_WF_UNKNOWN, SP_WF_GAL, SP_WF_GWT, SP_WF_SWM, SP_WF_MTX, SP_WF_CSV,
+    SP_WF_SHEET, /* dense n x n on a workbook sheet (.xlsx .xls .ods): read only */
+    SP_WF_SPMAT  /* Stata spmatrix export text (.txt) */
 } sp_wformat;
 
 sp_wformat sp_wio_format(const char *path);
@@ -38,10 +44,12 @@ int sp_wio_write(const char *path, const sp_weights *W);
 int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
                        const char *id_field);
 
-/* "GAL", "GWT", "SWM", "Matrix Market", "CSV" or "unknown". */
+/* "GAL", "GWT", "SWM", "Matrix Market", "CSV", "sheet", "Stata spmatrix" or
+ * "unknown". */
 const char *sp_wio_format_name(sp_wformat fmt);
 
-/* The same from and to memory, for tests and fuzzing (path names messages). */
+/* The same from memory, for tests and fuzzing (path names messages; not
+ * SP_WF_SHEET). */
 int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt,
                        const char *path, sp_weights **out);
 

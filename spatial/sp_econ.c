@@ -54,3 +54,17 @@ int sp_econ_nested(const sp_csr *w_geo, const double *means, sp_csr **out)
         (*out)->x[k] *= means[(*out)->j[k]] / mbar;
     return SP_OK;
 }
+
+void sp_econ_unit_means(const int *unit, const double *value, int nrow, int n, double *mean,
+                        int *count)
+{
+    for (int u = 0; u < n; u++)
+        mean[u] = 0.0, count[u] = 0;
+    for (int r = 0; r < nrow; r++)
+        if (unit[r] >= 0) {
+            mean[unit[r]] += value[r];
+            count[unit[r]]++;
+        }
+    for (int u = 0; u < n; u++)
+        mean[u] = count[u] > 0 ? mean[u] / count[u] : NAN;
+}

@@ -16,6 +16,12 @@
 
 #include "sp_csr.h"
 
+/* The mean of each unit's values over the rows given: row r belongs to unit
+ * unit[r] (0..n-1; -1: not counted) with value[r]; count[u] rows make mean[u]
+ * (NAN when count[u] is 0).  The values of economic distance and nesting. */
+void sp_econ_unit_means(const int *unit, const double *value, int nrow, int n, double *mean,
+                        int *count);
+
 int sp_econ_distance(const double *means, int n, const char *const *ids, sp_csr **out);
 int sp_econ_nested(const sp_csr *w_geo, const double *means, sp_csr **out);
 

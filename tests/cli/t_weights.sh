@@ -92,7 +92,7 @@ fails 2 "1 unit of .* has no gdp data in --years: D" "econ unit without data" \
     "$SPILL" weights "$B/nocrs.csv" --id code --type econ --data "$B/econ_equal.csv" --var gdp --years 2010-2010 -o "$TMP/x.gal"
 fails 2 "cannot open" "missing file" "$SPILL" weights "$TMP/none.shp" -o "$TMP/x.gal"
 fails 1 "unknown --type" "unknown type" "$SPILL" weights "$P" --type hex -o "$TMP/x.gal"
-fails 1 "unknown weights format" "unknown output format" "$SPILL" weights "$P" -o "$TMP/x.txt"
+fails 1 "unknown weights format" "unknown output format" "$SPILL" weights "$P" -o "$TMP/x.doc"
 fails 1 "needs --k" "knn without k" "$SPILL" weights "$P" --type knn -o "$TMP/x.gal"
 fails 1 "unknown option" "unknown option" "$SPILL" weights "$P" --colour red -o "$TMP/x.gal"
 fails 1 "missing -o" "no output" "$SPILL" weights "$P"

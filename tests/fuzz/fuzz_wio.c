@@ -1,5 +1,6 @@
 /* libFuzzer target: the weights file parsers on arbitrary bytes.
- * Built once per format with -DFUZZ_FORMAT=SP_WF_GAL (GWT, SWM, MTX, CSV). */
+ * Built once per format with -DFUZZ_FORMAT=SP_WF_GAL (GWT, SWM, MTX, CSV, SPMAT;
+ * CSV and SPMAT are the dense n x n reader of sp_wdense). */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,0 +1,66 @@
+/* sp_readopt: the reader options every command takes (--encoding, --sheet,
+ * --skip-rows, --wide), held for the command being run.
+ *
+ * sp_args_parse() accepts these options in every command, checks them (usage
+ * errors before any file is read) and makes them current with
+ * sp_readopt_set(); the readers (sp_gdal_open_layer, sp_table_read, the text
+ * weights formats) consult sp_readopt_current().  Each parse replaces the
+ * previous options, so the jobs of `spill run` do not inherit each other's.
+ * Strings point into argv (nothing to free).  The options apply to:
+ *   --encoding ENC   every input without a declared encoding: CSV and text
+ *                    tables, shapefiles without .cpg, old Stata/SPSS files,
+ *                    GAL/GWT/CSV weights (see docs/data.md)
+ *   --sheet NAME     spreadsheets (.xlsx .xls .ods) read without --layer
+ *   --skip-rows N    CSV and spreadsheet tables: title lines above the header
+ *   --wide SPEC      tables that hold columns matching SPEC (VAR or
+ *                    VAR:PATTERN with one {TIME}; repeatable) */
+#ifndef SP_READOPT_H
+#define SP_READOPT_H
+
+#include <stddef.h>
+
+#define SP_READOPT_MAX_WIDE 16
+
+typedef struct sp_readopt {
+    const char *command;  /* "moran": names warnings ("spill moran: warning: ...") */
+    const char *encoding; /* NULL: detect (UTF-8, else GB18030 with a warning) */
+    const char *sheet;    /* NULL: the first sheet */
+    int skip_rows;
+    int nwide;
+    const char *wide[SP_READOPT_MAX_WIDE];
+} sp_readopt;
+
+/* One parsed --wide spec: columns PREFIX<time>SUFFIX become rows of VAR, the
+ * period going to column TIME. */
+typedef struct sp_readopt_wide {
+    char var[128], prefix[128], suffix[128], time[64];
+} sp_readopt_wide;
+
+#include "sp_args.h"
+
+/* The shared option names, for sp_args_parse (name, takes_value). */
+extern const sp_optspec sp_readopt_spec[];
+
+/* The help paragraph printed under every command's options. */
+extern const char sp_readopt_help[];
+
+/* Check the values; SP_EUSAGE naming the option otherwise. */
+int sp_readopt_check(const sp_readopt *o);
+
+/* Parse "VAR" (= VAR:VAR{year}) or "VAR:PREFIX{TIME}SUFFIX". */
+int sp_readopt_parse_wide(const char *spec, sp_readopt_wide *out);
+
+void sp_readopt_set(const sp_readopt *o);
+const sp_readopt *sp_readopt_current(void);
+
+/* The encoding the text of `what` (a file) is in: NULL when it is UTF-8 (or
+ * ASCII); --encoding when given; else GB18030 when the bytes are GB18030
+ * and not UTF-8 (with a warning).  Bytes that are neither are SP_EDATA
+ * naming --encoding; bytes that are not UTF-8 although --encoding UTF-8 was
+ * given too. */
+int sp_readopt_encoding(const char *what, const char *text, size_t len, const char **enc);
+
+/* A warning on stderr, prefixed "spill COMMAND: warning: ". */
+void sp_readopt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
