@@ -22,7 +22,10 @@ HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
 STAMP := $(BUILD)/.deps-ok
 SPILL := $(BUILD)/spill
 
-.PHONY: all deps check check-plain check-asan check-valgrind fuzz demo bench tools clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps check check-plain check-asan check-valgrind fuzz demo install bench tools clean
 all: $(SPILL) spill
 
 $(STAMP):
@@ -103,8 +106,15 @@ check-valgrind: $(SPILL)
 	@SPILL=$(abspath tests/valgrind-spill.sh) SPILL_REAL=$(abspath $(SPILL)) BUILD=/nonexistent \
 	    tests/run.sh
 
-demo: $(SPILL)
+# The workflow on the bundled data (scripts/demo.sh), leaving ./spill linked to
+# the binary; demo-out/transcript.md holds the console blocks the README shows.
+demo: $(SPILL) spill
 	@scripts/demo.sh $(abspath $(SPILL))
+
+# `make install PREFIX=DIR` (default /usr/local): the binary as DIR/bin/spill.
+install: $(SPILL)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

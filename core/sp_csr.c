@@ -258,6 +258,27 @@ static int csr_has(const sp_csr *a, int i, int k)
     return 0;
 }
 
+int sp_csr_stochastic_islands(const sp_csr *a, int *empty)
+{
+    *empty = 0;
+    for (int i = 0; i < a->nrow; i++) {
+        if (a->p[i] == a->p[i + 1]) {
+            (*empty)++;
+            continue;
+        }
+        double s = 0.0;
+        for (int q = a->p[i]; q < a->p[i + 1]; q++) {
+            int j = a->j[q];
+            if (a->p[j] == a->p[j + 1])
+                return 0; /* a link to an empty row */
+            s += a->x[q];
+        }
+        if (fabs(s - 1.0) > 1e-12)
+            return 0;
+    }
+    return 1;
+}
+
 int sp_csr_pattern_symmetric(const sp_csr *a)
 {
     if (a->nrow != a->ncol)

@@ -49,6 +49,13 @@ int sp_csr_pattern_symmetric(const sp_csr *a);
 /* sums[i] = sum of row i. */
 void sp_csr_row_sums(const sp_csr *a, double *sums);
 
+/* 1 when every non-empty row of the square A sums to 1 (to 1e-12) and no
+ * row links to an empty row: a row-standardised W whose units without
+ * neighbours (islands) are nobody's neighbour.  Then (I - rho A)^-1 1 is
+ * 1/(1 - rho) on the non-empty rows and 1 on the empty ones, and
+ * (I - rho A)^-1 A 1 is 1/(1 - rho) and 0.  *empty = the empty rows. */
+int sp_csr_stochastic_islands(const sp_csr *a, int *empty);
+
 /* 1 if A and B have identical shape, pattern and (bitwise) values. */
 int sp_csr_equal(const sp_csr *a, const sp_csr *b);
 

@@ -35,10 +35,7 @@ static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
 
 static void design_free(design *d)
 {
-    if (d->names)
-        for (int j = 0; j < d->k; j++)
-            free(d->names[j]);
-    free(d->names);
+    sp_pmodel_names_free(d->names, d->k);
     free(d->z);
 }
 
@@ -532,10 +529,7 @@ void sp_pfe_result_free(sp_pfe_result *r)
 {
     if (!r)
         return;
-    if (r->names)
-        for (int j = 0; j < r->k; j++)
-            free(r->names[j]);
-    free(r->names);
+    sp_pmodel_names_free(r->names, r->k);
     free(r->theta), free(r->cov), free(r->theta_ml), free(r->cov_ml), free(r->resid);
     free(r);
 }
@@ -674,6 +668,8 @@ static int invert_info(const design *d, const sp_pops *ops, sp_pfe_result *r,
     return rc;
 }
 
+const char *sp_pfe_sigma_name(sp_sigma s) { return s == SP_SIGMA_DF ? "df" : "ml"; }
+
 int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
                const char *const *xnames, const sp_csr *W, const sp_pops *ops,
                const sp_pfe_opts *o, sp_pfe_result **out)
@@ -696,7 +692,12 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
     }
     if (!rc)
         rc = invert_info(&d, ops, r, r->theta_ml, r->cov_ml);
-    if (!rc && r->leeyu != SP_LY_NONE) {
+    if (!rc && o->sigma == SP_SIGMA_DF && r->m == 0 && o->fe == SP_FE_NONE) {
+        long nt = (long)n * t;                       /* sigma2 = e'e/(NT - k), as R lm */
+        r->theta[r->p - 1] = r->theta_ml[r->p - 1] * (double)nt / (double)(nt - r->k);
+        r->sigma_df = 1;
+    }
+    if (!rc && (r->leeyu != SP_LY_NONE || r->sigma_df)) {
         rc = info_matrix(&d, ops, W, o->fe, r, r->theta, r->cov);
         if (!rc)
             rc = invert_info(&d, ops, r, r->theta, r->cov);
@@ -791,10 +792,7 @@ int sp_pfe_lmtests(int n, int t, const double *y, int k0, const double *X, const
     }
     free(c.xx), free(c.xy), free(c.b);
     free(S), free(e), free(wxb), free(tmp), free(beta), free(xw);
-    if (names)
-        for (int j = 0; j < k0; j++)
-            free(names[j]);
-    free(names);
+    sp_pmodel_names_free(names, k0);
     design_free(&d);
     return rc;
 }

@@ -60,11 +60,21 @@ typedef enum sp_vcov { SP_VCOV_INFO, SP_VCOV_HESSIAN } sp_vcov;
 /* "info" or "hessian". */
 const char *sp_pfe_vcov_name(sp_vcov v);
 
+/* sigma^2 behind the standard errors of a model without spatial parameters
+ * (OLS, SLX) and without fixed effects: the ML e'e/NT (spatialreg's
+ * convention, the C default) or e'e/(NT - k) (R lm, Stata regress, spreg:
+ * the CLI default).  The log-likelihood is the ML one either way. */
+typedef enum sp_sigma { SP_SIGMA_ML, SP_SIGMA_DF } sp_sigma;
+
+/* "ml" or "df". */
+const char *sp_pfe_sigma_name(sp_sigma s);
+
 typedef struct sp_pfe_opts {
     sp_pmodel model;
     sp_fe fe;
     sp_leeyu leeyu; /* SP_LY_ELHORST is the CLI default */
     sp_vcov vcov;
+    sp_sigma sigma; /* applies to OLS and SLX without fixed effects */
 } sp_pfe_opts;
 
 typedef struct sp_pfe_result {
@@ -73,6 +83,7 @@ typedef struct sp_pfe_result {
     sp_leeyu leeyu;   /* the correction applied (SP_LY_NONE when none applies) */
     sp_vcov vcov;     /* the covariance used (the Hessian after a fallback) */
     int vcov_fallback;/* 1: the information matrix was singular */
+    int sigma_df;     /* 1: theta's sigma2 (and cov) use e'e/(NT - k) (SP_SIGMA_DF) */
     int lndet_approx; /* 1: the estimates rest on an approximate log-determinant */
     /* ... and then, for rho and lambda (those the model has), the approximate
      * and the exact ln|I - x W| at the estimate x (exact NAN when unknown) */

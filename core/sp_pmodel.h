@@ -16,4 +16,8 @@ int sp_pmodel_has_rho(sp_pmodel m);
 int sp_pmodel_has_lambda(sp_pmodel m);
 int sp_pmodel_durbin(sp_pmodel m);
 
+/* Free k coefficient names ("const", "x1", "W*x1", ...) and their array, as
+ * the estimators' results hold them (names may be NULL). */
+void sp_pmodel_names_free(char **names, int k);
+
 #endif

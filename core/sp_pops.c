@@ -19,6 +19,9 @@ typedef struct dense_ops {
     const sp_csr *W;
     int n;
     int row_stochastic;    /* every row sums to 1: W 1 = 1 */
+    int stochastic;        /* the same on the non-empty rows, islands nobody's
+                              neighbour (sp_csr_stochastic_islands) */
+    int n_empty;           /* empty rows (islands) */
     double *w1, *x;        /* W 1 and scratch (n) */
     double *re, *im;       /* eigenvalues */
     gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
@@ -232,8 +235,10 @@ static int dense_terms(void *ctx, double rho, double out[4])
     }
     out[0] = t0 / o->n;
     out[1] = t1 / o->n;
-    if (o->row_stochastic) {
-        out[2] = out[3] = 1.0 / (1.0 - rho);
+    if (o->stochastic) { /* closed forms (sp_csr_stochastic_islands): no solve per rho */
+        double m = (double)(o->n - o->n_empty) / o->n;
+        out[2] = m / (1.0 - rho) + (1.0 - m);
+        out[3] = m / (1.0 - rho);
         return SP_OK;
     }
     double s0 = 0.0, s1 = 0.0;
@@ -303,6 +308,7 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
     o->row_stochastic = 1;
     for (int i = 0; i < n; i++)
         o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
+    o->stochastic = sp_csr_stochastic_islands(W, &o->n_empty);
     ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;
     return SP_OK;

@@ -51,6 +51,7 @@ typedef struct sparse_ops {
     int polish;             /* SP_LNDET_AUTO's Chebyshev: exact values at hand (lndet_exact) */
     double *trc;            /* tr(T_j(W))/n, j = 0..cheb_degree (Chebyshev) */
     int row_stochastic;
+    int stochastic, n_empty; /* sp_csr_stochastic_islands: closed-form effects terms */
     double *w1, *t1, *t2, *t3;
 } sparse_ops;
 
@@ -665,8 +666,10 @@ static int sparse_terms(void *ctx, double rho, double out[4])
     }
     out[0] = s0;
     out[1] = s1;
-    if (o->row_stochastic) {
-        out[2] = out[3] = 1.0 / (1.0 - rho);
+    if (o->stochastic) { /* closed forms (sp_csr_stochastic_islands): no solve per rho */
+        double share = (double)(o->n - o->n_empty) / o->n;
+        out[2] = share / (1.0 - rho) + (1.0 - share);
+        out[3] = share / (1.0 - rho);
         return SP_OK;
     }
     int n = o->n;
@@ -884,6 +887,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
         o->row_stochastic = 1;
         for (int i = 0; i < n; i++)
             o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
+        o->stochastic = sp_csr_stochastic_islands(W, &o->n_empty);
     }
     double lo = -1.0, hi = 1.0;
     if (!rc && o->chol) {

@@ -9,6 +9,7 @@
 #include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_opt.h"
+#include "sp_pmodel.h"
 #include "sp_pre.h"
 #include "sp_within.h"
 
@@ -16,10 +17,7 @@ void sp_pre_result_free(sp_pre_result *r)
 {
     if (!r)
         return;
-    if (r->names)
-        for (int j = 0; j < r->k; j++)
-            free(r->names[j]);
-    free(r->names);
+    sp_pmodel_names_free(r->names, r->k);
     free(r->beta);
     free(r->cov);
     free(r->resid);

@@ -40,6 +40,13 @@ sp_ptest_stat sp_ptest_z(double est, double var)
     return e;
 }
 
+sp_ptest_stat sp_ptest_t(double est, double var, long df)
+{
+    sp_ptest_stat e = sp_ptest_z(est, var);
+    e.p = df > 0 && isfinite(e.z) ? 2.0 * gsl_cdf_tdist_Q(fabs(e.z), (double)df) : NAN;
+    return e;
+}
+
 double sp_ptest_pnorm2(double z)
 {
     return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));

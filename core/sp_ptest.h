@@ -37,6 +37,9 @@ void sp_ptest_lr(sp_ptest *t, double ll_big, double ll_small, int df);
 
 /* est with variance var: se = sqrt(var) (NAN when var < 0 or NAN), z, p. */
 sp_ptest_stat sp_ptest_z(double est, double var);
+/* The same with the two-sided p-value of Student's t with df degrees of
+ * freedom (R lm's Pr(>|t|)); z holds the t statistic. */
+sp_ptest_stat sp_ptest_t(double est, double var, long df);
 /* Two-sided normal p-value 2 (1 - Phi(|z|)). */
 double sp_ptest_pnorm2(double z);
 

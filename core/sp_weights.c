@@ -7,6 +7,7 @@
 
 #include "sp_error.h"
 #include "sp_idmap.h"
+#include "sp_strdist.h"
 #include "sp_weights.h"
 
 static void free_ids(char **ids, int n)
@@ -80,8 +81,10 @@ int sp_weights_std_parse(const char *name, sp_std *out)
             *out = (sp_std)s;
             return SP_OK;
         }
-    return sp_error_set(SP_EUSAGE,
-                        "unknown standardisation '%s' (row, binary, none, minmax, spectral)", name);
+    const char *near = sp_strdist_closest(name, std_names, 5);
+    return sp_error_set(SP_EUSAGE, "unknown standardisation '%s' (%s%s%srow, binary, none, "
+                        "minmax, spectral)", name, near ? "did you mean " : "", near ? near : "",
+                        near ? "? " : "");
 }
 
 const char *sp_weights_std_name(sp_std style) { return std_names[style]; }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sp_error.h"
+#include "sp_strdist.h"
 #include "sp_within.h"
 
 int sp_within_fe_parse(const char *name, sp_fe *out)
@@ -18,7 +19,10 @@ int sp_within_fe_parse(const char *name, sp_fe *out)
             *out = names[i].fe;
             return SP_OK;
         }
-    return sp_error_set(SP_EUSAGE, "unknown fixed effects '%s' (none, unit, time, twoway)", name);
+    static const char *const words[] = {"none", "unit", "time", "twoway", NULL};
+    const char *near = sp_strdist_closest(name, words, -1);
+    return sp_error_set(SP_EUSAGE, "unknown fixed effects '%s' (%s%s%snone, unit, time, twoway)",
+                        name, near ? "did you mean " : "", near ? near : "", near ? "? " : "");
 }
 
 const char *sp_within_fe_name(sp_fe fe)

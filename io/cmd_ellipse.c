@@ -213,6 +213,14 @@ static int run_periods(sde_job *job, const sp_args *a)
 static const char *const field_names[] = {"center_x", "center_y", "center_lon", "center_lat",
                                           "sx", "sy", "rotation", "area", "perimeter",
                                           "flattening", "move_km", "bearing"};
+/* The layers' fields: ArcGIS Directional Distribution's names and units
+ * (CenterX/CenterY and XStdDist/YStdDist in metres of the projected CRS,
+ * Rotation in degrees clockwise from north), then spill's extras; all fit a
+ * Shapefile's 10 characters. */
+static const char *const layer_names[] = {"CenterX", "CenterY", "CenterLon", "CenterLat",
+                                          "XStdDist", "YStdDist", "Rotation", "Area_km2",
+                                          "Perim_km", "Flattening", "Move_km", "Bearing"};
+static const double layer_scale[] = {1, 1, 1, 1, 1000, 1000, 1, 1, 1, 1, 1, 1};
 #define NFIELDS 12
 
 static void result_values(const sde_result *r, double *v)
@@ -222,6 +230,34 @@ static void result_values(const sde_result *r, double *v)
                             e->rotation, e->area / 1e6, e->perimeter / 1000.0, e->flattening,
                             r->move_km, r->bearing};
     memcpy(v, vals, sizeof vals);
+}
+
+/* The layers' CRS: the fitted Albers (sp_crs_albers_for) as a named
+ * projected CRS on WGS 84, so that GIS software recognises it (a PROJ string
+ * alone becomes PROJCRS["unknown"]); any other CRS as given.  NULL when
+ * unknown.  The caller destroys it. */
+static OGRSpatialReferenceH output_srs(const char *crs)
+{
+    if (strcmp(crs, "unknown") == 0)
+        return NULL;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    double lat1, lat2, lat0, lon0;
+    if (sscanf(crs, "+proj=aea +lat_1=%lf +lat_2=%lf +lat_0=%lf +lon_0=%lf", &lat1, &lat2, &lat0,
+               &lon0) == 4) {
+        char name[200];
+        snprintf(name, sizeof name, "Albers Equal Area Conic (spill: lat_1 %.4f, lat_2 %.4f, "
+                 "lat_0 %.4f, lon_0 %.4f)", lat1, lat2, lat0, lon0);
+        if (OSRSetWellKnownGeogCS(srs, "WGS84") == OGRERR_NONE &&
+            OSRSetProjCS(srs, name) == OGRERR_NONE &&
+            OSRSetACEA(srs, lat1, lat2, lat0, lon0, 0.0, 0.0) == OGRERR_NONE &&
+            OSRSetLinearUnits(srs, SRS_UL_METER, 1.0) == OGRERR_NONE)
+            return srs;
+    } else if (OSRSetFromUserInput(srs, crs) == OGRERR_NONE) {
+        return srs;
+    }
+    OSRDestroySpatialReference(srs);
+    return NULL;
 }
 
 /* A layer of ellipse polygons (points = 0) or centre points (points = 1). */
@@ -236,15 +272,7 @@ static int write_layer(const sde_job *job, const char *path, int points)
         return rc;
     sp_gdal_init();
     GDALDatasetH ds = GDALCreate(GDALGetDriverByName(driver), o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);
-    OGRSpatialReferenceH srs = NULL;
-    if (strcmp(job->crs, "unknown") != 0) {
-        srs = OSRNewSpatialReference(NULL);
-        OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-        if (OSRSetFromUserInput(srs, job->crs) != OGRERR_NONE) {
-            OSRDestroySpatialReference(srs);
-            srs = NULL;
-        }
-    }
+    OGRSpatialReferenceH srs = output_srs(job->crs);
     OGRLayerH layer = ds ? GDALDatasetCreateLayer(ds, points ? "centers" : "ellipses", srs,
                                                   points ? wkbPoint : wkbPolygon, NULL) : NULL;
     if (!layer)
@@ -254,7 +282,7 @@ static int write_layer(const sde_job *job, const char *path, int points)
         rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
     OGR_Fld_Destroy(fd);
     for (int f = 0; f < NFIELDS && !rc; f++) {
-        fd = OGR_Fld_Create(field_names[f], OFTReal);
+        fd = OGR_Fld_Create(layer_names[f], OFTReal);
         if (OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
             rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
         OGR_Fld_Destroy(fd);
@@ -267,7 +295,7 @@ static int write_layer(const sde_job *job, const char *path, int points)
         OGR_F_SetFieldString(feat, 0, r->by);
         for (int f = 0; f < NFIELDS; f++)
             if (isfinite(v[f]))
-                OGR_F_SetFieldDouble(feat, f + 1, v[f]);
+                OGR_F_SetFieldDouble(feat, f + 1, v[f] * layer_scale[f]);
         OGRGeometryH g = OGR_G_CreateGeometry(points ? wkbPoint : wkbPolygon);
         if (points) {
             OGR_G_SetPoint_2D(g, 0, r->e.cx, r->e.cy);

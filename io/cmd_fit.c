@@ -22,13 +22,18 @@
 
 
 static const char help[] =
-    "usage: spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]\n"
+    "usage: spill fit DATA --w W --y Y --x X1,X2,... [--id FIELD] [options]   (cross-section)\n"
+    "       spill fit DATA --panel ID,TIME --w W --y Y --x X1,X2,... [options]  (panel)\n"
     "\n"
-    "Spatial panel models by maximum likelihood on a long-format table (one row per\n"
-    "unit and period; the panel must be balanced).  Data are stacked period by period,\n"
-    "W acts on each period and the log-determinant is T ln|I - rho W|.\n"
+    "Spatial regression by maximum likelihood.  A cross-section has one row per unit,\n"
+    "matched to W by --id (default: the id field W's header names; see docs/data.md).\n"
+    "A panel is a long-format table (one row per unit and period; the panel must be\n"
+    "balanced).  Data are stacked period by period, W acts on each period and the\n"
+    "log-determinant is T ln|I - rho W|.\n"
     "\n"
     "options:\n"
+    "  --id FIELD          cross-sections: the unit id field\n"
+    "  --id-order          cross-sections: row r is W's unit r (only when asked)\n"
     "  --model M           sdm (default), sar, sem, sdem, slx, sac, ols\n"
     "  --fe F              twoway (default), unit, time, none: fixed effects, removed by\n"
     "                      the within transformation (the ML estimator of the model\n"
@@ -53,6 +58,9 @@ static const char help[] =
     "                      region=East); W is restricted to them and standardised again\n"
     "  --standardize S     W standardisation: row (default), binary, none, minmax,\n"
     "                      spectral\n"
+    "  --strict            units of W without data are an error (default: W is\n"
+    "                      restricted to the units with data and standardised again,\n"
+    "                      with a warning naming them)\n"
     "  --layer NAME        layer of DATA\n"
     "  --logdet M          auto (default: eigen up to "
     SP_ARGS_STR(SP_POPS_DENSE_AUTO) " units; beyond, for a\n"
@@ -74,7 +82,12 @@ static const char help[] =
     "                      second derivative of ln|I - rho W|, numerically differenced\n"
     "                      on exact log-determinants); a singular information matrix\n"
     "                      falls back to the Hessian\n"
+    "  --sigma S           OLS and SLX without fixed effects: df (default, as R lm,\n"
+    "                      Stata regress and spreg: sigma2 = e'e/(n - k) behind the\n"
+    "                      standard errors) or ml (e'e/n, spatialreg's ML convention);\n"
+    "                      the log-likelihood is the ML one either way\n"
     "  --json | --csv | --markdown | --latex   output (default a readable table)\n"
+    "  -o, --output FILE   write the output to FILE (atomically) instead of stdout\n"
     "  --threads N         threads for the sparse paths' power traces (default: all\n"
     "                      cores); results do not depend on it\n"
     "  --timing            seconds spent reading and fitting, on stderr\n";
@@ -84,7 +97,7 @@ static const sp_optspec spec[] = {
     {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
-    {"timing", 0}, {"id", 1}, {"vcov", 1}, {NULL, 0},
+    {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1}, {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -125,9 +138,13 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     } else if ((rc = sp_pdata_parse_panel(sp_args_get(a, "panel"), o->idf, o->timef,
                                           sizeof o->idf))) {
         return rc;
-    } else if (sp_args_get(a, "id")) {
+    } else if (sp_args_get(a, "id") || sp_args_flag(a, "id-order")) {
         return sp_error_set(SP_EUSAGE, "with --panel the unit id is the first --panel column");
     }
+    o->id_order = sp_args_flag(a, "id-order");
+    o->strict = sp_args_flag(a, "strict");
+    if (o->id_order && o->idf[0])
+        return sp_error_set(SP_EUSAGE, "--id and --id-order contradict each other");
     o->layer = sp_args_get(a, "layer");
     o->where = sp_args_get(a, "where");
     o->model = SP_PM_SDM;
@@ -152,10 +169,14 @@ static int parse_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--fe, --re, --compare and --where need --panel ID,TIME");
     static const char *const logdets[] = {"auto", "eigen", "chol", "lu", "cheb", "mc"};
     static const char *const vcovs[] = {"auto", "info", "hessian"};
+    static const char *const sigmas[] = {"ml", "df"};
     o->logdet = LOGDET_AUTO, o->vcov = VCOV_AUTO;
+    int sigma = SP_SIGMA_DF;
     if ((rc = sp_args_choice(a, "logdet", logdets, 6, &o->logdet)) ||
-        (rc = sp_args_choice(a, "vcov", vcovs, 3, &o->vcov)))
+        (rc = sp_args_choice(a, "vcov", vcovs, 3, &o->vcov)) ||
+        (rc = sp_args_choice(a, "sigma", sigmas, 2, &sigma)))
         return rc;
+    o->sigma = (sp_sigma)sigma;
     if ((rc = sp_args_int(a, "draws", 1000, 0, &o->draws)) ||
         (rc = sp_args_int(a, "seed", 12345, 0, &o->seed)) || (rc = sp_args_threads(a, &o->threads)))
         return rc;
@@ -165,11 +186,9 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     o->tests = sp_args_flag(a, "tests");
     o->effects = sp_args_flag(a, "effects");
     o->timing = sp_args_flag(a, "timing");
-    sp_grid_dest dest;
-    rc = sp_grid_dest_args(a, NULL, &dest);
-    if (rc)
+    if ((rc = sp_grid_dest_args(a, "output", &o->dest)))
         return rc;
-    o->out = dest.format;
+    o->out = o->dest.format;
     if (o->re && (o->model != SP_PM_SAR && o->model != SP_PM_SDM))
         return sp_error_set(SP_EUSAGE, "--re: random effects are for --model sar or sdm");
     if (o->re && o->fe != SP_FE_NONE && o->fe != SP_FE_TIME)
@@ -177,14 +196,33 @@ static int parse_opts(const sp_args *a, fp_opts *o)
                                        "effects); got --fe %s", sp_within_fe_name(o->fe));
     if (o->re && o->compare)
         return sp_error_set(SP_EUSAGE, "--re and --compare cannot be combined");
-    if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM))
-        return sp_error_set(SP_EUSAGE, "--effects: a %s model has no spillovers (its "
-                                       "coefficients are the direct effects)",
-                            sp_pmodel_name(o->model));
+    if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM)) {
+        fprintf(stderr, "spill fit: warning: --effects: a %s model has no spillovers (its "
+                        "coefficients are the direct effects); no effects computed\n",
+                sp_pmodel_name(o->model));
+        o->effects = 0;
+    }
     return SP_OK;
 }
 
 /* ---- data ---- */
+
+/* The field matching the rows to W (io/sp_idmatch.h); with --id-order *W
+ * is replaced by a copy named after the rows. */
+static int match_ids(const fp_opts *o, const sp_table *tab, sp_weights **W, sp_idmatch *m)
+{
+    int rc = sp_idmatch_resolve(tab, o->idf[0] ? o->idf : NULL, o->id_order, o->wpath, *W, m);
+    if (rc)
+        return rc;
+    if (m->warning[0])
+        fprintf(stderr, "spill fit: warning: %s\n", m->warning);
+    sp_weights *renamed;
+    if ((rc = sp_idmatch_order_weights(m, tab, o->wpath, *W, &renamed)) || !renamed)
+        return rc;
+    sp_weights_free(*W);
+    *W = renamed;
+    return SP_OK;
+}
 
 static int load(const fp_opts *o, fp_run *R)
 {
@@ -193,12 +231,14 @@ static int load(const fp_opts *o, fp_run *R)
     int rc = sp_table_read(o->data, o->layer, &tab);
     if (!rc)
         rc = sp_wio_read(o->wpath, &W);
+    if (!rc)
+        rc = match_ids(o, tab, &W, &R->match);
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
-    sp_pdata_opts po = {.id = o->idf[0] ? o->idf : NULL, .time = o->cross ? NULL : o->timef,
-                        .where = o->where, .std = o->std};
+    sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
+                        .where = o->where, .std = o->std, .strict = o->strict};
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
     if (!rc && !o->cross && R->D->t < 2)
@@ -208,6 +248,12 @@ static int load(const fp_opts *o, fp_run *R)
         rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
                                      "eigenvalues (up to %d); use auto, chol or lu",
                           R->D->n, SP_POPS_DENSE_MAX);
+    if (!rc && R->D->n_w_unused)
+        fprintf(stderr, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
+                        "restricted to the units with data and %s-standardised again; --strict "
+                        "refuses): %s\n", R->D->n_w_unused, R->D->n_w_unused > 1 ? "s" : "",
+                o->wpath, R->D->n_w_unused > 1 ? "have" : "has",
+                R->D->n_w_unused > 1 ? "are" : "is", sp_weights_std_name(o->std), R->D->w_unused);
     if (!rc && o->where)
         fprintf(stderr, "spill fit: %s\n", R->D->note);
     else if (!rc && R->D->n_islands)
@@ -255,7 +301,7 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     const fp_opts *o = R->o;
     const sp_pdata *D = R->D;
     int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
-    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
+    sp_pfe_opts po = {model, fe, o->leeyu, hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, o->sigma};
     long nt = (long)D->n * D->t;
     int rc = sp_pfe_fit(D->n, D->t, D->v, o->k0, D->v + nt, o->x, D->W->w, &R->ops, &po, out);
     if (rc)
@@ -410,6 +456,8 @@ static void run_free(fp_run *R)
 sp_ptest_stat sp_cmd_fit_stat(const sp_pfe_result *r, const double *theta, const double *cov,
                               int i)
 {
+    if (r->sigma_df && i < r->k) /* e'e/(n - k): t statistics on n - k df, as R lm */
+        return sp_ptest_t(theta[i], cov[i * r->p + i], (long)r->n * r->t - r->k);
     return sp_ptest_z(theta[i], cov[i * r->p + i]);
 }
 
@@ -481,6 +529,7 @@ int sp_cmd_fit(int argc, char **argv)
     fp_opts o;
     if ((rc = parse_opts(&a, &o)))
         return rc;
+    o.argc = argc, o.argv = argv;
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
@@ -490,10 +539,13 @@ int sp_cmd_fit(int argc, char **argv)
     if (!rc)
         rc = fit_all(&R);
     double t2 = sp_clock_seconds();
-    if (!rc)
+    if (!rc && !(rc = sp_grid_dest_open(&o.dest))) { /* stdout, or -o FILE written atomically */
+        R.out = o.dest.f;
         rc = o.out == SP_GRID_JSON                 ? sp_cmd_fit_json(&R)
              : o.out == SP_GRID_LATEX && !o.re ? sp_cmd_fit_latex(&R)
                                            : sp_cmd_fit_tables(&R);
+        rc = sp_grid_dest_close(&o.dest, rc);
+    }
     if (!rc && o.timing)
         fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
     run_free(&R);

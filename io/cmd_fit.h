@@ -13,8 +13,10 @@
 #define CMD_FIT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sp_grid.h"
+#include "sp_idmatch.h"
 #include "sp_pdata.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
@@ -26,6 +28,8 @@
 #define MAX_X 32
 
 typedef struct fp_opts {
+    int argc;          /* the command line, recorded in the JSON's inputs */
+    char **argv;
     const char *data, *wpath, *yname, *layer, *where;
     char idf[256], timef[256];
     char xbuf[1024];
@@ -37,10 +41,14 @@ typedef struct fp_opts {
     sp_std std;
     int re, compare, tests, effects, draws, seed, timing;
     int cross;       /* no --panel: a cross-section (one period, no effects) */
+    int id_order;    /* --id-order: row r is W's unit r (cross-sections) */
+    int strict;      /* --strict: units of W without data are an error */
     int threads;
     int logdet;      /* LOGDET_* */
     int vcov;        /* VCOV_* */
+    sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
     sp_grid_format out; /* --json, --csv, --markdown, --latex (sp_grid_dest_args) */
+    sp_grid_dest dest;  /* stdout or -o FILE */
 } fp_opts;
 
 enum { LOGDET_AUTO, LOGDET_EIGEN, LOGDET_CHOL, LOGDET_LU, LOGDET_CHEB, LOGDET_MC };
@@ -49,7 +57,9 @@ enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
     const fp_opts *o;
+    FILE *out;         /* where the printers write: stdout, or -o FILE's temporary file */
     sp_table *D_table; /* D points into it */
+    sp_idmatch match;  /* how the rows were matched to W's units */
     sp_pdata *D;
     sp_pops ops;
     int sparse_ops;         /* ops from sp_pops_sparse_new (else sp_pops_dense) */

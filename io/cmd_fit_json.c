@@ -100,6 +100,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
                           sp_json_real(sp_ptest_aic(r->loglik, r->p)));
     params_json(o, r, r->theta, r->cov);
     json_object_set_new(o, "vcov", json_string(sp_pfe_vcov_name(r->vcov)));
+    json_object_set_new(o, "sigma2_divisor", json_string(r->sigma_df ? "n-k" : "n"));
+    json_object_set_new(o, "sigma2_ml", sp_json_real(r->theta_ml[r->p - 1]));
     json_object_set_new(o, "logdet", json_string(R->sparse_ops ? sp_pops_sparse_lndet_name(&R->ops)
                                                                : "eigen"));
     json_object_set_new(o, "logdet_approximate", json_boolean(r->lndet_approx));
@@ -120,6 +122,48 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
     json_object_update_new(tests, lm_json(lm));
     json_object_set_new(o, "tests", tests);
     return o;
+}
+
+/* What the run read and how it was asked, so that a batch can be traced:
+ * the files (path, bytes, SHA-256), the variables, the model options, the
+ * seed, spill's version and the command line (without --threads). */
+static json_t *inputs_json(const fp_run *R)
+{
+    const fp_opts *o = R->o;
+    static const char *const logdets[] = {"auto", "eigen", "chol", "lu", "cheb", "mc"};
+    static const char *const vcovs[] = {"auto", "info", "hessian"};
+    json_t *x = json_array(), *cmd = json_array();
+    for (int j = 0; j < o->k0; j++)
+        json_array_append_new(x, json_string(o->x[j]));
+    for (int k = 0; k < o->argc; k++) { /* --threads changes no result: left out, so the
+                                          * JSON is the same bytes for any thread count */
+        if (strcmp(o->argv[k], "--threads") == 0 && k + 1 < o->argc) {
+            k++;
+            continue;
+        }
+        if (strncmp(o->argv[k], "--threads=", 10) != 0)
+            json_array_append_new(cmd, json_string(o->argv[k]));
+    }
+    json_t *in = json_pack("{s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:b, s:b, s:b, s:i, s:i}",
+                           "data", sp_json_file(o->data), "layer",
+                           o->layer ? json_string(o->layer) : json_null(), "weights",
+                           sp_json_file(o->wpath), "y", o->yname, "x", x, "model",
+                           sp_pmodel_name(o->model), "fe", sp_within_fe_name(o->fe), "re", o->re,
+                           "compare", o->compare, "effects", o->effects, "draws", o->draws,
+                           "seed", o->seed);
+    json_object_set_new(in, "id", o->idf[0] ? json_string(o->idf) : json_null());
+    json_object_set_new(in, "time", o->cross ? json_null() : json_string(o->timef));
+    json_object_set_new(in, "where", o->where ? json_string(o->where) : json_null());
+    json_object_set_new(in, "standardize", json_string(sp_weights_std_name(o->std)));
+    json_object_set_new(in, "lee_yu", json_string(sp_leeyu_name(o->leeyu)));
+    json_object_set_new(in, "logdet", json_string(logdets[o->logdet]));
+    json_object_set_new(in, "vcov", json_string(vcovs[o->vcov]));
+    json_object_set_new(in, "sigma", json_string(sp_pfe_sigma_name(o->sigma)));
+    json_object_set_new(in, "id_order", json_boolean(o->id_order));
+    json_object_set_new(in, "strict", json_boolean(o->strict));
+    json_object_set_new(in, "spill_version", json_string(SP_VERSION));
+    json_object_set_new(in, "command", cmd);
+    return in;
 }
 
 int sp_cmd_fit_json(const fp_run *R)
@@ -192,6 +236,10 @@ int sp_cmd_fit_json(const fp_run *R)
         if (sp_weights_cardinality(R->D->W, i) == 0)
             json_array_append_new(isl, json_string(R->D->units[i]));
     json_object_set_new(root, "units_without_neighbors", isl);
+    json_object_set_new(root, "id_match", sp_idmatch_json(&R->match));
+    json_object_set_new(root, "weights_units_without_data", json_integer(R->D->n_w_unused));
     json_object_set_new(root, "standardize", json_string(sp_weights_std_name(o->std)));
-    return sp_json_print(root);
+    json_object_set_new(root, "spill_version", json_string(SP_VERSION));
+    json_object_set_new(root, "inputs", inputs_json(R));
+    return sp_json_write(root, R->out);
 }

@@ -56,7 +56,7 @@ static int journal_columns(const fp_run *R, const sp_pfe_result **cols)
 
 static void journal_estimates(const fp_run *R)
 {
-    FILE *f = stdout;
+    FILE *f = R->out;
     const sp_pfe_result *cols[4];
     int nc = journal_columns(R, cols);
     const sp_pfe_result *r0 = cols[0];
@@ -122,7 +122,7 @@ static void journal_estimates(const fp_run *R)
 
 static void journal_effects(const fp_run *R)
 {
-    FILE *f = stdout;
+    FILE *f = R->out;
     const sp_peff *e = R->eff;
     fputs("\\begin{table}[htbp]\\centering\n\\caption{Direct, indirect and total effects}\n"
           "\\label{tab:spill-effects}\n\\begin{tabular}{lccc}\n\\toprule\n"
@@ -144,7 +144,7 @@ static void journal_effects(const fp_run *R)
 
 static void journal_tests(const fp_run *R)
 {
-    FILE *f = stdout;
+    FILE *f = R->out;
     fp_test list[16];
     int n = sp_cmd_fit_tests(R, list);
     fputs("\\begin{table}[htbp]\\centering\n\\caption{Specification tests}\n"
@@ -165,5 +165,5 @@ int sp_cmd_fit_latex(const fp_run *R)
     if (R->eff)
         journal_effects(R);
     journal_tests(R);
-    return fflush(stdout) == 0 ? SP_OK : sp_error_set(SP_EDATA, "cannot write to standard output");
+    return fflush(R->out) == 0 ? SP_OK : sp_error_set(SP_EDATA, "cannot write the LaTeX tables");
 }

@@ -182,24 +182,27 @@ static sp_grid *compare_grid(const fp_run *R)
     return g;
 }
 
-static void print_vcov(const sp_pfe_result *r)
+static void print_vcov(FILE *f, const sp_pfe_result *r)
 {
     if (!r)
         return;
-    printf("standard errors: %s%s\n",
+    fprintf(f, "standard errors: %s%s%s\n",
            r->vcov == SP_VCOV_HESSIAN ? "observed information (Hessian)"
                                       : "analytic information matrix",
-           r->vcov_fallback ? " (the information matrix is singular)" : "");
+           r->vcov_fallback ? " (the information matrix is singular)" : "",
+           r->sigma_df ? ", sigma2 = e'e/(n - k) as R lm (--sigma ml: e'e/n)"
+           : r->m == 0 && r->fe == SP_FE_NONE ? ", sigma2 = e'e/n (ML; --sigma df: e'e/(n - k))"
+                                               : "");
     if (!r->lndet_approx)
         return;
-    printf("note: the estimates rest on an approximate log-determinant (--logdet chol or lu "
+    fprintf(f, "note: the estimates rest on an approximate log-determinant (--logdet chol or lu "
            "for exact values)");
     for (int a = 0; a < 2; a++)
         if (a ? r->has_lambda : r->has_rho)
-            printf("; ln|I - %.6g W| = %.8g (exact %.8g)",
+            fprintf(f, "; ln|I - %.6g W| = %.8g (exact %.8g)",
                    r->theta_ml[a ? sp_pfe_ilambda(r) : sp_pfe_irho(r)], r->lndet_at[a],
                    r->lndet_exact_at[a]);
-    printf("\n");
+    fprintf(f, "\n");
 }
 
 static void print_header(const fp_run *R)
@@ -209,51 +212,52 @@ static void print_header(const fp_run *R)
     if (o->out != SP_GRID_TEXT)
         return;
     if (o->cross) {
-        printf("Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
-        printf("data %s (%s), weights %s (%s)\n", o->data, o->idf[0] ? o->idf : "row order",
-               o->wpath, sp_weights_std_name(o->std));
-        print_vcov(R->fit);
-        putchar('\n');
+        fprintf(R->out, "Spatial %s, cross-section: %d observations, ML\n", sp_pmodel_name(o->model), D->n);
+        char how[400];
+        fprintf(R->out, "data %s, weights %s (%s); units matched to W by %s\n", o->data, o->wpath,
+               sp_weights_std_name(o->std), sp_idmatch_describe(&R->match, how, sizeof how));
+        print_vcov(R->out, R->fit);
+        fputc('\n', R->out);
         return;
     }
     if (o->re)
-        printf("Spatial panel %s, random unit effects%s: %d units x %d periods = %d "
+        fprintf(R->out, "Spatial panel %s, random unit effects%s: %d units x %d periods = %d "
                "observations\n",
                sp_pmodel_name(o->model), o->fe == SP_FE_TIME ? " and fixed time effects" : "",
                D->n, D->t, D->n * D->t);
     else if (o->compare)
-        printf("Spatial panel %s with no, unit, time and two-way fixed effects: %d units x %d "
+        fprintf(R->out, "Spatial panel %s with no, unit, time and two-way fixed effects: %d units x %d "
                "periods = %d observations\n",
                sp_pmodel_name(o->model), D->n, D->t, D->n * D->t);
     else
-        printf("Spatial panel %s, %s fixed effects: %d units x %d periods = %d observations\n",
+        fprintf(R->out, "Spatial panel %s, %s fixed effects: %d units x %d periods = %d observations\n",
                sp_pmodel_name(o->model), sp_within_fe_name(o->fe), D->n, D->t, D->n * D->t);
-    printf("data %s (%s, %s %s..%s), weights %s (%s)%s%s\n", o->data, o->idf, o->timef,
+    fprintf(R->out, "data %s (%s, %s %s..%s), weights %s (%s)%s%s\n", o->data, o->idf, o->timef,
            D->periods[0], D->periods[D->t - 1], o->wpath, sp_weights_std_name(o->std),
            o->where ? ", " : "", o->where ? D->note : "");
     const sp_pfe_result *r = o->re ? R->re_fe : R->fit;
     if (o->compare)
-        printf("Lee-Yu bias correction of the fixed-effects columns: %s\n",
+        fprintf(R->out, "Lee-Yu bias correction of the fixed-effects columns: %s\n",
                o->leeyu == SP_LY_NONE ? "off (--no-lee-yu): maximum likelihood estimates"
                : o->leeyu == SP_LY_ELHORST
                    ? "on (Elhorst's convention; --no-lee-yu for the ML estimates)"
                    : "on (Lee-Yu convention; --no-lee-yu for the ML estimates)");
     else if (r->fe != SP_FE_NONE)
-        printf("Lee-Yu bias correction%s: %s\n", o->re ? " of the fixed-effects fit" : "",
+        fprintf(R->out, "Lee-Yu bias correction%s: %s\n", o->re ? " of the fixed-effects fit" : "",
                sp_cmd_fit_leeyu_text(r));
     if (!o->re)
-        print_vcov(r);
-    putchar('\n');
+        print_vcov(R->out, r);
+    fputc('\n', R->out);
 }
 
 
 /* Write one table in the chosen format, a blank line after it, and free it. */
-static int put_grid(sp_grid *g, sp_grid_format out)
+static int put_grid(FILE *f, sp_grid *g, sp_grid_format out)
 {
-    int rc = sp_grid_write(g, out, stdout);
+    int rc = sp_grid_write(g, out, f);
     sp_grid_free(g);
     if (!rc)
-        putchar('\n');
+        fputc('\n', f);
     return rc;
 }
 
@@ -263,24 +267,24 @@ int sp_cmd_fit_tables(const fp_run *R)
     int rc;
     print_header(R);
     if (o->re) {
-        rc = put_grid(re_grid(R->re), o->out);
+        rc = put_grid(R->out, re_grid(R->re), o->out);
         if (!rc && o->out == SP_GRID_TEXT)
-            printf("log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
+            fprintf(R->out, "log-likelihood %.4f   AIC %.4f   theta^2 = sigma2 / (T sigma2_mu + sigma2)\n\n",
                    R->re->loglik, sp_ptest_aic(R->re->loglik, R->re->k + 3));
     } else if (o->compare) {
-        rc = put_grid(compare_grid(R), o->out);
+        rc = put_grid(R->out, compare_grid(R), o->out);
     } else {
-        rc = put_grid(coef_grid(R->fit), o->out);
+        rc = put_grid(R->out, coef_grid(R->fit), o->out);
         if (!rc && o->out == SP_GRID_TEXT)
-            printf("log-likelihood %.4f   AIC %.4f   R2 %.4f   corr2 %.4f\n\n", R->fit->loglik,
+            fprintf(R->out, "log-likelihood %.4f   AIC %.4f   R2 %.4f   corr2 %.4f\n\n", R->fit->loglik,
                    sp_ptest_aic(R->fit->loglik, R->fit->p), R->fit->r2, R->fit->corr2);
     }
     if (!rc)
-        rc = put_grid(tests_grid(R), o->out);
+        rc = put_grid(R->out, tests_grid(R), o->out);
     if (!rc && o->out == SP_GRID_TEXT) {
         char choice[512];
         sp_cmd_fit_choice(R, choice, sizeof choice);
-        printf("model choice: %s\n\n", choice);
+        fprintf(R->out, "model choice: %s\n\n", choice);
     }
     if (!rc && R->eff) {
         char title[160];
@@ -289,9 +293,9 @@ int sp_cmd_fit_tables(const fp_run *R)
                      R->eff->draws, o->seed);
         else
             snprintf(title, sizeof title, "effects (delta-method standard errors)");
-        rc = put_grid(effects_grid(R->eff, title), o->out);
+        rc = put_grid(R->out, effects_grid(R->eff, title), o->out);
     }
-    if (!rc && fflush(stdout) != 0)
-        rc = sp_error_set(SP_EDATA, "cannot write to standard output");
+    if (!rc && fflush(R->out) != 0)
+        rc = sp_error_set(SP_EDATA, "cannot write the tables");
     return rc;
 }

@@ -44,7 +44,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
     {"perm", 1},    {"seed", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
     {"json", 0},    {"timing", 0},    SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
@@ -162,7 +162,8 @@ int sp_cmd_hotspot(int argc, char **argv)
                           {.name = "n.s.", .width = 6, .key = "ns"},
                           {.name = "cold90", .width = 6}, {.name = "cold95", .width = 6},
                           {.name = "cold99", .width = 6}};
-    run.b.table = sp_grid_new(NULL, cols, 9);
+    char matched[512];
+    run.b.table = sp_grid_new(sp_acio_matched(run.b.A, matched, sizeof matched), cols, 9);
     sp_grid_text_layout(run.b.table, 0, 1, 1);
     rc = sp_acio_local_periods(&run.b, &hot_stat, &run);
     if (!rc && run.b.json) {
@@ -173,6 +174,7 @@ int sp_cmd_hotspot(int argc, char **argv)
                                  run.o.star ? json_real(run.self_weight) : json_null(),
                                  "standardize", sp_weights_std_name(run.style), "perm", run.o.perm.perm,
                                  "seed", run.b.seed, "fdr", run.o.fdr, "results", run.b.results);
+        json_object_set_new(root, "id_match", sp_idmatch_json(&run.b.A->match));
         rc = sp_json_print(root);
     }
     return sp_acio_local_end(&run.b, rc);

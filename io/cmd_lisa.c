@@ -45,7 +45,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
-    {"data-id", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
+    {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
     {NULL, 0},
@@ -188,7 +188,8 @@ static int lisa_run_all(lisa_run *run, const char *scatter_path)
         {.name = run->b.A->a.by ? run->b.A->a.by : "by", .width = 10, .align = SP_GRID_LEFT},
         {.name = "n", .width = 6}, {.name = "signif", .width = 6}, {.name = "HH", .width = 6},
         {.name = "LL", .width = 6}, {.name = "HL", .width = 6}, {.name = "LH", .width = 6}};
-    run->b.table = sp_grid_new(NULL, cols, 7);
+    char matched[512];
+    run->b.table = sp_grid_new(sp_acio_matched(run->b.A, matched, sizeof matched), cols, 7);
     sp_grid_text_layout(run->b.table, 0, 1, 1);
     if (!rc)
         rc = sp_acio_local_periods(&run->b, &lisa_stat, run);
@@ -215,6 +216,7 @@ int sp_cmd_lisa(int argc, char **argv)
             sp_weights_std_name(run.style), "variance", scales[run.o.scale], "moments",
             run.o.moments == SP_LISA_TOTAL ? "total" : "conditional", "perm", run.o.perm.perm,
             "seed", run.b.seed, "alpha", run.o.alpha, "fdr", run.o.fdr, "results", run.b.results);
+        json_object_set_new(root, "id_match", sp_idmatch_json(&run.b.A->match));
         rc = sp_json_print(root);
     }
     return sp_acio_local_end(&run.b, rc);

@@ -24,7 +24,12 @@ static const char help[] =
     "options:\n"
     "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n"
     "  --var V              the variable\n"
-    "  --id FIELD           unit id field (default: row order 1..n; needed with --by)\n"
+    "  --id FIELD           unit id field (default: the field W's header names, or a\n"
+    "                       column holding W's ids in W's order; needed with --by)\n"
+    "  --id-order           match row r to W's unit r (only when asked: see\n"
+    "                       docs/data.md, \"Matching data to W\")\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --by TIME            period field of a long-format table\n"
     "  --layer NAME         layer of DATA\n"
     "  --standardize S      row (default, as spdep style W and GeoDa), binary, none,\n"
@@ -47,8 +52,8 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"w", 1}, {"var", 1}, {"id", 1}, {"by", 1}, {"layer", 1}, {"standardize", 1},
-    {"adjust-n", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1}, {"json", 0}, {"timing", 0},
-    {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
+    {"adjust-n", 0}, {"id-order", 0}, {"strict", 0}, {"perm", 1}, {"seed", 1}, {"threads", 1},
+    {"json", 0}, {"timing", 0}, {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 static json_t *gtest_json(const sp_gtest *t, const char *stat, const char *expect)
@@ -92,17 +97,21 @@ static const sp_grid_col moran_cols[] = {
     {.name = "p_perm", .width = 9, .key = "C_p_perm"}};
 #define MORAN_NCOL ((int)(sizeof moran_cols / sizeof moran_cols[0]))
 
-/* An empty table titled with the variable, W and the conventions. */
-static sp_grid *moran_grid(const sp_acio_args *io, sp_std style, int adjust_n)
+/* An empty table titled with the variable, W, the conventions and the ids
+ * that matched the rows to W. */
+static sp_grid *moran_grid(const sp_acio *A, sp_std style, int adjust_n)
 {
+    const sp_acio_args *io = &A->a;
+    char matched[512];
     sp_grid_col cols[MORAN_NCOL];
     memcpy(cols, moran_cols, sizeof cols);
     if (io->by)
         cols[0].name = io->by;
     char title[1024];
     snprintf(title, sizeof title, "Moran's I and Geary's C of %s, weights %s (%s)%s; p-values "
-             "two-sided", io->var, io->wpath, sp_weights_std_name(style),
-             adjust_n ? ", n adjusted for islands" : "");
+             "two-sided; %s", io->var, io->wpath, sp_weights_std_name(style),
+             adjust_n ? ", n adjusted for islands" : "",
+             sp_acio_matched(A, matched, sizeof matched));
     sp_grid *g = sp_grid_new(title, cols, MORAN_NCOL);
     sp_grid_text_layout(g, 0, 1, 1);
     return g;
@@ -217,10 +226,11 @@ static int moran_print(moran_run *run)
         return rc ? rc : sp_grid_dest_close(&run->dest,
                                             sp_grid_write(run->table, run->dest.format, run->dest.f));
     }
-    json_t *root = json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "var", run->io.var, "weights",
-                             run->io.wpath, "standardize", sp_weights_std_name(run->style),
-                             "adjust_n", run->o.adjust_n, "perm", run->o.perm.perm, "seed",
-                             run->seed, "results", run->results);
+    json_t *root = json_pack("{s:s, s:s, s:o, s:s, s:b, s:i, s:i, s:o}", "var", run->io.var,
+                             "weights", run->io.wpath, "id_match",
+                             sp_idmatch_json(&run->A->match), "standardize",
+                             sp_weights_std_name(run->style), "adjust_n", run->o.adjust_n, "perm",
+                             run->o.perm.perm, "seed", run->seed, "results", run->results);
     run->results = NULL;
     return sp_json_print(root);
 }
@@ -236,7 +246,7 @@ int sp_cmd_moran(int argc, char **argv)
     if ((rc = sp_acio_open(&run.io, &run.A)))
         return rc;
     run.results = json_array();
-    run.table = run.json ? NULL : moran_grid(&run.io, run.style, run.o.adjust_n);
+    run.table = run.json ? NULL : moran_grid(run.A, run.style, run.o.adjust_n);
     for (int g = 0; g < run.A->P->nperiods && !rc; g++)
         rc = moran_period(&run, g);
     if (!rc)

@@ -9,7 +9,8 @@
 
 static const char run_help[] =
     "usage: spill run JOBFILE [--keep-going] [--dry-run]\n"
-    "Run the spill commands of JOBFILE, one per line, in one process, in order.\n"
+    "Run the spill commands of JOBFILE (\"-\": standard input), one per line, in one\n"
+    "process, in order.\n"
     "Lines: a subcommand and its arguments as on the command line ('spill' first is\n"
     "optional); quotes '...' and \"...\", backslash escapes and line continuations as\n"
     "in a shell; # starts a comment.  Each command's output goes where it says.\n\n"
@@ -19,9 +20,11 @@ static const char run_help[] =
 
 static const sp_optspec run_opts[] = {{"keep-going", 0}, {"dry-run", 0}, {NULL, 0}};
 
+/* The whole job file, or standard input for "-". */
 static int read_whole(const char *path, char **text, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return sp_error_set(SP_EDATA, "%s: cannot open the job file", path);
     size_t cap = 4096, len = 0;
@@ -40,7 +43,8 @@ static int read_whole(const char *path, char **text, size_t *size)
         }
     }
     int failed = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (!buf)
         return SP_ENOMEM;
     if (failed) {
@@ -68,7 +72,7 @@ int sp_cmd_run(int argc, char **argv)
         return rc;
     if ((rc = sp_args_positional(&a, 1, "one JOBFILE")))
         return rc;
-    const char *path = a.pos[0];
+    const char *path = strcmp(a.pos[0], "-") == 0 ? "-" : a.pos[0];
     char *text = NULL;
     size_t size = 0;
     sp_jobs *jobs;

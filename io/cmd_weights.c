@@ -18,6 +18,7 @@
 #include "sp_idmap.h"
 #include "sp_layer.h"
 #include "sp_points.h"
+#include "sp_strdist.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
 
@@ -552,6 +553,33 @@ static int weights_convert(const sp_args *a, const char *in, const char *out)
     return rc;
 }
 
+/* An unknown --type is a usage error (with the closest type); the table
+ * options shape econ and nested weights only: elsewhere they would be
+ * silently ignored, so they are a usage error too. */
+static int data_options_fit(const sp_args *a, const char *type)
+{
+    static const char *const types[] = {"queen", "rook", "knn", "band", "idw", "econ", "nested"};
+    int known = 0;
+    for (int k = 0; k < 7; k++)
+        known |= strcmp(type, types[k]) == 0;
+    const char *near = known ? NULL : sp_strdist_closest(type, types, 7);
+    if (!known)
+        return sp_error_set(SP_EUSAGE, "unknown --type '%s' (%s%s%squeen, rook, knn, band, idw, "
+                            "econ, nested)", type, near ? "did you mean " : "", near ? near : "",
+                            near ? "? " : "");
+    static const char *const table_opts[] = {"data", "var", "data-id", "time", "years",
+                                             "drop-missing"};
+    if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0)
+        return SP_OK;
+    for (size_t k = 0; k < sizeof table_opts / sizeof *table_opts; k++)
+        if (sp_args_get(a, table_opts[k]))
+            return sp_error_set(SP_EUSAGE, "--%s is for --type econ and nested (their weights "
+                                "come from TABLE); --type %s is built from the layer alone, and "
+                                "the commands that read W restrict it to the units with data",
+                                table_opts[k], type);
+    return SP_OK;
+}
+
 int sp_cmd_weights(int argc, char **argv)
 {
     sp_args a;
@@ -570,6 +598,8 @@ int sp_cmd_weights(int argc, char **argv)
         return weights_convert(&a, a.pos[0], out);
     weights_job job = {.args = &a, .type = sp_args_get(&a, "type") ? sp_args_get(&a, "type") : "queen"};
     int contiguity = strcmp(job.type, "queen") == 0 || strcmp(job.type, "rook") == 0;
+    if ((rc = data_options_fit(&a, job.type)))
+        return rc;
     const char *points = sp_args_get(&a, "points");
     int need_geometry = contiguity || !points || strcmp(points, "centroid") == 0;
     const char *islands = sp_args_get(&a, "islands");

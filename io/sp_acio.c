@@ -1,5 +1,6 @@
 /* sp_acio: the input side and the command frame shared by moran, lisa and hotspot; see
  * sp_acio.h. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_gdal.h"
 #include "sp_grid.h"
 #include "sp_layer_write.h"
 #include "sp_wio.h"
@@ -37,6 +39,31 @@ void sp_acio_close(sp_acio *A)
     free(A);
 }
 
+/* Decide which field of t names W's units (sp_idmatch); with --id-order W's
+ * units are renamed after the rows. */
+static int acio_match(sp_acio *A, const sp_table *t, const char *id)
+{
+    int rc = sp_idmatch_resolve(t, id, A->a.id_order, A->a.wpath, A->W, &A->match);
+    if (rc)
+        return rc;
+    if (A->match.warning[0])
+        sp_acio_warn(A, "%s", A->match.warning);
+    sp_weights *renamed;
+    if ((rc = sp_idmatch_order_weights(&A->match, t, A->a.wpath, A->W, &renamed)) || !renamed)
+        return rc;
+    sp_weights_free(A->W);
+    A->W = renamed;
+    return SP_OK;
+}
+
+const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size)
+{
+    char how[400];
+    snprintf(buf, size, "units matched to W by %s",
+             sp_idmatch_describe(&A->match, how, sizeof how));
+    return buf;
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -44,19 +71,24 @@ static int acio_inputs(sp_acio *A)
     if (rc)
         return rc;
     if (!a->need_layer) {
-        if ((rc = sp_table_read(a->src, a->layer, &A->table)))
+        if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
+            (rc = acio_match(A, A->table, a->id)))
             return rc;
-        return sp_panel_build(A->table, a->id, a->by, &A->P);
+        return sp_panel_build(A->table, sp_idmatch_field(&A->match), a->by, &A->P);
     }
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
-    if (!a->data)
-        return sp_panel_build(A->features, a->id, NULL, &A->P);
+    if (!a->data) {
+        if ((rc = acio_match(A, A->features, a->id)))
+            return rc;
+        return sp_panel_build(A->features, sp_idmatch_field(&A->match), NULL, &A->P);
+    }
     if ((rc = sp_panel_build(A->features, a->id, NULL, &A->units)))
         return rc;
     if ((rc = sp_idmap_build(A->units->ids, A->features->nrow, a->src, &A->fmap)))
         return rc;
-    if ((rc = sp_table_read(a->data, NULL, &A->table)))
+    if ((rc = sp_table_read(a->data, NULL, &A->table)) ||
+        (rc = acio_match(A, A->table, a->data_id ? a->data_id : a->id)))
         return rc;
     return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
 }
@@ -137,8 +169,14 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     if (!rc) {
         char list[512];
         int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
-        if (missing > 0 && first_time(A, 0, list))
-            sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out: %s", p->what,
+        if (missing > 0 && A->a.strict)
+            rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data: %s (--strict; without "
+                              "it W is restricted to the units with data and standardised "
+                              "again)", p->what, missing, missing > 1 ? "s" : "", A->a.wpath,
+                              missing > 1 ? "have" : "has", list);
+        else if (missing > 0 && first_time(A, 0, list))
+            sp_acio_warn(A, "%s: %d unit%s of %s %s no data and %s left out (W is "
+                         "restricted to the units with data; --strict refuses): %s", p->what,
                          missing, missing > 1 ? "s" : "", A->a.wpath, missing > 1 ? "have" : "has",
                          missing > 1 ? "are" : "is", list);
     }
@@ -263,42 +301,191 @@ int sp_acio_out_period(sp_acio_out *out, const sp_acio_period *p, const int *nne
     return SP_OK;
 }
 
-/* Integer period values when every label is an integer. */
-static int *period_integers(const sp_acio_out *out)
+/* ---- output layouts (docs/autocorrelation.md "Output layers") ---- */
+
+/* The output fields under construction (room for cap): the arrays and names
+ * they point to are owned (sheet_own). */
+typedef struct sheet {
+    sp_field *f;
+    int nf, cap;
+    void **owned;
+    int nowned, owned_cap;
+} sheet;
+
+/* Record p as owned (freed by sheet_free); NULL (and p freed) when out of memory. */
+static void *sheet_own(sheet *sh, void *p)
 {
-    int *v = sp_malloc(((size_t)out->n + 1) * sizeof *v);
-    for (int r = 0; v && r < out->n; r++) {
-        double d;
-        if (sp_table_parse_double(out->period[r], &d) != 0 || d != floor(d) || fabs(d) > 2e9) {
-            free(v);
-            return NULL;
-        }
-        v[r] = (int)d;
+    if (p && sh->nowned == sh->owned_cap) {
+        int cap = sh->owned_cap ? 2 * sh->owned_cap : 64;
+        void **grown = sp_realloc(sh->owned, (size_t)cap * sizeof *grown);
+        if (grown)
+            sh->owned = grown, sh->owned_cap = cap;
     }
-    return v;
+    if (p && sh->nowned < sh->owned_cap)
+        return sh->owned[sh->nowned++] = p;
+    free(p);
+    return NULL;
+}
+
+static void sheet_free(sheet *sh)
+{
+    for (int k = 0; k < sh->nowned; k++)
+        free(sh->owned[k]);
+    free(sh->owned);
+    free(sh->f);
+    memset(sh, 0, sizeof *sh);
+}
+
+/* A field name from name and the period label: "LMiIndex_2011" (characters
+ * other than letters, digits and '_' in the label become '_'). */
+static char *suffixed(sheet *sh, const char *name, const char *label)
+{
+    size_t n = strlen(name), m = label ? strlen(label) : 0;
+    char *s = sheet_own(sh, sp_malloc(n + m + 2));
+    if (!s)
+        return NULL;
+    memcpy(s, name, n);
+    s[n] = '\0';
+    if (label) {
+        s[n] = '_';
+        for (size_t k = 0; k < m; k++) {
+            unsigned char c = (unsigned char)label[k];
+            s[n + 1 + k] = (isalnum(c) || c == '_' || c >= 0x80) ? (char)c : '_';
+        }
+        s[n + 1 + m] = '\0';
+    }
+    return s;
+}
+
+/* dst = src gathered at the rows cell[0..m-1] (-1: NULL), named name. */
+static int gather(sheet *sh, const sp_field *src, const int *cell, int m, const char *name)
+{
+    if (!name || sh->nf == sh->cap) /* the caller sized f */
+        return SP_ENOMEM;
+    sp_field *d = &sh->f[sh->nf];
+    *d = (sp_field){name, src->type, .width = src->width};
+    size_t size = src->type == SP_FIELD_REAL ? sizeof(double)
+                : src->type == SP_FIELD_INT ? sizeof(int) : sizeof(char *);
+    void *v = sheet_own(sh, sp_malloc((size_t)m * size + 1));
+    if (!v)
+        return SP_ENOMEM;
+    for (int i = 0; i < m; i++) {
+        int r = cell[i];
+        if (src->type == SP_FIELD_REAL)
+            ((double *)v)[i] = r >= 0 ? src->real[r] : NAN;
+        else if (src->type == SP_FIELD_INT)
+            ((int *)v)[i] = r >= 0 ? src->integer[r] : SP_FIELD_INT_NULL;
+        else
+            ((const char **)v)[i] = r >= 0 ? src->text[r] : NULL;
+    }
+    d->real = v, d->integer = v, d->text = v;
+    sh->nf++;
+    return SP_OK;
+}
+
+/* The period column for m rows of periods g(i) = g0 + i / per: integers when
+ * every label is one, else text. */
+static int period_column(sheet *sh, const sp_acio *A, int g0, int m, int per)
+{
+    int *years = sheet_own(sh, sp_malloc((size_t)m * sizeof(int) + 1));
+    const char **text = sheet_own(sh, sp_malloc((size_t)m * sizeof(char *) + 1));
+    if (!years || !text)
+        return SP_ENOMEM;
+    int integers = 1;
+    for (int i = 0; i < m; i++) {
+        const char *label = A->P->periods[g0 + i / per].label;
+        double d;
+        text[i] = label;
+        if (sp_table_parse_double(label, &d) != 0 || d != floor(d) || fabs(d) > 2e9)
+            integers = 0;
+        else
+            years[i] = (int)d;
+    }
+    if (sh->nf == sh->cap)
+        return SP_ENOMEM;
+    sh->f[sh->nf++] = integers ? (sp_field){A->a.by, SP_FIELD_INT, .integer = years}
+                               : (sp_field){A->a.by, SP_FIELD_TEXT, .text = text};
+    return SP_OK;
+}
+
+/* The collected columns over out's rows: the variable (with --data), the
+ * command's columns, NNeighbors. */
+static int source_columns(const sp_acio *A, const sp_acio_out *out, sp_field *src)
+{
+    int nf = 0;
+    if (A->a.data)
+        src[nf++] = (sp_field){A->a.var, SP_FIELD_REAL, .real = out->x};
+    for (int k = 0; k < out->nreal; k++)
+        src[nf++] = (sp_field){out->real_name[k], SP_FIELD_REAL, .real = out->real[k]};
+    for (int k = 0; k < out->ntext; k++)
+        src[nf++] = (sp_field){out->text_name[k], SP_FIELD_TEXT, .text = out->text[k],
+                               .width = out->text_width[k]};
+    for (int k = 0; k < out->nint; k++)
+        src[nf++] = (sp_field){out->int_name[k], SP_FIELD_INT, .integer = out->integer[k]};
+    src[nf++] = (sp_field){"NNeighbors", SP_FIELD_INT, .integer = out->nneigh};
+    return nf;
+}
+
+/* cell[g * nfeat + f] = the row of feature f in period g, -1 when none. */
+static int *cell_table(const sp_acio *A, const sp_acio_out *out, int nfeat)
+{
+    int G = A->P->nperiods;
+    int *cell = sp_malloc((size_t)G * nfeat * sizeof *cell + 1);
+    for (long c = 0; cell && c < (long)G * nfeat; c++)
+        cell[c] = -1;
+    for (int r = 0, g = 0; cell && r < out->n; r++) {
+        while (g < G - 1 && out->period[r] != A->P->periods[g].label)
+            g++; /* rows come period by period */
+        cell[(long)g * nfeat + out->feature[r]] = r;
+    }
+    return cell;
 }
 
 int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path)
 {
-    sp_field f[3 * SP_ACIO_COLS + 3];
-    int nf = 0, *years = NULL;
-    if (A->a.by) {
-        years = period_integers(out);
-        f[nf++] = years ? (sp_field){A->a.by, SP_FIELD_INT, .integer = years}
-                        : (sp_field){A->a.by, SP_FIELD_TEXT, .text = out->period};
+    int nfeat = A->features->nrow, G = A->P->nperiods;
+    int layout = A->a.by ? A->a.layout : SP_ACIO_LONG;
+    sp_field src[3 * SP_ACIO_COLS + 3];
+    int nsrc = source_columns(A, out, src);
+    int *cell = cell_table(A, out, nfeat);
+    sheet sh_ = {.cap = G * (nsrc + 1)}, *sh = &sh_;
+    sh->f = sp_malloc((size_t)sh->cap * sizeof *sh->f);
+    int *rows = sp_malloc((size_t)G * nfeat * sizeof *rows + 1);
+    sp_layer_part *parts = sp_calloc((size_t)G, sizeof *parts);
+    int rc = cell && sh->f && rows && parts ? SP_OK : SP_ENOMEM, nparts = 0;
+    for (long c = 0; !rc && c < (long)G * nfeat; c++)
+        rows[c] = (int)(c % nfeat);
+    if (!rc && layout == SP_ACIO_LONG) { /* one layer, each feature once per period */
+        if (A->a.by)
+            rc = period_column(sh, A, 0, G * nfeat, nfeat);
+        for (int k = 0; !rc && k < nsrc; k++)
+            rc = gather(sh, &src[k], cell, G * nfeat, src[k].name);
+        parts[nparts++] = (sp_layer_part){NULL, G * nfeat, rows, sh->f, sh->nf};
+    } else if (!rc && layout == SP_ACIO_WIDE) { /* one feature per unit, fields per period */
+        for (int g = 0; !rc && g < G; g++)
+            for (int k = 0; !rc && k < nsrc; k++)
+                rc = gather(sh, &src[k], cell + (long)g * nfeat, nfeat,
+                            suffixed(sh, src[k].name, A->P->periods[g].label));
+        parts[nparts++] = (sp_layer_part){NULL, nfeat, NULL, sh->f, sh->nf};
+    } else if (!rc) { /* a layer per period, named BASE_LABEL */
+        char base[256];
+        const char *slash = strrchr(path, '/'), *dot;
+        snprintf(base, sizeof base, "%s", slash ? slash + 1 : path);
+        if ((dot = strrchr(base, '.')) && dot != base)
+            base[dot - base] = '\0';
+        for (int g = 0; !rc && g < G; g++) {
+            int first = sh->nf;
+            rc = period_column(sh, A, g, nfeat, nfeat);
+            for (int k = 0; !rc && k < nsrc; k++)
+                rc = gather(sh, &src[k], cell + (long)g * nfeat, nfeat, src[k].name);
+            parts[nparts++] = (sp_layer_part){suffixed(sh, base, A->P->periods[g].label), nfeat,
+                                              NULL, sh->f + first, sh->nf - first};
+        }
     }
-    if (A->a.data)
-        f[nf++] = (sp_field){A->a.var, SP_FIELD_REAL, .real = out->x};
-    for (int k = 0; k < out->nreal; k++)
-        f[nf++] = (sp_field){out->real_name[k], SP_FIELD_REAL, .real = out->real[k]};
-    for (int k = 0; k < out->ntext; k++)
-        f[nf++] = (sp_field){out->text_name[k], SP_FIELD_TEXT, .text = out->text[k],
-                             .width = out->text_width[k]};
-    for (int k = 0; k < out->nint; k++)
-        f[nf++] = (sp_field){out->int_name[k], SP_FIELD_INT, .integer = out->integer[k]};
-    f[nf++] = (sp_field){"NNeighbors", SP_FIELD_INT, .integer = out->nneigh};
-    int rc = sp_layer_write(A->a.src, A->a.layer, path, out->n, out->feature, f, nf);
-    free(years);
+    if (!rc)
+        rc = sp_layer_write_many(A->a.src, A->a.layer, path, parts, nparts);
+    sheet_free(sh);
+    free(cell), free(rows), free(parts);
     return rc;
 }
 
@@ -311,24 +498,34 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .id = sp_args_get(a, "id"), .data = sp_args_get(a, "data"),
                          .data_id = sp_args_get(a, "data-id"), .var = sp_args_get(a, "var"),
                          .by = sp_args_get(a, "by"), .wpath = sp_args_get(a, "w"),
-                         .need_layer = need_layer};
+                         .need_layer = need_layer, .id_order = sp_args_flag(a, "id-order"),
+                         .strict = sp_args_flag(a, "strict")};
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
+    static const char *const layouts[] = {"wide", "layers", "long"};
+    io->layout = SP_ACIO_WIDE;
+    if ((rc = sp_args_choice(a, "layout", layouts, 3, &io->layout)))
+        return rc;
+    if (sp_args_get(a, "layout") && !io->by)
+        return sp_error_set(SP_EUSAGE, "--layout arranges the periods of --by; without --by "
+                            "there is one layer");
     return SP_OK;
 }
 
 int sp_acio_args_check(const sp_acio_args *io)
 {
     int need_layer = io->need_layer;
+    /* the combinations of the input options, checked before any file is read (moran's
+     * --by without --id may take the id field W's header names: sp_idmatch) */
+    if (io->id_order && (io->id || io->data))
+        return sp_error_set(SP_EUSAGE, "--id-order matches rows to W by position: it goes "
+                            "without --id and --data");
     if (need_layer && io->by && !io->data)
         return sp_error_set(SP_EUSAGE, "--by needs --data TABLE: the layer holds one feature per "
                             "unit, the periods come from a long-format table");
     if (need_layer && io->data && !io->id)
         return sp_error_set(SP_EUSAGE, "--data needs --id FIELD, the unit id that joins %s to %s",
                             io->data, io->src);
-    if (!need_layer && io->by && !io->id)
-        return sp_error_set(SP_EUSAGE, "%s: periods (%s) need a unit id field (--id)", io->src,
-                            io->by);
     return SP_OK;
 }
 
@@ -344,6 +541,15 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
         return sp_error_set(SP_EUSAGE, "--w, --var and -o are required (see --help)");
     if ((rc = sp_acio_args_check(&L->io)))
         return rc;
+    const char *driver = sp_gdal_driver_for(L->output);
+    if (L->io.by && L->io.layout == SP_ACIO_LAYERS && !sp_layer_write_multi(L->output))
+        return sp_error_set(SP_EUSAGE, "--layout layers: %s holds one layer; write .gpkg (or "
+                            "choose --layout wide or long)", L->output);
+    if (L->io.by && L->io.layout == SP_ACIO_WIDE && driver &&
+        strcmp(driver, "ESRI Shapefile") == 0)
+        return sp_error_set(SP_EUSAGE, "--layout wide (the --by default): field names such as "
+                            "NNeighbors_2011 exceed a Shapefile's 10 characters; write .gpkg, "
+                            "or choose --layout long");
     sp_grid_dest dest;
     if ((rc = sp_grid_dest_args(a, NULL, &dest)))
         return rc;

@@ -10,9 +10,12 @@
  *   lisa/hotspot SRC --data T   T's rows joined to SRC's features by unit id:
  *                               --id names SRC's id field, --data-id T's (default
  *                               the same name).  Needed for --by.
+ * The rows are matched to W's units by the rule of io/sp_idmatch.h (--id,
+ * the field W's header names, W's ids in W's order, or --id-order).
  * With --by TIME every period is analysed on its own: its units are the rows
  * of that period; W is restricted to them (units of W without data are left
- * out with a warning naming them; units missing from W are an error).
+ * out with a warning naming them, an error with --strict; units missing from
+ * W are an error); the commands standardise the restricted W again.
  *
  * SRC's attributes are read without its geometries (sp_table_read; ids checked
  * by sp_panel as sp_layer_read would): only the output writer reads the
@@ -27,6 +30,7 @@
 #include <jansson.h>
 
 #include "sp_idmap.h"
+#include "sp_idmatch.h"
 #include "sp_panel.h"
 #include "sp_weights.h"
 
@@ -41,7 +45,12 @@ typedef struct sp_acio_args {
     const char *by;        /* --by */
     const char *wpath;     /* --w */
     int need_layer;        /* 1: SRC is a layer whose features are copied */
+    int id_order;          /* --id-order: row r is W's unit r */
+    int strict;            /* --strict: units of W without data are an error */
+    int layout;            /* --layout with --by: SP_ACIO_WIDE (default), _LAYERS, _LONG */
 } sp_acio_args;
+
+enum { SP_ACIO_WIDE, SP_ACIO_LAYERS, SP_ACIO_LONG };
 
 typedef struct sp_acio {
     sp_acio_args a;
@@ -50,7 +59,8 @@ typedef struct sp_acio {
     sp_idmap *fmap;     /* SRC unit id -> feature (with --data) */
     sp_table *table;    /* moran's DATA, or --data */
     sp_panel *P;        /* the periods analysed */
-    sp_weights *W;      /* as read from --w */
+    sp_weights *W;      /* as read from --w (units renamed "1".."n" with --id-order) */
+    sp_idmatch match;   /* how the rows were matched to W's units */
     char said[2][512];  /* the last unmatched and island lists warned about */
 } sp_acio;
 
@@ -79,10 +89,12 @@ int sp_acio_open(const sp_acio_args *a, sp_acio **out);
 void sp_acio_close(sp_acio *A);
 
 /* Load period g (0 .. A->P->nperiods - 1); warns about units of W without
- * data (once for a list repeated in later periods). */
+ * data (once for a list repeated in later periods; SP_EDATA with --strict). */
 int sp_acio_load(sp_acio *A, int g, sp_acio_period *p);
 void sp_acio_period_free(sp_acio_period *p);
 
+/* "units matched to W by FIELD (RULE)" for the text outputs' headers. */
+const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size);
 
 /* "spill CMD: warning: ..." on stderr. */
 void sp_acio_warn(const sp_acio *A, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -96,11 +108,18 @@ int sp_acio_islands(sp_acio *A, const sp_acio_period *p, const char *consequence
 /* A self weight in p->W is an SP_EDATA error naming the unit (Moran, LISA). */
 int sp_acio_no_self(const sp_acio *A, const sp_acio_period *p, const char *statistic);
 
-/* Output rows collected over the periods of lisa and hotspot: row r copies
- * feature feature[r] and adds, in this order, the period column (--by; an
- * integer field when every label is an integer), the variable (with --data),
- * the real, text and integer columns, and NNeighbors.  A `--by` run therefore
- * writes one long layer: each unit once per period, with the period column. */
+/* Output rows collected over the periods of lisa and hotspot: row r is
+ * feature feature[r] in period period[r], with the variable, the real, text
+ * and integer columns and NNeighbors.  sp_acio_out_write lays them out for
+ * every feature of SRC (features without data get NULL fields), adding the
+ * variable when it comes from --data:
+ *   without --by     one layer, SRC's features in order;
+ *   --layout wide    (the --by default) one feature per unit, fields per
+ *                    period: LMiIndex_2011, ..., NNeighbors_2022;
+ *   --layout layers  a layer per period, OUT's base name + "_2011", ...
+ *                    (GeoPackage, SQLite);
+ *   --layout long    one layer, each feature once per period, with the
+ *                    period column (an integer field when every label is one). */
 #define SP_ACIO_COLS 4
 typedef struct sp_acio_out {
     int n, cap;
@@ -167,14 +186,21 @@ int sp_acio_local_open(sp_acio_local *L);
 #define SP_ACIO_LOCAL_INPUT_HELP \
     "  --w FILE             weights (.gal .gwt .swm .mtx .csv)\n" \
     "  --var V              the variable (a field of SRC, or of --data)\n" \
-    "  --id FIELD           unit id field of SRC (default: feature order 1..n)\n" \
+    "  --id FIELD           unit id field of SRC (default: the field W's header names,\n" \
+    "                       or a field holding W's ids in W's order)\n" \
+    "  --id-order           match feature r to W's unit r (only when asked)\n" \
+    "  --strict             units of W without data are an error (default: W is\n" \
+    "                       restricted to the units with data, with a warning)\n" \
     "  --layer NAME         layer of SRC\n" \
     "  --data TABLE         take V from a table joined to SRC by unit id (features\n" \
-    "                       without a row in the table are not written)\n" \
+    "                       without a row in the table get NULL fields)\n" \
     "  --data-id FIELD      the table's unit id field (default: the --id name)\n" \
-    "  --by TIME            period field of --data: one analysis per period, written\n" \
-    "                       as one long layer (each feature once per period, with\n" \
-    "                       the period and V as fields)\n"
+    "  --by TIME            period field of --data: one analysis per period\n" \
+    "  --layout L           how --by periods are written: wide (default: one feature\n" \
+    "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n" \
+    "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n" \
+    "                       feature once per period, with the period as a field).\n" \
+    "                       Features without data keep NULL fields\n"
 #define SP_ACIO_LOCAL_SEED_HELP \
     "  --seed N             random seed (default 12345)\n" \
     "  --threads N          threads (default: all cores); results do not depend on it\n"

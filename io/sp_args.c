@@ -11,6 +11,7 @@
 #include "sp_args.h"
 #include "sp_error.h"
 #include "sp_readopt.h"
+#include "sp_strdist.h"
 #include "sp_table.h"
 
 static const sp_optspec *spec_find(const sp_optspec *spec, const char *name, size_t len)
@@ -42,6 +43,24 @@ static int readopt_from_args(const sp_args *a, const char *command)
     return rc;
 }
 
+/* "unknown option '--modle' (did you mean --model? see --help)": the closest
+ * option name by edit distance, when one is close. */
+static int unknown_option(const sp_optspec *spec, const char *arg)
+{
+    const char *names[SP_ARGS_MAX * 2];
+    int count = 0;
+    for (; spec->name && count < SP_ARGS_MAX * 2; spec++)
+        names[count++] = spec->name;
+    char word[64];
+    const char *w = arg + strspn(arg, "-");
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(w, "="), w);
+    const char *near = word[0] ? sp_strdist_closest(word, names, count) : NULL;
+    if (near)
+        return sp_error_set(SP_EUSAGE, "unknown option '%s' (did you mean --%s? see --help)", arg,
+                            near);
+    return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
+}
+
 int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *help, sp_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -62,14 +81,14 @@ int sp_args_parse(int argc, char **argv, const sp_optspec *spec, const char *hel
         }
         const char *name = strcmp(arg, "-o") == 0 ? "output" : arg + 2;
         if (arg[1] != '-' && strcmp(arg, "-o") != 0)
-            return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
+            return unknown_option(spec, arg);
         const char *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         const sp_optspec *s = spec_find(spec, name, len);
         if (!s)
             s = spec_find(sp_readopt_spec, name, len);
         if (!s)
-            return sp_error_set(SP_EUSAGE, "unknown option '%s' (see --help)", arg);
+            return unknown_option(spec, arg);
         const char *value = "";
         if (s->takes_value) {
             if (eq)
@@ -140,15 +159,19 @@ int sp_args_choice(const sp_args *a, const char *name, const char *const *choice
     if (!value)
         return SP_OK;
     for (int k = 0; k < count; k++)
-        if (strcmp(value, choices[k]) == 0) {
+        if (strcasecmp(value, choices[k]) == 0) {
             *out = k;
             return SP_OK;
         }
-    char list[256] = "";
+    char list[256] = "", hint[96] = "";
     for (int k = 0; k < count; k++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                  k == 0 ? "" : k + 1 < count ? ", " : " or ", choices[k]);
-    return sp_error_set(SP_EUSAGE, "--%s: unknown value '%s' (expected %s)", name, value, list);
+    const char *near = sp_strdist_closest(value, choices, count);
+    if (near)
+        snprintf(hint, sizeof hint, "did you mean %s? ", near);
+    return sp_error_set(SP_EUSAGE, "--%s: unknown value '%s' (%sexpected %s)", name, value, hint,
+                        list);
 }
 
 int sp_args_positional(const sp_args *a, int want, const char *what)

@@ -15,6 +15,7 @@
 #include "sp_gdal.h"
 #include "sp_readopt.h"
 #include "sp_text.h"
+#include "sp_strdist.h"
 
 /* GDAL error handler that prints nothing (spill reports its own errors). */
 static void gdal_quiet(CPLErr cls, CPLErrorNum num, const char *msg) { (void)cls; (void)num; (void)msg; }
@@ -230,8 +231,15 @@ static int pick_layer(GDALDatasetH d, const char *path, const char *name, OGRLay
     if (!name)
         return sp_error_set(SP_EDATA, "%s: no %s in this data source", path,
                             sheet ? "sheet" : "layer");
-    return sp_error_set(SP_EDATA, "%s: no %s named '%s' (%ss: %s; choose with %s NAME)", path,
-                        sheet ? "sheet" : "layer", name, sheet ? "sheet" : "layer", list,
+    enum { MAX_NAMES = 64 };
+    const char *names[MAX_NAMES];
+    int m = 0;
+    for (int k = 0; k < GDALDatasetGetLayerCount(d) && m < MAX_NAMES; k++)
+        names[m++] = OGR_L_GetName(GDALDatasetGetLayer(d, k));
+    const char *near = sp_strdist_closest(name, names, m);
+    return sp_error_set(SP_EDATA, "%s: no %s named '%s' (%ss: %s%s%s%s; choose with %s NAME)",
+                        path, sheet ? "sheet" : "layer", name, sheet ? "sheet" : "layer", list,
+                        near ? "; did you mean " : "", near ? near : "", near ? "?" : "",
                         sheet ? "--sheet" : "--layer");
 }
 

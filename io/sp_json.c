@@ -5,18 +5,22 @@
 
 #include "sp_error.h"
 #include "sp_json.h"
+#include "sp_sha256.h"
 #include "sp_weights.h"
 
 json_t *sp_json_real(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
-int sp_json_print(json_t *root)
+int sp_json_write(json_t *root, FILE *f)
 {
-    int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
     json_decref(root);
-    if (rc != 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-        return sp_error_set(SP_EDATA, "cannot write JSON to standard output");
+    if (rc != 0 || fputc('\n', f) == EOF || fflush(f) != 0)
+        return sp_error_set(SP_EDATA, "cannot write JSON to %s",
+                            f == stdout ? "standard output" : "the output file");
     return SP_OK;
 }
+
+int sp_json_print(json_t *root) { return sp_json_write(root, stdout); }
 
 json_t *sp_json_weights_summary(const sp_weights *W)
 {
@@ -33,4 +37,26 @@ json_t *sp_json_weights_summary(const sp_weights *W)
                      s.max_neighbors, "mean_neighbors", sp_json_real(s.mean_neighbors),
                      "symmetric", s.symmetric, "components", s.components, "row_standardized",
                      s.row_standardized);
+}
+
+json_t *sp_json_file(const char *path)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f)
+        return path ? json_pack("{s:s, s:n, s:n}", "path", path, "bytes", "sha256") : json_null();
+    sp_sha256 h;
+    sp_sha256_init(&h);
+    unsigned char buf[65536];
+    size_t n, bytes = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        sp_sha256_update(&h, buf, n);
+        bytes += n;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    char hex[65];
+    sp_sha256_hex(&h, hex);
+    if (failed)
+        return json_pack("{s:s, s:n, s:n}", "path", path, "bytes", "sha256");
+    return json_pack("{s:s, s:I, s:s}", "path", path, "bytes", (json_int_t)bytes, "sha256", hex);
 }

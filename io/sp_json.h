@@ -4,12 +4,20 @@
 #ifndef SP_JSON_H
 #define SP_JSON_H
 
+#include <stdio.h>
+
 #include <jansson.h>
 
 /* JSON helpers: a real, or null when not finite (jansson rejects NaN). */
 json_t *sp_json_real(double x);
 /* Print one JSON object on stdout (the --json contract) and free it. */
 int sp_json_print(json_t *root);
+/* {"path", "bytes", "sha256"} of a file as read now (bytes and sha256 null
+ * when it cannot be read); json null for a NULL path.  The caller owns it. */
+json_t *sp_json_file(const char *path);
+
+/* The same into f (e.g. the temporary file of -o FILE). */
+int sp_json_write(json_t *root, FILE *f);
 
 struct sp_weights;
 /* The `spill winfo` summary of W as a JSON object (contract keys: n, nnz,

@@ -177,7 +177,10 @@ static void set_added(OGRFeatureH f, int index, const sp_field *fd, int r)
             OGR_F_SetFieldNull(f, index);
         break;
     case SP_FIELD_INT:
-        OGR_F_SetFieldInteger(f, index, fd->integer[r]);
+        if (fd->integer[r] == SP_FIELD_INT_NULL)
+            OGR_F_SetFieldNull(f, index);
+        else
+            OGR_F_SetFieldInteger(f, index, fd->integer[r]);
         break;
     case SP_FIELD_TEXT:
         if (fd->text[r])
@@ -217,38 +220,26 @@ static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, c
     return rc;
 }
 
-int sp_layer_write(const char *src_path, const char *src_layer, const char *out_path, int nrow,
-                   const int *src_row, const sp_field *fields, int nfields)
+/* Check a part's rows against the source's feature count. */
+static int check_rows(const source *s, const sp_layer_part *p, const char *out_path)
 {
-    const char *driver_name = sp_gdal_driver_for(out_path);
-    if (!driver_name)
-        return sp_error_set(SP_EUSAGE, "%s: unknown output format (use .gpkg .shp .geojson .fgb "
-                            ".csv .gml .kml .sqlite)", out_path);
-    sp_gdal_init();
-    GDALDriverH driver = GDALGetDriverByName(driver_name);
-    if (!driver)
-        return sp_error_set(SP_EUSAGE, "%s: GDAL has no %s driver", out_path, driver_name);
-    source s;
-    int rc = source_open(src_path, src_layer, &s);
-    if (rc)
-        return rc;
-    for (int r = 0; src_row && r < nrow; r++)
-        if (src_row[r] < 0 || src_row[r] >= s.n) {
-            source_close(&s);
+    for (int r = 0; p->src_row && r < p->nrow; r++)
+        if (p->src_row[r] < 0 || p->src_row[r] >= s->n)
             return sp_error_set(SP_EUSAGE, "%s: row %d refers to feature %d of %d", out_path,
-                                r + 1, src_row[r] + 1, s.n);
-        }
-    if (!src_row && nrow != s.n) {
-        source_close(&s);
-        return sp_error_set(SP_EUSAGE, "%s: %d rows for %d features", out_path, nrow, s.n);
-    }
-    sp_output o;
-    if ((rc = sp_output_begin(out_path, &o))) {
-        source_close(&s);
-        return rc;
-    }
-    int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s.layer));
+                                r + 1, p->src_row[r] + 1, s->n);
+    if (!p->src_row && p->nrow != s->n)
+        return sp_error_set(SP_EUSAGE, "%s: %d rows for %d features", out_path, p->nrow, s->n);
+    return SP_OK;
+}
+
+/* Create one output layer in ds and write its features. */
+static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const sp_layer_part *p,
+                      const char *out_path)
+{
+    int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->layer));
     int *map = sp_malloc(((size_t)nin + 1) * sizeof *map);
+    if (!map)
+        return SP_ENOMEM;
     char name[256];
     char **options = NULL;
     if (strcmp(driver_name, "CSV") == 0)
@@ -256,35 +247,76 @@ int sp_layer_write(const char *src_path, const char *src_layer, const char *out_
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
     CPLErrorReset();
-    GDALDatasetH ds = map ? GDALCreate(driver, o.tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-    OGRLayerH out = ds ? GDALDatasetCreateLayer(ds, base_name(out_path, name, sizeof name),
-                                                OGR_L_GetSpatialRef(s.layer),
-                                                output_geom_type(&s), options)
-                       : NULL;
+    OGRLayerH out = GDALDatasetCreateLayer(ds, p->name ? p->name : base_name(out_path, name,
+                                                                               sizeof name),
+                                           OGR_L_GetSpatialRef(s->layer), output_geom_type(s),
+                                           options);
     CSLDestroy(options);
-    if (!map)
-        rc = SP_ENOMEM;
-    else if (!out)
-        rc = sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s", out_path,
-                          CPLGetLastErrorMsg());
+    int rc = out ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s",
+                                        out_path, CPLGetLastErrorMsg());
     int first_added = 0;
     if (!rc)
-        rc = create_fields(s.layer, out, fields, nfields, map, &first_added,
+        rc = create_fields(s->layer, out, p->fields, p->nfields, map, &first_added,
                            strcmp(driver_name, "ESRI Shapefile") == 0, out_path);
     if (!rc)
-        rc = write_features(&s, ds, out, nrow, src_row, fields, nfields, map, first_added,
-                            out_path);
+        rc = write_features(s, ds, out, p->nrow, p->src_row, p->fields, p->nfields, map,
+                            first_added, out_path);
+    free(map);
+    return rc;
+}
+
+int sp_layer_write_multi(const char *out_path)
+{
+    const char *d = sp_gdal_driver_for(out_path);
+    return d && (strcmp(d, "GPKG") == 0 || strcmp(d, "SQLite") == 0);
+}
+
+int sp_layer_write_many(const char *src_path, const char *src_layer, const char *out_path,
+                        const sp_layer_part *parts, int nparts)
+{
+    const char *driver_name = sp_gdal_driver_for(out_path);
+    if (!driver_name)
+        return sp_error_set(SP_EUSAGE, "%s: unknown output format (use .gpkg .shp .geojson .fgb "
+                            ".csv .gml .kml .sqlite)", out_path);
+    if (nparts > 1 && !sp_layer_write_multi(out_path))
+        return sp_error_set(SP_EUSAGE, "%s: %d layers need a format that holds several (.gpkg, "
+                            ".sqlite)", out_path, nparts);
+    sp_gdal_init();
+    GDALDriverH driver = GDALGetDriverByName(driver_name);
+    if (!driver)
+        return sp_error_set(SP_EUSAGE, "%s: GDAL has no %s driver", out_path, driver_name);
+    source s;
+    int rc = source_open(src_path, src_layer, &s);
+    for (int k = 0; !rc && k < nparts; k++)
+        rc = check_rows(&s, &parts[k], out_path);
+    sp_output o;
+    if (rc || (rc = sp_output_begin(out_path, &o))) {
+        source_close(&s);
+        return rc;
+    }
+    CPLErrorReset();
+    GDALDatasetH ds = GDALCreate(driver, o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds)
+        rc = sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
+    for (int k = 0; !rc && k < nparts; k++)
+        rc = write_part(&s, ds, driver_name, &parts[k], out_path);
     if (ds) {
         CPLErrorReset();
         GDALClose(ds);
         if (!rc && CPLGetLastErrorType() >= CE_Failure)
             rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
     }
-    free(map);
     source_close(&s);
     if (rc) {
         sp_output_abort(&o);
         return rc;
     }
     return sp_output_commit(&o);
+}
+
+int sp_layer_write(const char *src_path, const char *src_layer, const char *out_path, int nrow,
+                   const int *src_row, const sp_field *fields, int nfields)
+{
+    sp_layer_part part = {NULL, nrow, src_row, fields, nfields};
+    return sp_layer_write_many(src_path, src_layer, out_path, &part, 1);
 }

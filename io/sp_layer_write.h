@@ -24,16 +24,36 @@
 
 typedef enum sp_field_type { SP_FIELD_REAL, SP_FIELD_INT, SP_FIELD_TEXT } sp_field_type;
 
+#define SP_FIELD_INT_NULL (-2147483647 - 1) /* an integer written as NULL (INT_MIN) */
+
 typedef struct sp_field {
     const char *name;
     sp_field_type type;
     const double *real;       /* SP_FIELD_REAL: nrow values */
-    const int *integer;       /* SP_FIELD_INT */
+    const int *integer;       /* SP_FIELD_INT (SP_FIELD_INT_NULL: NULL) */
     const char *const *text;  /* SP_FIELD_TEXT */
     int width;                /* text width, 0: the driver's default */
 } sp_field;
 
 int sp_layer_write(const char *src_path, const char *src_layer, const char *out_path, int nrow,
                    const int *src_row, const sp_field *fields, int nfields);
+
+/* One layer of sp_layer_write_many: name (NULL: the output's base name), its
+ * rows (src_row as in sp_layer_write) and its added fields. */
+typedef struct sp_layer_part {
+    const char *name;
+    int nrow;
+    const int *src_row;
+    const sp_field *fields;
+    int nfields;
+} sp_layer_part;
+
+/* Several layers into one data source (GeoPackage, SQLite); a format that
+ * holds one layer gets SP_EUSAGE when nparts > 1. */
+int sp_layer_write_many(const char *src_path, const char *src_layer, const char *out_path,
+                        const sp_layer_part *parts, int nparts);
+
+/* 1 when the format of out_path holds several layers (.gpkg, .sqlite). */
+int sp_layer_write_multi(const char *out_path);
 
 #endif

@@ -40,6 +40,7 @@ void sp_pdata_free(sp_pdata *D)
     if (!D)
         return;
     free(D->units);
+    free(D->idbuf);
     free(D->periods);
     free(D->rows);
     sp_weights_free(D->W);
@@ -223,7 +224,8 @@ static int fill_rows(const sp_panel *P, const where_spec *w, const sp_idmap *uni
 }
 
 /* W on the panel's units, in their order, standardised; W units absent from
- * the panel are an error unless --where chose the subset. */
+ * the panel are listed in D->w_unused (an error with `strict`, unless --where
+ * chose the subset). */
 static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_weights *W,
                          const sp_idmap *units, const char *source, sp_pdata *D)
 {
@@ -233,15 +235,15 @@ static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_w
     if (rc)
         return rc;
     if (w->col < 0 && W->n > D->n) {
-        char list[768] = "";
-        int count = 0;
         for (int i = 0; i < W->n; i++)
             if (sp_idmap_find(units, W->ids[i]) < 0)
-                list_add(list, sizeof list, &count, W->ids[i]);
-        return sp_error_set(SP_EDATA,
-                            "%s: %d unit%s of the weights %s no rows in the panel: %s (use a W on "
-                            "the panel's units, or --where to choose a subset)",
-                            source, count, count > 1 ? "s" : "", count > 1 ? "have" : "has", list);
+                list_add(D->w_unused, sizeof D->w_unused, &D->n_w_unused, W->ids[i]);
+        if (o->strict)
+            return sp_error_set(SP_EDATA, "%s: %d unit%s of the weights %s no rows: %s "
+                                "(--strict; without it W is restricted to the units with data "
+                                "and standardised again)", source, D->n_w_unused,
+                                D->n_w_unused > 1 ? "s" : "", D->n_w_unused > 1 ? "have" : "has",
+                                D->w_unused);
     }
     if ((rc = sp_weights_standardize(D->W, o->std)))
         return rc;
@@ -272,6 +274,25 @@ static int fill_values(const sp_table *tab, const char *const *vars, sp_pdata *D
             if ((rc = sp_table_number(tab, r, col, D->units[c % D->n], &D->v[j * nt + c])))
                 return rc;
         }
+    }
+    return SP_OK;
+}
+
+/* Copy row-number ids (a table without an id field: they live in the
+ * sp_panel, which sp_pdata_build frees) into D->idbuf. */
+static int own_ids(sp_pdata *D)
+{
+    size_t size = 1;
+    for (int i = 0; i < D->n; i++)
+        size += strlen(D->units[i]) + 1;
+    if (!(D->idbuf = sp_malloc(size)))
+        return SP_ENOMEM;
+    char *s = D->idbuf;
+    for (int i = 0; i < D->n; i++) {
+        size_t len = strlen(D->units[i]) + 1;
+        memcpy(s, D->units[i], len);
+        D->units[i] = s;
+        s += len;
     }
     return SP_OK;
 }
@@ -316,6 +337,8 @@ int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *
         D->nvar = nvar;
         rc = collect_units(P, &w, D);
     }
+    if (!rc && !o->id)
+        rc = own_ids(D);
     if (!rc)
         rc = sp_idmap_build(D->units, D->n, tab->source, &units);
     if (!rc && w.col >= 0 && !(rc = check_where_constant(P, &w, units)))

@@ -12,8 +12,9 @@
  * when they are numbers); units are ordered as in the first period.  Errors
  * (SP_EDATA), each naming the table and listing up to 10 offenders with the
  * total count: a unit twice in one period (with both rows); an unbalanced
- * panel (the missing unit-period pairs); panel units absent from W; units of
- * W absent from the panel (unless --where chose a subset); a --where value
+ * panel (the missing unit-period pairs); panel units absent from W; with
+ * `strict`, units of W absent from the panel (else W is restricted to the
+ * panel's units and D->w_unused lists the units left out); a --where value
  * that changes over time for a unit; a missing or non-numeric value (row,
  * unit, column).
  *
@@ -23,7 +24,8 @@
  * did, D->islands lists units left without neighbours (their lag is zero).
  *
  * Ownership: D points into the table (ids, labels), which must outlive it;
- * D owns its arrays and its W; sp_pdata_free releases them. */
+ * D owns its arrays, its W and the row-number ids of a table without an id
+ * field; sp_pdata_free releases them. */
 #ifndef SP_PANELDATA_H
 #define SP_PANELDATA_H
 
@@ -34,11 +36,13 @@ typedef struct sp_pdata_opts {
     const char *id, *time; /* --panel ID,TIME */
     const char *where;     /* "FIELD=V1[,V2...]" or NULL */
     sp_std std;            /* standardisation of W on the units kept */
+    int strict;            /* units of W without rows are an error (--strict) */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {
     int n, t;
-    const char **units;   /* n unit ids */
+    const char **units;   /* n unit ids (into the table, or into idbuf) */
+    char *idbuf;          /* the units' ids when the table has no id field */
     const char **periods; /* t period labels, ascending */
     int *rows;            /* n*t table rows (0-based): rows[s*n + i] */
     sp_weights *W;        /* n x n on these units, in this order, standardised */
@@ -48,6 +52,8 @@ typedef struct sp_pdata {
     char note[1024];      /* what --where did ("" without --where) */
     char islands[512];    /* units without neighbours in W ("" if none) */
     int n_islands;
+    char w_unused[768];   /* units of W without rows, left out ("" if none) */
+    int n_w_unused;
 } sp_pdata;
 
 int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *vars, int nvar,

@@ -1283,3 +1283,49 @@ int sp_wio_write(const char *path, const sp_weights *W)
 {
     return sp_wio_write_named(path, W, NULL, NULL);
 }
+
+/* The header line's id field: the 4th blank-separated token of a GAL/GWT
+ * "0 n LAYER IDFIELD", SWM's UNIQUEID@FIELD item or the first item of an old
+ * "FIELD;SPATIALREF" header. */
+static void header_field(char *line, sp_wformat fmt, char *buf, size_t size)
+{
+    char *tok[4] = {NULL}, *s = line;
+    if (fmt == SP_WF_GAL || fmt == SP_WF_GWT) {
+        int count = 0;
+        while (count < 4 && (tok[count] = next_token(&s)))
+            count++;
+        if (count == 4 && !next_token(&s))
+            snprintf(buf, size, "%s", tok[3]);
+    } else if (strncasecmp(line, "VERSION@", 8) == 0) {
+        char *save;
+        for (char *item = strtok_r(line, ";", &save); item; item = strtok_r(NULL, ";", &save))
+            if (strncasecmp(item, "UNIQUEID@", 9) == 0)
+                snprintf(buf, size, "%s", item + 9);
+    } else if ((s = strchr(line, ';'))) {
+        *s = '\0';
+        snprintf(buf, size, "%s", line);
+    }
+    if (strcasecmp(buf, "unknown") == 0 || strcmp(buf, "#") == 0)
+        buf[0] = '\0';
+}
+
+int sp_wio_id_field(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    sp_wformat fmt = sp_wio_format(path);
+    if (fmt != SP_WF_GAL && fmt != SP_WF_GWT && fmt != SP_WF_SWM)
+        return SP_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(errno));
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        found = *skip_blank(line) != '\0' || fmt == SP_WF_SWM;
+    }
+    fclose(f);
+    if (found)
+        header_field(line, fmt, buf, size);
+    return SP_OK;
+}

@@ -46,6 +46,15 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
 
 /* "GAL", "GWT", "SWM", "Matrix Market", "CSV", "sheet", "Stata spmatrix" or
  * "unknown". */
+
+/* The id field a weights file's header names, into buf ("" when it names
+ * none): GAL and GWT "0 n LAYER IDFIELD" (GeoDa, spill), SWM "UNIQUEID@FIELD"
+ * (ArcGIS 10.1) or "FIELD;SPATIALREF" (older ArcGIS).  "Unknown" (any case)
+ * counts as none; Matrix Market and CSV name no field.  SP_EDATA when the
+ * file cannot be read. */
+int sp_wio_id_field(const char *path, char *buf, size_t size);
+
+/* "GAL", "GWT", "SWM", "Matrix Market", "CSV" or "unknown". */
 const char *sp_wio_format_name(sp_wformat fmt);
 
 /* The same from memory, for tests and fuzzing (path names messages; not

@@ -8,6 +8,7 @@
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_geos.h"
+#include "sp_strdist.h"
 
 static void usage(FILE *to)
 {
@@ -45,7 +46,16 @@ int main(int argc, char **argv)
         sp_geos_finish();
         return rc == SP_HELP_SHOWN ? 0 : sp_error_exit_code(rc);
     }
-    fprintf(stderr, "spill: unknown command '%s'\n", argv[1]);
+    int count;
+    const sp_command *all = sp_commands(&count);
+    const char *names[64];
+    for (int k = 0; k < count && k < 64; k++)
+        names[k] = all[k].name;
+    const char *near = sp_strdist_closest(argv[1], names, count < 64 ? count : 64);
+    if (near)
+        fprintf(stderr, "spill: unknown command '%s' (did you mean %s?)\n", argv[1], near);
+    else
+        fprintf(stderr, "spill: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 1;
 }

@@ -95,6 +95,22 @@ static int fixture_open(panel_fixture *f, const char *ref, int with_ops)
     return 1;
 }
 
+/* The fixture's fits: y on x1, x2 with its W and dense operations. */
+static const char *const fixture_x[] = {"x1", "x2"};
+
+static int fixture_fit(const panel_fixture *f, const sp_pfe_opts *o, sp_pfe_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, o, r);
+}
+
+static int fixture_fit_re(const panel_fixture *f, sp_pmodel model, sp_fe fe, sp_pre_result **r)
+{
+    const sp_pdata *D = f->D;
+    return sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + f->nt, fixture_x, D->W->w, &f->ops, model,
+                         fe, r);
+}
+
 static void fixture_close(panel_fixture *f)
 {
     if (f->have_ops)
@@ -354,6 +370,7 @@ static void test_pdata_where(void)
 }
 
 /* Build from CSV text with W = provinces.gal restricted to units a, b, c. */
+/* use_full_w: 0 W cut to the 3 units, 1 the 31-unit W, 2 the same with strict. */
 static int build_small(const char *csv, const char *where, int use_full_w)
 {
     const char *path = scratch_csv(csv);
@@ -366,9 +383,14 @@ static int build_small(const char *csv, const char *where, int use_full_w)
         W = Wa;
     }
     const char *vars[] = {"y"};
-    sp_pdata_opts o = {.id = "id", .time = "year", .where = where, .std = SP_STD_ROW};
+    sp_pdata_opts o = {.id = "id", .time = "year", .where = where, .std = SP_STD_ROW,
+                       .strict = use_full_w == 2};
     sp_pdata *D = NULL;
     int rc = tab && W ? sp_pdata_build(tab, W, vars, 1, &o, &D) : -1;
+    if (!rc && use_full_w == 1 && !where) /* W restricted to the 3 units, the rest listed */
+        TH_RECORD(D->n == 3 && D->W->n == 3 && D->n_w_unused == 28 &&
+                      strncmp(D->w_unused, "140000, 150000", 14) == 0,
+                  "full W: %d units, %d left out (%s)", D->n, D->n_w_unused, D->w_unused);
     sp_pdata_free(D);
     sp_weights_free(W);
     sp_table_free(tab);
@@ -397,8 +419,9 @@ static void test_pdata_errors(void)
           build_small("id,year,y\n110000,1,1\n120000,1,2\n120000,1,3\n", NULL, 0));
     FAILS(SP_EDATA, "1 unit not in the weights: 990000",
           build_small("id,year,y\n110000,1,1\n120000,1,2\n130000,1,3\n990000,1,3\n", NULL, 0));
-    FAILS(SP_EDATA, "28 units of the weights have no rows in the panel: 140000, 150000",
-          build_small(good, NULL, 1));
+    CHECK_INT(build_small(good, NULL, 1), SP_OK); /* W restricted to the panel's units */
+    FAILS(SP_EDATA, "28 units of the weights have no rows: 140000, 150000",
+          build_small(good, NULL, 2));
     CHECK_INT(build_small(good, "g=a,b", 1), SP_OK); /* --where: a subset of W is fine */
     FAILS(SP_EDATA, "unit 130000 has g = 'b' in year 2",
           build_small("id,year,y,g\n110000,1,1,a\n120000,1,2,a\n130000,1,3,a\n"
@@ -537,11 +560,7 @@ static void test_fixed_effects(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "fe.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
-    const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SEM, SP_PM_SDEM, SP_PM_SAC};
     static const sp_leeyu convs[] = {SP_LY_NONE, SP_LY_ELHORST, SP_LY_LEEYU};
     for (int mi = 0; mi < 5; mi++)
@@ -550,9 +569,9 @@ static void test_fixed_effects(void)
                 sp_fe fe = (sp_fe)f;
                 if ((fe == SP_FE_NONE && ci > 0) || (fe != SP_FE_TIME && ci == 2))
                     continue;
-                sp_pfe_opts o = {models[mi], fe, convs[ci], SP_VCOV_INFO};
+                sp_pfe_opts o = {models[mi], fe, convs[ci], SP_VCOV_INFO, SP_SIGMA_ML};
                 sp_pfe_result *r = NULL;
-                int rc = sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r);
+                int rc = fixture_fit(&F, &o, &r);
                 TH_RECORD(rc == SP_OK, "%s %s: %s", sp_pmodel_name(o.model), sp_within_fe_name(fe),
                           sp_error_msg());
                 if (r)
@@ -592,21 +611,16 @@ static void test_hausman(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "re.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
-    const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     for (int sdm = 0; sdm <= 1; sdm++)
         for (int f = 0; f < 2; f++) {
             sp_pmodel model = sdm ? SP_PM_SDM : SP_PM_SAR;
             sp_fe re_fe = f ? SP_FE_TIME : SP_FE_NONE;
-            sp_pfe_opts o = {model, f ? SP_FE_TWOWAY : SP_FE_UNIT, SP_LY_ELHORST, SP_VCOV_INFO};
+            sp_pfe_opts o = {model, f ? SP_FE_TWOWAY : SP_FE_UNIT, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
             sp_pfe_result *fe = NULL;
             sp_pre_result *re = NULL;
-            CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &fe) == SP_OK);
-            CHECK(sp_pfe_fit_re(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, model, re_fe,
-                                &re) == SP_OK);
+            CHECK(fixture_fit(&F, &o, &fe) == SP_OK);
+            CHECK(fixture_fit_re(&F, model, re_fe, &re) == SP_OK);
             if (fe && re) {
                 const char *m = sp_pmodel_name(model), *fn = sp_within_fe_name(re_fe);
                 CHECK_REL(re->rho, ref_value(ref, m, fn, NULL, "rho", "est"), 1e-6);
@@ -631,11 +645,8 @@ static void test_effects(void)
     panel_fixture F;
     if (!fixture_open(&F, FIX "effects.csv", 1))
         goto done;
-    const sp_pdata *D = F.D;
     const sp_table *ref = F.ref;
     const sp_pops *ops = &F.ops;
-    long nt = F.nt;
-    const char *xn[] = {"x1", "x2"};
     static const sp_pmodel models[] = {SP_PM_SAR, SP_PM_SDM, SP_PM_SDEM};
     int compared = 0;
     for (int mi = 0; mi < 3; mi++)
@@ -643,13 +654,13 @@ static void test_effects(void)
             for (int ci = 0; ci < 2; ci++) {
                 if (f == 0 && ci > 0)
                     continue;
-                sp_pfe_opts o = {models[mi], (sp_fe)f, ci ? SP_LY_ELHORST : SP_LY_NONE, SP_VCOV_INFO};
+                sp_pfe_opts o = {models[mi], (sp_fe)f, ci ? SP_LY_ELHORST : SP_LY_NONE, SP_VCOV_INFO, SP_SIGMA_ML};
                 sp_pfe_result *r = NULL;
                 sp_peff *e = NULL;
                 int ib[8], it[8];
                 const char *names[8];
                 sp_peff_spec spec;
-                CHECK(sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r) == 0);
+                CHECK(fixture_fit(&F, &o, &r) == 0);
                 CHECK(r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK);
                 CHECK(sp_peff_compute(ops, &spec, &e) == SP_OK);
                 for (int v = 0; e && v < e->nvar; v++) {
@@ -675,13 +686,13 @@ static void test_effects(void)
             }
     CHECK_INT(compared, 3 * 7 * 2 * 3);
     /* simulation: reproducible, and close to the delta method with many draws */
-    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO};
+    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
     sp_pfe_result *r = NULL;
     int ib[8], it[8];
     const char *names[8];
     sp_peff_spec spec;
     sp_peff *a = NULL, *b = NULL;
-    sp_pfe_fit(D->n, D->t, D->v, 2, D->v + nt, xn, D->W->w, ops, &o, &r);
+    fixture_fit(&F, &o, &r);
     if (r && sp_peff_spec_fe(r, ib, it, names, &spec) == SP_OK) {
         spec.draws = 20000;
         spec.seed = 12345;
@@ -759,7 +770,7 @@ static void monte_carlo(const char *gal, int t, int reps, double mean[5])
     long nt = (long)W->n * t;
     double *y = malloc(nt * sizeof *y), *X = malloc(2 * nt * sizeof *X);
     const char *xn[] = {"x1", "x2"};
-    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO};
+    sp_pfe_opts o = {SP_PM_SDM, SP_FE_TWOWAY, SP_LY_ELHORST, SP_VCOV_INFO, SP_SIGMA_ML};
     for (int k = 0; k < 5; k++)
         mean[k] = 0.0;
     int ok = 0;
@@ -805,7 +816,7 @@ static void test_chebyshev_polish(void)
     const char *xn[] = {"x1", "x2"};
     sp_pmodel models[] = {SP_PM_SDM, SP_PM_SEM, SP_PM_SAC};
     for (int mi = 0; mi < 3; mi++) {
-        sp_pfe_opts o = {models[mi], SP_FE_NONE, SP_LY_NONE, SP_VCOV_HESSIAN};
+        sp_pfe_opts o = {models[mi], SP_FE_NONE, SP_LY_NONE, SP_VCOV_HESSIAN, SP_SIGMA_ML};
         sp_pfe_result *a = NULL, *b = NULL;
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &exact, &o, &a), SP_OK);
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &polished, &o, &b), SP_OK);
@@ -848,8 +859,8 @@ static void test_vcov_fallback(void)
     double *y = malloc((size_t)n * t * sizeof *y), *X = malloc(2 * (size_t)n * t * sizeof *X);
     simulate(W->w, &ops, t, 5, y, X);
     const char *xn[] = {"x1", "x2"};
-    sp_pfe_opts info = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_INFO};
-    sp_pfe_opts hess = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_HESSIAN};
+    sp_pfe_opts info = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_INFO, SP_SIGMA_ML};
+    sp_pfe_opts hess = {SP_PM_SDM, SP_FE_UNIT, SP_LY_NONE, SP_VCOV_HESSIAN, SP_SIGMA_ML};
     sp_pfe_result *a = NULL, *b = NULL;
     CHECK_INT(sp_pfe_fit(n, t, y, 2, X, xn, W->w, &broken, &info, &a), SP_OK);
     CHECK_INT(sp_pfe_fit(n, t, y, 2, X, xn, W->w, &ops, &hess, &b), SP_OK);

@@ -63,6 +63,55 @@ static void compare_with_dense(sp_weights *W, int force_lu, const char *what)
     sp_pops_sparse_free(&sparse);
 }
 
+/* The effects' terms 1'A^-1 1/n and 1'A^-1 W 1/n in closed form on a
+ * row-standardised W with islands (sp_csr_stochastic_islands) equal the
+ * solves they replace, on the dense and the sparse path. */
+static void test_island_terms_closed_form(void)
+{
+    sp_weights *W = NULL;
+    CHECK_INT(sp_wio_read(TH_FIXTURES "/autocorr/columbus_island.gal", &W), SP_OK);
+    CHECK_INT(sp_weights_standardize(W, SP_STD_ROW), SP_OK);
+    int empty = -1;
+    CHECK(sp_csr_stochastic_islands(W->w, &empty));
+    CHECK(empty > 0);
+    int n = W->n;
+    double *one = malloc(sizeof(double) * n), *w1 = malloc(sizeof(double) * n),
+           *x = malloc(sizeof(double) * n);
+    for (int i = 0; i < n; i++)
+        one[i] = 1.0;
+    sp_csr_row_sums(W->w, w1);
+    sp_pops dense, sparse;
+    CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &sparse), SP_OK);
+    sp_pops *both[] = {&dense, &sparse};
+    for (int k = 0; k < 2; k++) {
+        double t[4], s0 = 0.0, s1 = 0.0;
+        CHECK_INT(both[k]->terms(both[k]->ctx, 0.45, t), SP_OK);
+        CHECK_INT(both[k]->solve(both[k]->ctx, 0.45, one, x), SP_OK);
+        for (int i = 0; i < n; i++)
+            s0 += x[i] / n;
+        CHECK_INT(both[k]->solve(both[k]->ctx, 0.45, w1, x), SP_OK);
+        for (int i = 0; i < n; i++)
+            s1 += x[i] / n;
+        CHECK_REL(t[2], s0, 1e-13);
+        CHECK_REL(t[3], s1, 1e-13);
+    }
+    /* a link to an empty row: no closed form */
+    sp_weights *V = NULL;
+    CHECK_INT(sp_weights_copy(W, &V), SP_OK);
+    int island = -1;
+    for (int i = 0; i < n && island < 0; i++)
+        if (sp_weights_cardinality(V, i) == 0)
+            island = i;
+    V->w->j[0] = island;
+    CHECK(!sp_csr_stochastic_islands(V->w, &empty));
+    sp_weights_free(V);
+    free(one); free(w1); free(x);
+    sp_pops_dense_free(&dense);
+    sp_pops_sparse_free(&sparse);
+    sp_weights_free(W);
+}
+
 static void test_row_standardised_cholmod(void)
 {
     sp_weights *W = columbus(SP_STD_ROW);
@@ -172,6 +221,7 @@ int main(void)
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);
+    RUN(test_island_terms_closed_form);
     RUN(test_umfpack_path);
     RUN(test_outside_interval_is_an_error);
     return th_report("t_sparse_ops");

@@ -111,7 +111,7 @@ ok "sparse lu path" "$SPILL" fit $A --model sar --logdet lu --json
 check "umfpack gives the same rho" close "$(jq .rho.est "$OUT")" "$(jq .rho.est "$TMP/columbus-sar.json")"
 fails 2 "no field 'NOPE'|NOPE" "unknown regressor" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x NOPE
 fails 1 "need --panel" "fixed effects without panel" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC --fe unit
-fails 1 "--logdet: unknown value 'cheap' \(expected auto, eigen, chol, lu, cheb or mc\)" "unknown logdet" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC --logdet cheap
+fails 1 "--logdet: unknown value 'cheap' \(did you mean cheb\? expected auto, eigen, chol, lu, cheb or mc\)" "unknown logdet" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC --logdet cheap
 printf 'POLYID,CRIME,INC\n1,5,3\n' >"$TMP/short.csv"
 fails 2 "not in the weights|unit|units" "rows not matching W" "$SPILL" fit "$TMP/short.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x INC
 awk -F, 'NR == 1 { print $0 ",C2" } NR > 1 { print $0 ",7" }' "$F/columbus.csv" >"$TMP/const.csv"

@@ -118,7 +118,10 @@ fails 2 "not balanced: 1 of 341 .* [0-9]{6} in 20[0-9]{2}" "unbalanced" "$SPILL"
 { cat "$DATA"; sed -n 2p "$DATA"; } > "$TMP/dup.csv"
 fails 2 "unit 110000 appears twice in year 2010" "duplicate row" "$SPILL" fit "$TMP/dup.csv" --panel adcode,year --w "$P/provinces.gal" --y y --x x1,x2
 grep -v "^650000," "$DATA" > "$TMP/nox.csv"
-fails 2 "1 unit of the weights has no rows in the panel: 650000" "W unit missing" "$SPILL" fit "$TMP/nox.csv" --panel adcode,year --w "$P/provinces.gal" --y y --x x1,x2
+fails 2 "1 unit of the weights has no rows: 650000 \(--strict" "W unit missing, --strict" "$SPILL" fit "$TMP/nox.csv" --panel adcode,year --w "$P/provinces.gal" --y y --x x1,x2 --strict
+ok "W unit missing: W restricted" "$SPILL" fit "$TMP/nox.csv" --panel adcode,year --w "$P/provinces.gal" --y y --x x1,x2 --json
+check "W unit missing: warning names it" grep -q "1 unit of .*provinces.gal has no data and is left out (W is restricted to the units with data and row-standardised again; --strict refuses): 650000" "$ERR"
+check "W unit missing: 30 units, count in JSON" [ "$(jq -c '[.n, .weights_units_without_data]' "$OUT")" = "[30,1]" ]
 sed 's/^110000,/999999,/' "$DATA" > "$TMP/unknown.csv"
 fails 2 "1 unit not in the weights: 999999" "unit missing from W" "$SPILL" fit "$TMP/unknown.csv" --panel adcode,year --w "$P/provinces.gal" --y y --x x1,x2
 sed '5s/,[^,]*$/,abc/' "$DATA" > "$TMP/text.csv"
@@ -127,7 +130,8 @@ fails 2 "x9" "unknown column" fit --x x1,x9
 fails 1 "unknown fixed effects 'both2'" "bad --fe" fit --fe both2
 fails 1 "--panel wants ID,TIME" "bad --panel" "$SPILL" fit "$DATA" --panel adcode --w "$P/provinces.gal" --y y --x x1
 fails 1 "--re goes with --fe none or --fe time" "--re twoway" fit --re --fe twoway
-fails 1 "no spillovers" "--effects sem" fit --model sem --effects
+ok "--effects sem: a warning, the fit runs" fit --model sem --effects
+check "--effects sem: the warning says why" grep -q "warning: --effects: a sem model has no spillovers" "$ERR"
 fails 1 "--lee-yu and --no-lee-yu" "both Lee-Yu flags" fit --lee-yu --no-lee-yu
 fails 2 "regressor adcode does not vary once the unit fixed effects" "time-invariant regressor" fit --x x1,adcode --fe unit
 fails 2 "no row has region in" "--where matches nothing" fit --where region=North

@@ -45,13 +45,13 @@ check "identical across thread counts" cmp -s "$TMP/t1/p.geojson" "$TMP/t2/p.geo
 check "pseudo p-values k/500" [ "$(props "$TMP/t1/p.geojson" '.GiPValue * 500 | select(. >= 0.999 and . <= 250.001 and (. - (. | round) | fabs) < 1e-6)' | wc -l)" = 49 ]
 check "bins from pseudo p" bins_ok "$TMP/t1/p.geojson"
 
-# --- China: --by year, one long layer ------------------------------------------------
-ok "China by year" "$SPILL" hotspot "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" -o "$TMP/china.geojson" --json
-check "124 features" [ "$(jq '.features | length' "$TMP/china.geojson")" = 124 ]
+# --- China: --by year, --layout long -------------------------------------------------
+ok "China by year" "$SPILL" hotspot "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" -o "$TMP/china.geojson" --json --layout long
+check "136 features (34 x 4)" [ "$(jq '.features | length' "$TMP/china.geojson")" = 136 ]
 check "Gi* per year = spdep" compare "$TMP/china.geojson" x GiZScore gstar_b localg_china.csv adcode year
 check "Gi* per year = ArcGIS formula" compare "$TMP/china.geojson" x GiZScore gstar_arcgis localg_china.csv adcode year
 check "json per year" [ "$(jq -c '[.results[] | .by]' "$OUT")" = '[2011,2015,2019,2022]' ]
-ok "China, shapefile output" "$SPILL" hotspot "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" -o "$TMP/china.shp"
+ok "China, shapefile output" "$SPILL" hotspot "$SHP/china_provinces.shp" --id adcode --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$A/china_queen.gal" -o "$TMP/china.shp" --layout long
 check "shapefile written" [ -s "$TMP/china.dbf" ]
 
 # --- islands ------------------------------------------------------------------------------

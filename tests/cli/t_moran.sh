@@ -96,14 +96,19 @@ cd - >/dev/null
 # --- bad input -----------------------------------------------------------------
 fails 1 "--w and --var are required" "missing --w" "$SPILL" moran "$COL" --var CRIME
 fails 1 "unknown standardisation" "bad --standardize" "$SPILL" moran "$COL" --w "$A/columbus_queen.gal" --var CRIME --standardize wide
-fails 1 "periods .* need a unit id field" "--by without --id" "$SPILL" moran "$A/bad_constant.csv" --by year --w "$A/line4.gal" --var v
+tail -n +2 "$A/line4.gal" | sed '1i 4' > "$TMP/line4_plain.gal"
+fails 2 "cannot tell which row is which unit of .*line4_plain.gal .*give --id FIELD" "--by without --id, W names no id field" "$SPILL" moran "$A/bad_constant.csv" --by year --w "$TMP/line4_plain.gal" --var v
+printf 'year,id,v\n1,a,1\n1,b,3\n1,c,2\n1,d,5\n2,d,1\n2,c,2\n2,b,4\n2,a,3\n' > "$TMP/line4_panel.csv"
+ok "--by without --id: the id field of W's header" "$SPILL" moran "$TMP/line4_panel.csv" --by year --w "$A/line4.gal" --var v --json
+check "--by without --id: id_match from the header" [ "$(jq -c .id_match "$OUT")" = '{"field":"id","rule":"weights_header"}' ]
 fails 2 "no field 'NOPE'" "unknown variable" "$SPILL" moran "$COL" --id POLYID --w "$A/columbus_queen.gal" --var NOPE
 fails 2 "year 2001.*constant" "constant variable" "$SPILL" moran "$A/bad_constant.csv" --id id --by year --w "$A/line4.gal" --var v
 fails 2 "row 2 \(unit b, year 2000\): v '' is missing" "missing value" "$SPILL" moran "$A/bad_missing.csv" --id id --by year --w "$A/line4.gal" --var v
 fails 2 "unit b appears twice in year 2000 \(rows 2 and 5\)" "repeated unit" "$SPILL" moran "$A/bad_duplicate.csv" --id id --by year --w "$A/line4.gal" --var v
 fails 2 "1 unit not in the weights: z" "unit absent from W" "$SPILL" moran "$A/bad_unknown.csv" --id id --by year --w "$A/line4.gal" --var v
 fails 2 "2 units; spatial autocorrelation needs at least 3" "fewer than 3 units" "$SPILL" moran "$A/bad_two.csv" --id id --w "$A/line4.gal" --var v
-check "units of W without data are named" grep -q "2 units of .*line4.gal have no data and are left out: c, d" "$ERR"
+check "units of W without data are named" grep -q "2 units of .*line4.gal have no data and are left out (W is restricted to the units with data; --strict refuses): c, d" "$ERR"
+fails 2 "2 units of .*line4.gal have no data: c, d \(--strict" "--strict refuses units of W without data" "$SPILL" moran "$A/bad_two.csv" --id id --w "$A/line4.gal" --var v --strict
 fails 2 "unit a has a self weight" "self weight" "$SPILL" moran "$A/line4.csv" --id id --w "$A/line4_self.gwt" --var v
 fails 2 "none.gal" "missing weights file" "$SPILL" moran "$COL" --w "$TMP/none.gal" --var CRIME
 
