@@ -40,7 +40,10 @@ sp_ptest_stat sp_ptest_z(double est, double var);
 /* The same with the two-sided p-value of Student's t with df degrees of
  * freedom (R lm's Pr(>|t|)); z holds the t statistic. */
 sp_ptest_stat sp_ptest_t(double est, double var, long df);
-/* Two-sided normal p-value 2 (1 - Phi(|z|)). */
+/* Two-sided normal p-value 2 (1 - Phi(|z|)), through GSL.  sp_autocorr_p2
+ * computes the same through erfc for the autocorrelation statistics; the two
+ * differ in the last bits (at most 2.5e-14 relative) and are kept apart so
+ * that every printed value stays what it was (issue 11). */
 double sp_ptest_pnorm2(double z);
 
 /* AIC = -2 ll + 2 k; BIC = -2 ll + k ln(n). */

@@ -13,6 +13,17 @@
  *   rc = sp_grid_write(g, SP_GRID_TEXT, stdout);   // the first failure of any call above
  *   sp_grid_free(g);
  *
+ * In a command (io/cmd_NAME.c), the flags and -o FILE the same way everywhere:
+ *
+ *   static const sp_optspec spec[] = {..., {"output", 1}, {"json", 0},
+ *                                     SP_GRID_FORMAT_OPTS, {NULL, 0}};
+ *   sp_grid_dest d;
+ *   if ((rc = sp_grid_dest_args(&a, "output", &d)))   // before any file is read
+ *       return rc;
+ *   ... compute, build g (d.format == SP_GRID_JSON: the command's own --json) ...
+ *   if ((rc = sp_grid_dest_open(&d)) == SP_OK)
+ *       rc = sp_grid_dest_close(&d, sp_grid_write(g, d.format, d.f));
+ *
  * Errors (core/sp_error.h) are sticky, as stdio's ferror: the building calls
  * return a status, but a caller may ignore them, because the grid remembers
  * the first failure (out of memory, too many cells in a row) and
