@@ -237,10 +237,10 @@ static int pick_layer(GDALDatasetH d, const char *path, const char *name, OGRLay
     for (int k = 0; k < GDALDatasetGetLayerCount(d) && m < MAX_NAMES; k++)
         names[m++] = OGR_L_GetName(GDALDatasetGetLayer(d, k));
     const char *near = sp_strdist_closest(name, names, m);
-    return sp_error_set(SP_EDATA, "%s: no %s named '%s' (%ss: %s%s%s%s; choose with %s NAME)",
+    return sp_error_set(SP_EDATA, "%s: no %s named '%s' (%ss: %s; choose with %s NAME%s%s%s)",
                         path, sheet ? "sheet" : "layer", name, sheet ? "sheet" : "layer", list,
-                        near ? "; did you mean " : "", near ? near : "", near ? "?" : "",
-                        sheet ? "--sheet" : "--layer");
+                        sheet ? "--sheet" : "--layer", near ? "; did you mean " : "",
+                        near ? near : "", near ? "?" : "");
 }
 
 /* Message for a file GDAL cannot open, naming what spill reads. */

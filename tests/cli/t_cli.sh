@@ -27,7 +27,7 @@ check "SAR is sar" [ "$(jq -r .model "$OUT")" = sar ]
 # shellcheck disable=SC2086
 ok "choice values ignore case" "$SPILL" fit $FIT --model Sdm --logdet EIGEN --json
 check "Sdm is sdm" [ "$(jq -r .model "$OUT")" = sdm ]
-fails 2 "no layer named 'china_province' \(layers: china_provinces; did you mean china_provinces\?\)" \
+fails 2 "no layer named 'china_province' \(layers: china_provinces; .*did you mean china_provinces\?\)" \
     "--layer miss names the layers" "$SPILL" weights "$SHP/china_provinces.shp" --layer china_province -o "$TMP/w.gal"
 ok "fit --help" "$SPILL" fit --help
 check "fit --help shows the cross-section form" grep -q "^usage: spill fit DATA --w W --y Y --x X1,X2,... \[--id FIELD\] \[options\]   (cross-section)" "$OUT"
