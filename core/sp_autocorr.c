@@ -151,6 +151,18 @@ static void draw_shuffle(sp_perm_draw *d, int n, int i, int k, int *idx, int *sl
     }
 }
 
+/* Permutation p of the unit with key `key`: k distinct others into idx. */
+static void draw_perm(uint64_t key, uint32_t p, int n, int i, int k, int *idx, int *slots,
+                      int *swapped)
+{
+    sp_perm_draw d;
+    sp_perm_draw_init(&d, key, p);
+    if (k <= LINEAR_MAX)
+        draw_linear(&d, n, i, k, idx);
+    else
+        draw_shuffle(&d, n, i, k, idx, slots, swapped);
+}
+
 static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
                        int *swapped)
 {
@@ -188,15 +200,18 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
             const int *row = job->table + (size_t)p * (size_t)job->kmax;
             for (int m = 0; m < k; m++)
                 l += wt[m] * v[row[m] + (row[m] >= i)];
-        } else {
-            sp_perm_draw d;
-            sp_perm_draw_init(&d, key, (uint32_t)p);
-            if (k <= LINEAR_MAX)
-                draw_linear(&d, n, i, k, idx);
-            else
-                draw_shuffle(&d, n, i, k, idx, slots, swapped);
+        } else { /* permutation p + 1 is drawn and its values prefetched before p's
+                    gather, so the cache misses overlap the arithmetic */
+            int *cur = idx + (p & 1) * job->kmax, *next = idx + ((p + 1) & 1) * job->kmax;
+            if (p == 0)
+                draw_perm(key, 0, n, i, k, cur, slots, swapped);
+            if (p + 1 < perm) {
+                draw_perm(key, (uint32_t)p + 1, n, i, k, next, slots, swapped);
+                for (int m = 0; m < k; m++)
+                    __builtin_prefetch(&v[next[m]]);
+            }
             for (int m = 0; m < k; m++)
-                l += wt[m] * v[idx[m]];
+                l += wt[m] * v[cur[m]];
         }
         ge += l >= lag - tol;
         le += l <= lag + tol;
@@ -218,7 +233,7 @@ static int local_work(void *ctx)
 {
     local_job *job = ctx;
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
-    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc((size_t)kmax * sizeof *idx);
+    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(2 * (size_t)kmax * sizeof *idx);
     int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
     double *wt = sp_malloc((size_t)kmax * sizeof *wt);
     int *slots = NULL;
