@@ -97,6 +97,7 @@ typedef struct local_job {
     double *mean, *sd;
     double vmax;   /* max |v|, scales the tie tolerance */
     int kmax;      /* longest row (off-diagonal entries) */
+    const int *table; /* SP_PERM_LOOKUP: perm rows of kmax indices in 0..n-2 */
     atomic_int next;
 } local_job;
 
@@ -150,6 +151,18 @@ static void draw_shuffle(sp_perm_draw *d, int n, int i, int k, int *idx, int *sl
     }
 }
 
+/* Permutation p of the unit with key `key`: k distinct others into idx. */
+static void draw_perm(uint64_t key, uint32_t p, int n, int i, int k, int *idx, int *slots,
+                      int *swapped)
+{
+    sp_perm_draw d;
+    sp_perm_draw_init(&d, key, p);
+    if (k <= LINEAR_MAX)
+        draw_linear(&d, n, i, k, idx);
+    else
+        draw_shuffle(&d, n, i, k, idx, slots, swapped);
+}
+
 static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
                        int *swapped)
 {
@@ -182,15 +195,24 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
     double s1 = 0.0, s2 = 0.0;
     uint64_t key = sp_perm_key(job->o->seed, (uint32_t)i);
     for (int p = 0; p < perm; p++) {
-        sp_perm_draw d;
-        sp_perm_draw_init(&d, key, (uint32_t)p);
-        if (k <= LINEAR_MAX)
-            draw_linear(&d, n, i, k, idx);
-        else
-            draw_shuffle(&d, n, i, k, idx, slots, swapped);
         double l = 0.0;
-        for (int m = 0; m < k; m++)
-            l += wt[m] * v[idx[m]];
+        if (job->table) { /* the shared row, focal unit skipped */
+            const int *row = job->table + (size_t)p * (size_t)job->kmax;
+            for (int m = 0; m < k; m++)
+                l += wt[m] * v[row[m] + (row[m] >= i)];
+        } else { /* permutation p + 1 is drawn and its values prefetched before p's
+                    gather, so the cache misses overlap the arithmetic */
+            int *cur = idx + (p & 1) * job->kmax, *next = idx + ((p + 1) & 1) * job->kmax;
+            if (p == 0)
+                draw_perm(key, 0, n, i, k, cur, slots, swapped);
+            if (p + 1 < perm) {
+                draw_perm(key, (uint32_t)p + 1, n, i, k, next, slots, swapped);
+                for (int m = 0; m < k; m++)
+                    __builtin_prefetch(&v[next[m]]);
+            }
+            for (int m = 0; m < k; m++)
+                l += wt[m] * v[cur[m]];
+        }
         ge += l >= lag - tol;
         le += l <= lag + tol;
         double dl = l - lag; /* shifted sums keep the variance accurate */
@@ -211,14 +233,14 @@ static int local_work(void *ctx)
 {
     local_job *job = ctx;
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
-    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc((size_t)kmax * sizeof *idx);
+    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(2 * (size_t)kmax * sizeof *idx);
     int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
     double *wt = sp_malloc((size_t)kmax * sizeof *wt);
     int *slots = NULL;
     int rc = SP_OK;
     if (!col || !idx || !swapped || !wt)
         rc = SP_ENOMEM;
-    if (!rc && kmax > LINEAR_MAX) {
+    if (!rc && kmax > LINEAR_MAX && !job->table) {
         if (!(slots = sp_malloc((size_t)n * sizeof *slots)))
             rc = SP_ENOMEM;
         else
@@ -241,6 +263,39 @@ static int local_work(void *ctx)
     return rc;
 }
 
+/* The lookup table: row p holds kmax distinct indices from {0..n-2}, drawn
+ * with the key of SP_PERM_TABLE and counter p (the same draws as a unit
+ * n - 1 would make), so the table depends on (seed, n, kmax, perm) only. */
+static int perm_table(int n, int kmax, const sp_perm_opts *o, int **out)
+{
+    if (n - 1 < kmax)
+        return sp_error_set(SP_EDATA, "permutations: a unit has %d neighbours among %d units",
+                            kmax, n);
+    int *t = sp_malloc((size_t)o->perm * (size_t)kmax * sizeof *t);
+    int *slots = kmax > LINEAR_MAX ? sp_malloc((size_t)n * sizeof *slots) : NULL;
+    int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
+    if (!t || !swapped || (kmax > LINEAR_MAX && !slots)) {
+        free(t); free(slots); free(swapped);
+        return SP_ENOMEM;
+    }
+    for (int s = 0; slots && s < n; s++)
+        slots[s] = s;
+    uint64_t key = sp_perm_key(o->seed, SP_PERM_TABLE);
+    for (int p = 0; p < o->perm; p++) {
+        sp_perm_draw d;
+        sp_perm_draw_init(&d, key, (uint32_t)p);
+        int *row = t + (size_t)p * (size_t)kmax;
+        if (kmax <= LINEAR_MAX)
+            draw_linear(&d, n, n - 1, kmax, row);
+        else
+            draw_shuffle(&d, n, n - 1, kmax, row, slots, swapped);
+    }
+    free(slots);
+    free(swapped);
+    *out = t;
+    return SP_OK;
+}
+
 int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
                            int *ge, int *le, double *mean, double *sd)
 {
@@ -256,5 +311,14 @@ int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts 
         if (k > job.kmax)
             job.kmax = k;
     }
-    return sp_threads_run(o->threads, local_work, &job);
+    int *table = NULL;
+    if (o->method == SP_PERM_LOOKUP && job.kmax > 0) {
+        int rc = perm_table(w->nrow, job.kmax, o, &table);
+        if (rc)
+            return rc;
+        job.table = table;
+    }
+    int rc = sp_threads_run(o->threads, local_work, &job);
+    free(table);
+    return rc;
 }

@@ -28,11 +28,26 @@
 #include "sp_rng.h"
 
 #define SP_PERM_GLOBAL 0xFFFFFFFFu /* the "unit" of whole-map permutations */
+#define SP_PERM_TABLE 0xFFFFFFFEu  /* the "unit" of the lookup table's rows */
+
+/* How local permutations are drawn.  EXACT (the default): every unit draws
+ * its own permutations, keyed by (seed, unit, permutation).  LOOKUP (GeoDa's
+ * and libgeoda's lookup-table scheme, esda's crand): one table of perm rows
+ * of kmax distinct indices from {0..n-2}, keyed by (seed, SP_PERM_TABLE, row),
+ * shared by every unit; unit i uses the first k_i indices of each row with
+ * j >= i read as j + 1.  Each unit's permuted lags follow the same
+ * conditional null as EXACT (a uniform random k_i-subset of the other
+ * units), but the units share their permutations, so their pseudo p-values
+ * are dependent (a different joint null: counts of significant units and FDR
+ * over units inherit that dependence).  Several times faster: no random
+ * numbers per unit. */
+typedef enum sp_perm_method { SP_PERM_EXACT = 0, SP_PERM_LOOKUP = 1 } sp_perm_method;
 
 typedef struct sp_perm_opts {
     int perm;      /* number of permutations; 0: none */
     uint64_t seed;
     int threads;   /* worker threads (>= 1) */
+    sp_perm_method method;
 } sp_perm_opts;
 
 /* The random numbers of one permutation.  A unit's key is the first 64 bits
@@ -125,7 +140,9 @@ int sp_autocorr_islands(const sp_csr *w);
  *   ge, le     counts of permuted lags >= and <= the observed one
  *   mean, sd   mean and standard deviation (divisor perm - 1) of the permuted lags
  * Units without neighbours get ge = le = -1 and NaN moments.  Threads work on
- * blocks of units; results are identical for any thread count. */
+ * blocks of units; results are identical for any thread count.  o->method
+ * chooses the exact scheme or the lookup table (sp_perm_method above); the
+ * table needs o->perm * kmax ints (kmax = the longest row) and n - 1 >= kmax. */
 int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
                            int *ge, int *le, double *mean, double *sd);
 

@@ -8,6 +8,7 @@
 #include <ogr_srs_api.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_crs.h"
 #include "sp_sde.h"
 #include "sp_error.h"
@@ -50,12 +51,13 @@ static const char help[] =
     "                      or by FILE's extension Markdown (.md), LaTeX (.tex), JSON\n"
     "                      (.json) or text (.txt)\n"
     "  --json              results and migration as one JSON object on stdout\n"
-    "  --csv | --markdown | --latex   the table on stdout as CSV, Markdown or LaTeX\n";
+    "  --csv | --markdown | --latex   the table on stdout as CSV, Markdown or LaTeX\n"
+    "  --timing            seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"weight", 1}, {"id", 1}, {"layer", 1}, {"data", 1}, {"data-id", 1}, {"by", 1},
     {"points", 1}, {"sd", 1}, {"convention", 1}, {"crs", 1}, {"output", 1}, {"centers", 1},
-    {"table", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+    {"table", 1}, {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* One period's ellipse, its centre in lon/lat, and the move from the previous one. */
 typedef struct sde_result {
@@ -445,12 +447,15 @@ int sp_cmd_ellipse(int argc, char **argv)
     if (sp_args_get(&a, "data") && !sp_args_get(&a, "data-id") && !sp_args_get(&a, "id"))
         return sp_error_set(SP_EUSAGE, "--data needs --id (or --data-id)");
     int need_geometry = !points || strcmp(points, "centroid") == 0;
+    double t0 = sp_clock_seconds();
     rc = sp_layer_read(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"),
                        need_geometry ? SP_LAYER_NEED_GEOMETRY : 0, &job.L);
     if (!rc)
         rc = job_points(&job, &a);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_periods(&job, &a);
+    double t2 = sp_clock_seconds();
     if (!rc)
         rc = write_layer(&job, out, 0);
     if (!rc && sp_args_get(&a, "centers"))
@@ -459,6 +464,9 @@ int sp_cmd_ellipse(int argc, char **argv)
         rc = write_table(&job, sp_args_get(&a, "table"));
     if (!rc)
         rc = dest.format == SP_GRID_JSON ? print_json(&job) : print_table(&job, dest.format);
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill ellipse: timing: read %.3f s, statistics %.3f s, write %.3f s\n",
+                t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     free(job.px);
     free(job.py);
     free(job.res);

@@ -46,7 +46,7 @@ static const char help[] =
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1}, {"w-by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
-    {"perm", 1},    {"seed", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
+    {"perm", 1},    {"seed", 1}, {"perm-method", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
     {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
     {NULL, 0},
 };
@@ -170,6 +170,7 @@ static int lisa_options(const sp_args *a, void *ctx)
     run->o.moments = (sp_lisa_moments)mom;
     run->o.fdr = sp_args_flag(a, "fdr");
     run->o.perm.seed = (uint64_t)run->b.seed;
+    run->o.perm.method = (sp_perm_method)run->b.perm_method;
     return SP_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_contig.h"
 #include "sp_dist.h"
 #include "sp_econ.h"
@@ -57,6 +58,7 @@ static const char weights_help[] =
     "  --standardize S   row|binary|none|minmax|spectral (default row)\n"
     "  --ids TABLE       (converting) the units, from TABLE's --id field\n"
     "  --json            print the summary of the result as JSON on stdout\n"
+    "  --timing          seconds spent reading, building and writing, on stderr\n"
     "OUT: .gal .gwt .swm .mtx .csv .txt (Stata spmatrix export)\n";
 
 static const sp_optspec weights_opts[] = {
@@ -64,7 +66,7 @@ static const sp_optspec weights_opts[] = {
     {"threshold", 1}, {"lower", 1}, {"power", 1}, {"metric", 1}, {"arc", 1}, {"points", 1},
     {"data", 1}, {"var", 1}, {"data-id", 1}, {"time", 1}, {"years", 1}, {"drop-missing", 0},
     {"geo", 1}, {"order", 1}, {"cumulative", 0}, {"link", 1}, {"islands", 1},
-    {"standardize", 1}, {"ids", 1}, {"json", 0}, {NULL, 0}};
+    {"standardize", 1}, {"ids", 1}, {"json", 0}, {"timing", 0}, {NULL, 0}};
 
 /* Everything the steps share. */
 typedef struct weights_job {
@@ -265,8 +267,12 @@ static int build_raw(weights_job *job, sp_csr **out)
         double snap;
         rc = sp_args_double(a, "snap", sp_contig_default_snap(job->layer->has_crs,
                                                               job->layer->geographic), &snap);
-        return rc ? rc : sp_contig_build(job->layer->geoms, job->n,
-                                         type[0] == 'q' ? SP_CONTIG_QUEEN : SP_CONTIG_ROOK, snap, out);
+        sp_contig_rule rule = type[0] == 'q' ? SP_CONTIG_QUEEN : SP_CONTIG_ROOK;
+        if (rc)
+            return rc;
+        return job->layer->xy ? sp_contig_build_xy(job->layer->xy, job->layer->vstart, job->n,
+                                                   rule, snap, out)
+                              : sp_contig_build(job->layer->geoms, job->n, rule, snap, out);
     }
     if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0) {
         double *means = NULL;
@@ -596,8 +602,13 @@ int sp_cmd_weights(int argc, char **argv)
         return rc;
     const char *points = sp_args_get(&a, "points");
     int need_geometry = contiguity || !points || strcmp(points, "centroid") == 0;
+    const char *islands = sp_args_get(&a, "islands");
+    /* contiguity reads vertices only, unless islands need centroids */
+    int vertices = contiguity && !(islands && strcmp(islands, "nearest") == 0);
+    double t0 = sp_clock_seconds();
     rc = sp_layer_read(a.pos[0], sp_args_get(&a, "layer"), sp_args_get(&a, "id"),
-                       need_geometry ? SP_LAYER_NEED_GEOMETRY : 0, &job.layer);
+                       (need_geometry ? SP_LAYER_NEED_GEOMETRY : 0) |
+                       (vertices ? SP_LAYER_VERTICES : 0), &job.layer);
     if (rc)
         return rc;
     job.n = job.layer->n;
@@ -610,10 +621,15 @@ int sp_cmd_weights(int argc, char **argv)
         job.ids[i] = job.layer->ids[i];
         job.keep[i] = i;
     }
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = weights_run(&job, &W);
+    double t2 = sp_clock_seconds();
     if (!rc)
         rc = sp_wio_write_named(out, W, layer_name(a.pos[0]), sp_args_get(&a, "id"));
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill weights: timing: read %.3f s, weights %.3f s, write %.3f s\n",
+                t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     if (!rc) {
         print_summary(out, job.type, W);
         if (sp_args_flag(&a, "json"))

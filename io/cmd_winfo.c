@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_grid.h"
 #include "sp_weights.h"
@@ -20,10 +21,11 @@ static const char winfo_help[] =
     "           min_neighbors, max_neighbors, mean_neighbors, symmetric, components,\n"
     "           row_standardized, file, format)\n"
     "  --csv | --markdown | --latex   the summary as a two-column table\n"
-    "  -o FILE  write the summary to FILE instead of stdout\n";
+    "  -o FILE  write the summary to FILE instead of stdout\n"
+    "  --timing seconds spent reading and summarising, on stderr\n";
 
 static const sp_optspec winfo_opts[] = {
-    {"json", 0}, {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+    {"json", 0}, {"output", 1}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* "0:2 1:1 3:5   (neighbours:units)": how many units have each neighbour count
  * (counts that occur), as a new string. */
@@ -139,8 +141,10 @@ int sp_cmd_winfo(int argc, char **argv)
                                        "table (--csv, --markdown, --latex or text)");
     const char *path = a.pos[0];
     sp_weights *W;
+    double t0 = sp_clock_seconds();
     if ((rc = sp_wio_read(path, &W)))
         return rc;
+    double t1 = sp_clock_seconds();
     if (dest.format == SP_GRID_JSON) {
         json_t *root = sp_json_weights_summary(W);
         if (!root) {
@@ -154,6 +158,9 @@ int sp_cmd_winfo(int argc, char **argv)
     } else {
         rc = print_summary(path, W, &dest);
     }
+    if (!rc && sp_args_flag(&a, "timing"))
+        fprintf(stderr, "spill winfo: timing: read %.3f s, summary %.3f s\n", t1 - t0,
+                sp_clock_seconds() - t1);
     sp_weights_free(W);
     return rc;
 }

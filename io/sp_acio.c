@@ -580,6 +580,10 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
     L->format = dest.format;
     L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
+    static const char *const methods[] = {"exact", "lookup"};
+    L->perm_method = 0; /* SP_PERM_EXACT */
+    if ((rc = sp_args_choice(a, "perm-method", methods, 2, &L->perm_method)))
+        return rc;
     return sp_args_int(a, "seed", 12345, 0, &L->seed);
 }
 

@@ -176,6 +176,7 @@ typedef struct sp_acio_local {
     int format;                     /* sp_grid_format: --json, --csv, --markdown, --latex */
     int json, timing;
     int seed;                       /* --seed (default 12345) */
+    int perm_method;                /* --perm-method: sp_perm_method (default exact) */
     double t_read, t_stat, t_write; /* seconds; the frame times each period */
 } sp_acio_local;
 
@@ -211,6 +212,9 @@ int sp_acio_local_open(sp_acio_local *L);
     "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
 #define SP_ACIO_LOCAL_SEED_HELP \
     "  --seed N             random seed (default 12345)\n" \
+    "  --perm-method M      exact (default: each unit draws its own permutations) or\n" \
+    "                       lookup (GeoDa's table shared by all units: faster, the same\n" \
+    "                       null for each unit, dependent across units)\n" \
     "  --threads N          threads (default: all cores); results do not depend on it\n"
 #define SP_ACIO_LOCAL_OUTPUT_HELP \
     "  -o, --output OUT     the output layer\n" \

@@ -24,6 +24,8 @@ void sp_layer_free(sp_layer *L)
     }
     free(L->ids);
     free(L->geoms);
+    free(L->xy);
+    free(L->vstart);
     sp_table_free(L->attrs);
     free(L->crs_wkt);
     free(L->path);
@@ -119,6 +121,66 @@ static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
     return rc;
 }
 
+/* Room for `more` vertices in L->xy (cap counts vertices). */
+static int vertices_reserve(sp_layer *L, size_t used, size_t more, size_t *cap)
+{
+    if (used + more <= *cap)
+        return SP_OK;
+    size_t grown_cap = *cap ? 2 * *cap : 8 * (size_t)L->n + 64;
+    while (grown_cap < used + more)
+        grown_cap *= 2;
+    double *grown = sp_realloc(L->xy, 2 * grown_cap * sizeof *grown);
+    if (!grown)
+        return SP_ENOMEM;
+    L->xy = grown;
+    *cap = grown_cap;
+    return SP_OK;
+}
+
+/* Append every vertex of g (rings, lines, points, parts) to L->xy. */
+static int vertices_append(sp_layer *L, OGRGeometryH g, size_t *used, size_t *cap)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    if (parts > 0) { /* polygon rings, or the parts of a collection */
+        int rc = SP_OK;
+        for (int p = 0; p < parts && !rc; p++)
+            rc = vertices_append(L, OGR_G_GetGeometryRef(g, p), used, cap);
+        return rc;
+    }
+    int count = OGR_G_GetPointCount(g);
+    if (count <= 0)
+        return SP_OK;
+    if (vertices_reserve(L, *used, (size_t)count, cap))
+        return SP_ENOMEM;
+    double *xy = L->xy + 2 * *used;
+    OGR_G_GetPoints(g, xy, 2 * sizeof *xy, xy + 1, 2 * sizeof *xy, NULL, 0);
+    *used += (size_t)count;
+    return SP_OK;
+}
+
+/* SP_LAYER_VERTICES: the vertices of every feature, without GEOS. */
+static int layer_read_vertices(sp_layer *L, OGRLayerH layer, int need)
+{
+    size_t used = 0, cap = 0;
+    L->vstart = sp_calloc((size_t)L->n + 1, sizeof *L->vstart);
+    int rc = L->vstart ? SP_OK : SP_ENOMEM;
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f;
+    for (int i = 0; !rc && i < L->n && (f = OGR_L_GetNextFeature(layer)) != NULL; i++) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        L->vstart[i] = used;
+        if (g && !OGR_G_IsEmpty(g))
+            rc = vertices_append(L, g, &used, &cap);
+        OGR_F_Destroy(f);
+        if (!rc && need && used == L->vstart[i])
+            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
+                              L->path, L->ids[i], i + 1);
+    }
+    if (L->vstart)
+        L->vstart[L->n] = used;
+    return rc;
+}
+
 int sp_layer_read(const char *path, const char *layer_name, const char *id_field,
                   int flags, sp_layer **out)
 {
@@ -148,7 +210,9 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
     if (!rc)
         rc = layer_read_ids(L, id_field);
     if (!rc)
-        rc = layer_read_geoms(L, layer, flags & SP_LAYER_NEED_GEOMETRY);
+        rc = flags & SP_LAYER_VERTICES
+                 ? layer_read_vertices(L, layer, flags & SP_LAYER_NEED_GEOMETRY)
+                 : layer_read_geoms(L, layer, flags & SP_LAYER_NEED_GEOMETRY);
     if (!rc)
         rc = layer_read_crs(L, layer);
     sp_gdal_close(ds);

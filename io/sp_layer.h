@@ -16,14 +16,21 @@ typedef struct sp_layer {
     char *path;
     int n;
     char **ids;             /* id field as text, or "1".."n" */
-    GEOSGeometry **geoms;   /* n geometries (NULL entries only if not required) */
+    GEOSGeometry **geoms;   /* n geometries (NULL entries only if not required);
+                               NULL with SP_LAYER_VERTICES */
+    double *xy;             /* SP_LAYER_VERTICES: every vertex, x and y interleaved */
+    size_t *vstart;         /* unit i's vertices are vstart[i] <= k < vstart[i + 1] */
     sp_table *attrs;        /* attributes; row i is unit i */
     int has_crs;
     int geographic;         /* CRS in degrees of longitude/latitude */
     char *crs_wkt;          /* NULL without CRS */
 } sp_layer;
 
-enum { SP_LAYER_NEED_GEOMETRY = 1 };
+/* Flags: NEED_GEOMETRY makes an empty or NULL geometry an error; VERTICES
+ * keeps only the vertices of every ring, line and point (xy, vstart) instead
+ * of GEOS geometries: what contiguity needs, at a fraction of the memory and
+ * time. */
+enum { SP_LAYER_NEED_GEOMETRY = 1, SP_LAYER_VERTICES = 2 };
 
 int sp_layer_read(const char *path, const char *layer_name, const char *id_field,
                   int flags, sp_layer **out);

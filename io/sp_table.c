@@ -240,6 +240,8 @@ static int read_gdal(const char *path, const char *layer_name, sp_table **out)
     int rc = sp_gdal_open_layer(path, layer_name, &ds, &layer);
     if (rc)
         return rc;
+    const char *no_geometry[] = {"OGR_GEOMETRY", NULL}; /* a table needs attributes only */
+    OGR_L_SetIgnoredFields(layer, no_geometry);
     rc = sp_table_from_layer(layer, path, out);
     if (!rc && sp_gdal_is_spreadsheet(path))
         rc = take_header(*out, sp_readopt_current()->skip_rows);

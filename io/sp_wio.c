@@ -368,6 +368,7 @@ typedef struct name_link {
     const char *a, *b; /* point into the text buffer */
     double x;
     int line;
+    int ai;            /* a's unit index when the reader knows it (GAL), else -1 */
 } name_link;
 
 typedef struct name_links {
@@ -375,7 +376,7 @@ typedef struct name_links {
     size_t n, cap;
 } name_links;
 
-static int names_push(name_links *l, const char *a, const char *b, double x, int line)
+static int names_push(name_links *l, const char *a, int ai, const char *b, double x, int line)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 256;
@@ -387,7 +388,7 @@ static int names_push(name_links *l, const char *a, const char *b, double x, int
         l->v = v;
         l->cap = cap;
     }
-    l->v[l->n++] = (name_link){a, b, x, line};
+    l->v[l->n++] = (name_link){a, b, x, line, ai};
     return SP_OK;
 }
 
@@ -399,7 +400,7 @@ static int names_resolve(const name_links *nl, const wio_ids *ids, const char *p
     int rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
     for (size_t k = 0; k < nl->n && !rc; k++) {
         const name_link *e = &nl->v[k];
-        int i = sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
+        int i = e->ai >= 0 ? e->ai : sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
         if (i < 0 || j < 0)
             rc = sp_error_set(SP_EDATA, "%s: line %d: unit '%s' of link %s -> %s is not a unit "
                               "of the file", path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
@@ -438,7 +439,7 @@ static int read_gal(wio_text *t, wio_ids *ids, name_links *nl)
             if (got == k)
                 return text_error(t, "unit '%s' has %d neighbour%s but the line lists more", id,
                                   k, k == 1 ? "" : "s");
-            if ((rc = names_push(nl, id, nb, 1.0, t->line)))
+            if ((rc = names_push(nl, id, ids->n - 1, nb, 1.0, t->line)))
                 return rc;
         }
         if (got != k)
@@ -506,7 +507,7 @@ static int read_gwt(wio_text *t, wio_ids *ids, name_links *nl, int *unnamed)
         if ((rc = text_id(t, tok[0])) || (rc = text_id(t, tok[1])) ||
             (rc = text_weight(t, tok[2], tok[0], tok[1], &x)))
             return rc;
-        rc = names_push(nl, tok[0], tok[1], x, t->line);
+        rc = names_push(nl, tok[0], -1, tok[1], x, t->line);
     }
     if (!rc)
         rc = gwt_ids(nl, ids);

@@ -21,6 +21,13 @@ typedef enum sp_contig_rule { SP_CONTIG_QUEEN, SP_CONTIG_ROOK } sp_contig_rule;
 int sp_contig_build(GEOSGeometry *const *geoms, int n, sp_contig_rule rule, double snap,
                     sp_csr **out);
 
+/* The same from vertices alone, without GEOS geometries: unit i's vertices
+ * (every ring and part, in any order) are xy[2k], xy[2k+1] for start[i] <= k
+ * < start[i+1]; start has n + 1 entries.  Same result as sp_contig_build on
+ * the geometries those vertices come from; xy and start stay the caller's. */
+int sp_contig_build_xy(const double *xy, const size_t *start, int n, sp_contig_rule rule,
+                       double snap, sp_csr **out);
+
 /* The default snap distance for a layer: 1e-7 degrees (about 1 cm) for
  * geographic coordinates, 0.01 CRS units (1 cm in metres) for projected ones,
  * sqrt(DBL_EPSILON) without a CRS (spdep's historical default). */

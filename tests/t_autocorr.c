@@ -93,7 +93,7 @@ static void series_of(const sp_table *t, const char *label, series *s)
     }
 }
 
-static const sp_moran_opts moran_plain = {0, {0, 12345, 1}};
+static const sp_moran_opts moran_plain = {0, {0, 12345, 1, SP_PERM_EXACT}};
 
 /* ---- global Moran and Geary ---- */
 
@@ -224,7 +224,7 @@ static void check_local(const sp_table *ref, const char *label, const char *file
         {SP_LISA_ML, SP_LISA_CONDITIONAL, "Ii_ml", "EIi_ml", "VIi_ml", "ZIi_ml", "PIi_ml"},
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        sp_lisa_opts o = {kinds[k].scale, kinds[k].moments, 0.05, 0, {0, 12345, 1}};
+        sp_lisa_opts o = {kinds[k].scale, kinds[k].moments, 0.05, 0, {0, 12345, 1, SP_PERM_EXACT}};
         sp_lisa *L;
         CHECK_INT(sp_lisa_compute(W->w, s.x, label, &o, &L), SP_OK);
         for (int i = 0; i < s.n; i++) {
@@ -284,7 +284,7 @@ static void test_local_loo_and_quadrants(void)
     sp_csr *w;
     CHECK_INT(sp_csr_from_triplets(5, 5, 8, ti, tj, tx, &w), SP_OK);
     double x[] = {1, 2, 3, 10, 9};
-    sp_lisa_opts o = {SP_LISA_LOO, SP_LISA_TOTAL, 0.05, 0, {0, 1, 1}};
+    sp_lisa_opts o = {SP_LISA_LOO, SP_LISA_TOTAL, 0.05, 0, {0, 1, 1, SP_PERM_EXACT}};
     sp_lisa *L;
     CHECK_INT(sp_lisa_compute(w, x, "x", &o, &L), SP_OK);
     double mean = 5.0, D = 16 + 9 + 4 + 25 + 16;
@@ -320,7 +320,7 @@ static void check_localg(const sp_table *ref, const char *label, const char *fil
         W->w = ws;
         if (style == 1)
             CHECK_INT(sp_weights_standardize(W, SP_STD_ROW), SP_OK);
-        sp_getis_opts o = {1, 0, {0, 1, 1}};
+        sp_getis_opts o = {1, 0, {0, 1, 1, SP_PERM_EXACT}};
         sp_getis *G;
         CHECK_INT(sp_getis_compute(W->w, s.x, label, &o, &G), SP_OK);
         for (int i = 0; i < s.n; i++) {
@@ -410,7 +410,7 @@ static void test_perm_global(void)
     CHECK(W != NULL);
     if (!W)
         return;
-    sp_moran_opts o = {0, {9999, 2024, 1}};
+    sp_moran_opts o = {0, {9999, 2024, 1, SP_PERM_EXACT}};
     sp_moran_result a, b, c;
     CHECK_INT(sp_moran_compute(W->w, x, "CRIME", &o, &a), SP_OK);
     o.perm.threads = 2;
@@ -435,10 +435,13 @@ static void test_perm_global(void)
 }
 
 /* Local permutations: moments equal the conditional ones (exact for the
- * conditional permutation null), p in range, determinism across threads. */
-static void check_perm_local(const sp_csr *w, const double *x, int n, int perm)
+ * conditional permutation null), p in range, determinism across threads.
+ * Both schemes: the lookup table (sp_perm_method) gives every unit the same
+ * conditional null, so the same moments hold for it unit by unit. */
+static void check_perm_local_method(const sp_csr *w, const double *x, int n, int perm,
+                                    sp_perm_method method)
 {
-    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {perm, 99, 1}};
+    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {perm, 99, 1, method}};
     sp_lisa *a, *b;
     CHECK_INT(sp_lisa_compute(w, x, "x", &o, &a), SP_OK);
     o.perm.threads = 2;
@@ -460,6 +463,21 @@ static void check_perm_local(const sp_csr *w, const double *x, int n, int perm)
     CHECK_INT(bad_mean, 0);
     CHECK_INT(bad_var, 0);
     CHECK_INT(bad_p, 0);
+    sp_lisa_free(a);
+    sp_lisa_free(b);
+}
+
+/* Both schemes pass; they are different draws (not the same p-values). */
+static void check_perm_local(const sp_csr *w, const double *x, int n, int perm)
+{
+    check_perm_local_method(w, x, n, perm, SP_PERM_EXACT);
+    check_perm_local_method(w, x, n, perm, SP_PERM_LOOKUP);
+    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {99, 99, 1, SP_PERM_EXACT}};
+    sp_lisa *a, *b;
+    CHECK_INT(sp_lisa_compute(w, x, "x", &o, &a), SP_OK);
+    o.perm.method = SP_PERM_LOOKUP;
+    CHECK_INT(sp_lisa_compute(w, x, "x", &o, &b), SP_OK);
+    CHECK(n < 10 || memcmp(a->perm_mean, b->perm_mean, (size_t)n * sizeof(double)) != 0);
     sp_lisa_free(a);
     sp_lisa_free(b);
 }
@@ -504,7 +522,7 @@ static void test_perm_local(void)
     sp_weights_standardize(B, SP_STD_BINARY);
     sp_csr *ws;
     sp_getis_add_self(B->w, 1.0, &ws);
-    sp_getis_opts go = {1, 0, {999, 5, 1}};
+    sp_getis_opts go = {1, 0, {999, 5, 1, SP_PERM_EXACT}};
     sp_getis *g1, *g2, *g0;
     CHECK_INT(sp_getis_compute(ws, x, "CRIME", &go, &g1), SP_OK);
     go.perm.threads = 2;
@@ -559,7 +577,7 @@ static void test_bad_input(void)
     double ok[] = {1, 2, 4, 3};
     CHECK_INT(sp_moran_compute(ws, ok, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "self weight") != NULL);
-    sp_getis_opts go = {1, 0, {0, 1, 1}};
+    sp_getis_opts go = {1, 0, {0, 1, 1, SP_PERM_EXACT}};
     sp_getis *G;
     CHECK_INT(sp_getis_compute(ws, ok, "v", &go, &G), SP_OK);
     sp_getis_free(G);
@@ -575,7 +593,7 @@ static void test_bad_input(void)
     sp_csr_from_triplets(3, 3, 4, ai, aj, NULL, &w3);
     CHECK_INT(sp_moran_compute(w3, ok, "v", &moran_plain, &r), SP_OK);
     CHECK(isnan(r.I.var_rand) && isfinite(r.I.var_norm));
-    sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1}};
+    sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1, SP_PERM_EXACT}};
     sp_lisa *L;
     CHECK_INT(sp_lisa_compute(w, ok, "v", &lo, &L), SP_EUSAGE);
     sp_csr_free(w);

@@ -155,6 +155,50 @@ static void test_contiguity_provinces(void)
     sp_layer_free(L);
 }
 
+/* Two matrices with the same pattern (contiguity is binary). */
+static int same_pattern(const sp_csr *a, const sp_csr *b)
+{
+    if (a->nrow != b->nrow || sp_csr_nnz(a) != sp_csr_nnz(b))
+        return 0;
+    for (int i = 0; i <= a->nrow; i++)
+        if (a->p[i] != b->p[i])
+            return 0;
+    for (int k = 0; k < sp_csr_nnz(a); k++)
+        if (a->j[k] != b->j[k])
+            return 0;
+    return 1;
+}
+
+/* The vertex-only path (SP_LAYER_VERTICES + sp_contig_build_xy, what
+ * spill weights uses) equals the GEOS path, queen and rook, on both layers. */
+static void check_contiguity_vertices(const char *path, const char *id)
+{
+    sp_layer *G, *V;
+    CHECK_INT(sp_layer_read(path, NULL, id, SP_LAYER_NEED_GEOMETRY, &G), SP_OK);
+    CHECK_INT(sp_layer_read(path, NULL, id, SP_LAYER_NEED_GEOMETRY | SP_LAYER_VERTICES, &V),
+              SP_OK);
+    if (!G || !V)
+        return;
+    CHECK(V->geoms == NULL && V->xy != NULL && V->vstart[V->n] > (size_t)V->n);
+    for (int rule = 0; rule < 2; rule++) {
+        sp_csr *a = NULL, *b = NULL;
+        CHECK_INT(sp_contig_build(G->geoms, G->n, (sp_contig_rule)rule, 1e-7, &a), SP_OK);
+        CHECK_INT(sp_contig_build_xy(V->xy, V->vstart, V->n, (sp_contig_rule)rule, 1e-7, &b),
+                  SP_OK);
+        CHECK(a && b && same_pattern(a, b));
+        sp_csr_free(a);
+        sp_csr_free(b);
+    }
+    sp_layer_free(G);
+    sp_layer_free(V);
+}
+
+static void test_contiguity_vertices(void)
+{
+    check_contiguity_vertices("shapefiles/china_provinces.shp", "adcode");
+    check_contiguity_vertices("shapefiles/china_cities.shp", "adcode");
+}
+
 /* GEOS centroids equal sf::st_centroid (s2 off) from scripts/ref-weights.R. */
 static void check_centroids(const char *layer_path, const char *id, const char *fixture)
 {
@@ -229,5 +273,6 @@ int main(void)
     RUN(test_knn_rejects_bad_k);
     RUN(test_kdtree_radius_count);
     RUN(test_contiguity_provinces);
+    RUN(test_contiguity_vertices);
     return th_report("t_spatial");
 }

@@ -42,6 +42,10 @@ mkdir -p "$TMP/t1" "$TMP/t2"
 ok "perm, 1 thread" "$SPILL" hotspot "$COL" --id POLYID $W --var CRIME --perm 499 --threads 1 -o "$TMP/t1/p.geojson"
 ok "perm, 2 threads" "$SPILL" hotspot "$COL" --id POLYID $W --var CRIME --perm 499 --threads 2 -o "$TMP/t2/p.geojson"
 check "identical across thread counts" cmp -s "$TMP/t1/p.geojson" "$TMP/t2/p.geojson"
+ok "lookup perm, 1 thread" "$SPILL" hotspot "$COL" --id POLYID $W --var CRIME --perm 499 --perm-method lookup --threads 1 -o "$TMP/t1/k.geojson"
+ok "lookup perm, 2 threads" "$SPILL" hotspot "$COL" --id POLYID $W --var CRIME --perm 499 --perm-method lookup --threads 2 -o "$TMP/t2/k.geojson"
+check "lookup: identical across thread counts" cmp -s "$TMP/t1/k.geojson" "$TMP/t2/k.geojson"
+check "lookup: other draws than exact" eval '! cmp -s "$TMP/t1/k.geojson" "$TMP/t1/p.geojson"'
 check "pseudo p-values k/500" [ "$(props "$TMP/t1/p.geojson" '.GiPValue * 500 | select(. >= 0.999 and . <= 250.001 and (. - (. | round) | fabs) < 1e-6)' | wc -l)" = 49 ]
 check "bins from pseudo p" bins_ok "$TMP/t1/p.geojson"
 

@@ -48,6 +48,15 @@ check "pseudo p-values k/1000 in [0.001, 0.5]" [ "$(props "$TMP/p1.geojson" '.LM
 ok "other seed" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --seed 99 -o "$TMP/t2/p.geojson"
 differ() { ! cmp -s "$1" "$2"; }
 check "seed changes pseudo p" differ "$TMP/t1/p.geojson" "$TMP/t2/p.geojson"
+# --perm-method lookup: GeoDa's shared table; thread-independent, different draws
+mkdir -p "$TMP/k1" "$TMP/k2"
+ok "lookup permutations, 1 thread" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --perm-method lookup --threads 1 -o "$TMP/k1/p.geojson"
+ok "lookup permutations, 2 threads" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --perm-method lookup --threads 2 -o "$TMP/k2/p.geojson"
+check "lookup: identical bytes across thread counts" cmp -s "$TMP/k1/p.geojson" "$TMP/k2/p.geojson"
+check "lookup: other draws than exact" differ "$TMP/k1/p.geojson" "$TMP/p1.geojson"
+check "lookup: same statistics as exact" [ "$(props "$TMP/k1/p.geojson" '.LMiIndex')" = "$(props "$TMP/p1.geojson" '.LMiIndex')" ]
+check "lookup: pseudo p-values k/1000" [ "$(props "$TMP/k1/p.geojson" '.LMiPValue * 1000 | select(. >= 0.999 and . <= 500.001 and (. - (. | round) | fabs) < 1e-6)' | wc -l)" = 49 ]
+fails 1 "did you mean lookup" "unknown --perm-method" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --perm-method lookupp -o "$TMP/x.gpkg"
 ok "FDR" "$SPILL" lisa "$COL" --id POLYID $W --var CRIME --fdr -o "$TMP/fdr.geojson" --json
 check "FDR keeps fewer or equal" [ "$(props "$TMP/fdr.geojson" 'select(.COType != "") | 1' | wc -l)" -le "$(props "$TMP/p1.geojson" 'select(.COType != "") | 1' | wc -l)" ]
 check "FDR cutoff reported" [ "$(jq '.results[0].fdr_cutoff >= 0' "$OUT")" = true ]

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Benchmark: the one-million-unit cases of issue 17 (spill only: R's poly2nb,
+# localmoran_perm and lagsarlm take minutes to hours at this size; their
+# recipes run at 10k/50k in bench-weights.sh, bench-autocorr.sh and
+# bench-fit.sh).  A Voronoi tessellation of N random points (default 10^6,
+# about 6 links per unit), data as a CSV of id, x1, x2 (and y for the SDM,
+# simulated with y = x1 - 0.5 x2 + e, no spatial effect: the fit's cost does
+# not depend on it much).  For each command: the whole command's wall time,
+# user + system CPU seconds, peak memory (/usr/bin/time -v) and the command's
+# own --timing line (reading, statistic, writing), and for LISA the ratio of
+# --perm-method exact to lookup.  Not a test; run it when the cores are idle.
+#   SPILL=build/spill BUILD=build scripts/bench-scale.sh [N] [--no-fit]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${SPILL:=$PWD/build/spill}" "${BUILD:=build}"
+n=${1:-1000000}
+fit=${2:-yes}
+tmp=${BENCH_TMP:-$(mktemp -d)}
+[ -n "${BENCH_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
+
+# run NAME CMD...: one run under /usr/bin/time -v; prints a row
+run() {
+    local name=$1; shift
+    /usr/bin/time -v -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || {
+        echo "$name: failed: $(tail -2 "$tmp/stderr")"; return 1; }
+    local wall cpu mb timing
+    wall=$(awk -F': ' '/Elapsed/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' "$tmp/time")
+    cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$tmp/time")
+    mb=$(awk -F': ' '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$tmp/time")
+    timing=$(sed -n 's/.*timing: //p' "$tmp/stderr" | tr '\n' ' ')
+    printf '%-28s %8.2f %8s %8s  %s\n' "$name" "$wall" "$cpu" "$mb" "$timing"
+    echo "$wall" > "$tmp/last_wall"
+}
+
+[ -f "$tmp/v.gpkg" ] || "$BUILD"/tools/voronoi "$n" 7 "$tmp/v.gpkg"
+[ -f "$tmp/d.csv" ] || awk -v n="$n" 'BEGIN { srand(7); print "id,x1,x2,y";
+    for (i = 1; i <= n; i++) { a = rand() - 0.5; b = rand() - 0.5; e = rand() - 0.5;
+        printf "%d,%.6f,%.6f,%.6f\n", i, a, b, a - 0.5 * b + e } }' > "$tmp/d.csv"
+
+echo "N = $n; cores: $(nproc); spill threads: all"
+printf '%-28s %8s %8s %8s  %s\n' task wall_s cpu_s peak_MB "--timing"
+run "queen weights (GPKG -> GAL)" "$SPILL" weights "$tmp/v.gpkg" --id id -o "$tmp/w.gal" --timing
+run "global Moran, 999 perms" "$SPILL" moran "$tmp/d.csv" --id id --var x1 --w "$tmp/w.gal" --perm 999 --timing
+run "LISA 999 exact, GPKG out" "$SPILL" lisa "$tmp/v.gpkg" --id id --data "$tmp/d.csv" --var x1 \
+    --w "$tmp/w.gal" --perm 999 -o "$tmp/le.gpkg" --timing
+te=$(cat "$tmp/last_wall")
+run "LISA 999 lookup, GPKG out" "$SPILL" lisa "$tmp/v.gpkg" --id id --data "$tmp/d.csv" --var x1 \
+    --w "$tmp/w.gal" --perm 999 --perm-method lookup -o "$tmp/ll.gpkg" --timing
+tl=$(cat "$tmp/last_wall")
+run "LISA 999 lookup, CSV out" "$SPILL" lisa "$tmp/d.csv" --id id --var x1 --w "$tmp/w.gal" \
+    --perm 999 --perm-method lookup -o "$tmp/ll.csv" --timing
+echo "LISA exact / lookup (whole command): $(awk -v a="$te" -v b="$tl" 'BEGIN { printf "%.1fx", a / b }')"
+if [ "$fit" != "--no-fit" ]; then
+    run "SDM + effects (1000 draws)" "$SPILL" fit "$tmp/d.csv" --id id --w "$tmp/w.gal" --y y \
+        --x x1,x2 --model sdm --effects --draws 1000 --timing
+fi
