@@ -30,7 +30,8 @@ enum {
     SP_JF_SEED = 2,   /* takes --seed (the job's seed unless the analysis sets one) */
     SP_JF_WHERE = 4,  /* takes --where F=V,V (subsample:) */
     SP_JF_LAYER = 8,  /* writes a layer: -o layers/NAME.gpkg */
-    SP_JF_FIGURE = 16 /* draws a figure: -o figures/NAME.png, then again -o .svg */
+    SP_JF_FIGURE = 16, /* draws a figure: -o figures/NAME.png, then again -o .svg */
+    SP_JF_WOPT = 32    /* takes --w FILE when w: is given (markov: the spatial chain) */
 };
 
 typedef struct sp_jobcmds_entry {

@@ -535,7 +535,7 @@ static const char *const frame_keys = "name command data grid";
 static char key_type(const sp_jobcmds_entry *c, const char *key)
 {
     if (!strcmp(key, "w"))
-        return (c->flags & SP_JF_W) || c->input == SP_JI_W ? 'w' : 0;
+        return (c->flags & (SP_JF_W | SP_JF_WOPT)) || c->input == SP_JI_W ? 'w' : 0;
     if (!strcmp(key, "subsample"))
         return c->flags & SP_JF_WHERE ? 'u' : 0;
     if (!strcmp(key, "seed"))

@@ -31,7 +31,7 @@ static void test_expand(void)
         return;
     CHECK_STR(J->name, "china_provinces");
     CHECK_INT(J->seed, 12345);
-    CHECK_INT(J->ntask, 2 + 7 + 12);            /* two builds, seven analyses, 3 x 2 x 2 grid */
+    CHECK_INT(J->ntask, 2 + 12 + 12);           /* two builds, twelve analyses, 3 x 2 x 2 grid */
     CHECK_STR(J->task[0].id, "weights:queen");
     CHECK(J->task[0].every_shard);
     int g = find_task(J, "sdm_grid[fe=unit,model=sdm,subsample=all]");
@@ -46,6 +46,9 @@ static void test_expand(void)
     int m = find_task(J, "moran_ai");
     CHECK(m > 0 && has_args(&J->task[m], "--w", "weights/queen.gal"));
     CHECK(m > 0 && has_args(&J->task[m], "--perm", "999"));
+    int sm = find_task(J, "spatial_markov_ai"), mk = find_task(J, "markov_ai");
+    CHECK(sm > 0 && has_args(&J->task[sm], "--w", "weights/queen.gal"));
+    CHECK(mk > 0 && !has_args(&J->task[mk], "--w", "weights/queen.gal")); /* w: optional */
     int l = find_task(J, "lisa_ai");
     CHECK(l > 0 && has_args(&J->task[l], "-o", "layers/lisa_ai.gpkg"));
     /* a task's shard depends on its id and N only, and every task has one */

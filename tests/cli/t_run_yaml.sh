@@ -26,6 +26,15 @@ check "results.jsonl carries the specification" \
 check "an analysis' raw output is the command's own, byte for byte" cmp -s "$TMP/moran.json" prov1/raw/moran_ai.json
 check "manifest: every task's command and input checksums" \
     [ "$(jq '[.tasks[] | select(.command | startswith("spill ")) | .inputs[] | select(.sha256 | length == 64)] | length' prov1/manifest.json)" -gt 20 ]
+"$SPILL" gini "$SHP/ai_index_province.csv" --id adcode --var ai_index --by year --group region \
+    --json >"$TMP/gini.json" 2>/dev/null
+check "gini in a job: raw output is the command's own" cmp -s "$TMP/gini.json" prov1/raw/gini_ai.json
+check "gini in a job: its table, one row per year" [ "$(wc -l <prov1/tables/gini_ai.csv)" -eq 5 ]
+for a in kde_ai markov_ai spatial_markov_ai detector_ai; do
+    check "$a in a job: raw JSON" jq -e . "prov1/raw/$a.json"
+done
+check "spatial markov in a job: its conditional chains" \
+    [ "$(jq '.conditional | length' prov1/raw/spatial_markov_ai.json)" -eq 3 ]
 check "manifest: seed and version" [ "$(jq -r '"\(.seed) \(.spill_version)"' prov1/manifest.json)" = "12345 $("$SPILL" --version | cut -d' ' -f2)" ]
 
 ok "provinces job, 2 workers, job named relative to the folder" \
