@@ -48,7 +48,7 @@ B=$FIX/panel/provinces_panel.csv
 for f in unit time twoway; do
     "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --no-lee-yu --json >"$TMP/bal.json" 2>/dev/null
     ok "balanced via --unbalanced, $f" "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --unbalanced --json
-    check "balanced via --unbalanced = balanced ML ($f)" near "$(jq -r .rho.est "$OUT")" "$(jq -r .rho.est "$TMP/bal.json")" 0.01
+    check "balanced via --unbalanced = balanced ML ($f)" near "$(jq -r .rho.est "$OUT")" "$(jq -r .rho.est "$TMP/bal.json")" 1e-6
     check "balanced via --unbalanced: loglik ($f)" near "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/bal.json")"
 done
 
