@@ -62,6 +62,10 @@ near() {
         m = b < 0 ? -b : b; if (m < s) m = s; exit !(a != "" && a != "null" && d <= r * m) }'
 }
 
+# near_se GOT WANT [SCALE] [TOL]: |got - want| <= TOL max(|want|, SCALE), TOL 1e-6
+# (SCALE: e.g. the standard error, for estimates near zero)
+near_se() { near "$1" "$2" "${4:-1e-6}" "${3:-1e-12}"; }
+
 props() { jq -r ".features[].properties | $2" "$1"; }
 
 # compare FILE.geojson LABEL FIELD REFCOLUMN [REFFILE [KEY [YEARFIELD]]]: every

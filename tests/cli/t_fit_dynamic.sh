@@ -19,12 +19,6 @@ ref() {
         (FILENAME ~ /effects/ ? $k["horizon"] ":" $k["effect"] == kd : $k["kind"] == kd) {
             print $k[col]; exit }' "$P/$1"
 }
-# near GOT WANT [SCALE] [TOL]: |got - want| <= TOL max(|want|, SCALE), TOL 1e-6
-near() {
-    awk -v a="$1" -v b="$2" -v s="${3:-0}" -v t="${4:-1e-6}" 'BEGIN { d = a - b; if (d < 0) d = -d;
-        m = b < 0 ? -b : b; if (m < s) m = s; if (m < 1e-12) m = 1e-12;
-        exit !(a != "" && a != "null" && d <= t * m) }'
-}
 # jget KIND NAME FIELD: the value in $OUT (KIND ml: .uncorrected, bc: top level)
 jget() {
     local base= ; [ "$1" = ml ] && base=.uncorrected
@@ -41,8 +35,8 @@ same() {
     for nm in $(awk -F, -v m="$1" -v l="$2" -v f="$3" -v kd="$4" 'NR > 1 && $1 == m && $2 == l &&
                 $3 == f && $4 == kd { print $5 }' "$P/dyn.csv"); do
         local se want; se=$(ref dyn.csv "$@" "$nm" se); want=$(ref dyn.csv "$@" "$nm" est)
-        near "$(jget "$4" "$nm" est)" "$want" "$se" || { bad=1; echo "  $* $nm est $(jget "$4" "$nm" est) vs $want" >&2; }
-        [ -z "$se" ] || near "$(jget "$4" "$nm" se)" "$se" || { bad=1; echo "  $* $nm se" >&2; }
+        near_se "$(jget "$4" "$nm" est)" "$want" "$se" || { bad=1; echo "  $* $nm est $(jget "$4" "$nm" est) vs $want" >&2; }
+        [ -z "$se" ] || near_se "$(jget "$4" "$nm" se)" "$se" || { bad=1; echo "  $* $nm se" >&2; }
     done
     return $bad
 }
@@ -54,8 +48,8 @@ same_effects() {
         for nm in x1 x2; do for ef in direct indirect total; do
             local want se
             want=$(ref effects.csv "$@" "$hz:$ef" "$nm" est); se=$(ref effects.csv "$@" "$hz:$ef" "$nm" se)
-            near "$(jq -r ".$key[] | select(.name == \"$nm\") | .$ef.est" "$OUT")" "$want" "$se" || { bad=1; echo "  $* $hz $nm $ef est" >&2; }
-            near "$(jq -r ".$key[] | select(.name == \"$nm\") | .$ef.se_delta" "$OUT")" "$se" 0 1e-5 || { bad=1; echo "  $* $hz $nm $ef se" >&2; }
+            near_se "$(jq -r ".$key[] | select(.name == \"$nm\") | .$ef.est" "$OUT")" "$want" "$se" || { bad=1; echo "  $* $hz $nm $ef est" >&2; }
+            near_se "$(jq -r ".$key[] | select(.name == \"$nm\") | .$ef.se_delta" "$OUT")" "$se" 0 1e-5 || { bad=1; echo "  $* $hz $nm $ef se" >&2; }
         done; done
     done
     return $bad

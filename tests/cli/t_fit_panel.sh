@@ -15,8 +15,6 @@ ref() {
         $k["model"] == m && $k["fe"] == f && (c == "-" || $k["convention"] == c) && $k["name"] == n {
             print $k[col]; exit }' "$P/$1"
 }
-# near_se GOT WANT [SE]: |got - want| <= 1e-6 max(|want|, SE) (lib.sh's near)
-near_se() { near "$1" "$2" 1e-6 "${3:-1e-12}"; }
 # same_fe MODEL FE CONV: every reported parameter of $OUT equals R's
 same_fe() {
     local m=$1 f=$2 c=$3 bad=0 names sp

@@ -14,21 +14,17 @@ ref() {
         NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
         $k["model"] == m && $k["fe"] == f && $k["name"] == n { print $k[col]; exit }' "$P/$1"
 }
-near() {
-    awk -v a="$1" -v b="$2" -v s="${3:-0}" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
-        if (m < s) m = s; if (m < 1e-12) m = 1e-12; exit !(a != "" && a != "null" && d <= 1e-6 * m) }'
-}
 same() {
     local m=$1 f=$2 bad=0 nm
     for nm in $(jq -r '.coefficients[].name' "$OUT"); do
         local se; se=$(ref fe.csv "$m" "$f" "$nm" se)
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$nm" est)" "$se" || { bad=1; echo "  $m $f $nm est" >&2; }
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $nm se" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$nm" est)" "$se" || { bad=1; echo "  $m $f $nm est" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $nm se" >&2; }
     done
-    near "$(jq -r .rho.est "$OUT")" "$(ref fe.csv "$m" "$f" rho est)" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho" >&2; }
-    near "$(jq -r .rho.se "$OUT")" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho se" >&2; }
-    near "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" sigma2 est)" || { bad=1; echo "  $m $f sigma2" >&2; }
-    near "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" loglik est)" || { bad=1; echo "  $m $f loglik" >&2; }
+    near_se "$(jq -r .rho.est "$OUT")" "$(ref fe.csv "$m" "$f" rho est)" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho" >&2; }
+    near_se "$(jq -r .rho.se "$OUT")" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho se" >&2; }
+    near_se "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" sigma2 est)" || { bad=1; echo "  $m $f sigma2" >&2; }
+    near_se "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" loglik est)" || { bad=1; echo "  $m $f loglik" >&2; }
     return $bad
 }
 
@@ -48,8 +44,8 @@ B=$FIX/panel/provinces_panel.csv
 for f in unit time twoway; do
     "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --no-lee-yu --json >"$TMP/bal.json" 2>/dev/null
     ok "balanced via --unbalanced, $f" "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --fe $f --unbalanced --json
-    check "balanced via --unbalanced = balanced ML ($f)" near "$(jq -r .rho.est "$OUT")" "$(jq -r .rho.est "$TMP/bal.json")" 1e-6
-    check "balanced via --unbalanced: loglik ($f)" near "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/bal.json")"
+    check "balanced via --unbalanced = balanced ML ($f)" near_se "$(jq -r .rho.est "$OUT")" "$(jq -r .rho.est "$TMP/bal.json")" 1e-6
+    check "balanced via --unbalanced: loglik ($f)" near_se "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/bal.json")"
 done
 
 # --- a weights matrix per period (queen in even years, knn-4 in odd years) ----
@@ -62,12 +58,12 @@ same_wper() {
     local d=$1 f=$2 bad=0 nm
     for nm in x1 x2 W*x1 W*x2; do
         local se; se=$(wref "$d" "$f" "$nm" se)
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(wref "$d" "$f" "$nm" est)" "$se" || { bad=1; echo "  $d $f $nm est" >&2; }
-        near "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $d $f $nm se" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(wref "$d" "$f" "$nm" est)" "$se" || { bad=1; echo "  $d $f $nm est" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $d $f $nm se" >&2; }
     done
-    near "$(jq -r .rho.est "$OUT")" "$(wref "$d" "$f" rho est)" "$(wref "$d" "$f" rho se)" || { bad=1; echo "  $d $f rho" >&2; }
-    near "$(jq -r .rho.se "$OUT")" "$(wref "$d" "$f" rho se)" || { bad=1; echo "  $d $f rho se" >&2; }
-    near "$(jq -r .loglik "$OUT")" "$(wref "$d" "$f" loglik est)" || { bad=1; echo "  $d $f loglik" >&2; }
+    near_se "$(jq -r .rho.est "$OUT")" "$(wref "$d" "$f" rho est)" "$(wref "$d" "$f" rho se)" || { bad=1; echo "  $d $f rho" >&2; }
+    near_se "$(jq -r .rho.se "$OUT")" "$(wref "$d" "$f" rho se)" || { bad=1; echo "  $d $f rho se" >&2; }
+    near_se "$(jq -r .loglik "$OUT")" "$(wref "$d" "$f" loglik est)" || { bad=1; echo "  $d $f loglik" >&2; }
     return $bad
 }
 for f in unit twoway; do
@@ -84,7 +80,7 @@ check "list = pattern" same_wper balanced twoway
 L=$(for y in $(seq 2010 2020); do printf '%s=%s,' "$y" "$W"; done)
 "$SPILL" fit "$B" --panel adcode,year --w "$W" --y y --x x1,x2 --no-lee-yu --json >"$TMP/one.json" 2>/dev/null
 ok "the same W in a list" "$SPILL" fit "$B" --panel adcode,year --w "${L%,}" --y y --x x1,x2 --json
-check "the same W in a list = one W" near "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/one.json")"
+check "the same W in a list = one W" near_se "$(jq -r .loglik "$OUT")" "$(jq -r .loglik "$TMP/one.json")"
 fails 2 "no weights for period 2011" "a period without a W in the list" "$SPILL" fit "$B" --panel adcode,year --w "2010=$W" --y y --x x1,x2
 fails 2 "year 2012, weights .*w_without_110000.gal.*110000" "a period whose W does not cover its units" "$SPILL" fit "$B" --panel adcode,year --w "$(for y in $(seq 2010 2020); do [ $y = 2012 ] && printf '%s=%s,' $y "$ROOT/tests/bad/w_without_110000.gal" || printf '%s=%s,' $y "$W"; done | sed 's/,$//')" --y y --x x1,x2
 fails 1 "--w-by region: the period field is --panel.s" "--w-by naming another field" "$SPILL" fit "$B" --panel adcode,year --w "$P/w_{}.gal" --w-by region --y y --x x1,x2
@@ -96,8 +92,8 @@ good=1
 for y in 2010 2011 2016 2017; do
     awk -F, -v y=$y 'NR == 1 || $3 == y' "$B" >"$TMP/y.csv"
     "$SPILL" moran "$TMP/y.csv" --id adcode --var y --w "$P/w_$y.gal" --json >"$TMP/one.json" 2>/dev/null
-    near "$(jq -r ".results[] | select(.by == $y) | .I" "$TMP/moran_all.json")" "$(jq -r '.results[0].I' "$TMP/one.json")" || good=0
-    near "$(jq -r ".results[] | select(.by == $y) | .z_rand" "$TMP/moran_all.json")" "$(jq -r '.results[0].z_rand' "$TMP/one.json")" || good=0
+    near_se "$(jq -r ".results[] | select(.by == $y) | .I" "$TMP/moran_all.json")" "$(jq -r '.results[0].I' "$TMP/one.json")" || good=0
+    near_se "$(jq -r ".results[] | select(.by == $y) | .z_rand" "$TMP/moran_all.json")" "$(jq -r '.results[0].z_rand' "$TMP/one.json")" || good=0
 done
 check "moran per-period W = each period on its own" [ $good = 1 ]
 # --- per-period W in lisa: each period's clusters equal a run on that period alone
