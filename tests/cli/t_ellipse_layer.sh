@@ -9,7 +9,7 @@ AI=$SHP/ai_index_province.csv
 ok "ellipse layer" "$SPILL" ellipse "$P" --id adcode --weight ai_index --data "$AI" --by year -o "$TMP/e.geojson" --json
 cp "$OUT" "$TMP/e.json"
 check "ArcGIS field names" [ "$(jq -c '.features[0].properties | keys_unsorted[0:8]' "$TMP/e.geojson")" = '["by","CenterX","CenterY","CenterLon","CenterLat","XStdDist","YStdDist","Rotation"]' ]
-same() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(a != "" && d <= 1e-12 * (m > 1 ? m : 1)) }'; }
+same() { near "$1" "$2" 1e-12 1; } # |a - b| <= 1e-12 max(|b|, 1) (lib.sh)
 for k in 0 3; do
     check "period $k: CenterX = center_x" same "$(jq ".features[$k].properties.CenterX" "$TMP/e.geojson")" "$(jq ".results[$k].center_x" "$TMP/e.json")"
     check "period $k: XStdDist = sx in metres" same "$(jq ".features[$k].properties.XStdDist" "$TMP/e.geojson")" "$(jq ".results[$k].sx * 1000" "$TMP/e.json")"

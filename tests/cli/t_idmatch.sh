@@ -16,7 +16,7 @@ sed 's/POLYID/AREAID/' "$F/columbus.csv" > "$TMP/renamed.csv"
 I() { jq -r '.results[0].I' "$OUT"; }
 rho() { jq -r '.rho.est' "$OUT"; }
 # same GOT WANT [TOL]: |got - want| <= TOL |want| (default 1e-12)
-same() { awk -v a="$1" -v b="$2" -v t="${3:-1e-12}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= t * (b < 0 ? -b : b)) }'; }
+same() { near "$1" "$2" "${3:-1e-12}" 0; } # |a - b| <= TOL |b| (lib.sh)
 
 ok "reference: --id POLYID in file order" "$SPILL" moran "$F/columbus.csv" --id POLYID --w "$GAL" --var CRIME --json
 I_ref=$(I)

@@ -8,7 +8,6 @@ A=$FIX/autocorr
 P=$SHP/china_provinces.shp
 AI=$SHP/ai_index_province.csv
 RUN="--id adcode --data $AI --by year --var ai_index --w $A/china_queen.gal"
-props() { jq -r ".features[].properties | $2" "$1"; }
 
 # shellcheck disable=SC2086
 ok "lisa wide (default)" "$SPILL" lisa "$P" $RUN --perm 0 -o "$TMP/wide.geojson"
