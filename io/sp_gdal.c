@@ -160,11 +160,21 @@ static int shapefile_encoding(const char *path, const char **enc)
     snprintf(dbf, sizeof dbf, "%.*s.dbf", (int)stem, path);
     int has_cpg = exists(cpg);
     snprintf(cpg, sizeof cpg, "%.*s.CPG", (int)stem, path);
-    if (has_cpg || exists(cpg) || !exists(dbf))
+    const char *asked = sp_readopt_current()->encoding;
+    if (has_cpg || exists(cpg)) { /* the declared encoding wins: say so when asked otherwise */
+        if (asked)
+            sp_readopt_warn("%s: --encoding %s not applied: the shapefile's .cpg declares its "
+                            "encoding", path, asked);
+        return SP_OK;
+    }
+    if (!exists(dbf))
         return SP_OK;
     char *text;
     size_t len;
     int declared = 0, rc = dbf_text(dbf, &text, &len, &declared);
+    if (!rc && declared && asked)
+        sp_readopt_warn("%s: --encoding %s not applied: the DBF's code page byte declares its "
+                        "encoding", dbf, asked);
     if (!rc && text && !declared)
         rc = sp_readopt_encoding(dbf, text, len, enc);
     /* No .cpg: GDAL would read UTF-8 bytes as ISO-8859-1; say what they are. */

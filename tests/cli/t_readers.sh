@@ -130,4 +130,8 @@ else
     echo "t_readers: python3-libpysal not installed (/usr/bin/python3): skipping the live libpysal round trip"
 fi
 
+# a declared encoding wins over --encoding, with a warning (never silently)
+ok "--encoding on a shapefile with a .cpg" "$SPILL" moran "$P" --id adcode --var cap_lat \
+    --w "$TMP/w.gal" --encoding GBK
+check "--encoding not applied is said" grep -q "\-\-encoding GBK not applied: the shapefile's .cpg declares" "$ERR"
 finish t_readers
