@@ -418,7 +418,7 @@ static int load(const fp_opts *o, fp_run *R)
         vars[j + 1] = o->x[j];
     sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
                         .where = o->where, .std = o->std, .strict = o->strict,
-                        .unbalanced = o->unbalanced, .no_weights = o->perperiod};
+                        .unbalanced = o->unbalanced}; /* W NULL with a W per period */
     if (!rc)
         rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
     if (!rc && (o->unbalanced || o->perperiod))

@@ -359,7 +359,7 @@ int sp_pdata_build(const sp_table *tab, const sp_weights *W, const char *const *
         rc = count_dropped(P, units, &D->n_where_dropped);
     if (!rc)
         rc = fill_rows(P, &w, units, o->unbalanced, D);
-    if (!rc && W && !o->no_weights)
+    if (!rc && W)
         rc = align_weights(o, &w, W, units, tab->source, D);
     if (!rc)
         rc = fill_values(tab, vars, D);

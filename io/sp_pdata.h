@@ -42,7 +42,6 @@ typedef struct sp_pdata_opts {
     sp_std std;            /* standardisation of W on the units kept */
     int strict;            /* units of W without rows are an error (--strict) */
     int unbalanced;        /* 1: missing unit-periods allowed (D->present, D->missing) */
-    int no_weights;        /* 1: W is NULL (a weights matrix per period): D->W NULL */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {
@@ -55,7 +54,7 @@ typedef struct sp_pdata {
     int n_missing;        /* missing unit-periods (only with opts.unbalanced) */
     char missing[768];    /* the first of them, "unit in period, ..." */
     sp_weights *W;        /* n x n on these units, in this order, standardised (NULL
-                             with opts.no_weights) */
+                             when sp_pdata_build had no W) */
     int nvar;
     double *v;            /* nvar vectors of n*t values: v + j*n*t, period by period
                              (NaN where missing) */
