@@ -22,21 +22,9 @@ sizes=("$@")
 R_LISA_MAX=${R_LISA_MAX:-10000} # localmoran_perm takes minutes beyond this
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. scripts/bench-lib.sh
 
-best_of_3() { # prints the fastest wall time of three runs, in seconds; keeps the
-    local best=    # fastest --timing "statistics" part in $tmp/stat
-    echo > "$tmp/stat"
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>"$tmp/stderr"; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-        sed -n 's/.*statistics \([0-9.]*\) s.*/\1/p' "$tmp/stderr" | awk -v b="$(cat "$tmp/stat")" \
-            '{ if (b == "" || $1 < b) print $1; else print b }' > "$tmp/stat.new"
-        mv "$tmp/stat.new" "$tmp/stat"
-    done
-    echo "$best"
-}
-stat_part() { cat "$tmp/stat"; }
+stat_part() { cat "$tmp/statistics"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1fx", b / a }'; }
 
 echo "cores: $(nproc); spill threads: all"
@@ -46,9 +34,9 @@ for n in "${sizes[@]}"; do
     "$SPILL" weights "$tmp/v$n.gpkg" --id id -o "$tmp/w$n.gal" 2>/dev/null
     awk -v n="$n" 'BEGIN { srand(7); print "id,x"; for (i = 1; i <= n; i++) printf "%d,%.6f\n", i, -log(rand()) }' > "$tmp/x$n.csv"
 
-    tl=$(best_of_3 "$SPILL" lisa "$tmp/v$n.gpkg" --id id --data "$tmp/x$n.csv" --var x --w "$tmp/w$n.gal" --perm 999 -o "$tmp/l$n.gpkg" --timing)
+    tl=$(best_part_of 3 statistics "$SPILL" lisa "$tmp/v$n.gpkg" --id id --data "$tmp/x$n.csv" --var x --w "$tmp/w$n.gal" --perm 999 -o "$tmp/l$n.gpkg" --timing)
     tls=$(stat_part)
-    tm=$(best_of_3 "$SPILL" moran "$tmp/x$n.csv" --id id --var x --w "$tmp/w$n.gal" --perm 999 --timing)
+    tm=$(best_part_of 3 statistics "$SPILL" moran "$tmp/x$n.csv" --id id --var x --w "$tmp/w$n.gal" --perm 999 --timing)
     tms=$(stat_part)
 
     do_lisa=$([ "$n" -le "$R_LISA_MAX" ] && echo TRUE || echo FALSE)

@@ -23,6 +23,7 @@ cd "$(dirname "$0")/.."
 T=${1:-21}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. scripts/bench-lib.sh
 W=tests/fixtures/panel/cities.gal
 
 Rscript - "$W" "$T" "$tmp" <<'EOF' >/dev/null
@@ -42,22 +43,8 @@ for (t in -20:TT) {
 write.csv(rows, file.path(a[3], "cities_dyn.csv"), row.names = FALSE, quote = FALSE)
 EOF
 
-best_of_5() { # fastest wall time in seconds; fastest "fit" part into $tmp/fit
-    local best=
-    echo > "$tmp/fit"
-    for _ in 1 2 3 4 5; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>"$tmp/stderr"; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-        sed -n 's/.*fit \([0-9.]*\) s.*/\1/p' "$tmp/stderr" | awk -v b="$(cat "$tmp/fit")" \
-            '{ if (b == "" || $1 < b) print $1; else print b }' > "$tmp/fit.new"
-        mv "$tmp/fit.new" "$tmp/fit"
-    done
-    echo "$best"
-}
-
 N=$(head -1 "$W" | awk '{print $2}')
-ts=$(best_of_5 "$SPILL" fit "$tmp/cities_dyn.csv" --panel id,year --w "$W" --y y --x x1,x2 \
+ts=$(best_part_of 5 fit "$SPILL" fit "$tmp/cities_dyn.csv" --panel id,year --w "$W" --y y --x x1,x2 \
      --dynamic both --fe twoway --effects --draws 1000 --timing)
 tf=$(cat "$tmp/fit")
 
@@ -88,9 +75,9 @@ printf '%-22s %10.3f %10s %10s %8.1f\n' "$N x $T" "$ts" "$tf" "$rt" "$(echo "$rt
 awk -v t="$ts" 'BEGIN { printf "goal: under 0.5 s for the whole command: %s\n", t < 0.5 ? "met" : "NOT met" }'
 
 awk -F, 'BEGIN { srand(7) } NR == 1 || rand() > 0.1' "$tmp/cities_dyn.csv" >"$tmp/cities_unb.csv"
-tb=$(best_of_5 "$SPILL" fit "$tmp/cities_dyn.csv" --panel id,year --w "$W" --y y --x x1,x2 \
+tb=$(best_part_of 5 fit "$SPILL" fit "$tmp/cities_dyn.csv" --panel id,year --w "$W" --y y --x x1,x2 \
      --fe twoway --effects --draws 1000)
-tu=$(best_of_5 "$SPILL" fit "$tmp/cities_unb.csv" --panel id,year --w "$W" --y y --x x1,x2 \
+tu=$(best_part_of 5 fit "$SPILL" fit "$tmp/cities_unb.csv" --panel id,year --w "$W" --y y --x x1,x2 \
      --fe twoway --effects --draws 1000 --unbalanced)
 printf '%-34s %10.3f\n' "static balanced, whole command" "$tb" "unbalanced (10 % missing)" "$tu"
 awk -v b="$tb" -v u="$tu" 'BEGIN { printf "goal: unbalanced under twice the balanced time: %.2fx %s\n", u / b, u < 2 * b ? "met" : "NOT met" }'

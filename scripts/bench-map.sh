@@ -15,25 +15,7 @@ cd "$(dirname "$0")/.."
 CITIES=${CITIES:-/work/shared/data/china/china_cities.shp}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-best_of_3() { # prints the fastest wall time of three runs, in seconds
-    local best=
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-    done
-    echo "$best"
-}
-cpu_best_of_3() { # the least user + system CPU seconds of three runs (the machine may be busy)
-    local best=
-    for _ in 1 2 3; do
-        local c
-        /usr/bin/time -o "$tmp/cpu" -f '%U %S' "$@" >/dev/null 2>&1
-        c=$(awk '{print $1 + $2}' "$tmp/cpu")
-        best=$(echo "$c $best" | awk '{if ($2 == "" || $1 < $2) print $1; else print $2}')
-    done
-    echo "$best"
-}
+. scripts/bench-lib.sh
 # R_inside SRC FIELD LABEL: seconds inside R (read, classes, plot, write)
 r_map() {
     Rscript -e "suppressMessages({library(sf); library(classInt)})

@@ -26,6 +26,7 @@ cd "$(dirname "$0")/.."
 T=${1:-21}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. scripts/bench-lib.sh
 ISLAND=tests/fixtures/weights/china_cities_queen.gal
 # the same W without its island (710000, Taiwan)
 awk 'NR == 1 { print $1, $2 - 1, $3, $4; next } $1 == "710000" && $2 == "0" { getline; next } { print }' \
@@ -53,22 +54,8 @@ for (t in 1:TT) {
 write.csv(rows, file.path(a[3], "cities_panel.csv"), row.names = FALSE, quote = FALSE)
 EOF
 
-best_of_5() { # fastest wall time in seconds; fastest "fit" part into $tmp/fit
-    local best=
-    echo > "$tmp/fit"
-    for _ in 1 2 3 4 5; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>"$tmp/stderr"; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-        sed -n 's/.*fit \([0-9.]*\) s.*/\1/p' "$tmp/stderr" | awk -v b="$(cat "$tmp/fit")" \
-            '{ if (b == "" || $1 < b) print $1; else print b }' > "$tmp/fit.new"
-        mv "$tmp/fit.new" "$tmp/fit"
-    done
-    echo "$best"
-}
-
 N=$(head -1 "$W" | awk '{print $2}')
-ts=$(best_of_5 "$SPILL" fit "$tmp/cities_panel.csv" --panel id,year --w "$W" --y y --x x1,x2 \
+ts=$(best_part_of 5 fit "$SPILL" fit "$tmp/cities_panel.csv" --panel id,year --w "$W" --y y --x x1,x2 \
      --fe twoway --effects --draws 1000 --timing)
 tf=$(cat "$tmp/fit")
 

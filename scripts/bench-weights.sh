@@ -9,15 +9,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 50000)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-best_of_3() { # prints the fastest wall time of three runs, in seconds
-    local best=
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-        best=$(echo "$t0 $t1 $best" | awk '{d=$2-$1; if ($3=="" || d<$3) print d; else print $3}')
-    done
-    echo "$best"
-}
+. scripts/bench-lib.sh
 printf '%-8s %12s %12s %8s %s\n' N spill_s poly2nb_s ratio "links (spill / R)"
 for n in "${sizes[@]}"; do
     "$BUILD"/tools/voronoi "$n" 42 "$tmp/v$n.gpkg"

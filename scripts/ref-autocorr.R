@@ -17,22 +17,7 @@
 suppressMessages({ library(sf); library(spdep) })
 out <- "tests/fixtures/autocorr"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
-f17 <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-
-write_table <- function(df, file) {
-    cols <- lapply(df, function(v) if (is.numeric(v)) f17(v) else as.character(v))
-    lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
-    writeLines(lines, file.path(out, file))
-}
-
-write_gal <- function(nb, ids, file, shp, idname) {
-    lines <- sprintf("0 %d %s %s", length(nb), shp, idname)
-    for (i in seq_along(nb)) {
-        nbi <- nb[[i]][nb[[i]] > 0]
-        lines <- c(lines, sprintf("%s %d", ids[i], length(nbi)), paste(ids[nbi], collapse = " "))
-    }
-    writeLines(lines, file.path(out, file))
-}
+source("scripts/ref-lib.R")
 
 write_gwt <- function(nb, glist, ids, file, shp, idname) {
     lines <- sprintf("0 %d %s %s", length(nb), shp, idname)

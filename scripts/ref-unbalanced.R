@@ -16,12 +16,7 @@
 suppressMessages({ library(spdep); library(spatialreg) })
 out <- "tests/fixtures/unbalanced"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
-f17 <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
-write_table <- function(df, file) {
-    cols <- lapply(df, function(v) if (is.numeric(v)) f17(v) else as.character(v))
-    lines <- c(paste(names(df), collapse = ","), do.call(paste, c(cols, sep = ",")))
-    writeLines(lines, file.path(out, file))
-}
+source("scripts/ref-lib.R")
 nb <- read.gal("tests/fixtures/panel/provinces.gal", override.id = TRUE)
 ids <- attr(nb, "region.id")
 W <- nb2mat(nb, style = "B")
