@@ -204,9 +204,9 @@ int sp_acio_local_open(sp_acio_local *L);
     "  --data-id FIELD      the table's unit id field (default: the --id name)\n" \
     "  --by TIME            period field of --data: one analysis per period\n" \
     "  --layout L           how --by periods are written: wide (default: one feature\n" \
-    "                       per unit, fields per period, e.g. LMiIndex_2011), layers\n" \
-    "                       (a layer per period, OUT_2011, ...: .gpkg) or long (each\n" \
-    "                       feature once per period, with the period as a field).\n" \
+    "                       per unit, fields per period: LMiIndex_2011, GiZScore_2011),\n" \
+    "                       layers (a layer per period, OUT_2011, ...: .gpkg) or long\n" \
+    "                       (each feature once per period, the period as a field).\n" \
     "                       Features without data keep NULL fields\n" \
     "  --w-by TIME          a weights matrix per period: --w 'w_{}.gal' ({} = the period\n" \
     "                       label) or --w 2011=a.gal,2012=b.gal; TIME as --by\n"
