@@ -385,6 +385,7 @@ static int make_ops(const fp_opts *o, fp_run *R)
               : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
     so.seed = (uint64_t)o->seed;
     so.threads = o->threads;
+    so.slots = o->model == SP_PM_SAC ? 2 : 1; /* one factorisation kept: half the memory */
     int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
     if (!rc)
         fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
@@ -450,8 +451,10 @@ static int load(const fp_opts *o, fp_run *R)
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > SP_POPS_DENSE_AUTO);
+    double t0 = sp_clock_seconds();
     if (!rc)
         rc = make_ops(o, R);
+    R->t_setup = sp_clock_seconds() - t0;
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
         sp_table_free(tab);
@@ -629,8 +632,10 @@ static int fit_all(fp_run *R)
         rc = sp_peff_spec_fe(R->fit, ib, it, names, &s);
         s.draws = o->draws;
         s.seed = (uint64_t)o->seed;
+        double t0 = sp_clock_seconds();
         if (!rc)
             rc = sp_peff_compute(&R->ops, &s, &R->eff);
+        R->t_effects = sp_clock_seconds() - t0;
     }
     return rc;
 }
@@ -756,8 +761,12 @@ int sp_cmd_fit(int argc, char **argv)
                                            : sp_cmd_fit_tables(&R);
         rc = sp_grid_dest_close(&o.dest, rc);
     }
-    if (!rc && o.timing)
-        fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
+    if (!rc && o.timing) /* read: the files; fit: the operators on W, the fits and effects */
+        fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s (setup %.3f s, estimation "
+                        "%.3f s, effects %.3f s; %d factorisations), write %.3f s\n",
+                t1 - t0 - R.t_setup, t2 - t1 + R.t_setup, R.t_setup, t2 - t1 - R.t_effects,
+                R.t_effects, R.sparse_ops ? sp_pops_sparse_factorizations(&R.ops) : 0,
+                sp_clock_seconds() - t2);
     run_free(&R);
     sp_wper_free(o.wp);
     return rc;

@@ -88,7 +88,7 @@ typedef struct fp_run {
     sp_csr *wbd;
     double *yx;
     int unb_islands;        /* observations without neighbours in their period's W_t */
-    double t_read, t_fit;
+    double t_setup, t_effects; /* seconds: the operators on W (make_ops), the effects */
 } fp_run;
 
 /* A test the run reports, in table order: plain and LaTeX names. */
