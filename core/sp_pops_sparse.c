@@ -39,6 +39,7 @@ typedef struct sparse_ops {
     double control[UMFPACK_CONTROL]; /* no iterative refinement: ax may hold another rho */
     factor_slot slot[3];    /* 0, 1: cached (rho and lambda of a SAC alternate); 2: scratch */
     int slots, next_slot;   /* cached slots in use (1 or 2), the next to replace */
+    int effects_ahead;      /* opts.effects_ahead */
     int factorizations;     /* numeric factorisations so far */
     double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
@@ -73,6 +74,7 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->cheb_degree = SP_POPS_SPARSE_CHEB_DEGREE;
     o->threads = 1;
     o->slots = 2;
+    o->effects_ahead = 0;
 }
 
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
@@ -107,6 +109,10 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
     free(queue);
     return ok;
 }
+
+static int power_traces_to(sparse_ops *o, int top);
+static void power_release(sparse_ops *o);
+static int series_order(const sparse_ops *o, double rho);
 
 /* ---- CHOLMOD: D - rho S, lower triangle, analysed once ------------------- */
 
@@ -199,6 +205,13 @@ static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
     for (size_t k = 0; k < o->A->nzmax; k++)
         ax[k] = o->a_diag[k] - rho * o->a_s[k];
     factor_slot *first = &o->slot[0];
+    if (o->pblock && o->polish) { /* the Chebyshev search is done: release the probes */
+        int rc = o->effects_ahead ? power_traces_to(o, series_order(o, rho + 0.05 * (1.0 - rho)) + 1)
+                                  : SP_OK;
+        if (rc)
+            return rc;
+        power_release(o);
+    }
     if (!first->L && !(first->L = cholmod_analyze(o->A, &o->cc)))
         return sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed");
     if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
@@ -310,7 +323,6 @@ static int factor_for(sparse_ops *o, double rho, factor_slot **out)
     return SP_OK;
 }
 
-static int power_traces_to(sparse_ops *o, int top);
 static int cheb_traces(sparse_ops *o);
 
 static double mc_lndet(sparse_ops *o, double rho)
@@ -736,7 +748,14 @@ static int power_traces_to(sparse_ops *o, int top)
     int n = o->n, p = PROBES;
     if (top <= o->trw_top && o->trw)
         return SP_OK;
+    int redo = o->pblock ? 0 : o->trw_top; /* released (power_release): recompute to here */
     int rc = !o->pblock ? power_setup(o) : SP_OK;
+    for (int k = 1; !rc && k <= redo; k++) { /* the same steps, the same values */
+        rc = power_step(o);
+        double *t = o->pv;
+        o->pv = o->pnext;
+        o->pnext = t;
+    }
     if (rc)
         return rc;
     if (top + 1 > o->trw_cap) { /* room for k = 0..top, and at least the exact 0..2 */
@@ -775,6 +794,17 @@ static int power_traces_to(sparse_ops *o, int top)
     }
     o->trw_top = top > o->trw_top ? top : o->trw_top;
     return SP_OK;
+}
+
+/* Frees the probe block (its 8 n PROBES doubles and the renumbered W are the
+ * largest thing the operators hold besides a factorisation); a later
+ * power_traces_to beyond trw_top recomputes the sequence from the start,
+ * which gives the same values. */
+static void power_release(sparse_ops *o)
+{
+    free(o->pblock), free(o->psign), free(o->rp), free(o->rj), free(o->rx);
+    o->pblock = o->pv = o->pnext = NULL;
+    o->psign = NULL, o->rp = o->rj = NULL, o->rx = NULL;
 }
 
 /* Power-series terms needed at rho: the tail sum_{k>m} |rho r|^k, r the
@@ -1053,6 +1083,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     o->approx = opts->approx, o->cheb_degree = opts->cheb_degree;
     o->threads = opts->threads > 0 ? opts->threads : 1;
     o->slots = opts->slots == 1 ? 1 : 2;
+    o->effects_ahead = opts->effects_ahead;
     o->d = sp_malloc((size_t)n * sizeof *o->d);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->t1 = sp_malloc((size_t)n * sizeof *o->t1);

@@ -59,6 +59,11 @@ typedef struct sp_pops_sparse_opts {
     int threads;    /* threads for the power traces (default 1; results do not depend on it) */
     int slots;      /* factorisations kept (default 2, the rho and lambda of a SAC; 1
                        halves the memory of models with one spatial parameter) */
+    int effects_ahead; /* 1: effects terms will be asked near the estimate: on the polished
+                          path their powers (to the order rho0 + 0.05 (1 - rho0) needs, rho0
+                          the first exact point) are computed before the first factorisation;
+                          the probe block is freed then either way (recomputed, to the same
+                          values, if more powers are asked later) */
 } sp_pops_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic

@@ -386,6 +386,7 @@ static int make_ops(const fp_opts *o, fp_run *R)
     so.seed = (uint64_t)o->seed;
     so.threads = o->threads;
     so.slots = o->model == SP_PM_SAC ? 2 : 1; /* one factorisation kept: half the memory */
+    so.effects_ahead = o->effects;
     int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
     if (!rc)
         fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
