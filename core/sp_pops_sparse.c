@@ -40,6 +40,8 @@ typedef struct sparse_ops {
     factor_slot slot[3];    /* 0, 1: cached (rho and lambda of a SAC alternate); 2: scratch */
     int slots, next_slot;   /* cached slots in use (1 or 2), the next to replace */
     int effects_ahead;      /* opts.effects_ahead */
+    double terms0[4];       /* the effects terms at rho = 0 (have_terms0: computed) */
+    int have_terms0;
     int factorizations;     /* numeric factorisations so far */
     double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
@@ -861,6 +863,19 @@ static int cheb_traces(sparse_ops *o)
 static int sparse_terms(void *ctx, double rho, double out[4])
 {
     sparse_ops *o = ctx;
+    if (rho == 0.0) { /* A = I (SLX): tr(W)/n and 1'W1/n, exactly, no power traces */
+        if (!o->have_terms0) {
+            double t2, sum = 0.0;
+            exact_traces(o->W, &o->terms0[1], &t2);
+            for (int i = 0; i < o->n; i++)
+                sum += o->w1[i];
+            o->terms0[0] = o->terms0[2] = 1.0;
+            o->terms0[3] = o->stochastic ? (double)(o->n - o->n_empty) / o->n : sum / o->n;
+            o->have_terms0 = 1;
+        }
+        memcpy(out, o->terms0, sizeof o->terms0);
+        return SP_OK;
+    }
     int m = series_order(o, rho), rc = power_traces_to(o, m + 1);
     if (rc)
         return rc;
