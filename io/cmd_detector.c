@@ -9,6 +9,7 @@
 #include "sp_acio.h"
 #include "sp_classify.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_detector.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -39,12 +40,13 @@ static const char help[] =
     "  --alpha A            significance level of the risk and ecological detectors\n"
     "                       (default 0.05)\n"
     "  --json               one JSON object: results, one per period\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n";
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
+    "  --timing             seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"y", 1},          {"var", 1},   {"x", 1},     {"continuous", 1}, {"classes", 1},
     {"discretize", 1}, {"by", 1},    {"id", 1},    {"layer", 1},      {"alpha", 1},
-    {"output", 1},     {"json", 0},  SP_GRID_FORMAT_OPTS,             {NULL, 0},
+    {"output", 1},     {"json", 0},  {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 #define DT_MAXX 32
@@ -497,14 +499,19 @@ int sp_cmd_detector(int argc, char **argv)
         rc = cli_args(&a, &c);
     if (!rc)
         rc = out_init(&o);
+    double t0 = sp_clock_seconds(), t1 = 0.0, t2 = 0.0;
     if (!rc)
         rc = sp_table_read(c.src, c.layer, &tab);
     if (!rc)
         rc = sp_panel_build(tab, c.id, c.by, &P);
+    t1 = sp_clock_seconds();
     for (int g = 0; !rc && g < P->nperiods; g++)
         rc = period(&c, P, g, &o);
+    t2 = sp_clock_seconds();
     if (!rc)
         rc = c.json ? write_json(&c, &o) : write_tables(&c, &o);
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_report("detector", t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     out_free(&o);
     sp_panel_free(P);
     sp_table_free(tab);

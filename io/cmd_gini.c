@@ -332,7 +332,7 @@ int sp_cmd_gini(int argc, char **argv)
     if (!rc)
         rc = run_all(&job);
     if (!rc && sp_args_flag(&a, "timing"))
-        fprintf(stderr, "spill gini: timing: read %.4f s, statistics %.4f s\n", t1 - t0, sp_clock_seconds() - t1);
+        sp_clock_report("gini", t1 - t0, sp_clock_seconds() - t1, -1.0);
     if (!rc && out) {
         rc = sp_distio_emit(summary_grid(&job, sp_distio_numfmt(sp_grid_format_for(out, SP_GRID_CSV)), 1), SP_GRID_TEXT, out);
     }

@@ -11,6 +11,7 @@
 #include "sp_canvas.h"
 #include "sp_cartog.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_getis.h"
@@ -64,7 +65,9 @@ static const char help[] =
     "  --debug-points FILE  JSON: each unit's interior point in the figure (pixels\n"
     "                       for PNG, points otherwise), its class and colour\n"
     "  -o, --output OUT     the figure: .png, .svg or .pdf\n"
-    "  --json               the files written and the classes as JSON on stdout\n";
+    "  --json               the files written and the classes as JSON on stdout\n"
+    "  --timing             seconds spent reading (with the map's statistic) and\n"
+    "                       drawing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"id", 1},     {"layer", 1},   {"data", 1},   {"data-id", 1}, {"by", 1},
@@ -73,7 +76,7 @@ static const sp_optspec spec[] = {
     {"ellipse", 1}, {"significance", 0}, {"classes", 1}, {"k", 1}, {"palette", 1},
     {"sd", 1},     {"title", 1},   {"label", 1},  {"crs", 1},     {"extent", 1},
     {"width", 1},  {"dpi", 1},     {"font", 1},   {"debug-points", 1}, {"output", 1},
-    {"json", 0},   {NULL, 0}};
+    {"json", 0},   {"timing", 0},  {NULL, 0}};
 
 /* ---- the periods: values of the variable on the layer's units ---- */
 
@@ -286,8 +289,19 @@ int sp_cmd_map(int argc, char **argv)
     if (rc)
         return rc;
     sp_mapjob J = {.label_col = -1};
-    if (!(rc = parse_options(&a, &J)) && !(rc = map_load(&J)))
+    double t0 = 0.0, t1 = 0.0;
+    if (!(rc = parse_options(&a, &J))) {
+        t0 = sp_clock_seconds();
+        rc = map_load(&J);
+        t1 = sp_clock_seconds();
+    }
+    if (!rc)
         rc = sp_mapdraw_all(&J);
+    if (!rc && sp_args_flag(&a, "timing")) {
+        static const char *const names[] = {"read", "draw and write"};
+        const double secs[] = {t1 - t0, sp_clock_seconds() - t1};
+        sp_clock_phases("map", names, secs, 2);
+    }
     if (!rc && J.json)
         rc = sp_json_print(sp_mapdraw_json(&J));
     sp_mapjob_free(&J);

@@ -14,6 +14,7 @@
 #include "sp_canvas.h"
 #include "sp_chart.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_kde.h"
 #include "sp_lisa.h"
@@ -52,13 +53,14 @@ static const char help[] =
     "  --dpi N              PNG resolution (default 300)\n"
     "  --font FAMILY        font family (default Noto Sans CJK SC), via fontconfig\n"
     "  -o, --output OUT     the figure: .png, .svg or .pdf\n"
-    "  --json               the file written and the plotted statistics on stdout\n";
+    "  --json               the file written and the plotted statistics on stdout\n"
+    "  --timing             seconds spent reading and drawing, and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"moran", 1}, {"kde", 1},   {"effects", 1}, {"markov", 1},  {"id", 1},     {"layer", 1},
     {"by", 1},    {"w", 1},     {"label", 1},   {"group", 1},   {"bw", 1},     {"surface", 0},
     {"level", 1}, {"title", 1}, {"width", 1},   {"dpi", 1},     {"font", 1},   {"output", 1},
-    {"json", 0},  {NULL, 0}};
+    {"json", 0},  {"timing", 0}, {NULL, 0}};
 
 /* What every kind shares: the options and the JSON it adds to. */
 typedef struct plot_ctx {
@@ -67,6 +69,7 @@ typedef struct plot_ctx {
     char font[128];
     double dpi, width;  /* width in points */
     json_t *info;       /* the --json object; kinds add their keys */
+    double t_drawn;     /* sp_clock_seconds() when the figure is drawn (for --timing) */
 } plot_ctx;
 
 #define MARGIN 10.0
@@ -98,6 +101,7 @@ static int page_open(plot_ctx *P, double h, const char *title, sp_canvas **c, do
 /* Close the page (warning about glyphs no font holds) and record the file. */
 static int page_close(plot_ctx *P, sp_canvas *c, int rc)
 {
+    P->t_drawn = sp_clock_seconds();
     if (!rc && c && sp_canvas_missing_glyphs(c))
         fprintf(stderr, "spill plot: warning: %s: %d character(s) have no glyph in the installed "
                 "fonts (drawn as boxes); install fonts-noto-cjk or pick --font\n", P->output,
@@ -941,7 +945,13 @@ int sp_cmd_plot(int argc, char **argv)
     P.width = 72.0 * width_in;
     sp_canvas_font_resolve("plot", sp_args_get(&a, "font"), P.font, sizeof P.font);
     P.info = json_pack("{s:s}", "kind", kind->option);
+    double t0 = sp_clock_seconds();
     rc = kind->run(&P, sp_args_get(&a, kind->option));
+    if (!rc && sp_args_flag(&a, "timing")) {
+        static const char *const names[] = {"read and draw", "write"};
+        const double secs[] = {P.t_drawn - t0, sp_clock_seconds() - P.t_drawn};
+        sp_clock_phases("plot", names, secs, 2);
+    }
     if (!rc && sp_args_flag(&a, "json"))
         return sp_json_print(P.info);
     json_decref(P.info);
