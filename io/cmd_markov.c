@@ -41,6 +41,8 @@ static const char help[] =
     "                       (pooled with --pooled)\n"
     "  --lag-cutoffs a,...  given cut-offs of the lag\n"
     "  --standardize S      row (default), binary, none, minmax, spectral\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --lisa               the chain of the LISA quadrants HH, LH, LL, HL (needs --w)\n"
     "data and output:\n"
     "  --id FIELD, --by TIME, --var V, --layer NAME, --where FIELD=V1[,V2...]\n"
@@ -59,7 +61,7 @@ static const sp_optspec spec[] = {
     {"k", 1},       {"pooled", 0},    {"relative", 0},    {"cutoffs", 1},     {"discrete", 0},
     {"w", 1},       {"m", 1},         {"lag-cutoffs", 1}, {"standardize", 1}, {"lisa", 0},
     {"lag", 1},     {"fill-empty", 0}, {"origin-columns", 0}, {"output", 1},  {"json", 0},
-    {"timing", 0},
+    {"timing", 0},  {"strict", 0},  {"w-by", 1},
     SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
@@ -67,7 +69,7 @@ typedef struct mk_cli {
     const char *src, *id, *var, *by, *layer, *where, *wpath;
     sp_markov_opts o;
     double cut[100], lcut[100];
-    int lisa, origin_columns, json, timing;
+    int lisa, origin_columns, json, timing, strict;
     sp_std std;
     sp_grid_dest dest;
 } mk_cli;
@@ -124,6 +126,13 @@ static int spatial_args(const sp_args *a, mk_cli *c)
     int rc, nl = 0;
     c->wpath = sp_args_get(a, "w");
     c->lisa = sp_args_flag(a, "lisa");
+    c->strict = sp_args_flag(a, "strict");
+    if (sp_args_get(a, "w-by") || (c->wpath && strstr(c->wpath, "{}")))
+        return sp_error_set(SP_EUSAGE, "markov conditions every period on one W: a weights "
+                                       "matrix per period (--w-by, --w 'w_{}.gal') is not "
+                                       "supported");
+    if (c->strict && !c->wpath)
+        return sp_error_set(SP_EUSAGE, "--strict goes with --w");
     if (!c->wpath && (c->lisa || sp_args_get(a, "m") || sp_args_get(a, "lag-cutoffs")))
         return sp_error_set(SP_EUSAGE, "--%s needs --w", c->lisa ? "lisa"
                                                          : sp_args_get(a, "m") ? "m"
@@ -190,7 +199,12 @@ static int panel_weights(const mk_cli *c, const sp_pdata *D, sp_weights **out)
     int rc = sp_wio_read(c->wpath, &W);
     if (!rc)
         rc = sp_weights_align(W, D->units, D->n, c->src, &A);
-    if (!rc && W->n > D->n)
+    if (!rc && W->n > D->n && c->strict)
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data in %s (--strict; without "
+                          "it W is restricted to the units with data and standardised)",
+                          c->src, W->n - D->n, W->n - D->n == 1 ? "" : "s", c->wpath,
+                          W->n - D->n == 1 ? "has" : "have", c->src);
+    else if (!rc && W->n > D->n)
         fprintf(stderr, "spill markov: warning: %d unit%s of %s without data left out (W "
                         "standardised on the %d units of %s)\n", W->n - D->n,
                 W->n - D->n == 1 ? "" : "s", c->wpath, D->n, c->src);

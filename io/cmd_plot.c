@@ -41,6 +41,10 @@ static const char help[] =
     "  --layer NAME         layer of DATA\n"
     "  --by TIME            period field of DATA\n"
     "  --w FILE             weights (moran), row-standardised as `spill moran`\n"
+    "                       ('w_{}.gal': one per period)\n"
+    "  --w-by TIME          the period field of a weights pattern (the same as --by)\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --label FIELD        moran: label the points with this field of DATA\n"
     "  --group COL          kde: one panel per value of COL\n"
     "  --bw B               kde bandwidth: silverman (default, R's bw.nrd0), scott or\n"
@@ -60,7 +64,7 @@ static const sp_optspec spec[] = {
     {"moran", 1}, {"kde", 1},   {"effects", 1}, {"markov", 1},  {"id", 1},     {"layer", 1},
     {"by", 1},    {"w", 1},     {"label", 1},   {"group", 1},   {"bw", 1},     {"surface", 0},
     {"level", 1}, {"title", 1}, {"width", 1},   {"dpi", 1},     {"font", 1},   {"output", 1},
-    {"json", 0},  {"timing", 0}, {NULL, 0}};
+    {"json", 0},  {"timing", 0}, {"strict", 0}, {"w-by", 1}, {NULL, 0}};
 
 /* What every kind shares: the options and the JSON it adds to. */
 typedef struct plot_ctx {
@@ -275,7 +279,9 @@ static int plot_moran(plot_ctx *P, const char *var)
         return sp_error_set(SP_EUSAGE, "--moran needs --w WEIGHTS");
     sp_acio_args io = {.cmd = "plot", .src = a->pos[0], .layer = sp_args_get(a, "layer"),
                        .id = sp_args_get(a, "id"), .var = var, .by = sp_args_get(a, "by"),
-                       .wpath = sp_args_get(a, "w")};
+                       .wpath = sp_args_get(a, "w"), .strict = sp_args_flag(a, "strict")};
+    if ((rc = sp_acio_wby(a, &io.by)))
+        return rc;
     sp_acio *A = NULL;
     moran_panel *mp = NULL;
     int np = 0, label_col = -1;
@@ -928,6 +934,9 @@ int sp_cmd_plot(int argc, char **argv)
     if (found != 1)
         return sp_error_set(SP_EUSAGE, "give one plot kind: --moran V, --kde V, --effects "
                             "FIT.json or --markov MARKOV.json (see --help)");
+    if (strcmp(kind->option, "moran") && (sp_args_flag(&a, "strict") || sp_args_get(&a, "w-by")))
+        return sp_error_set(SP_EUSAGE, "--%s goes with --moran (the only plot that takes --w)",
+                            sp_args_flag(&a, "strict") ? "strict" : "w-by");
     plot_ctx P = {.a = &a, .output = sp_args_get(&a, "output"), .title = sp_args_get(&a, "title")};
     sp_canvas_format fmt;
     double width_in;

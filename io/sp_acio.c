@@ -527,12 +527,17 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
     if (sp_args_get(a, "layout") && !io->by)
         return sp_error_set(SP_EUSAGE, "--layout arranges the periods of --by; without --by "
                             "there is one layer");
+    return sp_acio_wby(a, &io->by);
+}
+
+int sp_acio_wby(const sp_args *a, const char **by)
+{
     const char *wby = sp_args_get(a, "w-by");
-    if (wby && io->by && strcmp(wby, io->by) != 0)
+    if (wby && *by && strcmp(wby, *by) != 0)
         return sp_error_set(SP_EUSAGE, "--w-by %s and --by %s name different period fields", wby,
-                            io->by);
+                            *by);
     if (wby)
-        io->by = wby;
+        *by = wby;
     return SP_OK;
 }
 

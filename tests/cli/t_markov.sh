@@ -71,6 +71,9 @@ ok "34-province queen W" "$SPILL" weights "$SHP/china_provinces.shp" --id adcode
 ok "W with units without data" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/q34.gal" --k 4 --m 3 --json
 check "units of W without data: warned" grep -q '3 units of .* without data left out' "$ERR"
 check "restricted W = the 31-unit W" near_ref ai_spatial
+fails 2 "--strict" "--strict: units of W without data are an error" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/q34.gal" --k 4 --m 3 --strict
+fails 1 "one W: a weights matrix per period.*not supported" "--w-by is a clear usage error" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/w_{}.gal" --w-by year
+fails 1 "--strict goes with --w" "--strict without --w" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --strict
 ok "AI LISA" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$CQ" --lisa --json
 check "AI LISA = numpy giddy" near_ref ai_lisa
 
