@@ -174,7 +174,7 @@ void sp_gini_dagum_free(sp_gini_dagum *d)
 /* Values of y (and weights w, may be NULL) by group: vals[start[j] ..
  * start[j+1]) is group j (caller's codes), sorted when `sorted`; n_j, the
  * group weights W_j (n_j without w) and the weighted means into size, wsum
- * and mean.  *wts_out is NULL without w. */
+ * and mean; o->wts is NULL without w. */
 typedef struct split_out {
     double *vals, *wts;
     int *start;
@@ -191,11 +191,11 @@ static int split_groups(const double *y, const double *w, const int *group, int 
     int *fill = sp_calloc((size_t)k, sizeof *fill), rc = SP_OK;
     if (!o->vals || (w && !o->wts) || !o->start || !fill)
         rc = SP_ENOMEM;
+    memset(size, 0, (size_t)k * sizeof *size);
     for (int i = 0; !rc && i < n; i++)
-        fill[group[i]]++;
-    memcpy(size, fill, rc ? 0 : (size_t)k * sizeof *size);
+        size[group[i]]++;
     for (int j = 0; !rc && j < k; j++)
-        o->start[j + 1] = o->start[j] + size[j], fill[j] = 0;
+        o->start[j + 1] = o->start[j] + size[j];
     for (int i = 0; !rc && i < n; i++) {
         int c = o->start[group[i]] + fill[group[i]]++;
         o->vals[c] = y[i];
@@ -203,13 +203,13 @@ static int split_groups(const double *y, const double *w, const int *group, int 
             o->wts[c] = w[i];
     }
     for (int j = 0; !rc && j < k; j++) {
-        const double *gw = w ? o->wts + o->start[j] : NULL;
+        double *gv = o->vals + o->start[j], *gw = w ? o->wts + o->start[j] : NULL;
         if (size[j] == 0)
             rc = sp_error_set(SP_EDATA, "%s: group %d has no unit", what, j + 1);
-        else if (sorted && (rc = sort_with(o->vals + o->start[j], w ? o->wts + o->start[j] : NULL, size[j])))
-            break;
-        else
-            mean[j] = wmean(o->vals + o->start[j], gw, size[j], &wsum[j]);
+        if (!rc && sorted)
+            rc = sort_with(gv, gw, size[j]);
+        if (!rc)
+            mean[j] = wmean(gv, gw, size[j], &wsum[j]);
         if (!rc && !(wsum[j] > 0))
             rc = sp_error_set(SP_EDATA, "%s: group %d has no population (every weight is 0)",
                               what, j + 1);

@@ -100,7 +100,7 @@ static int split_names(const char *opt, const char *s, char *buf, size_t size, c
 }
 
 /* Whether --discretize optimal was asked for. */
-static int m0_optimal(const sp_args *a)
+static int asks_optimal(const sp_args *a)
 {
     const char *m = sp_args_get(a, "discretize");
     return m && !strcmp(m, "optimal");
@@ -149,7 +149,7 @@ static int continuous_args(const sp_args *a, dt_cli *c)
                                            "(the factors to discretise)");
         return SP_OK;
     }
-    if (!(m0_optimal(a)) && (sp_args_get(a, "min-classes") || sp_args_get(a, "optimal-methods")))
+    if (!asks_optimal(a) && (sp_args_get(a, "min-classes") || sp_args_get(a, "optimal-methods")))
         return sp_error_set(SP_EUSAGE, "--min-classes and --optimal-methods go with "
                                        "--discretize optimal");
     if ((rc = split_names("continuous", s, c->cbuf, sizeof c->cbuf, v, &n)))
