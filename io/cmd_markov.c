@@ -535,8 +535,10 @@ static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_resu
         rc = write_grid(c, homog_grid(r), &first);
     if (!rc && r->expected) {
         const sp_markov_test *t = &r->independence;
-        rc = write_grid(c, matrix_grid(c, r, "transitions expected if own and neighbours' moves "
-                                       "were independent", r->expected, NULL, "%.2f"), &first);
+        char title[160];
+        snprintf(title, sizeof title, "transitions expected if own and neighbours' moves were "
+                 "independent (%s)", c->origin_columns ? "origin in columns" : "origin in rows");
+        rc = write_grid(c, matrix_grid(c, r, title, r->expected, NULL, "%.2f"), &first);
         static const sp_grid_col cols[] = {
             {.name = "test", .align = SP_GRID_LEFT}, {.name = "statistic"}, {.name = "df"},
             {.name = "p"}};
