@@ -192,7 +192,7 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
         wabs += fabs(wt[k]);
         k++;
     }
-    if (k == 0) {
+    if (k == 0 || (job->o->only && !job->o->only[i])) {
         if (job->ge)
             job->ge[i] = -1;
         if (job->le)
