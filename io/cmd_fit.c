@@ -763,11 +763,10 @@ int sp_cmd_fit(int argc, char **argv)
         rc = sp_grid_dest_close(&o.dest, rc);
     }
     if (!rc && o.timing) /* read: the files; fit: the operators on W, the fits and effects */
-        fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s (setup %.3f s, estimation "
-                        "%.3f s, effects %.3f s; %d factorisations), write %.3f s\n",
+        fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s, setup %.3f s, estimation "
+                        "%.3f s, effects %.3f s, write %.3f s\n",
                 t1 - t0 - R.t_setup, t2 - t1 + R.t_setup, R.t_setup, t2 - t1 - R.t_effects,
-                R.t_effects, R.sparse_ops ? sp_pops_sparse_factorizations(&R.ops) : 0,
-                sp_clock_seconds() - t2);
+                R.t_effects, sp_clock_seconds() - t2);
     run_free(&R);
     sp_wper_free(o.wp);
     return rc;

@@ -7,8 +7,8 @@
 # simulated with y = x1 - 0.5 x2 + e, no spatial effect: the fit's cost does
 # not depend on it much).  For each command: the whole command's wall time,
 # user + system CPU seconds, peak memory (/usr/bin/time -v) and the command's
-# own --timing line (reading, statistic, writing; for fit also setup, estimation,
-# effects and the number of factorisations), and for LISA the ratio of
+# own --timing line (reading, statistic, writing; for fit also setup, estimation
+# and effects), and for LISA the ratio of
 # --perm-method exact to lookup; each the fastest of REPEAT runs (default 3).
 # Not a test; run it when the cores are idle (or say "cores shared"; then
 # compare the CPU column).
@@ -79,7 +79,7 @@ if [ "$fit" != "--no-fit" ]; then
         --x x1,x2 --model sdm --effects --draws 1000 --timing
     # The same with spatial dependence: y = (I - 0.4 W)^-1 (1 + 0.5 x1 - 0.3 x2 + 0.2 W x1 + e)
     # (a Neumann series in numpy; skipped without it).  The fit's --timing splits setup,
-    # estimation (three CHOLMOD factorisations) and effects.
+    # estimation (three CHOLMOD factorisations at this size) and effects.
     if /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
         [ -f "$tmp/r.csv" ] || /usr/bin/python3 - "$tmp/w.gal" "$tmp/r.csv" <<'PY'
 import sys, numpy as np, scipy.sparse as sp
