@@ -1,0 +1,120 @@
+/* sp_plugin: the functions the spill binary calls in its GDAL plugin.
+ *
+ * The code that calls GDAL, GEOS or PROJ (the PLUGIN_SRC files of the
+ * Makefile: sp_gdal, sp_layer, sp_layer_write, sp_shapes, sp_cartog,
+ * sp_geos, sp_contig, sp_points, sp_crs, sp_geod) is built into libspill-gdal.so,
+ * which the binary dlopen()s the first time it calls one of these functions:
+ * commands that read only CSV, spreadsheet-free tables and weights files
+ * never load GDAL's libraries.  The unit tests link the same code statically
+ * (libspill.a) and do not use this file.
+ *
+ * SP_PLUGIN_CALLS lists each function that crosses, as
+ * X(return type, name, (parameters), (arguments)), or V(name, (parameters),
+ * (arguments)) when it returns void; io/sp_plugin.c defines,
+ * for each, a wrapper of the same name that loads the plugin, resolves the
+ * symbol once (dlsym) and calls it.  SP_PLUGIN_RELEASES lists functions that
+ * only release what the plugin made (V(name, (parameters), (arguments))):
+ * their wrappers do nothing while the plugin is not loaded.  A function
+ * added to PLUGIN_SRC's public API and called from outside it must join one
+ * list (the link of build/spill fails on an undefined symbol otherwise).
+ *
+ * Where the plugin is: $SPILL_PLUGIN when set; else libspill-gdal.so next
+ * to the binary (the build tree), else DIR/../lib/spill/libspill-gdal.so of
+ * the binary's DIR (`make install`).  When it cannot be loaded, the wrapper
+ * prints "spill: cannot load the GDAL plugin PATH: REASON" and exits with
+ * status 2 (a data/environment error of the contract). */
+#ifndef SP_PLUGIN_H
+#define SP_PLUGIN_H
+
+#include "sp_cartog.h"
+#include "sp_contig.h"
+#include "sp_crs.h"
+#include "sp_gdal.h"
+#include "sp_geod.h"
+#include "sp_geos.h"
+#include "sp_layer.h"
+#include "sp_layer_write.h"
+#include "sp_points.h"
+#include "sp_shapes.h"
+
+#define SP_PLUGIN_CALLS(X, V)                                                                   \
+    X(int, sp_gdal_read_table, (const char *path, const char *layer, sp_table **out),           \
+      (path, layer, out))                                                                       \
+    X(int, sp_gdal_read_file, (const char *path, char **data, size_t *size),                    \
+      (path, data, size))                                                                       \
+    X(const char *, sp_gdal_driver_for, (const char *path), (path))                             \
+    X(int, sp_layer_read,                                                                       \
+      (const char *path, const char *layer, const char *id, int flags, sp_layer **out),         \
+      (path, layer, id, flags, out))                                                            \
+    X(int, sp_layer_numeric, (const sp_layer *L, const char *field, double *out),               \
+      (L, field, out))                                                                          \
+    X(int, sp_layer_write_many,                                                                 \
+      (const char *src, const char *src_layer, const char *out, const sp_layer_part *parts,     \
+       int nparts),                                                                             \
+      (src, src_layer, out, parts, nparts))                                                     \
+    X(int, sp_layer_write_multi, (const char *out_path), (out_path))                            \
+    X(int, sp_shapes_write, (const char *path, const sp_shapes *s), (path, s))                  \
+    X(int, sp_contig_build,                                                                     \
+      (GEOSGeometry *const *geoms, int n, sp_contig_rule rule, double snap, sp_csr **out),      \
+      (geoms, n, rule, snap, out))                                                              \
+    X(int, sp_contig_build_xy,                                                                  \
+      (const double *xy, const size_t *start, int n, sp_contig_rule rule, double snap,          \
+       sp_csr **out),                                                                           \
+      (xy, start, n, rule, snap, out))                                                          \
+    X(double, sp_contig_default_snap, (int has_crs, int geographic), (has_crs, geographic))     \
+    X(int, sp_points_centroids,                                                                 \
+      (GEOSGeometry *const *geoms, int n, const char *const *ids, double *x, double *y),        \
+      (geoms, n, ids, x, y))                                                                    \
+    X(double, sp_geod_km, (double lon1, double lat1, double lon2, double lat2),               \
+      (lon1, lat1, lon2, lat2))                                                                 \
+    X(int, sp_crs_open, (const char *src, const char *dst, sp_crs **out), (src, dst, out))      \
+    X(int, sp_crs_forward, (sp_crs *p, double *x, double *y, int n), (p, x, y, n))              \
+    V(sp_crs_albers_for,                                                                        \
+      (const double *lon, const double *lat, int n, char *buf, size_t size),                    \
+      (lon, lat, n, buf, size))                                                                 \
+    X(int, sp_cartog_project,                                                                   \
+      (const sp_layer *L, const char *crs, const char *cmd, double pixels, sp_cartog **out),    \
+      (L, crs, cmd, pixels, out))                                                               \
+    X(int, sp_cartog_set_extent, (sp_cartog *G, const sp_layer *L, const char *extent),         \
+      (G, L, extent))                                                                           \
+    V(sp_cartog_fit,                                                                            \
+      (const sp_cartog *G, double x0, double y0, double w, double h, sp_cartog_frame *f),       \
+      (G, x0, y0, w, h, f))                                                                     \
+    V(sp_cartog_fit_box,                                                                        \
+      (const double ext[4], double x0, double y0, double w, double h, sp_cartog_frame *f),      \
+      (ext, x0, y0, w, h, f))                                                                   \
+    V(sp_cartog_units,                                                                          \
+      (sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f, const sp_canvas_rgb *fill,   \
+       sp_canvas_rgb stroke, double line_width),                                                \
+      (c, G, f, fill, stroke, line_width))                                                      \
+    V(sp_cartog_labels,                                                                         \
+      (sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f, const char *const *labels,   \
+       const sp_canvas_rgb *fill, double size),                                                 \
+      (c, G, f, labels, fill, size))                                                            \
+    V(sp_cartog_north,                                                                          \
+      (sp_canvas *c, const sp_cartog *G, const sp_cartog_frame *f, double x, double y,          \
+       double h),                                                                               \
+      (c, G, f, x, y, h))                                                                       \
+    V(sp_cartog_scalebar,                                                                       \
+      (sp_canvas *c, const sp_cartog_frame *f, double x, double y, double max_w),               \
+      (c, f, x, y, max_w))                                                                      \
+    V(sp_cartog_arrow,                                                                          \
+      (sp_canvas *c, double x0, double y0, double x1, double y1, double head),                  \
+      (c, x0, y0, x1, y1, head))                                                                \
+    V(sp_cartog_legend_size,                                                                    \
+      (sp_canvas *c, const char *title, const sp_cartog_item *items, int n, double size,        \
+       double *w, double *h),                                                                   \
+      (c, title, items, n, size, w, h))                                                         \
+    V(sp_cartog_legend,                                                                         \
+      (sp_canvas *c, double x, double y, const char *title, const sp_cartog_item *items,        \
+       int n, double size, double box[4]),                                                      \
+      (c, x, y, title, items, n, size, box))                                                    \
+    V(sp_cartog_grid, (int k, int *cols, int *rows), (k, cols, rows))
+
+#define SP_PLUGIN_RELEASES(V)                                                                   \
+    V(sp_geos_finish, (void), ())                                                               \
+    V(sp_layer_free, (sp_layer *L), (L))                                                        \
+    V(sp_crs_close, (sp_crs *p), (p))                                                           \
+    V(sp_cartog_free, (sp_cartog *G), (G))
+
+#endif
