@@ -1,4 +1,4 @@
-/* sp_table: reading tables (GDAL, ReadStat) and parsing their cells. */
+/* sp_table: reading tables (sp_csv, GDAL, ReadStat) and parsing their cells. */
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sp_csv.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
 #include "sp_readopt.h"
@@ -132,6 +133,14 @@ static int apply_wide(sp_table **t)
     return rc;
 }
 
+/* Whether sp_csv reads path: a .csv or .tsv file, unless SPILL_CSV_READER=gdal
+ * (the tests compare both readers) asks for GDAL's CSV driver. */
+static int native_csv(const char *path)
+{
+    const char *reader = getenv("SPILL_CSV_READER");
+    return sp_csv_handles(path) && !(reader && strcmp(reader, "gdal") == 0);
+}
+
 int sp_table_read(const char *path, const char *layer_name, sp_table **out)
 {
     *out = NULL;
@@ -141,8 +150,13 @@ int sp_table_read(const char *path, const char *layer_name, sp_table **out)
         if (strcmp(table_cache.key[k], key) == 0)
             return (*out = table_copy(table_cache.table[k])) ? SP_OK : SP_ENOMEM;
     sp_table *t = NULL;
-    int rc = sp_readstat_handles(path) ? sp_readstat_read(path, &t)
-                                       : sp_gdal_read_table(path, layer_name, &t);
+    int rc = SP_OK;
+    if (sp_readstat_handles(path))
+        rc = sp_readstat_read(path, &t);
+    else if (!layer_name && native_csv(path))
+        rc = sp_csv_read(path, &t); /* t stays NULL for a file left to GDAL */
+    if (!rc && !t)
+        rc = sp_gdal_read_table(path, layer_name, &t);
     if (!rc)
         rc = apply_wide(&t);
     if (rc) {
