@@ -10,23 +10,27 @@ LDFLAGS_EXTRA ?=
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
 DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
-BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos,$(PKGS))) -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos,$(PKGS))) -lreadstat -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 
 LIB_SRC := $(wildcard core/*.c spatial/*.c io/*.c)
 LIB_SRC := $(filter-out io/spill_main.c io/sp_plugin.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-# The code that calls GDAL, GEOS or PROJ: in the tests' libspill.a, but for the
-# binary a plugin it dlopen()s on first use (io/sp_plugin.h lists the calls
-# that cross), so that `spill` itself starts without GDAL's ~150 libraries.
-PLUGIN_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
-              spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
-              spatial/sp_geod.c
-PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
+# The code that calls GDAL, GEOS or PROJ, and the sparse factorisations: in
+# the tests' libspill.a, but for the binary two plugins it dlopen()s on first
+# use (io/sp_plugin.h lists the calls that cross), so that `spill` itself
+# starts without GDAL's ~150 libraries or SuiteSparse's BLAS/LAPACK.
+PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
+                   spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
+                   spatial/sp_geod.c
+PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
+PLUGIN_GDAL_OBJ := $(PLUGIN_GDAL_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_SPARSE_OBJ := $(PLUGIN_SPARSE_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_OBJ := $(PLUGIN_GDAL_OBJ) $(PLUGIN_SPARSE_OBJ)
 CORE_OBJ := $(filter-out $(PLUGIN_OBJ),$(LIB_OBJ))
-PLUGIN := $(BUILD)/libspill-gdal.so
-PLUGIN_LIBS = $(shell pkg-config --libs gdal geos) -lproj
+PLUGINS := $(BUILD)/libspill-gdal.so $(BUILD)/libspill-sparse.so
+SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
 TEST_SRC := $(wildcard tests/t_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
@@ -56,14 +60,17 @@ $(BUILD)/libspill.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The binary exports its symbols (-rdynamic) for the plugin, which binds its
-# own calls to itself (-Bsymbolic: the binary's wrappers of the same names
-# stay outside).  Neither GDAL, GEOS nor PROJ is linked into the binary.
-$(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/io/sp_plugin.o $(CORE_OBJ) | $(PLUGIN)
+# The binary exports its symbols (-rdynamic) for the plugins, which bind their
+# own calls to themselves (-Bsymbolic: the binary's wrappers of the same names
+# stay outside).  Neither GDAL, GEOS, PROJ nor SuiteSparse is linked into it.
+$(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/io/sp_plugin.o $(CORE_OBJ) | $(PLUGINS)
 	$(CC) $(OPT) $(LDFLAGS_EXTRA) -rdynamic -o $@ $^ $(BIN_LIBS) -ldl
 
-$(PLUGIN): $(PLUGIN_OBJ)
-	$(CC) $(OPT) $(LDFLAGS_EXTRA) -shared -Wl,-Bsymbolic -o $@ $^ $(PLUGIN_LIBS) $(DEP_LIBS)
+PLUGIN_LINK = $(CC) $(OPT) $(LDFLAGS_EXTRA) -shared -Wl,-Bsymbolic -o $@ $^
+$(BUILD)/libspill-gdal.so: $(PLUGIN_GDAL_OBJ)
+	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos cairo pangocairo) -lproj -lm -lpthread
+$(BUILD)/libspill-sparse.so: $(PLUGIN_SPARSE_OBJ)
+	$(PLUGIN_LINK) $(SPARSE_LIBS) -lm -lpthread
 
 spill: $(SPILL)
 	@if [ "$(BUILD)" = build ]; then ln -sf $(SPILL) spill; fi
@@ -141,11 +148,11 @@ demo: $(SPILL) spill
 	@echo "report: demo-out/china_provinces/report.html (and report.md, tables/, layers/)"
 
 # `make install PREFIX=DIR` (default /usr/local): the binary as DIR/bin/spill,
-# its GDAL plugin as DIR/lib/spill/libspill-gdal.so (found from the binary's path).
-install: $(SPILL) $(PLUGIN)
+# its plugins in DIR/lib/spill (found from the binary's path).
+install: $(SPILL) $(PLUGINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/spill
 	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
-	install -m 644 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/spill/libspill-gdal.so
+	install -m 644 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/spill/
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

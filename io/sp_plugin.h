@@ -1,28 +1,30 @@
-/* sp_plugin: the functions the spill binary calls in its GDAL plugin.
+/* sp_plugin: the functions the spill binary calls in its two plugins.
  *
- * The code that calls GDAL, GEOS or PROJ (the PLUGIN_SRC files of the
- * Makefile: sp_gdal, sp_layer, sp_layer_write, sp_shapes, sp_cartog,
- * sp_geos, sp_contig, sp_points, sp_crs, sp_geod) is built into libspill-gdal.so,
- * which the binary dlopen()s the first time it calls one of these functions:
- * commands that read only CSV, spreadsheet-free tables and weights files
- * never load GDAL's libraries.  The unit tests link the same code statically
+ * libspill-gdal.so holds the code that calls GDAL, GEOS or PROJ (the
+ * PLUGIN_GDAL_SRC files of the Makefile: sp_gdal, sp_layer, sp_layer_write,
+ * sp_shapes, sp_cartog, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
+ * libspill-sparse.so the sparse factorisations (sp_pops_sparse: CHOLMOD,
+ * UMFPACK and their BLAS/LAPACK).  The binary dlopen()s a plugin the first
+ * time it calls one of its functions: commands that read only CSV tables and
+ * weights files never load GDAL's ~150 libraries, and only fits of large
+ * models load SuiteSparse.  The unit tests link the same code statically
  * (libspill.a) and do not use this file.
  *
- * SP_PLUGIN_CALLS lists each function that crosses, as
- * X(return type, name, (parameters), (arguments)), or V(name, (parameters),
- * (arguments)) when it returns void; io/sp_plugin.c defines,
- * for each, a wrapper of the same name that loads the plugin, resolves the
- * symbol once (dlsym) and calls it.  SP_PLUGIN_RELEASES lists functions that
- * only release what the plugin made (V(name, (parameters), (arguments))):
- * their wrappers do nothing while the plugin is not loaded.  A function
- * added to PLUGIN_SRC's public API and called from outside it must join one
- * list (the link of build/spill fails on an undefined symbol otherwise).
+ * Each plugin's list names the functions that cross, as X(return type, name,
+ * (parameters), (arguments)), or V(name, (parameters), (arguments)) when it
+ * returns void; io/sp_plugin.c defines, for each, a wrapper of the same name
+ * that loads the plugin once, with every symbol resolved (dlsym), and calls
+ * it.  The RELEASES lists hold functions that only release what the plugin
+ * made: their wrappers do nothing while the plugin is not loaded.  A function
+ * of a plugin's files called from outside them must join its plugin's list
+ * (the link of build/spill fails on an undefined symbol otherwise).  The
+ * plugins call spill's own functions in the binary (linked -rdynamic).
  *
- * Where the plugin is: $SPILL_PLUGIN when set; else libspill-gdal.so next
- * to the binary (the build tree), else DIR/../lib/spill/libspill-gdal.so of
- * the binary's DIR (`make install`).  When it cannot be loaded, the wrapper
- * prints "spill: cannot load the GDAL plugin PATH: REASON" and exits with
- * status 2 (a data/environment error of the contract). */
+ * Where the plugins are: in $SPILL_PLUGIN_DIR when set; else next to the
+ * binary (the build tree), else in DIR/../lib/spill of the binary's DIR
+ * (`make install`).  When one cannot be loaded, the wrapper prints "spill:
+ * cannot load the plugin PATH (needed for ...): REASON" and exits with
+ * status 2 (a data/environment error of the contract), never a crash. */
 #ifndef SP_PLUGIN_H
 #define SP_PLUGIN_H
 
@@ -35,9 +37,10 @@
 #include "sp_layer.h"
 #include "sp_layer_write.h"
 #include "sp_points.h"
+#include "sp_pops_sparse.h"
 #include "sp_shapes.h"
 
-#define SP_PLUGIN_CALLS(X, V)                                                                   \
+#define SP_PLUGIN_GDAL_CALLS(X, V)                                                                   \
     X(int, sp_gdal_read_table, (const char *path, const char *layer, sp_table **out),           \
       (path, layer, out))                                                                       \
     X(int, sp_gdal_read_file, (const char *path, char **data, size_t *size),                    \
@@ -111,10 +114,21 @@
       (c, x, y, title, items, n, size, box))                                                    \
     V(sp_cartog_grid, (int k, int *cols, int *rows), (k, cols, rows))
 
-#define SP_PLUGIN_RELEASES(V)                                                                   \
+#define SP_PLUGIN_GDAL_RELEASES(V)                                                                   \
     V(sp_geos_finish, (void), ())                                                               \
     V(sp_layer_free, (sp_layer *L), (L))                                                        \
     V(sp_crs_close, (sp_crs *p), (p))                                                           \
     V(sp_cartog_free, (sp_cartog *G), (G))
+
+#define SP_PLUGIN_SPARSE_CALLS(X, V)                                                                \
+    X(const char *, sp_pops_sparse_lndet_name, (const sp_pops *ops), (ops))                        \
+    X(double, sp_pops_sparse_lndet_bound, (const sp_pops *ops, double rho), (ops, rho))            \
+    V(sp_pops_sparse_opts_default, (sp_pops_sparse_opts *o), (o))                                  \
+    X(int, sp_pops_sparse_new, (const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops),     \
+      (W, o, ops))                                                                                 \
+    X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                           \
+    X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))
+
+#define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
 
 #endif

@@ -55,7 +55,7 @@ if [ -n "${BUILD:-}" ] && [ -x "$ROOT/$BUILD/spill" ] && [ "$ROOT/$BUILD/spill" 
     ok "make install into a scratch PREFIX" make -s -C "$ROOT" --no-print-directory install BUILD="$BUILD" PREFIX="$TMP/prefix"
     check "installed binary runs" "$TMP/prefix/bin/spill" --help >/dev/null
     check "installed binary finds its GDAL plugin (reads a shapefile)" \
-        env -u SPILL_PLUGIN "$TMP/prefix/bin/spill" weights "$SHP/china_provinces.shp" \
+        env -u SPILL_PLUGIN_DIR "$TMP/prefix/bin/spill" weights "$SHP/china_provinces.shp" \
         -o "$TMP/installed.gal" 2>/dev/null
 else
     echo "t_readme.sh: make install not tested (SPILL is not \$BUILD/spill)"
