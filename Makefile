@@ -10,26 +10,30 @@ LDFLAGS_EXTRA ?=
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
 DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
-BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos,$(PKGS))) -lreadstat -lm -lpthread
+DRAW_PKGS = cairo pangocairo fontconfig libpng
+BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos $(DRAW_PKGS),$(PKGS))) -lreadstat -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 
 LIB_SRC := $(wildcard core/*.c spatial/*.c io/*.c)
 LIB_SRC := $(filter-out io/spill_main.c io/sp_plugin.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-# The code that calls GDAL, GEOS or PROJ, and the sparse factorisations: in
-# the tests' libspill.a, but for the binary two plugins it dlopen()s on first
-# use (io/sp_plugin.h lists the calls that cross), so that `spill` itself
-# starts without GDAL's ~150 libraries or SuiteSparse's BLAS/LAPACK.
+# The code that calls GDAL, GEOS or PROJ, the sparse factorisations and the
+# figures (cairo): in the tests' libspill.a, but for the binary three plugins
+# it dlopen()s on first use (io/sp_plugin.h lists the calls that cross), so
+# that `spill` itself starts without GDAL's ~150 libraries, SuiteSparse's
+# BLAS/LAPACK or cairo/pango.
 PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
                    spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
                    spatial/sp_geod.c
 PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
+PLUGIN_DRAW_SRC := io/sp_canvas.c io/sp_chart.c io/sp_mapdraw.c io/cmd_plot.c
 PLUGIN_GDAL_OBJ := $(PLUGIN_GDAL_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_SPARSE_OBJ := $(PLUGIN_SPARSE_SRC:%.c=$(BUILD)/%.o)
-PLUGIN_OBJ := $(PLUGIN_GDAL_OBJ) $(PLUGIN_SPARSE_OBJ)
+PLUGIN_DRAW_OBJ := $(PLUGIN_DRAW_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_OBJ := $(PLUGIN_GDAL_OBJ) $(PLUGIN_SPARSE_OBJ) $(PLUGIN_DRAW_OBJ)
 CORE_OBJ := $(filter-out $(PLUGIN_OBJ),$(LIB_OBJ))
-PLUGINS := $(BUILD)/libspill-gdal.so $(BUILD)/libspill-sparse.so
+PLUGINS := $(BUILD)/libspill-gdal.so $(BUILD)/libspill-sparse.so $(BUILD)/libspill-draw.so
 SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
 TEST_SRC := $(wildcard tests/t_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -62,15 +66,17 @@ $(BUILD)/libspill.a: $(LIB_OBJ)
 
 # The binary exports its symbols (-rdynamic) for the plugins, which bind their
 # own calls to themselves (-Bsymbolic: the binary's wrappers of the same names
-# stay outside).  Neither GDAL, GEOS, PROJ nor SuiteSparse is linked into it.
+# stay outside).  Neither GDAL, GEOS, PROJ, SuiteSparse nor cairo is linked into it.
 $(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/io/sp_plugin.o $(CORE_OBJ) | $(PLUGINS)
 	$(CC) $(OPT) $(LDFLAGS_EXTRA) -rdynamic -o $@ $^ $(BIN_LIBS) -ldl
 
 PLUGIN_LINK = $(CC) $(OPT) $(LDFLAGS_EXTRA) -shared -Wl,-Bsymbolic -o $@ $^
 $(BUILD)/libspill-gdal.so: $(PLUGIN_GDAL_OBJ)
-	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos cairo pangocairo) -lproj -lm -lpthread
+	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos $(DRAW_PKGS)) -lproj -lm -lpthread
 $(BUILD)/libspill-sparse.so: $(PLUGIN_SPARSE_OBJ)
 	$(PLUGIN_LINK) $(SPARSE_LIBS) -lm -lpthread
+$(BUILD)/libspill-draw.so: $(PLUGIN_DRAW_OBJ)
+	$(PLUGIN_LINK) $(shell pkg-config --libs $(DRAW_PKGS) jansson) -lm -lpthread
 
 spill: $(SPILL)
 	@if [ "$(BUILD)" = build ]; then ln -sf $(SPILL) spill; fi

@@ -85,6 +85,7 @@ static void plugin_symbol(void *h, const char *name, void *fn, const char *path,
         atomic_store(&TAG.loaded, 1);                                                            \
     }
 
+/* T names the table that RESOLVE_* (here) and WRAP_* (below) use. */
 #define T gdal
 SP_PLUGIN_DEFINE(gdal, "libspill-gdal.so", "to read or write layers and non-CSV tables",
                  SP_PLUGIN_GDAL_CALLS, SP_PLUGIN_GDAL_RELEASES)
@@ -92,6 +93,10 @@ SP_PLUGIN_DEFINE(gdal, "libspill-gdal.so", "to read or write layers and non-CSV 
 #define T sparse
 SP_PLUGIN_DEFINE(sparse, "libspill-sparse.so", "for sparse factorisations (CHOLMOD, UMFPACK)",
                  SP_PLUGIN_SPARSE_CALLS, SP_PLUGIN_SPARSE_RELEASES)
+#undef T
+#define T draw
+SP_PLUGIN_DEFINE(draw, "libspill-draw.so", "to draw figures (cairo, pango)", SP_PLUGIN_DRAW_CALLS,
+                 SP_PLUGIN_DRAW_RELEASES)
 #undef T
 
 /* The wrappers of table T: load on first use, then call; releases do nothing
@@ -125,5 +130,10 @@ SP_PLUGIN_GDAL_RELEASES(WRAP_RELEASE)
 #define LOAD sparse_load
 SP_PLUGIN_SPARSE_CALLS(WRAP_X, WRAP_V)
 SP_PLUGIN_SPARSE_RELEASES(WRAP_RELEASE)
+#undef T
+#undef LOAD
+#define T draw
+#define LOAD draw_load
+SP_PLUGIN_DRAW_CALLS(WRAP_X, WRAP_V)
 #undef T
 #undef LOAD

@@ -1,13 +1,15 @@
-/* sp_plugin: the functions the spill binary calls in its two plugins.
+/* sp_plugin: the functions the spill binary calls in its three plugins.
  *
  * libspill-gdal.so holds the code that calls GDAL, GEOS or PROJ (the
  * PLUGIN_GDAL_SRC files of the Makefile: sp_gdal, sp_layer, sp_layer_write,
  * sp_shapes, sp_cartog, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
  * libspill-sparse.so the sparse factorisations (sp_pops_sparse: CHOLMOD,
- * UMFPACK and their BLAS/LAPACK).  The binary dlopen()s a plugin the first
- * time it calls one of its functions: commands that read only CSV tables and
- * weights files never load GDAL's ~150 libraries, and only fits of large
- * models load SuiteSparse.  The unit tests link the same code statically
+ * UMFPACK and their BLAS/LAPACK); libspill-draw.so the figures (sp_canvas,
+ * sp_chart, sp_mapdraw, cmd_plot: cairo, pango, fontconfig, libpng).  The
+ * binary dlopen()s a plugin the first time it calls one of its functions:
+ * commands that read only CSV tables and weights files never load GDAL's
+ * ~150 libraries, only fits load SuiteSparse and only figures cairo.  A
+ * plugin calling another's function goes through the binary's wrapper too.  The unit tests link the same code statically
  * (libspill.a) and do not use this file.
  *
  * Each plugin's list names the functions that cross, as X(return type, name,
@@ -28,7 +30,11 @@
 #ifndef SP_PLUGIN_H
 #define SP_PLUGIN_H
 
+#include <jansson.h>
+
+#include "sp_canvas.h"
 #include "sp_cartog.h"
+#include "sp_cli.h"
 #include "sp_contig.h"
 #include "sp_crs.h"
 #include "sp_gdal.h"
@@ -36,6 +42,7 @@
 #include "sp_geos.h"
 #include "sp_layer.h"
 #include "sp_layer_write.h"
+#include "sp_mapdraw.h"
 #include "sp_points.h"
 #include "sp_pops_sparse.h"
 #include "sp_shapes.h"
@@ -130,5 +137,28 @@
     X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))
 
 #define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
+
+#define SP_PLUGIN_DRAW_CALLS(X, V)                                                                  \
+    X(int, sp_cmd_plot, (int argc, char **argv), (argc, argv))                                     \
+    X(int, sp_canvas_format_of, (const char *path, sp_canvas_format *fmt), (path, fmt))            \
+    V(sp_canvas_font_resolve, (const char *cmd, const char *font, char *used, size_t size),        \
+      (cmd, font, used, size))                                                                     \
+    X(cairo_t *, sp_canvas_cairo, (sp_canvas *c), (c))                                             \
+    X(sp_canvas_format, sp_canvas_fmt, (const sp_canvas *c), (c))                                  \
+    X(double, sp_canvas_scale, (const sp_canvas *c), (c))                                          \
+    V(sp_canvas_set_rgb, (sp_canvas *c, sp_canvas_rgb col), (c, col))                              \
+    X(sp_canvas_rgb, sp_canvas_hex, (const char *hex), (hex))                                      \
+    X(sp_canvas_rgb, sp_canvas_ramp, (const char *const *hex, int n, double t), (hex, n, t))       \
+    V(sp_canvas_text,                                                                              \
+      (sp_canvas *c, double x, double y, const char *text, const sp_canvas_style *st,              \
+       double box[4]),                                                                             \
+      (c, x, y, text, st, box))                                                                    \
+    V(sp_canvas_text_size,                                                                         \
+      (sp_canvas *c, const char *text, double size, int bold, double *w, double *h),               \
+      (c, text, size, bold, w, h))                                                                 \
+    X(int, sp_mapdraw_all, (sp_mapjob *J), (J))                                                    \
+    X(json_t *, sp_mapdraw_json, (const sp_mapjob *J), (J))
+
+#define SP_PLUGIN_DRAW_RELEASES(V)
 
 #endif

@@ -1,5 +1,5 @@
 #!/bin/bash
-# CLI tests of the plugins (io/sp_plugin.h) and of the CSV reader (io/sp_csv.h):
+# CLI tests of the plugins (io/sp_plugin.h: GDAL, SuiteSparse, cairo) and of the CSV reader (io/sp_csv.h):
 # commands on CSV tables and weights files run without the GDAL and sparse
 # plugins and give what they give through GDAL's CSV driver
 # (SPILL_CSV_READER=gdal); a command that needs a missing plugin says which
@@ -37,6 +37,9 @@ fails 2 "cannot load the plugin $NOPLUGIN/libspill-sparse.so" \
     "a sparse fit without the sparse plugin: exit 2 naming the path" \
     env SPILL_PLUGIN_DIR="$NOPLUGIN" "$SPILL" fit "$FIX/fit/columbus.csv" --id POLYID \
     --w "$FIX/fit/columbus_queen.gal" --y CRIME --x INC,HOVAL --model sar --logdet chol
+fails 2 "cannot load the plugin $NOPLUGIN/libspill-draw.so \(needed to draw figures" \
+    "a figure without the drawing plugin: exit 2 naming the path" \
+    env SPILL_PLUGIN_DIR="$NOPLUGIN" "$SPILL" plot --help
 ok "the GDAL plugin found next to the binary" env -u SPILL_PLUGIN_DIR "$SPILL" weights \
     "$SHP/china_provinces.shp" -o "$TMP/w.gal"
 finish t_plugin.sh
