@@ -184,8 +184,20 @@ size_t sp_text_cut(const char *s, size_t max_bytes)
     return k;
 }
 
-/* One read(2) loop into a buffer of the file's size (+ 1 for the NUL); a
- * file that grows while read is read up to the size it had. */
+/* Grow buf (capacity *cap) to hold more than n bytes; NULL (buf freed) when
+ * memory is short. */
+static char *grow_buffer(char *buf, size_t *cap)
+{
+    char *grown = sp_realloc(buf, 2 * *cap + 1);
+    if (!grown)
+        free(buf);
+    else
+        *cap *= 2;
+    return grown;
+}
+
+/* read(2) into a buffer of the file's size (+ 1 for the NUL): a regular file
+ * is read up to the size it had when opened; a pipe or device to its end. */
 int sp_text_read_file(const char *path, char **data, size_t *size)
 {
     *data = NULL;
@@ -200,9 +212,12 @@ int sp_text_read_file(const char *path, char **data, size_t *size)
             close(fd);
         return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(err));
     }
-    size_t cap = (size_t)st.st_size, n = 0;
+    int regular = S_ISREG(st.st_mode);
+    size_t cap = regular ? (size_t)st.st_size : 1 << 16, n = 0;
     char *buf = sp_malloc(cap + 1);
-    while (buf && n < cap) {
+    while (buf && (n < cap || !regular)) {
+        if (n == cap && !(buf = grow_buffer(buf, &cap)))
+            break;
         ssize_t got = read(fd, buf + n, cap - n);
         if (got < 0 && errno == EINTR)
             continue;
