@@ -9,7 +9,9 @@ LDFLAGS_EXTRA ?=
 # i.e. after the deps stamp below has installed anything missing.
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
-DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat $(SPARSE_LIBS) -lm -lpthread
+# The binary's own libraries: all but its plugins' (GDAL, GEOS, PROJ, SuiteSparse, cairo).
 DRAW_PKGS = cairo pangocairo fontconfig libpng
 BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos $(DRAW_PKGS),$(PKGS))) -lreadstat -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -34,7 +36,6 @@ PLUGIN_DRAW_OBJ := $(PLUGIN_DRAW_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_OBJ := $(PLUGIN_GDAL_OBJ) $(PLUGIN_SPARSE_OBJ) $(PLUGIN_DRAW_OBJ)
 CORE_OBJ := $(filter-out $(PLUGIN_OBJ),$(LIB_OBJ))
 PLUGINS := $(BUILD)/libspill-gdal.so $(BUILD)/libspill-sparse.so $(BUILD)/libspill-draw.so
-SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
 TEST_SRC := $(wildcard tests/t_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
