@@ -26,7 +26,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # that `spill` itself starts without GDAL's ~150 libraries, SuiteSparse's
 # BLAS/LAPACK or cairo/pango.
 PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
-                   spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
+                   io/sp_shard.c spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
                    spatial/sp_geod.c
 PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
 PLUGIN_DRAW_SRC := io/sp_canvas.c io/sp_chart.c io/sp_mapdraw.c io/cmd_plot.c

@@ -2,7 +2,7 @@
  *
  * libspill-gdal.so holds the code that calls GDAL, GEOS or PROJ (the
  * PLUGIN_GDAL_SRC files of the Makefile: sp_gdal, sp_layer, sp_layer_write,
- * sp_shapes, sp_cartog, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
+ * sp_shapes, sp_cartog, sp_shard, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
  * libspill-sparse.so the sparse factorisations (sp_pops_sparse: CHOLMOD,
  * UMFPACK and their BLAS/LAPACK); libspill-draw.so the figures (sp_canvas,
  * sp_chart, sp_mapdraw, cmd_plot: cairo, pango, fontconfig, libpng).  The
@@ -46,8 +46,9 @@
 #include "sp_points.h"
 #include "sp_pops_sparse.h"
 #include "sp_shapes.h"
+#include "sp_shard.h"
 
-#define SP_PLUGIN_GDAL_CALLS(X, V)                                                                   \
+#define SP_PLUGIN_GDAL_CALLS(X, V)                                                              \
     X(int, sp_gdal_read_table, (const char *path, const char *layer, sp_table **out),           \
       (path, layer, out))                                                                       \
     X(int, sp_gdal_read_file, (const char *path, char **data, size_t *size),                    \
@@ -64,6 +65,13 @@
       (src, src_layer, out, parts, nparts))                                                     \
     X(int, sp_layer_write_multi, (const char *out_path), (out_path))                            \
     X(int, sp_shapes_write, (const char *path, const sp_shapes *s), (path, s))                  \
+    X(int, sp_shard_parse, (const char *s, const char *option, int *shard, int *count),         \
+      (s, option, shard, count))                                                                \
+    V(sp_shard_range, (int n, int shard, int count, int *lo, int *hi), (n, shard, count, lo, hi)) \
+    V(sp_shard_fingerprint, (int argc, char **argv, char hex[65]), (argc, argv, hex))           \
+    X(int, sp_shard_record_write, (const char *out_path, const sp_shard_record *r), (out_path, r)) \
+    X(int, sp_shard_merge, (const char *out_path, const char *const *files, int n),             \
+      (out_path, files, n))                                                                     \
     X(int, sp_contig_build,                                                                     \
       (GEOSGeometry *const *geoms, int n, sp_contig_rule rule, double snap, sp_csr **out),      \
       (geoms, n, rule, snap, out))                                                              \
@@ -75,7 +83,7 @@
     X(int, sp_points_centroids,                                                                 \
       (GEOSGeometry *const *geoms, int n, const char *const *ids, double *x, double *y),        \
       (geoms, n, ids, x, y))                                                                    \
-    X(double, sp_geod_km, (double lon1, double lat1, double lon2, double lat2),               \
+    X(double, sp_geod_km, (double lon1, double lat1, double lon2, double lat2),                 \
       (lon1, lat1, lon2, lat2))                                                                 \
     X(int, sp_crs_open, (const char *src, const char *dst, sp_crs **out), (src, dst, out))      \
     X(int, sp_crs_forward, (sp_crs *p, double *x, double *y, int n), (p, x, y, n))              \
@@ -121,42 +129,42 @@
       (c, x, y, title, items, n, size, box))                                                    \
     V(sp_cartog_grid, (int k, int *cols, int *rows), (k, cols, rows))
 
-#define SP_PLUGIN_GDAL_RELEASES(V)                                                                   \
+#define SP_PLUGIN_GDAL_RELEASES(V)                                                              \
     V(sp_geos_finish, (void), ())                                                               \
     V(sp_layer_free, (sp_layer *L), (L))                                                        \
     V(sp_crs_close, (sp_crs *p), (p))                                                           \
     V(sp_cartog_free, (sp_cartog *G), (G))
 
-#define SP_PLUGIN_SPARSE_CALLS(X, V)                                                                \
-    X(const char *, sp_pops_sparse_lndet_name, (const sp_pops *ops), (ops))                        \
-    X(double, sp_pops_sparse_lndet_bound, (const sp_pops *ops, double rho), (ops, rho))            \
-    V(sp_pops_sparse_opts_default, (sp_pops_sparse_opts *o), (o))                                  \
-    X(int, sp_pops_sparse_new, (const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops),     \
-      (W, o, ops))                                                                                 \
-    X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                           \
+#define SP_PLUGIN_SPARSE_CALLS(X, V)                                                            \
+    X(const char *, sp_pops_sparse_lndet_name, (const sp_pops *ops), (ops))                     \
+    X(double, sp_pops_sparse_lndet_bound, (const sp_pops *ops, double rho), (ops, rho))         \
+    V(sp_pops_sparse_opts_default, (sp_pops_sparse_opts *o), (o))                               \
+    X(int, sp_pops_sparse_new, (const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops),   \
+      (W, o, ops))                                                                              \
+    X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                         \
     X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))
 
 #define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
 
-#define SP_PLUGIN_DRAW_CALLS(X, V)                                                                  \
-    X(int, sp_cmd_plot, (int argc, char **argv), (argc, argv))                                     \
-    X(int, sp_canvas_format_of, (const char *path, sp_canvas_format *fmt), (path, fmt))            \
-    V(sp_canvas_font_resolve, (const char *cmd, const char *font, char *used, size_t size),        \
-      (cmd, font, used, size))                                                                     \
-    X(cairo_t *, sp_canvas_cairo, (sp_canvas *c), (c))                                             \
-    X(sp_canvas_format, sp_canvas_fmt, (const sp_canvas *c), (c))                                  \
-    X(double, sp_canvas_scale, (const sp_canvas *c), (c))                                          \
-    V(sp_canvas_set_rgb, (sp_canvas *c, sp_canvas_rgb col), (c, col))                              \
-    X(sp_canvas_rgb, sp_canvas_hex, (const char *hex), (hex))                                      \
-    X(sp_canvas_rgb, sp_canvas_ramp, (const char *const *hex, int n, double t), (hex, n, t))       \
-    V(sp_canvas_text,                                                                              \
-      (sp_canvas *c, double x, double y, const char *text, const sp_canvas_style *st,              \
-       double box[4]),                                                                             \
-      (c, x, y, text, st, box))                                                                    \
-    V(sp_canvas_text_size,                                                                         \
-      (sp_canvas *c, const char *text, double size, int bold, double *w, double *h),               \
-      (c, text, size, bold, w, h))                                                                 \
-    X(int, sp_mapdraw_all, (sp_mapjob *J), (J))                                                    \
+#define SP_PLUGIN_DRAW_CALLS(X, V)                                                              \
+    X(int, sp_cmd_plot, (int argc, char **argv), (argc, argv))                                  \
+    X(int, sp_canvas_format_of, (const char *path, sp_canvas_format *fmt), (path, fmt))         \
+    V(sp_canvas_font_resolve, (const char *cmd, const char *font, char *used, size_t size),     \
+      (cmd, font, used, size))                                                                  \
+    X(cairo_t *, sp_canvas_cairo, (sp_canvas *c), (c))                                          \
+    X(sp_canvas_format, sp_canvas_fmt, (const sp_canvas *c), (c))                               \
+    X(double, sp_canvas_scale, (const sp_canvas *c), (c))                                       \
+    V(sp_canvas_set_rgb, (sp_canvas *c, sp_canvas_rgb col), (c, col))                           \
+    X(sp_canvas_rgb, sp_canvas_hex, (const char *hex), (hex))                                   \
+    X(sp_canvas_rgb, sp_canvas_ramp, (const char *const *hex, int n, double t), (hex, n, t))    \
+    V(sp_canvas_text,                                                                           \
+      (sp_canvas *c, double x, double y, const char *text, const sp_canvas_style *st,           \
+       double box[4]),                                                                          \
+      (c, x, y, text, st, box))                                                                 \
+    V(sp_canvas_text_size,                                                                      \
+      (sp_canvas *c, const char *text, double size, int bold, double *w, double *h),            \
+      (c, text, size, bold, w, h))                                                              \
+    X(int, sp_mapdraw_all, (sp_mapjob *J), (J))                                                 \
     X(json_t *, sp_mapdraw_json, (const sp_mapjob *J), (J))
 
 #define SP_PLUGIN_DRAW_RELEASES(V)
