@@ -390,7 +390,7 @@ static int cell_text(OGRFeatureH f, OGRFieldDefnH fd, int c, const char *source,
     return utf8_copy(s, source, OGR_Fld_GetNameRef(fd), out);
 }
 
-int sp_table_from_layer(OGRLayerH layer, const char *source, sp_table **out)
+int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out)
 {
     *out = NULL;
     sp_table *t = sp_calloc(1, sizeof *t);
@@ -480,7 +480,7 @@ int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out)
         return rc;
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL}; /* a table needs attributes only */
     OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_table_from_layer(layer, path, out);
+    rc = sp_gdal_layer_table(layer, path, out);
     if (!rc && sp_gdal_is_spreadsheet(path))
         rc = take_header(*out, sp_readopt_current()->skip_rows);
     if (!rc && sp_gdal_is_spreadsheet(path)) {

@@ -44,7 +44,7 @@ void sp_gdal_layer_names(GDALDatasetH ds, char *buf, size_t cap);
 int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out);
 
 /* Read every feature's attributes as an sp_table (see sp_table.h). */
-int sp_table_from_layer(OGRLayerH layer, const char *source, sp_table **out);
+int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out);
 
 /* The GDAL vector driver for an output file name, chosen by extension
  * (.gpkg .shp .geojson .json .fgb .csv .gml .kml .sqlite); NULL if unknown. */
