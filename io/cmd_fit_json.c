@@ -195,6 +195,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
         json_object_set_new(o, "vcov_fallback", json_true());
     if (dyn) {
         dynamic_json(o, R, dyn);
+        if (R->unb)
+            unbalanced_json(o, R);
         return o;
     }
     json_object_set_new(o, "lee_yu",
