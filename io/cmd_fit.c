@@ -450,6 +450,7 @@ static int load(const fp_opts *o, fp_run *R)
     } else if (!rc) { /* a W per period: the panel's id names the units of each W_t */
         R->match.rule = SP_IDMATCH_OPTION;
         snprintf(R->match.field, sizeof R->match.field, "%s", o->idf);
+        rc = sp_wper_bind(o->wp, tab, o->idf, o->timef); /* economic W: the data's values */
     }
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
