@@ -123,7 +123,8 @@ static int inverse_symmetric(const dense_ops *o, double rho, gsl_matrix *inv)
     gsl_matrix_set_identity(inv);
     for (int i = 0; i < o->n; i++)
         for (int q = W->p[i]; q < W->p[i + 1]; q++)
-            inv->data[(size_t)i * inv->tda + W->j[q]] -= rho * W->x[q] * sqrt(o->d[i] / o->d[W->j[q]]);
+            inv->data[(size_t)i * inv->tda + W->j[q]] -=
+                rho * W->x[q] * sqrt(o->d[i] / o->d[W->j[q]]);
     /* GSL's error handler is off (sp_error.h start-up): a failure only returns */
     int ok = !gsl_linalg_cholesky_decomp1(inv) && !gsl_linalg_cholesky_invert(inv);
     for (int i = 0; ok && i < o->n; i++)
