@@ -76,6 +76,14 @@ const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size)
     return buf;
 }
 
+/* The units and periods of the data: the table of sp_panel_build, with its
+ * id field; economic per-period weights take their values from it. */
+static int acio_panel(sp_acio *A, const sp_table *t, const char *id, sp_panel **out)
+{
+    int rc = sp_panel_build(t, id, A->a.by, out);
+    return rc || !A->a.by ? rc : sp_wper_bind(A->wp, t, id, A->a.by);
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -91,7 +99,7 @@ static int acio_inputs(sp_acio *A)
         if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
             (rc = acio_match(A, A->table, a->id)))
             return rc;
-        return sp_panel_build(A->table, sp_idmatch_field(&A->match), a->by, &A->P);
+        return acio_panel(A, A->table, sp_idmatch_field(&A->match), &A->P);
     }
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
@@ -107,7 +115,7 @@ static int acio_inputs(sp_acio *A)
     if ((rc = sp_table_read(a->data, NULL, &A->table)) ||
         (rc = acio_match(A, A->table, a->data_id ? a->data_id : a->id)))
         return rc;
-    return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
+    return acio_panel(A, A->table, a->data_id ? a->data_id : a->id, &A->P);
 }
 
 int sp_acio_open(const sp_acio_args *a, sp_acio **out)
