@@ -9,7 +9,7 @@ LDFLAGS_EXTRA ?=
 # i.e. after the deps stamp below has installed anything missing.
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
-SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
+SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -llapack
 DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat $(SPARSE_LIBS) -lm -lpthread
 # The binary's own libraries: all but its plugins' (GDAL, GEOS, PROJ, SuiteSparse, cairo).
 DRAW_PKGS = cairo pangocairo fontconfig libpng

@@ -112,6 +112,28 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
     return ok;
 }
 
+/* LAPACK (the plugin's, OpenBLAS through CHOLMOD's liblapack.so.3): the
+ * eigenvalues of a symmetric matrix, Householder tridiagonalisation (dsytrd)
+ * then root-free QR (dsterf), no vectors. */
+void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+            double *w, double *work, const int *lwork, int *info);
+
+int sp_pops_sparse_eigen_symm(int n, double *a, double *ev)
+{
+    sp_threads_libraries_calm(); /* single-threaded BLAS: the same bits on any --threads */
+    int lwork = -1, info = 0;
+    double query = 0.0;
+    dsyev_("N", "L", &n, a, &n, ev, &query, &lwork, &info);
+    lwork = info ? 3 * n : (int)query;
+    double *work = sp_malloc((size_t)(lwork > 1 ? lwork : 1) * sizeof *work);
+    if (!work)
+        return sp_error_set(SP_ENOMEM, "out of memory for %d eigenvalues", n);
+    dsyev_("N", "L", &n, a, &n, ev, work, &lwork, &info);
+    free(work);
+    return info ? sp_error_set(SP_ENUMERIC, "eigenvalues of W failed (LAPACK dsyev: %d)", info)
+                : SP_OK;
+}
+
 static int power_traces_to(sparse_ops *o, int top);
 static void power_release(sparse_ops *o);
 static int series_order(const sparse_ops *o, double rho);

@@ -109,4 +109,10 @@ const char *sp_pops_sparse_method(const sp_pops *ops);
  * so that diag(d) W is symmetric; returns 1 when such d exists, else 0. */
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d);
 
+/* The n eigenvalues (ascending) of the symmetric n x n matrix a (dense, its
+ * lower triangle read, a destroyed) into ev, by LAPACK with a single-threaded
+ * BLAS (this plugin's: the binary links no LAPACK).  SP_ENUMERIC when LAPACK
+ * fails, SP_ENOMEM. */
+int sp_pops_sparse_eigen_symm(int n, double *a, double *ev);
+
 #endif

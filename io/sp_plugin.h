@@ -142,7 +142,8 @@
     X(int, sp_pops_sparse_new, (const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops),   \
       (W, o, ops))                                                                              \
     X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                         \
-    X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))
+    X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))                  \
+    X(int, sp_pops_sparse_eigen_symm, (int n, double *a, double *ev), (n, a, ev))
 
 #define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
 
