@@ -11,6 +11,7 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_layer_csv.h"
 #include "sp_layer_write.h"
 #include "sp_output.h"
 #include "sp_readopt.h"
@@ -125,6 +126,17 @@ static void output_name(OGRLayerH out, const char *name, int dbf, const char *pa
                     "write .gpkg to keep the full names)", path, name, buf);
 }
 
+/* map[c] = output index of input field c, -1 when an added field of the
+ * same name replaces it (create_fields' numbering). */
+static void keep_map(OGRLayerH in, const sp_field *fields, int nfields, int *map)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
+    int next = 0;
+    for (int c = 0; c < OGR_FD_GetFieldCount(defn); c++)
+        map[c] = is_added(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)), fields, nfields)
+                     ? -1 : next++;
+}
+
 /* Create the output layer's fields; map[c] = output index of input field c
  * (-1: dropped), first_added = output index of fields[0].  dbf: the output
  * is a shapefile (names cut to 10 bytes). */
@@ -134,10 +146,10 @@ static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, in
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
     int nin = OGR_FD_GetFieldCount(defn), next = 0;
     char name[256];
+    keep_map(in, fields, nfields, map);
     for (int c = 0; c < nin; c++) {
         OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, c);
-        map[c] = -1;
-        if (is_added(OGR_Fld_GetNameRef(fd), fields, nfields))
+        if (map[c] < 0)
             continue;
         output_name(out, OGR_Fld_GetNameRef(fd), dbf, path, name, sizeof name);
         OGRFieldDefnH copy = OGR_Fld_Create(name, OGR_Fld_GetType(fd));
@@ -149,7 +161,7 @@ static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, in
         if (err != OGRERR_NONE)
             return sp_error_set(SP_EDATA, "%s: cannot create field '%s': %s", path,
                                 OGR_Fld_GetNameRef(fd), CPLGetLastErrorMsg());
-        map[c] = next++;
+        next++;
     }
     *first_added = next;
     for (int k = 0; k < nfields; k++) {
@@ -218,6 +230,28 @@ static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, c
         rc = sp_error_set(SP_EDATA, "%s: cannot commit the features: %s", path,
                           CPLGetLastErrorMsg());
     return rc;
+}
+
+/* CSV without geometry through spill's formatter (sp_layer_csv): 1 when
+ * written (rc set), 0 when GDAL's driver must write it. */
+static int csv_own(const source *s, const char *driver_name, const char *tmp_path,
+                   const char *out_path, const sp_layer_part *p, int *rc)
+{
+    if (strcmp(driver_name, "CSV") != 0)
+        return 0;
+    int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->layer));
+    int *map = sp_malloc(((size_t)nin + 1) * sizeof *map);
+    if (!map) {
+        *rc = SP_ENOMEM;
+        return 1;
+    }
+    keep_map(s->layer, p->fields, p->nfields, map);
+    int own = sp_layer_csv_fits(s->layer, map, p->fields, p->nfields);
+    if (own)
+        *rc = sp_layer_csv_write(tmp_path, out_path, s->layer, s->feat, p->nrow, p->src_row, map,
+                                 p->fields, p->nfields);
+    free(map);
+    return own;
 }
 
 /* Check a part's rows against the source's feature count. */
@@ -293,6 +327,14 @@ int sp_layer_write_many(const char *src_path, const char *src_layer, const char 
     if (rc || (rc = sp_output_begin(out_path, &o))) {
         source_close(&s);
         return rc;
+    }
+    if (csv_own(&s, driver_name, o.tmp_path, out_path, &parts[0], &rc)) {
+        source_close(&s);
+        if (rc) {
+            sp_output_abort(&o);
+            return rc;
+        }
+        return sp_output_commit(&o);
     }
     CPLErrorReset();
     GDALDatasetH ds = GDALCreate(driver, o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);
