@@ -5,20 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
 
 #include "sp_error.h"
 #include "sp_layer_csv.h"
+#include "sp_threads.h"
 
-enum { BUF_SIZE = 1 << 20 };
+enum { BUF_SIZE = 1 << 20, CHUNK_ROWS = 8192 };
 
-/* The output buffer, flushed to f when full. */
+/* An output buffer: flushed to f when full, or, with f NULL (a chunk of
+ * rows formatted on a worker thread), grown. */
 typedef struct csvbuf {
     FILE *f;
     char *b;
-    size_t n;
+    size_t n, cap;
     int err;
 } csvbuf;
 
@@ -31,9 +34,18 @@ static void flush(csvbuf *w)
 
 static void put(csvbuf *w, const char *s, size_t len)
 {
-    if (w->n + len > BUF_SIZE)
+    if (w->n + len > w->cap && !w->f) {
+        size_t cap = 2 * (w->n + len);
+        char *grown = sp_realloc(w->b, cap);
+        if (!grown) {
+            w->err = 1;
+            return;
+        }
+        w->b = grown, w->cap = cap;
+    }
+    if (w->n + len > w->cap)
         flush(w);
-    if (len > BUF_SIZE) {
+    if (len > w->cap) {
         if (fwrite(s, 1, len, w->f) != len)
             w->err = 1;
         return;
@@ -197,13 +209,75 @@ static void put_row(csvbuf *w, OGRFeatureH f, const char *is_real, int nin, cons
     put(w, "\n", 1);
 }
 
+/* The rows shared out in chunks of CHUNK_ROWS: a round formats up to
+ * nchunk chunks, one buffer each, on the worker threads, then the calling
+ * thread writes them in order. */
+typedef struct rows_job {
+    const OGRFeatureH *feat;
+    const int *src_row, *map;
+    const char *is_real;
+    const sp_field *fields;
+    int nin, nfields, nrow, first, nchunk;
+    csvbuf *chunk;
+    _Atomic int next;
+} rows_job;
+
+static int format_chunks(void *ctx)
+{
+    rows_job *J = ctx;
+    for (int k; (k = J->next++) < J->nchunk;) {
+        csvbuf *w = &J->chunk[k];
+        w->n = 0;
+        int r0 = J->first + k * CHUNK_ROWS, r1 = r0 + CHUNK_ROWS;
+        for (int r = r0; r < r1 && r < J->nrow && !w->err; r++)
+            put_row(w, J->feat[J->src_row ? J->src_row[r] : r], J->is_real, J->nin, J->map,
+                    J->fields, J->nfields, r);
+    }
+    return SP_OK;
+}
+
+/* Threads for the rows: the cores (up to 8) when every copied input field
+ * is a string (OGR_F_GetFieldAsString then only reads the feature, which
+ * several rows may share), else 1. */
+static int row_threads(OGRFeatureDefnH defn, const int *map)
+{
+    for (int c = 0; c < OGR_FD_GetFieldCount(defn); c++)
+        if (map[c] >= 0 && OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, c)) != OFTString)
+            return 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+}
+
+static int write_rows(csvbuf *out, rows_job *J, int threads)
+{
+    int per_round = 4 * threads, rc = SP_OK;
+    J->chunk = sp_calloc((size_t)per_round, sizeof *J->chunk);
+    if (!J->chunk)
+        return SP_ENOMEM;
+    for (J->first = 0; J->first < J->nrow && !rc && !out->err;
+         J->first += per_round * CHUNK_ROWS) {
+        int left = (J->nrow - J->first + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        J->nchunk = left < per_round ? left : per_round;
+        J->next = 0;
+        rc = sp_threads_run(threads < J->nchunk ? threads : J->nchunk, format_chunks, J);
+        for (int k = 0; k < J->nchunk && !rc; k++) {
+            out->err |= J->chunk[k].err;
+            put(out, J->chunk[k].b, J->chunk[k].n);
+        }
+    }
+    for (int k = 0; k < per_round; k++)
+        free(J->chunk[k].b);
+    free(J->chunk);
+    return rc;
+}
+
 int sp_layer_csv_write(const char *path, const char *out_path, OGRLayerH in,
                        const OGRFeatureH *feat, int nrow, const int *src_row, const int *map,
                        const sp_field *fields, int nfields)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
     int nin = OGR_FD_GetFieldCount(defn);
-    csvbuf w = {fopen(path, "wb"), sp_malloc(BUF_SIZE), 0, 0};
+    csvbuf w = {fopen(path, "wb"), sp_malloc(BUF_SIZE), 0, BUF_SIZE, 0};
     char *is_real = sp_malloc((size_t)nin + 1);
     if (!w.f || !w.b || !is_real) {
         int rc = w.f ? SP_ENOMEM : sp_error_set(SP_EDATA, "%s: cannot create", out_path);
@@ -216,11 +290,13 @@ int sp_layer_csv_write(const char *path, const char *out_path, OGRLayerH in,
     for (int c = 0; c < nin; c++)
         is_real[c] = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, c)) == OFTReal;
     put_header(&w, defn, map, fields, nfields);
-    for (int r = 0; r < nrow && !w.err; r++)
-        put_row(&w, feat[src_row ? src_row[r] : r], is_real, nin, map, fields, nfields, r);
+    rows_job J = {feat, src_row, map, is_real, fields, nin, nfields, nrow, 0, 0, NULL, 0};
+    int rc = write_rows(&w, &J, row_threads(defn, map));
     flush(&w);
     w.err |= fclose(w.f) != 0;
     free(w.b);
     free(is_real);
+    if (rc)
+        return rc;
     return w.err ? sp_error_set(SP_EDATA, "%s: cannot write", out_path) : SP_OK;
 }
