@@ -11,6 +11,7 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg_rtree.h"
 #include "sp_layer_csv.h"
 #include "sp_layer_write.h"
 #include "sp_output.h"
@@ -203,9 +204,11 @@ static void set_added(OGRFeatureH f, int index, const sp_field *fd, int r)
     }
 }
 
+/* Write the rows in one transaction; rt (NULL: GDAL's own index) collects
+ * the features' boxes and packs the spatial index before the commit. */
 static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, const int *src_row,
                           const sp_field *fields, int nfields, const int *map, int first_added,
-                          const char *path)
+                          sp_gpkg_rtree *rt, const char *path)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(out);
     int transaction = GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
@@ -224,8 +227,12 @@ static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, c
         if (!rc && OGR_L_CreateFeature(out, f) != OGRERR_NONE)
             rc = sp_error_set(SP_EDATA, "%s: cannot write feature %d: %s", path, r + 1,
                               CPLGetLastErrorMsg());
+        if (!rc && rt)
+            rc = sp_gpkg_rtree_add(rt, OGR_F_GetFID(f), OGR_F_GetGeometryRef(f));
         OGR_F_Destroy(f);
     }
+    if (rt)
+        rc = rc ? (sp_gpkg_rtree_free(rt), rc) : sp_gpkg_rtree_end(ds, rt, path);
     if (transaction && GDALDatasetCommitTransaction(ds) != OGRERR_NONE && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot commit the features: %s", path,
                           CPLGetLastErrorMsg());
@@ -266,6 +273,15 @@ static int check_rows(const source *s, const sp_layer_part *p, const char *out_p
     return SP_OK;
 }
 
+/* 1 when a GeoPackage layer with geometry gets its spatial index packed by
+ * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal: by GDAL, one insertion a feature). */
+static int own_rtree(const source *s, const char *driver_name)
+{
+    const char *env = getenv("SPILL_GPKG_RTREE");
+    return strcmp(driver_name, "GPKG") == 0 && output_geom_type(s) != wkbNone &&
+           !(env && strcmp(env, "gdal") == 0);
+}
+
 /* Create one output layer in ds and write its features. */
 static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const sp_layer_part *p,
                       const char *out_path)
@@ -280,6 +296,9 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
         options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
+    int packed = own_rtree(s, driver_name);
+    if (packed)
+        options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
     OGRLayerH out = GDALDatasetCreateLayer(ds, p->name ? p->name : base_name(out_path, name,
                                                                                sizeof name),
@@ -292,9 +311,12 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
     if (!rc)
         rc = create_fields(s->layer, out, p->fields, p->nfields, map, &first_added,
                            strcmp(driver_name, "ESRI Shapefile") == 0, out_path);
+    sp_gpkg_rtree rt;
+    if (!rc && packed)
+        rc = sp_gpkg_rtree_begin(ds, out, &rt, out_path);
     if (!rc)
         rc = write_features(s, ds, out, p->nrow, p->src_row, p->fields, p->nfields, map,
-                            first_added, out_path);
+                            first_added, packed ? &rt : NULL, out_path);
     free(map);
     return rc;
 }
