@@ -17,13 +17,14 @@ static const sp_jobcmds_entry entries[] = {
      "y:c! x:C! model:s fe:s lee-yu:b no-lee-yu:b lee-yu-convention:s re:b compare:b tests:b "
      "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s timing:b"},
     {"winfo", SP_JI_W, 0, ""},
-    {"gini", SP_JI_TABLE, 0, "var:c! by:c group:c weight:c cv-divisor:s"},
+    {"gini", SP_JI_TABLE, 0, "var:c! by:c group:c weight:c weighted:b cv-divisor:s"},
     {"kde", SP_JI_TABLE, 0, "var:c! by:c bw:s kernel:s cut:n from:n to:n"},
     {"markov", SP_JI_TABLE, SP_JF_WOPT,
      "var:c! by:c! k:i pooled:b relative:b cutoffs:s discrete:b m:i lag-cutoffs:s lisa:b "
-     "lag:i fill-empty:b origin-columns:b"},
+     "lag:i fill-empty:b origin-columns:b strict:b"},
     {"detector", SP_JI_TABLE, 0,
-     "y:c! x:C! continuous:C classes:i discretize:s by:c alpha:n"},
+     "y:c! x:C! continuous:C classes:i discretize:s min-classes:i optimal-methods:s by:c "
+     "alpha:n"},
     {"decouple", SP_JI_TABLE, 0, "var:c! driver:c! by:c! base:s bands:s"},
 };
 
