@@ -274,11 +274,13 @@ static int check_rows(const source *s, const sp_layer_part *p, const char *out_p
 }
 
 /* 1 when a GeoPackage layer with geometry gets its spatial index packed by
- * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal: by GDAL, one insertion a feature). */
-static int own_rtree(const source *s, const char *driver_name)
+ * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal, or a name with quotes that the SQL
+ * would have to escape: by GDAL, one insertion a feature). */
+static int own_rtree(const source *s, const char *driver_name, const char *layer_name)
 {
     const char *env = getenv("SPILL_GPKG_RTREE");
     return strcmp(driver_name, "GPKG") == 0 && output_geom_type(s) != wkbNone &&
+           !strpbrk(layer_name, "'\"") && strlen(layer_name) < 200 &&
            !(env && strcmp(env, "gdal") == 0);
 }
 
@@ -296,14 +298,13 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
         options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
-    int packed = own_rtree(s, driver_name);
+    const char *layer_name = p->name ? p->name : base_name(out_path, name, sizeof name);
+    int packed = own_rtree(s, driver_name, layer_name);
     if (packed)
         options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
-    OGRLayerH out = GDALDatasetCreateLayer(ds, p->name ? p->name : base_name(out_path, name,
-                                                                               sizeof name),
-                                           OGR_L_GetSpatialRef(s->layer), output_geom_type(s),
-                                           options);
+    OGRLayerH out = GDALDatasetCreateLayer(ds, layer_name, OGR_L_GetSpatialRef(s->layer),
+                                           output_geom_type(s), options);
     CSLDestroy(options);
     int rc = out ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s",
                                         out_path, CPLGetLastErrorMsg());

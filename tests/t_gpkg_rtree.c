@@ -101,6 +101,20 @@ static void test_two_layers(void)
     CHECK(index_ok(ours, gdal, "rtree_p2_geom"));
 }
 
+/* A layer name with a quote: GDAL's own index (no SQL to escape). */
+static void test_quoted_name(void)
+{
+    char ours[128];
+    snprintf(ours, sizeof ours, "%s/q.gpkg", dir);
+    double x[49] = {0};
+    sp_field f[] = {{"x", SP_FIELD_REAL, .real = x}};
+    sp_layer_part part = {"it's", 49, NULL, f, 1};
+    CHECK(sp_layer_write_many(COL, NULL, ours, &part, 1) == SP_OK);
+    char *n = rows(ours, "SELECT count(*) FROM \"rtree_it's_geom\"");
+    CHECK(n && strcmp(n, "49\n") == 0);
+    free(n);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -114,6 +128,7 @@ int main(void)
     sp_gdal_init();
     RUN(test_one_layer);
     RUN(test_two_layers);
+    RUN(test_quoted_name);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
