@@ -68,15 +68,20 @@ static void *find_symbol(const char *sym)
  * directly): OpenBLAS to one thread unless OPENBLAS_NUM_THREADS or
  * OMP_NUM_THREADS says otherwise; OpenMP regions (CHOLMOD's, with a fixed
  * num_threads clause) to dynamic adjustment unless OMP_DYNAMIC is set. */
-void sp_threads_libraries_calm(void)
+static void calm_once(void)
 {
-    static int done;
-    if (done++)
-        return;
     void (*blas)(int) = (void (*)(int))find_symbol("openblas_set_num_threads");
     if (blas && !getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS"))
         blas(1);
     void (*dynamic)(int) = (void (*)(int))find_symbol("omp_set_dynamic");
     if (dynamic && !getenv("OMP_DYNAMIC"))
         dynamic(1);
+}
+
+/* Once per process; a thread calling it while another does waits for it, so
+ * no worker's BLAS call runs before the BLAS is down to one thread. */
+void sp_threads_libraries_calm(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, calm_once);
 }

@@ -21,8 +21,9 @@ int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx);
  * OMP_NUM_THREADS is set, and OpenMP regions (CHOLMOD's ask for a fixed
  * number of threads) sized to the idle cores (omp_set_dynamic) unless
  * OMP_DYNAMIC is set.  Neither changes a result: the factorisation does the
- * same arithmetic in the same order.  Idempotent; not thread-safe (call it
- * before starting threads). */
+ * same arithmetic in the same order.  Idempotent and thread-safe (the first
+ * call does it, concurrent ones wait for it); the libraries must be loaded
+ * (the sparse plugin calls it). */
 void sp_threads_libraries_calm(void);
 
 #endif
