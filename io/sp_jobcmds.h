@@ -17,6 +17,8 @@
 #ifndef SP_JOBCMDS_H
 #define SP_JOBCMDS_H
 
+#include <stdio.h>
+
 /* How the command's positional argument is formed. */
 typedef enum {
     SP_JI_TABLE, /* the data table's file, --id its id column */
@@ -34,11 +36,22 @@ enum {
     SP_JF_WOPT = 32    /* takes --w FILE when w: is given (markov: the spatial chain) */
 };
 
+/* A command's library entry point, for commands that can run in threads:
+ * run is the command on argv with its output on out and its messages on err
+ * (error in the thread's sp_error_msg()), sharing the data of one
+ * shared_new object (freed with shared_free) with the other tasks. */
+typedef struct sp_jobcmds_lib {
+    int (*shared_new)(void **out);
+    void (*shared_free)(void *shared);
+    int (*run)(int argc, char **argv, FILE *out, FILE *err, void *shared);
+} sp_jobcmds_lib;
+
 typedef struct sp_jobcmds_entry {
     const char *name;       /* the spill subcommand */
     sp_jobcmds_input input;
     int flags;              /* SP_JF_* */
     const char *keys;       /* schema, see above */
+    const sp_jobcmds_lib *lib; /* NULL: runs in a forked worker process */
 } sp_jobcmds_entry;
 
 /* The entry of command name, or NULL when jobs cannot run it. */
