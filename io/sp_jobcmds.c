@@ -29,7 +29,7 @@ static const sp_jobcmds_entry entries[] = {
      "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s timing:b", &fit_lib},
     {"winfo", SP_JI_W, 0, "", NULL},
     {"gini", SP_JI_TABLE, 0, "var:c! by:c group:c weight:c cv-divisor:s", NULL},
-    {"kde", SP_JI_TABLE, 0, "var:c! by:c bw:s kernel:s cut:n from:n to:n", NULL},
+    {"kde", SP_JI_TABLE, 0, "var:c! by:c bw:s kernel:s grid:i cut:n from:n to:n", NULL},
     {"markov", SP_JI_TABLE, SP_JF_WOPT,
      "var:c! by:c! k:i pooled:b relative:b cutoffs:s discrete:b m:i lag-cutoffs:s lisa:b "
      "lag:i fill-empty:b origin-columns:b", NULL},
