@@ -36,6 +36,16 @@ static const sp_jobcmds_entry entries[] = {
     {"detector", SP_JI_TABLE, 0,
      "y:c! x:C! continuous:C classes:i discretize:s by:c alpha:n", NULL},
     {"decouple", SP_JI_TABLE, 0, "var:c! driver:c! by:c! base:s bands:s", NULL},
+    {"index", SP_JI_TABLE, SP_JF_TABLE,
+     "ind:C negative:C method:s normalize:s zeros:s shift:n per-period:b scale:n coupling:C "
+     "coupling-form:s alpha:s by:c layer:s", NULL},
+    {"map", SP_JI_LAYER, SP_JF_WOPT | SP_JF_SEED | SP_JF_FIGURE,
+     "lisa:c hotspot:c choropleth:c ellipse:c significance:b by:c perm:i threads:i alpha:n "
+     "fdr:b classes:s k:i palette:s sd:i title:s label:c crs:s extent:s width:n dpi:i font:s "
+     "layer:s", NULL},
+    {"plot", SP_JI_TABLE, SP_JF_WOPT | SP_JF_FIGURE,
+     "moran:c kde:c effects:f markov:f by:c label:c group:c bw:s surface:b level:n title:s "
+     "width:n dpi:i font:s layer:s", NULL},
 };
 
 static const char weights_keys[] =

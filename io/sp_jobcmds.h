@@ -9,6 +9,7 @@
  *   c  a column of the analysis' data table (or of the boundaries)
  *   C  columns: a YAML list, "a,b" or the name of a variable set
  *   i  an integer          n  a number          s  a word or text
+ *   f  an input file (relative to the job file's folder; it must exist)
  *   b  a flag: true adds --key, false leaves it out
  *
  * A '!' after the type marks a key every analysis of the command must give.
@@ -33,7 +34,8 @@ enum {
     SP_JF_WHERE = 4,  /* takes --where F=V,V (subsample:) */
     SP_JF_LAYER = 8,  /* writes a layer: -o layers/NAME.gpkg */
     SP_JF_FIGURE = 16, /* draws a figure: -o figures/NAME.png, then again -o .svg */
-    SP_JF_WOPT = 32    /* takes --w FILE when w: is given (markov: the spatial chain) */
+    SP_JF_WOPT = 32,   /* takes --w FILE when w: is given (markov: the spatial chain) */
+    SP_JF_TABLE = 64   /* writes a table: -o raw/STEM.table.json, a table of the report */
 };
 
 /* A command's library entry point, for commands that can run in threads:

@@ -49,6 +49,17 @@ static json_t *task_json(const rep *R, const sp_jobspec_task *t)
     return json_load_file(path, JSON_DECODE_ANY, NULL);
 }
 
+/* The rows of the table a SP_JF_TABLE command wrote (-o STEM.table.json:
+ * {"columns", "rows"}), NULL when none. */
+static json_t *task_table(const rep *R, const sp_jobspec_task *t)
+{
+    char path[PATH_MAX];
+    if (t->analysis < 0 || !(R->J->analysis[t->analysis].cmd->flags & SP_JF_TABLE))
+        return NULL;
+    snprintf(path, sizeof path, "%s/%s.table.json", R->dir, t->stem);
+    return json_load_file(path, 0, NULL);
+}
+
 /* The last line of the task's log (its error message when it failed). */
 static json_t *task_error(const rep *R, const sp_jobspec_task *t)
 {
@@ -380,11 +391,19 @@ static int singles(rep *R)
         const sp_jobspec_task *t = &J->task[k];
         if (t->spec >= 0 || sp_jobreport_status(R->dir, t) != 0)
             continue;
-        json_t *obj = task_json(R, t);
+        json_t *obj = task_json(R, t), *table = task_table(R, t);
+        const char *name = t->analysis < 0 ? t->stem + 4 : J->analysis[t->analysis].name;
         if (json_is_object(obj))
-            rc = tables_of(R, t->analysis < 0 ? t->stem + 4 : J->analysis[t->analysis].name,
-                           obj, k);
+            rc = tables_of(R, name, obj, k);
+        json_t *rows = json_object_get(table, "rows");
+        if (!rc && json_is_array(rows) && json_array_size(rows)) { /* index's scores */
+            char tname[300], title[400];
+            snprintf(tname, sizeof tname, "%s_table", name);
+            snprintf(title, sizeof title, "%s: table (%s.table.json)", name, t->stem);
+            rc = rows_of(R, tname, title, NULL, rows, table, k, 0);
+        }
         json_decref(obj);
+        json_decref(table);
     }
     return rc;
 }

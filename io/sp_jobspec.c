@@ -517,6 +517,12 @@ static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *d
     }
     if (!s || !*s)
         return bad(J, v, "%s: expected a single value", key);
+    if (type == 'f') {
+        char *path = NULL;
+        int rc = input_path(J, v, &path);
+        free(path);
+        return rc;
+    }
     if (type == 'c')
         return need_col2(J, v, s, data, alt);
     if (type == 'i' && !is_int(s))
@@ -731,6 +737,12 @@ static char *option_value(jpriv *P, char type, yaml_node_t *v)
     }
     if (type == 'w')
         return sp_strdup(find_named(P->w, P->nw, s)->value);
+    if (type == 'f') { /* checked by the validation: the file exists */
+        char joined[PATH_MAX], real[PATH_MAX];
+        snprintf(joined, sizeof joined, "%s%s%s", s[0] == '/' ? "" : P->dir,
+                 s[0] == '/' ? "" : "/", s);
+        return sp_strdup(realpath(joined, real) ? real : joined);
+    }
     return join_values(P, v);
 }
 
@@ -763,7 +775,7 @@ static int add_option(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const char 
     if (!val)
         return SP_ENOMEM;
     int rc = push2(b, opt, val);
-    if (!rc && type == 'w')
+    if (!rc && (type == 'w' || type == 'f'))
         rc = add_input(t, val);
     free(val);
     return rc;
@@ -801,6 +813,9 @@ static int add_frame(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const jtable
         rc = push2(b, "-o", out);
     } else if (!rc && c->flags & SP_JF_FIGURE) {
         snprintf(out, sizeof out, "figures/%s.png", name);
+        rc = push2(b, "-o", out);
+    } else if (!rc && c->flags & SP_JF_TABLE) {
+        snprintf(out, sizeof out, "%s.table.json", t->stem);
         rc = push2(b, "-o", out);
     }
     return rc;
