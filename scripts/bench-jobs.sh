@@ -43,7 +43,8 @@ EOF_R
 } >"$tmp/bench.yaml"
 load=$(cut -d' ' -f1 /proc/loadavg)
 t0=$(date +%s.%N)
-/usr/bin/time -f "%U %S" -o "$tmp/cpu" "$SPILL" run "$tmp/bench.yaml" -o "$tmp/out" --jobs 2 --quiet 2>"$tmp/err"
+/usr/bin/time -f "%U %S" -o "$tmp/cpu" "$SPILL" run "$tmp/bench.yaml" -o "$tmp/out" --jobs 2 --quiet 2>"$tmp/err" ||
+    { echo "bench-jobs: spill run failed:" >&2; tail -5 "$tmp/err" >&2; exit 1; }
 t1=$(date +%s.%N)
 job=$(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}')
 cpu=$(awk '{printf "%.2f", $1 + $2}' "$tmp/cpu")
