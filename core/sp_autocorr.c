@@ -13,6 +13,10 @@
  * duplicate check; longer rows use a partial Fisher-Yates shuffle. */
 #define LINEAR_MAX 16
 #define UNITS_PER_TASK 64
+/* The exact scheme draws this many permutations ahead of the one it sums and
+ * prefetches their values: the gathers are random reads of v, and one
+ * permutation's draws take far less time than a read from memory. */
+#define DRAW_AHEAD 8
 
 int sp_autocorr_check(const double *x, int n, const char *what)
 {
@@ -163,6 +167,15 @@ static void draw_perm(uint64_t key, uint32_t p, int n, int i, int k, int *idx, i
         draw_shuffle(&d, n, i, k, idx, slots, swapped);
 }
 
+/* draw_perm, then a prefetch of the values the permutation will read. */
+static void draw_ahead(uint64_t key, uint32_t p, int n, int i, int k, int *idx, const double *v,
+                       int *slots, int *swapped)
+{
+    draw_perm(key, p, n, i, k, idx, slots, swapped);
+    for (int m = 0; m < k; m++)
+        __builtin_prefetch(&v[idx[m]]);
+}
+
 static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
                        int *swapped)
 {
@@ -179,7 +192,7 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
         wabs += fabs(wt[k]);
         k++;
     }
-    if (k == 0) {
+    if (k == 0 || (job->o->only && !job->o->only[i])) {
         if (job->ge)
             job->ge[i] = -1;
         if (job->le)
@@ -200,18 +213,17 @@ static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, in
             const int *row = job->table + (size_t)p * (size_t)job->kmax;
             for (int m = 0; m < k; m++)
                 l += wt[m] * v[row[m] + (row[m] >= i)];
-        } else { /* permutation p + 1 is drawn and its values prefetched before p's
-                    gather, so the cache misses overlap the arithmetic */
-            int *cur = idx + (p & 1) * job->kmax, *next = idx + ((p + 1) & 1) * job->kmax;
+        } else { /* permutation p + DRAW_AHEAD is drawn into p's slot after p's
+                    gather and its values prefetched, so the cache misses overlap */
+            int *cur = idx + (size_t)(p % DRAW_AHEAD) * (size_t)job->kmax;
             if (p == 0)
-                draw_perm(key, 0, n, i, k, cur, slots, swapped);
-            if (p + 1 < perm) {
-                draw_perm(key, (uint32_t)p + 1, n, i, k, next, slots, swapped);
-                for (int m = 0; m < k; m++)
-                    __builtin_prefetch(&v[next[m]]);
-            }
+                for (int a = 0; a < DRAW_AHEAD && a < perm; a++)
+                    draw_ahead(key, (uint32_t)a, n, i, k, idx + (size_t)a * (size_t)job->kmax, v,
+                               slots, swapped);
             for (int m = 0; m < k; m++)
                 l += wt[m] * v[cur[m]];
+            if (p + DRAW_AHEAD < perm)
+                draw_ahead(key, (uint32_t)(p + DRAW_AHEAD), n, i, k, cur, v, slots, swapped);
         }
         ge += l >= lag - tol;
         le += l <= lag + tol;
@@ -233,7 +245,7 @@ static int local_work(void *ctx)
 {
     local_job *job = ctx;
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
-    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(2 * (size_t)kmax * sizeof *idx);
+    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(DRAW_AHEAD * (size_t)kmax * sizeof *idx);
     int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
     double *wt = sp_malloc((size_t)kmax * sizeof *wt);
     int *slots = NULL;

@@ -48,6 +48,11 @@ typedef struct sp_perm_opts {
     uint64_t seed;
     int threads;   /* worker threads (>= 1) */
     sp_perm_method method;
+    /* NULL: every unit; else only units with only[i] != 0 are permuted (the
+     * others get ge = le = -1 and NaN moments), e.g. one shard's units.  A
+     * unit's permutations are keyed by its index, so they are the same bits
+     * whatever the mask. */
+    const unsigned char *only;
 } sp_perm_opts;
 
 /* The random numbers of one permutation.  A unit's key is the first 64 bits

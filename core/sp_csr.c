@@ -54,8 +54,7 @@ static void csr_sort_row(int *j, double *x, int len)
     }
 }
 
-/* Sort each row and sum duplicate columns in place, compacting the arrays. */
-static void csr_canonicalize(sp_csr *a)
+void sp_csr_canonicalize(sp_csr *a)
 {
     int out = 0;
     for (int i = 0; i < a->nrow; i++) {
@@ -105,7 +104,7 @@ int sp_csr_from_triplets(int nrow, int ncol, int nnz, const int *ti,
         a->x[slot] = tx ? tx[k] : 1.0;
     }
     free(next);
-    csr_canonicalize(a);
+    sp_csr_canonicalize(a);
     *out = a;
     return SP_OK;
 }

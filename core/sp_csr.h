@@ -27,6 +27,10 @@ static inline int sp_csr_nnz(const sp_csr *a) { return a->p[a->nrow]; }
 int sp_csr_from_triplets(int nrow, int ncol, int nnz, const int *ti,
                          const int *tj, const double *tx, sp_csr **out);
 
+/* Sort each row by column and sum duplicate columns in place, compacting
+ * the arrays (p[nrow] drops by the number of duplicates). */
+void sp_csr_canonicalize(sp_csr *a);
+
 int sp_csr_copy(const sp_csr *a, sp_csr **out);
 int sp_csr_transpose(const sp_csr *a, sp_csr **out);
 

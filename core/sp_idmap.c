@@ -6,10 +6,17 @@
 #include "sp_error.h"
 #include "sp_idmap.h"
 
+/* A slot: an index into keys (-1 when empty) and the high bits of its key's
+ * hash, so that probing compares strings only when the tags agree. */
+typedef struct idmap_slot {
+    int index;
+    uint32_t tag;
+} idmap_slot;
+
 struct sp_idmap {
     size_t cap;              /* power of two */
     const char *const *keys; /* borrowed */
-    int *slot;               /* index into keys, -1 when empty */
+    idmap_slot *slot;
 };
 
 static uint64_t idmap_hash(const char *s)
@@ -19,7 +26,9 @@ static uint64_t idmap_hash(const char *s)
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
-    return h;
+    h ^= h >> 32; /* FNV's low bits, which index the table, mix poorly on short ids */
+    h *= 0xd6e8feb86659fd93ULL;
+    return h ^ (h >> 32);
 }
 
 int sp_idmap_build(const char *const *ids, int n, const char *what, sp_idmap **out)
@@ -39,17 +48,19 @@ int sp_idmap_build(const char *const *ids, int n, const char *what, sp_idmap **o
     }
     memset(m->slot, 0xff, m->cap * sizeof *m->slot);
     for (int i = 0; i < n; i++) {
-        size_t h = idmap_hash(ids[i]) & (m->cap - 1);
-        while (m->slot[h] >= 0) {
-            if (strcmp(ids[m->slot[h]], ids[i]) == 0) {
-                int first = m->slot[h];
+        uint64_t hash = idmap_hash(ids[i]);
+        size_t h = hash & (m->cap - 1);
+        uint32_t tag = (uint32_t)(hash >> 32);
+        while (m->slot[h].index >= 0) {
+            if (m->slot[h].tag == tag && strcmp(ids[m->slot[h].index], ids[i]) == 0) {
+                int first = m->slot[h].index;
                 sp_idmap_free(m);
                 return sp_error_set(SP_EDATA, "%s: duplicate id '%s' (units %d and %d)",
                                     what, ids[i], first + 1, i + 1);
             }
             h = (h + 1) & (m->cap - 1);
         }
-        m->slot[h] = i;
+        m->slot[h] = (idmap_slot){i, tag};
     }
     *out = m;
     return SP_OK;
@@ -65,11 +76,11 @@ void sp_idmap_free(sp_idmap *m)
 
 int sp_idmap_find(const sp_idmap *m, const char *id)
 {
-    size_t h = idmap_hash(id) & (m->cap - 1);
-    while (m->slot[h] >= 0) {
-        if (strcmp(m->keys[m->slot[h]], id) == 0)
-            return m->slot[h];
-        h = (h + 1) & (m->cap - 1);
-    }
+    uint64_t hash = idmap_hash(id);
+    size_t h = hash & (m->cap - 1);
+    uint32_t tag = (uint32_t)(hash >> 32);
+    for (; m->slot[h].index >= 0; h = (h + 1) & (m->cap - 1))
+        if (m->slot[h].tag == tag && strcmp(m->keys[m->slot[h].index], id) == 0)
+            return m->slot[h].index;
     return -1;
 }

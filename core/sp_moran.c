@@ -11,8 +11,14 @@
 
 /* Permutations evaluated together in one pass over the weights: the pass
  * streams the matrix once for BLOCK permutations and one gather fetches the
- * values of all of them (unit i's values sit at zb[i * BLOCK + b]). */
-#define BLOCK 4
+ * values of all of them (unit i's values sit at zb[i * BLOCK + b], one
+ * 64-byte cache line per unit). */
+#define BLOCK 8
+/* Fisher-Yates draws made (and their slots prefetched) ahead of the swaps,
+ * and how far ahead the gather over W prefetches: both hide the latency of
+ * random reads in vectors larger than the caches without changing a bit. */
+#define DRAW_AHEAD 64
+#define GATHER_AHEAD 24
 
 /* Calls fn(i, j, w_ij, w_ji) for every (i, j) with w_ij or w_ji non-zero, by
  * merging row i of W with row i of W' (both sorted by column). */
@@ -172,6 +178,8 @@ static void block_forms(const upper *u, const double *d, const double *zb, doubl
     for (int i = 0; i < u->n; i++) {
         double s[BLOCK] = {0};
         for (int k = u->p[i]; k < u->p[i + 1]; k++) {
+            if (k + GATHER_AHEAD < u->len)
+                __builtin_prefetch(zb + (size_t)u->j[k + GATHER_AHEAD] * BLOCK);
             const double *zj = zb + (size_t)u->j[k] * BLOCK;
             for (int b = 0; b < BLOCK; b++)
                 s[b] += u->x[k] * zj[b];
@@ -186,14 +194,38 @@ static void block_forms(const upper *u, const double *d, const double *zb, doubl
     memcpy(g, ga, sizeof ga);
 }
 
+/* Fisher-Yates shuffle of zp[0..n-1] by the draws of d: for i = n-1 .. 1,
+ * swap zp[i] and zp[j], j uniform in [0, i].  The draws are made in the same
+ * order DRAW_AHEAD at a time and their slots prefetched before the swaps. */
+static void shuffle(sp_perm_draw *d, double *zp, int n)
+{
+    uint32_t jb[DRAW_AHEAD];
+    for (int i = n - 1; i > 0;) {
+        int m = i < DRAW_AHEAD ? i : DRAW_AHEAD;
+        for (int t = 0; t < m; t++) {
+            jb[t] = sp_perm_below(d, (uint32_t)(i - t) + 1);
+            __builtin_prefetch(zp + jb[t], 1);
+        }
+        for (int t = 0; t < m; t++, i--) {
+            double x = zp[i];
+            zp[i] = zp[jb[t]];
+            zp[jb[t]] = x;
+        }
+    }
+}
+
+/* One worker: blocks of BLOCK permutations, each shuffled in its own
+ * compact copy (zs, lane b at zs[b * n]) and then interleaved into zb in one
+ * sequential pass (writing a lane at a time into zb would touch every cache
+ * line of zb BLOCK times). */
 static int global_work(void *ctx)
 {
     global_job *job = ctx;
     int n = job->u->n, perm = job->o->perm;
-    double *zb = sp_malloc((size_t)n * BLOCK * sizeof *zb), *zp = sp_malloc((size_t)n * sizeof *zp);
-    if (!zb || !zp) {
+    double *zb = sp_malloc((size_t)n * BLOCK * sizeof *zb), *zs = sp_malloc((size_t)n * BLOCK * sizeof *zs);
+    if (!zb || !zs) {
         free(zb);
-        free(zp);
+        free(zs);
         return SP_ENOMEM;
     }
     uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
@@ -202,21 +234,17 @@ static int global_work(void *ctx)
         if (start >= perm)
             break;
         for (int b = 0; b < BLOCK; b++) {
-            /* Fisher-Yates on a compact copy (it stays in cache), then into lane b */
+            double *zp = zs + (size_t)b * n;
             memcpy(zp, job->z, (size_t)n * sizeof *zp);
             if (start + b < perm) {
                 sp_perm_draw d;
                 sp_perm_draw_init(&d, key, (uint32_t)(start + b));
-                for (int i = n - 1; i > 0; i--) {
-                    int j = (int)sp_perm_below(&d, (uint32_t)i + 1);
-                    double t = zp[i];
-                    zp[i] = zp[j];
-                    zp[j] = t;
-                }
+                shuffle(&d, zp, n);
             }
-            for (int i = 0; i < n; i++)
-                zb[(size_t)i * BLOCK + b] = zp[i];
         }
+        for (int i = 0; i < n; i++)
+            for (int b = 0; b < BLOCK; b++)
+                zb[(size_t)i * BLOCK + b] = zs[(size_t)b * n + i];
         double q[BLOCK], g[BLOCK];
         block_forms(job->u, job->d, zb, q, g);
         for (int b = 0; b < BLOCK && start + b < perm; b++) {
@@ -225,7 +253,7 @@ static int global_work(void *ctx)
         }
     }
     free(zb);
-    free(zp);
+    free(zs);
     return SP_OK;
 }
 

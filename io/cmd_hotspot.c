@@ -45,7 +45,7 @@ static const char help[] =
 static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},       {"id", 1},          {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1}, {"w-by", 1},        {"self-weight", 1}, {"no-self", 0}, {"standardize", 1},
-    {"perm", 1},    {"seed", 1}, {"perm-method", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1},
+    {"perm", 1},    {"seed", 1}, {"perm-method", 1},      {"threads", 1},     {"fdr", 0},     {"output", 1}, {"shard", 1},
     {"json", 0},    {"timing", 0},    SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
@@ -92,7 +92,9 @@ static int hot_compute(void *ctx, const sp_acio_period *p, void **stat, const in
 {
     hot_run *run = ctx;
     sp_getis *G;
-    int rc = sp_getis_compute(p->W->w, p->x, p->subject, &run->o, &G);
+    sp_getis_opts o = run->o;
+    o.perm.only = run->b.only; /* --shard: permute the shard's units only */
+    int rc = sp_getis_compute(p->W->w, p->x, p->subject, &o, &G);
     if (rc)
         return rc;
     *stat = G;

@@ -47,7 +47,7 @@ static const sp_optspec spec[] = {
     {"w", 1},       {"var", 1},      {"id", 1},     {"layer", 1},   {"data", 1},
     {"data-id", 1}, {"id-order", 0}, {"strict", 0}, {"layout", 1}, {"by", 1}, {"w-by", 1},       {"standardize", 1}, {"variance", 1}, {"moments", 1},
     {"perm", 1},    {"seed", 1}, {"perm-method", 1},     {"threads", 1}, {"alpha", 1},  {"fdr", 0},
-    {"scatter", 1}, {"output", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
+    {"scatter", 1}, {"output", 1}, {"shard", 1},   {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS,
     {NULL, 0},
 };
 
@@ -101,7 +101,9 @@ static int lisa_compute(void *ctx, const sp_acio_period *p, void **stat, const i
 {
     lisa_run *run = ctx;
     sp_lisa *L;
-    int rc = sp_lisa_compute(p->W->w, p->x, p->subject, &run->o, &L);
+    sp_lisa_opts o = run->o;
+    o.perm.only = run->b.only; /* --shard: permute the shard's units only */
+    int rc = sp_lisa_compute(p->W->w, p->x, p->subject, &o, &L);
     if (rc)
         return rc;
     int undefined = 0;

@@ -1,9 +1,11 @@
 /* spill merge: join the shard folders of a YAML job (spill run --shard I/N)
- * into the outputs of the unsharded run (docs/jobs.md). */
+ * into the outputs of the unsharded run (docs/jobs.md), or the shard outputs
+ * of lisa and hotspot --shard I/N into the unsharded output (io/sp_shard.h). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "sp_cli.h"
@@ -12,12 +14,17 @@
 #include "sp_jobdir.h"
 #include "sp_jobreport.h"
 #include "sp_jobspec.h"
+#include "sp_shard.h"
 
 static const char merge_help[] =
     "usage: spill merge -o DIR SHARD_DIR...\n"
+    "       spill merge -o OUT SHARD_OUT...\n"
     "Join the folders of `spill run JOB.yaml --shard I/N` (all N of them, any order)\n"
     "into DIR: the same bytes as the unsharded run, but for the manifest's \"run\".\n"
-    "The job file named in each shard.json must be unchanged (same SHA-256).\n";
+    "The job file named in each shard.json must be unchanged (same SHA-256).\n"
+    "Or join the outputs of `spill lisa|hotspot ... --shard I/N -o PART` (all N, any\n"
+    "order, each with its PART.shard.json) into OUT: a CSV the same bytes as the\n"
+    "unsharded run's, other formats the same features, fields and values.\n";
 
 static const sp_optspec merge_opts[] = {{"output", 1}, {NULL, 0}};
 
@@ -84,6 +91,9 @@ int sp_cmd_merge(int argc, char **argv)
         return sp_error_set(SP_EUSAGE, "-o DIR is required");
     if (a.npos < 1)
         return sp_error_set(SP_EUSAGE, "expected the shard folders");
+    struct stat st;
+    if (stat(a.pos[0], &st) == 0 && !S_ISDIR(st.st_mode)) /* shard outputs of lisa, hotspot */
+        return sp_shard_merge(dir, a.pos, a.npos);
     char job[PATH_MAX], *tmp = NULL;
     sp_jobspec *J = NULL;
     if ((rc = check_shards(&a, job, sizeof job)) || (rc = sp_jobspec_read(job, &J)))

@@ -14,6 +14,7 @@
 #include "sp_jobexec.h"
 #include "sp_jobreport.h"
 #include "sp_jobspec.h"
+#include "sp_shard.h"
 #include "sp_table.h"
 
 static const char run_help[] =
@@ -104,12 +105,10 @@ static int parse_shard(const sp_args *a, int *shard, int *count)
     *shard = 0, *count = 1;
     if (!s)
         return SP_OK;
-    int i, n;
-    char end;
-    if (sscanf(s, "%d/%d%c", &i, &n, &end) != 2 || n < 1 || i < 1 || i > n)
-        return sp_error_set(SP_EUSAGE, "--shard %s: expected I/N with 1 <= I <= N", s);
-    *shard = i - 1, *count = n;
-    return SP_OK;
+    int i, n, rc = sp_shard_parse(s, "--shard", &i, &n);
+    if (!rc)
+        *shard = i - 1, *count = n;
+    return rc;
 }
 
 /* The shard's record for spill merge: the job file, its checksum, I and N. */

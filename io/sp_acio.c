@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sp_acio.h"
+#include "sp_shard.h"
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
@@ -473,7 +474,12 @@ int sp_acio_out_write(const sp_acio *A, const sp_acio_out *out, const char *path
     int rc = cell && sh->f && rows && parts ? SP_OK : SP_ENOMEM, nparts = 0;
     for (long c = 0; !rc && c < (long)G * nfeat; c++)
         rows[c] = (int)(c % nfeat);
-    if (!rc && layout == SP_ACIO_LONG) { /* one layer, each feature once per period */
+    if (!rc && layout == SP_ACIO_LONG && !A->a.by && out->last > out->first) { /* a shard */
+        for (int k = 0; !rc && k < nsrc; k++)
+            rc = gather(sh, &src[k], cell + out->first, out->last - out->first, src[k].name);
+        parts[nparts++] = (sp_layer_part){NULL, out->last - out->first, rows + out->first, sh->f,
+                                          sh->nf};
+    } else if (!rc && layout == SP_ACIO_LONG) { /* one layer, each feature once per period */
         if (A->a.by)
             rc = period_column(sh, A, 0, G * nfeat, nfeat);
         for (int k = 0; !rc && k < nsrc; k++)
@@ -580,6 +586,15 @@ int sp_acio_local_args(sp_acio_local *L, const sp_args *a, const char *cmd)
     L->format = dest.format;
     L->json = dest.format == SP_GRID_JSON;
     L->timing = sp_args_flag(a, "timing");
+    const char *shard = sp_args_get(a, "shard");
+    if (shard && (rc = sp_shard_parse(shard, "--shard", &L->shard, &L->nshard)))
+        return rc;
+    if (shard && L->io.by)
+        return sp_error_set(SP_EUSAGE, "--shard splits the features of one analysis; it goes "
+                            "without --by");
+    if (shard && sp_args_flag(a, "fdr"))
+        return sp_error_set(SP_EUSAGE, "--shard with --fdr: the false discovery rate needs the "
+                            "p-values of all units; run without --shard");
     static const char *const methods[] = {"exact", "lookup"};
     L->perm_method = 0; /* SP_PERM_EXACT */
     if ((rc = sp_args_choice(a, "perm-method", methods, 2, &L->perm_method)))
@@ -596,6 +611,8 @@ int sp_acio_local_start(sp_acio_local *L, int argc, char **argv, const sp_optspe
         rc = sp_acio_local_args(L, a, cmd);
     if (!rc)
         rc = options(a, run);
+    if (!rc && L->nshard)
+        sp_shard_fingerprint(argc, argv, L->run);
     return rc ? rc : sp_acio_local_open(L);
 }
 
@@ -604,6 +621,13 @@ int sp_acio_local_open(sp_acio_local *L)
     double t0 = sp_clock_seconds();
     int rc = sp_acio_open(&L->io, &L->A);
     L->t_read = sp_clock_seconds() - t0;
+    if (!rc && L->nshard) {
+        int nfeat = L->A->features->nrow;
+        if (L->nshard > nfeat)
+            return sp_error_set(SP_EUSAGE, "--shard %d/%d: %s has only %d feature%s", L->shard,
+                                L->nshard, L->io.src, nfeat, nfeat == 1 ? "" : "s");
+        sp_shard_range(nfeat, L->shard, L->nshard, &L->lo, &L->hi);
+    }
     if (!rc && !(L->results = json_array()))
         rc = SP_ENOMEM;
     return rc;
@@ -621,11 +645,17 @@ static int local_period(sp_acio_local *L, const sp_acio_local_stat *S, void *run
     void *stat = NULL;
     const int *nneigh = NULL;
     rc = S->prepare(run, &p);
+    if (!rc && L->nshard && !(L->only = sp_malloc((size_t)p.n + 1)))
+        rc = SP_ENOMEM;
+    for (int k = 0; !rc && L->only && k < p.n; k++) /* the shard's units */
+        L->only[k] = p.feature[k] >= L->lo && p.feature[k] < L->hi;
     double t1 = sp_clock_seconds();
     if (!rc) {
         sp_acio_islands(L->A, &p, S->islands, &islands);
         rc = S->compute(run, &p, &stat, &nneigh);
     }
+    free(L->only);
+    L->only = NULL;
     L->t_read += t1 - t0;
     L->t_stat += sp_clock_seconds() - t1;
     if (!rc)
@@ -663,8 +693,15 @@ int sp_acio_local_periods(sp_acio_local *L, const sp_acio_local_stat *S, void *r
     for (int g = 0; !rc && g < L->A->P->nperiods; g++)
         rc = local_period(L, S, run, g);
     double t0 = sp_clock_seconds();
+    L->out.first = L->lo, L->out.last = L->hi;
     if (!rc)
         rc = sp_acio_out_write(L->A, &L->out, L->output);
+    if (!rc && L->nshard) {
+        sp_shard_record r = {.cmd = L->cmd, .shard = L->shard, .count = L->nshard,
+                             .features = L->A->features->nrow, .lo = L->lo, .hi = L->hi};
+        memcpy(r.run, L->run, sizeof r.run);
+        rc = sp_shard_record_write(L->output, &r);
+    }
     L->t_write = sp_clock_seconds() - t0;
     if (!rc && !L->json && (rc = sp_grid_write(L->table, L->format, stdout)) == SP_OK &&
         fflush(stdout) != 0)

@@ -139,6 +139,7 @@ typedef struct sp_acio_out {
     double *real[SP_ACIO_COLS];
     const char **text[SP_ACIO_COLS];
     int *integer[SP_ACIO_COLS];
+    int first, last; /* without --by: write only features [first, last) (a shard); 0, 0: all */
 } sp_acio_out;
 
 /* Room for `more` rows (every column grows); the caller fills rows
@@ -178,6 +179,12 @@ typedef struct sp_acio_local {
     int seed;                       /* --seed (default 12345) */
     int perm_method;                /* --perm-method: sp_perm_method (default exact) */
     double t_read, t_stat, t_write; /* seconds; the frame times each period */
+    /* --shard I/N (io/sp_shard.h): shard = I (0 without), count = N, the
+     * features [lo, hi), and while a period is computed the mask of its units
+     * to permute (only, for sp_perm_opts.only; NULL without --shard) */
+    int shard, nshard, lo, hi;
+    unsigned char *only;
+    char run[65];                   /* the run's fingerprint */
 } sp_acio_local;
 
 int sp_acio_local_args(sp_acio_local *L, const struct sp_args *a, const char *cmd);
@@ -218,6 +225,9 @@ int sp_acio_local_open(sp_acio_local *L);
     "  --threads N          threads (default: all cores); results do not depend on it\n"
 #define SP_ACIO_LOCAL_OUTPUT_HELP \
     "  -o, --output OUT     the output layer\n" \
+    "  --shard I/N          compute and write only the I-th of N parts of SRC's features\n" \
+    "                       (with OUT.shard.json); `spill merge -o OUT PARTS...` joins\n" \
+    "                       them into the unsharded output (not with --by or --fdr)\n" \
     "  --json               one JSON summary object on stdout\n" \
     "  --csv | --markdown | --latex   the summary table as CSV, Markdown or LaTeX\n" \
     "  --timing             seconds spent reading, computing and writing, on stderr\n"

@@ -392,62 +392,234 @@ static int names_push(name_links *l, const char *a, int ai, const char *b, doubl
     return SP_OK;
 }
 
+/* Unit names to indices: a hash map, or, when every id is a decimal integer
+ * written without sign or leading zero and the largest is at most 4n + 1024
+ * (ids 1..n, the usual case), a table by value (no string compares).  A name
+ * written any other way cannot equal such an id, so both give the same answer. */
+typedef struct id_resolver {
+    sp_idmap *map;
+    int *table, max;
+} id_resolver;
+
+/* The value of a canonical decimal integer below 10^9, or -1. */
+static int canonical_int(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1]))
+        return -1;
+    int v = 0, len = 0;
+    for (; *s; s++, len++) {
+        if (*s < '0' || *s > '9' || len == 9)
+            return -1;
+        v = 10 * v + (*s - '0');
+    }
+    return v;
+}
+
+static void resolver_free(id_resolver *r)
+{
+    sp_idmap_free(r->map);
+    free(r->table);
+}
+
+/* The table when the ids allow one (repeated ids are reported as
+ * sp_idmap_build reports them), else the hash map. */
+static int resolver_build(const wio_ids *ids, const char *path, id_resolver *r)
+{
+    memset(r, 0, sizeof *r);
+    r->max = -1;
+    for (int k = 0; k < ids->n && r->max >= -1; k++) {
+        int v = canonical_int(ids->v[k]);
+        r->max = v < 0 || v > 4 * ids->n + 1024 ? -2 : (v > r->max ? v : r->max);
+    }
+    if (r->max < 0)
+        return sp_idmap_build((const char *const *)ids->v, ids->n, path, &r->map);
+    if (!(r->table = sp_malloc(((size_t)r->max + 1) * sizeof *r->table)))
+        return SP_ENOMEM;
+    memset(r->table, 0xff, ((size_t)r->max + 1) * sizeof *r->table);
+    for (int k = 0; k < ids->n; k++) {
+        int *slot = &r->table[canonical_int(ids->v[k])];
+        if (*slot >= 0) {
+            int first = *slot;
+            resolver_free(r);
+            return sp_error_set(SP_EDATA, "%s: duplicate id '%s' (units %d and %d)", path,
+                                ids->v[k], first + 1, k + 1);
+        }
+        *slot = k;
+    }
+    return SP_OK;
+}
+
+/* The index of unit `name`, -1 when it is not one. */
+static int resolver_find(const id_resolver *r, const char *name)
+{
+    if (r->map)
+        return sp_idmap_find(r->map, name);
+    int v = canonical_int(name);
+    return v >= 0 && v <= r->max ? r->table[v] : -1;
+}
+
+/* The error for a link to a name that is not a unit. */
+static int unknown_unit(const char *path, int line, const char *name, const char *a, const char *b)
+{
+    return sp_error_set(SP_EDATA, "%s: line %d: unit '%s' of link %s -> %s is not a unit of the "
+                        "file", path, line, name, a, b);
+}
+
 /* Map names to unit indices; with skip_marker, "ID ID 0" adds no link (GWT). */
 static int names_resolve(const name_links *nl, const wio_ids *ids, const char *path,
                          int skip_marker, wio_links *out)
 {
-    sp_idmap *map;
-    int rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
+    id_resolver map;
+    int rc = resolver_build(ids, path, &map);
+    if (rc)
+        return rc;
     for (size_t k = 0; k < nl->n && !rc; k++) {
         const name_link *e = &nl->v[k];
-        int i = e->ai >= 0 ? e->ai : sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
+        int i = e->ai >= 0 ? e->ai : resolver_find(&map, e->a), j = resolver_find(&map, e->b);
         if (i < 0 || j < 0)
-            rc = sp_error_set(SP_EDATA, "%s: line %d: unit '%s' of link %s -> %s is not a unit "
-                              "of the file", path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
+            rc = unknown_unit(path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
         else if (!(skip_marker && i == j && e->x == 0.0))
             rc = links_push(out, i, j, e->x, e->line);
     }
-    sp_idmap_free(map);
+    resolver_free(&map);
     return rc;
 }
 
 /* ------------------------------------------------------------------------ */
 /* GAL: header, then per unit "ID K" and a line of K neighbour ids.          */
 
-static int read_gal(wio_text *t, wio_ids *ids, name_links *nl)
+/* What the GAL reader collects: the neighbour names of each unit in file
+ * order (unit u's are tok[start[u] .. start[u + 1] - 1], pointing into the
+ * text) and the line that lists them. */
+typedef struct gal_rows {
+    const char **tok;
+    size_t ntok, cap, hint; /* hint: the first capacity */
+    size_t *start; /* n + 1 */
+    int *line;     /* n */
+} gal_rows;
+
+static void gal_rows_free(gal_rows *g)
 {
-    int n, rc = text_header_n(t, "GAL", &n);
-    while (!rc && ids->n < n) {
-        char *line = text_nonblank(t), *tok[2];
-        if (!line)
-            return sp_error_set(SP_EDATA, "%s: line %d: file ends after %d of %d units", t->path,
-                                t->line, ids->n, n);
-        int k;
-        if (split_blank(line, tok, 2) != 2 || parse_int(tok[1], 0, INT_MAX, &k) != 0)
-            return text_error(t, "expected 'ID COUNT' for unit %d of %d", ids->n + 1, n);
-        if ((rc = text_id(t, tok[0])) || (rc = ids_push(ids, tok[0])))
-            return rc;
-        const char *id = ids->v[ids->n - 1];
-        if (k == 0)
-            continue;
-        char *list = text_nonblank(t);
-        if (!list)
-            return sp_error_set(SP_EDATA, "%s: line %d: unit '%s': file ends before its %d "
-                                "neighbour%s", t->path, t->line, id, k, k == 1 ? "" : "s");
-        int got = 0;
-        for (char *nb; (nb = next_token(&list)) != NULL; got++) {
-            if (got == k)
-                return text_error(t, "unit '%s' has %d neighbour%s but the line lists more", id,
-                                  k, k == 1 ? "" : "s");
-            if ((rc = names_push(nl, id, ids->n - 1, nb, 1.0, t->line)))
-                return rc;
-        }
-        if (got != k)
-            return text_error(t, "unit '%s' has %d neighbour%s but the line lists %d", id, k,
-                              k == 1 ? "" : "s", got);
+    free(g->tok);
+    free(g->start);
+    free(g->line);
+}
+
+static int gal_push(gal_rows *g, const char *nb)
+{
+    if (g->ntok == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : g->hint;
+        if (cap > (size_t)INT_MAX)
+            return sp_error_set(SP_EDATA, "too many links");
+        const char **v = sp_realloc(g->tok, cap * sizeof *v);
+        if (!v)
+            return SP_ENOMEM;
+        g->tok = v;
+        g->cap = cap;
     }
+    g->tok[g->ntok++] = nb;
+    return SP_OK;
+}
+
+/* Unit u's "ID K" line and its list of K names. */
+static int gal_unit(wio_text *t, wio_ids *ids, int n, gal_rows *g)
+{
+    char *line = text_nonblank(t), *tok[2];
+    if (!line)
+        return sp_error_set(SP_EDATA, "%s: line %d: file ends after %d of %d units", t->path,
+                            t->line, ids->n, n);
+    int k, rc;
+    if (split_blank(line, tok, 2) != 2 || parse_int(tok[1], 0, INT_MAX, &k) != 0)
+        return text_error(t, "expected 'ID COUNT' for unit %d of %d", ids->n + 1, n);
+    if ((rc = text_id(t, tok[0])) || (rc = ids_push(ids, tok[0])))
+        return rc;
+    const char *id = ids->v[ids->n - 1];
+    g->line[ids->n - 1] = t->line;
+    if (k == 0)
+        return SP_OK;
+    char *list = text_nonblank(t);
+    if (!list)
+        return sp_error_set(SP_EDATA, "%s: line %d: unit '%s': file ends before its %d "
+                            "neighbour%s", t->path, t->line, id, k, k == 1 ? "" : "s");
+    g->line[ids->n - 1] = t->line;
+    int got = 0;
+    for (char *nb; (nb = next_token(&list)) != NULL; got++) {
+        if (got == k)
+            return text_error(t, "unit '%s' has %d neighbour%s but the line lists more", id, k,
+                              k == 1 ? "" : "s");
+        if ((rc = gal_push(g, nb)))
+            return rc;
+    }
+    if (got != k)
+        return text_error(t, "unit '%s' has %d neighbour%s but the line lists %d", id, k,
+                          k == 1 ? "" : "s", got);
+    return SP_OK;
+}
+
+static int read_gal(wio_text *t, wio_ids *ids, gal_rows *g)
+{
+    memset(g, 0, sizeof *g);
+    g->hint = 4096 + (size_t)(t->end - t->next) / 8; /* about one name per 8 bytes */
+    int n, rc = text_header_n(t, "GAL", &n);
+    if (!rc && (!(g->start = sp_malloc(((size_t)n + 1) * sizeof *g->start)) ||
+                !(g->line = sp_malloc((size_t)n * sizeof *g->line))))
+        rc = SP_ENOMEM;
+    while (!rc && ids->n < n) {
+        g->start[ids->n] = g->ntok;
+        rc = gal_unit(t, ids, n, g);
+    }
+    if (!rc)
+        g->start[n] = g->ntok;
     if (!rc && text_nonblank(t))
         rc = text_error(t, "more units than the %d of the header", n);
+    return rc;
+}
+
+/* The links of g as wio_links (for the repeated-link message). */
+static int gal_links(const gal_rows *g, int n, const id_resolver *map, wio_links *l)
+{
+    int rc = SP_OK;
+    for (int u = 0; u < n && !rc; u++)
+        for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++)
+            rc = links_push(l, u, resolver_find(map, g->tok[k]), 1.0, g->line[u]);
+    return rc;
+}
+
+/* Resolve the names of g into the matrix (weights 1, rows sorted) and build
+ * the sp_weights; frees ids.  The messages are those of names_resolve and
+ * wio_finish. */
+static int gal_finish(const char *path, wio_ids *ids, const gal_rows *g, sp_weights **out)
+{
+    int n = ids->n, nnz = (int)g->ntok;
+    id_resolver map;
+    sp_csr *w = NULL;
+    int rc = resolver_build(ids, path, &map);
+    if (!rc && (rc = sp_csr_alloc(n, n, nnz, &w)))
+        resolver_free(&map);
+    for (int u = 0; u < n && !rc; u++) {
+        w->p[u + 1] = (int)g->start[u + 1];
+        for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++) {
+            w->x[k] = 1.0;
+            if ((w->j[k] = resolver_find(&map, g->tok[k])) < 0)
+                rc = unknown_unit(path, g->line[u], g->tok[k], ids->v[u], g->tok[k]);
+        }
+    }
+    if (w)
+        sp_csr_canonicalize(w);
+    if (!rc && sp_csr_nnz(w) != nnz) {
+        wio_links l = {0};
+        rc = gal_links(g, n, &map, &l);
+        rc = rc ? rc : links_duplicate_error(&l, ids, path, "line");
+        links_free(&l);
+    }
+    if (w)
+        resolver_free(&map);
+    if (!rc) {
+        rc = sp_weights_new(n, (const char *const *)ids->v, w, out);
+        w = rc ? w : NULL;
+    }
+    sp_csr_free(w);
+    ids_free(ids);
     return rc;
 }
 
@@ -980,9 +1152,17 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
         wio_text t;
         name_links names = {0};
         rc = text_open(&t, data, size, path);
-        if (!rc && fmt == SP_WF_GAL)
-            rc = read_gal(&t, &ids, &names);
-        else if (!rc && fmt == SP_WF_GWT)
+        if (!rc && fmt == SP_WF_GAL) {
+            gal_rows g;
+            rc = read_gal(&t, &ids, &g);
+            if (!rc)
+                rc = gal_finish(path, &ids, &g, out);
+            gal_rows_free(&g);
+            text_close(&t);
+            if (rc)
+                ids_free(&ids);
+            return rc;
+        } else if (!rc && fmt == SP_WF_GWT)
             rc = read_gwt(&t, &ids, &names, &unnamed);
         else if (!rc && fmt == SP_WF_MTX)
             rc = read_mtx(&t, &ids, &links);
@@ -992,7 +1172,7 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
             text_close(&t);
             return rc;
         }
-        if (!rc && (fmt == SP_WF_GAL || fmt == SP_WF_GWT))
+        if (!rc && fmt == SP_WF_GWT)
             rc = names_resolve(&names, &ids, path, fmt == SP_WF_GWT, &links);
         free(names.v);
         text_close(&t);

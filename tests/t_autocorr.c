@@ -93,7 +93,7 @@ static void series_of(const sp_table *t, const char *label, series *s)
     }
 }
 
-static const sp_moran_opts moran_plain = {0, {0, 12345, 1, SP_PERM_EXACT}};
+static const sp_moran_opts moran_plain = {0, {0, 12345, 1, SP_PERM_EXACT, NULL}};
 
 /* ---- global Moran and Geary ---- */
 
@@ -224,7 +224,7 @@ static void check_local(const sp_table *ref, const char *label, const char *file
         {SP_LISA_ML, SP_LISA_CONDITIONAL, "Ii_ml", "EIi_ml", "VIi_ml", "ZIi_ml", "PIi_ml"},
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        sp_lisa_opts o = {kinds[k].scale, kinds[k].moments, 0.05, 0, {0, 12345, 1, SP_PERM_EXACT}};
+        sp_lisa_opts o = {kinds[k].scale, kinds[k].moments, 0.05, 0, {0, 12345, 1, SP_PERM_EXACT, NULL}};
         sp_lisa *L;
         CHECK_INT(sp_lisa_compute(W->w, s.x, label, &o, &L), SP_OK);
         for (int i = 0; i < s.n; i++) {
@@ -284,7 +284,7 @@ static void test_local_loo_and_quadrants(void)
     sp_csr *w;
     CHECK_INT(sp_csr_from_triplets(5, 5, 8, ti, tj, tx, &w), SP_OK);
     double x[] = {1, 2, 3, 10, 9};
-    sp_lisa_opts o = {SP_LISA_LOO, SP_LISA_TOTAL, 0.05, 0, {0, 1, 1, SP_PERM_EXACT}};
+    sp_lisa_opts o = {SP_LISA_LOO, SP_LISA_TOTAL, 0.05, 0, {0, 1, 1, SP_PERM_EXACT, NULL}};
     sp_lisa *L;
     CHECK_INT(sp_lisa_compute(w, x, "x", &o, &L), SP_OK);
     double mean = 5.0, D = 16 + 9 + 4 + 25 + 16;
@@ -320,7 +320,7 @@ static void check_localg(const sp_table *ref, const char *label, const char *fil
         W->w = ws;
         if (style == 1)
             CHECK_INT(sp_weights_standardize(W, SP_STD_ROW), SP_OK);
-        sp_getis_opts o = {1, 0, {0, 1, 1, SP_PERM_EXACT}};
+        sp_getis_opts o = {1, 0, {0, 1, 1, SP_PERM_EXACT, NULL}};
         sp_getis *G;
         CHECK_INT(sp_getis_compute(W->w, s.x, label, &o, &G), SP_OK);
         for (int i = 0; i < s.n; i++) {
@@ -410,7 +410,7 @@ static void test_perm_global(void)
     CHECK(W != NULL);
     if (!W)
         return;
-    sp_moran_opts o = {0, {9999, 2024, 1, SP_PERM_EXACT}};
+    sp_moran_opts o = {0, {9999, 2024, 1, SP_PERM_EXACT, NULL}};
     sp_moran_result a, b, c;
     CHECK_INT(sp_moran_compute(W->w, x, "CRIME", &o, &a), SP_OK);
     o.perm.threads = 2;
@@ -441,7 +441,7 @@ static void test_perm_global(void)
 static void check_perm_local_method(const sp_csr *w, const double *x, int n, int perm,
                                     sp_perm_method method)
 {
-    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {perm, 99, 1, method}};
+    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {perm, 99, 1, method, NULL}};
     sp_lisa *a, *b;
     CHECK_INT(sp_lisa_compute(w, x, "x", &o, &a), SP_OK);
     o.perm.threads = 2;
@@ -472,7 +472,7 @@ static void check_perm_local(const sp_csr *w, const double *x, int n, int perm)
 {
     check_perm_local_method(w, x, n, perm, SP_PERM_EXACT);
     check_perm_local_method(w, x, n, perm, SP_PERM_LOOKUP);
-    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {99, 99, 1, SP_PERM_EXACT}};
+    sp_lisa_opts o = {SP_LISA_ML, SP_LISA_CONDITIONAL, 0.05, 0, {99, 99, 1, SP_PERM_EXACT, NULL}};
     sp_lisa *a, *b;
     CHECK_INT(sp_lisa_compute(w, x, "x", &o, &a), SP_OK);
     o.perm.method = SP_PERM_LOOKUP;
@@ -514,6 +514,30 @@ static void test_perm_local(void)
     CHECK(kmax > 16);
     sp_weights_standardize(W3, SP_STD_ROW);
     check_perm_local(W3->w, x, W3->n, 20000);
+    /* A mask (one shard's units): the masked units get the same bits as in the
+     * full run, both methods; the others -1 counts and NaN moments. */
+    for (int method = SP_PERM_EXACT; method <= SP_PERM_LOOKUP; method++) {
+        int n = W->n, ge[64], le[64], ge2[64], le2[64];
+        double mean[64], sd[64], mean2[64], sd2[64];
+        unsigned char only[64];
+        for (int i = 0; i < n; i++)
+            only[i] = i % 3 == 1;
+        sp_perm_opts po = {999, 11, 2, (sp_perm_method)method, NULL};
+        CHECK_INT(sp_autocorr_perm_local(W->w, x, &po, ge, le, mean, sd), SP_OK);
+        po.only = only;
+        po.threads = 1;
+        CHECK_INT(sp_autocorr_perm_local(W->w, x, &po, ge2, le2, mean2, sd2), SP_OK);
+        int same = 1, skipped = 1;
+        for (int i = 0; i < n; i++) {
+            if (only[i])
+                same &= ge[i] == ge2[i] && le[i] == le2[i] && memcmp(&mean[i], &mean2[i], 8) == 0 &&
+                        memcmp(&sd[i], &sd2[i], 8) == 0;
+            else
+                skipped &= ge2[i] == -1 && le2[i] == -1 && isnan(mean2[i]) && isnan(sd2[i]);
+        }
+        TH_RECORD(same, "mask (method %d): the shard's units as in the full run", method);
+        TH_RECORD(skipped, "mask (method %d): the other units skipped", method);
+    }
     /* Gi and Gi* on binary weights: the same seed gives the same p across
      * threads.  The conditional permutation null of Gi has exactly the
      * moments of the analytic Gi, so strong analytic hot spots stay strong. */
@@ -522,7 +546,7 @@ static void test_perm_local(void)
     sp_weights_standardize(B, SP_STD_BINARY);
     sp_csr *ws;
     sp_getis_add_self(B->w, 1.0, &ws);
-    sp_getis_opts go = {1, 0, {999, 5, 1, SP_PERM_EXACT}};
+    sp_getis_opts go = {1, 0, {999, 5, 1, SP_PERM_EXACT, NULL}};
     sp_getis *g1, *g2, *g0;
     CHECK_INT(sp_getis_compute(ws, x, "CRIME", &go, &g1), SP_OK);
     go.perm.threads = 2;
@@ -577,7 +601,7 @@ static void test_bad_input(void)
     double ok[] = {1, 2, 4, 3};
     CHECK_INT(sp_moran_compute(ws, ok, "v", &moran_plain, &r), SP_EDATA);
     CHECK(strstr(sp_error_msg(), "self weight") != NULL);
-    sp_getis_opts go = {1, 0, {0, 1, 1, SP_PERM_EXACT}};
+    sp_getis_opts go = {1, 0, {0, 1, 1, SP_PERM_EXACT, NULL}};
     sp_getis *G;
     CHECK_INT(sp_getis_compute(ws, ok, "v", &go, &G), SP_OK);
     sp_getis_free(G);
@@ -593,7 +617,7 @@ static void test_bad_input(void)
     sp_csr_from_triplets(3, 3, 4, ai, aj, NULL, &w3);
     CHECK_INT(sp_moran_compute(w3, ok, "v", &moran_plain, &r), SP_OK);
     CHECK(isnan(r.I.var_rand) && isfinite(r.I.var_norm));
-    sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1, SP_PERM_EXACT}};
+    sp_lisa_opts lo = {SP_LISA_SAMPLE, SP_LISA_TOTAL, 1.5, 0, {0, 1, 1, SP_PERM_EXACT, NULL}};
     sp_lisa *L;
     CHECK_INT(sp_lisa_compute(w, ok, "v", &lo, &L), SP_EUSAGE);
     sp_csr_free(w);

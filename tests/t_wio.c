@@ -349,6 +349,13 @@ static const bad_case bad_cases[] = {
     {SP_WF_GAL, "2\na 1\nb\na 1\nb\n", "duplicate id 'a'"},
     {SP_WF_GAL, "2\na 2\nb b\nb 1\na\n", "line 3: link a -> b is given twice (also line 3)"},
     {SP_WF_GAL, "1\na 0\n\nb 0\n", "line 4: more units than the 1 of the header"},
+    /* integer ids (resolved through a table by value): the same messages */
+    {SP_WF_GAL, "3\n1 1\n2\n2 1\n1\n1 1\n2\n", "duplicate id '1' (units 1 and 3)"},
+    {SP_WF_GAL, "3\n1 2\n3 3\n2 1\n1\n3 2\n1 1\n", "line 3: link 1 -> 3 is given twice (also line 3)"},
+    {SP_WF_GAL, "3\n1 2\n2 9\n2 1\n1\n3 1\n1\n", "line 3: unit '9' of link 1 -> 9 is not a unit of the file"},
+    {SP_WF_GAL, "3\n1 2\n2 02\n2 1\n1\n3 1\n1\n", "line 3: unit '02' of link 1 -> 02 is not a unit"},
+    {SP_WF_GAL, "2\n1 1\n99999999999\n2 1\n1\n", "line 3: unit '99999999999' of link 1 -> 99999999999 is not a unit of the file"},
+    {SP_WF_GWT, "0 2 x id\n1 2 1\n2 3 1\n", "the header gives 2 units but the lines name 3"},
     {SP_WF_GAL, "1\na\x01 0\n", "line 2: id 'a\x01' contains a control character"},
     {SP_WF_GAL, "1\na 0\n\0\n", "line 3: NUL byte"},
     {SP_WF_GWT, "0 2 x id\na b 1\nb a\n", "line 3: expected 'ORIGIN DESTINATION WEIGHT'"},
