@@ -762,6 +762,8 @@ static int print_run(fp_opts *o, fp_run *R, FILE *out)
     return rc;
 }
 
+/* `spill fit` on argv, output on out, messages on err, data from shared
+ * (NULL: read here); see cmd_fit.h. */
 int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_shared *shared)
 {
     sp_args a;
@@ -793,4 +795,5 @@ int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_share
     return rc;
 }
 
+/* The command: on stdout and stderr, everything read here. */
 int sp_cmd_fit(int argc, char **argv) { return sp_cmd_fit_run(argc, argv, stdout, stderr, NULL); }

@@ -38,6 +38,7 @@ struct sp_cmd_fit_shared {
     int neig;
 };
 
+/* An empty object: nothing read yet. */
 int sp_cmd_fit_shared_new(sp_cmd_fit_shared **out)
 {
     sp_cmd_fit_shared *s = sp_calloc(1, sizeof *s);
@@ -51,6 +52,7 @@ int sp_cmd_fit_shared_new(sp_cmd_fit_shared **out)
     return SP_OK;
 }
 
+/* Everything it read or computed (after the last run). */
 void sp_cmd_fit_shared_free(sp_cmd_fit_shared *s)
 {
     if (!s)
@@ -89,6 +91,7 @@ static int add_table(sp_cmd_fit_shared *s, const char *path, const char *layer, 
     return SP_OK;
 }
 
+/* The table of path and layer, read by the first run that needs it. */
 int sp_cmd_fit_shared_table(sp_cmd_fit_shared *s, const char *path, const char *layer,
                             const sp_table **out)
 {
@@ -110,6 +113,7 @@ int sp_cmd_fit_shared_table(sp_cmd_fit_shared *s, const char *path, const char *
     return rc;
 }
 
+/* The matrix file path, read by the first run that needs it. */
 int sp_cmd_fit_shared_weights(sp_cmd_fit_shared *s, const char *path, const sp_weights **out)
 {
     int rc = SP_OK;
@@ -172,6 +176,8 @@ static void add_eig(sp_cmd_fit_shared *s, const sp_csr *W, const sp_pops *ops)
         sp_csr_free(e->W), free(e->re), free(e->im), free(e);
 }
 
+/* The dense operators on W, its eigenvalues copied when an equal W had them
+ * computed (compared entry by entry: sp_csr_equal), else computed and kept. */
 int sp_cmd_fit_shared_dense(sp_cmd_fit_shared *s, const sp_csr *W, sp_pops *ops)
 {
     pthread_mutex_lock(&s->lock);
