@@ -272,3 +272,63 @@ void sp_detector_ecological(const sp_detector_q *a, const sp_detector_q *b, doub
     }
     out->significant = out->p < alpha;
 }
+
+/* ---- optimal discretisation */
+
+/* q of x cut by breaks b (k classes), or NaN when a class holds fewer than 2
+ * units or two breaks coincide; rc for a failure other than that. */
+static int candidate_q(const double *y, const double *x, int n, const double *b, int k,
+                       int *cls, int *count, double *q)
+{
+    *q = NAN;
+    for (int c = 1; c < k; c++)
+        if (!(b[c] > b[c - 1]))
+            return SP_OK;                          /* duplicated interval (GD: NA) */
+    sp_classify_assign(x, n, b, k, cls);
+    memset(count, 0, (size_t)k * sizeof *count);
+    for (int i = 0; i < n; i++)
+        count[cls[i]]++;
+    for (int c = 0; c < k; c++)
+        if (count[c] < 2)
+            return SP_OK;                          /* fewer than 2 units (GD: NA) */
+    sp_detector_q r;
+    int rc = sp_detector_factor(y, n, cls, k, &r);
+    if (!rc)
+        *q = r.q;
+    return rc;
+}
+
+/* Every (method, k) candidate; the admissible one with the largest q. */
+int sp_detector_optimal(const double *y, const double *x, int n,
+                        const sp_classify_method *methods, int nm, int kmin, int kmax,
+                        sp_detector_opt *out, double *breaks, double *qs)
+{
+    if (kmin < 2 || kmax < kmin || nm < 1)
+        return sp_error_set(SP_EUSAGE, "optimal discretisation needs 2 <= the fewest classes "
+                                       "<= the most (got %d..%d) and a method", kmin, kmax);
+    int *cls = sp_malloc((size_t)n * sizeof *cls + 1);
+    int *count = sp_malloc((size_t)kmax * sizeof *count);
+    double *b = sp_malloc((size_t)kmax * sizeof *b);
+    int rc = cls && count && b ? SP_OK : SP_ENOMEM, nk = kmax - kmin + 1;
+    out->k = 0;
+    out->q = -1.0;
+    for (int m = 0; m < nm && !rc; m++)
+        for (int k = kmin; k <= kmax && !rc; k++) {
+            double q = NAN;
+            if (sp_classify_breaks(methods[m], x, n, k, b) == SP_OK)  /* cannot form: NA */
+                rc = candidate_q(y, x, n, b, k, cls, count, &q);
+            else
+                sp_error_clear();
+            if (qs)
+                qs[m * nk + (k - kmin)] = q;
+            if (!rc && q > out->q) {
+                *out = (sp_detector_opt){methods[m], k, q};
+                memcpy(breaks, b, (size_t)k * sizeof *b);
+            }
+        }
+    if (!rc && !out->k)
+        rc = sp_error_set(SP_EDATA, "no discretisation into %d..%d classes leaves at least 2 "
+                                    "units in every class", kmin, kmax);
+    free(cls), free(count), free(b);
+    return rc;
+}

@@ -94,4 +94,28 @@ typedef struct sp_detector_eco {
 void sp_detector_ecological(const sp_detector_q *a, const sp_detector_q *b, double alpha,
                             sp_detector_eco *out);
 
+/* ---- optimal discretisation (the R package GD's optidisc; Song et al. 2020) */
+
+#include "sp_classify.h"
+
+/* The discretisation of a continuous factor x with the largest q: every
+ * method m of methods[0..nm-1] with every class count k = kmin..kmax
+ * (method-major, as GD's candidate table); a candidate is admissible when
+ * its breaks are distinct and each of its k classes holds at least 2 units
+ * (GD: duplicated intervals and intervals with fewer than 2 values are NA);
+ * ties keep the first.  Out: the chosen method, k, q and the k breaks
+ * (room for kmax); qs (may be NULL; nm (kmax - kmin + 1) values, row m
+ * for method m) the q of every candidate, NaN when not admissible.
+ * Errors: SP_EUSAGE for 2 > kmin or kmin > kmax; SP_EDATA when no candidate
+ * is admissible or y is constant; SP_ENOMEM. */
+typedef struct sp_detector_opt {
+    sp_classify_method method;
+    int k;
+    double q;
+} sp_detector_opt;
+
+int sp_detector_optimal(const double *y, const double *x, int n,
+                        const sp_classify_method *methods, int nm, int kmin, int kmax,
+                        sp_detector_opt *out, double *breaks, double *qs);
+
 #endif

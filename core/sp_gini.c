@@ -36,81 +36,188 @@ static int check_values(const double *y, int n, const char *const *ids, const ch
     return SP_OK;
 }
 
-/* sum_i sum_r |s_i - s_r| of sorted s: 2 sum_i (2i - n - 1) s_(i), i from 1. */
-static double abs_sum_sorted(const double *s, int n)
+/* Every weight finite and >= 0 with a positive sum (w NULL: nothing to check). */
+static int check_weights(const double *w, int n, const char *const *ids, const char *what)
 {
-    double acc = 0;
-    for (int i = 0; i < n; i++)
-        acc += (2.0 * (i + 1) - n - 1) * s[i];
+    char b[32];
+    double sum = 0;
+    for (int i = 0; w && i < n; i++) {
+        if (!(w[i] >= 0) || !isfinite(w[i]))
+            return sp_error_set(SP_EDATA, "%s: the population weights must be non-negative: "
+                                "unit %s has %g", what, unit(ids, i, b, sizeof b), w[i]);
+        sum += w[i];
+    }
+    if (w && !(sum > 0))
+        return sp_error_set(SP_EDATA, "%s: every population weight is 0", what);
+    return SP_OK;
+}
+
+/* sum_i sum_r w_i w_r |s_i - s_r| of sorted s (w NULL: all 1).
+ *   unweighted: 2 sum_i (2i - n - 1) s_(i), i from 1;
+ *   weighted:   2 sum_r w_r (s_r W_<r - S_<r), W_<r, S_<r the weight and
+ *               weighted sum below r (ties add 0 either way). */
+static double abs_sum_sorted(const double *s, const double *w, int n)
+{
+    double acc = 0, wb = 0, sb = 0;
+    for (int i = 0; i < n; i++) {
+        if (!w) {
+            acc += (2.0 * (i + 1) - n - 1) * s[i];
+            continue;
+        }
+        acc += w[i] * (s[i] * wb - sb);
+        wb += w[i], sb += w[i] * s[i];
+    }
     return 2 * acc;
 }
 
-/* sum_{i} sum_{r} |a_i - b_r| of sorted a, b by one merge: for each a_i with c
- * values of b below it, c a_i - B_<(c) + (B - B_<(c)) - (nb - c) a_i. */
-static double abs_sum_between(const double *a, int na, const double *b, int nb)
+/* sum_i sum_r wa_i wb_r |a_i - b_r| of sorted a, b by one merge (weights NULL:
+ * all 1): for each a_i with weight B_< and weighted sum S_< of b below it,
+ * a_i B_< - S_< + (S - S_<) - (B - B_<) a_i. */
+static double abs_sum_between(const double *a, const double *wa, int na, const double *b,
+                              const double *wb, int nb)
 {
-    double btot = 0, below = 0, acc = 0;
+    double btot = 0, wtot = 0, below = 0, wbelow = 0, acc = 0;
     for (int r = 0; r < nb; r++)
-        btot += b[r];
+        btot += (wb ? wb[r] : 1) * b[r], wtot += wb ? wb[r] : 1;
     int c = 0;
     for (int i = 0; i < na; i++) {
-        while (c < nb && b[c] < a[i])
-            below += b[c++];
-        acc += c * a[i] - below + (btot - below) - (nb - c) * a[i];
+        for (; c < nb && b[c] < a[i]; c++)
+            below += (wb ? wb[c] : 1) * b[c], wbelow += wb ? wb[c] : 1;
+        acc += (wa ? wa[i] : 1) * (wbelow * a[i] - below + (btot - below) - (wtot - wbelow) * a[i]);
     }
     return acc;
 }
 
-int sp_gini_plain(const double *y, int n, const char *const *ids, const char *what, double *g)
+/* A value and its weight, for sorting both together. */
+typedef struct yw_pair {
+    double y, w;
+} yw_pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    double x = ((const yw_pair *)a)->y, y = ((const yw_pair *)b)->y;
+    return (x > y) - (x < y);
+}
+
+/* Sort v ascending, carrying w along (w NULL: sort v alone). */
+static int sort_with(double *v, double *w, int n)
+{
+    if (!w) {
+        sp_dstat_sort(v, n);
+        return SP_OK;
+    }
+    yw_pair *p = sp_malloc((size_t)n * sizeof *p + 1);
+    if (!p)
+        return SP_ENOMEM;
+    for (int i = 0; i < n; i++)
+        p[i] = (yw_pair){v[i], w[i]};
+    qsort(p, (size_t)n, sizeof *p, cmp_pair);
+    for (int i = 0; i < n; i++)
+        v[i] = p[i].y, w[i] = p[i].w;
+    free(p);
+    return SP_OK;
+}
+
+/* Sum of w (n when NULL) and the w-weighted mean of y. */
+static double wmean(const double *y, const double *w, int n, double *wsum)
+{
+    double sw = 0, swy = 0;
+    for (int i = 0; i < n; i++)
+        sw += w ? w[i] : 1, swy += (w ? w[i] : 1) * y[i];
+    *wsum = sw;
+    return swy / sw;
+}
+
+/* Weighted Gini of y from a sorted copy: sum sum w w |.| / (2 W^2 ybar_w). */
+static int gini_of(const double *y, const double *w, int n, double *g)
+{
+    double *s = sp_malloc((size_t)n * sizeof *s + 1), *sw = w ? sp_malloc((size_t)n * sizeof *sw) : NULL;
+    if (!s || (w && !sw))
+        return free(s), free(sw), SP_ENOMEM;
+    memcpy(s, y, (size_t)n * sizeof *s);
+    if (w)
+        memcpy(sw, w, (size_t)n * sizeof *sw);
+    int rc = sort_with(s, sw, n);
+    double W, mean = wmean(y, w, n, &W);
+    if (!rc)
+        *g = abs_sum_sorted(s, sw, n) / (2.0 * W * W * mean);
+    free(s), free(sw);
+    return rc;
+}
+
+int sp_gini_weighted(const double *y, const double *w, int n, const char *const *ids,
+                     const char *what, double *g)
 {
     int rc = check_values(y, n, ids, what, "the Gini coefficient");
-    if (rc)
-        return rc;
-    double *s;
-    if (sp_dstat_sorted(y, n, &s))
-        return SP_ENOMEM;
-    double mean = sp_dstat_mean(y, n);
-    *g = abs_sum_sorted(s, n) / (2.0 * n * (double)n * mean);
-    free(s);
-    return SP_OK;
+    if (!rc)
+        rc = check_weights(w, n, ids, what);
+    double W;
+    if (!rc && w && !(wmean(y, w, n, &W) > 0))
+        return sp_error_set(SP_EDATA, "%s: every value with a positive weight is 0: the "
+                            "weighted Gini is undefined", what);
+    return rc ? rc : gini_of(y, w, n, g);
+}
+
+int sp_gini_plain(const double *y, int n, const char *const *ids, const char *what, double *g)
+{
+    return sp_gini_weighted(y, NULL, n, ids, what, g);
 }
 
 void sp_gini_dagum_free(sp_gini_dagum *d)
 {
     free(d->order), free(d->size), free(d->gmean), free(d->gjj), free(d->gjh), free(d->djh);
+    free(d->weight);
     d->order = d->size = NULL;
-    d->gmean = d->gjj = d->gjh = d->djh = NULL;
+    d->gmean = d->gjj = d->gjh = d->djh = d->weight = NULL;
 }
 
-/* Values of y by group: vals[start[j] .. start[j+1]) is group j (caller's
- * codes), sorted when `sorted`; n_j and the group means into size and mean. */
-static int split_groups(const double *y, const int *group, int n, int k, int sorted,
-                        const char *what, double **vals_out, int **start_out, int *size,
+/* Values of y (and weights w, may be NULL) by group: vals[start[j] ..
+ * start[j+1]) is group j (caller's codes), sorted when `sorted`; n_j, the
+ * group weights W_j (n_j without w) and the weighted means into size, wsum
+ * and mean; o->wts is NULL without w. */
+typedef struct split_out {
+    double *vals, *wts;
+    int *start;
+} split_out;
+
+static int split_groups(const double *y, const double *w, const int *group, int n, int k,
+                        int sorted, const char *what, split_out *o, int *size, double *wsum,
                         double *mean)
 {
-    double *vals = sp_malloc((size_t)n * sizeof *vals);
-    int *start = sp_calloc((size_t)k + 1, sizeof *start), *fill = sp_calloc((size_t)k, sizeof *fill);
-    if (!vals || !start || !fill)
-        return free(vals), free(start), free(fill), SP_ENOMEM;
+    memset(o, 0, sizeof *o);
+    o->vals = sp_malloc((size_t)n * sizeof *o->vals);
+    o->wts = w ? sp_malloc((size_t)n * sizeof *o->wts) : NULL;
+    o->start = sp_calloc((size_t)k + 1, sizeof *o->start);
+    int *fill = sp_calloc((size_t)k, sizeof *fill), rc = SP_OK;
+    if (!o->vals || (w && !o->wts) || !o->start || !fill)
+        rc = SP_ENOMEM;
     memset(size, 0, (size_t)k * sizeof *size);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; !rc && i < n; i++)
         size[group[i]]++;
-    for (int j = 0; j < k; j++)
-        start[j + 1] = start[j] + size[j];
-    for (int i = 0; i < n; i++)
-        vals[start[group[i]] + fill[group[i]]++] = y[i];
-    free(fill);
-    for (int j = 0; j < k; j++) {
-        if (size[j] == 0) {
-            free(vals), free(start);
-            return sp_error_set(SP_EDATA, "%s: group %d has no unit", what, j + 1);
-        }
-        if (sorted)
-            sp_dstat_sort(vals + start[j], size[j]);
-        mean[j] = sp_dstat_mean(vals + start[j], size[j]);
+    for (int j = 0; !rc && j < k; j++)
+        o->start[j + 1] = o->start[j] + size[j];
+    for (int i = 0; !rc && i < n; i++) {
+        int c = o->start[group[i]] + fill[group[i]]++;
+        o->vals[c] = y[i];
+        if (w)
+            o->wts[c] = w[i];
     }
-    *vals_out = vals, *start_out = start;
-    return SP_OK;
+    for (int j = 0; !rc && j < k; j++) {
+        double *gv = o->vals + o->start[j], *gw = w ? o->wts + o->start[j] : NULL;
+        if (size[j] == 0)
+            rc = sp_error_set(SP_EDATA, "%s: group %d has no unit", what, j + 1);
+        if (!rc && sorted)
+            rc = sort_with(gv, gw, size[j]);
+        if (!rc)
+            mean[j] = wmean(gv, gw, size[j], &wsum[j]);
+        if (!rc && !(wsum[j] > 0))
+            rc = sp_error_set(SP_EDATA, "%s: group %d has no population (every weight is 0)",
+                              what, j + 1);
+    }
+    free(fill);
+    if (rc)
+        free(o->vals), free(o->wts), free(o->start), memset(o, 0, sizeof *o);
+    return rc;
 }
 
 /* Increasing-mean order of the k groups, stable on ties (insertion sort). */
@@ -133,34 +240,41 @@ static int dagum_alloc(sp_gini_dagum *d, int k)
     d->order = sp_malloc((size_t)k * sizeof *d->order);
     d->size = sp_malloc((size_t)k * sizeof *d->size);
     d->gmean = sp_malloc((size_t)k * sizeof *d->gmean);
+    d->weight = sp_malloc((size_t)k * sizeof *d->weight);
     d->gjj = sp_malloc((size_t)k * sizeof *d->gjj);
     d->gjh = sp_calloc((size_t)k * k, sizeof *d->gjh);
     d->djh = sp_calloc((size_t)k * k, sizeof *d->djh);
-    if (d->order && d->size && d->gmean && d->gjj && d->gjh && d->djh)
+    if (d->order && d->size && d->gmean && d->weight && d->gjj && d->gjh && d->djh)
         return SP_OK;
     sp_gini_dagum_free(d);
     return SP_ENOMEM;
 }
 
-/* G_jj, G_jh, D_jh and the three components, groups already split. */
-static void dagum_terms(sp_gini_dagum *d, const double *vals, const int *start, const int *csize,
-                        const double *cmean)
+/* G_jj, G_jh, D_jh and the three components, groups already split; with
+ * weights n_j, n are the populations W_j, W (p_j = W_j / W population shares,
+ * s_j = W_j ybar_j / (W ybar) income shares). */
+static void dagum_terms(sp_gini_dagum *d, const split_out *o, const int *csize,
+                        const double *cw, const double *cmean)
 {
     int k = d->k;
     for (int j = 0; j < k; j++) {
         d->size[j] = csize[d->order[j]];
+        d->weight[j] = cw[d->order[j]];
         d->gmean[j] = cmean[d->order[j]];
     }
-    double ybar = d->mean, n = d->n;
+    double ybar = d->mean, n = d->total;
     for (int j = 0; j < k; j++) {
-        const double *a = vals + start[d->order[j]];
-        double nj = d->size[j], pj = nj / n, sj = nj * d->gmean[j] / (n * ybar);
-        d->gjj[j] = d->gjh[j * k + j] = abs_sum_sorted(a, d->size[j]) / (2 * nj * nj * d->gmean[j]);
+        int cj = o->start[d->order[j]];
+        const double *a = o->vals + cj, *wa = o->wts ? o->wts + cj : NULL;
+        double nj = d->weight[j], pj = nj / n, sj = nj * d->gmean[j] / (n * ybar);
+        d->gjj[j] = d->gjh[j * k + j] =
+            abs_sum_sorted(a, wa, d->size[j]) / (2 * nj * nj * d->gmean[j]);
         d->within += d->gjj[j] * pj * sj;
         for (int h = 0; h < j; h++) {
-            const double *b = vals + start[d->order[h]];
-            double nh = d->size[h], ph = nh / n, sh = nh * d->gmean[h] / (n * ybar);
-            double S = abs_sum_between(a, d->size[j], b, d->size[h]);
+            int ch = o->start[d->order[h]];
+            const double *b = o->vals + ch, *wb = o->wts ? o->wts + ch : NULL;
+            double nh = d->weight[h], ph = nh / n, sh = nh * d->gmean[h] / (n * ybar);
+            double S = abs_sum_between(a, wa, d->size[j], b, wb, d->size[h]);
             double g = S / (nj * nh * (d->gmean[j] + d->gmean[h]));
             double D = S > 0 ? (d->gmean[j] - d->gmean[h]) / (S / (nj * nh)) : 0;
             d->gjh[j * k + h] = d->gjh[h * k + j] = g;
@@ -171,39 +285,49 @@ static void dagum_terms(sp_gini_dagum *d, const double *vals, const int *start, 
     }
 }
 
-int sp_gini_dagum_compute(const double *y, const int *group, int n, int k,
-                          const char *const *ids, const char *what, sp_gini_dagum *out)
+int sp_gini_dagum_weighted(const double *y, const double *w, const int *group, int n, int k,
+                           const char *const *ids, const char *what, sp_gini_dagum *out)
 {
     int rc = check_values(y, n, ids, what, "Dagum's Gini");
+    if (!rc)
+        rc = check_weights(w, n, ids, what);
     if (rc)
         return rc;
     if (k < 1)
         return sp_error_set(SP_EUSAGE, "%s: no groups", what);
     if ((rc = dagum_alloc(out, k)))
         return rc;
-    int *csize = sp_malloc((size_t)k * sizeof *csize), *start = NULL;
-    double *cmean = sp_malloc((size_t)k * sizeof *cmean), *vals = NULL, *all = NULL;
-    rc = csize && cmean ? split_groups(y, group, n, k, 1, what, &vals, &start, csize, cmean) : SP_ENOMEM;
+    int *csize = sp_malloc((size_t)k * sizeof *csize);
+    double *cmean = sp_malloc((size_t)k * sizeof *cmean), *cw = sp_malloc((size_t)k * sizeof *cw);
+    split_out o = {0};
+    rc = csize && cmean && cw ? split_groups(y, w, group, n, k, 1, what, &o, csize, cw, cmean)
+                              : SP_ENOMEM;
     for (int j = 0; !rc && j < k; j++)
         if (!(cmean[j] > 0))
             rc = sp_error_set(SP_EDATA, "%s: every value of group %d is 0: its Gini is undefined",
                               what, j + 1);
-    if (!rc)
-        rc = sp_dstat_sorted(y, n, &all);
     if (!rc) {
         out->n = n;
-        out->mean = sp_dstat_mean(y, n);
-        out->gini = abs_sum_sorted(all, n) / (2.0 * n * (double)n * out->mean);
+        out->mean = wmean(y, w, n, &out->total);
+        rc = gini_of(y, w, n, &out->gini);
+    }
+    if (!rc) {
         order_by_mean(cmean, k, out->order);
-        dagum_terms(out, vals, start, csize, cmean);
+        dagum_terms(out, &o, csize, cw, cmean);
         out->pct_within = 100 * out->within / out->gini;
         out->pct_between = 100 * out->between / out->gini;
         out->pct_transvariation = 100 * out->transvariation / out->gini;
     }
-    free(csize), free(cmean), free(vals), free(start), free(all);
+    free(csize), free(cmean), free(cw), free(o.vals), free(o.wts), free(o.start);
     if (rc)
         sp_gini_dagum_free(out);
     return rc;
+}
+
+int sp_gini_dagum_compute(const double *y, const int *group, int n, int k,
+                          const char *const *ids, const char *what, sp_gini_dagum *out)
+{
+    return sp_gini_dagum_weighted(y, NULL, group, n, k, ids, what, out);
 }
 
 /* Theil T and L of one sample (T_g, L_g); *has_l = 0 when a value is 0. */
@@ -236,9 +360,13 @@ int sp_gini_theil_compute(const double *y, const int *group, int n, int k,
     if (!group) {
         out->t_within = out->t_between = out->l_within = out->l_between = NAN;
     } else {
-        int *start = NULL, *size = sp_malloc((size_t)k * sizeof *size);
-        double *vals = NULL, *mean = sp_malloc((size_t)k * sizeof *mean);
-        rc = size && mean ? split_groups(y, group, n, k, 0, what, &vals, &start, size, mean) : SP_ENOMEM;
+        int *size = sp_malloc((size_t)k * sizeof *size);
+        double *mean = sp_malloc((size_t)k * sizeof *mean), *wsum = sp_malloc((size_t)k * sizeof *wsum);
+        split_out o = {0};
+        rc = size && mean && wsum ? split_groups(y, NULL, group, n, k, 0, what, &o, size, wsum, mean)
+                                  : SP_ENOMEM;
+        const double *vals = o.vals;
+        const int *start = o.start;
         double ybar = sp_dstat_mean(y, n);
         for (int j = 0; !rc && j < k; j++) {
             double tg, lg, pg = (double)size[j] / n, sg = pg * mean[j] / ybar;
@@ -248,7 +376,7 @@ int sp_gini_theil_compute(const double *y, const int *group, int n, int k,
             out->l_within += pg * lg;
             out->l_between += mean[j] > 0 ? pg * log(ybar / mean[j]) : 0;
         }
-        free(start), free(size), free(vals), free(mean);
+        free(o.start), free(size), free(o.vals), free(mean), free(wsum);
         if (rc)
             return rc;
     }

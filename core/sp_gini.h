@@ -16,6 +16,15 @@
  *   G_w = sum_j G_jj p_j s_j,
  *   G_nb = sum_{j>h} G_jh (p_j s_h + p_h s_j) D_jh,
  *   G_t = sum_{j>h} G_jh (p_j s_h + p_h s_j) (1 - D_jh),  G = G_w + G_nb + G_t.
+ * Population-weighted (sp_gini_weighted, sp_gini_dagum_weighted): unit i
+ * counts w_i times (w the population), so every sum over pairs carries
+ * w_i w_r, n_j and n become the populations W_j and W (p_j = W_j / W the
+ * population shares, s_j = W_j ybar_j / (W ybar) the income shares, ybar_j
+ * and ybar population-weighted means, groups ordered by them):
+ *   G = sum_i sum_r w_i w_r |y_i - y_r| / (2 W^2 ybar),
+ *   G_jj = S_jj / (2 W_j^2 ybar_j),  G_jh = S_jh / (W_j W_h (ybar_j + ybar_h)),
+ *   S_jh = sum_{i in j} sum_{r in h} w_i w_r |y_i - y_r|,
+ *   D_jh = (ybar_j - ybar_h) / (S_jh / (W_j W_h)); G = G_w + G_nb + G_t still.
  * Every S_jh comes from a merge of the two sorted groups with cumulative sums
  * (O(n_j + n_h)), never from the n_j n_h pairs.
  *
@@ -30,7 +39,8 @@
  *
  * Errors (sp_error.h): SP_EDATA for a negative value (naming the unit when
  * ids is not NULL), fewer than 2 units, an all-zero variable or group
- * (undefined Gini), an empty group, a negative or all-zero weight.
+ * (undefined Gini), an empty group, a negative or all-zero weight (also
+ * within a group for the weighted decomposition).
  * Ownership: sp_gini_dagum fills a struct whose arrays it allocates;
  * sp_gini_dagum_free releases them (also after a failure, harmlessly). */
 #ifndef SP_GINI_H
@@ -38,15 +48,20 @@
 
 /* Gini of y[0..n-1] (y >= 0, mean > 0). */
 int sp_gini_plain(const double *y, int n, const char *const *ids, const char *what, double *g);
+/* The population-weighted Gini (w[i] >= 0, w NULL: sp_gini_plain). */
+int sp_gini_weighted(const double *y, const double *w, int n, const char *const *ids,
+                     const char *what, double *g);
 
 typedef struct sp_gini_dagum {
     int n, k;
+    double total;   /* the population W (n without weights) */
     double mean, gini;
     double within, between, transvariation;   /* G_w, G_nb, G_t */
     double pct_within, pct_between, pct_transvariation;  /* 100 G_w / G, ... */
     int *order;     /* order[j]: the caller's code of the j-th group by increasing mean */
     int *size;      /* n_j */
-    double *gmean;  /* ybar_j */
+    double *gmean;  /* ybar_j (population-weighted with weights) */
+    double *weight; /* W_j, the group's population (n_j without weights) */
     double *gjj;    /* G_jj */
     double *gjh;    /* k x k row-major, G_jh (G_jj on the diagonal) */
     double *djh;    /* k x k, D_jh (>= 0 for j > h; D_hj = -D_jh, 0 on the diagonal) */
@@ -55,6 +70,10 @@ typedef struct sp_gini_dagum {
 /* Dagum's decomposition of y[0..n-1] by group[i] in 0..k-1 (every code used). */
 int sp_gini_dagum_compute(const double *y, const int *group, int n, int k,
                           const char *const *ids, const char *what, sp_gini_dagum *out);
+/* The same with population weights w[i] >= 0 (NULL: unweighted); a group
+ * whose weights are all 0 is an error. */
+int sp_gini_dagum_weighted(const double *y, const double *w, const int *group, int n, int k,
+                           const char *const *ids, const char *what, sp_gini_dagum *out);
 void sp_gini_dagum_free(sp_gini_dagum *d);
 
 typedef struct sp_gini_theil {

@@ -513,6 +513,65 @@ void sp_markov_chi2(const double *T1, const double *T2, int k, double *x2, int *
     *p = chisq_q(s, *df);
 }
 
+/* giddy shtest: the conditional steady state S against s over nt transitions. */
+sp_markov_test sp_markov_shtest(const double *s, const double *S, int k, double nt)
+{
+    sp_markov_test t = {NAN, NAN, 0};
+    if (!s || !S || !(nt > 0.0))
+        return t;
+    double x2 = 0.0;
+    int used = 0;
+    for (int j = 0; j < k; j++) {
+        if (s[j] > 0.0) {
+            double d = nt * (S[j] - s[j]);
+            x2 += d * d / (nt * s[j]);
+            used++;
+        } else if (S[j] > 0.0) {
+            return t;                               /* mass where s has none: 1/0 */
+        }
+    }
+    t.stat = x2;
+    t.df = used - 1;
+    t.p = chisq_q(x2, t.df);
+    return t;
+}
+
+/* Own (0 H, 1 L) and lag halves of the quadrants HH, LH, LL, HL. */
+static const int lisa_own[4] = {0, 1, 1, 0}, lisa_nb[4] = {0, 0, 1, 1};
+
+/* Row-normalised 2 x 2 chain of the halves half[] of the 4 x 4 counts T. */
+static void lisa_half_chain(const double *T, const int *half, double *P)
+{
+    double N[4] = {0};
+    for (int c = 0; c < 4; c++)
+        for (int d = 0; d < 4; d++)
+            N[half[c] * 2 + half[d]] += T[c * 4 + d];
+    for (int a = 0; a < 2; a++) {
+        double row = N[a * 2] + N[a * 2 + 1];
+        for (int b = 0; b < 2; b++)
+            P[a * 2 + b] = row > 0.0 ? N[a * 2 + b] / row : 0.0;
+    }
+}
+
+/* E_cd = n_c P_own(o_c, o_d) P_lag(l_c, l_d); X2 = giddy chi2(T, E). */
+sp_markov_test sp_markov_lisa_independence(const double *T, double *expected)
+{
+    double Po[4], Pl[4];
+    lisa_half_chain(T, lisa_own, Po);
+    lisa_half_chain(T, lisa_nb, Pl);
+    for (int c = 0; c < 4; c++) {
+        double nc = 0.0;
+        for (int d = 0; d < 4; d++)
+            nc += T[c * 4 + d];
+        for (int d = 0; d < 4; d++)
+            expected[c * 4 + d] = nc * Po[lisa_own[c] * 2 + lisa_own[d]] *
+                                  Pl[lisa_nb[c] * 2 + lisa_nb[d]];
+    }
+    sp_markov_test t;
+    sp_markov_chi2(T, expected, 4, &t.stat, &t.df, &t.p);
+    return t;
+}
+
 /* ---- spatial lags */
 
 void sp_markov_lag(const int *wp, const int *wj, const double *wx, const double *x, int n,
@@ -624,7 +683,9 @@ static int spatial_chains(const sp_markov_opts *o, sp_markov_result *r)
     r->cond = sp_calloc((size_t)m, sizeof *r->cond);
     r->chi2 = sp_malloc((size_t)m * 2 * sizeof *r->chi2);
     r->chi2_df = sp_malloc((size_t)m * sizeof *r->chi2_df);
-    int rc = T && r->cond && r->chi2 && r->chi2_df ? SP_OK : SP_ENOMEM;
+    r->shtest = sp_malloc((size_t)m * sizeof *r->shtest);
+    int rc = T && r->cond && r->chi2 && r->chi2_df && r->shtest ? SP_OK : SP_ENOMEM;
+    r->x2 = (sp_markov_test){0.0, NAN, 0};
     if (!rc) {
         r->chi2_p = r->chi2 + m;
         sp_markov_count(r->cls, r->lcls, r->n, r->t, k, o->lag, T);
@@ -633,7 +694,15 @@ static int spatial_chains(const sp_markov_opts *o, sp_markov_result *r)
         rc = sp_markov_chain_from(T + (size_t)l * k * k, k, o->fill_empty, &r->cond[l]);
         sp_markov_chi2(T + (size_t)l * k * k, r->chain.counts, k, &r->chi2[l], &r->chi2_df[l],
                        &r->chi2_p[l]);
+        double nt = 0.0;
+        for (int c = 0; !rc && c < k; c++)
+            nt += r->cond[l].n[c];
+        if (!rc)
+            r->shtest[l] = sp_markov_shtest(r->chain.steady, r->cond[l].steady, k, nt);
+        r->x2.stat += r->chi2[l];
+        r->x2.df += r->chi2_df[l] > 0 ? r->chi2_df[l] : 0;
     }
+    r->x2.p = chisq_q(r->x2.stat, r->x2.df);
     if (!rc)
         rc = sp_markov_homogeneity(T, m, k, &r->homog);
     free(T);
@@ -761,6 +830,10 @@ int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int 
     sp_markov_opts o = {.lag = lag, .fill_empty = fill_empty};
     if (!rc)
         rc = classic_chain(&o, r);
+    if (!rc && !(r->expected = sp_malloc(16 * sizeof *r->expected)))
+        rc = SP_ENOMEM;
+    if (!rc)
+        r->independence = sp_markov_lisa_independence(r->chain.counts, r->expected);
     if (rc)
         sp_markov_result_free(r);
     return rc;
@@ -780,5 +853,7 @@ void sp_markov_result_free(sp_markov_result *r)
     free(r->cond);
     free(r->chi2);
     free(r->chi2_df);
+    free(r->shtest);
+    free(r->expected);
     memset(r, 0, sizeof *r);
 }

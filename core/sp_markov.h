@@ -48,6 +48,23 @@
  * E_ij)^2 / E_ij over E_ij > 0, df = (r_l - 1)(r - 1) with r_l, r the
  * non-empty rows of T_l and of T.
  *
+ * Steady-state test per lag class (giddy Spatial_Markov.shtest, Rey et al.
+ * 2016): with the classic chain's steady state s, lag class l's S_l and its
+ * transitions N_l, X2 = sum_j (N_l S_lj - N_l s_j)^2 / (N_l s_j) over the
+ * classes with s_j > 0, df = their number - 1 (giddy: k - 1, the same when
+ * every s_j > 0); undefined (NaN) without a unique s or S_l, or when S_l puts
+ * mass on a class with s_j = 0 (giddy divides by 0 there).  x2 = sum_l of the
+ * per-lag-class chi-squares, df the sum of theirs (giddy's x2 has df
+ * k (k - 1)^2, the same when m = k and no row is empty).
+ * LISA independence (Rey 2001; giddy LISA_Markov.chi_2, expected_t): a
+ * quadrant is a pair (own H/L, lag H/L); under independence of the own and
+ * the neighbours' moves the quadrant chain is the Kronecker product of the
+ * own chain and the lag chain, each estimated from the margins of the same
+ * 4 x 4 transitions: E_cd = n_c P_own(o_c, o_d) P_lag(l_c, l_d); X2 is
+ * giddy's chi2(T, E).  (giddy's own code classes each unit against its mean
+ * over time and counts "transitions" across units; spill does not copy it,
+ * docs/distribution.md.)
+ *
  * Ownership: results are caller-owned structs filled by the functions and
  * released with their _free (which also takes a zeroed struct).  Errors
  * follow sp_error.h; messages name "period s" (1-based) or the class. */
@@ -117,6 +134,21 @@ int sp_markov_homogeneity(const double *T, int m, int k, sp_markov_homog *h);
  * upper-tail p (NaN when df = 0). */
 void sp_markov_chi2(const double *T1, const double *T2, int k, double *x2, int *df, double *p);
 
+/* A chi-square test: statistic, degrees of freedom, upper-tail p (NaN when
+ * undefined). */
+typedef struct sp_markov_test {
+    double stat, p;
+    int df;
+} sp_markov_test;
+
+/* giddy's steady-state test of S (k) against s (k) over nt transitions
+ * (see the header comment); NaN when either is NULL. */
+sp_markov_test sp_markov_shtest(const double *s, const double *S, int k, double nt);
+
+/* The LISA independence test of 4 x 4 quadrant transitions T (order HH, LH,
+ * LL, HL); expected (16 values) receives E. */
+sp_markov_test sp_markov_lisa_independence(const double *T, double *expected);
+
 /* The spatial lag of each period, lag[s n + i] = sum_j w_ij x[s n + j], for a
  * CSR matrix given by its arrays (row pointers wp, columns wj, values wx). */
 void sp_markov_lag(const int *wp, const int *wj, const double *wx, const double *x, int n,
@@ -157,6 +189,11 @@ typedef struct sp_markov_result {
     sp_markov_homog homog;
     double *chi2, *chi2_p;       /* m: giddy chi2(T_l, T) per lag class */
     int *chi2_df;
+    sp_markov_test *shtest;      /* m: steady state of lag class l against the chain's */
+    sp_markov_test x2;           /* the sum of the m chi2 */
+    /* LISA Markov */
+    double *expected;            /* 4 x 4 transitions expected under independence */
+    sp_markov_test independence; /* own and neighbours' moves independent */
 } sp_markov_result;
 
 /* The chain of x (n x t) and, when w is not NULL (n x n, standardised by the

@@ -12,6 +12,7 @@
 #include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pdyn.h"
+#include "sp_punbal.h"
 
 int sp_pdyn_parse(const char *name, int *lags)
 {
@@ -252,6 +253,29 @@ static sp_pmodel static_model(sp_pmodel m)
     return m == SP_PM_SDM ? SP_PM_SAR : m == SP_PM_SDEM ? SP_PM_SEM : m == SP_PM_SLX ? SP_PM_OLS : m;
 }
 
+/* The names of [y_{t-1}] [W y_{t-1}] X [W X] into names (k + 1 slots, zeroed). */
+static int lag_names(const char *yname, int tau, int eta, int k0, const char *const *xnames,
+                     int durbin, char **names)
+{
+    int j = 0;
+    size_t len = strlen(yname) + 16;
+    if (tau && ((names[j++] = sp_malloc(len))))
+        snprintf(names[j - 1], len, "%s(t-1)", yname);
+    if (eta && ((names[j++] = sp_malloc(len))))
+        snprintf(names[j - 1], len, "W*%s(t-1)", yname);
+    for (int v = 0; v < k0; v++, j++)
+        names[j] = sp_strdup(xnames[v]);
+    for (int v = 0; durbin && v < k0; v++, j++) {
+        size_t l = strlen(xnames[v]) + 3;
+        if ((names[j] = sp_malloc(l)))
+            snprintf(names[j], l, "W*%s", xnames[v]);
+    }
+    for (int q = 0; q < j; q++)
+        if (!names[q])
+            return SP_ENOMEM;
+    return SP_OK;
+}
+
 /* Regressors for periods 2..t: [y_{t-1}] [W y_{t-1}] X [W X], with names. */
 static int build(int n, int t, const double *y, const char *yname, int k0, const double *X,
                  const char *const *xnames, const sp_csr *W, const sp_pdyn_opts *o, double **Z,
@@ -268,31 +292,15 @@ static int build(int n, int t, const double *y, const char *yname, int k0, const
         return SP_ENOMEM;
     double *z = *Z;
     int j = 0;
-    size_t len = strlen(yname) + 16;
-    if (tau) {
-        memcpy(z, y, (size_t)n1 * sizeof *z);
-        if (((*names)[j++] = sp_malloc(len)))
-            snprintf((*names)[j - 1], len, "%s(t-1)", yname);
-    }
-    if (eta) {
-        sp_within_lag(W, y, n, t - 1, z + j * n1);
-        if (((*names)[j++] = sp_malloc(len)))
-            snprintf((*names)[j - 1], len, "W*%s(t-1)", yname);
-    }
-    for (int v = 0; v < k0; v++, j++) {
+    if (tau)
+        memcpy(z + j++ * n1, y, (size_t)n1 * sizeof *z);
+    if (eta)
+        sp_within_lag(W, y, n, t - 1, z + j++ * n1);
+    for (int v = 0; v < k0; v++, j++)
         memcpy(z + j * n1, X + v * nt + n, (size_t)n1 * sizeof *z);
-        (*names)[j] = sp_strdup(xnames[v]);
-    }
-    for (int v = 0; durbin && v < k0; v++, j++) {
+    for (int v = 0; durbin && v < k0; v++, j++)
         sp_within_lag(W, X + v * nt + n, n, t - 1, z + j * n1);
-        size_t l = strlen(xnames[v]) + 3;
-        if (((*names)[j] = sp_malloc(l)))
-            snprintf((*names)[j], l, "W*%s", xnames[v]);
-    }
-    for (j = 0; j < k; j++)
-        if (!(*names)[j])
-            return SP_ENOMEM;
-    return SP_OK;
+    return lag_names(yname, tau, eta, k0, xnames, durbin, *names);
 }
 
 static void free_names(char **names, int k)
@@ -314,6 +322,25 @@ static const char *bc_skip(const sp_pdyn_opts *o)
         return "not defined for models with a spatial error (Yu, de Jong & Lee 2008 cover sar "
                "and sdm): uncorrected";
     return NULL;
+}
+
+/* The fitted model's name and stationarity at both estimates; a
+ * non-stationary reported estimate is SP_ENUMERIC. */
+static int finish(sp_pdyn_result *r, const sp_pdyn_opts *o)
+{
+    r->fit->model = o->model;
+    r->stab = stability(r, r->fit->theta);
+    r->stab_ml = stability(r, r->fit->theta_ml);
+    if (r->stab.stationary)
+        return SP_OK;
+    return sp_error_set(SP_ENUMERIC,
+                        "the %sestimates are not stationary: tau + rho + eta = %.4g, "
+                        "largest root |(tau + eta w)/(1 - rho w)| = %.4g >= 1 (Elhorst 2012)%s",
+                        r->bc ? "bias-corrected " : "", r->stab.sum, r->stab.root,
+                        r->bc && r->stab_ml.stationary
+                            ? "; the uncorrected estimates are stationary "
+                              "(--no-bias-correction)"
+                            : ": an explosive process, not a dynamic spatial panel");
 }
 
 int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const double *X,
@@ -345,22 +372,127 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
                           .vcov = o->vcov, .correct = r->bc ? correct : NULL, .correct_ctx = &c};
         rc = sp_pfe_fit(n, t - 1, y + n, kz, Z, (const char *const *)names, W, ops, &po, &r->fit);
     }
-    if (!rc) {
-        r->fit->model = o->model;
-        r->stab = stability(r, r->fit->theta);
-        r->stab_ml = stability(r, r->fit->theta_ml);
-        if (!r->stab.stationary)
-            rc = sp_error_set(SP_ENUMERIC,
-                              "the %sestimates are not stationary: tau + rho + eta = %.4g, "
-                              "largest root |(tau + eta w)/(1 - rho w)| = %.4g >= 1 (Elhorst 2012)%s",
-                              r->bc ? "bias-corrected " : "", r->stab.sum, r->stab.root,
-                              r->bc && r->stab_ml.stationary
-                                  ? "; the uncorrected estimates are stationary "
-                                    "(--no-bias-correction)"
-                                  : ": an explosive process, not a dynamic spatial panel");
-    }
+    if (!rc)
+        rc = finish(r, o);
     free(Z);
     free_names(names, kz);
+    if (rc) {
+        sp_pdyn_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return SP_OK;
+}
+
+/* ---- unbalanced panels and a W per period ---- */
+
+int sp_pdyn_present(int n, int t, const unsigned char *present, const char *const *units,
+                    const char *const *periods, sp_fe fe, unsigned char **out, long *dropped)
+{
+    *out = NULL;
+    *dropped = 0;
+    long n1 = (long)n * (t - 1);
+    unsigned char *p2 = sp_calloc((size_t)n1 + 1, 1);
+    int *count = sp_calloc((size_t)n + 1, sizeof *count);
+    int rc = p2 && count ? SP_OK : SP_ENOMEM;
+    for (int s = 1; !rc && s < t; s++) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long c = (long)s * n + i;
+            p2[c - n] = present[c] && present[c - n];
+            *dropped += present[c] && !present[c - n];
+            m += p2[c - n], count[i] += p2[c - n];
+        }
+        if (!m)
+            rc = sp_error_set(SP_EDATA, "dynamic panel: no unit is observed in period %s and the "
+                              "period before (%s): nothing to estimate there",
+                              periods[s], periods[s - 1]);
+    }
+    for (int i = 0; !rc && i < n && sp_fe_has_unit(fe); i++)
+        if (count[i] == 1)
+            rc = sp_error_set(SP_EDATA, "unit %s has only one period observed together with the "
+                              "period before (y(t-1)): its unit effect absorbs it (drop it or "
+                              "use --fe time)", units[i]);
+    free(count);
+    if (rc) {
+        free(p2);
+        return rc;
+    }
+    *out = p2;
+    return SP_OK;
+}
+
+/* The stacked data of u2's observations: y, then the columns of Z
+ * ([y_{t-1}] [W_{t-1} y_{t-1}] X [W2 X]); at is u's observation of (unit,
+ * period) or -1, wy = W_bd y over u's observations. */
+static void unbalanced_design(const sp_punbal *u, const double *v, const int *at,
+                              const double *wy, const sp_punbal *u2, const sp_csr *W2, int k0,
+                              int tau, int eta, int durbin, double *y2, double *Z)
+{
+    long m = u2->nobs, nobs = u->nobs;
+    for (long ob = 0; ob < m; ob++) {
+        int i = u2->unit[ob], s = u2->period[ob] + 1; /* u2's period 0 is period 1 */
+        long cur = at[(long)s * u->n + i], prev = at[(long)(s - 1) * u->n + i];
+        int j = 0;
+        y2[ob] = v[cur];
+        if (tau)
+            Z[j++ * m + ob] = v[prev];
+        if (eta)
+            Z[j++ * m + ob] = wy[prev];
+        for (int q = 0; q < k0; q++)
+            Z[(j + q) * m + ob] = v[(1 + q) * nobs + cur];
+    }
+    int first = tau + eta;
+    for (int q = 0; durbin && q < k0; q++)
+        sp_csr_matvec(W2, Z + (long)(first + q) * m, Z + (long)(first + k0 + q) * m);
+}
+
+int sp_pdyn_fit_unbalanced(const sp_punbal *u, const double *v, const sp_csr *Wlag,
+                           const sp_punbal *u2, const sp_csr *W2, const sp_pops *ops,
+                           const char *yname, int k0, const char *const *xnames,
+                           const sp_pdyn_opts *o, sp_pdyn_result **out)
+{
+    *out = NULL;
+    if (!o->lags)
+        return sp_error_set(SP_EUSAGE, "dynamic panel without a lag of y");
+    int durbin = sp_pmodel_durbin(o->model), tau = !!(o->lags & SP_PDYN_TAU);
+    int eta = !!(o->lags & SP_PDYN_ETA), k = tau + eta + k0 * (1 + durbin);
+    long m = u2->nobs, nt = (long)u->n * u->t;
+    sp_pdyn_result *r = sp_calloc(1, sizeof *r);
+    int *at = sp_malloc((size_t)nt * sizeof *at);
+    double *wy = sp_malloc((size_t)u->nobs * sizeof *wy + 1);
+    double *y2 = sp_malloc((size_t)m * sizeof *y2 + 1);
+    double *Z = sp_malloc((size_t)k * m * sizeof *Z + 1);
+    char **names = sp_calloc((size_t)k + 1, sizeof *names);
+    int rc = r && at && wy && y2 && Z && names ? SP_OK : SP_ENOMEM;
+    if (!rc) {
+        for (long c = 0; c < nt; c++)
+            at[c] = -1;
+        for (long ob = 0; ob < u->nobs; ob++)
+            at[(long)u->period[ob] * u->n + u->unit[ob]] = (int)ob;
+        sp_csr_matvec(Wlag, v, wy); /* each period's spatial lag over its own units */
+        unbalanced_design(u, v, at, wy, u2, W2, k0, tau, eta, durbin, y2, Z);
+        rc = lag_names(yname, tau, eta, k0, xnames, durbin, names);
+    }
+    if (!rc) {
+        int j = o->fe == SP_FE_NONE;
+        r->itau = tau ? j++ : -1;
+        r->ieta = eta ? j++ : -1;
+        r->bc = SP_PDYN_BC_NONE;
+        r->bc_note = !o->bias_correct ? "off (--no-bias-correction)"
+                   : "not defined for an unbalanced panel or a weights matrix per period (the "
+                     "Yu-de Jong-Lee and Lee-Yu formulas assume a balanced panel and one W): "
+                     "uncorrected";
+        r->wmin = 1.0 / ops->lo, r->wmax = 1.0 / ops->hi;
+        sp_pfe_opts po = {.model = static_model(o->model), .fe = o->fe, .leeyu = SP_LY_NONE,
+                          .vcov = o->vcov, .within = sp_punbal_within,
+                          .within_ctx = (void *)u2};
+        rc = sp_pfe_fit((int)m, 1, y2, k, Z, (const char *const *)names, W2, ops, &po, &r->fit);
+    }
+    if (!rc)
+        rc = finish(r, o);
+    free(at), free(wy), free(y2), free(Z);
+    free_names(names, k);
     if (rc) {
         sp_pdyn_result_free(r);
         return rc;

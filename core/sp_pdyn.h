@@ -92,6 +92,30 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
                 const sp_pdyn_opts *o, sp_pdyn_result **out);
 void sp_pdyn_result_free(sp_pdyn_result *r);
 
+/* Unbalanced panels and a weights matrix per period (docs/panel.md).  The
+ * estimation sample: unit i enters period s >= 2 when it is observed in s
+ * and in s - 1.  *out (n*(t-1), caller frees) marks it for periods 2..t
+ * (index (s-1)*n + i); *dropped counts the unit-periods of periods 2..t left
+ * out because the period before is missing.  SP_EDATA naming the period
+ * (periods[s]) when one has no unit with its lag, or naming the unit
+ * (units[i]) when with unit effects (fe) a unit has a single usable period. */
+struct sp_punbal;
+int sp_pdyn_present(int n, int t, const unsigned char *present, const char *const *units,
+                    const char *const *periods, sp_fe fe, unsigned char **out, long *dropped);
+
+/* The uncorrected quasi-ML fit of an unbalanced dynamic panel: exactly the
+ * static unbalanced ML estimator (core/sp_punbal.h) on u2's observations
+ * (the sample of sp_pdyn_present, periods 2..T, W2 = its W_bd, ops on W2)
+ * with y_{t-1} and W_{t-1} y_{t-1} as regressors, where W_{t-1} y_{t-1} is
+ * period t-1's own spatial lag (Wlag = u's W_bd, each period's W on all the
+ * units observed then).  u: all observations, v: y then the k0 regressors
+ * stacked over u's observations (u->nobs each).  No bias correction (the
+ * result says so in bc_note); stationarity and effects as sp_pdyn_fit's. */
+int sp_pdyn_fit_unbalanced(const struct sp_punbal *u, const double *v, const sp_csr *Wlag,
+                           const struct sp_punbal *u2, const sp_csr *W2, const sp_pops *ops,
+                           const char *yname, int k0, const char *const *xnames,
+                           const sp_pdyn_opts *o, sp_pdyn_result **out);
+
 /* Short-run (longrun = 0) or long-run effects of every regressor of X at the
  * reported estimates.  SP_EUSAGE for models without spillovers (ols, sem). */
 int sp_pdyn_effects(const sp_pops *ops, const sp_pdyn_result *r, int longrun, int draws,

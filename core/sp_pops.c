@@ -26,6 +26,8 @@ typedef struct dense_ops {
     int n_empty;           /* empty rows (islands) */
     double *w1, *x;        /* W 1 and scratch (n) */
     double *re, *im;       /* eigenvalues */
+    double *d;             /* d_i w_ij = d_j w_ji (W similar to the symmetric
+                              S = D^1/2 W D^-1/2), or NULL */
     gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
     gsl_permutation *perm;
     double lu_rho;
@@ -111,13 +113,35 @@ static void w_times(const dense_ops *o, const gsl_matrix *D, gsl_matrix *out)
         }
 }
 
-/* inv = (I - rho W)^-1 (factor() leaves the LU cached for later solves). */
+/* inv = (I - rho W)^-1 through the symmetric form: I - rho W =
+ * D^-1/2 (I - rho S) D^1/2, so inv_ij = (I - rho S)^-1_ij sqrt(d_j / d_i), by
+ * a Cholesky factorisation (half the work of an LU inverse); 0 when I - rho S
+ * is not positive definite (rho outside the interval: the caller uses LU). */
+static int inverse_symmetric(const dense_ops *o, double rho, gsl_matrix *inv)
+{
+    const sp_csr *W = o->W;
+    gsl_matrix_set_identity(inv);
+    for (int i = 0; i < o->n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++)
+            inv->data[(size_t)i * inv->tda + W->j[q]] -=
+                rho * W->x[q] * sqrt(o->d[i] / o->d[W->j[q]]);
+    /* GSL's error handler is off (sp_error.h start-up): a failure only returns */
+    int ok = !gsl_linalg_cholesky_decomp1(inv) && !gsl_linalg_cholesky_invert(inv);
+    for (int i = 0; ok && i < o->n; i++)
+        for (int j = 0; j < o->n; j++)
+            inv->data[(size_t)i * inv->tda + j] *= sqrt(o->d[j] / o->d[i]);
+    return ok;
+}
+
+/* inv = (I - rho W)^-1 (the LU path leaves the LU cached for later solves). */
 static int inverse(dense_ops *o, double rho, gsl_matrix *inv)
 {
     if (rho == 0.0) {
         gsl_matrix_set_identity(inv);
         return SP_OK;
     }
+    if (o->d && inverse_symmetric(o, rho, inv))
+        return SP_OK;
     int rc = factor(o, rho);
     if (!rc && gsl_linalg_LU_invert(o->lu, o->perm, inv))
         rc = sp_error_set(SP_ENUMERIC, "I - %g W is singular", rho);
@@ -186,6 +210,76 @@ static int dense_traces(void *ctx, double rho, double lam, double *tr)
     return rc;
 }
 
+/* Column j of out := W x (out row-major n x n). */
+static void set_w_column(const sp_csr *W, const double *x, int j, double *wx, gsl_matrix *out)
+{
+    sp_csr_matvec(W, x, wx);
+    for (int i = 0; i < W->nrow; i++)
+        out->data[(size_t)i * out->tda + j] = wx[i];
+}
+
+/* The trace terms from the columns of G = W A^-1, H = W B^-1 and
+ * K = B G B^-1 = B W A^-1 B^-1, each column by solves with `solver`
+ * (A e_j, B e_j, A (B^-1 e_j)): 1 solve per unit when lambda = 0, 3 otherwise. */
+static int columns_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
+                             gsl_matrix *G, gsl_matrix *H, gsl_matrix *K, double *v)
+{
+    int n = W->nrow, rc = SP_OK;
+    double *e = v, *x = v + n, *y = v + 2 * n, *wx = v + 3 * n;
+    memset(e, 0, (size_t)n * sizeof *e);
+    for (int j = 0; !rc && j < n; j++) {
+        e[j] = 1.0;
+        rc = solver->solve(solver->ctx, rho, e, x);            /* x = A^-1 e_j */
+        if (!rc)
+            set_w_column(W, x, j, wx, G);
+        if (!rc && lam != 0.0)
+            rc = solver->solve(solver->ctx, lam, e, y);        /* y = B^-1 e_j */
+        if (!rc && lam != 0.0) {
+            set_w_column(W, y, j, wx, H);
+            rc = solver->solve(solver->ctx, rho, y, x);        /* x = A^-1 B^-1 e_j */
+        }
+        if (!rc && lam != 0.0) {
+            sp_csr_matvec(W, x, y);                            /* y = W A^-1 B^-1 e_j */
+            set_w_column(W, y, j, wx, K);
+            for (int i = 0; i < n; i++)                        /* K e_j = (I - lam W) y */
+                K->data[(size_t)i * K->tda + j] = y[i] - lam * K->data[(size_t)i * K->tda + j];
+        } else if (!rc) {
+            set_w_column(W, e, j, wx, H);                      /* H = W */
+        }
+        e[j] = 0.0;
+    }
+    if (!rc && lam == 0.0)
+        gsl_matrix_memcpy(K, G);
+    return rc;
+}
+
+int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
+                             double *tr)
+{
+    size_t n = (size_t)W->nrow;
+    gsl_matrix *G = gsl_matrix_alloc(n, n), *H = gsl_matrix_alloc(n, n);
+    gsl_matrix *K = gsl_matrix_alloc(n, n);
+    double *v = sp_malloc(4 * n * sizeof *v + 1);
+    int rc = G && H && K && v ? SP_OK
+                              : sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace "
+                                             "terms", n, n);
+    if (!rc)
+        rc = columns_by_solves(W, solver, rho, lam, G, H, K, v);
+    if (!rc) {
+        tr[SP_TR_G] = trace(G);
+        tr[SP_TR_H] = trace(H);
+        trace_products(K, K, &tr[SP_TR_KK], &tr[SP_TR_KtK]);
+        trace_products(H, H, &tr[SP_TR_HH], &tr[SP_TR_HtH]);
+        trace_products(K, H, &tr[SP_TR_KH], &tr[SP_TR_KHt]);
+    }
+    gsl_matrix *all[] = {G, H, K};
+    for (int i = 0; i < 3; i++)
+        if (all[i])
+            gsl_matrix_free(all[i]);
+    free(v);
+    return rc;
+}
+
 static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
@@ -207,6 +301,7 @@ static int eigenvalues(dense_ops *o)
             gsl_vector_free(ev);
         if (ws)
             gsl_eigen_symm_free(ws);
+        o->d = d, d = NULL;
     } else if (!rc) {
         for (size_t i = 0; i < n; i++)
             for (int q = W->p[i]; q < W->p[i + 1]; q++)
@@ -326,7 +421,7 @@ void sp_pops_dense_free(sp_pops *ops)
     dense_ops *o = ops ? ops->ctx : NULL;
     if (!o)
         return;
-    free(o->re), free(o->im), free(o->w1), free(o->x);
+    free(o->re), free(o->im), free(o->d), free(o->w1), free(o->x);
     free(o->mom0), free(o->mom1), free(o->pw);
     if (o->lu)
         gsl_matrix_free(o->lu);
@@ -363,9 +458,16 @@ int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }
     int rc = SP_OK;
-    if (re) {
+    if (re) { /* and the symmetric form eigenvalues() finds (the Cholesky inverses) */
         memcpy(o->re, re, (size_t)n * sizeof *o->re);
         memcpy(o->im, im, (size_t)n * sizeof *o->im);
+        double *d = sp_malloc((size_t)n * sizeof *d);
+        if (!d)
+            rc = SP_ENOMEM;
+        else if (sp_pops_sparse_symmetrizer(W, d))
+            o->d = d;
+        else
+            free(d);
     } else {
         rc = eigenvalues(o);
     }

@@ -53,4 +53,12 @@ void sp_pops_dense_free(sp_pops *ops);
  * sp_pops_dense.  The operators are then identical to sp_pops_dense's. */
 int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_pops *ops);
 
+/* The exact trace terms (tr[SP_TR_COUNT], as sp_pops.traces) of the n x n W
+ * from the columns of G, H and K, each by solves with solver->solve (1 per
+ * unit when lambda = 0, 3 otherwise) and n x n dense storage: with a sparse
+ * factorisation (core/sp_pops_sparse.h) O(n nnz(L)) instead of the O(n^3) of
+ * dense inverses. */
+int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
+                             double *tr);
+
 #endif

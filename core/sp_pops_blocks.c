@@ -1,27 +1,38 @@
 /* sp_pops_blocks: spatial operations of a block-diagonal W, one dense sp_pops per block
- * (sp_pops_blocks.h). */
+ * (sp_pops_blocks.h), equal blocks sharing one, built and traced on several threads. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sp_error.h"
 #include "sp_pops_blocks.h"
+#include "sp_pops_sparse.h"
+#include "sp_threads.h"
 
 typedef struct blocks_ops {
     int nb, n;
     int *start;       /* nb + 1 */
     sp_csr **w;       /* nb blocks */
-    sp_pops *sub;     /* nb dense operations */
+    int *same;        /* nb: the first block equal to block b (b itself when none) */
+    int *count;       /* nb: for a distinct block, how many blocks equal it (0 otherwise) */
+    sp_pops *sub;     /* nb dense operations (eigenvalues), for the distinct blocks only */
+    sp_pops *fac;     /* nb sparse factorisations (solves, traces), the same blocks */
     double *re, *im;  /* n eigenvalues */
+    int threads;
+    int have_tr;                 /* tr holds the trace terms at (tr_rho, tr_lambda) */
+    double tr_rho, tr_lambda, tr[SP_TR_COUNT];
 } blocks_ops;
 
 /* sum_b f_b(rho) over the blocks, f the block's lndet (d2 = 0) or its second
- * derivative (d2 = 1): ln|I - rho W_bd| = sum_b ln|I - rho W_b|. */
+ * derivative (d2 = 1): ln|I - rho W_bd| = sum_b ln|I - rho W_b|, each distinct
+ * block once times its count. */
 static double blocks_sum(const blocks_ops *o, double rho, int d2)
 {
     double s = 0.0;
     for (int b = 0; b < o->nb; b++)
-        s += (d2 ? o->sub[b].lndet_d2 : o->sub[b].lndet)(o->sub[b].ctx, rho);
+        if (o->count[b])
+            s += o->count[b] * (d2 ? o->sub[b].lndet_d2 : o->sub[b].lndet)(o->sub[b].ctx, rho);
     return s;
 }
 
@@ -33,26 +44,93 @@ static int blocks_solve(void *ctx, double rho, const double *x, double *y)
 {
     const blocks_ops *o = ctx;
     for (int b = 0; b < o->nb; b++) {
-        int rc = o->sub[b].solve(o->sub[b].ctx, rho, x + o->start[b], y + o->start[b]);
+        const sp_pops *s = &o->fac[o->same[b]];
+        int rc = s->solve(s->ctx, rho, x + o->start[b], y + o->start[b]);
         if (rc)
             return rc;
     }
     return SP_OK;
 }
 
+/* Work shared out over the distinct blocks (sp_threads.h): task b builds
+ * block b's dense operations (build = 1) or its trace terms at (rho, lambda)
+ * into tr[b * SP_TR_COUNT] (build = 0); status[b] its return value.  A worker
+ * never sets the error message: a failed block is redone by the caller. */
+typedef struct blocks_job {
+    blocks_ops *o;
+    int build;
+    double rho, lambda;
+    double *tr;
+    int *status;
+    atomic_int next;
+} blocks_job;
+
+static int block_task(blocks_ops *o, int build, double rho, double lambda, double *tr, int b)
+{
+    if (build) {
+        int rc = sp_pops_dense(o->w[b], &o->sub[b]);
+        return rc ? rc : sp_pops_sparse_new(o->w[b], NULL, &o->fac[b]);
+    }
+    return sp_pops_traces_by_solves(o->w[b], &o->fac[b], rho, lambda,
+                                    tr + (size_t)b * SP_TR_COUNT);
+}
+
+static int blocks_work(void *ctx)
+{
+    blocks_job *job = ctx;
+    for (int b; (b = atomic_fetch_add(&job->next, 1)) < job->o->nb;)
+        if (job->o->count[b])
+            job->status[b] = block_task(job->o, job->build, job->rho, job->lambda, job->tr, b);
+    return SP_OK;
+}
+
+/* Runs the job over the distinct blocks on o->threads threads; a failed block
+ * is run again in the calling thread, which sets its message. */
+static int blocks_run(blocks_ops *o, int build, double rho, double lambda, double *tr)
+{
+    int *status = sp_calloc((size_t)o->nb, sizeof *status);
+    if (!status)
+        return SP_ENOMEM;
+    blocks_job job = {o, build, rho, lambda, tr, status, 0};
+    atomic_init(&job.next, 0);
+    int rc = sp_threads_run(o->nb > 1 ? o->threads : 1, blocks_work, &job);
+    for (int b = 0; !rc && b < o->nb; b++)
+        if (status[b]) {
+            if (build && o->sub[b].ctx)
+                sp_pops_dense_free(&o->sub[b]);
+            if (build && o->fac[b].ctx)
+                sp_pops_sparse_free(&o->fac[b]);
+            rc = block_task(o, build, rho, lambda, tr, b);
+            if (!rc) /* the worker's failure was not reproduced: keep its status */
+                rc = sp_error_set(status[b], "block %d of W failed in a worker thread", b + 1);
+        }
+    free(status);
+    return rc;
+}
+
+/* The trace terms summed over the blocks; the last call's are kept (the
+ * estimator asks twice at the same estimate when nothing is corrected). */
 static int blocks_traces(void *ctx, double rho, double lambda, double *tr)
 {
-    const blocks_ops *o = ctx;
-    memset(tr, 0, SP_TR_COUNT * sizeof *tr);
-    for (int b = 0; b < o->nb; b++) {
-        double t[SP_TR_COUNT];
-        int rc = o->sub[b].traces(o->sub[b].ctx, rho, lambda, t);
-        if (rc)
-            return rc;
-        for (int k = 0; k < SP_TR_COUNT; k++)
-            tr[k] += t[k];
+    blocks_ops *o = ctx;
+    if (o->have_tr && o->tr_rho == rho && o->tr_lambda == lambda) {
+        memcpy(tr, o->tr, sizeof o->tr);
+        return SP_OK;
     }
-    return SP_OK;
+    double *t = sp_calloc((size_t)o->nb * SP_TR_COUNT, sizeof *t);
+    if (!t)
+        return SP_ENOMEM;
+    int rc = blocks_run(o, 0, rho, lambda, t);
+    memset(tr, 0, SP_TR_COUNT * sizeof *tr);
+    for (int b = 0; !rc && b < o->nb; b++)
+        for (int k = 0; k < SP_TR_COUNT; k++)
+            tr[k] += o->count[b] * t[(size_t)b * SP_TR_COUNT + k];
+    free(t);
+    if (!rc) {
+        memcpy(o->tr, tr, sizeof o->tr);
+        o->tr_rho = rho, o->tr_lambda = lambda, o->have_tr = 1;
+    }
+    return rc;
 }
 
 /* tr(A^-1)/N etc. over W_bd: the blocks' terms weighted by their sizes. */
@@ -61,7 +139,9 @@ static int blocks_terms(void *ctx, double rho, double out[4])
     const blocks_ops *o = ctx;
     memset(out, 0, 4 * sizeof *out);
     for (int b = 0; b < o->nb; b++) {
-        double t[4], w = (double)(o->start[b + 1] - o->start[b]) / o->n;
+        if (!o->count[b])
+            continue;
+        double t[4], w = (double)o->count[b] * (o->start[b + 1] - o->start[b]) / o->n;
         int rc = o->sub[b].terms(o->sub[b].ctx, rho, t);
         if (rc)
             return rc;
@@ -79,9 +159,13 @@ void sp_pops_blocks_free(sp_pops *ops)
     for (int b = 0; o->sub && b < o->nb; b++)
         if (o->sub[b].ctx)
             sp_pops_dense_free(&o->sub[b]);
+    for (int b = 0; o->fac && b < o->nb; b++)
+        if (o->fac[b].ctx)
+            sp_pops_sparse_free(&o->fac[b]);
     for (int b = 0; o->w && b < o->nb; b++)
         sp_csr_free(o->w[b]);
-    free(o->sub), free(o->w), free(o->start), free(o->re), free(o->im);
+    free(o->sub), free(o->fac), free(o->w), free(o->same), free(o->count), free(o->start);
+    free(o->re), free(o->im);
     free(o);
     ops->ctx = NULL;
 }
@@ -106,34 +190,68 @@ static int block_csr(const sp_csr *W, int lo, int hi, sp_csr **out)
     return rc;
 }
 
-int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, sp_pops *ops)
+/* 1 when the two blocks are the same matrix (same size, pattern and values). */
+static int csr_equal(const sp_csr *a, const sp_csr *b)
+{
+    if (a->nrow != b->nrow || a->p[a->nrow] != b->p[b->nrow])
+        return 0;
+    int nnz = a->p[a->nrow];
+    return !memcmp(a->p, b->p, (size_t)(a->nrow + 1) * sizeof *a->p) &&
+           !memcmp(a->j, b->j, (size_t)nnz * sizeof *a->j) &&
+           !memcmp(a->x, b->x, (size_t)nnz * sizeof *a->x);
+}
+
+/* Splits W into its blocks and finds the equal ones: periods with the same
+ * units and the same W share one set of dense operations. */
+static int split_blocks(const sp_csr *W, blocks_ops *o)
+{
+    for (int b = 0; b < o->nb; b++) {
+        int rc = block_csr(W, o->start[b], o->start[b + 1], &o->w[b]);
+        if (rc)
+            return rc;
+        o->same[b] = b;
+        for (int k = 0; k < b; k++)
+            if (o->count[k] && csr_equal(o->w[k], o->w[b])) {
+                o->same[b] = k;
+                break;
+            }
+        o->count[o->same[b]]++;
+    }
+    return SP_OK;
+}
+
+int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, int threads, sp_pops *ops)
 {
     memset(ops, 0, sizeof *ops);
     blocks_ops *o = sp_calloc(1, sizeof *o);
     if (!o)
         return SP_ENOMEM;
     ops->ctx = o;
-    o->nb = nb, o->n = W->nrow;
+    o->nb = nb, o->n = W->nrow, o->threads = threads;
     o->start = sp_malloc((size_t)(nb + 1) * sizeof *o->start);
     o->w = sp_calloc((size_t)nb, sizeof *o->w);
+    o->same = sp_calloc((size_t)nb, sizeof *o->same);
+    o->count = sp_calloc((size_t)nb, sizeof *o->count);
     o->sub = sp_calloc((size_t)nb, sizeof *o->sub);
+    o->fac = sp_calloc((size_t)nb, sizeof *o->fac);
     o->re = sp_malloc((size_t)o->n * sizeof *o->re + 1);
     o->im = sp_malloc((size_t)o->n * sizeof *o->im + 1);
-    int rc = o->start && o->w && o->sub && o->re && o->im ? SP_OK : SP_ENOMEM;
-    if (!rc)
+    int rc = o->start && o->w && o->same && o->count && o->sub && o->fac && o->re && o->im ? SP_OK
+                                                                              : SP_ENOMEM;
+    if (!rc) {
         memcpy(o->start, start, (size_t)(nb + 1) * sizeof *start);
+        rc = split_blocks(W, o);
+    }
+    if (!rc)
+        rc = blocks_run(o, 1, 0.0, 0.0, NULL);
     ops->lo = -INFINITY, ops->hi = INFINITY;
     for (int b = 0; !rc && b < nb; b++) {
-        rc = block_csr(W, start[b], start[b + 1], &o->w[b]);
-        if (!rc)
-            rc = sp_pops_dense(o->w[b], &o->sub[b]);
-        if (rc)
-            break;
+        const sp_pops *s = &o->sub[o->same[b]];
         int m = start[b + 1] - start[b];
-        memcpy(o->re + start[b], o->sub[b].eig_re, (size_t)m * sizeof *o->re);
-        memcpy(o->im + start[b], o->sub[b].eig_im, (size_t)m * sizeof *o->im);
-        ops->lo = fmax(ops->lo, o->sub[b].lo);
-        ops->hi = fmin(ops->hi, o->sub[b].hi);
+        memcpy(o->re + start[b], s->eig_re, (size_t)m * sizeof *o->re);
+        memcpy(o->im + start[b], s->eig_im, (size_t)m * sizeof *o->im);
+        ops->lo = fmax(ops->lo, s->lo);
+        ops->hi = fmin(ops->hi, s->hi);
     }
     if (rc) {
         sp_pops_blocks_free(ops);

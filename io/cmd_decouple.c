@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_decouple.h"
 #include "sp_distio.h"
 #include "sp_error.h"
@@ -37,11 +38,12 @@ static const char help[] =
     "  -o OUT              one row per unit and interval: id, from, to, growth rates,\n"
     "                      elasticity, state code and names (format by extension)\n"
     "  --csv, --markdown, --latex  the printed table in that format\n"
-    "  --json              results per interval as one JSON object on stdout\n";
+    "  --json              results per interval as one JSON object on stdout\n"
+    "  --timing            seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {{"var", 1},  {"driver", 1}, {"id", 1},    {"by", 1},
                                   {"base", 1}, {"bands", 1},  {"layer", 1}, {"output", 1},
-                                  {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+                                  {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* One unit's change over one interval. */
 typedef struct dec_row {
@@ -262,15 +264,20 @@ int sp_cmd_decouple(int argc, char **argv)
     dec_job job = {0};
     if ((rc = parse_options(&a, &job)))
         return rc;
+    double t0 = sp_clock_seconds();
     rc = sp_distio_open_args(&a, &job.D);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_all(&job);
+    double t2 = sp_clock_seconds();
     if (!rc && sp_args_get(&a, "output"))
         rc = save_rows(&job, sp_args_get(&a, "output"));
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
         rc = print_table(&job, format);
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_report("decouple", t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     free(job.rows), free(job.left_out);
     sp_distio_close(job.D);
     return rc;

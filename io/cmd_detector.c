@@ -9,6 +9,7 @@
 #include "sp_acio.h"
 #include "sp_classify.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_detector.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -17,7 +18,7 @@
 
 static const char help[] =
     "usage: spill detector DATA --y Y --x X1,X2,... [--continuous X2,...] [--classes K]\n"
-    "                     [--discretize quantile|equal|jenks|sd] [--by TIME] [--alpha A]\n"
+    "                     [--discretize quantile|equal|jenks|sd|optimal] [--by TIME] [--alpha A]\n"
     "                     [--json | --csv | --markdown | --latex] [-o FILE]\n"
     "\n"
     "Geographical detector (Wang & Xu 2017) of Y against the factors X: the factor\n"
@@ -25,13 +26,18 @@ static const char help[] =
     "the interaction detector q(Xa n Xb) with its five-way class, the risk detector\n"
     "(stratum means, Welch t tests) and the ecological detector (F of the within sums\n"
     "of squares).  A factor's strata are its distinct values; the factors named by\n"
-    "--continuous are first cut into --classes classes.\n"
+    "--continuous are first cut into --classes classes, or, with --discretize optimal,\n"
+    "by the method and class count with the largest q (the R package GD's optidisc).\n"
     "\n"
     "options:\n"
     "  --y Y                the explained variable (numeric)\n"
     "  --x X1,X2,...        the factors (at most 32)\n"
     "  --continuous LIST    factors (among --x) to discretise\n"
-    "  --classes K          classes of a continuous factor (default 5)\n"
+    "  --classes K          classes of a continuous factor (default 5); with optimal the\n"
+    "                       most classes tried (default 7)\n"
+    "  --min-classes K      with optimal: the fewest classes tried (default 3)\n"
+    "  --optimal-methods L  with optimal: the methods tried (default quantile,equal,\n"
+    "                       jenks,sd); a candidate needs 2 units in every class\n"
     "  --discretize M       quantile (default: type-7 quantiles), equal, jenks (exact\n"
     "                       Fisher-Jenks natural breaks), sd (mean +- standard deviations)\n"
     "  --by TIME            one detector per period\n"
@@ -39,12 +45,14 @@ static const char help[] =
     "  --alpha A            significance level of the risk and ecological detectors\n"
     "                       (default 0.05)\n"
     "  --json               one JSON object: results, one per period\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n";
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
+    "  --timing             seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"y", 1},          {"var", 1},   {"x", 1},     {"continuous", 1}, {"classes", 1},
     {"discretize", 1}, {"by", 1},    {"id", 1},    {"layer", 1},      {"alpha", 1},
-    {"output", 1},     {"json", 0},  SP_GRID_FORMAT_OPTS,             {NULL, 0},
+    {"min-classes", 1}, {"optimal-methods", 1},
+    {"output", 1},     {"json", 0},  {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
 #define DT_MAXX 32
@@ -56,6 +64,8 @@ typedef struct dt_cli {
     int nx, classes, json;
     unsigned char cont[DT_MAXX];
     sp_classify_method method;
+    int optimal, kmin, nmethods;          /* --discretize optimal: methods x kmin..classes */
+    sp_classify_method methods[8];
     double alpha;
     sp_grid_dest dest;
 } dt_cli;
@@ -65,7 +75,10 @@ typedef struct dt_factor {
     int L;
     int *h;               /* n strata */
     char **labels;        /* L labels */
+    int k;                /* continuous: classes cut (before empty ones are dropped) */
+    sp_classify_method method;
     double breaks[64];    /* continuous: the class breaks */
+    double *qs;           /* optimal: the q of every candidate (methods x classes) */
     sp_detector_q q;
     sp_detector_risk risk;
 } dt_factor;
@@ -86,17 +99,59 @@ static int split_names(const char *opt, const char *s, char *buf, size_t size, c
     return *n ? SP_OK : sp_error_set(SP_EUSAGE, "--%s: no names", opt);
 }
 
+/* Whether --discretize optimal was asked for. */
+static int asks_optimal(const sp_args *a)
+{
+    const char *m = sp_args_get(a, "discretize");
+    return m && !strcmp(m, "optimal");
+}
+
+/* --discretize optimal: --min-classes and --optimal-methods (GD's discitv and
+ * discmethod). */
+static int optimal_args(const sp_args *a, dt_cli *c)
+{
+    int rc = sp_args_int(a, "min-classes", c->classes < 3 ? c->classes : 3, 2, &c->kmin);
+    if (rc)
+        return rc;
+    if (c->kmin > c->classes)
+        return sp_error_set(SP_EUSAGE, "--min-classes %d is more than --classes %d", c->kmin,
+                            c->classes);
+    const char *s = sp_args_get(a, "optimal-methods"), *v[DT_MAXX];
+    char buf[256];
+    int n = 0;
+    if (!s) {
+        static const sp_classify_method all[] = {SP_CLASSIFY_QUANTILE, SP_CLASSIFY_EQUAL,
+                                                 SP_CLASSIFY_JENKS, SP_CLASSIFY_SD};
+        memcpy(c->methods, all, sizeof all);
+        c->nmethods = 4;
+        return SP_OK;
+    }
+    if ((rc = split_names("optimal-methods", s, buf, sizeof buf, v, &n)))
+        return rc;
+    if (n > 8)
+        return sp_error_set(SP_EUSAGE, "--optimal-methods: at most 8 methods");
+    for (int k = 0; k < n; k++)
+        if ((rc = sp_classify_parse(v[k], &c->methods[k])))
+            return sp_error_prefix(rc, "--optimal-methods");
+    c->nmethods = n;
+    return SP_OK;
+}
+
 /* --continuous: flags of the factors to discretise. */
 static int continuous_args(const sp_args *a, dt_cli *c)
 {
     const char *s = sp_args_get(a, "continuous"), *v[DT_MAXX];
     int n = 0, rc;
     if (!s) {
-        if (sp_args_get(a, "classes") || sp_args_get(a, "discretize"))
+        if (sp_args_get(a, "classes") || sp_args_get(a, "discretize") ||
+            sp_args_get(a, "min-classes") || sp_args_get(a, "optimal-methods"))
             return sp_error_set(SP_EUSAGE, "--classes and --discretize need --continuous "
                                            "(the factors to discretise)");
         return SP_OK;
     }
+    if (!asks_optimal(a) && (sp_args_get(a, "min-classes") || sp_args_get(a, "optimal-methods")))
+        return sp_error_set(SP_EUSAGE, "--min-classes and --optimal-methods go with "
+                                       "--discretize optimal");
     if ((rc = split_names("continuous", s, c->cbuf, sizeof c->cbuf, v, &n)))
         return rc;
     for (int k = 0; k < n; k++) {
@@ -108,13 +163,14 @@ static int continuous_args(const sp_args *a, dt_cli *c)
             return sp_error_set(SP_EUSAGE, "--continuous: '%s' is not one of --x", v[k]);
     }
     const char *m = sp_args_get(a, "discretize");
-    if (m && (rc = sp_classify_parse(m, &c->method)))
+    c->optimal = m && !strcmp(m, "optimal");
+    if (m && !c->optimal && (rc = sp_classify_parse(m, &c->method)))
         return sp_error_prefix(rc, "--discretize");
-    if ((rc = sp_args_int(a, "classes", 5, 2, &c->classes)))
+    if ((rc = sp_args_int(a, "classes", c->optimal ? 7 : 5, 2, &c->classes)))
         return rc;
     if (c->classes > 64)
         return sp_error_set(SP_EUSAGE, "--classes: at most 64");
-    return SP_OK;
+    return c->optimal ? optimal_args(a, c) : SP_OK;
 }
 
 /* Every option, checked before any file is read. */
@@ -157,6 +213,7 @@ static void factor_free(dt_factor *f)
         free(f->labels[c]);
     free(f->labels);
     free(f->h);
+    free(f->qs);
     sp_detector_risk_free(&f->risk);
     memset(f, 0, sizeof *f);
 }
@@ -206,15 +263,35 @@ static int categorical(const sp_panel *P, int g, int col, dt_factor *f)
     return rc;
 }
 
-/* Continuous strata: classes of the values, empty classes dropped. */
-static int continuous(const dt_cli *c, const sp_panel *P, int g, const char *name, dt_factor *f)
+/* The breaks of x: --discretize's method, or the optimal method and k. */
+static int cut_factor(const dt_cli *c, const double *y, const double *x, int n, dt_factor *f)
 {
-    int n = P->periods[g].n, K = c->classes, map[64], L;
+    f->k = c->classes;
+    f->method = c->method;
+    if (!c->optimal)
+        return sp_classify_breaks(c->method, x, n, c->classes, f->breaks);
+    sp_detector_opt o;
+    size_t m = (size_t)c->nmethods * (c->classes - c->kmin + 1);
+    if (!(f->qs = sp_malloc(m * sizeof *f->qs)))
+        return SP_ENOMEM;
+    int rc = sp_detector_optimal(y, x, n, c->methods, c->nmethods, c->kmin, c->classes, &o,
+                                 f->breaks, f->qs);
+    f->k = o.k;
+    f->method = o.method;
+    return rc;
+}
+
+/* Continuous strata: classes of the values, empty classes dropped. */
+static int continuous(const dt_cli *c, const sp_panel *P, int g, const char *name,
+                      const double *y, dt_factor *f)
+{
+    int n = P->periods[g].n, K, map[64], L;
     double *x = sp_malloc((size_t)n * sizeof *x + 1);
     int *cls = sp_malloc((size_t)n * sizeof *cls + 1);
     int rc = x && cls ? sp_panel_numeric(P, g, name, x) : SP_ENOMEM;
     if (!rc)
-        rc = sp_classify_breaks(c->method, x, n, K, f->breaks);
+        rc = cut_factor(c, y, x, n, f);
+    K = f->k;
     if (!rc) {
         sp_classify_assign(x, n, f->breaks, K, cls);
         rc = sp_detector_compact(cls, n, f->h, &L, map);
@@ -246,7 +323,7 @@ static int factor_load(const dt_cli *c, const sp_panel *P, int g, int j, const d
         return rc;
     if (!(f->h = sp_malloc((size_t)n * sizeof *f->h + 1)))
         return SP_ENOMEM;
-    rc = c->cont[j] ? continuous(c, P, g, c->x[j], f) : categorical(P, g, col, f);
+    rc = c->cont[j] ? continuous(c, P, g, c->x[j], y, f) : categorical(P, g, col, f);
     if (!rc)
         rc = sp_detector_factor(y, n, f->h, f->L, &f->q);
     if (!rc)
@@ -307,6 +384,19 @@ static void out_free(dt_out *o)
     sp_grid_free(o->eco);
 }
 
+/* The optimal search's candidates: {method, classes, q} (q null: not admissible). */
+static json_t *candidates_json(const dt_cli *c, const dt_factor *f)
+{
+    json_t *a = json_array();
+    int nk = c->classes - c->kmin + 1;
+    for (int m = 0; m < c->nmethods; m++)
+        for (int k = c->kmin; k <= c->classes; k++)
+            json_array_append_new(a, json_pack("{s:s, s:i, s:o}", "method",
+                                               sp_classify_name(c->methods[m]), "classes", k,
+                                               "q", sp_json_real(f->qs[m * nk + k - c->kmin])));
+    return a;
+}
+
 /* The factor detector's entry and row of factor j. */
 static json_t *factor_out(const dt_cli *c, const char *by, int j, const dt_factor *f, dt_out *o)
 {
@@ -360,10 +450,18 @@ static json_t *factor_out(const dt_cli *c, const char *by, int j, const dt_facto
         json_t *b = json_array();
         char note[1200];
         const char *period = strcmp(by, "-") ? by : "";    /* "2011 X: ..." with --by */
-        int len = snprintf(note, sizeof note, "%s%s%s: %s breaks (upper bounds)", period,
-                           *period ? " " : "", c->x[j], sp_classify_name(c->method));
+        char chosen[64] = "";
+        if (c->optimal)
+            snprintf(chosen, sizeof chosen, ", %d classes (largest q)", f->k);
+        int len = snprintf(note, sizeof note, "%s%s%s: %s%s breaks%s (upper bounds)", period,
+                           *period ? " " : "", c->x[j], c->optimal ? "optimal: " : "",
+                           sp_classify_name(f->method), chosen);
         len = len > 0 ? len : 0;
-        for (int k = 0; k < c->classes; k++) {
+        json_object_set_new(e, "method", json_string(sp_classify_name(f->method)));
+        json_object_set_new(e, "classes", json_integer(f->k));
+        if (c->optimal)
+            json_object_set_new(e, "candidates", candidates_json(c, f));
+        for (int k = 0; k < f->k; k++) {
             json_array_append_new(b, sp_json_real(f->breaks[k]));
             if ((size_t)len < sizeof note)
                 len += snprintf(note + len, sizeof note - len, "%s%.6g", k ? ", " : " ",
@@ -477,10 +575,18 @@ static int write_json(dt_cli *c, dt_out *o)
     for (int j = 0; j < c->nx; j++)
         json_array_append_new(x, json_string(c->x[j]));
     json_t *root = json_pack("{s:s, s:o, s:O}", "y", c->y, "x", x, "results", o->results);
-    if (c->classes)
+    if (c->classes && !c->optimal)
         json_object_set_new(root, "discretize",
                             json_pack("{s:s, s:i}", "method", sp_classify_name(c->method),
                                       "classes", c->classes));
+    if (c->optimal) {
+        json_t *ms = json_array();
+        for (int m = 0; m < c->nmethods; m++)
+            json_array_append_new(ms, json_string(sp_classify_name(c->methods[m])));
+        json_object_set_new(root, "discretize",
+                            json_pack("{s:s, s:i, s:i, s:o}", "method", "optimal", "min_classes",
+                                      c->kmin, "classes", c->classes, "methods", ms));
+    }
     return sp_json_print(root);
 }
 
@@ -497,14 +603,19 @@ int sp_cmd_detector(int argc, char **argv)
         rc = cli_args(&a, &c);
     if (!rc)
         rc = out_init(&o);
+    double t0 = sp_clock_seconds(), t1 = 0.0, t2 = 0.0;
     if (!rc)
         rc = sp_table_read(c.src, c.layer, &tab);
     if (!rc)
         rc = sp_panel_build(tab, c.id, c.by, &P);
+    t1 = sp_clock_seconds();
     for (int g = 0; !rc && g < P->nperiods; g++)
         rc = period(&c, P, g, &o);
+    t2 = sp_clock_seconds();
     if (!rc)
         rc = c.json ? write_json(&c, &o) : write_tables(&c, &o);
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_report("detector", t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     out_free(&o);
     sp_panel_free(P);
     sp_table_free(tab);

@@ -54,7 +54,9 @@ static const char help[] =
     "  --unbalanced        accept missing unit-periods: ML with ln|I - rho W_t| over the\n"
     "                      units present in each period (W_t the submatrix of W,\n"
     "                      row-standardised again), fixed effects by the within\n"
-    "                      transformation of unbalanced data (no Lee-Yu correction)\n"
+    "                      transformation of unbalanced data (no Lee-Yu correction);\n"
+    "                      with --dynamic, unit-periods without the period before are\n"
+    "                      dropped (counted) and the estimates are uncorrected\n"
     "  --w-by TIME         a weights matrix per period: --w 'w_{}.gal' ({} = the period\n"
     "                      label) or --w 2011=a.gal,2012=b.gal; TIME is --panel's;\n"
     "                      with --unbalanced when periods lack units (W_t: the\n"
@@ -201,10 +203,10 @@ static int unbalanced_opts(const sp_args *a, fp_opts *o)
         return sp_error_set(SP_EUSAGE, "--w-by %s: the period field is --panel's (%s)", wby,
                             o->cross ? "none" : o->timef);
     if ((o->unbalanced || o->perperiod) &&
-        (o->cross || o->re || o->compare || o->tests || o->dynamic || o->where))
+        (o->cross || o->re || o->compare || o->tests || o->where))
         return sp_error_set(SP_EUSAGE, "--unbalanced and a weights matrix per period need "
-                                       "--panel ID,TIME and go without --re, --compare, --tests, "
-                                       "--dynamic and --where");
+                                       "--panel ID,TIME and go without --re, --compare, --tests "
+                                       "and --where");
     if (o->unbalanced || o->perperiod)
         o->leeyu = SP_LY_NONE;
     return SP_OK;
@@ -301,12 +303,13 @@ static const sp_csr *fit_w(const fp_run *R)
     return R->wbd ? R->wbd : R->D->W->w;
 }
 
-/* A weights matrix per period: W_t aligned to the units present in t (all
- * of them must be in it), standardised, stacked into W_bd. */
-static int period_weights(const fp_opts *o, fp_run *R)
+/* A weights matrix per period: W_t aligned to the units of u in t (all of
+ * them must be in it), standardised, stacked into *wbd; u's period s is the
+ * data's period s + off (off = 1 for a dynamic panel's periods 2..T). */
+static int period_weights(const fp_opts *o, fp_run *R, const sp_punbal *u, int off,
+                          sp_csr **wbd)
 {
     const sp_pdata *D = R->D;
-    const sp_punbal *u = R->unb;
     sp_weights **blk = sp_calloc((size_t)u->t, sizeof *blk);
     const sp_csr **csr = sp_calloc((size_t)u->t, sizeof *csr);
     const char **ids = sp_malloc((size_t)D->n * sizeof *ids);
@@ -318,9 +321,9 @@ static int period_weights(const fp_opts *o, fp_run *R)
         int m = 0;
         for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
             ids[m++] = D->units[u->unit[ob]];
-        rc = sp_wper_get(o->wp, D->periods[s], &Wt, &path);
-        snprintf(what, sizeof what, "%s (%s %s, weights %s)", o->data, o->timef, D->periods[s],
-                 path);
+        rc = sp_wper_get(o->wp, D->periods[s + off], &Wt, &path);
+        snprintf(what, sizeof what, "%s (%s %s, weights %s)", o->data, o->timef,
+                 D->periods[s + off], path);
         if (!rc)
             rc = sp_weights_align(Wt, ids, m, what, &blk[s]);
         if (!rc)
@@ -331,11 +334,46 @@ static int period_weights(const fp_opts *o, fp_run *R)
             csr[s] = blk[s]->w;
     }
     if (!rc)
-        rc = sp_punbal_stack(u, csr, &R->wbd);
+        rc = sp_punbal_stack(u, csr, wbd);
     for (int s = 0; blk && s < u->t; s++)
         sp_weights_free(blk[s]);
     free(blk), free(csr), free(ids);
     return rc;
+}
+
+/* --dynamic on an unbalanced panel or with a W per period: the estimation
+ * sample (periods 2..T, units observed in the period before too) becomes
+ * R->unb and R->wbd; the observations and W_bd of all periods, for the
+ * lags, move to R->unb_lag and R->wbd_lag (core/sp_pdyn.h). */
+static int dynamic_setup(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    unsigned char *p2 = NULL;
+    sp_punbal *u2 = NULL;
+    sp_csr *w2 = NULL;
+    int isl = 0;
+    int rc = sp_pdyn_present(D->n, D->t, D->present, (const char *const *)D->units,
+                             (const char *const *)D->periods, o->fe, &p2, &R->dyn_dropped);
+    if (!rc)
+        rc = sp_punbal_new(D->n, D->t - 1, p2, (const char *const *)D->units, o->fe, &u2);
+    free(p2);
+    if (!rc && o->perperiod)
+        rc = period_weights(o, R, u2, 1, &w2);
+    else if (!rc)
+        rc = sp_punbal_weights(u2, D->W->w, o->std == SP_STD_ROW, &w2, &isl);
+    if (rc) {
+        sp_punbal_free(u2);
+        return rc;
+    }
+    R->unb_lag = R->unb, R->wbd_lag = R->wbd;
+    R->unb = u2, R->wbd = w2;
+    if (!o->perperiod)
+        R->unb_islands = isl;
+    fprintf(stderr, "spill fit: dynamic panel: %ld unit-period%s of periods %s..%s left out "
+                    "(the period before is missing, so is y(t-1)); %d observations used\n",
+            R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
+            D->periods[D->t - 1], u2->nobs);
+    return SP_OK;
 }
 
 /* --unbalanced: the observations present, W_bd and the stacked values. */
@@ -344,7 +382,7 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
     const sp_pdata *D = R->D;
     int rc = sp_punbal_new(D->n, D->t, D->present, D->units, o->fe, &R->unb);
     if (!rc && o->perperiod)
-        rc = period_weights(o, R);
+        rc = period_weights(o, R, R->unb, 0, &R->wbd);
     else if (!rc)
         rc = sp_punbal_weights(R->unb, D->W->w, o->std == SP_STD_ROW, &R->wbd, &R->unb_islands);
     long nt = (long)D->n * D->t, nobs = rc ? 0 : R->unb->nobs;
@@ -373,7 +411,7 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
 static int make_ops(const fp_opts *o, fp_run *R)
 {
     if (R->unb && !R->sparse_ops) /* W_bd: one dense block per period */
-        return sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, &R->ops);
+        return sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, o->threads, &R->ops);
     if (!R->sparse_ops) /* the eigenvalues once per distinct W with shared data */
         return R->shared ? sp_cmd_fit_shared_dense(R->shared, fit_w(R), &R->ops)
                          : sp_pops_dense(fit_w(R), &R->ops);
@@ -424,6 +462,7 @@ static int load(const fp_opts *o, fp_run *R)
     } else if (!rc) { /* a W per period: the panel's id names the units of each W_t */
         R->match.rule = SP_IDMATCH_OPTION;
         snprintf(R->match.field, sizeof R->match.field, "%s", o->idf);
+        rc = sp_wper_bind(o->wp, tab, o->idf, o->timef); /* economic W: the data's values */
     }
     const char *vars[MAX_X + 1];
     vars[0] = o->yname;
@@ -436,6 +475,8 @@ static int load(const fp_opts *o, fp_run *R)
         rc = sp_pdata_build(table, Wuse, vars, o->k0 + 1, &po, &R->D);
     if (!rc && (o->unbalanced || o->perperiod))
         rc = unbalanced_setup(o, R);
+    if (!rc && R->unb && o->dynamic && R->D->t >= 3)
+        rc = dynamic_setup(o, R);
     if (!rc && !o->cross && R->D->t < 2)
         rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
                           o->data, o->timef, R->D->periods[0]);
@@ -581,7 +622,10 @@ static int fit_dynamic(fp_run *R)
                        .bias_correct = o->bias_correct,
                        .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
     long nt = (long)D->n * D->t;
-    int rc = sp_pdyn_fit(D->n, D->t, D->v, o->yname, o->k0, D->v + nt, o->x, D->W->w, &R->ops,
+    int rc = R->unb_lag
+           ? sp_pdyn_fit_unbalanced(R->unb_lag, R->yx, R->wbd_lag, R->unb, R->wbd, &R->ops,
+                                    o->yname, o->k0, o->x, &po, &R->dyn)
+           : sp_pdyn_fit(D->n, D->t, D->v, o->yname, o->k0, D->v + nt, o->x, D->W->w, &R->ops,
                          &po, &R->dyn);
     if (rc)
         return sp_error_prefix(rc, "dynamic %s, %s effects", sp_pmodel_name(o->model),
@@ -661,6 +705,8 @@ static void run_free(fp_run *R)
     sp_pdyn_result_free(R->dyn);
     sp_punbal_free(R->unb);
     sp_csr_free(R->wbd);
+    sp_punbal_free(R->unb_lag);
+    sp_csr_free(R->wbd_lag);
     free(R->yx);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);

@@ -91,6 +91,11 @@ typedef struct fp_run {
     sp_csr *wbd;
     double *yx;
     int unb_islands;        /* observations without neighbours in their period's W_t */
+    /* --dynamic with them: unb and wbd are the estimation sample of periods
+     * 2..T, these all observations and their W_bd (yx is stacked over these) */
+    sp_punbal *unb_lag;
+    sp_csr *wbd_lag;
+    long dyn_dropped;       /* unit-periods of 2..T without the period before */
     double t_read, t_fit;
 } fp_run;
 

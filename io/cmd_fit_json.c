@@ -120,6 +120,8 @@ static void dynamic_json(json_t *o, const fp_run *R, const sp_pdyn_result *dyn)
     snprintf(note, sizeof note, "the first period (%s %s) is lost: it enters only as y(t-1)",
              R->o->timef, D->periods[0]);
     json_object_set_new(o, "first_period_lost", json_string(note));
+    if (R->unb_lag) /* unbalanced or a W per period: unit-periods without their lag */
+        json_object_set_new(o, "dropped_no_lag", json_integer(R->dyn_dropped));
     json_object_set_new(o, "bias_correction",
                         json_pack("{s:b, s:s, s:o}", "applied", dyn->bc != SP_PDYN_BC_NONE,
                                   "method", sp_pdyn_bc_name(dyn->bc), "note",
@@ -141,15 +143,16 @@ static void unbalanced_json(json_t *o, const fp_run *R)
 {
     const sp_pdata *D = R->D;
     const sp_punbal *u = R->unb;
+    int off = R->unb_lag ? 1 : 0; /* a dynamic panel's periods 2..T */
     json_object_set_new(o, "n", json_integer(D->n));
-    json_object_set_new(o, "t", json_integer(D->t));
+    json_object_set_new(o, "t", json_integer(u->t));
     json_object_set_new(o, "nobs", json_integer(u->nobs));
     json_t *per = json_array();
     for (int s = 0; s < u->t; s++) {
         int without = 0;
         for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
             without += R->wbd->p[ob + 1] == R->wbd->p[ob];
-        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[s], "n",
+        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[s + off], "n",
                                              u->start[s + 1] - u->start[s], "without_neighbors",
                                              without));
     }
@@ -158,8 +161,8 @@ static void unbalanced_json(json_t *o, const fp_run *R)
         for (int s = 0; s < u->t; s++) {
             const sp_weights *Wt;
             const char *path = "";
-            if (sp_wper_get(R->o->wp, D->periods[s], &Wt, &path) == SP_OK)
-                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", D->periods[s],
+            if (sp_wper_get(R->o->wp, D->periods[s + off], &Wt, &path) == SP_OK)
+                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", D->periods[s + off],
                                                     "file", path));
         }
         json_object_set_new(o, "w_by_period", wl);
@@ -192,6 +195,8 @@ static json_t *fit_json(const fp_run *R, const sp_pfe_result *r, const sp_ptest 
         json_object_set_new(o, "vcov_fallback", json_true());
     if (dyn) {
         dynamic_json(o, R, dyn);
+        if (R->unb)
+            unbalanced_json(o, R);
         return o;
     }
     json_object_set_new(o, "lee_yu",

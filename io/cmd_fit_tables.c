@@ -271,9 +271,15 @@ static void print_dynamic(const fp_run *R)
     fprintf(R->out, "Dynamic spatial panel %s (%s lags), %s fixed effects: %d units x %d periods "
            "(%s..%s) = %d observations\n",
            sp_pmodel_name(R->o->model), sp_pdyn_name(R->o->dynamic), sp_within_fe_name(R->o->fe),
-           D->n, D->t - 1, D->periods[1], D->periods[D->t - 1], D->n * (D->t - 1));
+           D->n, D->t - 1, D->periods[1], D->periods[D->t - 1],
+           R->unb ? R->unb->nobs : D->n * (D->t - 1));
     fprintf(R->out, "the first period (%s %s) is lost: it enters only as y(t-1)\n", R->o->timef,
            D->periods[0]);
+    if (R->unb_lag)
+        fprintf(R->out, "unbalanced: %ld unit-period%s of %s..%s left out (the period before is "
+                "missing); W y(t-1) is the period before's own spatial lag W_{t-1} y_{t-1}\n",
+                R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
+                D->periods[D->t - 1]);
     char how[400];
     fprintf(R->out, "data %s, weights %s (%s); units matched to W by %s\n", R->o->data,
             R->o->wpath, sp_weights_std_name(R->o->std),

@@ -15,8 +15,8 @@
 #include "sp_output.h"
 
 static const char help[] =
-    "usage: spill gini DATA --var V [--id ID --by TIME] [--group COL] [--weight POP]\n"
-    "                  [--cv-divisor n|n-1] [-o OUT] [--csv|--markdown|--latex|--json]\n"
+    "usage: spill gini DATA --var V [--id ID --by TIME] [--group COL] [--weight POP\n"
+    "                  [--weighted]] [--cv-divisor n|n-1] [-o OUT] [--csv|--markdown|--latex|--json]\n"
     "\n"
     "Gini coefficient of V (no n - 1 correction), Theil T and L and the coefficient of\n"
     "variation, per period with --by.  With --group: Dagum's (1997) decomposition\n"
@@ -32,6 +32,9 @@ static const char help[] =
     "  --by TIME           period field of a long-format table: one result per period\n"
     "  --group COL         group field (e.g. region: East, Central, West)\n"
     "  --weight POP        population field: adds Williamson's population-weighted CV\n"
+    "  --weighted          with --weight: the Gini and Dagum's decomposition weighted by\n"
+    "                      POP (unit i counts POP_i times; p_j population shares, s_j\n"
+    "                      income shares); Theil and CV stay unweighted\n"
     "  --cv-divisor D      n (default) or n-1 for the unweighted CV's standard deviation\n"
     "  --layer NAME        layer of DATA\n"
     "  -o OUT              one row per period with every statistic (by extension:\n"
@@ -42,7 +45,8 @@ static const char help[] =
 
 static const sp_optspec spec[] = {{"var", 1},   {"id", 1},     {"by", 1},         {"group", 1},
                                   {"weight", 1}, {"layer", 1}, {"cv-divisor", 1}, {"output", 1},
-                                  {"json", 0},   {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+                                  {"json", 0},   {"timing", 0}, {"weighted", 0},
+                                  SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 typedef struct gini_res {
     int n;
@@ -54,7 +58,7 @@ typedef struct gini_res {
 typedef struct gini_job {
     sp_distio *D;
     const char *var, *weight;
-    int ddof;
+    int ddof, weighted;   /* weighted: Gini and Dagum by the --weight population */
     gini_res *res;
 } gini_job;
 
@@ -82,8 +86,9 @@ static int run_period(gini_job *job, int g, double *x, double *w, int *codes, co
     if (!rc && job->weight)
         rc = sp_panel_numeric(job->D->P, g, job->weight, w);
     r->n = job->D->P->periods[g].n;
+    const double *gw = job->weighted ? w : NULL;
     if (!rc && !job->D->code)
-        rc = sp_gini_plain(x, r->n, ids, subject, &r->gini);
+        rc = sp_gini_weighted(x, gw, r->n, ids, subject, &r->gini);
     if (!rc)
         rc = sp_gini_theil_compute(x, job->D->code ? codes : NULL, r->n, job->D->ngroups, ids,
                                    subject, &r->th);
@@ -93,7 +98,7 @@ static int run_period(gini_job *job, int g, double *x, double *w, int *codes, co
     if (!rc && job->weight)
         rc = sp_gini_cv(x, w, r->n, 0, ids, subject, &r->cvw);
     if (!rc && job->D->code)
-        rc = sp_gini_dagum_compute(x, codes, r->n, job->D->ngroups, ids, subject, &r->d);
+        rc = sp_gini_dagum_weighted(x, gw, codes, r->n, job->D->ngroups, ids, subject, &r->d);
     if (!rc && job->D->code)
         r->gini = r->d.gini;      /* the same G, from the decomposition's sort */
     if (!rc)
@@ -129,10 +134,14 @@ static json_t *dagum_json(const gini_job *job, const sp_gini_dagum *d)
 {
     json_t *groups = json_array(), *pairs = json_array();
     int k = d->k;
-    for (int j = 0; j < k; j++)
-        json_array_append_new(groups, json_pack("{s:s, s:i, s:o, s:o}", "group",
-                                                job->D->groups[d->order[j]], "n", d->size[j], "mean",
-                                                sp_json_real(d->gmean[j]), "gini", sp_json_real(d->gjj[j])));
+    for (int j = 0; j < k; j++) {
+        json_t *gj = json_pack("{s:s, s:i, s:o, s:o}", "group", job->D->groups[d->order[j]], "n",
+                               d->size[j], "mean", sp_json_real(d->gmean[j]), "gini",
+                               sp_json_real(d->gjj[j]));
+        if (job->weighted)
+            json_object_set_new(gj, "population", sp_json_real(d->weight[j]));
+        json_array_append_new(groups, gj);
+    }
     for (int j = k - 1; j > 0; j--)
         for (int h = j - 1; h >= 0; h--)
             json_array_append_new(pairs, json_pack("{s:s, s:s, s:o, s:o}", "a", job->D->groups[d->order[j]],
@@ -173,7 +182,10 @@ static int print_json(const gini_job *job)
     }
     json_t *root = json_pack("{s:s, s:o}", "var", job->var, "results", results);
     if (job->D->code)
-        json_object_set_new(root, "group_order", json_string("increasing mean (Dagum 1997)"));
+        json_object_set_new(root, "group_order", json_string(job->weighted
+                                                    ? "increasing population-weighted mean (Dagum 1997)"
+                                                    : "increasing mean (Dagum 1997)"));
+    json_object_set_new(root, "weighted", json_boolean(job->weighted));
     json_object_set_new(root, "cv_divisor", json_string(job->ddof ? "n-1" : "n"));
     return sp_json_print(root);
 }
@@ -209,8 +221,8 @@ static sp_grid *summary_grid(const gini_job *job, const char *fmt, int wide)
             sp_distio_cols_add(&c, SP_GRID_RIGHT, "D_%s_%s", D->groups[j], D->groups[h]);
         }
     char title[256];
-    snprintf(title, sizeof title, "inequality of %s (Gini without n - 1 correction; CV divisor %s)", job->var,
-             job->ddof ? "n - 1" : "n");
+    snprintf(title, sizeof title, "inequality of %s (Gini%s without n - 1 correction; CV divisor %s)",
+             job->var, job->weighted ? " weighted by the population," : "", job->ddof ? "n - 1" : "n");
     sp_grid *g = sp_distio_cols_grid(&c, title);
     for (int p = 0; p < D->P->nperiods; p++) {
         const gini_res *r = &job->res[p];
@@ -242,7 +254,10 @@ static sp_grid *dagum_grid(const gini_job *job, const char *fmt)
                                        {.name = "G_t", .key = "transvariation"}, {.name = "G_w%", .key = "within_pct"},
                                        {.name = "G_nb%", .key = "between_pct"},
                                        {.name = "G_t%", .key = "transvariation_pct"}};
-    sp_grid *g = sp_grid_new("Dagum (1997) decomposition G = G_w + G_nb + G_t", cols, 8);
+    sp_grid *g = sp_grid_new(job->weighted ? "Dagum (1997) decomposition G = G_w + G_nb + G_t, "
+                                             "population-weighted"
+                                           : "Dagum (1997) decomposition G = G_w + G_nb + G_t",
+                             cols, 8);
     for (int p = 0; p < job->D->P->nperiods; p++) {
         const sp_gini_dagum *d = &job->res[p].d;
         double v[7] = {d->gini, d->within, d->between, d->transvariation, d->pct_within, d->pct_between,
@@ -325,6 +340,9 @@ int sp_cmd_gini(int argc, char **argv)
     static const char *const divisors[] = {"n", "n-1"};
     if ((rc = sp_args_choice(&a, "cv-divisor", divisors, 2, &job.ddof)))
         return rc;
+    job.weighted = sp_args_flag(&a, "weighted");
+    if (job.weighted && !job.weight)
+        return sp_error_set(SP_EUSAGE, "--weighted needs --weight POP (the population field)");
     const char *out = sp_args_get(&a, "output");
     double t0 = sp_clock_seconds();
     rc = sp_distio_open_args(&a, &job.D);
@@ -332,7 +350,7 @@ int sp_cmd_gini(int argc, char **argv)
     if (!rc)
         rc = run_all(&job);
     if (!rc && sp_args_flag(&a, "timing"))
-        fprintf(stderr, "spill gini: timing: read %.4f s, statistics %.4f s\n", t1 - t0, sp_clock_seconds() - t1);
+        sp_clock_report("gini", t1 - t0, sp_clock_seconds() - t1, -1.0);
     if (!rc && out) {
         rc = sp_distio_emit(summary_grid(&job, sp_distio_numfmt(sp_grid_format_for(out, SP_GRID_CSV)), 1), SP_GRID_TEXT, out);
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_coupling.h"
 #include "sp_distio.h"
 #include "sp_dstat.h"
@@ -51,13 +52,14 @@ static const char help[] =
     "  -o OUT              the table: id, period, score (closeness) or C, T, D, class\n"
     "                      (format by extension: .csv, .md, .tex, .json, .txt; else CSV)\n"
     "  --csv, --markdown, --latex  the printed table in that format\n"
-    "  --json              weights (or the classes per period) as one JSON object\n";
+    "  --json              weights (or the classes per period) as one JSON object\n"
+    "  --timing            seconds spent reading and computing (with writing), on stderr\n";
 
 static const sp_optspec spec[] = {
     {"ind", 1},      {"negative", 1}, {"method", 1},   {"normalize", 1},     {"zeros", 1},
     {"shift", 1},    {"per-period", 0}, {"scale", 1},  {"coupling", 1},      {"coupling-form", 1},
     {"alpha", 1},    {"id", 1},       {"by", 1},       {"layer", 1},         {"output", 1},
-    {"json", 0},     SP_GRID_FORMAT_OPTS, {NULL, 0}};
+    {"json", 0},     {"timing", 0},   SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 #define MAXIND 64
 
@@ -416,12 +418,16 @@ int sp_cmd_index(int argc, char **argv)
     if ((rc = parse_options(&a, &job)))
         return rc;
     job.format = format, job.out = sp_args_get(&a, "output");
+    double t0 = sp_clock_seconds();
     rc = sp_distio_open_args(&a, &job.D);
     if (!rc)
         rc = load(&job);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = sp_args_get(&a, "coupling") ? run_coupling(&job, sp_args_flag(&a, "json"))
                                          : run_index(&job, sp_args_flag(&a, "json"));
+    if (!rc && sp_args_flag(&a, "timing"))   /* the scores are written as they are computed */
+        sp_clock_report("index", t1 - t0, sp_clock_seconds() - t1, -1.0);
     free(job.x), free(job.period), free(job.ids);
     sp_distio_close(job.D);
     return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_distio.h"
 #include "sp_error.h"
 #include "sp_grid.h"
@@ -37,11 +38,13 @@ static const char help[] =
     "  -o OUT              the curves: by,x,density (one row per period and grid\n"
     "                      point; by extension: .csv .md .tex .json .txt, else CSV)\n"
     "  --csv, --markdown, --latex  the printed table in that format\n"
-    "  --json              results as one JSON object on stdout\n";
+    "  --json              results as one JSON object on stdout\n"
+    "  --timing            seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {{"var", 1},  {"id", 1},   {"by", 1},    {"bw", 1},    {"kernel", 1},
                                   {"grid", 1}, {"cut", 1},  {"from", 1},  {"to", 1},    {"layer", 1},
-                                  {"output", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+                                  {"output", 1}, {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS,
+                                  {NULL, 0}};
 
 typedef struct kde_job {
     sp_distio *D;
@@ -190,15 +193,20 @@ int sp_cmd_kde(int argc, char **argv)
     const char *out = sp_args_get(&a, "output");
     if ((rc = parse_options(&a, &job)))
         return rc;
+    double t0 = sp_clock_seconds();
     rc = sp_distio_open_args(&a, &job.D);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_all(&job);
+    double t2 = sp_clock_seconds();
     if (!rc && out)
         rc = save_curves(&job, out);
     if (!rc && sp_args_flag(&a, "json"))
         rc = print_json(&job);
     else if (!rc)
         rc = print_table(&job, format);
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_report("kde", t1 - t0, t2 - t1, sp_clock_seconds() - t2);
     sp_kde_set_free(&job.set);
     sp_distio_close(job.D);
     return rc;

@@ -11,6 +11,7 @@
 #include "sp_canvas.h"
 #include "sp_cartog.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_sde.h"
 #include "sp_error.h"
 #include "sp_getis.h"
@@ -43,7 +44,10 @@ static const char help[] =
     "  --data-id FIELD      the table's unit id field (default: the --id name)\n"
     "  --by TIME            the table's period field: one panel per period\n"
     "  --each               with --by: one file per period, OUT_PERIOD.EXT\n"
-    "  --w FILE             weights for --lisa and --hotspot\n"
+    "  --w FILE             weights for --lisa and --hotspot ('w_{}.gal': one per period)\n"
+    "  --w-by TIME          the period field of a weights pattern (the same as --by)\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --perm N             permutations (lisa default 999, hotspot 0: normal p)\n"
     "  --seed N             random seed (default 12345)\n"
     "  --threads N          threads (default: all cores); the map does not depend on it\n"
@@ -64,7 +68,9 @@ static const char help[] =
     "  --debug-points FILE  JSON: each unit's interior point in the figure (pixels\n"
     "                       for PNG, points otherwise), its class and colour\n"
     "  -o, --output OUT     the figure: .png, .svg or .pdf\n"
-    "  --json               the files written and the classes as JSON on stdout\n";
+    "  --json               the files written and the classes as JSON on stdout\n"
+    "  --timing             seconds spent reading (with the map's statistic) and\n"
+    "                       drawing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"id", 1},     {"layer", 1},   {"data", 1},   {"data-id", 1}, {"by", 1},
@@ -73,7 +79,7 @@ static const sp_optspec spec[] = {
     {"ellipse", 1}, {"significance", 0}, {"classes", 1}, {"k", 1}, {"palette", 1},
     {"sd", 1},     {"title", 1},   {"label", 1},  {"crs", 1},     {"extent", 1},
     {"width", 1},  {"dpi", 1},     {"font", 1},   {"debug-points", 1}, {"output", 1},
-    {"json", 0},   {NULL, 0}};
+    {"json", 0},   {"timing", 0},  {"strict", 0}, {"w-by", 1}, {NULL, 0}};
 
 /* ---- the periods: values of the variable on the layer's units ---- */
 
@@ -166,7 +172,7 @@ static int load_local(sp_mapjob *J)
 {
     sp_acio_args io = {.cmd = "map", .src = J->src, .layer = J->layer, .id = J->id,
                        .data = J->data, .data_id = J->data_id, .var = J->var, .by = J->by,
-                       .wpath = J->wpath, .need_layer = 1};
+                       .wpath = J->wpath, .need_layer = 1, .strict = J->strict};
     sp_acio *A = NULL;
     int rc = sp_acio_open(&io, &A);
     if (!rc)
@@ -228,6 +234,12 @@ static int parse_options(const sp_args *a, sp_mapjob *J)
     J->src = a->pos[0], J->layer = sp_args_get(a, "layer"), J->id = sp_args_get(a, "id");
     J->data = sp_args_get(a, "data"), J->data_id = sp_args_get(a, "data-id");
     J->by = sp_args_get(a, "by"), J->wpath = sp_args_get(a, "w");
+    J->strict = sp_args_flag(a, "strict");
+    if ((sp_args_get(a, "w-by") || J->strict) && !J->wpath)
+        return sp_error_set(SP_EUSAGE, "--%s goes with --w (the weights of --lisa or --hotspot)",
+                            J->strict ? "strict" : "w-by");
+    if ((rc = sp_acio_wby(a, &J->by)))
+        return rc;
     J->output = sp_args_get(a, "output"), J->title = sp_args_get(a, "title");
     J->label = sp_args_get(a, "label"), J->crs = sp_args_get(a, "crs");
     J->extent = sp_args_get(a, "extent"), J->each = sp_args_flag(a, "each");
@@ -286,8 +298,19 @@ int sp_cmd_map(int argc, char **argv)
     if (rc)
         return rc;
     sp_mapjob J = {.label_col = -1};
-    if (!(rc = parse_options(&a, &J)) && !(rc = map_load(&J)))
+    double t0 = 0.0, t1 = 0.0;
+    if (!(rc = parse_options(&a, &J))) {
+        t0 = sp_clock_seconds();
+        rc = map_load(&J);
+        t1 = sp_clock_seconds();
+    }
+    if (!rc)
         rc = sp_mapdraw_all(&J);
+    if (!rc && sp_args_flag(&a, "timing")) {
+        static const char *const names[] = {"read", "draw and write"};
+        const double secs[] = {t1 - t0, sp_clock_seconds() - t1};
+        sp_clock_phases("map", names, secs, 2);
+    }
     if (!rc && J.json)
         rc = sp_json_print(sp_mapdraw_json(&J));
     sp_mapjob_free(&J);

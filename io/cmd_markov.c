@@ -23,7 +23,8 @@ static const char help[] =
     "counts, probabilities, steady state, mean first passage times and Prais mobility;\n"
     "with --w the spatial Markov chain conditioned on the class of the neighbours'\n"
     "spatial lag at the origin period, its steady states and the homogeneity tests;\n"
-    "with --lisa the chain of the LISA quadrants.  DATA is a balanced long table (one\n"
+    "with --lisa the chain of the LISA quadrants and the test that own and neighbours'\n"
+    "moves are independent.  DATA is a balanced long table (one\n"
     "row per unit and period).\n"
     "\n"
     "classes:\n"
@@ -40,6 +41,8 @@ static const char help[] =
     "                       (pooled with --pooled)\n"
     "  --lag-cutoffs a,...  given cut-offs of the lag\n"
     "  --standardize S      row (default), binary, none, minmax, spectral\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --lisa               the chain of the LISA quadrants HH, LH, LL, HL (needs --w)\n"
     "data and output:\n"
     "  --id FIELD, --by TIME, --var V, --layer NAME, --where FIELD=V1[,V2...]\n"
@@ -58,7 +61,7 @@ static const sp_optspec spec[] = {
     {"k", 1},       {"pooled", 0},    {"relative", 0},    {"cutoffs", 1},     {"discrete", 0},
     {"w", 1},       {"m", 1},         {"lag-cutoffs", 1}, {"standardize", 1}, {"lisa", 0},
     {"lag", 1},     {"fill-empty", 0}, {"origin-columns", 0}, {"output", 1},  {"json", 0},
-    {"timing", 0},
+    {"timing", 0},  {"strict", 0},  {"w-by", 1},
     SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
@@ -66,7 +69,7 @@ typedef struct mk_cli {
     const char *src, *id, *var, *by, *layer, *where, *wpath;
     sp_markov_opts o;
     double cut[100], lcut[100];
-    int lisa, origin_columns, json, timing;
+    int lisa, origin_columns, json, timing, strict;
     sp_std std;
     sp_grid_dest dest;
 } mk_cli;
@@ -123,6 +126,13 @@ static int spatial_args(const sp_args *a, mk_cli *c)
     int rc, nl = 0;
     c->wpath = sp_args_get(a, "w");
     c->lisa = sp_args_flag(a, "lisa");
+    c->strict = sp_args_flag(a, "strict");
+    if (sp_args_get(a, "w-by") || (c->wpath && strstr(c->wpath, "{}")))
+        return sp_error_set(SP_EUSAGE, "markov conditions every period on one W: a weights "
+                                       "matrix per period (--w-by, --w 'w_{}.gal') is not "
+                                       "supported");
+    if (c->strict && !c->wpath)
+        return sp_error_set(SP_EUSAGE, "--strict goes with --w");
     if (!c->wpath && (c->lisa || sp_args_get(a, "m") || sp_args_get(a, "lag-cutoffs")))
         return sp_error_set(SP_EUSAGE, "--%s needs --w", c->lisa ? "lisa"
                                                          : sp_args_get(a, "m") ? "m"
@@ -189,7 +199,12 @@ static int panel_weights(const mk_cli *c, const sp_pdata *D, sp_weights **out)
     int rc = sp_wio_read(c->wpath, &W);
     if (!rc)
         rc = sp_weights_align(W, D->units, D->n, c->src, &A);
-    if (!rc && W->n > D->n)
+    if (!rc && W->n > D->n && c->strict)
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data in %s (--strict; without "
+                          "it W is restricted to the units with data and standardised)",
+                          c->src, W->n - D->n, W->n - D->n == 1 ? "" : "s", c->wpath,
+                          W->n - D->n == 1 ? "has" : "have", c->src);
+    else if (!rc && W->n > D->n)
         fprintf(stderr, "spill markov: warning: %d unit%s of %s without data left out (W "
                         "standardised on the %d units of %s)\n", W->n - D->n,
                 W->n - D->n == 1 ? "" : "s", c->wpath, D->n, c->src);
@@ -271,6 +286,13 @@ static json_t *labels_json(const mk_cli *c, const sp_markov_result *r)
     return a;
 }
 
+/* A chi-square test as {stat, df, p}. */
+static json_t *test_json(double stat, int df, double p)
+{
+    return json_pack("{s:o, s:i, s:o}", "stat", sp_json_real(stat), "df", df, "p",
+                     sp_json_real(p));
+}
+
 /* The spatial Markov keys: conditional chains, lag breaks, homogeneity. */
 static json_t *spatial_json(const sp_markov_result *r, json_t *root)
 {
@@ -278,11 +300,12 @@ static json_t *spatial_json(const sp_markov_result *r, json_t *root)
     for (int l = 0; l < r->m; l++) {
         json_t *o = json_pack("{s:i}", "lag_class", l + 1);
         chain_json(o, &r->cond[l]);
-        json_object_set_new(o, "chi2", json_pack("{s:o, s:i, s:o}", "stat",
-                                                 sp_json_real(r->chi2[l]), "df", r->chi2_df[l],
-                                                 "p", sp_json_real(r->chi2_p[l])));
+        json_object_set_new(o, "chi2", test_json(r->chi2[l], r->chi2_df[l], r->chi2_p[l]));
+        json_object_set_new(o, "shtest", test_json(r->shtest[l].stat, r->shtest[l].df,
+                                                   r->shtest[l].p));
         json_array_append_new(cond, o);
     }
+    json_object_set_new(root, "x2", test_json(r->x2.stat, r->x2.df, r->x2.p));
     json_object_set_new(root, "m", json_integer(r->m));
     json_object_set_new(root, "islands", json_integer(r->islands));
     if (r->lag_breaks)
@@ -316,6 +339,12 @@ static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_r
     chain_json(root, &r->chain);
     if (r->cond)
         spatial_json(r, root);
+    if (r->expected) {
+        const sp_markov_test *t = &r->independence;
+        json_t *o = test_json(t->stat, t->df, t->p);
+        json_object_set_new(o, "expected", mat_json(r->expected, 4, 4));
+        json_object_set_new(root, "independence", o);
+    }
     return root;
 }
 
@@ -424,7 +453,17 @@ static int chain_tables(const mk_cli *c, const sp_markov_result *r, const sp_mar
     return rc;
 }
 
-/* Homogeneity: Q, LR and the chi-square of each lag class. */
+/* One row of a test table: name, statistic, df, p ("-" when undefined). */
+static void test_row(sp_grid *g, const char *name, double stat, int df, double p)
+{
+    sp_grid_row(g);
+    sp_grid_str(g, name);
+    sp_grid_num(g, "%.4f", stat);
+    isnan(stat) ? sp_grid_str(g, "-") : sp_grid_int(g, df);
+    sp_grid_num(g, "%.4g", p);
+}
+
+/* Homogeneity: Q, LR, the chi-square and steady-state test of each lag class, x2. */
 static sp_grid *homog_grid(const sp_markov_result *r)
 {
     static const sp_grid_col cols[] = {
@@ -443,12 +482,15 @@ static sp_grid *homog_grid(const sp_markov_result *r)
     sp_grid_num(g, "%.4f", h->LR);
     sp_grid_int(g, h->df);
     sp_grid_num(g, "%.4g", h->p_LR);
+    char name[64];
     for (int l = 0; l < r->m; l++) {
-        sp_grid_row(g);
-        sp_grid_strf(g, "chi2 lag class %d", l + 1);
-        sp_grid_num(g, "%.4f", r->chi2[l]);
-        sp_grid_int(g, r->chi2_df[l]);
-        sp_grid_num(g, "%.4g", r->chi2_p[l]);
+        snprintf(name, sizeof name, "chi2 lag class %d", l + 1);
+        test_row(g, name, r->chi2[l], r->chi2_df[l], r->chi2_p[l]);
+    }
+    test_row(g, "x2 (sum of the chi2)", r->x2.stat, r->x2.df, r->x2.p);
+    for (int l = 0; l < r->m; l++) {
+        snprintf(name, sizeof name, "steady state lag class %d", l + 1);
+        test_row(g, name, r->shtest[l].stat, r->shtest[l].df, r->shtest[l].p);
     }
     return g;
 }
@@ -491,6 +533,23 @@ static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_resu
     }
     if (!rc && r->cond)
         rc = write_grid(c, homog_grid(r), &first);
+    if (!rc && r->expected) {
+        const sp_markov_test *t = &r->independence;
+        char title[160];
+        snprintf(title, sizeof title, "transitions expected if own and neighbours' moves were "
+                 "independent (%s)", c->origin_columns ? "origin in columns" : "origin in rows");
+        rc = write_grid(c, matrix_grid(c, r, title, r->expected, NULL, "%.2f"), &first);
+        static const sp_grid_col cols[] = {
+            {.name = "test", .align = SP_GRID_LEFT}, {.name = "statistic"}, {.name = "df"},
+            {.name = "p"}};
+        sp_grid *g = sp_grid_new("independence of own and neighbours' moves (chi-square)",
+                                 cols, 4);
+        test_row(g, "chi2", t->stat, t->df, t->p);
+        if (!rc)
+            rc = write_grid(c, g, &first);
+        else
+            sp_grid_free(g);
+    }
     if (!rc && r->breaks)
         rc = write_grid(c, breaks_grid(D, "class breaks (upper bounds, classes closed on the "
                                           "right)", r->breaks, r->nbreaks, r->k), &first);

@@ -14,6 +14,7 @@
 #include "sp_canvas.h"
 #include "sp_chart.h"
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_kde.h"
 #include "sp_lisa.h"
@@ -40,6 +41,10 @@ static const char help[] =
     "  --layer NAME         layer of DATA\n"
     "  --by TIME            period field of DATA\n"
     "  --w FILE             weights (moran), row-standardised as `spill moran`\n"
+    "                       ('w_{}.gal': one per period)\n"
+    "  --w-by TIME          the period field of a weights pattern (the same as --by)\n"
+    "  --strict             units of W without data are an error (default: W is\n"
+    "                       restricted to the units with data, with a warning)\n"
     "  --label FIELD        moran: label the points with this field of DATA\n"
     "  --group COL          kde: one panel per value of COL\n"
     "  --bw B               kde bandwidth: silverman (default, R's bw.nrd0), scott or\n"
@@ -52,13 +57,14 @@ static const char help[] =
     "  --dpi N              PNG resolution (default 300)\n"
     "  --font FAMILY        font family (default Noto Sans CJK SC), via fontconfig\n"
     "  -o, --output OUT     the figure: .png, .svg or .pdf\n"
-    "  --json               the file written and the plotted statistics on stdout\n";
+    "  --json               the file written and the plotted statistics on stdout\n"
+    "  --timing             seconds spent reading and drawing, and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
     {"moran", 1}, {"kde", 1},   {"effects", 1}, {"markov", 1},  {"id", 1},     {"layer", 1},
     {"by", 1},    {"w", 1},     {"label", 1},   {"group", 1},   {"bw", 1},     {"surface", 0},
     {"level", 1}, {"title", 1}, {"width", 1},   {"dpi", 1},     {"font", 1},   {"output", 1},
-    {"json", 0},  {NULL, 0}};
+    {"json", 0},  {"timing", 0}, {"strict", 0}, {"w-by", 1}, {NULL, 0}};
 
 /* What every kind shares: the options and the JSON it adds to. */
 typedef struct plot_ctx {
@@ -67,6 +73,7 @@ typedef struct plot_ctx {
     char font[128];
     double dpi, width;  /* width in points */
     json_t *info;       /* the --json object; kinds add their keys */
+    double t_drawn;     /* sp_clock_seconds() when the figure is drawn (for --timing) */
 } plot_ctx;
 
 #define MARGIN 10.0
@@ -98,6 +105,7 @@ static int page_open(plot_ctx *P, double h, const char *title, sp_canvas **c, do
 /* Close the page (warning about glyphs no font holds) and record the file. */
 static int page_close(plot_ctx *P, sp_canvas *c, int rc)
 {
+    P->t_drawn = sp_clock_seconds();
     if (!rc && c && sp_canvas_missing_glyphs(c))
         fprintf(stderr, "spill plot: warning: %s: %d character(s) have no glyph in the installed "
                 "fonts (drawn as boxes); install fonts-noto-cjk or pick --font\n", P->output,
@@ -271,7 +279,9 @@ static int plot_moran(plot_ctx *P, const char *var)
         return sp_error_set(SP_EUSAGE, "--moran needs --w WEIGHTS");
     sp_acio_args io = {.cmd = "plot", .src = a->pos[0], .layer = sp_args_get(a, "layer"),
                        .id = sp_args_get(a, "id"), .var = var, .by = sp_args_get(a, "by"),
-                       .wpath = sp_args_get(a, "w")};
+                       .wpath = sp_args_get(a, "w"), .strict = sp_args_flag(a, "strict")};
+    if ((rc = sp_acio_wby(a, &io.by)))
+        return rc;
     sp_acio *A = NULL;
     moran_panel *mp = NULL;
     int np = 0, label_col = -1;
@@ -924,6 +934,9 @@ int sp_cmd_plot(int argc, char **argv)
     if (found != 1)
         return sp_error_set(SP_EUSAGE, "give one plot kind: --moran V, --kde V, --effects "
                             "FIT.json or --markov MARKOV.json (see --help)");
+    if (strcmp(kind->option, "moran") && (sp_args_flag(&a, "strict") || sp_args_get(&a, "w-by")))
+        return sp_error_set(SP_EUSAGE, "--%s goes with --moran (the only plot that takes --w)",
+                            sp_args_flag(&a, "strict") ? "strict" : "w-by");
     plot_ctx P = {.a = &a, .output = sp_args_get(&a, "output"), .title = sp_args_get(&a, "title")};
     sp_canvas_format fmt;
     double width_in;
@@ -941,7 +954,13 @@ int sp_cmd_plot(int argc, char **argv)
     P.width = 72.0 * width_in;
     sp_canvas_font_resolve("plot", sp_args_get(&a, "font"), P.font, sizeof P.font);
     P.info = json_pack("{s:s}", "kind", kind->option);
+    double t0 = sp_clock_seconds();
     rc = kind->run(&P, sp_args_get(&a, kind->option));
+    if (!rc && sp_args_flag(&a, "timing")) {
+        static const char *const names[] = {"read and draw", "write"};
+        const double secs[] = {P.t_drawn - t0, sp_clock_seconds() - P.t_drawn};
+        sp_clock_phases("plot", names, secs, 2);
+    }
     if (!rc && sp_args_flag(&a, "json"))
         return sp_json_print(P.info);
     json_decref(P.info);

@@ -76,6 +76,14 @@ const char *sp_acio_matched(const sp_acio *A, char *buf, size_t size)
     return buf;
 }
 
+/* The units and periods of the data: the table of sp_panel_build, with its
+ * id field; economic per-period weights take their values from it. */
+static int acio_panel(sp_acio *A, const sp_table *t, const char *id, sp_panel **out)
+{
+    int rc = sp_panel_build(t, id, A->a.by, out);
+    return rc || !A->a.by ? rc : sp_wper_bind(A->wp, t, id, A->a.by);
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -91,7 +99,7 @@ static int acio_inputs(sp_acio *A)
         if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
             (rc = acio_match(A, A->table, a->id)))
             return rc;
-        return sp_panel_build(A->table, sp_idmatch_field(&A->match), a->by, &A->P);
+        return acio_panel(A, A->table, sp_idmatch_field(&A->match), &A->P);
     }
     if ((rc = sp_table_read(a->src, a->layer, &A->features)))
         return rc;
@@ -107,7 +115,7 @@ static int acio_inputs(sp_acio *A)
     if ((rc = sp_table_read(a->data, NULL, &A->table)) ||
         (rc = acio_match(A, A->table, a->data_id ? a->data_id : a->id)))
         return rc;
-    return sp_panel_build(A->table, a->data_id ? a->data_id : a->id, a->by, &A->P);
+    return acio_panel(A, A->table, a->data_id ? a->data_id : a->id, &A->P);
 }
 
 int sp_acio_open(const sp_acio_args *a, sp_acio **out)
@@ -533,12 +541,17 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
     if (sp_args_get(a, "layout") && !io->by)
         return sp_error_set(SP_EUSAGE, "--layout arranges the periods of --by; without --by "
                             "there is one layer");
+    return sp_acio_wby(a, &io->by);
+}
+
+int sp_acio_wby(const sp_args *a, const char **by)
+{
     const char *wby = sp_args_get(a, "w-by");
-    if (wby && io->by && strcmp(wby, io->by) != 0)
+    if (wby && *by && strcmp(wby, *by) != 0)
         return sp_error_set(SP_EUSAGE, "--w-by %s and --by %s name different period fields", wby,
-                            io->by);
+                            *by);
     if (wby)
-        io->by = wby;
+        *by = wby;
     return SP_OK;
 }
 

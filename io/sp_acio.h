@@ -87,6 +87,10 @@ struct sp_optspec;
  * --data, --data-id, --var, --by, --w) with SRC = the one positional argument.
  * SP_EUSAGE when --w or --var is missing. */
 int sp_acio_args_from(const struct sp_args *a, const char *cmd, int need_layer, sp_acio_args *io);
+/* --w-by TIME, the period field of a weights pattern (--w 'w_{}.gal'): the
+ * same field as --by (SP_EUSAGE when both name different fields), and *by
+ * when --by is absent.  Nothing happens without --w-by. */
+int sp_acio_wby(const struct sp_args *a, const char **by);
 /* The combinations of the input options (--by needs --data with a layer,
  * --data needs --id, periods need --id), checked before any file is read. */
 int sp_acio_args_check(const sp_acio_args *io);

@@ -28,13 +28,14 @@ static const sp_jobcmds_entry entries[] = {
      "y:c! x:C! model:s fe:s lee-yu:b no-lee-yu:b lee-yu-convention:s re:b compare:b tests:b "
      "effects:b draws:i standardize:s logdet:s vcov:s threads:i layer:s timing:b", &fit_lib},
     {"winfo", SP_JI_W, 0, "", NULL},
-    {"gini", SP_JI_TABLE, 0, "var:c! by:c group:c weight:c cv-divisor:s", NULL},
+    {"gini", SP_JI_TABLE, 0, "var:c! by:c group:c weight:c weighted:b cv-divisor:s", NULL},
     {"kde", SP_JI_TABLE, 0, "var:c! by:c bw:s kernel:s grid:i cut:n from:n to:n", NULL},
     {"markov", SP_JI_TABLE, SP_JF_WOPT,
      "var:c! by:c! k:i pooled:b relative:b cutoffs:s discrete:b m:i lag-cutoffs:s lisa:b "
-     "lag:i fill-empty:b origin-columns:b", NULL},
+     "lag:i fill-empty:b origin-columns:b strict:b", NULL},
     {"detector", SP_JI_TABLE, 0,
-     "y:c! x:C! continuous:C classes:i discretize:s by:c alpha:n", NULL},
+     "y:c! x:C! continuous:C classes:i discretize:s min-classes:i optimal-methods:s by:c "
+     "alpha:n", NULL},
     {"decouple", SP_JI_TABLE, 0, "var:c! driver:c! by:c! base:s bands:s", NULL},
     {"index", SP_JI_TABLE, SP_JF_TABLE,
      "ind:C negative:C method:s normalize:s zeros:s shift:n per-period:b scale:n coupling:C "

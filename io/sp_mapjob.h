@@ -48,6 +48,7 @@ typedef struct sp_mapjob_panel {
 typedef struct sp_mapjob {
     /* options (strings point into argv) */
     const char *src, *layer, *id, *data, *data_id, *by, *wpath, *output;
+    int strict;            /* --strict: units of W without data are an error */
     const char *title, *label, *crs, *extent, *debug, *var;
     const char *classes, *palette;
     int each, json, significance, sd, k, label_col;

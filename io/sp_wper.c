@@ -1,9 +1,14 @@
-/* sp_wper: a weights matrix per period (--w FILE, a LABEL=FILE list, a {} pattern); see sp_wper.h. */
+/* sp_wper: a weights matrix per period (--w FILE, a LABEL=FILE list, a {} pattern, economic
+ * distance recomputed per period); see sp_wper.h. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sp_econ.h"
 #include "sp_error.h"
+#include "sp_idmap.h"
+#include "sp_table.h"
 #include "sp_wio.h"
 #include "sp_wper.h"
 
@@ -18,6 +23,9 @@ void sp_wper_free(sp_wper *w)
     free(w->labels), free(w->paths), free(w->W);
     free(w->pattern), free(w->single);
     sp_weights_free(w->one);
+    free(w->var), free(w->geo);
+    sp_weights_free(w->geo_w);
+    free(w->row_id), free(w->row_per), free(w->row_unit), free(w->row_val), free(w->unit_mean);
     free(w);
 }
 
@@ -79,6 +87,30 @@ static int parse_list(sp_wper *w, const char *spec)
     return SP_OK;
 }
 
+/* "econ:VAR", "econ-mean:VAR", "nested:VAR:GEO", "nested-mean:VAR:GEO"; 0 when
+ * spec is none of them (a file name). */
+static int parse_econ(sp_wper *w, const char *spec, int *rc)
+{
+    static const char *const kinds[] = {"econ:", "econ-mean:", "nested:", "nested-mean:"};
+    int k = 0;
+    while (k < 4 && strncmp(spec, kinds[k], strlen(kinds[k])) != 0)
+        k++;
+    if (k == 4)
+        return 0;
+    w->econ = k < 2 ? 1 : 2, w->mean = k % 2;
+    const char *v = spec + strlen(kinds[k]), *colon = strchr(v, ':');
+    if (w->econ == 1 ? !*v || colon : !colon || colon == v || !colon[1]) {
+        *rc = sp_error_set(SP_EUSAGE, "--w %s: expected %s", spec,
+                           w->econ == 1 ? "econ:VAR or econ-mean:VAR"
+                                        : "nested:VAR:GEOFILE or nested-mean:VAR:GEOFILE");
+        return 1;
+    }
+    w->var = w->econ == 1 ? sp_strdup(v) : strndup(v, (size_t)(colon - v));
+    w->geo = w->econ == 2 ? sp_strdup(colon + 1) : NULL;
+    *rc = w->var && (w->econ == 1 || w->geo) ? SP_OK : SP_ENOMEM;
+    return 1;
+}
+
 int sp_wper_parse(const char *spec, sp_wper **out)
 {
     *out = NULL;
@@ -86,7 +118,9 @@ int sp_wper_parse(const char *spec, sp_wper **out)
     if (!w)
         return SP_ENOMEM;
     int rc = SP_OK;
-    if (strstr(spec, "{}"))
+    if (parse_econ(w, spec, &rc))
+        ;
+    else if (strstr(spec, "{}"))
         rc = (w->pattern = sp_strdup(spec)) ? SP_OK : SP_ENOMEM;
     else if (strchr(spec, '='))
         rc = parse_list(w, spec);
@@ -98,6 +132,126 @@ int sp_wper_parse(const char *spec, sp_wper **out)
     }
     *out = w;
     return SP_OK;
+}
+
+/* ---- economic distance per period ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct units of the rows (row_unit, nunit) and their means of var. */
+static int econ_units(sp_wper *w)
+{
+    const char **u = sp_malloc((size_t)w->nrow * sizeof *u + 1);
+    if (!u)
+        return SP_ENOMEM;
+    memcpy(u, w->row_id, (size_t)w->nrow * sizeof *u);
+    qsort(u, (size_t)w->nrow, sizeof *u, cmp_str);
+    int m = 0;
+    for (int r = 0; r < w->nrow; r++)
+        if (m == 0 || strcmp(u[m - 1], u[r]) != 0)
+            u[m++] = u[r];
+    w->nunit = m;
+    sp_idmap *map = NULL;
+    int *count = sp_malloc((size_t)m * sizeof *count + 1);
+    w->unit_mean = sp_malloc((size_t)m * sizeof *w->unit_mean + 1);
+    int rc = count && w->unit_mean ? sp_idmap_build(u, m, "--w econ", &map) : SP_ENOMEM;
+    for (int r = 0; !rc && r < w->nrow; r++)
+        w->row_unit[r] = sp_idmap_find(map, w->row_id[r]);
+    if (!rc)
+        sp_econ_unit_means(w->row_unit, w->row_val, w->nrow, m, w->unit_mean, count);
+    sp_idmap_free(map);
+    free(count), free(u);
+    return rc;
+}
+
+int sp_wper_bind(sp_wper *w, const sp_table *tab, const char *idf, const char *timef)
+{
+    if (!w->econ)
+        return SP_OK;
+    int ic, tc, vc, rc;
+    if ((rc = sp_table_require(tab, idf, &ic)) || (rc = sp_table_require(tab, timef, &tc)) ||
+        (rc = sp_table_require(tab, w->var, &vc)))
+        return sp_error_prefix(rc, "--w %s", w->econ == 1 ? "econ" : "nested");
+    w->nrow = tab->nrow;
+    w->row_id = sp_malloc((size_t)w->nrow * sizeof *w->row_id + 1);
+    w->row_per = sp_malloc((size_t)w->nrow * sizeof *w->row_per + 1);
+    w->row_unit = sp_malloc((size_t)w->nrow * sizeof *w->row_unit + 1);
+    w->row_val = sp_malloc((size_t)w->nrow * sizeof *w->row_val + 1);
+    rc = w->row_id && w->row_per && w->row_unit && w->row_val ? SP_OK : SP_ENOMEM;
+    for (int r = 0; !rc && r < w->nrow; r++) {
+        w->row_id[r] = sp_table_cell(tab, r, ic);
+        w->row_per[r] = sp_table_cell(tab, r, tc);
+        if (!w->row_id[r] || !w->row_per[r])
+            rc = sp_error_set(SP_EDATA, "%s: row %d: no %s", tab->source, r + 1,
+                              w->row_id[r] ? timef : idf);
+        else
+            rc = sp_table_number(tab, r, vc, w->row_id[r], &w->row_val[r]);
+    }
+    if (!rc)
+        rc = econ_units(w);
+    if (!rc && w->econ == 2)
+        rc = sp_wio_read(w->geo, &w->geo_w);
+    return rc;
+}
+
+/* The period's units and values g (its own, or the units' means). */
+static int econ_values(const sp_wper *w, const char *label, const char ***ids, double **g,
+                       int *n)
+{
+    int m = 0;
+    for (int r = 0; r < w->nrow; r++)
+        m += strcmp(w->row_per[r], label) == 0;
+    *ids = sp_malloc((size_t)m * sizeof **ids + 1);
+    *g = sp_malloc((size_t)m * sizeof **g + 1);
+    if (!*ids || !*g)
+        return SP_ENOMEM;
+    *n = 0;
+    for (int r = 0; r < w->nrow; r++)
+        if (strcmp(w->row_per[r], label) == 0) {
+            (*ids)[*n] = w->row_id[r];
+            (*g)[(*n)++] = w->mean ? w->unit_mean[w->row_unit[r]] : w->row_val[r];
+        }
+    if (m == 0)
+        return sp_error_set(SP_EDATA, "--w %s:%s: no row of period %s", w->econ == 1 ? "econ"
+                            : "nested", w->var, label);
+    return SP_OK;
+}
+
+/* Period label's economic W, built and kept as an entry of w. */
+static int econ_get(sp_wper *w, const char *label, const sp_weights **W, const char **path)
+{
+    if (!w->row_id)
+        return sp_error_set(SP_EUSAGE, "--w %s:%s needs the data (sp_wper_bind)",
+                            w->econ == 1 ? "econ" : "nested", w->var);
+    const char **ids = NULL;
+    double *g = NULL;
+    int n = 0;
+    sp_csr *csr = NULL;
+    sp_weights *geo = NULL, *out = NULL;
+    char what[600];
+    snprintf(what, sizeof what, "%s%s:%s%s%s (%s %s)", w->econ == 1 ? "econ" : "nested",
+             w->mean ? "-mean" : "", w->var, w->geo ? ":" : "", w->geo ? w->geo : "",
+             label, w->mean ? "with the means over the periods" : "values");
+    int rc = econ_values(w, label, &ids, &g, &n);
+    if (!rc && w->econ == 1)
+        rc = sp_econ_distance(g, n, ids, &csr);
+    else if (!rc && !(rc = sp_weights_align(w->geo_w, ids, n, what, &geo)))
+        rc = sp_econ_nested(geo->w, g, &csr);
+    if (!rc && (rc = sp_weights_new(n, ids, csr, &out))) /* takes csr on success */
+        sp_csr_free(csr);
+    if (!rc && (rc = add(w, label, strlen(label), what, strlen(what))))
+        sp_weights_free(out);
+    if (!rc) {
+        w->W[w->n - 1] = out;
+        *W = out;
+        *path = w->paths[w->n - 1];
+    }
+    sp_weights_free(geo);
+    free(ids), free(g);
+    return rc ? sp_error_prefix(rc, "--w %s", what) : SP_OK;
 }
 
 int sp_wper_get(sp_wper *w, const char *label, const sp_weights **W, const char **path)
@@ -116,6 +270,8 @@ int sp_wper_get(sp_wper *w, const char *label, const sp_weights **W, const char 
             *W = w->W[i];
             return rc;
         }
+    if (w->econ)
+        return econ_get(w, label, W, path);
     if (!w->pattern)
         return sp_error_set(SP_EDATA, "--w names no weights for period %s (it lists %d period%s)",
                             label, w->n, w->n == 1 ? "" : "s");

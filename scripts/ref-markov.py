@@ -216,13 +216,20 @@ def conditional(c, lc, k, m, lag):
     """The chains conditioned on the lag classes lc, their chi2, the homogeneity tests."""
     T = count(c, k, lag, lc, m)
     Tc = count(c, k, lag)[0]
+    s = chain(Tc)["steady_state"]
     cond = []
+    x2 = {"stat": 0.0, "df": 0}
     for l in range(m):
         d = {"lag_class": l + 1}
-        d.update(chain_json(chain(T[l])))
+        C = chain(T[l])
+        d.update(chain_json(C))
         d["chi2"] = {key: jnum(v) for key, v in chi2(T[l], Tc).items()}
+        d["shtest"] = shtest(s, C["steady_state"], T[l].sum())
+        x2["stat"] += d["chi2"]["stat"]
+        x2["df"] += max(d["chi2"]["df"], 0)
         cond.append(d)
-    return {"conditional": cond,
+    x2["p"] = jnum(stats.chi2.sf(x2["stat"], x2["df"]))
+    return {"conditional": cond, "x2": x2,
             "homogeneity": {key: jnum(v) for key, v in homogeneity(T).items()}}
 
 
@@ -257,14 +264,84 @@ def write(name, out):
         json.dump(out, f, indent=1)
 
 
-def lisa_case(name, y, w):
+def shtest(s, S, nt):
+    """Steady state of a lag class against the chain's (giddy _ssmnp_test):
+    sum (nt S - nt s)^2 / (nt s) over the classes with s > 0."""
+    if s is None or S is None or nt <= 0:
+        return {"stat": None, "df": 0, "p": None}
+    s, S = np.asarray(s), np.asarray(S)
+    pos = s > 0
+    if (S[~pos] > 0).any():
+        return {"stat": None, "df": 0, "p": None}
+    o, e = nt * S[pos], nt * s[pos]
+    x2 = float(((o - e) ** 2 / e).sum())
+    df = int(pos.sum() - 1)
+    return {"stat": x2, "df": df, "p": jnum(stats.chi2.sf(x2, df))}
+
+
+def binary_chain(h, lag=1):
+    """2 x 2 transition probabilities of a 0/1 series (t x n, -1 none)."""
+    T = count(h, 2, lag)[0]
+    return T / np.where(T.sum(axis=1) > 0, T.sum(axis=1), 1)[:, None]
+
+
+def lisa_independence(own, nb, q):
+    """Own (0 H, 1 L) and neighbours' halves of the quadrants: their chains
+    over the same transitions, the Kronecker product as in giddy
+    (A kron(P_own, P_lag) A'), expected counts n_c kp_c. and giddy's chi2."""
+    ok = q >= 0
+    Po = binary_chain(np.where(ok, own, -1))
+    Pl = binary_chain(np.where(ok, nb, -1))
+    A = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0]])  # HH LH LL HL
+    kp = A @ np.kron(Po, Pl) @ A.T
+    T = count(q, 4, 1)[0]
+    E = np.diag(T.sum(axis=1)) @ kp
+    out = chi2(T, E)
+    out = {key: jnum(v) if key != "df" else v for key, v in out.items()}
+    out["expected"] = jlist(E)
+    return out
+
+
+def giddy_lisa_chi2_as_coded(y, w):
+    """giddy LISA_Markov.chi_2 transcribed from its code (markov.py): y is t x n
+    here as there after its transpose; each unit is divided by its own mean over
+    time and the (t x n) arrays go to Markov, which reads rows as units, so the
+    'transitions' run across units.  Kept only to show that spill's test is not
+    this one (docs/distribution.md); reproduces giddy's documented 1058.208."""
+    ybar = y.mean(axis=0)
+    r = y / ybar
+    ylag = np.array([libpysal.weights.lag_spatial(w, yt) for yt in y])
+    rlag = ylag / ybar
+    def markov_p(c):                       # giddy Markov(c): rows units, columns time
+        c = c.astype(int)                  # False (0), True (1) are the classes
+        T = np.zeros((2, 2))
+        np.add.at(T, (c[:, :-1].ravel(), c[:, 1:].ravel()), 1)
+        return T / T.sum(axis=1)[:, None]
+    A = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0]])
+    kp = A @ np.kron(markov_p(r < 1.0), markov_p(rlag < 1.0)) @ A.T
     t, n = y.shape
     q = np.zeros((t, n), int)
     for s in range(t):
         z = y[s] - y[s].mean()
         lz = libpysal.weights.lag_spatial(w, z)
+        q[s] = np.where(z > 0, np.where(lz > 0, 0, 3), np.where(lz > 0, 1, 2))
+    T = count(q, 4, 1)[0]
+    return chi2(T, np.diag(T.sum(axis=1)) @ kp)["stat"]
+
+
+def lisa_case(name, y, w):
+    t, n = y.shape
+    q = np.zeros((t, n), int)
+    own = np.zeros((t, n), int)
+    nb = np.zeros((t, n), int)
+    for s in range(t):
+        z = y[s] - y[s].mean()
+        lz = libpysal.weights.lag_spatial(w, z)
         q[s] = np.where(z > 0, np.where(lz > 0, 0, 3), np.where(lz > 0, 1, 2))  # HH LH LL HL
+        own[s] = np.where(z > 0, 0, 1)
+        nb[s] = np.where(lz > 0, 0, 1)
     out = chain_json(chain(count(q, 4, 1)[0]))
+    out["independence"] = lisa_independence(own, nb, q)
     write(name, out)
 
 
@@ -306,6 +383,8 @@ def main():
     case("us_spatial_cutoffs", rpci, 5, "cutoffs", cutoffs=[0.8, 0.9, 1.0, 1.2], w=w, m=5,
          lag_cutoffs=[0.8, 0.9, 1.0, 1.2])
     lisa_case("us_lisa", pci, w)
+    g = giddy_lisa_chi2_as_coded(pci, w)
+    print("giddy LISA_Markov chi_2 as coded: %.3f (giddy's documented 1058.208)" % g)
     discrete_case("us_discrete", q4 + 1, w)
 
     # the bundled AI index (31 provinces, 2011 2015 2019 2022) with the queen W

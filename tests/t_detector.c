@@ -74,11 +74,33 @@ static void test_risk(void)
     sp_detector_risk_free(&r);
 }
 
+/* Optimal discretisation: three flat steps of y along x are found exactly
+ * (q = 1 with 3 classes, the first method that reaches it). */
+static void test_optimal(void)
+{
+    const double x[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, y[9] = {1, 1, 1, 5, 5, 5, 9, 9, 9};
+    const sp_classify_method m[2] = {SP_CLASSIFY_SD, SP_CLASSIFY_EQUAL};
+    double b[4], qs[4];
+    sp_detector_opt o;
+    CHECK_INT(sp_detector_optimal(y, x, 9, m, 2, 3, 4, &o, b, qs), SP_OK);
+    CHECK_INT(o.method, SP_CLASSIFY_EQUAL);      /* sd's 3 classes hold 2, 5 and 2 units */
+    CHECK_INT(o.k, 3);
+    CHECK_REL(o.q, 1.0, 1e-15);
+    CHECK_REL(b[0], 1 + 8.0 / 3, 1e-15);
+    CHECK(qs[0] < 1.0 && qs[1] < 1.0);            /* sd 3, 4: classes {1,2} {3..7} {8,9}, ... */
+    CHECK(qs[2] == 1.0 && qs[3] < 1.0);           /* equal 3 exact; equal 4 {1,2,3} {4,5} ... */
+    /* 5 and 6 classes: a class of one unit (equal), an empty or repeated class (sd) */
+    CHECK_INT(sp_detector_optimal(y, x, 9, m, 2, 5, 6, &o, b, qs), SP_EDATA);
+    CHECK(isnan(qs[0]) && isnan(qs[1]) && isnan(qs[2]) && isnan(qs[3]));
+    CHECK_INT(sp_detector_optimal(y, x, 9, m, 2, 4, 3, &o, b, qs), SP_EUSAGE);
+}
+
 int main(void)
 {
     RUN(test_factor_hand);
     RUN(test_ncf_scipy);
     RUN(test_overlay_classify);
     RUN(test_risk);
+    RUN(test_optimal);
     return th_report("t_detector");
 }

@@ -151,6 +151,45 @@ static void test_large(void)
     free(y), free(g);
 }
 
+/* Weighted Dagum: integer weights give the unweighted values of the units
+ * repeated w_i times; unit weights give the unweighted values. */
+static void test_weighted(void)
+{
+    const double y[] = {3, 1, 4, 1.5, 9, 2.6, 5, 3.5}, w[] = {2, 1, 3, 1, 1, 4, 2, 1};
+    const int g[] = {0, 1, 0, 1, 2, 2, 1, 0};
+    double yr[64], one[8];
+    int gr[64], m = 0;
+    for (int i = 0; i < 8; i++) {
+        one[i] = 1;
+        for (int c = 0; c < w[i]; c++)
+            yr[m] = y[i], gr[m++] = g[i];
+    }
+    sp_gini_dagum a, b, u, v;
+    CHECK_INT(sp_gini_dagum_weighted(y, w, g, 8, 3, NULL, "w", &a), SP_OK);
+    CHECK_INT(sp_gini_dagum_compute(yr, gr, m, 3, NULL, "rep", &b), SP_OK);
+    CHECK_REL(a.gini, b.gini, 1e-14);
+    CHECK_REL(a.within, b.within, 1e-14);
+    CHECK_REL(a.between, b.between, 1e-14);
+    CHECK_REL(a.transvariation, b.transvariation, 1e-13);
+    CHECK_REL(a.total, (double)m, 1e-15);
+    for (int j = 0; j < 3; j++) {
+        CHECK_INT(a.order[j], b.order[j]);
+        CHECK_REL(a.weight[j], (double)b.size[j], 1e-15);
+        CHECK_REL(a.gjj[j], b.gjj[j], 1e-14);
+        for (int h = 0; h < 3; h++)
+            CHECK_ABS(a.djh[j * 3 + h], b.djh[j * 3 + h], 1e-14);
+    }
+    double gw, gp;
+    CHECK_INT(sp_gini_weighted(y, w, 8, NULL, "w", &gw), SP_OK);
+    CHECK_INT(sp_gini_plain(yr, m, NULL, "rep", &gp), SP_OK);
+    CHECK_REL(gw, gp, 1e-14);
+    CHECK_INT(sp_gini_dagum_weighted(y, one, g, 8, 3, NULL, "1", &u), SP_OK);
+    CHECK_INT(sp_gini_dagum_compute(y, g, 8, 3, NULL, "0", &v), SP_OK);
+    CHECK_REL(u.gini, v.gini, 1e-14);
+    CHECK_REL(u.between, v.between, 1e-14);
+    sp_gini_dagum_free(&a), sp_gini_dagum_free(&b), sp_gini_dagum_free(&u), sp_gini_dagum_free(&v);
+}
+
 static void test_bad(void)
 {
     double y[] = {1, 2, -3, 4}, z[] = {0, 0, 0, 0}, c[] = {2, 2, 2, 2}, w[] = {1, -1, 1, 1};
@@ -182,6 +221,7 @@ int main(void)
 {
     RUN(test_against_r);
     RUN(test_large);
+    RUN(test_weighted);
     RUN(test_bad);
     return th_report("t_gini");
 }

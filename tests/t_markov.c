@@ -85,6 +85,40 @@ static void test_homogeneity(void)
     CHECK_INT(df, 1);
 }
 
+/* LISA independence: a quadrant chain that is the product of an own and a
+ * lag chain has X2 = 0; the expected counts keep each origin's total. */
+static void test_lisa_independence(void)
+{
+    /* own chain Po = [.9 .1; .2 .8], lag chain Pl = [.7 .3; .4 .6]; quadrants
+     * HH (H,H), LH (L,H), LL (L,L), HL (H,L); 100 transitions from each */
+    const double Po[4] = {.9, .1, .2, .8}, Pl[4] = {.7, .3, .4, .6};
+    const int own[4] = {0, 1, 1, 0}, nb[4] = {0, 0, 1, 1};
+    double T[16], E[16];
+    for (int c = 0; c < 4; c++)
+        for (int d = 0; d < 4; d++)
+            T[c * 4 + d] = 100 * Po[own[c] * 2 + own[d]] * Pl[nb[c] * 2 + nb[d]];
+    sp_markov_test t = sp_markov_lisa_independence(T, E);
+    CHECK_ABS(t.stat, 0.0, 1e-12);
+    CHECK_INT(t.df, 9);
+    for (int c = 0; c < 16; c++)
+        CHECK_REL(E[c], T[c], 1e-12);
+    /* moves that always go together (own and lag switch at once): not independent */
+    const double U[16] = {50, 0, 50, 0, 0, 50, 0, 50, 50, 0, 50, 0, 0, 50, 0, 50};
+    t = sp_markov_lisa_independence(U, E);
+    CHECK(t.stat > 100 && t.p < 1e-10);
+    CHECK_REL(E[0] + E[1] + E[2] + E[3], 100.0, 1e-14);
+    /* shtest: equal steady states give 0; s_j = 0 where S_j > 0 is undefined */
+    const double s[3] = {.5, .5, 0}, S[3] = {.5, .5, 0}, S2[3] = {.4, .4, .2};
+    sp_markov_test h = sp_markov_shtest(s, S, 3, 40);
+    CHECK_ABS(h.stat, 0.0, 1e-15);
+    CHECK_INT(h.df, 1);
+    h = sp_markov_shtest(s, S2, 3, 40);
+    CHECK(isnan(h.stat) && isnan(h.p));
+    const double s3[2] = {.5, .5}, S3[2] = {.25, .75};
+    h = sp_markov_shtest(s3, S3, 2, 40);                 /* 2 (40 .25)^2 / 20 = 10 */
+    CHECK_REL(h.stat, 10.0, 1e-14);
+}
+
 static void test_classes(void)
 {
     /* 3 units x 2 periods, period-major */
@@ -125,6 +159,7 @@ int main(void)
     RUN(test_empty_rows);
     RUN(test_two_recurrent);
     RUN(test_homogeneity);
+    RUN(test_lisa_independence);
     RUN(test_classes);
     return th_report("t_markov");
 }

@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "sp_error.h"
+#include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
 #include "sp_wio.h"
 
@@ -216,8 +217,100 @@ static void test_series_grows_consistently(void)
     sp_weights_free(W);
 }
 
+/* The exact trace terms by sparse solves (sp_pops_traces_by_solves) equal the
+ * dense inverses', with and without lambda, row-standardised (CHOLMOD) and
+ * not similar to a symmetric matrix (UMFPACK). */
+static void test_traces_by_solves(void)
+{
+    for (int lu = 0; lu < 2; lu++) {
+        sp_weights *W = columbus(SP_STD_ROW);
+        sp_pops dense, sparse;
+        sp_pops_sparse_opts o;
+        sp_pops_sparse_opts_default(&o);
+        o.force_lu = lu;
+        CHECK_INT(sp_pops_dense(W->w, &dense), SP_OK);
+        CHECK_INT(sp_pops_sparse_new(W->w, &o, &sparse), SP_OK);
+        double lams[] = {0.0, 0.3, -0.4};
+        for (int k = 0; k < 3; k++) {
+            double trd[SP_TR_COUNT], trs[SP_TR_COUNT];
+            CHECK_INT(dense.traces(dense.ctx, 0.5, lams[k], trd), SP_OK);
+            CHECK_INT(sp_pops_traces_by_solves(W->w, &sparse, 0.5, lams[k], trs), SP_OK);
+            for (int t = 0; t < SP_TR_COUNT; t++)
+                CHECK_REL(trs[t], trd[t], 1e-10);
+        }
+        sp_pops_dense_free(&dense);
+        sp_pops_sparse_free(&sparse);
+        sp_weights_free(W);
+    }
+}
+
+/* W_bd = diag(W, W, W'): the blocks' operations (two equal blocks sharing one)
+ * equal three times / the sum of the dense ones, on 1 and 3 threads. */
+static void test_blocks_equal_and_threads(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW), *B = columbus(SP_STD_BINARY);
+    sp_csr *blocks[3] = {W->w, W->w, B->w}, *bd = NULL;
+    int n = W->n, start[4] = {0, n, 2 * n, 3 * n}, nnz = 0;
+    for (int b = 0; b < 3; b++)
+        nnz += sp_csr_nnz(blocks[b]);
+    CHECK_INT(sp_csr_alloc(3 * n, 3 * n, nnz, &bd), SP_OK);
+    for (int b = 0, q = 0; b < 3; b++)
+        for (int i = 0; i < n; i++) {
+            bd->p[b * n + i] = q;
+            for (int r = blocks[b]->p[i]; r < blocks[b]->p[i + 1]; r++, q++)
+                bd->j[q] = blocks[b]->j[r] + b * n, bd->x[q] = blocks[b]->x[r];
+            bd->p[b * n + i + 1] = q;
+        }
+    sp_pops dw, db, ops[2];
+    CHECK_INT(sp_pops_dense(W->w, &dw), SP_OK);
+    CHECK_INT(sp_pops_dense(B->w, &db), SP_OK);
+    CHECK_INT(sp_pops_blocks_new(bd, 3, start, 1, &ops[0]), SP_OK);
+    CHECK_INT(sp_pops_blocks_new(bd, 3, start, 3, &ops[1]), SP_OK);
+    double rho = 0.12, lam = 0.05;
+    double tw[SP_TR_COUNT], tb[SP_TR_COUNT], t1[SP_TR_COUNT], t3[SP_TR_COUNT];
+    CHECK_INT(dw.traces(dw.ctx, rho, lam, tw), SP_OK);
+    CHECK_INT(db.traces(db.ctx, rho, lam, tb), SP_OK);
+    CHECK_INT(ops[0].traces(ops[0].ctx, rho, lam, t1), SP_OK);
+    CHECK_INT(ops[1].traces(ops[1].ctx, rho, lam, t3), SP_OK);
+    for (int t = 0; t < SP_TR_COUNT; t++) {
+        CHECK_REL(t1[t], 2 * tw[t] + tb[t], 1e-10);
+        CHECK(t1[t] == t3[t]); /* threads change nothing */
+    }
+    CHECK_REL(ops[0].lndet(ops[0].ctx, rho), 2 * dw.lndet(dw.ctx, rho) + db.lndet(db.ctx, rho),
+              1e-12);
+    double te[4], tdw[4], tdb[4];
+    CHECK_INT(ops[0].terms(ops[0].ctx, rho, te), SP_OK);
+    CHECK_INT(dw.terms(dw.ctx, rho, tdw), SP_OK);
+    CHECK_INT(db.terms(db.ctx, rho, tdb), SP_OK);
+    for (int k = 0; k < 4; k++)
+        CHECK_REL(te[k], (2 * tdw[k] + tdb[k]) / 3, 1e-12);
+    double *x = malloc(sizeof(double) * 3 * n), *y = malloc(sizeof(double) * 3 * n);
+    double *z = malloc(sizeof(double) * n);
+    for (int i = 0; i < 3 * n; i++)
+        x[i] = cos(i + 1.0);
+    CHECK_INT(ops[1].solve(ops[1].ctx, rho, x, y), SP_OK);
+    double worst = 0;
+    for (int b = 0; b < 3; b++) {
+        sp_pops *d = b < 2 ? &dw : &db;
+        CHECK_INT(d->solve(d->ctx, rho, x + b * n, z), SP_OK);
+        for (int i = 0; i < n; i++)
+            worst = fmax(worst, fabs(z[i] - y[b * n + i]));
+    }
+    CHECK(worst < 1e-12);
+    free(x), free(y), free(z);
+    sp_pops_blocks_free(&ops[0]);
+    sp_pops_blocks_free(&ops[1]);
+    sp_pops_dense_free(&dw);
+    sp_pops_dense_free(&db);
+    sp_csr_free(bd);
+    sp_weights_free(W);
+    sp_weights_free(B);
+}
+
 int main(void)
 {
+    RUN(test_traces_by_solves);
+    RUN(test_blocks_equal_and_threads);
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);

@@ -1,7 +1,9 @@
 # Helpers for the distribution CLI tests (sourced after lib.sh).
-#   ref_compare CASE FLAT TOL     compare the rows "by,stat,a,b,value" of FLAT (a CSV
-#                                 made from spill's JSON) with the fixture gini.csv rows
-#                                 of CASE; prints "matched/wanted worst-relative-error"
+#   ref_compare CASE FLAT TOL [FIXTURE]
+#                                 compare the rows "by,stat,a,b,value" of FLAT (a CSV
+#                                 made from spill's JSON) with the rows of CASE in
+#                                 FIXTURE (default gini.csv; a file of $DIST); prints
+#                                 "matched/wanted worst-relative-error"
 DIST=$FIX/distribution
 ref_compare() {
     awk -F, -v c="\"$1\"" -v tol="$3" '
@@ -12,5 +14,5 @@ ref_compare() {
                   s = w < 0 ? -w : w; e = s > 1e-12 ? d / s : d; ok = e <= tol }
               if (ok) m++; else print "mismatch " k ": " g " want " w > "/dev/stderr"
               if (e > worst) worst = e } }
-        END { printf "%d/%d %.3g\n", m, n, worst }' "$DIST/gini.csv" "$2"
+        END { printf "%d/%d %.3g\n", m, n, worst }' "$DIST/${4:-gini.csv}" "$2"
 }

@@ -58,6 +58,32 @@ check "markdown table" grep -q '^| by' "$OUT"
 ok "jenks" "$SPILL" detector "$D/hand.csv" --y y --x v --continuous v --classes 3 --discretize jenks --json
 
 fails 1 "need --continuous" "classes without continuous" "$SPILL" detector "$D/hand.csv" --y y --x X --classes 3
+# --- optimal discretisation (GD's optidisc) against its definition in R
+# (scripts/ref-detector-optimal.R: every method x k = 3..6, admissible with 2 units per class)
+OPT=$D/optimal.csv
+ok "optimal discretisation" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1,x2 --continuous x1,x2 --discretize optimal --classes 6 --json
+jq -r '.results[0].factor[] | .x as $x | (.candidates[] | "\($x),\(.method),\(.classes),\(.q // "")"),
+    "\($x),chosen,\(.classes),\(.q),\(.method)", (.breaks | to_entries[] | "\($x),break,\(.key + 1),\(.value)")' \
+    "$OUT" >"$TMP/opt.got"
+bad=$(awk -F, 'NR == FNR { if (FNR > 1) want[$1 "," $2 "," $3] = $4 "," $5; next }
+    { k = $1 "," $2 "," $3; if (!(k in want)) { print "extra " k; next }
+      split(want[k], w, ","); seen[k] = 1
+      if (w[1] == "" || $4 == "") { if (w[1] != $4) print "admissible? " k ": " $4 " want " w[1] }
+      else { d = $4 - w[1]; if (d < 0) d = -d; m = w[1] < 0 ? -w[1] : w[1]; if (d > 1e-12 * m + 1e-15) print "q " k ": " $4 " want " w[1] }
+      if ($2 == "chosen" && $5 != w[2]) print "method " k ": " $5 " want " w[2] }
+    END { for (k in want) if (!(k in seen)) print "missing " k }' "$OPT" "$TMP/opt.got")
+check "every candidate's q, the chosen method, k, q and breaks = R's definition${bad:+: $bad}" [ -z "$bad" ]
+check "the chosen q is the factor detector's q" [ "$(jq '[.results[0].factor[] | .q == ([.candidates[].q | select(. != null)] | max)] | all' "$OUT")" = true ]
+check "optimal named at the top level" [ "$(jq -c '.discretize' "$OUT")" = '{"method":"optimal","min_classes":3,"classes":6,"methods":["quantile","equal","jenks","sd"]}' ]
+ok "optimal over two methods and 4..5 classes" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1 --continuous x1 --discretize optimal --optimal-methods equal,sd --min-classes 4 --classes 5 --json
+want=$(awk -F, '$1 == "x1" && ($2 == "equal" || $2 == "sd") && ($3 == 4 || $3 == 5) && $4 != "" { print $4, $2, $3 }' "$OPT" | sort -g | tail -1)
+check "the best of that subset ($want)" [ "$(jq -r '.results[0].factor[0] | "\(.method) \(.classes)"' "$OUT")" = "${want#* }" ]
+ok "optimal, text" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1 --continuous x1 --discretize optimal --classes 6
+check "the note names the chosen method and k" grep -q "x1: optimal: jenks breaks, 6 classes" "$OUT"
+fails 1 "go with --discretize optimal" "--min-classes without optimal" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1 --continuous x1 --min-classes 3
+fails 1 "more than --classes" "--min-classes above --classes" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1 --continuous x1 --discretize optimal --min-classes 6 --classes 4
+fails 1 "optimal-methods.*unknown classification" "a bad method to try" "$SPILL" detector "$D/optimal_data.csv" --y y --x x1 --continuous x1 --discretize optimal --optimal-methods equal,kmeans
+fails 2 "leaves at least 2 units in every class" "no admissible discretisation" "$SPILL" detector "$D/hand.csv" --y y --x v --continuous v --discretize optimal --min-classes 5 --classes 6
 fails 1 "not one of --x" "continuous not a factor" "$SPILL" detector "$D/hand.csv" --y y --x X --continuous v
 fails 1 "unknown classification" "bad method" "$SPILL" detector "$D/hand.csv" --y y --x v --continuous v --discretize kmeans
 fails 2 "explained variable is constant" "constant y" "$SPILL" detector "$D/hand.csv" --y k --x X

@@ -113,5 +113,5 @@ fails 1 "needs --by TIME" "moran: a weights list without --by" "$SPILL" moran "$
 fails 2 "not balanced: 34 of 341 .*110000 in 2010.*--unbalanced" "unbalanced without --unbalanced" fit
 awk -F, 'NR == 1 || $1 != "110000" || $3 == 2015' "$B" >"$TMP/once.csv"
 fails 2 "unit 110000 is present in only one period" "a unit present in only one period" "$SPILL" fit "$TMP/once.csv" --panel adcode,year --w "$W" --y y --x x1,x2 --unbalanced
-fails 1 "--unbalanced and a weights matrix per period need --panel" "--unbalanced --dynamic" fit --unbalanced --dynamic both
+fails 1 "--unbalanced and a weights matrix per period need --panel" "--unbalanced --tests" fit --unbalanced --tests
 finish t_fit_unbalanced

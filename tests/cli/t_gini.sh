@@ -50,6 +50,42 @@ check "-o: header and 4 rows" [ "$(wc -l <"$TMP/g.csv")" = 5 ]
 check "-o: group and pair columns" grep -q "gini_East,mean_East" "$TMP/g.csv"
 ok "cross-section without --by" "$SPILL" gini "$DIST/gini_random.csv" --var y --group group --json
 check "by is null without --by" [ "$(jq '.results[0].by' "$OUT")" = null ]
+# --- population-weighted Gini and Dagum (--weight POP --weighted) against the all-pairs
+# weighted definition in R (gini_weighted.csv; R also checks it equals the unweighted
+# definition on the units repeated POP times)
+WFLAT=${FLAT/'[$y,"group_n",.group,"",.n],'/'[$y,"group_n",.group,"",.n], [$y,"group_population",.group,"",.population],'}
+WR=$DIST/gini_weighted_random.csv
+for c in random random4; do
+    awk -F, -v c="\"$c\"" 'NR == 1 || $1 == c' "$WR" >"$TMP/w_$c.csv"
+    ok "$c: weighted Dagum" "$SPILL" gini "$TMP/w_$c.csv" --var y --group group --weight pop --weighted --json
+    jq -r "$WFLAT" "$OUT" | sed 's/^"null"/""/' >"$TMP/w_$c.flat"
+    r=$(ref_compare "${c}_w" "$TMP/w_$c.flat" 1e-12 gini_weighted.csv)
+    check "$c: every weighted all-pairs value of R matched ($r)" \
+        [ "${r%% *}" = "$(grep -c "^\"${c}_w\"" "$DIST/gini_weighted.csv")/$(grep -c "^\"${c}_w\"" "$DIST/gini_weighted.csv")" ]
+    check "$c: weighted G = G_w + G_nb + G_t" [ "$(jq '[.results[] | ((.within + .between + .transvariation - .gini) | fabs) < 1e-12] | all' "$OUT")" = true ]
+    # integer weights: the same as every unit repeated POP times, unweighted
+    awk -F, 'NR == 1 { print; next } { for (k = 0; k < $4; k++) print }' "$TMP/w_$c.csv" >"$TMP/rep_$c.csv"
+    "$SPILL" gini "$TMP/rep_$c.csv" --var y --group group --json 2>/dev/null |
+        jq -c '.results[0] | [.gini, .within, .between, .transvariation, (.pairs[] | .D)]' >"$TMP/rep_$c.v"
+    jq -c '.results[0] | [.gini, .within, .between, .transvariation, (.pairs[] | .D)]' "$OUT" >"$TMP/w_$c.v"
+    check "$c: weighted = unweighted on the repeated units" \
+        [ "$(jq -n --slurpfile a "$TMP/w_$c.v" --slurpfile b "$TMP/rep_$c.v" '[range($a[0] | length) as $i | (($a[0][$i] - $b[0][$i]) | fabs) <= 1e-12 * ($b[0][$i] | fabs) + 1e-15] | all')" = true ]
+done
+ok "cities: weighted Dagum per year" "$SPILL" gini "$CP" --var x1 --id adcode --by year --group region --weight pop --weighted --json
+jq -r "$WFLAT" "$OUT" >"$TMP/cw.flat"
+r=$(ref_compare cities_w "$TMP/cw.flat" 1e-10 gini_weighted.csv)
+check "cities: every weighted all-pairs value of R matched ($r)" [ "${r%% *}" = "$(grep -c '^"cities_w"' "$DIST/gini_weighted.csv")/$(grep -c '^"cities_w"' "$DIST/gini_weighted.csv")" ]
+check "weighted: the JSON says so, groups carry their population" [ "$(jq '.weighted and (.results[0].groups[0] | has("population"))' "$OUT")" = true ]
+ok "weighted plain Gini without groups" "$SPILL" gini "$CP" --var x1 --id adcode --by year --weight pop --weighted --json
+wg=$(grep '^"cities_w","2015","gini"' "$DIST/gini_weighted.csv" | cut -d, -f6 | tr -d '"')
+check "plain weighted Gini = R's all-pairs G to 1e-12" [ "$(jq --argjson w "$wg" '((.results[0].gini - $w) / $w | fabs) < 1e-12' "$OUT")" = true ]
+ok "--weight alone leaves the Gini unweighted" "$SPILL" gini "$CP" --var x1 --id adcode --by year --weight pop --json
+check "unweighted Gini and weighted false" [ "$(jq '.weighted == false and (.results[0] | has("cv_weighted"))' "$OUT")" = true ]
+fails 1 "--weighted needs --weight" "--weighted without --weight" "$SPILL" gini "$AI" --var ai_index --weighted
+printf 'id,g,v,p\n1,A,1,1\n2,A,2,1\n3,B,5,0\n4,B,3,0\n' >"$TMP/nopop.csv"
+fails 2 "group 2 has no population" "a group whose weights are all 0" "$SPILL" gini "$TMP/nopop.csv" --id id --var v --group g --weight p --weighted
+printf 'id,v,p\n1,1,1\n2,2,-1\n' >"$TMP/negpop.csv"
+fails 2 "unit 2 has -1" "a negative population" "$SPILL" gini "$TMP/negpop.csv" --id id --var v --weight p --weighted
 # --- documented handling
 printf 'id,g,v\n1,A,1\n2,A,2\n3,B,5\n4,C,3\n5,C,4\n' >"$TMP/one.csv"
 ok "a group of one unit" "$SPILL" gini "$TMP/one.csv" --id id --var v --group g --json

@@ -92,4 +92,13 @@ fails 2 "no field 'nope'" "missing field" map --choropleth nope -o "$TMP/x.png"
 fails 2 "cannot write in this folder" "missing output folder" map --choropleth cap_lat -o "$TMP/no/such/x.png"
 fails 2 "not a polygon" "a point layer" "$SPILL" map "$FIX/bad/same_point.geojson" --choropleth x -o "$TMP/x.png"
 check "no partial figure" [ ! -e "$TMP/x.png" ] && [ -z "$(ls -A "$TMP" | grep spill-tmp)" ]
+# --strict and --w-by, as lisa and hotspot take them
+fails 2 "--strict" "--strict: units of W without data are an error" map --data "$AI" --by year --lisa ai_index --w "$TMP/q.gal" --strict -o "$TMP/st.png"
+for y in 2011 2015 2019 2022; do cp "$TMP/q.gal" "$TMP/w_$y.gal"; done
+ok "lisa with one W" map --data "$AI" --by year --lisa ai_index --w "$TMP/q.gal" -o "$TMP/one.svg" --json
+jq -c .classes "$OUT" >"$TMP/one.classes"
+ok "lisa with a W per period (--w-by)" map --data "$AI" --w-by year --lisa ai_index --w "$TMP/w_{}.gal" -o "$TMP/per.svg" --json
+check "the same classes as one W" [ "$(jq -c .classes "$OUT")" = "$(cat "$TMP/one.classes")" ]
+fails 1 "name different period fields" "--w-by and --by differ" map --data "$AI" --by year --w-by period --lisa ai_index --w "$TMP/w_{}.gal" -o "$TMP/x.png"
+fails 1 "goes with --w" "--strict without --w" map --data "$AI" --by year --choropleth ai_index --strict -o "$TMP/x.png"
 finish t_map.sh

@@ -44,6 +44,10 @@ check "conditional and homogeneity keys" [ "$(jq -r '[(.conditional[0] | has("la
 ok "spatial pooled" us --var pci --relative --pooled --w "$GAL" --json
 check "spatial pooled = numpy giddy" near_ref us_spatial_pooled
 check "giddy's documented Q, LR, df" [ "$(jq -r '.homogeneity | "\(.Q*1000|round) \(.LR*1000|round) \(.df)"' "$OUT")" = "200624 170659 60" ]
+check "x2, the sum of the per-lag-class chi2, equals Bickenbach-Bode Q here (no zero p)" \
+    [ "$(jq -r '.homogeneity.Q as $q | (.x2.stat - $q) | fabs < 1e-9 * $q' "$OUT")" = true ]
+check "steady-state test per lag class (giddy shtest) keys, df k - 1" \
+    [ "$(jq -c '[.conditional[].shtest.df]' "$OUT")" = '[4,4,4,4,4]' ]
 ok "spatial, lag 2, k 4, m 3" us --var pci --relative --w "$GAL" --k 4 --m 3 --lag 2 --json
 check "spatial lag 2 = numpy giddy" near_ref us_spatial_lag2
 ok "spatial cut-offs" us --var pci --relative --cutoffs 0.8,0.9,1,1.2 --w "$GAL" --lag-cutoffs 0.8,0.9,1,1.2 --json
@@ -55,6 +59,10 @@ check "--fill-empty: 1 on the diagonal" [ "$(jq -c '.conditional[4].p[0]' "$OUT"
 ok "LISA Markov" us --var pci --lisa --w "$GAL" --json
 check "LISA = numpy giddy" near_ref us_lisa
 check "LISA labels" [ "$(jq -c '.labels' "$OUT")" = '["HH","LH","LL","HL"]' ]
+check "LISA independence test: df 9, expected keeps each origin's n" [ "$(jq -r '.independence as $t |
+    $t.df == 9 and ([range(4) as $i | (($t.expected[$i] | add) - .n[$i]) | fabs < 1e-9] | all)' "$OUT")" = true ]
+ok "LISA Markov tables" us --var pci --lisa --w "$GAL"
+check "the independence table is printed" grep -q "independence of own and neighbours' moves" "$OUT"
 ok "discrete states" us --var q4 --discrete --w "$GAL" --json
 check "discrete = numpy giddy (weighted mode lag)" near_ref us_discrete
 ok "AI index spatial" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$CQ" --k 4 --m 3 --json
@@ -63,6 +71,9 @@ ok "34-province queen W" "$SPILL" weights "$SHP/china_provinces.shp" --id adcode
 ok "W with units without data" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/q34.gal" --k 4 --m 3 --json
 check "units of W without data: warned" grep -q '3 units of .* without data left out' "$ERR"
 check "restricted W = the 31-unit W" near_ref ai_spatial
+fails 2 "--strict" "--strict: units of W without data are an error" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/q34.gal" --k 4 --m 3 --strict
+fails 1 "one W: a weights matrix per period.*not supported" "--w-by is a clear usage error" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$TMP/w_{}.gal" --w-by year
+fails 1 "--strict goes with --w" "--strict without --w" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --strict
 ok "AI LISA" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --w "$CQ" --lisa --json
 check "AI LISA = numpy giddy" near_ref ai_lisa
 

@@ -67,4 +67,12 @@ echo '{"p": [[1, 0], [0.5]]}' >"$TMP/ragged.json"
 fails 2 "row 2 has 1 entries" "ragged Markov matrix" "$SPILL" plot --markov "$TMP/ragged.json" -o "$TMP/x.png"
 fails 2 "cannot write in this folder" "missing output folder" "$SPILL" plot "$AI" --kde ai_index -o "$TMP/no/x.png"
 check "no partial figure" [ ! -e "$TMP/x.png" ]
+# --strict and --w-by with --moran, as spill moran takes them
+fails 2 "--strict" "moran: --strict refuses units of W without data" "$SPILL" plot "$AI" --id adcode --by year --moran ai_index --w "$TMP/q.gal" --strict -o "$TMP/x.png"
+for y in 2011 2015 2019 2022; do cp "$TMP/q.gal" "$TMP/w_$y.gal"; done
+ok "moran with one W" "$SPILL" plot "$AI" --id adcode --by year --moran ai_index --w "$TMP/q.gal" -o "$TMP/m1.svg" --json
+jq -c .results "$OUT" >"$TMP/m1.res"
+ok "moran with a W per period (--w-by)" "$SPILL" plot "$AI" --id adcode --w-by year --moran ai_index --w "$TMP/w_{}.gal" -o "$TMP/m2.svg" --json
+check "the same I as one W" [ "$(jq -c .results "$OUT")" = "$(cat "$TMP/m1.res")" ]
+fails 1 "goes with --moran" "--strict with --kde" "$SPILL" plot "$AI" --kde ai_index --strict -o "$TMP/x.png"
 finish t_plot.sh

@@ -104,6 +104,20 @@ fails 2 "failed; nothing written" "without --keep-going nothing is written" "$SP
 check "nothing written after a failure" [ ! -e failing2 ]
 
 # the HTML report in a real headless browser
+# the distribution options added later (weighted Dagum, optimal discretisation) in a job
+cat >"$TMP/dist.yaml" <<YAML
+job: dist
+inputs:
+  id: adcode
+  tables:
+    cp: {file: $FIX/distribution/cities_panel.csv, time: year}
+analyses:
+  - {name: g, command: gini, data: cp, var: x1, by: year, group: region, weight: pop, weighted: true}
+  - {name: d, command: detector, data: cp, y: x1, x: [x2], continuous: [x2], discretize: optimal, min-classes: 3, classes: 4, by: year}
+YAML
+ok "job: gini weighted: true, detector discretize: optimal" "$SPILL" run "$TMP/dist.yaml" -o "$TMP/dist"
+check "the job's raw output is the commands' own" [ "$(jq -c '[.weighted, (.results | length)]' "$TMP/dist/raw/g.json")-$(jq -r '.discretize.method' "$TMP/dist/raw/d.json")" = "[true,3]-optimal" ]
+
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$CHROME" ]; then
     C=("$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions)
