@@ -60,6 +60,11 @@ argv=$("$SPILL" run "$EX/china_provinces.yaml" --dry-run | sed -n 's/^sdm_twoway
 (cd prov1 && eval "'$SPILL' $argv" >"$TMP/fit.json" 2>"$TMP/fit.log")
 check "a fit in the job's threads: raw JSON is spill fit's own, byte for byte" cmp -s "$TMP/fit.json" prov1/raw/sdm_twoway.json
 check "a fit in the job's threads: its messages are spill fit's own" cmp -s "$TMP/fit.log" prov1/raw/sdm_twoway.log
+# a later grid specification (W's eigenvalues from the job's cache) = spill fit alone
+argv=$("$SPILL" run "$EX/china_provinces.yaml" --dry-run | sed -n 's/^sdm_grid\[fe=twoway,model=sdm,subsample=all\]: //p')
+(cd prov1 && eval "'$SPILL' $argv" >"$TMP/fit9.json" 2>/dev/null)
+check "a grid specification with cached eigenvalues: spill fit's own JSON" \
+    cmp -s "$TMP/fit9.json" prov1/raw/sdm_grid/0009.json
 check "manifest: seed and version" [ "$(jq -r '"\(.seed) \(.spill_version)"' prov1/manifest.json)" = "12345 $("$SPILL" --version | cut -d' ' -f2)" ]
 
 ok "provinces job, 2 workers, job named relative to the folder" \
