@@ -9,13 +9,33 @@ LDFLAGS_EXTRA ?=
 # i.e. after the deps stamp below has installed anything missing.
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
-DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -lm -lpthread
+SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat $(SPARSE_LIBS) -lm -lpthread
+# The binary's own libraries: all but its plugins' (GDAL, GEOS, PROJ, SuiteSparse, cairo).
+DRAW_PKGS = cairo pangocairo fontconfig libpng
+BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos $(DRAW_PKGS),$(PKGS))) -lreadstat -lm -lpthread
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 
 LIB_SRC := $(wildcard core/*.c spatial/*.c io/*.c)
-LIB_SRC := $(filter-out io/spill_main.c,$(LIB_SRC))
+LIB_SRC := $(filter-out io/spill_main.c io/sp_plugin.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The code that calls GDAL, GEOS or PROJ, the sparse factorisations and the
+# figures (cairo): in the tests' libspill.a, but for the binary three plugins
+# it dlopen()s on first use (io/sp_plugin.h lists the calls that cross), so
+# that `spill` itself starts without GDAL's ~150 libraries, SuiteSparse's
+# BLAS/LAPACK or cairo/pango.
+PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
+                   io/sp_shard.c spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
+                   spatial/sp_geod.c
+PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
+PLUGIN_DRAW_SRC := io/sp_canvas.c io/sp_chart.c io/sp_mapdraw.c io/cmd_plot.c
+PLUGIN_GDAL_OBJ := $(PLUGIN_GDAL_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_SPARSE_OBJ := $(PLUGIN_SPARSE_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_DRAW_OBJ := $(PLUGIN_DRAW_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_OBJ := $(PLUGIN_GDAL_OBJ) $(PLUGIN_SPARSE_OBJ) $(PLUGIN_DRAW_OBJ)
+CORE_OBJ := $(filter-out $(PLUGIN_OBJ),$(LIB_OBJ))
+PLUGINS := $(BUILD)/libspill-gdal.so $(BUILD)/libspill-sparse.so $(BUILD)/libspill-draw.so
 TEST_SRC := $(wildcard tests/t_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HEADERS := $(wildcard core/*.h spatial/*.h io/*.h tests/*.h)
@@ -37,14 +57,27 @@ deps: $(STAMP)
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(PIC) -c $< -o $@
+
+$(PLUGIN_OBJ): PIC = -fPIC
 
 $(BUILD)/libspill.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/libspill.a
-	$(CC) $(OPT) $(LDFLAGS_EXTRA) -o $@ $^ $(DEP_LIBS)
+# The binary exports its symbols (-rdynamic) for the plugins, which bind their
+# own calls to themselves (-Bsymbolic: the binary's wrappers of the same names
+# stay outside).  Neither GDAL, GEOS, PROJ, SuiteSparse nor cairo is linked into it.
+$(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/io/sp_plugin.o $(CORE_OBJ) | $(PLUGINS)
+	$(CC) $(OPT) $(LDFLAGS_EXTRA) -rdynamic -o $@ $^ $(BIN_LIBS) -ldl
+
+PLUGIN_LINK = $(CC) $(OPT) $(LDFLAGS_EXTRA) -shared -Wl,-Bsymbolic -o $@ $^
+$(BUILD)/libspill-gdal.so: $(PLUGIN_GDAL_OBJ)
+	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos $(DRAW_PKGS)) -lproj -lm -lpthread
+$(BUILD)/libspill-sparse.so: $(PLUGIN_SPARSE_OBJ)
+	$(PLUGIN_LINK) $(SPARSE_LIBS) -lm -lpthread
+$(BUILD)/libspill-draw.so: $(PLUGIN_DRAW_OBJ)
+	$(PLUGIN_LINK) $(shell pkg-config --libs $(DRAW_PKGS) jansson) -lm -lpthread
 
 spill: $(SPILL)
 	@if [ "$(BUILD)" = build ]; then ln -sf $(SPILL) spill; fi
@@ -121,10 +154,12 @@ demo: $(SPILL) spill
 	@$(SPILL) run examples/china_provinces.yaml -o demo-out/china_provinces --jobs 2 --quiet
 	@echo "report: demo-out/china_provinces/report.html (and report.md, tables/, layers/)"
 
-# `make install PREFIX=DIR` (default /usr/local): the binary as DIR/bin/spill.
-install: $(SPILL)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# `make install PREFIX=DIR` (default /usr/local): the binary as DIR/bin/spill,
+# its plugins in DIR/lib/spill (found from the binary's path).
+install: $(SPILL) $(PLUGINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/spill
 	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
+	install -m 644 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/spill/
 
 TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)

@@ -5,20 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ogr_srs_api.h>
-
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_crs.h"
 #include "sp_sde.h"
 #include "sp_error.h"
-#include "sp_gdal.h"
 #include "sp_grid.h"
 #include "sp_idmap.h"
 #include "sp_layer.h"
 #include "sp_output.h"
 #include "sp_panel.h"
 #include "sp_points.h"
+#include "sp_shapes.h"
 
 static const char help[] =
     "usage: spill ellipse SRC --weight V [--data TABLE --by TIME] [--sd 1|2|3]\n"
@@ -234,95 +232,35 @@ static void result_values(const sde_result *r, double *v)
     memcpy(v, vals, sizeof vals);
 }
 
-/* The layers' CRS: the fitted Albers (sp_crs_albers_for) as a named
- * projected CRS on WGS 84, so that GIS software recognises it (a PROJ string
- * alone becomes PROJCRS["unknown"]); any other CRS as given.  NULL when
- * unknown.  The caller destroys it. */
-static OGRSpatialReferenceH output_srs(const char *crs)
-{
-    if (strcmp(crs, "unknown") == 0)
-        return NULL;
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    double lat1, lat2, lat0, lon0;
-    if (sscanf(crs, "+proj=aea +lat_1=%lf +lat_2=%lf +lat_0=%lf +lon_0=%lf", &lat1, &lat2, &lat0,
-               &lon0) == 4) {
-        char name[200];
-        snprintf(name, sizeof name, "Albers Equal Area Conic (spill: lat_1 %.4f, lat_2 %.4f, "
-                 "lat_0 %.4f, lon_0 %.4f)", lat1, lat2, lat0, lon0);
-        if (OSRSetWellKnownGeogCS(srs, "WGS84") == OGRERR_NONE &&
-            OSRSetProjCS(srs, name) == OGRERR_NONE &&
-            OSRSetACEA(srs, lat1, lat2, lat0, lon0, 0.0, 0.0) == OGRERR_NONE &&
-            OSRSetLinearUnits(srs, SRS_UL_METER, 1.0) == OGRERR_NONE)
-            return srs;
-    } else if (OSRSetFromUserInput(srs, crs) == OGRERR_NONE) {
-        return srs;
-    }
-    OSRDestroySpatialReference(srs);
-    return NULL;
-}
-
-/* A layer of ellipse polygons (points = 0) or centre points (points = 1). */
+/* A layer of ellipse polygons (points = 0, a ring of 361 vertices each) or
+ * centre points (points = 1), through sp_shapes. */
 static int write_layer(const sde_job *job, const char *path, int points)
 {
-    const char *driver = sp_gdal_driver_for(path);
-    if (!driver)
-        return sp_error_set(SP_EUSAGE, "%s: unknown output format", path);
-    sp_output o;
-    int rc = sp_output_begin(path, &o);
-    if (rc)
-        return rc;
-    sp_gdal_init();
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName(driver), o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);
-    OGRSpatialReferenceH srs = output_srs(job->crs);
-    OGRLayerH layer = ds ? GDALDatasetCreateLayer(ds, points ? "centers" : "ellipses", srs,
-                                                  points ? wkbPoint : wkbPolygon, NULL) : NULL;
-    if (!layer)
-        rc = sp_error_set(SP_EDATA, "%s: cannot create the layer", path);
-    OGRFieldDefnH fd = OGR_Fld_Create("by", OFTString);
-    if (!rc && OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
-        rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
-    OGR_Fld_Destroy(fd);
-    for (int f = 0; f < NFIELDS && !rc; f++) {
-        fd = OGR_Fld_Create(layer_names[f], OFTReal);
-        if (OGR_L_CreateField(layer, fd, 1) != OGRERR_NONE)
-            rc = sp_error_set(SP_EDATA, "%s: cannot create fields", path);
-        OGR_Fld_Destroy(fd);
-    }
-    for (int i = 0; i < job->nres && !rc; i++) {
+    int npts = points ? 1 : 361, n = job->nres;
+    const char **labels = sp_malloc((size_t)(n ? n : 1) * sizeof *labels);
+    double *values = sp_malloc((size_t)(n ? n : 1) * NFIELDS * sizeof *values);
+    double *xy = sp_malloc((size_t)(n ? n : 1) * npts * 2 * sizeof *xy);
+    int rc = labels && values && xy ? SP_OK : SP_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
         const sde_result *r = &job->res[i];
-        OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-        double v[NFIELDS];
-        result_values(r, v);
-        OGR_F_SetFieldString(feat, 0, r->by);
+        labels[i] = r->by;
+        result_values(r, values + (long)i * NFIELDS);
         for (int f = 0; f < NFIELDS; f++)
-            if (isfinite(v[f]))
-                OGR_F_SetFieldDouble(feat, f + 1, v[f] * layer_scale[f]);
-        OGRGeometryH g = OGR_G_CreateGeometry(points ? wkbPoint : wkbPolygon);
+            values[(long)i * NFIELDS + f] *= layer_scale[f];
+        double *p = xy + (long)i * npts * 2;
         if (points) {
-            OGR_G_SetPoint_2D(g, 0, r->e.cx, r->e.cy);
+            p[0] = r->e.cx, p[1] = r->e.cy;
         } else {
-            OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-            for (int s = 0; s <= 360; s++) {
-                double px, py;
-                sp_sde_point(&r->e, (s % 360) * M_PI / 180.0, &px, &py);
-                OGR_G_AddPoint_2D(ring, px, py);
-            }
-            OGR_G_AddGeometryDirectly(g, ring);
+            for (int s = 0; s < npts; s++)
+                sp_sde_point(&r->e, (s % 360) * M_PI / 180.0, &p[2 * s], &p[2 * s + 1]);
         }
-        OGR_F_SetGeometryDirectly(feat, g);
-        if (OGR_L_CreateFeature(layer, feat) != OGRERR_NONE)
-            rc = sp_error_set(SP_EDATA, "%s: cannot write feature %d", path, i + 1);
-        OGR_F_Destroy(feat);
     }
-    if (srs)
-        OSRDestroySpatialReference(srs);
-    if (ds)
-        GDALClose(ds);
-    if (rc)
-        sp_output_abort(&o);
-    else
-        rc = sp_output_commit(&o);
+    sp_shapes desc = {.layer = points ? "centers" : "ellipses", .crs = job->crs,
+                      .label_name = "by", .field_names = layer_names, .nfields = NFIELDS,
+                      .n = n, .labels = labels, .values = values, .npts = npts, .xy = xy};
+    if (!rc)
+        rc = sp_shapes_write(path, &desc);
+    free(labels), free(values), free(xy);
     return rc;
 }
 

@@ -38,8 +38,13 @@ int sp_gdal_is_spreadsheet(const char *path);
 /* The dataset's layer (sheet) names, comma-separated, into buf. */
 void sp_gdal_layer_names(GDALDatasetH ds, char *buf, size_t cap);
 
+/* A GDAL source as a table (sp_table_read's reader for every format but
+ * ReadStat's): the layer (or --sheet), title rows, the sheet names for a
+ * missing-field message. */
+int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out);
+
 /* Read every feature's attributes as an sp_table (see sp_table.h). */
-int sp_table_from_layer(OGRLayerH layer, const char *source, sp_table **out);
+int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out);
 
 /* The GDAL vector driver for an output file name, chosen by extension
  * (.gpkg .shp .geojson .json .fgb .csv .gml .kml .sqlite); NULL if unknown. */

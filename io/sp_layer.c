@@ -199,7 +199,7 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
     /* Two light passes: attributes without geometry, then geometry alone. */
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
     OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_table_from_layer(layer, path, &L->attrs);
+    rc = sp_gdal_layer_table(layer, path, &L->attrs);
     if (!rc)
         rc = layer_ignore_attributes(layer, L->attrs);
     if (!rc) {

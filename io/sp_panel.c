@@ -25,29 +25,21 @@ static const char *cell_or_empty(const sp_table *t, int row, int col)
     return s ? s : "";
 }
 
-/* Row order sorted by period label: numerically when all labels are numbers. */
+/* Row order sorted by period label: numerically when all labels are numbers
+ * (key[r], parsed once; NULL otherwise), ties by the label's text, then by row. */
 typedef struct sort_ctx {
     const sp_table *t;
-    int col, numeric;
+    int col;
+    const double *key;
 } sort_ctx;
-
-static int label_cmp(const char *a, const char *b, int numeric)
-{
-    if (numeric) {
-        double x, y;
-        sp_table_parse_double(a, &x);
-        sp_table_parse_double(b, &y);
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return strcmp(a, b);
-}
 
 static int row_cmp(const void *pa, const void *pb, void *arg)
 {
     const sort_ctx *s = arg;
     int a = *(const int *)pa, b = *(const int *)pb;
-    int c = label_cmp(cell_or_empty(s->t, a, s->col), cell_or_empty(s->t, b, s->col), s->numeric);
+    if (s->key && s->key[a] != s->key[b])
+        return s->key[a] < s->key[b] ? -1 : 1;
+    int c = strcmp(cell_or_empty(s->t, a, s->col), cell_or_empty(s->t, b, s->col));
     return c ? c : a - b;
 }
 
@@ -160,26 +152,29 @@ int sp_panel_build(const sp_table *t, const char *id_field, const char *time_fie
         rc = P->ids ? panel_ids(P, id_field) : SP_ENOMEM;
     }
     int numeric = 1;
+    double *key = NULL;
     if (!rc && time_field) {
         rc = sp_table_require(t, time_field, &P->time_col);
+        if (!rc && !(key = sp_malloc((size_t)(t->nrow ? t->nrow : 1) * sizeof *key)))
+            rc = SP_ENOMEM;
         for (int r = 0; !rc && r < t->nrow; r++) {
             const char *s = sp_table_cell(t, r, P->time_col);
-            double v;
             if (!s)
                 rc = sp_error_set(SP_EDATA, "%s: row %d (unit %s) has no value in period field '%s'",
                                   t->source, r + 1, P->ids[r], time_field);
-            else if (sp_table_parse_double(s, &v) != 0)
+            else if (numeric && sp_table_parse_double(s, &key[r]) != 0)
                 numeric = 0;
         }
     }
     if (!rc) {
         for (int r = 0; r < t->nrow; r++)
             order[r] = r;
-        sort_ctx ctx = {t, P->time_col, numeric};
+        sort_ctx ctx = {t, P->time_col, numeric ? key : NULL};
         if (P->time_col >= 0)
             qsort_r(order, (size_t)t->nrow, sizeof *order, row_cmp, &ctx);
         rc = panel_periods(P, order, time_field);
     }
+    free(key);
     free(order);
     if (rc) {
         sp_panel_free(P);

@@ -1,4 +1,4 @@
-/* sp_table: reading tables (GDAL, ReadStat) and parsing their cells. */
+/* sp_table: reading tables (sp_csv, GDAL, ReadStat) and parsing their cells. */
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
@@ -6,9 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gdal.h>
-#include <ogr_api.h>
-
+#include "sp_csv.h"
 #include "sp_error.h"
 #include "sp_gdal.h"
 #include "sp_readopt.h"
@@ -41,94 +39,6 @@ void sp_table_number_text(double x, char *buf, size_t cap)
         if (strtod(buf, NULL) == x)
             return;
     }
-}
-
-/* A string of the layer as UTF-8: as is when valid, recoded from --encoding
- * otherwise (formats where GDAL has no encoding option), else an error. */
-static int utf8_copy(const char *s, const char *source, const char *field, char **out)
-{
-    size_t len = strlen(s);
-    if (sp_text_utf8_valid(s, len, NULL))
-        return (*out = sp_strdup(s)) ? SP_OK : SP_ENOMEM;
-    const char *enc = sp_readopt_current()->encoding;
-    if (enc) {
-        char what[512];
-        snprintf(what, sizeof what, "%s: field %s", source, field);
-        return sp_text_recode(s, len, enc, what, out, NULL);
-    }
-    return sp_error_set(SP_EDATA, "%s: field %s holds text that is not UTF-8: give the file's "
-                        "encoding with --encoding ENC (e.g. GB18030)", source, field);
-}
-
-/* Cell c of feature f as text (NULL when unset or empty): doubles in their
- * shortest round-trip form (GDAL's own keeps 15 digits). */
-static int cell_text(OGRFeatureH f, OGRFieldDefnH fd, int c, const char *source, char **out)
-{
-    *out = NULL;
-    if (!OGR_F_IsFieldSetAndNotNull(f, c))
-        return SP_OK;
-    char buf[64];
-    const char *s;
-    if (OGR_Fld_GetType(fd) == OFTReal) {
-        sp_table_number_text(OGR_F_GetFieldAsDouble(f, c), buf, sizeof buf);
-        s = buf;
-    } else {
-        s = OGR_F_GetFieldAsString(f, c);
-    }
-    if (s[0] == '\0')
-        return SP_OK;
-    return utf8_copy(s, source, OGR_Fld_GetNameRef(fd), out);
-}
-
-int sp_table_from_layer(OGRLayerH layer, const char *source, sp_table **out)
-{
-    *out = NULL;
-    sp_table *t = sp_calloc(1, sizeof *t);
-    if (!t)
-        return SP_ENOMEM;
-    t->source = sp_strdup(source);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    t->ncol = OGR_FD_GetFieldCount(defn);
-    t->names = sp_calloc((size_t)t->ncol, sizeof *t->names);
-    if (!t->source || !t->names)
-        goto nomem;
-    int rc = SP_OK;
-    for (int c = 0; c < t->ncol && !rc; c++)
-        rc = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)), source, "name", &t->names[c]);
-    if (rc)
-        goto fail;
-    long cap = 64;
-    t->cells = sp_calloc((size_t)cap * (t->ncol ? t->ncol : 1), sizeof *t->cells);
-    if (!t->cells)
-        goto nomem;
-    OGR_L_ResetReading(layer);
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
-        if (t->nrow == cap) {
-            char **grown = sp_realloc(t->cells, (size_t)cap * 2 * (t->ncol ? t->ncol : 1) * sizeof *grown);
-            if (!grown) {
-                OGR_F_Destroy(f);
-                goto nomem;
-            }
-            memset(grown + cap * t->ncol, 0, (size_t)cap * t->ncol * sizeof *grown);
-            t->cells = grown;
-            cap *= 2;
-        }
-        for (int c = 0; c < t->ncol && !rc; c++)
-            rc = cell_text(f, OGR_FD_GetFieldDefn(defn, c), c, source,
-                           &t->cells[(long)t->nrow * t->ncol + c]);
-        t->nrow++;
-        OGR_F_Destroy(f);
-        if (rc)
-            goto fail;
-    }
-    *out = t;
-    return SP_OK;
-nomem:
-    rc = SP_ENOMEM;
-fail:
-    sp_table_free(t);
-    return rc;
 }
 
 /* The tables kept after sp_table_cache_enable, keyed by the file as it is
@@ -203,67 +113,6 @@ static void table_keep(const char *key, const sp_table *t)
     }
 }
 
-/* A sheet read without headers: drop the --skip-rows title rows and take the
- * next row's cells as the column names. */
-static int take_header(sp_table *t, int skip)
-{
-    if (t->nrow <= skip)
-        return sp_error_set(SP_EDATA, "%s: %s%d row%s, no header row", t->source,
-                            skip ? "--skip-rows skips all " : "sheet has ", t->nrow,
-                            t->nrow == 1 ? "" : "s");
-    for (int c = 0; c < t->ncol; c++) {
-        char **cell = &t->cells[(long)skip * t->ncol + c];
-        free(t->names[c]);
-        t->names[c] = *cell;
-        *cell = NULL;
-        if (!t->names[c]) {
-            char name[32];
-            snprintf(name, sizeof name, "Field%d", c + 1);
-            if (!(t->names[c] = sp_strdup(name)))
-                return SP_ENOMEM;
-        }
-    }
-    long drop = (long)(skip + 1) * t->ncol, total = (long)t->nrow * t->ncol;
-    for (long k = 0; k < drop; k++)
-        free(t->cells[k]);
-    memmove(t->cells, t->cells + drop, (size_t)(total - drop) * sizeof *t->cells);
-    t->nrow -= skip + 1;
-    return SP_OK;
-}
-
-/* A GDAL source as a table: the layer (or --sheet), title rows, the sheet
- * names for a missing-field message. */
-static int read_gdal(const char *path, const char *layer_name, sp_table **out)
-{
-    GDALDatasetH ds;
-    OGRLayerH layer;
-    int rc = sp_gdal_open_layer(path, layer_name, &ds, &layer);
-    if (rc)
-        return rc;
-    const char *no_geometry[] = {"OGR_GEOMETRY", NULL}; /* a table needs attributes only */
-    OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_table_from_layer(layer, path, out);
-    if (!rc && sp_gdal_is_spreadsheet(path))
-        rc = take_header(*out, sp_readopt_current()->skip_rows);
-    if (!rc && sp_gdal_is_spreadsheet(path)) {
-        char list[1024], hint[1200];
-        sp_gdal_layer_names(ds, list, sizeof list);
-        snprintf(hint, sizeof hint, "on sheet '%s'; sheets: %s; choose with --sheet NAME",
-                 OGR_L_GetName(layer), list);
-        if (!((*out)->hint = sp_strdup(hint)))
-            rc = SP_ENOMEM;
-        else if ((*out)->nrow == 0)
-            rc = sp_error_set(SP_EDATA, "%s: sheet '%s' has no data rows (sheets: %s; choose "
-                              "with --sheet NAME)", path, OGR_L_GetName(layer), list);
-    }
-    sp_gdal_close(ds);
-    if (rc) {
-        sp_table_free(*out);
-        *out = NULL;
-    }
-    return rc;
-}
-
 /* --wide: the long form of t, when t has columns the specs match. */
 static int apply_wide(sp_table **t)
 {
@@ -284,6 +133,14 @@ static int apply_wide(sp_table **t)
     return rc;
 }
 
+/* Whether sp_csv reads path: a .csv or .tsv file, unless SPILL_CSV_READER=gdal
+ * (the tests compare both readers) asks for GDAL's CSV driver. */
+static int native_csv(const char *path)
+{
+    const char *reader = getenv("SPILL_CSV_READER");
+    return sp_csv_handles(path) && !(reader && strcmp(reader, "gdal") == 0);
+}
+
 int sp_table_read(const char *path, const char *layer_name, sp_table **out)
 {
     *out = NULL;
@@ -293,8 +150,13 @@ int sp_table_read(const char *path, const char *layer_name, sp_table **out)
         if (strcmp(table_cache.key[k], key) == 0)
             return (*out = table_copy(table_cache.table[k])) ? SP_OK : SP_ENOMEM;
     sp_table *t = NULL;
-    int rc = sp_readstat_handles(path) ? sp_readstat_read(path, &t)
-                                       : read_gdal(path, layer_name, &t);
+    int rc = SP_OK;
+    if (sp_readstat_handles(path))
+        rc = sp_readstat_read(path, &t);
+    else if (!layer_name && native_csv(path))
+        rc = sp_csv_read(path, &t); /* t stays NULL for a file left to GDAL */
+    if (!rc && !t)
+        rc = sp_gdal_read_table(path, layer_name, &t);
     if (!rc)
         rc = apply_wide(&t);
     if (rc) {

@@ -1,11 +1,15 @@
 /* sp_text: UTF-8 and GB18030 validity, recoding through iconv, cutting names. */
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sp_error.h"
+#include "sp_gdal.h"
 #include "sp_text.h"
 
 /* Length of the UTF-8 sequence at s (at most len bytes), 0 if invalid;
@@ -178,4 +182,60 @@ size_t sp_text_cut(const char *s, size_t max_bytes)
         k += n;
     }
     return k;
+}
+
+/* Grow buf (capacity *cap) to hold more than n bytes; NULL (buf freed) when
+ * memory is short. */
+static char *grow_buffer(char *buf, size_t *cap)
+{
+    char *grown = sp_realloc(buf, 2 * *cap + 1);
+    if (!grown)
+        free(buf);
+    else
+        *cap *= 2;
+    return grown;
+}
+
+/* read(2) into a buffer of the file's size (+ 1 for the NUL): a regular file
+ * is read up to the size it had when opened; a pipe or device to its end. */
+int sp_text_read_file(const char *path, char **data, size_t *size)
+{
+    *data = NULL;
+    *size = 0;
+    if (strncmp(path, "/vsi", 4) == 0)
+        return sp_gdal_read_file(path, data, size);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int err = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+        if (fd >= 0)
+            close(fd);
+        return sp_error_set(SP_EDATA, "%s: cannot open: %s", path, strerror(err));
+    }
+    int regular = S_ISREG(st.st_mode);
+    size_t cap = regular ? (size_t)st.st_size : 1 << 16, n = 0;
+    char *buf = sp_malloc(cap + 1);
+    while (buf && (n < cap || !regular)) {
+        if (n == cap && !(buf = grow_buffer(buf, &cap)))
+            break;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int err = errno;
+            free(buf);
+            close(fd);
+            return sp_error_set(SP_EDATA, "%s: cannot read: %s", path, strerror(err));
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (!buf)
+        return SP_ENOMEM;
+    buf[n] = '\0';
+    *data = buf;
+    *size = n;
+    return SP_OK;
 }

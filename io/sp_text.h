@@ -42,6 +42,12 @@ int sp_text_encoding_known(const char *encoding);
 int sp_text_recode(const char *s, size_t len, const char *from, const char *what, char **out,
                    size_t *outlen);
 
+/* A whole file into a new NUL-terminated buffer of *size bytes (plus the
+ * NUL) the caller frees: read directly, or through GDAL (sp_gdal_read_file)
+ * for a GDAL virtual path (/vsimem/, /vsizip/ ...).  SP_EDATA naming the
+ * file when it cannot be opened or read. */
+int sp_text_read_file(const char *path, char **data, size_t *size);
+
 /* The longest prefix of the UTF-8 string s that fits in max_bytes bytes and
  * ends on a character boundary: its length in bytes. */
 size_t sp_text_cut(const char *s, size_t max_bytes);

@@ -31,7 +31,6 @@
 #include <strings.h>
 
 #include "sp_error.h"
-#include "sp_gdal.h"
 #include "sp_idmap.h"
 #include "sp_output.h"
 #include "sp_readopt.h"
@@ -1202,7 +1201,7 @@ int sp_wio_read(const char *path, sp_weights **out)
         return sp_wdense_read_sheet(path, out);
     char *data;
     size_t size;
-    int rc = sp_gdal_read_file(path, &data, &size);
+    int rc = sp_text_read_file(path, &data, &size);
     const char *enc = NULL;
     if (!rc && fmt != SP_WF_SWM)
         rc = sp_readopt_encoding(path, data, size, &enc);

@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <geodesic.h>
-
 #include "sp_dist.h"
 #include "sp_error.h"
+#include "sp_geod.h"
 #include "sp_kdtree.h"
 
 #define WGS84_A 6378.137
@@ -36,19 +35,6 @@ int sp_dist_metric_parse(const char *name, sp_metric *out)
 
 const char *sp_dist_metric_name(sp_metric m) { return metric_names[m]; }
 
-static double dist_geodesic(double lon1, double lat1, double lon2, double lat2)
-{
-    static struct geod_geodesic g;
-    static int ready;
-    if (!ready) { /* idempotent, so a race between threads is harmless */
-        geod_init(&g, WGS84_A * 1000.0, WGS84_F);
-        ready = 1;
-    }
-    double metres;
-    geod_inverse(&g, lat1, lon1, lat2, lon2, &metres, NULL, NULL);
-    return metres / 1000.0;
-}
-
 /* Andoyer-Lambert: the spherical angle 2w on the auxiliary sphere, corrected
  * to first order in the flattening f. */
 static double dist_andoyer(double lon1, double lat1, double lon2, double lat2)
@@ -77,7 +63,7 @@ static double dist_sphere(double lon1, double lat1, double lon2, double lat2)
 double sp_dist_pair(sp_metric m, double x1, double y1, double x2, double y2)
 {
     switch (m) {
-    case SP_METRIC_GEODESIC: return dist_geodesic(x1, y1, x2, y2);
+    case SP_METRIC_GEODESIC: return sp_geod_km(x1, y1, x2, y2);
     case SP_METRIC_ANDOYER: return dist_andoyer(x1, y1, x2, y2);
     case SP_METRIC_SPHERE: return dist_sphere(x1, y1, x2, y2);
     default: return hypot(x1 - x2, y1 - y2);

@@ -49,10 +49,14 @@ for r in "$TMP"/readme.*; do
 done
 check "the README has console blocks" [ "$nblocks" -ge 3 ]
 
-# make install PREFIX=...: the binary under PREFIX/bin (only for the plain build)
+# make install PREFIX=...: the binary under PREFIX/bin, its plugin under
+# PREFIX/lib/spill (only for the plain build)
 if [ -n "${BUILD:-}" ] && [ -x "$ROOT/$BUILD/spill" ] && [ "$ROOT/$BUILD/spill" -ef "$SPILL" ]; then
     ok "make install into a scratch PREFIX" make -s -C "$ROOT" --no-print-directory install BUILD="$BUILD" PREFIX="$TMP/prefix"
     check "installed binary runs" "$TMP/prefix/bin/spill" --help >/dev/null
+    check "installed binary finds its GDAL plugin (reads a shapefile)" \
+        env -u SPILL_PLUGIN_DIR "$TMP/prefix/bin/spill" weights "$SHP/china_provinces.shp" \
+        -o "$TMP/installed.gal" 2>/dev/null
 else
     echo "t_readme.sh: make install not tested (SPILL is not \$BUILD/spill)"
 fi

@@ -1,0 +1,167 @@
+/* Tests of sp_csv: every table it reads equals GDAL's CSV driver's (the
+ * reader it replaces), on a corpus of tricky files, on random files and on
+ * the bundled data; the files it leaves to GDAL are the ones sp_csv.h lists. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "sp_csv.h"
+#include "sp_gdal.h"
+#include "sp_readopt.h"
+#include "sp_rng.h"
+#include "sp_table.h"
+
+#define CORPUS TH_FIXTURES "/csv"
+
+/* Whether two tables are the same: sizes, names, every cell (NULL too). */
+static int same_table(const sp_table *a, const sp_table *b, char *why, size_t cap)
+{
+    if (a->nrow != b->nrow || a->ncol != b->ncol) {
+        snprintf(why, cap, "%d x %d, GDAL %d x %d", a->nrow, a->ncol, b->nrow, b->ncol);
+        return 0;
+    }
+    for (int c = 0; c < a->ncol; c++)
+        if (strcmp(a->names[c], b->names[c]) != 0) {
+            snprintf(why, cap, "column %d '%s', GDAL '%s'", c + 1, a->names[c], b->names[c]);
+            return 0;
+        }
+    for (int r = 0; r < a->nrow; r++)
+        for (int c = 0; c < a->ncol; c++) {
+            const char *x = sp_table_cell(a, r, c), *y = sp_table_cell(b, r, c);
+            if ((!x) != (!y) || (x && strcmp(x, y) != 0)) {
+                snprintf(why, cap, "row %d column %d '%s', GDAL '%s'", r + 1, c + 1,
+                         x ? x : "NULL", y ? y : "NULL");
+                return 0;
+            }
+        }
+    return 1;
+}
+
+/* Read path both ways: 1 when sp_csv read it and the tables agree, 0 when
+ * sp_csv left it to GDAL, -1 (a failed check) otherwise. */
+static int both_ways(const char *path)
+{
+    sp_table *mine = NULL, *gdal = NULL;
+    int rc = sp_csv_read(path, &mine);
+    if (rc != SP_OK) {
+        TH_RECORD(0, "%s: sp_csv: %s", path, sp_error_msg());
+        return -1;
+    }
+    if (!mine)
+        return 0;
+    rc = sp_gdal_read_table(path, NULL, &gdal);
+    char why[512] = "";
+    int same = rc == SP_OK && same_table(mine, gdal, why, sizeof why);
+    TH_RECORD(same, "%s: %s", path, rc ? sp_error_msg() : why);
+    sp_table_free(mine);
+    sp_table_free(gdal);
+    return same ? 1 : -1;
+}
+
+/* The files sp_csv.h says GDAL reads (or refuses, as before). */
+static const char *const left_to_gdal[] = {
+    "bs.csv",    "empty.csv",  "lead.csv",     "nlhdr.csv",   "one3.csv",   "onecol.csv",
+    "pipe.csv",  "sidecar.csv", "space.csv",   "space2.csv",  "tabcomma.csv", "tabname.csv",
+    "tabsemi.csv", "wkt2.csv", NULL};
+
+static int expected_gdal(const char *name)
+{
+    for (int k = 0; left_to_gdal[k]; k++)
+        if (strcmp(left_to_gdal[k], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_corpus(void)
+{
+    sp_readopt o = {.command = "t_csv"};
+    sp_readopt_set(&o);
+    DIR *d = opendir(CORPUS);
+    CHECK(d != NULL);
+    struct dirent *e;
+    int read = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        char path[600];
+        snprintf(path, sizeof path, CORPUS "/%s", e->d_name);
+        if (!sp_csv_handles(path))
+            continue;
+        int got = both_ways(path);
+        if (got >= 0)
+            TH_RECORD(got == !expected_gdal(e->d_name), "%s: %s, want %s", e->d_name,
+                      got ? "read by sp_csv" : "left to GDAL",
+                      expected_gdal(e->d_name) ? "GDAL" : "sp_csv");
+        read += got == 1;
+    }
+    if (d)
+        closedir(d);
+    TH_RECORD(read >= 40, "%d corpus files read by sp_csv", read);
+}
+
+/* Random files over an alphabet of separators, quotes, line ends and
+ * blanks, below a fixed header: sp_csv and GDAL agree on every one. */
+static void test_random(void)
+{
+    static const char alphabet[] = "a1.,,,\"\"\n\n\r ;\t-";
+    char dir[] = "/tmp/t_csv_XXXXXX", path[64];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/r.csv", dir);
+    sp_rng rng;
+    sp_rng_init(&rng, 12345, 0, 0);
+    int agree = 0, n = 300;
+    fflush(stderr);
+    int saved = dup(2), null = open("/dev/null", O_WRONLY); /* the open-quote warnings */
+    dup2(null, 2);
+    for (int f = 0; f < n; f++) {
+        FILE *out = fopen(path, "wb");
+        fputs(f % 3 ? "id,x,y\n" : "id;x;y\r\n", out);
+        int len = (int)sp_rng_below(&rng, 120);
+        for (int k = 0; k < len; k++)
+            fputc(alphabet[sp_rng_below(&rng, sizeof alphabet - 1)], out);
+        fclose(out);
+        agree += both_ways(path) == 1;
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(null);
+    unlink(path);
+    rmdir(dir);
+    TH_RECORD(agree == n, "%d of %d random files read alike", agree, n);
+}
+
+/* The bundled tables, GB18030 and --skip-rows included, and their numbers. */
+static void test_bundled(void)
+{
+    static const char *const files[] = {"shapefiles/ai_index_province.csv",
+                                        TH_FIXTURES "/readers/ai_index_gbk.csv",
+                                        TH_FIXTURES "/readers/ai_index_utf8.csv"};
+    sp_readopt o = {.command = "t_csv"};
+    for (int skip = 0; skip <= 1; skip++) {
+        o.skip_rows = skip;
+        sp_readopt_set(&o);
+        for (int k = 0; k < 3; k++) {
+            TH_RECORD(both_ways(files[k]) == 1, "%s (--skip-rows %d)", files[k], skip);
+        }
+    }
+    o.skip_rows = 0;
+    sp_readopt_set(&o);
+    sp_table *t = NULL;
+    CHECK(sp_csv_read(files[0], &t) == SP_OK && t && t->nrow > 0);
+    if (t) {
+        int c = sp_table_col(t, "ai_index");
+        CHECK(c >= 0);
+        double x;
+        CHECK(c < 0 || sp_table_number(t, 0, c, NULL, &x) == SP_OK);
+    }
+    sp_table_free(t);
+}
+
+int main(void)
+{
+    sp_gdal_init();
+    RUN(test_corpus);
+    RUN(test_random);
+    RUN(test_bundled);
+    return th_report("t_csv");
+}
