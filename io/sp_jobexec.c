@@ -16,7 +16,6 @@
 
 #include "sp_cli.h"
 #include "sp_error.h"
-#include "sp_gdal.h"
 #include "sp_jobexec.h"
 
 typedef struct report {  /* what a worker tells the parent after each task */
@@ -326,8 +325,8 @@ static int run_threaded(phase *P, const sp_jobcmds_lib *lib, const int *sub, int
             close(here);
         return tid ? sp_error_set(SP_EDATA, "cannot open the current folder") : SP_ENOMEM;
     }
-    sp_gdal_init();     /* once-only set-ups, before any thread starts */
-    json_object_seed(0);
+    json_object_seed(0); /* jansson's once-only set-up, before any thread starts (the
+                            plugins load under pthread_once, io/sp_plugin.h) */
     P->lib = lib, P->sub = sub, P->nsub = nsub, P->next = 0;
     if ((rc = lib->shared_new(&P->shared))) {
         free(tid);
