@@ -27,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # BLAS/LAPACK or cairo/pango.
 PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
                    io/sp_shard.c spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
-                   spatial/sp_geod.c
+                   spatial/sp_geod.c io/sp_layer_csv.c io/sp_gpkg_rtree.c
 PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
 PLUGIN_DRAW_SRC := io/sp_canvas.c io/sp_chart.c io/sp_mapdraw.c io/cmd_plot.c
 PLUGIN_GDAL_OBJ := $(PLUGIN_GDAL_SRC:%.c=$(BUILD)/%.o)

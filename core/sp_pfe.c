@@ -287,13 +287,14 @@ static int polish(conc *c, double x[2])
 {
     const sp_pops *ops = c->ops;
     int on[2] = {c->has_rho, c->has_lam}, rc = SP_OK;
-    double last[2] = {x[0], x[1]};
+    double last[2] = {x[0], x[1]}, h = POLISH_STEP;
     for (int a = 0; a < 2 && !rc; a++)
-        if (on[a]) {
-            double h = x[a] + POLISH_STEP < ops->hi ? POLISH_STEP : -POLISH_STEP;
-            rc = polish_point(ops, &c->fix[a], x[a]);
+        if (on[a]) { /* x -+ h, where both are well inside; else x and x -+ h */
+            int both = x[a] - 2.0 * h > ops->lo && x[a] + 2.0 * h < ops->hi;
+            double step = x[a] + h < ops->hi ? h : -h;
+            rc = polish_point(ops, &c->fix[a], both ? x[a] - h : x[a]);
             if (!rc)
-                rc = polish_point(ops, &c->fix[a], x[a] + h);
+                rc = polish_point(ops, &c->fix[a], x[a] + step);
         }
     for (int iter = 0; !rc && iter < 10; iter++) {
         for (int a = 0; a < 2; a++)
@@ -301,7 +302,7 @@ static int polish(conc *c, double x[2])
             c->hi[a] = fmin(ops->hi, last[a] + POLISH_REACH);
         double next[2];
         conc_search(c, &next[0], &next[1]);
-        if (fabs(next[0] - last[0]) <= POLISH_TOL && fabs(next[1] - last[1]) <= POLISH_TOL) {
+        if (iter && fabs(next[0] - last[0]) <= POLISH_TOL && fabs(next[1] - last[1]) <= POLISH_TOL) {
             x[0] = next[0], x[1] = next[1];
             conc_full_interval(c);
             return SP_OK;
@@ -317,6 +318,37 @@ static int polish(conc *c, double x[2])
     c->exact = 1; /* not settled: the exact search, as without the approximation */
     conc_search(c, &x[0], &x[1]);
     return SP_OK;
+}
+
+/* d2/dx2 ln|I - x W| at the polished estimate x of parameter `which`: the
+ * approximation's own second derivative plus that of the quadratic through
+ * the three exact-minus-approximate points (2 g[x1, x2, x3]), when they are
+ * placed for it: at least h/2 apart, within 3h in all, x among them (h =
+ * POLISH_STEP), as they are at large n, where the approximate optimum is
+ * close (x0 - h, x0 + h and x near x0).  The rounding is then about
+ * 1e-11 |ln|A|| / h^2 (exact values good to about 1e-11 relative): 1e-6 of
+ * tr(G^2) or better; the truncation about g'''(x) (x - x0), the third
+ * derivative of the approximation's sampling error times the optimum's move.
+ * NAN otherwise (the caller then asks ops->lndet_d2 for exact differences). */
+static double polish_curvature(const conc *c, int which, double x)
+{
+    const polish_fix *p = &c->fix[which];
+    if (c->exact || p->n < 3 || !c->ops->lndet_d2_approx)
+        return NAN;
+    double v[3][2];
+    for (int i = 0; i < 3; i++) { /* sorted by x */
+        int k = i;
+        for (; k > 0 && v[k - 1][0] > p->x[i]; k--)
+            v[k][0] = v[k - 1][0], v[k][1] = v[k - 1][1];
+        v[k][0] = p->x[i], v[k][1] = p->diff[i];
+    }
+    double h = POLISH_STEP;
+    if (!(v[1][0] - v[0][0] >= 0.5 * h && v[2][0] - v[1][0] >= 0.5 * h &&
+          v[2][0] - v[0][0] <= 3.0 * h && x >= v[0][0] && x <= v[2][0]))
+        return NAN;
+    double d01 = (v[1][1] - v[0][1]) / (v[1][0] - v[0][0]);
+    double d12 = (v[2][1] - v[1][1]) / (v[2][0] - v[1][0]);
+    return c->ops->lndet_d2_approx(c->ops->ctx, x) + 2.0 * (d12 - d01) / (v[2][0] - v[0][0]);
 }
 
 /* ---- residuals, information matrix ---- */
@@ -469,9 +501,10 @@ static double quad(const double *S, int nz, const double *a, const double *b)
 /* The p x p observed information -d2 l / d theta d theta' at theta =
  * (beta, [rho], [lambda], sigma2), l = -NT/2 ln(2 pi sigma2) + T ln|A| + T ln|B|
  * - Q / (2 sigma2), Q = e'e = u'Su. */
-static int observed_information(const design *d, const sp_pops *ops, int has_rho, int has_lam,
+static int observed_information(const design *d, const sp_pops *ops, const sp_pfe_result *r,
                                 const double *theta, double *M)
 {
+    int has_rho = r->has_rho, has_lam = r->has_lambda;
     int k = d->k, nz = d->nz, q = k + has_rho + has_lam, p = q + 1;
     int ir = k, il = k + has_rho, is = p - 1;
     double s2 = theta[is], T = d->t;
@@ -501,8 +534,12 @@ static int observed_information(const design *d, const sp_pops *ops, int has_rho
     M[is * p + is] = -d->nt / (2.0 * s2 * s2) + Q / (s2 * s2 * s2);
     for (int a = 0; a < 2; a++) {
         int i = a ? il : ir;
-        if ((a ? has_lam : has_rho) &&
-            !isfinite(M[i * p + i] -= T * ops->lndet_d2(ops->ctx, theta[i])))
+        if (!(a ? has_lam : has_rho))
+            continue;
+        /* at the polished estimate, the curvature from the polish's points */
+        double d2 = theta[i] == r->theta_ml[i] && isfinite(r->lndet_d2_at[a])
+                        ? r->lndet_d2_at[a] : ops->lndet_d2(ops->ctx, theta[i]);
+        if (!isfinite(M[i * p + i] -= T * d2))
             rc = sp_error_set(SP_ENUMERIC, "the second derivative of ln|I - %s W| failed",
                               a ? "lambda" : "rho");
     }
@@ -607,6 +644,8 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
     c.b = sp_malloc((size_t)k * sizeof *c.b + 1);
     int rc = c.S && c.xx && c.xy && c.b ? SP_OK : SP_ENOMEM;
     double rho = 0.0, lam = 0.0;
+    int polished = 0;
+    r->lndet_d2_at[0] = r->lndet_d2_at[1] = NAN;
     if (!rc) {
         cross_products(d, c.S);
         if (conc_ssr(&c, 0.0, 0.0, NULL), c.singular)
@@ -621,6 +660,7 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
             double x[2] = {rho, lam};
             rc = polish(&c, x);
             rho = x[0], lam = x[1];
+            polished = 1;
             r->lndet_approx = 0;
         }
         c.singular = 0;
@@ -646,7 +686,11 @@ static int estimate(const design *d, const sp_pops *ops, sp_pfe_result *r)
             if (!(a ? r->has_lambda : r->has_rho))
                 continue;
             r->lndet_at[a] = ops->lndet(ops->ctx, at[a]);
+            r->lndet_d2_at[a] = polished ? polish_curvature(&c, a, at[a]) : NAN;
+            /* polished: the approximation corrected through the exact points
+             * around the estimate (no factorisation at the estimate itself) */
             r->lndet_exact_at[a] = !ops->approx ? r->lndet_at[a]
+                                 : polished && !c.exact ? conc_lndet(&c, a, at[a])
                                  : ops->lndet_exact ? ops->lndet_exact(ops->ctx, at[a]) : NAN;
             r->loglik += d->t * (r->lndet_approx ? r->lndet_at[a] : r->lndet_exact_at[a]);
         }
@@ -662,7 +706,7 @@ static int info_matrix(const design *d, const sp_pops *ops, const sp_csr *W, sp_
                        const sp_pfe_result *r, const double *theta, double *M)
 {
     if (r->vcov == SP_VCOV_HESSIAN)
-        return observed_information(d, ops, r->has_rho, r->has_lambda, theta, M);
+        return observed_information(d, ops, r, theta, M);
     return information(d, ops, W, fe, r->has_rho, r->has_lambda, theta, M);
 }
 
@@ -687,7 +731,7 @@ static int invert_info(const design *d, const sp_pops *ops, sp_pfe_result *r,
         sp_error_clear();
         r->vcov = SP_VCOV_HESSIAN;
         r->vcov_fallback = 1;
-        rc = observed_information(d, ops, r->has_rho, r->has_lambda, theta, M);
+        rc = observed_information(d, ops, r, theta, M);
         if (!rc)
             rc = invert_checked(M, r->p, sp_pmodel_name(r->model));
     }

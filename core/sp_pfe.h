@@ -103,6 +103,9 @@ typedef struct sp_pfe_result {
     /* ... and then, for rho and lambda (those the model has), the approximate
      * and the exact ln|I - x W| at the estimate x (exact NAN when unknown) */
     double lndet_at[2], lndet_exact_at[2];
+    /* d2 ln|I - x W| / dx2 at the polished estimate from the polish's exact
+     * points (NAN when the estimate was not polished) */
+    double lndet_d2_at[2];
     int n, t, k, m, p; /* units, periods, coefficients, spatial parameters, k + m + 1 */
     char **names;     /* k coefficient names: "const", "x", "W*x" */
     int has_rho, has_lambda;

@@ -23,6 +23,9 @@ typedef struct sp_pops {
      * estimator searches on lndet and moves to the exact optimum; without,
      * it reports the approximation's error at the estimate. */
     double (*lndet_exact)(void *ctx, double rho);
+    /* With approx = 1: the second derivative of the approximation itself
+     * (lndet_d2 is then the exact one, by differences), else NULL. */
+    double (*lndet_d2_approx)(void *ctx, double rho);
     int approx, polish;
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */

@@ -37,13 +37,24 @@ typedef struct sparse_ops {
     int *adiag;             /* 1 where the entry is diagonal */
     void *symbolic;
     double control[UMFPACK_CONTROL]; /* no iterative refinement: ax may hold another rho */
-    cholmod_factor *Lsym;   /* the symbolic analysis, copied into each slot */
     factor_slot slot[3];    /* 0, 1: cached (rho and lambda of a SAC alternate); 2: scratch */
-    int next_slot;
+    int slots, next_slot;   /* cached slots in use (1 or 2), the next to replace */
+    int effects_ahead;      /* opts.effects_ahead */
+    double terms0[4];       /* the effects terms at rho = 0 (have_terms0: computed) */
+    int have_terms0;
+    int factorizations;     /* numeric factorisations so far */
+    double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
-    double *pz, *pv, *pnext;/* the power-trace probes z and W^trw_top z (n x SP_POPS_SPARSE_POWER_PROBES) */
-    double step_sum;        /* z . W^k z of the latest power step */
+    double *trwq;           /* each probe's own tr(W^k)/n (k-major, SP_POPS_SPARSE_POWER_PROBES a row) */
+    /* the power-trace probes: signs z (bits, by rank), v = W^trw_top z and the
+     * next power (n x SP_POPS_SPARSE_POWER_PROBES by rank: pv and pnext share
+     * one block, whichever starts it) */
+    double *pv, *pnext, *pblock;
+    uint32_t *psign;
+    int *rp, *rj;           /* W in breadth-first ranks (rows rp, columns rj, values rx) */
+    double *rx;
+    double step_sum[SP_POPS_SPARSE_POWER_PROBES]; /* z_q . W^k z_q of the latest power step */
     int threads;
     double radius;          /* spectral radius bound of W (for series truncation) */
     double rho_lo, rho_hi;  /* the admissible interval */
@@ -64,6 +75,8 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->approx = SP_LNDET_EXACT;
     o->cheb_degree = SP_POPS_SPARSE_CHEB_DEGREE;
     o->threads = 1;
+    o->slots = 2;
+    o->effects_ahead = 0;
 }
 
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
@@ -99,14 +112,19 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
     return ok;
 }
 
+static int power_traces_to(sparse_ops *o, int top);
+static void power_release(sparse_ops *o);
+static int series_order(const sparse_ops *o, double rho);
+
 /* ---- CHOLMOD: D - rho S, lower triangle, analysed once ------------------- */
 
 static int chol_setup(sparse_ops *o)
 {
     const sp_csr *W = o->W;
     int n = o->n;
+    sp_threads_libraries_calm();
     cholmod_start(&o->cc);
-    o->cc.supernodal = CHOLMOD_SIMPLICIAL;
+    o->cc.supernodal = CHOLMOD_AUTO; /* supernodal (BLAS) when the flops per entry of L are many */
     o->cc.final_ll = 0;
     o->cc.print = 0;
     int *count = sp_calloc((size_t)n + 1, sizeof *count);
@@ -150,27 +168,62 @@ static int chol_setup(sparse_ops *o)
     return SP_OK;
 }
 
+/* ln|D - rho S| from the pivots of the factor (LDL' or LL', simplicial or
+ * supernodal); 0 in *ok when one is not positive (D - rho S not positive
+ * definite: LDL' runs on indefinite matrices, LL' stops at L->minor). */
+static double factor_lndet(const cholmod_factor *L, int *ok)
+{
+    double sum = 0.0;
+    *ok = L->minor == L->n;
+    if (L->is_super) {
+        const int *super = L->super, *pi = L->pi, *px = L->px;
+        const double *x = L->x;
+        for (size_t s = 0; s < L->nsuper && *ok; s++) {
+            int nrow = pi[s + 1] - pi[s];
+            const double *Ls = x + px[s];
+            for (int j = 0; j < super[s + 1] - super[s]; j++) {
+                double v = Ls[(size_t)j * nrow + j];
+                *ok &= v > 0.0;
+                sum += 2.0 * log(v);
+            }
+        }
+        return sum;
+    }
+    const int *Lp = L->p;
+    const double *Lx = L->x;
+    for (size_t j = 0; j < L->n && *ok; j++) {
+        double v = Lx[Lp[j]];
+        *ok &= v > 0.0;
+        sum += L->is_ll ? 2.0 * log(v) : log(v);
+    }
+    return sum;
+}
+
+/* The factor of D - rho S in slot s: the symbolic analysis once (into slot 0's
+ * factor, copied for the other slots), a numeric factorisation per rho. */
 static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
 {
     double *ax = o->A->x;
     for (size_t k = 0; k < o->A->nzmax; k++)
         ax[k] = o->a_diag[k] - rho * o->a_s[k];
-    if (!o->Lsym && !(o->Lsym = cholmod_analyze(o->A, &o->cc)))
+    factor_slot *first = &o->slot[0];
+    if (o->pblock && o->polish) { /* the Chebyshev search is done: release the probes */
+        int rc = o->effects_ahead ? power_traces_to(o, series_order(o, rho + 0.05 * (1.0 - rho)) + 1)
+                                  : SP_OK;
+        if (rc)
+            return rc;
+        power_release(o);
+    }
+    if (!first->L && !(first->L = cholmod_analyze(o->A, &o->cc)))
         return sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed");
-    if (!s->L && !(s->L = cholmod_copy_factor(o->Lsym, &o->cc)))
+    if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
         return SP_ENOMEM;
-    if (!cholmod_factorize(o->A, s->L, &o->cc) || o->cc.status != CHOLMOD_OK)
+    o->factorizations++;
+    int ok = cholmod_factorize(o->A, s->L, &o->cc) && o->cc.status == CHOLMOD_OK;
+    double sum = ok ? factor_lndet(s->L, &ok) : 0.0;
+    if (!ok)
         return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
                             "admissible interval", rho);
-    const int *Lp = s->L->p;
-    const double *Lx = s->L->x;
-    double sum = 0.0;
-    for (int j = 0; j < o->n; j++) {
-        if (!(Lx[Lp[j]] > 0.0)) /* LDL' runs on indefinite matrices: check D */
-            return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside "
-                                "its admissible interval", rho);
-        sum += log(Lx[Lp[j]]);
-    }
     s->lndet = sum - o->sum_log_d;
     return SP_OK;
 }
@@ -238,6 +291,7 @@ static int lu_setup(sparse_ops *o)
 
 static int lu_factor(sparse_ops *o, factor_slot *s, double rho)
 {
+    o->factorizations++;
     for (int q = 0; q < o->ap[o->n]; q++)
         o->ax[q] = (o->adiag[q] ? 1.0 : 0.0) - rho * o->aw[q];
     if (s->numeric)
@@ -260,7 +314,7 @@ static int factor_for(sparse_ops *o, double rho, factor_slot **out)
             return SP_OK;
         }
     factor_slot *s = &o->slot[o->next_slot];
-    o->next_slot ^= 1;
+    o->next_slot = (o->next_slot + 1) % o->slots;
     s->valid = 0;
     int rc = o->chol ? chol_factor(o, s, rho) : lu_factor(o, s, rho);
     if (rc)
@@ -271,7 +325,6 @@ static int factor_for(sparse_ops *o, double rho, factor_slot **out)
     return SP_OK;
 }
 
-static int power_traces_to(sparse_ops *o, int top);
 static int cheb_traces(sparse_ops *o);
 
 static double mc_lndet(sparse_ops *o, double rho)
@@ -349,28 +402,35 @@ static double scratch_lndet(sparse_ops *o, double rho)
     return rc ? NAN : s->lndet;
 }
 
+/* d^2/d rho^2 of the approximate ln|I - rho W| (ops->lndet_d2_approx):
+ * the Chebyshev sum of the second derivative, or the Monte Carlo series'. */
+static double sparse_lndet_d2_approx(void *ctx, double rho)
+{
+    sparse_ops *o = ctx;
+    if (o->approx == SP_LNDET_CHEB)
+        return cheb_sum(o, rho, 2);
+    if (power_traces_to(o, o->order))
+        return NAN;
+    double s = 0.0, pk = 1.0;
+    for (int k = 2; k <= o->order; k++, pk *= rho)
+        s -= (k - 1) * pk * o->trw[k];
+    return o->n * s;
+}
+
 /* d^2/d rho^2 ln|I - rho W| = -tr(G^2): the analytic derivative of the
- * approximations; for the exact paths the central second difference of the
- * exact log-determinant with step h = LNDET_D2_STEP.  Its truncation error
- * is about h^2 / (2 d^2), d the distance to the nearer end of the interval
- * (the nearest pole of ln|I - rho W|), and its rounding about
- * 1e-15 |ln|A|| / h^2: 1e-7 relative for d >= 0.5 (the Voronoi and Columbus
- * tests).  Closer to the end, Richardson's extrapolation from h and h/2
- * (two more factorisations) takes the truncation to O((h/d)^4). */
+ * approximations (without polish); for the exact paths the central second
+ * difference of the exact log-determinant with step h = LNDET_D2_STEP.  Its
+ * truncation error is about h^2 / (2 d^2), d the distance to the nearer end
+ * of the interval (the nearest pole of ln|I - rho W|), and its rounding
+ * about 1e-15 |ln|A|| / h^2: 1e-7 relative for d >= 0.5 (the Voronoi and
+ * Columbus tests).  Closer to the end, Richardson's extrapolation from h and
+ * h/2 (two more factorisations) takes the truncation to O((h/d)^4). */
 #define LNDET_D2_STEP 3e-4
 static double sparse_lndet_d2(void *ctx, double rho)
 {
     sparse_ops *o = ctx;
-    if (o->approx == SP_LNDET_CHEB && !o->polish)
-        return cheb_sum(o, rho, 2);
-    if (o->approx == SP_LNDET_MC) {
-        if (power_traces_to(o, o->order))
-            return NAN;
-        double s = 0.0, pk = 1.0;
-        for (int k = 2; k <= o->order; k++, pk *= rho)
-            s -= (k - 1) * pk * o->trw[k];
-        return o->n * s;
-    }
+    if (o->approx != SP_LNDET_EXACT && !o->polish)
+        return sparse_lndet_d2_approx(ctx, rho);
     double d = fmin(rho - o->rho_lo, o->rho_hi - rho), h = fmin(LNDET_D2_STEP, 0.25 * d);
     double f0 = scratch_lndet(o, rho);
     double c = (scratch_lndet(o, rho + h) - 2.0 * f0 + scratch_lndet(o, rho - h)) / (h * h);
@@ -381,18 +441,11 @@ static double sparse_lndet_d2(void *ctx, double rho)
     return (4.0 * c2 - c) / 3.0;
 }
 
-/* (I - rho W) x = b, or (I - rho W)' x = b when transpose. */
-static int solve_any(sparse_ops *o, double rho, int transpose, const double *b, double *x)
+/* (I - rho W) x = b, or (I - rho W)' x = b when transpose, through slot s
+ * (rho = s->rho). */
+static int solve_slot(sparse_ops *o, factor_slot *s, int transpose, const double *b, double *x)
 {
-    int n = o->n;
-    if (rho == 0.0) {
-        memmove(x, b, (size_t)n * sizeof *x);
-        return SP_OK;
-    }
-    factor_slot *s;
-    int rc = factor_for(o, rho, &s);
-    if (rc)
-        return rc;
+    int n = o->n, rc;
     if (o->chol) { /* I - rho W = D^-1 (D - rho S); its transpose (D - rho S) D^-1 */
         if (!transpose) {
             for (int i = 0; i < n; i++)
@@ -409,6 +462,74 @@ static int solve_any(sparse_ops *o, double rho, int transpose, const double *b, 
     if (umfpack_di_solve(sys, o->ap, o->ai, o->ax, x, o->t3, s->numeric, o->control, NULL) != UMFPACK_OK)
         return sp_error_set(SP_ENUMERIC, "UMFPACK solve failed");
     return SP_OK;
+}
+
+/* The same system at rho from the cached factor at a nearby rho' (within
+ * REFINE_REACH of the distance d from rho to the nearer end of the interval:
+ * the polish leaves the factorisation of its last point, next to the
+ * estimate), by iterative refinement
+ *   x <- x + (I - rho' W)^-1 (b - (I - rho W) x),
+ * which contracts by about |rho - rho'| ||W (I - rho' W)^-1|| <~ |rho - rho'| / d
+ * a step (at most 1e-4: four steps to REFINE_TOL); *done
+ * is 1 when the correction fell to REFINE_TOL of x within REFINE_STEPS
+ * (a solve as accurate as a factorisation at rho), else 0 and the caller
+ * factorises. */
+#define REFINE_REACH 1e-4
+#define REFINE_STEPS 6
+#define REFINE_TOL 1e-14
+static int refine_solve(sparse_ops *o, factor_slot *s, double rho, int transpose,
+                        const double *b, double *x, int *done)
+{
+    int n = o->n;
+    *done = 0;
+    if (!o->r1 && !(o->r1 = sp_malloc(2 * (size_t)n * sizeof *o->r1)))
+        return SP_ENOMEM;
+    o->r2 = o->r1 + n;
+    int rc = solve_slot(o, s, transpose, b, x);
+    for (int step = 0; !rc && step < REFINE_STEPS && !*done; step++) {
+        if (transpose)
+            sp_csr_matvec_t(o->W, x, o->r1);
+        else
+            sp_csr_matvec(o->W, x, o->r1);
+        for (int i = 0; i < n; i++)
+            o->r1[i] = b[i] - (x[i] - rho * o->r1[i]);
+        rc = solve_slot(o, s, transpose, o->r1, o->r2);
+        double dmax = 0.0, xmax = 0.0;
+        for (int i = 0; !rc && i < n; i++) {
+            x[i] += o->r2[i];
+            dmax = fmax(dmax, fabs(o->r2[i]));
+            xmax = fmax(xmax, fabs(x[i]));
+        }
+        *done = dmax <= REFINE_TOL * xmax;
+    }
+    return rc;
+}
+
+/* (I - rho W) x = b, or (I - rho W)' x = b when transpose: through the
+ * factorisation at rho when cached, else refined from a nearby cached one,
+ * else a new factorisation. */
+static int solve_any(sparse_ops *o, double rho, int transpose, const double *b, double *x)
+{
+    if (rho == 0.0) {
+        memmove(x, b, (size_t)o->n * sizeof *x);
+        return SP_OK;
+    }
+    factor_slot *near = NULL;
+    double reach = REFINE_REACH * fmin(rho - o->rho_lo, o->rho_hi - rho);
+    for (int k = 0; k < o->slots; k++) {
+        factor_slot *s = &o->slot[k];
+        if (s->valid && s->rho == rho)
+            return solve_slot(o, s, transpose, b, x);
+        if (s->valid && fabs(s->rho - rho) <= reach &&
+            (!near || fabs(s->rho - rho) < fabs(near->rho - rho)))
+            near = s;
+    }
+    int done = 0, rc = near && b != x ? refine_solve(o, near, rho, transpose, b, x, &done) : SP_OK;
+    if (rc || done)
+        return rc;
+    factor_slot *s;
+    rc = factor_for(o, rho, &s);
+    return rc ? rc : solve_slot(o, s, transpose, b, x);
 }
 
 static int sparse_solve(void *ctx, double rho, const double *b, double *x)
@@ -501,40 +622,65 @@ static void exact_traces(const sp_csr *W, double *t1, double *t2)
     *t2 = s2 / W->nrow;
 }
 
-/* One power of the probe block, next = W v, in POWER_CHUNKS row blocks shared
- * among the threads; step_sum = sum z . next, added chunk by chunk in order,
- * so the value does not depend on the number of threads. */
+/* A breadth-first order of W's units (each component from its lowest unit
+ * not yet placed): order[r] is the unit at rank r, pos[i] the rank of unit i.
+ * On a mesh a unit's neighbours are a ring or two of the search away. */
+static void bfs_order(const sp_csr *W, int *order, int *pos)
+{
+    int n = W->nrow, tail = 0;
+    for (int i = 0; i < n; i++)
+        pos[i] = -1;
+    for (int root = 0; root < n; root++) {
+        if (pos[root] >= 0)
+            continue;
+        int head = tail;
+        pos[root] = tail, order[tail++] = root;
+        while (head < tail) {
+            int i = order[head++];
+            for (int e = W->p[i]; e < W->p[i + 1]; e++)
+                if (pos[W->j[e]] < 0)
+                    pos[W->j[e]] = tail, order[tail++] = W->j[e];
+        }
+    }
+}
+
+/* One power of the probe block, next = W v, in POWER_CHUNKS blocks of ranks
+ * shared among the threads; step_sum[q] = z_q . next_q, added chunk by
+ * chunk in order, so the values do not depend on the number of threads.
+ * W is read in rank space (o->rp, rj, rx) and the probes' signs are bits
+ * (bit q of psign[rank] set: +1). */
 #define POWER_CHUNKS 32
+#define PROBES SP_POPS_SPARSE_POWER_PROBES
+_Static_assert(PROBES <= 32, "the probes' signs are the bits of a uint32_t");
 typedef struct power_job {
     sparse_ops *o;
     atomic_int next;
-    double sum[POWER_CHUNKS];
+    double sum[POWER_CHUNKS][PROBES];
 } power_job;
 
 static int power_work(void *ctx)
 {
     power_job *job = ctx;
-    sparse_ops *o = job->o;
-    const sp_csr *W = o->W;
-    int n = o->n, p = SP_POPS_SPARSE_POWER_PROBES;
+    const sparse_ops *o = job->o;
+    const int *rp = o->rp, *rj = o->rj, n = o->n;
+    const uint32_t *sign = o->psign;
+    const double *rx = o->rx, *restrict v = o->pv;
+    double *restrict next = o->pnext;
     for (int c; (c = atomic_fetch_add(&job->next, 1)) < POWER_CHUNKS;) {
-        int i0 = (int)((long)n * c / POWER_CHUNKS), i1 = (int)((long)n * (c + 1) / POWER_CHUNKS);
-        double sum = 0.0;
-        for (int i = i0; i < i1; i++) {
-            double *out = o->pnext + (size_t)i * p;
-            const double *z = o->pz + (size_t)i * p;
-            for (int q = 0; q < p; q++)
-                out[q] = 0.0;
-            for (int e = W->p[i]; e < W->p[i + 1]; e++) {
-                const double *in = o->pv + (size_t)W->j[e] * p;
-                double w = W->x[e];
-                for (int q = 0; q < p; q++)
-                    out[q] += w * in[q];
+        int r0 = (int)((long)n * c / POWER_CHUNKS), r1 = (int)((long)n * (c + 1) / POWER_CHUNKS);
+        double sum[PROBES] = {0};
+        for (int r = r0; r < r1; r++) {
+            double acc[PROBES] = {0};
+            for (int e = rp[r]; e < rp[r + 1]; e++) {
+                const double *in = v + (size_t)rj[e] * PROBES;
+                for (int q = 0; q < PROBES; q++)
+                    acc[q] += rx[e] * in[q];
             }
-            for (int q = 0; q < p; q++)
-                sum += z[q] * out[q];
+            memcpy(next + (size_t)r * PROBES, acc, sizeof acc);
+            for (int q = 0; q < PROBES; q++)
+                sum[q] += (sign[r] >> q & 1u) ? acc[q] : -acc[q];
         }
-        job->sum[c] = sum;
+        memcpy(job->sum[c], sum, sizeof sum);
     }
     return SP_OK;
 }
@@ -544,61 +690,123 @@ static int power_step(sparse_ops *o)
     power_job job = {.o = o};
     atomic_init(&job.next, 0);
     int rc = sp_threads_run(o->threads, power_work, &job);
-    o->step_sum = 0.0;
-    for (int c = 0; c < POWER_CHUNKS; c++)
-        o->step_sum += job.sum[c];
+    for (int q = 0; q < PROBES; q++) {
+        o->step_sum[q] = 0.0;
+        for (int c = 0; c < POWER_CHUNKS; c++)
+            o->step_sum[q] += job.sum[c][q];
+    }
     return rc;
 }
 
+/* The probe block: W renumbered in breadth-first ranks (rp, rj, rx: the
+ * probe rows one power step reads then sit close together in memory, W's
+ * rows are read in order), Rademacher signs (probe q's stream over the
+ * units in their own order, stored by rank), v = z. */
+static int power_setup(sparse_ops *o)
+{
+    const sp_csr *W = o->W;
+    int n = o->n, p = PROBES, nnz = W->p[n];
+    int *order = sp_malloc((size_t)n * 2 * sizeof *order), *pos = order ? order + n : NULL;
+    o->pblock = o->pv = sp_malloc((size_t)n * p * 2 * sizeof *o->pv); /* by rank, n x p */
+    o->psign = sp_calloc((size_t)n, sizeof *o->psign);
+    o->rp = sp_malloc(((size_t)n + 1) * sizeof *o->rp);
+    o->rj = sp_malloc((size_t)nnz * sizeof *o->rj + 1);
+    o->rx = sp_malloc((size_t)nnz * sizeof *o->rx + 1);
+    if (!order || !o->pblock || !o->psign || !o->rp || !o->rj || !o->rx) {
+        free(order);
+        return SP_ENOMEM;
+    }
+    o->pnext = o->pv + (size_t)n * p;
+    bfs_order(W, order, pos);
+    o->rp[0] = 0;
+    for (int r = 0; r < n; r++) {
+        int i = order[r], e0 = o->rp[r];
+        for (int e = W->p[i]; e < W->p[i + 1]; e++)
+            o->rj[e0 + e - W->p[i]] = pos[W->j[e]], o->rx[e0 + e - W->p[i]] = W->x[e];
+        o->rp[r + 1] = e0 + W->p[i + 1] - W->p[i];
+    }
+    for (int q = 0; q < p; q++) {
+        sp_rng r;
+        sp_rng_init(&r, o->seed, (uint32_t)q, 0x706f7773u);
+        for (int i = 0; i < n; i++)
+            if (sp_rng_u32(&r) & 1u)
+                o->psign[pos[i]] |= 1u << q;
+    }
+    for (int r = 0; r < n; r++)
+        for (int q = 0; q < p; q++)
+            o->pv[(size_t)r * p + q] = (o->psign[r] >> q & 1u) ? 1.0 : -1.0;
+    free(order);
+    return SP_OK;
+}
+
 /* tr(W^k)/n for k = 0..top: exact for k <= 2, Hutchinson beyond with
- * SP_POPS_SPARSE_POWER_PROBES probes carried together (one pass over W per power), as
- * spatialreg's trW(type = "MC") with p = 16.  The probes and the last power
- * are kept, so a later call with a higher top continues the sequence: the
- * values never depend on how far earlier calls went. */
+ * PROBES probes carried together (one pass over W per power), as
+ * spatialreg's trW(type = "MC") with p = 16; trwq[k p + q] is probe q's own
+ * estimate (the exact value for k <= 2), for standard errors.  The probes
+ * and the last power are kept, so a later call with a higher top continues
+ * the sequence: the values never depend on how far earlier calls went. */
 static int power_traces_to(sparse_ops *o, int top)
 {
-    int n = o->n, p = SP_POPS_SPARSE_POWER_PROBES;
-    const sp_csr *W = o->W;
+    int n = o->n, p = PROBES;
     if (top <= o->trw_top && o->trw)
         return SP_OK;
-    if (!o->trw) {
-        o->pz = sp_malloc((size_t)n * p * 3 * sizeof *o->pz);
-        if (!o->pz)
-            return SP_ENOMEM;
-        o->pv = o->pz + (size_t)n * p, o->pnext = o->pv + (size_t)n * p; /* row-major n x p */
-        for (int q = 0; q < p; q++) {
-            sp_rng r;
-            sp_rng_init(&r, o->seed, (uint32_t)q, 0x706f7773u);
-            for (int i = 0; i < n; i++)
-                o->pz[(size_t)i * p + q] = (sp_rng_u32(&r) & 1u) ? 1.0 : -1.0;
-        }
-        memcpy(o->pv, o->pz, (size_t)n * p * sizeof *o->pz);
+    int redo = o->pblock ? 0 : o->trw_top; /* released (power_release): recompute to here */
+    int rc = !o->pblock ? power_setup(o) : SP_OK;
+    for (int k = 1; !rc && k <= redo; k++) { /* the same steps, the same values */
+        rc = power_step(o);
+        double *t = o->pv;
+        o->pv = o->pnext;
+        o->pnext = t;
     }
+    if (rc)
+        return rc;
     if (top + 1 > o->trw_cap) { /* room for k = 0..top, and at least the exact 0..2 */
         int cap = 2 * o->trw_cap > top + 1 ? 2 * o->trw_cap : top + 1;
         cap = cap > 3 ? cap : 3;
         double *t = sp_realloc(o->trw, (size_t)cap * sizeof *t);
-        if (!t)
+        if (t)
+            o->trw = t;
+        double *tq = t ? sp_realloc(o->trwq, (size_t)cap * p * sizeof *tq) : NULL;
+        if (!tq)
             return SP_ENOMEM;
-        if (!o->trw) {
+        o->trwq = tq;
+        if (!o->trw_cap) {
             t[0] = 1.0;
-            exact_traces(W, &t[1], &t[2]);
+            exact_traces(o->W, &t[1], &t[2]);
+            for (int k = 0; k < 3; k++)
+                for (int q = 0; q < p; q++)
+                    tq[k * p + q] = t[k];
         }
-        o->trw = t;
         o->trw_cap = cap;
     }
     for (int k = o->trw_top + 1; k <= top; k++) {
-        int rc = power_step(o);
-        if (rc)
+        if ((rc = power_step(o)))
             return rc;
-        if (k > 2)
-            o->trw[k] = o->step_sum / ((double)p * n);
+        if (k > 2) {
+            double s = 0.0;
+            for (int q = 0; q < p; q++) {
+                o->trwq[(size_t)k * p + q] = o->step_sum[q] / n;
+                s += o->step_sum[q];
+            }
+            o->trw[k] = s / ((double)p * n);
+        }
         double *t = o->pv;
         o->pv = o->pnext;
         o->pnext = t;
     }
     o->trw_top = top > o->trw_top ? top : o->trw_top;
     return SP_OK;
+}
+
+/* Frees the probe block (its 8 n PROBES doubles and the renumbered W are the
+ * largest thing the operators hold besides a factorisation); a later
+ * power_traces_to beyond trw_top recomputes the sequence from the start,
+ * which gives the same values. */
+static void power_release(sparse_ops *o)
+{
+    free(o->pblock), free(o->psign), free(o->rp), free(o->rj), free(o->rx);
+    o->pblock = o->pv = o->pnext = NULL;
+    o->psign = NULL, o->rp = o->rj = NULL, o->rx = NULL;
 }
 
 /* Power-series terms needed at rho: the tail sum_{k>m} |rho r|^k, r the
@@ -655,6 +863,19 @@ static int cheb_traces(sparse_ops *o)
 static int sparse_terms(void *ctx, double rho, double out[4])
 {
     sparse_ops *o = ctx;
+    if (rho == 0.0) { /* A = I (SLX): tr(W)/n and 1'W1/n, exactly, no power traces */
+        if (!o->have_terms0) {
+            double t2, sum = 0.0;
+            exact_traces(o->W, &o->terms0[1], &t2);
+            for (int i = 0; i < o->n; i++)
+                sum += o->w1[i];
+            o->terms0[0] = o->terms0[2] = 1.0;
+            o->terms0[3] = o->stochastic ? (double)(o->n - o->n_empty) / o->n : sum / o->n;
+            o->have_terms0 = 1;
+        }
+        memcpy(out, o->terms0, sizeof o->terms0);
+        return SP_OK;
+    }
     int m = series_order(o, rho), rc = power_traces_to(o, m + 1);
     if (rc)
         return rc;
@@ -821,8 +1042,6 @@ void sp_pops_sparse_free(sp_pops *ops)
     sparse_ops *o = ops ? ops->ctx : NULL;
     if (!o)
         return;
-    if (o->Lsym)
-        cholmod_free_factor(&o->Lsym, &o->cc);
     for (int k = 0; k < 3; k++) {
         if (o->slot[k].L)
             cholmod_free_factor(&o->slot[k].L, &o->cc);
@@ -837,7 +1056,7 @@ void sp_pops_sparse_free(sp_pops *ops)
         umfpack_di_free_symbolic(&o->symbolic);
     free(o->d), free(o->a_diag), free(o->a_s);
     free(o->ap), free(o->ai), free(o->ax), free(o->aw), free(o->adiag);
-    free(o->trw), free(o->pz), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
+    free(o->trw), free(o->trwq), free(o->pblock), free(o->psign), free(o->rp), free(o->rj), free(o->rx), free(o->r1), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
     free(o);
     ops->ctx = NULL;
 }
@@ -848,6 +1067,12 @@ const char *sp_pops_sparse_lndet_name(const sp_pops *ops)
     return o->approx == SP_LNDET_CHEB && o->polish ? "chebyshev+cholmod"
            : o->approx == SP_LNDET_CHEB ? "chebyshev"
            : o->approx == SP_LNDET_MC ? "monte-carlo" : sp_pops_sparse_method(ops);
+}
+
+int sp_pops_sparse_factorizations(const sp_pops *ops)
+{
+    const sparse_ops *o = ops->ctx;
+    return o ? o->factorizations : 0;
 }
 
 const char *sp_pops_sparse_method(const sp_pops *ops)
@@ -872,6 +1097,8 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     o->W = W, o->n = n, o->probes = opts->probes, o->order = opts->order, o->seed = opts->seed;
     o->approx = opts->approx, o->cheb_degree = opts->cheb_degree;
     o->threads = opts->threads > 0 ? opts->threads : 1;
+    o->slots = opts->slots == 1 ? 1 : 2;
+    o->effects_ahead = opts->effects_ahead;
     o->d = sp_malloc((size_t)n * sizeof *o->d);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->t1 = sp_malloc((size_t)n * sizeof *o->t1);
@@ -889,12 +1116,21 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
             o->row_stochastic &= fabs(o->w1[i] - 1.0) <= 1e-12;
         o->stochastic = sp_csr_stochastic_islands(W, &o->n_empty);
     }
+    if (o->approx == SP_LNDET_AUTO || o->approx == SP_LNDET_CHEB_POLISH) {
+        o->polish = o->chol && o->row_stochastic &&
+                    (o->approx == SP_LNDET_CHEB_POLISH || n > SP_LNDET_AUTO_POLISH);
+        o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
+    }
+    /* The polished Chebyshev path: the spectrum of a row-stochastic W similar
+     * to a symmetric matrix lies in [-1, 1], the interval where the
+     * approximation holds; its ends bound the admissible interval from inside
+     * (spatialreg's sparse methods search (-1, 0.999) too), no eigenvalue search. */
     double lo = -1.0, hi = 1.0;
-    if (!rc && o->chol) {
+    if (!rc && o->chol && !o->polish) {
         rc = lanczos_extremes(o, o->row_stochastic, &lo, &hi);
         lo -= 1e-9 * fabs(lo); /* Ritz values lie inside the spectrum */
         hi += 1e-9 * fabs(hi);
-    } else if (!rc) {
+    } else if (!rc && !o->chol) {
         double radius = spectral_radius(o);
         lo = -radius;
         hi = radius;
@@ -906,16 +1142,12 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     if (o->row_stochastic)
         hi = 1.0;
     o->radius = fmax(fabs(lo), fabs(hi));
-    if (o->approx == SP_LNDET_AUTO || o->approx == SP_LNDET_CHEB_POLISH) {
-        o->polish = o->chol && o->row_stochastic &&
-                    (o->approx == SP_LNDET_CHEB_POLISH || n > SP_LNDET_AUTO_POLISH);
-        o->approx = o->polish ? SP_LNDET_CHEB : SP_LNDET_EXACT;
-    }
     ops->approx = o->approx != SP_LNDET_EXACT;
     ops->polish = o->polish;
     ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
     ops->lndet = sparse_lndet;
     ops->lndet_d2 = sparse_lndet_d2;
+    ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;
     ops->solve = sparse_solve;
     ops->traces = sparse_traces;
     ops->terms = sparse_terms;

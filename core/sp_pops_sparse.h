@@ -13,7 +13,9 @@
  *   its curvature   d2/drho2 ln|I - rho W| = -tr(G^2): the central second
  *                   difference of exact values (Richardson near the
  *                   interval's ends), or the approximation's own derivative.
- *   solves          with the factorisation cached for the last two rho.
+ *   solves          with the factorisation cached for the last two rho
+ *                   (opts.slots), or refined from a cached one at a rho
+ *                   within 1e-4 of the distance to the interval's end.
  *   trace terms     Hutchinson estimates with `probes` seeded Rademacher
  *                   vectors (z'Mz averaged; each probe costs a few solves);
  *                   relative error about sqrt(2/probes) of the spread.
@@ -24,7 +26,9 @@
  *                   on demand and kept; each draw then costs O(powers).
  *   interval        (1/lambda_min, 1/lambda_max): Lanczos on the symmetric
  *                   form for similar-to-symmetric W; otherwise
- *                   (-1/r, 1/r) with r the spectral radius (power iteration).
+ *                   (-1/r, 1/r) with r the spectral radius (power iteration);
+ *                   (-1, 1) on the polished Chebyshev path (row-stochastic W,
+ *                   spectrum in [-1, 1]: no eigenvalue search).
  *
  * Ownership: sp_pops_sparse_new fills *ops, whose context is released by
  * sp_pops_sparse_free; W must outlive ops.  Errors follow sp_error.h: a
@@ -53,6 +57,13 @@ typedef struct sp_pops_sparse_opts {
     int approx;     /* ln|I - rho W| approximated: SP_LNDET_EXACT, _MC or _CHEB */
     int cheb_degree;/* Chebyshev degree (default SP_POPS_SPARSE_CHEB_DEGREE) */
     int threads;    /* threads for the power traces (default 1; results do not depend on it) */
+    int slots;      /* factorisations kept (default 2, the rho and lambda of a SAC; 1
+                       halves the memory of models with one spatial parameter) */
+    int effects_ahead; /* 1: effects terms will be asked near the estimate: on the polished
+                          path their powers (to the order rho0 + 0.05 (1 - rho0) needs, rho0
+                          the first exact point) are computed before the first factorisation;
+                          the probe block is freed then either way (recomputed, to the same
+                          values, if more powers are asked later) */
 } sp_pops_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic
@@ -87,6 +98,9 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o);
 
 int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *o, sp_pops *ops);
 void sp_pops_sparse_free(sp_pops *ops);
+
+/* Numeric factorisations (CHOLMOD or UMFPACK) done so far (for --timing). */
+int sp_pops_sparse_factorizations(const sp_pops *ops);
 
 /* Which factorisation sp_pops_sparse_new chose: "cholmod" or "umfpack". */
 const char *sp_pops_sparse_method(const sp_pops *ops);

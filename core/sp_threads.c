@@ -1,4 +1,5 @@
 /* Worker threads (see sp_threads.h). */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -45,4 +46,37 @@ int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx)
     if (rc == SP_ENOMEM)
         return sp_error_set(SP_ENOMEM, "out of memory in a worker thread");
     return rc;
+}
+
+/* sym in the process: the global scope, or one of the libraries a plugin
+ * loaded privately (RTLD_LOCAL: CHOLMOD, its BLAS and OpenMP runtime come
+ * with the sparse plugin); NULL when none has it. */
+static void *find_symbol(const char *sym)
+{
+    static const char *const libs[] = {"libblas.so.3", "libopenblas.so.0", "libgomp.so.1"};
+    void *f = dlsym(RTLD_DEFAULT, sym);
+    for (size_t k = 0; !f && k < sizeof libs / sizeof *libs; k++) {
+        void *h = dlopen(libs[k], RTLD_LAZY | RTLD_NOLOAD); /* only if already loaded */
+        f = h ? dlsym(h, sym) : NULL;
+        if (h)
+            dlclose(h);
+    }
+    return f;
+}
+
+/* The libraries' own threads, looked up at run time (none is linked
+ * directly): OpenBLAS to one thread unless OPENBLAS_NUM_THREADS or
+ * OMP_NUM_THREADS says otherwise; OpenMP regions (CHOLMOD's, with a fixed
+ * num_threads clause) to dynamic adjustment unless OMP_DYNAMIC is set. */
+void sp_threads_libraries_calm(void)
+{
+    static int done;
+    if (done++)
+        return;
+    void (*blas)(int) = (void (*)(int))find_symbol("openblas_set_num_threads");
+    if (blas && !getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS"))
+        blas(1);
+    void (*dynamic)(int) = (void (*)(int))find_symbol("omp_set_dynamic");
+    if (dynamic && !getenv("OMP_DYNAMIC"))
+        dynamic(1);
 }

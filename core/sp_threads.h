@@ -14,4 +14,15 @@
  * recorded here, in the calling thread). */
 int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx);
 
+/* Keeps the numerical libraries' own threads from fighting over shared
+ * cores: OpenBLAS single-threaded (its threads spin while they wait: on a
+ * busy machine they cost more than they bring, and a sparse factorisation
+ * spends little of its time in BLAS) unless OPENBLAS_NUM_THREADS or
+ * OMP_NUM_THREADS is set, and OpenMP regions (CHOLMOD's ask for a fixed
+ * number of threads) sized to the idle cores (omp_set_dynamic) unless
+ * OMP_DYNAMIC is set.  Neither changes a result: the factorisation does the
+ * same arithmetic in the same order.  Idempotent; not thread-safe (call it
+ * before starting threads). */
+void sp_threads_libraries_calm(void);
+
 #endif

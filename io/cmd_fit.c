@@ -369,7 +369,7 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
     R->unb = u2, R->wbd = w2;
     if (!o->perperiod)
         R->unb_islands = isl;
-    fprintf(stderr, "spill fit: dynamic panel: %ld unit-period%s of periods %s..%s left out "
+    fprintf(o->err, "spill fit: dynamic panel: %ld unit-period%s of periods %s..%s left out "
                     "(the period before is missing, so is y(t-1)); %d observations used\n",
             R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
             D->periods[D->t - 1], u2->nobs);
@@ -423,6 +423,8 @@ static int make_ops(const fp_opts *o, fp_run *R)
               : o->logdet == LOGDET_AUTO ? SP_LNDET_AUTO : SP_LNDET_EXACT;
     so.seed = (uint64_t)o->seed;
     so.threads = o->threads;
+    so.slots = o->model == SP_PM_SAC ? 2 : 1; /* one factorisation kept: half the memory */
+    so.effects_ahead = o->effects;
     int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
     if (!rc)
         fprintf(o->err, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
@@ -503,8 +505,10 @@ static int load(const fp_opts *o, fp_run *R)
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > SP_POPS_DENSE_AUTO);
+    double t0 = sp_clock_seconds();
     if (!rc)
         rc = make_ops(o, R);
+    R->t_setup = sp_clock_seconds() - t0;
     /* the panel points into the table's strings: keep the table with it */
     if (rc)
         sp_table_free(tab);
@@ -686,8 +690,10 @@ static int fit_all(fp_run *R)
         rc = sp_peff_spec_fe(R->fit, ib, it, names, &s);
         s.draws = o->draws;
         s.seed = (uint64_t)o->seed;
+        double t0 = sp_clock_seconds();
         if (!rc)
             rc = sp_peff_compute(&R->ops, &s, &R->eff);
+        R->t_effects = sp_clock_seconds() - t0;
     }
     return rc;
 }
@@ -834,8 +840,11 @@ int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_share
     double t2 = sp_clock_seconds();
     if (!rc)
         rc = print_run(&o, &R, out);
-    if (!rc && o.timing)
-        fprintf(err, "spill fit: timing: read %.3f s, fit %.3f s\n", t1 - t0, t2 - t1);
+    if (!rc && o.timing) /* read: the files; fit: the operators on W, the fits and effects */
+        fprintf(err, "spill fit: timing: read %.3f s, fit %.3f s, setup %.3f s, estimation "
+                     "%.3f s, effects %.3f s, write %.3f s\n",
+                t1 - t0 - R.t_setup, t2 - t1 + R.t_setup, R.t_setup, t2 - t1 - R.t_effects,
+                R.t_effects, sp_clock_seconds() - t2);
     run_free(&R);
     sp_wper_free(o.wp);
     return rc;

@@ -96,7 +96,7 @@ typedef struct fp_run {
     sp_punbal *unb_lag;
     sp_csr *wbd_lag;
     long dyn_dropped;       /* unit-periods of 2..T without the period before */
-    double t_read, t_fit;
+    double t_setup, t_effects; /* seconds: the operators on W (make_ops), the effects */
 } fp_run;
 
 /* A test the run reports, in table order: plain and LaTeX names. */

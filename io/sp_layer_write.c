@@ -11,6 +11,8 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg_rtree.h"
+#include "sp_layer_csv.h"
 #include "sp_layer_write.h"
 #include "sp_output.h"
 #include "sp_readopt.h"
@@ -125,6 +127,17 @@ static void output_name(OGRLayerH out, const char *name, int dbf, const char *pa
                     "write .gpkg to keep the full names)", path, name, buf);
 }
 
+/* map[c] = output index of input field c, -1 when an added field of the
+ * same name replaces it (create_fields' numbering). */
+static void keep_map(OGRLayerH in, const sp_field *fields, int nfields, int *map)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
+    int next = 0;
+    for (int c = 0; c < OGR_FD_GetFieldCount(defn); c++)
+        map[c] = is_added(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)), fields, nfields)
+                     ? -1 : next++;
+}
+
 /* Create the output layer's fields; map[c] = output index of input field c
  * (-1: dropped), first_added = output index of fields[0].  dbf: the output
  * is a shapefile (names cut to 10 bytes). */
@@ -134,10 +147,10 @@ static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, in
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
     int nin = OGR_FD_GetFieldCount(defn), next = 0;
     char name[256];
+    keep_map(in, fields, nfields, map);
     for (int c = 0; c < nin; c++) {
         OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, c);
-        map[c] = -1;
-        if (is_added(OGR_Fld_GetNameRef(fd), fields, nfields))
+        if (map[c] < 0)
             continue;
         output_name(out, OGR_Fld_GetNameRef(fd), dbf, path, name, sizeof name);
         OGRFieldDefnH copy = OGR_Fld_Create(name, OGR_Fld_GetType(fd));
@@ -149,7 +162,7 @@ static int create_fields(OGRLayerH in, OGRLayerH out, const sp_field *fields, in
         if (err != OGRERR_NONE)
             return sp_error_set(SP_EDATA, "%s: cannot create field '%s': %s", path,
                                 OGR_Fld_GetNameRef(fd), CPLGetLastErrorMsg());
-        map[c] = next++;
+        next++;
     }
     *first_added = next;
     for (int k = 0; k < nfields; k++) {
@@ -191,9 +204,11 @@ static void set_added(OGRFeatureH f, int index, const sp_field *fd, int r)
     }
 }
 
+/* Write the rows in one transaction; rt (NULL: GDAL's own index) collects
+ * the features' boxes and packs the spatial index before the commit. */
 static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, const int *src_row,
                           const sp_field *fields, int nfields, const int *map, int first_added,
-                          const char *path)
+                          sp_gpkg_rtree *rt, const char *path)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(out);
     int transaction = GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
@@ -212,12 +227,38 @@ static int write_features(source *s, GDALDatasetH ds, OGRLayerH out, int nrow, c
         if (!rc && OGR_L_CreateFeature(out, f) != OGRERR_NONE)
             rc = sp_error_set(SP_EDATA, "%s: cannot write feature %d: %s", path, r + 1,
                               CPLGetLastErrorMsg());
+        if (!rc && rt)
+            rc = sp_gpkg_rtree_add(rt, OGR_F_GetFID(f), OGR_F_GetGeometryRef(f));
         OGR_F_Destroy(f);
     }
+    if (rt)
+        rc = rc ? (sp_gpkg_rtree_free(rt), rc) : sp_gpkg_rtree_end(ds, rt, path);
     if (transaction && GDALDatasetCommitTransaction(ds) != OGRERR_NONE && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot commit the features: %s", path,
                           CPLGetLastErrorMsg());
     return rc;
+}
+
+/* CSV without geometry through spill's formatter (sp_layer_csv): 1 when
+ * written (rc set), 0 when GDAL's driver must write it. */
+static int csv_own(const source *s, const char *driver_name, const char *tmp_path,
+                   const char *out_path, const sp_layer_part *p, int *rc)
+{
+    if (strcmp(driver_name, "CSV") != 0)
+        return 0;
+    int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->layer));
+    int *map = sp_malloc(((size_t)nin + 1) * sizeof *map);
+    if (!map) {
+        *rc = SP_ENOMEM;
+        return 1;
+    }
+    keep_map(s->layer, p->fields, p->nfields, map);
+    int own = sp_layer_csv_fits(s->layer, map, p->fields, p->nfields);
+    if (own)
+        *rc = sp_layer_csv_write(tmp_path, out_path, s->layer, s->feat, p->nrow, p->src_row, map,
+                                 p->fields, p->nfields);
+    free(map);
+    return own;
 }
 
 /* Check a part's rows against the source's feature count. */
@@ -230,6 +271,17 @@ static int check_rows(const source *s, const sp_layer_part *p, const char *out_p
     if (!p->src_row && p->nrow != s->n)
         return sp_error_set(SP_EUSAGE, "%s: %d rows for %d features", out_path, p->nrow, s->n);
     return SP_OK;
+}
+
+/* 1 when a GeoPackage layer with geometry gets its spatial index packed by
+ * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal, or a name with quotes that the SQL
+ * would have to escape: by GDAL, one insertion a feature). */
+static int own_rtree(const source *s, const char *driver_name, const char *layer_name)
+{
+    const char *env = getenv("SPILL_GPKG_RTREE");
+    return strcmp(driver_name, "GPKG") == 0 && output_geom_type(s) != wkbNone &&
+           !strpbrk(layer_name, "'\"") && strlen(layer_name) < 200 &&
+           !(env && strcmp(env, "gdal") == 0);
 }
 
 /* Create one output layer in ds and write its features. */
@@ -246,11 +298,13 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
         options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
+    const char *layer_name = p->name ? p->name : base_name(out_path, name, sizeof name);
+    int packed = own_rtree(s, driver_name, layer_name);
+    if (packed)
+        options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
-    OGRLayerH out = GDALDatasetCreateLayer(ds, p->name ? p->name : base_name(out_path, name,
-                                                                               sizeof name),
-                                           OGR_L_GetSpatialRef(s->layer), output_geom_type(s),
-                                           options);
+    OGRLayerH out = GDALDatasetCreateLayer(ds, layer_name, OGR_L_GetSpatialRef(s->layer),
+                                           output_geom_type(s), options);
     CSLDestroy(options);
     int rc = out ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s",
                                         out_path, CPLGetLastErrorMsg());
@@ -258,9 +312,12 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
     if (!rc)
         rc = create_fields(s->layer, out, p->fields, p->nfields, map, &first_added,
                            strcmp(driver_name, "ESRI Shapefile") == 0, out_path);
+    sp_gpkg_rtree rt;
+    if (!rc && packed)
+        rc = sp_gpkg_rtree_begin(ds, out, &rt, out_path);
     if (!rc)
         rc = write_features(s, ds, out, p->nrow, p->src_row, p->fields, p->nfields, map,
-                            first_added, out_path);
+                            first_added, packed ? &rt : NULL, out_path);
     free(map);
     return rc;
 }
@@ -293,6 +350,14 @@ int sp_layer_write_many(const char *src_path, const char *src_layer, const char 
     if (rc || (rc = sp_output_begin(out_path, &o))) {
         source_close(&s);
         return rc;
+    }
+    if (csv_own(&s, driver_name, o.tmp_path, out_path, &parts[0], &rc)) {
+        source_close(&s);
+        if (rc) {
+            sp_output_abort(&o);
+            return rc;
+        }
+        return sp_output_commit(&o);
     }
     CPLErrorReset();
     GDALDatasetH ds = GDALCreate(driver, o.tmp_path, 0, 0, 0, GDT_Unknown, NULL);

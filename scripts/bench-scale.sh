@@ -7,9 +7,11 @@
 # simulated with y = x1 - 0.5 x2 + e, no spatial effect: the fit's cost does
 # not depend on it much).  For each command: the whole command's wall time,
 # user + system CPU seconds, peak memory (/usr/bin/time -v) and the command's
-# own --timing line (reading, statistic, writing), and for LISA the ratio of
+# own --timing line (reading, statistic, writing; for fit also setup, estimation
+# and effects), and for LISA the ratio of
 # --perm-method exact to lookup; each the fastest of REPEAT runs (default 3).
-# Not a test; run it when the cores are idle (or say "cores shared").
+# Not a test; run it when the cores are idle (or say "cores shared"; then
+# compare the CPU column).
 #   SPILL=build/spill BUILD=build [REPEAT=3] scripts/bench-scale.sh [N] [--no-fit]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,4 +77,28 @@ echo "LISA exact / lookup (whole command): $(awk -v a="$te" -v b="$tl" 'BEGIN { 
 if [ "$fit" != "--no-fit" ]; then
     run "SDM + effects (1000 draws)" "$SPILL" fit "$tmp/d.csv" --id id --w "$tmp/w.gal" --y y \
         --x x1,x2 --model sdm --effects --draws 1000 --timing
+    # The same with spatial dependence: y = (I - 0.4 W)^-1 (1 + 0.5 x1 - 0.3 x2 + 0.2 W x1 + e)
+    # (a Neumann series in numpy; skipped without it).  The fit's --timing splits setup,
+    # estimation (three CHOLMOD factorisations at this size) and effects.
+    if /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
+        [ -f "$tmp/r.csv" ] || /usr/bin/python3 - "$tmp/w.gal" "$tmp/r.csv" <<'PY'
+import sys, numpy as np, scipy.sparse as sp
+with open(sys.argv[1]) as f:
+    n = int(f.readline().split()[1]); ids, rows, cols = [], [], []
+    for head in f:
+        i, k = head.split(); nb = f.readline().split()
+        rows += [len(ids)] * int(k); cols += nb; ids.append(i)
+pos = {u: r for r, u in enumerate(ids)}
+W = sp.csr_matrix((np.ones(len(rows)), (rows, [pos[c] for c in cols])), shape=(n, n))
+W = sp.diags(1.0 / np.asarray(W.sum(1)).ravel()) @ W
+g = np.random.default_rng(1); x1 = g.standard_normal(n); x2 = g.standard_normal(n)
+y = t = 1 + 0.5 * x1 - 0.3 * x2 + 0.2 * (W @ x1) + g.standard_normal(n)
+while np.abs(t).max() > 1e-15:
+    t = 0.4 * (W @ t); y = y + t
+np.savetxt(sys.argv[2], np.column_stack([np.array(ids, dtype=float), y, x1, x2]),
+           fmt=["%d", "%.10g", "%.10g", "%.10g"], delimiter=",", header="id,y,x1,x2", comments="")
+PY
+        run "SDM + effects, rho 0.4" "$SPILL" fit "$tmp/r.csv" --id id --w "$tmp/w.gal" --y y \
+            --x x1,x2 --model sdm --effects --draws 1000 --timing
+    fi
 fi

@@ -795,6 +795,18 @@ static void monte_carlo(const char *gal, int t, int reps, double mean[5])
     sp_weights_free(W);
 }
 
+/* The polished fit b against the exact search a: estimates within 1e-6,
+ * variances within cov_tol, the log-likelihood within 1e-12. */
+static void check_polished(const sp_pfe_result *a, const sp_pfe_result *b, double cov_tol)
+{
+    CHECK(!b->lndet_approx);
+    for (int j = 0; j < a->p; j++) {
+        CHECK_ABS(b->theta[j], a->theta[j], 1e-6 * fmax(1.0, fabs(a->theta[j])));
+        CHECK_REL(b->cov[j * a->p + j], a->cov[j * a->p + j], cov_tol);
+    }
+    CHECK_REL(b->loglik, a->loglik, 1e-12);
+}
+
 /* The polished Chebyshev fit (the default above 1500 units) against the
  * exact search, on a cross-section of the cities graph: the same optimum and
  * covariance, with one spatial parameter and with two (SAC). */
@@ -820,13 +832,89 @@ static void test_chebyshev_polish(void)
         sp_pfe_result *a = NULL, *b = NULL;
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &exact, &o, &a), SP_OK);
         CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &polished, &o, &b), SP_OK);
+        if (a && b)
+            check_polished(a, b, 1e-5);
+        sp_pfe_result_free(a);
+        sp_pfe_result_free(b);
+    }
+    free(y), free(X);
+    sp_pops_sparse_free(&exact);
+    sp_pops_sparse_free(&polished);
+    sp_weights_free(W);
+}
+
+/* A row-standardised queen lattice of side x side cells. */
+static sp_weights *queen_grid(int side)
+{
+    int n = side * side, m = 0;
+    int *ti = malloc((size_t)n * 8 * sizeof *ti), *tj = malloc((size_t)n * 8 * sizeof *tj);
+    double *tx = malloc((size_t)n * 8 * sizeof *tx);
+    for (int r = 0; r < side; r++)
+        for (int c = 0; c < side; c++)
+            for (int dr = -1; dr <= 1; dr++)
+                for (int dc = -1; dc <= 1; dc++)
+                    if ((dr || dc) && r + dr >= 0 && r + dr < side && c + dc >= 0 && c + dc < side)
+                        ti[m] = r * side + c, tj[m] = (r + dr) * side + c + dc, tx[m++] = 1.0;
+    sp_csr *w = NULL;
+    sp_weights *W = NULL;
+    CHECK_INT(sp_csr_from_triplets(n, n, m, ti, tj, tx, &w), SP_OK);
+    CHECK_INT(sp_weights_new(n, NULL, w, &W), SP_OK);
+    if (W)
+        sp_weights_standardize(W, SP_STD_ROW);
+    free(ti), free(tj), free(tx);
+    return W;
+}
+
+/* queen_grid(side) with sparse operators on it: first with the log-determinant
+ * method `approx`, second polished (one factorisation kept); NULL on failure. */
+static sp_weights *grid_ops(int side, int approx, sp_pops *first, sp_pops *second)
+{
+    sp_weights *W = queen_grid(side);
+    sp_pops_sparse_opts so;
+    sp_pops_sparse_opts_default(&so);
+    so.slots = 1;
+    so.approx = approx;
+    if (W && sp_pops_sparse_new(W->w, &so, first) != SP_OK) {
+        sp_weights_free(W);
+        return NULL;
+    }
+    so.approx = SP_LNDET_CHEB_POLISH;
+    if (W && sp_pops_sparse_new(W->w, &so, second) != SP_OK) {
+        sp_pops_sparse_free(first);
+        sp_weights_free(W);
+        return NULL;
+    }
+    return W;
+}
+
+/* At 14,400 units the polish starts close to the exact optimum: three
+ * factorisations (the points x0 -+ h and the one next to the estimate), the
+ * Hessian's curvature from those points, the solves at the estimate refined
+ * from the last factorisation; still the exact search's estimates,
+ * log-likelihood and covariance. */
+static void test_chebyshev_polish_large(void)
+{
+    sp_pops exact, polished;
+    sp_weights *W = grid_ops(120, SP_LNDET_EXACT, &exact, &polished);
+    if (!W)
+        return;
+    int n = W->n;
+    double *y = malloc((size_t)n * sizeof *y), *X = malloc(2 * (size_t)n * sizeof *X);
+    simulate(W->w, &exact, 1, 78, y, X);
+    const char *xn[] = {"x1", "x2"};
+    sp_pmodel models[] = {SP_PM_SDM, SP_PM_SEM};
+    for (int mi = 0; mi < 2; mi++) {
+        sp_pfe_opts o = {.model = models[mi], .fe = SP_FE_NONE, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_HESSIAN};
+        sp_pfe_result *a = NULL, *b = NULL;
+        int before = sp_pops_sparse_factorizations(&polished);
+        CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &exact, &o, &a), SP_OK);
+        CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &polished, &o, &b), SP_OK);
+        CHECK_INT(sp_pops_sparse_factorizations(&polished) - before, 3);
         if (a && b) {
-            CHECK(!b->lndet_approx);
-            for (int j = 0; j < a->p; j++) {
-                CHECK_ABS(b->theta[j], a->theta[j], 1e-6 * fmax(1.0, fabs(a->theta[j])));
-                CHECK_REL(b->cov[j * a->p + j], a->cov[j * a->p + j], 1e-5);
-            }
-            CHECK_REL(b->loglik, a->loglik, 1e-12);
+            CHECK(isfinite(b->lndet_d2_at[mi == 1])); /* the curvature from the polish */
+            check_polished(a, b, 2e-6);
+            CHECK_REL(b->r2, a->r2, 1e-7); /* as the estimates: within 1e-6 */
+            CHECK_REL(b->corr2, a->corr2, 1e-7);
         }
         sp_pfe_result_free(a);
         sp_pfe_result_free(b);
@@ -834,6 +922,25 @@ static void test_chebyshev_polish(void)
     free(y), free(X);
     sp_pops_sparse_free(&exact);
     sp_pops_sparse_free(&polished);
+    sp_weights_free(W);
+}
+
+/* The probe block freed at the first factorisation of the polished path and
+ * recomputed for later powers gives the same traces as kept. */
+static void test_power_release(void)
+{
+    sp_pops kept, freed;
+    sp_weights *W = grid_ops(60, SP_LNDET_CHEB_POLISH, &kept, &freed);
+    if (!W)
+        return;
+    double a[4], b[4];
+    CHECK(isfinite(freed.lndet(freed.ctx, 0.3)) && isfinite(freed.lndet_exact(freed.ctx, 0.3)));
+    CHECK_INT(kept.terms(kept.ctx, 0.9, a), SP_OK);
+    CHECK_INT(freed.terms(freed.ctx, 0.9, b), SP_OK);
+    for (int k = 0; k < 4; k++)
+        CHECK(a[k] == b[k]);
+    sp_pops_sparse_free(&kept);
+    sp_pops_sparse_free(&freed);
     sp_weights_free(W);
 }
 
@@ -912,6 +1019,8 @@ int main(void)
     RUN(test_hausman);
     RUN(test_effects);
     RUN(test_chebyshev_polish);
+    RUN(test_chebyshev_polish_large);
+    RUN(test_power_release);
     RUN(test_vcov_fallback);
     RUN(test_monte_carlo);
     return th_report("t_panel");

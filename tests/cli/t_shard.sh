@@ -43,7 +43,8 @@ ok "lisa unsharded (gpkg)" "${L[@]}" -o "$TMP/full/l.gpkg"
 check "lisa 3 shards (gpkg)" shards L 3 gpkg
 ok "merge (gpkg)" "$SPILL" merge -o "$TMP/m/l.gpkg" "$TMP"/p[1-3].gpkg
 if command -v sqlite3 >/dev/null; then
-    rows() { sqlite3 "$1" 'select * from l order by fid'; sqlite3 "$1" '.schema l'; }
+    # the schema's statements in any order (spill packs the R-tree after the rows)
+    rows() { sqlite3 "$1" 'select * from l order by fid'; sqlite3 "$1" '.schema l' | sort; }
     check "gpkg: the same rows (fid, geometry blob, fields) and schema" cmp -s <(rows "$TMP/full/l.gpkg") <(rows "$TMP/m/l.gpkg")
 fi
 

@@ -1,0 +1,369 @@
+/* sp_gpkg_rtree: a GeoPackage R-tree index packed in bulk; see sp_gpkg_rtree.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_error.h>
+#include <ogr_srs_api.h>
+
+#include "sp_error.h"
+#include "sp_gpkg_rtree.h"
+
+/* Run one SQL statement; a result set (when query) hands its first row's
+ * first field to *text (owned by the caller). */
+static int sql(GDALDatasetH ds, const char *q, char **text, const char *path)
+{
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, q, NULL, NULL);
+    if (text) {
+        *text = NULL;
+        OGRFeatureH f = res ? OGR_L_GetNextFeature(res) : NULL;
+        if (f && OGR_F_IsFieldSetAndNotNull(f, 0)) {
+            const char *s = OGR_F_GetFieldAsString(f, 0);
+            if ((*text = sp_malloc(strlen(s) + 1)))
+                strcpy(*text, s);
+        }
+        if (f)
+            OGR_F_Destroy(f);
+    }
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return sp_error_set(SP_EDATA, "%s: spatial index: %s", path, CPLGetLastErrorMsg());
+    return SP_OK;
+}
+
+/* The index's triggers in creation order: their SQL, joined by NUL bytes
+ * into t->triggers, and one DROP statement per trigger into drops. */
+static int save_triggers(GDALDatasetH ds, sp_gpkg_rtree *t, char **drops, const char *path)
+{
+    char q[800];
+    snprintf(q, sizeof q, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+             "substr(name, 1, %d) = '%s_' ORDER BY rowid", (int)strlen(t->name) + 1, t->name);
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, q, NULL, NULL);
+    size_t n = 0, nd = 0, cap = 1024, capd = 1024;
+    t->triggers = sp_malloc(cap), *drops = sp_malloc(capd);
+    int rc = res && t->triggers && *drops ? SP_OK : SP_ENOMEM;
+    OGRFeatureH f;
+    while (!rc && (f = OGR_L_GetNextFeature(res)) != NULL) {
+        const char *name = OGR_F_GetFieldAsString(f, 0), *text = OGR_F_GetFieldAsString(f, 1);
+        size_t need = strlen(text) + 1, needd = strlen(name) + 32;
+        char *a = n + need + 1 > cap ? sp_realloc(t->triggers, cap = 2 * (n + need + 1))
+                                     : t->triggers;
+        char *b = nd + needd + 1 > capd ? sp_realloc(*drops, capd = 2 * (nd + needd + 1))
+                                        : *drops;
+        if (a)
+            t->triggers = a;
+        if (b)
+            *drops = b;
+        if (!a || !b) {
+            rc = SP_ENOMEM;
+        } else {
+            memcpy(t->triggers + n, text, need);
+            n += need;
+            nd += (size_t)snprintf(*drops + nd, capd - nd, "DROP TRIGGER \"%s\"", name) + 1;
+            t->ntriggers++;
+        }
+        OGR_F_Destroy(f);
+    }
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    if (!rc && t->ntriggers == 0)
+        rc = sp_error_set(SP_EDATA, "%s: spatial index %s has no triggers", path, t->name);
+    return rc;
+}
+
+int sp_gpkg_rtree_begin(GDALDatasetH ds, OGRLayerH layer, sp_gpkg_rtree *t, const char *path)
+{
+    memset(t, 0, sizeof *t);
+    char q[800], *size = NULL, *drops = NULL;
+    snprintf(t->name, sizeof t->name, "rtree_%s_%s", OGR_L_GetName(layer),
+             OGR_L_GetGeometryColumn(layer));
+    snprintf(q, sizeof q, "SELECT CreateSpatialIndex('%s', '%s')", OGR_L_GetName(layer),
+             OGR_L_GetGeometryColumn(layer));
+    int rc = sql(ds, q, NULL, path);
+    snprintf(q, sizeof q, "SELECT length(data) FROM \"%s_node\" WHERE nodeno = 1", t->name);
+    if (!rc)
+        rc = sql(ds, q, &size, path);
+    t->node_size = size ? atoi(size) : 0;
+    free(size);
+    if (!rc && t->node_size < 4 + 2 * 24)
+        rc = sp_error_set(SP_EDATA, "%s: spatial index %s: unexpected layout", path, t->name);
+    if (!rc)
+        rc = save_triggers(ds, t, &drops, path);
+    const char *d = drops;
+    for (int k = 0; !rc && k < t->ntriggers; k++, d += strlen(d) + 1)
+        rc = sql(ds, d, NULL, path);
+    free(drops);
+    if (rc)
+        sp_gpkg_rtree_free(t);
+    return rc;
+}
+
+/* SQLite rtree's float32 rounding: minima down, maxima up. */
+static float round_down(double d)
+{
+    float f = (float)d;
+    return f > d ? (float)(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0)) : f;
+}
+
+static float round_up(double d)
+{
+    float f = (float)d;
+    return f < d ? (float)(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0)) : f;
+}
+
+int sp_gpkg_rtree_add(sp_gpkg_rtree *t, long long fid, OGRGeometryH g)
+{
+    if (!g || OGR_G_IsEmpty(g))
+        return SP_OK;
+    if (t->n == t->cap) {
+        long cap = t->cap ? 2 * t->cap : 4096;
+        sp_gpkg_rtree_cell *grown = sp_realloc(t->cell, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return SP_ENOMEM;
+        t->cell = grown, t->cap = cap;
+    }
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    sp_gpkg_rtree_cell *c = &t->cell[t->n++];
+    c->id = fid;
+    c->box[0] = round_down(e.MinX), c->box[1] = round_up(e.MaxX);
+    c->box[2] = round_down(e.MinY), c->box[3] = round_up(e.MaxY);
+    return SP_OK;
+}
+
+/* Position of (x, y) in [0, 65536)^2 along a Hilbert curve. */
+static unsigned long long hilbert(unsigned x, unsigned y)
+{
+    unsigned long long d = 0;
+    for (unsigned s = 1u << 15; s > 0; s >>= 1) {
+        unsigned rx = (x & s) > 0, ry = (y & s) > 0;
+        d += (unsigned long long)s * s * ((3 * rx) ^ ry);
+        if (!ry) {
+            if (rx)
+                x = 65535 - x, y = 65535 - y;
+            unsigned tmp = x;
+            x = y, y = tmp;
+        }
+    }
+    return d;
+}
+
+typedef struct keyed {
+    unsigned long long key;
+    long i;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    const keyed *p = a, *q = b;
+    return p->key < q->key ? -1 : p->key > q->key ? 1 : p->i < q->i ? -1 : p->i > q->i;
+}
+
+/* Sort the cells along the Hilbert curve of their centres. */
+static int hilbert_sort(sp_gpkg_rtree *t)
+{
+    double lo[2] = {1e308, 1e308}, hi[2] = {-1e308, -1e308};
+    for (long i = 0; i < t->n; i++)
+        for (int a = 0; a < 2; a++) {
+            double m = 0.5 * ((double)t->cell[i].box[2 * a] + t->cell[i].box[2 * a + 1]);
+            lo[a] = m < lo[a] ? m : lo[a];
+            hi[a] = m > hi[a] ? m : hi[a];
+        }
+    keyed *k = sp_malloc((size_t)t->n * sizeof *k);
+    sp_gpkg_rtree_cell *sorted = sp_malloc((size_t)t->n * sizeof *sorted);
+    if (!k || !sorted) {
+        free(k);
+        free(sorted);
+        return SP_ENOMEM;
+    }
+    for (long i = 0; i < t->n; i++) {
+        unsigned g[2];
+        for (int a = 0; a < 2; a++) {
+            double m = 0.5 * ((double)t->cell[i].box[2 * a] + t->cell[i].box[2 * a + 1]);
+            g[a] = hi[a] > lo[a] ? (unsigned)((m - lo[a]) / (hi[a] - lo[a]) * 65535.0) : 0;
+        }
+        k[i].key = hilbert(g[0], g[1]);
+        k[i].i = i;
+    }
+    qsort(k, (size_t)t->n, sizeof *k, by_key);
+    for (long i = 0; i < t->n; i++)
+        sorted[i] = t->cell[k[i].i];
+    free(k);
+    free(t->cell);
+    t->cell = sorted;
+    return SP_OK;
+}
+
+static void put_be(unsigned char *p, unsigned long long v, int bytes)
+{
+    for (int b = bytes - 1; b >= 0; b--, v >>= 8)
+        p[b] = (unsigned char)(v & 0xff);
+}
+
+/* A node blob of the rtree module: depth (root only), count, then per cell
+ * a big-endian 64-bit id and four big-endian float32 coordinates. */
+static void node_blob(unsigned char *blob, int size, int depth, const sp_gpkg_rtree_cell *c,
+                      int n)
+{
+    memset(blob, 0, (size_t)size);
+    put_be(blob, (unsigned)depth, 2);
+    put_be(blob + 2, (unsigned)n, 2);
+    for (int i = 0; i < n; i++) {
+        unsigned char *p = blob + 4 + 24 * i;
+        put_be(p, (unsigned long long)c[i].id, 8);
+        for (int a = 0; a < 4; a++) {
+            unsigned bits;
+            memcpy(&bits, &c[i].box[a], 4);
+            put_be(p + 8 + 4 * a, bits, 4);
+        }
+    }
+}
+
+/* Batched multi-row INSERTs of (a, b) pairs or of node blobs. */
+typedef struct batch {
+    GDALDatasetH ds;
+    const char *path, *head;
+    char *q;
+    size_t n, cap;
+    int rows, rc;
+} batch;
+
+static void batch_flush(batch *b)
+{
+    if (b->rows && !b->rc)
+        b->rc = sql(b->ds, b->q, NULL, b->path);
+    b->n = 0, b->rows = 0;
+}
+
+static void batch_row(batch *b, long long a, const unsigned char *blob, int size, long long v)
+{
+    if (b->rc)
+        return;
+    size_t need = 64 + (blob ? 2 * (size_t)size : 0);
+    if (b->n + need + 1 > b->cap || b->rows == 500)
+        batch_flush(b);
+    if (!b->rows)
+        b->n = (size_t)snprintf(b->q, b->cap, "%s", b->head);
+    char *p = b->q + b->n;
+    p += sprintf(p, "%s(%lld, ", b->rows ? "," : "", a);
+    if (blob) {
+        static const char hex[] = "0123456789abcdef";
+        *p++ = 'x', *p++ = '\'';
+        for (int i = 0; i < size; i++)
+            *p++ = hex[blob[i] >> 4], *p++ = hex[blob[i] & 15];
+        p += sprintf(p, "')");
+    } else {
+        p += sprintf(p, "%lld)", v);
+    }
+    b->n = (size_t)(p - b->q);
+    b->rows++;
+}
+
+static int batch_open(batch *b, GDALDatasetH ds, const char *path, const char *head, int node)
+{
+    memset(b, 0, sizeof *b);
+    b->ds = ds, b->path = path, b->head = head;
+    b->cap = 500 * (70 + 2 * (size_t)node) + 1024;
+    b->q = sp_malloc(b->cap);
+    return b->q ? SP_OK : SP_ENOMEM;
+}
+
+static int batch_close(batch *b)
+{
+    batch_flush(b);
+    free(b->q);
+    return b->rc;
+}
+
+/* Pack one level: groups of per cells become nodes numbered from *next
+ * (the root, alone at the top, is node 1); their cells are written with
+ * their rowid (leaves) or parent (inner) rows; the level above gets one
+ * cell per node.  Returns the number of nodes or -1 on failure. */
+static long pack_level(sp_gpkg_rtree *t, const sp_gpkg_rtree_cell *c, long n, int depth,
+                       int root_depth, long *next, sp_gpkg_rtree_cell *up, batch *nodes,
+                       batch *links)
+{
+    int per = (t->node_size - 4) / 24;
+    long nn = (n + per - 1) / per;
+    unsigned char *blob = sp_malloc((size_t)t->node_size);
+    if (!blob)
+        return -1;
+    for (long k = 0; k < nn; k++) {
+        const sp_gpkg_rtree_cell *g = c + k * per;
+        int m = (int)(n - k * per < per ? n - k * per : per);
+        long no = nn == 1 && depth == root_depth ? 1 : (*next)++;
+        node_blob(blob, t->node_size, no == 1 ? root_depth : 0, g, m);
+        batch_row(nodes, no, blob, t->node_size, 0);
+        up[k].id = no;
+        for (int a = 0; a < 4; a++)
+            up[k].box[a] = g[0].box[a];
+        for (int i = 0; i < m; i++) {
+            for (int a = 0; a < 4; a += 2) {
+                up[k].box[a] = g[i].box[a] < up[k].box[a] ? g[i].box[a] : up[k].box[a];
+                up[k].box[a + 1] = g[i].box[a + 1] > up[k].box[a + 1] ? g[i].box[a + 1]
+                                                                      : up[k].box[a + 1];
+            }
+            batch_row(links, g[i].id, NULL, 0, no);
+        }
+    }
+    free(blob);
+    return nn;
+}
+
+/* Write every level, the leaves' cells into rowid, inner nodes' cells into
+ * parent (child, parent). */
+static int pack(GDALDatasetH ds, sp_gpkg_rtree *t, const char *path)
+{
+    int per = (t->node_size - 4) / 24, root_depth = 0;
+    for (long m = (t->n + per - 1) / per; m > 1; m = (m + per - 1) / per)
+        root_depth++;
+    char head[3][400];
+    snprintf(head[0], sizeof head[0], "INSERT OR REPLACE INTO \"%s_node\" (nodeno, data) VALUES ",
+             t->name);
+    snprintf(head[1], sizeof head[1], "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES ", t->name);
+    snprintf(head[2], sizeof head[2], "INSERT INTO \"%s_parent\" (nodeno, parentnode) VALUES ",
+             t->name);
+    batch nodes, rowid, parent;
+    int rc = batch_open(&nodes, ds, path, head[0], t->node_size);
+    int rc2 = batch_open(&rowid, ds, path, head[1], 0);
+    int rc3 = batch_open(&parent, ds, path, head[2], 0);
+    sp_gpkg_rtree_cell *level = t->cell, *up = NULL;
+    long n = t->n, next = 2;
+    for (int depth = 0; !rc && !rc2 && !rc3 && n > 0 && depth <= root_depth; depth++) {
+        up = sp_malloc(((size_t)n / (size_t)per + 1) * sizeof *up);
+        long nn = up ? pack_level(t, level, n, depth, root_depth, &next, up, &nodes,
+                                  depth ? &parent : &rowid) : -1;
+        if (level != t->cell)
+            free(level);
+        level = up, n = nn;
+        if (nn < 0)
+            rc = SP_ENOMEM;
+    }
+    if (level != t->cell)
+        free(level);
+    rc = rc ? rc : rc2 ? rc2 : rc3;
+    int r1 = batch_close(&nodes), r2 = batch_close(&rowid), r3 = batch_close(&parent);
+    return rc ? rc : r1 ? r1 : r2 ? r2 : r3;
+}
+
+int sp_gpkg_rtree_end(GDALDatasetH ds, sp_gpkg_rtree *t, const char *path)
+{
+    int rc = t->n > 0 ? hilbert_sort(t) : SP_OK;
+    if (!rc && t->n > 0)
+        rc = pack(ds, t, path);
+    const char *trigger = t->triggers;
+    for (int k = 0; !rc && k < t->ntriggers; k++, trigger += strlen(trigger) + 1)
+        rc = sql(ds, trigger, NULL, path);
+    sp_gpkg_rtree_free(t);
+    return rc;
+}
+
+void sp_gpkg_rtree_free(sp_gpkg_rtree *t)
+{
+    free(t->triggers);
+    free(t->cell);
+    memset(t, 0, sizeof *t);
+}
