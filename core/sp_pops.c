@@ -426,6 +426,13 @@ void sp_pops_dense_free(sp_pops *ops)
 
 int sp_pops_dense(const sp_csr *W, sp_pops *ops)
 {
+    return sp_pops_dense_given(W, NULL, NULL, ops);
+}
+
+/* sp_pops_dense, the eigenvalues copied from re/im when given (the O(n^3)
+ * decomposition skipped), computed otherwise. */
+int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_pops *ops)
+{
     memset(ops, 0, sizeof *ops);
     int n = W->nrow;
     dense_ops *o = sp_calloc(1, sizeof *o);
@@ -443,7 +450,20 @@ int sp_pops_dense(const sp_csr *W, sp_pops *ops)
         sp_pops_dense_free(ops);
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }
-    int rc = eigenvalues(o);
+    int rc = SP_OK;
+    if (re) { /* and the symmetric form eigenvalues() finds (the Cholesky inverses) */
+        memcpy(o->re, re, (size_t)n * sizeof *o->re);
+        memcpy(o->im, im, (size_t)n * sizeof *o->im);
+        double *d = sp_malloc((size_t)n * sizeof *d);
+        if (!d)
+            rc = SP_ENOMEM;
+        else if (sp_pops_sparse_symmetrizer(W, d))
+            o->d = d;
+        else
+            free(d);
+    } else {
+        rc = eigenvalues(o);
+    }
     if (rc) {
         sp_pops_dense_free(ops);
         return rc;

@@ -50,6 +50,11 @@ typedef struct sp_pops {
  * use up to a few thousand units.  Free with sp_pops_dense_free. */
 int sp_pops_dense(const sp_csr *W, sp_pops *ops);
 void sp_pops_dense_free(sp_pops *ops);
+/* The same with W's n eigenvalues given (re, im: ops->eig_re/eig_im of an
+ * sp_pops_dense of a W with the same entries, copied, not kept), so that
+ * fits on one W share its decomposition; NULL re: computed as by
+ * sp_pops_dense.  The operators are then identical to sp_pops_dense's. */
+int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_pops *ops);
 
 /* The exact trace terms (tr[SP_TR_COUNT], as sp_pops.traces) of the n x n W
  * from the columns of G, H and K, each by solves with solver->solve (1 per

@@ -126,7 +126,8 @@ static int parse_x(fp_opts *o, const char *list)
         return sp_error_set(SP_EUSAGE, "--x: list too long");
     strcpy(o->xbuf, list);
     o->k0 = 0;
-    for (char *tok = strtok(o->xbuf, ","); tok; tok = strtok(NULL, ",")) {
+    char *save = NULL; /* strtok_r: fits run in threads (sp_cmd_fit_run) */
+    for (char *tok = strtok_r(o->xbuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (o->k0 == MAX_X)
             return sp_error_set(SP_EUSAGE, "--x: at most %d regressors", MAX_X);
         o->x[o->k0++] = tok;
@@ -213,9 +214,10 @@ static int unbalanced_opts(const sp_args *a, fp_opts *o)
 
 /* The whole command line into *o: the inputs, the model and its options,
  * --dynamic, --unbalanced; usage errors in the order the checks stand. */
-static int parse_opts(const sp_args *a, fp_opts *o)
+static int parse_opts(const sp_args *a, FILE *err, fp_opts *o)
 {
     memset(o, 0, sizeof *o);
+    o->err = err;
     int rc = parse_inputs(a, o);
     if (rc)
         return rc;
@@ -271,7 +273,7 @@ static int parse_opts(const sp_args *a, fp_opts *o)
     if ((rc = dynamic_opts(a, o)) || (rc = unbalanced_opts(a, o)))
         return rc;
     if (o->effects && (o->model == SP_PM_OLS || o->model == SP_PM_SEM)) {
-        fprintf(stderr, "spill fit: warning: --effects: a %s model has no spillovers (its "
+        fprintf(o->err, "spill fit: warning: --effects: a %s model has no spillovers (its "
                         "coefficients are the direct effects); no effects computed\n",
                 sp_pmodel_name(o->model));
         o->effects = 0;
@@ -281,21 +283,18 @@ static int parse_opts(const sp_args *a, fp_opts *o)
 
 /* ---- data ---- */
 
-/* The field matching the rows to W (io/sp_idmatch.h); with --id-order *W
- * is replaced by a copy named after the rows. */
-static int match_ids(const fp_opts *o, const sp_table *tab, sp_weights **W, sp_idmatch *m)
+/* The field matching the rows to W (io/sp_idmatch.h); with --id-order
+ * *renamed is a new copy of W named after the rows (else NULL). */
+static int match_ids(const fp_opts *o, const sp_table *tab, const sp_weights *W, sp_idmatch *m,
+                     sp_weights **renamed)
 {
-    int rc = sp_idmatch_resolve(tab, o->idf[0] ? o->idf : NULL, o->id_order, o->wpath, *W, m);
+    *renamed = NULL;
+    int rc = sp_idmatch_resolve(tab, o->idf[0] ? o->idf : NULL, o->id_order, o->wpath, W, m);
     if (rc)
         return rc;
     if (m->warning[0])
-        fprintf(stderr, "spill fit: warning: %s\n", m->warning);
-    sp_weights *renamed;
-    if ((rc = sp_idmatch_order_weights(m, tab, o->wpath, *W, &renamed)) || !renamed)
-        return rc;
-    sp_weights_free(*W);
-    *W = renamed;
-    return SP_OK;
+        fprintf(o->err, "spill fit: warning: %s\n", m->warning);
+    return sp_idmatch_order_weights(m, tab, o->wpath, W, renamed);
 }
 
 /* The weights the estimator sees: W, or W_bd of an unbalanced panel. */
@@ -370,7 +369,7 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
     R->unb = u2, R->wbd = w2;
     if (!o->perperiod)
         R->unb_islands = isl;
-    fprintf(stderr, "spill fit: dynamic panel: %ld unit-period%s of periods %s..%s left out "
+    fprintf(o->err, "spill fit: dynamic panel: %ld unit-period%s of periods %s..%s left out "
                     "(the period before is missing, so is y(t-1)); %d observations used\n",
             R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
             D->periods[D->t - 1], u2->nobs);
@@ -396,12 +395,12 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
     if (rc)
         return sp_error_prefix(rc, "%s", o->data);
     if (o->unbalanced)
-        fprintf(stderr, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d "
+        fprintf(o->err, "spill fit: unbalanced panel: %ld of %ld unit-periods present (%d "
                         "missing%s%s)%s\n", nobs, nt, D->n_missing, D->n_missing ? ": " : "",
                 D->missing, R->unb_islands ? "; some units lose all neighbours in their "
                                              "period's W_t" : "");
     if (o->perperiod)
-        fprintf(stderr, "spill fit: a weights matrix per period (%s)%s\n", o->wpath,
+        fprintf(o->err, "spill fit: a weights matrix per period (%s)%s\n", o->wpath,
                 R->unb_islands ? "; some units have no neighbours in their period's W" : "");
     return SP_OK;
 }
@@ -413,8 +412,9 @@ static int make_ops(const fp_opts *o, fp_run *R)
 {
     if (R->unb && !R->sparse_ops) /* W_bd: one dense block per period */
         return sp_pops_blocks_new(R->wbd, R->unb->t, R->unb->start, o->threads, &R->ops);
-    if (!R->sparse_ops)
-        return sp_pops_dense(fit_w(R), &R->ops);
+    if (!R->sparse_ops) /* the eigenvalues once per distinct W with shared data */
+        return R->shared ? sp_cmd_fit_shared_dense(R->shared, fit_w(R), &R->ops)
+                         : sp_pops_dense(fit_w(R), &R->ops);
     sp_pops_sparse_opts so;
     sp_pops_sparse_opts_default(&so);
     so.force_lu = o->logdet == LOGDET_LU;
@@ -427,7 +427,7 @@ static int make_ops(const fp_opts *o, fp_run *R)
     so.effects_ahead = o->effects;
     int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
     if (!rc)
-        fprintf(stderr, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
+        fprintf(o->err, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,
                 sp_pops_sparse_lndet_name(&R->ops),
                 strcmp(sp_pops_sparse_lndet_name(&R->ops), sp_pops_sparse_method(&R->ops))
                     ? ", solves by sparse factorisation" : "",
@@ -443,12 +443,24 @@ static int make_ops(const fp_opts *o, fp_run *R)
 static int load(const fp_opts *o, fp_run *R)
 {
     sp_table *tab = NULL;
-    sp_weights *W = NULL;
-    int rc = sp_table_read(o->data, o->layer, &tab);
-    if (!rc && !o->perperiod)
-        rc = sp_wio_read(o->wpath, &W);
+    const sp_table *table = NULL;
+    sp_weights *W = NULL, *renamed = NULL;
+    const sp_weights *Wuse = NULL; /* W, renamed, or the shared data's */
+    int rc;
+    if (R->shared) { /* read once for every fit (R->D_table stays NULL) */
+        rc = sp_cmd_fit_shared_table(R->shared, o->data, o->layer, &table);
+        if (!rc && !o->perperiod)
+            rc = sp_cmd_fit_shared_weights(R->shared, o->wpath, &Wuse);
+    } else {
+        rc = sp_table_read(o->data, o->layer, &tab);
+        if (!rc && !o->perperiod)
+            rc = sp_wio_read(o->wpath, &W);
+        table = tab, Wuse = W;
+    }
     if (!rc && !o->perperiod) {
-        rc = match_ids(o, tab, &W, &R->match);
+        rc = match_ids(o, table, Wuse, &R->match, &renamed);
+        if (renamed)
+            Wuse = renamed;
     } else if (!rc) { /* a W per period: the panel's id names the units of each W_t */
         R->match.rule = SP_IDMATCH_OPTION;
         snprintf(R->match.field, sizeof R->match.field, "%s", o->idf);
@@ -462,7 +474,7 @@ static int load(const fp_opts *o, fp_run *R)
                         .where = o->where, .std = o->std, .strict = o->strict,
                         .unbalanced = o->unbalanced}; /* W NULL with a W per period */
     if (!rc)
-        rc = sp_pdata_build(tab, W, vars, o->k0 + 1, &po, &R->D);
+        rc = sp_pdata_build(table, Wuse, vars, o->k0 + 1, &po, &R->D);
     if (!rc && (o->unbalanced || o->perperiod))
         rc = unbalanced_setup(o, R);
     if (!rc && R->unb && o->dynamic && R->D->t >= 3)
@@ -479,15 +491,15 @@ static int load(const fp_opts *o, fp_run *R)
                                      "eigenvalues (up to %d); use auto, chol or lu",
                           R->D->n, SP_POPS_DENSE_MAX);
     if (!rc && R->D->n_w_unused)
-        fprintf(stderr, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
+        fprintf(o->err, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
                         "restricted to the units with data and %s-standardised again; --strict "
                         "refuses): %s\n", R->D->n_w_unused, R->D->n_w_unused > 1 ? "s" : "",
                 o->wpath, R->D->n_w_unused > 1 ? "have" : "has",
                 R->D->n_w_unused > 1 ? "are" : "is", sp_weights_std_name(o->std), R->D->w_unused);
     if (!rc && o->where)
-        fprintf(stderr, "spill fit: %s\n", R->D->note);
+        fprintf(o->err, "spill fit: %s\n", R->D->note);
     else if (!rc && R->D->n_islands)
-        fprintf(stderr, "spill fit: warning: %d unit%s without neighbours (zero spatial lag): "
+        fprintf(o->err, "spill fit: warning: %d unit%s without neighbours (zero spatial lag): "
                         "%s\n", R->D->n_islands, R->D->n_islands > 1 ? "s" : "", R->D->islands);
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
@@ -503,6 +515,7 @@ static int load(const fp_opts *o, fp_run *R)
     else
         R->D_table = tab;
     sp_weights_free(W);
+    sp_weights_free(renamed);
     return rc;
 }
 
@@ -780,14 +793,37 @@ int sp_cmd_fit_tests(const fp_run *R, fp_test *list)
     return n;
 }
 
-int sp_cmd_fit(int argc, char **argv)
+/* Print the run in its format: on out, or -o FILE written atomically. */
+static int print_run(fp_opts *o, fp_run *R, FILE *out)
+{
+    int rc;
+    if (!o->dest.path)
+        R->out = out;
+    else if ((rc = sp_grid_dest_open(&o->dest)))
+        return rc;
+    else
+        R->out = o->dest.f;
+    rc = o->out == SP_GRID_JSON                          ? sp_cmd_fit_json(R)
+         : o->out == SP_GRID_LATEX && !o->re && !o->dynamic ? sp_cmd_fit_latex(R)
+                                                          : sp_cmd_fit_tables(R);
+    if (o->dest.path)
+        return sp_grid_dest_close(&o->dest, rc);
+    if (!rc && (fflush(out) != 0 || ferror(out)))
+        rc = sp_error_set(SP_EDATA, "cannot write to %s",
+                          out == stdout ? "standard output" : "the output");
+    return rc;
+}
+
+/* `spill fit` on argv, output on out, messages on err, data from shared
+ * (NULL: read here); see cmd_fit.h. */
+int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_shared *shared)
 {
     sp_args a;
     int rc = sp_args_parse(argc, argv, spec, help, &a);
     if (rc)
         return rc;
     fp_opts o;
-    if ((rc = parse_opts(&a, &o))) {
+    if ((rc = parse_opts(&a, err, &o))) {
         sp_wper_free(o.wp);
         return rc;
     }
@@ -795,25 +831,24 @@ int sp_cmd_fit(int argc, char **argv)
     fp_run R;
     memset(&R, 0, sizeof R);
     R.o = &o;
+    R.shared = shared;
     double t0 = sp_clock_seconds();
     rc = load(&o, &R);
     double t1 = sp_clock_seconds();
     if (!rc)
         rc = fit_all(&R);
     double t2 = sp_clock_seconds();
-    if (!rc && !(rc = sp_grid_dest_open(&o.dest))) { /* stdout, or -o FILE written atomically */
-        R.out = o.dest.f;
-        rc = o.out == SP_GRID_JSON                 ? sp_cmd_fit_json(&R)
-             : o.out == SP_GRID_LATEX && !o.re && !o.dynamic ? sp_cmd_fit_latex(&R)
-                                           : sp_cmd_fit_tables(&R);
-        rc = sp_grid_dest_close(&o.dest, rc);
-    }
+    if (!rc)
+        rc = print_run(&o, &R, out);
     if (!rc && o.timing) /* read: the files; fit: the operators on W, the fits and effects */
-        fprintf(stderr, "spill fit: timing: read %.3f s, fit %.3f s, setup %.3f s, estimation "
-                        "%.3f s, effects %.3f s, write %.3f s\n",
+        fprintf(err, "spill fit: timing: read %.3f s, fit %.3f s, setup %.3f s, estimation "
+                     "%.3f s, effects %.3f s, write %.3f s\n",
                 t1 - t0 - R.t_setup, t2 - t1 + R.t_setup, R.t_setup, t2 - t1 - R.t_effects,
                 R.t_effects, sp_clock_seconds() - t2);
     run_free(&R);
     sp_wper_free(o.wp);
     return rc;
 }
+
+/* The command: on stdout and stderr, everything read here. */
+int sp_cmd_fit(int argc, char **argv) { return sp_cmd_fit_run(argc, argv, stdout, stderr, NULL); }

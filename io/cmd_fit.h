@@ -6,6 +6,7 @@
  *   io/cmd_fit_json.c     --json
  *   io/cmd_fit_tables.c   text, --csv, --markdown (and --latex with --re) through io/sp_grid.h
  *   io/cmd_fit_latex.c    --latex: journal-style three-line tables
+ *   io/cmd_fit_shared.c   data read once for many fits (sp_cmd_fit_run, spill run)
  *
  * Ownership: an fp_run owns its fits (freed by the command); printers only
  * read it.  Printers return an sp_error.h status (a write error is SP_EDATA). */
@@ -30,6 +31,7 @@
 #define MAX_X 32
 
 typedef struct fp_opts {
+    FILE *err;         /* where messages go: stderr, or a job task's log */
     int argc;          /* the command line, recorded in the JSON's inputs */
     char **argv;
     const char *data, *wpath, *yname, *layer, *where;
@@ -64,6 +66,7 @@ enum { VCOV_AUTO, VCOV_INFO, VCOV_HESSIAN };
 /* Everything fitted, for the printers. */
 typedef struct fp_run {
     const fp_opts *o;
+    struct sp_cmd_fit_shared *shared; /* NULL, or the data read once (D_table is then its) */
     FILE *out;         /* where the printers write: stdout, or -o FILE's temporary file */
     sp_table *D_table; /* D points into it */
     sp_idmatch match;  /* how the rows were matched to W's units */
@@ -111,6 +114,33 @@ sp_ptest_stat sp_cmd_fit_stat(const sp_pfe_result *r, const double *theta, const
 const char *sp_cmd_fit_leeyu_text(const sp_pfe_result *r);
 /* The run's model-choice summary (sp_ptest_choice; Wald tests only for an SDM). */
 void sp_cmd_fit_choice(const fp_run *R, char *buf, size_t size);
+
+/* ---- the library entry point (io/cmd_fit_shared.c, cmd_fit.c) ----
+ * sp_cmd_fit_run runs `spill fit` on argv (argv[0] "fit") as the command
+ * does, its output (--json, ...) on out unless -o, its messages on err, and
+ * the error, if any, in this thread's sp_error_msg().  With shared (else
+ * NULL), the tables and matrix files are read once, whatever the number of
+ * runs, and a dense W's eigenvalues are computed once for every fit whose
+ * final W (restricted, standardised) has the same entries; the results are
+ * the same bytes as without it.  Runs may go on in several threads at once
+ * with one shared: it is locked inside.  Paths are relative to the current
+ * folder, so every run sees the same files.
+ * Ownership: sp_cmd_fit_shared_new gives a new object freed with
+ * sp_cmd_fit_shared_free after the last run; the tables, matrices and
+ * eigenvalues it hands out stay its own and are never changed. */
+typedef struct sp_cmd_fit_shared sp_cmd_fit_shared;
+
+int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_shared *shared);
+
+int sp_cmd_fit_shared_new(sp_cmd_fit_shared **out);
+void sp_cmd_fit_shared_free(sp_cmd_fit_shared *s);
+/* The table of path (and layer, NULL for none), read on first use. */
+int sp_cmd_fit_shared_table(sp_cmd_fit_shared *s, const char *path, const char *layer,
+                            const sp_table **out);
+/* The weights matrix file path (sp_wio_read), read on first use. */
+int sp_cmd_fit_shared_weights(sp_cmd_fit_shared *s, const char *path, const sp_weights **out);
+/* sp_pops_dense(W, ops), with the eigenvalues of an equal W computed before. */
+int sp_cmd_fit_shared_dense(sp_cmd_fit_shared *s, const sp_csr *W, sp_pops *ops);
 
 /* The printers. */
 int sp_cmd_fit_json(const fp_run *R);

@@ -9,6 +9,7 @@
  *   c  a column of the analysis' data table (or of the boundaries)
  *   C  columns: a YAML list, "a,b" or the name of a variable set
  *   i  an integer          n  a number          s  a word or text
+ *   f  an input file (relative to the job file's folder; it must exist)
  *   b  a flag: true adds --key, false leaves it out
  *
  * A '!' after the type marks a key every analysis of the command must give.
@@ -16,6 +17,8 @@
  * docs/jobs.md says how to add a command.  The table is static: nothing to free. */
 #ifndef SP_JOBCMDS_H
 #define SP_JOBCMDS_H
+
+#include <stdio.h>
 
 /* How the command's positional argument is formed. */
 typedef enum {
@@ -31,14 +34,26 @@ enum {
     SP_JF_WHERE = 4,  /* takes --where F=V,V (subsample:) */
     SP_JF_LAYER = 8,  /* writes a layer: -o layers/NAME.gpkg */
     SP_JF_FIGURE = 16, /* draws a figure: -o figures/NAME.png, then again -o .svg */
-    SP_JF_WOPT = 32    /* takes --w FILE when w: is given (markov: the spatial chain) */
+    SP_JF_WOPT = 32,   /* takes --w FILE when w: is given (markov: the spatial chain) */
+    SP_JF_TABLE = 64   /* writes a table: -o raw/STEM.table.json, a table of the report */
 };
+
+/* A command's library entry point, for commands that can run in threads:
+ * run is the command on argv with its output on out and its messages on err
+ * (error in the thread's sp_error_msg()), sharing the data of one
+ * shared_new object (freed with shared_free) with the other tasks. */
+typedef struct sp_jobcmds_lib {
+    int (*shared_new)(void **out);
+    void (*shared_free)(void *shared);
+    int (*run)(int argc, char **argv, FILE *out, FILE *err, void *shared);
+} sp_jobcmds_lib;
 
 typedef struct sp_jobcmds_entry {
     const char *name;       /* the spill subcommand */
     sp_jobcmds_input input;
     int flags;              /* SP_JF_* */
     const char *keys;       /* schema, see above */
+    const sp_jobcmds_lib *lib; /* NULL: runs in a forked worker process */
 } sp_jobcmds_entry;
 
 /* The entry of command name, or NULL when jobs cannot run it. */

@@ -49,6 +49,17 @@ static json_t *task_json(const rep *R, const sp_jobspec_task *t)
     return json_load_file(path, JSON_DECODE_ANY, NULL);
 }
 
+/* The rows of the table a SP_JF_TABLE command wrote (-o STEM.table.json:
+ * {"columns", "rows"}), NULL when none. */
+static json_t *task_table(const rep *R, const sp_jobspec_task *t)
+{
+    char path[PATH_MAX];
+    if (t->analysis < 0 || !(R->J->analysis[t->analysis].cmd->flags & SP_JF_TABLE))
+        return NULL;
+    snprintf(path, sizeof path, "%s/%s.table.json", R->dir, t->stem);
+    return json_load_file(path, 0, NULL);
+}
+
 /* The last line of the task's log (its error message when it failed). */
 static json_t *task_error(const rep *R, const sp_jobspec_task *t)
 {
@@ -77,8 +88,138 @@ static int add_table(rep *R, sp_jobtab *t, int owner)
     return SP_OK;
 }
 
+/* The table named tname of the task owner, made (with title) when new. */
+static sp_jobtab *table_named(rep *R, const char *tname, const char *title, int owner)
+{
+    for (int k = R->ntab - 1; k >= 0 && R->tab_task[k] == owner; k--)
+        if (!strcmp(R->tab[k]->name, tname))
+            return R->tab[k];
+    return add_table(R, sp_jobtab_new(tname, title), owner) ? NULL : R->tab[R->ntab - 1];
+}
+
+/* The labels of an n-element dimension of a matrix member of obj: its
+ * "labels" member when it has n elements, else the first array of n strings
+ * (markov's periods), else NULL (numbered); *key its name. */
+static json_t *labels_in(json_t *obj, size_t n, const char **key)
+{
+    json_t *l = json_object_get(obj, "labels"), *m;
+    const char *k;
+    *key = "labels";
+    if (json_is_array(l) && json_array_size(l) == n)
+        return l;
+    json_object_foreach(obj, k, m) {
+        if (!json_is_array(m) || json_array_size(m) != n || !json_is_string(json_array_get(m, 0)))
+            continue;
+        *key = k;
+        return m;
+    }
+    *key = "row";
+    return NULL;
+}
+
+/* labels_in obj, else in top (the command's whole JSON: a conditional
+ * chain's matrices have the labels of the chain). */
+static json_t *labels_of(json_t *obj, json_t *top, size_t n, const char **key)
+{
+    json_t *l = labels_in(obj, n, key);
+    return l || !top || top == obj ? l : labels_in(top, n, key);
+}
+
+/* A list nested in a row that becomes a table of its own: a non-empty
+ * array of objects not named by "name" (gini's pairs; named ones, as a fit's
+ * coefficients, stay flattened into their row). */
+static int is_sublist(json_t *v)
+{
+    return json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0)) &&
+           !json_object_get(json_array_get(v, 0), "name");
+}
+
+static int rows_of(rep *R, const char *tname, const char *title, json_t *lead, json_t *list,
+                   json_t *top, int owner, int depth);
+
+/* The matrices of obj, one table each: PREFIX_KEY (markov's p, transitions),
+ * rows and columns labelled (labels_of). */
+static int matrices_of(rep *R, const char *prefix, const char *what, json_t *obj, json_t *top,
+                       int owner)
+{
+    const char *key;
+    json_t *m;
+    int rc = SP_OK;
+    json_object_foreach(obj, key, m) {
+        if (rc || !sp_jobtab_is_matrix(m))
+            continue;
+        char tname[300], title[400];
+        const char *rk, *ck;
+        json_t *rows = labels_of(obj, top, json_array_size(m), &rk);
+        json_t *cols = labels_of(obj, top, json_array_size(json_array_get(m, 0)), &ck);
+        snprintf(tname, sizeof tname, "%s_%s", prefix, key);
+        snprintf(title, sizeof title, "%s: %s", what, key);
+        sp_jobtab *t = table_named(R, tname, title, owner);
+        rc = t ? sp_jobtab_add_matrix(t, m, rows, rk, cols) : SP_ENOMEM;
+    }
+    return rc;
+}
+
+/* One row e of table t (tname): its nested lists and matrices become tables
+ * of their own, TNAME_KEY (rows of every e together, led by e's first member,
+ * e.g. gini's pairs by year) and TNAME_KEY_FIRST_MATRIX; the rest one row. */
+static int row_of(rep *R, sp_jobtab *t, const char *tname, json_t *lead, json_t *e, json_t *top,
+                  int owner, int depth)
+{
+    const char *key, *k0 = NULL;
+    json_t *m, *v0 = NULL, *rest = json_object(), *sublead = NULL;
+    int rc = rest ? SP_OK : SP_ENOMEM;
+    void *it = json_object_iter(e);
+    if (it && !json_is_array(json_object_iter_value(it)) && !json_is_object(json_object_iter_value(it)))
+        k0 = json_object_iter_key(it), v0 = json_object_iter_value(it);
+    if (!rc && k0 && depth < 3) {
+        sublead = lead ? json_deep_copy(lead) : json_object();
+        rc = sublead && !json_object_set(sublead, k0, v0) ? SP_OK : SP_ENOMEM;
+    }
+    json_object_foreach(e, key, m) {
+        if (rc)
+            break;
+        char name[300], title[400];
+        snprintf(name, sizeof name, "%s_%s", tname, key);
+        snprintf(title, sizeof title, "%s: %s", tname, key);
+        if (sublead && is_sublist(m))
+            rc = rows_of(R, name, title, sublead, m, top, owner, depth + 1);
+        else if (!sp_jobtab_is_matrix(m))
+            rc = json_object_set(rest, key, m) ? SP_ENOMEM : SP_OK;
+    }
+    if (!rc && sublead && depth < 3) { /* e's matrices: TNAME_FIRST_KEY (conditional_1_p) */
+        char prefix[300], what[400], v[64];
+        if (json_is_string(v0))
+            snprintf(v, sizeof v, "%s", json_string_value(v0));
+        else
+            snprintf(v, sizeof v, "%.17g", json_number_value(v0));
+        snprintf(prefix, sizeof prefix, "%s_%s", tname, v);
+        snprintf(what, sizeof what, "%s (%s %s)", tname, k0, v);
+        rc = matrices_of(R, prefix, what, e, top, owner);
+    }
+    if (!rc)
+        rc = sp_jobtab_add_object(t, lead, rest);
+    json_decref(rest);
+    json_decref(sublead);
+    return rc;
+}
+
+/* The rows of a list of objects into the table tname (made when new). */
+static int rows_of(rep *R, const char *tname, const char *title, json_t *lead, json_t *list,
+                   json_t *top, int owner, int depth)
+{
+    sp_jobtab *t = table_named(R, tname, title, owner);
+    size_t i;
+    json_t *e;
+    int rc = t ? SP_OK : SP_ENOMEM;
+    json_array_foreach(list, i, e) if (!rc) rc = row_of(R, t, tname, lead, e, top, owner, depth);
+    return rc;
+}
+
 /* The tables of one command's JSON: one per array of objects (NAME_KEY; the
- * "results" array is NAME), the rest as one row (NAME or NAME_summary). */
+ * "results" array is NAME) with their nested lists and matrices (row_of),
+ * one per matrix (NAME_KEY, labelled), the rest as one row (NAME or
+ * NAME_summary). */
 static int tables_of(rep *R, const char *name, json_t *obj, int owner)
 {
     char tname[300], title[400];
@@ -89,21 +230,17 @@ static int tables_of(rep *R, const char *name, json_t *obj, int owner)
         if (rc)
             break;
         if (!(json_is_array(m) && json_array_size(m) && json_is_object(json_array_get(m, 0)))) {
-            rc = json_object_set(rest, key, m) ? SP_ENOMEM : SP_OK;
+            if (!sp_jobtab_is_matrix(m))
+                rc = json_object_set(rest, key, m) ? SP_ENOMEM : SP_OK;
             continue;
         }
         arrays++;
         snprintf(tname, sizeof tname, strcmp(key, "results") ? "%s_%s" : "%s", name, key);
         snprintf(title, sizeof title, "%s: %s", name, key);
-        sp_jobtab *t = sp_jobtab_new(tname, title);
-        size_t i;
-        json_t *e;
-        json_array_foreach(m, i, e) if (!rc && t) rc = sp_jobtab_add_object(t, NULL, e);
-        if (!rc)
-            rc = add_table(R, t, owner);
-        else
-            sp_jobtab_free(t);
+        rc = rows_of(R, tname, title, NULL, m, obj, owner, 0);
     }
+    if (!rc)
+        rc = matrices_of(R, name, name, obj, NULL, owner);
     if (!rc && json_object_size(rest)) {
         snprintf(tname, sizeof tname, arrays ? "%s_summary" : "%s", name);
         snprintf(title, sizeof title, "%s%s", name, arrays ? ": summary" : "");
@@ -254,11 +391,19 @@ static int singles(rep *R)
         const sp_jobspec_task *t = &J->task[k];
         if (t->spec >= 0 || sp_jobreport_status(R->dir, t) != 0)
             continue;
-        json_t *obj = task_json(R, t);
+        json_t *obj = task_json(R, t), *table = task_table(R, t);
+        const char *name = t->analysis < 0 ? t->stem + 4 : J->analysis[t->analysis].name;
         if (json_is_object(obj))
-            rc = tables_of(R, t->analysis < 0 ? t->stem + 4 : J->analysis[t->analysis].name,
-                           obj, k);
+            rc = tables_of(R, name, obj, k);
+        json_t *rows = json_object_get(table, "rows");
+        if (!rc && json_is_array(rows) && json_array_size(rows)) { /* index's scores */
+            char tname[300], title[400];
+            snprintf(tname, sizeof tname, "%s_table", name);
+            snprintf(title, sizeof title, "%s: table (%s.table.json)", name, t->stem);
+            rc = rows_of(R, tname, title, NULL, rows, table, k, 0);
+        }
         json_decref(obj);
+        json_decref(table);
     }
     return rc;
 }

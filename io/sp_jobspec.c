@@ -517,6 +517,12 @@ static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *d
     }
     if (!s || !*s)
         return bad(J, v, "%s: expected a single value", key);
+    if (type == 'f') {
+        char *path = NULL;
+        int rc = input_path(J, v, &path);
+        free(path);
+        return rc;
+    }
     if (type == 'c')
         return need_col2(J, v, s, data, alt);
     if (type == 'i' && !is_int(s))
@@ -528,8 +534,17 @@ static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *d
     return SP_OK;
 }
 
-/* The keys of an analysis that are not options of its command. */
-static const char *const frame_keys = "name command data grid";
+/* The keys of an analysis that are not options of its command (a command
+ * option of the same name goes under options:, as kde's grid). */
+static const char *const frame_keys = "name command data grid options";
+
+/* The value of the command option key of analysis a (NULL when absent):
+ * under options:, or a key of the analysis itself unless a frame key. */
+static yaml_node_t *get_opt(jpriv *P, yaml_node_t *a, const char *key)
+{
+    yaml_node_t *v = get(P, get(P, a, "options"), key);
+    return v || in_list(frame_keys, key) ? v : get(P, a, key);
+}
 
 /* The schema type of key for command c ('w', 'u' for w/subsample; 0 unknown). */
 static char key_type(const sp_jobcmds_entry *c, const char *key)
@@ -565,7 +580,29 @@ static int check_key_value(sp_jobspec *J, const sp_jobcmds_entry *c, const char 
     return check_value(J, type, v, data, alt && alt->file ? alt : NULL, key);
 }
 
-/* The keys of one analysis, its grid and the data table it reads. */
+/* The options: map of an analysis: the command's options, none also given
+ * as a key of the analysis. */
+static int check_options(sp_jobspec *J, yaml_node_t *a, yaml_node_t *o,
+                         const sp_jobcmds_entry *c, const jtable *data)
+{
+    jpriv *P = J->priv;
+    int rc = check_map(J, o, NULL, "options");
+    PAIRS(o, p) {
+        yaml_node_t *k = node(P, p->key), *v = node(P, p->value);
+        const char *key = scalar(k);
+        if (rc)
+            break;
+        if (!key_type(c, key))
+            rc = bad(J, k, "options: unknown key '%s' for %s", key, c->name);
+        else if (!in_list(frame_keys, key) && get(P, a, key))
+            rc = bad(J, k, "options: '%s' is also a key of the analysis: give it once", key);
+        else
+            rc = check_key_value(J, c, key, v, data);
+    }
+    return rc;
+}
+
+/* The keys of one analysis, its options:, its grid and the data table it reads. */
 static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry *c,
                           const jtable *data)
 {
@@ -578,6 +615,12 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
         if (!key_type(c, key))
             return bad(J, k, "%s: unknown key '%s' for %s", c->name, key, c->name);
         int rc = check_key_value(J, c, key, v, data);
+        if (rc)
+            return rc;
+    }
+    yaml_node_t *o = get(P, a, "options");
+    if (o) {
+        int rc = check_options(J, a, o, c, data);
         if (rc)
             return rc;
     }
@@ -602,10 +645,10 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
             start--;
         char key[64];
         snprintf(key, sizeof key, "%.*s", (int)(s - 2 - start), start);
-        if (!get(P, a, key) && !get(P, g, key))
+        if (!get_opt(P, a, key) && !get(P, g, key))
             return bad(J, a, "%s: missing '%s'", c->name, key);
     }
-    if ((c->flags & SP_JF_W || c->input == SP_JI_W) && !get(P, a, "w") && !get(P, g, "w"))
+    if ((c->flags & SP_JF_W || c->input == SP_JI_W) && !get_opt(P, a, "w") && !get(P, g, "w"))
         return bad(J, a, "%s: missing 'w' (the name of a matrix under weights:)", c->name);
     return SP_OK;
 }
@@ -694,6 +737,12 @@ static char *option_value(jpriv *P, char type, yaml_node_t *v)
     }
     if (type == 'w')
         return sp_strdup(find_named(P->w, P->nw, s)->value);
+    if (type == 'f') { /* checked by the validation: the file exists */
+        char joined[PATH_MAX], real[PATH_MAX];
+        snprintf(joined, sizeof joined, "%s%s%s", s[0] == '/' ? "" : P->dir,
+                 s[0] == '/' ? "" : "/", s);
+        return sp_strdup(realpath(joined, real) ? real : joined);
+    }
     return join_values(P, v);
 }
 
@@ -726,7 +775,7 @@ static int add_option(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const char 
     if (!val)
         return SP_ENOMEM;
     int rc = push2(b, opt, val);
-    if (!rc && type == 'w')
+    if (!rc && (type == 'w' || type == 'f'))
         rc = add_input(t, val);
     free(val);
     return rc;
@@ -764,6 +813,9 @@ static int add_frame(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const jtable
         rc = push2(b, "-o", out);
     } else if (!rc && c->flags & SP_JF_FIGURE) {
         snprintf(out, sizeof out, "figures/%s.png", name);
+        rc = push2(b, "-o", out);
+    } else if (!rc && c->flags & SP_JF_TABLE) {
+        snprintf(out, sizeof out, "%s.table.json", t->stem);
         rc = push2(b, "-o", out);
     }
     return rc;
@@ -832,7 +884,7 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
     argvb b = {0};
     rc = add_frame(P, &b, c, data, t, name);
     if (!rc && c->input == SP_JI_W) {
-        yaml_node_t *w = get(P, a, "w");
+        yaml_node_t *w = get_opt(P, a, "w");
         for (int k = 0; k < an->naxes; k++)
             if (!strcmp(an->axis[k], "w"))
                 w = val[k];
@@ -843,19 +895,21 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
         free(path);
     }
     int seeded = 0;
-    PAIRS(a, p) {   /* the keys as written, grid values in place of their keys */
-        const char *key = scalar(node(P, p->key));
-        if (rc || in_list(frame_keys, key))
-            continue;
-        if (c->input == SP_JI_W && !strcmp(key, "w"))
-            continue;
-        yaml_node_t *v = node(P, p->value);
-        for (int k = 0; k < an->naxes; k++)
-            if (!strcmp(an->axis[k], key))
-                v = val[k], val[k] = NULL;
-        seeded |= !strcmp(key, "seed");
-        rc = add_option(P, &b, c, key, v, data, t);
-    }
+    yaml_node_t *opts[2] = {a, get(P, a, "options")};
+    for (int m = 0; m < 2 && opts[m]; m++)
+        PAIRS(opts[m], p) {   /* the keys as written, grid values in place of their keys */
+            const char *key = scalar(node(P, p->key));
+            if (rc || (m == 0 && in_list(frame_keys, key)))
+                continue;
+            if (c->input == SP_JI_W && !strcmp(key, "w"))
+                continue;
+            yaml_node_t *v = node(P, p->value);
+            for (int k = 0; k < an->naxes; k++)
+                if (!strcmp(an->axis[k], key))
+                    v = val[k], val[k] = NULL;
+            seeded |= !strcmp(key, "seed");
+            rc = add_option(P, &b, c, key, v, data, t);
+        }
     for (int k = 0; k < an->naxes && !rc; k++) {
         if (!val[k] || (c->input == SP_JI_W && !strcmp(an->axis[k], "w")))
             continue;

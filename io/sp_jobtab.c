@@ -111,6 +111,8 @@ static int flatten(sp_jobtab *t, const char *prefix, json_t *v)
         }
         return rc;
     }
+    if (sp_jobtab_is_matrix(v)) /* a table of its own (sp_jobtab_add_matrix), not a cell */
+        return SP_OK;
     if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0))) {
         size_t i;
         json_t *e;
@@ -138,6 +140,48 @@ static int flatten(sp_jobtab *t, const char *prefix, json_t *v)
         return rc;
     }
     return put(t, prefix, v);
+}
+
+int sp_jobtab_is_matrix(const json_t *v)
+{
+    return json_is_array(v) && json_array_size(v) && json_is_array(json_array_get(v, 0));
+}
+
+/* Label i of labels (a string, or a number as text), else i + 1. */
+static void label_text(const json_t *labels, size_t i, char *buf, size_t size)
+{
+    const json_t *l = labels ? json_array_get(labels, i) : NULL;
+    if (json_is_string(l))
+        snprintf(buf, size, "%s", json_string_value(l));
+    else if (json_is_number(l))
+        snprintf(buf, size, "%.17g", json_number_value(l));
+    else
+        snprintf(buf, size, "%zu", i + 1);
+}
+
+int sp_jobtab_add_matrix(sp_jobtab *t, const json_t *m, const json_t *rows, const char *rowhead,
+                         const json_t *cols)
+{
+    size_t i, j;
+    json_t *r, *v;
+    char label[256];
+    int rc = SP_OK;
+    json_array_foreach(m, i, r) {
+        json_t *row = json_object();
+        label_text(rows, i, label, sizeof label);
+        rc = row && !json_object_set_new(row, rowhead, json_string(label)) ? SP_OK : SP_ENOMEM;
+        json_array_foreach(r, j, v) {
+            label_text(cols, j, label, sizeof label);
+            if (!rc && json_object_set(row, label, v))
+                rc = SP_ENOMEM;
+        }
+        if (!rc)
+            rc = sp_jobtab_add_object(t, NULL, row);
+        json_decref(row);
+        if (rc)
+            break;
+    }
+    return rc;
 }
 
 int sp_jobtab_add_object(sp_jobtab *t, json_t *lead, json_t *obj)

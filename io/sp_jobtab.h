@@ -5,7 +5,9 @@
  * A JSON array of objects is one table, a row per element; columns are the
  * members in first-seen order, nested objects flattened with dotted names
  * (rho.est), arrays of objects named by their "name" member
- * (coefficients.x1.est), arrays of scalars joined with blanks.  Numbers keep
+ * (coefficients.x1.est), arrays of scalars joined with blanks; matrices
+ * (arrays of arrays) are left out, each being a table of its own
+ * (sp_jobtab_add_matrix).  Numbers keep
  * full precision in CSV and .xlsx (%.17g) and show six significant digits
  * in Markdown, LaTeX and HTML.
  *
@@ -33,6 +35,15 @@ void sp_jobtab_free(sp_jobtab *t);
 /* Append one row from a JSON object, flattening as above; prefix columns
  * (e.g. the specification) go first when given as {key: value} in `lead`. */
 int sp_jobtab_add_object(sp_jobtab *t, json_t *lead, json_t *obj);
+
+/* 1 when v is a matrix: a non-empty array whose first element is an array. */
+int sp_jobtab_is_matrix(const json_t *v);
+
+/* Append the rows of matrix m: a first column rowhead holding the row's label
+ * (rows[i], else i + 1), then one column per element named by cols[j] (else
+ * j + 1). */
+int sp_jobtab_add_matrix(sp_jobtab *t, const json_t *m, const json_t *rows, const char *rowhead,
+                         const json_t *cols);
 
 /* Write STEM.csv, STEM.md, STEM.tex and STEM.xlsx. */
 int sp_jobtab_write_all(const sp_jobtab *t, const char *stem);

@@ -27,13 +27,14 @@ const char sp_readopt_help[] =
     "                       the period is (default VAR{year}; e.g. gdp:{year} for\n"
     "                       columns 2011, 2012); repeatable\n";
 
-static sp_readopt current; /* the running command's options */
+/* the running command's options, per thread: `spill run` runs fits in threads */
+static _Thread_local sp_readopt current;
 
 /* Files already warned about in this command (a layer is opened twice when a
  * command reads it and then copies it to its output). */
 #define WARNED_MAX 16
-static char warned[WARNED_MAX][512];
-static int nwarned;
+static _Thread_local char warned[WARNED_MAX][512];
+static _Thread_local int nwarned;
 
 static int warn_once(const char *what)
 {

@@ -5,7 +5,8 @@
  * errors before any file is read) and makes them current with
  * sp_readopt_set(); the readers (sp_gdal_open_layer, sp_table_read, the text
  * weights formats) consult sp_readopt_current().  Each parse replaces the
- * previous options, so the jobs of `spill run` do not inherit each other's.
+ * previous options, so the jobs of `spill run` do not inherit each other's;
+ * they are per thread (the fits of a job grid run in threads).
  * Strings point into argv (nothing to free).  The options apply to:
  *   --encoding ENC   every input without a declared encoding: CSV and text
  *                    tables, shapefiles without .cpg, old Stata/SPSS files,

@@ -31,7 +31,7 @@ static void test_expand(void)
         return;
     CHECK_STR(J->name, "china_provinces");
     CHECK_INT(J->seed, 12345);
-    CHECK_INT(J->ntask, 2 + 12 + 12);           /* two builds, twelve analyses, 3 x 2 x 2 grid */
+    CHECK_INT(J->ntask, 2 + 18 + 12);           /* two builds, 18 analyses, 3 x 2 x 2 grid */
     CHECK_STR(J->task[0].id, "weights:queen");
     CHECK(J->task[0].every_shard);
     int g = find_task(J, "sdm_grid[fe=unit,model=sdm,subsample=all]");
@@ -46,6 +46,11 @@ static void test_expand(void)
     int m = find_task(J, "moran_ai");
     CHECK(m > 0 && has_args(&J->task[m], "--w", "weights/queen.gal"));
     CHECK(m > 0 && has_args(&J->task[m], "--perm", "999"));
+    int kf = find_task(J, "kde_fine"), ix = find_task(J, "index_x");  /* options:, -o table */
+    CHECK(kf > 0 && has_args(&J->task[kf], "--grid", "128"));
+    CHECK(ix > 0 && has_args(&J->task[ix], "-o", "raw/index_x.table.json"));
+    int mp = find_task(J, "map_ai");
+    CHECK(mp > 0 && has_args(&J->task[mp], "-o", "figures/map_ai.png"));
     int sm = find_task(J, "spatial_markov_ai"), mk = find_task(J, "markov_ai");
     CHECK(sm > 0 && has_args(&J->task[sm], "--w", "weights/queen.gal"));
     CHECK(mk > 0 && !has_args(&J->task[mk], "--w", "weights/queen.gal")); /* w: optional */

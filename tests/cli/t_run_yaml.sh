@@ -35,6 +35,36 @@ for a in kde_ai markov_ai spatial_markov_ai detector_ai; do
 done
 check "spatial markov in a job: its conditional chains" \
     [ "$(jq '.conditional | length' prov1/raw/spatial_markov_ai.json)" -eq 3 ]
+for f in figures/map_ai.png figures/map_ai.svg figures/map_lisa_ai.png figures/plot_kde_ai.png \
+    figures/plot_kde_ai.svg figures/plot_moran_ai.png figures/plot_moran_ai.svg \
+    tables/index_x_table.csv tables/index_x_weights.csv; do
+    check "index, map and plot in a job: $f" [ -s "prov1/$f" ]
+done
+check "map in a job: a real PNG" bash -c "file prov1/figures/map_ai.png | grep -q 'PNG image'"
+check "plot in a job: a real SVG" grep -q '<svg' prov1/figures/plot_moran_ai.svg
+check "index in a job: its score table, one row per unit and year" \
+    [ "$(wc -l <prov1/tables/index_x_table.csv)" -eq 342 ]
+check "the report shows every figure" [ "$(grep -c '<img' prov1/report.html)" -eq 4 ]
+check "report.md links the figures" [ "$(grep -c '](figures/.*\.png)' prov1/report.md)" -eq 4 ]
+check "options: sets kde's grid" [ "$(jq '.grid' prov1/raw/kde_fine.json)" = 128 ]
+check "markov in a job: its transition matrix as a labelled table" \
+    [ "$(head -1 prov1/tables/markov_ai_p.csv)" = "labels,1,2,3" ]
+check "markov in a job: one row per class" [ "$(wc -l <prov1/tables/markov_ai_p.csv)" -eq 4 ]
+check "spatial markov: one table per conditional matrix" [ -s prov1/tables/spatial_markov_ai_conditional_3_p.csv ]
+check "gini in a job: its pairs as a table, led by the year" \
+    [ "$(head -1 prov1/tables/gini_ai_pairs.csv)" = "by,a,b,gini,D" ]
+check "gini in a job: three pairs per year" [ "$(wc -l <prov1/tables/gini_ai_pairs.csv)" -eq 13 ]
+check "nested lists left out of their parent's table" bash -c "! head -1 prov1/tables/gini_ai.csv | grep -q pairs"
+# a fit run in the job's threads prints what spill fit alone prints
+argv=$("$SPILL" run "$EX/china_provinces.yaml" --dry-run | sed -n 's/^sdm_twoway: //p')
+(cd prov1 && eval "'$SPILL' $argv" >"$TMP/fit.json" 2>"$TMP/fit.log")
+check "a fit in the job's threads: raw JSON is spill fit's own, byte for byte" cmp -s "$TMP/fit.json" prov1/raw/sdm_twoway.json
+check "a fit in the job's threads: its messages are spill fit's own" cmp -s "$TMP/fit.log" prov1/raw/sdm_twoway.log
+# a later grid specification (W's eigenvalues from the job's cache) = spill fit alone
+argv=$("$SPILL" run "$EX/china_provinces.yaml" --dry-run | sed -n 's/^sdm_grid\[fe=twoway,model=sdm,subsample=all\]: //p')
+(cd prov1 && eval "'$SPILL' $argv" >"$TMP/fit9.json" 2>/dev/null)
+check "a grid specification with cached eigenvalues: spill fit's own JSON" \
+    cmp -s "$TMP/fit9.json" prov1/raw/sdm_grid/0009.json
 check "manifest: seed and version" [ "$(jq -r '"\(.seed) \(.spill_version)"' prov1/manifest.json)" = "12345 $("$SPILL" --version | cut -d' ' -f2)" ]
 
 ok "provinces job, 2 workers, job named relative to the folder" \
@@ -50,6 +80,20 @@ if command -v parallel >/dev/null; then
 else
     echo "t_run_yaml.sh: GNU parallel not installed: sharded test skipped" >&2
 fi
+
+# plot --effects of a saved fit (a file), kde's grid as a grid axis
+cat >more.yaml <<EOF
+inputs:
+  tables:
+    ai: {file: $SHP/ai_index_province.csv, id: adcode, time: year}
+analyses:
+  - {name: effects_plot, command: plot, effects: $TMP/prov1/raw/sdm_twoway.json, dpi: 72}
+  - {name: kde_grid, command: kde, var: ai_index, by: year, grid: {grid: [64, 128]}}
+EOF
+ok "plot --effects from a file, kde grid as an axis" "$SPILL" run more.yaml -o more --jobs 2 --quiet
+check "plot --effects: the figure" [ -s more/figures/effects_plot.png ]
+check "kde grid axis: two specifications, grids 64 and 128" \
+    [ "$(jq -s -c '[.[].result.grid]' more/results.jsonl)" = "[64,128]" ]
 
 ok "city grid job runs" "$SPILL" run "$EX/china_cities_grid.yaml" -o cities --jobs 2 --quiet
 check "city grid: 8 specifications" [ "$(wc -l <cities/results.jsonl)" -eq 8 ]
