@@ -64,7 +64,7 @@ dd <- data.frame(y = Q(d$y[cur]), ly = Q(d$y[prev]), wly = Q(as.vector(WNT %*% d
                  x1 = Q(d$x1[cur]), x2 = Q(d$x2[cur]), wx1 = Q(as.vector(WNT %*% d$x1[cur])),
                  wx2 = Q(as.vector(WNT %*% d$x2[cur])), per = factor(d$year[cur]))
 one <- function() invisible(suppressWarnings(
-    lagsarlm(y ~ 0 + ly + wly + x1 + x2 + wx1 + wx2 + per, dd, lw, method = "LU")))
+    lagsarlm(y ~ 0 + ly + wly + x1 + x2 + wx1 + wx2, dd, lw, method = "LU")))
 tm <- min(sapply(1:3, function(k) system.time(one())[["elapsed"]]))
 cat(sprintf("%.3f\n", tm))
 EOF
