@@ -94,3 +94,20 @@ finish() {
     echo "$1: $cli_passed passed, $cli_failed failed"
     [ "$cli_failed" -eq 0 ]
 }
+
+# fit_like_ref REF...: every coefficient of $OUT (est and se), rho (est, se),
+# sigma2 and loglik equal `REF... NAME est|se` (a reference lookup of the
+# calling script) by near_se; mismatches named on stderr; status 1 if any.
+fit_like_ref() {
+    local bad=0 nm se
+    for nm in $(jq -r '.coefficients[].name' "$OUT"); do
+        se=$("$@" "$nm" se)
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$("$@" "$nm" est)" "$se" || { bad=1; echo "  $* $nm est" >&2; }
+        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $* $nm se" >&2; }
+    done
+    near_se "$(jq -r .rho.est "$OUT")" "$("$@" rho est)" "$("$@" rho se)" || { bad=1; echo "  $* rho" >&2; }
+    near_se "$(jq -r .rho.se "$OUT")" "$("$@" rho se)" || { bad=1; echo "  $* rho se" >&2; }
+    near_se "$(jq -r .sigma2 "$OUT")" "$("$@" sigma2 est)" || { bad=1; echo "  $* sigma2" >&2; }
+    near_se "$(jq -r .loglik "$OUT")" "$("$@" loglik est)" || { bad=1; echo "  $* loglik" >&2; }
+    return $bad
+}

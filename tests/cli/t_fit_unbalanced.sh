@@ -14,19 +14,8 @@ ref() {
         NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
         $k["model"] == m && $k["fe"] == f && $k["name"] == n { print $k[col]; exit }' "$P/$1"
 }
-same() {
-    local m=$1 f=$2 bad=0 nm
-    for nm in $(jq -r '.coefficients[].name' "$OUT"); do
-        local se; se=$(ref fe.csv "$m" "$f" "$nm" se)
-        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref fe.csv "$m" "$f" "$nm" est)" "$se" || { bad=1; echo "  $m $f $nm est" >&2; }
-        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $m $f $nm se" >&2; }
-    done
-    near_se "$(jq -r .rho.est "$OUT")" "$(ref fe.csv "$m" "$f" rho est)" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho" >&2; }
-    near_se "$(jq -r .rho.se "$OUT")" "$(ref fe.csv "$m" "$f" rho se)" || { bad=1; echo "  $m $f rho se" >&2; }
-    near_se "$(jq -r .sigma2 "$OUT")" "$(ref fe.csv "$m" "$f" sigma2 est)" || { bad=1; echo "  $m $f sigma2" >&2; }
-    near_se "$(jq -r .loglik "$OUT")" "$(ref fe.csv "$m" "$f" loglik est)" || { bad=1; echo "  $m $f loglik" >&2; }
-    return $bad
-}
+# same MODEL FE: the fit in $OUT equals R's (fe.csv), lib.sh's fit_like_ref
+same() { fit_like_ref ref fe.csv "$1" "$2"; }
 
 for m in sar sdm; do for f in unit time twoway; do
     ok "unbalanced $m $f" fit --model $m --fe $f --unbalanced --json

@@ -13,19 +13,8 @@ ref() {
         NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
         $k["w"] == w && $k["model"] == m && $k["name"] == n { print $k[col]; exit }' "$P/fit.csv"
 }
-same() {
-    local w=$1 m=$2 bad=0 nm se
-    for nm in $(jq -r '.coefficients[].name' "$OUT"); do
-        se=$(ref "$w" "$m" "$nm" se)
-        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .est" "$OUT")" "$(ref "$w" "$m" "$nm" est)" "$se" || { bad=1; echo "  $w $m $nm" >&2; }
-        near_se "$(jq -r ".coefficients[] | select(.name == \"$nm\") | .se" "$OUT")" "$se" || { bad=1; echo "  $w $m $nm se" >&2; }
-    done
-    near_se "$(jq -r .rho.est "$OUT")" "$(ref "$w" "$m" rho est)" "$(ref "$w" "$m" rho se)" || { bad=1; echo "  $w $m rho" >&2; }
-    near_se "$(jq -r .rho.se "$OUT")" "$(ref "$w" "$m" rho se)" || { bad=1; echo "  $w $m rho se" >&2; }
-    near_se "$(jq -r .sigma2 "$OUT")" "$(ref "$w" "$m" sigma2 est)" || { bad=1; echo "  $w $m sigma2" >&2; }
-    near_se "$(jq -r .loglik "$OUT")" "$(ref "$w" "$m" loglik est)" || { bad=1; echo "  $w $m loglik" >&2; }
-    return $bad
-}
+# same W MODEL: the fit in $OUT equals R's (fit.csv), lib.sh's fit_like_ref
+same() { fit_like_ref ref "$1" "$2"; }
 spec() { case $1 in econ|econ-mean) echo "$1:g" ;; *) echo "$1:g:$GEO" ;; esac; }
 
 for w in econ econ-mean nested nested-mean; do for m in sar sdm; do
