@@ -46,6 +46,15 @@ int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out)
 /* Read every feature's attributes as an sp_table (see sp_table.h). */
 int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out);
 
+/* The parts of sp_gdal_layer_table other readers of a layer share: a table
+ * with the layer's field names and no rows; one more row (*row: its ncol
+ * cells, NULL); a cell's text kept as the table keeps it (NULL for NULL or
+ * "", else UTF-8, recoded from --encoding; field names the column in a
+ * message). */
+int sp_gdal_table_new(OGRLayerH layer, const char *source, sp_table **out);
+int sp_gdal_table_row(sp_table *t, char ***row);
+int sp_gdal_cell_keep(const char *s, const char *source, const char *field, char **out);
+
 /* The GDAL vector driver for an output file name, chosen by extension
  * (.gpkg .shp .geojson .json .fgb .csv .gml .kml .sqlite); NULL if unknown. */
 const char *sp_gdal_driver_for(const char *path);

@@ -9,6 +9,8 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg.h"
+#include "sp_gpkg_db.h"
 #include "sp_idmap.h"
 #include "sp_layer.h"
 
@@ -87,6 +89,32 @@ static int layer_ignore_attributes(OGRLayerH layer, const sp_table *attrs)
     return SP_OK;
 }
 
+/* g as a GEOS geometry (NULL when empty) through its WKB; wkb/cap: a buffer
+ * kept between calls. */
+static int geos_from_ogr(GEOSWKBReader *reader, OGRGeometryH g, unsigned char **wkb, size_t *cap,
+                         GEOSGeometry **out)
+{
+    *out = NULL;
+    if (!g || OGR_G_IsEmpty(g))
+        return SP_OK;
+    size_t size = (size_t)OGR_G_WkbSize(g);
+    if (size > *cap) {
+        unsigned char *grown = sp_realloc(*wkb, size);
+        if (!grown)
+            return SP_ENOMEM;
+        *wkb = grown, *cap = size;
+    }
+    if (OGR_G_ExportToWkb(g, wkbNDR, *wkb) == OGRERR_NONE)
+        *out = GEOSWKBReader_read_r(sp_geos(), reader, *wkb, size);
+    return SP_OK;
+}
+
+static int empty_error(const sp_layer *L, int i)
+{
+    return sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
+                        L->path, L->ids[i], i + 1);
+}
+
 static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
 {
     GEOSContextHandle_t ctx = sp_geos();
@@ -98,22 +126,10 @@ static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
     OGR_L_ResetReading(layer);
     OGRFeatureH f;
     for (int i = 0; !rc && i < L->n && (f = OGR_L_GetNextFeature(layer)) != NULL; i++) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (g && !OGR_G_IsEmpty(g)) {
-            size_t size = (size_t)OGR_G_WkbSize(g);
-            if (size > cap) {
-                unsigned char *grown = sp_realloc(wkb, size);
-                rc = grown ? SP_OK : SP_ENOMEM;
-                wkb = grown ? grown : wkb;
-                cap = grown ? size : cap;
-            }
-            if (!rc && OGR_G_ExportToWkb(g, wkbNDR, wkb) == OGRERR_NONE)
-                L->geoms[i] = GEOSWKBReader_read_r(ctx, reader, wkb, size);
-        }
+        rc = geos_from_ogr(reader, OGR_F_GetGeometryRef(f), &wkb, &cap, &L->geoms[i]);
         OGR_F_Destroy(f);
         if (!rc && need && !L->geoms[i])
-            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
-                              L->path, L->ids[i], i + 1);
+            rc = empty_error(L, i);
     }
     free(wkb);
     if (reader)
@@ -173,11 +189,90 @@ static int layer_read_vertices(sp_layer *L, OGRLayerH layer, int need)
             rc = vertices_append(L, g, &used, &cap);
         OGR_F_Destroy(f);
         if (!rc && need && used == L->vstart[i])
-            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
-                              L->path, L->ids[i], i + 1);
+            rc = empty_error(L, i);
     }
     if (L->vstart)
         L->vstart[L->n] = used;
+    return rc;
+}
+
+/* A GeoPackage blob that sp_gpkg does not take (curves, NaN points, ...) as
+ * an OGR geometry, as GDAL's driver reads it; an error naming the feature
+ * when it is no geometry at all. */
+static int blob_to_ogr(const sp_layer *L, int i, const sp_gpkg_geom *g, const char *why,
+                       OGRGeometryH *out)
+{
+    *out = NULL;
+    if (!why && OGR_G_CreateFromWkb(g->wkb, NULL, out, (int)g->wkb_len) == OGRERR_NONE)
+        return SP_OK;
+    return sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d): invalid GeoPackage geometry "
+                        "blob: %s", L->path, L->ids[i], i + 1, why ? why : "unreadable WKB");
+}
+
+/* Feature i's vertices (SP_LAYER_VERTICES) or GEOS geometry from its blob. */
+static int blob_geometry(sp_layer *L, int i, const unsigned char *blob, size_t len, size_t *used,
+                         size_t *cap, GEOSWKBReader *reader, unsigned char **wkb, size_t *wcap)
+{
+    sp_gpkg_geom g;
+    if (!blob)
+        return SP_OK;
+    const char *why;
+    if (L->vstart) {
+        if (vertices_reserve(L, *used, len / 16 + 1, cap))
+            return SP_ENOMEM;
+        why = sp_gpkg_parse(blob, len, L->xy + 2 * *used, &g);
+        if (!why && g.plain) {
+            *used += g.nvert;
+            return SP_OK;
+        }
+    } else {
+        why = sp_gpkg_parse(blob, len, NULL, &g);
+        if (!why && g.plain && !g.has_z && !g.has_m) { /* the WKB OGR would export */
+            if (g.nvert)
+                L->geoms[i] = GEOSWKBReader_read_r(sp_geos(), reader, g.wkb, g.wkb_len);
+            return SP_OK;
+        }
+    }
+    OGRGeometryH o;
+    int rc = blob_to_ogr(L, i, &g, why, &o);
+    if (!rc && L->vstart && !OGR_G_IsEmpty(o))
+        rc = vertices_append(L, o, used, cap);
+    else if (!rc && !L->vstart)
+        rc = geos_from_ogr(reader, o, wkb, wcap, &L->geoms[i]);
+    if (o)
+        OGR_G_DestroyGeometry(o);
+    return rc;
+}
+
+/* The geometries of a GeoPackage table read through SQLite (sp_gpkg_db). */
+static int layer_read_db(sp_layer *L, OGRLayerH layer, int vertices, int need)
+{
+    size_t used = 0, cap = 0, wcap = 0;
+    unsigned char *wkb = NULL;
+    GEOSWKBReader *reader = vertices ? NULL : GEOSWKBReader_create_r(sp_geos());
+    if (vertices)
+        L->vstart = sp_calloc((size_t)L->n + 1, sizeof *L->vstart);
+    else
+        L->geoms = sp_calloc((size_t)L->n ? (size_t)L->n : 1, sizeof *L->geoms);
+    int rc = (vertices ? L->vstart != NULL : L->geoms && reader) ? SP_OK : SP_ENOMEM, more = 1;
+    sp_gpkg_db_scan s;
+    if (!rc && (rc = sp_gpkg_db_scan_open(L->path, layer, 1, 0, &s)))
+        memset(&s, 0, sizeof s);
+    for (int i = 0; !rc && i < L->n && !(rc = sp_gpkg_db_scan_next(&s, &more)) && more; i++) {
+        size_t len;
+        const unsigned char *blob = sp_gpkg_db_scan_blob(&s, &len);
+        if (vertices)
+            L->vstart[i] = used;
+        rc = blob_geometry(L, i, blob, len, &used, &cap, reader, &wkb, &wcap);
+        if (!rc && need && (vertices ? used == L->vstart[i] : !L->geoms[i]))
+            rc = empty_error(L, i);
+    }
+    if (L->vstart)
+        L->vstart[L->n] = used;
+    sp_gpkg_db_scan_close(&s);
+    free(wkb);
+    if (reader)
+        GEOSWKBReader_destroy_r(sp_geos(), reader);
     return rc;
 }
 
@@ -196,11 +291,14 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
         sp_gdal_close(ds);
         return SP_ENOMEM;
     }
-    /* Two light passes: attributes without geometry, then geometry alone. */
+    /* Two light passes: attributes without geometry, then geometry alone;
+     * a GeoPackage table through SQLite (sp_gpkg_db.h). */
+    int db = sp_gpkg_db_fits(ds, layer);
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
-    OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_gdal_layer_table(layer, path, &L->attrs);
-    if (!rc)
+    if (!db)
+        OGR_L_SetIgnoredFields(layer, no_geometry);
+    rc = db ? sp_gpkg_db_table(path, layer, &L->attrs) : sp_gdal_layer_table(layer, path, &L->attrs);
+    if (!rc && !db)
         rc = layer_ignore_attributes(layer, L->attrs);
     if (!rc) {
         L->n = L->attrs->nrow;
@@ -209,7 +307,9 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
     }
     if (!rc)
         rc = layer_read_ids(L, id_field);
-    if (!rc)
+    if (!rc && db)
+        rc = layer_read_db(L, layer, flags & SP_LAYER_VERTICES, flags & SP_LAYER_NEED_GEOMETRY);
+    else if (!rc)
         rc = flags & SP_LAYER_VERTICES
                  ? layer_read_vertices(L, layer, flags & SP_LAYER_NEED_GEOMETRY)
                  : layer_read_geoms(L, layer, flags & SP_LAYER_NEED_GEOMETRY);
