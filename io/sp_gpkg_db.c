@@ -270,7 +270,7 @@ int sp_gpkg_db_out_open(const char *tmp_path, const char *path, sp_gpkg_db_out *
 {
     memset(o, 0, sizeof *o);
     o->path = path;
-    if (sqlite3_open_v2(tmp_path, &o->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(tmp_path, &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         int rc = db_error(o->db, path);
         sqlite3_close(o->db);
         o->db = NULL;
@@ -335,13 +335,36 @@ static int triggers_suspend(sp_gpkg_db_out *o)
     return rc;
 }
 
+/* The INSERT of m rows: "INSERT INTO t (cols) VALUES (?, ...), (?, ...)". */
+static int prepare_rows(sp_gpkg_db_out *o, int m, sqlite3_stmt **st)
+{
+    size_t head = strlen(o->insert_sql), tuple = 3 * (size_t)o->width + 4;
+    char *q = sp_malloc(head + (size_t)m * tuple + 1);
+    if (!q)
+        return SP_ENOMEM;
+    size_t len = (size_t)sprintf(q, "%s", o->insert_sql);
+    for (int r = 0; r < m; r++) {
+        len += (size_t)sprintf(q + len, "%s(", r ? ", " : "");
+        for (int k = 0; k < o->width; k++)
+            len += (size_t)sprintf(q + len, "%s?", k ? ", " : "");
+        q[len++] = ')';
+    }
+    q[len] = '\0';
+    int rc = sqlite3_prepare_v2(o->db, q, -1, st, NULL) == SQLITE_OK ? SP_OK
+                                                                     : db_error(o->db, o->path);
+    free(q);
+    return rc;
+}
+
 int sp_gpkg_db_out_table(sp_gpkg_db_out *o, const char *table, const char *geom,
                          const char *const *cols, int ncol, OGRwkbGeometryType type,
                          sp_gpkg_rtree *rt)
 {
     snprintf(o->table, sizeof o->table, "%s", table);
     o->has_geom = geom != NULL, o->ncol = ncol, o->rt = rt, o->rows = 0, o->has_ext = 0;
-    o->want_type = 0;
+    o->width = o->has_geom + ncol, o->slot = 0, o->want_type = 0;
+    o->batch = o->width ? 999 / o->width : 64; /* bound parameters: at most 999 */
+    o->batch = o->batch < 1 ? 1 : o->batch > 64 ? 64 : o->batch;
     OGRwkbGeometryType flat = OGR_GT_Flatten(type);
     if (geom && flat >= wkbPoint && flat <= wkbGeometryCollection)
         o->want_type = (unsigned)flat + 1000u * (unsigned)((OGR_GT_HasZ(type) ? 1 : 0) +
@@ -355,40 +378,64 @@ int sp_gpkg_db_out_table(sp_gpkg_db_out *o, const char *table, const char *geom,
     size_t cap = 256 + strlen(table) * 2 + (geom ? 2 * strlen(geom) : 0);
     for (int k = 0; k < ncol; k++)
         cap += 2 * strlen(cols[k]) + 8;
-    char *q = rc ? NULL : sp_malloc(cap), *b = rc ? NULL : sp_malloc(cap);
-    if (!rc && (!q || !b))
+    free(o->insert_sql);
+    free(o->val);
+    free(o->boxes);
+    o->insert_sql = rc ? NULL : sp_malloc(cap);
+    char *b = rc ? NULL : sp_malloc(cap);
+    o->val = rc ? NULL : sp_calloc((size_t)o->batch * (size_t)o->width + 1, sizeof *o->val);
+    o->boxes = rc ? NULL : sp_calloc((size_t)o->batch, sizeof *o->boxes);
+    if (!rc && (!o->insert_sql || !b || !o->val || !o->boxes))
         rc = SP_ENOMEM;
     if (!rc) {
+        char *q = o->insert_sql;
         size_t len = (size_t)snprintf(q, cap, "INSERT INTO %s (", ident(table, b, cap));
         int n = 0;
         if (geom)
             len += (size_t)snprintf(q + len, cap - len, "%s", ident(geom, b, cap)), n++;
         for (int k = 0; k < ncol; k++, n++)
-            len += (size_t)snprintf(q + len, cap - len, "%s%s", n ? ", " : "", ident(cols[k], b, cap));
-        len += (size_t)snprintf(q + len, cap - len, ") VALUES (");
-        for (int k = 0; k < n; k++)
-            len += (size_t)snprintf(q + len, cap - len, "%s?", k ? ", " : "");
-        snprintf(q + len, cap - len, ")");
-        if (sqlite3_prepare_v2(o->db, q, -1, &o->ins, NULL) != SQLITE_OK)
-            rc = db_error(o->db, o->path);
+            len += (size_t)snprintf(q + len, cap - len, "%s%s", n ? ", " : "",
+                                    ident(cols[k], b, cap));
+        snprintf(q + len, cap - len, ") VALUES ");
+        rc = prepare_rows(o, o->batch, &o->ins);
     }
-    free(q);
     free(b);
     return rc;
 }
 
-/* The extent of the rows so far, and the box of the row to insert. */
+/* Value k of the row being bound: text or blob bytes go to the arena. */
+static int put_val(sp_gpkg_db_out *o, int k, int type, long long i, double d, const void *bytes,
+                   size_t len)
+{
+    sp_gpkg_db_val *v = &o->val[(size_t)o->slot * (size_t)o->width + (size_t)k];
+    v->type = type, v->i = i, v->d = d, v->len = len, v->off = o->arena_n;
+    if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+        if (o->arena_n + len > o->arena_cap) {
+            size_t cap = 2 * (o->arena_n + len) + 4096;
+            unsigned char *grown = sp_realloc(o->arena, cap);
+            if (!grown)
+                return SP_ENOMEM;
+            o->arena = grown, o->arena_cap = cap;
+        }
+        memcpy(o->arena + o->arena_n, bytes, len);
+        o->arena_n += len;
+    }
+    return SP_OK;
+}
+
+/* The extent of the rows so far, and the box of the row being bound. */
 static void record_box(sp_gpkg_db_out *o, const sp_gpkg_geom *g)
 {
-    if (!(o->has_box = sp_gpkg_box(g, o->box)))
+    sp_gpkg_db_box *b = &o->boxes[o->slot];
+    if (!(b->has = sp_gpkg_box(g, b->box)))
         return;
     if (!o->has_ext) {
-        memcpy(o->ext, o->box, sizeof o->box);
+        memcpy(o->ext, b->box, sizeof b->box);
         o->has_ext = 1;
     }
     for (int a = 0; a < 4; a += 2) { /* OGREnvelope::Merge */
-        o->ext[a] = o->box[a] < o->ext[a] ? o->box[a] : o->ext[a];
-        o->ext[a + 1] = o->box[a + 1] > o->ext[a + 1] ? o->box[a + 1] : o->ext[a + 1];
+        o->ext[a] = b->box[a] < o->ext[a] ? b->box[a] : o->ext[a];
+        o->ext[a + 1] = b->box[a + 1] > o->ext[a + 1] ? b->box[a + 1] : o->ext[a + 1];
     }
 }
 
@@ -396,91 +443,109 @@ int sp_gpkg_db_out_geom(sp_gpkg_db_out *o, const sp_gpkg_db_scan *s)
 {
     if (!o->has_geom)
         return SP_OK;
+    o->boxes[o->slot].has = 0;
     size_t len;
     const unsigned char *blob = sp_gpkg_db_scan_blob(s, &len);
     if (!blob)
-        return sqlite3_bind_null(o->ins, 1) == SQLITE_OK ? SP_OK : db_error(o->db, o->path);
+        return put_val(o, 0, SQLITE_NULL, 0, 0.0, NULL, 0);
     sp_gpkg_geom g;
     if (sp_gpkg_parse(blob, len, NULL, &g) || !sp_gpkg_as_gdal(&g) ||
         (o->want_type && g.type != o->want_type)) {
         o->redo = 1; /* GDAL would write other bytes (or give the error) */
         return SP_OK;
     }
-    if (g.srs_id != o->srs_id) { /* the output's srs_id, as GDAL stamps it */
-        if (len > o->cap) {
-            unsigned char *grown = sp_realloc(o->buf, len);
-            if (!grown)
-                return SP_ENOMEM;
-            o->buf = grown, o->cap = len;
-        }
-        memcpy(o->buf, blob, len);
+    record_box(o, &g);
+    size_t at = o->arena_n;
+    int rc = put_val(o, 0, SQLITE_BLOB, 0, 0.0, blob, len);
+    if (!rc && g.srs_id != o->srs_id) { /* the output's srs_id, as GDAL stamps it */
         unsigned v = (unsigned)o->srs_id;
         for (int k = 0; k < 4; k++)
-            o->buf[4 + k] = (unsigned char)(v >> (8 * k));
-        blob = o->buf;
+            o->arena[at + 4 + k] = (unsigned char)(v >> (8 * k));
     }
-    record_box(o, &g);
-    return sqlite3_bind_blob(o->ins, 1, blob, (int)len, SQLITE_STATIC) == SQLITE_OK
-               ? SP_OK : db_error(o->db, o->path);
+    return rc;
 }
 
 int sp_gpkg_db_out_copy(sp_gpkg_db_out *o, int k, const sp_gpkg_db_scan *s, int c)
 {
-    int col = s->first_field + c, at = o->has_geom + k + 1, r;
+    int col = s->first_field + c, at = o->has_geom + k;
     sqlite3_stmt *st = s->st;
-    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
-        r = sqlite3_bind_null(o->ins, at);
-    } else if (s->type[c] == OFTInteger) {
-        r = sqlite3_bind_int(o->ins, at, sqlite3_column_int(st, col));
-    } else if (s->type[c] == OFTInteger64) {
-        r = sqlite3_bind_int64(o->ins, at, sqlite3_column_int64(st, col));
-    } else if (s->type[c] == OFTReal) {
-        r = sqlite3_bind_double(o->ins, at, sqlite3_column_double(st, col));
-    } else {
-        const char *text = (const char *)sqlite3_column_text(st, col);
-        int len = sqlite3_column_bytes(st, col);
-        if (!sp_text_utf8_valid(text, (size_t)len, NULL))
-            o->redo = 1; /* GDAL warns and may change it */
-        r = sqlite3_bind_text(o->ins, at, text, len, SQLITE_STATIC);
-    }
-    return r == SQLITE_OK ? SP_OK : db_error(o->db, o->path);
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return put_val(o, at, SQLITE_NULL, 0, 0.0, NULL, 0);
+    if (s->type[c] == OFTInteger)
+        return put_val(o, at, SQLITE_INTEGER, sqlite3_column_int(st, col), 0.0, NULL, 0);
+    if (s->type[c] == OFTInteger64)
+        return put_val(o, at, SQLITE_INTEGER, sqlite3_column_int64(st, col), 0.0, NULL, 0);
+    if (s->type[c] == OFTReal)
+        return put_val(o, at, SQLITE_FLOAT, 0, sqlite3_column_double(st, col), NULL, 0);
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    size_t len = (size_t)sqlite3_column_bytes(st, col);
+    if (!sp_text_utf8_valid(text, len, NULL))
+        o->redo = 1; /* GDAL warns and may change it */
+    return put_val(o, at, SQLITE_TEXT, 0, 0.0, text, len);
 }
 
 int sp_gpkg_db_out_added(sp_gpkg_db_out *o, int k, const sp_field *f, int r)
 {
-    int at = o->has_geom + k + 1, e = SQLITE_OK;
+    int at = o->has_geom + k;
     switch (f->type) {
     case SP_FIELD_REAL:
-        e = isfinite(f->real[r]) ? sqlite3_bind_double(o->ins, at, f->real[r])
-                                 : sqlite3_bind_null(o->ins, at);
-        break;
+        return isfinite(f->real[r]) ? put_val(o, at, SQLITE_FLOAT, 0, f->real[r], NULL, 0)
+                                    : put_val(o, at, SQLITE_NULL, 0, 0.0, NULL, 0);
     case SP_FIELD_INT:
-        e = f->integer[r] == SP_FIELD_INT_NULL ? sqlite3_bind_null(o->ins, at)
-                                               : sqlite3_bind_int(o->ins, at, f->integer[r]);
-        break;
+        return f->integer[r] == SP_FIELD_INT_NULL
+                   ? put_val(o, at, SQLITE_NULL, 0, 0.0, NULL, 0)
+                   : put_val(o, at, SQLITE_INTEGER, f->integer[r], 0.0, NULL, 0);
     case SP_FIELD_TEXT:
-        if (f->text[r] && !sp_text_utf8_valid(f->text[r], strlen(f->text[r]), NULL))
+        if (!f->text[r])
+            return put_val(o, at, SQLITE_NULL, 0, 0.0, NULL, 0);
+        if (!sp_text_utf8_valid(f->text[r], strlen(f->text[r]), NULL))
             o->redo = 1;
-        e = f->text[r] ? sqlite3_bind_text(o->ins, at, f->text[r], -1, SQLITE_STATIC)
-                       : sqlite3_bind_null(o->ins, at);
-        break;
+        return put_val(o, at, SQLITE_TEXT, 0, 0.0, f->text[r], strlen(f->text[r]));
     }
-    return e == SQLITE_OK ? SP_OK : db_error(o->db, o->path);
+    return SP_OK;
+}
+
+/* Insert the rows bound so far (o->slot of them) in one statement; their
+ * FIDs follow one another up to the last one SQLite gave. */
+static int out_flush(sp_gpkg_db_out *o)
+{
+    int m = o->slot, rc = SP_OK;
+    if (m == 0)
+        return SP_OK;
+    sqlite3_stmt *st = o->ins;
+    if (m < o->batch && (rc = prepare_rows(o, m, &st)))
+        return rc;
+    for (int k = 0; k < m * o->width; k++) {
+        const sp_gpkg_db_val *v = &o->val[k];
+        const void *bytes = o->arena + v->off;
+        int e = v->type == SQLITE_INTEGER ? sqlite3_bind_int64(st, k + 1, v->i)
+              : v->type == SQLITE_FLOAT   ? sqlite3_bind_double(st, k + 1, v->d)
+              : v->type == SQLITE_TEXT    ? sqlite3_bind_text(st, k + 1, bytes, (int)v->len,
+                                                              SQLITE_STATIC)
+              : v->type == SQLITE_BLOB    ? sqlite3_bind_blob(st, k + 1, bytes, (int)v->len,
+                                                              SQLITE_STATIC)
+                                          : sqlite3_bind_null(st, k + 1);
+        if (e != SQLITE_OK)
+            rc = db_error(o->db, o->path);
+    }
+    if (!rc && sqlite3_step(st) != SQLITE_DONE)
+        rc = sp_error_set(SP_EDATA, "%s: cannot write features %ld to %ld: %s", o->path,
+                          o->rows - m + 1, o->rows, sqlite3_errmsg(o->db));
+    sqlite3_reset(st);
+    if (st != o->ins)
+        sqlite3_finalize(st);
+    long long last = sqlite3_last_insert_rowid(o->db);
+    for (int j = 0; !rc && o->rt && j < m; j++)
+        if (o->boxes[j].has)
+            rc = sp_gpkg_rtree_add_box(o->rt, last - m + 1 + j, o->boxes[j].box);
+    o->slot = 0, o->arena_n = 0;
+    return rc;
 }
 
 int sp_gpkg_db_out_insert(sp_gpkg_db_out *o)
 {
-    int step = sqlite3_step(o->ins);
-    sqlite3_reset(o->ins);
-    sqlite3_clear_bindings(o->ins);
-    if (step != SQLITE_DONE)
-        return sp_error_set(SP_EDATA, "%s: cannot write feature %ld: %s", o->path, o->rows + 1,
-                            sqlite3_errmsg(o->db));
     o->rows++;
-    int has_box = o->has_box;
-    o->has_box = 0;
-    return has_box && o->rt ? sp_gpkg_rtree_add_box(o->rt, sqlite3_last_insert_rowid(o->db), o->box)
-                            : SP_OK;
+    return ++o->slot == o->batch ? out_flush(o) : SP_OK;
 }
 
 /* The feature count and extent GDAL keeps for the table. */
@@ -514,9 +579,10 @@ static int table_contents(sp_gpkg_db_out *o)
 
 int sp_gpkg_db_out_table_end(sp_gpkg_db_out *o)
 {
+    int rc = out_flush(o);
     sqlite3_finalize(o->ins);
     o->ins = NULL;
-    int rc = o->rt ? sp_gpkg_rtree_end_db(o->db, o->rt, o->path) : SP_OK;
+    rc = rc ? rc : o->rt ? sp_gpkg_rtree_end_db(o->db, o->rt, o->path) : SP_OK;
     const char *t = o->triggers;
     for (int k = 0; !rc && k < o->ntriggers; k++, t += strlen(t) + 1)
         rc = exec(o, t);
@@ -530,13 +596,16 @@ int sp_gpkg_db_out_close(sp_gpkg_db_out *o, int commit)
 {
     int rc = SP_OK;
     sqlite3_finalize(o->ins);
+    free(o->val);
+    free(o->arena);
+    free(o->boxes);
+    free(o->insert_sql);
     if (o->db)
         rc = commit ? exec(o, "COMMIT") : (sqlite3_exec(o->db, "ROLLBACK", NULL, NULL, NULL),
                                            SP_OK);
     if (o->db && sqlite3_close(o->db) != SQLITE_OK && !rc)
         rc = db_error(o->db, o->path);
     free(o->triggers);
-    free(o->buf);
     memset(o, 0, sizeof *o);
     return rc;
 }

@@ -80,13 +80,27 @@ int sp_gpkg_db_table(const char *path, OGRLayerH layer, sp_table **out);
 /* The number of rows of the layer's table. */
 int sp_gpkg_db_count(const char *path, OGRLayerH layer, long *n);
 
-/* An output GeoPackage being filled (see above). */
+/* An output GeoPackage being filled (see above): rows are bound into a
+ * batch of values and inserted `batch` at a time by one multi-row INSERT. */
+typedef struct sp_gpkg_db_val {
+    int type;               /* SQLITE_NULL, _INTEGER, _FLOAT, _TEXT, _BLOB */
+    long long i;
+    double d;
+    size_t off, len;        /* text and blob bytes in the arena */
+} sp_gpkg_db_val;
+
+typedef struct sp_gpkg_db_box {
+    int has;
+    double box[4];          /* minx maxx miny maxy */
+} sp_gpkg_db_box;
+
 typedef struct sp_gpkg_db_out {
     sqlite3 *db;
     const char *path;       /* the output's name, for messages */
-    sqlite3_stmt *ins;      /* the INSERT of the current table */
     char table[256];
-    int has_geom, ncol, srs_id;
+    char *insert_sql;       /* "INSERT INTO t (cols) VALUES " */
+    sqlite3_stmt *ins;      /* its statement for `batch` rows */
+    int has_geom, ncol, width, srs_id, batch, slot;
     unsigned want_type;     /* the layer's ISO geometry code, 0: any */
     sp_gpkg_rtree *rt;      /* NULL: no spatial index */
     char *triggers;         /* the table's other triggers, NUL-separated */
@@ -94,10 +108,10 @@ typedef struct sp_gpkg_db_out {
     long rows;
     double ext[4];          /* minx maxx miny maxy of the rows so far */
     int has_ext;
-    double box[4];          /* the box of the row being bound */
-    int has_box;
-    unsigned char *buf;     /* a blob with the srs_id rewritten */
-    size_t cap;
+    sp_gpkg_db_val *val;    /* batch x width values */
+    sp_gpkg_db_box *boxes;  /* batch boxes */
+    unsigned char *arena;
+    size_t arena_n, arena_cap;
     int redo;               /* a row GDAL writes otherwise: write the file through GDAL */
 } sp_gpkg_db_out;
 

@@ -9,6 +9,7 @@
 #include <ogr_srs_api.h>
 
 #include "sp_error.h"
+#include "sp_sort.h"
 #include "sp_gpkg_rtree.h"
 
 /* Run one SQL statement; a result set (when query) hands its first row's
@@ -159,18 +160,8 @@ static unsigned long long hilbert(unsigned x, unsigned y)
     return d;
 }
 
-typedef struct keyed {
-    unsigned long long key;
-    long i;
-} keyed;
-
-static int by_key(const void *a, const void *b)
-{
-    const keyed *p = a, *q = b;
-    return p->key < q->key ? -1 : p->key > q->key ? 1 : p->i < q->i ? -1 : p->i > q->i;
-}
-
-/* Sort the cells along the Hilbert curve of their centres. */
+/* Sort the cells along the Hilbert curve of their centres (stable: ties in
+ * the order added). */
 static int hilbert_sort(sp_gpkg_rtree *t)
 {
     double lo[2] = {1e308, 1e308}, hi[2] = {-1e308, -1e308};
@@ -180,26 +171,29 @@ static int hilbert_sort(sp_gpkg_rtree *t)
             lo[a] = m < lo[a] ? m : lo[a];
             hi[a] = m > hi[a] ? m : hi[a];
         }
-    keyed *k = sp_malloc((size_t)t->n * sizeof *k);
+    uint64_t *key = sp_malloc((size_t)t->n * sizeof *key);
+    uint32_t *at = sp_malloc((size_t)t->n * sizeof *at);
     sp_gpkg_rtree_cell *sorted = sp_malloc((size_t)t->n * sizeof *sorted);
-    if (!k || !sorted) {
-        free(k);
-        free(sorted);
-        return SP_ENOMEM;
-    }
-    for (long i = 0; i < t->n; i++) {
+    int rc = key && at && sorted ? SP_OK : SP_ENOMEM;
+    for (long i = 0; !rc && i < t->n; i++) {
         unsigned g[2];
         for (int a = 0; a < 2; a++) {
             double m = 0.5 * ((double)t->cell[i].box[2 * a] + t->cell[i].box[2 * a + 1]);
             g[a] = hi[a] > lo[a] ? (unsigned)((m - lo[a]) / (hi[a] - lo[a]) * 65535.0) : 0;
         }
-        k[i].key = hilbert(g[0], g[1]);
-        k[i].i = i;
+        key[i] = hilbert(g[0], g[1]);
+        at[i] = (uint32_t)i;
     }
-    qsort(k, (size_t)t->n, sizeof *k, by_key);
-    for (long i = 0; i < t->n; i++)
-        sorted[i] = t->cell[k[i].i];
-    free(k);
+    if (!rc)
+        rc = sp_sort_u64(key, at, (size_t)t->n);
+    for (long i = 0; !rc && i < t->n; i++)
+        sorted[i] = t->cell[at[i]];
+    free(key);
+    free(at);
+    if (rc) {
+        free(sorted);
+        return rc;
+    }
     free(t->cell);
     t->cell = sorted;
     return SP_OK;
@@ -230,17 +224,59 @@ static void node_blob(unsigned char *blob, int size, int depth, const sp_gpkg_rt
     }
 }
 
+static int db_error(sqlite3 *db, const char *path)
+{
+    return sp_error_set(SP_EDATA, "%s: spatial index: %s", path, sqlite3_errmsg(db));
+}
+
 /* The prepared INSERTs of the index's three tables. */
 typedef struct writer {
     sqlite3 *db;
     sqlite3_stmt *st[3]; /* node (nodeno, data), rowid (rowid, nodeno), parent (nodeno, parentnode) */
     const char *path;
     int rc;
+    uint64_t *fid;       /* the leaves' (rowid, nodeno) rows, inserted sorted by rowid */
+    uint32_t *node;
+    long nleaf;
 } writer;
 
-static int db_error(sqlite3 *db, const char *path)
+enum { ROWID_BATCH = 256 }; /* rows of one INSERT into the rowid table */
+
+/* The rowid rows in rowid order (appends to its B-tree), ROWID_BATCH a statement. */
+static int put_rowids(writer *w, const sp_gpkg_rtree *t)
 {
-    return sp_error_set(SP_EDATA, "%s: spatial index: %s", path, sqlite3_errmsg(db));
+    int rc = sp_sort_u64(w->fid, w->node, (size_t)w->nleaf);
+    char *q = rc ? NULL : sp_malloc(400 + 8 * ROWID_BATCH);
+    sqlite3_stmt *full = NULL;
+    if (!rc && !q)
+        rc = SP_ENOMEM;
+    for (long k = 0; !rc && k < w->nleaf; k += ROWID_BATCH) {
+        int m = (int)(w->nleaf - k < ROWID_BATCH ? w->nleaf - k : ROWID_BATCH);
+        sqlite3_stmt *st = m == ROWID_BATCH ? full : NULL;
+        if (!st) {
+            int len = snprintf(q, 400, "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES ", t->name);
+            for (int r = 0; r < m; r++)
+                len += sprintf(q + len, "%s(?,?)", r ? "," : "");
+            if (sqlite3_prepare_v2(w->db, q, -1, &st, NULL) != SQLITE_OK) {
+                rc = db_error(w->db, w->path);
+                break;
+            }
+            if (m == ROWID_BATCH)
+                full = st;
+        }
+        for (int r = 0; r < m; r++) {
+            sqlite3_bind_int64(st, 2 * r + 1, (long long)w->fid[k + r]);
+            sqlite3_bind_int64(st, 2 * r + 2, (long long)w->node[k + r]);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(w->db, w->path);
+        sqlite3_reset(st);
+        if (st != full)
+            sqlite3_finalize(st);
+    }
+    sqlite3_finalize(full);
+    free(q);
+    return rc;
 }
 
 /* Bind (a, blob) or (a, v) to statement k and run it. */
@@ -250,6 +286,11 @@ static void put_row(writer *w, int k, long long a, const unsigned char *blob, in
         return;
     sqlite3_stmt *st = w->st[k];
     sqlite3_bind_int64(st, 1, a);
+    if (k == 1) { /* a leaf's cell: kept for put_rowids */
+        w->fid[w->nleaf] = (uint64_t)a;
+        w->node[w->nleaf++] = (uint32_t)v;
+        return;
+    }
     if (blob)
         sqlite3_bind_blob(st, 2, blob, size, SQLITE_STATIC);
     else
@@ -280,6 +321,8 @@ static void writer_close(writer *w)
 {
     for (int k = 0; k < 3; k++)
         sqlite3_finalize(w->st[k]);
+    free(w->fid);
+    free(w->node);
 }
 
 /* Pack one level: groups of per cells become nodes numbered from *next
@@ -325,6 +368,10 @@ static int pack(sqlite3 *db, sp_gpkg_rtree *t, const char *path)
         root_depth++;
     writer w;
     int rc = writer_open(&w, db, t, path);
+    w.fid = sp_malloc((size_t)t->n * sizeof *w.fid);
+    w.node = sp_malloc((size_t)t->n * sizeof *w.node);
+    if (!rc && (!w.fid || !w.node))
+        rc = SP_ENOMEM;
     sp_gpkg_rtree_cell *level = t->cell, *up = NULL;
     long n = t->n, next = 2;
     for (int depth = 0; !rc && n > 0 && depth <= root_depth; depth++) {
@@ -338,6 +385,8 @@ static int pack(sqlite3 *db, sp_gpkg_rtree *t, const char *path)
     }
     if (level != t->cell)
         free(level);
+    if (!rc)
+        rc = put_rowids(&w, t);
     writer_close(&w);
     return rc;
 }
