@@ -77,6 +77,13 @@ static int save_triggers(GDALDatasetH ds, sp_gpkg_rtree *t, char **drops, const 
     return rc;
 }
 
+int sp_gpkg_rtree_wanted(const char *driver_name, OGRwkbGeometryType type, const char *layer_name)
+{
+    const char *env = getenv("SPILL_GPKG_RTREE");
+    return strcmp(driver_name, "GPKG") == 0 && type != wkbNone && !strpbrk(layer_name, "'\"") &&
+           strlen(layer_name) < 200 && !(env && strcmp(env, "gdal") == 0);
+}
+
 int sp_gpkg_rtree_begin(GDALDatasetH ds, OGRLayerH layer, sp_gpkg_rtree *t, const char *path)
 {
     memset(t, 0, sizeof *t);

@@ -39,6 +39,11 @@ typedef struct sp_gpkg_rtree {
     long n, cap;
 } sp_gpkg_rtree;
 
+/* 1 when a new layer of driver_name gets its index packed here: a
+ * GeoPackage layer with geometry, unless SPILL_GPKG_RTREE=gdal or a name with
+ * quotes that the SQL would have to escape (then GDAL builds it, one
+ * insertion a feature).  Create the layer with SPATIAL_INDEX=NO then. */
+int sp_gpkg_rtree_wanted(const char *driver_name, OGRwkbGeometryType type, const char *layer_name);
 int sp_gpkg_rtree_begin(GDALDatasetH ds, OGRLayerH layer, sp_gpkg_rtree *t, const char *path);
 int sp_gpkg_rtree_add(sp_gpkg_rtree *t, long long fid, OGRGeometryH g);
 /* A feature's box (minx maxx miny maxy) without a geometry object. */

@@ -274,17 +274,6 @@ static int check_rows(const source *s, const sp_layer_part *p, const char *out_p
     return SP_OK;
 }
 
-/* 1 when a GeoPackage layer with geometry gets its spatial index packed by
- * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal, or a name with quotes that the SQL
- * would have to escape: by GDAL, one insertion a feature). */
-static int own_rtree(OGRwkbGeometryType type, const char *driver_name, const char *layer_name)
-{
-    const char *env = getenv("SPILL_GPKG_RTREE");
-    return strcmp(driver_name, "GPKG") == 0 && type != wkbNone &&
-           !strpbrk(layer_name, "'\"") && strlen(layer_name) < 200 &&
-           !(env && strcmp(env, "gdal") == 0);
-}
-
 /* An output layer created in its data source: map and first_added as
  * create_fields sets them; when packed, the empty R-tree of sp_gpkg_rtree_begin. */
 typedef struct made {
@@ -317,7 +306,7 @@ static int create_part(const source *s, GDALDatasetH ds, const char *driver_name
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
     const char *layer_name = p->name ? p->name : base_name(out_path, name, sizeof name);
-    int packed = own_rtree(type, driver_name, layer_name);
+    int packed = sp_gpkg_rtree_wanted(driver_name, type, layer_name);
     if (packed)
         options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
