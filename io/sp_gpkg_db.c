@@ -362,7 +362,7 @@ int sp_gpkg_db_out_table(sp_gpkg_db_out *o, const char *table, const char *geom,
 {
     snprintf(o->table, sizeof o->table, "%s", table);
     o->has_geom = geom != NULL, o->ncol = ncol, o->rt = rt, o->rows = 0, o->has_ext = 0;
-    o->width = o->has_geom + ncol, o->slot = 0, o->want_type = 0;
+    o->width = o->has_geom + ncol, o->slot = 0, o->want_type = 0, o->any_z = o->any_m = 0;
     o->batch = o->width ? 999 / o->width : 64; /* bound parameters: at most 999 */
     o->batch = o->batch < 1 ? 1 : o->batch > 64 ? 64 : o->batch;
     OGRwkbGeometryType flat = OGR_GT_Flatten(type);
@@ -455,6 +455,7 @@ int sp_gpkg_db_out_geom(sp_gpkg_db_out *o, const sp_gpkg_db_scan *s)
         return SP_OK;
     }
     record_box(o, &g);
+    o->any_z |= g.has_z, o->any_m |= g.has_m;
     size_t at = o->arena_n;
     int rc = put_val(o, 0, SQLITE_BLOB, 0, 0.0, blob, len);
     if (!rc && g.srs_id != o->srs_id) { /* the output's srs_id, as GDAL stamps it */
@@ -560,6 +561,19 @@ static int table_contents(sp_gpkg_db_out *o)
             return db_error(o->db, o->path);
         sqlite3_bind_int64(st, 1, o->rows);
         sqlite3_bind_text(st, 2, o->table, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SP_OK : db_error(o->db, o->path);
+        sqlite3_finalize(st);
+    }
+    /* GDAL marks Z and M "optional" (2) in a layer of any type that got them */
+    for (int k = 0; !rc && k < 2 && o->has_geom && !o->want_type; k++) {
+        if (!(k ? o->any_m : o->any_z))
+            continue;
+        if (sqlite3_prepare_v2(o->db, k ? "UPDATE gpkg_geometry_columns SET m = 2 WHERE m = 0 "
+                                          "AND lower(table_name) = lower(?)"
+                                        : "UPDATE gpkg_geometry_columns SET z = 2 WHERE z = 0 "
+                                          "AND lower(table_name) = lower(?)", -1, &st, NULL))
+            return db_error(o->db, o->path);
+        sqlite3_bind_text(st, 1, o->table, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? SP_OK : db_error(o->db, o->path);
         sqlite3_finalize(st);
     }

@@ -108,6 +108,7 @@ typedef struct sp_gpkg_db_out {
     long rows;
     double ext[4];          /* minx maxx miny maxy of the rows so far */
     int has_ext;
+    int any_z, any_m;       /* a row had Z, M */
     sp_gpkg_db_val *val;    /* batch x width values */
     sp_gpkg_db_box *boxes;  /* batch boxes */
     unsigned char *arena;
