@@ -449,9 +449,17 @@ int sp_gpkg_db_out_geom(sp_gpkg_db_out *o, const sp_gpkg_db_scan *s)
     if (!blob)
         return put_val(o, 0, SQLITE_NULL, 0, 0.0, NULL, 0);
     sp_gpkg_geom g;
-    if (sp_gpkg_parse(blob, len, NULL, &g) || !sp_gpkg_as_gdal(&g) ||
-        (o->want_type && g.type != o->want_type)) {
-        o->redo = 1; /* GDAL would write other bytes (or give the error) */
+    const char *why = sp_gpkg_parse(blob, len, NULL, &g);
+    OGRGeometryH ogr = NULL;
+    if (!why && !g.walked && OGR_G_CreateFromWkb(g.wkb, NULL, &ogr, (int)g.wkb_len) != OGRERR_NONE)
+        why = "unreadable WKB";
+    if (ogr)
+        OGR_G_DestroyGeometry(ogr);
+    if (why) /* GDAL would write a NULL geometry (and say so to a silenced handler) */
+        return sp_error_set(SP_EDATA, "%s: feature %ld: invalid GeoPackage geometry blob: %s",
+                            s->path, s->row + 1, why);
+    if (!sp_gpkg_as_gdal(&g) || (o->want_type && g.type != o->want_type)) {
+        o->redo = 1; /* GDAL would write other bytes */
         return SP_OK;
     }
     record_box(o, &g);
@@ -579,15 +587,13 @@ static int table_contents(sp_gpkg_db_out *o)
     }
     if (rc || !o->has_ext)
         return rc;
-    if (sqlite3_prepare_v2(o->db, "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, "
-                           "max_y = ? WHERE lower(table_name) = lower(?)", -1, &st, NULL))
-        return db_error(o->db, o->path);
-    const int order[4] = {0, 2, 1, 3}; /* ext: minx maxx miny maxy */
-    for (int k = 0; k < 4; k++)
-        sqlite3_bind_double(st, k + 1, o->ext[order[k]]);
-    sqlite3_bind_text(st, 5, o->table, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? SP_OK : db_error(o->db, o->path);
-    sqlite3_finalize(st);
+    /* as GDAL writes it: SQLite's printf, whose %.18g keeps 16 significant digits */
+    char *q = sqlite3_mprintf("UPDATE gpkg_contents SET min_x = %.18g, min_y = %.18g, max_x = "
+                              "%.18g, max_y = %.18g WHERE lower(table_name) = lower('%q') AND "
+                              "Lower(data_type) = 'features'", o->ext[0], o->ext[2], o->ext[1],
+                              o->ext[3], o->table);
+    rc = q ? exec(o, q) : SP_ENOMEM;
+    sqlite3_free(q);
     return rc;
 }
 
