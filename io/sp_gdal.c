@@ -338,6 +338,17 @@ void sp_gdal_close(GDALDatasetH ds)
         VSIUnlink(copy);
 }
 
+int sp_gdal_close_written(GDALDatasetH ds, const char *path, int rc)
+{
+    if (!ds)
+        return rc;
+    CPLErrorReset();
+    GDALClose(ds);
+    if (!rc && CPLGetLastErrorType() >= CE_Failure)
+        rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", path, CPLGetLastErrorMsg());
+    return rc;
+}
+
 const char *sp_gdal_driver_for(const char *path)
 {
     static const char *const map[][2] = {

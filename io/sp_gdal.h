@@ -32,6 +32,10 @@ int sp_gdal_read_file(const char *path, char **data, size_t *size);
 /* Close a dataset of sp_gdal_open_layer (and free its in-memory copy). */
 void sp_gdal_close(GDALDatasetH ds);
 
+/* Close a dataset written to path (GDALCreate): the status rc, or SP_EDATA
+ * naming path when rc is SP_OK and GDAL failed to flush it. */
+int sp_gdal_close_written(GDALDatasetH ds, const char *path, int rc);
+
 /* Whether path is a workbook (.xlsx .xlsm .xls .ods) by its extension. */
 int sp_gdal_is_spreadsheet(const char *path);
 

@@ -410,12 +410,7 @@ static int fast_write(const source *s, GDALDriverH driver, const char *tmp_path,
                                        CPLGetLastErrorMsg());
     for (int k = 0; !rc && k < nparts; k++)
         rc = fast_create(s, ds, &parts[k], out_path, &f[k]);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
-    }
+    rc = sp_gdal_close_written(ds, out_path, rc);
     sp_gpkg_db_out o;
     sp_gpkg_db_scan sc;
     int opened = !rc && !(rc = sp_gpkg_db_out_open(tmp_path, out_path, &o));
@@ -517,12 +512,7 @@ int sp_layer_write_many(const char *src_path, const char *src_layer, const char 
         rc = sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
     for (int k = 0; !rc && k < nparts; k++)
         rc = write_part(&s, ds, driver_name, &parts[k], out_path);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
-    }
+    rc = sp_gdal_close_written(ds, out_path, rc);
     source_close(&s);
     if (rc) {
         sp_output_abort(&o);

@@ -279,12 +279,7 @@ static int merge_gdal(const char *tmp, const char *out_path, const char *driver_
         rc = rc ? (sp_gpkg_rtree_free(&rt), rc) : sp_gpkg_rtree_end(ds, &rt, out_path);
     if (transaction && GDALDatasetCommitTransaction(ds) != OGRERR_NONE && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot commit: %s", out_path, CPLGetLastErrorMsg());
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
-    }
+    rc = sp_gdal_close_written(ds, out_path, rc);
     return rc;
 }
 
@@ -350,8 +345,7 @@ static int merge_db(const char *tmp, const char *out_path, const shard_in *by, i
     const char **cols = sp_calloc((size_t)n + 1, sizeof *cols);
     for (int c = 0; cols && c < n; c++)
         cols[c] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(want, c));
-    if (ds)
-        GDALClose(ds);
+    rc = sp_gdal_close_written(ds, out_path, rc);
     sp_gpkg_db_out o;
     int opened = !rc && cols && !(rc = sp_gpkg_db_out_open(tmp, out_path, &o));
     if (!rc && !cols)
