@@ -39,6 +39,15 @@ static size_t put_f64(unsigned char *p, double d)
     return 8;
 }
 
+/* A little-endian WKB geometry's first bytes: type, then a count. */
+static size_t wkb_head(unsigned char *p, unsigned type, unsigned count)
+{
+    p[0] = 1;
+    put_u32(p + 1, type);
+    put_u32(p + 5, count);
+    return 9;
+}
+
 /* A blob: header (flags, srs 4326, envelope of env_n doubles) + WKB bytes. */
 static size_t blob(unsigned char *b, int flags, const double *env, int env_n,
                    const unsigned char *wkb, size_t wlen)
@@ -58,10 +67,7 @@ static void test_blob_parse(void)
     sp_gpkg_geom g;
     double xy[64];
     /* a triangle: POLYGON((0 0, 2 0, 1 3, 0 0)) */
-    size_t w = 0;
-    wkb[w++] = 1;
-    w += put_u32(wkb + w, 3);
-    w += put_u32(wkb + w, 1);
+    size_t w = wkb_head(wkb, 3, 1);
     w += put_u32(wkb + w, 4);
     const double pts[8] = {0, 0, 2, 0, 1, 3, 0, 0};
     for (int k = 0; k < 8; k++)
@@ -100,18 +106,12 @@ static void test_blob_parse(void)
     n = blob(b, 0x03, env, 4, wkb, w - 8);
     CHECK(sp_gpkg_parse(b, n, NULL, &g) == NULL && !g.walked);
     unsigned char cs[64];
-    size_t c = 0;
-    cs[c++] = 1;
-    c += put_u32(cs + c, 8);
-    c += put_u32(cs + c, 0);
+    size_t c = wkb_head(cs, 8, 0);
     n = blob(b, 0x01, NULL, 0, cs, c);
     CHECK(sp_gpkg_parse(b, n, NULL, &g) == NULL && !g.walked && !g.plain);
     /* empty polygon: GDAL writes flags 0x11, no envelope */
     unsigned char em[16];
-    size_t m = 0;
-    em[m++] = 1;
-    m += put_u32(em + m, 3);
-    m += put_u32(em + m, 0);
+    size_t m = wkb_head(em, 3, 0);
     n = blob(b, 0x11, NULL, 0, em, m);
     CHECK(sp_gpkg_parse(b, n, NULL, &g) == NULL && g.plain && g.nvert == 0 && sp_gpkg_as_gdal(&g));
     double box[4];
