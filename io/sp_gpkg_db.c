@@ -213,6 +213,16 @@ const char *sp_gpkg_db_scan_text(const sp_gpkg_db_scan *s, int c, char *buf, siz
     }
 }
 
+int sp_gpkg_db_scan_row(const sp_gpkg_db_scan *s, sp_table *t)
+{
+    char **row, buf[64];
+    int rc = sp_gdal_table_row(t, &row);
+    for (int c = 0; c < t->ncol && !rc; c++)
+        rc = sp_gdal_cell_keep(sp_gpkg_db_scan_text(s, c, buf, sizeof buf), s->path,
+                               t->names[c], &row[c]);
+    return rc;
+}
+
 int sp_gpkg_db_table(const char *path, OGRLayerH layer, sp_table **out)
 {
     *out = NULL;
@@ -226,13 +236,8 @@ int sp_gpkg_db_table(const char *path, OGRLayerH layer, sp_table **out)
         return rc;
     }
     int more = 1;
-    while (!rc && !(rc = sp_gpkg_db_scan_next(&s, &more)) && more) {
-        char **row, buf[64];
-        rc = sp_gdal_table_row(t, &row);
-        for (int c = 0; c < t->ncol && !rc; c++)
-            rc = sp_gdal_cell_keep(sp_gpkg_db_scan_text(&s, c, buf, sizeof buf), path,
-                                   t->names[c], &row[c]);
-    }
+    while (!rc && !(rc = sp_gpkg_db_scan_next(&s, &more)) && more)
+        rc = sp_gpkg_db_scan_row(&s, t);
     sp_gpkg_db_scan_close(&s);
     if (rc) {
         sp_table_free(t);

@@ -74,6 +74,9 @@ const unsigned char *sp_gpkg_db_scan_blob(const sp_gpkg_db_scan *s, size_t *len)
  * pointer into buf or into the statement's row, valid until the next step). */
 const char *sp_gpkg_db_scan_text(const sp_gpkg_db_scan *s, int c, char *buf, size_t cap);
 
+/* The current row's fields appended to t (a table of sp_gdal_table_new). */
+int sp_gpkg_db_scan_row(const sp_gpkg_db_scan *s, sp_table *t);
+
 /* The layer's attributes as sp_gdal_layer_table reads them. */
 int sp_gpkg_db_table(const char *path, OGRLayerH layer, sp_table **out);
 
