@@ -446,6 +446,17 @@ static int gpkg_to_gpkg(const char *src_path, const char *src_layer, const char 
         source_close(&s);
         return rc;
     }
+    /* a layer whose index GDAL builds (SPILL_GPKG_RTREE=gdal, a quoted name)
+     * would have its triggers fire GDAL's SQL functions: GDAL writes it all */
+    char name[256];
+    for (int k = 0; k < nparts; k++)
+        if (OGR_L_GetGeomType(s.layer) != wkbNone &&
+            !sp_gpkg_rtree_wanted("GPKG", OGR_L_GetGeomType(s.layer),
+                                  parts[k].name ? parts[k].name
+                                                : base_name(out_path, name, sizeof name))) {
+            source_close(&s);
+            return SP_OK;
+        }
     long n = 0;
     *done = 1;
     rc = sp_gpkg_db_count(src_path, s.layer, &n);

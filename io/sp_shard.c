@@ -336,6 +336,8 @@ static int merge_db(const char *tmp, const char *out_path, const shard_in *by, i
     ds = GDALCreate(GDALGetDriverByName("GPKG"), tmp, 0, 0, 0, GDT_Unknown, NULL);
     rc = ds ? merge_layer(ds, "GPKG", first, out_path, &out, &rt, &packed)
             : sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
+    /* an index GDAL builds itself has triggers calling GDAL's SQL functions */
+    int unindexed = !rc && OGR_L_GetGeomType(first) != wkbNone && !packed;
     OGRFeatureDefnH want = OGR_L_GetLayerDefn(first); /* first_ds stays open */
     char table[256], geom[256];
     snprintf(table, sizeof table, "%s", out ? OGR_L_GetName(out) : "");
@@ -346,6 +348,11 @@ static int merge_db(const char *tmp, const char *out_path, const shard_in *by, i
     for (int c = 0; cols && c < n; c++)
         cols[c] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(want, c));
     rc = sp_gdal_close_written(ds, out_path, rc);
+    if (unindexed) {
+        free(cols);
+        sp_gdal_close(first_ds);
+        return rc;
+    }
     sp_gpkg_db_out o;
     int opened = !rc && cols && !(rc = sp_gpkg_db_out_open(tmp, out_path, &o));
     if (!rc && !cols)

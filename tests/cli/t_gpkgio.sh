@@ -12,7 +12,7 @@ CHN=$SHP/china_provinces.shp
 AI=$SHP/ai_index_province.csv
 CW=$FIX/autocorr/columbus_queen.gal
 PW=$FIX/autocorr/china_queen.gal
-mkdir -p "$TMP/db" "$TMP/gdal"
+mkdir -p "$TMP/db" "$TMP/gdal" "$TMP/rt"
 
 # gdal CMD...: the command with GeoPackages read and written through GDAL
 gdal() { SPILL_GPKG_IO=gdal "$@"; }
@@ -78,6 +78,21 @@ for layout in wide long layers; do
 done
 check "long layout: each province once a year" [ "$(sqlite3 "$TMP/db/h_long.gpkg" "select count(*) from h_long")" = 136 ]
 check "layers layout: four layers" [ "$(sqlite3 "$TMP/db/h_layers.gpkg" "select count(*) from gpkg_contents")" = 4 ]
+# GDAL's own index (SPILL_GPKG_RTREE=gdal): GDAL writes the rows too
+ok "lisa, GDAL's R-tree" env SPILL_GPKG_RTREE=gdal "$SPILL" lisa "$TMP/col.gpkg" --id POLYID --w "$CW" --var CRIME --perm 99 -o "$TMP/rt/l.gpkg"
+check "... the same rows and index" cmp -s <(dump "$TMP/rt/l.gpkg") <(dump "$TMP/gdal/l.gpkg")
+check "... a valid GeoPackage" valid "$TMP/rt/l.gpkg"
+# GeoPackage shards merged: rows through SQLite, through GDAL, with GDAL's index
+for k in 1 2; do
+    ok "lisa shard $k/2 (gpkg)" "$SPILL" lisa "$TMP/col.gpkg" --id POLYID --w "$CW" --var CRIME --perm 99 --shard $k/2 -o "$TMP/s$k.gpkg"
+done
+ok "merge (SQLite)" "$SPILL" merge -o "$TMP/db/m.gpkg" "$TMP/s1.gpkg" "$TMP/s2.gpkg"
+ok "merge (GDAL)" gdal "$SPILL" merge -o "$TMP/gdal/m.gpkg" "$TMP/s1.gpkg" "$TMP/s2.gpkg"
+ok "merge (GDAL's R-tree)" env SPILL_GPKG_RTREE=gdal "$SPILL" merge -o "$TMP/rt/m.gpkg" "$TMP/s1.gpkg" "$TMP/s2.gpkg"
+check "merge: the same either way" cmp -s <(dump "$TMP/db/m.gpkg") <(dump "$TMP/gdal/m.gpkg")
+check "merge: GDAL's R-tree holds the same boxes" cmp -s <(dump "$TMP/db/m.gpkg") <(dump "$TMP/rt/m.gpkg")
+check "merge (SQLite): valid" valid "$TMP/db/m.gpkg"
+check "merge = unsharded rows" cmp -s <(sqlite3 "$TMP/db/m.gpkg" "select * from m order by fid") <(sqlite3 "$TMP/db/l.gpkg" "select * from l order by fid")
 # GDAL reads what SQLite wrote: the layer back through spill's GDAL path
 ok "GDAL reads the SQLite-written layer" gdal "$SPILL" weights "$TMP/db/l.gpkg" --id POLYID -o "$TMP/back.gal"
 check "... with the source's contiguity" cmp -s <(tail -n +2 "$TMP/back.gal") <(tail -n +2 "$TMP/db/col.gal")
