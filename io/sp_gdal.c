@@ -433,7 +433,7 @@ int sp_gdal_table_new(OGRLayerH layer, const char *source, sp_table **out)
 
 int sp_gdal_table_row(sp_table *t, char ***row)
 {
-    long cap = 64; /* the capacity is the smallest power of 2 times 64 above nrow - 1 */
+    long cap = 64; /* the cells hold 64 * 2^k rows, the fewest that hold nrow */
     while (cap < t->nrow)
         cap *= 2;
     if (t->nrow == cap) {
