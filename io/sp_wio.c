@@ -1276,53 +1276,161 @@ static void header_name(char *dst, size_t cap, const char *name)
             *s = '_';
 }
 
-static void write_gal(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+/* Text written through one buffer: GAL, GWT and Matrix Market files of 10^6
+ * units have millions of lines, and stdio's calls and printf's format
+ * parsing cost more than the bytes.  Write errors show in ferror(f). */
+typedef struct wio_out {
+    FILE *f;
+    size_t n;
+    double last;      /* the weight formatted last, */
+    int last_len;     /* its length in last_text (0: none yet) */
+    char last_text[32];
+    char buf[1 << 16];
+} wio_out;
+
+static void out_bytes(wio_out *o, const char *s, size_t len)
 {
+    if (o->n + len > sizeof o->buf) {
+        fwrite(o->buf, 1, o->n, o->f);
+        o->n = 0;
+        if (len > sizeof o->buf) {
+            fwrite(s, 1, len, o->f);
+            return;
+        }
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+}
+
+static void out_char(wio_out *o, char c)
+{
+    if (o->n == sizeof o->buf)
+        out_bytes(o, &c, 1);
+    else
+        o->buf[o->n++] = c;
+}
+
+/* A non-negative integer in decimal ("%d"). */
+static void out_uint(wio_out *o, unsigned v)
+{
+    char d[16];
+    int k = sizeof d;
+    do
+        d[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    out_bytes(o, d + k, sizeof d - (size_t)k);
+}
+
+/* A weight as "%.17g" (exact round trip); the last one is kept, since
+ * standardised rows repeat one value. */
+static void out_weight(wio_out *o, double x)
+{
+    if (!o->last_len || memcmp(&x, &o->last, sizeof x) != 0) {
+        o->last = x;
+        o->last_len = snprintf(o->last_text, sizeof o->last_text, "%.17g", x);
+    }
+    out_bytes(o, o->last_text, (size_t)o->last_len);
+}
+
+static void out_flush(wio_out *o)
+{
+    if (o->n)
+        fwrite(o->buf, 1, o->n, o->f);
+    o->n = 0;
+}
+
+/* The lengths of W's ids (NULL when out of memory: the writer then stops). */
+static unsigned *id_lengths(const sp_weights *W)
+{
+    unsigned *len = sp_malloc((size_t)W->n * sizeof *len + 1);
+    for (int i = 0; len && i < W->n; i++)
+        len[i] = (unsigned)strlen(W->ids[i]);
+    return len;
+}
+
+static int write_gal(wio_out *o, const sp_weights *W, const char *layer, const char *id_field)
+{
+    char head[600];
     if (layer || id_field) {
         char a[256], b[256];
         header_name(a, sizeof a, layer);
         header_name(b, sizeof b, id_field);
-        fprintf(f, "0 %d %s %s\n", W->n, a, b);
+        snprintf(head, sizeof head, "0 %d %s %s\n", W->n, a, b);
     } else {
-        fprintf(f, "%d\n", W->n);
+        snprintf(head, sizeof head, "%d\n", W->n);
     }
+    unsigned *len = id_lengths(W);
+    if (!len)
+        return SP_ENOMEM;
+    out_bytes(o, head, strlen(head));
     const sp_csr *w = W->w;
     for (int i = 0; i < W->n; i++) {
-        fprintf(f, "%s %d\n", W->ids[i], w->p[i + 1] - w->p[i]);
+        out_bytes(o, W->ids[i], len[i]);
+        out_char(o, ' ');
+        out_uint(o, (unsigned)(w->p[i + 1] - w->p[i]));
+        out_char(o, '\n');
         for (int k = w->p[i]; k < w->p[i + 1]; k++) {
             if (k > w->p[i])
-                fputc(' ', f);
-            fputs(W->ids[w->j[k]], f);
+                out_char(o, ' ');
+            out_bytes(o, W->ids[w->j[k]], len[w->j[k]]);
         }
-        fputc('\n', f);
+        out_char(o, '\n');
     }
+    free(len);
+    return SP_OK;
 }
 
-static void write_gwt(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+static int write_gwt(wio_out *o, const sp_weights *W, const char *layer, const char *id_field)
 {
-    char a[256], b[256];
+    char a[256], b[256], head[600];
     header_name(a, sizeof a, layer);
     header_name(b, sizeof b, id_field);
-    fprintf(f, "0 %d %s %s\n", W->n + W->unnamed, a, b);
+    snprintf(head, sizeof head, "0 %d %s %s\n", W->n + W->unnamed, a, b);
+    unsigned *len = id_lengths(W);
+    if (!len)
+        return SP_ENOMEM;
+    out_bytes(o, head, strlen(head));
     const sp_csr *w = W->w;
     for (int i = 0; i < W->n; i++) /* an island has no line (libpysal, GeoDa) */
-        for (int k = w->p[i]; k < w->p[i + 1]; k++)
-            fprintf(f, "%s %s %.17g\n", W->ids[i], W->ids[w->j[k]], w->x[k]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            out_bytes(o, W->ids[i], len[i]);
+            out_char(o, ' ');
+            out_bytes(o, W->ids[w->j[k]], len[w->j[k]]);
+            out_char(o, ' ');
+            out_weight(o, w->x[k]);
+            out_char(o, '\n');
+        }
+    free(len);
+    return SP_OK;
 }
 
-static void write_mtx(FILE *f, const sp_weights *W)
+static int write_mtx(wio_out *o, const sp_weights *W)
 {
-    fputs("%%MatrixMarket matrix coordinate real general\n"
-          "% spatial weights written by spill; unit ids: '% id K NAME'\n", f);
-    for (int i = 0; i < W->n; i++)
-        fprintf(f, "%% id %d %s\n", i + 1, W->ids[i]);
+    char line[64];
+    const char *banner = "%%MatrixMarket matrix coordinate real general\n"
+                         "% spatial weights written by spill; unit ids: '% id K NAME'\n";
+    out_bytes(o, banner, strlen(banner));
+    for (int i = 0; i < W->n; i++) {
+        out_bytes(o, "% id ", 5);
+        out_uint(o, (unsigned)i + 1);
+        out_char(o, ' ');
+        out_bytes(o, W->ids[i], strlen(W->ids[i]));
+        out_char(o, '\n');
+    }
     const sp_csr *w = W->w;
-    fprintf(f, "%d %d %d\n", W->n, W->n, sp_csr_nnz(w));
+    snprintf(line, sizeof line, "%d %d %d\n", W->n, W->n, sp_csr_nnz(w));
+    out_bytes(o, line, strlen(line));
     for (int i = 0; i < W->n; i++)
-        for (int k = w->p[i]; k < w->p[i + 1]; k++)
-            fprintf(f, "%d %d %.17g\n", i + 1, w->j[k] + 1, w->x[k]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            out_uint(o, (unsigned)i + 1);
+            out_char(o, ' ');
+            out_uint(o, (unsigned)w->j[k] + 1);
+            out_char(o, ' ');
+            out_weight(o, w->x[k]);
+            out_char(o, '\n');
+        }
+    return SP_OK;
 }
-
 
 static void write_csv(FILE *f, const sp_weights *W)
 {
@@ -1437,20 +1545,28 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
         sp_output_abort(&o);
         return rc;
     }
-    if (fmt == SP_WF_GAL)
-        write_gal(f, W, layer, id_field);
-    else if (fmt == SP_WF_GWT)
-        write_gwt(f, W, layer, id_field);
+    wio_out *text = fmt == SP_WF_GAL || fmt == SP_WF_GWT || fmt == SP_WF_MTX
+                        ? sp_malloc(sizeof *text) : NULL;
+    if (text) {
+        text->f = f, text->n = 0, text->last_len = 0;
+        rc = fmt == SP_WF_GAL ? write_gal(text, W, layer, id_field)
+             : fmt == SP_WF_GWT ? write_gwt(text, W, layer, id_field) : write_mtx(text, W);
+        out_flush(text);
+        free(text);
+    } else if (fmt == SP_WF_GAL || fmt == SP_WF_GWT || fmt == SP_WF_MTX)
+        rc = SP_ENOMEM;
     else if (fmt == SP_WF_SWM)
         write_swm(f, W, id_field);
-    else if (fmt == SP_WF_MTX)
-        write_mtx(f, W);
     else if (fmt == SP_WF_SPMAT)
         write_spmat(f, W);
     else
         write_csv(f, W);
     int failed = ferror(f);
     failed |= fclose(f) != 0;
+    if (rc) {
+        sp_output_abort(&o);
+        return rc;
+    }
     if (failed) {
         rc = sp_error_set(SP_EDATA, "%s: cannot write: %s", path, strerror(errno));
         sp_output_abort(&o);
