@@ -37,6 +37,7 @@
 #include "sp_table.h"
 #include "sp_text.h"
 #include "sp_wdense.h"
+#include "sp_wfast.h"
 #include "sp_wio.h"
 
 #define WIO_MAX_IMPLICIT_N 10000000 /* MTX without id comments: ids 1..n are made up */
@@ -1150,6 +1151,10 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
     } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_SPMAT && fmt != SP_WF_SHEET) {
         wio_text t;
         name_links names = {0};
+        const char *parser = getenv("SPILL_GAL_PARSER"); /* "general": tests compare both */
+        if (fmt == SP_WF_GAL && !(parser && strcmp(parser, "general") == 0) &&
+            ((rc = sp_wfast_gal(data, size, out)) || *out))
+            return rc; /* integer ids: one pass; else (and on errors) the parser below */
         rc = text_open(&t, data, size, path);
         if (!rc && fmt == SP_WF_GAL) {
             gal_rows g;
