@@ -36,6 +36,7 @@
 #include "sp_readopt.h"
 #include "sp_table.h"
 #include "sp_text.h"
+#include "sp_vec.h"
 #include "sp_wdense.h"
 #include "sp_wfast.h"
 #include "sp_wio.h"
@@ -70,7 +71,8 @@ const char *sp_wio_format_name(sp_wformat fmt)
 
 typedef struct wio_ids {
     char **v;
-    int n, cap;
+    int n;
+    size_t cap;
 } wio_ids;
 
 typedef struct wio_links {
@@ -89,16 +91,10 @@ static void ids_free(wio_ids *ids)
 
 static int ids_push(wio_ids *ids, const char *id)
 {
-    if (ids->n == ids->cap) {
-        if (ids->cap > INT_MAX / 2)
-            return sp_error_set(SP_EDATA, "too many units");
-        int cap = ids->cap ? 2 * ids->cap : 64;
-        char **v = sp_realloc(ids->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        ids->v = v;
-        ids->cap = cap;
-    }
+    if (ids->n == INT_MAX)
+        return sp_error_set(SP_EDATA, "too many units");
+    if (SP_VEC_RESERVE(ids->v, ids->cap, (size_t)ids->n + 1, 64))
+        return SP_ENOMEM;
     if (!(ids->v[ids->n] = sp_strdup(id)))
         return SP_ENOMEM;
     ids->n++;
@@ -117,23 +113,15 @@ static void links_free(wio_links *l)
 static int links_push(wio_links *l, int i, int j, double x, int where)
 {
     if (l->n == l->cap) {
-        if (l->cap > INT_MAX / 2)
+        if (l->n >= (size_t)INT_MAX)
             return sp_error_set(SP_EDATA, "too many links");
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        int *ni = sp_realloc(l->i, cap * sizeof *ni);
-        if (ni)
-            l->i = ni;
-        int *nj = ni ? sp_realloc(l->j, cap * sizeof *nj) : NULL;
-        if (nj)
-            l->j = nj;
-        int *nw = nj ? sp_realloc(l->where, cap * sizeof *nw) : NULL;
-        if (nw)
-            l->where = nw;
-        double *nx = nw ? sp_realloc(l->x, cap * sizeof *nx) : NULL;
-        if (!nx)
+        size_t ci = l->cap, cj = l->cap, cw = l->cap, cx = l->cap; /* four arrays, one count */
+        if (sp_vec_reserve(&l->i, &ci, l->n + 1, sizeof *l->i, 256) ||
+            sp_vec_reserve(&l->j, &cj, l->n + 1, sizeof *l->j, 256) ||
+            sp_vec_reserve(&l->where, &cw, l->n + 1, sizeof *l->where, 256) ||
+            sp_vec_reserve(&l->x, &cx, l->n + 1, sizeof *l->x, 256))
             return SP_ENOMEM;
-        l->x = nx;
-        l->cap = cap;
+        l->cap = ci;
     }
     l->i[l->n] = i;
     l->j[l->n] = j;
@@ -378,16 +366,10 @@ typedef struct name_links {
 
 static int names_push(name_links *l, const char *a, int ai, const char *b, double x, int line)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        if (cap > (size_t)INT_MAX)
-            return sp_error_set(SP_EDATA, "too many links");
-        name_link *v = sp_realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (l->n >= (size_t)INT_MAX)
+        return sp_error_set(SP_EDATA, "too many links");
+    if (SP_VEC_RESERVE(l->v, l->cap, l->n + 1, 256))
+        return SP_ENOMEM;
     l->v[l->n++] = (name_link){a, b, x, line, ai};
     return SP_OK;
 }
@@ -507,16 +489,10 @@ static void gal_rows_free(gal_rows *g)
 
 static int gal_push(gal_rows *g, const char *nb)
 {
-    if (g->ntok == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : g->hint;
-        if (cap > (size_t)INT_MAX)
-            return sp_error_set(SP_EDATA, "too many links");
-        const char **v = sp_realloc(g->tok, cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        g->tok = v;
-        g->cap = cap;
-    }
+    if (g->ntok >= (size_t)INT_MAX)
+        return sp_error_set(SP_EDATA, "too many links");
+    if (SP_VEC_RESERVE(g->tok, g->cap, g->ntok + 1, g->hint))
+        return SP_ENOMEM;
     g->tok[g->ntok++] = nb;
     return SP_OK;
 }
@@ -803,7 +779,8 @@ static int mtx_entry(wio_text *t, char *line, const mtx_kind *kind, int n, wio_l
 static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
 {
     mtx_kind kind = {0, 0};
-    int rc = mtx_banner(t, &kind), n = -1, nnz = 0, nnamed = 0, cap = 0;
+    int rc = mtx_banner(t, &kind), n = -1, nnz = 0, nnamed = 0;
+    size_t cap = 0;
     mtx_id *named = NULL;
     char *line;
     while (!rc && (line = text_nonblank(t)) != NULL) {
@@ -812,16 +789,12 @@ static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
             mtx_id e;
             if (!mtx_id_comment(line, t->line, &e))
                 continue;
-            if (nnamed == cap) {
-                int grown = cap ? 2 * cap : 64;
-                mtx_id *v = cap < INT_MAX / 2 ? sp_realloc(named, (size_t)grown * sizeof *v) : NULL;
-                if (!v) {
-                    rc = cap < INT_MAX / 2 ? SP_ENOMEM : text_error(t, "too many '%% id' lines");
-                    break;
-                }
-                named = v;
-                cap = grown;
+            if (nnamed == INT_MAX) {
+                rc = text_error(t, "too many '%% id' lines");
+                break;
             }
+            if ((rc = SP_VEC_RESERVE(named, cap, (size_t)nnamed + 1, 64)))
+                break;
             named[nnamed++] = e;
         } else if (n < 0) {
             char *tok[4];
@@ -857,21 +830,16 @@ static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
 
 typedef struct csv_row {
     char **cell;
-    int n, cap;
+    int n;
+    size_t cap;
 } csv_row;
 
 static int csv_row_push(csv_row *row, char *cell)
 {
-    if (row->n == row->cap) {
-        if (row->cap > INT_MAX / 2)
-            return sp_error_set(SP_EDATA, "too many cells");
-        int cap = row->cap ? 2 * row->cap : 64;
-        char **v = sp_realloc(row->cell, (size_t)cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        row->cell = v;
-        row->cap = cap;
-    }
+    if (row->n == INT_MAX)
+        return sp_error_set(SP_EDATA, "too many cells");
+    if (SP_VEC_RESERVE(row->cell, row->cap, (size_t)row->n + 1, 64))
+        return SP_ENOMEM;
     row->cell[row->n++] = cell;
     return SP_OK;
 }
@@ -921,8 +889,8 @@ static int read_dense(wio_text *t, int spmat, sp_weights **out)
 {
     csv_row row = {0};
     const char **cells = NULL;
-    int *start = NULL, *line = NULL, nrows = 0, rcap = 0, rc = SP_OK;
-    size_t ncells = 0, ccap = 0;
+    int *start = NULL, *line = NULL, nrows = 0, rc = SP_OK;
+    size_t ncells = 0, ccap = 0, rcap = 0;
     char sep = ',';
     for (char *s; !rc && (s = text_nonblank(t)) != NULL; nrows++) {
         if (nrows == 0 && !spmat && !strchr(s, ','))
@@ -934,22 +902,12 @@ static int read_dense(wio_text *t, int spmat, sp_weights **out)
         } else {
             rc = csv_split(t, s, sep, &row);
         }
-        if (!rc && nrows + 2 > rcap) {
-            rcap = rcap ? 2 * rcap : 256;
-            int *a = sp_realloc(start, (size_t)rcap * sizeof *a), *b = a ? sp_realloc(line, (size_t)rcap * sizeof *b) : NULL;
-            start = a ? a : start;
-            line = b ? b : line;
-            rc = a && b ? SP_OK : SP_ENOMEM;
-        }
-        if (!rc && ncells + (size_t)row.n + 1 > ccap) {
-            size_t cap = ccap ? 2 * ccap : 4096;
-            while (cap < ncells + (size_t)row.n + 1)
-                cap *= 2;
-            const char **grown = sp_realloc((void *)cells, cap * sizeof *grown);
-            rc = grown ? SP_OK : SP_ENOMEM;
-            cells = grown ? grown : cells;
-            ccap = grown ? cap : ccap;
-        }
+        size_t lcap = rcap; /* start and line: one count */
+        if (!rc && (SP_VEC_RESERVE(start, rcap, (size_t)nrows + 2, 256) ||
+                    SP_VEC_RESERVE(line, lcap, (size_t)nrows + 2, 256)))
+            rc = SP_ENOMEM;
+        if (!rc && SP_VEC_RESERVE(cells, ccap, ncells + (size_t)row.n + 1, 4096))
+            rc = SP_ENOMEM;
         if (!rc && (ncells > (size_t)SP_WDENSE_MAX_N * (SP_WDENSE_MAX_N + 2) ||
                     nrows > SP_WDENSE_MAX_N + 2))
             rc = text_error(t, "too many cells for a dense weights file");
@@ -1080,14 +1038,9 @@ static int swm_records(const char *data, size_t size, const char *path, int isla
             rc = swm_error(path, r, n, id, "file ends inside the record");
             break;
         }
-        if (l->n + (size_t)cnt > cap) {
-            cap = 2 * (l->n + (size_t)cnt);
-            int *grown = sp_realloc(nbr_id, cap * sizeof *grown);
-            if (!grown) {
-                rc = SP_ENOMEM;
-                break;
-            }
-            nbr_id = grown;
+        if (SP_VEC_RESERVE(nbr_id, cap, l->n + (size_t)cnt, 2 * (size_t)cnt)) {
+            rc = SP_ENOMEM;
+            break;
         }
         for (int k = 0; k < cnt; k++)
             nbr_id[l->n + (size_t)k] = swm_i32(&in);
