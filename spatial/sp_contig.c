@@ -32,6 +32,7 @@
 #define COARSE_BINS 65536   /* column bins the strips are made of */
 #define MAX_THREADS 8       /* more bring nothing to passes this memory-bound */
 #define SMALL_GROUP 16      /* a unit's vertices in one cell compared pairwise up to this */
+#define AGG_CHUNKS 64        /* unit ranges the pairs are counted in */
 #define COUNT_WIDTH(m) (4 * (m) + 1024) /* columns up to which a strip is counting-sorted */
 
 /* A vertex in its strip before sorting: its index, unit and grid column. */
@@ -75,6 +76,10 @@ typedef struct contig_job {
     size_t *offset;       /* nchunks x nstrips: where a chunk's vertices of a strip go */
     size_t *strip_start;  /* nstrips + 1 */
     vref *refs;           /* the vertices by strip */
+    uint32_t *cnt[MAX_THREADS]; /* per worker list: pairs per low unit, then slots */
+    size_t *bstart;       /* n + 1: the bucket of each low unit */
+    uint32_t *bucket;     /* the high units of the pairs, by low unit */
+    int *nhi;             /* links of each unit to higher units */
     contig_worker *workers;
     int (*task)(struct contig_job *, contig_worker *, int);
     int ntasks;
@@ -445,34 +450,27 @@ static int make_strips(contig_job *j)
     return SP_OK;
 }
 
-/* Pass 6a: every worker's pairs into buckets by low unit (bucket u ends at
- * bend[u], starts at bend[u - 1] or 0); the workers' lists are freed. */
-static int bucket_pairs(contig_job *j, uint32_t **bucket_out, size_t **bend_out)
+/* Pass 6a, list t: how many of worker t's pairs each low unit has. */
+static int task_count(contig_job *j, contig_worker *w, int t)
 {
-    int n = j->n;
-    size_t total = 0;
-    for (int t = 0; t < j->nworkers; t++)
-        total += j->workers[t].npairs;
-    size_t *bend = sp_calloc((size_t)n + 1, sizeof *bend);
-    uint32_t *bucket = sp_malloc(total * sizeof *bucket + 1);
-    if (!bend || !bucket) {
-        free(bend), free(bucket);
-        return SP_ENOMEM;
+    const contig_worker *src = &j->workers[t];
+    uint32_t *c = j->cnt[t];
+    for (size_t k = 0; k < src->npairs; k++)
+        c[src->pairs[k] >> 32]++;
+    return SP_OK;
+}
+
+/* Pass 6b, list t: worker t's pairs into their buckets (its own slots). */
+static int task_bucket(contig_job *j, contig_worker *w, int t)
+{
+    contig_worker *src = &j->workers[t];
+    uint32_t *at = j->cnt[t];
+    for (size_t k = 0; k < src->npairs; k++) {
+        uint64_t p = src->pairs[k];
+        j->bucket[j->bstart[p >> 32] + at[p >> 32]++] = (uint32_t)p;
     }
-    for (int t = 0; t < j->nworkers; t++)
-        for (size_t k = 0; k < j->workers[t].npairs; k++)
-            bend[(j->workers[t].pairs[k] >> 32) + 1]++;
-    for (int u = 0; u < n; u++)
-        bend[u + 1] += bend[u]; /* bend[u]: start of bucket u, moving to its end */
-    for (int t = 0; t < j->nworkers; t++) {
-        const uint64_t *p = j->workers[t].pairs;
-        for (size_t k = 0; k < j->workers[t].npairs; k++)
-            bucket[bend[p[k] >> 32]++] = (uint32_t)p[k];
-        free(j->workers[t].pairs);
-        j->workers[t].pairs = NULL;
-    }
-    *bucket_out = bucket;
-    *bend_out = bend;
+    free(src->pairs);
+    src->pairs = NULL;
     return SP_OK;
 }
 
@@ -499,46 +497,81 @@ static void sort_bucket(uint32_t *v, size_t m)
     }
 }
 
-/* Pass 6b: each bucket sorted, its high units seen at least `need` times
- * kept once at its start (nhi[u] of them); deg[u] counts both directions.
- * Returns the number of links (unordered pairs). */
-static size_t count_links(uint32_t *bucket, const size_t *bend, int n, int need, int *nhi,
-                          int *deg)
+/* Pass 6c, units of chunk c: each bucket sorted, its high units seen at
+ * least `need` times kept once at its start (nhi[u] of them). */
+static int task_links(contig_job *j, contig_worker *w, int c)
 {
-    size_t links = 0;
-    for (int u = 0; u < n; u++) {
-        size_t s = u ? bend[u - 1] : 0, e = bend[u], kept = s;
-        sort_bucket(bucket + s, e - s);
-        for (size_t k = s; k < e;) {
+    int u0 = (int)((int64_t)j->n * c / AGG_CHUNKS), u1 = (int)((int64_t)j->n * (c + 1) / AGG_CHUNKS);
+    for (int u = u0; u < u1; u++) {
+        uint32_t *v = j->bucket + j->bstart[u];
+        size_t m = j->bstart[u + 1] - j->bstart[u], kept = 0;
+        sort_bucket(v, m);
+        for (size_t k = 0; k < m;) {
             size_t r = k + 1;
-            while (r < e && bucket[r] == bucket[k])
+            while (r < m && v[r] == v[k])
                 r++;
-            if (r - k >= (size_t)need) {
-                deg[bucket[k]]++;
-                bucket[kept++] = bucket[k];
-            }
+            if (r - k >= (size_t)j->need)
+                v[kept++] = v[k];
             k = r;
         }
-        nhi[u] = (int)(kept - s);
-        deg[u] += nhi[u];
-        links += kept - s;
+        j->nhi[u] = (int)kept;
     }
-    return links;
+    return SP_OK;
 }
 
-/* Pass 6c: row u is its lower neighbours (written while the loop passes
- * them, so ascending), then its higher ones; every weight 1.  deg (the row
- * lengths) becomes the fill position of each row. */
-static void fill_csr(sp_csr *a, const uint32_t *bucket, const size_t *bend, const int *nhi,
-                     int *deg)
+/* Passes 6a-c: every worker's pairs into buckets by low unit (bucket u is
+ * bucket[bstart[u] .. bstart[u + 1])), each worker's in its own slots, then
+ * the links of each bucket; the workers' lists are freed. */
+static int bucket_links(contig_job *j)
 {
-    int n = a->nrow, *pos = deg;
+    int n = j->n, W = j->nworkers;
+    size_t total = 0;
+    for (int t = 0; t < W; t++)
+        total += j->workers[t].npairs;
+    j->bstart = sp_malloc(((size_t)n + 1) * sizeof *j->bstart);
+    j->bucket = sp_malloc(total * sizeof *j->bucket + 1);
+    j->nhi = sp_malloc(((size_t)n + 1) * sizeof *j->nhi);
+    int rc = j->bstart && j->bucket && j->nhi ? SP_OK : SP_ENOMEM;
+    for (int t = 0; t < W && !rc; t++)
+        if (!(j->cnt[t] = sp_calloc((size_t)n + 1, sizeof *j->cnt[t])))
+            rc = SP_ENOMEM;
+    if (!rc)
+        rc = job_pass(j, task_count, W);
+    size_t at = 0;
+    for (int u = 0; u < n && !rc; u++) { /* bucket starts; each list's place in them */
+        j->bstart[u] = at;
+        uint32_t here = 0;
+        for (int t = 0; t < W; t++) {
+            uint32_t k = j->cnt[t][u];
+            j->cnt[t][u] = here;
+            here += k;
+        }
+        at += here;
+        j->bstart[u + 1] = at;
+    }
+    if (!rc)
+        rc = job_pass(j, task_bucket, W);
+    if (!rc)
+        rc = job_pass(j, task_links, AGG_CHUNKS);
+    return rc;
+}
+
+/* Pass 6d: row u is its lower neighbours (written while the loop passes
+ * them, so ascending), then its higher ones; every weight 1. */
+static void fill_csr(const contig_job *j, sp_csr *a, int *pos)
+{
+    int n = a->nrow;
     for (int u = 0; u < n; u++)
-        a->p[u + 1] = a->p[u] + deg[u];
+        pos[u] = j->nhi[u];
+    for (int u = 0; u < n; u++)
+        for (int k = 0; k < j->nhi[u]; k++)
+            pos[j->bucket[j->bstart[u] + (size_t)k]]++;
+    for (int u = 0; u < n; u++)
+        a->p[u + 1] = a->p[u] + pos[u];
     memcpy(pos, a->p, (size_t)n * sizeof *pos);
     for (int u = 0; u < n; u++) {
-        const uint32_t *hi = bucket + (u ? bend[u - 1] : 0);
-        for (int k = 0; k < nhi[u]; k++) {
+        const uint32_t *hi = j->bucket + j->bstart[u];
+        for (int k = 0; k < j->nhi[u]; k++) {
             a->j[pos[u]++] = (int)hi[k];
             a->j[pos[hi[k]]++] = u;
         }
@@ -551,21 +584,20 @@ static void fill_csr(sp_csr *a, const uint32_t *bucket, const size_t *bend, cons
  * symmetric binary matrix. */
 static int pairs_to_csr(contig_job *j, sp_csr **out)
 {
-    uint32_t *bucket;
-    size_t *bend;
-    int rc = bucket_pairs(j, &bucket, &bend);
-    if (rc)
-        return rc;
-    int *nhi = sp_calloc((size_t)j->n, sizeof *nhi), *deg = sp_calloc((size_t)j->n, sizeof *deg);
-    rc = nhi && deg ? SP_OK : SP_ENOMEM;
-    size_t links = rc ? 0 : count_links(bucket, bend, j->n, j->need, nhi, deg);
+    int rc = bucket_links(j);
+    size_t links = 0;
+    for (int u = 0; u < j->n && !rc; u++)
+        links += (size_t)j->nhi[u];
     if (!rc && 2 * links > INT32_MAX)
         rc = sp_error_set(SP_EDATA, "contiguity: more than %d links", INT32_MAX);
+    int *pos = rc ? NULL : sp_malloc(((size_t)j->n + 1) * sizeof *pos);
+    if (!rc && !pos)
+        rc = SP_ENOMEM;
     if (!rc)
         rc = sp_csr_alloc(j->n, j->n, (int)(2 * links), out);
     if (!rc)
-        fill_csr(*out, bucket, bend, nhi, deg);
-    free(bucket), free(bend), free(nhi), free(deg);
+        fill_csr(j, *out, pos);
+    free(pos);
     return rc;
 }
 
@@ -578,6 +610,9 @@ static void job_free(contig_job *j)
     }
     free(j->workers), free(j->hist), free(j->strip_of), free(j->col0);
     free(j->offset), free(j->strip_start), free(j->refs);
+    for (int t = 0; t < MAX_THREADS; t++)
+        free(j->cnt[t]);
+    free(j->bstart), free(j->bucket), free(j->nhi);
 }
 
 /* Contiguity from unit i's vertices xy[2k], xy[2k + 1], start[i] <= k < start[i + 1]. */
