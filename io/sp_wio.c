@@ -1104,10 +1104,12 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
     } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_SPMAT && fmt != SP_WF_SHEET) {
         wio_text t;
         name_links names = {0};
-        const char *parser = getenv("SPILL_GAL_PARSER"); /* "general": tests compare both */
-        if (fmt == SP_WF_GAL && !(parser && strcmp(parser, "general") == 0) &&
-            ((rc = sp_wfast_gal(data, size, out)) || *out))
+        const char *parser = getenv("SPILL_WIO_PARSER"); /* "general": tests compare both */
+        int general = parser && strcmp(parser, "general") == 0;
+        if (!general && fmt == SP_WF_GAL && ((rc = sp_wfast_gal(data, size, out)) || *out))
             return rc; /* integer ids: one pass; else (and on errors) the parser below */
+        if (!general && fmt == SP_WF_GWT && ((rc = sp_wfast_gwt(data, size, out)) || *out))
+            return rc;
         rc = text_open(&t, data, size, path);
         if (!rc && fmt == SP_WF_GAL) {
             gal_rows g;

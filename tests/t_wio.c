@@ -264,29 +264,36 @@ static void check_same_text(const char *clean, const char *messy, sp_wformat fmt
     sp_weights_free(B);
 }
 
-/* The one-pass GAL reader (io/sp_wfast.h) against the general parser
- * (SPILL_GAL_PARSER=general): a file it takes gives the same ids and matrix;
- * a file it declines (fast = 0) is still read, by the general parser. */
-static void check_gal_paths(const char *text, int fast)
+/* The one-pass readers (io/sp_wfast.h) against the general parser
+ * (SPILL_WIO_PARSER=general): a file they take gives the same ids, matrix
+ * and unnamed count; a file they decline (fast = 0) is still read, by the
+ * general parser. */
+static void check_fast_paths(const char *text, sp_wformat fmt, int fast)
 {
     sp_weights *F = NULL, *G, *D;
-    int rc = sp_wfast_gal(text, strlen(text), &F);
+    int rc = fmt == SP_WF_GAL ? sp_wfast_gal(text, strlen(text), &F)
+                              : sp_wfast_gwt(text, strlen(text), &F);
     TH_RECORD(rc == SP_OK && (F != NULL) == fast, "fast path %s: %.60s", fast ? "declined" : "took",
               text);
-    setenv("SPILL_GAL_PARSER", "general", 1);
-    G = parse(text, SP_WF_GAL, &rc);
-    unsetenv("SPILL_GAL_PARSER");
-    D = parse(text, SP_WF_GAL, &rc);
+    setenv("SPILL_WIO_PARSER", "general", 1);
+    G = parse(text, fmt, &rc);
+    unsetenv("SPILL_WIO_PARSER");
+    D = parse(text, fmt, &rc);
     TH_RECORD(G && D, "not read: %s", sp_error_msg());
     if (F && G)
-        TH_RECORD(same_ids(F, G) && sp_csr_equal(F->w, G->w), "fast and general differ: %.60s",
-                  text);
+        TH_RECORD(same_ids(F, G) && sp_csr_equal(F->w, G->w) && F->unnamed == G->unnamed,
+                  "fast and general differ: %.60s", text);
     if (D && G)
-        TH_RECORD(same_ids(D, G) && sp_csr_equal(D->w, G->w), "default and general differ: %.60s",
-                  text);
+        TH_RECORD(same_ids(D, G) && sp_csr_equal(D->w, G->w) && D->unnamed == G->unnamed,
+                  "default and general differ: %.60s", text);
     sp_weights_free(F);
     sp_weights_free(G);
     sp_weights_free(D);
+}
+
+static void check_gal_paths(const char *text, int fast)
+{
+    check_fast_paths(text, SP_WF_GAL, fast);
 }
 
 static void test_gal_fast(void)
@@ -359,9 +366,9 @@ static void test_gal_fast_random(void)
         sp_weights *F = NULL, *G = NULL;
         int rc;
         sp_wfast_gal(text, strlen(text), &F);
-        setenv("SPILL_GAL_PARSER", "general", 1);
+        setenv("SPILL_WIO_PARSER", "general", 1);
         G = parse(text, SP_WF_GAL, &rc);
-        unsetenv("SPILL_GAL_PARSER");
+        unsetenv("SPILL_WIO_PARSER");
         fast += F != NULL;
         if (F && !(G && same_ids(F, G) && sp_csr_equal(F->w, G->w)) && differ++ == 0)
             TH_RECORD(0, "readers differ on: %s", text);
@@ -370,6 +377,63 @@ static void test_gal_fast_random(void)
     }
     CHECK(differ == 0);
     TH_RECORD(fast > 1000, "the fast reader took only %d of 5000 texts", fast);
+}
+
+static void test_gwt_fast(void)
+{
+    check_fast_paths("0 3 x id\n1 2 0.5\n2 1 0.5\n2 3 0.25\n3 2 1\n", SP_WF_GWT, 1);
+    check_fast_paths("0 3 x id\r\n1 2 0.5 \r\n\r\n2\t1\t0.5\n 2 3 1e-3\n3 2 .75", SP_WF_GWT, 1);
+    check_fast_paths("4\n2 1 0.16666666666666666\n1 2 0.16666666666666666\n", SP_WF_GWT, 1);
+    check_fast_paths("0 4 x id\n1 2 1\n2 1 1\n3 3 0\n", SP_WF_GWT, 1);   /* "ID ID 0", unnamed */
+    check_fast_paths("0 2 x id\n1 1 2.5\n2 1 1\n", SP_WF_GWT, 1);         /* a self link */
+    check_fast_paths("0 2 x id\n2 1 -0.5\n1 2 0x1p-2\n", SP_WF_GWT, 1);    /* strtod's forms */
+    check_fast_paths("0 2 x id\n2 1 000000000000000000012.5\n", SP_WF_GWT, 1);
+    check_fast_paths("0 2 x id\na b 1\nb a 1\n", SP_WF_GWT, 0);            /* text ids */
+    check_fast_paths("0 2 x id\n110000 120000 1\n", SP_WF_GWT, 0);          /* large ids */
+}
+
+/* A random small GWT text, as random_gal: ids shifted or not, weights in
+ * several forms, markers, repeats and bad weights now and then. */
+static void random_gwt(sp_rng *r, char *buf, size_t cap)
+{
+    int n = 1 + (int)(sp_rng_uniform(r) * 6), shift = sp_rng_uniform(r) < 0.2 ? 7 : 1;
+    int lines = (int)(sp_rng_uniform(r) * 10);
+    const char *weights[] = {"1", "0.5", "0.16666666666666666", "2e-1", "-3", ".25", "x", "1e999",
+                             "0", "7.0000000000000000001"};
+    const char *ends[] = {"\n", "\r\n", " \n", "\t\r\n"};
+    size_t at = 0;
+    at += (size_t)snprintf(buf + at, cap - at, sp_rng_uniform(r) < 0.5 ? "%d\n" : "0 %d x id\n",
+                           n + (sp_rng_uniform(r) < 0.1));
+    for (int k = 0; k < lines && at < cap - 64; k++)
+        at += (size_t)snprintf(buf + at, cap - at, "%d %d %s%s",
+                               (int)sp_rng_below(r, (uint32_t)n) + shift,
+                               (int)sp_rng_below(r, (uint32_t)n) + shift,
+                               weights[sp_rng_below(r, 10)], ends[sp_rng_below(r, 4)]);
+}
+
+static void test_gwt_fast_random(void)
+{
+    sp_rng r;
+    sp_rng_init(&r, 19, 0, 0);
+    int fast = 0, differ = 0;
+    for (int iter = 0; iter < 5000; iter++) {
+        char text[1024];
+        random_gwt(&r, text, sizeof text);
+        sp_weights *F = NULL, *G = NULL;
+        int rc;
+        sp_wfast_gwt(text, strlen(text), &F);
+        setenv("SPILL_WIO_PARSER", "general", 1);
+        G = parse(text, SP_WF_GWT, &rc);
+        unsetenv("SPILL_WIO_PARSER");
+        fast += F != NULL;
+        if (F && !(G && same_ids(F, G) && sp_csr_equal(F->w, G->w) && F->unnamed == G->unnamed) &&
+            differ++ == 0)
+            TH_RECORD(0, "readers differ on: %s", text);
+        sp_weights_free(F);
+        sp_weights_free(G);
+    }
+    CHECK(differ == 0);
+    TH_RECORD(fast > 500, "the fast reader took only %d of 5000 texts", fast);
 }
 
 static void test_messy_text(void)
@@ -771,6 +835,8 @@ int main(void)
     RUN(test_messy_text);
     RUN(test_gal_fast);
     RUN(test_gal_fast_random);
+    RUN(test_gwt_fast);
+    RUN(test_gwt_fast_random);
     RUN(test_malformed);
     RUN(test_swm_layouts);
     RUN(test_write_errors);
