@@ -98,6 +98,16 @@ static long header_n(fcur *c)
     }
 }
 
+/* The bytes after a UTF-8 byte order mark, and the header's unit count
+ * (header_n). */
+static long open_text(const char *data, size_t size, fcur *c)
+{
+    *c = (fcur){data, data + size};
+    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        c->p += 3;
+    return header_n(c);
+}
+
 /* The rows of the file: ids[u], and unit u's neighbour ids nb[p[u] .. p[u + 1]). */
 typedef struct fgal {
     long n;
@@ -225,11 +235,9 @@ static int gal_weights(const fgal *g, sp_weights **out)
 int sp_wfast_gal(const char *data, size_t size, sp_weights **out)
 {
     *out = NULL;
-    fcur c = {data, data + size};
-    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte order mark */
-        c.p += 3;
+    fcur c;
     fgal g = {0};
-    g.n = header_n(&c);
+    g.n = open_text(data, size, &c);
     if (g.n <= 0 || (size_t)g.n > size / 4 + 1)
         return SP_OK;
     int *table = NULL;
@@ -488,11 +496,9 @@ static int gwt_matrix(const fgwt *g, int units, sp_csr **out)
 int sp_wfast_gwt(const char *data, size_t size, sp_weights **out)
 {
     *out = NULL;
-    fcur c = {data, data + size};
-    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte order mark */
-        c.p += 3;
+    fcur c;
     fgwt g = {0};
-    g.n = header_n(&c);
+    g.n = open_text(data, size, &c);
     if (g.n <= 0 || (size_t)g.n > size + 1)
         return SP_OK;
     uint32_t *value = NULL;
