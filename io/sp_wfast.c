@@ -115,6 +115,7 @@ typedef struct fgal {
     size_t *p, ntok, cap;
 } fgal;
 
+/* What an fgal holds. */
 static void fgal_free(fgal *g)
 {
     free(g->ids), free(g->nb), free(g->p);
@@ -145,6 +146,7 @@ static int parse_rows(fcur *c, fgal *g)
     return SP_OK;
 }
 
+/* qsort's order of unit indices. */
 static int u32_cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -350,11 +352,13 @@ typedef struct fgwt {
     size_t count, cap, ca, cb;
 } fgwt;
 
+/* What an fgwt holds. */
 static void fgwt_free(fgwt *g)
 {
     free(g->a), free(g->b), free(g->x);
 }
 
+/* Every line after the header as a link (DECLINE when there is none). */
 static int gwt_parse(fcur *c, fgwt *g)
 {
     gwt_weight_cache wc = {0};
@@ -417,18 +421,20 @@ static int gwt_units(fgwt *g, uint32_t **value_out, long *units_out)
     return rc;
 }
 
-/* Insertion sort of one row's (column, value) pairs; qsort of many. */
+/* One entry of a row being sorted: column and value. */
 typedef struct fentry {
     uint32_t j;
     double x;
 } fentry;
 
+/* qsort's order of entries: by column. */
 static int fentry_cmp(const void *a, const void *b)
 {
     uint32_t x = ((const fentry *)a)->j, y = ((const fentry *)b)->j;
     return (x > y) - (x < y);
 }
 
+/* Insertion sort of one row's entries by column; qsort of many. */
 static void sort_row(fentry *r, size_t m)
 {
     if (m > 32) {

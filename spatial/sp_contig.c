@@ -7,13 +7,15 @@
  * 2. grid: cells of size max(snap, range / 2^30) numbered col * rows + row,
  *    the columns grouped into strips of about STRIP_TARGET vertices (from a
  *    histogram of coarse column bins, so that crowded areas get narrow strips);
- * 3. scatter: every vertex as a record (x, y, column, row, unit) into its
- *    strip, in vertex order (a stable partition);
- * 4. per strip: sort by cell (radix sort in cache, stable), then drop a
- *    unit's repeated vertices (closing points, parts sharing a corner);
- * 5. per strip: the pairs of vertices of different units within snap, in the
- *    same or adjacent cells, each unordered pair once, as (low unit, high unit);
- * 6. the pairs grouped by low unit (a counting sort) and counted: those seen
+ * 3. scatter: every vertex (index, column, unit) into its strip, in vertex
+ *    order (a stable partition);
+ * 4. per strip, in cache: its vertices' records (x, y, column, row, unit)
+ *    sorted by cell (stable), without a unit's repeated vertices (closing
+ *    points, parts sharing a corner), and the same for the first column of
+ *    the next strip; then the pairs of vertices of different units within
+ *    snap, in the same or adjacent cells, each unordered pair once, as
+ *    (low unit, high unit);
+ * 5. the pairs grouped by low unit (a counting sort) and counted: those seen
  *    at least once (queen) or twice (rook) are the links of the matrix. */
 #include <float.h>
 #include <math.h>
@@ -97,6 +99,7 @@ static int job_work(void *ctx)
     return rc;
 }
 
+/* One pass: ntasks calls of task on the job's threads. */
 static int job_pass(contig_job *j, int (*task)(contig_job *, contig_worker *, int), int ntasks)
 {
     j->task = task;
@@ -106,12 +109,13 @@ static int job_pass(contig_job *j, int (*task)(contig_job *, contig_worker *, in
     return sp_threads_run(j->nworkers, job_work, j);
 }
 
-/* The grid column and row of a vertex (x - xmin and y - ymin in cells). */
+/* The grid column of a vertex: x - xmin in cells. */
 static inline uint32_t cell_col(const contig_job *j, double x)
 {
     return (uint32_t)floor((x - j->xmin) / j->cell);
 }
 
+/* The grid row of a vertex: y - ymin in cells. */
 static inline uint32_t cell_row(const contig_job *j, double y)
 {
     return (uint32_t)floor((y - j->ymin) / j->cell);
@@ -157,6 +161,7 @@ static int task_scatter(contig_job *j, contig_worker *w, int c)
     return SP_OK;
 }
 
+/* Scratch for a strip of m vertices and width counted columns. */
 static int worker_reserve(contig_worker *w, size_t m, size_t width)
 {
     if (width > w->count_cap) {
@@ -237,6 +242,7 @@ static void sort_cells(contig_worker *w, const cvert *v, size_t m, uint32_t col0
     }
 }
 
+/* (x, y) order within one unit's vertices of a cell. */
 static int vertex_before(const cvert *a, const cvert *b)
 {
     return a->x != b->x ? a->x < b->x : a->y < b->y;
@@ -300,6 +306,7 @@ static inline int pair_push(contig_worker *w, const cvert *a, const cvert *b, do
     return SP_OK;
 }
 
+/* The cell number col * rows + row: cell order is column, then row. */
 static inline uint64_t cell_of(uint64_t rows, const cvert *v)
 {
     return (uint64_t)v->col * rows + v->row;
@@ -474,6 +481,7 @@ static int task_bucket(contig_job *j, contig_worker *w, int t)
     return SP_OK;
 }
 
+/* qsort's order of unit indices. */
 static int u32_cmp(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -601,6 +609,7 @@ static int pairs_to_csr(contig_job *j, sp_csr **out)
     return rc;
 }
 
+/* Everything the job and its workers hold. */
 static void job_free(contig_job *j)
 {
     for (int t = 0; t < j->nworkers && j->workers; t++) {
@@ -648,6 +657,7 @@ static int contig_vertices(const double *xy, const size_t *start, int n, sp_cont
     return rc;
 }
 
+/* A snap distance is finite and >= 0. */
 static int check_snap(double snap)
 {
     if (!(snap >= 0.0) || !isfinite(snap))
@@ -661,6 +671,7 @@ typedef struct vertex_list {
     size_t count, cap;
 } vertex_list;
 
+/* The coordinates of one ring, line or point, appended. */
 static int collect_seq(GEOSContextHandle_t ctx, const GEOSGeometry *g, vertex_list *l)
 {
     const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx, g);
@@ -674,6 +685,7 @@ static int collect_seq(GEOSContextHandle_t ctx, const GEOSGeometry *g, vertex_li
     return SP_OK;
 }
 
+/* Every ring, line and point of g, parts and holes included. */
 static int collect_vertices(GEOSContextHandle_t ctx, const GEOSGeometry *g, vertex_list *l)
 {
     int rc = SP_OK;
