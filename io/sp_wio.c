@@ -374,72 +374,6 @@ static int names_push(name_links *l, const char *a, int ai, const char *b, doubl
     return SP_OK;
 }
 
-/* Unit names to indices: a hash map, or, when every id is a decimal integer
- * written without sign or leading zero and the largest is at most 4n + 1024
- * (ids 1..n, the usual case), a table by value (no string compares).  A name
- * written any other way cannot equal such an id, so both give the same answer. */
-typedef struct id_resolver {
-    sp_idmap *map;
-    int *table, max;
-} id_resolver;
-
-/* The value of a canonical decimal integer below 10^9, or -1. */
-static int canonical_int(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1]))
-        return -1;
-    int v = 0, len = 0;
-    for (; *s; s++, len++) {
-        if (*s < '0' || *s > '9' || len == 9)
-            return -1;
-        v = 10 * v + (*s - '0');
-    }
-    return v;
-}
-
-static void resolver_free(id_resolver *r)
-{
-    sp_idmap_free(r->map);
-    free(r->table);
-}
-
-/* The table when the ids allow one (repeated ids are reported as
- * sp_idmap_build reports them), else the hash map. */
-static int resolver_build(const wio_ids *ids, const char *path, id_resolver *r)
-{
-    memset(r, 0, sizeof *r);
-    r->max = -1;
-    for (int k = 0; k < ids->n && r->max >= -1; k++) {
-        int v = canonical_int(ids->v[k]);
-        r->max = v < 0 || v > 4 * ids->n + 1024 ? -2 : (v > r->max ? v : r->max);
-    }
-    if (r->max < 0)
-        return sp_idmap_build((const char *const *)ids->v, ids->n, path, &r->map);
-    if (!(r->table = sp_malloc(((size_t)r->max + 1) * sizeof *r->table)))
-        return SP_ENOMEM;
-    memset(r->table, 0xff, ((size_t)r->max + 1) * sizeof *r->table);
-    for (int k = 0; k < ids->n; k++) {
-        int *slot = &r->table[canonical_int(ids->v[k])];
-        if (*slot >= 0) {
-            int first = *slot;
-            resolver_free(r);
-            return sp_error_set(SP_EDATA, "%s: duplicate id '%s' (units %d and %d)", path,
-                                ids->v[k], first + 1, k + 1);
-        }
-        *slot = k;
-    }
-    return SP_OK;
-}
-
-/* The index of unit `name`, -1 when it is not one. */
-static int resolver_find(const id_resolver *r, const char *name)
-{
-    if (r->map)
-        return sp_idmap_find(r->map, name);
-    int v = canonical_int(name);
-    return v >= 0 && v <= r->max ? r->table[v] : -1;
-}
-
 /* The error for a link to a name that is not a unit. */
 static int unknown_unit(const char *path, int line, const char *name, const char *a, const char *b)
 {
@@ -451,19 +385,19 @@ static int unknown_unit(const char *path, int line, const char *name, const char
 static int names_resolve(const name_links *nl, const wio_ids *ids, const char *path,
                          int skip_marker, wio_links *out)
 {
-    id_resolver map;
-    int rc = resolver_build(ids, path, &map);
+    sp_idmap *map;
+    int rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
     if (rc)
         return rc;
     for (size_t k = 0; k < nl->n && !rc; k++) {
         const name_link *e = &nl->v[k];
-        int i = e->ai >= 0 ? e->ai : resolver_find(&map, e->a), j = resolver_find(&map, e->b);
+        int i = e->ai >= 0 ? e->ai : sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
         if (i < 0 || j < 0)
             rc = unknown_unit(path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
         else if (!(skip_marker && i == j && e->x == 0.0))
             rc = links_push(out, i, j, e->x, e->line);
     }
-    resolver_free(&map);
+    sp_idmap_free(map);
     return rc;
 }
 
@@ -552,12 +486,12 @@ static int read_gal(wio_text *t, wio_ids *ids, gal_rows *g)
 }
 
 /* The links of g as wio_links (for the repeated-link message). */
-static int gal_links(const gal_rows *g, int n, const id_resolver *map, wio_links *l)
+static int gal_links(const gal_rows *g, int n, const sp_idmap *map, wio_links *l)
 {
     int rc = SP_OK;
     for (int u = 0; u < n && !rc; u++)
         for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++)
-            rc = links_push(l, u, resolver_find(map, g->tok[k]), 1.0, g->line[u]);
+            rc = links_push(l, u, sp_idmap_find(map, g->tok[k]), 1.0, g->line[u]);
     return rc;
 }
 
@@ -567,16 +501,16 @@ static int gal_links(const gal_rows *g, int n, const id_resolver *map, wio_links
 static int gal_finish(const char *path, wio_ids *ids, const gal_rows *g, sp_weights **out)
 {
     int n = ids->n, nnz = (int)g->ntok;
-    id_resolver map;
+    sp_idmap *map = NULL;
     sp_csr *w = NULL;
-    int rc = resolver_build(ids, path, &map);
-    if (!rc && (rc = sp_csr_alloc(n, n, nnz, &w)))
-        resolver_free(&map);
+    int rc = sp_idmap_build((const char *const *)ids->v, n, path, &map);
+    if (!rc)
+        rc = sp_csr_alloc(n, n, nnz, &w);
     for (int u = 0; u < n && !rc; u++) {
         w->p[u + 1] = (int)g->start[u + 1];
         for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++) {
             w->x[k] = 1.0;
-            if ((w->j[k] = resolver_find(&map, g->tok[k])) < 0)
+            if ((w->j[k] = sp_idmap_find(map, g->tok[k])) < 0)
                 rc = unknown_unit(path, g->line[u], g->tok[k], ids->v[u], g->tok[k]);
         }
     }
@@ -584,12 +518,11 @@ static int gal_finish(const char *path, wio_ids *ids, const gal_rows *g, sp_weig
         sp_csr_canonicalize(w);
     if (!rc && sp_csr_nnz(w) != nnz) {
         wio_links l = {0};
-        rc = gal_links(g, n, &map, &l);
+        rc = gal_links(g, n, map, &l);
         rc = rc ? rc : links_duplicate_error(&l, ids, path, "line");
         links_free(&l);
     }
-    if (w)
-        resolver_free(&map);
+    sp_idmap_free(map);
     if (!rc) {
         rc = sp_weights_new(n, (const char *const *)ids->v, w, out);
         w = rc ? w : NULL;
