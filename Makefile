@@ -122,7 +122,7 @@ fuzz: $(FUZZ_NAMES:%=fuzz-%)
 # `make check`: the whole suite, then the whole suite again under ASan/UBSan.
 check: check-plain check-asan
 
-check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN)
+check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN) $(TOOLS)
 	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build folder.

@@ -80,6 +80,10 @@
       (const double *xy, const size_t *start, int n, sp_contig_rule rule, double snap,          \
        sp_csr **out),                                                                           \
       (xy, start, n, rule, snap, out))                                                          \
+    X(int, sp_contig_build_xy_threads,                                                          \
+      (const double *xy, const size_t *start, int n, sp_contig_rule rule, double snap,          \
+       int threads, sp_csr **out),                                                              \
+      (xy, start, n, rule, snap, threads, out))                                                 \
     X(double, sp_contig_default_snap, (int has_crs, int geographic), (has_crs, geographic))     \
     X(int, sp_points_centroids,                                                                 \
       (GEOSGeometry *const *geoms, int n, const char *const *ids, double *x, double *y),        \

@@ -52,9 +52,21 @@ run() {
 echo "N = $n; cores: $(nproc); spill threads: all"
 printf '%-28s %8s %8s  %s\n' task wall_s cpu_s "--timing, peak memory"
 run "queen weights (GPKG -> GAL)" "$SPILL" weights "$tmp/v.gpkg" --id id -o "$tmp/w.gal" --timing
+tq=$(cat "$tmp/last_wall")
 # the same read through GDAL's features (SPILL_GPKG_IO=gdal) instead of SQLite (io/sp_gpkg_db.c)
 run "queen weights, GDAL reading" env SPILL_GPKG_IO=gdal "$SPILL" weights "$tmp/v.gpkg" --id id \
     -o "$tmp/wg.gal" --timing
+# the same on one thread (identical bytes), rook to GWT, and the two files read back
+run "queen weights, 1 thread" "$SPILL" weights "$tmp/v.gpkg" --id id -o "$tmp/w1.gal" --timing \
+    --threads 1
+t1=$(cat "$tmp/last_wall")
+cmp -s "$tmp/w.gal" "$tmp/w1.gal" && echo "queen on 1 thread = all threads: identical bytes" ||
+    echo "queen on 1 thread differs from all threads"
+echo "queen all threads / 1 thread (whole command): $(awk -v a="$tq" -v b="$t1" 'BEGIN { printf "%.2f", a / b }')"
+run "rook weights (GPKG -> GWT)" "$SPILL" weights "$tmp/v.gpkg" --id id --type rook \
+    -o "$tmp/w.gwt" --timing
+run "GAL read, 6M links (winfo)" "$SPILL" winfo "$tmp/w.gal" --timing
+run "GWT read, row-std (winfo)" "$SPILL" winfo "$tmp/w.gwt" --timing
 run "global Moran, 999 perms" "$SPILL" moran "$tmp/d.csv" --id id --var x1 --w "$tmp/w.gal" --perm 999 --timing
 run "LISA 999 exact, GPKG out" "$SPILL" lisa "$tmp/v.gpkg" --id id --data "$tmp/d.csv" --var x1 \
     --w "$tmp/w.gal" --perm 999 -o "$tmp/le.gpkg" --timing
