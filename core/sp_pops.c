@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pops.h"
 #include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer, _eigen_symm */
@@ -28,7 +29,7 @@ typedef struct dense_ops {
     double *re, *im;       /* eigenvalues */
     double *d;             /* d_i w_ij = d_j w_ji (W similar to the symmetric
                               S = D^1/2 W D^-1/2), or NULL */
-    gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
+    gsl_matrix *lu;        /* LU of I - rho W at lu_rho (NULL until factor() needs it) */
     gsl_permutation *perm;
     double lu_rho;
     int have_lu;
@@ -72,10 +73,14 @@ static void fill_a(const dense_ops *o, double rho, gsl_matrix *A)
             A->data[(size_t)i * A->tda + W->j[q]] -= rho * W->x[q];
 }
 
+/* The LU of I - rho W, cached; its n x n storage allocated on first use (a
+ * fit whose solves and inverses all take the symmetric path needs none). */
 static int factor(dense_ops *o, double rho)
 {
     if (o->have_lu && o->lu_rho == rho)
         return SP_OK;
+    if (!o->lu && !(o->lu = gsl_matrix_alloc((size_t)o->n, (size_t)o->n)))
+        return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", o->n, o->n);
     int sign;
     fill_a(o, rho, o->lu);
     o->have_lu = 0;
@@ -219,8 +224,8 @@ static void set_w_column(const sp_csr *W, const double *x, int j, double *wx, gs
 }
 
 /* The trace terms from the columns of G = W A^-1, H = W B^-1 and
- * K = B G B^-1 = B W A^-1 B^-1, each column by solves with `solver`
- * (A e_j, B e_j, A (B^-1 e_j)): 1 solve per unit when lambda = 0, 3 otherwise. */
+ * K = B G B^-1 = B W A^-1 B^-1, each column by 3 solves with `solver`
+ * (A e_j, B e_j, A (B^-1 e_j)); lambda != 0 (traces_lag otherwise). */
 static int columns_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
                              gsl_matrix *G, gsl_matrix *H, gsl_matrix *K, double *v)
 {
@@ -230,32 +235,89 @@ static int columns_by_solves(const sp_csr *W, const sp_pops *solver, double rho,
     for (int j = 0; !rc && j < n; j++) {
         e[j] = 1.0;
         rc = solver->solve(solver->ctx, rho, e, x);            /* x = A^-1 e_j */
-        if (!rc)
+        if (!rc) {
             set_w_column(W, x, j, wx, G);
-        if (!rc && lam != 0.0)
             rc = solver->solve(solver->ctx, lam, e, y);        /* y = B^-1 e_j */
-        if (!rc && lam != 0.0) {
+        }
+        if (!rc) {
             set_w_column(W, y, j, wx, H);
             rc = solver->solve(solver->ctx, rho, y, x);        /* x = A^-1 B^-1 e_j */
         }
-        if (!rc && lam != 0.0) {
+        if (!rc) {
             sp_csr_matvec(W, x, y);                            /* y = W A^-1 B^-1 e_j */
             set_w_column(W, y, j, wx, K);
             for (int i = 0; i < n; i++)                        /* K e_j = (I - lam W) y */
                 K->data[(size_t)i * K->tda + j] = y[i] - lam * K->data[(size_t)i * K->tda + j];
-        } else if (!rc) {
-            set_w_column(W, e, j, wx, H);                      /* H = W */
         }
         e[j] = 0.0;
     }
-    if (!rc && lam == 0.0)
-        gsl_matrix_memcpy(K, G);
+    return rc;
+}
+
+/* The trace terms in H = W (lambda = 0) and G (tr[SP_TR_G..] as sp_pops.traces
+ * with K = G, H = W), g the n x n G column-major (g[j n + i] = G_ij):
+ *   tr(KH) = sum_ij G_ij w_ji,  tr(KH') = sum_ij G_ij w_ij,           one pass over W
+ *   tr(H) = sum w_ii, tr(HH) = sum_ij w_ij w_ji, tr(HH') = sum w_ij^2,
+ *   tr(GG) = sum_ij G_ij G_ji = sum_i G_ii^2 + 2 sum_{i<j} G_ij G_ji. */
+static void lag_terms(const sp_csr *W, const double *g, double *tr)
+{
+    size_t n = (size_t)W->nrow;
+    double h = 0.0, hh = 0.0, hht = 0.0, kh = 0.0, kht = 0.0, gg = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            size_t j = (size_t)W->j[q];
+            double w = W->x[q];
+            h += j == i ? w : 0.0;
+            hh += w * sp_csr_get(W, (int)j, (int)i);
+            hht += w * w;
+            kht += w * g[j * n + i];
+            kh += w * g[i * n + j];
+        }
+    for (size_t j = 0; j < n; j++) {
+        double off = 0.0;
+        for (size_t i = 0; i < j; i++)
+            off += g[j * n + i] * g[i * n + j];
+        gg += 2.0 * off + g[j * n + j] * g[j * n + j];
+    }
+    tr[SP_TR_H] = h, tr[SP_TR_HH] = hh, tr[SP_TR_HtH] = hht;
+    tr[SP_TR_KH] = kh, tr[SP_TR_KHt] = kht, tr[SP_TR_KK] = gg;
+}
+
+/* sp_pops_traces_by_solves when lambda = 0 (SAR, SDM): column j of
+ * G = W A^-1 is W (A^-1 e_j), one solve; tr G and tr G'G = sum_j |G e_j|^2
+ * on the way, the rest from one n x n buffer (lag_terms). */
+static int traces_lag(const sp_csr *W, const sp_pops *solver, double rho, double *tr)
+{
+    size_t n = (size_t)W->nrow;
+    double *g = sp_malloc(n * n * sizeof *g + 1), *e = sp_calloc(2 * n + 1, sizeof *e);
+    int rc = g && e ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace "
+                                                      "terms", n, n);
+    double tg = 0.0, gtg = 0.0, *x = e + n;
+    for (size_t j = 0; !rc && j < n; j++) {
+        double *col = g + j * n;
+        e[j] = 1.0;
+        rc = solver->solve(solver->ctx, rho, e, x);              /* x = A^-1 e_j */
+        e[j] = 0.0;
+        if (!rc) {
+            sp_csr_matvec(W, x, col);                           /* G e_j = W x */
+            tg += col[j];
+            gtg += sp_dense_dot(col, col, (int)n);
+        }
+    }
+    if (!rc) {
+        lag_terms(W, g, tr);
+        tr[SP_TR_G] = tg;
+        tr[SP_TR_KtK] = gtg;
+    }
+    free(g), free(e);
     return rc;
 }
 
 int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
                              double *tr)
 {
+    if (lam == 0.0)
+        return traces_lag(W, solver, rho, tr);
     size_t n = (size_t)W->nrow;
     gsl_matrix *G = gsl_matrix_alloc(n, n), *H = gsl_matrix_alloc(n, n);
     gsl_matrix *K = gsl_matrix_alloc(n, n);
@@ -442,11 +504,10 @@ int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_
     o->W = W, o->n = n;
     o->re = sp_malloc((size_t)n * sizeof *o->re);
     o->im = sp_malloc((size_t)n * sizeof *o->im);
-    o->lu = gsl_matrix_alloc((size_t)n, (size_t)n);
     o->perm = gsl_permutation_alloc((size_t)n);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->x = sp_malloc((size_t)n * sizeof *o->x);
-    if (!o->re || !o->im || !o->lu || !o->perm || !o->w1 || !o->x) {
+    if (!o->re || !o->im || !o->perm || !o->w1 || !o->x) {
         sp_pops_dense_free(ops);
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }
