@@ -433,28 +433,21 @@ static int series_terms(dense_ops *o, double rho, double *s0, double *s1)
     }
 }
 
-static int dense_terms(void *ctx, double rho, double out[4])
+/* 1'A^-1 1/n and 1'A^-1 W 1/n: closed forms for a (row-)stochastic W, the
+ * power series for W >= 0 with row sums <= 1, two dense solves otherwise. */
+static int ones_terms(dense_ops *o, double rho, double out[2])
 {
-    dense_ops *o = ctx;
-    double t0 = 0.0, t1 = 0.0;
-    for (int i = 0; i < o->n; i++) {
-        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
-        t0 += u / den;
-        t1 += (a * u - b * v) / den;
-    }
-    out[0] = t0 / o->n;
-    out[1] = t1 / o->n;
     if (o->stochastic) { /* closed forms (sp_csr_stochastic_islands): no solve per rho */
         double m = (double)(o->n - o->n_empty) / o->n;
-        out[2] = m / (1.0 - rho) + (1.0 - m);
-        out[3] = m / (1.0 - rho);
+        out[0] = m / (1.0 - rho) + (1.0 - m);
+        out[1] = m / (1.0 - rho);
         return SP_OK;
     }
     double s0 = 0.0, s1 = 0.0;
     if (o->series_ok) {
         int rc = series_terms(o, rho, &s0, &s1);
-        out[2] = s0 / o->n;
-        out[3] = s1 / o->n;
+        out[0] = s0 / o->n;
+        out[1] = s1 / o->n;
         return rc;
     }
     for (int i = 0; i < o->n; i++)
@@ -466,9 +459,30 @@ static int dense_terms(void *ctx, double rho, double out[4])
         rc = dense_solve(o, rho, o->w1, o->x);
     for (int i = 0; !rc && i < o->n; i++)
         s1 += o->x[i];
-    out[2] = s0 / o->n;
-    out[3] = s1 / o->n;
+    out[0] = s0 / o->n;
+    out[1] = s1 / o->n;
     return rc;
+}
+
+int sp_pops_dense_ones_terms(const sp_pops *ops, double rho, double out[2])
+{
+    return ones_terms(ops->ctx, rho, out);
+}
+
+/* tr(A^-1)/n = sum 1/(1 - rho mu)/n and tr(A^-1 W)/n = sum mu/(1 - rho mu)/n
+ * over the eigenvalues mu, then ones_terms. */
+static int dense_terms(void *ctx, double rho, double out[4])
+{
+    dense_ops *o = ctx;
+    double t0 = 0.0, t1 = 0.0;
+    for (int i = 0; i < o->n; i++) {
+        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
+        t0 += u / den;
+        t1 += (a * u - b * v) / den;
+    }
+    out[0] = t0 / o->n;
+    out[1] = t1 / o->n;
+    return ones_terms(o, rho, out + 2);
 }
 
 void sp_pops_dense_free(sp_pops *ops)

@@ -55,6 +55,10 @@ void sp_pops_dense_free(sp_pops *ops);
  * fits on one W share its decomposition; NULL re: computed as by
  * sp_pops_dense.  The operators are then identical to sp_pops_dense's. */
 int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_pops *ops);
+/* The last two effects terms of an sp_pops_dense, 1'A^-1 1/n and
+ * 1'A^-1 W 1/n at rho (out[2], out[3] of its terms), without the sums over
+ * the eigenvalues (for callers that have those another way). */
+int sp_pops_dense_ones_terms(const sp_pops *ops, double rho, double out[2]);
 
 /* The exact trace terms (tr[SP_TR_COUNT], as sp_pops.traces) of the n x n W
  * from the columns of G, H and K, each by solves with solver->solve (1 per

@@ -22,6 +22,11 @@ typedef struct blocks_ops {
     int threads;
     int have_tr;                 /* tr holds the trace terms at (tr_rho, tr_lambda) */
     double tr_rho, tr_lambda, tr[SP_TR_COUNT];
+    /* the effects' trace terms by power moments (blocks_terms): mom[k] =
+     * sum mu^k / n over the n eigenvalues, k < nmom (grown on demand), pw the
+     * eigenvalues' powers mu^nmom; radius = max |mu|; all_real: no complex mu */
+    double *mom, *pw, radius;
+    int nmom, cap, all_real;
 } blocks_ops;
 
 /* sum_b f_b(rho) over the blocks, f the block's lndet (d2 = 0) or its second
@@ -133,22 +138,91 @@ static int blocks_traces(void *ctx, double rho, double lambda, double *tr)
     return rc;
 }
 
-/* tr(A^-1)/N etc. over W_bd: the blocks' terms weighted by their sizes. */
-static int blocks_terms(void *ctx, double rho, double out[4])
+/* The power moments to k terms (mom[0..k-1]); SP_ENOMEM. */
+static int grow_moments(blocks_ops *o, int k)
 {
-    const blocks_ops *o = ctx;
-    memset(out, 0, 4 * sizeof *out);
-    for (int b = 0; b < o->nb; b++) {
-        if (!o->count[b])
-            continue;
-        double t[4], w = (double)o->count[b] * (o->start[b + 1] - o->start[b]) / o->n;
-        int rc = o->sub[b].terms(o->sub[b].ctx, rho, t);
-        if (rc)
-            return rc;
-        for (int k = 0; k < 4; k++)
-            out[k] += w * t[k];
+    if (k > o->cap) {
+        int cap = k > 2 * o->cap ? k : 2 * o->cap;
+        double *m = sp_realloc(o->mom, (size_t)cap * sizeof *m);
+        if (!m)
+            return SP_ENOMEM;
+        o->mom = m, o->cap = cap;
+    }
+    if (!o->pw) {
+        if (!(o->pw = sp_malloc((size_t)o->n * sizeof *o->pw + 1)))
+            return SP_ENOMEM;
+        for (int i = 0; i < o->n; i++)
+            o->pw[i] = 1.0;
+    }
+    for (; o->nmom < k; o->nmom++) { /* mom[k] = sum mu^k / n, pw = mu^(k+1) */
+        double s = 0.0;
+        for (int i = 0; i < o->n; i++) {
+            s += o->pw[i];
+            o->pw[i] *= o->re[i];
+        }
+        o->mom[o->nmom] = s / o->n;
     }
     return SP_OK;
+}
+
+/* Terms of the power series beyond which the tails of
+ *   tr(A^-1)/N = sum_k rho^k mom[k],  tr(A^-1 W)/N = sum_k rho^k mom[k+1]
+ * are below 1e-16 (|mom[k]| <= r^k with r = radius, so the tail after K terms
+ * is at most q^K max(1, r) / (1 - q), q = |rho| r; tr(A^-1)/N >= 1/(1 + q)
+ * for rho in the interval, so that is a relative error of 2e-16); 0 when that
+ * takes more than MOMENTS_MAX terms (then the eigenvalues are summed). */
+#define MOMENTS_MAX 1000
+static int moment_terms(const blocks_ops *o, double rho)
+{
+    double q = fabs(rho) * o->radius;
+    if (!o->all_real || !(q < 1.0))
+        return 0;
+    if (q == 0.0)
+        return 2;
+    double k = ceil(log(1e-16 * (1.0 - q) / fmax(1.0, o->radius)) / log(q));
+    return k <= MOMENTS_MAX ? (int)k + 1 : 0;
+}
+
+/* tr(A^-1)/N and tr(A^-1 W)/N over W_bd's N eigenvalues: the power moments
+ * (moment_terms: 1000 draws then cost ~40 terms each instead of N
+ * divisions), or the sums 1/(1 - rho mu) and mu/(1 - rho mu) when the series
+ * would be long or an eigenvalue complex. */
+static int trace_terms(blocks_ops *o, double rho, double out[2])
+{
+    int k = moment_terms(o, rho), rc = k ? grow_moments(o, k + 1) : SP_OK;
+    if (rc)
+        return rc;
+    double t0 = 0.0, t1 = 0.0, pk = 1.0;
+    for (int j = 0; j < k; j++, pk *= rho) {
+        t0 += pk * o->mom[j];
+        t1 += pk * o->mom[j + 1];
+    }
+    for (int i = 0; !k && i < o->n; i++) {
+        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
+        t0 += u / den;
+        t1 += (a * u - b * v) / den;
+    }
+    out[0] = k ? t0 : t0 / o->n;
+    out[1] = k ? t1 : t1 / o->n;
+    return SP_OK;
+}
+
+/* tr(A^-1)/N etc. over W_bd: the traces over all eigenvalues (trace_terms),
+ * 1'A^-1 1/N and 1'A^-1 W 1/N the blocks' weighted by their sizes. */
+static int blocks_terms(void *ctx, double rho, double out[4])
+{
+    blocks_ops *o = ctx;
+    int rc = trace_terms(o, rho, out);
+    out[2] = out[3] = 0.0;
+    for (int b = 0; !rc && b < o->nb; b++) {
+        if (!o->count[b])
+            continue;
+        double t[2], w = (double)o->count[b] * (o->start[b + 1] - o->start[b]) / o->n;
+        rc = sp_pops_dense_ones_terms(&o->sub[b], rho, t);
+        out[2] += w * t[0];
+        out[3] += w * t[1];
+    }
+    return rc;
 }
 
 void sp_pops_blocks_free(sp_pops *ops)
@@ -165,7 +239,7 @@ void sp_pops_blocks_free(sp_pops *ops)
     for (int b = 0; o->w && b < o->nb; b++)
         sp_csr_free(o->w[b]);
     free(o->sub), free(o->fac), free(o->w), free(o->same), free(o->count), free(o->start);
-    free(o->re), free(o->im);
+    free(o->re), free(o->im), free(o->mom), free(o->pw);
     free(o);
     ops->ctx = NULL;
 }
@@ -252,6 +326,11 @@ int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, int threads, s
         memcpy(o->im + start[b], s->eig_im, (size_t)m * sizeof *o->im);
         ops->lo = fmax(ops->lo, s->lo);
         ops->hi = fmin(ops->hi, s->hi);
+    }
+    o->all_real = 1;
+    for (int i = 0; !rc && i < o->n; i++) {
+        o->radius = fmax(o->radius, hypot(o->re[i], o->im[i]));
+        o->all_real &= o->im[i] == 0.0;
     }
     if (rc) {
         sp_pops_blocks_free(ops);
