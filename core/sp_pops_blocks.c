@@ -72,9 +72,19 @@ typedef struct blocks_job {
 
 static int block_task(blocks_ops *o, int build, double rho, double lambda, double *tr, int b)
 {
-    if (build) {
+    if (build) { /* the factorisation takes its interval from the eigenvalues */
         int rc = sp_pops_dense(o->w[b], &o->sub[b]);
-        return rc ? rc : sp_pops_sparse_new(o->w[b], NULL, &o->fac[b]);
+        if (rc)
+            return rc;
+        sp_pops_sparse_opts opts;
+        sp_pops_sparse_opts_default(&opts);
+        opts.have_eig_range = 1;
+        opts.eig_lo = opts.eig_hi = 0.0;
+        for (int i = 0; i < o->w[b]->nrow; i++) {
+            opts.eig_lo = fmin(opts.eig_lo, o->sub[b].eig_re[i]);
+            opts.eig_hi = fmax(opts.eig_hi, o->sub[b].eig_re[i]);
+        }
+        return sp_pops_sparse_new(o->w[b], &opts, &o->fac[b]);
     }
     return sp_pops_traces_by_solves(o->w[b], &o->fac[b], rho, lambda,
                                     tr + (size_t)b * SP_TR_COUNT);

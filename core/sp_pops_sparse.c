@@ -77,6 +77,8 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->threads = 1;
     o->slots = 2;
     o->effects_ahead = 0;
+    o->have_eig_range = 0;
+    o->eig_lo = o->eig_hi = 0.0;
 }
 
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
@@ -1148,7 +1150,10 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
      * approximation holds; its ends bound the admissible interval from inside
      * (spatialreg's sparse methods search (-1, 0.999) too), no eigenvalue search. */
     double lo = -1.0, hi = 1.0;
-    if (!rc && o->chol && !o->polish) {
+    if (!rc && opts->have_eig_range && !o->polish) {
+        lo = opts->eig_lo;
+        hi = opts->eig_hi;
+    } else if (!rc && o->chol && !o->polish) {
         rc = lanczos_extremes(o, o->row_stochastic, &lo, &hi);
         lo -= 1e-9 * fabs(lo); /* Ritz values lie inside the spectrum */
         hi += 1e-9 * fabs(hi);

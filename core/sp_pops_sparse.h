@@ -64,6 +64,9 @@ typedef struct sp_pops_sparse_opts {
                           the first exact point) are computed before the first factorisation;
                           the probe block is freed then either way (recomputed, to the same
                           values, if more powers are asked later) */
+    int have_eig_range; /* 1: W's smallest and largest eigenvalues are known (eig_lo, eig_hi,
+                           e.g. from a dense decomposition): the interval without Lanczos */
+    double eig_lo, eig_hi;
 } sp_pops_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic
