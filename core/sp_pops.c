@@ -283,25 +283,63 @@ static void lag_terms(const sp_csr *W, const double *g, double *tr)
     tr[SP_TR_KH] = kh, tr[SP_TR_KHt] = kht, tr[SP_TR_KK] = gg;
 }
 
+/* Columns j0 .. j0+k-1 of A^-1 into x (n x k, column-major): one
+ * solve_many when the solver has it, else k solves; e is n x k scratch,
+ * zero on entry and on return. */
+#define TRACE_CHUNK 32
+static int inverse_columns(const sp_pops *solver, double rho, size_t n, size_t j0, int k,
+                           double *e, double *x)
+{
+    for (int c = 0; c < k; c++)
+        e[(size_t)c * n + j0 + (size_t)c] = 1.0;
+    int rc = SP_OK;
+    if (solver->solve_many)
+        rc = solver->solve_many(solver->ctx, rho, k, e, x);
+    for (int c = 0; !solver->solve_many && !rc && c < k; c++)
+        rc = solver->solve(solver->ctx, rho, e + (size_t)c * n, x + (size_t)c * n);
+    for (int c = 0; c < k; c++)
+        e[(size_t)c * n + j0 + (size_t)c] = 0.0;
+    return rc;
+}
+
+/* col = G e_j = W A^-1 e_j from x = A^-1 e_j: (x - e_j) / rho (A^-1 - I =
+ * rho W A^-1), which amplifies x's rounding by 1/|rho| (at most 20 here:
+ * relative errors of a few 1e-15), else W x, a sparse product. */
+#define TRACE_RHO_DIVIDE 0.05
+static void g_column(const sp_csr *W, double rho, const double *x, size_t j, double *col)
+{
+    size_t n = (size_t)W->nrow;
+    if (fabs(rho) < TRACE_RHO_DIVIDE) {
+        sp_csr_matvec(W, x, col);
+        return;
+    }
+    double r = 1.0 / rho;
+    for (size_t i = 0; i < n; i++)
+        col[i] = x[i] * r;
+    col[j] = (x[j] - 1.0) * r;
+}
+
 /* sp_pops_traces_by_solves when lambda = 0 (SAR, SDM): column j of
- * G = W A^-1 is W (A^-1 e_j), one solve; tr G and tr G'G = sum_j |G e_j|^2
- * on the way, the rest from one n x n buffer (lag_terms). */
+ * G = W A^-1 is W (A^-1 e_j), the columns of A^-1 TRACE_CHUNK at a time;
+ * tr G and tr G'G = sum_j |G e_j|^2 on the way, the rest from one n x n
+ * buffer (lag_terms). */
 static int traces_lag(const sp_csr *W, const sp_pops *solver, double rho, double *tr)
 {
     size_t n = (size_t)W->nrow;
-    double *g = sp_malloc(n * n * sizeof *g + 1), *e = sp_calloc(2 * n + 1, sizeof *e);
+    double *g = sp_malloc(n * n * sizeof *g + 1);
+    double *e = sp_calloc(2 * n * TRACE_CHUNK + 1, sizeof *e), *x = e ? e + n * TRACE_CHUNK : NULL;
     int rc = g && e ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace "
                                                       "terms", n, n);
-    double tg = 0.0, gtg = 0.0, *x = e + n;
-    for (size_t j = 0; !rc && j < n; j++) {
-        double *col = g + j * n;
-        e[j] = 1.0;
-        rc = solver->solve(solver->ctx, rho, e, x);              /* x = A^-1 e_j */
-        e[j] = 0.0;
-        if (!rc) {
-            sp_csr_matvec(W, x, col);                           /* G e_j = W x */
+    double tg = 0.0, gtg = 0.0;
+    for (size_t j0 = 0; !rc && j0 < n; j0 += TRACE_CHUNK) {
+        int k = n - j0 < TRACE_CHUNK ? (int)(n - j0) : TRACE_CHUNK;
+        rc = inverse_columns(solver, rho, n, j0, k, e, x);        /* x = A^-1 e_j */
+        for (int c = 0; !rc && c < k; c++) {
+            size_t j = j0 + (size_t)c;
+            double *col = g + j * n;
+            g_column(W, rho, x + (size_t)c * n, j, col);          /* G e_j = W x */
             tg += col[j];
-            gtg += sp_dense_dot(col, col, (int)n);
+            gtg += sp_dense_dot(col, col, (long)n);
         }
     }
     if (!rc) {
@@ -342,28 +380,95 @@ int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho,
     return rc;
 }
 
+static int int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The connected components of W's pattern (symmetric here: W similar to a
+ * symmetric matrix), breadth-first from the lowest unit not yet placed:
+ * order lists the units component by component, component c being
+ * order[cstart[c] .. cstart[c+1]-1] in ascending order; pos[i] is unit i's place within its
+ * component.  Returns the number of components. */
+static int components(const sp_csr *W, int *order, int *pos, int *cstart)
+{
+    int n = W->nrow, tail = 0, nc = 0;
+    for (int i = 0; i < n; i++)
+        pos[i] = -1;
+    for (int root = 0; root < n; root++) {
+        if (pos[root] >= 0)
+            continue;
+        int head = tail;
+        cstart[nc++] = tail;
+        pos[root] = 0, order[tail++] = root;
+        while (head < tail) {
+            int i = order[head++];
+            for (int q = W->p[i]; q < W->p[i + 1]; q++)
+                if (pos[W->j[q]] < 0)
+                    pos[W->j[q]] = tail - cstart[nc - 1], order[tail++] = W->j[q];
+        }
+    }
+    cstart[nc] = n;
+    for (int c = 0; c < nc; c++) { /* each component in W's order (a connected W: as is) */
+        qsort(order + cstart[c], (size_t)(cstart[c + 1] - cstart[c]), sizeof *order, int_cmp);
+        for (int r = cstart[c]; r < cstart[c + 1]; r++)
+            pos[order[r]] = r - cstart[c];
+    }
+    return nc;
+}
+
+/* The eigenvalues of the symmetric S = D^1/2 W D^-1/2 (s_ij = w_ij
+ * sqrt(d_i / d_j)) into re, component by component: S is block diagonal on
+ * W's components, so a W_t that falls apart (a panel's period with units
+ * missing) costs sum m_c^3 instead of n^3; a unit alone is its s_ii.  ws
+ * holds 3 n ints. */
+static int eigen_components(const sp_csr *W, const double *d, double *re, int *ws)
+{
+    int n = W->nrow, *order = ws, *pos = ws + n, *cstart = ws + 2 * n;
+    int nc = components(W, order, pos, cstart), big = 0, rc = SP_OK;
+    for (int c = 0; c < nc; c++)
+        big = cstart[c + 1] - cstart[c] > big ? cstart[c + 1] - cstart[c] : big;
+    double *A = sp_malloc((size_t)big * big * sizeof *A + 1);
+    if (!A)
+        return sp_error_set(SP_ENOMEM, "out of memory for %d eigenvalues", n);
+    for (int c = 0; !rc && c < nc; c++) {
+        int m = cstart[c + 1] - cstart[c];
+        memset(A, 0, (size_t)m * m * sizeof *A);
+        for (int r = cstart[c]; r < cstart[c + 1]; r++) {
+            int i = order[r];
+            for (int q = W->p[i]; q < W->p[i + 1]; q++)
+                A[(size_t)pos[i] * m + pos[W->j[q]]] = W->x[q] * sqrt(d[i] / d[W->j[q]]);
+        }
+        if (m == 1)
+            re[cstart[c]] = A[0];
+        else /* LAPACK: 2.5x GSL's */
+            rc = sp_pops_sparse_eigen_symm(m, A, re + cstart[c]);
+    }
+    free(A);
+    return rc;
+}
+
 static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
     const sp_csr *W = o->W;
     double *d = sp_malloc(n * sizeof *d);
-    gsl_matrix *A = gsl_matrix_calloc(n, n);
-    int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
+    int *ws = sp_malloc((3 * n + 1) * sizeof *ws);
+    int rc = d && ws ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
     if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
-        for (size_t i = 0; i < n; i++)
-            for (int q = W->p[i]; q < W->p[i + 1]; q++)
-                gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q] * sqrt(d[i] / d[W->j[q]]));
-        rc = sp_pops_sparse_eigen_symm((int)n, A->data, o->re); /* LAPACK: 2.5x GSL's */
+        rc = eigen_components(W, d, o->re, ws);
         for (size_t i = 0; !rc && i < n; i++)
             o->im[i] = 0.0;
         o->d = d, d = NULL;
     } else if (!rc) {
-        for (size_t i = 0; i < n; i++)
+        gsl_matrix *A = gsl_matrix_calloc(n, n);
+        gsl_vector_complex *ev = A ? gsl_vector_complex_alloc(n) : NULL;
+        gsl_eigen_nonsymm_workspace *ws_ns = ev ? gsl_eigen_nonsymm_alloc(n) : NULL;
+        for (size_t i = 0; ws_ns && i < n; i++)
             for (int q = W->p[i]; q < W->p[i + 1]; q++)
                 gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q]);
-        gsl_vector_complex *ev = gsl_vector_complex_alloc(n);
-        gsl_eigen_nonsymm_workspace *ws = gsl_eigen_nonsymm_alloc(n);
-        if (!ev || !ws || gsl_eigen_nonsymm(A, ev, ws))
+        if (!ws_ns || gsl_eigen_nonsymm(A, ev, ws_ns))
             rc = sp_error_set(SP_ENUMERIC, "eigenvalues of W failed");
         for (size_t i = 0; !rc && i < n; i++) {
             gsl_complex z = gsl_vector_complex_get(ev, i);
@@ -371,12 +476,12 @@ static int eigenvalues(dense_ops *o)
         }
         if (ev)
             gsl_vector_complex_free(ev);
-        if (ws)
-            gsl_eigen_nonsymm_free(ws);
+        if (ws_ns)
+            gsl_eigen_nonsymm_free(ws_ns);
+        if (A)
+            gsl_matrix_free(A);
     }
-    free(d);
-    if (A)
-        gsl_matrix_free(A);
+    free(d), free(ws);
     return rc;
 }
 

@@ -28,6 +28,9 @@ typedef struct sp_pops {
     double (*lndet_d2_approx)(void *ctx, double rho);
     int approx, polish;
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
+    /* the same for k right-hand sides at once (b, x column-major n x k), or
+     * NULL when the implementation has no faster way than k solves */
+    int (*solve_many)(void *ctx, double rho, int k, const double *b, double *x);
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
     int (*terms)(void *ctx, double rho, double out[4]);
