@@ -16,7 +16,8 @@
 #include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pops.h"
-#include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer, _eigen_symm */
+#include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer */
+#include "sp_pops_tridiag.h" /* sp_pops_tridiag_eigen */
 
 typedef struct dense_ops {
     const sp_csr *W;
@@ -380,84 +381,14 @@ int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho,
     return rc;
 }
 
-static int int_cmp(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-/* The connected components of W's pattern (symmetric here: W similar to a
- * symmetric matrix), breadth-first from the lowest unit not yet placed:
- * order lists the units component by component, component c being
- * order[cstart[c] .. cstart[c+1]-1] in ascending order; pos[i] is unit i's place within its
- * component.  Returns the number of components. */
-static int components(const sp_csr *W, int *order, int *pos, int *cstart)
-{
-    int n = W->nrow, tail = 0, nc = 0;
-    for (int i = 0; i < n; i++)
-        pos[i] = -1;
-    for (int root = 0; root < n; root++) {
-        if (pos[root] >= 0)
-            continue;
-        int head = tail;
-        cstart[nc++] = tail;
-        pos[root] = 0, order[tail++] = root;
-        while (head < tail) {
-            int i = order[head++];
-            for (int q = W->p[i]; q < W->p[i + 1]; q++)
-                if (pos[W->j[q]] < 0)
-                    pos[W->j[q]] = tail - cstart[nc - 1], order[tail++] = W->j[q];
-        }
-    }
-    cstart[nc] = n;
-    for (int c = 0; c < nc; c++) { /* each component in W's order (a connected W: as is) */
-        qsort(order + cstart[c], (size_t)(cstart[c + 1] - cstart[c]), sizeof *order, int_cmp);
-        for (int r = cstart[c]; r < cstart[c + 1]; r++)
-            pos[order[r]] = r - cstart[c];
-    }
-    return nc;
-}
-
-/* The eigenvalues of the symmetric S = D^1/2 W D^-1/2 (s_ij = w_ij
- * sqrt(d_i / d_j)) into re, component by component: S is block diagonal on
- * W's components, so a W_t that falls apart (a panel's period with units
- * missing) costs sum m_c^3 instead of n^3; a unit alone is its s_ii.  ws
- * holds 3 n ints. */
-static int eigen_components(const sp_csr *W, const double *d, double *re, int *ws)
-{
-    int n = W->nrow, *order = ws, *pos = ws + n, *cstart = ws + 2 * n;
-    int nc = components(W, order, pos, cstart), big = 0, rc = SP_OK;
-    for (int c = 0; c < nc; c++)
-        big = cstart[c + 1] - cstart[c] > big ? cstart[c + 1] - cstart[c] : big;
-    double *A = sp_malloc((size_t)big * big * sizeof *A + 1);
-    if (!A)
-        return sp_error_set(SP_ENOMEM, "out of memory for %d eigenvalues", n);
-    for (int c = 0; !rc && c < nc; c++) {
-        int m = cstart[c + 1] - cstart[c];
-        memset(A, 0, (size_t)m * m * sizeof *A);
-        for (int r = cstart[c]; r < cstart[c + 1]; r++) {
-            int i = order[r];
-            for (int q = W->p[i]; q < W->p[i + 1]; q++)
-                A[(size_t)pos[i] * m + pos[W->j[q]]] = W->x[q] * sqrt(d[i] / d[W->j[q]]);
-        }
-        if (m == 1)
-            re[cstart[c]] = A[0];
-        else /* LAPACK: 2.5x GSL's */
-            rc = sp_pops_sparse_eigen_symm(m, A, re + cstart[c]);
-    }
-    free(A);
-    return rc;
-}
-
 static int eigenvalues(dense_ops *o)
 {
     size_t n = (size_t)o->n;
     const sp_csr *W = o->W;
     double *d = sp_malloc(n * sizeof *d);
-    int *ws = sp_malloc((3 * n + 1) * sizeof *ws);
-    int rc = d && ws ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
+    int rc = d ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
     if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
-        rc = eigen_components(W, d, o->re, ws);
+        rc = sp_pops_tridiag_eigen(W, d, o->re);
         for (size_t i = 0; !rc && i < n; i++)
             o->im[i] = 0.0;
         o->d = d, d = NULL;
@@ -481,7 +412,7 @@ static int eigenvalues(dense_ops *o)
         if (A)
             gsl_matrix_free(A);
     }
-    free(d), free(ws);
+    free(d);
     return rc;
 }
 
@@ -540,12 +471,17 @@ static int series_terms(dense_ops *o, double rho, double *s0, double *s1)
 
 /* 1'A^-1 1/n and 1'A^-1 W 1/n: closed forms for a (row-)stochastic W, the
  * power series for W >= 0 with row sums <= 1, two dense solves otherwise. */
+void sp_pops_stochastic_terms(int n, int n_empty, double rho, double out[2])
+{
+    double m = (double)(n - n_empty) / n;
+    out[0] = m / (1.0 - rho) + (1.0 - m);
+    out[1] = m / (1.0 - rho);
+}
+
 static int ones_terms(dense_ops *o, double rho, double out[2])
 {
     if (o->stochastic) { /* closed forms (sp_csr_stochastic_islands): no solve per rho */
-        double m = (double)(o->n - o->n_empty) / o->n;
-        out[0] = m / (1.0 - rho) + (1.0 - m);
-        out[1] = m / (1.0 - rho);
+        sp_pops_stochastic_terms(o->n, o->n_empty, rho, out);
         return SP_OK;
     }
     double s0 = 0.0, s1 = 0.0;

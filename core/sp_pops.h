@@ -62,6 +62,10 @@ int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_
  * 1'A^-1 W 1/n at rho (out[2], out[3] of its terms), without the sums over
  * the eigenvalues (for callers that have those another way). */
 int sp_pops_dense_ones_terms(const sp_pops *ops, double rho, double out[2]);
+/* The same for a W stochastic with islands (sp_csr_stochastic_islands: every
+ * non-empty row sums to 1, the n_empty empty rows nobody's neighbour), in
+ * closed form: m/(1 - rho) + (1 - m) and m/(1 - rho), m = (n - n_empty)/n. */
+void sp_pops_stochastic_terms(int n, int n_empty, double rho, double out[2]);
 
 /* The exact trace terms (tr[SP_TR_COUNT], as sp_pops.traces) of the n x n W
  * from the columns of G, H and K, each by solves with solver->solve (1 per

@@ -136,6 +136,26 @@ int sp_pops_sparse_eigen_symm(int n, double *a, double *ev)
                 : SP_OK;
 }
 
+void dsytrd_(const char *uplo, const int *n, double *a, const int *lda, double *d, double *e,
+             double *tau, double *work, const int *lwork, int *info);
+
+int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e)
+{
+    sp_threads_libraries_calm(); /* single-threaded BLAS: the same bits on any --threads */
+    int lwork = -1, info = 0;
+    double query = 0.0;
+    dsytrd_("L", &n, a, &n, d, e, NULL, &query, &lwork, &info);
+    lwork = info || query < n ? n : (int)query;
+    double *work = sp_malloc((size_t)(lwork + n) * sizeof *work + 1);
+    if (!work)
+        return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d tridiagonalisation", n, n);
+    dsytrd_("L", &n, a, &n, d, e, work + lwork, work, &lwork, &info);
+    free(work);
+    return info ? sp_error_set(SP_ENUMERIC, "tridiagonalisation of W failed (LAPACK dsytrd: "
+                                            "%d)", info)
+                : SP_OK;
+}
+
 static int power_traces_to(sparse_ops *o, int top);
 static void power_release(sparse_ops *o);
 static int series_order(const sparse_ops *o, double rho);

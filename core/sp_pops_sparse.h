@@ -117,5 +117,9 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d);
  * BLAS (this plugin's: the binary links no LAPACK).  SP_ENUMERIC when LAPACK
  * fails, SP_ENOMEM. */
 int sp_pops_sparse_eigen_symm(int n, double *a, double *ev);
+/* The symmetric tridiagonal T = Q' a Q of the symmetric n x n matrix a
+ * (Householder, LAPACK dsytrd; lower triangle read, a destroyed): its
+ * diagonal into d (n), its off-diagonal into e (n - 1).  Errors as above. */
+int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e);
 
 #endif
