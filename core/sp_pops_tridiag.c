@@ -329,7 +329,9 @@ int sp_pops_tridiag_new(const sp_csr *W, sp_pops *ops, int *ok)
         return rc;
     }
     o->lmin = tri_eigenvalue(o, 0);
-    o->lmax = tri_eigenvalue(o, n - 1);
+    /* a W stochastic with islands has the eigenvalue 1 (Perron) unless every
+     * row is empty, and none above */
+    o->lmax = n_empty < n ? 1.0 : tri_eigenvalue(o, n - 1);
     double lo = fmin(0.0, o->lmin), hi = fmax(0.0, o->lmax);
     ops->lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = hi > 0.0 ? 1.0 / hi : 1.0;

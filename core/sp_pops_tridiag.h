@@ -9,8 +9,8 @@
  *                   p_k = 1 - rho t_kk - rho^2 t_k,k-1^2 / p_{k-1};
  *   its second derivative from the pivots' derivatives (the same recurrence
  *                   differentiated twice);
- *   the interval    (1/lambda_min, 1/lambda_max), the extreme eigenvalues of
- *                   T by Sturm bisection to the last bits;
+ *   the interval    (1/lambda_min, 1/lambda_max): lambda_min of T by Sturm
+ *                   bisection to the last bits, lambda_max = 1 (W is stochastic);
  *   tr(W^k)         exactly (in exact arithmetic) from banded powers of T:
  *                   tr(T^2m) = |T^m|_F^2, tr(T^2m+1) = <T^m, T^m+1>_F
  *                   (sp_pops_tridiag_moments);
