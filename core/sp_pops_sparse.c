@@ -702,21 +702,7 @@ static void exact_traces(const sp_csr *W, double *t1, double *t2)
  * On a mesh a unit's neighbours are a ring or two of the search away. */
 static void bfs_order(const sp_csr *W, int *order, int *pos)
 {
-    int n = W->nrow, tail = 0;
-    for (int i = 0; i < n; i++)
-        pos[i] = -1;
-    for (int root = 0; root < n; root++) {
-        if (pos[root] >= 0)
-            continue;
-        int head = tail;
-        pos[root] = tail, order[tail++] = root;
-        while (head < tail) {
-            int i = order[head++];
-            for (int e = W->p[i]; e < W->p[i + 1]; e++)
-                if (pos[W->j[e]] < 0)
-                    pos[W->j[e]] = tail, order[tail++] = W->j[e];
-        }
-    }
+    sp_csr_bfs(W, order, pos, NULL);
 }
 
 /* One power of the probe block, next = W v, in POWER_CHUNKS blocks of ranks

@@ -25,29 +25,13 @@ static int int_cmp(const void *a, const void *b)
 }
 
 /* The connected components of W's pattern (symmetric here: W similar to a
- * symmetric matrix), breadth-first from the lowest unit not yet placed:
- * order lists the units component by component, component c being
- * order[cstart[c] .. cstart[c+1]-1] in ascending order; pos[i] is unit i's
- * place within its component.  Returns the number of components. */
+ * symmetric matrix, sp_csr_bfs): order lists the units component by
+ * component, component c being order[cstart[c] .. cstart[c+1]-1] in
+ * ascending order; pos[i] is unit i's place within its component.  Returns
+ * the number of components. */
 static int components(const sp_csr *W, int *order, int *pos, int *cstart)
 {
-    int n = W->nrow, tail = 0, nc = 0;
-    for (int i = 0; i < n; i++)
-        pos[i] = -1;
-    for (int root = 0; root < n; root++) {
-        if (pos[root] >= 0)
-            continue;
-        int head = tail;
-        cstart[nc++] = tail;
-        pos[root] = 0, order[tail++] = root;
-        while (head < tail) {
-            int i = order[head++];
-            for (int q = W->p[i]; q < W->p[i + 1]; q++)
-                if (pos[W->j[q]] < 0)
-                    pos[W->j[q]] = tail - cstart[nc - 1], order[tail++] = W->j[q];
-        }
-    }
-    cstart[nc] = n;
+    int nc = sp_csr_bfs(W, order, pos, cstart);
     for (int c = 0; c < nc; c++) { /* each component in W's order (a connected W: as is) */
         qsort(order + cstart[c], (size_t)(cstart[c + 1] - cstart[c]), sizeof *order, int_cmp);
         for (int r = cstart[c]; r < cstart[c + 1]; r++)
