@@ -405,6 +405,8 @@ int sp_pdyn_gaps(int t, const char *const *periods, unsigned char *gap, double *
         if (s > 0)
             d = fmin(d, x - prev);
     }
+    if (t > 1 && !(d > 0.0)) /* two labels of the same number (2010, 2010.0): not a time */
+        return 0;
     *step = t > 1 ? d : 1.0;
     for (int s = 1; s < t; s++) { /* more than a step (half a step of slack) after s - 1 */
         double a = 0.0, b = 0.0;

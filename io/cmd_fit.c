@@ -51,6 +51,10 @@ static const char help[] =
     "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
     "  --no-bias-correction  with --dynamic: the uncorrected quasi-ML estimates (always\n"
     "                      in the JSON as \"uncorrected\")\n"
+    "  --consecutive-periods  with --dynamic: the sorted period labels are consecutive\n"
+    "                      periods even when they are numbers with gaps (codes such as\n"
+    "                      YYYYMM); by default a missing number (2011 between 2010 and\n"
+    "                      2012) is an error, or with --unbalanced drops 2012\n"
     "  --unbalanced        accept missing unit-periods: ML with ln|I - rho W_t| over the\n"
     "                      units present in each period (W_t the submatrix of W,\n"
     "                      row-standardised again), fixed effects by the within\n"
@@ -115,7 +119,8 @@ static const sp_optspec spec[] = {
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
     {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1},
-    {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1}, {NULL, 0},
+    {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1},
+    {"consecutive-periods", 0}, {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -143,9 +148,13 @@ static int dynamic_opts(const sp_args *a, fp_opts *o)
     const char *d = sp_args_get(a, "dynamic");
     int rc = d ? sp_pdyn_parse(d, &o->dynamic) : SP_OK;
     o->bias_correct = !sp_args_flag(a, "no-bias-correction");
+    o->consecutive = sp_args_flag(a, "consecutive-periods");
     if (!rc && !d && !o->bias_correct)
         rc = sp_error_set(SP_EUSAGE, "--no-bias-correction goes with --dynamic (static panels: "
                                      "--no-lee-yu)");
+    if (!rc && !d && o->consecutive)
+        rc = sp_error_set(SP_EUSAGE, "--consecutive-periods goes with --dynamic (the order of "
+                                     "the periods matters only for y(t-1))");
     if (!rc && d && (o->cross || o->re || o->compare || o->tests))
         rc = sp_error_set(SP_EUSAGE, "--dynamic needs --panel ID,TIME and goes without --re, "
                                      "--compare and --tests");
@@ -421,6 +430,10 @@ static int period_gaps(const fp_opts *o, fp_run *R)
     const sp_pdata *D = R->D;
     if (!(R->gap = sp_malloc((size_t)D->t + 1)))
         return SP_ENOMEM;
+    if (o->consecutive) { /* the labels' order, as told: no gap */
+        memset(R->gap, 0, (size_t)D->t);
+        return SP_OK;
+    }
     R->periods_numeric = sp_pdyn_gaps(D->t, (const char *const *)D->periods, R->gap,
                                       &R->period_step);
     int first = 0;
@@ -432,9 +445,11 @@ static int period_gaps(const fp_opts *o, fp_run *R)
     char what[400];
     sp_cmd_fit_gap_text(R, first, what, sizeof what);
     return sp_error_set(SP_EDATA, "%s: %s: y(t-1) is not defined for %s %s (the period before "
-                        "it in the data is not t-1)%s; add the missing period's rows, or use "
+                        "it in the data is not t-1)%s; add the missing period's rows, use "
                         "--unbalanced to leave the unit-periods after the gap out (counted in "
-                        "dropped_no_lag)", o->data, what, o->timef, D->periods[first],
+                        "dropped_no_lag), or --consecutive-periods when the labels are codes "
+                        "whose order is the time (YYYYMM)", o->data, what, o->timef,
+                        D->periods[first],
                         R->n_gaps > 1 ? " (and more gaps after it)" : "");
 }
 

@@ -53,6 +53,7 @@ typedef struct fp_opts {
     sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
     int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
     int bias_correct;/* --dynamic without --no-bias-correction */
+    int consecutive; /* --consecutive-periods: the labels' order is the time (no gaps) */
     int unbalanced;  /* --unbalanced: missing unit-periods allowed */
     struct sp_wper *wp; /* --w: one file or a weights matrix per period (io/sp_wper.h) */
     int perperiod;   /* a weights matrix per period */

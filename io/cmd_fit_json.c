@@ -112,7 +112,10 @@ static json_t *stab_json(const sp_pdyn_stab *s)
 static void period_order_json(json_t *o, const fp_run *R)
 {
     char note[200];
-    if (R->periods_numeric)
+    if (R->o->consecutive)
+        snprintf(note, sizeof note, "--consecutive-periods: the sorted labels are taken as "
+                 "consecutive periods (y(t-1) is the label before)");
+    else if (R->periods_numeric)
         snprintf(note, sizeof note, "numeric labels, step %.10g: y(t-1) is the period one step "
                  "before", R->period_step);
     else

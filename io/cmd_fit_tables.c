@@ -286,7 +286,10 @@ static void print_dynamic(const fp_run *R)
             sp_cmd_fit_gap_text(R, s, what, sizeof what);
             fprintf(R->out, "%s: %s has no y(t-1) and is left out\n", what, D->periods[s]);
         }
-    if (!R->periods_numeric)
+    if (R->o->consecutive)
+        fprintf(R->out, "--consecutive-periods: the %s labels' order is taken as consecutive "
+                "periods\n", R->o->timef);
+    else if (!R->periods_numeric)
         fprintf(R->out, "the %s labels are not numbers: their order is taken as consecutive "
                 "periods\n", R->o->timef);
     char how[400];

@@ -101,6 +101,15 @@ ok "dynamic: text period labels" dfit "$TMP/text.csv" --w "$W" --dynamic both --
 check "text labels: their order taken as consecutive, said" grep -q '"period_order": "labels are not numbers: their sorted order is taken as consecutive periods' "$OUT"
 ok "dynamic: text period labels, text output" dfit "$TMP/text.csv" --w "$W" --dynamic both --fe twoway
 check "text output says the labels' order is taken as consecutive" grep -q "labels are not numbers: their order is taken as consecutive periods" "$OUT"
+# quarters coded YYYYQ (20091..20094, 20101, ...): numbers with "gaps" that are no gaps
+awk -F, 'BEGIN { OFS = "," } NR > 1 { y = $2 - 2009; $2 = (2009 + int(y / 4)) "" (y % 4 + 1) } 1' "$B" >"$TMP/quarters.csv"
+fails 2 "periods 20095..20100 are missing between 20094 and 20101.*--consecutive-periods" "dynamic: YYYYQ codes read as numbers have gaps" dfit "$TMP/quarters.csv" --w "$W" --dynamic both --fe twoway
+ok "dynamic: YYYYQ codes with --consecutive-periods" dfit "$TMP/quarters.csv" --w "$W" --dynamic both --fe twoway --consecutive-periods --json
+cp "$OUT" "$TMP/quarters.json"
+ok "dynamic: the same panel with year labels" dfit "$B" --w "$W" --dynamic both --fe twoway --json
+check "--consecutive-periods: the same estimates as consecutive year labels" [ "$(jq -c '[.rho.est, .tau.est, .eta.est, .loglik]' "$TMP/quarters.json")" = "$(jq -c '[.rho.est, .tau.est, .eta.est, .loglik]' "$OUT")" ]
+check "--consecutive-periods said in period_order" grep -q '"period_order": "--consecutive-periods: the sorted labels are taken as consecutive' "$TMP/quarters.json"
+fails 1 "--consecutive-periods goes with --dynamic" "--consecutive-periods without --dynamic" dfit "$B" --w "$W" --fe twoway --consecutive-periods
 
 # bad input
 awk -F, 'NR == 1 || $1 != "110000" || $2 == 2015' "$B" >"$TMP/once.csv"
