@@ -354,3 +354,28 @@ int sp_csr_equal(const sp_csr *a, const sp_csr *b)
     return memcmp(a->j, b->j, (size_t)nnz * sizeof *a->j) == 0 &&
            memcmp(a->x, b->x, (size_t)nnz * sizeof *a->x) == 0;
 }
+
+int sp_csr_bfs(const sp_csr *a, int *order, int *pos, int *cstart)
+{
+    int n = a->nrow, tail = 0, nc = 0;
+    for (int i = 0; i < n; i++)
+        pos[i] = -1;
+    for (int root = 0; root < n; root++) {
+        if (pos[root] >= 0)
+            continue;
+        int head = tail;
+        if (cstart)
+            cstart[nc] = tail;
+        nc++;
+        pos[root] = tail, order[tail++] = root;
+        while (head < tail) {
+            int i = order[head++];
+            for (int q = a->p[i]; q < a->p[i + 1]; q++)
+                if (pos[a->j[q]] < 0)
+                    pos[a->j[q]] = tail, order[tail++] = a->j[q];
+        }
+    }
+    if (cstart)
+        cstart[nc] = n;
+    return nc;
+}

@@ -148,7 +148,8 @@
       (W, o, ops))                                                                              \
     X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                         \
     X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))                  \
-    X(int, sp_pops_sparse_eigen_symm, (int n, double *a, double *ev), (n, a, ev))
+    X(int, sp_pops_sparse_eigen_symm, (int n, double *a, double *ev), (n, a, ev))          \
+    X(int, sp_pops_sparse_tridiag_symm, (int n, double *a, double *d, double *e), (n, a, d, e))
 
 #define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
 
