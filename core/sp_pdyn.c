@@ -386,37 +386,6 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
 
 /* ---- unbalanced panels and a W per period ---- */
 
-/* 1 when s is a whole number (strtod takes all of it) into *x. */
-static int label_number(const char *s, double *x)
-{
-    char *end;
-    *x = strtod(s, &end);
-    return *s && end != s && *end == '\0' && isfinite(*x);
-}
-
-int sp_pdyn_gaps(int t, const char *const *periods, unsigned char *gap, double *step)
-{
-    memset(gap, 0, (size_t)t);
-    *step = 0.0;
-    double prev = 0.0, x = 0.0, d = INFINITY;
-    for (int s = 0; s < t; s++, prev = x) {
-        if (!label_number(periods[s], &x))
-            return 0;
-        if (s > 0)
-            d = fmin(d, x - prev);
-    }
-    if (t > 1 && !(d > 0.0)) /* two labels of the same number (2010, 2010.0): not a time */
-        return 0;
-    *step = t > 1 ? d : 1.0;
-    for (int s = 1; s < t; s++) { /* more than a step (half a step of slack) after s - 1 */
-        double a = 0.0, b = 0.0;
-        label_number(periods[s - 1], &a);
-        label_number(periods[s], &b);
-        gap[s] = b - a > 1.5 * *step;
-    }
-    return 1;
-}
-
 /* The sample's periods: the periods 2..t that do not follow a gap, into
  * period_of (*t2 of them). */
 static int sample_periods(int t, const unsigned char *gap, int **period_of, int *t2)

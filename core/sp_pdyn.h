@@ -92,17 +92,9 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
                 const sp_pdyn_opts *o, sp_pdyn_result **out);
 void sp_pdyn_result_free(sp_pdyn_result *r);
 
-/* Period labels as time (docs/panel.md, "Gaps between periods"): when every
- * label is a number, the step is the smallest difference between consecutive
- * labels (ascending), and period s >= 1 follows a gap when it lies more than a
- * step after period s - 1: gap[s] = 1 (t entries, gap[0] = 0), its y_{t-1} is
- * not period s - 1's.  Returns 1 when the labels are numbers (*step set), 0
- * when not: their order is taken as consecutive periods (gap all 0). */
-int sp_pdyn_gaps(int t, const char *const *periods, unsigned char *gap, double *step);
-
 /* Unbalanced panels and a weights matrix per period (docs/panel.md).  The
  * estimation sample: unit i enters period s >= 2 when it is observed in s
- * and in s - 1 and period s does not follow a gap (gap from sp_pdyn_gaps, or
+ * and in s - 1 and period s does not follow a gap (gap from sp_period_gaps, or
  * NULL: none).  The sample has *t2 periods, the periods 2..t that do not
  * follow a gap: *out (n * *t2, caller frees) marks it (index s2 * n + i) and
  * (*period_of)[s2] (caller frees) is the data's period of the sample's s2;

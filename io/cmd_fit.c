@@ -387,7 +387,7 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
     for (int s = 1; s < D->t; s++)
         if (R->gap[s]) {
             char what[400];
-            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            sp_period_gap_text((const char *const *)D->periods, s, R->period_step, what, sizeof what);
             fprintf(o->err, "spill fit: dynamic panel: %s: y(t-1) is not defined for %s, whose "
                             "unit-periods are left out (counted in dropped_no_lag)\n", what,
                     D->periods[s]);
@@ -395,34 +395,7 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
     return SP_OK;
 }
 
-/* The missing label k steps after x (numbers as the labels write them:
- * whole numbers without decimals). */
-static void gap_label(const fp_run *R, double x, int k, char *buf, size_t size)
-{
-    double v = x + k * R->period_step;
-    if (v == floor(v) && fabs(v) < 1e15)
-        snprintf(buf, size, "%.0f", v);
-    else
-        snprintf(buf, size, "%.10g", v);
-}
-
-void sp_cmd_fit_gap_text(const fp_run *R, int s, char *buf, size_t size)
-{
-    const sp_pdata *D = R->D;
-    double a = strtod(D->periods[s - 1], NULL), b = strtod(D->periods[s], NULL);
-    int k = (int)floor((b - a) / R->period_step + 0.5) - 1; /* labels missing between */
-    char first[64], last[64];
-    gap_label(R, a, 1, first, sizeof first);
-    gap_label(R, a, k, last, sizeof last);
-    if (k <= 1)
-        snprintf(buf, size, "period %s is missing between %s and %s", first, D->periods[s - 1],
-                 D->periods[s]);
-    else
-        snprintf(buf, size, "periods %s..%s are missing between %s and %s", first, last,
-                 D->periods[s - 1], D->periods[s]);
-}
-
-/* --dynamic: the gaps between the periods (sp_pdyn_gaps); without
+/* --dynamic: the gaps between the periods (sp_period_gaps); without
  * --unbalanced a gap is an error naming the first (the lag across it would
  * not be y(t-1)). */
 static int period_gaps(const fp_opts *o, fp_run *R)
@@ -434,7 +407,7 @@ static int period_gaps(const fp_opts *o, fp_run *R)
         memset(R->gap, 0, (size_t)D->t);
         return SP_OK;
     }
-    R->periods_numeric = sp_pdyn_gaps(D->t, (const char *const *)D->periods, R->gap,
+    R->periods_numeric = sp_period_gaps(D->t, (const char *const *)D->periods, R->gap,
                                       &R->period_step);
     int first = 0;
     for (int s = D->t - 1; s >= 1; s--)
@@ -443,7 +416,8 @@ static int period_gaps(const fp_opts *o, fp_run *R)
     if (!R->n_gaps || o->unbalanced)
         return SP_OK;
     char what[400];
-    sp_cmd_fit_gap_text(R, first, what, sizeof what);
+    sp_period_gap_text((const char *const *)D->periods, first, R->period_step, what,
+                       sizeof what);
     return sp_error_set(SP_EDATA, "%s: %s: y(t-1) is not defined for %s %s (the period before "
                         "it in the data is not t-1)%s; add the missing period's rows, use "
                         "--unbalanced to leave the unit-periods after the gap out (counted in "

@@ -20,6 +20,7 @@
 #include "sp_idmatch.h"
 #include "sp_pdata.h"
 #include "sp_pdyn.h"
+#include "sp_period.h"
 #include "sp_punbal.h"
 #include "sp_peff.h"
 #include "sp_pfe.h"
@@ -99,7 +100,7 @@ typedef struct fp_run {
     long dyn_dropped;       /* unit-periods of 2..T without the period before */
     int *dyn_period;        /* with unb_lag: the data's period of unb's period s */
     /* --dynamic: gap[s] = 1 when period s follows a gap (core/sp_pdyn.h
-     * sp_pdyn_gaps), n_gaps of them; periods_numeric: the labels are numbers,
+     * sp_period_gaps), n_gaps of them; periods_numeric: the labels are numbers,
      * period_step their step */
     unsigned char *gap;
     int n_gaps, periods_numeric;
@@ -112,10 +113,6 @@ typedef struct fp_test {
     const char *name, *tex;
     const sp_ptest *t;
 } fp_test;
-
-/* "period 2011 is missing between 2010 and 2012" (or "periods 2011..2013 are
- * missing ...") for the gap before period s (R->gap[s] = 1), into buf. */
-void sp_cmd_fit_gap_text(const fp_run *R, int s, char *buf, size_t size);
 
 /* The run's tests into list (at most 16); returns their number. */
 int sp_cmd_fit_tests(const fp_run *R, fp_test *list);

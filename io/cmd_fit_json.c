@@ -126,7 +126,8 @@ static void period_order_json(json_t *o, const fp_run *R)
     for (int s = 1; s < R->D->t; s++)
         if (R->gap[s]) {
             char what[400];
-            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            sp_period_gap_text((const char *const *)R->D->periods, s, R->period_step, what,
+                               sizeof what);
             json_array_append_new(gaps, json_pack("{s:s, s:s, s:s}", "period", R->D->periods[s],
                                                   "previous", R->D->periods[s - 1], "note", what));
         }

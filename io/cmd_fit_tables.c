@@ -283,7 +283,8 @@ static void print_dynamic(const fp_run *R)
     for (int s = 1; s < D->t; s++)
         if (R->gap[s]) {
             char what[400];
-            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            sp_period_gap_text((const char *const *)R->D->periods, s, R->period_step, what,
+                               sizeof what);
             fprintf(R->out, "%s: %s has no y(t-1) and is left out\n", what, D->periods[s]);
         }
     if (R->o->consecutive)
