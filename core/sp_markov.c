@@ -171,16 +171,20 @@ int sp_markov_classify(const double *x, int n, int t, sp_markov_classes *c, int 
 
 /* ---- counts and chains */
 
-void sp_markov_count(const int *cls, const int *lcls, int n, int t, int k, int lag,
-                     double *counts)
+long sp_markov_count(const int *cls, const int *lcls, int n, int t, int k, int lag,
+                     const unsigned char *skip, double *counts)
 {
+    long skipped = 0;
     for (int s = 0; s + lag < t; s++)
         for (int i = 0; i < n; i++) {
             int a = cls[(size_t)s * n + i], b = cls[(size_t)(s + lag) * n + i];
             int l = lcls ? lcls[(size_t)s * n + i] : 0;
-            if (a >= 0 && b >= 0 && l >= 0)
+            if (a >= 0 && b >= 0 && l >= 0 && skip && skip[s])
+                skipped++;
+            else if (a >= 0 && b >= 0 && l >= 0)
                 counts[((size_t)l * k + a) * k + b] += 1.0;
         }
+    return skipped;
 }
 
 /* Solves A y = b (m x m, row-major, overwritten) by Gaussian elimination with
@@ -688,7 +692,7 @@ static int spatial_chains(const sp_markov_opts *o, sp_markov_result *r)
     r->x2 = (sp_markov_test){0.0, NAN, 0};
     if (!rc) {
         r->chi2_p = r->chi2 + m;
-        sp_markov_count(r->cls, r->lcls, r->n, r->t, k, o->lag, T);
+        sp_markov_count(r->cls, r->lcls, r->n, r->t, k, o->lag, o->skip, T);
     }
     for (int l = 0; l < m && !rc; l++) {
         rc = sp_markov_chain_from(T + (size_t)l * k * k, k, o->fill_empty, &r->cond[l]);
@@ -715,7 +719,7 @@ static int classic_chain(const sp_markov_opts *o, sp_markov_result *r)
     double *counts = sp_calloc((size_t)r->k * r->k, sizeof *counts);
     if (!counts)
         return SP_ENOMEM;
-    sp_markov_count(r->cls, NULL, r->n, r->t, r->k, o->lag, counts);
+    r->skipped = sp_markov_count(r->cls, NULL, r->n, r->t, r->k, o->lag, o->skip, counts);
     int rc = sp_markov_chain_from(counts, r->k, o->fill_empty, &r->chain);
     free(counts);
     return rc;
@@ -810,7 +814,7 @@ const char *sp_markov_lisa_name(int c)
 
 /* LISA quadrants of every period (sp_lisa) as states, then the classic chain. */
 int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int fill_empty,
-                   sp_markov_result *r)
+                   const unsigned char *skip, sp_markov_result *r)
 {
     /* spill's quadrant codes (sp_lisa.h) to giddy's order HH, LH, LL, HL */
     static const int order[5] = {-1, 0, 2, 1, 3};
@@ -827,7 +831,7 @@ int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int 
         sp_lisa_free(L);
     }
     r->k = 4;
-    sp_markov_opts o = {.lag = lag, .fill_empty = fill_empty};
+    sp_markov_opts o = {.lag = lag, .fill_empty = fill_empty, .skip = skip};
     if (!rc)
         rc = classic_chain(&o, r);
     if (!rc && !(r->expected = sp_malloc(16 * sizeof *r->expected)))

@@ -114,9 +114,12 @@ typedef struct sp_markov_chain {
 
 /* Transition counts of cls (n x t, -1 none) over lag D into counts (k x k,
  * zeroed by the caller); with lcls (may be NULL) the counts of lag class l go
- * to counts + l k k (m blocks). */
-void sp_markov_count(const int *cls, const int *lcls, int n, int t, int k, int lag,
-                     double *counts);
+ * to counts + l k k (m blocks).  skip (t entries, may be NULL): the
+ * transitions from the origin periods s with skip[s] = 1 are left out (they
+ * span a gap between the period labels, core/sp_period.h); returns how many
+ * were left out (units with a class at both ends and, with lcls, a lag class). */
+long sp_markov_count(const int *cls, const int *lcls, int n, int t, int k, int lag,
+                     const unsigned char *skip, double *counts);
 
 /* A chain from k x k counts: P, Prais, steady states, mean first passage
  * times.  fill_empty: 1 on the diagonal of empty rows of P. */
@@ -169,6 +172,8 @@ typedef struct sp_markov_opts {
     int fill_empty;              /* 1 on the diagonal of empty rows of P */
     int m;                       /* lag classes (quantiles of the lag; ignored for discrete) */
     const double *lag_cutoffs;   /* m - 1 increasing cut-offs of the lag, or NULL */
+    const unsigned char *skip;   /* t: origin periods whose transitions are left out
+                                    (sp_markov_count), or NULL: none */
 } sp_markov_opts;
 
 typedef struct sp_markov_result {
@@ -180,6 +185,7 @@ typedef struct sp_markov_result {
     int nbreaks;                 /* sets of breaks in `breaks` (t or 1) */
     int repeated;                /* break sets with a repeated break (ties) */
     sp_markov_chain chain;       /* the classic chain */
+    long skipped;                /* its transitions left out by opts.skip */
     /* spatial Markov (w given) */
     int *lcls;                   /* n t lag classes (-1: no neighbours) */
     double *lag_breaks;          /* t m or m lag breaks; NULL for discrete */
@@ -212,9 +218,10 @@ int sp_markov_run(const double *x, int n, int t, const sp_csr *w, const sp_marko
 /* LISA Markov (giddy LISA_Markov): the states are the Moran scatterplot
  * quadrants of each period (core/sp_lisa.h: deviations from the period's
  * mean and their spatial lag), in giddy's order 0 HH, 1 LH, 2 LL, 3 HL;
- * units without neighbours have no state that period. */
+ * units without neighbours have no state that period.  skip as in
+ * sp_markov_opts. */
 int sp_markov_lisa(const double *x, int n, int t, const sp_csr *w, int lag, int fill_empty,
-                   sp_markov_result *r);
+                   const unsigned char *skip, sp_markov_result *r);
 
 /* The name of LISA Markov state c ("HH", "LH", "LL", "HL"). */
 const char *sp_markov_lisa_name(int c);

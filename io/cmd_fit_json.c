@@ -7,6 +7,7 @@
 #include "cmd_fit.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_gapio.h"
 #include "sp_pops_sparse.h"
 #include "sp_wper.h"
 
@@ -111,27 +112,11 @@ static json_t *stab_json(const sp_pdyn_stab *s)
  * (their unit-periods are in dropped_no_lag). */
 static void period_order_json(json_t *o, const fp_run *R)
 {
-    char note[200];
-    if (R->o->consecutive)
-        snprintf(note, sizeof note, "--consecutive-periods: the sorted labels are taken as "
-                 "consecutive periods (y(t-1) is the label before)");
-    else if (R->periods_numeric)
-        snprintf(note, sizeof note, "numeric labels, step %.10g: y(t-1) is the period one step "
-                 "before", R->period_step);
-    else
-        snprintf(note, sizeof note, "labels are not numbers: their sorted order is taken as "
-                 "consecutive periods (y(t-1) is the label before)");
-    json_object_set_new(o, "period_order", json_string(note));
-    json_t *gaps = json_array();
-    for (int s = 1; s < R->D->t; s++)
-        if (R->gap[s]) {
-            char what[400];
-            sp_period_gap_text((const char *const *)R->D->periods, s, R->period_step, what,
-                               sizeof what);
-            json_array_append_new(gaps, json_pack("{s:s, s:s, s:s}", "period", R->D->periods[s],
-                                                  "previous", R->D->periods[s - 1], "note", what));
-        }
-    json_object_set_new(o, "period_gaps", gaps);
+    sp_gapio g = {.mode = R->o->consecutive ? SP_GAPIO_CONSECUTIVE : SP_GAPIO_SKIP,
+                  .t = R->D->t, .numeric = R->periods_numeric, .ngaps = R->n_gaps,
+                  .step = R->period_step, .gap = R->gap,
+                  .periods = (const char *const *)R->D->periods};
+    sp_gapio_json(&g, "y(t-1)", o);
 }
 
 /* The dynamic panel's keys (sp_pdyn.h): periods used, the bias correction,

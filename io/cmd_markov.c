@@ -8,16 +8,19 @@
 #include "sp_clock.h"
 #include "sp_cli.h"
 #include "sp_error.h"
+#include "sp_gapio.h"
 #include "sp_grid.h"
 #include "sp_markov.h"
 #include "sp_pdata.h"
+#include "sp_period.h"
 #include "sp_table.h"
 #include "sp_wio.h"
 
 static const char help[] =
     "usage: spill markov DATA --id ID --var V --by TIME [--k 5] [--pooled] [--relative]\n"
     "                   [--cutoffs a,b,...] [--discrete] [--w W [--m 5] [--lag-cutoffs a,b,...]]\n"
-    "                   [--lisa] [--lag D] [--json | --csv | --markdown | --latex] [-o FILE]\n"
+    "                   [--lisa] [--lag D] [--gaps error|skip | --consecutive-periods]\n"
+    "                   [--json | --csv | --markdown | --latex] [-o FILE]\n"
     "\n"
     "Markov chain of V's classes between periods (PySAL giddy's definitions): transition\n"
     "counts, probabilities, steady state, mean first passage times and Prais mobility;\n"
@@ -35,6 +38,8 @@ static const char help[] =
     "  --relative           divide each period by its mean first\n"
     "  --lag D              transitions from period s to s + D (default 1)\n"
     "  --fill-empty         1 on the diagonal of a class no unit leaves (default 0s)\n"
+    SP_GAPIO_HELP("the transitions across the gap are left out\n"
+                  "                       (counted in skipped_transitions)")
     "spatial Markov:\n"
     "  --w FILE             weights (.gal .gwt .swm .mtx .csv), matched by --id\n"
     "  --m M                lag classes (default 5): quantiles of the lag, per period\n"
@@ -61,7 +66,7 @@ static const sp_optspec spec[] = {
     {"k", 1},       {"pooled", 0},    {"relative", 0},    {"cutoffs", 1},     {"discrete", 0},
     {"w", 1},       {"m", 1},         {"lag-cutoffs", 1}, {"standardize", 1}, {"lisa", 0},
     {"lag", 1},     {"fill-empty", 0}, {"origin-columns", 0}, {"output", 1},  {"json", 0},
-    {"timing", 0},  {"strict", 0},  {"w-by", 1},
+    {"timing", 0},  {"strict", 0},  {"w-by", 1}, SP_GAPIO_OPTS,
     SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
@@ -70,6 +75,7 @@ typedef struct mk_cli {
     sp_markov_opts o;
     double cut[100], lcut[100];
     int lisa, origin_columns, json, timing, strict;
+    sp_gapio_mode gaps;
     sp_std std;
     sp_grid_dest dest;
 } mk_cli;
@@ -178,7 +184,7 @@ static int cli_args(const sp_args *a, mk_cli *c)
                                                             : !c->id ? "id"
                                                                      : "by");
     if ((rc = scheme_args(a, c)) || (rc = spatial_args(a, c)) ||
-        (rc = sp_args_int(a, "lag", 1, 1, &c->o.lag)) ||
+        (rc = sp_args_int(a, "lag", 1, 1, &c->o.lag)) || (rc = sp_gapio_args(a, &c->gaps)) ||
         (rc = sp_grid_dest_args(a, "output", &c->dest)))
         return rc;
     c->o.fill_empty = sp_args_flag(a, "fill-empty");
@@ -222,6 +228,34 @@ static int panel_weights(const mk_cli *c, const sp_pdata *D, sp_weights **out)
     else
         *out = A;
     return rc;
+}
+
+/* The gaps between the periods (sp_gapio): an error under --gaps error (the
+ * default); under --gaps skip the origin periods whose transitions span a
+ * gap, into *skip and c->o.skip (sp_period_span_gaps). */
+static int period_gaps(mk_cli *c, const sp_pdata *D, sp_gapio *G, unsigned char **skip)
+{
+    char breaks[200];
+    int lag = c->o.lag;
+    snprintf(breaks, sizeof breaks, "so a transition across the gap spans more than %d period%s "
+             "and would mix with the %d-period ones", lag, lag == 1 ? "" : "s", lag);
+    int rc = sp_gapio_find(G, c->gaps, D->t, (const char *const *)D->periods, c->src, c->by,
+                           breaks, "the transitions across the gap (counted in "
+                           "skipped_transitions)");
+    if (rc || !G->ngaps)
+        return rc;
+    if (!(*skip = sp_malloc((size_t)D->t)))
+        return SP_ENOMEM;
+    sp_period_span_gaps(D->t, G->gap, lag, *skip);
+    int left = 0;
+    for (int s = 0; s + lag < D->t; s++)
+        left += !(*skip)[s];
+    if (!left)
+        return sp_error_set(SP_EDATA, "%s: --gaps skip: every transition over %d period%s "
+                            "spans a gap between the %s labels: none is left", c->src, lag,
+                            lag == 1 ? "" : "s", c->by);
+    c->o.skip = *skip;
+    return SP_OK;
 }
 
 /* ---- JSON */
@@ -322,7 +356,8 @@ static json_t *spatial_json(const sp_markov_result *r, json_t *root)
 }
 
 /* The whole JSON object (contract keys at the top level). */
-static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
+static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_gapio *G,
+                           const sp_markov_result *r)
 {
     json_t *per = json_array();
     for (int s = 0; s < D->t; s++)
@@ -332,6 +367,10 @@ static json_t *result_json(const mk_cli *c, const sp_pdata *D, const sp_markov_r
                              "lag", c->o.lag, "classes", scheme_name(c), "relative",
                              c->o.cls.relative, "k", r->k);
     json_object_set_new(root, "labels", labels_json(c, r));
+    static const char *const modes[] = {"error", "skip", "consecutive"};
+    json_object_set_new(root, "gaps", json_string(modes[G->mode]));
+    sp_gapio_json(G, "t-1", root);
+    json_object_set_new(root, "skipped_transitions", json_integer(r->skipped));
     if (r->breaks)
         json_object_set_new(root, "breaks", r->nbreaks == 1 ? vec_json(r->breaks, r->k)
                                                             : mat_json(r->breaks, r->nbreaks,
@@ -519,6 +558,12 @@ static sp_grid *breaks_grid(const sp_pdata *D, const char *title, const double *
 
 static int print_tables(const mk_cli *c, const sp_pdata *D, const sp_markov_result *r)
 {
+    if (c->dest.format == SP_GRID_TEXT && r->skipped)
+        fprintf(c->dest.f, "--gaps skip: %ld transition%s across gaps between the %s labels "
+                "left out\n", r->skipped, r->skipped == 1 ? "" : "s", c->by);
+    else if (c->dest.format == SP_GRID_TEXT && c->gaps == SP_GAPIO_CONSECUTIVE)
+        fprintf(c->dest.f, "--consecutive-periods: the %s labels' order is taken as "
+                "consecutive periods\n", c->by);
     int first = 1, rc = SP_OK;
     if (c->dest.format == SP_GRID_TEXT)
         fprintf(c->dest.f, "Markov chain of %s%s: %d units, %d periods (%s..%s), classes: %s, "
@@ -586,18 +631,22 @@ static int run(mk_cli *c)
     sp_pdata *D = NULL;
     sp_weights *W = NULL;
     sp_markov_result r = {0};
+    sp_gapio G = {0};
+    unsigned char *skip = NULL;
     const char *vars[] = {c->var};
     sp_pdata_opts po = {.id = c->id, .time = c->by, .where = c->where};
     double t0 = sp_clock_seconds(), t1 = 0.0, t2 = 0.0;
     int rc = sp_table_read(c->src, c->layer, &tab);
     if (!rc)
         rc = sp_pdata_build(tab, NULL, vars, 1, &po, &D);
+    if (!rc)
+        rc = period_gaps(c, D, &G, &skip);
     if (!rc && c->wpath)
         rc = panel_weights(c, D, &W);
     if (!rc) {
         t1 = sp_clock_seconds();
         if (c->lisa)
-            rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, &r);
+            rc = sp_markov_lisa(D->v, D->n, D->t, W->w, c->o.lag, c->o.fill_empty, skip, &r);
         else
             rc = sp_markov_run(D->v, D->n, D->t, W ? W->w : NULL, &c->o, &r);
         if (rc)                                     /* the core names periods, not files */
@@ -607,14 +656,20 @@ static int run(mk_cli *c)
     }
     if (!rc)
         warn_result(c, &r);
+    if (!rc && r.skipped)
+        fprintf(stderr, "spill markov: --gaps skip: %ld transition%s across gaps between the %s "
+                        "labels left out (skipped_transitions)\n", r.skipped,
+                r.skipped == 1 ? "" : "s", c->by);
     if (!rc && c->json)
-        rc = sp_json_print(result_json(c, D, &r));
+        rc = sp_json_print(result_json(c, D, &G, &r));
     else if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
         rc = sp_grid_dest_close(&c->dest, print_tables(c, D, &r));
     if (!rc && c->timing)
         fprintf(stderr, "spill markov: timing: read %.4f s, statistics %.4f s, whole %.4f s\n",
                 t1 - t0, t2 - t1, sp_clock_seconds() - t0);
     sp_markov_result_free(&r);
+    sp_gapio_free(&G);
+    free(skip);
     sp_weights_free(W);
     sp_pdata_free(D);
     sp_table_free(tab);
