@@ -11,13 +11,15 @@
 #include "sp_decouple.h"
 #include "sp_distio.h"
 #include "sp_error.h"
+#include "sp_gapio.h"
 #include "sp_grid.h"
 #include "sp_idmap.h"
 #include "sp_output.h"
 
 static const char help[] =
     "usage: spill decouple DATA --var C --driver A --id ID --by TIME\n"
-    "                      [--base previous|first] [--bands LO,HI] [-o OUT] [--csv|--markdown|--latex|--json]\n"
+    "                      [--base previous|first] [--gaps error|skip | --consecutive-periods]\n"
+    "                      [--bands LO,HI] [-o OUT] [--csv|--markdown|--latex|--json]\n"
     "\n"
     "Tapio's decoupling elasticity e = (dC/C0) / (dA/A0) of a pressure C (e.g.\n"
     "emissions) on a driver A (e.g. GDP) for every unit between consecutive periods\n"
@@ -33,6 +35,8 @@ static const char help[] =
     "  --driver A          the driver variable\n"
     "  --id ID, --by TIME  unit id and period fields (both required)\n"
     "  --base B            previous (default: consecutive periods) or first\n"
+    SP_GAPIO_HELP("with --base previous the intervals across the gap are\n"
+                  "                       left out (listed in period_gaps)")
     "  --bands LO,HI       the coupling band (default 0.8,1.2)\n"
     "  --layer NAME        layer of DATA\n"
     "  -o OUT              one row per unit and interval: id, from, to, growth rates,\n"
@@ -43,7 +47,8 @@ static const char help[] =
 
 static const sp_optspec spec[] = {{"var", 1},  {"driver", 1}, {"id", 1},    {"by", 1},
                                   {"base", 1}, {"bands", 1},  {"layer", 1}, {"output", 1},
-                                  {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
+                                  {"json", 0}, {"timing", 0}, SP_GAPIO_OPTS,
+                                  SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
 /* One unit's change over one interval. */
 typedef struct dec_row {
@@ -54,8 +59,11 @@ typedef struct dec_row {
 
 typedef struct dec_job {
     sp_distio *D;
-    const char *var, *driver;
+    const char *var, *driver, *by;
     int first;
+    sp_gapio_mode gaps;
+    sp_gapio G;            /* --base previous: the gaps between the periods */
+    const char **labels;   /* the period labels, for G */
     double lo, hi;
     dec_row *rows;
     int nrows;
@@ -69,8 +77,15 @@ static int parse_options(const sp_args *a, dec_job *job)
         return sp_error_set(SP_EUSAGE, "--var, --driver, --id and --by are required (see --help)");
     static const char *const bases[] = {"previous", "first"};
     int rc = sp_args_choice(a, "base", bases, 2, &job->first);
+    if (!rc)
+        rc = sp_gapio_args(a, &job->gaps);
     if (rc)
         return rc;
+    if (job->first && (sp_args_get(a, "gaps") || sp_args_flag(a, "consecutive-periods")))
+        return sp_error_set(SP_EUSAGE, "--%s goes with --base previous (from the first period "
+                            "there is no period before to miss)",
+                            sp_args_get(a, "gaps") ? "gaps" : "consecutive-periods");
+    job->by = sp_args_get(a, "by");
     job->lo = 0.8, job->hi = 1.2;
     const char *bands = sp_args_get(a, "bands"), *list[3];
     char buf[128];
@@ -134,12 +149,38 @@ static int interval(dec_job *job, const dec_period *p0, const dec_period *p1, in
     return SP_OK;
 }
 
+/* --base previous: the gaps between the periods (sp_gapio), an error unless
+ * --gaps skip (the intervals after a gap left out, job->G.gap) or
+ * --consecutive-periods; --base first: none. */
+static int period_gaps(dec_job *job)
+{
+    const sp_panel *P = job->D->P;
+    int np = P->nperiods;
+    if (!(job->labels = sp_malloc((size_t)np * sizeof *job->labels)))
+        return SP_ENOMEM;
+    for (int g = 0; g < np; g++)
+        job->labels[g] = P->periods[g].label;
+    return sp_gapio_find(&job->G, job->first ? SP_GAPIO_CONSECUTIVE : job->gaps, np,
+                         job->labels, job->D->path, job->by,
+                         "so the change into it spans more than one period and would mix with "
+                         "the one-period changes", "the intervals across the gap (listed in "
+                         "period_gaps)");
+}
+
+/* 1 when interval g (into period g) is computed: not after a skipped gap. */
+static int interval_used(const dec_job *job, int g)
+{
+    return job->first || !job->G.gap[g];
+}
+
 static int run_all(dec_job *job)
 {
     const sp_panel *P = job->D->P;
     int np = P->nperiods, total = 0, rc = SP_OK;
     if (np < 2)
         return sp_error_set(SP_EDATA, "%s: decoupling needs at least two periods (found %d)", job->D->path, np);
+    if ((rc = period_gaps(job)))
+        return rc;
     for (int g = 0; g < np; g++)
         total += P->periods[g].n;
     job->rows = sp_malloc((size_t)total * sizeof *job->rows);
@@ -151,6 +192,11 @@ static int run_all(dec_job *job)
         rc = period_load(job, g, &per[g]);
     for (int g = 1; !rc && g < np; g++) {
         int from = job->first ? 0 : g - 1;
+        if (!interval_used(job, g)) {
+            fprintf(stderr, "spill decouple: --gaps skip: the interval %s-%s spans a gap and is "
+                            "left out\n", P->periods[from].label, P->periods[g].label);
+            continue;
+        }
         rc = interval(job, &per[from], &per[g], from, g);
         if (!rc && job->left_out[g - 1])
             fprintf(stderr, "spill decouple: %d units of %s or %s have no row in the other period and are left out\n",
@@ -188,10 +234,17 @@ static int print_json(const dec_job *job)
 {
     json_t *results = json_array();
     for (int g = 1; g < job->D->P->nperiods; g++)
-        json_array_append_new(results, interval_json(job, g));
-    return sp_json_print(json_pack("{s:s, s:s, s:s, s:[f, f], s:o}", "var", job->var, "driver", job->driver,
-                                   "base", job->first ? "first" : "previous", "bands", job->lo, job->hi,
-                                   "results", results));
+        if (interval_used(job, g))
+            json_array_append_new(results, interval_json(job, g));
+    json_t *root = json_pack("{s:s, s:s, s:s, s:[f, f], s:o}", "var", job->var, "driver", job->driver,
+                             "base", job->first ? "first" : "previous", "bands", job->lo, job->hi,
+                             "results", results);
+    if (!job->first) {
+        static const char *const modes[] = {"error", "skip", "consecutive"};
+        json_object_set_new(root, "gaps", json_string(modes[job->gaps]));
+        sp_gapio_json(&job->G, "the previous period", root);
+    }
+    return sp_json_print(root);
 }
 
 /* Counts of the states per interval. */
@@ -204,8 +257,9 @@ static int print_table(const dec_job *job, sp_grid_format format)
     sp_distio_cols_add(&cols, SP_GRID_LEFT, "state");
     sp_distio_cols_add(&cols, SP_GRID_LEFT, "state_zh");
     for (int g = 1; g < P->nperiods; g++)
-        sp_distio_cols_add(&cols, SP_GRID_RIGHT, "%s-%s", P->periods[job->first ? 0 : g - 1].label,
-                           P->periods[g].label);
+        if (interval_used(job, g))
+            sp_distio_cols_add(&cols, SP_GRID_RIGHT, "%s-%s", P->periods[job->first ? 0 : g - 1].label,
+                               P->periods[g].label);
     snprintf(title, sizeof title, "Tapio decoupling of %s on %s (bands [0, %g), [%g, %g], (%g, inf); base %s)",
              job->var, job->driver, job->lo, job->lo, job->hi, job->hi,
              job->first ? "first period" : "previous period");
@@ -217,6 +271,8 @@ static int print_table(const dec_job *job, sp_grid_format format)
         sp_grid_str(t, sp_decouple_name_en(code));
         sp_grid_str(t, sp_decouple_name_zh(code));
         for (int g = 1; g < P->nperiods; g++) {
+            if (!interval_used(job, g))
+                continue;
             int n = 0;
             for (int i = 0; i < job->nrows; i++)
                 n += job->rows[i].to == g && job->rows[i].ch.code == code;
@@ -278,7 +334,8 @@ int sp_cmd_decouple(int argc, char **argv)
         rc = print_table(&job, format);
     if (!rc && sp_args_flag(&a, "timing"))
         sp_clock_report("decouple", t1 - t0, t2 - t1, sp_clock_seconds() - t2);
-    free(job.rows), free(job.left_out);
+    free(job.rows), free(job.left_out), free(job.labels);
+    sp_gapio_free(&job.G);
     sp_distio_close(job.D);
     return rc;
 }
