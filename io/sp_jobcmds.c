@@ -32,11 +32,12 @@ static const sp_jobcmds_entry entries[] = {
     {"kde", SP_JI_TABLE, 0, "var:c! by:c bw:s kernel:s grid:i cut:n from:n to:n", NULL},
     {"markov", SP_JI_TABLE, SP_JF_WOPT,
      "var:c! by:c! k:i pooled:b relative:b cutoffs:s discrete:b m:i lag-cutoffs:s lisa:b "
-     "lag:i fill-empty:b origin-columns:b strict:b", NULL},
+     "lag:i fill-empty:b origin-columns:b strict:b gaps:s consecutive-periods:b", NULL},
     {"detector", SP_JI_TABLE, 0,
      "y:c! x:C! continuous:C classes:i discretize:s min-classes:i optimal-methods:s by:c "
      "alpha:n", NULL},
-    {"decouple", SP_JI_TABLE, 0, "var:c! driver:c! by:c! base:s bands:s", NULL},
+    {"decouple", SP_JI_TABLE, 0,
+     "var:c! driver:c! by:c! base:s bands:s gaps:s consecutive-periods:b", NULL},
     {"index", SP_JI_TABLE, SP_JF_TABLE,
      "ind:C negative:C method:s normalize:s zeros:s shift:n per-period:b scale:n coupling:C "
      "coupling-form:s alpha:s by:c layer:s", NULL},
