@@ -9,7 +9,7 @@
 #   PRINT=1 SPILL=OLD/spill BUILD=OLD tests/cli/t_perm_identity.sh
 # with the binary of commit 0311cb9 (main before the rewrite).
 source "$(dirname "$0")/lib.sh"
-VOR=${BUILD:+$BUILD/tools/voronoi}
+VOR=${BUILD:+$(readlink -f "$BUILD/tools/voronoi")} # BUILD may be relative to here
 [ -x "$VOR" ] || VOR=$ROOT/build/tools/voronoi
 cd "$TMP" || exit 1
 
