@@ -47,16 +47,16 @@ cases() { # THREADS: every case with that thread count
     local t=$1
     ID=id
     hash_case v50-lisa-exact "$t" lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
-    hash_case v50-lisa-lookup "$t" lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 999 --perm-method lookup -o out.csv
+    hash_case v50-lisa-lookup "$t" lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 199 --perm-method lookup -o out.csv
     hash_case v50-hotspot-exact "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
-    hash_case v50-hotspot-lookup "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 999 --perm-method lookup -o out.csv
-    hash_case v50-moran "$t" moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 999 --json
+    hash_case v50-hotspot-lookup "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 199 --perm-method lookup -o out.csv
+    hash_case v50-moran "$t" moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
     ID=adcode
     local C=("$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal)
     hash_case cities-lisa-exact "$t" lisa "$SPILL" lisa "${C[@]}" --perm 999 -o out.csv
-    hash_case cities-lisa-lookup "$t" lisa "$SPILL" lisa "${C[@]}" --perm 999 --perm-method lookup -o out.csv
+    hash_case cities-lisa-lookup "$t" lisa "$SPILL" lisa "${C[@]}" --perm 199 --perm-method lookup -o out.csv
     hash_case cities-hotspot-exact "$t" hotspot "$SPILL" hotspot "${C[@]}" --perm 999 -o out.csv
-    hash_case cities-hotspot-lookup "$t" hotspot "$SPILL" hotspot "${C[@]}" --perm 999 --perm-method lookup -o out.csv
+    hash_case cities-hotspot-lookup "$t" hotspot "$SPILL" hotspot "${C[@]}" --perm 199 --perm-method lookup -o out.csv
     hash_case cities-moran "$t" moran "$SPILL" moran "${C[@]}" --perm 999 --json
 }
 
