@@ -148,6 +148,7 @@ typedef struct unit_sums {
     double lag, tol, s1, s2;
 } unit_sums;
 
+/* One permuted lag l into u's counts and shifted sums. */
 static void sums_add(unit_sums *u, double l)
 {
     u->ge += l >= u->lag - u->tol;
@@ -157,6 +158,7 @@ static void sums_add(unit_sums *u, double l)
     u->s2 += dl * dl;
 }
 
+/* u's counts, mean and sd (divisor perm - 1) into the job's outputs. */
 static void sums_store(local_job *job, const unit_sums *u)
 {
     int i = u->i, perm = job->o->perm;
@@ -270,6 +272,7 @@ static void exact_unit(local_job *job, int i, int *col, double *wt, int *idx, in
     sums_store(job, &u);
 }
 
+/* One worker of the exact scheme: tasks of UNITS_PER_TASK units. */
 static int exact_work(local_job *job)
 {
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
@@ -439,6 +442,8 @@ static void lookup_task(local_job *job, int start, int end, double *vals, double
         lookup_sums(job, u, cnt, l);
 }
 
+/* One worker of the lookup scheme: tasks of LOOKUP_TASK units, each with
+ * its own build of vals. */
 static int lookup_work(local_job *job)
 {
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1, perm = job->o->perm;
@@ -460,6 +465,7 @@ static int lookup_work(local_job *job)
     return rc;
 }
 
+/* sp_threads_run's work function: the scheme the job asks for. */
 static int local_work(void *ctx)
 {
     local_job *job = ctx;
@@ -504,6 +510,9 @@ static int perm_table(int n, int kmax, const sp_perm_opts *o, int **out)
 static int lookup_index(const int *table, int perm, int kmax, int **tcol, uint64_t **flips)
 {
     size_t len = (size_t)perm * (size_t)kmax;
+    if (len > UINT32_MAX) /* flips hold an entry's place in 32 bits */
+        return sp_error_set(SP_EUSAGE, "permutations: a lookup table of %d x %d is too large",
+                            perm, kmax);
     int *tc = sp_malloc(len * sizeof *tc);
     uint64_t *fl = sp_malloc(len * sizeof *fl);
     int rc = tc && fl ? SP_OK : SP_ENOMEM;
