@@ -2,7 +2,8 @@
  *
  * libspill-gdal.so holds the code that calls GDAL, GEOS or PROJ (the
  * PLUGIN_GDAL_SRC files of the Makefile: sp_gdal, sp_layer, sp_layer_write,
- * sp_shapes, sp_cartog, sp_shard, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
+ * sp_shapes, sp_cartog, sp_shard, sp_geos, sp_contig, sp_points, sp_crs, sp_geod,
+ * sp_layer_csv, sp_gpkg_rtree, sp_gpkg_db; GeoPackage rows through libsqlite3);
  * libspill-sparse.so the sparse factorisations (sp_pops_sparse: CHOLMOD,
  * UMFPACK and their BLAS/LAPACK); libspill-draw.so the figures (sp_canvas,
  * sp_chart, sp_mapdraw, cmd_plot: cairo, pango, fontconfig, libpng).  The
