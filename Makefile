@@ -119,6 +119,9 @@ REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 # Runs each fuzz target for FUZZ_SECONDS; new inputs land in tests/fuzz/corpus.
 fuzz: $(FUZZ_NAMES:%=fuzz-%)
 
+# The benchmarks' tools (and t_perm_identity.sh's Voronoi cells).
+TOOLS := $(BUILD)/tools/voronoi
+
 # `make check`: the whole suite, then the whole suite again under ASan/UBSan.
 check: check-plain check-asan
 
@@ -129,7 +132,8 @@ check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN) $(TOOLS)
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: | $(STAMP)
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g $(SAN)" LDFLAGS_EXTRA="$(SAN)" \
-	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%) $(REPLAY_BIN:$(BUILD)/%=build-asan/%)
+	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%) $(REPLAY_BIN:$(BUILD)/%=build-asan/%) \
+	    $(TOOLS:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh
@@ -161,7 +165,6 @@ install: $(SPILL) $(PLUGINS)
 	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
 	install -m 644 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/spill/
 
-TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libspill.a $(DEP_LIBS)
