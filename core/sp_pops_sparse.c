@@ -31,6 +31,7 @@ typedef struct sparse_ops {
     double *d, sum_log_d;   /* symmetrizer (CHOLMOD path) */
     cholmod_common cc;
     cholmod_sparse *A;      /* lower triangle of D - rho S (P (D - rho S) P' once analysed) */
+    sp_threads_task *analysis; /* CHOLMOD's analysis running ahead (opts.factor_ahead), or NULL */
     int *perm;              /* P of the analysis (row k of P A P' is row perm[k] of A), or NULL */
     double *a_diag, *a_s;   /* per entry of A: d on the diagonal, S values */
     int *ap, *ai;           /* UMFPACK: CSR of I - rho W (read as CSC of its transpose) */
@@ -78,6 +79,7 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->threads = 1;
     o->slots = 2;
     o->effects_ahead = 0;
+    o->factor_ahead = 0;
 }
 
 int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
@@ -240,8 +242,9 @@ static int chol_permute(sparse_ops *o, cholmod_factor *L)
     cholmod_sparse *B = cholmod_allocate_sparse(n, n, nnz, 1, 1, -1, CHOLMOD_REAL, &o->cc);
     double *bd = sp_malloc((size_t)nnz * sizeof *bd + 1), *bs = sp_malloc((size_t)nnz * sizeof *bs + 1);
     o->perm = sp_malloc((size_t)n * sizeof *o->perm + 1);
-    if (!iperm || !byrow || !B || !bd || !bs || !o->perm) {
-        free(iperm), free(byrow), free(bd), free(bs);
+    if (!iperm || !byrow || !B || !bd || !bs || !o->perm) { /* A and L stay as they were */
+        free(iperm), free(byrow), free(bd), free(bs), free(o->perm);
+        o->perm = NULL;
         cholmod_free_sparse(&B, &o->cc);
         return SP_ENOMEM;
     }
@@ -279,6 +282,34 @@ static int chol_permute(sparse_ops *o, cholmod_factor *L)
     return SP_OK;
 }
 
+/* The symbolic analysis of A into slot 0's factor, and A handed over in its
+ * order (chol_permute): at the first factorisation, or ahead on a thread of
+ * its own (opts.factor_ahead) while the caller computes the power traces or
+ * the interval, which touch none of o->A, o->cc and the slots (chol_factor
+ * and sp_pops_sparse_free wait for it first). */
+static int chol_analyse(void *ctx)
+{
+    sparse_ops *o = ctx;
+    factor_slot *first = &o->slot[0];
+    if (!(first->L = cholmod_analyze(o->A, &o->cc)))
+        return SP_ENUMERIC;
+    return first->L->ordering != CHOLMOD_NATURAL ? chol_permute(o, first->L) : SP_OK;
+}
+
+/* The analysis of slot 0: waits for the one running ahead, or runs it. */
+static int chol_analysed(sparse_ops *o)
+{
+    int rc = SP_OK;
+    if (o->analysis) {
+        rc = sp_threads_join(o->analysis);
+        o->analysis = NULL;
+    } else if (!o->slot[0].L) {
+        rc = chol_analyse(o);
+    }
+    return rc == SP_ENOMEM ? sp_error_set(rc, "out of memory in the analysis of I - rho W")
+           : rc ? sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed") : SP_OK;
+}
+
 /* The factor of D - rho S in slot s: the symbolic analysis once (into slot 0's
  * factor, copied for the other slots), a numeric factorisation per rho. */
 static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
@@ -291,12 +322,9 @@ static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
             return rc;
         power_release(o);
     }
-    if (!first->L) {
-        if (!(first->L = cholmod_analyze(o->A, &o->cc)))
-            return sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed");
-        if (first->L->ordering != CHOLMOD_NATURAL && chol_permute(o, first->L))
-            return SP_ENOMEM;
-    }
+    int rc = chol_analysed(o);
+    if (rc)
+        return rc;
     if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
         return SP_ENOMEM;
     double *ax = o->A->x; /* after the analysis: it may have reordered A */
@@ -780,7 +808,8 @@ static int power_step(sparse_ops *o)
 {
     power_job job = {.o = o};
     atomic_init(&job.next, 0);
-    int rc = sp_threads_run(o->threads, power_work, &job);
+    int busy = o->analysis && !sp_threads_done(o->analysis); /* a core analyses */
+    int rc = sp_threads_run(o->threads - busy, power_work, &job);
     for (int q = 0; q < PROBES; q++) {
         o->step_sum[q] = 0.0;
         for (int c = 0; c < POWER_CHUNKS; c++)
@@ -1133,6 +1162,8 @@ void sp_pops_sparse_free(sp_pops *ops)
     sparse_ops *o = ops ? ops->ctx : NULL;
     if (!o)
         return;
+    if (o->analysis)
+        sp_threads_join(o->analysis);
     for (int k = 0; k < 3; k++) {
         if (o->slot[k].L)
             cholmod_free_factor(&o->slot[k].L, &o->cc);
@@ -1200,6 +1231,8 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
         o->chol = !opts->force_lu && sp_pops_sparse_symmetrizer(W, o->d);
         rc = o->chol ? chol_setup(o) : lu_setup(o);
     }
+    if (!rc && o->chol && opts->factor_ahead && o->threads > 1)
+        rc = sp_threads_start(chol_analyse, o, &o->analysis);
     if (!rc) {
         sp_csr_row_sums(W, o->w1);
         o->row_stochastic = 1;

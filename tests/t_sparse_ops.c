@@ -244,6 +244,55 @@ static void test_traces_by_solves(void)
     }
 }
 
+/* CHOLMOD's analysis on a thread of its own (opts.factor_ahead, 2 threads),
+ * next to the power traces of the polished path or the exact path's Lanczos
+ * search, gives the same bits as at the first factorisation (1 thread). */
+static void test_analysis_ahead(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    int approx[2] = {SP_LNDET_CHEB_POLISH, SP_LNDET_EXACT};
+    for (int a = 0; a < 2 && W; a++) {
+        sp_pops ops[2];
+        for (int k = 0; k < 2; k++) {
+            sp_pops_sparse_opts o;
+            sp_pops_sparse_opts_default(&o);
+            o.approx = approx[a], o.factor_ahead = k, o.threads = 1 + k, o.effects_ahead = 1;
+            CHECK_INT(sp_pops_sparse_new(W->w, &o, &ops[k]), SP_OK);
+        }
+        CHECK(ops[0].lo == ops[1].lo && ops[0].hi == ops[1].hi);
+        CHECK(ops[0].lndet(ops[0].ctx, 0.3) == ops[1].lndet(ops[1].ctx, 0.3));
+        if (ops[0].lndet_exact)
+            CHECK(ops[0].lndet_exact(ops[0].ctx, 0.31) == ops[1].lndet_exact(ops[1].ctx, 0.31));
+        CHECK(ops[0].lndet_d2(ops[0].ctx, 0.31) == ops[1].lndet_d2(ops[1].ctx, 0.31));
+        int n = W->n, same = 1;
+        double b[49], x[2][49], t[2][4];
+        for (int i = 0; i < n && i < 49; i++)
+            b[i] = sin(i + 1.0);
+        for (int k = 0; k < 2; k++) {
+            CHECK_INT(ops[k].solve(ops[k].ctx, 0.31, b, x[k]), SP_OK);
+            CHECK_INT(ops[k].terms(ops[k].ctx, 0.31, t[k]), SP_OK);
+        }
+        for (int i = 0; i < n && i < 49; i++)
+            same &= x[0][i] == x[1][i];
+        for (int k = 0; k < 4; k++)
+            same &= t[0][k] == t[1][k];
+        CHECK(same);
+        CHECK_INT(sp_pops_sparse_factorizations(&ops[0]), sp_pops_sparse_factorizations(&ops[1]));
+        sp_pops_sparse_free(&ops[0]);
+        sp_pops_sparse_free(&ops[1]);
+    }
+    /* freed while the analysis may still run: it is waited for */
+    sp_pops early;
+    sp_pops_sparse_opts o;
+    sp_pops_sparse_opts_default(&o);
+    o.factor_ahead = 1, o.threads = 2;
+    if (W)
+        CHECK_INT(sp_pops_sparse_new(W->w, &o, &early), SP_OK);
+    if (W)
+        sp_pops_sparse_free(&early);
+    sp_weights_free(W);
+}
+
 /* W_bd = diag(W, W, W'): the blocks' operations (two equal blocks sharing one)
  * equal three times / the sum of the dense ones, on 1 and 3 threads. */
 static void test_blocks_equal_and_threads(void)
@@ -311,6 +360,7 @@ int main(void)
 {
     RUN(test_traces_by_solves);
     RUN(test_blocks_equal_and_threads);
+    RUN(test_analysis_ahead);
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);
