@@ -770,7 +770,8 @@ static void bfs_order(const sp_csr *W, int *order, int *pos)
  * (bit q of psign[rank] set: +1). */
 #define POWER_CHUNKS 32
 #define PROBES SP_POPS_SPARSE_POWER_PROBES
-_Static_assert(PROBES <= 32, "the probes' signs are the bits of a uint32_t");
+_Static_assert(PROBES <= 32 && PROBES <= SP_POPS_PROBES_MAX,
+               "the probes' signs are the bits of a uint32_t");
 typedef struct power_job {
     sparse_ops *o;
     atomic_int next;
@@ -1021,6 +1022,28 @@ static int sparse_terms(void *ctx, double rho, double out[4])
     if (!rc)
         rc = solve_any(o, rho, 0, o->w1, o->t2);
     out[3] = rc ? NAN : sp_dense_dot(o->t2, o->t1, n) / n;
+    return rc;
+}
+
+/* Each probe's own tr(A^-1)/n and tr(A^-1 W)/n at rho (ops->terms_probes):
+ * the series of sparse_terms on probe q's tr(W^k)/n (exact for k <= 2). */
+static int sparse_terms_probes(void *ctx, double rho, double *q0, double *q1, int *count)
+{
+    sparse_ops *o = ctx;
+    *count = 0;
+    if (rho == 0.0)
+        return SP_OK;
+    int m = series_order(o, rho), p = PROBES, rc = power_traces_to(o, m + 1);
+    for (int q = 0; !rc && q < p; q++) {
+        double s0 = 0.0, s1 = 0.0, pk = 1.0;
+        for (int k = 0; k <= m; k++) {
+            s0 += pk * o->trwq[(size_t)k * p + q];
+            s1 += pk * o->trwq[(size_t)(k + 1) * p + q];
+            pk *= rho;
+        }
+        q0[q] = s0, q1[q] = s1;
+    }
+    *count = rc ? 0 : p;
     return rc;
 }
 
@@ -1275,6 +1298,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     ops->solve = sparse_solve;
     ops->traces = sparse_traces;
     ops->terms = sparse_terms;
+    ops->terms_probes = sparse_terms_probes;
     ops->lo = o->rho_lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = o->rho_hi = hi > 0.0 ? 1.0 / hi : 1.0;
     return SP_OK;

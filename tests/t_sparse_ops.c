@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "sp_error.h"
+#include "sp_peff.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
 #include "sp_wio.h"
@@ -293,6 +294,53 @@ static void test_analysis_ahead(void)
     sp_weights_free(W);
 }
 
+/* The effects' trace error (se_trace): the probes' own effects terms average
+ * to the terms; the direct and indirect effects carry their spread over
+ * sqrt(16), the total none, and the sparse direct effect lies within a few
+ * of those of the exact (dense) one; exact terms carry none. */
+static void test_effects_trace_error(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    sp_pops dense, sparse;
+    if (!W || sp_pops_dense(W->w, &dense) != SP_OK)
+        return;
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &sparse), SP_OK);
+    double t[4], q0[SP_POPS_PROBES_MAX], q1[SP_POPS_PROBES_MAX], m0 = 0.0, m1 = 0.0;
+    int count = 0;
+    CHECK(dense.terms_probes == NULL);
+    CHECK_INT(sparse.terms(sparse.ctx, 0.5, t), SP_OK);
+    CHECK_INT(sparse.terms_probes(sparse.ctx, 0.5, q0, q1, &count), SP_OK);
+    CHECK_INT(count, SP_POPS_SPARSE_POWER_PROBES);
+    for (int j = 0; j < count; j++)
+        m0 += q0[j] / count, m1 += q1[j] / count;
+    CHECK_REL(m0, t[0], 1e-12);
+    CHECK_REL(m1, t[1], 1e-12);
+    CHECK_INT(sparse.terms_probes(sparse.ctx, 0.0, q0, q1, &count), SP_OK);
+    CHECK_INT(count, 0); /* rho = 0: exact */
+    double theta[3] = {1.0, 0.5, 0.5}, cov[9] = {1e-4, 0, 0, 0, 1e-4, 0, 0, 0, 1e-4};
+    int ib[1] = {0}, it[1] = {1};
+    const char *names[1] = {"x"};
+    sp_peff_spec spec = {.nvar = 1, .ib = ib, .it = it, .names = names, .irho = 2, .p = 3,
+                         .itau = -1, .ieta = -1, .theta = theta, .cov = cov, .seed = 1};
+    sp_peff *es = NULL, *ed = NULL;
+    CHECK_INT(sp_peff_compute(&sparse, &spec, &es), SP_OK);
+    CHECK_INT(sp_peff_compute(&dense, &spec, &ed), SP_OK);
+    if (es && ed) {
+        const sp_peff_row *s = &es->rows[0], *d = &ed->rows[0];
+        printf("  direct %.6f (exact %.6f), trace error %.2g\n", s->direct.est, d->direct.est,
+               s->direct.se_trace);
+        CHECK(s->direct.se_trace > 0.0 && s->indirect.se_trace == s->direct.se_trace);
+        CHECK(s->total.se_trace == 0.0);
+        CHECK(fabs(s->direct.est - d->direct.est) < 4.0 * s->direct.se_trace);
+        CHECK(d->direct.se_trace == 0.0 && d->indirect.se_trace == 0.0);
+    }
+    sp_peff_free(es);
+    sp_peff_free(ed);
+    sp_pops_dense_free(&dense);
+    sp_pops_sparse_free(&sparse);
+    sp_weights_free(W);
+}
+
 /* W_bd = diag(W, W, W'): the blocks' operations (two equal blocks sharing one)
  * equal three times / the sum of the dense ones, on 1 and 3 threads. */
 static void test_blocks_equal_and_threads(void)
@@ -361,6 +409,7 @@ int main(void)
     RUN(test_traces_by_solves);
     RUN(test_blocks_equal_and_threads);
     RUN(test_analysis_ahead);
+    RUN(test_effects_trace_error);
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);
