@@ -778,7 +778,12 @@ typedef struct power_job {
     double sum[POWER_CHUNKS][PROBES];
 } power_job;
 
-static int power_work(void *ctx)
+/* The 16 probes' sums stay in registers (unrolled), 4 to an AVX2 register
+ * where the processor has them (a second copy of the function, chosen when
+ * the plugin loads; no fused multiply-add, so the same bits as the SSE2
+ * copy): at 10^6 Voronoi units 20 steps take 1.2 s of one core instead of
+ * 2.6 s. */
+__attribute__((target_clones("avx2", "default"))) static int power_work(void *ctx)
 {
     power_job *job = ctx;
     const sparse_ops *o = job->o;
@@ -793,6 +798,7 @@ static int power_work(void *ctx)
             double acc[PROBES] = {0};
             for (int e = rp[r]; e < rp[r + 1]; e++) {
                 const double *in = v + (size_t)rj[e] * PROBES;
+#pragma GCC unroll 16
                 for (int q = 0; q < PROBES; q++)
                     acc[q] += rx[e] * in[q];
             }
