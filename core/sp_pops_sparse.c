@@ -32,6 +32,7 @@ typedef struct sparse_ops {
     cholmod_common cc;
     cholmod_sparse *A;      /* lower triangle of D - rho S (P (D - rho S) P' once analysed) */
     sp_threads_task *analysis; /* CHOLMOD's analysis running ahead (opts.factor_ahead), or NULL */
+    int *mirror;            /* W's mirror positions (csr_mirror) until tr(W^2) is had, or NULL */
     int *perm;              /* P of the analysis (row k of P A P' is row perm[k] of A), or NULL */
     double *a_diag, *a_s;   /* per entry of A: d on the diagonal, S values */
     int *ap, *ai;           /* UMFPACK: CSR of I - rho W (read as CSC of its transpose) */
@@ -82,12 +83,37 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->factor_ahead = 0;
 }
 
-int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
+/* mirror[q] = the position of W's entry (j, i) for its entry q = (i, j), in
+ * one pass over the rows in order (cursor: n ints of scratch): row j's
+ * entries in columns below i have all been matched when row i asks for
+ * (j, i), so each row's cursor points at it; 0 when the pattern is not
+ * symmetric (an entry without its mirror).  One look-up per entry instead of
+ * a binary search in a row far away in memory (sp_csr_get). */
+static int csr_mirror(const sp_csr *W, int *mirror, int *cursor)
 {
-    int n = W->nrow, ok = sp_csr_pattern_symmetric(W);
-    int *queue = ok ? sp_malloc((size_t)n * sizeof *queue + 1) : NULL;
-    if (!queue)
+    int n = W->nrow;
+    if (n != W->ncol)
         return 0;
+    memcpy(cursor, W->p, (size_t)n * sizeof *cursor);
+    for (int i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            int j = W->j[q], c = cursor[j];
+            if (c >= W->p[j + 1] || W->j[c] != i)
+                return 0;
+            mirror[q] = c;
+            cursor[j] = c + 1;
+        }
+    for (int j = 0; j < n; j++)
+        if (cursor[j] != W->p[j + 1])
+            return 0;
+    return 1;
+}
+
+/* d from the neighbour graph (sp_pops_sparse_symmetrizer) with the mirror
+ * positions of csr_mirror; queue: n ints of scratch. */
+static int symmetrizer_from(const sp_csr *W, const int *mirror, int *queue, double *d)
+{
+    int n = W->nrow, ok = 1;
     for (int i = 0; i < n; i++)
         d[i] = 0.0;
     for (int root = 0; root < n && ok; root++) {
@@ -100,7 +126,7 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
             int i = queue[head++];
             for (int q = W->p[i]; q < W->p[i + 1] && ok; q++) {
                 int j = W->j[q];
-                double wij = W->x[q], wji = sp_csr_get(W, j, i);
+                double wij = W->x[q], wji = W->x[mirror[q]];
                 if (!(wij > 0.0 && wji > 0.0))
                     ok = 0;
                 else if (d[j] == 0.0) {
@@ -111,7 +137,31 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
             }
         }
     }
-    free(queue);
+    return ok;
+}
+
+/* The symmetrizer d, and W's mirror positions in *mirror (csr_mirror; the
+ * caller frees them) when d exists, else NULL there and 0 returned (also
+ * without memory). */
+static int symmetrizer_mirror(const sp_csr *W, double *d, int **mirror)
+{
+    int n = W->nrow;
+    int *m = sp_malloc((size_t)sp_csr_nnz(W) * sizeof *m + 1);
+    int *scratch = sp_malloc((size_t)n * sizeof *scratch + 1);
+    int ok = m && scratch && csr_mirror(W, m, scratch) && symmetrizer_from(W, m, scratch, d);
+    free(scratch);
+    if (!ok) {
+        free(m);
+        m = NULL;
+    }
+    *mirror = m;
+    return ok;
+}
+
+int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d)
+{
+    int *mirror, ok = symmetrizer_mirror(W, d, &mirror);
+    free(mirror);
     return ok;
 }
 
@@ -727,18 +777,23 @@ static int sparse_traces(void *ctx, double rho, double lam, double *tr)
     return rc;
 }
 
-/* tr(W)/n and tr(W^2)/n = sum_ij w_ij w_ji / n, exactly. */
-static void exact_traces(const sp_csr *W, double *t1, double *t2)
+/* tr(W)/n and tr(W^2)/n = sum_ij w_ij w_ji / n, exactly; w_ji through the
+ * mirror positions where the operators have them (then freed: only these
+ * traces need them), else by search. */
+static void exact_traces(sparse_ops *o, double *t1, double *t2)
 {
+    const sp_csr *W = o->W;
     double s1 = 0.0, s2 = 0.0;
     for (int i = 0; i < W->nrow; i++)
         for (int q = W->p[i]; q < W->p[i + 1]; q++) {
             if (W->j[q] == i)
                 s1 += W->x[q];
-            s2 += W->x[q] * sp_csr_get(W, W->j[q], i);
+            s2 += W->x[q] * (o->mirror ? W->x[o->mirror[q]] : sp_csr_get(W, W->j[q], i));
         }
     *t1 = s1 / W->nrow;
     *t2 = s2 / W->nrow;
+    free(o->mirror);
+    o->mirror = NULL;
 }
 
 /* A breadth-first order of W's units (each component from its lowest unit
@@ -899,7 +954,7 @@ static int power_traces_to(sparse_ops *o, int top)
         o->trwq = tq;
         if (!o->trw_cap) {
             t[0] = 1.0;
-            exact_traces(o->W, &t[1], &t[2]);
+            exact_traces(o, &t[1], &t[2]);
             for (int k = 0; k < 3; k++)
                 for (int q = 0; q < p; q++)
                     tq[k * p + q] = t[k];
@@ -993,7 +1048,7 @@ static int sparse_terms(void *ctx, double rho, double out[4])
     if (rho == 0.0) { /* A = I (SLX): tr(W)/n and 1'W1/n, exactly, no power traces */
         if (!o->have_terms0) {
             double t2, sum = 0.0;
-            exact_traces(o->W, &o->terms0[1], &t2);
+            exact_traces(o, &o->terms0[1], &t2);
             for (int i = 0; i < o->n; i++)
                 sum += o->w1[i];
             o->terms0[0] = o->terms0[2] = 1.0;
@@ -1205,7 +1260,7 @@ void sp_pops_sparse_free(sp_pops *ops)
         cholmod_finish(&o->cc);
     if (o->symbolic)
         umfpack_di_free_symbolic(&o->symbolic);
-    free(o->d), free(o->a_diag), free(o->a_s), free(o->perm);
+    free(o->d), free(o->a_diag), free(o->a_s), free(o->perm), free(o->mirror);
     free(o->ap), free(o->ai), free(o->ax), free(o->aw), free(o->adiag);
     free(o->trw), free(o->trwq), free(o->pblock), free(o->psign), free(o->rp), free(o->rj), free(o->rx), free(o->r1), free(o->trc), free(o->w1), free(o->t1), free(o->t2), free(o->t3);
     free(o);
@@ -1257,7 +1312,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     o->t3 = sp_malloc((size_t)n * sizeof *o->t3);
     int rc = (!o->d || !o->w1 || !o->t1 || !o->t2 || !o->t3) ? SP_ENOMEM : SP_OK;
     if (!rc) {
-        o->chol = !opts->force_lu && sp_pops_sparse_symmetrizer(W, o->d);
+        o->chol = !opts->force_lu && symmetrizer_mirror(W, o->d, &o->mirror);
         rc = o->chol ? chol_setup(o) : lu_setup(o);
     }
     if (!rc && o->chol && opts->factor_ahead && o->threads > 1)

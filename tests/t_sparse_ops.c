@@ -245,6 +245,26 @@ static void test_traces_by_solves(void)
     }
 }
 
+/* The symmetrizer finds d with diag(d) W symmetric, and refuses a pattern
+ * with an entry whose mirror is missing, wherever it sits (the last row's
+ * extra entry is one no later row asks for). */
+static void test_symmetrizer_patterns(void)
+{
+    int ti[3][4] = {{0, 1, 1, 2}, {0, 1, 2, 0}, {0, 1, 0, 0}};
+    int tj[3][4] = {{1, 0, 2, 1}, {1, 0, 0, 0}, {1, 0, 2, 0}};
+    double tx[4] = {1.0, 0.5, 0.5, 1.0}, d[3];
+    int m[3] = {4, 3, 3}, want[3] = {1, 0, 0};
+    for (int c = 0; c < 3; c++) {
+        sp_csr *w = NULL;
+        CHECK_INT(sp_csr_from_triplets(3, 3, m[c], ti[c], tj[c], tx, &w), SP_OK);
+        if (w)
+            CHECK_INT(sp_pops_sparse_symmetrizer(w, d), want[c]);
+        if (w && want[c]) /* d_i w_ij = d_j w_ji */
+            CHECK(fabs(d[0] * 1.0 - d[1] * 0.5) < 1e-15 && fabs(d[1] * 0.5 - d[2] * 1.0) < 1e-15);
+        sp_csr_free(w);
+    }
+}
+
 /* CHOLMOD's analysis on a thread of its own (opts.factor_ahead, 2 threads),
  * next to the power traces of the polished path or the exact path's Lanczos
  * search, gives the same bits as at the first factorisation (1 thread). */
@@ -409,6 +429,7 @@ int main(void)
     RUN(test_traces_by_solves);
     RUN(test_blocks_equal_and_threads);
     RUN(test_analysis_ahead);
+    RUN(test_symmetrizer_patterns);
     RUN(test_effects_trace_error);
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
