@@ -10,7 +10,7 @@ LDFLAGS_EXTRA ?=
 PKGS = gdal geos gsl jansson cairo pangocairo fontconfig libpng yaml-0.1 xlsxwriter nettle
 DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS)) -I/usr/include/suitesparse
 SPARSE_LIBS = -lcholmod -lumfpack -lamd -lcolamd -lsuitesparseconfig -llapack
-DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lreadstat $(SPARSE_LIBS) -lm -lpthread
+DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lsqlite3 -lreadstat $(SPARSE_LIBS) -lm -lpthread
 # The binary's own libraries: all but its plugins' (GDAL, GEOS, PROJ, SuiteSparse, cairo).
 DRAW_PKGS = cairo pangocairo fontconfig libpng
 BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos $(DRAW_PKGS),$(PKGS))) -lreadstat -lm -lpthread
@@ -27,7 +27,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # BLAS/LAPACK or cairo/pango.
 PLUGIN_GDAL_SRC := io/sp_gdal.c io/sp_layer.c io/sp_layer_write.c io/sp_shapes.c io/sp_cartog.c \
                    io/sp_shard.c spatial/sp_geos.c spatial/sp_contig.c spatial/sp_points.c spatial/sp_crs.c \
-                   spatial/sp_geod.c io/sp_layer_csv.c io/sp_gpkg_rtree.c
+                   spatial/sp_geod.c io/sp_layer_csv.c io/sp_gpkg_rtree.c io/sp_gpkg_db.c
 PLUGIN_SPARSE_SRC := core/sp_pops_sparse.c
 PLUGIN_DRAW_SRC := io/sp_canvas.c io/sp_chart.c io/sp_mapdraw.c io/cmd_plot.c
 PLUGIN_GDAL_OBJ := $(PLUGIN_GDAL_SRC:%.c=$(BUILD)/%.o)
@@ -73,7 +73,7 @@ $(SPILL): $(BUILD)/io/spill_main.o $(BUILD)/io/sp_plugin.o $(CORE_OBJ) | $(PLUGI
 
 PLUGIN_LINK = $(CC) $(OPT) $(LDFLAGS_EXTRA) -shared -Wl,-Bsymbolic -o $@ $^
 $(BUILD)/libspill-gdal.so: $(PLUGIN_GDAL_OBJ)
-	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos $(DRAW_PKGS)) -lproj -lm -lpthread
+	$(PLUGIN_LINK) $(shell pkg-config --libs gdal geos $(DRAW_PKGS)) -lproj -lsqlite3 -lm -lpthread
 $(BUILD)/libspill-sparse.so: $(PLUGIN_SPARSE_OBJ)
 	$(PLUGIN_LINK) $(SPARSE_LIBS) -lm -lpthread
 $(BUILD)/libspill-draw.so: $(PLUGIN_DRAW_OBJ)
@@ -119,17 +119,21 @@ REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 # Runs each fuzz target for FUZZ_SECONDS; new inputs land in tests/fuzz/corpus.
 fuzz: $(FUZZ_NAMES:%=fuzz-%)
 
+# The benchmarks' tools (and t_perm_identity.sh's Voronoi cells).
+TOOLS := $(BUILD)/tools/voronoi
+
 # `make check`: the whole suite, then the whole suite again under ASan/UBSan.
 check: check-plain check-asan
 
-check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN)
+check-plain: $(SPILL) $(TEST_BIN) $(REPLAY_BIN) $(TOOLS)
 	@SPILL=$(abspath $(SPILL)) BUILD=$(BUILD) tests/run.sh
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build folder.
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check-asan: | $(STAMP)
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g $(SAN)" LDFLAGS_EXTRA="$(SAN)" \
-	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%) $(REPLAY_BIN:$(BUILD)/%=build-asan/%)
+	    build-asan/spill $(TEST_BIN:$(BUILD)/%=build-asan/%) $(REPLAY_BIN:$(BUILD)/%=build-asan/%) \
+	    $(TOOLS:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	    SPILL=$(abspath build-asan/spill) BUILD=build-asan tests/run.sh
@@ -161,7 +165,6 @@ install: $(SPILL) $(PLUGINS)
 	install -m 755 $(SPILL) $(DESTDIR)$(PREFIX)/bin/spill
 	install -m 644 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/spill/
 
-TOOLS := $(BUILD)/tools/voronoi
 $(BUILD)/tools/%: scripts/%.c $(BUILD)/libspill.a $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libspill.a $(DEP_LIBS)

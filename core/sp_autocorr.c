@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sp_autocorr.h"
+#include "sp_sort.h"
 #include "sp_threads.h"
 #include "sp_error.h"
 
@@ -102,8 +103,74 @@ typedef struct local_job {
     double vmax;   /* max |v|, scales the tie tolerance */
     int kmax;      /* longest row (off-diagonal entries) */
     const int *table; /* SP_PERM_LOOKUP: perm rows of kmax indices in 0..n-2 */
+    const int *tcol;  /* the same table by column: entry (p, m) at m * perm + p */
+    const uint64_t *flips; /* its entries sorted by index: index << 32 | (m * perm + p) */
     atomic_int next;
 } local_job;
+
+/* Unit i's row without its self weight: k neighbours into col/wt, the
+ * observed lag and the tie tolerance.  Returns k. */
+static int unit_row(const local_job *job, int i, int *col, double *wt, double *lag, double *tol)
+{
+    const sp_csr *w = job->w;
+    int k = 0;
+    double l = 0.0, wabs = 0.0;
+    for (int q = w->p[i]; q < w->p[i + 1]; q++) {
+        if (w->j[q] == i)
+            continue;
+        col[k] = w->j[q];
+        wt[k] = w->x[q];
+        l += wt[k] * job->v[col[k]];
+        wabs += fabs(wt[k]);
+        k++;
+    }
+    *lag = l;
+    *tol = 1e-12 * wabs * job->vmax;
+    return k;
+}
+
+/* A unit that is not permuted (no neighbours, or outside the mask). */
+static void unit_skip(local_job *job, int i)
+{
+    if (job->ge)
+        job->ge[i] = -1;
+    if (job->le)
+        job->le[i] = -1;
+    if (job->mean)
+        job->mean[i] = NAN;
+    if (job->sd)
+        job->sd[i] = NAN;
+}
+
+/* The running sums of one unit over its permuted lags. */
+typedef struct unit_sums {
+    int i, ge, le;
+    double lag, tol, s1, s2;
+} unit_sums;
+
+/* One permuted lag l into u's counts and shifted sums. */
+static void sums_add(unit_sums *u, double l)
+{
+    u->ge += l >= u->lag - u->tol;
+    u->le += l <= u->lag + u->tol;
+    double dl = l - u->lag; /* shifted sums keep the variance accurate */
+    u->s1 += dl;
+    u->s2 += dl * dl;
+}
+
+/* u's counts, mean and sd (divisor perm - 1) into the job's outputs. */
+static void sums_store(local_job *job, const unit_sums *u)
+{
+    int i = u->i, perm = job->o->perm;
+    if (job->ge)
+        job->ge[i] = u->ge;
+    if (job->le)
+        job->le[i] = u->le;
+    if (job->mean)
+        job->mean[i] = u->lag + u->s1 / perm;
+    if (job->sd)
+        job->sd[i] = perm > 1 ? sqrt(fmax(0.0, (u->s2 - u->s1 * u->s1 / perm) / (perm - 1))) : NAN;
+}
 
 /* k distinct indices from {0..n-1} \ {i}, into idx[].  Draw k at once and
  * check all pairs without branching; on a repeat (rare: about k^2/2n) start
@@ -176,74 +243,38 @@ static void draw_ahead(uint64_t key, uint32_t p, int n, int i, int k, int *idx, 
         __builtin_prefetch(&v[idx[m]]);
 }
 
-static void local_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
+/* The exact scheme for unit i: permutation p + DRAW_AHEAD is drawn into p's
+ * slot after p's gather and its values prefetched, so the cache misses
+ * overlap. */
+static void exact_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
                        int *swapped)
 {
-    const sp_csr *w = job->w;
     const double *v = job->v;
-    int n = w->nrow, k = 0, perm = job->o->perm;
-    double lag = 0.0, wabs = 0.0;
-    for (int q = w->p[i]; q < w->p[i + 1]; q++) {
-        if (w->j[q] == i)
-            continue;
-        col[k] = w->j[q];
-        wt[k] = w->x[q];
-        lag += wt[k] * v[col[k]];
-        wabs += fabs(wt[k]);
-        k++;
-    }
+    int n = job->w->nrow, perm = job->o->perm, kmax = job->kmax;
+    unit_sums u = {.i = i};
+    int k = unit_row(job, i, col, wt, &u.lag, &u.tol);
     if (k == 0 || (job->o->only && !job->o->only[i])) {
-        if (job->ge)
-            job->ge[i] = -1;
-        if (job->le)
-            job->le[i] = -1;
-        if (job->mean)
-            job->mean[i] = NAN;
-        if (job->sd)
-            job->sd[i] = NAN;
+        unit_skip(job, i);
         return;
     }
-    double tol = 1e-12 * wabs * job->vmax;
-    int ge = 0, le = 0;
-    double s1 = 0.0, s2 = 0.0;
     uint64_t key = sp_perm_key(job->o->seed, (uint32_t)i);
+    for (int a = 0; a < DRAW_AHEAD && a < perm; a++)
+        draw_ahead(key, (uint32_t)a, n, i, k, idx + (size_t)a * (size_t)kmax, v, slots, swapped);
     for (int p = 0; p < perm; p++) {
+        int *cur = idx + (size_t)(p % DRAW_AHEAD) * (size_t)kmax;
         double l = 0.0;
-        if (job->table) { /* the shared row, focal unit skipped */
-            const int *row = job->table + (size_t)p * (size_t)job->kmax;
-            for (int m = 0; m < k; m++)
-                l += wt[m] * v[row[m] + (row[m] >= i)];
-        } else { /* permutation p + DRAW_AHEAD is drawn into p's slot after p's
-                    gather and its values prefetched, so the cache misses overlap */
-            int *cur = idx + (size_t)(p % DRAW_AHEAD) * (size_t)job->kmax;
-            if (p == 0)
-                for (int a = 0; a < DRAW_AHEAD && a < perm; a++)
-                    draw_ahead(key, (uint32_t)a, n, i, k, idx + (size_t)a * (size_t)job->kmax, v,
-                               slots, swapped);
-            for (int m = 0; m < k; m++)
-                l += wt[m] * v[cur[m]];
-            if (p + DRAW_AHEAD < perm)
-                draw_ahead(key, (uint32_t)(p + DRAW_AHEAD), n, i, k, cur, v, slots, swapped);
-        }
-        ge += l >= lag - tol;
-        le += l <= lag + tol;
-        double dl = l - lag; /* shifted sums keep the variance accurate */
-        s1 += dl;
-        s2 += dl * dl;
+        for (int m = 0; m < k; m++)
+            l += wt[m] * v[cur[m]];
+        if (p + DRAW_AHEAD < perm)
+            draw_ahead(key, (uint32_t)(p + DRAW_AHEAD), n, i, k, cur, v, slots, swapped);
+        sums_add(&u, l);
     }
-    if (job->ge)
-        job->ge[i] = ge;
-    if (job->le)
-        job->le[i] = le;
-    if (job->mean)
-        job->mean[i] = lag + s1 / perm;
-    if (job->sd)
-        job->sd[i] = perm > 1 ? sqrt(fmax(0.0, (s2 - s1 * s1 / perm) / (perm - 1))) : NAN;
+    sums_store(job, &u);
 }
 
-static int local_work(void *ctx)
+/* One worker of the exact scheme: tasks of UNITS_PER_TASK units. */
+static int exact_work(local_job *job)
 {
-    local_job *job = ctx;
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
     int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(DRAW_AHEAD * (size_t)kmax * sizeof *idx);
     int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
@@ -252,7 +283,7 @@ static int local_work(void *ctx)
     int rc = SP_OK;
     if (!col || !idx || !swapped || !wt)
         rc = SP_ENOMEM;
-    if (!rc && kmax > LINEAR_MAX && !job->table) {
+    if (!rc && kmax > LINEAR_MAX) {
         if (!(slots = sp_malloc((size_t)n * sizeof *slots)))
             rc = SP_ENOMEM;
         else
@@ -265,7 +296,7 @@ static int local_work(void *ctx)
             break;
         int end = start + UNITS_PER_TASK < n ? start + UNITS_PER_TASK : n;
         for (int i = start; i < end; i++)
-            local_unit(job, i, col, wt, idx, slots, swapped);
+            exact_unit(job, i, col, wt, idx, slots, swapped);
     }
     free(col);
     free(idx);
@@ -273,6 +304,172 @@ static int local_work(void *ctx)
     free(wt);
     free(slots);
     return rc;
+}
+
+/* ---- the lookup scheme by values ----
+ * Unit i reads table entry (p, m) = t as the value val_i(t) = v[t + (t >= i)].
+ * A worker keeps those values for its current unit in `vals` (by column,
+ * entry (p, m) at m * perm + p): going from unit i to i + 1 changes only the
+ * entries t = i (v[i + 1] -> v[i]), each entry once over all units, found in
+ * job->flips.  Unit i's permuted lags are then
+ *   l_p = sum_m wt_m vals[m * perm + p]   (m = 0..k-1, in this order),
+ * the same numbers in the same order as the gather v[t + (t >= i)], so the
+ * same bits; but every unit reads the same small, cached array instead of
+ * k x perm random entries of v.  The lags of LOOKUP_UNITS units are made
+ * first and their sums then run side by side (independent additions). */
+#define LOOKUP_UNITS 8 /* even: the sums run in pairs of units (two lanes) */
+#define LOOKUP_TASK 1024 /* units per task: one full build of vals each */
+
+/* Two doubles (two lanes); the operators act lane by lane, each lane with the
+ * same IEEE operation as the scalar code, so the lanes hold the same bits. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2i __attribute__((vector_size(16)));
+
+static v2d v2d_load(const double *p)
+{
+    v2d r;
+    memcpy(&r, p, sizeof r);
+    return r;
+}
+
+/* l[p] = sum_{m<k} wt[m] vals[m * perm + p], p = 0..perm-1, the sum over m
+ * from 0.0 in order (as l += wt[m] * v[...]), eight permutations at a time. */
+static void lookup_lags(const double *vals, const double *wt, int k, int perm, double *l)
+{
+    int p = 0;
+    for (; p + 8 <= perm; p += 8) {
+        v2d a0 = {0.0, 0.0}, a1 = a0, a2 = a0, a3 = a0;
+        for (int m = 0; m < k; m++) {
+            const double *c = vals + (size_t)m * (size_t)perm + p;
+            v2d wm = {wt[m], wt[m]};
+            a0 += wm * v2d_load(c);
+            a1 += wm * v2d_load(c + 2);
+            a2 += wm * v2d_load(c + 4);
+            a3 += wm * v2d_load(c + 6);
+        }
+        memcpy(l + p, &a0, sizeof a0);
+        memcpy(l + p + 2, &a1, sizeof a1);
+        memcpy(l + p + 4, &a2, sizeof a2);
+        memcpy(l + p + 6, &a3, sizeof a3);
+    }
+    for (; p < perm; p++) {
+        double x = 0.0;
+        for (int m = 0; m < k; m++)
+            x += wt[m] * vals[(size_t)m * (size_t)perm + p];
+        l[p] = x;
+    }
+}
+
+/* The sums (sums_add) of `cnt` units over their lags l[a * perm + p], two
+ * units a lane pair, all pairs side by side: independent additions, each
+ * lane in permutation order as sums_add.  Missing units of the last pair
+ * repeat unit 0 and are not stored. */
+static void lookup_sums(local_job *job, unit_sums *u, int cnt, const double *l)
+{
+    enum { PAIRS = LOOKUP_UNITS / 2 };
+    int perm = job->o->perm;
+    const double *x[LOOKUP_UNITS];
+    v2d lag[PAIRS], lo[PAIRS], hi[PAIRS], s1[PAIRS], s2[PAIRS];
+    v2i ge[PAIRS], le[PAIRS];
+    for (int a = 0; a < LOOKUP_UNITS; a++)
+        x[a] = l + (size_t)(a < cnt ? a : 0) * (size_t)perm;
+    for (int q = 0; q < PAIRS; q++) {
+        const unit_sums *u0 = &u[2 * q < cnt ? 2 * q : 0], *u1 = &u[2 * q + 1 < cnt ? 2 * q + 1 : 0];
+        lag[q] = (v2d){u0->lag, u1->lag};
+        lo[q] = lag[q] - (v2d){u0->tol, u1->tol};
+        hi[q] = lag[q] + (v2d){u0->tol, u1->tol};
+        s1[q] = s2[q] = (v2d){0.0, 0.0};
+        ge[q] = le[q] = (v2i){0, 0};
+    }
+    for (int p = 0; p < perm; p++)
+        for (int q = 0; q < PAIRS; q++) {
+            v2d y = {x[2 * q][p], x[2 * q + 1][p]};
+            ge[q] -= y >= lo[q]; /* a true comparison is -1 in its lane */
+            le[q] -= y <= hi[q];
+            v2d dl = y - lag[q];
+            s1[q] += dl;
+            s2[q] += dl * dl;
+        }
+    for (int a = 0; a < cnt; a++) {
+        int q = a / 2, b = a % 2;
+        u[a].ge = (int)ge[q][b];
+        u[a].le = (int)le[q][b];
+        u[a].s1 = s1[q][b];
+        u[a].s2 = s2[q][b];
+        sums_store(job, &u[a]);
+    }
+}
+
+/* Units [start, end): vals built for `start`, then moved unit by unit. */
+static void lookup_task(local_job *job, int start, int end, double *vals, double *l, int *col,
+                        double *wt)
+{
+    const double *v = job->v;
+    int perm = job->o->perm;
+    size_t len = (size_t)perm * (size_t)job->kmax, f = 0, hi = len;
+    for (size_t t = 0; t < len; t++) {
+        int r = job->tcol[t];
+        vals[t] = v[r + (r >= start)];
+    }
+    while (f < hi) { /* the first flip of an index >= start */
+        size_t mid = f + (hi - f) / 2;
+        if ((int)(job->flips[mid] >> 32) < start)
+            f = mid + 1;
+        else
+            hi = mid;
+    }
+    unit_sums u[LOOKUP_UNITS];
+    int cnt = 0;
+    for (int i = start; i < end; i++) {
+        for (; f < len && (int)(job->flips[f] >> 32) < i; f++) {
+            int r = (int)(job->flips[f] >> 32);
+            vals[(uint32_t)job->flips[f]] = v[r];
+        }
+        unit_sums *a = &u[cnt];
+        *a = (unit_sums){.i = i};
+        int k = unit_row(job, i, col, wt, &a->lag, &a->tol);
+        if (k == 0 || (job->o->only && !job->o->only[i])) {
+            unit_skip(job, i);
+            continue;
+        }
+        lookup_lags(vals, wt, k, perm, l + (size_t)cnt * (size_t)perm);
+        if (++cnt == LOOKUP_UNITS) {
+            lookup_sums(job, u, cnt, l);
+            cnt = 0;
+        }
+    }
+    if (cnt > 0)
+        lookup_sums(job, u, cnt, l);
+}
+
+/* One worker of the lookup scheme: tasks of LOOKUP_TASK units, each with
+ * its own build of vals. */
+static int lookup_work(local_job *job)
+{
+    int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1, perm = job->o->perm;
+    double *vals = sp_malloc((size_t)perm * (size_t)kmax * sizeof *vals);
+    double *l = sp_malloc((size_t)perm * LOOKUP_UNITS * sizeof *l);
+    int *col = sp_malloc((size_t)kmax * sizeof *col);
+    double *wt = sp_malloc((size_t)kmax * sizeof *wt);
+    int rc = vals && l && col && wt ? SP_OK : SP_ENOMEM;
+    while (!rc) {
+        int start = atomic_fetch_add(&job->next, LOOKUP_TASK);
+        if (start >= n)
+            break;
+        lookup_task(job, start, start + LOOKUP_TASK < n ? start + LOOKUP_TASK : n, vals, l, col, wt);
+    }
+    free(vals);
+    free(l);
+    free(col);
+    free(wt);
+    return rc;
+}
+
+/* sp_threads_run's work function: the scheme the job asks for. */
+static int local_work(void *ctx)
+{
+    local_job *job = ctx;
+    return job->table ? lookup_work(job) : exact_work(job);
 }
 
 /* The lookup table: row p holds kmax distinct indices from {0..n-2}, drawn
@@ -308,6 +505,35 @@ static int perm_table(int n, int kmax, const sp_perm_opts *o, int **out)
     return SP_OK;
 }
 
+/* The lookup table by column (tcol) and its entries sorted by index (flips),
+ * for lookup_task. */
+static int lookup_index(const int *table, int perm, int kmax, int **tcol, uint64_t **flips)
+{
+    size_t len = (size_t)perm * (size_t)kmax;
+    if (len > UINT32_MAX) /* flips hold an entry's place in 32 bits */
+        return sp_error_set(SP_EUSAGE, "permutations: a lookup table of %d x %d is too large",
+                            perm, kmax);
+    int *tc = sp_malloc(len * sizeof *tc);
+    uint64_t *fl = sp_malloc(len * sizeof *fl);
+    int rc = tc && fl ? SP_OK : SP_ENOMEM;
+    for (size_t p = 0; !rc && p < (size_t)perm; p++)
+        for (size_t m = 0; m < (size_t)kmax; m++) {
+            size_t t = m * (size_t)perm + p;
+            tc[t] = table[p * (size_t)kmax + m];
+            fl[t] = (uint64_t)tc[t] << 32 | t;
+        }
+    if (!rc)
+        rc = sp_sort_u64(fl, NULL, len);
+    if (rc) {
+        free(tc);
+        free(fl);
+        return sp_error_set(SP_ENOMEM, "out of memory (lookup table of %d x %d)", perm, kmax);
+    }
+    *tcol = tc;
+    *flips = fl;
+    return SP_OK;
+}
+
 int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
                            int *ge, int *le, double *mean, double *sd)
 {
@@ -323,14 +549,21 @@ int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts 
         if (k > job.kmax)
             job.kmax = k;
     }
-    int *table = NULL;
+    int *table = NULL, *tcol = NULL;
+    uint64_t *flips = NULL;
+    int rc = SP_OK;
     if (o->method == SP_PERM_LOOKUP && job.kmax > 0) {
-        int rc = perm_table(w->nrow, job.kmax, o, &table);
-        if (rc)
-            return rc;
+        rc = perm_table(w->nrow, job.kmax, o, &table);
+        if (!rc)
+            rc = lookup_index(table, o->perm, job.kmax, &tcol, &flips);
         job.table = table;
+        job.tcol = tcol;
+        job.flips = flips;
     }
-    int rc = sp_threads_run(o->threads, local_work, &job);
+    if (!rc)
+        rc = sp_threads_run(o->threads, local_work, &job);
     free(table);
+    free(tcol);
+    free(flips);
     return rc;
 }

@@ -278,10 +278,39 @@ int sp_csr_stochastic_islands(const sp_csr *a, int *empty)
     return 1;
 }
 
+/* Whether A equals A' (pattern; values to tol unless tol < 0) in one walk:
+ * rows in order, an entry (i, j) above the diagonal must meet (j, i) as the
+ * next unvisited entry of row j (rows are sorted), and in the end no row may
+ * keep an unvisited entry below its diagonal.  -1 when the cursors cannot be
+ * allocated (plain malloc: the caller then searches entry by entry). */
+static int csr_symmetric_walk(const sp_csr *a, double tol)
+{
+    int n = a->nrow, *cur = malloc(((size_t)n + 1) * sizeof *cur), sym = 1;
+    if (!cur)
+        return -1;
+    memcpy(cur, a->p, (size_t)n * sizeof *cur);
+    for (int i = 0; i < n && sym; i++)
+        for (int k = a->p[i]; k < a->p[i + 1] && sym; k++) {
+            int j = a->j[k], c = j > i ? cur[j]++ : -1;
+            if (c < 0)
+                continue;
+            double v = a->x[k], w = c < a->p[j + 1] ? a->x[c] : 0.0;
+            sym = c < a->p[j + 1] && a->j[c] == i &&
+                  !(tol >= 0.0 && fabs(v - w) > tol * fmax(fabs(v), fabs(w)));
+        }
+    for (int j = 0; j < n && sym; j++)
+        sym = !(cur[j] < a->p[j + 1] && a->j[cur[j]] < j);
+    free(cur);
+    return sym;
+}
+
 int sp_csr_pattern_symmetric(const sp_csr *a)
 {
     if (a->nrow != a->ncol)
         return 0;
+    int walk = csr_symmetric_walk(a, -1.0);
+    if (walk >= 0)
+        return walk;
     for (int i = 0; i < a->nrow; i++)
         for (int k = a->p[i]; k < a->p[i + 1]; k++)
             if (!csr_has(a, a->j[k], i))
@@ -291,6 +320,9 @@ int sp_csr_pattern_symmetric(const sp_csr *a)
 
 int sp_csr_is_symmetric(const sp_csr *a, double tol)
 {
+    int walk = a->nrow == a->ncol ? csr_symmetric_walk(a, tol) : 0;
+    if (walk >= 0)
+        return walk;
     if (!sp_csr_pattern_symmetric(a))
         return 0;
     for (int i = 0; i < a->nrow; i++)
@@ -321,4 +353,29 @@ int sp_csr_equal(const sp_csr *a, const sp_csr *b)
         return 0;
     return memcmp(a->j, b->j, (size_t)nnz * sizeof *a->j) == 0 &&
            memcmp(a->x, b->x, (size_t)nnz * sizeof *a->x) == 0;
+}
+
+int sp_csr_bfs(const sp_csr *a, int *order, int *pos, int *cstart)
+{
+    int n = a->nrow, tail = 0, nc = 0;
+    for (int i = 0; i < n; i++)
+        pos[i] = -1;
+    for (int root = 0; root < n; root++) {
+        if (pos[root] >= 0)
+            continue;
+        int head = tail;
+        if (cstart)
+            cstart[nc] = tail;
+        nc++;
+        pos[root] = tail, order[tail++] = root;
+        while (head < tail) {
+            int i = order[head++];
+            for (int q = a->p[i]; q < a->p[i + 1]; q++)
+                if (pos[a->j[q]] < 0)
+                    pos[a->j[q]] = tail, order[tail++] = a->j[q];
+        }
+    }
+    if (cstart)
+        cstart[nc] = n;
+    return nc;
 }

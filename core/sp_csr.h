@@ -60,6 +60,13 @@ void sp_csr_row_sums(const sp_csr *a, double *sums);
  * (I - rho A)^-1 A 1 is 1/(1 - rho) and 0.  *empty = the empty rows. */
 int sp_csr_stochastic_islands(const sp_csr *a, int *empty);
 
+/* A breadth-first order of a's units along its links (rows to columns), each
+ * component from its lowest unit not yet placed: order[r] is the unit at
+ * rank r, pos[i] the rank of unit i (n each); when cstart (n + 1) is given,
+ * component c holds ranks cstart[c] .. cstart[c+1]-1 (the components of a
+ * symmetric pattern).  Returns the number of components. */
+int sp_csr_bfs(const sp_csr *a, int *order, int *pos, int *cstart);
+
 /* 1 if A and B have identical shape, pattern and (bitwise) values. */
 int sp_csr_equal(const sp_csr *a, const sp_csr *b);
 

@@ -386,28 +386,79 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
 
 /* ---- unbalanced panels and a W per period ---- */
 
-int sp_pdyn_present(int n, int t, const unsigned char *present, const char *const *units,
-                    const char *const *periods, sp_fe fe, unsigned char **out, long *dropped)
+/* 1 when s is a whole number (strtod takes all of it) into *x. */
+static int label_number(const char *s, double *x)
+{
+    char *end;
+    *x = strtod(s, &end);
+    return *s && end != s && *end == '\0' && isfinite(*x);
+}
+
+int sp_pdyn_gaps(int t, const char *const *periods, unsigned char *gap, double *step)
+{
+    memset(gap, 0, (size_t)t);
+    *step = 0.0;
+    double prev = 0.0, x = 0.0, d = INFINITY;
+    for (int s = 0; s < t; s++, prev = x) {
+        if (!label_number(periods[s], &x))
+            return 0;
+        if (s > 0)
+            d = fmin(d, x - prev);
+    }
+    if (t > 1 && !(d > 0.0)) /* two labels of the same number (2010, 2010.0): not a time */
+        return 0;
+    *step = t > 1 ? d : 1.0;
+    for (int s = 1; s < t; s++) { /* more than a step (half a step of slack) after s - 1 */
+        double a = 0.0, b = 0.0;
+        label_number(periods[s - 1], &a);
+        label_number(periods[s], &b);
+        gap[s] = b - a > 1.5 * *step;
+    }
+    return 1;
+}
+
+/* The sample's periods: the periods 2..t that do not follow a gap, into
+ * period_of (*t2 of them). */
+static int sample_periods(int t, const unsigned char *gap, int **period_of, int *t2)
+{
+    *t2 = 0;
+    if (!(*period_of = sp_malloc((size_t)t * sizeof **period_of)))
+        return SP_ENOMEM;
+    for (int s = 1; s < t; s++)
+        if (!gap || !gap[s])
+            (*period_of)[(*t2)++] = s;
+    return SP_OK;
+}
+
+int sp_pdyn_present(int n, int t, const unsigned char *present, const unsigned char *gap,
+                    const char *const *units, const char *const *periods, sp_fe fe,
+                    unsigned char **out, int *t2, int **period_of, long *dropped)
 {
     *out = NULL;
     *dropped = 0;
-    long n1 = (long)n * (t - 1);
-    unsigned char *p2 = sp_calloc((size_t)n1 + 1, 1);
+    for (int s = 1; gap && s < t; s++) /* every unit of a period after a gap: no y(t-1) */
+        for (int i = 0; gap[s] && i < n; i++)
+            *dropped += present[(long)s * n + i] != 0;
+    int rc = sample_periods(t, gap, period_of, t2);
+    unsigned char *p2 = rc ? NULL : sp_calloc((size_t)n * *t2 + 1, 1);
     int *count = sp_calloc((size_t)n + 1, sizeof *count);
-    int rc = p2 && count ? SP_OK : SP_ENOMEM;
-    for (int s = 1; !rc && s < t; s++) {
-        int m = 0;
+    rc = p2 && count ? SP_OK : SP_ENOMEM;
+    for (int s2 = 0; !rc && s2 < *t2; s2++) {
+        int m = 0, s = (*period_of)[s2];
         for (int i = 0; i < n; i++) {
             long c = (long)s * n + i;
-            p2[c - n] = present[c] && present[c - n];
+            p2[(long)s2 * n + i] = present[c] && present[c - n];
             *dropped += present[c] && !present[c - n];
-            m += p2[c - n], count[i] += p2[c - n];
+            m += p2[(long)s2 * n + i], count[i] += p2[(long)s2 * n + i];
         }
         if (!m)
             rc = sp_error_set(SP_EDATA, "dynamic panel: no unit is observed in period %s and the "
                               "period before (%s): nothing to estimate there",
                               periods[s], periods[s - 1]);
     }
+    if (!rc && *t2 == 0)
+        rc = sp_error_set(SP_EDATA, "dynamic panel: every period follows a gap: nothing to "
+                                    "estimate");
     for (int i = 0; !rc && i < n && sp_fe_has_unit(fe); i++)
         if (count[i] == 1)
             rc = sp_error_set(SP_EDATA, "unit %s has only one period observed together with the "
@@ -415,7 +466,8 @@ int sp_pdyn_present(int n, int t, const unsigned char *present, const char *cons
                               "use --fe time)", units[i]);
     free(count);
     if (rc) {
-        free(p2);
+        free(p2), free(*period_of);
+        *period_of = NULL;
         return rc;
     }
     *out = p2;
@@ -426,12 +478,13 @@ int sp_pdyn_present(int n, int t, const unsigned char *present, const char *cons
  * ([y_{t-1}] [W_{t-1} y_{t-1}] X [W2 X]); at is u's observation of (unit,
  * period) or -1, wy = W_bd y over u's observations. */
 static void unbalanced_design(const sp_punbal *u, const double *v, const int *at,
-                              const double *wy, const sp_punbal *u2, const sp_csr *W2, int k0,
-                              int tau, int eta, int durbin, double *y2, double *Z)
+                              const double *wy, const sp_punbal *u2, const int *period_of,
+                              const sp_csr *W2, int k0, int tau, int eta, int durbin, double *y2,
+                              double *Z)
 {
     long m = u2->nobs, nobs = u->nobs;
     for (long ob = 0; ob < m; ob++) {
-        int i = u2->unit[ob], s = u2->period[ob] + 1; /* u2's period 0 is period 1 */
+        int i = u2->unit[ob], s = period_of[u2->period[ob]]; /* its lag: period s - 1 */
         long cur = at[(long)s * u->n + i], prev = at[(long)(s - 1) * u->n + i];
         int j = 0;
         y2[ob] = v[cur];
@@ -448,7 +501,8 @@ static void unbalanced_design(const sp_punbal *u, const double *v, const int *at
 }
 
 int sp_pdyn_fit_unbalanced(const sp_punbal *u, const double *v, const sp_csr *Wlag,
-                           const sp_punbal *u2, const sp_csr *W2, const sp_pops *ops,
+                           const sp_punbal *u2, const int *period_of, const sp_csr *W2,
+                           const sp_pops *ops,
                            const char *yname, int k0, const char *const *xnames,
                            const sp_pdyn_opts *o, sp_pdyn_result **out)
 {
@@ -471,7 +525,7 @@ int sp_pdyn_fit_unbalanced(const sp_punbal *u, const double *v, const sp_csr *Wl
         for (long ob = 0; ob < u->nobs; ob++)
             at[(long)u->period[ob] * u->n + u->unit[ob]] = (int)ob;
         sp_csr_matvec(Wlag, v, wy); /* each period's spatial lag over its own units */
-        unbalanced_design(u, v, at, wy, u2, W2, k0, tau, eta, durbin, y2, Z);
+        unbalanced_design(u, v, at, wy, u2, period_of, W2, k0, tau, eta, durbin, y2, Z);
         rc = lag_names(yname, tau, eta, k0, xnames, durbin, names);
     }
     if (!rc) {

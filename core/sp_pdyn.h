@@ -92,27 +92,42 @@ int sp_pdyn_fit(int n, int t, const double *y, const char *yname, int k0, const 
                 const sp_pdyn_opts *o, sp_pdyn_result **out);
 void sp_pdyn_result_free(sp_pdyn_result *r);
 
+/* Period labels as time (docs/panel.md, "Gaps between periods"): when every
+ * label is a number, the step is the smallest difference between consecutive
+ * labels (ascending), and period s >= 1 follows a gap when it lies more than a
+ * step after period s - 1: gap[s] = 1 (t entries, gap[0] = 0), its y_{t-1} is
+ * not period s - 1's.  Returns 1 when the labels are numbers (*step set), 0
+ * when not: their order is taken as consecutive periods (gap all 0). */
+int sp_pdyn_gaps(int t, const char *const *periods, unsigned char *gap, double *step);
+
 /* Unbalanced panels and a weights matrix per period (docs/panel.md).  The
  * estimation sample: unit i enters period s >= 2 when it is observed in s
- * and in s - 1.  *out (n*(t-1), caller frees) marks it for periods 2..t
- * (index (s-1)*n + i); *dropped counts the unit-periods of periods 2..t left
- * out because the period before is missing.  SP_EDATA naming the period
- * (periods[s]) when one has no unit with its lag, or naming the unit
- * (units[i]) when with unit effects (fe) a unit has a single usable period. */
+ * and in s - 1 and period s does not follow a gap (gap from sp_pdyn_gaps, or
+ * NULL: none).  The sample has *t2 periods, the periods 2..t that do not
+ * follow a gap: *out (n * *t2, caller frees) marks it (index s2 * n + i) and
+ * (*period_of)[s2] (caller frees) is the data's period of the sample's s2;
+ * *dropped counts the unit-periods of periods 2..t left out because the
+ * period before is missing (every unit of a period after a gap).  SP_EDATA
+ * naming the period (periods[s]) when one that follows no gap has no unit
+ * with its lag, or naming the unit (units[i]) when with unit effects (fe) a
+ * unit has a single usable period. */
 struct sp_punbal;
-int sp_pdyn_present(int n, int t, const unsigned char *present, const char *const *units,
-                    const char *const *periods, sp_fe fe, unsigned char **out, long *dropped);
+int sp_pdyn_present(int n, int t, const unsigned char *present, const unsigned char *gap,
+                    const char *const *units, const char *const *periods, sp_fe fe,
+                    unsigned char **out, int *t2, int **period_of, long *dropped);
 
 /* The uncorrected quasi-ML fit of an unbalanced dynamic panel: exactly the
  * static unbalanced ML estimator (core/sp_punbal.h) on u2's observations
- * (the sample of sp_pdyn_present, periods 2..T, W2 = its W_bd, ops on W2)
+ * (the sample of sp_pdyn_present, W2 = its W_bd, ops on W2; u2's period s2
+ * is u's period period_of[s2], its lag u's period period_of[s2] - 1)
  * with y_{t-1} and W_{t-1} y_{t-1} as regressors, where W_{t-1} y_{t-1} is
  * period t-1's own spatial lag (Wlag = u's W_bd, each period's W on all the
  * units observed then).  u: all observations, v: y then the k0 regressors
  * stacked over u's observations (u->nobs each).  No bias correction (the
  * result says so in bc_note); stationarity and effects as sp_pdyn_fit's. */
 int sp_pdyn_fit_unbalanced(const struct sp_punbal *u, const double *v, const sp_csr *Wlag,
-                           const struct sp_punbal *u2, const sp_csr *W2, const sp_pops *ops,
+                           const struct sp_punbal *u2, const int *period_of, const sp_csr *W2,
+                           const sp_pops *ops,
                            const char *yname, int k0, const char *const *xnames,
                            const sp_pdyn_opts *o, sp_pdyn_result **out);
 

@@ -13,9 +13,11 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "sp_dense.h"
 #include "sp_error.h"
 #include "sp_pops.h"
-#include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer, _eigen_symm */
+#include "sp_pops_sparse.h" /* sp_pops_sparse_symmetrizer */
+#include "sp_pops_tridiag.h" /* sp_pops_tridiag_eigen */
 
 typedef struct dense_ops {
     const sp_csr *W;
@@ -28,7 +30,7 @@ typedef struct dense_ops {
     double *re, *im;       /* eigenvalues */
     double *d;             /* d_i w_ij = d_j w_ji (W similar to the symmetric
                               S = D^1/2 W D^-1/2), or NULL */
-    gsl_matrix *lu;        /* LU of I - rho W at lu_rho */
+    gsl_matrix *lu;        /* LU of I - rho W at lu_rho (NULL until factor() needs it) */
     gsl_permutation *perm;
     double lu_rho;
     int have_lu;
@@ -72,10 +74,14 @@ static void fill_a(const dense_ops *o, double rho, gsl_matrix *A)
             A->data[(size_t)i * A->tda + W->j[q]] -= rho * W->x[q];
 }
 
+/* The LU of I - rho W, cached; its n x n storage allocated on first use (a
+ * fit whose solves and inverses all take the symmetric path needs none). */
 static int factor(dense_ops *o, double rho)
 {
     if (o->have_lu && o->lu_rho == rho)
         return SP_OK;
+    if (!o->lu && !(o->lu = gsl_matrix_alloc((size_t)o->n, (size_t)o->n)))
+        return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", o->n, o->n);
     int sign;
     fill_a(o, rho, o->lu);
     o->have_lu = 0;
@@ -219,8 +225,8 @@ static void set_w_column(const sp_csr *W, const double *x, int j, double *wx, gs
 }
 
 /* The trace terms from the columns of G = W A^-1, H = W B^-1 and
- * K = B G B^-1 = B W A^-1 B^-1, each column by solves with `solver`
- * (A e_j, B e_j, A (B^-1 e_j)): 1 solve per unit when lambda = 0, 3 otherwise. */
+ * K = B G B^-1 = B W A^-1 B^-1, each column by 3 solves with `solver`
+ * (A e_j, B e_j, A (B^-1 e_j)); lambda != 0 (traces_lag otherwise). */
 static int columns_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
                              gsl_matrix *G, gsl_matrix *H, gsl_matrix *K, double *v)
 {
@@ -230,32 +236,127 @@ static int columns_by_solves(const sp_csr *W, const sp_pops *solver, double rho,
     for (int j = 0; !rc && j < n; j++) {
         e[j] = 1.0;
         rc = solver->solve(solver->ctx, rho, e, x);            /* x = A^-1 e_j */
-        if (!rc)
+        if (!rc) {
             set_w_column(W, x, j, wx, G);
-        if (!rc && lam != 0.0)
             rc = solver->solve(solver->ctx, lam, e, y);        /* y = B^-1 e_j */
-        if (!rc && lam != 0.0) {
+        }
+        if (!rc) {
             set_w_column(W, y, j, wx, H);
             rc = solver->solve(solver->ctx, rho, y, x);        /* x = A^-1 B^-1 e_j */
         }
-        if (!rc && lam != 0.0) {
+        if (!rc) {
             sp_csr_matvec(W, x, y);                            /* y = W A^-1 B^-1 e_j */
             set_w_column(W, y, j, wx, K);
             for (int i = 0; i < n; i++)                        /* K e_j = (I - lam W) y */
                 K->data[(size_t)i * K->tda + j] = y[i] - lam * K->data[(size_t)i * K->tda + j];
-        } else if (!rc) {
-            set_w_column(W, e, j, wx, H);                      /* H = W */
         }
         e[j] = 0.0;
     }
-    if (!rc && lam == 0.0)
-        gsl_matrix_memcpy(K, G);
+    return rc;
+}
+
+/* The trace terms in H = W (lambda = 0) and G (tr[SP_TR_G..] as sp_pops.traces
+ * with K = G, H = W), g the n x n G column-major (g[j n + i] = G_ij):
+ *   tr(KH) = sum_ij G_ij w_ji,  tr(KH') = sum_ij G_ij w_ij,           one pass over W
+ *   tr(H) = sum w_ii, tr(HH) = sum_ij w_ij w_ji, tr(HH') = sum w_ij^2,
+ *   tr(GG) = sum_ij G_ij G_ji = sum_i G_ii^2 + 2 sum_{i<j} G_ij G_ji. */
+static void lag_terms(const sp_csr *W, const double *g, double *tr)
+{
+    size_t n = (size_t)W->nrow;
+    double h = 0.0, hh = 0.0, hht = 0.0, kh = 0.0, kht = 0.0, gg = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            size_t j = (size_t)W->j[q];
+            double w = W->x[q];
+            h += j == i ? w : 0.0;
+            hh += w * sp_csr_get(W, (int)j, (int)i);
+            hht += w * w;
+            kht += w * g[j * n + i];
+            kh += w * g[i * n + j];
+        }
+    for (size_t j = 0; j < n; j++) {
+        double off = 0.0;
+        for (size_t i = 0; i < j; i++)
+            off += g[j * n + i] * g[i * n + j];
+        gg += 2.0 * off + g[j * n + j] * g[j * n + j];
+    }
+    tr[SP_TR_H] = h, tr[SP_TR_HH] = hh, tr[SP_TR_HtH] = hht;
+    tr[SP_TR_KH] = kh, tr[SP_TR_KHt] = kht, tr[SP_TR_KK] = gg;
+}
+
+/* Columns j0 .. j0+k-1 of A^-1 into x (n x k, column-major): one
+ * solve_many when the solver has it, else k solves; e is n x k scratch,
+ * zero on entry and on return. */
+#define TRACE_CHUNK 32
+static int inverse_columns(const sp_pops *solver, double rho, size_t n, size_t j0, int k,
+                           double *e, double *x)
+{
+    for (int c = 0; c < k; c++)
+        e[(size_t)c * n + j0 + (size_t)c] = 1.0;
+    int rc = SP_OK;
+    if (solver->solve_many)
+        rc = solver->solve_many(solver->ctx, rho, k, e, x);
+    for (int c = 0; !solver->solve_many && !rc && c < k; c++)
+        rc = solver->solve(solver->ctx, rho, e + (size_t)c * n, x + (size_t)c * n);
+    for (int c = 0; c < k; c++)
+        e[(size_t)c * n + j0 + (size_t)c] = 0.0;
+    return rc;
+}
+
+/* col = G e_j = W A^-1 e_j from x = A^-1 e_j: (x - e_j) / rho (A^-1 - I =
+ * rho W A^-1), which amplifies x's rounding by 1/|rho| (at most 20 here:
+ * relative errors of a few 1e-15), else W x, a sparse product. */
+#define TRACE_RHO_DIVIDE 0.05
+static void g_column(const sp_csr *W, double rho, const double *x, size_t j, double *col)
+{
+    size_t n = (size_t)W->nrow;
+    if (fabs(rho) < TRACE_RHO_DIVIDE) {
+        sp_csr_matvec(W, x, col);
+        return;
+    }
+    double r = 1.0 / rho;
+    for (size_t i = 0; i < n; i++)
+        col[i] = x[i] * r;
+    col[j] = (x[j] - 1.0) * r;
+}
+
+/* sp_pops_traces_by_solves when lambda = 0 (SAR, SDM): column j of
+ * G = W A^-1 is W (A^-1 e_j), the columns of A^-1 TRACE_CHUNK at a time;
+ * tr G and tr G'G = sum_j |G e_j|^2 on the way, the rest from one n x n
+ * buffer (lag_terms). */
+static int traces_lag(const sp_csr *W, const sp_pops *solver, double rho, double *tr)
+{
+    size_t n = (size_t)W->nrow;
+    double *g = sp_malloc(n * n * sizeof *g + 1);
+    double *e = sp_calloc(2 * n * TRACE_CHUNK + 1, sizeof *e), *x = e ? e + n * TRACE_CHUNK : NULL;
+    int rc = g && e ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for the %zu x %zu trace "
+                                                      "terms", n, n);
+    double tg = 0.0, gtg = 0.0;
+    for (size_t j0 = 0; !rc && j0 < n; j0 += TRACE_CHUNK) {
+        int k = n - j0 < TRACE_CHUNK ? (int)(n - j0) : TRACE_CHUNK;
+        rc = inverse_columns(solver, rho, n, j0, k, e, x);        /* x = A^-1 e_j */
+        for (int c = 0; !rc && c < k; c++) {
+            size_t j = j0 + (size_t)c;
+            double *col = g + j * n;
+            g_column(W, rho, x + (size_t)c * n, j, col);          /* G e_j = W x */
+            tg += col[j];
+            gtg += sp_dense_dot(col, col, (long)n);
+        }
+    }
+    if (!rc) {
+        lag_terms(W, g, tr);
+        tr[SP_TR_G] = tg;
+        tr[SP_TR_KtK] = gtg;
+    }
+    free(g), free(e);
     return rc;
 }
 
 int sp_pops_traces_by_solves(const sp_csr *W, const sp_pops *solver, double rho, double lam,
                              double *tr)
 {
+    if (lam == 0.0)
+        return traces_lag(W, solver, rho, tr);
     size_t n = (size_t)W->nrow;
     gsl_matrix *G = gsl_matrix_alloc(n, n), *H = gsl_matrix_alloc(n, n);
     gsl_matrix *K = gsl_matrix_alloc(n, n);
@@ -285,23 +386,20 @@ static int eigenvalues(dense_ops *o)
     size_t n = (size_t)o->n;
     const sp_csr *W = o->W;
     double *d = sp_malloc(n * sizeof *d);
-    gsl_matrix *A = gsl_matrix_calloc(n, n);
-    int rc = d && A ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
+    int rc = d ? SP_OK : sp_error_set(SP_ENOMEM, "out of memory for %zu eigenvalues", n);
     if (!rc && sp_pops_sparse_symmetrizer(W, d)) { /* W similar to a symmetric matrix */
-        for (size_t i = 0; i < n; i++)
-            for (int q = W->p[i]; q < W->p[i + 1]; q++)
-                gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q] * sqrt(d[i] / d[W->j[q]]));
-        rc = sp_pops_sparse_eigen_symm((int)n, A->data, o->re); /* LAPACK: 2.5x GSL's */
+        rc = sp_pops_tridiag_eigen(W, d, o->re);
         for (size_t i = 0; !rc && i < n; i++)
             o->im[i] = 0.0;
         o->d = d, d = NULL;
     } else if (!rc) {
-        for (size_t i = 0; i < n; i++)
+        gsl_matrix *A = gsl_matrix_calloc(n, n);
+        gsl_vector_complex *ev = A ? gsl_vector_complex_alloc(n) : NULL;
+        gsl_eigen_nonsymm_workspace *ws_ns = ev ? gsl_eigen_nonsymm_alloc(n) : NULL;
+        for (size_t i = 0; ws_ns && i < n; i++)
             for (int q = W->p[i]; q < W->p[i + 1]; q++)
                 gsl_matrix_set(A, i, (size_t)W->j[q], W->x[q]);
-        gsl_vector_complex *ev = gsl_vector_complex_alloc(n);
-        gsl_eigen_nonsymm_workspace *ws = gsl_eigen_nonsymm_alloc(n);
-        if (!ev || !ws || gsl_eigen_nonsymm(A, ev, ws))
+        if (!ws_ns || gsl_eigen_nonsymm(A, ev, ws_ns))
             rc = sp_error_set(SP_ENUMERIC, "eigenvalues of W failed");
         for (size_t i = 0; !rc && i < n; i++) {
             gsl_complex z = gsl_vector_complex_get(ev, i);
@@ -309,12 +407,12 @@ static int eigenvalues(dense_ops *o)
         }
         if (ev)
             gsl_vector_complex_free(ev);
-        if (ws)
-            gsl_eigen_nonsymm_free(ws);
+        if (ws_ns)
+            gsl_eigen_nonsymm_free(ws_ns);
+        if (A)
+            gsl_matrix_free(A);
     }
     free(d);
-    if (A)
-        gsl_matrix_free(A);
     return rc;
 }
 
@@ -371,28 +469,26 @@ static int series_terms(dense_ops *o, double rho, double *s0, double *s1)
     }
 }
 
-static int dense_terms(void *ctx, double rho, double out[4])
+/* 1'A^-1 1/n and 1'A^-1 W 1/n: closed forms for a (row-)stochastic W, the
+ * power series for W >= 0 with row sums <= 1, two dense solves otherwise. */
+void sp_pops_stochastic_terms(int n, int n_empty, double rho, double out[2])
 {
-    dense_ops *o = ctx;
-    double t0 = 0.0, t1 = 0.0;
-    for (int i = 0; i < o->n; i++) {
-        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
-        t0 += u / den;
-        t1 += (a * u - b * v) / den;
-    }
-    out[0] = t0 / o->n;
-    out[1] = t1 / o->n;
+    double m = (double)(n - n_empty) / n;
+    out[0] = m / (1.0 - rho) + (1.0 - m);
+    out[1] = m / (1.0 - rho);
+}
+
+static int ones_terms(dense_ops *o, double rho, double out[2])
+{
     if (o->stochastic) { /* closed forms (sp_csr_stochastic_islands): no solve per rho */
-        double m = (double)(o->n - o->n_empty) / o->n;
-        out[2] = m / (1.0 - rho) + (1.0 - m);
-        out[3] = m / (1.0 - rho);
+        sp_pops_stochastic_terms(o->n, o->n_empty, rho, out);
         return SP_OK;
     }
     double s0 = 0.0, s1 = 0.0;
     if (o->series_ok) {
         int rc = series_terms(o, rho, &s0, &s1);
-        out[2] = s0 / o->n;
-        out[3] = s1 / o->n;
+        out[0] = s0 / o->n;
+        out[1] = s1 / o->n;
         return rc;
     }
     for (int i = 0; i < o->n; i++)
@@ -404,9 +500,30 @@ static int dense_terms(void *ctx, double rho, double out[4])
         rc = dense_solve(o, rho, o->w1, o->x);
     for (int i = 0; !rc && i < o->n; i++)
         s1 += o->x[i];
-    out[2] = s0 / o->n;
-    out[3] = s1 / o->n;
+    out[0] = s0 / o->n;
+    out[1] = s1 / o->n;
     return rc;
+}
+
+int sp_pops_dense_ones_terms(const sp_pops *ops, double rho, double out[2])
+{
+    return ones_terms(ops->ctx, rho, out);
+}
+
+/* tr(A^-1)/n = sum 1/(1 - rho mu)/n and tr(A^-1 W)/n = sum mu/(1 - rho mu)/n
+ * over the eigenvalues mu, then ones_terms. */
+static int dense_terms(void *ctx, double rho, double out[4])
+{
+    dense_ops *o = ctx;
+    double t0 = 0.0, t1 = 0.0;
+    for (int i = 0; i < o->n; i++) {
+        double a = o->re[i], b = o->im[i], u = 1.0 - rho * a, v = rho * b, den = u * u + v * v;
+        t0 += u / den;
+        t1 += (a * u - b * v) / den;
+    }
+    out[0] = t0 / o->n;
+    out[1] = t1 / o->n;
+    return ones_terms(o, rho, out + 2);
 }
 
 void sp_pops_dense_free(sp_pops *ops)
@@ -442,11 +559,10 @@ int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_
     o->W = W, o->n = n;
     o->re = sp_malloc((size_t)n * sizeof *o->re);
     o->im = sp_malloc((size_t)n * sizeof *o->im);
-    o->lu = gsl_matrix_alloc((size_t)n, (size_t)n);
     o->perm = gsl_permutation_alloc((size_t)n);
     o->w1 = sp_malloc((size_t)n * sizeof *o->w1);
     o->x = sp_malloc((size_t)n * sizeof *o->x);
-    if (!o->re || !o->im || !o->lu || !o->perm || !o->w1 || !o->x) {
+    if (!o->re || !o->im || !o->perm || !o->w1 || !o->x) {
         sp_pops_dense_free(ops);
         return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d matrix", n, n);
     }

@@ -28,6 +28,9 @@ typedef struct sp_pops {
     double (*lndet_d2_approx)(void *ctx, double rho);
     int approx, polish;
     int (*solve)(void *ctx, double rho, const double *b, double *x); /* (I - rho W) x = b */
+    /* the same for k right-hand sides at once (b, x column-major n x k), or
+     * NULL when the implementation has no faster way than k solves */
+    int (*solve_many)(void *ctx, double rho, int k, const double *b, double *x);
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
     int (*terms)(void *ctx, double rho, double out[4]);
@@ -62,6 +65,14 @@ void sp_pops_dense_free(sp_pops *ops);
  * fits on one W share its decomposition; NULL re: computed as by
  * sp_pops_dense.  The operators are then identical to sp_pops_dense's. */
 int sp_pops_dense_given(const sp_csr *W, const double *re, const double *im, sp_pops *ops);
+/* The last two effects terms of an sp_pops_dense, 1'A^-1 1/n and
+ * 1'A^-1 W 1/n at rho (out[2], out[3] of its terms), without the sums over
+ * the eigenvalues (for callers that have those another way). */
+int sp_pops_dense_ones_terms(const sp_pops *ops, double rho, double out[2]);
+/* The same for a W stochastic with islands (sp_csr_stochastic_islands: every
+ * non-empty row sums to 1, the n_empty empty rows nobody's neighbour), in
+ * closed form: m/(1 - rho) + (1 - m) and m/(1 - rho), m = (n - n_empty)/n. */
+void sp_pops_stochastic_terms(int n, int n_empty, double rho, double out[2]);
 
 /* The exact trace terms (tr[SP_TR_COUNT], as sp_pops.traces) of the n x n W
  * from the columns of G, H and K, each by solves with solver->solve (1 per

@@ -1,5 +1,6 @@
-/* sp_pops_blocks: spatial operations of a block-diagonal W, one dense sp_pops per block
- * (sp_pops_blocks.h), equal blocks sharing one, built and traced on several threads. */
+/* sp_pops_blocks: spatial operations of a block-diagonal W, one tridiagonal or dense
+ * sp_pops per block (sp_pops_blocks.h), equal blocks sharing one, built and traced on
+ * several threads. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "sp_error.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
+#include "sp_pops_tridiag.h"
 #include "sp_threads.h"
 
 typedef struct blocks_ops {
@@ -16,12 +18,22 @@ typedef struct blocks_ops {
     sp_csr **w;       /* nb blocks */
     int *same;        /* nb: the first block equal to block b (b itself when none) */
     int *count;       /* nb: for a distinct block, how many blocks equal it (0 otherwise) */
-    sp_pops *sub;     /* nb dense operations (eigenvalues), for the distinct blocks only */
+    sp_pops *sub;     /* nb operations for ln|I - rho W_b|, for the distinct blocks only:
+                         tridiagonal (tri[b] = 1: a W_b similar to a symmetric matrix and
+                         stochastic, core/sp_pops_tridiag.h) or dense (eigenvalues) */
+    unsigned char *tri;
+    int *n_empty;     /* nb: a tridiagonal block's empty rows (sp_csr_stochastic_islands) */
     sp_pops *fac;     /* nb sparse factorisations (solves, traces), the same blocks */
-    double *re, *im;  /* n eigenvalues */
+    double *re, *im;  /* n eigenvalues (the dense blocks' places only) */
+    int have_eig;     /* every block dense: re, im hold all n eigenvalues */
     int threads;
     int have_tr;                 /* tr holds the trace terms at (tr_rho, tr_lambda) */
     double tr_rho, tr_lambda, tr[SP_TR_COUNT];
+    /* the effects' trace terms by power moments (blocks_terms): mom[k] =
+     * tr(W_bd^k) / n, k < nmom (grown on demand); radius = max |mu| over the
+     * eigenvalues; all_real: no complex mu */
+    double *mom, radius;
+    int nmom, all_real;
 } blocks_ops;
 
 /* sum_b f_b(rho) over the blocks, f the block's lndet (d2 = 0) or its second
@@ -65,11 +77,32 @@ typedef struct blocks_job {
     atomic_int next;
 } blocks_job;
 
+/* Frees block b's operations (tridiagonal or dense). */
+static void sub_free(blocks_ops *o, int b)
+{
+    if (o->tri[b])
+        sp_pops_tridiag_free(&o->sub[b]);
+    else
+        sp_pops_dense_free(&o->sub[b]);
+}
+
 static int block_task(blocks_ops *o, int build, double rho, double lambda, double *tr, int b)
 {
-    if (build) {
-        int rc = sp_pops_dense(o->w[b], &o->sub[b]);
-        return rc ? rc : sp_pops_sparse_new(o->w[b], NULL, &o->fac[b]);
+    if (build) { /* the factorisation takes its interval from the block's */
+        int ok = 0, rc = sp_pops_tridiag_new(o->w[b], &o->sub[b], &ok);
+        o->tri[b] = ok;
+        if (!rc && ok)
+            sp_csr_stochastic_islands(o->w[b], &o->n_empty[b]);
+        if (!rc && !ok)
+            rc = sp_pops_dense(o->w[b], &o->sub[b]);
+        if (rc)
+            return rc;
+        sp_pops_sparse_opts opts;
+        sp_pops_sparse_opts_default(&opts);
+        opts.have_eig_range = 1; /* (1/lo, 1/hi) is the interval (lo = -1: none below 0) */
+        opts.eig_lo = 1.0 / o->sub[b].lo;
+        opts.eig_hi = 1.0 / o->sub[b].hi;
+        return sp_pops_sparse_new(o->w[b], &opts, &o->fac[b]);
     }
     return sp_pops_traces_by_solves(o->w[b], &o->fac[b], rho, lambda,
                                     tr + (size_t)b * SP_TR_COUNT);
@@ -97,7 +130,7 @@ static int blocks_run(blocks_ops *o, int build, double rho, double lambda, doubl
     for (int b = 0; !rc && b < o->nb; b++)
         if (status[b]) {
             if (build && o->sub[b].ctx)
-                sp_pops_dense_free(&o->sub[b]);
+                sub_free(o, b);
             if (build && o->fac[b].ctx)
                 sp_pops_sparse_free(&o->fac[b]);
             rc = block_task(o, build, rho, lambda, tr, b);
@@ -133,22 +166,107 @@ static int blocks_traces(void *ctx, double rho, double lambda, double *tr)
     return rc;
 }
 
-/* tr(A^-1)/N etc. over W_bd: the blocks' terms weighted by their sizes. */
-static int blocks_terms(void *ctx, double rho, double out[4])
+/* The power moments to k terms (mom[0..k-1], 8 more for the next draws):
+ * the blocks' tr(W_b^j) weighted by their counts, from the tridiagonal form
+ * or the eigenvalues' powers.  SP_ENOMEM. */
+static int grow_moments(blocks_ops *o, int k)
 {
-    const blocks_ops *o = ctx;
-    memset(out, 0, 4 * sizeof *out);
-    for (int b = 0; b < o->nb; b++) {
+    k += 8;
+    double *m = sp_calloc((size_t)k, sizeof *m), *mb = sp_malloc((size_t)k * sizeof *mb);
+    int rc = m && mb ? SP_OK : SP_ENOMEM;
+    for (int b = 0; !rc && b < o->nb; b++) {
+        int nb = o->start[b + 1] - o->start[b];
+        if (!o->count[b])
+            continue;
+        if (o->tri[b])
+            rc = sp_pops_tridiag_moments(&o->sub[b], k, mb);
+        for (int j = 0; !rc && !o->tri[b] && j < k; j++)
+            mb[j] = 0.0;
+        for (int i = 0; !rc && !o->tri[b] && i < nb; i++) { /* sum mu^j / n_b */
+            double pw = 1.0;
+            for (int j = 0; j < k; j++, pw *= o->sub[b].eig_re[i])
+                mb[j] += pw / nb;
+        }
+        for (int j = 0; !rc && j < k; j++)
+            m[j] += (double)o->count[b] * nb * mb[j] / o->n;
+    }
+    free(mb);
+    if (rc) {
+        free(m);
+        return rc;
+    }
+    free(o->mom);
+    o->mom = m, o->nmom = k;
+    return SP_OK;
+}
+
+/* Terms of the power series beyond which the tails of
+ *   tr(A^-1)/N = sum_k rho^k mom[k],  tr(A^-1 W)/N = sum_k rho^k mom[k+1]
+ * are below 1e-16 (|mom[k]| <= r^k with r = radius, so the tail after K terms
+ * is at most q^K max(1, r) / (1 - q), q = |rho| r; tr(A^-1)/N >= 1/(1 + q)
+ * for rho in the interval, so that is a relative error of 2e-16); 0 when that
+ * takes more than MOMENTS_MAX terms (|rho| r above about 0.69: then each
+ * block's exact terms are summed). */
+#define MOMENTS_MAX 100 /* the tridiagonal's banded powers cost O(n K^2) */
+static int moment_terms(const blocks_ops *o, double rho)
+{
+    double q = fabs(rho) * o->radius;
+    if (!o->all_real || !(q < 1.0))
+        return 0;
+    if (q == 0.0)
+        return 2;
+    double k = ceil(log(1e-16 * (1.0 - q) / fmax(1.0, o->radius)) / log(q));
+    return k <= MOMENTS_MAX ? (int)k + 1 : 0;
+}
+
+/* tr(A^-1)/N and tr(A^-1 W)/N over W_bd: the power moments (moment_terms:
+ * 1000 draws then cost ~40 terms each instead of N divisions), or, when the
+ * series would be long or an eigenvalue complex, the blocks' own exact
+ * terms (1/(1 - rho mu) summed over a dense block's eigenvalues; the
+ * tridiagonal's O(n) trace of the inverse) weighted by their sizes. */
+static int trace_terms(blocks_ops *o, double rho, double out[2])
+{
+    int k = moment_terms(o, rho), rc = k && k + 1 > o->nmom ? grow_moments(o, k + 1) : SP_OK;
+    out[0] = out[1] = 0.0;
+    double pk = 1.0;
+    for (int j = 0; !rc && j < k; j++, pk *= rho) {
+        out[0] += pk * o->mom[j];
+        out[1] += pk * o->mom[j + 1];
+    }
+    for (int b = 0; !rc && !k && b < o->nb; b++) {
         if (!o->count[b])
             continue;
         double t[4], w = (double)o->count[b] * (o->start[b + 1] - o->start[b]) / o->n;
-        int rc = o->sub[b].terms(o->sub[b].ctx, rho, t);
-        if (rc)
-            return rc;
-        for (int k = 0; k < 4; k++)
-            out[k] += w * t[k];
+        if (o->tri[b] && rho != 0.0)
+            sp_pops_tridiag_traces(&o->sub[b], rho, t);
+        else
+            rc = o->sub[b].terms(o->sub[b].ctx, rho, t);
+        out[0] += w * t[0];
+        out[1] += w * t[1];
     }
-    return SP_OK;
+    return rc;
+}
+
+/* tr(A^-1)/N etc. over W_bd: the traces (trace_terms), 1'A^-1 1/N and
+ * 1'A^-1 W 1/N the blocks' weighted by their sizes. */
+static int blocks_terms(void *ctx, double rho, double out[4])
+{
+    blocks_ops *o = ctx;
+    int rc = trace_terms(o, rho, out);
+    out[2] = out[3] = 0.0;
+    for (int b = 0; !rc && b < o->nb; b++) {
+        if (!o->count[b])
+            continue;
+        double t[2], w = (double)o->count[b] * (o->start[b + 1] - o->start[b]) / o->n;
+        int nb = o->start[b + 1] - o->start[b];
+        if (o->tri[b])
+            sp_pops_stochastic_terms(nb, o->n_empty[b], rho, t);
+        else
+            rc = sp_pops_dense_ones_terms(&o->sub[b], rho, t);
+        out[2] += w * t[0];
+        out[3] += w * t[1];
+    }
+    return rc;
 }
 
 void sp_pops_blocks_free(sp_pops *ops)
@@ -158,14 +276,14 @@ void sp_pops_blocks_free(sp_pops *ops)
         return;
     for (int b = 0; o->sub && b < o->nb; b++)
         if (o->sub[b].ctx)
-            sp_pops_dense_free(&o->sub[b]);
+            sub_free(o, b);
     for (int b = 0; o->fac && b < o->nb; b++)
         if (o->fac[b].ctx)
             sp_pops_sparse_free(&o->fac[b]);
     for (int b = 0; o->w && b < o->nb; b++)
         sp_csr_free(o->w[b]);
     free(o->sub), free(o->fac), free(o->w), free(o->same), free(o->count), free(o->start);
-    free(o->re), free(o->im);
+    free(o->re), free(o->im), free(o->mom), free(o->tri), free(o->n_empty);
     free(o);
     ops->ctx = NULL;
 }
@@ -220,6 +338,32 @@ static int split_blocks(const sp_csr *W, blocks_ops *o)
     return SP_OK;
 }
 
+/* The interval (the intersection of the blocks'), the spectral radius, and
+ * the eigenvalues of the dense blocks at their places (all of W_bd's when
+ * every block is dense: have_eig). */
+static void combine_blocks(blocks_ops *o, sp_pops *ops)
+{
+    ops->lo = -INFINITY, ops->hi = INFINITY;
+    o->all_real = o->have_eig = 1;
+    for (int b = 0; b < o->nb; b++) {
+        int f = o->same[b], m = o->start[b + 1] - o->start[b];
+        const sp_pops *s = &o->sub[f];
+        ops->lo = fmax(ops->lo, s->lo);
+        ops->hi = fmin(ops->hi, s->hi);
+        if (o->tri[f]) {
+            o->have_eig = 0;
+            o->radius = fmax(o->radius, sp_pops_tridiag_radius(s));
+            continue;
+        }
+        memcpy(o->re + o->start[b], s->eig_re, (size_t)m * sizeof *o->re);
+        memcpy(o->im + o->start[b], s->eig_im, (size_t)m * sizeof *o->im);
+        for (int i = o->start[b]; i < o->start[b + 1]; i++) {
+            o->radius = fmax(o->radius, hypot(o->re[i], o->im[i]));
+            o->all_real &= o->im[i] == 0.0;
+        }
+    }
+}
+
 int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, int threads, sp_pops *ops)
 {
     memset(ops, 0, sizeof *ops);
@@ -233,26 +377,21 @@ int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, int threads, s
     o->same = sp_calloc((size_t)nb, sizeof *o->same);
     o->count = sp_calloc((size_t)nb, sizeof *o->count);
     o->sub = sp_calloc((size_t)nb, sizeof *o->sub);
+    o->tri = sp_calloc((size_t)nb, sizeof *o->tri);
+    o->n_empty = sp_calloc((size_t)nb, sizeof *o->n_empty);
     o->fac = sp_calloc((size_t)nb, sizeof *o->fac);
     o->re = sp_malloc((size_t)o->n * sizeof *o->re + 1);
     o->im = sp_malloc((size_t)o->n * sizeof *o->im + 1);
-    int rc = o->start && o->w && o->same && o->count && o->sub && o->fac && o->re && o->im ? SP_OK
-                                                                              : SP_ENOMEM;
+    int rc = o->start && o->w && o->same && o->count && o->sub && o->tri && o->n_empty &&
+             o->fac && o->re && o->im ? SP_OK : SP_ENOMEM;
     if (!rc) {
         memcpy(o->start, start, (size_t)(nb + 1) * sizeof *start);
         rc = split_blocks(W, o);
     }
     if (!rc)
         rc = blocks_run(o, 1, 0.0, 0.0, NULL);
-    ops->lo = -INFINITY, ops->hi = INFINITY;
-    for (int b = 0; !rc && b < nb; b++) {
-        const sp_pops *s = &o->sub[o->same[b]];
-        int m = start[b + 1] - start[b];
-        memcpy(o->re + start[b], s->eig_re, (size_t)m * sizeof *o->re);
-        memcpy(o->im + start[b], s->eig_im, (size_t)m * sizeof *o->im);
-        ops->lo = fmax(ops->lo, s->lo);
-        ops->hi = fmin(ops->hi, s->hi);
-    }
+    if (!rc)
+        combine_blocks(o, ops);
     if (rc) {
         sp_pops_blocks_free(ops);
         return rc;
@@ -262,6 +401,6 @@ int sp_pops_blocks_new(const sp_csr *W, int nb, const int *start, int threads, s
     ops->solve = blocks_solve;
     ops->traces = blocks_traces;
     ops->terms = blocks_terms;
-    ops->eig_re = o->re, ops->eig_im = o->im;
+    ops->eig_re = o->have_eig ? o->re : NULL, ops->eig_im = o->have_eig ? o->im : NULL;
     return SP_OK;
 }

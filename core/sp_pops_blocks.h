@@ -1,10 +1,15 @@
 /* sp_pops_blocks: the spatial operations (core/sp_pops.h) of a block-diagonal
- * W_bd = diag(W_1, ..., W_T), one dense implementation per block: the
- * unbalanced panels' weights (core/sp_punbal.h).  ln|I - rho W_bd| = sum of
- * the blocks', solves block by block, trace terms summed, effects terms
- * averaged over the blocks weighted by their size (tr over W_bd / N), the
- * interval for rho the intersection of the blocks' intervals, the eigenvalues
- * the blocks' together.  Equal blocks (periods with the same units and the
+ * W_bd = diag(W_1, ..., W_T), the unbalanced panels' weights
+ * (core/sp_punbal.h), one implementation per block for ln|I - rho W_b|: the
+ * tridiagonal form (core/sp_pops_tridiag.h) for a W_b similar to a symmetric
+ * matrix and stochastic (a row-standardised W), else the dense eigenvalues
+ * (core/sp_pops.c); and one sparse factorisation per block for the solves and
+ * the information matrix's traces (exact, sp_pops_traces_by_solves).
+ * ln|I - rho W_bd| = sum of the blocks', solves block by block, trace terms
+ * summed, effects terms over W_bd (tr / N: power moments tr(W_bd^k) summed
+ * to a 1e-16 tail bound, else each block's exact terms), the interval for rho
+ * the intersection of the blocks' intervals, the eigenvalues (eig_re) only
+ * when every block is dense.  Equal blocks (periods with the same units and the
  * same W_t) share one dense implementation, built once; the distinct blocks'
  * eigenvalues and trace terms are computed on `threads` threads (each block
  * by one thread, combined in block order: the results do not depend on the

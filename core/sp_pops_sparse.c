@@ -81,6 +81,8 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->slots = 2;
     o->effects_ahead = 0;
     o->factor_ahead = 0;
+    o->have_eig_range = 0;
+    o->eig_lo = o->eig_hi = 0.0;
 }
 
 /* mirror[q] = the position of W's entry (j, i) for its entry q = (i, j), in
@@ -184,6 +186,26 @@ int sp_pops_sparse_eigen_symm(int n, double *a, double *ev)
     dsyev_("N", "L", &n, a, &n, ev, work, &lwork, &info);
     free(work);
     return info ? sp_error_set(SP_ENUMERIC, "eigenvalues of W failed (LAPACK dsyev: %d)", info)
+                : SP_OK;
+}
+
+void dsytrd_(const char *uplo, const int *n, double *a, const int *lda, double *d, double *e,
+             double *tau, double *work, const int *lwork, int *info);
+
+int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e)
+{
+    sp_threads_libraries_calm(); /* single-threaded BLAS: the same bits on any --threads */
+    int lwork = -1, info = 0;
+    double query = 0.0;
+    dsytrd_("L", &n, a, &n, d, e, NULL, &query, &lwork, &info);
+    lwork = info || query < n ? n : (int)query;
+    double *work = sp_malloc((size_t)(lwork + n) * sizeof *work + 1);
+    if (!work)
+        return sp_error_set(SP_ENOMEM, "out of memory for a %d x %d tridiagonalisation", n, n);
+    dsytrd_("L", &n, a, &n, d, e, work + lwork, work, &lwork, &info);
+    free(work);
+    return info ? sp_error_set(SP_ENUMERIC, "tridiagonalisation of W failed (LAPACK dsytrd: "
+                                            "%d)", info)
                 : SP_OK;
 }
 
@@ -390,25 +412,32 @@ static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
     return SP_OK;
 }
 
-/* x = (D - rho S)^-1 b through the slot's factor of P (D - rho S) P':
- * x = P' L'^-1 L^-1 P b (cholmod_solve's CHOLMOD_A, the permutation here). */
-static int chol_solve_raw(sparse_ops *o, factor_slot *s, const double *b, double *x)
+/* X = (D - rho S)^-1 diag(scale) B for k columns (n x k, column-major; scale
+ * NULL: none) through the slot's factor of P (D - rho S) P':
+ * x = P' L'^-1 L^-1 P (scale b), cholmod_solve's CHOLMOD_A with the
+ * permutation (and the scaling, the same products) done here. */
+static int chol_solve_raw(sparse_ops *o, factor_slot *s, int k, const double *scale,
+                          const double *b, double *x)
 {
-    int n = o->n;
+    size_t n = (size_t)o->n;
     const int *perm = o->perm;
-    cholmod_dense *B = cholmod_allocate_dense(n, 1, n, CHOLMOD_REAL, &o->cc);
+    cholmod_dense *B = cholmod_allocate_dense(n, (size_t)k, n, CHOLMOD_REAL, &o->cc);
     if (!B)
         return SP_ENOMEM;
     double *bx = B->x;
-    for (int k = 0; k < n; k++)
-        bx[k] = b[perm ? perm[k] : k];
+    for (size_t c = 0; c < (size_t)k; c++)
+        for (size_t r = 0; r < n; r++) {
+            size_t i = perm ? (size_t)perm[r] : r;
+            bx[c * n + r] = scale ? scale[i] * b[c * n + i] : b[c * n + i];
+        }
     cholmod_dense *X = cholmod_solve(CHOLMOD_LDLt, s->L, B, &o->cc);
     cholmod_free_dense(&B, &o->cc);
     if (!X)
         return sp_error_set(SP_ENUMERIC, "CHOLMOD solve failed");
     const double *xx = X->x;
-    for (int k = 0; k < n; k++)
-        x[perm ? perm[k] : k] = xx[k];
+    for (size_t c = 0; c < (size_t)k; c++)
+        for (size_t r = 0; r < n; r++)
+            x[c * n + (perm ? (size_t)perm[r] : r)] = xx[c * n + r];
     cholmod_free_dense(&X, &o->cc);
     return SP_OK;
 }
@@ -616,12 +645,9 @@ static int solve_slot(sparse_ops *o, factor_slot *s, int transpose, const double
 {
     int n = o->n, rc;
     if (o->chol) { /* I - rho W = D^-1 (D - rho S); its transpose (D - rho S) D^-1 */
-        if (!transpose) {
-            for (int i = 0; i < n; i++)
-                o->t3[i] = o->d[i] * b[i];
-            return chol_solve_raw(o, s, o->t3, x);
-        }
-        rc = chol_solve_raw(o, s, b, x);
+        if (!transpose)
+            return chol_solve_raw(o, s, 1, o->d, b, x);
+        rc = chol_solve_raw(o, s, 1, NULL, b, x);
         for (int i = 0; !rc && i < n; i++)
             x[i] *= o->d[i];
         return rc;
@@ -704,6 +730,24 @@ static int solve_any(sparse_ops *o, double rho, int transpose, const double *b, 
 static int sparse_solve(void *ctx, double rho, const double *b, double *x)
 {
     return solve_any(ctx, rho, 0, b, x);
+}
+
+/* (I - rho W) X = B for k columns (n x k, column-major) through the CHOLMOD
+ * factorisation at rho, in one solve (its kernels take several columns per
+ * pass over the factor); only set on the CHOLMOD path. */
+static int sparse_solve_many(void *ctx, double rho, int k, const double *b, double *x)
+{
+    sparse_ops *o = ctx;
+    size_t n = (size_t)o->n;
+    if (rho == 0.0) {
+        memmove(x, b, n * k * sizeof *x);
+        return SP_OK;
+    }
+    factor_slot *s;
+    int rc = factor_for(o, rho, &s);
+    if (rc)
+        return rc;
+    return chol_solve_raw(o, s, k, o->d, b, x); /* I - rho W = D^-1 (D - rho S) */
 }
 
 /* ---- Hutchinson trace terms ----------------------------------------------- */
@@ -801,21 +845,7 @@ static void exact_traces(sparse_ops *o, double *t1, double *t2)
  * On a mesh a unit's neighbours are a ring or two of the search away. */
 static void bfs_order(const sp_csr *W, int *order, int *pos)
 {
-    int n = W->nrow, tail = 0;
-    for (int i = 0; i < n; i++)
-        pos[i] = -1;
-    for (int root = 0; root < n; root++) {
-        if (pos[root] >= 0)
-            continue;
-        int head = tail;
-        pos[root] = tail, order[tail++] = root;
-        while (head < tail) {
-            int i = order[head++];
-            for (int e = W->p[i]; e < W->p[i + 1]; e++)
-                if (pos[W->j[e]] < 0)
-                    pos[W->j[e]] = tail, order[tail++] = W->j[e];
-        }
-    }
+    sp_csr_bfs(W, order, pos, NULL);
 }
 
 /* One power of the probe block, next = W v, in POWER_CHUNKS blocks of ranks
@@ -1334,7 +1364,10 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
      * approximation holds; its ends bound the admissible interval from inside
      * (spatialreg's sparse methods search (-1, 0.999) too), no eigenvalue search. */
     double lo = -1.0, hi = 1.0;
-    if (!rc && o->chol && !o->polish) {
+    if (!rc && opts->have_eig_range && !o->polish) {
+        lo = opts->eig_lo;
+        hi = opts->eig_hi;
+    } else if (!rc && o->chol && !o->polish) {
         rc = lanczos_extremes(o, o->row_stochastic, &lo, &hi);
         lo -= 1e-9 * fabs(lo); /* Ritz values lie inside the spectrum */
         hi += 1e-9 * fabs(hi);
@@ -1357,6 +1390,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     ops->lndet_d2 = sparse_lndet_d2;
     ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;
     ops->solve = sparse_solve;
+    ops->solve_many = o->chol ? sparse_solve_many : NULL;
     ops->traces = sparse_traces;
     ops->terms = sparse_terms;
     ops->terms_probes = sparse_terms_probes;

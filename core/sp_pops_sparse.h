@@ -70,6 +70,9 @@ typedef struct sp_pops_sparse_opts {
                           from the start, next to the power traces or the interval's
                           search, which take one thread fewer meanwhile; the same
                           results either way */
+    int have_eig_range; /* 1: W's smallest and largest eigenvalues are known (eig_lo, eig_hi,
+                           e.g. from a dense decomposition): the interval without Lanczos */
+    double eig_lo, eig_hi;
 } sp_pops_sparse_opts;
 
 /* Approximate log-determinants for very large n, from the same stochastic
@@ -120,5 +123,9 @@ int sp_pops_sparse_symmetrizer(const sp_csr *W, double *d);
  * BLAS (this plugin's: the binary links no LAPACK).  SP_ENUMERIC when LAPACK
  * fails, SP_ENOMEM. */
 int sp_pops_sparse_eigen_symm(int n, double *a, double *ev);
+/* The symmetric tridiagonal T = Q' a Q of the symmetric n x n matrix a
+ * (Householder, LAPACK dsytrd; lower triangle read, a destroyed): its
+ * diagonal into d (n), its off-diagonal into e (n - 1).  Errors as above. */
+int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e);
 
 #endif

@@ -122,6 +122,12 @@ static void calm_once(void)
         dynamic(1);
 }
 
+void sp_threads_libraries_env(void)
+{
+    if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS"))
+        setenv("OPENBLAS_NUM_THREADS", "1", 0);
+}
+
 /* Once per process; a thread calling it while another does waits for it, so
  * no worker's BLAS call runs before the BLAS is down to one thread. */
 void sp_threads_libraries_calm(void)

@@ -10,13 +10,32 @@
 #include "sp_strdist.h"
 #include "sp_weights.h"
 
-static void free_ids(char **ids, int n)
+/* Copies of ids (or "1".."n") as one block of text: W->ids[i] point into
+ * W->idtext (one allocation instead of n). */
+static int copy_ids(sp_weights *W, int n, const char *const *ids)
 {
-    if (!ids)
-        return;
+    size_t total = 0;
     for (int i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
+        total += ids ? strlen(ids[i]) + 1 : 12;
+    W->ids = sp_malloc(((size_t)n + 1) * sizeof *W->ids);
+    W->idtext = sp_malloc(total + 1);
+    if (!W->ids || !W->idtext) {
+        free(W->ids);
+        free(W->idtext);
+        return SP_ENOMEM;
+    }
+    char *at = W->idtext;
+    for (int i = 0; i < n; i++) {
+        W->ids[i] = at;
+        if (ids) {
+            size_t len = strlen(ids[i]) + 1;
+            memcpy(at, ids[i], len);
+            at += len;
+        } else {
+            at += snprintf(at, 12, "%d", i + 1) + 1;
+        }
+    }
+    return SP_OK;
 }
 
 int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out)
@@ -25,25 +44,11 @@ int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out)
     if (w->nrow != n || w->ncol != n)
         return sp_error_set(SP_EUSAGE, "sp_weights_new: matrix is not %d x %d", n, n);
     sp_weights *W = sp_calloc(1, sizeof *W);
-    char **copy = sp_calloc((size_t)n, sizeof *copy);
-    if (!W || !copy) {
+    if (!W || copy_ids(W, n < 0 ? 0 : n, ids)) {
         free(W);
-        free(copy);
         return SP_ENOMEM;
     }
-    for (int i = 0; i < n; i++) {
-        char num[32];
-        if (!ids)
-            snprintf(num, sizeof num, "%d", i + 1);
-        copy[i] = sp_strdup(ids ? ids[i] : num);
-        if (!copy[i]) {
-            free_ids(copy, n);
-            free(W);
-            return SP_ENOMEM;
-        }
-    }
     W->n = n;
-    W->ids = copy;
     W->w = w;
     *out = W;
     return SP_OK;
@@ -53,7 +58,8 @@ void sp_weights_free(sp_weights *W)
 {
     if (!W)
         return;
-    free_ids(W->ids, W->n);
+    free(W->ids);
+    free(W->idtext);
     sp_csr_free(W->w);
     free(W);
 }

@@ -20,7 +20,8 @@ typedef enum sp_std {
 
 typedef struct sp_weights {
     int n;
-    char **ids;  /* n unit identifiers */
+    char **ids;  /* n unit identifiers, pointing into idtext */
+    char *idtext;
     sp_csr *w;   /* n x n */
     int unnamed; /* units a file counts but does not name: the islands of a GWT
                     written by libpysal or GeoDa (not part of ids or w) */
@@ -37,7 +38,8 @@ typedef struct sp_weights_summary {
     int row_standardized; /* every non-empty row sums to 1 (1e-12) */
 } sp_weights_summary;
 
-/* Take ownership of w (n x n) and copy ids.  ids may be NULL: "1".."n". */
+/* Take ownership of w (n x n) and copy ids (into one block, idtext: ids[i]
+ * are not separately allocated).  ids may be NULL: "1".."n". */
 int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out);
 void sp_weights_free(sp_weights *W);
 int sp_weights_copy(const sp_weights *W, sp_weights **out);

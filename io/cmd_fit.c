@@ -51,6 +51,10 @@ static const char help[] =
     "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
     "  --no-bias-correction  with --dynamic: the uncorrected quasi-ML estimates (always\n"
     "                      in the JSON as \"uncorrected\")\n"
+    "  --consecutive-periods  with --dynamic: the sorted period labels are consecutive\n"
+    "                      periods even when they are numbers with gaps (codes such as\n"
+    "                      YYYYMM); by default a missing number (2011 between 2010 and\n"
+    "                      2012) is an error, or with --unbalanced drops 2012\n"
     "  --unbalanced        accept missing unit-periods: ML with ln|I - rho W_t| over the\n"
     "                      units present in each period (W_t the submatrix of W,\n"
     "                      row-standardised again), fixed effects by the within\n"
@@ -115,7 +119,8 @@ static const sp_optspec spec[] = {
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
     {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1},
-    {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1}, {NULL, 0},
+    {"dynamic", 1}, {"no-bias-correction", 0}, {"unbalanced", 0}, {"w-by", 1},
+    {"consecutive-periods", 0}, {NULL, 0},
 };
 
 /* ---- options ---- */
@@ -143,9 +148,13 @@ static int dynamic_opts(const sp_args *a, fp_opts *o)
     const char *d = sp_args_get(a, "dynamic");
     int rc = d ? sp_pdyn_parse(d, &o->dynamic) : SP_OK;
     o->bias_correct = !sp_args_flag(a, "no-bias-correction");
+    o->consecutive = sp_args_flag(a, "consecutive-periods");
     if (!rc && !d && !o->bias_correct)
         rc = sp_error_set(SP_EUSAGE, "--no-bias-correction goes with --dynamic (static panels: "
                                      "--no-lee-yu)");
+    if (!rc && !d && o->consecutive)
+        rc = sp_error_set(SP_EUSAGE, "--consecutive-periods goes with --dynamic (the order of "
+                                     "the periods matters only for y(t-1))");
     if (!rc && d && (o->cross || o->re || o->compare || o->tests))
         rc = sp_error_set(SP_EUSAGE, "--dynamic needs --panel ID,TIME and goes without --re, "
                                      "--compare and --tests");
@@ -305,8 +314,8 @@ static const sp_csr *fit_w(const fp_run *R)
 
 /* A weights matrix per period: W_t aligned to the units of u in t (all of
  * them must be in it), standardised, stacked into *wbd; u's period s is the
- * data's period s + off (off = 1 for a dynamic panel's periods 2..T). */
-static int period_weights(const fp_opts *o, fp_run *R, const sp_punbal *u, int off,
+ * data's period pmap[s] (a dynamic panel's sample), or s when pmap is NULL. */
+static int period_weights(const fp_opts *o, fp_run *R, const sp_punbal *u, const int *pmap,
                           sp_csr **wbd)
 {
     const sp_pdata *D = R->D;
@@ -318,7 +327,7 @@ static int period_weights(const fp_opts *o, fp_run *R, const sp_punbal *u, int o
         const sp_weights *Wt;
         const char *path;
         char what[600];
-        int m = 0;
+        int m = 0, off = pmap ? pmap[s] - s : 0;
         for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
             ids[m++] = D->units[u->unit[ob]];
         rc = sp_wper_get(o->wp, D->periods[s + off], &Wt, &path);
@@ -352,13 +361,15 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
     sp_punbal *u2 = NULL;
     sp_csr *w2 = NULL;
     int isl = 0;
-    int rc = sp_pdyn_present(D->n, D->t, D->present, (const char *const *)D->units,
-                             (const char *const *)D->periods, o->fe, &p2, &R->dyn_dropped);
+    int t2 = 0;
+    int rc = sp_pdyn_present(D->n, D->t, D->present, R->gap, (const char *const *)D->units,
+                             (const char *const *)D->periods, o->fe, &p2, &t2, &R->dyn_period,
+                             &R->dyn_dropped);
     if (!rc)
-        rc = sp_punbal_new(D->n, D->t - 1, p2, (const char *const *)D->units, o->fe, &u2);
+        rc = sp_punbal_new(D->n, t2, p2, (const char *const *)D->units, o->fe, &u2);
     free(p2);
     if (!rc && o->perperiod)
-        rc = period_weights(o, R, u2, 1, &w2);
+        rc = period_weights(o, R, u2, R->dyn_period, &w2);
     else if (!rc)
         rc = sp_punbal_weights(u2, D->W->w, o->std == SP_STD_ROW, &w2, &isl);
     if (rc) {
@@ -373,7 +384,73 @@ static int dynamic_setup(const fp_opts *o, fp_run *R)
                     "(the period before is missing, so is y(t-1)); %d observations used\n",
             R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
             D->periods[D->t - 1], u2->nobs);
+    for (int s = 1; s < D->t; s++)
+        if (R->gap[s]) {
+            char what[400];
+            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            fprintf(o->err, "spill fit: dynamic panel: %s: y(t-1) is not defined for %s, whose "
+                            "unit-periods are left out (counted in dropped_no_lag)\n", what,
+                    D->periods[s]);
+        }
     return SP_OK;
+}
+
+/* The missing label k steps after x (numbers as the labels write them:
+ * whole numbers without decimals). */
+static void gap_label(const fp_run *R, double x, int k, char *buf, size_t size)
+{
+    double v = x + k * R->period_step;
+    if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.10g", v);
+}
+
+void sp_cmd_fit_gap_text(const fp_run *R, int s, char *buf, size_t size)
+{
+    const sp_pdata *D = R->D;
+    double a = strtod(D->periods[s - 1], NULL), b = strtod(D->periods[s], NULL);
+    int k = (int)floor((b - a) / R->period_step + 0.5) - 1; /* labels missing between */
+    char first[64], last[64];
+    gap_label(R, a, 1, first, sizeof first);
+    gap_label(R, a, k, last, sizeof last);
+    if (k <= 1)
+        snprintf(buf, size, "period %s is missing between %s and %s", first, D->periods[s - 1],
+                 D->periods[s]);
+    else
+        snprintf(buf, size, "periods %s..%s are missing between %s and %s", first, last,
+                 D->periods[s - 1], D->periods[s]);
+}
+
+/* --dynamic: the gaps between the periods (sp_pdyn_gaps); without
+ * --unbalanced a gap is an error naming the first (the lag across it would
+ * not be y(t-1)). */
+static int period_gaps(const fp_opts *o, fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    if (!(R->gap = sp_malloc((size_t)D->t + 1)))
+        return SP_ENOMEM;
+    if (o->consecutive) { /* the labels' order, as told: no gap */
+        memset(R->gap, 0, (size_t)D->t);
+        return SP_OK;
+    }
+    R->periods_numeric = sp_pdyn_gaps(D->t, (const char *const *)D->periods, R->gap,
+                                      &R->period_step);
+    int first = 0;
+    for (int s = D->t - 1; s >= 1; s--)
+        if (R->gap[s])
+            R->n_gaps++, first = s;
+    if (!R->n_gaps || o->unbalanced)
+        return SP_OK;
+    char what[400];
+    sp_cmd_fit_gap_text(R, first, what, sizeof what);
+    return sp_error_set(SP_EDATA, "%s: %s: y(t-1) is not defined for %s %s (the period before "
+                        "it in the data is not t-1)%s; add the missing period's rows, use "
+                        "--unbalanced to leave the unit-periods after the gap out (counted in "
+                        "dropped_no_lag), or --consecutive-periods when the labels are codes "
+                        "whose order is the time (YYYYMM)", o->data, what, o->timef,
+                        D->periods[first],
+                        R->n_gaps > 1 ? " (and more gaps after it)" : "");
 }
 
 /* --unbalanced: the observations present, W_bd and the stacked values. */
@@ -382,7 +459,7 @@ static int unbalanced_setup(const fp_opts *o, fp_run *R)
     const sp_pdata *D = R->D;
     int rc = sp_punbal_new(D->n, D->t, D->present, D->units, o->fe, &R->unb);
     if (!rc && o->perperiod)
-        rc = period_weights(o, R, R->unb, 0, &R->wbd);
+        rc = period_weights(o, R, R->unb, NULL, &R->wbd);
     else if (!rc)
         rc = sp_punbal_weights(R->unb, D->W->w, o->std == SP_STD_ROW, &R->wbd, &R->unb_islands);
     long nt = (long)D->n * D->t, nobs = rc ? 0 : R->unb->nobs;
@@ -476,6 +553,8 @@ static int load(const fp_opts *o, fp_run *R)
                         .unbalanced = o->unbalanced}; /* W NULL with a W per period */
     if (!rc)
         rc = sp_pdata_build(table, Wuse, vars, o->k0 + 1, &po, &R->D);
+    if (!rc && o->dynamic && R->D->t >= 2)
+        rc = period_gaps(o, R);
     if (!rc && (o->unbalanced || o->perperiod))
         rc = unbalanced_setup(o, R);
     if (!rc && R->unb && o->dynamic && R->D->t >= 3)
@@ -628,8 +707,8 @@ static int fit_dynamic(fp_run *R)
                        .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO};
     long nt = (long)D->n * D->t;
     int rc = R->unb_lag
-           ? sp_pdyn_fit_unbalanced(R->unb_lag, R->yx, R->wbd_lag, R->unb, R->wbd, &R->ops,
-                                    o->yname, o->k0, o->x, &po, &R->dyn)
+           ? sp_pdyn_fit_unbalanced(R->unb_lag, R->yx, R->wbd_lag, R->unb, R->dyn_period,
+                                    R->wbd, &R->ops, o->yname, o->k0, o->x, &po, &R->dyn)
            : sp_pdyn_fit(D->n, D->t, D->v, o->yname, o->k0, D->v + nt, o->x, D->W->w, &R->ops,
                          &po, &R->dyn);
     if (rc)
@@ -714,7 +793,7 @@ static void run_free(fp_run *R)
     sp_csr_free(R->wbd);
     sp_punbal_free(R->unb_lag);
     sp_csr_free(R->wbd_lag);
-    free(R->yx);
+    free(R->yx), free(R->dyn_period), free(R->gap);
     if (R->sparse_ops)
         sp_pops_sparse_free(&R->ops);
     else if (R->unb)

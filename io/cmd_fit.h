@@ -53,6 +53,7 @@ typedef struct fp_opts {
     sp_sigma sigma;  /* --sigma: OLS/SLX sigma2 behind the standard errors */
     int dynamic;     /* --dynamic: SP_PDYN_TAU | SP_PDYN_ETA bits, 0 for a static panel */
     int bias_correct;/* --dynamic without --no-bias-correction */
+    int consecutive; /* --consecutive-periods: the labels' order is the time (no gaps) */
     int unbalanced;  /* --unbalanced: missing unit-periods allowed */
     struct sp_wper *wp; /* --w: one file or a weights matrix per period (io/sp_wper.h) */
     int perperiod;   /* a weights matrix per period */
@@ -96,6 +97,13 @@ typedef struct fp_run {
     sp_punbal *unb_lag;
     sp_csr *wbd_lag;
     long dyn_dropped;       /* unit-periods of 2..T without the period before */
+    int *dyn_period;        /* with unb_lag: the data's period of unb's period s */
+    /* --dynamic: gap[s] = 1 when period s follows a gap (core/sp_pdyn.h
+     * sp_pdyn_gaps), n_gaps of them; periods_numeric: the labels are numbers,
+     * period_step their step */
+    unsigned char *gap;
+    int n_gaps, periods_numeric;
+    double period_step;
     double t_setup, t_effects; /* seconds: the operators on W (make_ops), the effects */
 } fp_run;
 
@@ -104,6 +112,10 @@ typedef struct fp_test {
     const char *name, *tex;
     const sp_ptest *t;
 } fp_test;
+
+/* "period 2011 is missing between 2010 and 2012" (or "periods 2011..2013 are
+ * missing ...") for the gap before period s (R->gap[s] = 1), into buf. */
+void sp_cmd_fit_gap_text(const fp_run *R, int s, char *buf, size_t size);
 
 /* The run's tests into list (at most 16); returns their number. */
 int sp_cmd_fit_tests(const fp_run *R, fp_test *list);

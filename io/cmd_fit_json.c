@@ -107,6 +107,33 @@ static json_t *stab_json(const sp_pdyn_stab *s)
                      sp_json_real(s->root), "stationary", s->stationary);
 }
 
+/* How y(t-1) finds period t - 1 (docs/panel.md, "Gaps between periods"):
+ * `period_order`, a sentence, and `period_gaps`, the periods after a gap
+ * (their unit-periods are in dropped_no_lag). */
+static void period_order_json(json_t *o, const fp_run *R)
+{
+    char note[200];
+    if (R->o->consecutive)
+        snprintf(note, sizeof note, "--consecutive-periods: the sorted labels are taken as "
+                 "consecutive periods (y(t-1) is the label before)");
+    else if (R->periods_numeric)
+        snprintf(note, sizeof note, "numeric labels, step %.10g: y(t-1) is the period one step "
+                 "before", R->period_step);
+    else
+        snprintf(note, sizeof note, "labels are not numbers: their sorted order is taken as "
+                 "consecutive periods (y(t-1) is the label before)");
+    json_object_set_new(o, "period_order", json_string(note));
+    json_t *gaps = json_array();
+    for (int s = 1; s < R->D->t; s++)
+        if (R->gap[s]) {
+            char what[400];
+            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            json_array_append_new(gaps, json_pack("{s:s, s:s, s:s}", "period", R->D->periods[s],
+                                                  "previous", R->D->periods[s - 1], "note", what));
+        }
+    json_object_set_new(o, "period_gaps", gaps);
+}
+
 /* The dynamic panel's keys (sp_pdyn.h): periods used, the bias correction,
  * the uncorrected estimates, stationarity at both. */
 static void dynamic_json(json_t *o, const fp_run *R, const sp_pdyn_result *dyn)
@@ -123,6 +150,7 @@ static void dynamic_json(json_t *o, const fp_run *R, const sp_pdyn_result *dyn)
     json_object_set_new(o, "first_period_lost", json_string(note));
     if (R->unb_lag) /* unbalanced or a W per period: unit-periods without their lag */
         json_object_set_new(o, "dropped_no_lag", json_integer(R->dyn_dropped));
+    period_order_json(o, R);
     json_object_set_new(o, "bias_correction",
                         json_pack("{s:b, s:s, s:o}", "applied", dyn->bc != SP_PDYN_BC_NONE,
                                   "method", sp_pdyn_bc_name(dyn->bc), "note",
@@ -144,7 +172,7 @@ static void unbalanced_json(json_t *o, const fp_run *R)
 {
     const sp_pdata *D = R->D;
     const sp_punbal *u = R->unb;
-    int off = R->unb_lag ? 1 : 0; /* a dynamic panel's periods 2..T */
+    const int *pmap = R->unb_lag ? R->dyn_period : NULL; /* a dynamic panel's sample */
     json_object_set_new(o, "n", json_integer(D->n));
     json_object_set_new(o, "t", json_integer(u->t));
     json_object_set_new(o, "nobs", json_integer(u->nobs));
@@ -153,7 +181,7 @@ static void unbalanced_json(json_t *o, const fp_run *R)
         int without = 0;
         for (int ob = u->start[s]; ob < u->start[s + 1]; ob++)
             without += R->wbd->p[ob + 1] == R->wbd->p[ob];
-        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[s + off], "n",
+        json_array_append_new(per, json_pack("{s:s, s:i, s:i}", "period", D->periods[pmap ? pmap[s] : s], "n",
                                              u->start[s + 1] - u->start[s], "without_neighbors",
                                              without));
     }
@@ -162,8 +190,9 @@ static void unbalanced_json(json_t *o, const fp_run *R)
         for (int s = 0; s < u->t; s++) {
             const sp_weights *Wt;
             const char *path = "";
-            if (sp_wper_get(R->o->wp, D->periods[s + off], &Wt, &path) == SP_OK)
-                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", D->periods[s + off],
+            const char *label = D->periods[pmap ? pmap[s] : s];
+            if (sp_wper_get(R->o->wp, label, &Wt, &path) == SP_OK)
+                json_array_append_new(wl, json_pack("{s:s, s:s}", "period", label,
                                                     "file", path));
         }
         json_object_set_new(o, "w_by_period", wl);

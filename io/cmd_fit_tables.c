@@ -271,7 +271,7 @@ static void print_dynamic(const fp_run *R)
     fprintf(R->out, "Dynamic spatial panel %s (%s lags), %s fixed effects: %d units x %d periods "
            "(%s..%s) = %d observations\n",
            sp_pmodel_name(R->o->model), sp_pdyn_name(R->o->dynamic), sp_within_fe_name(R->o->fe),
-           D->n, D->t - 1, D->periods[1], D->periods[D->t - 1],
+           D->n, R->unb_lag ? R->unb->t : D->t - 1, D->periods[1], D->periods[D->t - 1],
            R->unb ? R->unb->nobs : D->n * (D->t - 1));
     fprintf(R->out, "the first period (%s %s) is lost: it enters only as y(t-1)\n", R->o->timef,
            D->periods[0]);
@@ -280,6 +280,18 @@ static void print_dynamic(const fp_run *R)
                 "missing); W y(t-1) is the period before's own spatial lag W_{t-1} y_{t-1}\n",
                 R->dyn_dropped, R->dyn_dropped == 1 ? "" : "s", D->periods[1],
                 D->periods[D->t - 1]);
+    for (int s = 1; s < D->t; s++)
+        if (R->gap[s]) {
+            char what[400];
+            sp_cmd_fit_gap_text(R, s, what, sizeof what);
+            fprintf(R->out, "%s: %s has no y(t-1) and is left out\n", what, D->periods[s]);
+        }
+    if (R->o->consecutive)
+        fprintf(R->out, "--consecutive-periods: the %s labels' order is taken as consecutive "
+                "periods\n", R->o->timef);
+    else if (!R->periods_numeric)
+        fprintf(R->out, "the %s labels are not numbers: their order is taken as consecutive "
+                "periods\n", R->o->timef);
     char how[400];
     fprintf(R->out, "data %s, weights %s (%s); units matched to W by %s\n", R->o->data,
             R->o->wpath, sp_weights_std_name(R->o->std),

@@ -58,6 +58,7 @@ static const char weights_help[] =
     "  --standardize S   row|binary|none|minmax|spectral (default row)\n"
     "  --ids TABLE       (converting) the units, from TABLE's --id field\n"
     "  --json            print the summary of the result as JSON on stdout\n"
+    "  --threads N       threads for queen and rook (default: all cores; the same matrix)\n"
     "  --timing          seconds spent reading, building and writing, on stderr\n"
     "OUT: .gal .gwt .swm .mtx .csv .txt (Stata spmatrix export)\n";
 
@@ -66,7 +67,7 @@ static const sp_optspec weights_opts[] = {
     {"threshold", 1}, {"lower", 1}, {"power", 1}, {"metric", 1}, {"arc", 1}, {"points", 1},
     {"data", 1}, {"var", 1}, {"data-id", 1}, {"time", 1}, {"years", 1}, {"drop-missing", 0},
     {"geo", 1}, {"order", 1}, {"cumulative", 0}, {"link", 1}, {"islands", 1},
-    {"standardize", 1}, {"ids", 1}, {"json", 0}, {"timing", 0}, {NULL, 0}};
+    {"standardize", 1}, {"ids", 1}, {"json", 0}, {"timing", 0}, {"threads", 1}, {NULL, 0}};
 
 /* Everything the steps share. */
 typedef struct weights_job {
@@ -79,6 +80,7 @@ typedef struct weights_job {
     double *px, *py;       /* unit points (distance types, links, islands) */
     sp_metric metric;
     int have_points;
+    int threads;           /* --threads (contiguity) */
 } weights_job;
 
 static int job_points(weights_job *job)
@@ -270,8 +272,8 @@ static int build_raw(weights_job *job, sp_csr **out)
         sp_contig_rule rule = type[0] == 'q' ? SP_CONTIG_QUEEN : SP_CONTIG_ROOK;
         if (rc)
             return rc;
-        return job->layer->xy ? sp_contig_build_xy(job->layer->xy, job->layer->vstart, job->n,
-                                                   rule, snap, out)
+        return job->layer->xy ? sp_contig_build_xy_threads(job->layer->xy, job->layer->vstart,
+                                                           job->n, rule, snap, job->threads, out)
                               : sp_contig_build(job->layer->geoms, job->n, rule, snap, out);
     }
     if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0) {
@@ -598,7 +600,7 @@ int sp_cmd_weights(int argc, char **argv)
         return weights_convert(&a, a.pos[0], out);
     weights_job job = {.args = &a, .type = sp_args_get(&a, "type") ? sp_args_get(&a, "type") : "queen"};
     int contiguity = strcmp(job.type, "queen") == 0 || strcmp(job.type, "rook") == 0;
-    if ((rc = data_options_fit(&a, job.type)))
+    if ((rc = data_options_fit(&a, job.type)) || (rc = sp_args_threads(&a, &job.threads)))
         return rc;
     const char *points = sp_args_get(&a, "points");
     int need_geometry = contiguity || !points || strcmp(points, "centroid") == 0;

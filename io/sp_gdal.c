@@ -13,6 +13,7 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg_db.h"
 #include "sp_readopt.h"
 #include "sp_text.h"
 #include "sp_strdist.h"
@@ -337,6 +338,17 @@ void sp_gdal_close(GDALDatasetH ds)
         VSIUnlink(copy);
 }
 
+int sp_gdal_close_written(GDALDatasetH ds, const char *path, int rc)
+{
+    if (!ds)
+        return rc;
+    CPLErrorReset();
+    GDALClose(ds);
+    if (!rc && CPLGetLastErrorType() >= CE_Failure)
+        rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", path, CPLGetLastErrorMsg());
+    return rc;
+}
+
 const char *sp_gdal_driver_for(const char *path)
 {
     static const char *const map[][2] = {
@@ -370,6 +382,14 @@ static int utf8_copy(const char *s, const char *source, const char *field, char 
                         "encoding with --encoding ENC (e.g. GB18030)", source, field);
 }
 
+int sp_gdal_cell_keep(const char *s, const char *source, const char *field, char **out)
+{
+    *out = NULL;
+    if (!s || s[0] == '\0')
+        return SP_OK;
+    return utf8_copy(s, source, field, out);
+}
+
 /* Cell c of feature f as text (NULL when unset or empty): doubles in their
  * shortest round-trip form (GDAL's own keeps 15 digits). */
 static int cell_text(OGRFeatureH f, OGRFieldDefnH fd, int c, const char *source, char **out)
@@ -385,12 +405,10 @@ static int cell_text(OGRFeatureH f, OGRFieldDefnH fd, int c, const char *source,
     } else {
         s = OGR_F_GetFieldAsString(f, c);
     }
-    if (s[0] == '\0')
-        return SP_OK;
-    return utf8_copy(s, source, OGR_Fld_GetNameRef(fd), out);
+    return sp_gdal_cell_keep(s, source, OGR_Fld_GetNameRef(fd), out);
 }
 
-int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out)
+int sp_gdal_table_new(OGRLayerH layer, const char *source, sp_table **out)
 {
     *out = NULL;
     sp_table *t = sp_calloc(1, sizeof *t);
@@ -399,46 +417,60 @@ int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out)
     t->source = sp_strdup(source);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     t->ncol = OGR_FD_GetFieldCount(defn);
-    t->names = sp_calloc((size_t)t->ncol, sizeof *t->names);
-    if (!t->source || !t->names)
-        goto nomem;
-    int rc = SP_OK;
+    t->names = sp_calloc((size_t)t->ncol + 1, sizeof *t->names);
+    t->cells = sp_calloc(64 * ((size_t)t->ncol + 1), sizeof *t->cells);
+    int rc = t->source && t->names && t->cells ? SP_OK : SP_ENOMEM;
     for (int c = 0; c < t->ncol && !rc; c++)
-        rc = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)), source, "name", &t->names[c]);
-    if (rc)
-        goto fail;
-    long cap = 64;
-    t->cells = sp_calloc((size_t)cap * (t->ncol ? t->ncol : 1), sizeof *t->cells);
-    if (!t->cells)
-        goto nomem;
-    OGR_L_ResetReading(layer);
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(layer)) != NULL) {
-        if (t->nrow == cap) {
-            char **grown = sp_realloc(t->cells, (size_t)cap * 2 * (t->ncol ? t->ncol : 1) * sizeof *grown);
-            if (!grown) {
-                OGR_F_Destroy(f);
-                goto nomem;
-            }
-            memset(grown + cap * t->ncol, 0, (size_t)cap * t->ncol * sizeof *grown);
-            t->cells = grown;
-            cap *= 2;
-        }
-        for (int c = 0; c < t->ncol && !rc; c++)
-            rc = cell_text(f, OGR_FD_GetFieldDefn(defn, c), c, source,
-                           &t->cells[(long)t->nrow * t->ncol + c]);
-        t->nrow++;
-        OGR_F_Destroy(f);
-        if (rc)
-            goto fail;
+        rc = utf8_copy(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, c)), source, "name",
+                       &t->names[c]);
+    if (rc) {
+        sp_table_free(t);
+        return rc;
     }
     *out = t;
     return SP_OK;
-nomem:
-    rc = SP_ENOMEM;
-fail:
-    sp_table_free(t);
-    return rc;
+}
+
+int sp_gdal_table_row(sp_table *t, char ***row)
+{
+    long cap = 64; /* the cells hold 64 * 2^k rows, the fewest that hold nrow */
+    while (cap < t->nrow)
+        cap *= 2;
+    if (t->nrow == cap) {
+        size_t width = t->ncol ? (size_t)t->ncol : 1;
+        char **grown = sp_realloc(t->cells, (size_t)cap * 2 * width * sizeof *grown);
+        if (!grown)
+            return SP_ENOMEM;
+        memset(grown + (size_t)cap * width, 0, (size_t)cap * width * sizeof *grown);
+        t->cells = grown;
+    }
+    *row = t->cells + (long)t->nrow * t->ncol;
+    t->nrow++;
+    return SP_OK;
+}
+
+int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out)
+{
+    sp_table *t;
+    int rc = sp_gdal_table_new(layer, source, &t);
+    if (rc)
+        return rc;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f;
+    while (!rc && (f = OGR_L_GetNextFeature(layer)) != NULL) {
+        char **row;
+        rc = sp_gdal_table_row(t, &row);
+        for (int c = 0; c < t->ncol && !rc; c++)
+            rc = cell_text(f, OGR_FD_GetFieldDefn(defn, c), c, source, &row[c]);
+        OGR_F_Destroy(f);
+    }
+    if (rc) {
+        sp_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return SP_OK;
 }
 
 /* A sheet read without headers: drop the --skip-rows title rows and take the
@@ -480,7 +512,8 @@ int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out)
         return rc;
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL}; /* a table needs attributes only */
     OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_gdal_layer_table(layer, path, out);
+    rc = sp_gpkg_db_fits(ds, layer) ? sp_gpkg_db_table(path, layer, out)
+                                    : sp_gdal_layer_table(layer, path, out);
     if (!rc && sp_gdal_is_spreadsheet(path))
         rc = take_header(*out, sp_readopt_current()->skip_rows);
     if (!rc && sp_gdal_is_spreadsheet(path)) {

@@ -32,6 +32,10 @@ int sp_gdal_read_file(const char *path, char **data, size_t *size);
 /* Close a dataset of sp_gdal_open_layer (and free its in-memory copy). */
 void sp_gdal_close(GDALDatasetH ds);
 
+/* Close a dataset written to path (GDALCreate): the status rc, or SP_EDATA
+ * naming path when rc is SP_OK and GDAL failed to flush it. */
+int sp_gdal_close_written(GDALDatasetH ds, const char *path, int rc);
+
 /* Whether path is a workbook (.xlsx .xlsm .xls .ods) by its extension. */
 int sp_gdal_is_spreadsheet(const char *path);
 
@@ -45,6 +49,15 @@ int sp_gdal_read_table(const char *path, const char *layer_name, sp_table **out)
 
 /* Read every feature's attributes as an sp_table (see sp_table.h). */
 int sp_gdal_layer_table(OGRLayerH layer, const char *source, sp_table **out);
+
+/* The parts of sp_gdal_layer_table other readers of a layer share: a table
+ * with the layer's field names and no rows; one more row (*row: its ncol
+ * cells, NULL); a cell's text kept as the table keeps it (NULL for NULL or
+ * "", else UTF-8, recoded from --encoding; field names the column in a
+ * message). */
+int sp_gdal_table_new(OGRLayerH layer, const char *source, sp_table **out);
+int sp_gdal_table_row(sp_table *t, char ***row);
+int sp_gdal_cell_keep(const char *s, const char *source, const char *field, char **out);
 
 /* The GDAL vector driver for an output file name, chosen by extension
  * (.gpkg .shp .geojson .json .fgb .csv .gml .kml .sqlite); NULL if unknown. */

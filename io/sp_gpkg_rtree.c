@@ -3,10 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
 
 #include "sp_error.h"
+#include "sp_sort.h"
 #include "sp_gpkg_rtree.h"
 
 /* Run one SQL statement; a result set (when query) hands its first row's
@@ -74,6 +77,13 @@ static int save_triggers(GDALDatasetH ds, sp_gpkg_rtree *t, char **drops, const 
     return rc;
 }
 
+int sp_gpkg_rtree_wanted(const char *driver_name, OGRwkbGeometryType type, const char *layer_name)
+{
+    const char *env = getenv("SPILL_GPKG_RTREE");
+    return strcmp(driver_name, "GPKG") == 0 && type != wkbNone && !strpbrk(layer_name, "'\"") &&
+           strlen(layer_name) < 200 && !(env && strcmp(env, "gdal") == 0);
+}
+
 int sp_gpkg_rtree_begin(GDALDatasetH ds, OGRLayerH layer, sp_gpkg_rtree *t, const char *path)
 {
     memset(t, 0, sizeof *t);
@@ -114,10 +124,8 @@ static float round_up(double d)
     return f < d ? (float)(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0)) : f;
 }
 
-int sp_gpkg_rtree_add(sp_gpkg_rtree *t, long long fid, OGRGeometryH g)
+int sp_gpkg_rtree_add_box(sp_gpkg_rtree *t, long long fid, const double box[4])
 {
-    if (!g || OGR_G_IsEmpty(g))
-        return SP_OK;
     if (t->n == t->cap) {
         long cap = t->cap ? 2 * t->cap : 4096;
         sp_gpkg_rtree_cell *grown = sp_realloc(t->cell, (size_t)cap * sizeof *grown);
@@ -125,13 +133,21 @@ int sp_gpkg_rtree_add(sp_gpkg_rtree *t, long long fid, OGRGeometryH g)
             return SP_ENOMEM;
         t->cell = grown, t->cap = cap;
     }
-    OGREnvelope e;
-    OGR_G_GetEnvelope(g, &e);
     sp_gpkg_rtree_cell *c = &t->cell[t->n++];
     c->id = fid;
-    c->box[0] = round_down(e.MinX), c->box[1] = round_up(e.MaxX);
-    c->box[2] = round_down(e.MinY), c->box[3] = round_up(e.MaxY);
+    c->box[0] = round_down(box[0]), c->box[1] = round_up(box[1]);
+    c->box[2] = round_down(box[2]), c->box[3] = round_up(box[3]);
     return SP_OK;
+}
+
+int sp_gpkg_rtree_add(sp_gpkg_rtree *t, long long fid, OGRGeometryH g)
+{
+    if (!g || OGR_G_IsEmpty(g))
+        return SP_OK;
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    double box[4] = {e.MinX, e.MaxX, e.MinY, e.MaxY};
+    return sp_gpkg_rtree_add_box(t, fid, box);
 }
 
 /* Position of (x, y) in [0, 65536)^2 along a Hilbert curve. */
@@ -151,18 +167,8 @@ static unsigned long long hilbert(unsigned x, unsigned y)
     return d;
 }
 
-typedef struct keyed {
-    unsigned long long key;
-    long i;
-} keyed;
-
-static int by_key(const void *a, const void *b)
-{
-    const keyed *p = a, *q = b;
-    return p->key < q->key ? -1 : p->key > q->key ? 1 : p->i < q->i ? -1 : p->i > q->i;
-}
-
-/* Sort the cells along the Hilbert curve of their centres. */
+/* Sort the cells along the Hilbert curve of their centres (stable: ties in
+ * the order added). */
 static int hilbert_sort(sp_gpkg_rtree *t)
 {
     double lo[2] = {1e308, 1e308}, hi[2] = {-1e308, -1e308};
@@ -172,26 +178,29 @@ static int hilbert_sort(sp_gpkg_rtree *t)
             lo[a] = m < lo[a] ? m : lo[a];
             hi[a] = m > hi[a] ? m : hi[a];
         }
-    keyed *k = sp_malloc((size_t)t->n * sizeof *k);
+    uint64_t *key = sp_malloc((size_t)t->n * sizeof *key);
+    uint32_t *at = sp_malloc((size_t)t->n * sizeof *at);
     sp_gpkg_rtree_cell *sorted = sp_malloc((size_t)t->n * sizeof *sorted);
-    if (!k || !sorted) {
-        free(k);
-        free(sorted);
-        return SP_ENOMEM;
-    }
-    for (long i = 0; i < t->n; i++) {
+    int rc = key && at && sorted ? SP_OK : SP_ENOMEM;
+    for (long i = 0; !rc && i < t->n; i++) {
         unsigned g[2];
         for (int a = 0; a < 2; a++) {
             double m = 0.5 * ((double)t->cell[i].box[2 * a] + t->cell[i].box[2 * a + 1]);
             g[a] = hi[a] > lo[a] ? (unsigned)((m - lo[a]) / (hi[a] - lo[a]) * 65535.0) : 0;
         }
-        k[i].key = hilbert(g[0], g[1]);
-        k[i].i = i;
+        key[i] = hilbert(g[0], g[1]);
+        at[i] = (uint32_t)i;
     }
-    qsort(k, (size_t)t->n, sizeof *k, by_key);
-    for (long i = 0; i < t->n; i++)
-        sorted[i] = t->cell[k[i].i];
-    free(k);
+    if (!rc)
+        rc = sp_sort_u64(key, at, (size_t)t->n);
+    for (long i = 0; !rc && i < t->n; i++)
+        sorted[i] = t->cell[at[i]];
+    free(key);
+    free(at);
+    if (rc) {
+        free(sorted);
+        return rc;
+    }
     free(t->cell);
     t->cell = sorted;
     return SP_OK;
@@ -222,60 +231,105 @@ static void node_blob(unsigned char *blob, int size, int depth, const sp_gpkg_rt
     }
 }
 
-/* Batched multi-row INSERTs of (a, b) pairs or of node blobs. */
-typedef struct batch {
-    GDALDatasetH ds;
-    const char *path, *head;
-    char *q;
-    size_t n, cap;
-    int rows, rc;
-} batch;
-
-static void batch_flush(batch *b)
+static int db_error(sqlite3 *db, const char *path)
 {
-    if (b->rows && !b->rc)
-        b->rc = sql(b->ds, b->q, NULL, b->path);
-    b->n = 0, b->rows = 0;
+    return sp_error_set(SP_EDATA, "%s: spatial index: %s", path, sqlite3_errmsg(db));
 }
 
-static void batch_row(batch *b, long long a, const unsigned char *blob, int size, long long v)
+/* The prepared INSERTs of the index's three tables. */
+typedef struct writer {
+    sqlite3 *db;
+    sqlite3_stmt *st[3]; /* node (nodeno, data), rowid (rowid, nodeno), parent (nodeno, parentnode) */
+    const char *path;
+    int rc;
+    uint64_t *fid;       /* the leaves' (rowid, nodeno) rows, inserted sorted by rowid */
+    uint32_t *node;
+    long nleaf;
+} writer;
+
+enum { ROWID_BATCH = 256 }; /* rows of one INSERT into the rowid table */
+
+/* The rowid rows in rowid order (appends to its B-tree), ROWID_BATCH a statement. */
+static int put_rowids(writer *w, const sp_gpkg_rtree *t)
 {
-    if (b->rc)
-        return;
-    size_t need = 64 + (blob ? 2 * (size_t)size : 0);
-    if (b->n + need + 1 > b->cap || b->rows == 500)
-        batch_flush(b);
-    if (!b->rows)
-        b->n = (size_t)snprintf(b->q, b->cap, "%s", b->head);
-    char *p = b->q + b->n;
-    p += sprintf(p, "%s(%lld, ", b->rows ? "," : "", a);
-    if (blob) {
-        static const char hex[] = "0123456789abcdef";
-        *p++ = 'x', *p++ = '\'';
-        for (int i = 0; i < size; i++)
-            *p++ = hex[blob[i] >> 4], *p++ = hex[blob[i] & 15];
-        p += sprintf(p, "')");
-    } else {
-        p += sprintf(p, "%lld)", v);
+    int rc = sp_sort_u64(w->fid, w->node, (size_t)w->nleaf);
+    char *q = rc ? NULL : sp_malloc(400 + 8 * ROWID_BATCH);
+    sqlite3_stmt *full = NULL;
+    if (!rc && !q)
+        rc = SP_ENOMEM;
+    for (long k = 0; !rc && k < w->nleaf; k += ROWID_BATCH) {
+        int m = (int)(w->nleaf - k < ROWID_BATCH ? w->nleaf - k : ROWID_BATCH);
+        sqlite3_stmt *st = m == ROWID_BATCH ? full : NULL;
+        if (!st) {
+            int len = snprintf(q, 400, "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES ", t->name);
+            for (int r = 0; r < m; r++)
+                len += sprintf(q + len, "%s(?,?)", r ? "," : "");
+            if (sqlite3_prepare_v2(w->db, q, -1, &st, NULL) != SQLITE_OK) {
+                rc = db_error(w->db, w->path);
+                break;
+            }
+            if (m == ROWID_BATCH)
+                full = st;
+        }
+        for (int r = 0; r < m; r++) {
+            sqlite3_bind_int64(st, 2 * r + 1, (long long)w->fid[k + r]);
+            sqlite3_bind_int64(st, 2 * r + 2, (long long)w->node[k + r]);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(w->db, w->path);
+        sqlite3_reset(st);
+        if (st != full)
+            sqlite3_finalize(st);
     }
-    b->n = (size_t)(p - b->q);
-    b->rows++;
+    sqlite3_finalize(full);
+    free(q);
+    return rc;
 }
 
-static int batch_open(batch *b, GDALDatasetH ds, const char *path, const char *head, int node)
+/* Bind (a, blob) or (a, v) to statement k and run it. */
+static void put_row(writer *w, int k, long long a, const unsigned char *blob, int size, long long v)
 {
-    memset(b, 0, sizeof *b);
-    b->ds = ds, b->path = path, b->head = head;
-    b->cap = 500 * (70 + 2 * (size_t)node) + 1024;
-    b->q = sp_malloc(b->cap);
-    return b->q ? SP_OK : SP_ENOMEM;
+    if (w->rc)
+        return;
+    sqlite3_stmt *st = w->st[k];
+    sqlite3_bind_int64(st, 1, a);
+    if (k == 1) { /* a leaf's cell: kept for put_rowids */
+        w->fid[w->nleaf] = (uint64_t)a;
+        w->node[w->nleaf++] = (uint32_t)v;
+        return;
+    }
+    if (blob)
+        sqlite3_bind_blob(st, 2, blob, size, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 2, v);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        w->rc = db_error(w->db, w->path);
+    sqlite3_reset(st);
 }
 
-static int batch_close(batch *b)
+static int writer_open(writer *w, sqlite3 *db, const sp_gpkg_rtree *t, const char *path)
 {
-    batch_flush(b);
-    free(b->q);
-    return b->rc;
+    static const char *const fmt[3] = {
+        "INSERT OR REPLACE INTO \"%s_node\" (nodeno, data) VALUES (?, ?)",
+        "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES (?, ?)",
+        "INSERT INTO \"%s_parent\" (nodeno, parentnode) VALUES (?, ?)"};
+    memset(w, 0, sizeof *w);
+    w->db = db, w->path = path;
+    for (int k = 0; k < 3 && !w->rc; k++) {
+        char q[400];
+        snprintf(q, sizeof q, fmt[k], t->name);
+        if (sqlite3_prepare_v2(db, q, -1, &w->st[k], NULL) != SQLITE_OK)
+            w->rc = db_error(db, path);
+    }
+    return w->rc;
+}
+
+static void writer_close(writer *w)
+{
+    for (int k = 0; k < 3; k++)
+        sqlite3_finalize(w->st[k]);
+    free(w->fid);
+    free(w->node);
 }
 
 /* Pack one level: groups of per cells become nodes numbered from *next
@@ -283,8 +337,7 @@ static int batch_close(batch *b)
  * their rowid (leaves) or parent (inner) rows; the level above gets one
  * cell per node.  Returns the number of nodes or -1 on failure. */
 static long pack_level(sp_gpkg_rtree *t, const sp_gpkg_rtree_cell *c, long n, int depth,
-                       int root_depth, long *next, sp_gpkg_rtree_cell *up, batch *nodes,
-                       batch *links)
+                       int root_depth, long *next, sp_gpkg_rtree_cell *up, writer *w)
 {
     int per = (t->node_size - 4) / 24;
     long nn = (n + per - 1) / per;
@@ -296,7 +349,7 @@ static long pack_level(sp_gpkg_rtree *t, const sp_gpkg_rtree_cell *c, long n, in
         int m = (int)(n - k * per < per ? n - k * per : per);
         long no = nn == 1 && depth == root_depth ? 1 : (*next)++;
         node_blob(blob, t->node_size, no == 1 ? root_depth : 0, g, m);
-        batch_row(nodes, no, blob, t->node_size, 0);
+        put_row(w, 0, no, blob, t->node_size, 0);
         up[k].id = no;
         for (int a = 0; a < 4; a++)
             up[k].box[a] = g[0].box[a];
@@ -306,59 +359,66 @@ static long pack_level(sp_gpkg_rtree *t, const sp_gpkg_rtree_cell *c, long n, in
                 up[k].box[a + 1] = g[i].box[a + 1] > up[k].box[a + 1] ? g[i].box[a + 1]
                                                                       : up[k].box[a + 1];
             }
-            batch_row(links, g[i].id, NULL, 0, no);
+            put_row(w, depth ? 2 : 1, g[i].id, NULL, 0, no);
         }
     }
     free(blob);
-    return nn;
+    return w->rc ? -1 : nn;
 }
 
 /* Write every level, the leaves' cells into rowid, inner nodes' cells into
  * parent (child, parent). */
-static int pack(GDALDatasetH ds, sp_gpkg_rtree *t, const char *path)
+static int pack(sqlite3 *db, sp_gpkg_rtree *t, const char *path)
 {
     int per = (t->node_size - 4) / 24, root_depth = 0;
     for (long m = (t->n + per - 1) / per; m > 1; m = (m + per - 1) / per)
         root_depth++;
-    char head[3][400];
-    snprintf(head[0], sizeof head[0], "INSERT OR REPLACE INTO \"%s_node\" (nodeno, data) VALUES ",
-             t->name);
-    snprintf(head[1], sizeof head[1], "INSERT INTO \"%s_rowid\" (rowid, nodeno) VALUES ", t->name);
-    snprintf(head[2], sizeof head[2], "INSERT INTO \"%s_parent\" (nodeno, parentnode) VALUES ",
-             t->name);
-    batch nodes, rowid, parent;
-    int rc = batch_open(&nodes, ds, path, head[0], t->node_size);
-    int rc2 = batch_open(&rowid, ds, path, head[1], 0);
-    int rc3 = batch_open(&parent, ds, path, head[2], 0);
+    writer w;
+    int rc = writer_open(&w, db, t, path);
+    w.fid = sp_malloc((size_t)t->n * sizeof *w.fid);
+    w.node = sp_malloc((size_t)t->n * sizeof *w.node);
+    if (!rc && (!w.fid || !w.node))
+        rc = SP_ENOMEM;
     sp_gpkg_rtree_cell *level = t->cell, *up = NULL;
     long n = t->n, next = 2;
-    for (int depth = 0; !rc && !rc2 && !rc3 && n > 0 && depth <= root_depth; depth++) {
+    for (int depth = 0; !rc && n > 0 && depth <= root_depth; depth++) {
         up = sp_malloc(((size_t)n / (size_t)per + 1) * sizeof *up);
-        long nn = up ? pack_level(t, level, n, depth, root_depth, &next, up, &nodes,
-                                  depth ? &parent : &rowid) : -1;
+        long nn = up ? pack_level(t, level, n, depth, root_depth, &next, up, &w) : -1;
         if (level != t->cell)
             free(level);
         level = up, n = nn;
         if (nn < 0)
-            rc = SP_ENOMEM;
+            rc = w.rc ? w.rc : SP_ENOMEM;
     }
     if (level != t->cell)
         free(level);
-    rc = rc ? rc : rc2 ? rc2 : rc3;
-    int r1 = batch_close(&nodes), r2 = batch_close(&rowid), r3 = batch_close(&parent);
-    return rc ? rc : r1 ? r1 : r2 ? r2 : r3;
+    if (!rc)
+        rc = put_rowids(&w, t);
+    writer_close(&w);
+    return rc;
+}
+
+int sp_gpkg_rtree_end_db(sqlite3 *db, sp_gpkg_rtree *t, const char *path)
+{
+    int rc = t->n > 0 ? hilbert_sort(t) : SP_OK;
+    if (!rc && t->n > 0)
+        rc = pack(db, t, path);
+    const char *trigger = t->triggers;
+    for (int k = 0; !rc && k < t->ntriggers; k++, trigger += strlen(trigger) + 1)
+        if (sqlite3_exec(db, trigger, NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_error(db, path);
+    sp_gpkg_rtree_free(t);
+    return rc;
 }
 
 int sp_gpkg_rtree_end(GDALDatasetH ds, sp_gpkg_rtree *t, const char *path)
 {
-    int rc = t->n > 0 ? hilbert_sort(t) : SP_OK;
-    if (!rc && t->n > 0)
-        rc = pack(ds, t, path);
-    const char *trigger = t->triggers;
-    for (int k = 0; !rc && k < t->ntriggers; k++, trigger += strlen(trigger) + 1)
-        rc = sql(ds, trigger, NULL, path);
-    sp_gpkg_rtree_free(t);
-    return rc;
+    sqlite3 *db = GDALGetInternalHandle(ds, "SQLITE_HANDLE");
+    if (!db) {
+        sp_gpkg_rtree_free(t);
+        return sp_error_set(SP_EDATA, "%s: spatial index: GDAL gives no SQLite handle", path);
+    }
+    return sp_gpkg_rtree_end_db(db, t, path);
 }
 
 void sp_gpkg_rtree_free(sp_gpkg_rtree *t)

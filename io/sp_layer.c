@@ -9,6 +9,8 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg.h"
+#include "sp_gpkg_db.h"
 #include "sp_idmap.h"
 #include "sp_layer.h"
 
@@ -87,6 +89,32 @@ static int layer_ignore_attributes(OGRLayerH layer, const sp_table *attrs)
     return SP_OK;
 }
 
+/* g as a GEOS geometry (NULL when empty) through its WKB; wkb/cap: a buffer
+ * kept between calls. */
+static int geos_from_ogr(GEOSWKBReader *reader, OGRGeometryH g, unsigned char **wkb, size_t *cap,
+                         GEOSGeometry **out)
+{
+    *out = NULL;
+    if (!g || OGR_G_IsEmpty(g))
+        return SP_OK;
+    size_t size = (size_t)OGR_G_WkbSize(g);
+    if (size > *cap) {
+        unsigned char *grown = sp_realloc(*wkb, size);
+        if (!grown)
+            return SP_ENOMEM;
+        *wkb = grown, *cap = size;
+    }
+    if (OGR_G_ExportToWkb(g, wkbNDR, *wkb) == OGRERR_NONE)
+        *out = GEOSWKBReader_read_r(sp_geos(), reader, *wkb, size);
+    return SP_OK;
+}
+
+static int empty_error(const sp_layer *L, int i)
+{
+    return sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
+                        L->path, L->ids[i], i + 1);
+}
+
 static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
 {
     GEOSContextHandle_t ctx = sp_geos();
@@ -98,22 +126,10 @@ static int layer_read_geoms(sp_layer *L, OGRLayerH layer, int need)
     OGR_L_ResetReading(layer);
     OGRFeatureH f;
     for (int i = 0; !rc && i < L->n && (f = OGR_L_GetNextFeature(layer)) != NULL; i++) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (g && !OGR_G_IsEmpty(g)) {
-            size_t size = (size_t)OGR_G_WkbSize(g);
-            if (size > cap) {
-                unsigned char *grown = sp_realloc(wkb, size);
-                rc = grown ? SP_OK : SP_ENOMEM;
-                wkb = grown ? grown : wkb;
-                cap = grown ? size : cap;
-            }
-            if (!rc && OGR_G_ExportToWkb(g, wkbNDR, wkb) == OGRERR_NONE)
-                L->geoms[i] = GEOSWKBReader_read_r(ctx, reader, wkb, size);
-        }
+        rc = geos_from_ogr(reader, OGR_F_GetGeometryRef(f), &wkb, &cap, &L->geoms[i]);
         OGR_F_Destroy(f);
         if (!rc && need && !L->geoms[i])
-            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
-                              L->path, L->ids[i], i + 1);
+            rc = empty_error(L, i);
     }
     free(wkb);
     if (reader)
@@ -173,12 +189,136 @@ static int layer_read_vertices(sp_layer *L, OGRLayerH layer, int need)
             rc = vertices_append(L, g, &used, &cap);
         OGR_F_Destroy(f);
         if (!rc && need && used == L->vstart[i])
-            rc = sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d) has an empty or NULL geometry",
-                              L->path, L->ids[i], i + 1);
+            rc = empty_error(L, i);
     }
     if (L->vstart)
         L->vstart[L->n] = used;
     return rc;
+}
+
+/* Feature i's vertices (SP_LAYER_VERTICES) or GEOS geometry from its blob;
+ * *bad: what is wrong when it holds no geometry.  A blob that sp_gpkg does
+ * not take (curves, Z/M, NaN points, ...) goes through an OGR geometry, as
+ * GDAL's driver reads it. */
+static int blob_geometry(sp_layer *L, int i, const unsigned char *blob, size_t len, size_t *used,
+                         size_t *cap, GEOSWKBReader *reader, unsigned char **wkb, size_t *wcap,
+                         const char **bad)
+{
+    sp_gpkg_geom g;
+    *bad = NULL;
+    if (!blob)
+        return SP_OK;
+    const char *why;
+    if (L->vstart) {
+        if (vertices_reserve(L, *used, len / 16 + 1, cap))
+            return SP_ENOMEM;
+        why = sp_gpkg_parse(blob, len, L->xy + 2 * *used, &g);
+        if (!why && g.plain) {
+            *used += g.nvert;
+            return SP_OK;
+        }
+    } else {
+        why = sp_gpkg_parse(blob, len, NULL, &g);
+        if (!why && g.plain && !g.has_z && !g.has_m) { /* the WKB OGR would export */
+            if (g.nvert)
+                L->geoms[i] = GEOSWKBReader_read_r(sp_geos(), reader, g.wkb, g.wkb_len);
+            return SP_OK;
+        }
+    }
+    OGRGeometryH o = NULL;
+    if (why || OGR_G_CreateFromWkb(g.wkb, NULL, &o, (int)g.wkb_len) != OGRERR_NONE) {
+        *bad = why ? why : "unreadable WKB";
+        return SP_OK;
+    }
+    int rc = SP_OK;
+    if (L->vstart && !OGR_G_IsEmpty(o))
+        rc = vertices_append(L, o, used, cap);
+    else if (!L->vstart)
+        rc = geos_from_ogr(reader, o, wkb, wcap, &L->geoms[i]);
+    OGR_G_DestroyGeometry(o);
+    return rc;
+}
+
+/* Room for row i in L->vstart (one more: the end) or L->geoms; cap counts rows. */
+static int rows_reserve(sp_layer *L, int i, int *cap)
+{
+    if (i + 1 < *cap)
+        return SP_OK;
+    int grown_cap = 2 * *cap;
+    if (L->vstart) {
+        size_t *grown = sp_realloc(L->vstart, ((size_t)grown_cap + 1) * sizeof *grown);
+        if (!grown)
+            return SP_ENOMEM;
+        L->vstart = grown;
+    } else {
+        GEOSGeometry **grown = sp_realloc(L->geoms, (size_t)grown_cap * sizeof *grown);
+        if (!grown)
+            return SP_ENOMEM;
+        memset(grown + *cap, 0, (size_t)(grown_cap - *cap) * sizeof *grown);
+        L->geoms = grown;
+    }
+    *cap = grown_cap;
+    return SP_OK;
+}
+
+/* A GeoPackage table through SQLite (sp_gpkg_db) in one pass: the
+ * attributes, the geometries; *bad, *why: the first feature whose blob holds
+ * no geometry (-1: none), reported once the ids are known. */
+static int layer_read_db(sp_layer *L, OGRLayerH layer, int vertices, int *bad, const char **why)
+{
+    size_t used = 0, vcap = 0, wcap = 0;
+    unsigned char *wkb = NULL;
+    int cap = 4096, more = 1, i = 0;
+    *bad = -1;
+    GEOSWKBReader *reader = vertices ? NULL : GEOSWKBReader_create_r(sp_geos());
+    if (vertices)
+        L->vstart = sp_calloc((size_t)cap + 1, sizeof *L->vstart);
+    else
+        L->geoms = sp_calloc((size_t)cap, sizeof *L->geoms);
+    int rc = (vertices ? L->vstart != NULL : L->geoms && reader) ? SP_OK : SP_ENOMEM;
+    if (!rc)
+        rc = sp_gdal_table_new(layer, L->path, &L->attrs);
+    sp_gpkg_db_scan s;
+    if (!rc && (rc = sp_gpkg_db_scan_open(L->path, layer, 1, 1, &s)))
+        memset(&s, 0, sizeof s);
+    for (; !rc && !(rc = sp_gpkg_db_scan_next(&s, &more)) && more; i++) {
+        size_t len;
+        const unsigned char *blob = sp_gpkg_db_scan_blob(&s, &len);
+        const char *wrong = NULL;
+        rc = sp_gpkg_db_scan_row(&s, L->attrs);
+        if (!rc)
+            rc = rows_reserve(L, i, &cap);
+        if (!rc && vertices)
+            L->vstart[i] = used;
+        if (!rc)
+            rc = blob_geometry(L, i, blob, len, &used, &vcap, reader, &wkb, &wcap, &wrong);
+        if (wrong && *bad < 0)
+            *bad = i, *why = wrong;
+    }
+    L->n = i;
+    if (L->vstart)
+        L->vstart[L->n] = used;
+    sp_gpkg_db_scan_close(&s);
+    free(wkb);
+    if (reader)
+        GEOSWKBReader_destroy_r(sp_geos(), reader);
+    return rc;
+}
+
+/* After layer_read_db: the first feature without a geometry, in order: a
+ * blob that is none, or (need) an empty or NULL one. */
+static int db_geometry_check(const sp_layer *L, int need, int bad, const char *why)
+{
+    int empty = -1;
+    for (int i = 0; need && empty < 0 && i < L->n && (bad < 0 || i < bad); i++)
+        if (L->vstart ? L->vstart[i + 1] == L->vstart[i] : !L->geoms[i])
+            empty = i;
+    if (empty >= 0)
+        return empty_error(L, empty);
+    if (bad >= 0)
+        return sp_error_set(SP_EDATA, "%s: unit '%s' (feature %d): invalid GeoPackage geometry "
+                            "blob: %s", L->path, L->ids[bad], bad + 1, why);
+    return SP_OK;
 }
 
 int sp_layer_read(const char *path, const char *layer_name, const char *id_field,
@@ -196,20 +336,28 @@ int sp_layer_read(const char *path, const char *layer_name, const char *id_field
         sp_gdal_close(ds);
         return SP_ENOMEM;
     }
-    /* Two light passes: attributes without geometry, then geometry alone. */
+    /* Two light passes through GDAL: attributes without geometry, then
+     * geometry alone; a GeoPackage table in one pass through SQLite. */
+    int db = sp_gpkg_db_fits(ds, layer), bad = -1;
+    const char *why = NULL;
     const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
-    OGR_L_SetIgnoredFields(layer, no_geometry);
-    rc = sp_gdal_layer_table(layer, path, &L->attrs);
-    if (!rc)
-        rc = layer_ignore_attributes(layer, L->attrs);
-    if (!rc) {
-        L->n = L->attrs->nrow;
-        if (L->n == 0)
-            rc = sp_error_set(SP_EDATA, "%s: the layer has no features", path);
+    if (db) {
+        rc = layer_read_db(L, layer, flags & SP_LAYER_VERTICES, &bad, &why);
+    } else {
+        OGR_L_SetIgnoredFields(layer, no_geometry);
+        rc = sp_gdal_layer_table(layer, path, &L->attrs);
+        if (!rc)
+            rc = layer_ignore_attributes(layer, L->attrs);
+        if (!rc)
+            L->n = L->attrs->nrow;
     }
+    if (!rc && L->n == 0)
+        rc = sp_error_set(SP_EDATA, "%s: the layer has no features", path);
     if (!rc)
         rc = layer_read_ids(L, id_field);
-    if (!rc)
+    if (!rc && db)
+        rc = db_geometry_check(L, flags & SP_LAYER_NEED_GEOMETRY, bad, why);
+    else if (!rc)
         rc = flags & SP_LAYER_VERTICES
                  ? layer_read_vertices(L, layer, flags & SP_LAYER_NEED_GEOMETRY)
                  : layer_read_geoms(L, layer, flags & SP_LAYER_NEED_GEOMETRY);

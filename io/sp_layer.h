@@ -1,6 +1,9 @@
 /* sp_layer: a vector layer read with GDAL: unit ids, GEOS geometries,
  * attributes and CRS.
  *
+ * A GeoPackage table is read through SQLite (sp_gpkg_db.h), with what GDAL's
+ * driver gives; an invalid geometry blob is SP_EDATA naming the feature.
+ *
  * Ownership: the layer owns everything it points to; sp_layer_free()
  * releases it (geometries through the sp_geos() context).
  * Errors follow sp_error.h: a missing id field, a missing or duplicate id, or

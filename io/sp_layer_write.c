@@ -11,6 +11,7 @@
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg_db.h"
 #include "sp_gpkg_rtree.h"
 #include "sp_layer_csv.h"
 #include "sp_layer_write.h"
@@ -273,24 +274,30 @@ static int check_rows(const source *s, const sp_layer_part *p, const char *out_p
     return SP_OK;
 }
 
-/* 1 when a GeoPackage layer with geometry gets its spatial index packed by
- * sp_gpkg_rtree (SPILL_GPKG_RTREE=gdal, or a name with quotes that the SQL
- * would have to escape: by GDAL, one insertion a feature). */
-static int own_rtree(const source *s, const char *driver_name, const char *layer_name)
+/* An output layer created in its data source: map and first_added as
+ * create_fields sets them; when packed, the empty R-tree of sp_gpkg_rtree_begin. */
+typedef struct made {
+    OGRLayerH out;
+    int *map, first_added, packed;
+    sp_gpkg_rtree rt;
+} made;
+
+static void made_free(made *m)
 {
-    const char *env = getenv("SPILL_GPKG_RTREE");
-    return strcmp(driver_name, "GPKG") == 0 && output_geom_type(s) != wkbNone &&
-           !strpbrk(layer_name, "'\"") && strlen(layer_name) < 200 &&
-           !(env && strcmp(env, "gdal") == 0);
+    free(m->map);
+    if (m->packed)
+        sp_gpkg_rtree_free(&m->rt);
+    memset(m, 0, sizeof *m);
 }
 
-/* Create one output layer in ds and write its features. */
-static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const sp_layer_part *p,
-                      const char *out_path)
+/* Create one output layer of geometry type `type` in ds, with its fields. */
+static int create_part(const source *s, GDALDatasetH ds, const char *driver_name,
+                       const sp_layer_part *p, OGRwkbGeometryType type, const char *out_path,
+                       made *m)
 {
+    memset(m, 0, sizeof *m);
     int nin = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(s->layer));
-    int *map = sp_malloc(((size_t)nin + 1) * sizeof *map);
-    if (!map)
+    if (!(m->map = sp_malloc(((size_t)nin + 1) * sizeof *m->map)))
         return SP_ENOMEM;
     char name[256];
     char **options = NULL;
@@ -299,26 +306,172 @@ static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const
     if (strcmp(driver_name, "ESRI Shapefile") == 0)
         options = CSLSetNameValue(options, "ENCODING", "UTF-8");
     const char *layer_name = p->name ? p->name : base_name(out_path, name, sizeof name);
-    int packed = own_rtree(s, driver_name, layer_name);
+    int packed = sp_gpkg_rtree_wanted(driver_name, type, layer_name);
     if (packed)
         options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     CPLErrorReset();
-    OGRLayerH out = GDALDatasetCreateLayer(ds, layer_name, OGR_L_GetSpatialRef(s->layer),
-                                           output_geom_type(s), options);
+    m->out = GDALDatasetCreateLayer(ds, layer_name, OGR_L_GetSpatialRef(s->layer), type, options);
     CSLDestroy(options);
-    int rc = out ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s",
-                                        out_path, CPLGetLastErrorMsg());
-    int first_added = 0;
+    int rc = m->out ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create the output layer: %s",
+                                           out_path, CPLGetLastErrorMsg());
     if (!rc)
-        rc = create_fields(s->layer, out, p->fields, p->nfields, map, &first_added,
+        rc = create_fields(s->layer, m->out, p->fields, p->nfields, m->map, &m->first_added,
                            strcmp(driver_name, "ESRI Shapefile") == 0, out_path);
-    sp_gpkg_rtree rt;
-    if (!rc && packed)
-        rc = sp_gpkg_rtree_begin(ds, out, &rt, out_path);
+    if (!rc && packed && !(rc = sp_gpkg_rtree_begin(ds, m->out, &m->rt, out_path)))
+        m->packed = 1;
+    return rc;
+}
+
+/* Create one output layer in ds and write its features. */
+static int write_part(source *s, GDALDatasetH ds, const char *driver_name, const sp_layer_part *p,
+                      const char *out_path)
+{
+    made m;
+    int rc = create_part(s, ds, driver_name, p, output_geom_type(s), out_path, &m);
     if (!rc)
-        rc = write_features(s, ds, out, p->nrow, p->src_row, p->fields, p->nfields, map,
-                            first_added, packed ? &rt : NULL, out_path);
-    free(map);
+        rc = write_features(s, ds, m.out, p->nrow, p->src_row, p->fields, p->nfields, m.map,
+                            m.first_added, m.packed ? &m.rt : NULL, out_path);
+    m.packed = 0; /* write_features finished or freed the index */
+    made_free(&m);
+    return rc;
+}
+
+/* ---- GeoPackage to GeoPackage through SQLite (sp_gpkg_db.h) ---- */
+
+/* A layer GDAL created, with the names its rows are written under. */
+typedef struct fast_part {
+    made m;
+    char table[256], geom[256];
+    char **cols;
+    int ncol;
+    OGRwkbGeometryType type;
+} fast_part;
+
+static void fast_part_free(fast_part *f)
+{
+    for (int k = 0; f->cols && k < f->ncol; k++)
+        free(f->cols[k]);
+    free(f->cols);
+    made_free(&f->m);
+}
+
+/* Create the layer through GDAL and keep its table, geometry and column names. */
+static int fast_create(const source *s, GDALDatasetH ds, const sp_layer_part *p,
+                       const char *out_path, fast_part *f)
+{
+    memset(f, 0, sizeof *f);
+    f->type = OGR_L_GetGeomType(s->layer); /* a row of another type: written by GDAL */
+    int rc = create_part(s, ds, "GPKG", p, f->type, out_path, &f->m);
+    if (rc)
+        return rc;
+    snprintf(f->table, sizeof f->table, "%s", OGR_L_GetName(f->m.out));
+    snprintf(f->geom, sizeof f->geom, "%s", OGR_L_GetGeometryColumn(f->m.out));
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(f->m.out);
+    f->ncol = OGR_FD_GetFieldCount(defn);
+    f->cols = sp_calloc((size_t)f->ncol + 1, sizeof *f->cols);
+    for (int k = 0; f->cols && k < f->ncol; k++)
+        if (!(f->cols[k] = sp_strdup(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)))))
+            return SP_ENOMEM;
+    return f->cols ? SP_OK : SP_ENOMEM;
+}
+
+/* Fill one created layer: row r copies the source row src_row[r]. */
+static int fast_fill(sp_gpkg_db_out *o, sp_gpkg_db_scan *sc, fast_part *f, const sp_layer_part *p)
+{
+    int rc = sp_gpkg_db_out_table(o, f->table, f->type != wkbNone ? f->geom : NULL,
+                                  (const char *const *)f->cols, f->ncol, f->type,
+                                  f->m.packed ? &f->m.rt : NULL);
+    for (int r = 0; !rc && !o->redo && r < p->nrow; r++) {
+        rc = sp_gpkg_db_scan_seek(sc, p->src_row ? p->src_row[r] : r);
+        if (!rc)
+            rc = sp_gpkg_db_out_geom(o, sc);
+        for (int c = 0; !rc && c < sc->nfield; c++)
+            if (f->m.map[c] >= 0)
+                rc = sp_gpkg_db_out_copy(o, f->m.map[c], sc, c);
+        for (int k = 0; !rc && k < p->nfields; k++)
+            rc = sp_gpkg_db_out_added(o, f->m.first_added + k, &p->fields[k], r);
+        if (!rc && !o->redo)
+            rc = sp_gpkg_db_out_insert(o);
+    }
+    return rc || o->redo ? rc : sp_gpkg_db_out_table_end(o);
+}
+
+/* GDAL creates the layers (closed empty), then SQLite fills them. */
+static int fast_write(const source *s, GDALDriverH driver, const char *tmp_path,
+                      const char *src_path, const char *out_path, const sp_layer_part *parts,
+                      int nparts, int *redo)
+{
+    fast_part *f = sp_calloc((size_t)nparts, sizeof *f);
+    if (!f)
+        return SP_ENOMEM;
+    CPLErrorReset();
+    GDALDatasetH ds = GDALCreate(driver, tmp_path, 0, 0, 0, GDT_Unknown, NULL);
+    int rc = ds ? SP_OK : sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path,
+                                       CPLGetLastErrorMsg());
+    for (int k = 0; !rc && k < nparts; k++)
+        rc = fast_create(s, ds, &parts[k], out_path, &f[k]);
+    rc = sp_gdal_close_written(ds, out_path, rc);
+    sp_gpkg_db_out o;
+    sp_gpkg_db_scan sc;
+    int opened = !rc && !(rc = sp_gpkg_db_out_open(tmp_path, out_path, &o));
+    if (!rc)
+        rc = sp_gpkg_db_scan_open(src_path, s->layer, 1, 1, &sc);
+    int scanning = opened && !rc;
+    for (int k = 0; !rc && !o.redo && k < nparts; k++)
+        rc = fast_fill(&o, &sc, &f[k], &parts[k]);
+    *redo = opened && o.redo;
+    if (scanning)
+        sp_gpkg_db_scan_close(&sc);
+    if (opened) {
+        int rc2 = sp_gpkg_db_out_close(&o, !rc && !*redo);
+        rc = rc ? rc : rc2;
+    }
+    for (int k = 0; k < nparts; k++)
+        fast_part_free(&f[k]);
+    free(f);
+    return rc;
+}
+
+/* The fast path when the source is a GeoPackage table sp_gpkg_db reads and
+ * the output a GeoPackage: *done = 1 when it wrote out_path (or failed), 0
+ * when GDAL must (another kind of source, or a row GDAL writes otherwise). */
+static int gpkg_to_gpkg(const char *src_path, const char *src_layer, const char *out_path,
+                        GDALDriverH driver, const sp_layer_part *parts, int nparts, int *done)
+{
+    *done = 0;
+    source s;
+    memset(&s, 0, sizeof s);
+    int rc = sp_gdal_open_layer(src_path, src_layer, &s.ds, &s.layer);
+    if (rc || !sp_gpkg_db_fits(s.ds, s.layer)) {
+        source_close(&s);
+        return rc;
+    }
+    /* a layer whose index GDAL builds (SPILL_GPKG_RTREE=gdal, a quoted name)
+     * would have its triggers fire GDAL's SQL functions: GDAL writes it all */
+    char name[256];
+    for (int k = 0; k < nparts; k++)
+        if (OGR_L_GetGeomType(s.layer) != wkbNone &&
+            !sp_gpkg_rtree_wanted("GPKG", OGR_L_GetGeomType(s.layer),
+                                  parts[k].name ? parts[k].name
+                                                : base_name(out_path, name, sizeof name))) {
+            source_close(&s);
+            return SP_OK;
+        }
+    long n = 0;
+    *done = 1;
+    rc = sp_gpkg_db_count(src_path, s.layer, &n);
+    s.n = (int)n;
+    for (int k = 0; !rc && k < nparts; k++)
+        rc = check_rows(&s, &parts[k], out_path);
+    sp_output o;
+    int redo = 0;
+    if (!rc && !(rc = sp_output_begin(out_path, &o))) {
+        rc = fast_write(&s, driver, o.tmp_path, src_path, out_path, parts, nparts, &redo);
+        rc || redo ? sp_output_abort(&o) : (void)(rc = sp_output_commit(&o));
+    }
+    s.n = 0; /* no features were read */
+    source_close(&s);
+    *done = rc || !redo;
     return rc;
 }
 
@@ -342,8 +495,13 @@ int sp_layer_write_many(const char *src_path, const char *src_layer, const char 
     GDALDriverH driver = GDALGetDriverByName(driver_name);
     if (!driver)
         return sp_error_set(SP_EUSAGE, "%s: GDAL has no %s driver", out_path, driver_name);
+    int done = 0, rc = strcmp(driver_name, "GPKG") == 0
+                           ? gpkg_to_gpkg(src_path, src_layer, out_path, driver, parts, nparts,
+                                          &done) : SP_OK;
+    if (done)
+        return rc;
     source s;
-    int rc = source_open(src_path, src_layer, &s);
+    rc = source_open(src_path, src_layer, &s);
     for (int k = 0; !rc && k < nparts; k++)
         rc = check_rows(&s, &parts[k], out_path);
     sp_output o;
@@ -365,12 +523,7 @@ int sp_layer_write_many(const char *src_path, const char *src_layer, const char 
         rc = sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
     for (int k = 0; !rc && k < nparts; k++)
         rc = write_part(&s, ds, driver_name, &parts[k], out_path);
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
-    }
+    rc = sp_gdal_close_written(ds, out_path, rc);
     source_close(&s);
     if (rc) {
         sp_output_abort(&o);

@@ -16,6 +16,8 @@
  * .gpkg .shp .geojson .json .fgb .csv .gml .kml .sqlite.  CSV gets the
  * geometry as a WKT column; Shapefiles are written in UTF-8.  NaN reals and
  * NULL texts are written as NULL (as empty in formats without NULL).
+ * A GeoPackage written from a GeoPackage table gets its rows through SQLite,
+ * geometry blobs copied (sp_gpkg_db.h), with the bytes GDAL's path writes.
  * The file is written through sp_output, so a failure leaves no partial
  * output.  Errors follow sp_error.h: an unknown extension is SP_EUSAGE, an
  * unreadable input or a failed write SP_EDATA naming the file. */

@@ -2,7 +2,8 @@
  *
  * libspill-gdal.so holds the code that calls GDAL, GEOS or PROJ (the
  * PLUGIN_GDAL_SRC files of the Makefile: sp_gdal, sp_layer, sp_layer_write,
- * sp_shapes, sp_cartog, sp_shard, sp_geos, sp_contig, sp_points, sp_crs, sp_geod);
+ * sp_shapes, sp_cartog, sp_shard, sp_geos, sp_contig, sp_points, sp_crs, sp_geod,
+ * sp_layer_csv, sp_gpkg_rtree, sp_gpkg_db; GeoPackage rows through libsqlite3);
  * libspill-sparse.so the sparse factorisations (sp_pops_sparse: CHOLMOD,
  * UMFPACK and their BLAS/LAPACK); libspill-draw.so the figures (sp_canvas,
  * sp_chart, sp_mapdraw, cmd_plot: cairo, pango, fontconfig, libpng).  The
@@ -79,6 +80,10 @@
       (const double *xy, const size_t *start, int n, sp_contig_rule rule, double snap,          \
        sp_csr **out),                                                                           \
       (xy, start, n, rule, snap, out))                                                          \
+    X(int, sp_contig_build_xy_threads,                                                          \
+      (const double *xy, const size_t *start, int n, sp_contig_rule rule, double snap,          \
+       int threads, sp_csr **out),                                                              \
+      (xy, start, n, rule, snap, threads, out))                                                 \
     X(double, sp_contig_default_snap, (int has_crs, int geographic), (has_crs, geographic))     \
     X(int, sp_points_centroids,                                                                 \
       (GEOSGeometry *const *geoms, int n, const char *const *ids, double *x, double *y),        \
@@ -143,7 +148,8 @@
       (W, o, ops))                                                                              \
     X(const char *, sp_pops_sparse_method, (const sp_pops *ops), (ops))                         \
     X(int, sp_pops_sparse_symmetrizer, (const sp_csr *W, double *d), (W, d))                  \
-    X(int, sp_pops_sparse_eigen_symm, (int n, double *a, double *ev), (n, a, ev))
+    X(int, sp_pops_sparse_eigen_symm, (int n, double *a, double *ev), (n, a, ev))          \
+    X(int, sp_pops_sparse_tridiag_symm, (int n, double *a, double *d, double *e), (n, a, d, e))
 
 #define SP_PLUGIN_SPARSE_RELEASES(V) V(sp_pops_sparse_free, (sp_pops *ops), (ops))
 

@@ -99,8 +99,7 @@ int sp_shapes_write(const char *path, const sp_shapes *s)
         rc = write_feature(layer, s, i, path);
     if (srs)
         OSRDestroySpatialReference(srs);
-    if (ds)
-        GDALClose(ds);
+    rc = sp_gdal_close_written(ds, path, rc);
     if (rc)
         sp_output_abort(&o);
     else

@@ -5,12 +5,16 @@
 #include <string.h>
 
 #include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <jansson.h>
 #include <ogr_api.h>
 
 #include "sp_error.h"
 #include "sp_gdal.h"
+#include "sp_gpkg_db.h"
+#include "sp_gpkg_rtree.h"
 #include "sp_hash.h"
 #include "sp_output.h"
 #include "sp_shard.h"
@@ -190,8 +194,10 @@ static int merge_csv(const char *tmp, const shard_in *by, int count)
 }
 
 /* The output layer: the first shard's name rule (the output's base name),
- * CRS, geometry type and fields. */
-static int merge_layer(GDALDatasetH ds, OGRLayerH first, const char *out_path, OGRLayerH *out)
+ * CRS, geometry type and fields; a GeoPackage's spatial index packed by
+ * sp_gpkg_rtree (*packed = 1, rt begun). */
+static int merge_layer(GDALDatasetH ds, const char *driver_name, OGRLayerH first,
+                       const char *out_path, OGRLayerH *out, sp_gpkg_rtree *rt, int *packed)
 {
     char name[256];
     const char *slash = strrchr(out_path, '/'), *dot;
@@ -199,8 +205,11 @@ static int merge_layer(GDALDatasetH ds, OGRLayerH first, const char *out_path, O
     if ((dot = strrchr(name, '.')) && dot != name)
         name[dot - name] = '\0';
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(first);
-    *out = GDALDatasetCreateLayer(ds, name, OGR_L_GetSpatialRef(first), OGR_FD_GetGeomType(defn),
-                                  NULL);
+    OGRwkbGeometryType type = OGR_FD_GetGeomType(defn);
+    *packed = sp_gpkg_rtree_wanted(driver_name, type, name);
+    char **options = *packed ? CSLSetNameValue(NULL, "SPATIAL_INDEX", "NO") : NULL;
+    *out = GDALDatasetCreateLayer(ds, name, OGR_L_GetSpatialRef(first), type, options);
+    CSLDestroy(options);
     if (!*out)
         return sp_error_set(SP_EDATA, "%s: cannot create the layer: %s", out_path,
                             CPLGetLastErrorMsg());
@@ -208,11 +217,15 @@ static int merge_layer(GDALDatasetH ds, OGRLayerH first, const char *out_path, O
         if (OGR_L_CreateField(*out, OGR_FD_GetFieldDefn(defn, k), TRUE) != OGRERR_NONE)
             return sp_error_set(SP_EDATA, "%s: cannot create field %d: %s", out_path, k + 1,
                                 CPLGetLastErrorMsg());
-    return SP_OK;
+    int rc = *packed ? sp_gpkg_rtree_begin(ds, *out, rt, out_path) : SP_OK;
+    if (rc)
+        *packed = 0;
+    return rc;
 }
 
 /* Copy the features of one shard (its fields as the first shard's). */
-static int merge_features(const char *path, OGRLayerH out, int nfield, const char *out_path)
+static int merge_features(const char *path, OGRLayerH out, int nfield, sp_gpkg_rtree *rt,
+                          const char *out_path)
 {
     GDALDatasetH ds;
     OGRLayerH in;
@@ -230,6 +243,8 @@ static int merge_features(const char *path, OGRLayerH out, int nfield, const cha
         if (OGR_F_SetFrom(g, f, TRUE) != OGRERR_NONE || OGR_L_CreateFeature(out, g) != OGRERR_NONE)
             rc = sp_error_set(SP_EDATA, "%s: cannot copy a feature of %s: %s", out_path, path,
                               CPLGetLastErrorMsg());
+        if (!rc && rt)
+            rc = sp_gpkg_rtree_add(rt, OGR_F_GetFID(g), OGR_F_GetGeometryRef(g));
         OGR_F_Destroy(g);
         OGR_F_Destroy(f);
     }
@@ -237,10 +252,10 @@ static int merge_features(const char *path, OGRLayerH out, int nfield, const cha
     return rc;
 }
 
-static int merge_ogr(const char *tmp, const char *out_path, const char *driver_name,
-                     const shard_in *by, int count)
+/* Through GDAL, feature by feature, in one transaction. */
+static int merge_gdal(const char *tmp, const char *out_path, const char *driver_name,
+                      const shard_in *by, int count)
 {
-    sp_gdal_init();
     GDALDatasetH first_ds;
     OGRLayerH first;
     int rc = sp_gdal_open_layer(by[0].path, NULL, &first_ds, &first);
@@ -249,24 +264,128 @@ static int merge_ogr(const char *tmp, const char *out_path, const char *driver_n
     GDALDriverH driver = GDALGetDriverByName(driver_name);
     GDALDatasetH ds = driver ? GDALCreate(driver, tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
     OGRLayerH out = NULL;
+    sp_gpkg_rtree rt;
+    int packed = 0;
     if (!ds)
         rc = sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
     if (!rc)
-        rc = merge_layer(ds, first, out_path, &out);
+        rc = merge_layer(ds, driver_name, first, out_path, &out, &rt, &packed);
     int nfield = OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(first));
     sp_gdal_close(first_ds);
     int transaction = !rc && GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
     for (int s = 0; s < count && !rc; s++)
-        rc = merge_features(by[s].path, out, nfield, out_path);
+        rc = merge_features(by[s].path, out, nfield, packed ? &rt : NULL, out_path);
+    if (packed)
+        rc = rc ? (sp_gpkg_rtree_free(&rt), rc) : sp_gpkg_rtree_end(ds, &rt, out_path);
     if (transaction && GDALDatasetCommitTransaction(ds) != OGRERR_NONE && !rc)
         rc = sp_error_set(SP_EDATA, "%s: cannot commit: %s", out_path, CPLGetLastErrorMsg());
-    if (ds) {
-        CPLErrorReset();
-        GDALClose(ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = sp_error_set(SP_EDATA, "%s: writing failed: %s", out_path, CPLGetLastErrorMsg());
-    }
+    rc = sp_gdal_close_written(ds, out_path, rc);
     return rc;
+}
+
+/* The rows of one GeoPackage shard appended through SQLite (sp_gpkg_db):
+ * its fields must be the first shard's, by name and type. */
+static int merge_db_shard(sp_gpkg_db_out *o, const char *path, OGRFeatureDefnH want)
+{
+    GDALDatasetH ds;
+    OGRLayerH in;
+    int rc = sp_gdal_open_layer(path, NULL, &ds, &in);
+    if (rc)
+        return rc;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(in);
+    int n = OGR_FD_GetFieldCount(defn), same = n == OGR_FD_GetFieldCount(want) &&
+                                             sp_gpkg_db_fits(ds, in);
+    for (int c = 0; same && c < n; c++) {
+        OGRFieldDefnH a = OGR_FD_GetFieldDefn(defn, c), b = OGR_FD_GetFieldDefn(want, c);
+        same = strcmp(OGR_Fld_GetNameRef(a), OGR_Fld_GetNameRef(b)) == 0 &&
+               OGR_Fld_GetType(a) == OGR_Fld_GetType(b);
+    }
+    sp_gpkg_db_scan sc;
+    if (!same)
+        o->redo = 1; /* GDAL's path maps the fields (and says what differs) */
+    else if (!(rc = sp_gpkg_db_scan_open(path, in, 1, 1, &sc))) {
+        int more = 1;
+        while (!rc && !o->redo && !(rc = sp_gpkg_db_scan_next(&sc, &more)) && more) {
+            rc = sp_gpkg_db_out_geom(o, &sc);
+            for (int c = 0; !rc && c < n; c++)
+                rc = sp_gpkg_db_out_copy(o, c, &sc, c);
+            if (!rc && !o->redo)
+                rc = sp_gpkg_db_out_insert(o);
+        }
+        sp_gpkg_db_scan_close(&sc);
+    }
+    sp_gdal_close(ds);
+    return rc;
+}
+
+/* GeoPackage shards: GDAL creates the empty layer, SQLite copies the rows
+ * with their geometry blobs; *redo = 1 when GDAL must write the file. */
+static int merge_db(const char *tmp, const char *out_path, const shard_in *by, int count,
+                    int *redo)
+{
+    GDALDatasetH first_ds, ds;
+    OGRLayerH first, out = NULL;
+    *redo = 1;
+    int rc = sp_gdal_open_layer(by[0].path, NULL, &first_ds, &first);
+    if (rc || !sp_gpkg_db_fits(first_ds, first)) {
+        sp_gdal_close(first_ds);
+        return rc;
+    }
+    sp_gpkg_rtree rt;
+    int packed = 0;
+    ds = GDALCreate(GDALGetDriverByName("GPKG"), tmp, 0, 0, 0, GDT_Unknown, NULL);
+    rc = ds ? merge_layer(ds, "GPKG", first, out_path, &out, &rt, &packed)
+            : sp_error_set(SP_EDATA, "%s: cannot create: %s", out_path, CPLGetLastErrorMsg());
+    /* an index GDAL builds itself has triggers calling GDAL's SQL functions */
+    int unindexed = !rc && OGR_L_GetGeomType(first) != wkbNone && !packed;
+    OGRFeatureDefnH want = OGR_L_GetLayerDefn(first); /* first_ds stays open */
+    char table[256], geom[256];
+    snprintf(table, sizeof table, "%s", out ? OGR_L_GetName(out) : "");
+    snprintf(geom, sizeof geom, "%s", out ? OGR_L_GetGeometryColumn(out) : "");
+    OGRwkbGeometryType type = OGR_FD_GetGeomType(want);
+    int n = OGR_FD_GetFieldCount(want);
+    const char **cols = sp_calloc((size_t)n + 1, sizeof *cols);
+    for (int c = 0; cols && c < n; c++)
+        cols[c] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(want, c));
+    rc = sp_gdal_close_written(ds, out_path, rc);
+    if (unindexed) {
+        free(cols);
+        sp_gdal_close(first_ds);
+        return rc;
+    }
+    sp_gpkg_db_out o;
+    int opened = !rc && cols && !(rc = sp_gpkg_db_out_open(tmp, out_path, &o));
+    if (!rc && !cols)
+        rc = SP_ENOMEM;
+    if (!rc)
+        rc = sp_gpkg_db_out_table(&o, table, type != wkbNone ? geom : NULL, cols, n, type,
+                                  packed ? &rt : NULL);
+    for (int s = 0; !rc && !o.redo && s < count; s++)
+        rc = merge_db_shard(&o, by[s].path, want);
+    if (!rc && !o.redo)
+        rc = sp_gpkg_db_out_table_end(&o);
+    *redo = opened && o.redo;
+    if (opened) {
+        int rc2 = sp_gpkg_db_out_close(&o, !rc && !*redo);
+        rc = rc ? rc : rc2;
+    }
+    if (packed)
+        sp_gpkg_rtree_free(&rt);
+    free(cols);
+    sp_gdal_close(first_ds);
+    return rc;
+}
+
+static int merge_ogr(const char *tmp, const char *out_path, const char *driver_name,
+                     const shard_in *by, int count)
+{
+    sp_gdal_init();
+    int redo = 1, rc = strcmp(driver_name, "GPKG") == 0
+                           ? merge_db(tmp, out_path, by, count, &redo) : SP_OK;
+    if (rc || !redo)
+        return rc;
+    VSIUnlink(tmp); /* a first attempt's file */
+    return merge_gdal(tmp, out_path, driver_name, by, count);
 }
 
 int sp_shard_merge(const char *out_path, const char *const *files, int n)

@@ -9,9 +9,10 @@
  * --shard, -o, --threads, --timing and the summary format), "shard", "of",
  * "features", "first", "last"}.  sp_shard_merge joins the N outputs into the
  * output of the unsharded run: a CSV byte for byte (the first shard's bytes,
- * then each next shard's without its header line); other formats (GeoPackage)
- * feature by feature through GDAL, the same fields, geometries and values
- * (compare them with ogrinfo -al; the files' bytes differ, e.g. timestamps).
+ * then each next shard's without its header line); a GeoPackage's rows with
+ * their geometry blobs through SQLite (sp_gpkg_db.h; the R-tree packed by
+ * sp_gpkg_rtree); other formats feature by feature through GDAL; the same
+ * fields, geometries and values (the files' bytes differ, e.g. timestamps).
  *
  * Errors follow sp_error.h: a bad I/N is SP_EUSAGE; a missing or repeated
  * shard, shards of different runs or a file that is no shard output SP_EDATA. */

@@ -36,7 +36,9 @@
 #include "sp_readopt.h"
 #include "sp_table.h"
 #include "sp_text.h"
+#include "sp_vec.h"
 #include "sp_wdense.h"
+#include "sp_wfast.h"
 #include "sp_wio.h"
 
 #define WIO_MAX_IMPLICIT_N 10000000 /* MTX without id comments: ids 1..n are made up */
@@ -69,7 +71,8 @@ const char *sp_wio_format_name(sp_wformat fmt)
 
 typedef struct wio_ids {
     char **v;
-    int n, cap;
+    int n;
+    size_t cap;
 } wio_ids;
 
 typedef struct wio_links {
@@ -88,16 +91,10 @@ static void ids_free(wio_ids *ids)
 
 static int ids_push(wio_ids *ids, const char *id)
 {
-    if (ids->n == ids->cap) {
-        if (ids->cap > INT_MAX / 2)
-            return sp_error_set(SP_EDATA, "too many units");
-        int cap = ids->cap ? 2 * ids->cap : 64;
-        char **v = sp_realloc(ids->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        ids->v = v;
-        ids->cap = cap;
-    }
+    if (ids->n == INT_MAX)
+        return sp_error_set(SP_EDATA, "too many units");
+    if (SP_VEC_RESERVE(ids->v, ids->cap, (size_t)ids->n + 1, 64))
+        return SP_ENOMEM;
     if (!(ids->v[ids->n] = sp_strdup(id)))
         return SP_ENOMEM;
     ids->n++;
@@ -116,23 +113,15 @@ static void links_free(wio_links *l)
 static int links_push(wio_links *l, int i, int j, double x, int where)
 {
     if (l->n == l->cap) {
-        if (l->cap > INT_MAX / 2)
+        if (l->n >= (size_t)INT_MAX)
             return sp_error_set(SP_EDATA, "too many links");
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        int *ni = sp_realloc(l->i, cap * sizeof *ni);
-        if (ni)
-            l->i = ni;
-        int *nj = ni ? sp_realloc(l->j, cap * sizeof *nj) : NULL;
-        if (nj)
-            l->j = nj;
-        int *nw = nj ? sp_realloc(l->where, cap * sizeof *nw) : NULL;
-        if (nw)
-            l->where = nw;
-        double *nx = nw ? sp_realloc(l->x, cap * sizeof *nx) : NULL;
-        if (!nx)
+        size_t ci = l->cap, cj = l->cap, cw = l->cap, cx = l->cap; /* four arrays, one count */
+        if (sp_vec_reserve(&l->i, &ci, l->n + 1, sizeof *l->i, 256) ||
+            sp_vec_reserve(&l->j, &cj, l->n + 1, sizeof *l->j, 256) ||
+            sp_vec_reserve(&l->where, &cw, l->n + 1, sizeof *l->where, 256) ||
+            sp_vec_reserve(&l->x, &cx, l->n + 1, sizeof *l->x, 256))
             return SP_ENOMEM;
-        l->x = nx;
-        l->cap = cap;
+        l->cap = ci;
     }
     l->i[l->n] = i;
     l->j[l->n] = j;
@@ -377,84 +366,12 @@ typedef struct name_links {
 
 static int names_push(name_links *l, const char *a, int ai, const char *b, double x, int line)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 256;
-        if (cap > (size_t)INT_MAX)
-            return sp_error_set(SP_EDATA, "too many links");
-        name_link *v = sp_realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (l->n >= (size_t)INT_MAX)
+        return sp_error_set(SP_EDATA, "too many links");
+    if (SP_VEC_RESERVE(l->v, l->cap, l->n + 1, 256))
+        return SP_ENOMEM;
     l->v[l->n++] = (name_link){a, b, x, line, ai};
     return SP_OK;
-}
-
-/* Unit names to indices: a hash map, or, when every id is a decimal integer
- * written without sign or leading zero and the largest is at most 4n + 1024
- * (ids 1..n, the usual case), a table by value (no string compares).  A name
- * written any other way cannot equal such an id, so both give the same answer. */
-typedef struct id_resolver {
-    sp_idmap *map;
-    int *table, max;
-} id_resolver;
-
-/* The value of a canonical decimal integer below 10^9, or -1. */
-static int canonical_int(const char *s)
-{
-    if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1]))
-        return -1;
-    int v = 0, len = 0;
-    for (; *s; s++, len++) {
-        if (*s < '0' || *s > '9' || len == 9)
-            return -1;
-        v = 10 * v + (*s - '0');
-    }
-    return v;
-}
-
-static void resolver_free(id_resolver *r)
-{
-    sp_idmap_free(r->map);
-    free(r->table);
-}
-
-/* The table when the ids allow one (repeated ids are reported as
- * sp_idmap_build reports them), else the hash map. */
-static int resolver_build(const wio_ids *ids, const char *path, id_resolver *r)
-{
-    memset(r, 0, sizeof *r);
-    r->max = -1;
-    for (int k = 0; k < ids->n && r->max >= -1; k++) {
-        int v = canonical_int(ids->v[k]);
-        r->max = v < 0 || v > 4 * ids->n + 1024 ? -2 : (v > r->max ? v : r->max);
-    }
-    if (r->max < 0)
-        return sp_idmap_build((const char *const *)ids->v, ids->n, path, &r->map);
-    if (!(r->table = sp_malloc(((size_t)r->max + 1) * sizeof *r->table)))
-        return SP_ENOMEM;
-    memset(r->table, 0xff, ((size_t)r->max + 1) * sizeof *r->table);
-    for (int k = 0; k < ids->n; k++) {
-        int *slot = &r->table[canonical_int(ids->v[k])];
-        if (*slot >= 0) {
-            int first = *slot;
-            resolver_free(r);
-            return sp_error_set(SP_EDATA, "%s: duplicate id '%s' (units %d and %d)", path,
-                                ids->v[k], first + 1, k + 1);
-        }
-        *slot = k;
-    }
-    return SP_OK;
-}
-
-/* The index of unit `name`, -1 when it is not one. */
-static int resolver_find(const id_resolver *r, const char *name)
-{
-    if (r->map)
-        return sp_idmap_find(r->map, name);
-    int v = canonical_int(name);
-    return v >= 0 && v <= r->max ? r->table[v] : -1;
 }
 
 /* The error for a link to a name that is not a unit. */
@@ -468,19 +385,19 @@ static int unknown_unit(const char *path, int line, const char *name, const char
 static int names_resolve(const name_links *nl, const wio_ids *ids, const char *path,
                          int skip_marker, wio_links *out)
 {
-    id_resolver map;
-    int rc = resolver_build(ids, path, &map);
+    sp_idmap *map;
+    int rc = sp_idmap_build((const char *const *)ids->v, ids->n, path, &map);
     if (rc)
         return rc;
     for (size_t k = 0; k < nl->n && !rc; k++) {
         const name_link *e = &nl->v[k];
-        int i = e->ai >= 0 ? e->ai : resolver_find(&map, e->a), j = resolver_find(&map, e->b);
+        int i = e->ai >= 0 ? e->ai : sp_idmap_find(map, e->a), j = sp_idmap_find(map, e->b);
         if (i < 0 || j < 0)
             rc = unknown_unit(path, e->line, i < 0 ? e->a : e->b, e->a, e->b);
         else if (!(skip_marker && i == j && e->x == 0.0))
             rc = links_push(out, i, j, e->x, e->line);
     }
-    resolver_free(&map);
+    sp_idmap_free(map);
     return rc;
 }
 
@@ -506,16 +423,10 @@ static void gal_rows_free(gal_rows *g)
 
 static int gal_push(gal_rows *g, const char *nb)
 {
-    if (g->ntok == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : g->hint;
-        if (cap > (size_t)INT_MAX)
-            return sp_error_set(SP_EDATA, "too many links");
-        const char **v = sp_realloc(g->tok, cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        g->tok = v;
-        g->cap = cap;
-    }
+    if (g->ntok >= (size_t)INT_MAX)
+        return sp_error_set(SP_EDATA, "too many links");
+    if (SP_VEC_RESERVE(g->tok, g->cap, g->ntok + 1, g->hint))
+        return SP_ENOMEM;
     g->tok[g->ntok++] = nb;
     return SP_OK;
 }
@@ -575,12 +486,12 @@ static int read_gal(wio_text *t, wio_ids *ids, gal_rows *g)
 }
 
 /* The links of g as wio_links (for the repeated-link message). */
-static int gal_links(const gal_rows *g, int n, const id_resolver *map, wio_links *l)
+static int gal_links(const gal_rows *g, int n, const sp_idmap *map, wio_links *l)
 {
     int rc = SP_OK;
     for (int u = 0; u < n && !rc; u++)
         for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++)
-            rc = links_push(l, u, resolver_find(map, g->tok[k]), 1.0, g->line[u]);
+            rc = links_push(l, u, sp_idmap_find(map, g->tok[k]), 1.0, g->line[u]);
     return rc;
 }
 
@@ -590,16 +501,16 @@ static int gal_links(const gal_rows *g, int n, const id_resolver *map, wio_links
 static int gal_finish(const char *path, wio_ids *ids, const gal_rows *g, sp_weights **out)
 {
     int n = ids->n, nnz = (int)g->ntok;
-    id_resolver map;
+    sp_idmap *map = NULL;
     sp_csr *w = NULL;
-    int rc = resolver_build(ids, path, &map);
-    if (!rc && (rc = sp_csr_alloc(n, n, nnz, &w)))
-        resolver_free(&map);
+    int rc = sp_idmap_build((const char *const *)ids->v, n, path, &map);
+    if (!rc)
+        rc = sp_csr_alloc(n, n, nnz, &w);
     for (int u = 0; u < n && !rc; u++) {
         w->p[u + 1] = (int)g->start[u + 1];
         for (size_t k = g->start[u]; k < g->start[u + 1] && !rc; k++) {
             w->x[k] = 1.0;
-            if ((w->j[k] = resolver_find(&map, g->tok[k])) < 0)
+            if ((w->j[k] = sp_idmap_find(map, g->tok[k])) < 0)
                 rc = unknown_unit(path, g->line[u], g->tok[k], ids->v[u], g->tok[k]);
         }
     }
@@ -607,12 +518,11 @@ static int gal_finish(const char *path, wio_ids *ids, const gal_rows *g, sp_weig
         sp_csr_canonicalize(w);
     if (!rc && sp_csr_nnz(w) != nnz) {
         wio_links l = {0};
-        rc = gal_links(g, n, &map, &l);
+        rc = gal_links(g, n, map, &l);
         rc = rc ? rc : links_duplicate_error(&l, ids, path, "line");
         links_free(&l);
     }
-    if (w)
-        resolver_free(&map);
+    sp_idmap_free(map);
     if (!rc) {
         rc = sp_weights_new(n, (const char *const *)ids->v, w, out);
         w = rc ? w : NULL;
@@ -802,7 +712,8 @@ static int mtx_entry(wio_text *t, char *line, const mtx_kind *kind, int n, wio_l
 static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
 {
     mtx_kind kind = {0, 0};
-    int rc = mtx_banner(t, &kind), n = -1, nnz = 0, nnamed = 0, cap = 0;
+    int rc = mtx_banner(t, &kind), n = -1, nnz = 0, nnamed = 0;
+    size_t cap = 0;
     mtx_id *named = NULL;
     char *line;
     while (!rc && (line = text_nonblank(t)) != NULL) {
@@ -811,16 +722,12 @@ static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
             mtx_id e;
             if (!mtx_id_comment(line, t->line, &e))
                 continue;
-            if (nnamed == cap) {
-                int grown = cap ? 2 * cap : 64;
-                mtx_id *v = cap < INT_MAX / 2 ? sp_realloc(named, (size_t)grown * sizeof *v) : NULL;
-                if (!v) {
-                    rc = cap < INT_MAX / 2 ? SP_ENOMEM : text_error(t, "too many '%% id' lines");
-                    break;
-                }
-                named = v;
-                cap = grown;
+            if (nnamed == INT_MAX) {
+                rc = text_error(t, "too many '%% id' lines");
+                break;
             }
+            if ((rc = SP_VEC_RESERVE(named, cap, (size_t)nnamed + 1, 64)))
+                break;
             named[nnamed++] = e;
         } else if (n < 0) {
             char *tok[4];
@@ -856,21 +763,16 @@ static int read_mtx(wio_text *t, wio_ids *ids, wio_links *l)
 
 typedef struct csv_row {
     char **cell;
-    int n, cap;
+    int n;
+    size_t cap;
 } csv_row;
 
 static int csv_row_push(csv_row *row, char *cell)
 {
-    if (row->n == row->cap) {
-        if (row->cap > INT_MAX / 2)
-            return sp_error_set(SP_EDATA, "too many cells");
-        int cap = row->cap ? 2 * row->cap : 64;
-        char **v = sp_realloc(row->cell, (size_t)cap * sizeof *v);
-        if (!v)
-            return SP_ENOMEM;
-        row->cell = v;
-        row->cap = cap;
-    }
+    if (row->n == INT_MAX)
+        return sp_error_set(SP_EDATA, "too many cells");
+    if (SP_VEC_RESERVE(row->cell, row->cap, (size_t)row->n + 1, 64))
+        return SP_ENOMEM;
     row->cell[row->n++] = cell;
     return SP_OK;
 }
@@ -920,8 +822,8 @@ static int read_dense(wio_text *t, int spmat, sp_weights **out)
 {
     csv_row row = {0};
     const char **cells = NULL;
-    int *start = NULL, *line = NULL, nrows = 0, rcap = 0, rc = SP_OK;
-    size_t ncells = 0, ccap = 0;
+    int *start = NULL, *line = NULL, nrows = 0, rc = SP_OK;
+    size_t ncells = 0, ccap = 0, rcap = 0;
     char sep = ',';
     for (char *s; !rc && (s = text_nonblank(t)) != NULL; nrows++) {
         if (nrows == 0 && !spmat && !strchr(s, ','))
@@ -933,22 +835,12 @@ static int read_dense(wio_text *t, int spmat, sp_weights **out)
         } else {
             rc = csv_split(t, s, sep, &row);
         }
-        if (!rc && nrows + 2 > rcap) {
-            rcap = rcap ? 2 * rcap : 256;
-            int *a = sp_realloc(start, (size_t)rcap * sizeof *a), *b = a ? sp_realloc(line, (size_t)rcap * sizeof *b) : NULL;
-            start = a ? a : start;
-            line = b ? b : line;
-            rc = a && b ? SP_OK : SP_ENOMEM;
-        }
-        if (!rc && ncells + (size_t)row.n + 1 > ccap) {
-            size_t cap = ccap ? 2 * ccap : 4096;
-            while (cap < ncells + (size_t)row.n + 1)
-                cap *= 2;
-            const char **grown = sp_realloc((void *)cells, cap * sizeof *grown);
-            rc = grown ? SP_OK : SP_ENOMEM;
-            cells = grown ? grown : cells;
-            ccap = grown ? cap : ccap;
-        }
+        size_t lcap = rcap; /* start and line: one count */
+        if (!rc && (SP_VEC_RESERVE(start, rcap, (size_t)nrows + 2, 256) ||
+                    SP_VEC_RESERVE(line, lcap, (size_t)nrows + 2, 256)))
+            rc = SP_ENOMEM;
+        if (!rc && SP_VEC_RESERVE(cells, ccap, ncells + (size_t)row.n + 1, 4096))
+            rc = SP_ENOMEM;
         if (!rc && (ncells > (size_t)SP_WDENSE_MAX_N * (SP_WDENSE_MAX_N + 2) ||
                     nrows > SP_WDENSE_MAX_N + 2))
             rc = text_error(t, "too many cells for a dense weights file");
@@ -1079,14 +971,9 @@ static int swm_records(const char *data, size_t size, const char *path, int isla
             rc = swm_error(path, r, n, id, "file ends inside the record");
             break;
         }
-        if (l->n + (size_t)cnt > cap) {
-            cap = 2 * (l->n + (size_t)cnt);
-            int *grown = sp_realloc(nbr_id, cap * sizeof *grown);
-            if (!grown) {
-                rc = SP_ENOMEM;
-                break;
-            }
-            nbr_id = grown;
+        if (SP_VEC_RESERVE(nbr_id, cap, l->n + (size_t)cnt, 2 * (size_t)cnt)) {
+            rc = SP_ENOMEM;
+            break;
         }
         for (int k = 0; k < cnt; k++)
             nbr_id[l->n + (size_t)k] = swm_i32(&in);
@@ -1150,6 +1037,12 @@ int sp_wio_read_buffer(const char *data, size_t size, sp_wformat fmt, const char
     } else if (fmt >= SP_WF_GAL && fmt <= SP_WF_SPMAT && fmt != SP_WF_SHEET) {
         wio_text t;
         name_links names = {0};
+        const char *parser = getenv("SPILL_WIO_PARSER"); /* "general": tests compare both */
+        int general = parser && strcmp(parser, "general") == 0;
+        if (!general && fmt == SP_WF_GAL && ((rc = sp_wfast_gal(data, size, out)) || *out))
+            return rc; /* integer ids: one pass; else (and on errors) the parser below */
+        if (!general && fmt == SP_WF_GWT && ((rc = sp_wfast_gwt(data, size, out)) || *out))
+            return rc;
         rc = text_open(&t, data, size, path);
         if (!rc && fmt == SP_WF_GAL) {
             gal_rows g;
@@ -1276,53 +1169,161 @@ static void header_name(char *dst, size_t cap, const char *name)
             *s = '_';
 }
 
-static void write_gal(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+/* Text written through one buffer: GAL, GWT and Matrix Market files of 10^6
+ * units have millions of lines, and stdio's calls and printf's format
+ * parsing cost more than the bytes.  Write errors show in ferror(f). */
+typedef struct wio_out {
+    FILE *f;
+    size_t n;
+    double last;      /* the weight formatted last, */
+    int last_len;     /* its length in last_text (0: none yet) */
+    char last_text[32];
+    char buf[1 << 16];
+} wio_out;
+
+static void out_bytes(wio_out *o, const char *s, size_t len)
 {
+    if (o->n + len > sizeof o->buf) {
+        fwrite(o->buf, 1, o->n, o->f);
+        o->n = 0;
+        if (len > sizeof o->buf) {
+            fwrite(s, 1, len, o->f);
+            return;
+        }
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+}
+
+static void out_char(wio_out *o, char c)
+{
+    if (o->n == sizeof o->buf)
+        out_bytes(o, &c, 1);
+    else
+        o->buf[o->n++] = c;
+}
+
+/* A non-negative integer in decimal ("%d"). */
+static void out_uint(wio_out *o, unsigned v)
+{
+    char d[16];
+    int k = sizeof d;
+    do
+        d[--k] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    out_bytes(o, d + k, sizeof d - (size_t)k);
+}
+
+/* A weight as "%.17g" (exact round trip); the last one is kept, since
+ * standardised rows repeat one value. */
+static void out_weight(wio_out *o, double x)
+{
+    if (!o->last_len || memcmp(&x, &o->last, sizeof x) != 0) {
+        o->last = x;
+        o->last_len = snprintf(o->last_text, sizeof o->last_text, "%.17g", x);
+    }
+    out_bytes(o, o->last_text, (size_t)o->last_len);
+}
+
+static void out_flush(wio_out *o)
+{
+    if (o->n)
+        fwrite(o->buf, 1, o->n, o->f);
+    o->n = 0;
+}
+
+/* The lengths of W's ids (NULL when out of memory: the writer then stops). */
+static unsigned *id_lengths(const sp_weights *W)
+{
+    unsigned *len = sp_malloc((size_t)W->n * sizeof *len + 1);
+    for (int i = 0; len && i < W->n; i++)
+        len[i] = (unsigned)strlen(W->ids[i]);
+    return len;
+}
+
+static int write_gal(wio_out *o, const sp_weights *W, const char *layer, const char *id_field)
+{
+    char head[600];
     if (layer || id_field) {
         char a[256], b[256];
         header_name(a, sizeof a, layer);
         header_name(b, sizeof b, id_field);
-        fprintf(f, "0 %d %s %s\n", W->n, a, b);
+        snprintf(head, sizeof head, "0 %d %s %s\n", W->n, a, b);
     } else {
-        fprintf(f, "%d\n", W->n);
+        snprintf(head, sizeof head, "%d\n", W->n);
     }
+    unsigned *len = id_lengths(W);
+    if (!len)
+        return SP_ENOMEM;
+    out_bytes(o, head, strlen(head));
     const sp_csr *w = W->w;
     for (int i = 0; i < W->n; i++) {
-        fprintf(f, "%s %d\n", W->ids[i], w->p[i + 1] - w->p[i]);
+        out_bytes(o, W->ids[i], len[i]);
+        out_char(o, ' ');
+        out_uint(o, (unsigned)(w->p[i + 1] - w->p[i]));
+        out_char(o, '\n');
         for (int k = w->p[i]; k < w->p[i + 1]; k++) {
             if (k > w->p[i])
-                fputc(' ', f);
-            fputs(W->ids[w->j[k]], f);
+                out_char(o, ' ');
+            out_bytes(o, W->ids[w->j[k]], len[w->j[k]]);
         }
-        fputc('\n', f);
+        out_char(o, '\n');
     }
+    free(len);
+    return SP_OK;
 }
 
-static void write_gwt(FILE *f, const sp_weights *W, const char *layer, const char *id_field)
+static int write_gwt(wio_out *o, const sp_weights *W, const char *layer, const char *id_field)
 {
-    char a[256], b[256];
+    char a[256], b[256], head[600];
     header_name(a, sizeof a, layer);
     header_name(b, sizeof b, id_field);
-    fprintf(f, "0 %d %s %s\n", W->n + W->unnamed, a, b);
+    snprintf(head, sizeof head, "0 %d %s %s\n", W->n + W->unnamed, a, b);
+    unsigned *len = id_lengths(W);
+    if (!len)
+        return SP_ENOMEM;
+    out_bytes(o, head, strlen(head));
     const sp_csr *w = W->w;
     for (int i = 0; i < W->n; i++) /* an island has no line (libpysal, GeoDa) */
-        for (int k = w->p[i]; k < w->p[i + 1]; k++)
-            fprintf(f, "%s %s %.17g\n", W->ids[i], W->ids[w->j[k]], w->x[k]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            out_bytes(o, W->ids[i], len[i]);
+            out_char(o, ' ');
+            out_bytes(o, W->ids[w->j[k]], len[w->j[k]]);
+            out_char(o, ' ');
+            out_weight(o, w->x[k]);
+            out_char(o, '\n');
+        }
+    free(len);
+    return SP_OK;
 }
 
-static void write_mtx(FILE *f, const sp_weights *W)
+static int write_mtx(wio_out *o, const sp_weights *W)
 {
-    fputs("%%MatrixMarket matrix coordinate real general\n"
-          "% spatial weights written by spill; unit ids: '% id K NAME'\n", f);
-    for (int i = 0; i < W->n; i++)
-        fprintf(f, "%% id %d %s\n", i + 1, W->ids[i]);
+    char line[64];
+    const char *banner = "%%MatrixMarket matrix coordinate real general\n"
+                         "% spatial weights written by spill; unit ids: '% id K NAME'\n";
+    out_bytes(o, banner, strlen(banner));
+    for (int i = 0; i < W->n; i++) {
+        out_bytes(o, "% id ", 5);
+        out_uint(o, (unsigned)i + 1);
+        out_char(o, ' ');
+        out_bytes(o, W->ids[i], strlen(W->ids[i]));
+        out_char(o, '\n');
+    }
     const sp_csr *w = W->w;
-    fprintf(f, "%d %d %d\n", W->n, W->n, sp_csr_nnz(w));
+    snprintf(line, sizeof line, "%d %d %d\n", W->n, W->n, sp_csr_nnz(w));
+    out_bytes(o, line, strlen(line));
     for (int i = 0; i < W->n; i++)
-        for (int k = w->p[i]; k < w->p[i + 1]; k++)
-            fprintf(f, "%d %d %.17g\n", i + 1, w->j[k] + 1, w->x[k]);
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            out_uint(o, (unsigned)i + 1);
+            out_char(o, ' ');
+            out_uint(o, (unsigned)w->j[k] + 1);
+            out_char(o, ' ');
+            out_weight(o, w->x[k]);
+            out_char(o, '\n');
+        }
+    return SP_OK;
 }
-
 
 static void write_csv(FILE *f, const sp_weights *W)
 {
@@ -1437,20 +1438,28 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
         sp_output_abort(&o);
         return rc;
     }
-    if (fmt == SP_WF_GAL)
-        write_gal(f, W, layer, id_field);
-    else if (fmt == SP_WF_GWT)
-        write_gwt(f, W, layer, id_field);
+    wio_out *text = fmt == SP_WF_GAL || fmt == SP_WF_GWT || fmt == SP_WF_MTX
+                        ? sp_malloc(sizeof *text) : NULL;
+    if (text) {
+        text->f = f, text->n = 0, text->last_len = 0;
+        rc = fmt == SP_WF_GAL ? write_gal(text, W, layer, id_field)
+             : fmt == SP_WF_GWT ? write_gwt(text, W, layer, id_field) : write_mtx(text, W);
+        out_flush(text);
+        free(text);
+    } else if (fmt == SP_WF_GAL || fmt == SP_WF_GWT || fmt == SP_WF_MTX)
+        rc = SP_ENOMEM;
     else if (fmt == SP_WF_SWM)
         write_swm(f, W, id_field);
-    else if (fmt == SP_WF_MTX)
-        write_mtx(f, W);
     else if (fmt == SP_WF_SPMAT)
         write_spmat(f, W);
     else
         write_csv(f, W);
     int failed = ferror(f);
     failed |= fclose(f) != 0;
+    if (rc) {
+        sp_output_abort(&o);
+        return rc;
+    }
     if (failed) {
         rc = sp_error_set(SP_EDATA, "%s: cannot write: %s", path, strerror(errno));
         sp_output_abort(&o);

@@ -9,6 +9,7 @@
 #include "sp_error.h"
 #include "sp_geos.h"
 #include "sp_strdist.h"
+#include "sp_threads.h"
 
 static void usage(FILE *to)
 {
@@ -25,6 +26,7 @@ int main(int argc, char **argv)
      * keep them on the heap for reuse instead of fresh, page-faulting mmaps. */
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    sp_threads_libraries_env(); /* before the sparse plugin loads OpenBLAS */
     sp_error_init(); /* GSL reports failures through return values (core/sp_error.h) */
     if (argc < 2) {
         usage(stderr);

@@ -8,6 +8,8 @@
 #   lisa    spill lisa --perm 999 (whole command: read layer, data and weights,
 #           compute, write a GeoPackage) and its --timing "statistics" part;
 #           at N <= 10000 also R spdep::localmoran_perm(nsim = 999) (the call only)
+#   lookup  the same with --perm-method lookup (GeoDa's lookup table; R's reference
+#           is still localmoran_perm, whose null is the exact scheme's)
 #   moran   spill moran --perm 999 (whole command) and R spdep::moran.mc(nsim = 999)
 # with the ratios R / spill: `ratio` against spill's whole command, `ratio_stat`
 # against its statistics part (like for like: R's time is the call alone, not
@@ -36,6 +38,8 @@ for n in "${sizes[@]}"; do
 
     tl=$(best_part_of 3 statistics "$SPILL" lisa "$tmp/v$n.gpkg" --id id --data "$tmp/x$n.csv" --var x --w "$tmp/w$n.gal" --perm 999 -o "$tmp/l$n.gpkg" --timing)
     tls=$(stat_part)
+    tk=$(best_part_of 3 statistics "$SPILL" lisa "$tmp/v$n.gpkg" --id id --data "$tmp/x$n.csv" --var x --w "$tmp/w$n.gal" --perm 999 --perm-method lookup -o "$tmp/k$n.gpkg" --timing)
+    tks=$(stat_part)
     tm=$(best_part_of 3 statistics "$SPILL" moran "$tmp/x$n.csv" --id id --var x --w "$tmp/w$n.gal" --perm 999 --timing)
     tms=$(stat_part)
 
@@ -52,5 +56,6 @@ for n in "${sizes[@]}"; do
     rl=$(echo "$rout" | awk '{ if ($1 != "NA") print $1 }')
     rm_=$(echo "$rout" | awk '{ print $2 }')
     printf '%-7s %-6s %10.3f %12.3f %10s %9s %9s\n' "$n" lisa "$tl" "$tls" "${rl:--}" "$(ratio "$tl" "$rl")" "$(ratio "$tls" "$rl")"
+    printf '%-7s %-6s %10.3f %12.3f %10s %9s %9s\n' "$n" lookup "$tk" "$tks" "${rl:--}" "$(ratio "$tk" "$rl")" "$(ratio "$tks" "$rl")"
     printf '%-7s %-6s %10.3f %12.3f %10s %9s %9s\n' "$n" moran "$tm" "$tms" "${rm_:--}" "$(ratio "$tm" "$rm_")" "$(ratio "$tms" "$rm_")"
 done

@@ -12,6 +12,10 @@ have_pc geos || need="$need libgeos-dev"
 have_h proj.h || need="$need libproj-dev"
 have_h suitesparse/cholmod.h || need="$need libsuitesparse-dev"
 have_pc gsl || need="$need libgsl-dev"
+# GeoPackage rows read and written through SQLite directly (io/sp_gpkg_db.c)
+have_pc sqlite3 || need="$need libsqlite3-dev"
+# tests/cli/t_gpkgio.sh and t_shard.sh look into GeoPackages with the sqlite3 shell
+command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
 # OpenBLAS behind CHOLMOD's supernodal factorisation (`fit` at 10^6 units: 10x the reference BLAS)
 ls /usr/lib/*/openblas-pthread/libblas.so.3 >/dev/null 2>&1 || need="$need libopenblas0-pthread"
 have_pc jansson || need="$need libjansson-dev"

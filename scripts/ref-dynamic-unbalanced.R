@@ -7,6 +7,7 @@
 # Writes tests/fixtures/dynamic/:
 #   unb_panel.csv   dyn_panel.csv (31 provinces x 2009-2020) with 10 % of the unit-periods
 #                   (37 of 372, seeded) removed
+#   gap_panel.csv   unb_panel.csv without the year 2014 (a gap: 2015's lag is not 2013's)
 #   w_YEAR.gal      a weights matrix per period, 2009-2020: even years the provinces' queen
 #                   contiguity (../panel/provinces.gal), odd years the capitals' 4 nearest
 #                   neighbours (../weights/capitals_knn4.gal, 34 units)
@@ -15,8 +16,8 @@
 #                   observations used (nobs) and of unit-periods dropped for a missing lag
 #
 # The estimator, written here independently of spill.  Periods 2..T; unit i enters period t
-# when it is observed in t and in t - 1 (the others of periods 2..T are dropped and
-# counted).  y_{t-1} is the unit's own previous value; W y_{t-1} is the previous period's
+# when it is observed in t and in the year t - 1 (the others of periods 2..T are dropped and
+# counted; after a missing year, all of the next year's).  y_{t-1} is the unit's own previous value; W y_{t-1} is the previous period's
 # own spatial lag, W_{t-1} y_{t-1} with W_{t-1} that period's W on all the units observed
 # in t - 1 (row-standardised again).  W_t of the estimation is the W of period t on the
 # units used in t, row-standardised again, and W X = W_t X_t.  The identity: the ML
@@ -51,13 +52,13 @@ design <- function(d, wfun) {
     years <- sort(unique(d$year))
     d$wy <- NA
     for (y in years) { r <- d$year == y; d$wy[r] <- as.vector(wfun(y, d$adcode[r]) %*% d$y[r]) }
-    key <- paste(d$adcode, match(d$year, years))
-    prev <- match(paste(d$adcode, match(d$year, years) - 1), key)
+    key <- paste(d$adcode, d$year)
+    prev <- match(paste(d$adcode, d$year - 1), key) # the year before, not the label before
     late <- d$year > years[1]
     e <- d[late & !is.na(prev), ]
     p <- prev[late & !is.na(prev)]
     e$ly <- d$y[p]; e$wly <- d$wy[p]
-    blocks <- lapply(years[-1], function(y) wfun(y, e$adcode[e$year == y]))
+    blocks <- lapply(sort(unique(e$year)), function(y) wfun(y, e$adcode[e$year == y]))
     Wb <- as.matrix(Matrix::bdiag(blocks))
     e$wx1 <- as.vector(Wb %*% e$x1); e$wx2 <- as.vector(Wb %*% e$x2)
     e$unit <- factor(e$adcode); e$per <- factor(e$year)
@@ -65,8 +66,10 @@ design <- function(d, wfun) {
 }
 
 rows <- NULL
+gap <- unb[unb$year != 2014, ] # a whole year missing: 2015 has no y(t-1), its rows are dropped
+write_table(gap, "gap_panel.csv")
 cases <- list(list("unbalanced", unb, w_one), list("unbalanced_wper", unb, w_per),
-              list("balanced_wper", full, w_per))
+              list("balanced_wper", full, w_per), list("gap", gap, w_one))
 for (cs in cases) {
     ds <- design(cs[[2]], cs[[3]])
     lw <- suppressWarnings(mat2listw(ds$W, style = "W"))

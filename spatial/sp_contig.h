@@ -9,7 +9,8 @@
  * holes, every part of a multipart unit); polygon validity does not matter.
  *
  * The result is a binary, symmetric n x n sp_csr owned by the caller.
- * Errors follow sp_error.h. */
+ * Errors follow sp_error.h: a negative or non-finite snap is SP_EUSAGE, a
+ * vertex with a non-finite coordinate SP_EDATA naming the unit (1-based). */
 #ifndef SP_CONTIG_H
 #define SP_CONTIG_H
 
@@ -27,6 +28,11 @@ int sp_contig_build(GEOSGeometry *const *geoms, int n, sp_contig_rule rule, doub
  * the geometries those vertices come from; xy and start stay the caller's. */
 int sp_contig_build_xy(const double *xy, const size_t *start, int n, sp_contig_rule rule,
                        double snap, sp_csr **out);
+
+/* sp_contig_build_xy on `threads` threads (1 or more; more than 8 count as
+ * 8): the same matrix, bit for bit, whatever the number. */
+int sp_contig_build_xy_threads(const double *xy, const size_t *start, int n, sp_contig_rule rule,
+                               double snap, int threads, sp_csr **out);
 
 /* The default snap distance for a layer: 1e-7 degrees (about 1 cm) for
  * geographic coordinates, 0.01 CRS units (1 cm in metres) for projected ones,

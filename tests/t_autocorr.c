@@ -1,6 +1,8 @@
 /* Unit tests for core/sp_moran, sp_lisa, sp_getis, sp_fdr, sp_autocorr:
  * values against R spdep (fixtures from scripts/ref-autocorr.R), ArcGIS's Gi*
  * formula, permutation properties and thread-count independence. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "sp_getis.h"
 #include "sp_lisa.h"
 #include "sp_moran.h"
+#include "sp_rng.h"
 #include "sp_table.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
@@ -574,6 +577,140 @@ static void test_perm_local(void)
     sp_table_free(data);
 }
 
+/* ---- the kernels' bits (issue 17) ----
+ * A 90 x 90 queen lattice whose cells are numbered in a shuffled order (as
+ * arbitrary ids are), and its third order (rows longer than 16): FNV-1a
+ * hashes of every unit's counts and moment bits (local) and of the moment
+ * bits of I and C (global), with 1 and 2 threads, against the values the
+ * kernels gave before issue 17's rewrite (commit 0311cb9; PERM_BITS_PRINT
+ * prints them). */
+#define LAT 90
+
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    for (size_t k = 0; k < len; k++)
+        h = (h ^ b[k]) * 1099511628211ull;
+    return h;
+}
+
+static sp_csr *shuffled_lattice(double *x)
+{
+    int n = LAT * LAT, *lab = malloc((size_t)n * sizeof *lab), nnz = 0;
+    int *ti = malloc((size_t)n * 8 * sizeof *ti), *tj = malloc((size_t)n * 8 * sizeof *tj);
+    double *tx = malloc((size_t)n * 8 * sizeof *tx);
+    sp_rng r;
+    sp_rng_init(&r, 17, 0, 0);
+    for (int c = 0; c < n; c++)
+        lab[c] = c;
+    for (int c = n - 1; c > 0; c--) {
+        int j = (int)sp_rng_below(&r, (uint32_t)c + 1), t = lab[c];
+        lab[c] = lab[j];
+        lab[j] = t;
+    }
+    for (int c = 0; c < n; c++) {
+        int a = c / LAT, b = c % LAT, k = 0;
+        for (int da = -1; da <= 1; da++)
+            for (int db = -1; db <= 1; db++)
+                k += (da || db) && a + da >= 0 && a + da < LAT && b + db >= 0 && b + db < LAT;
+        for (int da = -1; da <= 1; da++)
+            for (int db = -1; db <= 1; db++)
+                if ((da || db) && a + da >= 0 && a + da < LAT && b + db >= 0 && b + db < LAT) {
+                    ti[nnz] = lab[c];
+                    tj[nnz] = lab[(a + da) * LAT + b + db];
+                    tx[nnz++] = 1.0 / k;
+                }
+        x[lab[c]] = a + 0.5 * b + 10.0 * sp_rng_uniform(&r); /* a trend and noise */
+    }
+    sp_csr *w = NULL;
+    sp_csr_from_triplets(n, n, nnz, ti, tj, tx, &w);
+    free(lab);
+    free(ti);
+    free(tj);
+    free(tx);
+    return w;
+}
+
+static uint64_t local_bits(const sp_csr *w, const double *x, int perm, sp_perm_method method,
+                           int threads)
+{
+    int n = w->nrow, *ge = malloc((size_t)n * sizeof *ge), *le = malloc((size_t)n * sizeof *le);
+    double *mean = malloc((size_t)n * sizeof *mean), *sd = malloc((size_t)n * sizeof *sd);
+    sp_perm_opts o = {perm, 12345, threads, method, NULL};
+    uint64_t h = 14695981039346656037ull;
+    if (sp_autocorr_perm_local(w, x, &o, ge, le, mean, sd) == SP_OK)
+        for (int i = 0; i < n; i++) {
+            h = fnv(h, &ge[i], sizeof ge[i]);
+            h = fnv(h, &le[i], sizeof le[i]);
+            h = fnv(h, &mean[i], sizeof mean[i]);
+            h = fnv(h, &sd[i], sizeof sd[i]);
+        }
+    free(ge);
+    free(le);
+    free(mean);
+    free(sd);
+    return h;
+}
+
+static uint64_t global_bits(const sp_csr *w, const double *x, int perm, int threads)
+{
+    sp_moran_opts o = {0, {perm, 12345, threads, SP_PERM_EXACT, NULL}};
+    sp_moran_result r;
+    uint64_t h = 14695981039346656037ull;
+    if (sp_moran_compute(w, x, "x", &o, &r) == SP_OK) {
+        const sp_gtest *t[2] = {&r.I, &r.C};
+        for (int k = 0; k < 2; k++) {
+            h = fnv(h, &t[k]->p_perm, sizeof(double));
+            h = fnv(h, &t[k]->mean_perm, sizeof(double));
+            h = fnv(h, &t[k]->sd_perm, sizeof(double));
+        }
+    }
+    return h;
+}
+
+static void test_perm_bits(void)
+{
+    static const struct {
+        int order, perm, method; /* method -1: global Moran */
+        uint64_t want;
+    } cases[] = {
+        {1, 999, 1, 0x5cef4d3b9878d65cull},
+        {1, 5, 1, 0x47609771cc3e4736ull},
+        {1, 999, 0, 0xc3d0efe86388340dull},
+        {1, 5, 0, 0xa6fa10af868ac68aull},
+        {1, 999, -1, 0x9ff6635a50cafd1cull},
+        {1, 13, -1, 0xe3b3b8d82145e823ull},
+        {3, 999, 1, 0x7a0562ed266dcabdull},
+        {3, 199, 0, 0xdee0f52f2ee6dbafull},
+        {3, 99, -1, 0x62234f2554306bfbull},
+    };
+    double *x = malloc(LAT * LAT * sizeof *x);
+    sp_csr *w1 = shuffled_lattice(x), *w3 = NULL;
+    sp_weights *W;
+    CHECK_INT(sp_weights_new(LAT * LAT, NULL, w1, &W), SP_OK);
+    sp_weights *W3;
+    CHECK_INT(sp_weights_order(W, 3, 1, &W3), SP_OK);
+    sp_weights_standardize(W3, SP_STD_ROW);
+    w3 = W3->w;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (int threads = 1; threads <= 2; threads++) {
+            const sp_csr *w = cases[c].order == 1 ? W->w : w3;
+            uint64_t h = cases[c].method < 0 ? global_bits(w, x, cases[c].perm, threads)
+                                             : local_bits(w, x, cases[c].perm,
+                                                          (sp_perm_method)cases[c].method, threads);
+            if (getenv("PERM_BITS_PRINT") && threads == 1)
+                printf("    {%d, %d, %d, 0x%016llxull},\n", cases[c].order, cases[c].perm,
+                       cases[c].method, (unsigned long long)h);
+            TH_RECORD(h == cases[c].want, "order %d, %d permutations, method %d, %d thread%s: "
+                      "bits %016llx, want %016llx", cases[c].order, cases[c].perm,
+                      cases[c].method, threads, threads > 1 ? "s" : "", (unsigned long long)h,
+                      (unsigned long long)cases[c].want);
+        }
+    sp_weights_free(W3);
+    sp_weights_free(W);
+    free(x);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_input(void)
@@ -638,6 +775,7 @@ int main(void)
     RUN(test_fdr);
     RUN(test_perm_global);
     RUN(test_perm_local);
+    RUN(test_perm_bits);
     RUN(test_bad_input);
     return th_report("t_autocorr");
 }

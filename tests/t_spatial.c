@@ -1,6 +1,8 @@
 /* Unit tests for spatial/: k-d tree, distances, knn and band weights against
  * brute force, and contiguity on the bundled China layers. */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "sp_contig.h"
@@ -199,6 +201,113 @@ static void test_contiguity_vertices(void)
     check_contiguity_vertices("shapefiles/china_cities.shp", "adcode");
 }
 
+/* A G x G grid of unit squares, each side cut into S segments (rings closed),
+ * unit 0's upper-right corner repeated 20 times: queen links the 8 around a
+ * unit, rook the 4 that share a side (a corner is one point, however often
+ * a unit repeats it). */
+#define GRID_G 60
+#define GRID_S 10
+
+static double *grid_vertices(size_t *start)
+{
+    size_t per = 4 * GRID_S + 1, count = (size_t)GRID_G * GRID_G * per + 20;
+    double *xy = malloc(2 * count * sizeof *xy), *at = xy;
+    for (int u = 0; u < GRID_G * GRID_G; u++) {
+        int r = u / GRID_G, c = u % GRID_G;
+        start[u] = (size_t)(at - xy) / 2;
+        for (int side = 0; side < 4; side++)
+            for (int k = 0; k < GRID_S; k++) {
+                double t = (double)k / GRID_S, x, y;
+                if (side == 0) x = c + t, y = r;               /* bottom, left to right */
+                else if (side == 1) x = c + 1, y = r + t;      /* right, upwards */
+                else if (side == 2) x = c + 1 - t, y = r + 1;  /* top, right to left */
+                else x = c, y = r + 1 - t;                     /* left, downwards */
+                if (side == 1 && k == 0 && u == 0)
+                    for (int rep = 0; rep < 20; rep++)          /* (1, 0) repeated */
+                        *at++ = x, *at++ = y;
+                *at++ = x, *at++ = y;
+            }
+        *at++ = c, *at++ = r; /* closing point */
+    }
+    start[GRID_G * GRID_G] = (size_t)(at - xy) / 2;
+    return xy;
+}
+
+/* Whether w links exactly the grid neighbours of the rule. */
+static int grid_expected(const sp_csr *w, sp_contig_rule rule)
+{
+    int n = GRID_G * GRID_G;
+    for (int u = 0; u < n; u++) {
+        int r = u / GRID_G, c = u % GRID_G, count = 0;
+        for (int dr = -1; dr <= 1; dr++)
+            for (int dc = -1; dc <= 1; dc++) {
+                int rr = r + dr, cc = c + dc;
+                if ((!dr && !dc) || rr < 0 || cc < 0 || rr >= GRID_G || cc >= GRID_G ||
+                    (rule == SP_CONTIG_ROOK && dr && dc))
+                    continue;
+                count++;
+                if (sp_csr_get(w, u, rr * GRID_G + cc) != 1.0)
+                    return 0;
+            }
+        if (w->p[u + 1] - w->p[u] != count)
+            return 0;
+    }
+    return 1;
+}
+
+/* The same matrix on 1, 2, 3 and 8 threads, right on the grid, with the
+ * default-sized cells (columns counted into strips) and tiny ones (strips
+ * far wider than their vertices: radix-sorted); the China cities too. */
+static void test_contiguity_threads(void)
+{
+    size_t *start = malloc((GRID_G * GRID_G + 1) * sizeof *start);
+    double *xy = grid_vertices(start);
+    const double snaps[2] = {0.01, 1e-12};
+    for (int rule = 0; rule < 2; rule++)
+        for (int s = 0; s < 2; s++) {
+            sp_csr *one = NULL;
+            CHECK_INT(sp_contig_build_xy_threads(xy, start, GRID_G * GRID_G, (sp_contig_rule)rule,
+                                                 snaps[s], 1, &one), SP_OK);
+            TH_RECORD(one && grid_expected(one, (sp_contig_rule)rule), "grid rule %d snap %g",
+                      rule, snaps[s]);
+            for (int t = 2; t <= 8 && one; t = t == 3 ? 8 : t + 1) {
+                sp_csr *w = NULL;
+                CHECK_INT(sp_contig_build_xy_threads(xy, start, GRID_G * GRID_G,
+                                                     (sp_contig_rule)rule, snaps[s], t, &w), SP_OK);
+                TH_RECORD(w && sp_csr_equal(one, w), "grid rule %d snap %g: %d threads differ",
+                          rule, snaps[s], t);
+                sp_csr_free(w);
+            }
+            sp_csr_free(one);
+        }
+    free(xy);
+    free(start);
+    sp_layer *V;
+    CHECK_INT(sp_layer_read("shapefiles/china_cities.shp", NULL, "adcode",
+                            SP_LAYER_NEED_GEOMETRY | SP_LAYER_VERTICES, &V), SP_OK);
+    for (int rule = 0; V && rule < 2; rule++) {
+        sp_csr *a = NULL, *b = NULL;
+        CHECK_INT(sp_contig_build_xy_threads(V->xy, V->vstart, V->n, (sp_contig_rule)rule, 1e-7,
+                                             1, &a), SP_OK);
+        CHECK_INT(sp_contig_build_xy_threads(V->xy, V->vstart, V->n, (sp_contig_rule)rule, 1e-7,
+                                             2, &b), SP_OK);
+        CHECK(a && b && sp_csr_equal(a, b));
+        sp_csr_free(a);
+        sp_csr_free(b);
+    }
+    sp_layer_free(V);
+}
+
+/* A vertex with a non-finite coordinate is an error naming its unit. */
+static void test_contiguity_nonfinite(void)
+{
+    double xy[8] = {0, 0, 1, 0, 1, NAN, 0, 1};
+    size_t start[3] = {0, 2, 4};
+    sp_csr *w = NULL;
+    CHECK_INT(sp_contig_build_xy(xy, start, 2, SP_CONTIG_QUEEN, 0.01, &w), SP_EDATA);
+    CHECK(w == NULL && strstr(sp_error_msg(), "unit 2 has a vertex with a non-finite") != NULL);
+}
+
 /* GEOS centroids equal sf::st_centroid (s2 off) from scripts/ref-weights.R. */
 static void check_centroids(const char *layer_path, const char *id, const char *fixture)
 {
@@ -274,5 +383,7 @@ int main(void)
     RUN(test_kdtree_radius_count);
     RUN(test_contiguity_provinces);
     RUN(test_contiguity_vertices);
+    RUN(test_contiguity_threads);
+    RUN(test_contiguity_nonfinite);
     return th_report("t_spatial");
 }

@@ -5,6 +5,7 @@
 #include "sp_csr.h"
 #include "sp_error.h"
 #include "sp_idmap.h"
+#include "sp_rng.h"
 #include "sp_weights.h"
 
 /* A path graph 0-1-2-3 plus an island 4. */
@@ -148,6 +149,52 @@ static void test_negative_weight_rejected(void)
     sp_weights_free(W);
 }
 
+/* The one-walk symmetry checks against entry-by-entry look-ups on random
+ * small matrices: symmetric ones, then with one entry dropped, added or
+ * changed. */
+static void test_symmetry_walk(void)
+{
+    sp_rng r;
+    sp_rng_init(&r, 5, 0, 0);
+    int wrong = 0;
+    for (int iter = 0; iter < 2000; iter++) {
+        int n = 1 + (int)sp_rng_below(&r, 9), m = 0, ti[200], tj[200];
+        double tx[200];
+        for (int i = 0; i < n; i++)
+            for (int j = i; j < n; j++)
+                if (sp_rng_uniform(&r) < 0.3) {
+                    double v = 1 + (double)sp_rng_below(&r, 3);
+                    ti[m] = i, tj[m] = j, tx[m++] = v;
+                    if (i != j)
+                        ti[m] = j, tj[m] = i, tx[m++] = v;
+                }
+        int change = (int)sp_rng_below(&r, 4); /* 0 none, 1 drop, 2 add, 3 value */
+        if (change == 1 && m > 0)
+            m--;
+        if (change == 2)
+            ti[m] = (int)sp_rng_below(&r, (uint32_t)n), tj[m] = (int)sp_rng_below(&r, (uint32_t)n),
+            tx[m++] = 1.0;
+        if (change == 3 && m > 0)
+            tx[0] += 0.5;
+        sp_csr *a;
+        if (sp_csr_from_triplets(n, n, m, ti, tj, tx, &a))
+            continue;
+        int pat = 1, val = 1;
+        for (int i = 0; i < n; i++)
+            for (int k = a->p[i]; k < a->p[i + 1]; k++) {
+                double w = sp_csr_get(a, a->j[k], i);
+                int has = 0;
+                for (int q = a->p[a->j[k]]; q < a->p[a->j[k] + 1]; q++)
+                    has |= a->j[q] == i;
+                pat &= has;
+                val &= has && w == a->x[k];
+            }
+        wrong += sp_csr_pattern_symmetric(a) != pat || sp_csr_is_symmetric(a, 0.0) != val;
+        sp_csr_free(a);
+    }
+    CHECK_INT(wrong, 0);
+}
+
 int main(void)
 {
     RUN(test_triplets_sum_duplicates);
@@ -158,5 +205,6 @@ int main(void)
     RUN(test_link_and_align);
     RUN(test_idmap_duplicates);
     RUN(test_negative_weight_rejected);
+    RUN(test_symmetry_walk);
     return th_report("t_weights");
 }

@@ -11,6 +11,8 @@
 
 #include "harness.h"
 #include "sp_error.h"
+#include "sp_rng.h"
+#include "sp_wfast.h"
 #include "sp_wio.h"
 
 #define FIX TH_FIXTURES "/wio"
@@ -260,6 +262,169 @@ static void check_same_text(const char *clean, const char *messy, sp_wformat fmt
         TH_RECORD(same_ids(A, B) && sp_csr_equal(A->w, B->w), "format %d: messy file differs", fmt);
     sp_weights_free(A);
     sp_weights_free(B);
+}
+
+/* The one-pass readers (io/sp_wfast.h) against the general parser
+ * (SPILL_WIO_PARSER=general): a file they take gives the same ids, matrix
+ * and unnamed count; a file they decline (fast = 0) is still read, by the
+ * general parser. */
+static void check_fast_paths(const char *text, sp_wformat fmt, int fast)
+{
+    sp_weights *F = NULL, *G, *D;
+    int rc = fmt == SP_WF_GAL ? sp_wfast_gal(text, strlen(text), &F)
+                              : sp_wfast_gwt(text, strlen(text), &F);
+    TH_RECORD(rc == SP_OK && (F != NULL) == fast, "fast path %s: %.60s", fast ? "declined" : "took",
+              text);
+    setenv("SPILL_WIO_PARSER", "general", 1);
+    G = parse(text, fmt, &rc);
+    unsetenv("SPILL_WIO_PARSER");
+    D = parse(text, fmt, &rc);
+    TH_RECORD(G && D, "not read: %s", sp_error_msg());
+    if (F && G)
+        TH_RECORD(same_ids(F, G) && sp_csr_equal(F->w, G->w) && F->unnamed == G->unnamed,
+                  "fast and general differ: %.60s", text);
+    if (D && G)
+        TH_RECORD(same_ids(D, G) && sp_csr_equal(D->w, G->w) && D->unnamed == G->unnamed,
+                  "default and general differ: %.60s", text);
+    sp_weights_free(F);
+    sp_weights_free(G);
+    sp_weights_free(D);
+}
+
+static void check_gal_paths(const char *text, int fast)
+{
+    check_fast_paths(text, SP_WF_GAL, fast);
+}
+
+static void test_gal_fast(void)
+{
+    check_gal_paths("3\n1 1\n2\n2 2\n1 3\n3 1\n2\n", 1);
+    check_gal_paths("3\r\n1 1\r\n2\r\n2 2\r\n1 3\r\n3 1\r\n2\r\n", 1);           /* CRLF */
+    check_gal_paths("3 \t\n1 1 \n2\t\n2 2  \r\n1 3 \r \n3 1\n 2 \n", 1);       /* trailing blanks */
+    check_gal_paths("\n\n3\n\n1 1\n\n2\n \r\n2\t2\n1\t3\n3 1\n2\n\n\n", 1);   /* blank lines, tabs */
+    check_gal_paths("3\n1 1\n2\n2 2\n1 3\n3 1\n2", 1);                          /* no final newline */
+    check_gal_paths("0 3 columbus POLYID\n1 1\n2\n2 2\n1 3\n3 1\n2\n", 1);      /* GeoDa, spill */
+    check_gal_paths("0 3 grid ID\n1 1\n2\n2 2\n3 1\n3 1\n2\n", 1);             /* R oldstyle=FALSE */
+    check_gal_paths("4\n0 2\n1 2\n1 2\n0 3\n2 2\n0 3\n3 2\n1 2\n", 1);          /* libpysal, 0-based */
+    check_gal_paths("\xEF\xBB\xBF" "2\n1 1\n2\n2 1\n1\n", 1);                     /* byte order mark */
+    check_gal_paths("3\n1 2\n3 2\n2 1\n1\n3 1\n1\n", 1);                        /* unsorted list */
+    check_gal_paths("3\n1 0\n2 1\n3\n3 1\n2\n", 1);                            /* an island */
+    check_gal_paths("3\n1 0\n\n2 1\n3\n3 1\n2\n", 1);                          /* its blank line */
+    check_gal_paths("3\n30 1\n10\n10 1\n30\n20 0\n", 1);                       /* ids not 1..n */
+    check_gal_paths("0 +3 x id\n1 1\n2\n2 1\n1\n3 0\n", 0);                    /* declined: */
+    check_gal_paths("3\na 1\nb\nb 1\na\nc 0\n", 0);                            /* text ids */
+    check_gal_paths("3\n110000 1\n120000\n120000 1\n110000\n130000 0\n", 0);   /* large ids */
+    check_gal_paths("2\n1 1\n2\n2 01\n1\n", 0);                                /* "01" */
+    check_gal_paths("0 2 la\ryer id\n1 1\n2\n2 1\n1\n", 1);                      /* CR in a name */
+}
+
+/* A random small GAL text: ids 1..n in a random order (or shifted, or one
+ * repeated), lists in random order, random blanks, CRs, blank lines, and now
+ * and then a wrong count, an unknown neighbour or a repeated link. */
+static void random_gal(sp_rng *r, char *buf, size_t cap)
+{
+    int n = 1 + (int)(sp_rng_uniform(r) * 6), shift = sp_rng_uniform(r) < 0.2 ? 7 : 1;
+    const char *blanks[] = {" ", "  ", "\t", " \t"}, *ends[] = {"\n", "\r\n", " \n", "\t\r\n"};
+    size_t at = 0;
+#define PUT(...) (at += (size_t)snprintf(buf + at, at < cap ? cap - at : 0, __VA_ARGS__))
+#define END() PUT("%s%s", ends[(int)(sp_rng_uniform(r) * 4)], sp_rng_uniform(r) < 0.1 ? "\n" : "")
+    PUT(sp_rng_uniform(r) < 0.5 ? "%d" : "0 %d layer id", n);
+    END();
+    for (int u = 0; u < n; u++) {
+        int k = (int)(sp_rng_uniform(r) * n), id = u + shift;
+        if (sp_rng_uniform(r) < 0.02)
+            id = shift; /* a repeated id */
+        PUT("%d%s%d", id, blanks[(int)(sp_rng_uniform(r) * 4)],
+            k + (sp_rng_uniform(r) < 0.02));
+        END();
+        for (int q = 0; q < k; q++) {
+            int v = (int)(sp_rng_uniform(r) * n) + shift;
+            if (sp_rng_uniform(r) < 0.02)
+                v = n + shift + 3; /* not a unit */
+            PUT("%s%d", q ? blanks[(int)(sp_rng_uniform(r) * 4)] : "", v);
+        }
+        if (k > 0 || sp_rng_uniform(r) < 0.3)
+            END();
+    }
+    if (sp_rng_uniform(r) < 0.3 && at > 0)
+        at--; /* no final newline */
+    buf[at < cap ? at : cap - 1] = '\0';
+#undef PUT
+#undef END
+}
+
+/* The fast and the general reader of fmt on 5000 random texts (generated by
+ * make_text from seed): the same weights whenever the fast one reads a
+ * file (the general parser's error otherwise); it must read at least `least`. */
+static void check_random_texts(sp_wformat fmt, uint64_t seed, int least,
+                               void (*make_text)(sp_rng *, char *, size_t))
+{
+    sp_rng r;
+    sp_rng_init(&r, seed, 0, 0);
+    int fast = 0, differ = 0;
+    for (int iter = 0; iter < 5000; iter++) {
+        char text[2048];
+        make_text(&r, text, sizeof text);
+        sp_weights *F = NULL, *G = NULL;
+        int rc;
+        if (fmt == SP_WF_GAL)
+            sp_wfast_gal(text, strlen(text), &F);
+        else
+            sp_wfast_gwt(text, strlen(text), &F);
+        setenv("SPILL_WIO_PARSER", "general", 1);
+        G = parse(text, fmt, &rc);
+        unsetenv("SPILL_WIO_PARSER");
+        fast += F != NULL;
+        if (F && !(G && same_ids(F, G) && sp_csr_equal(F->w, G->w) && F->unnamed == G->unnamed) &&
+            differ++ == 0)
+            TH_RECORD(0, "readers differ on: %s", text);
+        sp_weights_free(F);
+        sp_weights_free(G);
+    }
+    CHECK(differ == 0);
+    TH_RECORD(fast >= least, "the fast reader took only %d of 5000 texts", fast);
+}
+
+static void test_gal_fast_random(void)
+{
+    check_random_texts(SP_WF_GAL, 17, 1000, random_gal);
+}
+
+static void test_gwt_fast(void)
+{
+    check_fast_paths("0 3 x id\n1 2 0.5\n2 1 0.5\n2 3 0.25\n3 2 1\n", SP_WF_GWT, 1);
+    check_fast_paths("0 3 x id\r\n1 2 0.5 \r\n\r\n2\t1\t0.5\n 2 3 1e-3\n3 2 .75", SP_WF_GWT, 1);
+    check_fast_paths("4\n2 1 0.16666666666666666\n1 2 0.16666666666666666\n", SP_WF_GWT, 1);
+    check_fast_paths("0 4 x id\n1 2 1\n2 1 1\n3 3 0\n", SP_WF_GWT, 1);   /* "ID ID 0", unnamed */
+    check_fast_paths("0 2 x id\n1 1 2.5\n2 1 1\n", SP_WF_GWT, 1);         /* a self link */
+    check_fast_paths("0 2 x id\n2 1 -0.5\n1 2 0x1p-2\n", SP_WF_GWT, 1);    /* strtod's forms */
+    check_fast_paths("0 2 x id\n2 1 000000000000000000012.5\n", SP_WF_GWT, 1);
+    check_fast_paths("0 2 x id\na b 1\nb a 1\n", SP_WF_GWT, 0);            /* text ids */
+    check_fast_paths("0 2 x id\n110000 120000 1\n", SP_WF_GWT, 0);          /* large ids */
+}
+
+/* A random small GWT text, as random_gal: ids shifted or not, weights in
+ * several forms, markers, repeats and bad weights now and then. */
+static void random_gwt(sp_rng *r, char *buf, size_t cap)
+{
+    int n = 1 + (int)(sp_rng_uniform(r) * 6), shift = sp_rng_uniform(r) < 0.2 ? 7 : 1;
+    int lines = (int)(sp_rng_uniform(r) * 10);
+    const char *weights[] = {"1", "0.5", "0.16666666666666666", "2e-1", "-3", ".25", "x", "1e999",
+                             "0", "7.0000000000000000001"};
+    const char *ends[] = {"\n", "\r\n", " \n", "\t\r\n"};
+    size_t at = 0;
+    at += (size_t)snprintf(buf + at, cap - at, sp_rng_uniform(r) < 0.5 ? "%d\n" : "0 %d x id\n",
+                           n + (sp_rng_uniform(r) < 0.1));
+    for (int k = 0; k < lines && at < cap - 64; k++)
+        at += (size_t)snprintf(buf + at, cap - at, "%d %d %s%s",
+                               (int)sp_rng_below(r, (uint32_t)n) + shift,
+                               (int)sp_rng_below(r, (uint32_t)n) + shift,
+                               weights[sp_rng_below(r, 10)], ends[sp_rng_below(r, 4)]);
+}
+
+static void test_gwt_fast_random(void)
+{
+    check_random_texts(SP_WF_GWT, 19, 500, random_gwt);
 }
 
 static void test_messy_text(void)
@@ -659,6 +824,10 @@ int main(void)
     RUN(test_roundtrip);
     RUN(test_libpysal_files);
     RUN(test_messy_text);
+    RUN(test_gal_fast);
+    RUN(test_gal_fast_random);
+    RUN(test_gwt_fast);
+    RUN(test_gwt_fast_random);
     RUN(test_malformed);
     RUN(test_swm_layouts);
     RUN(test_write_errors);

@@ -73,6 +73,44 @@ for h in effects_short_run effects_long_run; do for k in direct indirect total; 
 done; done; done
 check "balanced via --unbalanced: short- and long-run effects = the balanced ones" [ $good = 1 ]
 
+# a whole year missing (2014): 2015's lag is not 2013's; its unit-periods are dropped
+G=$P/gap_panel.csv
+for f in twoway unit; do
+    ok "dynamic, year 2014 missing, --unbalanced, $f" dfit "$G" --w "$W" --model sdm --dynamic both --fe $f --unbalanced --json
+    check "dynamic, year 2014 missing, $f = spatialreg without 2015 (no y(t-1))" same gap sdm both $f
+done
+check "the gap is named in the JSON" [ "$(jq -c '.period_gaps | map([.period, .previous])' "$OUT")" = '[["2015","2013"]]' ]
+check "the gap's note names the missing year" [ "$(jq -r '.period_gaps[0].note' "$OUT")" = "period 2014 is missing between 2013 and 2015" ]
+check "2015 is not among the periods used" [ "$(jq -r '[.unbalanced.periods[].period] | index("2015")' "$OUT")" = null ]
+check "period_order says the step" grep -q '"period_order": "numeric labels, step 1' "$OUT"
+check "stderr names the gap and the dropped period" grep -q "period 2014 is missing between 2013 and 2015: y(t-1) is not defined for 2015" "$ERR"
+ok "dynamic, year 2014 missing, text" dfit "$G" --w "$W" --model sdm --dynamic both --unbalanced
+check "text names the gap" grep -q "period 2014 is missing between 2013 and 2015: 2015 has no y(t-1)" "$OUT"
+awk -F, 'NR == 1 || $2 != 2014' "$B" >"$TMP/gap_bal.csv"
+fails 2 "period 2014 is missing between 2013 and 2015: y\(t-1\) is not defined for year 2015.*--unbalanced" "dynamic: a whole year missing (balanced)" dfit "$TMP/gap_bal.csv" --w "$W" --dynamic both
+fails 2 "period 2014 is missing between 2013 and 2015" "dynamic: a whole year missing, a W per period" dfit "$TMP/gap_bal.csv" --w "$P/w_{}.gal" --w-by year --dynamic both
+awk -F, 'NR == 1 || ($2 != 2012 && $2 != 2013 && $2 != 2017)' "$B" >"$TMP/gap2.csv"
+fails 2 "periods 2012..2013 are missing between 2011 and 2014.*and more gaps" "dynamic: two years missing, then another" dfit "$TMP/gap2.csv" --w "$W" --dynamic both
+ok "dynamic, two gaps, --unbalanced" dfit "$TMP/gap2.csv" --w "$W" --dynamic both --unbalanced --fe twoway --json
+check "both gaps listed, every unit of 2014 and 2018 dropped" [ "$(jq -c '[(.period_gaps | map(.period)), .dropped_no_lag]' "$OUT")" = '[["2014","2018"],62]' ]
+awk -F, 'NR == 1 || $2 % 2 == 0' "$B" >"$TMP/even.csv"
+ok "dynamic: every other year (step 2) is no gap" dfit "$TMP/even.csv" --w "$W" --dynamic both --fe twoway --json
+check "step 2 said, no gap" [ "$(jq -c '[.period_order, .period_gaps]' "$OUT")" = '["numeric labels, step 2: y(t-1) is the period one step before",[]]' ]
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $2 = "y" $2 } 1' "$B" >"$TMP/text.csv"
+ok "dynamic: text period labels" dfit "$TMP/text.csv" --w "$W" --dynamic both --fe twoway --json
+check "text labels: their order taken as consecutive, said" grep -q '"period_order": "labels are not numbers: their sorted order is taken as consecutive periods' "$OUT"
+ok "dynamic: text period labels, text output" dfit "$TMP/text.csv" --w "$W" --dynamic both --fe twoway
+check "text output says the labels' order is taken as consecutive" grep -q "labels are not numbers: their order is taken as consecutive periods" "$OUT"
+# quarters coded YYYYQ (20091..20094, 20101, ...): numbers with "gaps" that are no gaps
+awk -F, 'BEGIN { OFS = "," } NR > 1 { y = $2 - 2009; $2 = (2009 + int(y / 4)) "" (y % 4 + 1) } 1' "$B" >"$TMP/quarters.csv"
+fails 2 "periods 20095..20100 are missing between 20094 and 20101.*--consecutive-periods" "dynamic: YYYYQ codes read as numbers have gaps" dfit "$TMP/quarters.csv" --w "$W" --dynamic both --fe twoway
+ok "dynamic: YYYYQ codes with --consecutive-periods" dfit "$TMP/quarters.csv" --w "$W" --dynamic both --fe twoway --consecutive-periods --json
+cp "$OUT" "$TMP/quarters.json"
+ok "dynamic: the same panel with year labels" dfit "$B" --w "$W" --dynamic both --fe twoway --json
+check "--consecutive-periods: the same estimates as consecutive year labels" [ "$(jq -c '[.rho.est, .tau.est, .eta.est, .loglik]' "$TMP/quarters.json")" = "$(jq -c '[.rho.est, .tau.est, .eta.est, .loglik]' "$OUT")" ]
+check "--consecutive-periods said in period_order" grep -q '"period_order": "--consecutive-periods: the sorted labels are taken as consecutive' "$TMP/quarters.json"
+fails 1 "--consecutive-periods goes with --dynamic" "--consecutive-periods without --dynamic" dfit "$B" --w "$W" --fe twoway --consecutive-periods
+
 # bad input
 awk -F, 'NR == 1 || $1 != "110000" || $2 == 2015' "$B" >"$TMP/once.csv"
 fails 2 "unit 110000 is present in only one period" "dynamic: a unit present in one period only (unit effects)" dfit "$TMP/once.csv" --w "$W" --dynamic both --unbalanced --fe unit

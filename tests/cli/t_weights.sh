@@ -72,6 +72,31 @@ for d in 1.5 3; do
     same_nb "columbus band $d" columbus_dnn$d.gal "$COL" --id POLYID --type band --threshold $d --metric euclid
 done
 
+# --- contiguity on threads: a 50,000-cell Voronoi tessellation (the benchmark's
+# build/tools/voronoi, made by `make check`), the same bytes on 1, 2 and 3 threads
+VORONOI=${BUILD:-build}/tools/voronoi
+[ "${VORONOI#/}" != "$VORONOI" ] || VORONOI=$ROOT/$VORONOI
+if [ -x "$VORONOI" ]; then
+    "$VORONOI" 50000 5 "$TMP/vor.gpkg"
+    for ty in queen rook; do
+        ok "$ty 50k Voronoi, 1 thread" "$SPILL" weights "$TMP/vor.gpkg" --id id --type $ty \
+            --threads 1 -o "$TMP/vor1_$ty.gal"
+        for t in 2 3; do
+            ok "$ty 50k Voronoi, $t threads" "$SPILL" weights "$TMP/vor.gpkg" --id id --type $ty \
+                --threads $t -o "$TMP/vor${t}_$ty.gal"
+            check "$ty 50k Voronoi: $t threads give the bytes of 1" cmp -s "$TMP/vor1_$ty.gal" \
+                "$TMP/vor${t}_$ty.gal"
+        done
+    done
+    check "queen 50k Voronoi: about 6 neighbours each" \
+        [ "$(winfo "$TMP/vor1_queen.gal" '"\(.n) \(.nnz > 290000 and .nnz < 310000)"')" = "50000 true" ]
+    check "queen 50k Voronoi: one component, no islands" \
+        [ "$(winfo "$TMP/vor1_queen.gal" '"\(.components) \(.islands | length)"')" = "1 0" ]
+else
+    echo "t_weights.sh: the thread checks need $VORONOI (make tools)"
+fi
+fails 1 "threads" "threads 0" "$SPILL" weights "$P" --threads 0 -o "$TMP/x.gal"
+
 # --- bad input ----------------------------------------------------------------
 fails 2 "no field 'nope'" "unknown id field" "$SPILL" weights "$P" --id nope -o "$TMP/x.gal"
 fails 2 "duplicate id 'A'" "duplicate ids" "$SPILL" weights "$B/dup_ids.geojson" --id code -o "$TMP/x.gal"

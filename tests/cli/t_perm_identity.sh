@@ -1,0 +1,76 @@
+#!/bin/bash
+# CLI tests: the permutation kernels give the numbers of the kernels before
+# issue 17's rewrite (lookup lags from a table of values, the global Moran's
+# locality order), bit for bit, with 1 and 2 threads: lisa and hotspot (exact
+# and lookup; the p-values are the permutation counts) and moran (p, z, mean
+# and sd of the permuted I and C to 17 digits) on a 50k Voronoi tessellation
+# (build/tools/voronoi 50000 7) and the bundled China cities.  The fixture
+# tests/fixtures/perm/identity.txt holds a SHA-256 per case, made by
+#   PRINT=1 SPILL=OLD/spill BUILD=OLD tests/cli/t_perm_identity.sh
+# with the binary of commit 0311cb9 (main before the rewrite).
+source "$(dirname "$0")/lib.sh"
+VOR=${BUILD:+$(readlink -f "$BUILD/tools/voronoi")} # BUILD may be relative to here
+[ -x "$VOR" ] || VOR=$ROOT/build/tools/voronoi
+cd "$TMP" || exit 1
+
+# stat_cols CSV NAME...: the named columns of a layer written as CSV (the WKT
+# column dropped, quotes removed, numbers as %.10g: the p-values are exact
+# multiples of 1/(perm + 1), so this pins the counts, whatever the writer's
+# number format)
+stat_cols() {
+    local f=$1 strip=; shift
+    [ "$(head -c 4 "$f")" = WKT, ] && strip='s/^"[^"]*",//; 1s/^WKT,//;'
+    sed "$strip"' s/"//g' "$f" | awk -F, -v want="$*" '
+        NR == 1 { n = split(want, w, " "); for (i = 1; i <= NF; i++) col[$i] = i; next }
+        { line = ""; for (k = 1; k <= n; k++) { v = $(col[w[k]])
+              if (v ~ /^-?[0-9.]+(e-?[0-9]+)?$/) v = sprintf("%.10g", v)
+              line = line (k > 1 ? "," : "") v }
+          print line }'
+}
+moran_cols() { jq -c '[.results[] | .p_perm, .z_perm, .mean_perm, .sd_perm, .geary.p_perm,
+    .geary.z_perm, .geary.mean_perm, .geary.sd_perm]' "$1"; }
+
+# case NAME THREADS KIND CMD...: runs CMD (writing out.csv, or JSON on stdout
+# for KIND moran) and prints "NAME sha256" of its statistic columns
+hash_case() {
+    local name=$1 threads=$2 kind=$3; shift 3
+    rm -f out.csv
+    "$@" --threads "$threads" >out.json 2>"$ERR" || { echo "$name failed: $(head -c 300 "$ERR")"; return; }
+    case $kind in
+        lisa) stat_cols out.csv "$ID" LMiPValue COType ;;
+        hotspot) stat_cols out.csv "$ID" GiPValue Gi_Bin ;;
+        moran) moran_cols out.json ;;
+    esac | sha256sum | awk -v n="$name" '{ print n, $1 }'
+}
+
+cases() { # THREADS: every case with that thread count
+    local t=$1
+    ID=id
+    hash_case v50-lisa-exact "$t" lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
+    hash_case v50-lisa-lookup "$t" lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 199 --perm-method lookup -o out.csv
+    hash_case v50-hotspot-exact "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
+    hash_case v50-hotspot-lookup "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 199 --perm-method lookup -o out.csv
+    hash_case v50-moran "$t" moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
+    ID=adcode
+    local C=("$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal)
+    hash_case cities-lisa-exact "$t" lisa "$SPILL" lisa "${C[@]}" --perm 999 -o out.csv
+    hash_case cities-lisa-lookup "$t" lisa "$SPILL" lisa "${C[@]}" --perm 199 --perm-method lookup -o out.csv
+    hash_case cities-hotspot-exact "$t" hotspot "$SPILL" hotspot "${C[@]}" --perm 999 -o out.csv
+    hash_case cities-hotspot-lookup "$t" hotspot "$SPILL" hotspot "${C[@]}" --perm 199 --perm-method lookup -o out.csv
+    hash_case cities-moran "$t" moran "$SPILL" moran "${C[@]}" --perm 999 --json
+}
+
+check "the Voronoi tool is built" [ -x "$VOR" ]
+ok "50k Voronoi cells" "$VOR" 50000 7 v50.gpkg
+ok "their queen weights" "$SPILL" weights v50.gpkg --id id -o w50.gal
+awk 'BEGIN { print "id,x"; for (i = 1; i <= 50000; i++) printf "%d,%d\n", i, (i * 7919) % 10007 }' >d50.csv
+ok "the cities' queen weights" "$SPILL" weights "$SHP/china_cities.shp" --id adcode -o cq.gal
+if [ -n "$PRINT" ]; then
+    cases 1
+    exit 0
+fi
+cases 1 >t1.txt
+cases 2 >t2.txt
+check "1 thread: the numbers of the kernels before the rewrite" diff "$FIX/perm/identity.txt" t1.txt
+check "2 threads: the same" diff "$FIX/perm/identity.txt" t2.txt
+finish t_perm_identity
