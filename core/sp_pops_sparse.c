@@ -1317,6 +1317,22 @@ const char *sp_pops_sparse_method(const sp_pops *ops)
     return o && o->chol ? "cholmod" : "umfpack";
 }
 
+/* The operations table of ops for the operators o. */
+static void ops_table(const sparse_ops *o, sp_pops *ops)
+{
+    ops->approx = o->approx != SP_LNDET_EXACT;
+    ops->polish = o->polish;
+    ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
+    ops->lndet = sparse_lndet;
+    ops->lndet_d2 = sparse_lndet_d2;
+    ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;
+    ops->solve = sparse_solve;
+    ops->solve_many = o->chol ? sparse_solve_many : NULL;
+    ops->traces = sparse_traces;
+    ops->terms = sparse_terms;
+    ops->terms_probes = sparse_terms_probes;
+}
+
 int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops *ops)
 {
     memset(ops, 0, sizeof *ops);
@@ -1383,17 +1399,7 @@ int sp_pops_sparse_new(const sp_csr *W, const sp_pops_sparse_opts *opts, sp_pops
     if (o->row_stochastic)
         hi = 1.0;
     o->radius = fmax(fabs(lo), fabs(hi));
-    ops->approx = o->approx != SP_LNDET_EXACT;
-    ops->polish = o->polish;
-    ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
-    ops->lndet = sparse_lndet;
-    ops->lndet_d2 = sparse_lndet_d2;
-    ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;
-    ops->solve = sparse_solve;
-    ops->solve_many = o->chol ? sparse_solve_many : NULL;
-    ops->traces = sparse_traces;
-    ops->terms = sparse_terms;
-    ops->terms_probes = sparse_terms_probes;
+    ops_table(o, ops);
     ops->lo = o->rho_lo = lo < 0.0 ? 1.0 / lo : -1.0;
     ops->hi = o->rho_hi = hi > 0.0 ? 1.0 / hi : 1.0;
     return SP_OK;
