@@ -118,6 +118,26 @@ static int effects_at(const sp_pops *ops, const sp_peff_spec *s, int r, const do
     return rc;
 }
 
+/* The error of the estimates of regressor r (b = beta, th = theta, scaled)
+ * from stochastic traces: direct = b t0 + th t1 estimated by the mean of the
+ * probes' b t0_j + th t1_j, so its standard error is their standard
+ * deviation over sqrt(probes); indirect = total - direct carries the same
+ * (total is exact: solves or closed forms); 0 with exact terms. */
+static int trace_se(const sp_pops *ops, double rho, double b, double th, double se[3])
+{
+    double q0[SP_POPS_PROBES_MAX], q1[SP_POPS_PROBES_MAX];
+    int m = 0, rc = ops->terms_probes ? ops->terms_probes(ops->ctx, rho, q0, q1, &m) : SP_OK;
+    double mean = 0.0, ss = 0.0;
+    for (int j = 0; j < m; j++)
+        mean += b * q0[j] + th * q1[j];
+    mean = m ? mean / m : 0.0;
+    for (int j = 0; j < m; j++)
+        ss += (b * q0[j] + th * q1[j] - mean) * (b * q0[j] + th * q1[j] - mean);
+    se[0] = se[1] = m > 1 ? sqrt(ss / (m - 1) / m) : 0.0;
+    se[2] = 0.0;
+    return rc;
+}
+
 /* Delta-method standard errors: the gradient in (beta, theta), analytic, and
  * in (rho, tau, eta), by central differences of the exact terms. */
 static int delta(const sp_pops *ops, const sp_peff_spec *s, int r, const double t[4],
@@ -267,9 +287,13 @@ int sp_peff_compute(const sp_pops *ops, const sp_peff_spec *s, sp_peff **out)
         effects3(t, scale * s->theta[s->ib[r]],
                  s->it[r] >= 0 ? scale * s->theta[s->it[r]] : 0.0, est);
         rc = delta(ops, s, r, t, se);
+        double tse[3];
+        if (!rc)
+            rc = trace_se(ops, rho, scale * s->theta[s->ib[r]],
+                          s->it[r] >= 0 ? scale * s->theta[s->it[r]] : 0.0, tse);
         sp_peff_stat *st[3] = {&row->direct, &row->indirect, &row->total};
         for (int k = 0; k < 3; k++)
-            st[k]->est = est[k], st[k]->se_delta = se[k];
+            st[k]->est = est[k], st[k]->se_delta = se[k], st[k]->se_trace = tse[k];
     }
     if (!rc && nd)
         rc = sim_setup(s, &m);

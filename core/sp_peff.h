@@ -33,6 +33,9 @@ typedef struct sp_peff_stat {
     double est, se, z, p; /* se: simulated when draws > 0, else the delta method */
     double se_delta;
     double mean, lo, hi;  /* of the draws (NaN without draws) */
+    double se_trace;      /* est's error from stochastic traces (ops->terms_probes): the
+                             standard deviation of the probes' own values over the square
+                             root of their number; 0 with exact terms */
 } sp_peff_stat;
 
 typedef struct sp_peff_row {

@@ -34,6 +34,12 @@ typedef struct sp_pops {
     int (*traces)(void *ctx, double rho, double lambda, double *tr); /* SP_TR_COUNT values */
     /* effects terms tr(A^-1)/n, tr(A^-1 W)/n, 1'A^-1 1/n, 1'A^-1 W 1/n (sp_peff.h) */
     int (*terms)(void *ctx, double rho, double out[4]);
+    /* When terms estimates tr(A^-1)/n and tr(A^-1 W)/n from random probes
+     * (sparse), else NULL (exact terms): each probe's own estimate of the two
+     * at rho, q0[j] and q1[j] for j < *count (room for SP_POPS_PROBES_MAX
+     * each; the terms are their means; *count = 0 where the terms are exact,
+     * as at rho = 0), for the estimates' sampling error (sp_peff's se_trace). */
+    int (*terms_probes)(void *ctx, double rho, double *q0, double *q1, int *count);
     void *ctx;
     double lo, hi; /* interval for rho and lambda: (1/lambda_min, 1/lambda_max) */
     /* The n eigenvalues of W (real and imaginary parts, owned by ctx) when the
@@ -45,6 +51,7 @@ typedef struct sp_pops {
  * SP_POPS_DENSE_AUTO units (exact eigenvalues, the asymptotic covariance of
  * spatialreg's method = "eigen"), on request up to SP_POPS_DENSE_MAX. */
 #define SP_POPS_DENSE_AUTO 1500
+#define SP_POPS_PROBES_MAX 32
 #define SP_POPS_DENSE_MAX 4000
 
 /* Dense implementation for an n x n W: eigenvalues (real when W is similar

@@ -64,6 +64,12 @@ typedef struct sp_pops_sparse_opts {
                           the first exact point) are computed before the first factorisation;
                           the probe block is freed then either way (recomputed, to the same
                           values, if more powers are asked later) */
+    int factor_ahead;  /* 1: factorisations will follow (a model with a spatial parameter):
+                          with threads > 1, CHOLMOD's analysis (the fill-reducing
+                          order, about 2 s at 10^6 units) runs on a thread of its own
+                          from the start, next to the power traces or the interval's
+                          search, which take one thread fewer meanwhile; the same
+                          results either way */
     int have_eig_range; /* 1: W's smallest and largest eigenvalues are known (eig_lo, eig_hi,
                            e.g. from a dense decomposition): the interval without Lanczos */
     double eig_lo, eig_hi;

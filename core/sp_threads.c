@@ -1,6 +1,7 @@
 /* Worker threads (see sp_threads.h). */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "sp_error.h"
@@ -45,6 +46,49 @@ int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx)
     free(args);
     if (rc == SP_ENOMEM)
         return sp_error_set(SP_ENOMEM, "out of memory in a worker thread");
+    return rc;
+}
+
+struct sp_threads_task {
+    int (*work)(void *);
+    void *ctx;
+    int status, started;
+    atomic_int done;
+    pthread_t tid;
+};
+
+static void *task_thread(void *arg)
+{
+    sp_threads_task *t = arg;
+    t->status = t->work(t->ctx);
+    atomic_store(&t->done, 1);
+    return NULL;
+}
+
+int sp_threads_start(int (*work)(void *ctx), void *ctx, sp_threads_task **out)
+{
+    sp_threads_task *t = *out = sp_calloc(1, sizeof *t);
+    if (!t)
+        return SP_ENOMEM;
+    t->work = work, t->ctx = ctx;
+    atomic_init(&t->done, 0);
+    t->started = pthread_create(&t->tid, NULL, task_thread, t) == 0;
+    if (!t->started) /* no thread: the work now, on this one */
+        task_thread(t);
+    return SP_OK;
+}
+
+int sp_threads_done(const sp_threads_task *task)
+{
+    return atomic_load(&task->done);
+}
+
+int sp_threads_join(sp_threads_task *task)
+{
+    if (task->started)
+        pthread_join(task->tid, NULL);
+    int rc = task->status;
+    free(task);
     return rc;
 }
 

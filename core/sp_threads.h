@@ -14,6 +14,20 @@
  * recorded here, in the calling thread). */
 int sp_threads_run(int threads, int (*work)(void *ctx), void *ctx);
 
+/* One piece of work on a thread of its own, next to the caller's (an
+ * analysis that does not depend on what the caller computes meanwhile):
+ * sp_threads_start runs work(ctx) on a new thread and returns its handle in
+ * *out, or runs it on the calling thread and returns a finished handle when
+ * no thread can be started (the same result, later); NULL with SP_ENOMEM when
+ * not even the handle can be allocated.  sp_threads_done says (without
+ * waiting) whether work has returned; sp_threads_join waits for it, frees
+ * the handle and returns work's status (a message work recorded stays in its
+ * thread: the caller names the failure).  Every started task must be joined. */
+typedef struct sp_threads_task sp_threads_task;
+int sp_threads_start(int (*work)(void *ctx), void *ctx, sp_threads_task **out);
+int sp_threads_done(const sp_threads_task *task);
+int sp_threads_join(sp_threads_task *task);
+
 /* Keeps the numerical libraries' own threads from fighting over shared
  * cores: OpenBLAS single-threaded (its threads spin while they wait: on a
  * busy machine they cost more than they bring, and a sparse factorisation

@@ -476,6 +476,7 @@ static int make_ops(const fp_opts *o, fp_run *R)
     so.threads = o->threads;
     so.slots = o->model == SP_PM_SAC ? 2 : 1; /* one factorisation kept: half the memory */
     so.effects_ahead = o->effects;
+    so.factor_ahead = sp_pmodel_has_rho(o->model) || sp_pmodel_has_lambda(o->model);
     int rc = sp_pops_sparse_new(fit_w(R), &so, &R->ops);
     if (!rc)
         fprintf(o->err, "spill fit: %d units: %s log-determinants%s%s%s\n", R->D->n,

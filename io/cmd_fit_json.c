@@ -54,6 +54,7 @@ static json_t *peff_stat_json(const sp_peff_stat *s)
     json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o}", "est", sp_json_real(s->est), "se",
                           sp_json_real(s->se), "z", sp_json_real(s->z), "p", sp_json_real(s->p),
                           "se_delta", sp_json_real(s->se_delta));
+    json_object_set_new(o, "se_trace", sp_json_real(s->se_trace));
     if (isfinite(s->mean)) {
         json_object_set_new(o, "mean", sp_json_real(s->mean));
         json_object_set_new(o, "ci95", json_pack("[o, o]", sp_json_real(s->lo),

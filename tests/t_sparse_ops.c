@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "sp_error.h"
+#include "sp_peff.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
 #include "sp_wio.h"
@@ -244,6 +245,122 @@ static void test_traces_by_solves(void)
     }
 }
 
+/* The symmetrizer finds d with diag(d) W symmetric, and refuses a pattern
+ * with an entry whose mirror is missing, wherever it sits (the last row's
+ * extra entry is one no later row asks for). */
+static void test_symmetrizer_patterns(void)
+{
+    int ti[3][4] = {{0, 1, 1, 2}, {0, 1, 2, 0}, {0, 1, 0, 0}};
+    int tj[3][4] = {{1, 0, 2, 1}, {1, 0, 0, 0}, {1, 0, 2, 0}};
+    double tx[4] = {1.0, 0.5, 0.5, 1.0}, d[3];
+    int m[3] = {4, 3, 3}, want[3] = {1, 0, 0};
+    for (int c = 0; c < 3; c++) {
+        sp_csr *w = NULL;
+        CHECK_INT(sp_csr_from_triplets(3, 3, m[c], ti[c], tj[c], tx, &w), SP_OK);
+        if (w)
+            CHECK_INT(sp_pops_sparse_symmetrizer(w, d), want[c]);
+        if (w && want[c]) /* d_i w_ij = d_j w_ji */
+            CHECK(fabs(d[0] * 1.0 - d[1] * 0.5) < 1e-15 && fabs(d[1] * 0.5 - d[2] * 1.0) < 1e-15);
+        sp_csr_free(w);
+    }
+}
+
+/* CHOLMOD's analysis on a thread of its own (opts.factor_ahead, 2 threads),
+ * next to the power traces of the polished path or the exact path's Lanczos
+ * search, gives the same bits as at the first factorisation (1 thread). */
+static void test_analysis_ahead(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    int approx[2] = {SP_LNDET_CHEB_POLISH, SP_LNDET_EXACT};
+    for (int a = 0; a < 2 && W; a++) {
+        sp_pops ops[2];
+        for (int k = 0; k < 2; k++) {
+            sp_pops_sparse_opts o;
+            sp_pops_sparse_opts_default(&o);
+            o.approx = approx[a], o.factor_ahead = k, o.threads = 1 + k, o.effects_ahead = 1;
+            CHECK_INT(sp_pops_sparse_new(W->w, &o, &ops[k]), SP_OK);
+        }
+        CHECK(ops[0].lo == ops[1].lo && ops[0].hi == ops[1].hi);
+        CHECK(ops[0].lndet(ops[0].ctx, 0.3) == ops[1].lndet(ops[1].ctx, 0.3));
+        if (ops[0].lndet_exact)
+            CHECK(ops[0].lndet_exact(ops[0].ctx, 0.31) == ops[1].lndet_exact(ops[1].ctx, 0.31));
+        CHECK(ops[0].lndet_d2(ops[0].ctx, 0.31) == ops[1].lndet_d2(ops[1].ctx, 0.31));
+        int n = W->n, same = 1;
+        double b[49], x[2][49], t[2][4];
+        for (int i = 0; i < n && i < 49; i++)
+            b[i] = sin(i + 1.0);
+        for (int k = 0; k < 2; k++) {
+            CHECK_INT(ops[k].solve(ops[k].ctx, 0.31, b, x[k]), SP_OK);
+            CHECK_INT(ops[k].terms(ops[k].ctx, 0.31, t[k]), SP_OK);
+        }
+        for (int i = 0; i < n && i < 49; i++)
+            same &= x[0][i] == x[1][i];
+        for (int k = 0; k < 4; k++)
+            same &= t[0][k] == t[1][k];
+        CHECK(same);
+        CHECK_INT(sp_pops_sparse_factorizations(&ops[0]), sp_pops_sparse_factorizations(&ops[1]));
+        sp_pops_sparse_free(&ops[0]);
+        sp_pops_sparse_free(&ops[1]);
+    }
+    /* freed while the analysis may still run: it is waited for */
+    sp_pops early;
+    sp_pops_sparse_opts o;
+    sp_pops_sparse_opts_default(&o);
+    o.factor_ahead = 1, o.threads = 2;
+    if (W)
+        CHECK_INT(sp_pops_sparse_new(W->w, &o, &early), SP_OK);
+    if (W)
+        sp_pops_sparse_free(&early);
+    sp_weights_free(W);
+}
+
+/* The effects' trace error (se_trace): the probes' own effects terms average
+ * to the terms; the direct and indirect effects carry their spread over
+ * sqrt(16), the total none, and the sparse direct effect lies within a few
+ * of those of the exact (dense) one; exact terms carry none. */
+static void test_effects_trace_error(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    sp_pops dense, sparse;
+    if (!W || sp_pops_dense(W->w, &dense) != SP_OK)
+        return;
+    CHECK_INT(sp_pops_sparse_new(W->w, NULL, &sparse), SP_OK);
+    double t[4], q0[SP_POPS_PROBES_MAX], q1[SP_POPS_PROBES_MAX], m0 = 0.0, m1 = 0.0;
+    int count = 0;
+    CHECK(dense.terms_probes == NULL);
+    CHECK_INT(sparse.terms(sparse.ctx, 0.5, t), SP_OK);
+    CHECK_INT(sparse.terms_probes(sparse.ctx, 0.5, q0, q1, &count), SP_OK);
+    CHECK_INT(count, SP_POPS_SPARSE_POWER_PROBES);
+    for (int j = 0; j < count; j++)
+        m0 += q0[j] / count, m1 += q1[j] / count;
+    CHECK_REL(m0, t[0], 1e-12);
+    CHECK_REL(m1, t[1], 1e-12);
+    CHECK_INT(sparse.terms_probes(sparse.ctx, 0.0, q0, q1, &count), SP_OK);
+    CHECK_INT(count, 0); /* rho = 0: exact */
+    double theta[3] = {1.0, 0.5, 0.5}, cov[9] = {1e-4, 0, 0, 0, 1e-4, 0, 0, 0, 1e-4};
+    int ib[1] = {0}, it[1] = {1};
+    const char *names[1] = {"x"};
+    sp_peff_spec spec = {.nvar = 1, .ib = ib, .it = it, .names = names, .irho = 2, .p = 3,
+                         .itau = -1, .ieta = -1, .theta = theta, .cov = cov, .seed = 1};
+    sp_peff *es = NULL, *ed = NULL;
+    CHECK_INT(sp_peff_compute(&sparse, &spec, &es), SP_OK);
+    CHECK_INT(sp_peff_compute(&dense, &spec, &ed), SP_OK);
+    if (es && ed) {
+        const sp_peff_row *s = &es->rows[0], *d = &ed->rows[0];
+        printf("  direct %.6f (exact %.6f), trace error %.2g\n", s->direct.est, d->direct.est,
+               s->direct.se_trace);
+        CHECK(s->direct.se_trace > 0.0 && s->indirect.se_trace == s->direct.se_trace);
+        CHECK(s->total.se_trace == 0.0);
+        CHECK(fabs(s->direct.est - d->direct.est) < 4.0 * s->direct.se_trace);
+        CHECK(d->direct.se_trace == 0.0 && d->indirect.se_trace == 0.0);
+    }
+    sp_peff_free(es);
+    sp_peff_free(ed);
+    sp_pops_dense_free(&dense);
+    sp_pops_sparse_free(&sparse);
+    sp_weights_free(W);
+}
+
 /* W_bd = diag(W, W, W'): the blocks' operations (two equal blocks sharing one)
  * equal three times / the sum of the dense ones, on 1 and 3 threads. */
 static void test_blocks_equal_and_threads(void)
@@ -311,6 +428,9 @@ int main(void)
 {
     RUN(test_traces_by_solves);
     RUN(test_blocks_equal_and_threads);
+    RUN(test_analysis_ahead);
+    RUN(test_symmetrizer_patterns);
+    RUN(test_effects_trace_error);
     RUN(test_series_grows_consistently);
     RUN(test_approximations);
     RUN(test_row_standardised_cholmod);

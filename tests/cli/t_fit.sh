@@ -107,6 +107,15 @@ ok "markdown table" "$SPILL" fit $A --markdown
 ok "sparse cholmod path" "$SPILL" fit $A --model sar --logdet chol --json
 check "cholmod gives the same rho" close "$(jq .rho.est "$OUT")" "$(jq .rho.est "$TMP/columbus-sar.json")"
 # shellcheck disable=SC2086
+ok "sparse effects" "$SPILL" fit $A --model sdm --logdet chol --effects --draws 100 --json
+check "stochastic traces: the direct and indirect effects carry a trace error, the total none" \
+    grep -qx true <(jq '.effects | all(.direct.se_trace > 0 and .direct.se_trace < .direct.se and
+        .indirect.se_trace == .direct.se_trace and .total.se_trace == 0)' "$OUT")
+# shellcheck disable=SC2086
+ok "dense effects" "$SPILL" fit $A --model sdm --effects --draws 100 --json
+check "exact traces: no trace error" \
+    grep -qx true <(jq '.effects | all(.direct.se_trace == 0 and .indirect.se_trace == 0)' "$OUT")
+# shellcheck disable=SC2086
 ok "sparse lu path" "$SPILL" fit $A --model sar --logdet lu --json
 check "umfpack gives the same rho" close "$(jq .rho.est "$OUT")" "$(jq .rho.est "$TMP/columbus-sar.json")"
 fails 2 "no field 'NOPE'|NOPE" "unknown regressor" "$SPILL" fit "$F/columbus.csv" --id POLYID --w "$F/columbus_queen.gal" --y CRIME --x NOPE
