@@ -45,7 +45,8 @@ static void test_recovery_cities(void)
     CHECK_INT(sp_pops_sparse_new(W->w, NULL, &sparse), SP_OK);
     double *y = malloc(sizeof(double) * n), *X = malloc(2 * sizeof(double) * n);
     const char *names[] = {"x1", "x2"};
-    sp_pfe_opts o = {SP_PM_SDM, SP_FE_NONE, SP_LY_NONE, SP_VCOV_INFO, SP_SIGMA_ML};
+    sp_pfe_opts o = {.model = SP_PM_SDM, .fe = SP_FE_NONE, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_INFO,
+                     .sigma = SP_SIGMA_ML};
     double mean[6] = {0}, worst_rho = 0, worst_se = 0;
     for (int rep = 0; rep < reps; rep++) {
         simulate(W->w, &dense, 500 + rep, y, X);
