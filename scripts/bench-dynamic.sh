@@ -21,8 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${SPILL:=$PWD/build/spill}"
 T=${1:-21}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=${BENCH_TMP:-$(mktemp -d)}
+[ -n "${BENCH_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 . scripts/bench-lib.sh
 W=tests/fixtures/panel/cities.gal
 
