@@ -414,65 +414,84 @@ static void list_append(char *buf, size_t size, int *listed, const char *id)
     (*listed)++;
 }
 
-int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
-                     const char *what, sp_weights **out)
+/* Data row r -> W's unit pos[r] (-1 when W lacks it: listed in missing) and
+ * W's unit u -> data row inv[u] (-1 without data).  When the ids are W's own,
+ * in W's order (the usual pair of files), no id map is needed. */
+static int align_positions(const sp_weights *W, const char *const *ids, int n, int *pos,
+                           int *inv, char *missing, size_t size, int *n_missing)
 {
-    *out = NULL;
+    int same = n == W->n;
+    for (int r = 0; r < n && same; r++)
+        same = strcmp(ids[r], W->ids[r]) == 0;
+    for (int i = 0; i < W->n; i++)
+        inv[i] = same ? i : -1;
+    if (same) {
+        for (int r = 0; r < n; r++)
+            pos[r] = r;
+        return SP_OK;
+    }
     sp_idmap *map;
     int rc = sp_idmap_build((const char *const *)W->ids, W->n, "weights", &map);
     if (rc)
         return rc;
-    int *pos = sp_malloc((size_t)n * sizeof *pos);      /* data row -> W unit */
-    int *inv = sp_malloc((size_t)W->n * sizeof *inv);   /* W unit -> data row */
-    if (!pos || !inv) {
-        rc = SP_ENOMEM;
-        goto done;
-    }
-    char missing[512] = "";
-    int n_missing = 0;
-    for (int i = 0; i < W->n; i++)
-        inv[i] = -1;
     for (int r = 0; r < n; r++) {
         pos[r] = sp_idmap_find(map, ids[r]);
         if (pos[r] < 0)
-            list_append(missing, sizeof missing, &n_missing, ids[r]);
+            list_append(missing, size, n_missing, ids[r]);
         else
             inv[pos[r]] = r;
     }
-    if (n_missing > W->unnamed) {
-        rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
-                          n_missing > 1 ? "s" : "", missing);
-        goto done;
-    }
-    size_t cap = (size_t)sp_csr_nnz(W->w);
-    int *ti = sp_malloc(cap * sizeof *ti + 1), *tj = sp_malloc(cap * sizeof *tj + 1);
-    double *tx = sp_malloc(cap * sizeof *tx + 1);
+    sp_idmap_free(map);
+    return SP_OK;
+}
+
+/* Row r of the result is W's row pos[r] with its columns renumbered by inv
+ * (links to units without data left out), written in place and sorted as
+ * sp_csr keeps rows: what triplets would give, without sorting them. */
+static int align_matrix(const sp_weights *W, const int *pos, const int *inv, int n,
+                        sp_csr **out)
+{
+    const sp_csr *a = W->w;
+    int rc = sp_csr_alloc(n, n, sp_csr_nnz(a), out);
+    if (rc)
+        return rc;
+    sp_csr *w = *out;
     int used = 0;
-    if (!ti || !tj || !tx) {
-        free(ti); free(tj); free(tx);
-        rc = SP_ENOMEM;
-        goto done;
-    }
     for (int r = 0; r < n; r++) {
         int u = pos[r];
-        for (int k = u < 0 ? 0 : W->w->p[u]; u >= 0 && k < W->w->p[u + 1]; k++) {
-            int c = inv[W->w->j[k]];
+        for (int k = u < 0 ? 0 : a->p[u]; u >= 0 && k < a->p[u + 1]; k++) {
+            int c = inv[a->j[k]];
             if (c < 0)
                 continue;
-            ti[used] = r; tj[used] = c; tx[used] = W->w->x[k];
+            w->j[used] = c;
+            w->x[used] = a->x[k];
             used++;
         }
+        w->p[r + 1] = used;
     }
-    sp_csr *w;
-    rc = sp_csr_from_triplets(n, n, used, ti, tj, tx, &w);
-    free(ti); free(tj); free(tx);
-    if (!rc) {
-        rc = sp_weights_new(n, ids, w, out);
-        if (rc)
-            sp_csr_free(w);
-    }
-done:
-    sp_idmap_free(map);
+    sp_csr_canonicalize(w);
+    return SP_OK;
+}
+
+int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
+                     const char *what, sp_weights **out)
+{
+    *out = NULL;
+    int *pos = sp_malloc((size_t)n * sizeof *pos + 1);     /* data row -> W unit */
+    int *inv = sp_malloc((size_t)W->n * sizeof *inv + 1);  /* W unit -> data row */
+    char missing[512] = "";
+    int n_missing = 0;
+    int rc = pos && inv ? align_positions(W, ids, n, pos, inv, missing, sizeof missing,
+                                          &n_missing)
+                        : SP_ENOMEM;
+    if (!rc && n_missing > W->unnamed)
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
+                          n_missing > 1 ? "s" : "", missing);
+    sp_csr *w = NULL;
+    if (!rc)
+        rc = align_matrix(W, pos, inv, n, &w);
+    if (!rc && (rc = sp_weights_new(n, ids, w, out)))
+        sp_csr_free(w);
     free(pos);
     free(inv);
     return rc;
