@@ -11,8 +11,11 @@ void sp_panel_free(sp_panel *P)
 {
     if (!P)
         return;
-    for (int g = 0; g < P->nperiods; g++)
+    for (int g = 0; P->periods && g < P->nperiods; g++) {
         free(P->periods[g].rows);
+        free(P->periods[g].ids);
+        sp_idmap_free(P->periods[g].map);
+    }
     free(P->periods);
     free(P->ids);
     free(P->idbuf);
@@ -115,15 +118,11 @@ static int panel_periods(sp_panel *P, const int *order, const char *time_field)
         if (!(per->rows = sp_malloc((size_t)per->n * sizeof *per->rows)))
             return SP_ENOMEM;
         memcpy(per->rows, order + a, (size_t)per->n * sizeof *per->rows); /* table order: stable sort */
-        const char **ids = sp_malloc((size_t)per->n * sizeof *ids);
-        if (!ids)
+        if (!(per->ids = sp_malloc((size_t)per->n * sizeof *per->ids)))
             return SP_ENOMEM;
         for (int k = 0; k < per->n; k++)
-            ids[k] = P->ids[per->rows[k]];
-        sp_idmap *map = NULL;
-        int rc = sp_idmap_build(ids, per->n, t->source, &map);
-        sp_idmap_free(map);
-        free(ids);
+            per->ids[k] = P->ids[per->rows[k]];
+        int rc = sp_idmap_build(per->ids, per->n, t->source, &per->map);
         if (rc == SP_EDATA)
             rc = repeated_unit(P, per, time_field);
         if (rc)
@@ -186,9 +185,7 @@ int sp_panel_build(const sp_table *t, const char *id_field, const char *time_fie
 
 void sp_panel_ids(const sp_panel *P, int g, const char **ids)
 {
-    const sp_panel_period *per = &P->periods[g];
-    for (int k = 0; k < per->n; k++)
-        ids[k] = P->ids[per->rows[k]];
+    memcpy(ids, P->periods[g].ids, (size_t)P->periods[g].n * sizeof *ids);
 }
 
 const char *sp_panel_describe(const sp_panel *P, int g, char *buf, size_t size)
@@ -227,65 +224,40 @@ int sp_panel_numeric(const sp_panel *P, int g, const char *field, double *out)
 int sp_panel_align(const sp_panel *P, int g, const sp_weights *W, sp_weights **out)
 {
     const sp_panel_period *per = &P->periods[g];
-    const char **ids = sp_malloc((size_t)per->n * sizeof *ids);
-    if (!ids)
-        return SP_ENOMEM;
-    sp_panel_ids(P, g, ids);
     char what[512];
-    int rc = sp_weights_align(W, ids, per->n, sp_panel_describe(P, g, what, sizeof what), out);
-    free(ids);
-    return rc;
+    return sp_weights_align(W, per->ids, per->n, sp_panel_describe(P, g, what, sizeof what), out);
 }
 
 int sp_panel_unmatched(const sp_panel *P, int g, const sp_weights *W, char *buf, size_t size)
 {
     const sp_panel_period *per = &P->periods[g];
-    const char **ids = sp_malloc((size_t)per->n * sizeof *ids);
-    sp_idmap *map = NULL;
     if (buf && size)
         buf[0] = '\0';
-    if (!ids)
-        return -1;
-    sp_panel_ids(P, g, ids);
-    int count = -1;
-    if (sp_idmap_build(ids, per->n, "panel", &map) == SP_OK) {
-        count = 0;
-        for (int i = 0; i < W->n; i++) {
-            if (sp_idmap_find(map, W->ids[i]) >= 0)
-                continue;
-            if (buf && size) {
-                size_t len = strlen(buf);
-                if (count < 10)
-                    snprintf(buf + len, size - len, "%s%s", count ? ", " : "", W->ids[i]);
-                else if (count == 10)
-                    snprintf(buf + len, size - len, ", ...");
-            }
-            count++;
+    int count = 0;
+    for (int i = 0; i < W->n; i++) {
+        if (sp_idmap_find(per->map, W->ids[i]) >= 0)
+            continue;
+        if (buf && size) {
+            size_t len = strlen(buf);
+            if (count < 10)
+                snprintf(buf + len, size - len, "%s%s", count ? ", " : "", W->ids[i]);
+            else if (count == 10)
+                snprintf(buf + len, size - len, ", ...");
         }
+        count++;
     }
-    sp_idmap_free(map);
-    free(ids);
     return count;
 }
 
 int sp_panel_balanced(const sp_panel *P)
 {
-    if (P->nperiods <= 1)
-        return 1;
     const sp_panel_period *first = &P->periods[0];
-    const char **ids = sp_malloc((size_t)first->n * sizeof *ids);
-    sp_idmap *map = NULL;
-    if (!ids)
-        return 0;
-    sp_panel_ids(P, 0, ids);
-    int balanced = sp_idmap_build(ids, first->n, "panel", &map) == SP_OK;
+    int balanced = 1;
     for (int g = 1; balanced && g < P->nperiods; g++) {
         const sp_panel_period *per = &P->periods[g];
         balanced = per->n == first->n;
         for (int k = 0; balanced && k < per->n; k++)
-            balanced = sp_idmap_find(map, P->ids[per->rows[k]]) >= 0;
+            balanced = sp_idmap_find(first->map, per->ids[k]) >= 0;
     }
-    sp_idmap_free(map);
-    free(ids);
     return balanced;
 }

@@ -37,6 +37,8 @@ typedef struct sp_panel_period {
     const char *label; /* the period's value as text ("" without a time field) */
     int n;             /* rows (units) in this period */
     int *rows;         /* their table rows (0-based), in table order */
+    const char **ids;  /* their unit ids (pointers into the table or idbuf) */
+    struct sp_idmap *map; /* unit id -> k, built once (the duplicate check) */
 } sp_panel_period;
 
 typedef struct sp_panel {
@@ -67,7 +69,8 @@ int sp_panel_numeric(const sp_panel *P, int g, const char *field, double *out);
  * sp_panel_unmatched. */
 int sp_panel_align(const sp_panel *P, int g, const sp_weights *W, sp_weights **out);
 
-/* Number of units of W with no row in period g; their ids (up to 10, then
+/* Number of units of W with no row in period g (looked up in the period's
+ * id map, built once by sp_panel_build); their ids (up to 10, then
  * "...") go into buf as a comma-separated list. */
 int sp_panel_unmatched(const sp_panel *P, int g, const sp_weights *W, char *buf, size_t size);
 
