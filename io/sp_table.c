@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,15 +196,49 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
                         t->hint ? "; " : "", t->hint ? t->hint : "");
 }
 
+/* A plain decimal [+-]DIGITS[.DIGITS] of at most 15 digits, followed by the
+ * end or a blank, as m / 10^k: m < 10^15 < 2^53 and 10^k (k <= 15) are exact
+ * doubles, so the one division is correctly rounded and equals strtod's
+ * (Clinger's fast path).  NULL for anything else (strtod then reads it);
+ * else the end of the number. */
+static const char *plain_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int neg = *s == '-';
+    s += neg || *s == '+';
+    int64_t m = 0;
+    int digits = 0, frac = 0, point = 0;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            m = 10 * m + (*s - '0');
+            digits++;
+            frac += point;
+        } else if (*s == '.' && !point) {
+            point = 1;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0 || digits > 15 || (*s && *s != ' ' && *s != '\t' && *s != '\r'))
+        return NULL;
+    double v = (double)m / pow10[frac];
+    *out = neg ? -v : v;
+    return s;
+}
+
 int sp_table_parse_double(const char *s, double *out)
 {
     if (!s)
         return -1;
     while (*s == ' ' || *s == '\t')
         s++;
-    char *end;
+    double v;
+    const char *fast = plain_decimal(s, &v);
+    char *end = (char *)fast;
     errno = 0;
-    double v = strtod(s, &end);
+    if (!fast)
+        v = strtod(s, &end);
     if (end == s || errno == ERANGE)
         return -1;
     while (*end == ' ' || *end == '\t' || *end == '\r')

@@ -2,6 +2,8 @@
  * reader it replaces), on a corpus of tricky files, on random files and on
  * the bundled data; the files it leaves to GDAL are the ones sp_csv.h lists. */
 #include <dirent.h>
+#include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -157,11 +159,74 @@ static void test_bundled(void)
     sp_table_free(t);
 }
 
+/* The old reading of a number, strtod alone: the reference for the fast path. */
+static int strtod_reading(const char *s, double *out)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE)
+        return -1;
+    while (*end == ' ' || *end == '\t' || *end == '\r')
+        end++;
+    if (*end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* 1 when sp_table_parse_double and strtod agree on s: status and bits. */
+static int reads_alike(const char *s)
+{
+    double a = 0, b = 0;
+    int ra = sp_table_parse_double(s, &a), rb = strtod_reading(s, &b);
+    return ra == rb && (ra != 0 || memcmp(&a, &b, sizeof a) == 0);
+}
+
+/* sp_table_parse_double's plain-decimal fast path gives strtod's double,
+ * bit for bit, and strtod's verdict on everything else. */
+static void test_parse_double(void)
+{
+    static const char *const cases[] = {
+        "0", "-0", "+0", "-0.0", "1.", ".5", "-.5", "+.5", ".", "-", "+", "", " ", "1 ",
+        "1\r", " 2.5\t", "1.5.3", "1e3", "1E-3", "0x1p3", "inf", "-nan", "1,5",
+        "123456789012345", "1234567890123456", "0.000000000000001", "0.1234567890123456",
+        "999999999999999", "-999999999999999.", "0.3", "0.7", "2.675", "1.0000000000000002",
+        "00000000000000000001", "1e400", "1e-400", "12a", "1 2"};
+    int agree = 0, n = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++, n++)
+        if (reads_alike(cases[k]))
+            agree++;
+        else
+            TH_RECORD(0, "'%s' read differently from strtod", cases[k]);
+    static const char alphabet[] = "0123456789012345678901234567890123456789..-+e ";
+    sp_rng rng;
+    sp_rng_init(&rng, 2026, 0, 0);
+    char buf[64];
+    for (int f = 0; f < 200000; f++, n++) {
+        if (f % 2) {
+            int len = (int)sp_rng_below(&rng, 20);
+            for (int k = 0; k < len; k++)
+                buf[k] = alphabet[sp_rng_below(&rng, sizeof alphabet - 1)];
+            buf[len] = '\0';
+        } else {
+            double x = ((double)sp_rng_below(&rng, 1u << 30) - (1 << 29)) /
+                       (double)(1 + sp_rng_below(&rng, 1u << 20));
+            snprintf(buf, sizeof buf, "%.*f", (int)sp_rng_below(&rng, 14), x);
+        }
+        agree += reads_alike(buf);
+    }
+    TH_RECORD(agree == n, "%d of %d strings read as strtod reads them", agree, n);
+}
+
 int main(void)
 {
     sp_gdal_init();
     RUN(test_corpus);
     RUN(test_random);
     RUN(test_bundled);
+    RUN(test_parse_double);
     return th_report("t_csv");
 }
