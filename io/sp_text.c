@@ -95,6 +95,11 @@ int sp_text_gb18030_valid(const char *s, size_t len, size_t *bad)
 sp_text_kind sp_text_detect(const char *s, size_t len)
 {
     size_t k = 0;
+    for (uint64_t word; k + 8 <= len; k += 8) { /* eight bytes at a time: no high bit */
+        memcpy(&word, s + k, 8);
+        if (word & 0x8080808080808080ULL)
+            break;
+    }
     while (k < len && (unsigned char)s[k] < 0x80)
         k++;
     if (k == len)

@@ -34,6 +34,17 @@ static void test_detect(void)
     CHECK_INT(sp_text_detect("x\x80", 2), SP_TEXT_UNKNOWN);
     CHECK_INT(sp_text_detect("\xB4", 1), SP_TEXT_UNKNOWN);              /* lead byte alone */
     CHECK_STR(sp_text_kind_name(SP_TEXT_GB18030), "GB18030");
+    /* The ASCII scan goes eight bytes at a time: a high byte at any offset,
+     * in or after a word, is seen; the bytes past len are not read. */
+    char buf[40];
+    int seen = 0;
+    for (int at = 0; at < 24; at++) {
+        memset(buf, 'a', sizeof buf);
+        buf[at] = (char)0xFF;
+        seen += sp_text_detect(buf, 24) == SP_TEXT_UNKNOWN &&
+                sp_text_detect(buf, (size_t)at) == SP_TEXT_ASCII;
+    }
+    CHECK_INT(seen, 24);
 }
 
 static void test_recode(void)
