@@ -127,10 +127,48 @@ static int int_cmp(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
+/* The units of the kept rows in order of first appearance when every kept
+ * row of a later period is a unit kept in the first (a cross-section, a
+ * balanced panel): the first period's kept ids, found through its id map
+ * without sorting; *done = 1.  *done = 0 (nothing set) when some later row
+ * is another unit, or no row is kept. */
+static int units_of_first(const sp_panel *P, const where_spec *w, sp_pdata *D, int *done)
+{
+    const sp_table *tab = P->table;
+    const sp_panel_period *first = &P->periods[0];
+    char *kept = sp_malloc((size_t)first->n + 1);
+    *done = 0;
+    if (!kept)
+        return SP_ENOMEM;
+    int n = 0, ok = 1;
+    for (int k = 0; k < first->n; k++)
+        n += kept[k] = (char)where_keeps(tab, w, first->rows[k]);
+    for (int g = 1; ok && g < P->nperiods; g++)
+        for (int k = 0; ok && k < P->periods[g].n; k++) {
+            int r = P->periods[g].rows[k], i;
+            ok = !where_keeps(tab, w, r) ||
+                 ((i = sp_idmap_find(first->map, P->ids[r])) >= 0 && kept[i]);
+        }
+    int rc = SP_OK;
+    if (ok && n > 0 && !(D->units = sp_malloc((size_t)n * sizeof *D->units)))
+        rc = SP_ENOMEM;
+    if (!rc && ok && n > 0) {
+        for (int k = 0; k < first->n; k++)
+            if (kept[k])
+                D->units[D->n++] = first->ids[k];
+        *done = 1;
+    }
+    free(kept);
+    return rc;
+}
+
 /* The units of the kept rows, in order of first appearance (periods in order). */
 static int collect_units(const sp_panel *P, const where_spec *w, sp_pdata *D)
 {
     const sp_table *tab = P->table;
+    int done, rc0 = units_of_first(P, w, D, &done);
+    if (rc0 || done)
+        return rc0;
     idrow *all = sp_malloc((size_t)tab->nrow * sizeof *all + 1);
     if (!all)
         return SP_ENOMEM;
