@@ -54,6 +54,19 @@ int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out)
     return SP_OK;
 }
 
+int sp_weights_adopt(int n, char **ids, char *idtext, sp_csr *w, sp_weights **out)
+{
+    *out = NULL;
+    if (w->nrow != n || w->ncol != n)
+        return sp_error_set(SP_EUSAGE, "sp_weights_adopt: matrix is not %d x %d", n, n);
+    sp_weights *W = sp_calloc(1, sizeof *W);
+    if (!W)
+        return SP_ENOMEM;
+    *W = (sp_weights){.n = n, .ids = ids, .idtext = idtext, .w = w};
+    *out = W;
+    return SP_OK;
+}
+
 void sp_weights_free(sp_weights *W)
 {
     if (!W)
@@ -447,7 +460,8 @@ static int align_positions(const sp_weights *W, const char *const *ids, int n, i
 
 /* Row r of the result is W's row pos[r] with its columns renumbered by inv
  * (links to units without data left out), written in place and sorted as
- * sp_csr keeps rows: what triplets would give, without sorting them. */
+ * sp_csr keeps rows (unless already sorted, as in W's own order): what
+ * triplets would give, without sorting them. */
 static int align_matrix(const sp_weights *W, const int *pos, const int *inv, int n,
                         sp_csr **out)
 {
@@ -456,20 +470,22 @@ static int align_matrix(const sp_weights *W, const int *pos, const int *inv, int
     if (rc)
         return rc;
     sp_csr *w = *out;
-    int used = 0;
+    int used = 0, sorted = 1;
     for (int r = 0; r < n; r++) {
         int u = pos[r];
         for (int k = u < 0 ? 0 : a->p[u]; u >= 0 && k < a->p[u + 1]; k++) {
             int c = inv[a->j[k]];
             if (c < 0)
                 continue;
+            sorted &= used == w->p[r] || c > w->j[used - 1];
             w->j[used] = c;
             w->x[used] = a->x[k];
             used++;
         }
         w->p[r + 1] = used;
     }
-    sp_csr_canonicalize(w);
+    if (!sorted) /* rows already in increasing column order need nothing more */
+        sp_csr_canonicalize(w);
     return SP_OK;
 }
 

@@ -41,6 +41,10 @@ typedef struct sp_weights_summary {
 /* Take ownership of w (n x n) and copy ids (into one block, idtext: ids[i]
  * are not separately allocated).  ids may be NULL: "1".."n". */
 int sp_weights_new(int n, const char *const *ids, sp_csr *w, sp_weights **out);
+/* The same without copying: take ownership of w, of ids (n + 1 places) and of
+ * idtext, the block of text they point into (a reader that wrote them there).
+ * On failure the caller keeps all three. */
+int sp_weights_adopt(int n, char **ids, char *idtext, sp_csr *w, sp_weights **out);
 void sp_weights_free(sp_weights *W);
 int sp_weights_copy(const sp_weights *W, sp_weights **out);
 

@@ -191,29 +191,33 @@ static int resolve(fgal *g, int **table_out)
     return SP_OK;
 }
 
-/* The sp_weights of w and the ids value[0..n) written back as text. */
+/* The sp_weights of w and the ids value[0..n) written back as text, into the
+ * block the sp_weights keeps (no second copy). */
 static int to_weights(sp_csr *w, const uint32_t *value, int n, sp_weights **out)
 {
     char *text = sp_malloc((size_t)n * 11 + 1);
-    const char **ids = text ? sp_malloc((size_t)n * sizeof *ids + 1) : NULL;
+    char **ids = text ? sp_malloc(((size_t)n + 1) * sizeof *ids) : NULL;
     int rc = ids ? SP_OK : SP_ENOMEM;
+    char *at = text;
     for (int u = 0; u < n && !rc; u++) {
-        char d[12], *at = text + (size_t)u * 11;
+        char d[12];
         int k = sizeof d;
         uint32_t v = value[u];
         do
             d[--k] = (char)('0' + v % 10);
         while ((v /= 10) != 0);
         memcpy(at, d + k, sizeof d - (size_t)k);
-        at[sizeof d - (size_t)k] = '\0';
         ids[u] = at;
+        at += sizeof d - (size_t)k;
+        *at++ = '\0';
     }
     if (!rc)
-        rc = sp_weights_new(n, ids, w, out);
-    if (rc)
+        rc = sp_weights_adopt(n, ids, text, w, out);
+    if (rc) {
         sp_csr_free(w);
-    free(text);
-    free(ids);
+        free(text);
+        free(ids);
+    }
     return rc;
 }
 
