@@ -159,22 +159,16 @@ static void test_bundled(void)
     sp_table_free(t);
 }
 
-/* The old reading of a number, strtod alone: the reference for the fast path. */
+/* The old reading of a number, strtod alone: the reference for the fast
+ * path (blanks around it allowed, nothing else; finite, in range). */
 static int strtod_reading(const char *s, double *out)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
+    s += strspn(s, " \t");
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno == ERANGE)
-        return -1;
-    while (*end == ' ' || *end == '\t' || *end == '\r')
-        end++;
-    if (*end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    *out = strtod(s, &end);
+    int ok = end != s && errno != ERANGE && isfinite(*out);
+    return ok && end[strspn(end, " \t\r")] == '\0' ? 0 : -1;
 }
 
 /* 1 when sp_table_parse_double and strtod agree on s: status and bits. */
