@@ -221,20 +221,28 @@ static int to_weights(sp_csr *w, const uint32_t *value, int n, sp_weights **out)
     return rc;
 }
 
-/* The resolved rows of g as an sp_weights. */
-static int gal_weights(const fgal *g, sp_weights **out)
+/* The resolved rows of g as an sp_weights: the neighbour indices become the
+ * matrix's columns where they are (g->nb is handed over, NULL after). */
+static int gal_weights(fgal *g, sp_weights **out)
 {
     int n = (int)g->n;
-    sp_csr *w;
-    int rc = sp_csr_alloc(n, n, (int)g->ntok, &w);
-    if (rc)
-        return rc;
-    for (int u = 0; u < n; u++)
-        w->p[u + 1] = (int)g->p[u + 1];
-    for (size_t k = 0; k < g->ntok; k++) {
-        w->j[k] = (int)g->nb[k];
-        w->x[k] = 1.0;
+    sp_csr *w = sp_calloc(1, sizeof *w);
+    if (!w)
+        return SP_ENOMEM;
+    *w = (sp_csr){.nrow = n, .ncol = n, .j = (int *)g->nb}; /* indices below n <= INT_MAX */
+    g->nb = NULL;
+    w->p = sp_malloc(((size_t)n + 1) * sizeof *w->p);
+    w->x = sp_malloc(g->ntok * sizeof *w->x + 1);
+    if (!w->j)
+        w->j = sp_malloc(1); /* no links at all */
+    if (!w->p || !w->j || !w->x) {
+        sp_csr_free(w);
+        return SP_ENOMEM;
     }
+    for (int u = 0; u <= n; u++)
+        w->p[u] = (int)g->p[u];
+    for (size_t k = 0; k < g->ntok; k++)
+        w->x[k] = 1.0;
     return to_weights(w, g->ids, n, out);
 }
 
