@@ -236,6 +236,8 @@ static const char *plain_decimal(const char *s, double *out)
     int digits = 0, frac = 0, point = 0;
     for (;; s++) {
         if (*s >= '0' && *s <= '9') {
+            if (digits == 15)
+                return NULL; /* more digits than the fast path is exact for */
             m = 10 * m + (*s - '0');
             digits++;
             frac += point;
@@ -245,7 +247,7 @@ static const char *plain_decimal(const char *s, double *out)
             break;
         }
     }
-    if (digits == 0 || digits > 15 || (*s && *s != ' ' && *s != '\t' && *s != '\r'))
+    if (digits == 0 || (*s && *s != ' ' && *s != '\t' && *s != '\r'))
         return NULL;
     double v = (double)m / pow10[frac];
     *out = neg ? -v : v;
