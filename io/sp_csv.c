@@ -231,7 +231,7 @@ static int add_row(sp_table *t, const csv_rec *r, long *cap)
         size_t n = (c + 1 < r->n ? r->start[c + 1] - 1 : r->len - 1) - r->start[c];
         if (n == 0)
             continue;
-        if (!(row[c] = sp_table_cell_text(t, n + 1)))
+        if (!(row[c] = sp_malloc(n + 1)))
             return SP_ENOMEM;
         memcpy(row[c], s, n + 1);
     }

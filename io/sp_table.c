@@ -16,38 +16,13 @@
 #include "sp_text.h"
 #include "sp_wide.h"
 
-/* A chunk of cell text: used bytes of size, then the next (older) chunk. */
-struct sp_table_block {
-    struct sp_table_block *next;
-    size_t used, size;
-    char text[];
-};
-
-char *sp_table_cell_text(sp_table *t, size_t n)
-{
-    struct sp_table_block *b = t->blocks;
-    if (!b || b->size - b->used < n) {
-        size_t size = n > (1 << 20) ? n : (1 << 20);
-        if (!(b = sp_malloc(sizeof *b + size)))
-            return NULL;
-        *b = (struct sp_table_block){t->blocks, 0, size};
-        t->blocks = b;
-    }
-    b->used += n;
-    return b->text + b->used - n;
-}
-
 void sp_table_free(sp_table *t)
 {
     if (!t)
         return;
-    if (t->cells && !t->blocks)
+    if (t->cells)
         for (long k = 0; k < (long)t->nrow * t->ncol; k++)
             free(t->cells[k]);
-    for (struct sp_table_block *b = t->blocks, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
     if (t->names)
         for (int c = 0; c < t->ncol; c++)
             free(t->names[c]);

@@ -21,16 +21,7 @@ typedef struct sp_table {
     char **names;   /* ncol column names */
     char **cells;   /* nrow * ncol, row-major; NULL where the value is missing */
     char *hint;     /* NULL, or what a missing-field message adds (the sheets) */
-    struct sp_table_block *blocks; /* NULL: every cell is its own allocation; else
-                                      the cells point into these blocks of text
-                                      (sp_table_cell_text), freed with the table */
 } sp_table;
-
-/* n bytes for a cell's text (n includes its NUL) out of t->blocks, which grow
- * by chunks of at least 1 MiB: one allocation for many cells instead of one
- * each.  NULL when memory is short.  A table whose cells come from here has
- * only such cells. */
-char *sp_table_cell_text(sp_table *t, size_t n);
 
 /* Read the first (or the named) layer of any GDAL vector source, typically CSV. */
 int sp_table_read(const char *path, const char *layer, sp_table **out);

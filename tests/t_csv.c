@@ -215,28 +215,6 @@ static void test_parse_double(void)
     TH_RECORD(agree == n, "%d of %d strings read as strtod reads them", agree, n);
 }
 
-/* sp_table_cell_text: cells of every size, past the 1 MiB chunks and above
- * them, each keeping its own bytes; sp_table_free frees the chunks. */
-static void test_cell_text(void)
-{
-    sp_table *t = sp_calloc(1, sizeof *t);
-    enum { N = 3000 };
-    char *cell[N];
-    size_t len[N];
-    int ok = t != NULL;
-    for (int k = 0; ok && k < N; k++) {
-        len[k] = k == 1500 ? (3u << 20) : (size_t)(k % 977) + 1;
-        ok = (cell[k] = sp_table_cell_text(t, len[k])) != NULL;
-        if (ok)
-            memset(cell[k], 'a' + k % 26, len[k]);
-    }
-    for (int k = 0; ok && k < N; k++)
-        for (size_t i = 0; ok && i < len[k]; i++)
-            ok = cell[k][i] == 'a' + k % 26;
-    TH_RECORD(ok, "%d cells of up to 3 MiB keep their bytes", N);
-    sp_table_free(t);
-}
-
 int main(void)
 {
     sp_gdal_init();
@@ -244,6 +222,5 @@ int main(void)
     RUN(test_random);
     RUN(test_bundled);
     RUN(test_parse_double);
-    RUN(test_cell_text);
     return th_report("t_csv");
 }
