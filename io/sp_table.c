@@ -196,20 +196,21 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
                         t->hint ? "; " : "", t->hint ? t->hint : "");
 }
 
-/* A plain decimal [+-]DIGITS[.DIGITS] of at most 15 digits, followed by the
- * end or a blank, as m / 10^k: m < 10^15 < 2^53 and 10^k (k <= 15) are exact
- * doubles, so the one division is correctly rounded and equals strtod's
- * (Clinger's fast path).  NULL for anything else (strtod then reads it);
- * else the end of the number. */
-static const char *plain_decimal(const char *s, double *out)
+/* See sp_table.h.  m < 10^15 < 2^53 and 10^k (k <= 15) are exact doubles, so
+ * the one division m / 10^k is correctly rounded and equals strtod's result
+ * (Clinger's fast path). */
+const char *sp_table_plain_decimal(const char *s, size_t len, double *out)
 {
     static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    int neg = *s == '-';
-    s += neg || *s == '+';
+    const char *end = s + len;
+    if (len == SIZE_MAX)
+        end = NULL; /* NUL-terminated: the NUL ends it */
+    int neg = s != end && *s == '-';
+    s += s != end && (neg || *s == '+');
     int64_t m = 0;
     int digits = 0, frac = 0, point = 0;
-    for (;; s++) {
+    for (; s != end; s++) {
         if (*s >= '0' && *s <= '9') {
             if (digits == 15)
                 return NULL; /* more digits than the fast path is exact for */
@@ -222,7 +223,7 @@ static const char *plain_decimal(const char *s, double *out)
             break;
         }
     }
-    if (digits == 0 || (*s && *s != ' ' && *s != '\t' && *s != '\r'))
+    if (digits == 0 || (s != end && *s && *s != ' ' && *s != '\t' && *s != '\r'))
         return NULL;
     double v = (double)m / pow10[frac];
     *out = neg ? -v : v;
@@ -236,7 +237,7 @@ int sp_table_parse_double(const char *s, double *out)
     while (*s == ' ' || *s == '\t')
         s++;
     double v;
-    const char *fast = plain_decimal(s, &v);
+    const char *fast = sp_table_plain_decimal(s, SIZE_MAX, &v);
     char *end = (char *)fast;
     errno = 0;
     if (!fast)

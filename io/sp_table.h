@@ -62,6 +62,12 @@ void sp_table_csv_field(FILE *f, const char *s);
 /* Parse one string as a finite double; 0 on success. */
 int sp_table_parse_double(const char *s, double *out);
 
+/* A plain decimal [+-]DIGITS[.DIGITS] of at most 15 digits at s (len bytes,
+ * or up to its NUL when len is SIZE_MAX), followed by the end or a blank,
+ * into *out with strtod's bits without calling it.  Returns the end of the
+ * number, or NULL for anything else (the caller then uses strtod). */
+const char *sp_table_plain_decimal(const char *s, size_t len, double *out);
+
 /* x as the shortest text (15 to 17 significant digits) that parses back to
  * the same double, into buf (cap >= 32). */
 void sp_table_number_text(double x, char *buf, size_t cap);

@@ -290,26 +290,11 @@ static int int_token(const char **pp, const char *e, uint32_t *out)
 }
 
 /* A weight token as the general parser reads it (sp_table_parse_double):
- * plain decimals of at most 15 digits exactly (one correctly rounded
- * division of exact numbers, as strtod's result), others by strtod on a copy. */
+ * plain decimals by its fast path, others by strtod on a copy. */
 static int weight_token(const char *s, size_t len, double *x)
 {
-    static const double pow10[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
-                                     1e11, 1e12, 1e13, 1e14, 1e15};
-    uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (size_t i = 0; i < len && digits <= 15; i++) {
-        if (s[i] == '.' && frac < 0)
-            frac = 0;
-        else if ((unsigned char)(s[i] - '0') < 10)
-            m = 10 * m + (uint64_t)(s[i] - '0'), digits++, frac += frac >= 0;
-        else
-            digits = 99;
-    }
-    if (digits >= 1 && digits <= 15 && frac != 0) {
-        *x = (double)m / pow10[frac < 0 ? 0 : frac];
+    if (sp_table_plain_decimal(s, len, x) == s + len)
         return SP_OK;
-    }
     char buf[64];
     if (len >= sizeof buf)
         return DECLINE;
