@@ -29,11 +29,11 @@ int sp_period_gaps(int t, const char *const *periods, unsigned char *gap, double
     if (t > 1 && !(d > 0.0)) /* two labels of the same number (2010, 2010.0): not a time */
         return 0;
     *step = t > 1 ? d : 1.0;
+    double a = t > 0 ? strtod(periods[0], NULL) : 0.0; /* every label is a number by now */
     for (int s = 1; s < t; s++) { /* more than a step (half a step of slack) after s - 1 */
-        double a = 0.0, b = 0.0;
-        label_number(periods[s - 1], &a);
-        label_number(periods[s], &b);
+        double b = strtod(periods[s], NULL);
         gap[s] = b - a > 1.5 * *step;
+        a = b;
     }
     return 1;
 }
