@@ -148,16 +148,6 @@ typedef struct unit_sums {
     double lag, tol, s1, s2;
 } unit_sums;
 
-/* One permuted lag l into u's counts and shifted sums. */
-static void sums_add(unit_sums *u, double l)
-{
-    u->ge += l >= u->lag - u->tol;
-    u->le += l <= u->lag + u->tol;
-    double dl = l - u->lag; /* shifted sums keep the variance accurate */
-    u->s1 += dl;
-    u->s2 += dl * dl;
-}
-
 /* u's counts, mean and sd (divisor perm - 1) into the job's outputs. */
 static void sums_store(local_job *job, const unit_sums *u)
 {
@@ -170,6 +160,65 @@ static void sums_store(local_job *job, const unit_sums *u)
         job->mean[i] = u->lag + u->s1 / perm;
     if (job->sd)
         job->sd[i] = perm > 1 ? sqrt(fmax(0.0, (u->s2 - u->s1 * u->s1 / perm) / (perm - 1))) : NAN;
+}
+
+/* Both schemes make the lags of SUM_UNITS units first and then run their
+ * sums side by side (independent additions). */
+#define SUM_UNITS 8 /* even: the sums run in pairs of units (two lanes) */
+
+/* Two doubles (two lanes); the operators act lane by lane, each lane with the
+ * same IEEE operation as the scalar code, so the lanes hold the same bits. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2i __attribute__((vector_size(16)));
+
+static v2d v2d_load(const double *p)
+{
+    v2d r;
+    memcpy(&r, p, sizeof r);
+    return r;
+}
+
+/* The counts and shifted sums of `cnt` units over their permuted lags
+ * l[a * perm + p]: for each lag y in permutation order,
+ *   ge += y >= lag - tol,  le += y <= lag + tol,
+ *   s1 += y - lag,  s2 += (y - lag)^2   (shifted: the variance stays accurate),
+ * two units a lane pair, all pairs side by side (independent additions, each
+ * lane the scalar sequence); then sums_store.  Missing units of the last
+ * pair repeat unit 0 and are not stored. */
+static void sums_lanes(local_job *job, unit_sums *u, int cnt, const double *l)
+{
+    enum { PAIRS = SUM_UNITS / 2 };
+    int perm = job->o->perm;
+    const double *x[SUM_UNITS];
+    v2d lag[PAIRS], lo[PAIRS], hi[PAIRS], s1[PAIRS], s2[PAIRS];
+    v2i ge[PAIRS], le[PAIRS];
+    for (int a = 0; a < SUM_UNITS; a++)
+        x[a] = l + (size_t)(a < cnt ? a : 0) * (size_t)perm;
+    for (int q = 0; q < PAIRS; q++) {
+        const unit_sums *u0 = &u[2 * q < cnt ? 2 * q : 0], *u1 = &u[2 * q + 1 < cnt ? 2 * q + 1 : 0];
+        lag[q] = (v2d){u0->lag, u1->lag};
+        lo[q] = lag[q] - (v2d){u0->tol, u1->tol};
+        hi[q] = lag[q] + (v2d){u0->tol, u1->tol};
+        s1[q] = s2[q] = (v2d){0.0, 0.0};
+        ge[q] = le[q] = (v2i){0, 0};
+    }
+    for (int p = 0; p < perm; p++)
+        for (int q = 0; q < PAIRS; q++) {
+            v2d y = {x[2 * q][p], x[2 * q + 1][p]};
+            ge[q] -= y >= lo[q]; /* a true comparison is -1 in its lane */
+            le[q] -= y <= hi[q];
+            v2d dl = y - lag[q];
+            s1[q] += dl;
+            s2[q] += dl * dl;
+        }
+    for (int a = 0; a < cnt; a++) {
+        int q = a / 2, b = a % 2;
+        u[a].ge = (int)ge[q][b];
+        u[a].le = (int)le[q][b];
+        u[a].s1 = s1[q][b];
+        u[a].s2 = s2[q][b];
+        sums_store(job, &u[a]);
+    }
 }
 
 /* k distinct indices from {0..n-1} \ {i}, into idx[].  Draw k at once and
@@ -243,66 +292,257 @@ static void draw_ahead(uint64_t key, uint32_t p, int n, int i, int k, int *idx, 
         __builtin_prefetch(&v[idx[m]]);
 }
 
-/* The exact scheme for unit i: permutation p + DRAW_AHEAD is drawn into p's
- * slot after p's gather and its values prefetched, so the cache misses
- * overlap. */
-static void exact_unit(local_job *job, int i, int *col, double *wt, int *idx, int *slots,
-                       int *swapped)
+/* The exact scheme's lags of unit i (k neighbours, weights wt, key `key`)
+ * by the scalar draws, l[p] = sum_m wt_m v[idx_p[m]] from 0.0 in order m:
+ * permutation p + DRAW_AHEAD is drawn into p's slot after p's gather and its
+ * values prefetched, so the cache misses overlap.  The reference for the
+ * lanes below. */
+static void exact_lags_scalar(const local_job *job, int i, int k, const double *wt, uint64_t key,
+                              int *idx, int *slots, int *swapped, double *l)
 {
     const double *v = job->v;
     int n = job->w->nrow, perm = job->o->perm, kmax = job->kmax;
-    unit_sums u = {.i = i};
-    int k = unit_row(job, i, col, wt, &u.lag, &u.tol);
-    if (k == 0 || (job->o->only && !job->o->only[i])) {
-        unit_skip(job, i);
-        return;
-    }
-    uint64_t key = sp_perm_key(job->o->seed, (uint32_t)i);
     for (int a = 0; a < DRAW_AHEAD && a < perm; a++)
         draw_ahead(key, (uint32_t)a, n, i, k, idx + (size_t)a * (size_t)kmax, v, slots, swapped);
     for (int p = 0; p < perm; p++) {
         int *cur = idx + (size_t)(p % DRAW_AHEAD) * (size_t)kmax;
-        double l = 0.0;
+        double x = 0.0;
         for (int m = 0; m < k; m++)
-            l += wt[m] * v[cur[m]];
+            x += wt[m] * v[cur[m]];
         if (p + DRAW_AHEAD < perm)
             draw_ahead(key, (uint32_t)(p + DRAW_AHEAD), n, i, k, cur, v, slots, swapped);
-        sums_add(&u, l);
+        l[p] = x;
     }
-    sums_store(job, &u);
+}
+
+/* ---- the exact scheme, eight permutations side by side ----
+ * For rows of at most LINEAR_MAX neighbours the draws of permutations
+ * p0..p0+7 run in the eight lanes of a vector: lane q steps the SplitMix64
+ * state of permutation p0 + q (sp_perm_draw_init), takes the high then the
+ * low 32 bits of each output (sp_perm_u32's order), maps them to
+ * [0, n - 1) by Lemire's multiply (sp_perm_below), checks all pairs for a
+ * repeat and gathers the lag with the same multiplications and additions in
+ * the same order as exact_lags_scalar.  A lane whose draw would be rejected
+ * by Lemire's method (low 32 bits of the product below (2^32 - b) mod b,
+ * which changes the stream) or whose indices repeat (draw_linear then draws
+ * again) is redone by the scalar draw.  So every lag has the scalar bits.
+ * The code is compiled three times (AVX-512, AVX2, SSE2; no fused
+ * multiply-add: -std=c11 keeps contraction off) and chosen at run time. */
+#define LANES 8
+typedef uint64_t u64x8 __attribute__((vector_size(8 * LANES)));
+typedef long long i64x8 __attribute__((vector_size(8 * LANES)));
+typedef double f64x8 __attribute__((vector_size(8 * LANES)));
+
+/* What the lanes need of one unit. */
+typedef struct lanes_unit {
+    const double *v, *wt;
+    uint64_t key, bound, thr, i; /* bound = n - 1; thr = (2^32 - bound) mod bound */
+    int n, k, perm;
+} lanes_unit;
+
+/* Permutation p's lag by the scalar draws (a lane that must be redone). */
+static double lanes_redo(const lanes_unit *u, uint32_t p)
+{
+    int idx[LINEAR_MAX];
+    sp_perm_draw d;
+    sp_perm_draw_init(&d, u->key, p);
+    draw_linear(&d, u->n, (int)u->i, u->k, idx);
+    double x = 0.0;
+    for (int m = 0; m < u->k; m++)
+        x += u->wt[m] * u->v[idx[m]];
+    return x;
+}
+
+/* The k indices of permutations p0..p0+7 into idx[0..k-1]; returns the
+ * lanes' mask of possible rejections and repeats (lanes to redo). */
+static inline __attribute__((always_inline)) unsigned lanes_draw(const lanes_unit *u, uint32_t p0,
+                                                                 u64x8 *idx)
+{
+    const u64x8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    u64x8 s = u->key + ((uint64_t)p0 + 1 + lane) * 0xd1b54a32d192ed03ull;
+    i64x8 bad = {0};
+    int k = u->k;
+    for (int m = 0; m < k; m += 2) {
+        u64x8 z = s += 0x9e3779b97f4a7c15ull;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        u64x8 prod = (z >> 32) * u->bound; /* the high half first, as sp_perm_u32 */
+        bad |= (prod & 0xffffffffu) < u->thr;
+        idx[m] = prod >> 32;
+        idx[m] -= (u64x8)(idx[m] >= u->i); /* j + (j >= i) */
+        if (m + 1 < k) {
+            prod = (z & 0xffffffffu) * u->bound;
+            bad |= (prod & 0xffffffffu) < u->thr;
+            idx[m + 1] = prod >> 32;
+            idx[m + 1] -= (u64x8)(idx[m + 1] >= u->i);
+        }
+    }
+    for (int m = 1; m < k; m++)
+        for (int q = 0; q < m; q++)
+            bad |= idx[q] == idx[m];
+    unsigned mask = 0;
+    for (int q = 0; q < LANES; q++)
+        mask |= (unsigned)(bad[q] != 0) << q;
+    return mask;
+}
+
+/* l[p], p = 0..perm-1, for a unit with k <= LINEAR_MAX. */
+static inline __attribute__((always_inline)) void lanes_lags(const lanes_unit *u, double *l)
+{
+    const double *v = u->v;
+    for (int p0 = 0; p0 < u->perm; p0 += LANES) {
+        u64x8 idx[LINEAR_MAX];
+        unsigned redo = lanes_draw(u, (uint32_t)p0, idx);
+        f64x8 acc = {0};
+        for (int m = 0; m < u->k; m++) {
+            f64x8 g;
+            for (int q = 0; q < LANES; q++)
+                g[q] = v[idx[m][q]];
+            acc = acc + u->wt[m] * g;
+        }
+        int cnt = u->perm - p0 < LANES ? u->perm - p0 : LANES;
+        for (int q = 0; q < cnt; q++)
+            l[p0 + q] = redo >> q & 1u ? lanes_redo(u, (uint32_t)(p0 + q)) : acc[q];
+    }
+}
+
+__attribute__((target("avx512f,avx512dq"))) static void lanes_avx512(const lanes_unit *u, double *l)
+{
+    lanes_lags(u, l);
+}
+
+__attribute__((target("avx2"))) static void lanes_avx2(const lanes_unit *u, double *l)
+{
+    lanes_lags(u, l);
+}
+
+static void lanes_sse2(const lanes_unit *u, double *l)
+{
+    lanes_lags(u, l);
+}
+
+static _Atomic int perm_kernel = SP_PERM_KERNEL_AUTO;
+
+int sp_autocorr_perm_kernel_ok(sp_perm_kernel k)
+{
+    __builtin_cpu_init();
+    switch (k) {
+    case SP_PERM_KERNEL_AVX512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    case SP_PERM_KERNEL_AVX2:
+        return __builtin_cpu_supports("avx2");
+    default:
+        return 1;
+    }
+}
+
+int sp_autocorr_perm_kernel(sp_perm_kernel k)
+{
+    if (!sp_autocorr_perm_kernel_ok(k))
+        return sp_error_set(SP_EUSAGE, "permutations: this processor cannot run kernel %d", (int)k);
+    atomic_store(&perm_kernel, (int)k);
+    return SP_OK;
+}
+
+/* The lanes' function the kernel setting picks, NULL for the scalar draws. */
+static void (*lanes_pick(void))(const lanes_unit *, double *)
+{
+    sp_perm_kernel k = (sp_perm_kernel)atomic_load(&perm_kernel);
+    if (k == SP_PERM_KERNEL_AUTO)
+        k = sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX512) ? SP_PERM_KERNEL_AVX512
+            : sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX2) ? SP_PERM_KERNEL_AVX2
+                                                              : SP_PERM_KERNEL_SSE2;
+    switch (k) {
+    case SP_PERM_KERNEL_AVX512:
+        return lanes_avx512;
+    case SP_PERM_KERNEL_AVX2:
+        return lanes_avx2;
+    case SP_PERM_KERNEL_SSE2:
+        return lanes_sse2;
+    default:
+        return NULL;
+    }
+}
+
+/* A worker's buffers for the exact scheme. */
+typedef struct exact_ws {
+    int *col, *idx, *slots, *swapped;
+    double *wt, *l;
+    void (*lanes)(const lanes_unit *, double *);
+} exact_ws;
+
+/* Unit i's permuted lags into l (perm values); returns k, or 0 when the unit
+ * is not permuted (no neighbours, or outside the mask: unit_skip done). */
+static int exact_unit(local_job *job, int i, exact_ws *ws, unit_sums *u, double *l)
+{
+    *u = (unit_sums){.i = i};
+    int k = unit_row(job, i, ws->col, ws->wt, &u->lag, &u->tol);
+    if (k == 0 || (job->o->only && !job->o->only[i])) {
+        unit_skip(job, i);
+        return 0;
+    }
+    uint64_t key = sp_perm_key(job->o->seed, (uint32_t)i);
+    if (k <= LINEAR_MAX && ws->lanes) {
+        uint32_t bound = (uint32_t)(job->w->nrow - 1);
+        lanes_unit lu = {.v = job->v, .wt = ws->wt, .key = key, .bound = bound,
+                         .thr = (uint32_t)(-bound) % bound, .i = (uint64_t)i,
+                         .n = job->w->nrow, .k = k, .perm = job->o->perm};
+        ws->lanes(&lu, l);
+    } else
+        exact_lags_scalar(job, i, k, ws->wt, key, ws->idx, ws->slots, ws->swapped, l);
+    return k;
+}
+
+/* Units [start, end): their lags, then their sums SUM_UNITS at a time. */
+static void exact_task(local_job *job, int start, int end, exact_ws *ws)
+{
+    unit_sums u[SUM_UNITS];
+    int cnt = 0, perm = job->o->perm;
+    for (int i = start; i < end; i++) {
+        if (!exact_unit(job, i, ws, &u[cnt], ws->l + (size_t)cnt * (size_t)perm))
+            continue;
+        if (++cnt == SUM_UNITS) {
+            sums_lanes(job, u, cnt, ws->l);
+            cnt = 0;
+        }
+    }
+    if (cnt > 0)
+        sums_lanes(job, u, cnt, ws->l);
 }
 
 /* One worker of the exact scheme: tasks of UNITS_PER_TASK units. */
 static int exact_work(local_job *job)
 {
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1;
-    int *col = sp_malloc((size_t)kmax * sizeof *col), *idx = sp_malloc(DRAW_AHEAD * (size_t)kmax * sizeof *idx);
-    int *swapped = sp_malloc((size_t)kmax * sizeof *swapped);
-    double *wt = sp_malloc((size_t)kmax * sizeof *wt);
-    int *slots = NULL;
+    exact_ws ws = {.col = sp_malloc((size_t)kmax * sizeof(int)),
+                   .idx = sp_malloc(DRAW_AHEAD * (size_t)kmax * sizeof(int)),
+                   .swapped = sp_malloc((size_t)kmax * sizeof(int)),
+                   .wt = sp_malloc((size_t)kmax * sizeof(double)),
+                   .l = sp_malloc((size_t)job->o->perm * SUM_UNITS * sizeof(double)),
+                   .lanes = lanes_pick()};
     int rc = SP_OK;
-    if (!col || !idx || !swapped || !wt)
+    if (!ws.col || !ws.idx || !ws.swapped || !ws.wt || !ws.l)
         rc = SP_ENOMEM;
     if (!rc && kmax > LINEAR_MAX) {
-        if (!(slots = sp_malloc((size_t)n * sizeof *slots)))
+        if (!(ws.slots = sp_malloc((size_t)n * sizeof(int))))
             rc = SP_ENOMEM;
         else
             for (int s = 0; s < n; s++)
-                slots[s] = s;
+                ws.slots[s] = s;
     }
     while (!rc) {
         int start = atomic_fetch_add(&job->next, UNITS_PER_TASK);
         if (start >= n)
             break;
-        int end = start + UNITS_PER_TASK < n ? start + UNITS_PER_TASK : n;
-        for (int i = start; i < end; i++)
-            exact_unit(job, i, col, wt, idx, slots, swapped);
+        exact_task(job, start, start + UNITS_PER_TASK < n ? start + UNITS_PER_TASK : n, &ws);
     }
-    free(col);
-    free(idx);
-    free(swapped);
-    free(wt);
-    free(slots);
+    free(ws.col);
+    free(ws.idx);
+    free(ws.swapped);
+    free(ws.wt);
+    free(ws.l);
+    free(ws.slots);
     return rc;
 }
 
@@ -315,22 +555,8 @@ static int exact_work(local_job *job)
  *   l_p = sum_m wt_m vals[m * perm + p]   (m = 0..k-1, in this order),
  * the same numbers in the same order as the gather v[t + (t >= i)], so the
  * same bits; but every unit reads the same small, cached array instead of
- * k x perm random entries of v.  The lags of LOOKUP_UNITS units are made
- * first and their sums then run side by side (independent additions). */
-#define LOOKUP_UNITS 8 /* even: the sums run in pairs of units (two lanes) */
+ * k x perm random entries of v. */
 #define LOOKUP_TASK 1024 /* units per task: one full build of vals each */
-
-/* Two doubles (two lanes); the operators act lane by lane, each lane with the
- * same IEEE operation as the scalar code, so the lanes hold the same bits. */
-typedef double v2d __attribute__((vector_size(16)));
-typedef long long v2i __attribute__((vector_size(16)));
-
-static v2d v2d_load(const double *p)
-{
-    v2d r;
-    memcpy(&r, p, sizeof r);
-    return r;
-}
 
 /* l[p] = sum_{m<k} wt[m] vals[m * perm + p], p = 0..perm-1, the sum over m
  * from 0.0 in order (as l += wt[m] * v[...]), eight permutations at a time. */
@@ -360,46 +586,6 @@ static void lookup_lags(const double *vals, const double *wt, int k, int perm, d
     }
 }
 
-/* The sums (sums_add) of `cnt` units over their lags l[a * perm + p], two
- * units a lane pair, all pairs side by side: independent additions, each
- * lane in permutation order as sums_add.  Missing units of the last pair
- * repeat unit 0 and are not stored. */
-static void lookup_sums(local_job *job, unit_sums *u, int cnt, const double *l)
-{
-    enum { PAIRS = LOOKUP_UNITS / 2 };
-    int perm = job->o->perm;
-    const double *x[LOOKUP_UNITS];
-    v2d lag[PAIRS], lo[PAIRS], hi[PAIRS], s1[PAIRS], s2[PAIRS];
-    v2i ge[PAIRS], le[PAIRS];
-    for (int a = 0; a < LOOKUP_UNITS; a++)
-        x[a] = l + (size_t)(a < cnt ? a : 0) * (size_t)perm;
-    for (int q = 0; q < PAIRS; q++) {
-        const unit_sums *u0 = &u[2 * q < cnt ? 2 * q : 0], *u1 = &u[2 * q + 1 < cnt ? 2 * q + 1 : 0];
-        lag[q] = (v2d){u0->lag, u1->lag};
-        lo[q] = lag[q] - (v2d){u0->tol, u1->tol};
-        hi[q] = lag[q] + (v2d){u0->tol, u1->tol};
-        s1[q] = s2[q] = (v2d){0.0, 0.0};
-        ge[q] = le[q] = (v2i){0, 0};
-    }
-    for (int p = 0; p < perm; p++)
-        for (int q = 0; q < PAIRS; q++) {
-            v2d y = {x[2 * q][p], x[2 * q + 1][p]};
-            ge[q] -= y >= lo[q]; /* a true comparison is -1 in its lane */
-            le[q] -= y <= hi[q];
-            v2d dl = y - lag[q];
-            s1[q] += dl;
-            s2[q] += dl * dl;
-        }
-    for (int a = 0; a < cnt; a++) {
-        int q = a / 2, b = a % 2;
-        u[a].ge = (int)ge[q][b];
-        u[a].le = (int)le[q][b];
-        u[a].s1 = s1[q][b];
-        u[a].s2 = s2[q][b];
-        sums_store(job, &u[a]);
-    }
-}
-
 /* Units [start, end): vals built for `start`, then moved unit by unit. */
 static void lookup_task(local_job *job, int start, int end, double *vals, double *l, int *col,
                         double *wt)
@@ -418,7 +604,7 @@ static void lookup_task(local_job *job, int start, int end, double *vals, double
         else
             hi = mid;
     }
-    unit_sums u[LOOKUP_UNITS];
+    unit_sums u[SUM_UNITS];
     int cnt = 0;
     for (int i = start; i < end; i++) {
         for (; f < len && (int)(job->flips[f] >> 32) < i; f++) {
@@ -433,13 +619,13 @@ static void lookup_task(local_job *job, int start, int end, double *vals, double
             continue;
         }
         lookup_lags(vals, wt, k, perm, l + (size_t)cnt * (size_t)perm);
-        if (++cnt == LOOKUP_UNITS) {
-            lookup_sums(job, u, cnt, l);
+        if (++cnt == SUM_UNITS) {
+            sums_lanes(job, u, cnt, l);
             cnt = 0;
         }
     }
     if (cnt > 0)
-        lookup_sums(job, u, cnt, l);
+        sums_lanes(job, u, cnt, l);
 }
 
 /* One worker of the lookup scheme: tasks of LOOKUP_TASK units, each with
@@ -448,7 +634,7 @@ static int lookup_work(local_job *job)
 {
     int n = job->w->nrow, kmax = job->kmax > 0 ? job->kmax : 1, perm = job->o->perm;
     double *vals = sp_malloc((size_t)perm * (size_t)kmax * sizeof *vals);
-    double *l = sp_malloc((size_t)perm * LOOKUP_UNITS * sizeof *l);
+    double *l = sp_malloc((size_t)perm * SUM_UNITS * sizeof *l);
     int *col = sp_malloc((size_t)kmax * sizeof *col);
     double *wt = sp_malloc((size_t)kmax * sizeof *wt);
     int rc = vals && l && col && wt ? SP_OK : SP_ENOMEM;
