@@ -711,6 +711,133 @@ static void test_perm_bits(void)
     free(x);
 }
 
+/* ---- the exact scheme's kernels (issue 17) ----
+ * The AVX-512 lanes against the scalar draws, bit for bit (counts, mean and
+ * sd of every unit), with 1 and 2 threads: the shuffled lattice (8100 units,
+ * where a permutation's indices often repeat and the lanes are redone) and
+ * its third order (rows over 16: the scalar path in both), and a map of
+ * 3 * 10^6 units of which 300 are permuted (rows of 1..16 neighbours), where
+ * Lemire's method rejects about 2 in 10^4 draws (n - 1 = 3 * 10^6, 2^32 mod
+ * n - 1 = 967296): the test counts the repeats and rejections the scalar
+ * streams meet (sp_perm_u32), so the redone lanes are known to be exercised. */
+static int kernels_same(const sp_csr *w, const double *x, int perm, uint64_t seed, int threads,
+                        const unsigned char *only)
+{
+    int n = w->nrow, same = 1;
+    int *ge[2], *le[2];
+    double *mean[2], *sd[2];
+    for (int k = 0; k < 2; k++) {
+        ge[k] = malloc((size_t)n * sizeof(int));
+        le[k] = malloc((size_t)n * sizeof(int));
+        mean[k] = malloc((size_t)n * sizeof(double));
+        sd[k] = malloc((size_t)n * sizeof(double));
+        sp_perm_opts o = {perm, seed, threads, SP_PERM_EXACT, only};
+        sp_autocorr_perm_kernel(k == 0 ? SP_PERM_KERNEL_SCALAR : SP_PERM_KERNEL_AVX512);
+        same &= sp_autocorr_perm_local(w, x, &o, ge[k], le[k], mean[k], sd[k]) == SP_OK;
+    }
+    sp_autocorr_perm_kernel(SP_PERM_KERNEL_AUTO);
+    same &= memcmp(ge[0], ge[1], (size_t)n * sizeof(int)) == 0 &&
+            memcmp(le[0], le[1], (size_t)n * sizeof(int)) == 0 &&
+            memcmp(mean[0], mean[1], (size_t)n * sizeof(double)) == 0 &&
+            memcmp(sd[0], sd[1], (size_t)n * sizeof(double)) == 0;
+    for (int k = 0; k < 2; k++) {
+        free(ge[k]);
+        free(le[k]);
+        free(mean[k]);
+        free(sd[k]);
+    }
+    return same;
+}
+
+/* Over the permutations of the units with mask[i] (NULL: all) and at most 16
+ * neighbours: how many first draws repeat an index (*rep) and how many of
+ * the draws Lemire's method rejects (*rej), by the scalar stream. */
+static void stream_events(const sp_csr *w, const unsigned char *mask, int perm, uint64_t seed,
+                          long *rep, long *rej)
+{
+    uint32_t bound = (uint32_t)(w->nrow - 1), thr = (uint32_t)(-bound) % bound;
+    *rep = *rej = 0;
+    for (int i = 0; i < w->nrow; i++) {
+        int k = w->p[i + 1] - w->p[i];
+        if (k == 0 || k > 16 || (mask && !mask[i]))
+            continue;
+        uint64_t key = sp_perm_key(seed, (uint32_t)i);
+        for (int p = 0; p < perm; p++) {
+            sp_perm_draw d;
+            sp_perm_draw_init(&d, key, (uint32_t)p);
+            uint32_t j[16];
+            int dup = 0;
+            for (int m = 0; m < k; m++) {
+                uint64_t prod = (uint64_t)sp_perm_u32(&d) * bound;
+                *rej += (uint32_t)prod < thr;
+                j[m] = (uint32_t)(prod >> 32);
+                for (int q = 0; q < m; q++)
+                    dup |= j[q] == j[m];
+            }
+            *rep += dup;
+        }
+    }
+}
+
+static void test_perm_kernels(void)
+{
+    if (!sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX512)) {
+        CHECK_INT(sp_autocorr_perm_kernel(SP_PERM_KERNEL_AVX512), SP_EUSAGE);
+        printf("t_autocorr: no AVX-512 here: the lanes are not tested\n");
+        return;
+    }
+    double *x = malloc(LAT * LAT * sizeof *x);
+    sp_csr *w1 = shuffled_lattice(x);
+    sp_weights *W, *W3;
+    CHECK_INT(sp_weights_new(LAT * LAT, NULL, w1, &W), SP_OK);
+    CHECK_INT(sp_weights_order(W, 3, 1, &W3), SP_OK);
+    sp_weights_standardize(W3, SP_STD_ROW);
+    long rep, rej;
+    stream_events(W->w, NULL, 999, 12345, &rep, &rej);
+    TH_RECORD(rep > 1000, "lattice: %ld permutations with a repeated index", rep);
+    static const int perms[] = {999, 5, 1, 8, 17};
+    for (size_t c = 0; c < sizeof perms / sizeof perms[0]; c++)
+        for (int t = 1; t <= 2; t++)
+            TH_RECORD(kernels_same(W->w, x, perms[c], 12345, t, NULL),
+                      "lattice, %d permutations, %d thread(s): AVX-512 = scalar", perms[c], t);
+    TH_RECORD(kernels_same(W3->w, x, 99, 7, 2, NULL),
+              "third-order lattice (rows to 48), 99 permutations: AVX-512 = scalar");
+    sp_weights_free(W3);
+    sp_weights_free(W);
+    free(x);
+
+    /* 3 * 10^6 units, 300 of them with 1..16 neighbours (weights 1/k) */
+    int n = 3000001, units = 300, nnz = 0;
+    int *ti = malloc(units * 16 * sizeof *ti), *tj = malloc(units * 16 * sizeof *tj);
+    double *tx = malloc(units * 16 * sizeof *tx), *v = malloc((size_t)n * sizeof *v);
+    unsigned char *mask = calloc((size_t)n, 1);
+    sp_rng r;
+    sp_rng_init(&r, 99, 0, 0);
+    for (int i = 0; i < n; i++)
+        v[i] = sp_rng_uniform(&r) - 0.5;
+    for (int a = 0; a < units; a++) {
+        int i = a * 9973, k = 1 + a % 16;
+        mask[i] = 1;
+        for (int m = 0; m < k; m++) {
+            ti[nnz] = i;
+            tj[nnz] = (i + 1 + m * 7) % n;
+            tx[nnz++] = 1.0 / k;
+        }
+    }
+    sp_csr *big;
+    CHECK_INT(sp_csr_from_triplets(n, n, nnz, ti, tj, tx, &big), SP_OK);
+    stream_events(big, mask, 999, 3, &rep, &rej);
+    TH_RECORD(rej > 100, "3e6 units: %ld draws rejected by Lemire's method", rej);
+    TH_RECORD(kernels_same(big, v, 999, 3, 2, mask), "3e6 units, 999 permutations: AVX-512 = scalar");
+    TH_RECORD(kernels_same(big, v, 1, 3, 1, mask), "3e6 units, 1 permutation: AVX-512 = scalar");
+    sp_csr_free(big);
+    free(ti);
+    free(tj);
+    free(tx);
+    free(v);
+    free(mask);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_input(void)
@@ -776,6 +903,7 @@ int main(void)
     RUN(test_perm_global);
     RUN(test_perm_local);
     RUN(test_perm_bits);
+    RUN(test_perm_kernels);
     RUN(test_bad_input);
     return th_report("t_autocorr");
 }
