@@ -163,11 +163,14 @@ int sp_autocorr_islands(const sp_csr *w);
  *   mean, sd   mean and standard deviation (divisor perm - 1) of the permuted lags
  * Units without neighbours get ge = le = -1 and NaN moments.  Threads work on
  * blocks of units; results are identical for any thread count.  o->method
- * chooses the exact scheme or the lookup table (sp_perm_method above); the
- * table needs o->perm * kmax ints (kmax = the longest row) and n - 1 >= kmax,
- * its index another 12 bytes per entry, and each thread o->perm * (kmax + 8)
- * doubles (the table's values for the current unit and the lags of 8 units:
- * the lookup kernel reads those instead of gathering v; see sp_autocorr.c). */
+ * chooses the exact scheme or the lookup table (sp_perm_method above).  The
+ * exact scheme needs per thread o->perm * 8 doubles (the lags of 8 units,
+ * whose sums then run side by side) and, when a row is longer than 16, n
+ * ints; the table needs o->perm * kmax ints (kmax = the longest row) and
+ * n - 1 >= kmax, its index another 12 bytes per entry, and each thread
+ * o->perm * (kmax + 8) doubles (the table's values for the current unit and
+ * the lags of 8 units: the lookup kernel reads those instead of gathering v;
+ * see sp_autocorr.c). */
 int sp_autocorr_perm_local(const sp_csr *w, const double *v, const sp_perm_opts *o,
                            int *ge, int *le, double *mean, double *sd);
 
