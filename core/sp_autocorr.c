@@ -1,6 +1,5 @@
 /* sp_autocorr: what the spatial autocorrelation statistics share (moments, p-values,
  * permutations); see sp_autocorr.h. */
-#include <immintrin.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -332,11 +331,6 @@ static void exact_lags_scalar(const local_job *job, int i, int k, const double *
  * and permutation on one core, against ~4.5 ns for the scalar draws.  (An
  * AVX2 copy of the same code was slower than the scalar draws on the
  * machine measured: its 64-bit multiplies are emulated; it is not kept.) */
-#define LANES 8
-#define AVX512 __attribute__((target("avx512f,avx512dq")))
-typedef uint64_t u64x8 __attribute__((vector_size(8 * LANES)));
-typedef double f64x8 __attribute__((vector_size(8 * LANES)));
-
 /* What the lanes need of one unit. */
 typedef struct lanes_unit {
     const double *v, *wt;
@@ -356,6 +350,14 @@ static double lanes_redo(const lanes_unit *u, uint32_t p)
         x += u->wt[m] * u->v[idx[m]];
     return x;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__) /* the lanes: x86-64 with GCC or Clang only */
+#include <immintrin.h>
+#define SP_LANES 1
+#define LANES 8
+#define AVX512 __attribute__((target("avx512f,avx512dq")))
+typedef uint64_t u64x8 __attribute__((vector_size(8 * LANES)));
+typedef double f64x8 __attribute__((vector_size(8 * LANES)));
 
 /* The k indices of permutations p0..p0+7 into idx[0..k-1]; returns the mask
  * of lanes to redo.  Without comparisons (every value is below 2^32, so a
@@ -412,6 +414,7 @@ AVX512 static void lanes_lags(const lanes_unit *u, double *l)
             l[p0 + q] = redo >> q & 1u ? lanes_redo(u, (uint32_t)(p0 + q)) : acc[q];
     }
 }
+#endif
 
 static _Atomic int perm_kernel = SP_PERM_KERNEL_AUTO;
 
@@ -419,8 +422,12 @@ int sp_autocorr_perm_kernel_ok(sp_perm_kernel k)
 {
     if (k != SP_PERM_KERNEL_AVX512)
         return 1;
+#ifdef SP_LANES
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#else
+    return 0;
+#endif
 }
 
 int sp_autocorr_perm_kernel(sp_perm_kernel k)
@@ -437,7 +444,11 @@ static void (*lanes_pick(void))(const lanes_unit *, double *)
     sp_perm_kernel k = (sp_perm_kernel)atomic_load(&perm_kernel);
     if (k == SP_PERM_KERNEL_AUTO && sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX512))
         k = SP_PERM_KERNEL_AVX512;
+#ifdef SP_LANES
     return k == SP_PERM_KERNEL_AVX512 ? lanes_lags : NULL;
+#else
+    return NULL;
+#endif
 }
 
 /* A worker's buffers for the exact scheme. */
