@@ -15,6 +15,7 @@
 #include "sp_gdal.h"
 #include "sp_grid.h"
 #include "sp_layer_write.h"
+#include "sp_readpair.h"
 #include "sp_wio.h"
 #include "sp_wper.h"
 
@@ -84,6 +85,35 @@ static int acio_panel(sp_acio *A, const sp_table *t, const char *id, sp_panel **
     return rc || !A->a.by ? rc : sp_wper_bind(A->wp, t, id, A->a.by);
 }
 
+/* The two reads of sp_acio_inputs that can run at once (sp_readpair): W
+ * (one file), and SRC's table (DATA, or the layer's attributes). */
+static int read_w(void *ctx)
+{
+    sp_acio *A = ctx;
+    return sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
+}
+
+static int read_src(void *ctx)
+{
+    sp_acio *A = ctx;
+    return sp_table_read(A->a.src, A->a.layer, A->a.need_layer ? &A->features : &A->table);
+}
+
+static void drop_src(void *ctx)
+{
+    sp_acio *A = ctx;
+    sp_table_free(A->a.need_layer ? A->features : A->table);
+    A->features = A->table = NULL;
+}
+
+/* Threads for reading W next to SRC: --threads, one when W is a sheet (GDAL
+ * reads it, and GDAL may be reading SRC). */
+static int read_threads(const sp_acio_args *a)
+{
+    sp_wformat fmt = sp_wio_format(a->wpath);
+    return fmt == SP_WF_UNKNOWN || fmt == SP_WF_SHEET ? 1 : a->threads;
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -91,18 +121,17 @@ static int acio_inputs(sp_acio *A)
     if (!rc && sp_wper_multi(A->wp) && !a->by)
         rc = sp_error_set(SP_EUSAGE, "--w with a weights matrix per period (a list or a {} "
                                      "pattern) needs --by TIME (or --w-by TIME)");
-    if (!rc && !sp_wper_multi(A->wp))
-        rc = sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
+    if (!rc && !sp_wper_multi(A->wp)) /* as read_w then read_src */
+        rc = sp_readpair_run(read_threads(a), read_w, A, read_src, A, drop_src);
+    else if (!rc)
+        rc = read_src(A);
     if (rc)
         return rc;
     if (!a->need_layer) {
-        if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
-            (rc = acio_match(A, A->table, a->id)))
+        if ((rc = acio_match(A, A->table, a->id)))
             return rc;
         return acio_panel(A, A->table, sp_idmatch_field(&A->match), &A->P);
     }
-    if ((rc = sp_table_read(a->src, a->layer, &A->features)))
-        return rc;
     if (!a->data) {
         if ((rc = acio_match(A, A->features, a->id)))
             return rc;
@@ -532,6 +561,8 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .by = sp_args_get(a, "by"), .wpath = sp_args_get(a, "w"),
                          .need_layer = need_layer, .id_order = sp_args_flag(a, "id-order"),
                          .strict = sp_args_flag(a, "strict")};
+    if (sp_args_threads(a, &io->threads)) /* the command names a bad value in its turn */
+        io->threads = 1;
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
     static const char *const layouts[] = {"wide", "layers", "long"};
