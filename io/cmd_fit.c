@@ -19,6 +19,7 @@
 #include "sp_grid.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
+#include "sp_readpair.h"
 #include "sp_wper.h"
 #include "sp_wio.h"
 
@@ -490,6 +491,41 @@ static int make_ops(const fp_opts *o, fp_run *R)
     return rc;
 }
 
+/* The two reads of load() that can run at once (sp_readpair): the table,
+ * and W (one file). */
+typedef struct fit_reads {
+    const fp_opts *o;
+    sp_table *tab;
+    sp_weights *W;
+} fit_reads;
+
+static int read_table(void *ctx)
+{
+    fit_reads *f = ctx;
+    return sp_table_read(f->o->data, f->o->layer, &f->tab);
+}
+
+static int read_w(void *ctx)
+{
+    fit_reads *f = ctx;
+    return sp_wio_read(f->o->wpath, &f->W);
+}
+
+static void drop_w(void *ctx)
+{
+    fit_reads *f = ctx;
+    sp_weights_free(f->W);
+    f->W = NULL;
+}
+
+/* Threads for reading W next to the table: --threads, one when W is a sheet
+ * (GDAL reads it, and GDAL may be reading the table). */
+static int read_threads(const fp_opts *o)
+{
+    sp_wformat fmt = sp_wio_format(o->wpath);
+    return fmt == SP_WF_UNKNOWN || fmt == SP_WF_SHEET ? 1 : o->threads;
+}
+
 /* The table, W and the panel of the fit in R (R->D_table keeps the table the
  * panel points into), with the operators on W; warnings on stderr. */
 static int load(const fp_opts *o, fp_run *R)
@@ -504,9 +540,12 @@ static int load(const fp_opts *o, fp_run *R)
         if (!rc && !o->perperiod)
             rc = sp_cmd_fit_shared_weights(R->shared, o->wpath, &Wuse);
     } else {
-        rc = sp_table_read(o->data, o->layer, &tab);
-        if (!rc && !o->perperiod)
-            rc = sp_wio_read(o->wpath, &W);
+        fit_reads fr = {o, NULL, NULL};
+        if (o->perperiod)
+            rc = read_table(&fr);
+        else /* as read_table then read_w */
+            rc = sp_readpair_run(read_threads(o), read_table, &fr, read_w, &fr, drop_w);
+        tab = fr.tab, W = fr.W;
         table = tab, Wuse = W;
     }
     if (!rc && !o->perperiod) {
