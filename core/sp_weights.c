@@ -427,16 +427,21 @@ static void list_append(char *buf, size_t size, int *listed, const char *id)
     (*listed)++;
 }
 
+int sp_weights_in_order(const sp_weights *W, const char *const *ids, int n)
+{
+    int same = n == W->n;
+    for (int r = 0; r < n && same; r++)
+        same = strcmp(ids[r], W->ids[r]) == 0;
+    return same;
+}
+
 /* Data row r -> W's unit pos[r] (-1 when W lacks it: listed in missing) and
  * W's unit u -> data row inv[u] (-1 without data).  When the ids are W's own,
  * in W's order (the usual pair of files), no id map is needed (*same 1). */
 static int align_positions(const sp_weights *W, const char *const *ids, int n, int *pos,
                            int *inv, char *missing, size_t size, int *n_missing, int *same_out)
 {
-    int same = n == W->n;
-    for (int r = 0; r < n && same; r++)
-        same = strcmp(ids[r], W->ids[r]) == 0;
-    *same_out = same;
+    int same = *same_out = sp_weights_in_order(W, ids, n);
     for (int i = 0; i < W->n; i++)
         inv[i] = same ? i : -1;
     if (same) {
@@ -525,4 +530,17 @@ int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
     free(pos);
     free(inv);
     return rc;
+}
+
+int sp_weights_align_take(sp_weights **W, const char *const *ids, int n, const char *what,
+                          sp_weights **out)
+{
+    if (!sp_weights_in_order(*W, ids, n))
+        return sp_weights_align(*W, ids, n, what, out);
+    *out = *W;
+    *W = NULL;
+    (*out)->unnamed = 0;
+    if (!rows_increasing((*out)->w))
+        sp_csr_canonicalize((*out)->w);
+    return SP_OK;
 }

@@ -192,6 +192,28 @@ static int period_features(const sp_acio *A, int g, sp_acio_period *p)
     return SP_OK;
 }
 
+/* p->W: W restricted to period g's units, in their order (sp_panel_align).
+ * For the last period, when W is the one file's and its units are the
+ * period's in W's order (the usual pair of files), W itself, handed over
+ * (sp_weights_align_take) instead of copied: no later period needs it, and a
+ * later load would read the file again. */
+static int period_weights(sp_acio *A, int g, sp_acio_period *p)
+{
+    const sp_panel_period *per = &A->P->periods[g];
+    sp_weights *own = NULL;
+    if (g == A->P->nperiods - 1 && A->W != A->W_renamed &&
+        sp_weights_in_order(A->W, per->ids, per->n))
+        own = sp_wper_release(A->wp, A->W);
+    if (!own)
+        return sp_panel_align(A->P, g, A->W, &p->W);
+    A->W = NULL;
+    char what[512];
+    sp_panel_describe(A->P, g, what, sizeof what);
+    int rc = sp_weights_align_take(&own, per->ids, per->n, what, &p->W);
+    sp_weights_free(own); /* NULL: handed over */
+    return rc;
+}
+
 /* 1 the first time `list` is seen in slot k (a new list), 0 for a repeat. */
 static int first_time(sp_acio *A, int k, const char *list)
 {
@@ -218,13 +240,13 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     }
     if (!rc)
         rc = sp_panel_numeric(A->P, g, A->a.var, p->x);
-    if (!rc && sp_wper_multi(A->wp))
+    if (!rc && (sp_wper_multi(A->wp) || !A->W)) /* a W per period, or W handed over */
         rc = sp_wper_get(A->wp, p->label, &A->W, &A->wfile);
     if (!rc)
-        rc = sp_panel_align(A->P, g, A->W, &p->W);
-    if (!rc) {
+        rc = period_weights(A, g, p);
+    if (!rc) { /* W handed over to p->W: the period's units are all of W's */
         char list[512];
-        int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
+        int missing = sp_panel_unmatched(A->P, g, A->W ? A->W : p->W, list, sizeof list);
         if (missing > 0 && A->a.strict)
             rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data: %s (--strict; without "
                               "it W is restricted to the units with data and standardised "
