@@ -518,14 +518,6 @@ static void drop_w(void *ctx)
     f->W = NULL;
 }
 
-/* Threads for reading W next to the table: --threads, one when W is a sheet
- * (GDAL reads it, and GDAL may be reading the table). */
-static int read_threads(const fp_opts *o)
-{
-    sp_wformat fmt = sp_wio_format(o->wpath);
-    return fmt == SP_WF_UNKNOWN || fmt == SP_WF_SHEET ? 1 : o->threads;
-}
-
 /* The table, W and the panel of the fit in R (R->D_table keeps the table the
  * panel points into), with the operators on W; warnings on stderr. */
 static int load(const fp_opts *o, fp_run *R)
@@ -544,7 +536,7 @@ static int load(const fp_opts *o, fp_run *R)
         if (o->perperiod)
             rc = read_table(&fr);
         else /* as read_table then read_w */
-            rc = sp_readpair_run(read_threads(o), read_table, &fr, read_w, &fr, drop_w);
+            rc = sp_readpair_run(sp_readpair_threads(o->wpath, o->threads), read_table, &fr, read_w, &fr, drop_w);
         tab = fr.tab, W = fr.W;
         table = tab, Wuse = W;
     }

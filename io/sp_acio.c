@@ -106,14 +106,6 @@ static void drop_src(void *ctx)
     A->features = A->table = NULL;
 }
 
-/* Threads for reading W next to SRC: --threads, one when W is a sheet (GDAL
- * reads it, and GDAL may be reading SRC). */
-static int read_threads(const sp_acio_args *a)
-{
-    sp_wformat fmt = sp_wio_format(a->wpath);
-    return fmt == SP_WF_UNKNOWN || fmt == SP_WF_SHEET ? 1 : a->threads;
-}
-
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -122,7 +114,7 @@ static int acio_inputs(sp_acio *A)
         rc = sp_error_set(SP_EUSAGE, "--w with a weights matrix per period (a list or a {} "
                                      "pattern) needs --by TIME (or --w-by TIME)");
     if (!rc && !sp_wper_multi(A->wp)) /* as read_w then read_src */
-        rc = sp_readpair_run(read_threads(a), read_w, A, read_src, A, drop_src);
+        rc = sp_readpair_run(sp_readpair_threads(a->wpath, a->threads), read_w, A, read_src, A, drop_src);
     else if (!rc)
         rc = read_src(A);
     if (rc)

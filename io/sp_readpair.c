@@ -6,6 +6,7 @@
 #include "sp_readopt.h"
 #include "sp_readpair.h"
 #include "sp_threads.h"
+#include "sp_wio.h"
 
 /* The second read, its reader state and what it left behind. */
 typedef struct pair_task {
@@ -62,4 +63,10 @@ int sp_readpair_run(int threads, sp_readpair_fn first, void *a, sp_readpair_fn s
     sp_readopt_hold_free(&t->hold);
     free(t);
     return rc;
+}
+
+int sp_readpair_threads(const char *wpath, int threads)
+{
+    sp_wformat fmt = sp_wio_format(wpath);
+    return fmt == SP_WF_UNKNOWN || fmt == SP_WF_SHEET ? 1 : threads;
 }

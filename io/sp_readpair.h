@@ -24,4 +24,9 @@ typedef int (*sp_readpair_fn)(void *ctx);
 int sp_readpair_run(int threads, sp_readpair_fn first, void *a, sp_readpair_fn second, void *b,
                     void (*discard)(void *b));
 
+/* The threads for reading the weights file wpath next to a table: threads
+ * (--threads), or 1 when GDAL reads wpath (a sheet; GDAL may be reading the
+ * table) or wpath is not a weights file sp_wio knows. */
+int sp_readpair_threads(const char *wpath, int threads);
+
 #endif
