@@ -555,7 +555,8 @@ static int load(const fp_opts *o, fp_run *R)
         vars[j + 1] = o->x[j];
     sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
                         .where = o->where, .std = o->std, .strict = o->strict,
-                        .unbalanced = o->unbalanced}; /* W NULL with a W per period */
+                        .unbalanced = o->unbalanced, /* W NULL with a W per period */
+                        .own_w = Wuse && Wuse == W ? &W : NULL}; /* read here: D may take it */
     if (!rc)
         rc = sp_pdata_build(table, Wuse, vars, o->k0 + 1, &po, &R->D);
     if (!rc && o->dynamic && R->D->t >= 2)
