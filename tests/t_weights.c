@@ -163,10 +163,11 @@ static void test_align_take(void)
     CHECK_INT(sp_weights_align_take(&W, other, 5, "data", &T), SP_OK);
     CHECK(W == kept);
     CHECK(same_weights(T, A));
+    sp_weights_free(A); sp_weights_free(T);
     const char *bad[] = {"a", "zz"};
     CHECK_INT(sp_weights_align_take(&W, bad, 2, "data.csv", &T), SP_EDATA);
     CHECK(W == kept);
-    sp_weights_free(A); sp_weights_free(T); sp_weights_free(W);
+    sp_weights_free(W);
 }
 
 static void test_idmap_duplicates(void)
