@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sp_autocorr.h"
+#include "sp_simd.h"
 #include "sp_sort.h"
 #include "sp_threads.h"
 #include "sp_error.h"
@@ -327,7 +328,8 @@ static void exact_lags_scalar(const local_job *job, int i, int k, const double *
  * bits of the product below (2^32 - b) mod b: the scalar draw then takes
  * another number, which moves the rest of the stream) or whose indices
  * repeat (draw_linear then draws again) is redone by the scalar draw.  So
- * every lag has the scalar bits.  At 10^4 Voronoi cells: ~1 ns per neighbour
+ * every lag has the scalar bits.  Taken when sp_simd_level() is AVX-512
+ * (SPILL_SIMD=plain or avx2 takes the scalar draws).  At 10^4 Voronoi cells: ~1 ns per neighbour
  * and permutation on one core, against ~4.5 ns for the scalar draws.  (An
  * AVX2 copy of the same code was slower than the scalar draws on the
  * machine measured: its 64-bit multiplies are emulated; it is not kept.) */
@@ -416,36 +418,12 @@ AVX512 static void lanes_lags(const lanes_unit *u, double *l)
 }
 #endif
 
-static _Atomic int perm_kernel = SP_PERM_KERNEL_AUTO;
-
-int sp_autocorr_perm_kernel_ok(sp_perm_kernel k)
-{
-    if (k != SP_PERM_KERNEL_AVX512)
-        return 1;
-#ifdef SP_LANES
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-#else
-    return 0;
-#endif
-}
-
-int sp_autocorr_perm_kernel(sp_perm_kernel k)
-{
-    if (!sp_autocorr_perm_kernel_ok(k))
-        return sp_error_set(SP_EUSAGE, "permutations: this processor has no AVX-512 (F, DQ)");
-    atomic_store(&perm_kernel, (int)k);
-    return SP_OK;
-}
-
-/* The lanes' function the kernel setting picks, NULL for the scalar draws. */
+/* The lanes' function at the vector level sp_simd allows (AVX-512), NULL for
+ * the scalar draws. */
 static void (*lanes_pick(void))(const lanes_unit *, double *)
 {
-    sp_perm_kernel k = (sp_perm_kernel)atomic_load(&perm_kernel);
-    if (k == SP_PERM_KERNEL_AUTO && sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX512))
-        k = SP_PERM_KERNEL_AVX512;
 #ifdef SP_LANES
-    return k == SP_PERM_KERNEL_AVX512 ? lanes_lags : NULL;
+    return sp_simd_level() >= SP_SIMD_AVX512 ? lanes_lags : NULL;
 #else
     return NULL;
 #endif

@@ -113,23 +113,6 @@ static inline uint32_t sp_perm_below(sp_perm_draw *d, uint32_t bound)
     return (uint32_t)(m >> 32);
 }
 
-/* Which code draws the exact scheme's permutations of rows of at most 16
- * neighbours: eight permutations side by side in the lanes of AVX-512
- * vectors, or one at a time (SCALAR, the reference; also every row on a
- * processor without AVX-512 F and DQ).  Both give the same numbers, bit for
- * bit; AUTO (the default) takes AVX-512 where the processor has it.
- * sp_autocorr_perm_kernel sets it for the whole process (for tests and
- * benchmarks; not while permutations run): SP_EUSAGE when the processor
- * lacks it.  sp_autocorr_perm_kernel_ok says whether it has it. */
-typedef enum sp_perm_kernel {
-    SP_PERM_KERNEL_AUTO = 0,
-    SP_PERM_KERNEL_SCALAR,
-    SP_PERM_KERNEL_AVX512
-} sp_perm_kernel;
-
-int sp_autocorr_perm_kernel(sp_perm_kernel kernel);
-int sp_autocorr_perm_kernel_ok(sp_perm_kernel kernel);
-
 /* n >= 3, every x finite, and a non-zero variance; `what` names the variable
  * (and period) in the message.  SP_EDATA otherwise. */
 int sp_autocorr_check(const double *x, int n, const char *what);

@@ -13,6 +13,7 @@
 #include "sp_lisa.h"
 #include "sp_moran.h"
 #include "sp_rng.h"
+#include "sp_simd.h"
 #include "sp_table.h"
 #include "sp_weights.h"
 #include "sp_wio.h"
@@ -712,7 +713,7 @@ static void test_perm_bits(void)
 }
 
 /* ---- the exact scheme's kernels (issue 17) ----
- * The AVX-512 lanes against the scalar draws, bit for bit (counts, mean and
+ * The AVX-512 lanes against the scalar draws (sp_simd_cap plain), bit for bit (counts, mean and
  * sd of every unit), with 1 and 2 threads: the shuffled lattice (8100 units,
  * where a permutation's indices often repeat and the lanes are redone) and
  * its third order (rows over 16: the scalar path in both), and a map of
@@ -732,10 +733,10 @@ static int kernels_same(const sp_csr *w, const double *x, int perm, uint64_t see
         mean[k] = malloc((size_t)n * sizeof(double));
         sd[k] = malloc((size_t)n * sizeof(double));
         sp_perm_opts o = {perm, seed, threads, SP_PERM_EXACT, only};
-        sp_autocorr_perm_kernel(k == 0 ? SP_PERM_KERNEL_SCALAR : SP_PERM_KERNEL_AVX512);
+        sp_simd_cap(k == 0 ? SP_SIMD_PLAIN : SP_SIMD_AVX512);
         same &= sp_autocorr_perm_local(w, x, &o, ge[k], le[k], mean[k], sd[k]) == SP_OK;
     }
-    sp_autocorr_perm_kernel(SP_PERM_KERNEL_AUTO);
+    sp_simd_cap(SP_SIMD_AVX512);
     same &= memcmp(ge[0], ge[1], (size_t)n * sizeof(int)) == 0 &&
             memcmp(le[0], le[1], (size_t)n * sizeof(int)) == 0 &&
             memcmp(mean[0], mean[1], (size_t)n * sizeof(double)) == 0 &&
@@ -781,8 +782,7 @@ static void stream_events(const sp_csr *w, const unsigned char *mask, int perm, 
 
 static void test_perm_kernels(void)
 {
-    if (!sp_autocorr_perm_kernel_ok(SP_PERM_KERNEL_AVX512)) {
-        CHECK_INT(sp_autocorr_perm_kernel(SP_PERM_KERNEL_AVX512), SP_EUSAGE);
+    if (sp_simd_level() < SP_SIMD_AVX512) {
         printf("t_autocorr: no AVX-512 here: the lanes are not tested\n");
         return;
     }

@@ -10,7 +10,8 @@
 # with the binary of commit 0311cb9 (main before the rewrite); the
 # v50-moran-scattered line (added with the ring of interleaved vectors) with
 # c60831e's, whose kernels give all the other lines.  The global Moran's
-# vector paths are checked against the same lines with SPILL_SIMD=plain/avx2.
+# vector paths, and the exact local scheme's AVX-512 lanes, are checked
+# against the same lines with SPILL_SIMD=plain/avx2.
 source "$(dirname "$0")/lib.sh"
 VOR=${BUILD:+$(readlink -f "$BUILD/tools/voronoi")} # BUILD may be relative to here
 [ -x "$VOR" ] || VOR=$ROOT/build/tools/voronoi
@@ -89,5 +90,17 @@ for level in plain avx2; do
       ID=adcode; SPILL_SIMD=$level hash_case cities-moran 1 moran "$SPILL" moran "$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal --perm 999 --json
     } >got-$level.txt
     check "moran with SPILL_SIMD=$level: the same numbers" diff want-$level.txt got-$level.txt
+done
+# lisa's and hotspot's exact scheme: AVX-512 lanes where the CPU has them, the scalar
+# draws with SPILL_SIMD=plain or avx2 (the same bits)
+for level in plain avx2; do
+    for c in v50-lisa-exact v50-hotspot-exact cities-lisa-exact; do
+        grep "^$c " "$FIX/perm/identity.txt"
+    done >want-local-$level.txt
+    { ID=id; SPILL_SIMD=$level hash_case v50-lisa-exact 2 lisa "$SPILL" lisa d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
+      SPILL_SIMD=$level hash_case v50-hotspot-exact 2 hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
+      ID=adcode; SPILL_SIMD=$level hash_case cities-lisa-exact 1 lisa "$SPILL" lisa "$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal --perm 999 -o out.csv
+    } >got-local-$level.txt
+    check "lisa and hotspot exact with SPILL_SIMD=$level: the same numbers" diff want-local-$level.txt got-local-$level.txt
 done
 finish t_perm_identity
