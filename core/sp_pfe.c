@@ -252,11 +252,10 @@ static void conc_full_interval(conc *c)
         c->lo[a] = c->ops->lo, c->hi[a] = c->ops->hi;
 }
 
-/* Adds the exact-minus-approximate difference at x to p, replacing the
- * point farthest from x when there are three. */
-static int polish_point(const sp_pops *ops, polish_fix *p, double x)
+/* Adds diff, the exact-minus-approximate difference at x, to p, replacing
+ * the point farthest from x when there are three. */
+static int polish_add(polish_fix *p, double x, double diff)
 {
-    double diff = ops->lndet_exact(ops->ctx, x) - ops->lndet(ops->ctx, x);
     if (!isfinite(diff))
         return SP_ENUMERIC;
     int slot = p->n;
@@ -270,6 +269,25 @@ static int polish_point(const sp_pops *ops, polish_fix *p, double x)
     }
     p->x[slot] = x, p->diff[slot] = diff;
     return SP_OK;
+}
+
+/* polish_add at x, the exact value computed here. */
+static int polish_point(const sp_pops *ops, polish_fix *p, double x)
+{
+    return polish_add(p, x, ops->lndet_exact(ops->ctx, x) - ops->lndet(ops->ctx, x));
+}
+
+/* polish_point at x[0], then at x[1]: the two exact values side by side
+ * where the operators can (ops->lndet_exact_pair), the same values. */
+static int polish_pair(const sp_pops *ops, polish_fix *p, const double x[2])
+{
+    double v[2];
+    if (!ops->lndet_exact_pair)
+        return polish_point(ops, p, x[0]) || polish_point(ops, p, x[1]) ? SP_ENUMERIC : SP_OK;
+    int rc = ops->lndet_exact_pair(ops->ctx, x, v);
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = polish_add(p, x[i], v[i] - ops->lndet(ops->ctx, x[i]));
+    return rc;
 }
 
 /* Moves the approximate optimum (x[0] = rho, x[1] = lambda, those the model
@@ -292,9 +310,8 @@ static int polish(conc *c, double x[2])
         if (on[a]) { /* x -+ h, where both are well inside; else x and x -+ h */
             int both = x[a] - 2.0 * h > ops->lo && x[a] + 2.0 * h < ops->hi;
             double step = x[a] + h < ops->hi ? h : -h;
-            rc = polish_point(ops, &c->fix[a], both ? x[a] - h : x[a]);
-            if (!rc)
-                rc = polish_point(ops, &c->fix[a], x[a] + step);
+            double at[2] = {both ? x[a] - h : x[a], x[a] + step};
+            rc = polish_pair(ops, &c->fix[a], at);
         }
     for (int iter = 0; !rc && iter < 10; iter++) {
         for (int a = 0; a < 2; a++)

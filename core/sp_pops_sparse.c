@@ -46,6 +46,8 @@ typedef struct sparse_ops {
     double terms0[4];       /* the effects terms at rho = 0 (have_terms0: computed) */
     int have_terms0;
     int factorizations;     /* numeric factorisations so far */
+    cholmod_common cc2;     /* the second thread's workspace (sparse_lndet_exact_pair) */
+    double *ax2;            /* and its values of A (NULL until the first pair) */
     double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
@@ -382,9 +384,10 @@ static int chol_analysed(sparse_ops *o)
            : rc ? sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed") : SP_OK;
 }
 
-/* The factor of D - rho S in slot s: the symbolic analysis once (into slot 0's
- * factor, copied for the other slots), a numeric factorisation per rho. */
-static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
+/* What precedes a factorisation of D - rho S in slot s: the probes released
+ * once the Chebyshev search is done (the effects' powers computed first), the
+ * symbolic analysis (into slot 0's factor, copied for the other slots). */
+static int chol_prepare(sparse_ops *o, factor_slot *s, double rho)
 {
     factor_slot *first = &o->slot[0];
     if (o->pblock && o->polish) { /* the Chebyshev search is done: release the probes */
@@ -399,17 +402,41 @@ static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
         return rc;
     if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
         return SP_ENOMEM;
-    double *ax = o->A->x; /* after the analysis: it may have reordered A */
-    for (size_t k = 0; k < o->A->nzmax; k++)
-        ax[k] = o->a_diag[k] - rho * o->a_s[k];
-    o->factorizations++;
-    int ok = cholmod_factorize(o->A, s->L, &o->cc) && o->cc.status == CHOLMOD_OK;
-    double sum = ok ? factor_lndet(s->L, &ok) : 0.0;
-    if (!ok)
-        return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
-                            "admissible interval", rho);
-    s->lndet = sum - o->sum_log_d;
     return SP_OK;
+}
+
+/* The numeric factorisation of D - rho S into the prepared slot s, with the
+ * values of A (its pattern, o->A's) in ax and CHOLMOD's workspace cc:
+ * SP_ENUMERIC (no message, not_definite says it) when D - rho S is not
+ * positive definite.  Touches nothing else of o: two can run at once. */
+static int chol_numeric(const sparse_ops *o, cholmod_common *cc, double *ax, factor_slot *s,
+                        double rho)
+{
+    cholmod_sparse A = *o->A; /* after the analysis: it may have reordered A */
+    A.x = ax;
+    for (size_t k = 0; k < A.nzmax; k++)
+        ax[k] = o->a_diag[k] - rho * o->a_s[k];
+    int ok = cholmod_factorize(&A, s->L, cc) && cc->status == CHOLMOD_OK;
+    double sum = ok ? factor_lndet(s->L, &ok) : 0.0;
+    s->lndet = sum - o->sum_log_d;
+    return ok ? SP_OK : SP_ENUMERIC;
+}
+
+static int not_definite(double rho)
+{
+    return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
+                        "admissible interval", rho);
+}
+
+/* The factor of D - rho S in slot s: the symbolic analysis once, a numeric
+ * factorisation per rho. */
+static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
+{
+    int rc = chol_prepare(o, s, rho);
+    if (rc)
+        return rc;
+    o->factorizations++;
+    return chol_numeric(o, &o->cc, o->A->x, s, rho) ? not_definite(rho) : SP_OK;
 }
 
 /* X = (D - rho S)^-1 diag(scale) B for k columns (n x k, column-major; scale
@@ -577,6 +604,83 @@ static double sparse_lndet_exact(void *ctx, double rho)
 {
     factor_slot *s;
     return rho == 0.0 ? 0.0 : factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
+/* The second thread's factorisation in sparse_lndet_exact_pair. */
+typedef struct pair_job {
+    sparse_ops *o;
+    factor_slot *s;
+    double rho;
+} pair_job;
+
+static int pair_work(void *ctx)
+{
+    pair_job *j = ctx;
+    sp_threads_libraries_calm_thread(); /* CHOLMOD's OpenMP regions, on this thread too */
+    return chol_numeric(j->o, &j->o->cc2, j->o->ax2, j->s, j->rho);
+}
+
+/* Where the pair runs side by side: CHOLMOD with two threads, neither point
+ * 0 nor cached, and (one cached slot, so x[0]'s factor is an extra one, freed
+ * after) L of at most PAIR_MAX_LNZ entries (256 MB). */
+#define PAIR_MAX_LNZ (1 << 25)
+static int pair_side_by_side(sparse_ops *o, const double x[2])
+{
+    if (!o->chol || o->threads < 2 || x[0] == 0.0 || x[1] == 0.0 || x[0] == x[1])
+        return 0;
+    for (int k = 0; k < 2; k++)
+        if (o->slot[k].valid && (o->slot[k].rho == x[0] || o->slot[k].rho == x[1]))
+            return 0;
+    return o->slots == 2 || o->cc.lnz <= PAIR_MAX_LNZ;
+}
+
+/* ops->lndet_exact_pair: the two factorisations at once, x[0]'s on a thread
+ * of its own (its own workspace cc2 and values ax2; the same symbolic factor,
+ * the same arithmetic, the same bits), x[1]'s here.  The slots end as after
+ * two factor_for calls: with two cached slots, x[0] and x[1] in the next two;
+ * with one, x[1] in it (x[0]'s factor, which x[1]'s would have replaced, is the
+ * scratch slot's, freed unless it was there before). */
+static int sparse_lndet_exact_pair(void *ctx, const double x[2], double v[2])
+{
+    sparse_ops *o = ctx;
+    if (!pair_side_by_side(o, x)) {
+        v[0] = sparse_lndet_exact(ctx, x[0]);
+        v[1] = isfinite(v[0]) ? sparse_lndet_exact(ctx, x[1]) : NAN;
+        return isfinite(v[0]) && isfinite(v[1]) ? SP_OK : SP_ENUMERIC;
+    }
+    factor_slot *s0 = o->slots == 2 ? &o->slot[o->next_slot] : &o->slot[2];
+    factor_slot *s1 = o->slots == 2 ? &o->slot[1 - o->next_slot] : &o->slot[o->next_slot];
+    int had_scratch = o->slot[2].L != NULL;
+    s0->valid = s1->valid = 0;
+    int rc = chol_prepare(o, s0, x[0]);
+    if (!rc)
+        rc = chol_prepare(o, s1, x[1]);
+    if (!rc && !o->ax2) {
+        cholmod_start(&o->cc2);
+        o->cc2.supernodal = o->cc.supernodal, o->cc2.final_ll = o->cc.final_ll;
+        o->cc2.print = o->cc.print;
+        if (!(o->ax2 = sp_malloc(o->A->nzmax * sizeof *o->ax2 + 1)))
+            rc = SP_ENOMEM;
+    }
+    sp_threads_task *task = NULL;
+    pair_job job = {.o = o, .s = s0, .rho = x[0]};
+    if (!rc)
+        rc = sp_threads_start(pair_work, &job, &task);
+    if (rc)
+        return rc;
+    int rc1 = chol_numeric(o, &o->cc, o->A->x, s1, x[1]), rc0 = sp_threads_join(task);
+    o->factorizations += 2;
+    rc = rc0 == SP_ENUMERIC ? not_definite(x[0]) : rc0 ? rc0 : rc1 ? not_definite(x[1]) : SP_OK;
+    v[0] = s0->lndet, v[1] = s1->lndet;
+    if (!rc) {
+        s1->rho = x[1], s1->valid = 1;
+        if (o->slots == 2)
+            s0->rho = x[0], s0->valid = 1;
+    }
+    o->next_slot = o->slots == 2 ? o->next_slot : (o->next_slot + 1) % o->slots;
+    if (o->slots == 1 && !had_scratch)
+        cholmod_free_factor(&o->slot[2].L, &o->cc);
+    return rc;
 }
 
 static double sparse_lndet(void *ctx, double rho)
@@ -1288,6 +1392,9 @@ void sp_pops_sparse_free(sp_pops *ops)
         cholmod_free_sparse(&o->A, &o->cc);
     if (o->chol)
         cholmod_finish(&o->cc);
+    if (o->ax2)
+        cholmod_finish(&o->cc2);
+    free(o->ax2);
     if (o->symbolic)
         umfpack_di_free_symbolic(&o->symbolic);
     free(o->d), free(o->a_diag), free(o->a_s), free(o->perm), free(o->mirror);
@@ -1323,6 +1430,7 @@ static void ops_table(const sparse_ops *o, sp_pops *ops)
     ops->approx = o->approx != SP_LNDET_EXACT;
     ops->polish = o->polish;
     ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
+    ops->lndet_exact_pair = ops->approx ? sparse_lndet_exact_pair : NULL;
     ops->lndet = sparse_lndet;
     ops->lndet_d2 = sparse_lndet_d2;
     ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;
