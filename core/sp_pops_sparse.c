@@ -48,6 +48,10 @@ typedef struct sparse_ops {
     int factorizations;     /* numeric factorisations so far */
     cholmod_common cc2;     /* the second thread's workspace (sparse_lndet_exact_pair) */
     double *ax2;            /* and its values of A (NULL until the first pair) */
+    /* the effects' powers: 1 once a pair ran side by side (they then wait for
+     * the next factorisation and run beside it, on powers_ahead, to powers_top) */
+    int powers_beside, powers_top, powers_running;
+    sp_threads_task *powers_ahead;
     double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
@@ -212,6 +216,7 @@ int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e)
 }
 
 static int power_traces_to(sparse_ops *o, int top);
+static int power_traces_run(sparse_ops *o, int top);
 static void power_release(sparse_ops *o);
 static int series_order(const sparse_ops *o, double rho);
 
@@ -384,20 +389,53 @@ static int chol_analysed(sparse_ops *o)
            : rc ? sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed") : SP_OK;
 }
 
-/* What precedes a factorisation of D - rho S in slot s: the probes released
- * once the Chebyshev search is done (the effects' powers computed first), the
- * symbolic analysis (into slot 0's factor, copied for the other slots). */
-static int chol_prepare(sparse_ops *o, factor_slot *s, double rho)
+/* The effects' powers on their thread (effects_powers), then the probes released. */
+static int powers_work(void *ctx)
+{
+    sparse_ops *o = ctx;
+    int rc = power_traces_run(o, o->powers_top);
+    if (!rc)
+        power_release(o);
+    return rc;
+}
+
+/* Once the Chebyshev search is done (at the first factorisation of the
+ * polish), the effects' powers to the order rho needs (opts.effects_ahead),
+ * then the probes released (the largest thing held besides a factor): here;
+ * or, once a pair ran side by side (a factor small enough for two), beside
+ * the next factorisation on a thread of their own (pair: 1 when called for
+ * a pair, which leaves them for that).  Later powers continue the same
+ * sequence: the values never depend on where they were computed. */
+static int effects_powers(sparse_ops *o, double rho, int pair)
+{
+    if (o->powers_ahead || !o->pblock || !o->polish)
+        return SP_OK;
+    int rc = SP_OK;
+    if (o->effects_ahead && !o->powers_top) /* the first factorisation's */
+        o->powers_top = series_order(o, rho + 0.05 * (1.0 - rho)) + 1;
+    if (pair && o->effects_ahead)
+        return SP_OK;
+    if (o->effects_ahead && o->powers_beside) {
+        o->powers_running = 1; /* their power steps on one thread */
+        return sp_threads_start(powers_work, o, &o->powers_ahead);
+    }
+    if (o->effects_ahead)
+        rc = power_traces_to(o, o->powers_top);
+    if (!rc)
+        power_release(o);
+    return rc;
+}
+
+/* What precedes a factorisation of D - rho S in slot s (pair: one of a pair
+ * side by side): effects_powers, the symbolic analysis (into slot 0's
+ * factor, copied for the other slots). */
+static int chol_prepare(sparse_ops *o, factor_slot *s, double rho, int pair)
 {
     factor_slot *first = &o->slot[0];
-    if (o->pblock && o->polish) { /* the Chebyshev search is done: release the probes */
-        int rc = o->effects_ahead ? power_traces_to(o, series_order(o, rho + 0.05 * (1.0 - rho)) + 1)
-                                  : SP_OK;
-        if (rc)
-            return rc;
-        power_release(o);
-    }
-    int rc = chol_analysed(o);
+    int rc = effects_powers(o, rho, pair);
+    if (rc)
+        return rc;
+    rc = chol_analysed(o);
     if (rc)
         return rc;
     if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
@@ -432,7 +470,7 @@ static int not_definite(double rho)
  * factorisation per rho. */
 static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
 {
-    int rc = chol_prepare(o, s, rho);
+    int rc = chol_prepare(o, s, rho, 0);
     if (rc)
         return rc;
     o->factorizations++;
@@ -620,30 +658,56 @@ static int pair_work(void *ctx)
     return chol_numeric(j->o, &j->o->cc2, j->o->ax2, j->s, j->rho);
 }
 
-/* Where the pair runs side by side: CHOLMOD with two threads, neither point
- * 0 nor cached, and (one cached slot, so x[0]'s factor is an extra one, freed
- * after) L of at most PAIR_MAX_LNZ entries (256 MB). */
-#define PAIR_MAX_LNZ (1 << 25)
-static int pair_side_by_side(sparse_ops *o, const double x[2])
+/* Whether the pair may run side by side: CHOLMOD with two threads, neither
+ * point 0 nor cached (the size of L is asked later, once it is known). */
+static int pair_candidate(const sparse_ops *o, const double x[2])
 {
     if (!o->chol || o->threads < 2 || x[0] == 0.0 || x[1] == 0.0 || x[0] == x[1])
         return 0;
     for (int k = 0; k < 2; k++)
         if (o->slot[k].valid && (o->slot[k].rho == x[0] || o->slot[k].rho == x[1]))
             return 0;
-    return o->slots == 2 || o->cc.lnz <= PAIR_MAX_LNZ;
+    return 1;
+}
+
+/* The second thread's workspace and values of A, once. */
+static int pair_workspace(sparse_ops *o)
+{
+    if (o->ax2)
+        return SP_OK;
+    cholmod_start(&o->cc2);
+    o->cc2.supernodal = o->cc.supernodal, o->cc2.final_ll = o->cc.final_ll;
+    o->cc2.print = o->cc.print;
+    if (!(o->ax2 = sp_malloc(o->A->nzmax * sizeof *o->ax2 + 1))) {
+        cholmod_finish(&o->cc2);
+        return SP_ENOMEM;
+    }
+    return SP_OK;
 }
 
 /* ops->lndet_exact_pair: the two factorisations at once, x[0]'s on a thread
  * of its own (its own workspace cc2 and values ax2; the same symbolic factor,
- * the same arithmetic, the same bits), x[1]'s here.  The slots end as after
- * two factor_for calls: with two cached slots, x[0] and x[1] in the next two;
- * with one, x[1] in it (x[0]'s factor, which x[1]'s would have replaced, is the
- * scratch slot's, freed unless it was there before). */
+ * the same arithmetic, the same bits), x[1]'s here, when L has at most
+ * PAIR_MAX_LNZ entries (256 MB: with one cached slot x[0]'s factor is an
+ * extra one, the scratch slot's, freed after unless it was there) or two
+ * slots are cached anyway.  The slots end as after two factor_for calls:
+ * with two, x[0] and x[1] in the next two; with one, x[1] in it.  While the
+ * analysis still runs, the effects' powers run first, beside it, as before
+ * one factorisation; else (a small L) they wait for the next factorisation
+ * and run beside it (effects_powers). */
+#define PAIR_MAX_LNZ (1 << 25)
 static int sparse_lndet_exact_pair(void *ctx, const double x[2], double v[2])
 {
     sparse_ops *o = ctx;
-    if (!pair_side_by_side(o, x)) {
+    int side = pair_candidate(o, x), rc = SP_OK;
+    if (side && o->analysis && !sp_threads_done(o->analysis))
+        rc = effects_powers(o, x[0], 0);
+    if (!rc && side)
+        rc = chol_analysed(o);
+    if (rc)
+        return rc;
+    int small = side && o->cc.lnz <= PAIR_MAX_LNZ;
+    if (!side || !(small || o->slots == 2)) {
         v[0] = sparse_lndet_exact(ctx, x[0]);
         v[1] = isfinite(v[0]) ? sparse_lndet_exact(ctx, x[1]) : NAN;
         return isfinite(v[0]) && isfinite(v[1]) ? SP_OK : SP_ENUMERIC;
@@ -652,16 +716,12 @@ static int sparse_lndet_exact_pair(void *ctx, const double x[2], double v[2])
     factor_slot *s1 = o->slots == 2 ? &o->slot[1 - o->next_slot] : &o->slot[o->next_slot];
     int had_scratch = o->slot[2].L != NULL;
     s0->valid = s1->valid = 0;
-    int rc = chol_prepare(o, s0, x[0]);
+    o->powers_beside = small;
+    rc = chol_prepare(o, s0, x[0], small);
     if (!rc)
-        rc = chol_prepare(o, s1, x[1]);
-    if (!rc && !o->ax2) {
-        cholmod_start(&o->cc2);
-        o->cc2.supernodal = o->cc.supernodal, o->cc2.final_ll = o->cc.final_ll;
-        o->cc2.print = o->cc.print;
-        if (!(o->ax2 = sp_malloc(o->A->nzmax * sizeof *o->ax2 + 1)))
-            rc = SP_ENOMEM;
-    }
+        rc = chol_prepare(o, s1, x[1], small);
+    if (!rc)
+        rc = pair_workspace(o);
     sp_threads_task *task = NULL;
     pair_job job = {.o = o, .s = s0, .rho = x[0]};
     if (!rc)
@@ -1004,7 +1064,8 @@ static int power_step(sparse_ops *o)
 {
     power_job job = {.o = o};
     atomic_init(&job.next, 0);
-    int busy = o->analysis && !sp_threads_done(o->analysis); /* a core analyses */
+    /* a core analyses, or factorises (the effects' powers beside it) */
+    int busy = (o->analysis && !sp_threads_done(o->analysis)) || o->powers_running;
     int rc = sp_threads_run(o->threads - busy, power_work, &job);
     for (int q = 0; q < PROBES; q++) {
         o->step_sum[q] = 0.0;
@@ -1062,6 +1123,19 @@ static int power_setup(sparse_ops *o)
  * and the last power are kept, so a later call with a higher top continues
  * the sequence: the values never depend on how far earlier calls went. */
 static int power_traces_to(sparse_ops *o, int top)
+{
+    if (o->powers_ahead) { /* the effects' powers running beside a factorisation */
+        int rc = sp_threads_join(o->powers_ahead);
+        o->powers_ahead = NULL;
+        o->powers_running = 0;
+        if (rc)
+            return sp_error_set(rc, "the power traces of W failed (out of memory?)");
+    }
+    return power_traces_run(o, top);
+}
+
+/* power_traces_to without waiting for the powers ahead (their own thread). */
+static int power_traces_run(sparse_ops *o, int top)
 {
     int n = o->n, p = PROBES;
     if (top <= o->trw_top && o->trw)
@@ -1382,6 +1456,8 @@ void sp_pops_sparse_free(sp_pops *ops)
         return;
     if (o->analysis)
         sp_threads_join(o->analysis);
+    if (o->powers_ahead)
+        sp_threads_join(o->powers_ahead);
     for (int k = 0; k < 3; k++) {
         if (o->slot[k].L)
             cholmod_free_factor(&o->slot[k].L, &o->cc);

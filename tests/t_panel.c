@@ -960,6 +960,17 @@ static void test_chebyshev_polish_threads(void)
                        r[0]->corr2 == r[1]->corr2;
             for (int j = 0; j < r[0]->p * r[0]->p; j++)
                 same &= r[0]->cov[j] == r[1]->cov[j] && (j >= r[0]->p || r[0]->theta[j] == r[1]->theta[j]);
+            /* the effects' terms, from powers computed beside a factorisation or not */
+            double t[2][4], q0[2][SP_POPS_PROBES_MAX], q1[2][SP_POPS_PROBES_MAX];
+            int nq[2] = {0, 0};
+            for (int k = 0; k < 2; k++) {
+                CHECK_INT(ops[k].terms(ops[k].ctx, r[k]->theta[r[k]->k], t[k]), SP_OK);
+                CHECK_INT(ops[k].terms_probes(ops[k].ctx, r[k]->theta[r[k]->k], q0[k], q1[k], &nq[k]), SP_OK);
+            }
+            for (int j = 0; j < 4; j++)
+                same &= t[0][j] == t[1][j];
+            for (int j = 0; j < nq[0]; j++)
+                same &= nq[0] == nq[1] && q0[0][j] == q0[1][j] && q1[0][j] == q1[1][j];
             CHECK(same);
         }
         CHECK_INT(count[1], count[0]);
