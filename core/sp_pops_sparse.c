@@ -688,14 +688,14 @@ static int pair_workspace(sparse_ops *o)
 /* ops->lndet_exact_pair: the two factorisations at once, x[0]'s on a thread
  * of its own (its own workspace cc2 and values ax2; the same symbolic factor,
  * the same arithmetic, the same bits), x[1]'s here, when L has at most
- * PAIR_MAX_LNZ entries (256 MB: with one cached slot x[0]'s factor is an
+ * PAIR_MAX_LNZ entries (128 MB: with one cached slot x[0]'s factor is an
  * extra one, the scratch slot's, freed after unless it was there) or two
  * slots are cached anyway.  The slots end as after two factor_for calls:
  * with two, x[0] and x[1] in the next two; with one, x[1] in it.  While the
  * analysis still runs, the effects' powers run first, beside it, as before
  * one factorisation; else (a small L) they wait for the next factorisation
  * and run beside it (effects_powers). */
-#define PAIR_MAX_LNZ (1 << 25)
+#define PAIR_MAX_LNZ (1 << 24)
 static int sparse_lndet_exact_pair(void *ctx, const double x[2], double v[2])
 {
     sparse_ops *o = ctx;
