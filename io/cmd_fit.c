@@ -904,7 +904,7 @@ int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_share
     memset(&R, 0, sizeof R);
     R.o = &o;
     R.shared = shared;
-    if (o.out == SP_GRID_JSON) /* no digest ahead: each is computed when printed */
+    if (o.out == SP_GRID_JSON && o.threads > 1) /* else each digest is computed when printed */
         sp_hash_ahead_start(o.data, o.wpath, &R.hash);
     double t0 = sp_clock_seconds();
     rc = load(&o, &R);
