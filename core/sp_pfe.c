@@ -818,10 +818,15 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
 /* tr(W W) + tr(W'W). */
 static double trace_ww(const sp_csr *W)
 {
+    int *mirror = sp_malloc((size_t)sp_csr_nnz(W) * sizeof *mirror + 1);
+    int *cursor = sp_malloc((size_t)W->nrow * sizeof *cursor + 1);
+    if (!(mirror && cursor && sp_csr_mirror(W, mirror, cursor))) /* w_ji by binary search */
+        free(mirror), mirror = NULL;
     double s = 0.0;
     for (int i = 0; i < W->nrow; i++)
         for (int q = W->p[i]; q < W->p[i + 1]; q++)
-            s += W->x[q] * (W->x[q] + sp_csr_get(W, W->j[q], i));
+            s += W->x[q] * (W->x[q] + (mirror ? W->x[mirror[q]] : sp_csr_get(W, W->j[q], i)));
+    free(mirror), free(cursor);
     return s;
 }
 

@@ -91,34 +91,8 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->eig_lo = o->eig_hi = 0.0;
 }
 
-/* mirror[q] = the position of W's entry (j, i) for its entry q = (i, j), in
- * one pass over the rows in order (cursor: n ints of scratch): row j's
- * entries in columns below i have all been matched when row i asks for
- * (j, i), so each row's cursor points at it; 0 when the pattern is not
- * symmetric (an entry without its mirror).  One look-up per entry instead of
- * a binary search in a row far away in memory (sp_csr_get). */
-static int csr_mirror(const sp_csr *W, int *mirror, int *cursor)
-{
-    int n = W->nrow;
-    if (n != W->ncol)
-        return 0;
-    memcpy(cursor, W->p, (size_t)n * sizeof *cursor);
-    for (int i = 0; i < n; i++)
-        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
-            int j = W->j[q], c = cursor[j];
-            if (c >= W->p[j + 1] || W->j[c] != i)
-                return 0;
-            mirror[q] = c;
-            cursor[j] = c + 1;
-        }
-    for (int j = 0; j < n; j++)
-        if (cursor[j] != W->p[j + 1])
-            return 0;
-    return 1;
-}
-
 /* d from the neighbour graph (sp_pops_sparse_symmetrizer) with the mirror
- * positions of csr_mirror; queue: n ints of scratch. */
+ * positions of sp_csr_mirror; queue: n ints of scratch. */
 static int symmetrizer_from(const sp_csr *W, const int *mirror, int *queue, double *d)
 {
     int n = W->nrow, ok = 1;
@@ -148,7 +122,7 @@ static int symmetrizer_from(const sp_csr *W, const int *mirror, int *queue, doub
     return ok;
 }
 
-/* The symmetrizer d, and W's mirror positions in *mirror (csr_mirror; the
+/* The symmetrizer d, and W's mirror positions in *mirror (sp_csr_mirror; the
  * caller frees them) when d exists, else NULL there and 0 returned (also
  * without memory). */
 static int symmetrizer_mirror(const sp_csr *W, double *d, int **mirror)
@@ -156,7 +130,7 @@ static int symmetrizer_mirror(const sp_csr *W, double *d, int **mirror)
     int n = W->nrow;
     int *m = sp_malloc((size_t)sp_csr_nnz(W) * sizeof *m + 1);
     int *scratch = sp_malloc((size_t)n * sizeof *scratch + 1);
-    int ok = m && scratch && csr_mirror(W, m, scratch) && symmetrizer_from(W, m, scratch, d);
+    int ok = m && scratch && sp_csr_mirror(W, m, scratch) && symmetrizer_from(W, m, scratch, d);
     free(scratch);
     if (!ok) {
         free(m);
