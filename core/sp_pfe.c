@@ -23,6 +23,7 @@ typedef struct design {
     double *z;       /* nz columns */
     char **names;    /* k */
     double tss;      /* raw y around its mean */
+    double *S;       /* nz x nz cross-products of z once computed (design_cross), or NULL */
     void (*within)(void *ctx, double *v); /* sp_pfe_opts.within, or NULL */
     void *within_ctx;
 } design;
@@ -47,7 +48,7 @@ static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
 static void design_free(design *d)
 {
     sp_pmodel_names_free(d->names, d->k);
-    free(d->z);
+    free(d->z), free(d->S);
 }
 
 static void lag(const sp_csr *W, const design *d, const double *v, double *out)
@@ -636,11 +637,27 @@ static int result_alloc(const design *d, const sp_pfe_opts *o, sp_pfe_result **o
     return r->theta && r->theta_ml && r->cov && r->cov_ml && r->resid ? SP_OK : SP_ENOMEM;
 }
 
+/* S = Z'Z (nz x nz): d->S when computed already (design_cross). */
 static int cross_products(const design *d, double *S)
 {
+    if (d->S) {
+        memcpy(S, d->S, (size_t)d->nz * d->nz * sizeof *S);
+        return SP_OK;
+    }
     for (int a = 0; a < d->nz; a++)
         for (int b = a; b < d->nz; b++)
             S[a * d->nz + b] = S[b * d->nz + a] = sp_dense_dot(zcol(d, a), zcol(d, b), d->nt);
+    return SP_OK;
+}
+
+/* d->S = Z'Z, once. */
+static int design_cross(design *d)
+{
+    double *S = sp_malloc((size_t)d->nz * d->nz * sizeof *S);
+    if (!S)
+        return SP_ENOMEM;
+    cross_products(d, S);
+    d->S = S;
     return SP_OK;
 }
 
@@ -765,6 +782,8 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
     design d = {.within = o->within, .within_ctx = o->within_ctx};
     sp_pfe_result *r = NULL;
     int rc = design_build(n, t, y, k0, X, xnames, W, o->model, o->fe, &d);
+    if (!rc) /* Z'Z once, for the search and the Hessian */
+        rc = design_cross(&d);
     if (!rc && (long)n * t <= d.k + 3)
         rc = sp_error_set(SP_EDATA, "%ld observations for %d coefficients", (long)n * t, d.k);
     if (!rc)
