@@ -7,7 +7,11 @@
 
 #include "sp_error.h"
 #include "sp_moran.h"
+#include "sp_simd.h"
 #include "sp_threads.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 /* Permutations evaluated together in one pass over the weights: the pass
  * streams the matrix once for BLOCK permutations and one gather fetches the
@@ -19,17 +23,18 @@
  * random reads in vectors larger than the caches without changing a bit. */
 #define DRAW_AHEAD 64
 #define GATHER_AHEAD 24
+/* The interleaved vectors are made just ahead of the rows that read them,
+ * ROWS rows at a time and at least STEP units at once, so that with
+ * neighbours near in the units' order they are read from the cache. */
+#define ROWS 1024
+#define STEP 4096
 
 /* Calls fn(i, j, w_ij, w_ji) for every (i, j) with w_ij or w_ji non-zero, by
- * merging row i of W with row i of W' (both sorted by column). */
+ * merging row i of W with row i of t = W' (both sorted by column). */
 typedef void (*pair_fn)(void *ctx, int i, int j, double wij, double wji);
 
-static int each_pair(const sp_csr *w, pair_fn fn, void *ctx)
+static void each_pair(const sp_csr *w, const sp_csr *t, pair_fn fn, void *ctx)
 {
-    sp_csr *t;
-    int rc = sp_csr_transpose(w, &t);
-    if (rc)
-        return rc;
     for (int i = 0; i < w->nrow; i++) {
         int a = w->p[i], b = t->p[i];
         while (a < w->p[i + 1] || b < t->p[i + 1]) {
@@ -41,18 +46,10 @@ static int each_pair(const sp_csr *w, pair_fn fn, void *ctx)
             fn(ctx, i, j, wij, wji);
         }
     }
-    sp_csr_free(t);
-    return SP_OK;
 }
 
-static void add_s1(void *ctx, int i, int j, double wij, double wji)
-{
-    (void)i;
-    (void)j;
-    *(double *)ctx += (wij + wji) * (wij + wji);
-}
-
-int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
+/* S0 and S2 of w: sums of the weights and of (w_i. + w_.i)^2. */
+static int constants_s0_s2(const sp_csr *w, double *S0, double *S2)
 {
     int n = w->nrow;
     double *rs = sp_calloc((size_t)n + 1, sizeof *rs), *cs = sp_calloc((size_t)n + 1, sizeof *cs);
@@ -61,7 +58,7 @@ int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
         free(cs);
         return sp_error_set(SP_ENOMEM, "out of memory (weights constants, n = %d)", n);
     }
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0;
+    double s0 = 0.0, s2 = 0.0;
     for (int i = 0; i < n; i++)
         for (int k = w->p[i]; k < w->p[i + 1]; k++) {
             rs[i] += w->x[k];
@@ -72,13 +69,29 @@ int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
         s2 += (rs[i] + cs[i]) * (rs[i] + cs[i]);
     free(rs);
     free(cs);
-    int rc = each_pair(w, add_s1, &s1);
-    if (rc)
-        return rc;
     *S0 = s0;
-    *S1 = 0.5 * s1;
     *S2 = s2;
     return SP_OK;
+}
+
+static void add_s1(void *ctx, int i, int j, double wij, double wji)
+{
+    (void)i;
+    (void)j;
+    *(double *)ctx += (wij + wji) * (wij + wji); /* S1 = 1/2 sum_ij (w_ij + w_ji)^2 */
+}
+
+int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
+{
+    sp_csr *t;
+    double s1 = 0.0;
+    int rc = constants_s0_s2(w, S0, S2);
+    if (!rc && !(rc = sp_csr_transpose(w, &t))) {
+        each_pair(w, t, add_s1, &s1);
+        sp_csr_free(t);
+        *S1 = 0.5 * s1;
+    }
+    return rc;
 }
 
 /* ---- the symmetric form used by permutations ----
@@ -87,29 +100,24 @@ int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
  * sum_ij w_ij (z_i - z_j)^2 = sum_i d_i z_i^2 - 2 q with d_i = w_i. + w_.i. */
 
 typedef struct upper {
-    int n, len, cap;
+    int n, len;
+    double s1;     /* S1, twice over, summed in add_s1's order */
     int *p, *j;
     double *x;
+    int *need;     /* need[c]: rows c*ROWS .. read units below need[c] (a multiple of 4, or n) */
+    unsigned mask; /* unit i's line in the ring of interleaved vectors: i & mask */
+    int ring;      /* units in that ring: a power of 2 >= every chunk's span + STEP, or n */
 } upper;
 
+/* Appends u_ij = w_ij + w_ji for j > i (pairs come row by row, j ascending;
+ * u->j and u->x hold nnz(W) entries: no pair is missing from W's pattern
+ * both ways) and adds the pair's term of S1 to u->s1, as add_s1 does. */
 static void add_upper(void *ctx, int i, int j, double wij, double wji)
 {
     upper *u = ctx;
-    if (j <= i || u->len < 0)
+    u->s1 += (wij + wji) * (wij + wji);
+    if (j <= i)
         return;
-    if (u->len == u->cap) {
-        int cap = u->cap ? 2 * u->cap : 1024;
-        int *nj = sp_realloc(u->j, (size_t)cap * sizeof *nj);
-        double *nx = nj ? sp_realloc(u->x, (size_t)cap * sizeof *nx) : NULL;
-        if (nj)
-            u->j = nj;
-        if (!nx) {
-            u->len = -1;
-            return;
-        }
-        u->x = nx;
-        u->cap = cap;
-    }
     u->j[u->len] = j;
     u->x[u->len++] = wij + wji;
     u->p[i + 1] = u->len;
@@ -117,28 +125,63 @@ static void add_upper(void *ctx, int i, int j, double wij, double wji)
 
 static void upper_free(upper *u)
 {
+    free(u->need);
     free(u->p);
     free(u->j);
     free(u->x);
+    memset(u, 0, sizeof *u);
 }
 
+/* The chunks' reach (need) and the ring that holds every chunk's span of
+ * interleaved vectors: rows r0..r1-1 read units r0 .. need - 1 (j > i), and
+ * the units interleaved ahead of them are at most STEP past need. */
+static int upper_plan(upper *u)
+{
+    int chunks = (u->n + ROWS - 1) / ROWS, span = 0;
+    if (!(u->need = sp_malloc((size_t)chunks * sizeof *u->need)))
+        return sp_error_set(SP_ENOMEM, "out of memory (n = %d)", u->n);
+    for (int c = 0, top = 0; c < chunks; c++) {
+        int r0 = c * ROWS, r1 = r0 + ROWS < u->n ? r0 + ROWS : u->n;
+        for (int i = r0; i < r1; i++)
+            if (u->p[i + 1] > u->p[i] && u->j[u->p[i + 1] - 1] + 1 > top)
+                top = u->j[u->p[i + 1] - 1] + 1;
+        top = top > r1 ? top : r1;
+        top = (top + 3) / 4 * 4 < u->n ? (top + 3) / 4 * 4 : u->n;
+        u->need[c] = top;
+        span = top - r0 > span ? top - r0 : span;
+    }
+    long ring = 4;
+    while (ring < (long)span + STEP)
+        ring *= 2;
+    u->ring = ring < u->n ? (int)ring : u->n;
+    u->mask = ring < u->n ? (unsigned)ring - 1 : ~0u;
+    return SP_OK;
+}
+
+/* The upper triangle of W + W' (and S1 on the way: one transpose and one
+ * merge serve both). */
 static int upper_build(const sp_csr *w, upper *u)
 {
     memset(u, 0, sizeof *u);
     u->n = w->nrow;
-    if (!(u->p = sp_calloc((size_t)w->nrow + 1, sizeof *u->p)))
-        return sp_error_set(SP_ENOMEM, "out of memory (n = %d)", w->nrow);
-    int rc = each_pair(w, add_upper, u);
-    if (!rc && u->len < 0)
-        rc = sp_error_set(SP_ENOMEM, "out of memory (symmetric weights)");
-    if (rc) {
+    size_t nnz = (size_t)sp_csr_nnz(w) + 1;
+    sp_csr *t = NULL;
+    u->p = sp_calloc((size_t)w->nrow + 1, sizeof *u->p);
+    u->j = sp_malloc(nnz * sizeof *u->j);
+    u->x = sp_malloc(nnz * sizeof *u->x);
+    if (!u->p || !u->j || !u->x || sp_csr_transpose(w, &t)) {
         upper_free(u);
-        return rc;
+        return sp_error_set(SP_ENOMEM, "out of memory (symmetric weights, n = %d)", w->nrow);
     }
+    each_pair(w, t, add_upper, u);
+    sp_csr_free(t);
     for (int i = 0; i < u->n; i++) /* rows without upper entries */
         if (u->p[i + 1] < u->p[i])
             u->p[i + 1] = u->p[i];
-    return SP_OK;
+    int rc = upper_plan(u);
+    if (rc)
+        upper_free(u);
+    return rc;
 }
 
 static double upper_form(const upper *u, const double *z)
@@ -169,22 +212,26 @@ typedef struct global_job {
     atomic_int next;
 } global_job;
 
-/* upper_form and diag_form of the BLOCK interleaved vectors of zb; the
- * sums run in the same order as upper_form's, so the results are the same
- * bits as one vector at a time. */
-static void block_forms(const upper *u, const double *d, const double *zb, double *q, double *g)
+/* Rows [i0, i1) of upper_form and diag_form of the BLOCK interleaved vectors
+ * of the ring zb, added to q and g; over all rows in order the sums run in
+ * the same order as upper_form's, so the results are the same bits as one
+ * vector at a time.  One body, compiled for each vector level below. */
+static inline __attribute__((always_inline)) void
+forms_body(const upper *u, const double *d, const double *zb, int i0, int i1, double *q, double *g)
 {
-    double qa[BLOCK] = {0}, ga[BLOCK] = {0};
-    for (int i = 0; i < u->n; i++) {
+    double qa[BLOCK], ga[BLOCK];
+    memcpy(qa, q, sizeof qa);
+    memcpy(ga, g, sizeof ga);
+    for (int i = i0; i < i1; i++) {
         double s[BLOCK] = {0};
         for (int k = u->p[i]; k < u->p[i + 1]; k++) {
             if (k + GATHER_AHEAD < u->len)
-                __builtin_prefetch(zb + (size_t)u->j[k + GATHER_AHEAD] * BLOCK);
-            const double *zj = zb + (size_t)u->j[k] * BLOCK;
+                __builtin_prefetch(zb + (size_t)(u->j[k + GATHER_AHEAD] & u->mask) * BLOCK);
+            const double *zj = zb + (size_t)(u->j[k] & u->mask) * BLOCK;
             for (int b = 0; b < BLOCK; b++)
                 s[b] += u->x[k] * zj[b];
         }
-        const double *zi = zb + (size_t)i * BLOCK;
+        const double *zi = zb + (size_t)(i & u->mask) * BLOCK;
         for (int b = 0; b < BLOCK; b++) {
             qa[b] += zi[b] * s[b];
             ga[b] += d[i] * zi[b] * zi[b];
@@ -192,6 +239,42 @@ static void block_forms(const upper *u, const double *d, const double *zb, doubl
     }
     memcpy(q, qa, sizeof qa);
     memcpy(g, ga, sizeof ga);
+}
+
+typedef void (*forms_fn)(const upper *u, const double *d, const double *zb, int i0, int i1,
+                         double *q, double *g);
+
+static void forms_plain(const upper *u, const double *d, const double *zb, int i0, int i1, double *q,
+                        double *g)
+{
+    forms_body(u, d, zb, i0, i1, q, g);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void forms_avx2(const upper *u, const double *d, const double *zb,
+                                                       int i0, int i1, double *q, double *g)
+{
+    forms_body(u, d, zb, i0, i1, q, g);
+}
+
+__attribute__((target("arch=x86-64-v4"))) static void
+forms_avx512(const upper *u, const double *d, const double *zb, int i0, int i1, double *q, double *g)
+{
+    forms_body(u, d, zb, i0, i1, q, g);
+}
+#endif
+
+/* The forms for the level sp_simd_level allows. */
+static forms_fn forms_pick(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    int level = sp_simd_level();
+    if (level >= SP_SIMD_AVX512)
+        return forms_avx512;
+    if (level >= SP_SIMD_AVX2)
+        return forms_avx2;
+#endif
+    return forms_plain;
 }
 
 /* Fisher-Yates shuffle of zp[0..n-1] by the draws of d: for i = n-1 .. 1,
@@ -214,39 +297,111 @@ static void shuffle(sp_perm_draw *d, double *zp, int n)
     }
 }
 
-/* One worker: blocks of BLOCK permutations, each shuffled in its own
- * compact copy (zs, lane b at zs[b * n]) and then interleaved into zb in one
- * sequential pass (writing a lane at a time into zb would touch every cache
- * line of zb BLOCK times). */
+/* Units [i0, i1) of the BLOCK shuffled lanes of zs interleaved into the
+ * ring zb, zb[(i & mask) * BLOCK + b] = zs[b * n + i], and each lane reset to
+ * z for the next block (the lines are in the cache just then: no separate
+ * copy pass). */
+static void interleave_plain(double *zs, const double *z, int n, int i0, int i1, unsigned mask,
+                             double *zb)
+{
+    for (int i = i0; i < i1; i++)
+        for (int b = 0; b < BLOCK; b++) {
+            zb[(size_t)(i & mask) * BLOCK + b] = zs[(size_t)b * n + i];
+            zs[(size_t)b * n + i] = z[i];
+        }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The same by 4 x 4 transposes in AVX registers: lanes g..g+3 of units
+ * i..i+3 become half lines of those units (i a multiple of 4, and so is
+ * the ring's size: the 4 lines are consecutive in zb). */
+__attribute__((target("avx2"))) static void interleave_avx2(double *zs, const double *z, int n, int i0,
+                                                            int i1, unsigned mask, double *zb)
+{
+    int i = i0;
+    for (; i + 4 <= i1; i += 4) {
+        __m256d zi = _mm256_loadu_pd(z + i);
+        double *o = zb + (size_t)(i & mask) * BLOCK;
+        for (int g = 0; g < BLOCK; g += 4, o += 4) {
+            double *r = zs + (size_t)g * n + i;
+            __m256d r0 = _mm256_loadu_pd(r), r1 = _mm256_loadu_pd(r + n);
+            __m256d r2 = _mm256_loadu_pd(r + 2 * (size_t)n), r3 = _mm256_loadu_pd(r + 3 * (size_t)n);
+            for (int k = 0; k < 4; k++)
+                _mm256_storeu_pd(r + k * (size_t)n, zi);
+            __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+            __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            _mm256_store_pd(o, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_store_pd(o + BLOCK, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_store_pd(o + 2 * BLOCK, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_store_pd(o + 3 * BLOCK, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    }
+    interleave_plain(zs, z, n, i, i1, mask, zb);
+}
+#endif
+
+typedef void (*interleave_fn)(double *zs, const double *z, int n, int i0, int i1, unsigned mask,
+                              double *zb);
+
+static interleave_fn interleave_pick(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (sp_simd_level() >= SP_SIMD_AVX2)
+        return interleave_avx2;
+#endif
+    return interleave_plain;
+}
+
+/* q[b] and g[b], the forms of the BLOCK shuffled lanes of zs: chunk by chunk
+ * of ROWS rows, the lanes interleaved into the ring zb just ahead of the
+ * rows that read them (and reset to z). */
+static void lanes_forms(const upper *u, const double *d, double *zs, const double *z, double *zb,
+                        double *q, double *g)
+{
+    int n = u->n;
+    interleave_fn interleave = interleave_pick();
+    forms_fn forms = forms_pick();
+    memset(q, 0, BLOCK * sizeof *q);
+    memset(g, 0, BLOCK * sizeof *g);
+    for (int r0 = 0, f = 0, c = 0; r0 < n; r0 += ROWS, c++) {
+        while (f < u->need[c]) {
+            int f2 = f + STEP > u->need[c] ? f + STEP : u->need[c];
+            f2 = f2 < n ? f2 : n;
+            interleave(zs, z, n, f, f2, u->mask, zb);
+            f = f2;
+        }
+        forms(u, d, zb, r0, r0 + ROWS < n ? r0 + ROWS : n, q, g);
+    }
+}
+
+/* One worker: blocks of BLOCK permutations, each shuffled in its own copy
+ * of z (zs, lane b at zs[b * n]), then their forms (lanes_forms). */
 static int global_work(void *ctx)
 {
     global_job *job = ctx;
     int n = job->u->n, perm = job->o->perm;
-    double *zb = sp_malloc((size_t)n * BLOCK * sizeof *zb), *zs = sp_malloc((size_t)n * BLOCK * sizeof *zs);
+    /* 64-byte aligned: a unit's BLOCK values are one cache line */
+    size_t zb_bytes = ((size_t)job->u->ring * BLOCK * sizeof(double) + 63) / 64 * 64;
+    double *zb = aligned_alloc(64, zb_bytes), *zs = sp_malloc((size_t)n * BLOCK * sizeof *zs);
     if (!zb || !zs) {
         free(zb);
         free(zs);
-        return SP_ENOMEM;
+        return sp_error_set(SP_ENOMEM, "out of memory (permutations of %d units)", n);
     }
+    for (int b = 0; b < BLOCK; b++)
+        memcpy(zs + (size_t)b * n, job->z, (size_t)n * sizeof *zs);
     uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
     for (;;) {
         int start = atomic_fetch_add(&job->next, BLOCK);
         if (start >= perm)
             break;
-        for (int b = 0; b < BLOCK; b++) {
-            double *zp = zs + (size_t)b * n;
-            memcpy(zp, job->z, (size_t)n * sizeof *zp);
-            if (start + b < perm) {
-                sp_perm_draw d;
-                sp_perm_draw_init(&d, key, (uint32_t)(start + b));
-                shuffle(&d, zp, n);
-            }
+        for (int b = 0; b < BLOCK && start + b < perm; b++) {
+            sp_perm_draw d;
+            sp_perm_draw_init(&d, key, (uint32_t)(start + b));
+            shuffle(&d, zs + (size_t)b * n, n);
         }
-        for (int i = 0; i < n; i++)
-            for (int b = 0; b < BLOCK; b++)
-                zb[(size_t)i * BLOCK + b] = zs[(size_t)b * n + i];
         double q[BLOCK], g[BLOCK];
-        block_forms(job->u, job->d, zb, q, g);
+        lanes_forms(job->u, job->d, zs, job->z, zb, q, g);
         for (int b = 0; b < BLOCK && start + b < perm; b++) {
             job->q[start + b] = q[b];
             job->g[start + b] = g[b];
@@ -275,14 +430,11 @@ static void perm_summary(const double *v, int perm, double obs, double tol, int 
 }
 
 /* Permutation tests of I and C; fills p_perm, mean_perm, sd_perm, z_perm. */
-static int moran_permute(const sp_csr *w, const double *z, double zz, const sp_moran_opts *o,
-                         sp_moran_result *r)
+static int moran_permute(const sp_csr *w, const upper *up, const double *z, double zz,
+                         const sp_moran_opts *o, sp_moran_result *r)
 {
-    int n = w->nrow, perm = o->perm.perm;
-    upper u;
-    int rc = upper_build(w, &u);
-    if (rc)
-        return rc;
+    int n = w->nrow, perm = o->perm.perm, rc = SP_OK;
+    const upper u = *up; /* a copy of the handle: freed by the caller */
     double *d = sp_calloc((size_t)n, sizeof *d);
     double *q = sp_malloc((size_t)perm * sizeof *q), *g = sp_malloc((size_t)perm * sizeof *g);
     if (!d || !q || !g) {
@@ -316,7 +468,6 @@ static int moran_permute(const sp_csr *w, const double *z, double zz, const sp_m
     perm_summary(q, perm, fi * q0, tol_i, 1, &r->I);
     perm_summary(g, perm, fc * (g0 - 2.0 * q0), tol_c, -1, &r->C);
 done:
-    upper_free(&u);
     free(d);
     free(q);
     free(g);
@@ -376,6 +527,44 @@ static void geary_C(sp_moran_result *r, int n, double geary, double zz, double z
     gtest_tests(C, -1);
 }
 
+/* S0, S1, S2 of w into r, and for permutations the upper triangle u (which
+ * yields S1 from the same transpose and merge; u zeroed otherwise). */
+static int moran_weights(const sp_csr *w, const char *what, int perm, sp_moran_result *r, upper *u)
+{
+    memset(u, 0, sizeof *u);
+    int rc;
+    if (perm > 0) {
+        if (!(rc = upper_build(w, u)) && !(rc = constants_s0_s2(w, &r->S0, &r->S2)))
+            r->S1 = 0.5 * u->s1;
+    } else
+        rc = sp_moran_constants(w, &r->S0, &r->S1, &r->S2);
+    if (!rc && !(r->S0 > 0.0))
+        rc = sp_error_set(SP_EDATA, "%s: the weights have no links (S0 = 0)", what);
+    if (!rc) {
+        r->n = w->nrow;
+        r->n_islands = sp_autocorr_islands(w);
+    }
+    return rc;
+}
+
+/* I and C of z (centred) into r; q0 = z'Wz, the Geary sum directly. */
+static void moran_stats(const sp_csr *w, const double *z, double zz, double z4, double *lag,
+                        sp_moran_result *r)
+{
+    int n = w->nrow;
+    double q = 0.0, geary = 0.0;
+    sp_csr_matvec(w, z, lag);
+    for (int i = 0; i < n; i++) {
+        q += z[i] * lag[i];
+        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
+            double dz = z[i] - z[w->j[k]];
+            geary += w->x[k] * dz * dz;
+        }
+    }
+    moran_I(r, n, q, zz, z4);
+    geary_C(r, n, geary, zz, z4);
+}
+
 int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const sp_moran_opts *o,
              sp_moran_result *r)
 {
@@ -386,45 +575,35 @@ int sp_moran_compute(const sp_csr *w, const double *x, const char *what, const s
         rc = sp_error_set(SP_EUSAGE, "%s: %d values for %d x %d weights", what, n, w->nrow, w->ncol);
     if (!rc)
         rc = sp_autocorr_check_weights(w, 0);
-    if (!rc)
-        rc = sp_moran_constants(w, &r->S0, &r->S1, &r->S2);
     if (rc)
         return rc;
-    if (!(r->S0 > 0.0))
-        return sp_error_set(SP_EDATA, "%s: the weights have no links (S0 = 0)", what);
-    r->n = n;
-    r->n_islands = sp_autocorr_islands(w);
+    upper u;
+    double *z = NULL, *lag = NULL;
+    if ((rc = moran_weights(w, what, o->perm.perm, r, &u)))
+        goto done;
     r->m = o->adjust_n ? n - r->n_islands : n;
-    if (r->m < 3)
-        return sp_error_set(SP_EDATA, "%s: %d units with neighbours; need at least 3", what, r->m);
-
-    double *z = sp_malloc((size_t)n * sizeof *z), *lag = sp_malloc((size_t)n * sizeof *lag);
-    if (!z || !lag) {
-        free(z);
-        free(lag);
-        return sp_error_set(SP_ENOMEM, "out of memory (n = %d)", n);
+    if (r->m < 3) {
+        rc = sp_error_set(SP_EDATA, "%s: %d units with neighbours; need at least 3", what, r->m);
+        goto done;
     }
-    double mean = sp_autocorr_mean(x, n), zz = 0.0, z4 = 0.0, q = 0.0, geary = 0.0;
+    z = sp_malloc((size_t)n * sizeof *z);
+    lag = sp_malloc((size_t)n * sizeof *lag);
+    if (!z || !lag) {
+        rc = sp_error_set(SP_ENOMEM, "out of memory (n = %d)", n);
+        goto done;
+    }
+    double mean = sp_autocorr_mean(x, n), zz = 0.0, z4 = 0.0;
     for (int i = 0; i < n; i++) {
         z[i] = x[i] - mean;
         zz += z[i] * z[i];
         z4 += z[i] * z[i] * z[i] * z[i];
     }
-    sp_csr_matvec(w, z, lag);
-    for (int i = 0; i < n; i++) {
-        q += z[i] * lag[i];
-        for (int k = w->p[i]; k < w->p[i + 1]; k++) {
-            double dz = z[i] - z[w->j[k]];
-            geary += w->x[k] * dz * dz;
-        }
-    }
-    free(lag);
-
-    moran_I(r, n, q, zz, z4);
-    geary_C(r, n, geary, zz, z4);
-
+    moran_stats(w, z, zz, z4, lag, r);
     if (o->perm.perm > 0)
-        rc = moran_permute(w, z, zz, o, r);
+        rc = moran_permute(w, &u, z, zz, o, r);
+done:
+    upper_free(&u);
     free(z);
+    free(lag);
     return rc;
 }

@@ -3,13 +3,24 @@
  * and prints the error message. */
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sp_cli.h"
 #include "sp_error.h"
 #include "sp_geos.h"
+#include "sp_simd.h"
 #include "sp_strdist.h"
 #include "sp_threads.h"
+
+/* SPILL_SIMD=plain|avx2|avx512 caps the kernels' vector paths (the same
+ * bits on every path; tests run the plain one on any machine). */
+static void simd_from_env(void)
+{
+    const char *v = getenv("SPILL_SIMD");
+    if (v)
+        sp_simd_cap(strcmp(v, "plain") == 0 ? SP_SIMD_PLAIN : strcmp(v, "avx2") == 0 ? SP_SIMD_AVX2 : SP_SIMD_AVX512);
+}
 
 static void usage(FILE *to)
 {
@@ -27,6 +38,7 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     sp_threads_libraries_env(); /* before the sparse plugin loads OpenBLAS */
+    simd_from_env();
     sp_error_init(); /* GSL reports failures through return values (core/sp_error.h) */
     if (argc < 2) {
         usage(stderr);

@@ -7,7 +7,10 @@
 # (build/tools/voronoi 50000 7) and the bundled China cities.  The fixture
 # tests/fixtures/perm/identity.txt holds a SHA-256 per case, made by
 #   PRINT=1 SPILL=OLD/spill BUILD=OLD tests/cli/t_perm_identity.sh
-# with the binary of commit 0311cb9 (main before the rewrite).
+# with the binary of commit 0311cb9 (main before the rewrite); the
+# v50-moran-scattered line (added with the ring of interleaved vectors) with
+# c60831e's, whose kernels give all the other lines.  The global Moran's
+# vector paths are checked against the same lines with SPILL_SIMD=plain/avx2.
 source "$(dirname "$0")/lib.sh"
 VOR=${BUILD:+$(readlink -f "$BUILD/tools/voronoi")} # BUILD may be relative to here
 [ -x "$VOR" ] || VOR=$ROOT/build/tools/voronoi
@@ -51,6 +54,8 @@ cases() { # THREADS: every case with that thread count
     hash_case v50-hotspot-exact "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 99 -o out.csv
     hash_case v50-hotspot-lookup "$t" hotspot "$SPILL" hotspot d50.csv --id id --var x --w w50.gal --perm 199 --perm-method lookup -o out.csv
     hash_case v50-moran "$t" moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
+    # rows in a scattered order: W in the data's order has far neighbours
+    hash_case v50-moran-scattered "$t" moran "$SPILL" moran d50s.csv --id id --var x --w w50.gal --perm 199 --json
     ID=adcode
     local C=("$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal)
     hash_case cities-lisa-exact "$t" lisa "$SPILL" lisa "${C[@]}" --perm 999 -o out.csv
@@ -64,6 +69,7 @@ check "the Voronoi tool is built" [ -x "$VOR" ]
 ok "50k Voronoi cells" "$VOR" 50000 7 v50.gpkg
 ok "their queen weights" "$SPILL" weights v50.gpkg --id id -o w50.gal
 awk 'BEGIN { print "id,x"; for (i = 1; i <= 50000; i++) printf "%d,%d\n", i, (i * 7919) % 10007 }' >d50.csv
+{ head -1 d50.csv; tail -n +2 d50.csv | awk -F, '{ print ($1 * 7919) % 50021 "," $0 }' | sort -t, -k1,1n | cut -d, -f2-; } >d50s.csv
 ok "the cities' queen weights" "$SPILL" weights "$SHP/china_cities.shp" --id adcode -o cq.gal
 if [ -n "$PRINT" ]; then
     cases 1
@@ -73,4 +79,15 @@ cases 1 >t1.txt
 cases 2 >t2.txt
 check "1 thread: the numbers of the kernels before the rewrite" diff "$FIX/perm/identity.txt" t1.txt
 check "2 threads: the same" diff "$FIX/perm/identity.txt" t2.txt
+# the global Moran's vector paths (SPILL_SIMD caps them) give the same bits as the plain C one
+for level in plain avx2; do
+    for c in v50-moran v50-moran-scattered cities-moran; do
+        grep "^$c " "$FIX/perm/identity.txt"
+    done >want-$level.txt
+    { ID=id; SPILL_SIMD=$level hash_case v50-moran 1 moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
+      SPILL_SIMD=$level hash_case v50-moran-scattered 1 moran "$SPILL" moran d50s.csv --id id --var x --w w50.gal --perm 199 --json
+      ID=adcode; SPILL_SIMD=$level hash_case cities-moran 1 moran "$SPILL" moran "$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal --perm 999 --json
+    } >got-$level.txt
+    check "moran with SPILL_SIMD=$level: the same numbers" diff want-$level.txt got-$level.txt
+done
 finish t_perm_identity
