@@ -1,9 +1,11 @@
 /* sp_error: the per-thread last error message and the allocation wrappers that record
  * SP_ENOMEM; see sp_error.h. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -49,12 +51,38 @@ int sp_error_exit_code(int code)
     }
 }
 
+/* Blocks of at least this many bytes are offered transparent huge pages. */
+#define HUGE_MIN ((size_t)8 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Asks the kernel to back the whole 2 MB pages inside a large block p[0..bytes)
+ * with huge pages (Linux's transparent huge pages in their "madvise" mode,
+ * the usual default): one page fault per 2 MB instead of one per 4 KB, which
+ * is a quarter of the time it takes to read a million-unit table and W.
+ * Only pages inside the block are advised, so a block never holds more
+ * memory than its size; a refusal (no THP, another system) changes nothing
+ * but the speed. */
+static void *huge_pages(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (p && bytes >= HUGE_MIN) {
+        uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t e = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1);
+        if (e > a)
+            (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+    }
+#else
+    (void)bytes;
+#endif
+    return p;
+}
+
 void *sp_malloc(size_t bytes)
 {
     void *p = malloc(bytes ? bytes : 1);
     if (!p)
         sp_error_set(SP_ENOMEM, "out of memory (%zu bytes)", bytes);
-    return p;
+    return huge_pages(p, bytes);
 }
 
 void *sp_calloc(size_t count, size_t size)
@@ -62,7 +90,7 @@ void *sp_calloc(size_t count, size_t size)
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
         sp_error_set(SP_ENOMEM, "out of memory (%zu x %zu bytes)", count, size);
-    return p;
+    return huge_pages(p, count * size);
 }
 
 void *sp_realloc(void *ptr, size_t bytes)
@@ -70,7 +98,7 @@ void *sp_realloc(void *ptr, size_t bytes)
     void *p = realloc(ptr, bytes ? bytes : 1);
     if (!p)
         sp_error_set(SP_ENOMEM, "out of memory (%zu bytes)", bytes);
-    return p;
+    return huge_pages(p, bytes);
 }
 
 char *sp_strdup(const char *s)

@@ -279,8 +279,10 @@ static forms_fn forms_pick(void)
 
 /* Fisher-Yates shuffle of zp[0..n-1] by the draws of d: for i = n-1 .. 1,
  * swap zp[i] and zp[j], j uniform in [0, i].  The draws are made in the same
- * order DRAW_AHEAD at a time and their slots prefetched before the swaps. */
-static void shuffle(sp_perm_draw *d, double *zp, int n)
+ * order DRAW_AHEAD at a time and their slots prefetched before the swaps
+ * (for writing where the CPU has PREFETCHW: the line comes exclusive, no
+ * second request when the swap writes it). */
+static inline __attribute__((always_inline)) void shuffle_body(sp_perm_draw *d, double *zp, int n)
 {
     uint32_t jb[DRAW_AHEAD];
     for (int i = n - 1; i > 0;) {
@@ -295,6 +297,30 @@ static void shuffle(sp_perm_draw *d, double *zp, int n)
             zp[jb[t]] = x;
         }
     }
+}
+
+typedef void (*shuffle_fn)(sp_perm_draw *d, double *zp, int n);
+
+static void shuffle_plain(sp_perm_draw *d, double *zp, int n)
+{
+    shuffle_body(d, zp, n);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("prfchw"))) static void shuffle_prefetchw(sp_perm_draw *d, double *zp, int n)
+{
+    shuffle_body(d, zp, n);
+}
+#endif
+
+/* PREFETCHW with the vector paths (every AVX2 CPU decodes it; it is a hint). */
+static shuffle_fn shuffle_pick(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (sp_simd_level() >= SP_SIMD_AVX2)
+        return shuffle_prefetchw;
+#endif
+    return shuffle_plain;
 }
 
 /* Units [i0, i1) of the BLOCK shuffled lanes of zs interleaved into the
@@ -391,6 +417,7 @@ static int global_work(void *ctx)
     for (int b = 0; b < BLOCK; b++)
         memcpy(zs + (size_t)b * n, job->z, (size_t)n * sizeof *zs);
     uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
+    shuffle_fn shuffle = shuffle_pick();
     for (;;) {
         int start = atomic_fetch_add(&job->next, BLOCK);
         if (start >= perm)

@@ -38,6 +38,18 @@ int sp_period_gaps(int t, const char *const *periods, unsigned char *gap, double
     return 1;
 }
 
+int sp_period_same(int t, const char *const *periods)
+{
+    double a = 0.0, b;
+    for (int s = 0; s < t; s++, a = b) {
+        if (!label_number(periods[s], &b))
+            return 0;
+        if (s > 0 && b == a)
+            return s;
+    }
+    return 0;
+}
+
 /* The missing label k steps after x (numbers as the labels write them:
  * whole numbers without decimals). */
 static void gap_label(double x, int k, double step, char *buf, size_t size)

@@ -17,6 +17,11 @@
  * consecutive periods (gap all 0). */
 int sp_period_gaps(int t, const char *const *periods, unsigned char *gap, double *step);
 
+/* The first s >= 1 whose label is the same number as label s - 1 ("2010",
+ * "2010.0": one period written two ways, which sp_period_gaps takes as not
+ * numbers), or 0 when there is none. */
+int sp_period_same(int t, const char *const *periods);
+
 /* The sentence naming what is missing before period s (a gap found with
  * `step`): "period 2011 is missing between 2010 and 2012", or "periods
  * 2011..2013 are missing between 2010 and 2014", into buf. */

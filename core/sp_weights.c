@@ -427,15 +427,21 @@ static void list_append(char *buf, size_t size, int *listed, const char *id)
     (*listed)++;
 }
 
-/* Data row r -> W's unit pos[r] (-1 when W lacks it: listed in missing) and
- * W's unit u -> data row inv[u] (-1 without data).  When the ids are W's own,
- * in W's order (the usual pair of files), no id map is needed. */
-static int align_positions(const sp_weights *W, const char *const *ids, int n, int *pos,
-                           int *inv, char *missing, size_t size, int *n_missing)
+int sp_weights_in_order(const sp_weights *W, const char *const *ids, int n)
 {
     int same = n == W->n;
     for (int r = 0; r < n && same; r++)
         same = strcmp(ids[r], W->ids[r]) == 0;
+    return same;
+}
+
+/* Data row r -> W's unit pos[r] (-1 when W lacks it: listed in missing) and
+ * W's unit u -> data row inv[u] (-1 without data).  When the ids are W's own,
+ * in W's order (the usual pair of files), no id map is needed (*same 1). */
+static int align_positions(const sp_weights *W, const char *const *ids, int n, int *pos,
+                           int *inv, char *missing, size_t size, int *n_missing, int *same_out)
+{
+    int same = *same_out = sp_weights_in_order(W, ids, n);
     for (int i = 0; i < W->n; i++)
         inv[i] = same ? i : -1;
     if (same) {
@@ -489,6 +495,16 @@ static int align_matrix(const sp_weights *W, const int *pos, const int *inv, int
     return SP_OK;
 }
 
+/* Whether every row's columns increase strictly (as sp_csr keeps rows). */
+static int rows_increasing(const sp_csr *a)
+{
+    for (int r = 0; r < a->nrow; r++)
+        for (int k = a->p[r] + 1; k < a->p[r + 1]; k++)
+            if (a->j[k] <= a->j[k - 1])
+                return 0;
+    return 1;
+}
+
 int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
                      const char *what, sp_weights **out)
 {
@@ -496,19 +512,35 @@ int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
     int *pos = sp_malloc((size_t)n * sizeof *pos + 1);     /* data row -> W unit */
     int *inv = sp_malloc((size_t)W->n * sizeof *inv + 1);  /* W unit -> data row */
     char missing[512] = "";
-    int n_missing = 0;
+    int n_missing = 0, same = 0;
     int rc = pos && inv ? align_positions(W, ids, n, pos, inv, missing, sizeof missing,
-                                          &n_missing)
+                                          &n_missing, &same)
                         : SP_ENOMEM;
     if (!rc && n_missing > W->unnamed)
         rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
                           n_missing > 1 ? "s" : "", missing);
     sp_csr *w = NULL;
-    if (!rc)
+    if (!rc && same) { /* W's own order: the matrix as it is, as align_matrix gives it */
+        if (!(rc = sp_csr_copy(W->w, &w)) && !rows_increasing(w))
+            sp_csr_canonicalize(w);
+    } else if (!rc)
         rc = align_matrix(W, pos, inv, n, &w);
     if (!rc && (rc = sp_weights_new(n, ids, w, out)))
         sp_csr_free(w);
     free(pos);
     free(inv);
     return rc;
+}
+
+int sp_weights_align_take(sp_weights **W, const char *const *ids, int n, const char *what,
+                          sp_weights **out)
+{
+    if (!sp_weights_in_order(*W, ids, n))
+        return sp_weights_align(*W, ids, n, what, out);
+    *out = *W;
+    *W = NULL;
+    (*out)->unnamed = 0;
+    if (!rows_increasing((*out)->w))
+        sp_csr_canonicalize((*out)->w);
+    return SP_OK;
 }

@@ -89,4 +89,14 @@ int sp_weights_find(const sp_weights *W, const char *id);
 int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
                      const char *what, sp_weights **out);
 
+/* 1 when ids[0..n) are W's own ids in W's order (n = W->n), else 0. */
+int sp_weights_in_order(const sp_weights *W, const char *const *ids, int n);
+
+/* sp_weights_align's result made from *W itself when ids[0..n) are W's own
+ * in W's order (sp_weights_in_order): *W is handed over to *out (NULL
+ * after; its rows put in sp_csr's order, unnamed 0, the values those of the
+ * aligned copy) instead of copied; otherwise sp_weights_align, *W kept. */
+int sp_weights_align_take(sp_weights **W, const char *const *ids, int n, const char *what,
+                          sp_weights **out);
+
 #endif

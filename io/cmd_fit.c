@@ -19,6 +19,7 @@
 #include "sp_grid.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
+#include "sp_readpair.h"
 #include "sp_threads.h"
 #include "sp_wper.h"
 #include "sp_wio.h"
@@ -410,6 +411,12 @@ static int period_gaps(const fp_opts *o, fp_run *R)
     }
     R->periods_numeric = sp_period_gaps(D->t, (const char *const *)D->periods, R->gap,
                                       &R->period_step);
+    int same = R->periods_numeric ? 0 : sp_period_same(D->t, (const char *const *)D->periods);
+    if (same)
+        return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one "
+                            "period written two ways?): write each period one way, or use "
+                            "--consecutive-periods to take the labels as codes in their order",
+                            o->data, o->timef, D->periods[same - 1], D->periods[same]);
     int first = 0;
     for (int s = D->t - 1; s >= 1; s--)
         if (R->gap[s])
@@ -501,6 +508,33 @@ static int sparse_preload(void *ctx)
     return SP_OK;
 }
 
+/* The two reads of load() that can run at once (sp_readpair): the table,
+ * and W (one file). */
+typedef struct fit_reads {
+    const fp_opts *o;
+    sp_table *tab;
+    sp_weights *W;
+} fit_reads;
+
+static int read_table(void *ctx)
+{
+    fit_reads *f = ctx;
+    return sp_table_read(f->o->data, f->o->layer, &f->tab);
+}
+
+static int read_w(void *ctx)
+{
+    fit_reads *f = ctx;
+    return sp_wio_read(f->o->wpath, &f->W);
+}
+
+static void drop_w(void *ctx)
+{
+    fit_reads *f = ctx;
+    sp_weights_free(f->W);
+    f->W = NULL;
+}
+
 /* The table, W and the panel of the fit in R (R->D_table keeps the table the
  * panel points into), with the operators on W; warnings on stderr. */
 static int load(const fp_opts *o, fp_run *R)
@@ -515,9 +549,12 @@ static int load(const fp_opts *o, fp_run *R)
         if (!rc && !o->perperiod)
             rc = sp_cmd_fit_shared_weights(R->shared, o->wpath, &Wuse);
     } else {
-        rc = sp_table_read(o->data, o->layer, &tab);
-        if (!rc && !o->perperiod)
-            rc = sp_wio_read(o->wpath, &W);
+        fit_reads fr = {o, NULL, NULL};
+        if (o->perperiod)
+            rc = read_table(&fr);
+        else /* as read_table then read_w */
+            rc = sp_readpair_run(sp_readpair_threads(o->wpath, o->threads), read_table, &fr, read_w, &fr, drop_w);
+        tab = fr.tab, W = fr.W;
         table = tab, Wuse = W;
     }
     if (!rc && !o->perperiod) {
@@ -533,13 +570,18 @@ static int load(const fp_opts *o, fp_run *R)
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
-    sp_threads_task *preload = NULL; /* the sparse paths ahead (R->sparse_ops below) */
+    /* beside the pairing of rows to W (one thread): the inputs' digests (else
+     * each is computed when printed) and the sparse paths (R->sparse_ops below) */
+    if (!rc && o->out == SP_GRID_JSON && o->threads > 1)
+        sp_hash_ahead_start(o->data, o->wpath, &R->hash);
+    sp_threads_task *preload = NULL;
     if (!rc && Wuse && o->threads > 1 &&
         (o->logdet >= LOGDET_CHOL || (o->logdet == LOGDET_AUTO && Wuse->n > SP_POPS_DENSE_AUTO)))
         sp_threads_start(sparse_preload, NULL, &preload);
     sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
                         .where = o->where, .std = o->std, .strict = o->strict,
-                        .unbalanced = o->unbalanced}; /* W NULL with a W per period */
+                        .unbalanced = o->unbalanced, /* W NULL with a W per period */
+                        .own_w = Wuse && Wuse == W ? &W : NULL}; /* read here: D may take it */
     if (!rc)
         rc = sp_pdata_build(table, Wuse, vars, o->k0 + 1, &po, &R->D);
     if (!rc && o->dynamic && R->D->t >= 2)
@@ -904,8 +946,6 @@ int sp_cmd_fit_run(int argc, char **argv, FILE *out, FILE *err, sp_cmd_fit_share
     memset(&R, 0, sizeof R);
     R.o = &o;
     R.shared = shared;
-    if (o.out == SP_GRID_JSON && o.threads > 1) /* else each digest is computed when printed */
-        sp_hash_ahead_start(o.data, o.wpath, &R.hash);
     double t0 = sp_clock_seconds();
     rc = load(&o, &R);
     double t1 = sp_clock_seconds();

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_hash.h"
 #include "sp_jobdir.h"
@@ -24,9 +25,10 @@ static const char merge_help[] =
     "The job file named in each shard.json must be unchanged (same SHA-256).\n"
     "Or join the outputs of `spill lisa|hotspot ... --shard I/N -o PART` (all N, any\n"
     "order, each with its PART.shard.json) into OUT: a CSV the same bytes as the\n"
-    "unsharded run's, other formats the same features, fields and values.\n";
+    "unsharded run's, other formats the same features, fields and values.\n"
+    "  --timing   seconds spent checking the shards, copying and writing, on stderr\n";
 
-static const sp_optspec merge_opts[] = {{"output", 1}, {NULL, 0}};
+static const sp_optspec merge_opts[] = {{"output", 1}, {"timing", 0}, {NULL, 0}};
 
 /* The shard record of one folder. */
 static int read_shard(const char *dir, char *job, size_t size, char hex[65], int *shard,
@@ -80,8 +82,7 @@ static int check_shards(const sp_args *a, char *job, size_t size)
 
 int sp_cmd_merge(int argc, char **argv)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = sp_clock_seconds();
     sp_args a;
     int rc = sp_args_parse(argc, argv, merge_opts, merge_help, &a);
     if (rc)
@@ -92,12 +93,19 @@ int sp_cmd_merge(int argc, char **argv)
     if (a.npos < 1)
         return sp_error_set(SP_EUSAGE, "expected the shard folders");
     struct stat st;
-    if (stat(a.pos[0], &st) == 0 && !S_ISDIR(st.st_mode)) /* shard outputs of lisa, hotspot */
-        return sp_shard_merge(dir, a.pos, a.npos);
+    if (stat(a.pos[0], &st) == 0 && !S_ISDIR(st.st_mode)) { /* shard outputs of lisa, hotspot */
+        rc = sp_shard_merge(dir, a.pos, a.npos);
+        double secs = sp_clock_seconds() - t0;
+        static const char *const merge_phase[] = {"merge"};
+        if (!rc && sp_args_flag(&a, "timing"))
+            sp_clock_phases("merge", merge_phase, &secs, 1);
+        return rc;
+    }
     char job[PATH_MAX], *tmp = NULL;
     sp_jobspec *J = NULL;
     if ((rc = check_shards(&a, job, sizeof job)) || (rc = sp_jobspec_read(job, &J)))
         return rc;
+    double t[3] = {sp_clock_seconds() - t0, -1.0, -1.0}, t1 = sp_clock_seconds(); /* check, copy, report */
     rc = sp_jobdir_begin(dir, &tmp);
     static const char *const parts[] = {"raw", "weights", "layers", "figures"};
     for (int k = 0; k < a.npos && !rc; k++)
@@ -110,14 +118,18 @@ int sp_cmd_merge(int argc, char **argv)
     for (int k = 0; k < J->ntask && !rc; k++)
         if (sp_jobreport_status(tmp, &J->task[k]) < 0)
             rc = sp_error_set(SP_EDATA, "task %s is in no shard folder", J->task[k].id);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    double t2 = sp_clock_seconds();
+    t[1] = t2 - t1;
     if (!rc)
-        rc = sp_jobreport_write(J, tmp, argc + 1, argv - 1, secs);
+        rc = sp_jobreport_write(J, tmp, argc + 1, argv - 1, t2 - t0);
     if (rc)
         sp_jobdir_abort(tmp);
     else
         rc = sp_jobdir_commit(tmp, dir);
+    t[2] = sp_clock_seconds() - t2;
+    static const char *const phases[] = {"check", "copy", "report"};
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_phases("merge", phases, t, 3);
     if (!rc)
         fprintf(stderr, "spill merge: %s: %d shards, %d tasks -> %s\n", J->name, a.npos,
                 J->ntask, dir);

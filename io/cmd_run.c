@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "sp_cli.h"
+#include "sp_clock.h"
 #include "sp_error.h"
 #include "sp_hash.h"
 #include "sp_job.h"
@@ -31,6 +32,9 @@ static const char run_help[] =
     "  --shard I/N    run only shard I of N (1 <= I <= N) of the analyses and\n"
     "                 specifications; join the shard folders with spill merge\n"
     "  --quiet        no progress lines (failures and the summary are still shown)\n"
+    "  --timing       seconds spent validating, building weights, running the\n"
+    "                 analyses and writing the report, on stderr (a text job file:\n"
+    "                 the commands' total)\n"
     "Exit status of a YAML job: 0, 1 or 2 for a bad job file, else 100 + the\n"
     "number of failed tasks (at most 200) when some failed.\n\n"
     "A text job file holds one spill command per line:\n"
@@ -45,7 +49,7 @@ static const char run_help[] =
 
 static const sp_optspec run_opts[] = {{"keep-going", 0}, {"dry-run", 0}, {"output", 1},
                                       {"jobs", 1},       {"shard", 1},   {"quiet", 0},
-                                      {NULL, 0}};
+                                      {"timing", 0},     {NULL, 0}};
 
 /* The whole job file, or standard input for "-". */
 static int read_whole(const char *path, char **text, size_t *size)
@@ -89,13 +93,6 @@ static void print_job(const char *path, const sp_job *job)
     for (int k = 0; k < job->argc; k++)
         fprintf(stderr, strpbrk(job->argv[k], " \t'\"") ? " '%s'" : " %s", job->argv[k]);
     fputc('\n', stderr);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* --shard I/N into 0-based shard and count (0 of 1 without the option). */
@@ -152,7 +149,7 @@ static int run_phase(const sp_jobspec *J, const char *tmp, int weights, int shar
 
 static int run_yaml(const sp_args *a, int argc, char **argv)
 {
-    double t0 = now_s();
+    double t0 = sp_clock_seconds();
     int jobs, shard, count, rc;
     if ((rc = sp_args_int(a, "jobs", 1, 1, &jobs)) || (rc = parse_shard(a, &shard, &count)))
         return rc;
@@ -174,27 +171,36 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     }
     const char *dir = sp_args_get(a, "output") ? sp_args_get(a, "output") : J->name;
     char *tmp = NULL;
+    double t[4] = {sp_clock_seconds() - t0, -1.0, -1.0, -1.0}; /* validate, weights, analyses, report */
     rc = sp_jobdir_begin(dir, &tmp);
+    double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_phase(J, tmp, 1, shard, count, jobs, quiet, 0, &failed, &ran);
     if (!rc && failed)
         rc = sp_error_set(SP_EDATA, "a weights matrix could not be built (raw/weights_*.log)");
+    double t2 = sp_clock_seconds();
     if (!rc)
         rc = run_phase(J, tmp, 0, shard, count, jobs, quiet, keep, &failed, &ran);
+    double t3 = sp_clock_seconds();
+    t[1] = t2 - t1, t[2] = t3 - t2;
     if (!rc && failed && !keep)
         rc = sp_error_set(SP_EDATA, "%d task%s failed; nothing written (--keep-going writes "
                           "the others)", failed, failed > 1 ? "s" : "");
     if (!rc && count > 1)
         rc = write_shard(J, tmp, shard, count);
     else if (!rc)
-        rc = sp_jobreport_write(J, tmp, argc + 1, argv - 1, now_s() - t0);
+        rc = sp_jobreport_write(J, tmp, argc + 1, argv - 1, sp_clock_seconds() - t0);
     if (rc)
         sp_jobdir_abort(tmp);
     else
         rc = sp_jobdir_commit(tmp, dir);
+    t[3] = sp_clock_seconds() - t3;
     if (!rc)
         fprintf(stderr, "spill run: %s: %d of %d tasks (shard %d/%d), %d failed, %.2f s -> %s\n",
-                J->name, ran, J->ntask, shard + 1, count, failed, now_s() - t0, dir);
+                J->name, ran, J->ntask, shard + 1, count, failed, sp_clock_seconds() - t0, dir);
+    static const char *const phases[] = {"validate", "weights", "analyses", "report"};
+    if (!rc && sp_args_flag(a, "timing"))
+        sp_clock_phases("run", phases, t, 4);
     sp_jobspec_free(J);
     if (!rc && failed)
         return SP_HELP_SHOWN + (failed > 100 ? 100 : failed);
@@ -230,6 +236,7 @@ int sp_cmd_run(int argc, char **argv)
                               jobs->job[j].line, jobs->job[j].argv[0]);
     }
     int first_failure = SP_OK, failures = 0;
+    double t0 = sp_clock_seconds();
     for (int j = 0; j < jobs->count && !rc; j++) {
         sp_job *job = &jobs->job[j];
         print_job(path, job);
@@ -250,6 +257,10 @@ int sp_cmd_run(int argc, char **argv)
     if (!rc && failures)
         rc = sp_error_set(first_failure, "%d of %d commands failed (first: exit %d)", failures,
                           jobs->count, sp_error_exit_code(first_failure));
+    static const char *const phases[] = {"commands"};
+    double secs = sp_clock_seconds() - t0;
+    if (!rc && sp_args_flag(&a, "timing"))
+        sp_clock_phases("run", phases, &secs, 1);
     sp_job_free(jobs);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "sp_gdal.h"
 #include "sp_grid.h"
 #include "sp_layer_write.h"
+#include "sp_readpair.h"
 #include "sp_wio.h"
 #include "sp_wper.h"
 
@@ -84,6 +85,27 @@ static int acio_panel(sp_acio *A, const sp_table *t, const char *id, sp_panel **
     return rc || !A->a.by ? rc : sp_wper_bind(A->wp, t, id, A->a.by);
 }
 
+/* The two reads of sp_acio_inputs that can run at once (sp_readpair): W
+ * (one file), and SRC's table (DATA, or the layer's attributes). */
+static int read_w(void *ctx)
+{
+    sp_acio *A = ctx;
+    return sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
+}
+
+static int read_src(void *ctx)
+{
+    sp_acio *A = ctx;
+    return sp_table_read(A->a.src, A->a.layer, A->a.need_layer ? &A->features : &A->table);
+}
+
+static void drop_src(void *ctx)
+{
+    sp_acio *A = ctx;
+    sp_table_free(A->a.need_layer ? A->features : A->table);
+    A->features = A->table = NULL;
+}
+
 static int acio_inputs(sp_acio *A)
 {
     const sp_acio_args *a = &A->a;
@@ -91,18 +113,17 @@ static int acio_inputs(sp_acio *A)
     if (!rc && sp_wper_multi(A->wp) && !a->by)
         rc = sp_error_set(SP_EUSAGE, "--w with a weights matrix per period (a list or a {} "
                                      "pattern) needs --by TIME (or --w-by TIME)");
-    if (!rc && !sp_wper_multi(A->wp))
-        rc = sp_wper_get(A->wp, NULL, &A->W, &A->wfile);
+    if (!rc && !sp_wper_multi(A->wp)) /* as read_w then read_src */
+        rc = sp_readpair_run(sp_readpair_threads(a->wpath, a->threads), read_w, A, read_src, A, drop_src);
+    else if (!rc)
+        rc = read_src(A);
     if (rc)
         return rc;
     if (!a->need_layer) {
-        if ((rc = sp_table_read(a->src, a->layer, &A->table)) ||
-            (rc = acio_match(A, A->table, a->id)))
+        if ((rc = acio_match(A, A->table, a->id)))
             return rc;
         return acio_panel(A, A->table, sp_idmatch_field(&A->match), &A->P);
     }
-    if ((rc = sp_table_read(a->src, a->layer, &A->features)))
-        return rc;
     if (!a->data) {
         if ((rc = acio_match(A, A->features, a->id)))
             return rc;
@@ -163,6 +184,28 @@ static int period_features(const sp_acio *A, int g, sp_acio_period *p)
     return SP_OK;
 }
 
+/* p->W: W restricted to period g's units, in their order (sp_panel_align).
+ * For the last period, when W is the one file's and its units are the
+ * period's in W's order (the usual pair of files), W itself, handed over
+ * (sp_weights_align_take) instead of copied: no later period needs it, and a
+ * later load would read the file again. */
+static int period_weights(sp_acio *A, int g, sp_acio_period *p)
+{
+    const sp_panel_period *per = &A->P->periods[g];
+    sp_weights *own = NULL;
+    if (g == A->P->nperiods - 1 && A->W != A->W_renamed &&
+        sp_weights_in_order(A->W, per->ids, per->n))
+        own = sp_wper_release(A->wp, A->W);
+    if (!own)
+        return sp_panel_align(A->P, g, A->W, &p->W);
+    A->W = NULL;
+    char what[512];
+    sp_panel_describe(A->P, g, what, sizeof what);
+    int rc = sp_weights_align_take(&own, per->ids, per->n, what, &p->W);
+    sp_weights_free(own); /* NULL: handed over */
+    return rc;
+}
+
 /* 1 the first time `list` is seen in slot k (a new list), 0 for a repeat. */
 static int first_time(sp_acio *A, int k, const char *list)
 {
@@ -189,13 +232,13 @@ int sp_acio_load(sp_acio *A, int g, sp_acio_period *p)
     }
     if (!rc)
         rc = sp_panel_numeric(A->P, g, A->a.var, p->x);
-    if (!rc && sp_wper_multi(A->wp))
+    if (!rc && (sp_wper_multi(A->wp) || !A->W)) /* a W per period, or W handed over */
         rc = sp_wper_get(A->wp, p->label, &A->W, &A->wfile);
     if (!rc)
-        rc = sp_panel_align(A->P, g, A->W, &p->W);
-    if (!rc) {
+        rc = period_weights(A, g, p);
+    if (!rc) { /* W handed over to p->W: the period's units are all of W's */
         char list[512];
-        int missing = sp_panel_unmatched(A->P, g, A->W, list, sizeof list);
+        int missing = sp_panel_unmatched(A->P, g, A->W ? A->W : p->W, list, sizeof list);
         if (missing > 0 && A->a.strict)
             rc = sp_error_set(SP_EDATA, "%s: %d unit%s of %s %s no data: %s (--strict; without "
                               "it W is restricted to the units with data and standardised "
@@ -532,6 +575,8 @@ int sp_acio_args_from(const sp_args *a, const char *cmd, int need_layer, sp_acio
                          .by = sp_args_get(a, "by"), .wpath = sp_args_get(a, "w"),
                          .need_layer = need_layer, .id_order = sp_args_flag(a, "id-order"),
                          .strict = sp_args_flag(a, "strict")};
+    if (sp_args_threads(a, &io->threads)) /* the command names a bad value in its turn */
+        io->threads = 1;
     if (!io->wpath || !io->var)
         return sp_error_set(SP_EUSAGE, "--w and --var are required (see --help)");
     static const char *const layouts[] = {"wide", "layers", "long"};

@@ -50,6 +50,7 @@ typedef struct sp_acio_args {
     int id_order;          /* --id-order: row r is W's unit r */
     int strict;            /* --strict: units of W without data are an error */
     int layout;            /* --layout with --by: SP_ACIO_WIDE (default), _LAYERS, _LONG */
+    int threads;           /* --threads: W is read next to SRC when > 1 (0: serially) */
 } sp_acio_args;
 
 enum { SP_ACIO_WIDE, SP_ACIO_LAYERS, SP_ACIO_LONG };

@@ -212,8 +212,12 @@ static char *header_name(const char *s, int k)
     return out;
 }
 
-/* The record's cells as row t->nrow of t (growing t->cells, *cap rows). */
-static int add_row(sp_table *t, const csv_rec *r, long *cap)
+/* The record's cells as row t->nrow of t (growing t->cells, *cap rows), their
+ * text copied to t->block at *at: the unquoted text of a cell and its NUL
+ * take at most the bytes of the cell and of the separator or line end after
+ * it (one more for a last line without line end), so a block of the text's
+ * length plus one holds every cell. */
+static int add_row(sp_table *t, const csv_rec *r, long *cap, char **at, const char *end)
 {
     if (t->nrow == *cap) {
         long grown_cap = 2 * *cap + 1024;
@@ -231,9 +235,11 @@ static int add_row(sp_table *t, const csv_rec *r, long *cap)
         size_t n = (c + 1 < r->n ? r->start[c + 1] - 1 : r->len - 1) - r->start[c];
         if (n == 0)
             continue;
-        if (!(row[c] = sp_malloc(n + 1)))
-            return SP_ENOMEM;
-        memcpy(row[c], s, n + 1);
+        if (n + 1 > (size_t)(end - *at)) /* cannot happen (above); never past the block */
+            return sp_error_set(SP_ENOMEM, "%s: row %d: cells longer than the file", t->source,
+                                t->nrow);
+        row[c] = memcpy(*at, s, n + 1);
+        *at += n + 1;
     }
     return SP_OK;
 }
@@ -257,10 +263,12 @@ static int parse_table(const char *path, const char *text, size_t len, char sep,
             rc = (t->names[c] = header_name(r.buf + r.start[c], c)) ? SP_OK : SP_ENOMEM;
     }
     long cap = 64;
-    if (!rc && got > 0 && !(t->cells = sp_calloc((size_t)cap * t->ncol, sizeof *t->cells)))
+    if (!rc && got > 0 && (!(t->cells = sp_calloc((size_t)cap * t->ncol, sizeof *t->cells)) ||
+                           !(t->block = sp_malloc((size_t)(in.end - in.p) + 1))))
         rc = SP_ENOMEM;
+    char *at = t->block, *block_end = at ? at + (in.end - in.p) + 1 : NULL;
     while (!rc && got > 0 && (got = next_record(&in, &r)) > 0) {
-        rc = add_row(t, &r, &cap);
+        rc = add_row(t, &r, &cap, &at, block_end);
         if (!rc && r.open_quote)
             sp_readopt_warn("%s: row %d: a quoted field is not closed: it takes the rest of the "
                             "file", path, t->nrow);

@@ -33,6 +33,15 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
     if (mode == SP_GAPIO_CONSECUTIVE) /* the labels' order, as told: no gap */
         return SP_OK;
     g->numeric = sp_period_gaps(t, periods, g->gap, &g->step);
+    int same = g->numeric ? 0 : sp_period_same(t, periods);
+    if (same) {
+        int rc = sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one "
+                              "period written two ways?): write each period one way, or use "
+                              "--consecutive-periods to take the labels as codes in their order",
+                              src, by, periods[same - 1], periods[same]);
+        sp_gapio_free(g);
+        return rc;
+    }
     int first = 0;
     for (int s = t - 1; s >= 1; s--)
         if (g->gap[s])

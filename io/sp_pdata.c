@@ -279,10 +279,13 @@ static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_w
 {
     char what[600];
     snprintf(what, sizeof what, "%s (--panel %s,%s)", source, o->id, o->time);
-    int rc = sp_weights_align(W, D->units, D->n, what, &D->W);
+    int wn = W->n; /* W itself may become D->W */
+    int rc = o->own_w && *o->own_w == W
+                 ? sp_weights_align_take(o->own_w, D->units, D->n, what, &D->W)
+                 : sp_weights_align(W, D->units, D->n, what, &D->W);
     if (rc)
         return rc;
-    if (w->col < 0 && W->n > D->n) {
+    if (w->col < 0 && wn > D->n) { /* then W was not handed over */
         for (int i = 0; i < W->n; i++)
             if (sp_idmap_find(units, W->ids[i]) < 0)
                 list_add(D->w_unused, sizeof D->w_unused, &D->n_w_unused, W->ids[i]);
@@ -302,7 +305,7 @@ static int align_weights(const sp_pdata_opts *o, const where_spec *w, const sp_w
         snprintf(D->note, sizeof D->note,
                  "--where %.200s: %d of %d units kept (%d of the weights' %d), %d periods; W restricted "
                  "to them and %s-standardised again%s%s",
-                 o->where, D->n, D->n + D->n_where_dropped, D->n, W->n, D->t,
+                 o->where, D->n, D->n + D->n_where_dropped, D->n, wn, D->t,
                  sp_weights_std_name(o->std), D->n_islands ? "; without neighbours now: " : "",
                  D->n_islands ? D->islands : "");
     return SP_OK;

@@ -42,6 +42,9 @@ typedef struct sp_pdata_opts {
     sp_std std;            /* standardisation of W on the units kept */
     int strict;            /* units of W without rows are an error (--strict) */
     int unbalanced;        /* 1: missing unit-periods allowed (D->present, D->missing) */
+    sp_weights **own_w;    /* NULL, or the caller's W (*own_w == W): handed over to D->W
+                              when the units are W's in W's order (*own_w NULL after;
+                              sp_weights_align_take), instead of copied */
 } sp_pdata_opts;
 
 typedef struct sp_pdata {

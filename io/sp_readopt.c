@@ -1,6 +1,7 @@
 /* sp_readopt: the shared reader options of the running command. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,22 +28,25 @@ const char sp_readopt_help[] =
     "                       the period is (default VAR{year}; e.g. gdp:{year} for\n"
     "                       columns 2011, 2012); repeatable\n";
 
-/* the running command's options, per thread: `spill run` runs fits in threads */
-static _Thread_local sp_readopt current;
+/* the running command's options and the files already warned about in it (a
+ * layer is opened twice when a command reads it and then copies it to its
+ * output), per thread: `spill run` runs fits in threads */
+static _Thread_local sp_readopt_state st;
 
-/* Files already warned about in this command (a layer is opened twice when a
- * command reads it and then copies it to its output). */
-#define WARNED_MAX 16
-static _Thread_local char warned[WARNED_MAX][512];
-static _Thread_local int nwarned;
+static int warned_before(const sp_readopt_state *s, const char *what)
+{
+    for (int k = 0; k < s->nwarned; k++)
+        if (strcmp(s->warned[k], what) == 0)
+            return 1;
+    return 0;
+}
 
 static int warn_once(const char *what)
 {
-    for (int k = 0; k < nwarned; k++)
-        if (strcmp(warned[k], what) == 0)
-            return 0;
-    if (nwarned < WARNED_MAX)
-        snprintf(warned[nwarned++], sizeof warned[0], "%s", what);
+    if (warned_before(&st, what))
+        return 0;
+    if (st.nwarned < SP_READOPT_WARNED_MAX)
+        snprintf(st.warned[st.nwarned++], sizeof st.warned[0], "%s", what);
     return 1;
 }
 
@@ -94,17 +98,73 @@ int sp_readopt_check(const sp_readopt *o)
 
 void sp_readopt_set(const sp_readopt *o)
 {
-    current = *o;
-    nwarned = 0;
+    st.opts = *o;
+    st.nwarned = 0;
 }
 
-const sp_readopt *sp_readopt_current(void) { return &current; }
+const sp_readopt *sp_readopt_current(void) { return &st.opts; }
+
+void sp_readopt_hold_init(sp_readopt_hold *h)
+{
+    memset(h, 0, sizeof *h);
+    h->state = st;
+}
+
+void sp_readopt_hold_enter(sp_readopt_hold *h)
+{
+    h->saved = st;
+    st = h->state;
+    st.hold = h;
+}
+
+void sp_readopt_hold_leave(sp_readopt_hold *h)
+{
+    st.hold = NULL;
+    h->state = st;
+    st = h->saved;
+}
+
+void sp_readopt_hold_replay(const sp_readopt_hold *h)
+{
+    if (h->len)
+        fputs(h->text, stderr);
+    for (int k = 0; k < h->state.nwarned; k++)
+        if (!warned_before(&st, h->state.warned[k]) && st.nwarned < SP_READOPT_WARNED_MAX)
+            memcpy(st.warned[st.nwarned++], h->state.warned[k], sizeof st.warned[0]);
+}
+
+void sp_readopt_hold_free(sp_readopt_hold *h)
+{
+    free(h->text);
+    h->text = NULL;
+    h->len = 0;
+}
+
+/* Appends a formatted line to the held warnings (dropped when memory is short:
+ * a warning, not a result). */
+static void hold_line(sp_readopt_hold *h, const char *prefix, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int body = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    size_t plen = strlen(prefix), need = h->len + plen + (body > 0 ? (size_t)body : 0) + 2;
+    char *grown = body >= 0 ? realloc(h->text, need) : NULL;
+    if (!grown)
+        return;
+    h->text = grown;
+    memcpy(h->text + h->len, prefix, plen);
+    vsnprintf(h->text + h->len + plen, (size_t)body + 1, fmt, ap);
+    h->len = need - 1;
+    h->text[h->len - 1] = '\n';
+    h->text[h->len] = '\0';
+}
 
 /* The encoding to read text of `what` in (NULL: it is UTF-8 or ASCII
  * already), from --encoding or by looking at the bytes. */
 int sp_readopt_encoding(const char *what, const char *text, size_t len, const char **enc)
 {
-    const sp_readopt *o = &current;
+    const sp_readopt *o = &st.opts;
     *enc = NULL;
     if (o->encoding) {
         *enc = strcasecmp(o->encoding, "UTF-8") == 0 || strcasecmp(o->encoding, "UTF8") == 0
@@ -132,11 +192,17 @@ int sp_readopt_encoding(const char *what, const char *text, size_t len, const ch
 
 void sp_readopt_warn(const char *fmt, ...)
 {
+    char prefix[160];
+    snprintf(prefix, sizeof prefix, "spill%s%s: warning: ", st.opts.command ? " " : "",
+             st.opts.command ? st.opts.command : "");
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "spill%s%s: warning: ", current.command ? " " : "",
-            current.command ? current.command : "");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (st.hold) {
+        hold_line(st.hold, prefix, fmt, ap);
+    } else {
+        fputs(prefix, stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+    }
     va_end(ap);
 }

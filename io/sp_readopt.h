@@ -61,7 +61,34 @@ const sp_readopt *sp_readopt_current(void);
  * given too. */
 int sp_readopt_encoding(const char *what, const char *text, size_t len, const char **enc);
 
-/* A warning on stderr, prefixed "spill COMMAND: warning: ". */
+/* A reader on another thread (io/sp_readpair.c), with the options of the
+ * thread that starts it and its warnings held for that thread to print:
+ * sp_readopt_hold_init (starting thread) takes the options and the files
+ * already warned about; sp_readopt_hold_enter (the reader's thread) makes
+ * them current and holds the warnings in h, sp_readopt_hold_leave gives
+ * that thread its own state back (the same thread may do both, when no
+ * thread could be started); sp_readopt_hold_replay (starting thread)
+ * prints the held warnings and counts their files as warned about.
+ * sp_readopt_hold_free frees the held text (replayed or not). */
+#define SP_READOPT_WARNED_MAX 16
+typedef struct sp_readopt_state {
+    sp_readopt opts;
+    char warned[SP_READOPT_WARNED_MAX][512];
+    int nwarned;
+    struct sp_readopt_hold *hold; /* where warnings go; NULL: stderr */
+} sp_readopt_state;
+typedef struct sp_readopt_hold {
+    sp_readopt_state state, saved; /* the reader's, and its thread's own */
+    char *text;                    /* the held warnings, lines back to back */
+    size_t len;
+} sp_readopt_hold;
+void sp_readopt_hold_init(sp_readopt_hold *h);
+void sp_readopt_hold_enter(sp_readopt_hold *h);
+void sp_readopt_hold_leave(sp_readopt_hold *h);
+void sp_readopt_hold_replay(const sp_readopt_hold *h);
+void sp_readopt_hold_free(sp_readopt_hold *h);
+
+/* A warning on stderr, prefixed "spill COMMAND: warning: " (or held, above). */
 void sp_readopt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

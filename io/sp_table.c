@@ -20,7 +20,7 @@ void sp_table_free(sp_table *t)
 {
     if (!t)
         return;
-    if (t->cells)
+    if (t->cells && !t->block)
         for (long k = 0; k < (long)t->nrow * t->ncol; k++)
             free(t->cells[k]);
     if (t->names)
@@ -30,6 +30,7 @@ void sp_table_free(sp_table *t)
     free(t->names);
     free(t->source);
     free(t->hint);
+    free(t->block);
     free(t);
 }
 

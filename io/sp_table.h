@@ -21,6 +21,8 @@ typedef struct sp_table {
     char **names;   /* ncol column names */
     char **cells;   /* nrow * ncol, row-major; NULL where the value is missing */
     char *hint;     /* NULL, or what a missing-field message adds (the sheets) */
+    char *block;    /* NULL, or the one allocation every cell lies in (sp_csv):
+                       then the cells are freed with it, not one by one */
 } sp_table;
 
 /* Read the first (or the named) layer of any GDAL vector source, typically CSV. */

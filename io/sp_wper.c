@@ -291,3 +291,12 @@ int sp_wper_get(sp_wper *w, const char *label, const sp_weights **W, const char 
     *W = w->W[w->n - 1];
     return rc ? sp_error_prefix(rc, "--w pattern, period %s", label) : SP_OK;
 }
+
+sp_weights *sp_wper_release(sp_wper *w, const sp_weights *W)
+{
+    if (!w->single || !W || w->one != W)
+        return NULL;
+    sp_weights *own = w->one;
+    w->one = NULL;
+    return own;
+}

@@ -65,4 +65,9 @@ int sp_wper_bind(sp_wper *w, const struct sp_table *tab, const char *idf, const 
  * economic kinds a description, "econ:VAR (2011 values)"). */
 int sp_wper_get(sp_wper *w, const char *label, const sp_weights **W, const char **path);
 
+/* The one file's W (W, as sp_wper_get gave it), handed over to the caller
+ * who frees it; a later sp_wper_get reads the file again.  NULL when W is
+ * not the one file's (a list, a pattern, the economic kinds). */
+sp_weights *sp_wper_release(sp_wper *w, const sp_weights *W);
+
 #endif

@@ -28,6 +28,9 @@ static void test_gaps(void)
     CHECK(!gap[1]);
     const char *same[] = {"2010", "2010.0"};
     CHECK_INT(sp_period_gaps(2, same, gap, &step), 0);
+    CHECK_INT(sp_period_same(2, same), 1);
+    CHECK_INT(sp_period_same(2, text), 0);
+    CHECK_INT(sp_period_same(5, years), 0);
 }
 
 static void test_span(void)

@@ -124,6 +124,52 @@ static void test_link_and_align(void)
     sp_weights_free(W);
 }
 
+/* Whether two weights hold the same ids, row pointers, columns and values. */
+static int same_weights(const sp_weights *a, const sp_weights *b)
+{
+    if (a->n != b->n || a->unnamed != b->unnamed || sp_csr_nnz(a->w) != sp_csr_nnz(b->w))
+        return 0;
+    int nnz = sp_csr_nnz(a->w);
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->ids[i], b->ids[i]) != 0 || a->w->p[i + 1] != b->w->p[i + 1])
+            return 0;
+    return memcmp(a->w->j, b->w->j, (size_t)nnz * sizeof *a->w->j) == 0 &&
+           memcmp(a->w->x, b->w->x, (size_t)nnz * sizeof *a->w->x) == 0;
+}
+
+/* sp_weights_align_take: W itself when the ids are W's, in W's order (rows
+ * put in order as the aligned copy has them), else the aligned copy with W
+ * kept; sp_weights_in_order says which. */
+static void test_align_take(void)
+{
+    sp_weights *W = path_with_island(), *A, *T;
+    const char *own[] = {"a", "b", "c", "d", "e"}, *other[] = {"e", "a", "b", "c", "d"};
+    CHECK_INT(W->n, 5);
+    CHECK(sp_weights_in_order(W, own, 5));
+    CHECK(!sp_weights_in_order(W, other, 5));
+    CHECK(!sp_weights_in_order(W, own, 4));
+    int k = W->w->p[1], tmp = W->w->j[k]; /* row b unsorted: a rare file */
+    W->w->j[k] = W->w->j[k + 1], W->w->j[k + 1] = tmp;
+    W->unnamed = 2;
+    CHECK_INT(sp_weights_align(W, own, 5, "data", &A), SP_OK);
+    sp_weights *kept = W;
+    CHECK_INT(sp_weights_align_take(&W, own, 5, "data", &T), SP_OK);
+    CHECK(W == NULL);
+    CHECK(T == kept);
+    CHECK(same_weights(T, A));
+    sp_weights_free(A);
+    W = T;
+    CHECK_INT(sp_weights_align(W, other, 5, "data", &A), SP_OK);
+    CHECK_INT(sp_weights_align_take(&W, other, 5, "data", &T), SP_OK);
+    CHECK(W == kept);
+    CHECK(same_weights(T, A));
+    sp_weights_free(A); sp_weights_free(T);
+    const char *bad[] = {"a", "zz"};
+    CHECK_INT(sp_weights_align_take(&W, bad, 2, "data.csv", &T), SP_EDATA);
+    CHECK(W == kept);
+    sp_weights_free(W);
+}
+
 static void test_idmap_duplicates(void)
 {
     const char *ids[] = {"x", "y", "x"};
@@ -203,6 +249,7 @@ int main(void)
     RUN(test_summary_islands_components);
     RUN(test_higher_order);
     RUN(test_link_and_align);
+    RUN(test_align_take);
     RUN(test_idmap_duplicates);
     RUN(test_negative_weight_rejected);
     RUN(test_symmetry_walk);

@@ -127,4 +127,12 @@ fails 2 "no unit is observed in period 2012 and the period before \\(2011\\)" "d
 awk -F, 'NR == 1 || $2 <= 2010' "$U" >"$TMP/two.csv"
 fails 2 "a dynamic panel needs at least three" "dynamic unbalanced: two periods" dfit "$TMP/two.csv" --w "$W" --dynamic both --unbalanced --fe time
 fails 2 "weights .*w_without_110000.gal.*110000" "dynamic: a period whose W does not cover its units" dfit "$B" --w "$(for y in $(seq 2009 2020); do [ $y = 2012 ] && printf '%s=%s,' $y "$ROOT/tests/bad/w_without_110000.gal" || printf '%s=%s,' $y "$W"; done | sed 's/,$//')" --dynamic both
+# a year written two ways (the first year's rows appended again as Y.0): an error naming both
+awk -F, -v OFS=, 'NR == 1 { for (c = 1; c <= NF; c++) if ($c == "year") yc = c; print; next }
+    { print; if (!first) first = $yc } $yc == first { $yc = first ".0"; print }' "$B" >"$TMP/twoways.csv"
+fails 2 "twoways.csv: the year labels [0-9]* and [0-9]*[.]0 are the same number .*write each period one way" \
+    "dynamic: two labels of the same number are an error naming both" \
+    dfit "$TMP/twoways.csv" --w "$W" --model sdm --dynamic both --unbalanced --json
+check "no output on that error" [ ! -s "$OUT" ]
+
 finish t_fit_dynamic_unbalanced

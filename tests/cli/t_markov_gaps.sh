@@ -77,4 +77,12 @@ check "text labels: order taken as consecutive, said" \
     grep -q '"period_order": "labels are not numbers: their sorted order is taken as consecutive' "$OUT"
 fails 1 "--gaps and --consecutive-periods exclude each other" "--gaps with --consecutive-periods" \
     mk "$GAP" --gaps skip --consecutive-periods
+# one year twice, written two ways (rows of 1949 appended again as 1949.0): not two
+# periods (a transition 1949 -> 1949.0), an error naming both labels
+awk -F, -v OFS=, '{ print } NR > 1 && $4 == 1949 { $4 = "1949.0"; print }' "$M/usjoin_long.csv" >"$TMP/twoways.csv"
+fails 2 "twoways.csv: the year labels 1949 and 1949.0 are the same number .*write each period one way.*--consecutive-periods" \
+    "two labels of the same number are an error naming both" mk "$TMP/twoways.csv" --json
+check "no output on that error" [ ! -s "$OUT" ]
+ok "--consecutive-periods takes them as codes" mk "$TMP/twoways.csv" --consecutive-periods --json
+
 finish t_markov_gaps

@@ -34,7 +34,7 @@ args_of() {
 
 cmds=$("$SPILL" --help | awk '/^commands:/ {on = 1; next} on && NF {print $1}')
 for cmd in $cmds; do
-    case $cmd in run | merge) continue ;; esac   # job drivers: each task's own command times
+    case $cmd in run | merge) continue ;; esac   # the job drivers: below
     a=$(args_of "$cmd")
     if [ -z "$a" ]; then
         fail "$cmd: no --timing case in t_timing.sh"
@@ -49,5 +49,30 @@ for cmd in $cmds; do
     "$SPILL" $cmd $a >"$TMP/without" 2>/dev/null
     check "$cmd --timing leaves stdout unchanged" cmp -s "$TMP/with" "$TMP/without"
 done
+# the job drivers: their own phases (each task's command times itself)
+timing_line() { [ "$(grep -cE "^spill $1: timing: $2$" "$ERR")" = 1 ]; }
+cat >"$TMP/job.yaml" <<EOF
+inputs:
+  tables:
+    ai: {file: $AI, id: adcode, time: year}
+analyses:
+  - {name: kde_ai, command: kde, data: ai, var: ai_index, by: year}
+  - {name: gini_ai, command: gini, data: ai, var: ai_index, by: year, group: region}
+EOF
+ok "run JOB.yaml --timing" "$SPILL" run "$TMP/job.yaml" -o "$TMP/job1" --quiet --timing
+check "run --timing: validate, weights, analyses, report" \
+    timing_line run "validate [0-9.]+ s, weights [0-9.]+ s, analyses [0-9.]+ s, report [0-9.]+ s"
+echo "winfo $CQ" >"$TMP/job.txt"
+ok "run JOBFILE --timing" "$SPILL" run "$TMP/job.txt" --timing
+check "run JOBFILE --timing: the commands' total" timing_line run "commands [0-9.]+ s"
+L=("$SPILL" lisa "$FIX/data/columbus.shp" --id POLYID --w "$FIX/autocorr/columbus_queen.gal" --var CRIME --perm 9)
+"${L[@]}" --shard 1/2 -o "$TMP/s1.csv" 2>/dev/null
+"${L[@]}" --shard 2/2 -o "$TMP/s2.csv" 2>/dev/null
+ok "merge shard outputs --timing" "$SPILL" merge -o "$TMP/sm.csv" "$TMP/s1.csv" "$TMP/s2.csv" --timing
+check "merge --timing: merge" timing_line merge "merge [0-9.]+ s"
+"$SPILL" run "$TMP/job.yaml" -o "$TMP/jp1" --shard 1/2 --quiet 2>/dev/null
+"$SPILL" run "$TMP/job.yaml" -o "$TMP/jp2" --shard 2/2 --quiet 2>/dev/null
+ok "merge shard folders --timing" "$SPILL" merge -o "$TMP/jm" "$TMP/jp1" "$TMP/jp2" --timing
+check "merge --timing: check, copy, report" timing_line merge "check [0-9.]+ s, copy [0-9.]+ s, report [0-9.]+ s"
 check "the help lists the commands" [ "$(echo "$cmds" | wc -w)" -ge 15 ]
 finish t_timing.sh
