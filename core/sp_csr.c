@@ -304,6 +304,32 @@ static int csr_symmetric_walk(const sp_csr *a, double tol)
     return sym;
 }
 
+/* See sp_csr.h.  mirror[q] = the position of W's entry (j, i) for its entry
+ * q = (i, j), in one pass over the rows in order (cursor: n ints of scratch): row j's
+ * entries in columns below i have all been matched when row i asks for
+ * (j, i), so each row's cursor points at it; 0 when the pattern is not
+ * symmetric (an entry without its mirror).  One look-up per entry instead of
+ * a binary search in a row far away in memory (sp_csr_get). */
+int sp_csr_mirror(const sp_csr *W, int *mirror, int *cursor)
+{
+    int n = W->nrow;
+    if (n != W->ncol)
+        return 0;
+    memcpy(cursor, W->p, (size_t)n * sizeof *cursor);
+    for (int i = 0; i < n; i++)
+        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
+            int j = W->j[q], c = cursor[j];
+            if (c >= W->p[j + 1] || W->j[c] != i)
+                return 0;
+            mirror[q] = c;
+            cursor[j] = c + 1;
+        }
+    for (int j = 0; j < n; j++)
+        if (cursor[j] != W->p[j + 1])
+            return 0;
+    return 1;
+}
+
 int sp_csr_pattern_symmetric(const sp_csr *a)
 {
     if (a->nrow != a->ncol)

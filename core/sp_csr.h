@@ -47,6 +47,11 @@ double sp_csr_get(const sp_csr *a, int i, int k);
 /* 1 if A equals A' to relative tolerance tol (tol = 0: exactly). */
 int sp_csr_is_symmetric(const sp_csr *a, double tol);
 
+/* mirror[q] (nnz ints) = the position of entry (j, i) for each entry q =
+ * (i, j) of the square A, found in one pass over the rows (cursor: nrow ints
+ * of scratch); 0 when the pattern is not symmetric (mirror then unspecified). */
+int sp_csr_mirror(const sp_csr *a, int *mirror, int *cursor);
+
 /* 1 if the pattern of A equals the pattern of A'. */
 int sp_csr_pattern_symmetric(const sp_csr *a);
 

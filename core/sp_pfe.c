@@ -23,6 +23,7 @@ typedef struct design {
     double *z;       /* nz columns */
     char **names;    /* k */
     double tss;      /* raw y around its mean */
+    double *S;       /* nz x nz cross-products of z once computed (design_cross), or NULL */
     void (*within)(void *ctx, double *v); /* sp_pfe_opts.within, or NULL */
     void *within_ctx;
 } design;
@@ -47,7 +48,7 @@ static double *zcol(const design *d, int c) { return d->z + (long)c * d->nt; }
 static void design_free(design *d)
 {
     sp_pmodel_names_free(d->names, d->k);
-    free(d->z);
+    free(d->z), free(d->S);
 }
 
 static void lag(const sp_csr *W, const design *d, const double *v, double *out)
@@ -252,11 +253,10 @@ static void conc_full_interval(conc *c)
         c->lo[a] = c->ops->lo, c->hi[a] = c->ops->hi;
 }
 
-/* Adds the exact-minus-approximate difference at x to p, replacing the
- * point farthest from x when there are three. */
-static int polish_point(const sp_pops *ops, polish_fix *p, double x)
+/* Adds diff, the exact-minus-approximate difference at x, to p, replacing
+ * the point farthest from x when there are three. */
+static int polish_add(polish_fix *p, double x, double diff)
 {
-    double diff = ops->lndet_exact(ops->ctx, x) - ops->lndet(ops->ctx, x);
     if (!isfinite(diff))
         return SP_ENUMERIC;
     int slot = p->n;
@@ -270,6 +270,25 @@ static int polish_point(const sp_pops *ops, polish_fix *p, double x)
     }
     p->x[slot] = x, p->diff[slot] = diff;
     return SP_OK;
+}
+
+/* polish_add at x, the exact value computed here. */
+static int polish_point(const sp_pops *ops, polish_fix *p, double x)
+{
+    return polish_add(p, x, ops->lndet_exact(ops->ctx, x) - ops->lndet(ops->ctx, x));
+}
+
+/* polish_point at x[0], then at x[1]: the two exact values side by side
+ * where the operators can (ops->lndet_exact_pair), the same values. */
+static int polish_pair(const sp_pops *ops, polish_fix *p, const double x[2])
+{
+    double v[2];
+    if (!ops->lndet_exact_pair)
+        return polish_point(ops, p, x[0]) || polish_point(ops, p, x[1]) ? SP_ENUMERIC : SP_OK;
+    int rc = ops->lndet_exact_pair(ops->ctx, x, v);
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = polish_add(p, x[i], v[i] - ops->lndet(ops->ctx, x[i]));
+    return rc;
 }
 
 /* Moves the approximate optimum (x[0] = rho, x[1] = lambda, those the model
@@ -292,9 +311,8 @@ static int polish(conc *c, double x[2])
         if (on[a]) { /* x -+ h, where both are well inside; else x and x -+ h */
             int both = x[a] - 2.0 * h > ops->lo && x[a] + 2.0 * h < ops->hi;
             double step = x[a] + h < ops->hi ? h : -h;
-            rc = polish_point(ops, &c->fix[a], both ? x[a] - h : x[a]);
-            if (!rc)
-                rc = polish_point(ops, &c->fix[a], x[a] + step);
+            double at[2] = {both ? x[a] - h : x[a], x[a] + step};
+            rc = polish_pair(ops, &c->fix[a], at);
         }
     for (int iter = 0; !rc && iter < 10; iter++) {
         for (int a = 0; a < 2; a++)
@@ -619,11 +637,27 @@ static int result_alloc(const design *d, const sp_pfe_opts *o, sp_pfe_result **o
     return r->theta && r->theta_ml && r->cov && r->cov_ml && r->resid ? SP_OK : SP_ENOMEM;
 }
 
+/* S = Z'Z (nz x nz): d->S when computed already (design_cross). */
 static int cross_products(const design *d, double *S)
 {
+    if (d->S) {
+        memcpy(S, d->S, (size_t)d->nz * d->nz * sizeof *S);
+        return SP_OK;
+    }
     for (int a = 0; a < d->nz; a++)
         for (int b = a; b < d->nz; b++)
             S[a * d->nz + b] = S[b * d->nz + a] = sp_dense_dot(zcol(d, a), zcol(d, b), d->nt);
+    return SP_OK;
+}
+
+/* d->S = Z'Z, once. */
+static int design_cross(design *d)
+{
+    double *S = sp_malloc((size_t)d->nz * d->nz * sizeof *S);
+    if (!S)
+        return SP_ENOMEM;
+    cross_products(d, S);
+    d->S = S;
     return SP_OK;
 }
 
@@ -748,6 +782,8 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
     design d = {.within = o->within, .within_ctx = o->within_ctx};
     sp_pfe_result *r = NULL;
     int rc = design_build(n, t, y, k0, X, xnames, W, o->model, o->fe, &d);
+    if (!rc) /* Z'Z once, for the search and the Hessian */
+        rc = design_cross(&d);
     if (!rc && (long)n * t <= d.k + 3)
         rc = sp_error_set(SP_EDATA, "%ld observations for %d coefficients", (long)n * t, d.k);
     if (!rc)
@@ -801,10 +837,15 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
 /* tr(W W) + tr(W'W). */
 static double trace_ww(const sp_csr *W)
 {
+    int *mirror = sp_malloc((size_t)sp_csr_nnz(W) * sizeof *mirror + 1);
+    int *cursor = sp_malloc((size_t)W->nrow * sizeof *cursor + 1);
+    if (!(mirror && cursor && sp_csr_mirror(W, mirror, cursor))) /* w_ji by binary search */
+        free(mirror), mirror = NULL;
     double s = 0.0;
     for (int i = 0; i < W->nrow; i++)
         for (int q = W->p[i]; q < W->p[i + 1]; q++)
-            s += W->x[q] * (W->x[q] + sp_csr_get(W, W->j[q], i));
+            s += W->x[q] * (W->x[q] + (mirror ? W->x[mirror[q]] : sp_csr_get(W, W->j[q], i)));
+    free(mirror), free(cursor);
     return s;
 }
 

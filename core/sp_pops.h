@@ -23,6 +23,11 @@ typedef struct sp_pops {
      * estimator searches on lndet and moves to the exact optimum; without,
      * it reports the approximation's error at the estimate. */
     double (*lndet_exact)(void *ctx, double rho);
+    /* With lndet_exact, or NULL: the exact value at two points, v[i] at x[i],
+     * the same values, factorisations kept and errors as lndet_exact at x[0]
+     * then at x[1]; the implementation may factorise the two side by side
+     * (sp_pops_sparse: on two threads).  SP_OK or an sp_error.h status. */
+    int (*lndet_exact_pair)(void *ctx, const double x[2], double v[2]);
     /* With approx = 1: the second derivative of the approximation itself
      * (lndet_d2 is then the exact one, by differences), else NULL. */
     double (*lndet_d2_approx)(void *ctx, double rho);

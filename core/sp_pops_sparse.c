@@ -46,6 +46,12 @@ typedef struct sparse_ops {
     double terms0[4];       /* the effects terms at rho = 0 (have_terms0: computed) */
     int have_terms0;
     int factorizations;     /* numeric factorisations so far */
+    cholmod_common cc2;     /* the second thread's workspace (sparse_lndet_exact_pair) */
+    double *ax2;            /* and its values of A (NULL until the first pair) */
+    /* the effects' powers: 1 once a pair ran side by side (they then wait for
+     * the next factorisation and run beside it, on powers_ahead, to powers_top) */
+    int powers_beside, powers_top, powers_running;
+    sp_threads_task *powers_ahead;
     double *r1, *r2;        /* refinement scratch (n each, allocated on first use) */
     double *trw;            /* tr(W^k)/n, k = 0..trw_top (grown on demand) */
     int trw_top, trw_cap;
@@ -85,34 +91,8 @@ void sp_pops_sparse_opts_default(sp_pops_sparse_opts *o)
     o->eig_lo = o->eig_hi = 0.0;
 }
 
-/* mirror[q] = the position of W's entry (j, i) for its entry q = (i, j), in
- * one pass over the rows in order (cursor: n ints of scratch): row j's
- * entries in columns below i have all been matched when row i asks for
- * (j, i), so each row's cursor points at it; 0 when the pattern is not
- * symmetric (an entry without its mirror).  One look-up per entry instead of
- * a binary search in a row far away in memory (sp_csr_get). */
-static int csr_mirror(const sp_csr *W, int *mirror, int *cursor)
-{
-    int n = W->nrow;
-    if (n != W->ncol)
-        return 0;
-    memcpy(cursor, W->p, (size_t)n * sizeof *cursor);
-    for (int i = 0; i < n; i++)
-        for (int q = W->p[i]; q < W->p[i + 1]; q++) {
-            int j = W->j[q], c = cursor[j];
-            if (c >= W->p[j + 1] || W->j[c] != i)
-                return 0;
-            mirror[q] = c;
-            cursor[j] = c + 1;
-        }
-    for (int j = 0; j < n; j++)
-        if (cursor[j] != W->p[j + 1])
-            return 0;
-    return 1;
-}
-
 /* d from the neighbour graph (sp_pops_sparse_symmetrizer) with the mirror
- * positions of csr_mirror; queue: n ints of scratch. */
+ * positions of sp_csr_mirror; queue: n ints of scratch. */
 static int symmetrizer_from(const sp_csr *W, const int *mirror, int *queue, double *d)
 {
     int n = W->nrow, ok = 1;
@@ -142,7 +122,7 @@ static int symmetrizer_from(const sp_csr *W, const int *mirror, int *queue, doub
     return ok;
 }
 
-/* The symmetrizer d, and W's mirror positions in *mirror (csr_mirror; the
+/* The symmetrizer d, and W's mirror positions in *mirror (sp_csr_mirror; the
  * caller frees them) when d exists, else NULL there and 0 returned (also
  * without memory). */
 static int symmetrizer_mirror(const sp_csr *W, double *d, int **mirror)
@@ -150,7 +130,7 @@ static int symmetrizer_mirror(const sp_csr *W, double *d, int **mirror)
     int n = W->nrow;
     int *m = sp_malloc((size_t)sp_csr_nnz(W) * sizeof *m + 1);
     int *scratch = sp_malloc((size_t)n * sizeof *scratch + 1);
-    int ok = m && scratch && csr_mirror(W, m, scratch) && symmetrizer_from(W, m, scratch, d);
+    int ok = m && scratch && sp_csr_mirror(W, m, scratch) && symmetrizer_from(W, m, scratch, d);
     free(scratch);
     if (!ok) {
         free(m);
@@ -210,6 +190,7 @@ int sp_pops_sparse_tridiag_symm(int n, double *a, double *d, double *e)
 }
 
 static int power_traces_to(sparse_ops *o, int top);
+static int power_traces_run(sparse_ops *o, int top);
 static void power_release(sparse_ops *o);
 static int series_order(const sparse_ops *o, double rho);
 
@@ -382,34 +363,92 @@ static int chol_analysed(sparse_ops *o)
            : rc ? sp_error_set(SP_ENUMERIC, "CHOLMOD analysis of I - rho W failed") : SP_OK;
 }
 
-/* The factor of D - rho S in slot s: the symbolic analysis once (into slot 0's
- * factor, copied for the other slots), a numeric factorisation per rho. */
-static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
+/* The effects' powers on their thread (effects_powers), then the probes released. */
+static int powers_work(void *ctx)
+{
+    sparse_ops *o = ctx;
+    int rc = power_traces_run(o, o->powers_top);
+    if (!rc)
+        power_release(o);
+    return rc;
+}
+
+/* Once the Chebyshev search is done (at the first factorisation of the
+ * polish), the effects' powers to the order rho needs (opts.effects_ahead),
+ * then the probes released (the largest thing held besides a factor): here;
+ * or, once a pair ran side by side (a factor small enough for two), beside
+ * the next factorisation on a thread of their own (pair: 1 when called for
+ * a pair, which leaves them for that).  Later powers continue the same
+ * sequence: the values never depend on where they were computed. */
+static int effects_powers(sparse_ops *o, double rho, int pair)
+{
+    if (o->powers_ahead || !o->pblock || !o->polish)
+        return SP_OK;
+    int rc = SP_OK;
+    if (o->effects_ahead && !o->powers_top) /* the first factorisation's */
+        o->powers_top = series_order(o, rho + 0.05 * (1.0 - rho)) + 1;
+    if (pair && o->effects_ahead)
+        return SP_OK;
+    if (o->effects_ahead && o->powers_beside) {
+        o->powers_running = 1; /* their power steps on one thread */
+        return sp_threads_start(powers_work, o, &o->powers_ahead);
+    }
+    if (o->effects_ahead)
+        rc = power_traces_to(o, o->powers_top);
+    if (!rc)
+        power_release(o);
+    return rc;
+}
+
+/* What precedes a factorisation of D - rho S in slot s (pair: one of a pair
+ * side by side): effects_powers, the symbolic analysis (into slot 0's
+ * factor, copied for the other slots). */
+static int chol_prepare(sparse_ops *o, factor_slot *s, double rho, int pair)
 {
     factor_slot *first = &o->slot[0];
-    if (o->pblock && o->polish) { /* the Chebyshev search is done: release the probes */
-        int rc = o->effects_ahead ? power_traces_to(o, series_order(o, rho + 0.05 * (1.0 - rho)) + 1)
-                                  : SP_OK;
-        if (rc)
-            return rc;
-        power_release(o);
-    }
-    int rc = chol_analysed(o);
+    int rc = effects_powers(o, rho, pair);
+    if (rc)
+        return rc;
+    rc = chol_analysed(o);
     if (rc)
         return rc;
     if (!s->L && !(s->L = cholmod_copy_factor(first->L, &o->cc)))
         return SP_ENOMEM;
-    double *ax = o->A->x; /* after the analysis: it may have reordered A */
-    for (size_t k = 0; k < o->A->nzmax; k++)
-        ax[k] = o->a_diag[k] - rho * o->a_s[k];
-    o->factorizations++;
-    int ok = cholmod_factorize(o->A, s->L, &o->cc) && o->cc.status == CHOLMOD_OK;
-    double sum = ok ? factor_lndet(s->L, &ok) : 0.0;
-    if (!ok)
-        return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
-                            "admissible interval", rho);
-    s->lndet = sum - o->sum_log_d;
     return SP_OK;
+}
+
+/* The numeric factorisation of D - rho S into the prepared slot s, with the
+ * values of A (its pattern, o->A's) in ax and CHOLMOD's workspace cc:
+ * SP_ENUMERIC (no message, not_definite says it) when D - rho S is not
+ * positive definite.  Touches nothing else of o: two can run at once. */
+static int chol_numeric(const sparse_ops *o, cholmod_common *cc, double *ax, factor_slot *s,
+                        double rho)
+{
+    cholmod_sparse A = *o->A; /* after the analysis: it may have reordered A */
+    A.x = ax;
+    for (size_t k = 0; k < A.nzmax; k++)
+        ax[k] = o->a_diag[k] - rho * o->a_s[k];
+    int ok = cholmod_factorize(&A, s->L, cc) && cc->status == CHOLMOD_OK;
+    double sum = ok ? factor_lndet(s->L, &ok) : 0.0;
+    s->lndet = sum - o->sum_log_d;
+    return ok ? SP_OK : SP_ENUMERIC;
+}
+
+static int not_definite(double rho)
+{
+    return sp_error_set(SP_ENUMERIC, "I - %g W is not positive definite: rho outside its "
+                        "admissible interval", rho);
+}
+
+/* The factor of D - rho S in slot s: the symbolic analysis once, a numeric
+ * factorisation per rho. */
+static int chol_factor(sparse_ops *o, factor_slot *s, double rho)
+{
+    int rc = chol_prepare(o, s, rho, 0);
+    if (rc)
+        return rc;
+    o->factorizations++;
+    return chol_numeric(o, &o->cc, o->A->x, s, rho) ? not_definite(rho) : SP_OK;
 }
 
 /* X = (D - rho S)^-1 diag(scale) B for k columns (n x k, column-major; scale
@@ -577,6 +616,105 @@ static double sparse_lndet_exact(void *ctx, double rho)
 {
     factor_slot *s;
     return rho == 0.0 ? 0.0 : factor_for(ctx, rho, &s) ? NAN : s->lndet;
+}
+
+/* The second thread's factorisation in sparse_lndet_exact_pair. */
+typedef struct pair_job {
+    sparse_ops *o;
+    factor_slot *s;
+    double rho;
+} pair_job;
+
+static int pair_work(void *ctx)
+{
+    pair_job *j = ctx;
+    sp_threads_libraries_calm_thread(); /* CHOLMOD's OpenMP regions, on this thread too */
+    return chol_numeric(j->o, &j->o->cc2, j->o->ax2, j->s, j->rho);
+}
+
+/* Whether the pair may run side by side: CHOLMOD with two threads, neither
+ * point 0 nor cached (the size of L is asked later, once it is known). */
+static int pair_candidate(const sparse_ops *o, const double x[2])
+{
+    if (!o->chol || o->threads < 2 || x[0] == 0.0 || x[1] == 0.0 || x[0] == x[1])
+        return 0;
+    for (int k = 0; k < 2; k++)
+        if (o->slot[k].valid && (o->slot[k].rho == x[0] || o->slot[k].rho == x[1]))
+            return 0;
+    return 1;
+}
+
+/* The second thread's workspace and values of A, once. */
+static int pair_workspace(sparse_ops *o)
+{
+    if (o->ax2)
+        return SP_OK;
+    cholmod_start(&o->cc2);
+    o->cc2.supernodal = o->cc.supernodal, o->cc2.final_ll = o->cc.final_ll;
+    o->cc2.print = o->cc.print;
+    if (!(o->ax2 = sp_malloc(o->A->nzmax * sizeof *o->ax2 + 1))) {
+        cholmod_finish(&o->cc2);
+        return SP_ENOMEM;
+    }
+    return SP_OK;
+}
+
+/* ops->lndet_exact_pair: the two factorisations at once, x[0]'s on a thread
+ * of its own (its own workspace cc2 and values ax2; the same symbolic factor,
+ * the same arithmetic, the same bits), x[1]'s here, when L has at most
+ * PAIR_MAX_LNZ entries (128 MB: with one cached slot x[0]'s factor is an
+ * extra one, the scratch slot's, freed after unless it was there) or two
+ * slots are cached anyway.  The slots end as after two factor_for calls:
+ * with two, x[0] and x[1] in the next two; with one, x[1] in it.  While the
+ * analysis still runs, the effects' powers run first, beside it, as before
+ * one factorisation; else (a small L) they wait for the next factorisation
+ * and run beside it (effects_powers). */
+#define PAIR_MAX_LNZ (1 << 24)
+static int sparse_lndet_exact_pair(void *ctx, const double x[2], double v[2])
+{
+    sparse_ops *o = ctx;
+    int side = pair_candidate(o, x), rc = SP_OK;
+    if (side && o->analysis && !sp_threads_done(o->analysis))
+        rc = effects_powers(o, x[0], 0);
+    if (!rc && side)
+        rc = chol_analysed(o);
+    if (rc)
+        return rc;
+    int small = side && o->cc.lnz <= PAIR_MAX_LNZ;
+    if (!side || !(small || o->slots == 2)) {
+        v[0] = sparse_lndet_exact(ctx, x[0]);
+        v[1] = isfinite(v[0]) ? sparse_lndet_exact(ctx, x[1]) : NAN;
+        return isfinite(v[0]) && isfinite(v[1]) ? SP_OK : SP_ENUMERIC;
+    }
+    factor_slot *s0 = o->slots == 2 ? &o->slot[o->next_slot] : &o->slot[2];
+    factor_slot *s1 = o->slots == 2 ? &o->slot[1 - o->next_slot] : &o->slot[o->next_slot];
+    int had_scratch = o->slot[2].L != NULL;
+    s0->valid = s1->valid = 0;
+    o->powers_beside = small;
+    rc = chol_prepare(o, s0, x[0], small);
+    if (!rc)
+        rc = chol_prepare(o, s1, x[1], small);
+    if (!rc)
+        rc = pair_workspace(o);
+    sp_threads_task *task = NULL;
+    pair_job job = {.o = o, .s = s0, .rho = x[0]};
+    if (!rc)
+        rc = sp_threads_start(pair_work, &job, &task);
+    if (rc)
+        return rc;
+    int rc1 = chol_numeric(o, &o->cc, o->A->x, s1, x[1]), rc0 = sp_threads_join(task);
+    o->factorizations += 2;
+    rc = rc0 == SP_ENUMERIC ? not_definite(x[0]) : rc0 ? rc0 : rc1 ? not_definite(x[1]) : SP_OK;
+    v[0] = s0->lndet, v[1] = s1->lndet;
+    if (!rc) {
+        s1->rho = x[1], s1->valid = 1;
+        if (o->slots == 2)
+            s0->rho = x[0], s0->valid = 1;
+    }
+    o->next_slot = o->slots == 2 ? o->next_slot : (o->next_slot + 1) % o->slots;
+    if (o->slots == 1 && !had_scratch)
+        cholmod_free_factor(&o->slot[2].L, &o->cc);
+    return rc;
 }
 
 static double sparse_lndet(void *ctx, double rho)
@@ -900,7 +1038,8 @@ static int power_step(sparse_ops *o)
 {
     power_job job = {.o = o};
     atomic_init(&job.next, 0);
-    int busy = o->analysis && !sp_threads_done(o->analysis); /* a core analyses */
+    /* a core analyses, or factorises (the effects' powers beside it) */
+    int busy = (o->analysis && !sp_threads_done(o->analysis)) || o->powers_running;
     int rc = sp_threads_run(o->threads - busy, power_work, &job);
     for (int q = 0; q < PROBES; q++) {
         o->step_sum[q] = 0.0;
@@ -958,6 +1097,19 @@ static int power_setup(sparse_ops *o)
  * and the last power are kept, so a later call with a higher top continues
  * the sequence: the values never depend on how far earlier calls went. */
 static int power_traces_to(sparse_ops *o, int top)
+{
+    if (o->powers_ahead) { /* the effects' powers running beside a factorisation */
+        int rc = sp_threads_join(o->powers_ahead);
+        o->powers_ahead = NULL;
+        o->powers_running = 0;
+        if (rc)
+            return sp_error_set(rc, "the power traces of W failed (out of memory?)");
+    }
+    return power_traces_run(o, top);
+}
+
+/* power_traces_to without waiting for the powers ahead (their own thread). */
+static int power_traces_run(sparse_ops *o, int top)
 {
     int n = o->n, p = PROBES;
     if (top <= o->trw_top && o->trw)
@@ -1278,6 +1430,8 @@ void sp_pops_sparse_free(sp_pops *ops)
         return;
     if (o->analysis)
         sp_threads_join(o->analysis);
+    if (o->powers_ahead)
+        sp_threads_join(o->powers_ahead);
     for (int k = 0; k < 3; k++) {
         if (o->slot[k].L)
             cholmod_free_factor(&o->slot[k].L, &o->cc);
@@ -1288,6 +1442,9 @@ void sp_pops_sparse_free(sp_pops *ops)
         cholmod_free_sparse(&o->A, &o->cc);
     if (o->chol)
         cholmod_finish(&o->cc);
+    if (o->ax2)
+        cholmod_finish(&o->cc2);
+    free(o->ax2);
     if (o->symbolic)
         umfpack_di_free_symbolic(&o->symbolic);
     free(o->d), free(o->a_diag), free(o->a_s), free(o->perm), free(o->mirror);
@@ -1323,6 +1480,7 @@ static void ops_table(const sparse_ops *o, sp_pops *ops)
     ops->approx = o->approx != SP_LNDET_EXACT;
     ops->polish = o->polish;
     ops->lndet_exact = ops->approx ? sparse_lndet_exact : NULL;
+    ops->lndet_exact_pair = ops->approx ? sparse_lndet_exact_pair : NULL;
     ops->lndet = sparse_lndet;
     ops->lndet_d2 = sparse_lndet_d2;
     ops->lndet_d2_approx = ops->approx ? sparse_lndet_d2_approx : NULL;

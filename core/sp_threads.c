@@ -108,18 +108,24 @@ static void *find_symbol(const char *sym)
     return f;
 }
 
+/* OpenMP regions (CHOLMOD's, with a fixed num_threads clause) of the calling
+ * thread to dynamic adjustment unless OMP_DYNAMIC is set. */
+static void calm_openmp(void)
+{
+    void (*dynamic)(int) = (void (*)(int))find_symbol("omp_set_dynamic");
+    if (dynamic && !getenv("OMP_DYNAMIC"))
+        dynamic(1);
+}
+
 /* The libraries' own threads, looked up at run time (none is linked
  * directly): OpenBLAS to one thread unless OPENBLAS_NUM_THREADS or
- * OMP_NUM_THREADS says otherwise; OpenMP regions (CHOLMOD's, with a fixed
- * num_threads clause) to dynamic adjustment unless OMP_DYNAMIC is set. */
+ * OMP_NUM_THREADS says otherwise; OpenMP as calm_openmp. */
 static void calm_once(void)
 {
     void (*blas)(int) = (void (*)(int))find_symbol("openblas_set_num_threads");
     if (blas && !getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS"))
         blas(1);
-    void (*dynamic)(int) = (void (*)(int))find_symbol("omp_set_dynamic");
-    if (dynamic && !getenv("OMP_DYNAMIC"))
-        dynamic(1);
+    calm_openmp();
 }
 
 void sp_threads_libraries_env(void)
@@ -134,4 +140,10 @@ void sp_threads_libraries_calm(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, calm_once);
+}
+
+void sp_threads_libraries_calm_thread(void)
+{
+    sp_threads_libraries_calm();
+    calm_openmp();
 }

@@ -40,6 +40,11 @@ int sp_threads_join(sp_threads_task *task);
  * (the sparse plugin calls it). */
 void sp_threads_libraries_calm(void);
 
+/* sp_threads_libraries_calm, and OpenMP's dynamic adjustment for the calling
+ * thread as well (a setting each thread starts without): a thread of one's
+ * own that calls into CHOLMOD calls it first. */
+void sp_threads_libraries_calm_thread(void);
+
 /* The same policy for OpenBLAS before it is loaded: sets OPENBLAS_NUM_THREADS
  * to 1 in the environment unless it or OMP_NUM_THREADS is set.  OpenBLAS
  * starts its thread pool when it is loaded (the sparse plugin's dlopen), and

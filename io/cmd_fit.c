@@ -20,6 +20,7 @@
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
 #include "sp_readpair.h"
+#include "sp_threads.h"
 #include "sp_wper.h"
 #include "sp_wio.h"
 
@@ -497,6 +498,16 @@ static int make_ops(const fp_opts *o, fp_run *R)
     return rc;
 }
 
+/* The sparse plugin's first call loads it (dlopen of CHOLMOD, UMFPACK, their
+ * BLAS and LAPACK: 8 ms), here on a thread of its own while the panel is
+ * built; later calls wait for the load. */
+static int sparse_preload(void *ctx)
+{
+    sp_pops_sparse_opts so;
+    sp_pops_sparse_opts_default(&so);
+    return SP_OK;
+}
+
 /* The two reads of load() that can run at once (sp_readpair): the table,
  * and W (one file). */
 typedef struct fit_reads {
@@ -559,6 +570,14 @@ static int load(const fp_opts *o, fp_run *R)
     vars[0] = o->yname;
     for (int j = 0; j < o->k0; j++)
         vars[j + 1] = o->x[j];
+    /* beside the pairing of rows to W (one thread): the inputs' digests (else
+     * each is computed when printed) and the sparse paths (R->sparse_ops below) */
+    if (!rc && o->out == SP_GRID_JSON && o->threads > 1)
+        sp_hash_ahead_start(o->data, o->wpath, &R->hash);
+    sp_threads_task *preload = NULL;
+    if (!rc && Wuse && o->threads > 1 &&
+        (o->logdet >= LOGDET_CHOL || (o->logdet == LOGDET_AUTO && Wuse->n > SP_POPS_DENSE_AUTO)))
+        sp_threads_start(sparse_preload, NULL, &preload);
     sp_pdata_opts po = {.id = sp_idmatch_field(&R->match), .time = o->cross ? NULL : o->timef,
                         .where = o->where, .std = o->std, .strict = o->strict,
                         .unbalanced = o->unbalanced, /* W NULL with a W per period */
@@ -597,6 +616,8 @@ static int load(const fp_opts *o, fp_run *R)
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
                     (o->logdet == LOGDET_AUTO && !rc && R->D->n > SP_POPS_DENSE_AUTO);
+    if (preload)
+        sp_threads_join(preload);
     double t0 = sp_clock_seconds();
     if (!rc)
         rc = make_ops(o, R);
@@ -814,6 +835,7 @@ static void run_free(fp_run *R)
         sp_pops_dense_free(&R->ops);
     sp_pdata_free(R->D);
     sp_table_free(R->D_table);
+    sp_hash_ahead_free(R->hash);
 }
 
 /* ---- what the printers share (cmd_fit.h) ---- */

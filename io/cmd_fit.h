@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "sp_grid.h"
+#include "sp_hash.h"
 #include "sp_idmatch.h"
 #include "sp_pdata.h"
 #include "sp_pdyn.h"
@@ -74,6 +75,7 @@ typedef struct fp_run {
     sp_idmatch match;  /* how the rows were matched to W's units */
     sp_pdata *D;
     sp_pops ops;
+    sp_hash_ahead *hash;    /* --json: the inputs' digests, computed while they are read */
     int sparse_ops;         /* ops from sp_pops_sparse_new (else sp_pops_dense) */
     sp_pfe_result *fit;     /* the main fixed-effects (or pooled) fit */
     sp_pfe_result *cmp[4];  /* --compare: none, unit, time, twoway (cmp[fe] may alias fit) */

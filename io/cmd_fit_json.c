@@ -254,9 +254,9 @@ static json_t *inputs_json(const fp_run *R)
             json_array_append_new(cmd, json_string(o->argv[k]));
     }
     json_t *in = json_pack("{s:o, s:o, s:o, s:s, s:o, s:s, s:s, s:b, s:b, s:b, s:i, s:i}",
-                           "data", sp_json_file(o->data), "layer",
+                           "data", sp_json_file(o->data, R->hash), "layer",
                            o->layer ? json_string(o->layer) : json_null(), "weights",
-                           sp_json_file(o->wpath), "y", o->yname, "x", x, "model",
+                           sp_json_file(o->wpath, R->hash), "y", o->yname, "x", x, "model",
                            sp_pmodel_name(o->model), "fe", sp_within_fe_name(o->fe), "re", o->re,
                            "compare", o->compare, "effects", o->effects, "draws", o->draws,
                            "seed", o->seed);

@@ -39,13 +39,13 @@ json_t *sp_json_weights_summary(const sp_weights *W)
                      s.row_standardized);
 }
 
-json_t *sp_json_file(const char *path)
+json_t *sp_json_file(const char *path, sp_hash_ahead *ahead)
 {
     if (!path)
         return json_null();
     char hex[65];
     long long bytes;
-    if (sp_hash_file_sha256(path, hex, &bytes))
+    if (sp_hash_ahead_file(ahead, path, hex, &bytes))
         return json_pack("{s:s, s:n, s:n}", "path", path, "bytes", "sha256");
     return json_pack("{s:s, s:I, s:s}", "path", path, "bytes", (json_int_t)bytes, "sha256", hex);
 }

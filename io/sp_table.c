@@ -197,26 +197,29 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
                         t->hint ? "; " : "", t->hint ? t->hint : "");
 }
 
-/* See sp_table.h.  m < 10^15 < 2^53 and 10^k (k <= 15) are exact doubles, so
+/* See sp_table.h.  m < 10^15 < 2^53 and 10^k (k <= 22) are exact doubles, so
  * the one division m / 10^k is correctly rounded and equals strtod's result
- * (Clinger's fast path). */
+ * (Clinger's fast path).  Leading zeros add nothing to m: -0.626453810742332,
+ * as R writes numbers below 1 (15 significant digits), takes the fast path. */
 const char *sp_table_plain_decimal(const char *s, size_t len, double *out)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const char *end = s + len;
     if (len == SIZE_MAX)
         end = NULL; /* NUL-terminated: the NUL ends it */
     int neg = s != end && *s == '-';
     s += s != end && (neg || *s == '+');
     int64_t m = 0;
-    int digits = 0, frac = 0, point = 0;
+    int digits = 0, sig = 0, frac = 0, point = 0;
     for (; s != end; s++) {
         if (*s >= '0' && *s <= '9') {
-            if (digits == 15)
+            if (sig == 15)
                 return NULL; /* more digits than the fast path is exact for */
             m = 10 * m + (*s - '0');
             digits++;
+            sig += m != 0; /* from the first non-zero digit on */
             frac += point;
         } else if (*s == '.' && !point) {
             point = 1;
@@ -224,7 +227,7 @@ const char *sp_table_plain_decimal(const char *s, size_t len, double *out)
             break;
         }
     }
-    if (digits == 0 || (s != end && *s && *s != ' ' && *s != '\t' && *s != '\r'))
+    if (digits == 0 || frac > 22 || (s != end && *s && *s != ' ' && *s != '\t' && *s != '\r'))
         return NULL;
     double v = (double)m / pow10[frac];
     *out = neg ? -v : v;

@@ -64,7 +64,8 @@ void sp_table_csv_field(FILE *f, const char *s);
 /* Parse one string as a finite double; 0 on success. */
 int sp_table_parse_double(const char *s, double *out);
 
-/* A plain decimal [+-]DIGITS[.DIGITS] of at most 15 digits at s (len bytes,
+/* A plain decimal [+-]DIGITS[.DIGITS] of at most 15 significant digits (leading
+ * zeros aside) and 22 after the point at s (len bytes,
  * or up to its NUL when len is SIZE_MAX), followed by the end or a blank,
  * into *out with strtod's bits without calling it.  Returns the end of the
  * number, or NULL for anything else (the caller then uses strtod). */

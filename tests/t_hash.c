@@ -75,10 +75,42 @@ static void test_missing_file(void)
     CHECK(strstr(sp_error_msg(), "/nonexistent/t_hash.bin: cannot read") != NULL);
 }
 
+/* Digests computed ahead (sp_hash_ahead) are those of sp_hash_file_sha256:
+ * both paths asked, a third computed when asked, a missing file SP_EDATA
+ * naming it, one path NULL, and no handle at all. */
+static void test_ahead(void)
+{
+    char a[32], b[32], c[32], hex[65];
+    long long bytes = -1;
+    write_temp("abc", 3, a);
+    write_temp(TWO_TEXT, strlen(TWO_TEXT), b);
+    write_temp("", 0, c);
+    sp_hash_ahead *h = NULL;
+    CHECK_INT(sp_hash_ahead_start(a, b, &h), SP_OK);
+    CHECK_INT(sp_hash_ahead_file(h, b, hex, &bytes), SP_OK);
+    CHECK_STR(hex, TWO);
+    CHECK(bytes == (long long)strlen(TWO_TEXT));
+    CHECK_INT(sp_hash_ahead_file(h, a, hex, NULL), SP_OK);
+    CHECK_STR(hex, ABC);
+    CHECK_INT(sp_hash_ahead_file(h, c, hex, &bytes), SP_OK); /* not asked ahead */
+    CHECK_STR(hex, EMPTY);
+    sp_hash_ahead_free(h);
+    CHECK_INT(sp_hash_ahead_start("/nonexistent/t_hash_ahead.bin", NULL, &h), SP_OK);
+    CHECK_INT(sp_hash_ahead_file(h, "/nonexistent/t_hash_ahead.bin", hex, NULL), SP_EDATA);
+    CHECK(strstr(sp_error_msg(), "/nonexistent/t_hash_ahead.bin: cannot read") != NULL);
+    sp_hash_ahead_free(h);
+    CHECK_INT(sp_hash_ahead_start(a, NULL, &h), SP_OK);
+    sp_hash_ahead_free(h); /* never asked: freed all the same */
+    CHECK_INT(sp_hash_ahead_file(NULL, a, hex, NULL), SP_OK);
+    CHECK_STR(hex, ABC);
+    unlink(a), unlink(b), unlink(c);
+}
+
 int main(void)
 {
     RUN(test_buffer_vectors);
     RUN(test_file_vectors);
     RUN(test_missing_file);
+    RUN(test_ahead);
     return th_report("t_hash");
 }

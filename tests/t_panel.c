@@ -925,6 +925,64 @@ static void test_chebyshev_polish_large(void)
     sp_weights_free(W);
 }
 
+/* The polish on two threads (its first two factorisations side by side,
+ * ops->lndet_exact_pair) gives the bits of one thread: estimates, covariance,
+ * log-likelihood, fit and the factorisation count, with one cached slot (SDM)
+ * and two (SAC). */
+static void test_chebyshev_polish_threads(void)
+{
+    sp_weights *W = queen_grid(120);
+    if (!W)
+        return;
+    int n = W->n;
+    double *y = malloc((size_t)n * sizeof *y), *X = malloc(2 * (size_t)n * sizeof *X);
+    sp_pops ops[2];
+    for (int k = 0; k < 2; k++) {
+        sp_pops_sparse_opts so;
+        sp_pops_sparse_opts_default(&so);
+        so.approx = SP_LNDET_CHEB_POLISH, so.threads = 1 + k, so.effects_ahead = 1;
+        CHECK_INT(sp_pops_sparse_new(W->w, &so, &ops[k]), SP_OK);
+    }
+    simulate(W->w, &ops[0], 1, 79, y, X);
+    const char *xn[] = {"x1", "x2"};
+    sp_pmodel models[] = {SP_PM_SDM, SP_PM_SAC};
+    for (int mi = 0; mi < 2; mi++) {
+        sp_pfe_opts o = {.model = models[mi], .fe = SP_FE_NONE, .leeyu = SP_LY_NONE, .vcov = SP_VCOV_HESSIAN};
+        sp_pfe_result *r[2] = {NULL, NULL};
+        int count[2];
+        for (int k = 0; k < 2; k++) {
+            count[k] = sp_pops_sparse_factorizations(&ops[k]);
+            CHECK_INT(sp_pfe_fit(n, 1, y, 2, X, xn, W->w, &ops[k], &o, &r[k]), SP_OK);
+            count[k] = sp_pops_sparse_factorizations(&ops[k]) - count[k];
+        }
+        if (r[0] && r[1]) {
+            int same = r[0]->loglik == r[1]->loglik && r[0]->r2 == r[1]->r2 &&
+                       r[0]->corr2 == r[1]->corr2;
+            for (int j = 0; j < r[0]->p * r[0]->p; j++)
+                same &= r[0]->cov[j] == r[1]->cov[j] && (j >= r[0]->p || r[0]->theta[j] == r[1]->theta[j]);
+            /* the effects' terms, from powers computed beside a factorisation or not */
+            double t[2][4], q0[2][SP_POPS_PROBES_MAX], q1[2][SP_POPS_PROBES_MAX];
+            int nq[2] = {0, 0};
+            for (int k = 0; k < 2; k++) {
+                CHECK_INT(ops[k].terms(ops[k].ctx, r[k]->theta[r[k]->k], t[k]), SP_OK);
+                CHECK_INT(ops[k].terms_probes(ops[k].ctx, r[k]->theta[r[k]->k], q0[k], q1[k], &nq[k]), SP_OK);
+            }
+            for (int j = 0; j < 4; j++)
+                same &= t[0][j] == t[1][j];
+            for (int j = 0; j < nq[0]; j++)
+                same &= nq[0] == nq[1] && q0[0][j] == q0[1][j] && q1[0][j] == q1[1][j];
+            CHECK(same);
+        }
+        CHECK_INT(count[1], count[0]);
+        sp_pfe_result_free(r[0]);
+        sp_pfe_result_free(r[1]);
+    }
+    free(y), free(X);
+    sp_pops_sparse_free(&ops[0]);
+    sp_pops_sparse_free(&ops[1]);
+    sp_weights_free(W);
+}
+
 /* The probe block freed at the first factorisation of the polished path and
  * recomputed for later powers gives the same traces as kept. */
 static void test_power_release(void)
@@ -1020,6 +1078,7 @@ int main(void)
     RUN(test_effects);
     RUN(test_chebyshev_polish);
     RUN(test_chebyshev_polish_large);
+    RUN(test_chebyshev_polish_threads);
     RUN(test_power_release);
     RUN(test_vcov_fallback);
     RUN(test_monte_carlo);

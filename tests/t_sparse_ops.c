@@ -314,6 +314,52 @@ static void test_analysis_ahead(void)
     sp_weights_free(W);
 }
 
+/* ops->lndet_exact_pair on two threads (side by side) against two
+ * lndet_exact calls on one: the same values, factorisations and cached
+ * slots (the solves at both points, refined from the cache, the same bits),
+ * with one cached slot and two; a point outside the interval is exit 3
+ * naming it, the first one when both are. */
+static void test_lndet_exact_pair(void)
+{
+    sp_weights *W = columbus(SP_STD_ROW);
+    for (int slots = 1; slots <= 2 && W; slots++) {
+        sp_pops ops[2];
+        for (int k = 0; k < 2; k++) {
+            sp_pops_sparse_opts o;
+            sp_pops_sparse_opts_default(&o);
+            o.approx = SP_LNDET_CHEB_POLISH, o.threads = 2 - k, o.slots = slots;
+            CHECK_INT(sp_pops_sparse_new(W->w, &o, &ops[k]), SP_OK);
+        }
+        double x[2] = {0.29, 0.31}, v[2], b[49], s[2][2][49];
+        CHECK_INT(ops[0].lndet_exact_pair(ops[0].ctx, x, v), SP_OK);
+        CHECK(v[0] == ops[1].lndet_exact(ops[1].ctx, x[0]));
+        CHECK(v[1] == ops[1].lndet_exact(ops[1].ctx, x[1]));
+        CHECK_INT(sp_pops_sparse_factorizations(&ops[0]), 2);
+        CHECK_INT(sp_pops_sparse_factorizations(&ops[1]), 2);
+        for (int i = 0; i < W->n && i < 49; i++)
+            b[i] = cos(i + 1.0);
+        int same = 1;
+        for (int p = 0; p < 2; p++) {
+            for (int k = 0; k < 2; k++)
+                CHECK_INT(ops[k].solve(ops[k].ctx, x[p] + 1e-6, b, s[k][p]), SP_OK);
+            for (int i = 0; i < W->n && i < 49; i++)
+                same &= s[0][p][i] == s[1][p][i];
+        }
+        CHECK(same);
+        CHECK_INT(sp_pops_sparse_factorizations(&ops[0]), sp_pops_sparse_factorizations(&ops[1]));
+        double bad[3][2] = {{0.2, 1.5}, {1.5, 0.2}, {1.25, 1.5}}, want[3] = {1.5, 1.5, 1.25};
+        for (int c = 0; c < 3; c++) {
+            CHECK_INT(ops[0].lndet_exact_pair(ops[0].ctx, bad[c], v), SP_ENUMERIC);
+            char expect[64];
+            snprintf(expect, sizeof expect, "I - %g W is not positive definite", want[c]);
+            CHECK(strstr(sp_error_msg(), expect) != NULL);
+        }
+        sp_pops_sparse_free(&ops[0]);
+        sp_pops_sparse_free(&ops[1]);
+    }
+    sp_weights_free(W);
+}
+
 /* The effects' trace error (se_trace): the probes' own effects terms average
  * to the terms; the direct and indirect effects carry their spread over
  * sqrt(16), the total none, and the sparse direct effect lies within a few
@@ -429,6 +475,7 @@ int main(void)
     RUN(test_traces_by_solves);
     RUN(test_blocks_equal_and_threads);
     RUN(test_analysis_ahead);
+    RUN(test_lndet_exact_pair);
     RUN(test_symmetrizer_patterns);
     RUN(test_effects_trace_error);
     RUN(test_series_grows_consistently);
