@@ -535,6 +535,36 @@ static void drop_w(void *ctx)
     f->W = NULL;
 }
 
+/* The panel's periods and size against the model and --logdet, then the
+ * warnings on what was left out (units of W without data, islands). */
+static int panel_checks(const fp_opts *o, const fp_run *R)
+{
+    const sp_pdata *D = R->D;
+    if (!o->cross && D->t < 2)
+        return sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
+                            o->data, o->timef, D->periods[0]);
+    if (o->dynamic && D->t < 3)
+        return sp_error_set(SP_EDATA, "%s: %d periods (%s %s..%s): a dynamic panel needs at "
+                            "least three (the first is lost to y(t-1))", o->data, D->t, o->timef,
+                            D->periods[0], D->periods[D->t - 1]);
+    if (o->logdet == LOGDET_EIGEN && D->n > SP_POPS_DENSE_MAX)
+        return sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
+                                       "eigenvalues (up to %d); use auto, chol or lu",
+                            D->n, SP_POPS_DENSE_MAX);
+    if (D->n_w_unused)
+        fprintf(o->err, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
+                        "restricted to the units with data and %s-standardised again; --strict "
+                        "refuses): %s\n", D->n_w_unused, D->n_w_unused > 1 ? "s" : "",
+                o->wpath, D->n_w_unused > 1 ? "have" : "has", D->n_w_unused > 1 ? "are" : "is",
+                sp_weights_std_name(o->std), D->w_unused);
+    if (o->where)
+        fprintf(o->err, "spill fit: %s\n", D->note);
+    else if (D->n_islands)
+        fprintf(o->err, "spill fit: warning: %d unit%s without neighbours (zero spatial lag): "
+                        "%s\n", D->n_islands, D->n_islands > 1 ? "s" : "", D->islands);
+    return SP_OK;
+}
+
 /* The table, W and the panel of the fit in R (R->D_table keeps the table the
  * panel points into), with the operators on W; warnings on stderr. */
 static int load(const fp_opts *o, fp_run *R)
@@ -590,28 +620,8 @@ static int load(const fp_opts *o, fp_run *R)
         rc = unbalanced_setup(o, R);
     if (!rc && R->unb && o->dynamic && R->D->t >= 3)
         rc = dynamic_setup(o, R);
-    if (!rc && !o->cross && R->D->t < 2)
-        rc = sp_error_set(SP_EDATA, "%s: one period (%s %s): a panel needs at least two",
-                          o->data, o->timef, R->D->periods[0]);
-    if (!rc && o->dynamic && R->D->t < 3)
-        rc = sp_error_set(SP_EDATA, "%s: %d periods (%s %s..%s): a dynamic panel needs at least "
-                          "three (the first is lost to y(t-1))", o->data, R->D->t, o->timef,
-                          R->D->periods[0], R->D->periods[R->D->t - 1]);
-    if (!rc && o->logdet == LOGDET_EIGEN && R->D->n > SP_POPS_DENSE_MAX)
-        rc = sp_error_set(SP_EUSAGE, "--logdet eigen: %d units is too many for dense "
-                                     "eigenvalues (up to %d); use auto, chol or lu",
-                          R->D->n, SP_POPS_DENSE_MAX);
-    if (!rc && R->D->n_w_unused)
-        fprintf(o->err, "spill fit: warning: %d unit%s of %s %s no data and %s left out (W is "
-                        "restricted to the units with data and %s-standardised again; --strict "
-                        "refuses): %s\n", R->D->n_w_unused, R->D->n_w_unused > 1 ? "s" : "",
-                o->wpath, R->D->n_w_unused > 1 ? "have" : "has",
-                R->D->n_w_unused > 1 ? "are" : "is", sp_weights_std_name(o->std), R->D->w_unused);
-    if (!rc && o->where)
-        fprintf(o->err, "spill fit: %s\n", R->D->note);
-    else if (!rc && R->D->n_islands)
-        fprintf(o->err, "spill fit: warning: %d unit%s without neighbours (zero spatial lag): "
-                        "%s\n", R->D->n_islands, R->D->n_islands > 1 ? "s" : "", R->D->islands);
+    if (!rc)
+        rc = panel_checks(o, R);
     /* Exact eigenvalues and dense traces for small n (the asymptotic covariance
      * of spatialreg's method = "eigen"); sparse factorisations beyond. */
     R->sparse_ops = o->logdet >= LOGDET_CHOL ||
