@@ -14,12 +14,22 @@
 #include "sp_threads.h"
 
 /* SPILL_SIMD=plain|avx2|avx512 caps the kernels' vector paths (the same
- * bits on every path; tests run the plain one on any machine). */
-static void simd_from_env(void)
+ * bits on every path; tests run the plain one on any machine).  0, or 1
+ * with a message on stderr for a value that is none of these. */
+static int simd_from_env(void)
 {
+    static const char *const names[] = {"plain", "avx2", "avx512"};
+    static const int levels[] = {SP_SIMD_PLAIN, SP_SIMD_AVX2, SP_SIMD_AVX512};
     const char *v = getenv("SPILL_SIMD");
-    if (v)
-        sp_simd_cap(strcmp(v, "plain") == 0 ? SP_SIMD_PLAIN : strcmp(v, "avx2") == 0 ? SP_SIMD_AVX2 : SP_SIMD_AVX512);
+    if (!v)
+        return 0;
+    for (int k = 0; k < 3; k++)
+        if (strcmp(v, names[k]) == 0) {
+            sp_simd_cap(levels[k]);
+            return 0;
+        }
+    fprintf(stderr, "spill: SPILL_SIMD='%s': expected plain, avx2 or avx512\n", v);
+    return 1;
 }
 
 static void usage(FILE *to)
@@ -38,7 +48,8 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 512 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     sp_threads_libraries_env(); /* before the sparse plugin loads OpenBLAS */
-    simd_from_env();
+    if (simd_from_env())
+        return 1;
     sp_error_init(); /* GSL reports failures through return values (core/sp_error.h) */
     if (argc < 2) {
         usage(stderr);

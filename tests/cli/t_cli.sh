@@ -35,4 +35,7 @@ check "fit --help shows the panel form" grep -q "spill fit DATA --panel ID,TIME 
 fails 1 "unknown command 'moarn' \(did you mean moran\?\)" "misspelled command" "$SPILL" moarn
 fails 1 "unknown --type 'quen' \(did you mean queen\?" "misspelled weights type, before any file is read" \
     "$SPILL" weights "$TMP/none.shp" --type quen -o "$TMP/w.gal"
+fails 1 "SPILL_SIMD='sse9': expected plain, avx2 or avx512" "an unknown SPILL_SIMD is an error" \
+    env SPILL_SIMD=sse9 "$SPILL" winfo "$FIX/autocorr/china_queen.gal"
+ok "SPILL_SIMD=plain runs" env SPILL_SIMD=plain "$SPILL" winfo "$FIX/autocorr/china_queen.gal"
 finish t_cli.sh
