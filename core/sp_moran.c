@@ -204,14 +204,6 @@ static double diag_form(const double *d, const double *z, int n)
     return g;
 }
 
-typedef struct global_job {
-    const upper *u;
-    const double *z, *d;
-    const sp_perm_opts *o;
-    double *q, *g; /* per permutation */
-    atomic_int next;
-} global_job;
-
 /* Rows [i0, i1) of upper_form and diag_form of the BLOCK interleaved vectors
  * of the ring zb, added to q and g; over all rows in order the sums run in
  * the same order as upper_form's, so the results are the same bits as one
@@ -264,19 +256,6 @@ forms_avx512(const upper *u, const double *d, const double *zb, int i0, int i1, 
 }
 #endif
 
-/* The forms for the level sp_simd_level allows. */
-static forms_fn forms_pick(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    int level = sp_simd_level();
-    if (level >= SP_SIMD_AVX512)
-        return forms_avx512;
-    if (level >= SP_SIMD_AVX2)
-        return forms_avx2;
-#endif
-    return forms_plain;
-}
-
 /* Fisher-Yates shuffle of zp[0..n-1] by the draws of d: for i = n-1 .. 1,
  * swap zp[i] and zp[j], j uniform in [0, i].  The draws are made in the same
  * order DRAW_AHEAD at a time and their slots prefetched before the swaps
@@ -312,16 +291,6 @@ __attribute__((target("prfchw"))) static void shuffle_prefetchw(sp_perm_draw *d,
     shuffle_body(d, zp, n);
 }
 #endif
-
-/* PREFETCHW with the vector paths (every AVX2 CPU decodes it; it is a hint). */
-static shuffle_fn shuffle_pick(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (sp_simd_level() >= SP_SIMD_AVX2)
-        return shuffle_prefetchw;
-#endif
-    return shuffle_plain;
-}
 
 /* Units [i0, i1) of the BLOCK shuffled lanes of zs interleaved into the
  * ring zb, zb[(i & mask) * BLOCK + b] = zs[b * n + i], and each lane reset to
@@ -369,34 +338,54 @@ __attribute__((target("avx2"))) static void interleave_avx2(double *zs, const do
 typedef void (*interleave_fn)(double *zs, const double *z, int n, int i0, int i1, unsigned mask,
                               double *zb);
 
-static interleave_fn interleave_pick(void)
+/* The kernels of one vector level, picked once per test (sp_simd_level):
+ * AVX2 for the interleave and the shuffles' PREFETCHW (every AVX2 CPU
+ * decodes it; it is a hint), AVX-512 or AVX2 for the pass over W. */
+typedef struct kernels {
+    shuffle_fn shuffle;
+    interleave_fn interleave;
+    forms_fn forms;
+} kernels;
+
+static kernels kernels_pick(void)
 {
+    kernels k = {shuffle_plain, interleave_plain, forms_plain};
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (sp_simd_level() >= SP_SIMD_AVX2)
-        return interleave_avx2;
+    int level = sp_simd_level();
+    if (level >= SP_SIMD_AVX2)
+        k = (kernels){shuffle_prefetchw, interleave_avx2, forms_avx2};
+    if (level >= SP_SIMD_AVX512)
+        k.forms = forms_avx512;
 #endif
-    return interleave_plain;
+    return k;
 }
+
+typedef struct global_job {
+    const upper *u;
+    const double *z, *d;
+    const sp_perm_opts *o;
+    kernels k;
+    double *q, *g; /* per permutation */
+    atomic_int next;
+} global_job;
 
 /* q[b] and g[b], the forms of the BLOCK shuffled lanes of zs: chunk by chunk
  * of ROWS rows, the lanes interleaved into the ring zb just ahead of the
  * rows that read them (and reset to z). */
-static void lanes_forms(const upper *u, const double *d, double *zs, const double *z, double *zb,
-                        double *q, double *g)
+static void lanes_forms(const kernels *k, const upper *u, const double *d, double *zs,
+                        const double *z, double *zb, double *q, double *g)
 {
     int n = u->n;
-    interleave_fn interleave = interleave_pick();
-    forms_fn forms = forms_pick();
     memset(q, 0, BLOCK * sizeof *q);
     memset(g, 0, BLOCK * sizeof *g);
     for (int r0 = 0, f = 0, c = 0; r0 < n; r0 += ROWS, c++) {
         while (f < u->need[c]) {
             int f2 = f + STEP > u->need[c] ? f + STEP : u->need[c];
             f2 = f2 < n ? f2 : n;
-            interleave(zs, z, n, f, f2, u->mask, zb);
+            k->interleave(zs, z, n, f, f2, u->mask, zb);
             f = f2;
         }
-        forms(u, d, zb, r0, r0 + ROWS < n ? r0 + ROWS : n, q, g);
+        k->forms(u, d, zb, r0, r0 + ROWS < n ? r0 + ROWS : n, q, g);
     }
 }
 
@@ -417,7 +406,6 @@ static int global_work(void *ctx)
     for (int b = 0; b < BLOCK; b++)
         memcpy(zs + (size_t)b * n, job->z, (size_t)n * sizeof *zs);
     uint64_t key = sp_perm_key(job->o->seed, SP_PERM_GLOBAL);
-    shuffle_fn shuffle = shuffle_pick();
     for (;;) {
         int start = atomic_fetch_add(&job->next, BLOCK);
         if (start >= perm)
@@ -425,10 +413,10 @@ static int global_work(void *ctx)
         for (int b = 0; b < BLOCK && start + b < perm; b++) {
             sp_perm_draw d;
             sp_perm_draw_init(&d, key, (uint32_t)(start + b));
-            shuffle(&d, zs + (size_t)b * n, n);
+            job->k.shuffle(&d, zs + (size_t)b * n, n);
         }
         double q[BLOCK], g[BLOCK];
-        lanes_forms(job->u, job->d, zs, job->z, zb, q, g);
+        lanes_forms(&job->k, job->u, job->d, zs, job->z, zb, q, g);
         for (int b = 0; b < BLOCK && start + b < perm; b++) {
             job->q[start + b] = q[b];
             job->g[start + b] = g[b];
@@ -473,7 +461,7 @@ static int moran_permute(const sp_csr *w, const upper *up, const double *z, doub
             d[i] += w->x[k];
             d[w->j[k]] += w->x[k];
         }
-    global_job job = {.u = &u, .z = z, .d = d, .o = &o->perm, .q = q, .g = g};
+    global_job job = {.u = &u, .z = z, .d = d, .o = &o->perm, .k = kernels_pick(), .q = q, .g = g};
     atomic_init(&job.next, 0);
     if ((rc = sp_threads_run(o->perm.threads, global_work, &job)))
         goto done;
