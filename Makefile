@@ -14,7 +14,9 @@ DEP_LIBS = $(shell pkg-config --libs $(PKGS)) -lproj -lsqlite3 -lreadstat $(SPAR
 # The binary's own libraries: all but its plugins' (GDAL, GEOS, PROJ, SuiteSparse, cairo).
 DRAW_PKGS = cairo pangocairo fontconfig libpng
 BIN_LIBS = $(shell pkg-config --libs $(filter-out gdal geos $(DRAW_PKGS),$(PKGS))) -lreadstat -lm -lpthread
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
+# -ffp-contract=off: no fused multiply-add unless written (GCC's default in C11 mode, not
+# clang's): the kernels' vector paths give the scalar path's bits (core/sp_simd.h).
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter \
              -Icore -Ispatial -Iio $(DEP_CFLAGS) $(CFLAGS_EXTRA)
 
 LIB_SRC := $(wildcard core/*.c spatial/*.c io/*.c)

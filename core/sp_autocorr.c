@@ -323,9 +323,9 @@ static void exact_lags_scalar(const local_job *job, int i, int k, const double *
  * then the low 32 bits of each output (sp_perm_u32's order), maps them to
  * [0, n - 1) by Lemire's multiply (sp_perm_below), checks all pairs for a
  * repeat and forms the lag with the same multiplications and additions in
- * the same order as exact_lags_scalar (no fused multiply-add: -std=c11 keeps
- * contraction off).  A lane whose draw Lemire's method would reject (low 32
- * bits of the product below (2^32 - b) mod b: the scalar draw then takes
+ * the same order as exact_lags_scalar (no fused multiply-add: the build's
+ * -ffp-contract=off keeps it so).  A lane whose draw Lemire's method would
+ * reject (low 32 bits of the product below (2^32 - b) mod b: the scalar draw then takes
  * another number, which moves the rest of the stream) or whose indices
  * repeat (draw_linear then draws again) is redone by the scalar draw.  So
  * every lag has the scalar bits.  Taken when sp_simd_level() is AVX-512

@@ -2,7 +2,8 @@
  *
  * Kernels with vector paths (x86-64 AVX2, AVX-512) keep a plain C path that
  * gives the same bits (the vector code does the same operations in the same
- * order per lane; -std=c11 leaves floating-point contraction off).  The
+ * order per lane; the Makefile's -ffp-contract=off keeps the compiler from
+ * fusing multiply-adds).  The
  * level is the CPU's (checked at run time), capped by sp_simd_cap, so that
  * tests can run the plain path on any machine.  No allocation, no errors. */
 #ifndef SP_SIMD_H
