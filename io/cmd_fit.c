@@ -16,6 +16,7 @@
 #include "sp_cli.h"
 #include "sp_clock.h"
 #include "sp_error.h"
+#include "sp_gapio.h"
 #include "sp_grid.h"
 #include "sp_pops_blocks.h"
 #include "sp_pops_sparse.h"
@@ -411,12 +412,10 @@ static int period_gaps(const fp_opts *o, fp_run *R)
     }
     R->periods_numeric = sp_period_gaps(D->t, (const char *const *)D->periods, R->gap,
                                       &R->period_step);
-    int same = R->periods_numeric ? 0 : sp_period_same(D->t, (const char *const *)D->periods);
-    if (same)
-        return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one "
-                            "period written two ways?): write each period one way, or use "
-                            "--consecutive-periods to take the labels as codes in their order",
-                            o->data, o->timef, D->periods[same - 1], D->periods[same]);
+    int rc = R->periods_numeric ? SP_OK
+                                : sp_gapio_same(D->t, (const char *const *)D->periods, o->data, o->timef);
+    if (rc)
+        return rc;
     int first = 0;
     for (int s = D->t - 1; s >= 1; s--)
         if (R->gap[s])

@@ -33,12 +33,8 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
     if (mode == SP_GAPIO_CONSECUTIVE) /* the labels' order, as told: no gap */
         return SP_OK;
     g->numeric = sp_period_gaps(t, periods, g->gap, &g->step);
-    int same = g->numeric ? 0 : sp_period_same(t, periods);
-    if (same) {
-        int rc = sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one "
-                              "period written two ways?): write each period one way, or use "
-                              "--consecutive-periods to take the labels as codes in their order",
-                              src, by, periods[same - 1], periods[same]);
+    int rc = g->numeric ? SP_OK : sp_gapio_same(t, periods, src, by);
+    if (rc) {
         sp_gapio_free(g);
         return rc;
     }
@@ -50,13 +46,24 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
         return SP_OK;
     char what[400];
     sp_period_gap_text(periods, first, g->step, what, sizeof what);
-    int rc = sp_error_set(SP_EDATA, "%s: %s: the period before %s %s in the data is not t-1, "
-                          "%s%s; add the missing period's rows, use --gaps skip to leave out "
-                          "%s, or --consecutive-periods when the labels are codes whose order "
-                          "is the time (YYYYMM)", src, what, by, periods[first], breaks,
-                          g->ngaps > 1 ? " (and more gaps after it)" : "", skipped);
+    rc = sp_error_set(SP_EDATA, "%s: %s: the period before %s %s in the data is not t-1, "
+                      "%s%s; add the missing period's rows, use --gaps skip to leave out "
+                      "%s, or --consecutive-periods when the labels are codes whose order "
+                      "is the time (YYYYMM)", src, what, by, periods[first], breaks,
+                      g->ngaps > 1 ? " (and more gaps after it)" : "", skipped);
     sp_gapio_free(g);
     return rc;
+}
+
+int sp_gapio_same(int t, const char *const *periods, const char *src, const char *by)
+{
+    int s = sp_period_same(t, periods);
+    if (!s)
+        return SP_OK;
+    return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one period "
+                        "written two ways?): write each period one way (--consecutive-periods "
+                        "only if they are distinct codes whose order is the time)", src, by,
+                        periods[s - 1], periods[s]);
 }
 
 void sp_gapio_free(sp_gapio *g)

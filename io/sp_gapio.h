@@ -51,6 +51,11 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
                   const char *src, const char *by, const char *breaks, const char *skipped);
 void sp_gapio_free(sp_gapio *g);
 
+/* SP_EDATA naming two labels of the same number (sp_period_same: "2010",
+ * "2010.0", one period written two ways) with `src` and the period field
+ * `by`, else SP_OK. */
+int sp_gapio_same(int t, const char *const *periods, const char *src, const char *by);
+
 /* period_order (a sentence: how "the period before" is found; `before`
  * names it, e.g. "a transition's origin") and period_gaps, the periods after a
  * gap as [{period, previous, note}] (note: sp_period_gap_text), into o. */

@@ -83,6 +83,6 @@ awk -F, -v OFS=, '{ print } NR > 1 && $4 == 1949 { $4 = "1949.0"; print }' "$M/u
 fails 2 "twoways.csv: the year labels 1949 and 1949.0 are the same number .*write each period one way.*--consecutive-periods" \
     "two labels of the same number are an error naming both" mk "$TMP/twoways.csv" --json
 check "no output on that error" [ ! -s "$OUT" ]
-ok "--consecutive-periods takes them as codes" mk "$TMP/twoways.csv" --consecutive-periods --json
+ok "--consecutive-periods (distinct codes) takes them in their order" mk "$TMP/twoways.csv" --consecutive-periods --json
 
 finish t_markov_gaps
