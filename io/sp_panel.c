@@ -233,9 +233,8 @@ int sp_panel_unmatched(const sp_panel *P, int g, const sp_weights *W, char *buf,
     const sp_panel_period *per = &P->periods[g];
     if (buf && size)
         buf[0] = '\0';
-    int same = per->n == W->n; /* W's ids in W's order (the usual pair of files): none */
-    for (int k = 0; k < per->n && same; k++)
-        same = strcmp(per->ids[k], W->ids[k]) == 0;
+    /* W's ids in W's order (the usual pair of files): none */
+    int same = sp_weights_in_order(W, (const char *const *)per->ids, per->n);
     int count = 0;
     for (int i = 0; i < W->n && !same; i++) {
         if (sp_idmap_find(per->map, W->ids[i]) >= 0)

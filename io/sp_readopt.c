@@ -140,8 +140,8 @@ void sp_readopt_hold_free(sp_readopt_hold *h)
     h->len = 0;
 }
 
-/* Appends a formatted line to the held warnings (dropped when memory is short:
- * a warning, not a result). */
+/* Appends a formatted line to the held warnings (printed at once when memory
+ * is short: out of order, but said). */
 static void hold_line(sp_readopt_hold *h, const char *prefix, const char *fmt, va_list ap)
 {
     va_list copy;
@@ -150,8 +150,12 @@ static void hold_line(sp_readopt_hold *h, const char *prefix, const char *fmt, v
     va_end(copy);
     size_t plen = strlen(prefix), need = h->len + plen + (body > 0 ? (size_t)body : 0) + 2;
     char *grown = body >= 0 ? realloc(h->text, need) : NULL;
-    if (!grown)
+    if (!grown) {
+        fputs(prefix, stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
         return;
+    }
     h->text = grown;
     memcpy(h->text + h->len, prefix, plen);
     vsnprintf(h->text + h->len + plen, (size_t)body + 1, fmt, ap);

@@ -36,17 +36,19 @@ int sp_readpair_run(int threads, sp_readpair_fn first, void *a, sp_readpair_fn s
         int rc = first(a);
         return rc ? rc : second(b);
     }
-    pair_task *t = sp_calloc(1, sizeof *t);
-    if (!t)
-        return SP_ENOMEM;
-    t->fn = second, t->ctx = b;
-    sp_readopt_hold_init(&t->hold);
-    sp_threads_task *task;
-    int rc = sp_threads_start(pair_work, t, &task);
-    if (rc) {
-        free(t);
-        return rc;
+    pair_task *t = calloc(1, sizeof *t);
+    sp_threads_task *task = NULL;
+    if (t) {
+        t->fn = second, t->ctx = b;
+        sp_readopt_hold_init(&t->hold);
     }
+    if (!t || sp_threads_start(pair_work, t, &task)) { /* no thread: one after the other */
+        free(t);
+        sp_error_clear();
+        int rc = first(a);
+        return rc ? rc : second(b);
+    }
+    int rc;
     int rc1 = first(a);
     char msg1[sizeof t->msg] = "";
     if (rc1)
