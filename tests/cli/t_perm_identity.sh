@@ -8,8 +8,8 @@
 # tests/fixtures/perm/identity.txt holds a SHA-256 per case, made by
 #   PRINT=1 SPILL=OLD/spill BUILD=OLD tests/cli/t_perm_identity.sh
 # with the binary of commit 0311cb9 (main before the rewrite); the
-# v50-moran-scattered line (added with the ring of interleaved vectors) with
-# c60831e's, whose kernels give all the other lines.  The global Moran's
+# v50-moran-scattered and v50-moran-odd lines (added with the ring of
+# interleaved vectors) with c60831e's, whose kernels give all the other lines.  The global Moran's
 # vector paths, and the exact local scheme's AVX-512 lanes, are checked
 # against the same lines with SPILL_SIMD=plain/avx2.
 source "$(dirname "$0")/lib.sh"
@@ -57,6 +57,8 @@ cases() { # THREADS: every case with that thread count
     hash_case v50-moran "$t" moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
     # rows in a scattered order: W in the data's order has far neighbours
     hash_case v50-moran-scattered "$t" moran "$SPILL" moran d50s.csv --id id --var x --w w50.gal --perm 199 --json
+    # 50,001 units (an island added): n not a multiple of 4 with a ring smaller than n
+    hash_case v50-moran-odd "$t" moran "$SPILL" moran d50i.csv --id id --var x --w w50i.gal --perm 199 --json
     ID=adcode
     local C=("$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal)
     hash_case cities-lisa-exact "$t" lisa "$SPILL" lisa "${C[@]}" --perm 999 -o out.csv
@@ -70,6 +72,8 @@ check "the Voronoi tool is built" [ -x "$VOR" ]
 ok "50k Voronoi cells" "$VOR" 50000 7 v50.gpkg
 ok "their queen weights" "$SPILL" weights v50.gpkg --id id -o w50.gal
 awk 'BEGIN { print "id,x"; for (i = 1; i <= 50000; i++) printf "%d,%d\n", i, (i * 7919) % 10007 }' >d50.csv
+awk 'NR == 1 { $2 = $2 + 1 } { print } END { print "50001 0"; print "" }' w50.gal >w50i.gal
+{ cat d50.csv; echo "50001,17"; } >d50i.csv
 { head -1 d50.csv; tail -n +2 d50.csv | awk -F, '{ print ($1 * 7919) % 50021 "," $0 }' | sort -t, -k1,1n | cut -d, -f2-; } >d50s.csv
 ok "the cities' queen weights" "$SPILL" weights "$SHP/china_cities.shp" --id adcode -o cq.gal
 if [ -n "$PRINT" ]; then
@@ -85,11 +89,12 @@ check "2 threads: the same" diff "$FIX/perm/identity.txt" t2.txt
 levels="plain avx2"
 [ -n "${SPILL_REAL:-}" ] && levels=plain
 for level in $levels; do
-    for c in v50-moran v50-moran-scattered cities-moran; do
+    for c in v50-moran v50-moran-scattered v50-moran-odd cities-moran; do
         grep "^$c " "$FIX/perm/identity.txt"
     done >want-$level.txt
     { ID=id; SPILL_SIMD=$level hash_case v50-moran 1 moran "$SPILL" moran d50.csv --id id --var x --w w50.gal --perm 199 --json
       SPILL_SIMD=$level hash_case v50-moran-scattered 1 moran "$SPILL" moran d50s.csv --id id --var x --w w50.gal --perm 199 --json
+      SPILL_SIMD=$level hash_case v50-moran-odd 1 moran "$SPILL" moran d50i.csv --id id --var x --w w50i.gal --perm 199 --json
       ID=adcode; SPILL_SIMD=$level hash_case cities-moran 1 moran "$SPILL" moran "$SHP/china_cities.shp" --id adcode --var seat_lat --w cq.gal --perm 999 --json
     } >got-$level.txt
     check "moran with SPILL_SIMD=$level: the same numbers" diff want-$level.txt got-$level.txt
