@@ -445,11 +445,10 @@ static void perm_summary(const double *v, int perm, double obs, double tol, int 
 }
 
 /* Permutation tests of I and C; fills p_perm, mean_perm, sd_perm, z_perm. */
-static int moran_permute(const sp_csr *w, const upper *up, const double *z, double zz,
+static int moran_permute(const sp_csr *w, const upper *u, const double *z, double zz,
                          const sp_moran_opts *o, sp_moran_result *r)
 {
     int n = w->nrow, perm = o->perm.perm, rc = SP_OK;
-    const upper u = *up; /* a copy of the handle: freed by the caller */
     double *d = sp_calloc((size_t)n, sizeof *d);
     double *q = sp_malloc((size_t)perm * sizeof *q), *g = sp_malloc((size_t)perm * sizeof *g);
     if (!d || !q || !g) {
@@ -461,18 +460,18 @@ static int moran_permute(const sp_csr *w, const upper *up, const double *z, doub
             d[i] += w->x[k];
             d[w->j[k]] += w->x[k];
         }
-    global_job job = {.u = &u, .z = z, .d = d, .o = &o->perm, .k = kernels_pick(), .q = q, .g = g};
+    global_job job = {.u = u, .z = z, .d = d, .o = &o->perm, .k = kernels_pick(), .q = q, .g = g};
     atomic_init(&job.next, 0);
     if ((rc = sp_threads_run(o->perm.threads, global_work, &job)))
         goto done;
     /* The statistics from the same formula as the permuted ones, so that ties compare exactly. */
-    double q0 = upper_form(&u, z), g0 = diag_form(d, z, n), zmax = 0.0, uabs = 0.0, dsum = 0.0;
+    double q0 = upper_form(u, z), g0 = diag_form(d, z, n), zmax = 0.0, uabs = 0.0, dsum = 0.0;
     for (int i = 0; i < n; i++) {
         zmax = fmax(zmax, fabs(z[i]));
         dsum += d[i];
     }
-    for (int k = 0; k < u.len; k++)
-        uabs += fabs(u.x[k]);
+    for (int k = 0; k < u->len; k++)
+        uabs += fabs(u->x[k]);
     double fi = r->m / (r->S0 * zz), fc = (r->m - 1.0) / (2.0 * r->S0 * zz);
     double tol_i = 1e-12 * fi * uabs * zmax * zmax, tol_c = 1e-12 * fc * (dsum + 2 * uabs) * zmax * zmax;
     for (int p = 0; p < perm; p++) {
