@@ -236,6 +236,7 @@ forms_body(const upper *u, const double *d, const double *zb, int i0, int i1, do
 typedef void (*forms_fn)(const upper *u, const double *d, const double *zb, int i0, int i1,
                          double *q, double *g);
 
+/* forms_body compiled for each level (kernels_pick chooses). */
 static void forms_plain(const upper *u, const double *d, const double *zb, int i0, int i1, double *q,
                         double *g)
 {
@@ -280,6 +281,7 @@ static inline __attribute__((always_inline)) void shuffle_body(sp_perm_draw *d, 
 
 typedef void (*shuffle_fn)(sp_perm_draw *d, double *zp, int n);
 
+/* shuffle_body without and with PREFETCHW (kernels_pick chooses). */
 static void shuffle_plain(sp_perm_draw *d, double *zp, int n)
 {
     shuffle_body(d, zp, n);

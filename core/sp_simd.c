@@ -3,6 +3,7 @@
 
 static int simd_cap = SP_SIMD_AVX512;
 
+/* The highest level this CPU runs (x86-64 microarchitecture levels 3 and 4). */
 static int simd_cpu(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
