@@ -370,12 +370,12 @@ AVX512 static inline __attribute__((always_inline)) unsigned
 lanes_draw(const lanes_unit *u, uint32_t p0, int k, u64x8 *idx)
 {
     const u64x8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
-    u64x8 s = u->key + ((uint64_t)p0 + 1 + lane) * 0xd1b54a32d192ed03ull, bad = {0}, rep = {0};
+    u64x8 s = u->key + ((uint64_t)p0 + 1 + lane) * SP_PERM_G2, bad = {0}, rep = {0};
     uint64_t bound = u->bound, thr = u->thr, im1 = u->i - 1;
     for (int m = 0; m < k; m += 2) {
-        u64x8 z = s += 0x9e3779b97f4a7c15ull;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        u64x8 z = s += SP_PERM_GAMMA; /* sp_perm_mix, 8 lanes */
+        z = (z ^ (z >> 30)) * SP_PERM_MIX1;
+        z = (z ^ (z >> 27)) * SP_PERM_MIX2;
         z ^= z >> 31;
         u64x8 prod = (z >> 32) * bound; /* the high half first, as sp_perm_u32 */
         bad |= (prod & 0xffffffffu) - thr;

@@ -62,6 +62,14 @@ typedef struct sp_perm_opts {
  * (seed, unit, permutation) alone (a counter-based generator with counter p),
  * and the costly Philox block is drawn once per unit, not once per
  * permutation.  Whole-map permutations use the key of unit SP_PERM_GLOBAL. */
+/* The stream's constants, shared with the vector lanes of sp_autocorr.c:
+ * SplitMix64's increment and output mix, and G2, the stride between the
+ * permutations' starting states. */
+#define SP_PERM_GAMMA 0x9e3779b97f4a7c15ull
+#define SP_PERM_G2 0xd1b54a32d192ed03ull
+#define SP_PERM_MIX1 0xbf58476d1ce4e5b9ull
+#define SP_PERM_MIX2 0x94d049bb133111ebull
+
 typedef struct sp_perm_draw {
     uint64_t state;
     uint32_t spare;
@@ -70,8 +78,8 @@ typedef struct sp_perm_draw {
 
 static inline uint64_t sp_perm_mix(uint64_t z)
 {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z = (z ^ (z >> 30)) * SP_PERM_MIX1;
+    z = (z ^ (z >> 27)) * SP_PERM_MIX2;
     return z ^ (z >> 31);
 }
 
@@ -85,7 +93,7 @@ static inline uint64_t sp_perm_key(uint64_t seed, uint32_t unit)
 
 static inline void sp_perm_draw_init(sp_perm_draw *d, uint64_t key, uint32_t perm)
 {
-    d->state = key + ((uint64_t)perm + 1) * 0xd1b54a32d192ed03ull;
+    d->state = key + ((uint64_t)perm + 1) * SP_PERM_G2;
     d->has_spare = 0;
 }
 
@@ -95,7 +103,7 @@ static inline uint32_t sp_perm_u32(sp_perm_draw *d)
         d->has_spare = 0;
         return d->spare;
     }
-    uint64_t z = sp_perm_mix(d->state += 0x9e3779b97f4a7c15ull);
+    uint64_t z = sp_perm_mix(d->state += SP_PERM_GAMMA);
     d->spare = (uint32_t)z;
     d->has_spare = 1;
     return (uint32_t)(z >> 32);
