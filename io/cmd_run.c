@@ -33,7 +33,7 @@ static const char run_help[] =
     "  --quiet        no progress lines (failures and the summary are still shown)\n"
     "  --timing       seconds spent validating, building weights, running the\n"
     "                 analyses and writing the report, on stderr (a text job file:\n"
-    "                 the commands' total)\n"
+    "                 the commands' total; nothing with --dry-run)\n"
     "Exit status of a YAML job: 0, 1 or 2 for a bad job file, else 100 + the\n"
     "number of failed tasks (at most 200) when some failed.\n\n"
     "A text job file holds one spill command per line:\n"
