@@ -499,7 +499,10 @@ static int make_ops(const fp_opts *o, fp_run *R)
 
 /* The sparse plugin's first call loads it (dlopen of CHOLMOD, UMFPACK, their
  * BLAS and LAPACK: 8 ms), here on a thread of its own while the panel is
- * built; later calls wait for the load. */
+ * built; later calls wait for the load.  Every fit needs the plugin (the
+ * dense path's eigenvalues are LAPACK's), so loading it before --where or
+ * missing data may bring n below SP_POPS_DENSE_AUTO fails no fit that could
+ * have run. */
 static int sparse_preload(void *ctx)
 {
     sp_pops_sparse_opts so;

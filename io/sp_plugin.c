@@ -91,7 +91,8 @@ SP_PLUGIN_DEFINE(gdal, "libspill-gdal.so", "to read or write layers and non-CSV 
                  SP_PLUGIN_GDAL_CALLS, SP_PLUGIN_GDAL_RELEASES)
 #undef T
 #define T sparse
-SP_PLUGIN_DEFINE(sparse, "libspill-sparse.so", "for sparse factorisations (CHOLMOD, UMFPACK)",
+SP_PLUGIN_DEFINE(sparse, "libspill-sparse.so",
+                 "for fits: sparse factorisations and eigenvalues (CHOLMOD, UMFPACK, LAPACK)",
                  SP_PLUGIN_SPARSE_CALLS, SP_PLUGIN_SPARSE_RELEASES)
 #undef T
 #define T draw

@@ -37,6 +37,10 @@ fails 2 "cannot load the plugin $NOPLUGIN/libspill-sparse.so" \
     "a sparse fit without the sparse plugin: exit 2 naming the path" \
     env SPILL_PLUGIN_DIR="$NOPLUGIN" "$SPILL" fit "$FIX/fit/columbus.csv" --id POLYID \
     --w "$FIX/fit/columbus_queen.gal" --y CRIME --x INC,HOVAL --model sar --logdet chol
+fails 2 "cannot load the plugin $NOPLUGIN/libspill-sparse.so \(needed for fits: .*LAPACK" \
+    "a dense fit without the sparse plugin (its eigenvalues are LAPACK's): exit 2 naming it" \
+    env SPILL_PLUGIN_DIR="$NOPLUGIN" "$SPILL" fit "$FIX/fit/columbus.csv" --id POLYID \
+    --w "$FIX/fit/columbus_queen.gal" --y CRIME --x INC,HOVAL --model sar
 fails 2 "cannot load the plugin $NOPLUGIN/libspill-draw.so \(needed to draw figures" \
     "a figure without the drawing plugin: exit 2 naming the path" \
     env SPILL_PLUGIN_DIR="$NOPLUGIN" "$SPILL" plot --help
