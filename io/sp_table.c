@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +45,16 @@ void sp_table_number_text(double x, char *buf, size_t cap)
 }
 
 /* The tables kept after sp_table_cache_enable, keyed by the file as it is
- * now and the reader options: "path\nlayer\nsize\nmtime\noptions". */
+ * now and the reader options: "path\nlayer\nsize\nmtime\noptions".  The
+ * lock guards n and the lists: reads may run on several threads (a fit's
+ * table beside its W, sp_readpair; `spill run`'s threaded fits). */
 #define TABLE_CACHE_MAX 64
 static struct {
     int on, n;
     char *key[TABLE_CACHE_MAX];
     sp_table *table[TABLE_CACHE_MAX];
-} table_cache;
+    pthread_mutex_t lock;
+} table_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void sp_table_cache_enable(void) { table_cache.on = 1; }
 
@@ -102,17 +106,39 @@ static int table_key(const char *path, const char *layer_name, char *key, size_t
  * the read itself succeeded). */
 static void table_keep(const char *key, const sp_table *t)
 {
-    if (table_cache.n >= TABLE_CACHE_MAX)
+    pthread_mutex_lock(&table_cache.lock);
+    int full = table_cache.n >= TABLE_CACHE_MAX;
+    pthread_mutex_unlock(&table_cache.lock);
+    if (full)
         return;
     sp_table *kept = table_copy(t);
     char *k = kept ? sp_strdup(key) : NULL;
-    if (k) {
+    if (!k)
+        sp_error_clear();
+    pthread_mutex_lock(&table_cache.lock);
+    if (k && table_cache.n < TABLE_CACHE_MAX) { /* another thread may have filled it */
         table_cache.key[table_cache.n] = k;
         table_cache.table[table_cache.n++] = kept;
-    } else {
-        sp_table_free(kept);
-        sp_error_clear();
+        k = NULL, kept = NULL;
     }
+    pthread_mutex_unlock(&table_cache.lock);
+    free(k);
+    sp_table_free(kept);
+}
+
+/* A copy of the table kept under key into *out: 1 when there is one (*out
+ * NULL when the copy ran out of memory), else 0. */
+static int table_cached(const char *key, sp_table **out)
+{
+    int found = 0;
+    pthread_mutex_lock(&table_cache.lock);
+    for (int k = 0; k < table_cache.n && !found; k++)
+        if (strcmp(table_cache.key[k], key) == 0) {
+            *out = table_copy(table_cache.table[k]);
+            found = 1;
+        }
+    pthread_mutex_unlock(&table_cache.lock);
+    return found;
 }
 
 /* --wide: the long form of t, when t has columns the specs match. */
@@ -148,9 +174,8 @@ int sp_table_read(const char *path, const char *layer_name, sp_table **out)
     *out = NULL;
     char key[4400];
     int keyed = table_cache.on && table_key(path, layer_name, key, sizeof key);
-    for (int k = 0; keyed && k < table_cache.n; k++)
-        if (strcmp(table_cache.key[k], key) == 0)
-            return (*out = table_copy(table_cache.table[k])) ? SP_OK : SP_ENOMEM;
+    if (keyed && table_cached(key, out))
+        return *out ? SP_OK : SP_ENOMEM;
     sp_table *t = NULL;
     int rc = SP_OK;
     if (sp_readstat_handles(path))

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -220,6 +221,56 @@ static void test_parse_double(void)
     TH_RECORD(agree == n, "%d of %d strings read as strtod reads them", agree, n);
 }
 
+/* sp_table_read with the cache on, from four threads at once, each table
+ * read twice per thread (a miss or a hit, in whatever order the threads
+ * come): every read the same table (the cache's lists under its lock). */
+#define CACHE_THREADS 4
+#define CACHE_FILES 3
+static char cache_path[CACHE_FILES][64];
+
+static void *cache_reader(void *arg)
+{
+    int *same = arg;
+    for (int r = 0; r < 2 * CACHE_FILES; r++) {
+        int f = r % CACHE_FILES;
+        sp_table *t = NULL;
+        char want[16];
+        snprintf(want, sizeof want, "%d", 100 * f + 7);
+        if (sp_table_read(cache_path[f], NULL, &t) == SP_OK && t->nrow == 50 && t->ncol == 2 &&
+            strcmp(t->cells[2 * 49 + 1], want) == 0)
+            (*same)++;
+        sp_table_free(t);
+    }
+    return NULL;
+}
+
+static void test_cache_threads(void)
+{
+    char dir[] = "/tmp/t_csv_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    for (int f = 0; f < CACHE_FILES; f++) {
+        snprintf(cache_path[f], sizeof cache_path[f], "%s/t%d.csv", dir, f);
+        FILE *fp = fopen(cache_path[f], "w");
+        fprintf(fp, "id,v\n");
+        for (int i = 0; i < 50; i++)
+            fprintf(fp, "%d,%d\n", i, i == 49 ? 100 * f + 7 : i);
+        fclose(fp);
+    }
+    sp_table_cache_enable();
+    pthread_t tid[CACHE_THREADS];
+    int same[CACHE_THREADS] = {0};
+    for (int k = 0; k < CACHE_THREADS; k++)
+        CHECK(pthread_create(&tid[k], NULL, cache_reader, &same[k]) == 0);
+    for (int k = 0; k < CACHE_THREADS; k++) {
+        pthread_join(tid[k], NULL);
+        TH_RECORD(same[k] == 2 * CACHE_FILES, "thread %d: %d of %d reads the table written", k,
+                  same[k], 2 * CACHE_FILES);
+    }
+    for (int f = 0; f < CACHE_FILES; f++)
+        remove(cache_path[f]);
+    rmdir(dir);
+}
+
 int main(void)
 {
     sp_gdal_init();
@@ -227,5 +278,6 @@ int main(void)
     RUN(test_random);
     RUN(test_bundled);
     RUN(test_parse_double);
+    RUN(test_cache_threads); /* last: the cache stays on */
     return th_report("t_csv");
 }
