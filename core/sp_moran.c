@@ -48,6 +48,33 @@ static void each_pair(const sp_csr *w, const sp_csr *t, pair_fn fn, void *ctx)
     }
 }
 
+/* Calls fn for every pair of w as each_pair does: when w's pattern is
+ * symmetric (contiguity, k-nearest made symmetric, every GAL of GeoDa) row i
+ * of W' has row i's columns, so the pairs are row i's entries with w_ji at
+ * their mirror positions (sp_csr_mirror: nnz + n ints, a third of a
+ * transpose's memory); else by merging with the transpose. */
+static int pairs_walk(const sp_csr *w, pair_fn fn, void *ctx)
+{
+    int *mirror = sp_malloc((size_t)sp_csr_nnz(w) * sizeof *mirror + 1);
+    int *cursor = mirror ? sp_malloc((size_t)w->nrow * sizeof *cursor + 1) : NULL;
+    int symmetric = cursor && sp_csr_mirror(w, mirror, cursor);
+    free(cursor);
+    if (symmetric)
+        for (int i = 0; i < w->nrow; i++)
+            for (int q = w->p[i]; q < w->p[i + 1]; q++)
+                fn(ctx, i, w->j[q], w->x[q], w->x[mirror[q]]);
+    free(mirror);
+    if (symmetric)
+        return SP_OK;
+    sp_error_clear(); /* a failed allocation above: the transpose tries again */
+    sp_csr *t;
+    if (sp_csr_transpose(w, &t))
+        return SP_ENOMEM;
+    each_pair(w, t, fn, ctx);
+    sp_csr_free(t);
+    return SP_OK;
+}
+
 /* S0 and S2 of w: sums of the weights and of (w_i. + w_.i)^2. */
 static int constants_s0_s2(const sp_csr *w, double *S0, double *S2)
 {
@@ -83,14 +110,10 @@ static void add_s1(void *ctx, int i, int j, double wij, double wji)
 
 int sp_moran_constants(const sp_csr *w, double *S0, double *S1, double *S2)
 {
-    sp_csr *t;
     double s1 = 0.0;
     int rc = constants_s0_s2(w, S0, S2);
-    if (!rc && !(rc = sp_csr_transpose(w, &t))) {
-        each_pair(w, t, add_s1, &s1);
-        sp_csr_free(t);
+    if (!rc && !(rc = pairs_walk(w, add_s1, &s1)))
         *S1 = 0.5 * s1;
-    }
     return rc;
 }
 
@@ -158,23 +181,20 @@ static int upper_plan(upper *u)
     return SP_OK;
 }
 
-/* The upper triangle of W + W' (and S1 on the way: one transpose and one
- * merge serve both). */
+/* The upper triangle of W + W' (and S1 on the way: one walk over the pairs
+ * serves both). */
 static int upper_build(const sp_csr *w, upper *u)
 {
     memset(u, 0, sizeof *u);
     u->n = w->nrow;
     size_t nnz = (size_t)sp_csr_nnz(w) + 1;
-    sp_csr *t = NULL;
     u->p = sp_calloc((size_t)w->nrow + 1, sizeof *u->p);
     u->j = sp_malloc(nnz * sizeof *u->j);
     u->x = sp_malloc(nnz * sizeof *u->x);
-    if (!u->p || !u->j || !u->x || sp_csr_transpose(w, &t)) {
+    if (!u->p || !u->j || !u->x || pairs_walk(w, add_upper, u)) {
         upper_free(u);
         return sp_error_set(SP_ENOMEM, "out of memory (symmetric weights, n = %d)", w->nrow);
     }
-    each_pair(w, t, add_upper, u);
-    sp_csr_free(t);
     for (int i = 0; i < u->n; i++) /* rows without upper entries */
         if (u->p[i + 1] < u->p[i])
             u->p[i + 1] = u->p[i];
