@@ -74,8 +74,7 @@ int sp_gapio_same(int t, const char *const *periods, const char *src, const char
     if (!s)
         return SP_OK;
     return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one period "
-                        "written two ways?): write each period one way (--consecutive-periods "
-                        "only if they are distinct codes whose order is the time)", src, by,
+                        "written two ways?): write each period one way", src, by,
                         periods[s - 1], periods[s]);
 }
 

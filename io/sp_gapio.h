@@ -63,7 +63,8 @@ void sp_gapio_warn_uneven(FILE *err, const char *cmd, int t, const char *const *
 
 /* SP_EDATA naming two labels of the same number (sp_period_same: "2010",
  * "2010.0", one period written two ways) with `src` and the period field
- * `by`, else SP_OK. */
+ * `by`, else SP_OK.  (sp_panel_build refuses such labels first: this guards
+ * labels that reach the gap rules by another way.) */
 int sp_gapio_same(int t, const char *const *periods, const char *src, const char *by);
 
 /* period_order (a sentence: how "the period before" is found; `before`
