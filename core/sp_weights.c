@@ -294,11 +294,17 @@ int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s)
         if (card > s->max_neighbors)
             s->max_neighbors = card;
     }
-    s->mean_neighbors = W->n > 0 ? (double)s->nnz / W->n : 0.0;
+    s->n += W->unnamed; /* a GWT's islands without ids: units without neighbours */
+    s->n_islands += W->unnamed;
+    if (W->unnamed)
+        s->min_neighbors = 0;
+    s->mean_neighbors = s->n > 0 ? (double)s->nnz / s->n : 0.0;
     s->density = s->nnz / ((double)s->n * s->n);
     s->symmetric = sp_csr_is_symmetric(W->w, 0.0);
     s->row_standardized = sp_weights_is_row_standardized(W);
-    return sp_weights_components(W, NULL, &s->components);
+    int rc = sp_weights_components(W, NULL, &s->components);
+    s->components += W->unnamed;
+    return rc;
 }
 
 /* Breadth-first search from each unit to depth `order`; distances[] is a
