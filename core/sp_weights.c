@@ -154,9 +154,11 @@ int sp_weights_standardize(sp_weights *W, sp_std style)
 {
     sp_csr *w = W->w;
     int nnz = sp_csr_nnz(w);
-    for (int k = 0; k < nnz; k++)
-        if (!(w->x[k] >= 0.0) || !isfinite(w->x[k]))
-            return sp_error_set(SP_EDATA, "weights: negative or non-finite weight %g", w->x[k]);
+    for (int i = 0; i < W->n; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            if (!(w->x[k] >= 0.0) || !isfinite(w->x[k]))
+                return sp_error_set(SP_EDATA, "weights: unit %s has a negative or non-finite "
+                                    "weight %g to unit %s", W->ids[i], w->x[k], W->ids[w->j[k]]);
     double scale = 1.0;
     switch (style) {
     case SP_STD_NONE:
@@ -383,8 +385,11 @@ done:
 
 int sp_weights_add_link(sp_weights *W, int a, int b, double value)
 {
-    if (a < 0 || b < 0 || a >= W->n || b >= W->n || a == b)
-        return sp_error_set(SP_EUSAGE, "cannot link unit %d to unit %d", a + 1, b + 1);
+    if (a >= 0 && a < W->n && a == b)
+        return sp_error_set(SP_EUSAGE, "cannot link unit %s to itself", W->ids[a]);
+    if (a < 0 || b < 0 || a >= W->n || b >= W->n)
+        return sp_error_set(SP_EUSAGE, "cannot link unit %d to unit %d (units 1..%d)", a + 1,
+                            b + 1, W->n);
     sp_csr *w = W->w;
     int nnz = sp_csr_nnz(w);
     int *ti = sp_malloc(((size_t)nnz + 2) * sizeof *ti), *tj = sp_malloc(((size_t)nnz + 2) * sizeof *tj);
