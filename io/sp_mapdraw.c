@@ -154,7 +154,35 @@ static void centre_path(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame 
     }
 }
 
-/* An inset in the panel's lower right corner zooming on the centres' path. */
+/* Points of the ellipses' outlines (page coordinates) inside the square of
+ * side w at (x0, y0): how much of them an inset there would hide. */
+static int ellipse_points_in(const sp_mapjob *J, const sp_cartog_frame *f, double x0, double y0,
+                             double w)
+{
+    int hidden = 0;
+    for (int g = 0; g < J->npanels; g++)
+        for (int k = 0; J->panels[g].has_sde && k < 180; k++) {
+            double x, y;
+            sp_sde_point(&J->panels[g].sde, 2 * M_PI * k / 180.0, &x, &y);
+            sp_cartog_page(f, x, y, &x, &y);
+            hidden += x >= x0 && x <= x0 + w && y >= y0 && y <= y0 + w;
+        }
+    return hidden;
+}
+
+/* Where the inset goes: the right-hand corner (lower first) that hides the
+ * fewest points of the ellipses (the left-hand corners hold the north arrow
+ * and the scale bar). */
+static void inset_corner(const sp_mapjob *J, const sp_cartog_frame *f, double w, double *x0,
+                         double *y0)
+{
+    double x = f->x0 + f->w - w - 4, lower = f->y0 + f->h - w - 4, upper = f->y0 + 4;
+    *x0 = x;
+    *y0 = ellipse_points_in(J, f, x, upper, w) < ellipse_points_in(J, f, x, lower, w) ? upper
+                                                                                     : lower;
+}
+
+/* An inset in a corner of the panel (inset_corner) zooming on the centres' path. */
 static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame *f,
                          const sp_canvas_rgb *fill)
 {
@@ -166,7 +194,8 @@ static void centre_inset(sp_canvas *c, const sp_mapjob *J, const sp_cartog_frame
     double span = fmax(fmax(e[2] - e[0], e[3] - e[1]) * 1.5, 50e3);
     double mx = 0.5 * (e[0] + e[2]), my = 0.5 * (e[1] + e[3]);
     double box[4] = {mx - span / 2, my - span / 2, mx + span / 2, my + span / 2};
-    double w = 0.3 * f->w, x0 = f->x0 + f->w - w - 4, y0 = f->y0 + f->h - w - 4;
+    double w = 0.3 * f->w, x0, y0;
+    inset_corner(J, f, w, &x0, &y0);
     cairo_t *cr = sp_canvas_cairo(c);
     sp_cartog_frame fi;
     sp_cartog_fit_box(box, x0, y0, w, w, &fi);
