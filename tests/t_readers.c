@@ -196,6 +196,37 @@ static void test_header_row(void)
     sp_table_free(ref);
 }
 
+/* A header row of text ids and no id column (pandas index = False), as CSV
+ * and on a sheet: the ids kept, the same matrix from both. */
+static void test_dense_id_header(void)
+{
+    sp_weights *C = NULL, *X = NULL, *G = NULL;
+    CHECK_INT(sp_wio_read(FIX "/w_abcd.csv", &C), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/w_abcd.xlsx", &X), SP_OK);
+    for (int k = 0; k < 2; k++) {
+        const sp_weights *W = k ? X : C;
+        CHECK(W && W->n == 4 && sp_csr_nnz(W->w) == 8);
+        if (W && W->n == 4)
+            TH_RECORD(!strcmp(W->ids[0], "a") && !strcmp(W->ids[3], "d"), "abcd %s: ids %s..%s",
+                      k ? "xlsx" : "csv", W->ids[0], W->ids[3]);
+    }
+    sp_weights_free(C);
+    sp_weights_free(X);
+    C = X = NULL;
+    CHECK_INT(sp_wio_read(FIX "/provinces_dense_names.csv", &C), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/provinces_dense_names.xlsx", &X), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/provinces_libpysal.gal", &G), SP_OK);
+    if (C && X && G) {
+        CHECK(C->n == 34 && X->n == 34 && sp_csr_equal(C->w, X->w));
+        CHECK(sp_csr_nnz(C->w) == sp_csr_nnz(G->w));
+        CHECK_STR(C->ids[0], "Beijing");
+        CHECK_STR(X->ids[33], C->ids[33]);
+    }
+    sp_weights_free(C);
+    sp_weights_free(X);
+    sp_weights_free(G);
+}
+
 /* Same neighbour sets as libpysal's GAL of the same W. */
 static void test_dense(void)
 {
@@ -280,6 +311,7 @@ int main(void)
     RUN(test_excel);
     RUN(test_header_row);
     RUN(test_dense);
+    RUN(test_dense_id_header);
     RUN(test_wide_cases);
     RUN(test_truncated);
     return th_report("t_readers");
