@@ -492,8 +492,8 @@ int sp_grid_write(const sp_grid *g, sp_grid_format format, FILE *f)
 }
 
 /* The table as the one worksheet of a workbook at file (shown: the name for
- * messages): the column keys in the first row (as CSV: the header spill
- * reads back), numbers as numbers with their full value (a number that is
+ * messages): the column keys in the first row, in bold (as CSV: the header
+ * spill reads back), numbers as numbers with their full value (a number that is
  * not finite an empty cell), text as strings; the title as the document's.
  * The creation date is fixed so that the same table gives the same bytes. */
 static int write_xlsx(const sp_grid *g, const char *file, const char *shown)
@@ -505,8 +505,10 @@ static int write_xlsx(const sp_grid *g, const char *file, const char *shown)
     props.created = 946684800; /* 2000-01-01 00:00 UTC */
     workbook_set_properties(wb, &props);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
     for (int c = 0; c < g->ncol; c++)
-        worksheet_write_string(ws, 0, (lxw_col_t)c, key_of(g, c), NULL);
+        worksheet_write_string(ws, 0, (lxw_col_t)c, key_of(g, c), bold);
     for (int r = 0; r < g->nrow; r++)
         for (int c = 0; c < g->ncol; c++) {
             const cell *x = at(g, r, c);

@@ -47,7 +47,7 @@
  *   JSON      {"title", "columns": [keys], "rows": [{key: value}], "notes"}:
  *             numbers as numbers (null when not finite), text as strings.
  *   .xlsx     (sp_grid_save only: a workbook is a file, not a stream) one
- *             worksheet, the keys in its first row, numbers as numbers with
+ *             worksheet, the keys in its first row (bold), numbers as numbers with
  *             their full value (empty when not finite), text as strings; the
  *             title as the document's, no notes.
  * Nothing is written after the table: a caller printing several tables adds
