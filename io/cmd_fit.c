@@ -142,7 +142,7 @@ static int parse_x(fp_opts *o, const char *list)
     }
     if (o->k0 == 0)
         return sp_error_set(SP_EUSAGE, "--x names no regressor");
-    return SP_OK;
+    return sp_args_distinct("x", o->x, o->k0);
 }
 
 /* --dynamic and --no-bias-correction, and what they exclude. */
@@ -416,6 +416,9 @@ static int period_gaps(const fp_opts *o, fp_run *R)
                                 : sp_gapio_same(D->t, (const char *const *)D->periods, o->data, o->timef);
     if (rc)
         return rc;
+    if (R->periods_numeric)
+        sp_gapio_warn_uneven(o->err, "fit", D->t, (const char *const *)D->periods, R->gap,
+                             R->period_step, o->data, o->timef, "y(t-1)");
     int first = 0;
     for (int s = D->t - 1; s >= 1; s--)
         if (R->gap[s])
