@@ -45,7 +45,9 @@ static const char help[] =
     "  --alpha A            significance level of the risk and ecological detectors\n"
     "                       (default 0.05)\n"
     "  --json               one JSON object: results, one per period\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there,\n"
+    "                       in its extension's format (.csv .md .tex .txt; .json: the\n"
+    "                       --json object; CSV for other names)\n"
     "  --timing             seconds spent reading, computing and writing, on stderr\n";
 
 static const sp_optspec spec[] = {
@@ -196,12 +198,13 @@ static int cli_args(const sp_args *a, dt_cli *c)
         return rc;
     if (!(c->alpha > 0.0 && c->alpha < 1.0))
         return sp_error_set(SP_EUSAGE, "--alpha must lie in (0, 1)");
-    if ((rc = sp_grid_dest_args(a, "output", &c->dest)))
+    if ((rc = sp_grid_dest_args(a, "output", &c->dest)) ||
+        (rc = sp_grid_dest_by_extension(&c->dest, SP_GRID_CSV)))
         return rc;
-    c->json = c->dest.format == SP_GRID_JSON;
-    if (c->json && c->dest.path)
-        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
-                                       "tables (--csv, --markdown, --latex or text)");
+    c->json = c->dest.format == SP_GRID_JSON; /* --json, or -o FILE.json */
+    if (c->json && c->dest.flag && c->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE.json "
+                                       "writes the same object to FILE (drop --json)");
     return SP_OK;
 }
 
@@ -568,7 +571,7 @@ static int write_tables(dt_cli *c, dt_out *o)
     return sp_grid_dest_close(&c->dest, rc);
 }
 
-/* The JSON object on stdout. */
+/* The JSON object, on stdout or into -o FILE.json. */
 static int write_json(dt_cli *c, dt_out *o)
 {
     json_t *x = json_array();
@@ -587,7 +590,12 @@ static int write_json(dt_cli *c, dt_out *o)
                             json_pack("{s:s, s:i, s:i, s:o}", "method", "optimal", "min_classes",
                                       c->kmin, "classes", c->classes, "methods", ms));
     }
-    return sp_json_print(root);
+    int rc = sp_grid_dest_open(&c->dest);
+    if (rc) {
+        json_decref(root);
+        return rc;
+    }
+    return sp_grid_dest_close(&c->dest, sp_json_write(root, c->dest.f));
 }
 
 /* spill detector. */

@@ -54,7 +54,9 @@ static const char help[] =
     "  --origin-columns     print origin classes in columns (n as the last row)\n"
     "  --json               one JSON object (contract keys: transitions, p,\n"
     "                       steady_state, prais; conditional, homogeneity with --w)\n"
-    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there\n"
+    "  --csv, --markdown, --latex   table formats; -o FILE writes the tables there,\n"
+    "                       in its extension's format (.csv .md .tex .txt; .json: the\n"
+    "                       --json object; CSV for other names)\n"
     "  --timing             seconds spent reading and computing, on stderr\n"
     "\n"
     "A class no unit leaves has a zero row in p (n = 0; Prais undefined, printed -),\n"
@@ -185,15 +187,16 @@ static int cli_args(const sp_args *a, mk_cli *c)
                                                                      : "by");
     if ((rc = scheme_args(a, c)) || (rc = spatial_args(a, c)) ||
         (rc = sp_args_int(a, "lag", 1, 1, &c->o.lag)) || (rc = sp_gapio_args(a, &c->gaps)) ||
-        (rc = sp_grid_dest_args(a, "output", &c->dest)))
+        (rc = sp_grid_dest_args(a, "output", &c->dest)) ||
+        (rc = sp_grid_dest_by_extension(&c->dest, SP_GRID_CSV)))
         return rc;
     c->o.fill_empty = sp_args_flag(a, "fill-empty");
     c->origin_columns = sp_args_flag(a, "origin-columns");
-    c->json = c->dest.format == SP_GRID_JSON;
+    c->json = c->dest.format == SP_GRID_JSON; /* --json, or -o FILE.json */
+    if (c->json && c->dest.flag && c->dest.path)
+        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE.json "
+                                       "writes the same object to FILE (drop --json)");
     c->timing = sp_args_flag(a, "timing");
-    if (c->json && c->dest.path)
-        return sp_error_set(SP_EUSAGE, "--json prints on standard output; -o FILE is for the "
-                                       "tables (--csv, --markdown, --latex or text)");
     return SP_OK;
 }
 
@@ -663,10 +666,10 @@ static int run(mk_cli *c)
         fprintf(stderr, "spill markov: --gaps skip: %ld transition%s across gaps between the %s "
                         "labels left out (skipped_transitions)\n", r.skipped,
                 r.skipped == 1 ? "" : "s", c->by);
-    if (!rc && c->json)
-        rc = sp_json_print(result_json(c, D, &G, &r));
-    else if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
-        rc = sp_grid_dest_close(&c->dest, print_tables(c, D, &r));
+    if (!rc && !(rc = sp_grid_dest_open(&c->dest)))
+        rc = sp_grid_dest_close(&c->dest, c->json ? sp_json_write(result_json(c, D, &G, &r),
+                                                                  c->dest.f)
+                                                  : print_tables(c, D, &r));
     if (!rc && c->timing)
         fprintf(stderr, "spill markov: timing: read %.4f s, statistics %.4f s, whole %.4f s\n",
                 t1 - t0, t2 - t1, sp_clock_seconds() - t0);

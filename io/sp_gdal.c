@@ -267,6 +267,19 @@ static int open_error(const char *path)
                         why ? why : "");
 }
 
+/* The header rule of GDAL's spreadsheet drivers for this thread (NULL: back
+ * to GDAL's default).  The drivers read it when they parse a sheet, which
+ * the XLSX and XLS drivers do on the layer's first use, not on opening: a
+ * rule dropped right after GDALOpenEx left GDAL's guess in force, which takes
+ * a text row above numbers as the header (sp_table then took the first data
+ * row for names).  ODS parses every sheet on the first layer lookup. */
+static void sheet_headers(const char *rule)
+{
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", rule);
+    CPLSetThreadLocalConfigOption("OGR_XLS_HEADERS", rule);
+    CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", rule);
+}
+
 int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *ds,
                        OGRLayerH *layer)
 {
@@ -292,23 +305,17 @@ int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *d
     const char *options[4] = {NULL};
     int k = 0;
     options[k++] = sheet ? "HEADERS=DISABLE" : "HEADERS=YES";
-    if (sheet) {
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "DISABLE");
-        CPLSetThreadLocalConfigOption("OGR_XLS_HEADERS", "DISABLE");
-        CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "DISABLE");
-    }
+    if (sheet)
+        sheet_headers("DISABLE");
     if (enc) {
         snprintf(enc_opt, sizeof enc_opt, "ENCODING=%s", enc);
         options[k++] = enc_opt;
     }
     GDALDatasetH d = GDALOpenEx(mem[0] ? mem : path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                                 options, NULL);
-    if (sheet) {
-        CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", NULL);
-        CPLSetThreadLocalConfigOption("OGR_XLS_HEADERS", NULL);
-        CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", NULL);
-    }
     if (!d) {
+        if (sheet)
+            sheet_headers(NULL);
         if (mem[0])
             VSIUnlink(mem);
         return open_error(path);
@@ -317,7 +324,13 @@ int sp_gdal_open_layer(const char *path, const char *layer_name, GDALDatasetH *d
         GDALSetMetadataItem(d, "SPILL_VSIMEM", mem, "SPILL");
     if (!layer_name && sheet)
         layer_name = o->sheet;
-    if ((rc = pick_layer(d, path, layer_name, layer))) {
+    rc = pick_layer(d, path, layer_name, layer);
+    if (sheet) { /* the sheet is parsed on first use: parse it while the option holds */
+        if (!rc)
+            OGR_L_GetLayerDefn(*layer);
+        sheet_headers(NULL);
+    }
+    if (rc) {
         sp_gdal_close(d);
         return rc;
     }

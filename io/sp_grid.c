@@ -1,4 +1,4 @@
-/* sp_grid: the shared table writer (text, CSV, Markdown, LaTeX, JSON); see sp_grid.h. */
+/* sp_grid: the shared table writer (text, CSV, Markdown, LaTeX, JSON, .xlsx); see sp_grid.h. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <xlsxwriter.h>
 
 #include "sp_args.h"
 #include "sp_json.h"
@@ -284,6 +285,7 @@ sp_grid_format sp_grid_format_for(const char *path, sp_grid_format other)
            : strcasecmp(dot, ".tex") == 0  ? SP_GRID_LATEX
            : strcasecmp(dot, ".json") == 0 ? SP_GRID_JSON
            : strcasecmp(dot, ".txt") == 0  ? SP_GRID_TEXT
+           : strcasecmp(dot, ".xlsx") == 0 ? SP_GRID_XLSX
                                            : other;
 }
 
@@ -480,17 +482,61 @@ int sp_grid_write(const sp_grid *g, sp_grid_format format, FILE *f)
     case SP_GRID_MARKDOWN: write_markdown(g, f); break;
     case SP_GRID_LATEX: write_latex(g, f); break;
     case SP_GRID_JSON: rc = write_json(g, f); break;
+    case SP_GRID_XLSX:
+        return sp_error_set(SP_EUSAGE, "table '%s': a workbook is written to a file "
+                            "(sp_grid_save), not a stream", g->title ? g->title : "");
     }
     if (!rc && ferror(f))
         rc = sp_error_set(SP_EDATA, "cannot write the table '%s'", g->title ? g->title : "");
     return rc;
 }
 
+/* The table as the one worksheet of a workbook at file (shown: the name for
+ * messages): the column keys in the first row, in bold (as CSV: the header
+ * spill reads back), numbers as numbers with their full value (a number that is
+ * not finite an empty cell), text as strings; the title as the document's.
+ * The creation date is fixed so that the same table gives the same bytes. */
+static int write_xlsx(const sp_grid *g, const char *file, const char *shown)
+{
+    lxw_workbook *wb = workbook_new(file);
+    if (!wb)
+        return sp_error_set(SP_EDATA, "%s: cannot create the workbook", shown);
+    lxw_doc_properties props = {.title = g->title, .author = "spill"};
+    props.created = 946684800; /* 2000-01-01 00:00 UTC */
+    workbook_set_properties(wb, &props);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (int c = 0; c < g->ncol; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, key_of(g, c), bold);
+    for (int r = 0; r < g->nrow; r++)
+        for (int c = 0; c < g->ncol; c++) {
+            const cell *x = at(g, r, c);
+            if (x->numeric && isfinite(x->value))
+                worksheet_write_number(ws, (lxw_row_t)r + 1, (lxw_col_t)c, x->value, NULL);
+            else if (!x->numeric && x->text && *x->text)
+                worksheet_write_string(ws, (lxw_row_t)r + 1, (lxw_col_t)c, x->text, NULL);
+        }
+    lxw_error err = workbook_close(wb);
+    return err == LXW_NO_ERROR ? SP_OK : sp_error_set(SP_EDATA, "%s: %s", shown, lxw_strerror(err));
+}
+
 int sp_grid_save(const sp_grid *g, sp_grid_format format, const char *path)
 {
     sp_grid_dest d = {.format = format, .path = path};
     int rc = g ? g->status : SP_ENOMEM;
-    if (rc || (rc = sp_grid_dest_open(&d)))
+    if (rc)
+        return rc;
+    if (format == SP_GRID_XLSX) { /* libxlsxwriter writes the temporary file by name */
+        if ((rc = sp_output_begin(path, &d.out)))
+            return rc;
+        if ((rc = write_xlsx(g, d.out.tmp_path, path))) {
+            sp_output_abort(&d.out);
+            return rc;
+        }
+        return sp_output_commit(&d.out);
+    }
+    if ((rc = sp_grid_dest_open(&d)))
         return rc;
     return sp_grid_dest_close(&d, sp_grid_write(g, format, d.f));
 }
@@ -514,7 +560,26 @@ int sp_grid_dest_args(const sp_args *a, const char *path_opt, sp_grid_dest *d)
         given = flags[k];
         d->format = formats[k];
     }
+    d->flag = given;
     d->path = path_opt ? sp_args_get(a, path_opt) : NULL;
+    return SP_OK;
+}
+
+int sp_grid_dest_by_extension(sp_grid_dest *d, sp_grid_format other)
+{
+    static const char *const flags[] = {"", "csv", "markdown", "latex", "json", ""};
+    if (!d->path)
+        return SP_OK;
+    sp_grid_format ext = sp_grid_format_for(d->path, (sp_grid_format)-1);
+    if (ext == SP_GRID_XLSX)
+        return sp_error_set(SP_EUSAGE, "-o %s: these tables are written as text: name the file "
+                            ".csv, .md, .tex, .json or .txt", d->path);
+    if (d->flag && (int)ext >= 0 && ext != d->format)
+        return sp_error_set(SP_EUSAGE, "--%s and -o %s: the extension asks for %s; drop the "
+                            "flag or change the extension", d->flag, d->path,
+                            ext == SP_GRID_TEXT ? "text" : flags[ext]);
+    if (!d->flag)
+        d->format = (int)ext >= 0 ? ext : other;
     return SP_OK;
 }
 

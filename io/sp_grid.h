@@ -46,6 +46,10 @@
  *             footnote-size multicolumn row; estimates with stars in math mode.
  *   JSON      {"title", "columns": [keys], "rows": [{key: value}], "notes"}:
  *             numbers as numbers (null when not finite), text as strings.
+ *   .xlsx     (sp_grid_save only: a workbook is a file, not a stream) one
+ *             worksheet, the keys in its first row (bold), numbers as numbers with
+ *             their full value (empty when not finite), text as strings; the
+ *             title as the document's, no notes.
  * Nothing is written after the table: a caller printing several tables adds
  * its own blank line between them.
  *
@@ -65,7 +69,8 @@ typedef enum sp_grid_format {
     SP_GRID_CSV,
     SP_GRID_MARKDOWN,
     SP_GRID_LATEX,
-    SP_GRID_JSON
+    SP_GRID_JSON,
+    SP_GRID_XLSX
 } sp_grid_format;
 
 enum { SP_GRID_RIGHT = 0, SP_GRID_LEFT = 1 };
@@ -127,8 +132,8 @@ void sp_grid_latex_escape(FILE *f, const char *s);
  * full-width characters count 2, combining marks 0, others 1 (an invalid
  * byte counts 1). */
 int sp_grid_width(const char *s);
-/* The format a file name asks for: .csv, .md, .tex, .json, .txt (text);
- * `other` for any other name. */
+/* The format a file name asks for: .csv, .md, .tex, .json, .txt (text),
+ * .xlsx; `other` for any other name. */
 sp_grid_format sp_grid_format_for(const char *path, sp_grid_format other);
 
 /* Where a command's tables go: the format from --csv, --markdown, --latex or
@@ -136,6 +141,7 @@ sp_grid_format sp_grid_format_for(const char *path, sp_grid_format other);
  * (usually "output", i.e. -o FILE; NULL: always stdout). */
 typedef struct sp_grid_dest {
     sp_grid_format format;
+    const char *flag; /* the format flag given ("csv", ...), NULL: none */
     const char *path; /* NULL: stdout */
     FILE *f;          /* between open and close: where to write */
     sp_output out;
@@ -148,6 +154,12 @@ typedef struct sp_grid_dest {
 /* Read the format flags and the output option; two format flags are an
  * SP_EUSAGE error naming both. */
 int sp_grid_dest_args(const struct sp_args *a, const char *path_opt, sp_grid_dest *d);
+/* Where -o FILE (d->path) takes its tables' format from its extension, as
+ * the distribution commands' -o: .csv, .md, .tex, .json, .txt (text);
+ * `other` for any other name; a format flag keeps its format.  A flag that
+ * names another format than the extension, and .xlsx (a stream of tables is
+ * text), are SP_EUSAGE naming both.  Without -o nothing changes. */
+int sp_grid_dest_by_extension(sp_grid_dest *d, sp_grid_format other);
 /* d->f = stdout, or a temporary file that close renames onto d->path. */
 int sp_grid_dest_open(sp_grid_dest *d);
 /* Finish: with rc == SP_OK flush (stdout) or close and commit (a file), and

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <xlsxwriter.h>
-
 #include "sp_error.h"
 #include "sp_grid.h"
 #include "sp_jobtab.h"
@@ -250,6 +248,8 @@ static sp_grid *to_grid(const sp_jobtab *t, int full, int titled)
             const json_t *v = cell(t, r, c);
             if (json_is_real(v))
                 sp_grid_num(g, full ? "%.17g" : "%.6g", json_real_value(v));
+            else if (json_is_integer(v)) /* a number in .xlsx too */
+                sp_grid_int(g, (long)json_integer_value(v));
             else
                 sp_grid_str(g, text(v, full, buf, sizeof buf));
         }
@@ -301,49 +301,18 @@ void sp_jobtab_html(FILE *f, const sp_jobtab *t)
     fputs("</tbody>\n</table></div>\n", f);
 }
 
-/* One worksheet: the header in bold, numbers as numbers.  The document's
- * creation date is fixed so that the same table gives the same bytes. */
-static int write_xlsx(const char *path, const sp_jobtab *t)
-{
-    lxw_workbook *wb = workbook_new(path);
-    if (!wb)
-        return sp_error_set(SP_EDATA, "%s: cannot create the workbook", path);
-    lxw_doc_properties props = {.title = t->title, .author = "spill"};
-    props.created = 946684800; /* 2000-01-01 00:00 UTC */
-    workbook_set_properties(wb, &props);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    for (int c = 0; c < t->ncol; c++)
-        worksheet_write_string(ws, 0, (lxw_col_t)c, t->head[c], bold);
-    char buf[64];
-    for (int r = 0; r < t->nrow; r++)
-        for (int c = 0; c < t->ncol; c++) {
-            const json_t *v = cell(t, r, c);
-            if (json_is_number(v))
-                worksheet_write_number(ws, (lxw_row_t)r + 1, (lxw_col_t)c, json_number_value(v),
-                                       NULL);
-            else if (v && !json_is_null(v))
-                worksheet_write_string(ws, (lxw_row_t)r + 1, (lxw_col_t)c,
-                                       text(v, 1, buf, sizeof buf), NULL);
-        }
-    lxw_error err = workbook_close(wb);
-    return err == LXW_NO_ERROR ? SP_OK
-                               : sp_error_set(SP_EDATA, "%s: %s", path, lxw_strerror(err));
-}
-
 int sp_jobtab_write_all(const sp_jobtab *t, const char *stem)
 {
-    static const char *const ext[] = {"csv", "md", "tex"};
-    static const sp_grid_format fmt[] = {SP_GRID_CSV, SP_GRID_MARKDOWN, SP_GRID_LATEX};
+    static const char *const ext[] = {"csv", "md", "tex", "xlsx"};
+    static const sp_grid_format fmt[] = {SP_GRID_CSV, SP_GRID_MARKDOWN, SP_GRID_LATEX,
+                                         SP_GRID_XLSX};
     char path[4096];
     int rc = SP_OK;
-    for (int k = 0; k < 3 && !rc; k++) {
-        sp_grid *g = to_grid(t, k == 0, 1);
+    for (int k = 0; k < 4 && !rc; k++) {
+        sp_grid *g = to_grid(t, k == 0 || k == 3, 1);
         snprintf(path, sizeof path, "%s.%s", stem, ext[k]);
         rc = sp_grid_save(g, fmt[k], path);
         sp_grid_free(g);
     }
-    snprintf(path, sizeof path, "%s.xlsx", stem);
-    return rc ? rc : write_xlsx(path, t);
+    return rc;
 }

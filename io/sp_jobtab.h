@@ -1,6 +1,6 @@
 /* sp_jobtab: the tables of a job's report, made from the commands' JSON
- * output, written as CSV, Markdown and LaTeX through the shared table writer
- * (io/sp_grid.h), as Excel .xlsx (libxlsxwriter) and as HTML.
+ * output, written as CSV, Markdown, LaTeX and Excel .xlsx through the shared
+ * table writer (io/sp_grid.h) and as HTML.
  *
  * A JSON array of objects is one table, a row per element; columns are the
  * members in first-seen order, nested objects flattened with dotted names
@@ -8,8 +8,9 @@
  * (coefficients.x1.est), arrays of scalars joined with blanks; matrices
  * (arrays of arrays) are left out, each being a table of its own
  * (sp_jobtab_add_matrix).  Numbers keep
- * full precision in CSV and .xlsx (%.17g) and show six significant digits
- * in Markdown, LaTeX and HTML.
+ * full precision in CSV (%.17g), 16 significant digits in .xlsx (stored as
+ * numbers; libxlsxwriter writes %.16G) and show six significant digits in
+ * Markdown, LaTeX and HTML.
  *
  * Ownership: tables from sp_jobtab_new are freed with sp_jobtab_free.
  * Errors: SP_ENOMEM, SP_EDATA when a file cannot be written. */

@@ -63,9 +63,16 @@ static int grid_layout(const sp_wdense_grid *g, layout *L)
         return sp_error_set(SP_EDATA, "%s: empty file", g->path);
     int R = g->nrows, w0 = width(g, 0), m = R > 1 ? width(g, 1) : w0;
     if (sp_table_parse_double(cell(g, 0, 0), &x) != 0) {
-        if (w0 < 2)
-            return grid_error(g, 0, "expected the header 'id,ID1,ID2,...'%s", "", 0, 0);
-        L->n = w0 - 1, L->header = 1, L->idcol = 1, L->first = 1;
+        /* a header of ids: n ids over n rows of n numbers (pandas
+         * to_csv(index = False)), else "id,ID1..IDn" over rows "IDi,w..." */
+        double y;
+        if (R == m + 1 && w0 == m && sp_table_parse_double(cell(g, 1, 0), &y) == 0) {
+            L->n = m, L->header = 1, L->first = 1;
+        } else {
+            if (w0 < 2)
+                return grid_error(g, 0, "expected the header 'id,ID1,ID2,...'%s", "", 0, 0);
+            L->n = w0 - 1, L->header = 1, L->idcol = 1, L->first = 1;
+        }
     } else if (R == m) {
         L->n = m;
     } else if (R == m + 1 && w0 == m) {

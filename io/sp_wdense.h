@@ -6,6 +6,7 @@
  * The readers of sp_wio split the text into a grid of cells; this module
  * finds the layout and builds the matrix.  Layouts of a grid of R rows:
  *   corner cell empty or not a number: header "id,ID1..IDn", rows "IDi,w..."
+ *   ... unless (n+1) x n, row 1 opening with a number: a header of n ids
  *   all numbers, R x R:              no ids (units 1..n)
  *   all numbers, (n+1) x n:          a header row of ids, no id column
  *   all numbers, n x (n+1):          an id column, no header row

@@ -1,10 +1,12 @@
-/* Unit tests of io/sp_grid: the five formats, display width, sticky errors, atomic files. */
+/* Unit tests of io/sp_grid: the six formats, display width, sticky errors, atomic files,
+ * -o FILE's format by extension. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "sp_error.h"
 #include "sp_grid.h"
+#include "sp_table.h"
 
 /* The table rendered in one format, as a string the caller frees. */
 static char *render(const sp_grid *g, sp_grid_format format, int *rc)
@@ -51,6 +53,32 @@ static void test_width(void)
     CHECK_INT(sp_grid_format_for("b.txt", SP_GRID_CSV), SP_GRID_TEXT);
     CHECK_INT(sp_grid_format_for("a.d/b", SP_GRID_CSV), SP_GRID_CSV);
     CHECK_INT(sp_grid_format_for("b.dat", SP_GRID_TEXT), SP_GRID_TEXT);
+    CHECK_INT(sp_grid_format_for("b.XLSX", SP_GRID_CSV), SP_GRID_XLSX);
+}
+
+/* -o FILE: the extension chooses unless a flag did; a flag against the
+ * extension and .xlsx (a stream of tables) are usage errors. */
+static void test_by_extension(void)
+{
+    sp_grid_dest d = {.format = SP_GRID_TEXT, .path = "m.md"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_OK);
+    CHECK_INT(d.format, SP_GRID_MARKDOWN);
+    d = (sp_grid_dest){.format = SP_GRID_TEXT, .path = "m.out"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_OK);
+    CHECK_INT(d.format, SP_GRID_CSV);
+    d = (sp_grid_dest){.format = SP_GRID_LATEX, .flag = "latex", .path = "m.out"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_OK);
+    CHECK_INT(d.format, SP_GRID_LATEX);
+    d = (sp_grid_dest){.format = SP_GRID_CSV, .flag = "csv", .path = "m.CSV"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_OK);
+    d = (sp_grid_dest){.format = SP_GRID_LATEX, .flag = "latex", .path = "m.txt"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_EUSAGE);
+    CHECK(strstr(sp_error_msg(), "--latex and -o m.txt: the extension asks for text"));
+    d = (sp_grid_dest){.format = SP_GRID_TEXT, .path = "m.xlsx"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_EUSAGE);
+    d = (sp_grid_dest){.format = SP_GRID_JSON, .flag = "json"};
+    CHECK_INT(sp_grid_dest_by_extension(&d, SP_GRID_CSV), SP_OK); /* no -o: stdout */
+    CHECK_INT(d.format, SP_GRID_JSON);
 }
 
 static void test_text(void)
@@ -169,6 +197,29 @@ static void test_save(void)
     CHECK_INT(sp_grid_save(g, SP_GRID_CSV, path), SP_EUSAGE);
     CHECK(access(path, F_OK) != 0);
     sp_grid_free(g);
+    /* a workbook: the keys as its header row, numbers as numbers (NaN empty),
+     * read back by spill's reader; not to a stream */
+    g = sample();
+    snprintf(path, sizeof path, "%s/t.xlsx", dir);
+    CHECK_INT(sp_grid_save(g, SP_GRID_XLSX, path), SP_OK);
+    CHECK_INT(sp_grid_write(g, SP_GRID_XLSX, stdout), SP_EUSAGE);
+    sp_grid_free(g);
+    sp_table *t = NULL;
+    CHECK_INT(sp_table_read(path, NULL, &t), SP_OK);
+    double x = 0.0;
+    if (t && t->ncol == 3 && t->nrow == 2) {
+        CHECK_STR(t->names[0], "province");
+        CHECK_STR(t->names[2], "p");
+        CHECK_STR(sp_table_cell(t, 0, 0), "北京");
+        CHECK(sp_table_parse_double(sp_table_cell(t, 0, 1), &x) == 0 && x == 0.5);
+        CHECK(sp_table_parse_double(sp_table_cell(t, 0, 2), &x) == 0 && x == 0.004);
+        CHECK(sp_table_cell(t, 1, 1) == NULL);
+        CHECK(sp_table_parse_double(sp_table_cell(t, 1, 2), &x) == 0 && x == 7.0);
+    } else {
+        TH_RECORD(0, "t.xlsx: %d x %d, want 2 x 3", t ? t->nrow : -1, t ? t->ncol : -1);
+    }
+    sp_table_free(t);
+    unlink(path);
     snprintf(path, sizeof path, "%s/t.csv", dir);
     unlink(path);
     rmdir(dir);
@@ -182,5 +233,6 @@ int main(void)
     RUN(test_latex_json);
     RUN(test_errors);
     RUN(test_save);
+    RUN(test_by_extension);
     return th_report("t_grid");
 }

@@ -1,7 +1,7 @@
 /* Tests for the readers users bring files to (sp_table with sp_readstat,
  * sp_wide, the encodings of sp_gdal; sp_wdense): each fixture of
  * tests/fixtures/readers (made from the bundled China files by
- * scripts/make-reader-fixtures.sh) must give back the original's values
+ * scripts/make-reader-fixtures.sh and scripts/make-xlsx-fixtures.sh) must give back the original's values
  * exactly: numbers as the same doubles, text as the same UTF-8 strings. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +171,62 @@ static void test_excel(void)
     sp_table_free(w);
 }
 
+/* Sheets as pandas to_excel(index = False) and ogr2ogr write them (row 1 a
+ * text header over numbers, which GDAL's header guess kept for itself): the
+ * bundled CSV's names and cells (scripts/make-xlsx-fixtures.sh). */
+static void test_header_row(void)
+{
+    sp_table *ref = read_with("shapefiles/ai_index_province.csv", NULL, 0, NULL);
+    const char *files[] = {FIX "/ai_pandas.xlsx", FIX "/ai_ogr.xlsx", FIX "/ai_ogr.ods"};
+    for (int k = 0; ref && k < 3; k++) {
+        sp_table *t = read_with(files[k], NULL, 0, NULL);
+        for (int c = 0; t && c < t->ncol && c < ref->ncol; c++)
+            TH_RECORD(strcmp(t->names[c], ref->names[c]) == 0, "%s: field %d is '%s', want '%s'",
+                      files[k], c + 1, t->names[c], ref->names[c]);
+        check_same_table(t, ref, files[k]);
+        sp_table_free(t);
+    }
+    sp_table_free(ref);
+    /* Years as text header cells ("2011") over numbers: names, not data. */
+    ref = read_with(FIX "/ai_index_utf8.csv", NULL, 0, NULL);
+    sp_table *w = read_with(FIX "/ai_years_text.xlsx", NULL, 0, "ai:{year}");
+    if (w && ref)
+        check_wide(w, ref, "years as text header");
+    sp_table_free(w);
+    sp_table_free(ref);
+}
+
+/* A header row of text ids and no id column (pandas index = False), as CSV
+ * and on a sheet: the ids kept, the same matrix from both. */
+static void test_dense_id_header(void)
+{
+    sp_weights *C = NULL, *X = NULL, *G = NULL;
+    CHECK_INT(sp_wio_read(FIX "/w_abcd.csv", &C), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/w_abcd.xlsx", &X), SP_OK);
+    for (int k = 0; k < 2; k++) {
+        const sp_weights *W = k ? X : C;
+        CHECK(W && W->n == 4 && sp_csr_nnz(W->w) == 8);
+        if (W && W->n == 4)
+            TH_RECORD(!strcmp(W->ids[0], "a") && !strcmp(W->ids[3], "d"), "abcd %s: ids %s..%s",
+                      k ? "xlsx" : "csv", W->ids[0], W->ids[3]);
+    }
+    sp_weights_free(C);
+    sp_weights_free(X);
+    C = X = NULL;
+    CHECK_INT(sp_wio_read(FIX "/provinces_dense_names.csv", &C), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/provinces_dense_names.xlsx", &X), SP_OK);
+    CHECK_INT(sp_wio_read(FIX "/provinces_libpysal.gal", &G), SP_OK);
+    if (C && X && G) {
+        CHECK(C->n == 34 && X->n == 34 && sp_csr_equal(C->w, X->w));
+        CHECK(sp_csr_nnz(C->w) == sp_csr_nnz(G->w));
+        CHECK_STR(C->ids[0], "Beijing");
+        CHECK_STR(X->ids[33], C->ids[33]);
+    }
+    sp_weights_free(C);
+    sp_weights_free(X);
+    sp_weights_free(G);
+}
+
 /* Same neighbour sets as libpysal's GAL of the same W. */
 static void test_dense(void)
 {
@@ -253,7 +309,9 @@ int main(void)
     RUN(test_stat_files);
     RUN(test_gbk);
     RUN(test_excel);
+    RUN(test_header_row);
     RUN(test_dense);
+    RUN(test_dense_id_header);
     RUN(test_wide_cases);
     RUN(test_truncated);
     return th_report("t_readers");

@@ -55,6 +55,19 @@ ok "text: breaks as a note" "$SPILL" detector "$D/hand.csv" --y y --x X,v --cont
 check "breaks note" grep -q '^v: quantile breaks (upper bounds) 2.1, 5$' "$OUT"
 ok "markdown" "$SPILL" detector "$D/hand.csv" --y y --x X,Z --markdown
 check "markdown table" grep -q '^| by' "$OUT"
+# -o FILE: the format follows the extension (as gini, kde and decouple)
+dt() { "$SPILL" detector "$D/hand.csv" --y y --x X,Z "$@"; }
+dt --csv >"$TMP/flag.csv"; dt --markdown >"$TMP/flag.md"; dt --latex >"$TMP/flag.tex"
+dt >"$TMP/flag.txt"; dt --json >"$TMP/flag.json"
+for e in csv md tex txt json; do
+    ok "-o d.$e" dt -o "$TMP/ext.$e"
+    check "-o d.$e: what the flag prints" cmp -s "$TMP/ext.$e" "$TMP/flag.$e"
+done
+fails 1 "--latex and -o .*d.md: the extension asks for markdown" "a flag against the extension" \
+    dt --latex -o "$TMP/d.md"
+fails 1 "--json prints on standard output" "--json with -o" dt --json -o "$TMP/d.json"
+fails 1 "these tables are written as text" "-o .xlsx refused" dt -o "$TMP/d.xlsx"
+check "no file left" [ ! -e "$TMP/d.json" ] && [ ! -e "$TMP/d.xlsx" ]
 ok "jenks" "$SPILL" detector "$D/hand.csv" --y y --x v --continuous v --classes 3 --discretize jenks --json
 
 fails 1 "need --continuous" "classes without continuous" "$SPILL" detector "$D/hand.csv" --y y --x X --classes 3

@@ -39,6 +39,15 @@ ok "text" "$SPILL" kde "$AI" --var ai_index --id adcode --by year
 check "text table lists the peaks" grep -q "peak at" "$OUT"
 ok "-o curves" "$SPILL" kde "$AI" --var ai_index --id adcode --by year --grid 50 -o "$TMP/k.csv"
 check "-o: header and 4 x 50 rows" [ "$(wc -l <"$TMP/k.csv")" = 201 ]
+ok "-o curves.xlsx" "$SPILL" kde "$AI" --var ai_index --id adcode --by year --grid 50 -o "$TMP/k.xlsx"
+check "-o .xlsx: a workbook (zip), not CSV text" [ "$(head -c 2 "$TMP/k.xlsx")" = PK ]
+# read back by spill: the same columns and 200 rows as the CSV, x to 16 digits
+ok "-o .xlsx read back" "$SPILL" kde "$TMP/k.xlsx" --var x --id x --by by --grid 5 --json
+check "read back: 4 periods of 50 points" [ "$(jq '[.results[].n] == [50, 50, 50, 50]' "$OUT")" = true ]
+"$SPILL" kde "$TMP/k.csv" --var x --id x --by by --grid 5 --json >"$TMP/kcsv.json" 2>/dev/null
+check "read back: the bandwidths of the CSV's (16 digits)" [ "$(jq -n --slurpfile a "$OUT" \
+    --slurpfile b "$TMP/kcsv.json" '[$a[0].results, $b[0].results] | transpose |
+    map((.[0].bandwidth - .[1].bandwidth | fabs) <= 1e-14 * .[1].bandwidth) | all')" = true ]
 ok "cities, Epanechnikov" "$SPILL" kde "$DIST/cities_panel.csv" --var x4 --id adcode --by year --kernel epanechnikov --json
 check "three curves, finite" [ "$(jq '([.results[].density[] | . >= 0] | all) and (.results | length == 3)' "$OUT")" = true ]
 # --- bad input

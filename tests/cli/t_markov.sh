@@ -88,6 +88,25 @@ ok "csv file" us --var pci --csv -o "$TMP/m.csv"
 check "csv written" grep -q '729' "$TMP/m.csv"
 fails 1 "--json prints on standard output" "json with -o" us --var pci --json -o "$TMP/m.json"
 check "no file left" [ ! -e "$TMP/m.json" ]
+# -o FILE: the format follows the extension, as gini, kde and decouple
+us --var pci --csv >"$TMP/flag.csv" 2>/dev/null
+us --var pci --markdown >"$TMP/flag.md" 2>/dev/null
+us --var pci --latex >"$TMP/flag.tex" 2>/dev/null
+us --var pci >"$TMP/flag.txt" 2>/dev/null
+us --var pci --json >"$TMP/flag.json" 2>/dev/null
+for e in csv md tex txt json; do
+    ok "-o m.$e" us --var pci -o "$TMP/ext.$e"
+    check "-o m.$e: what the flag prints" cmp -s "$TMP/ext.$e" "$TMP/flag.$e"
+    check "-o m.$e: nothing on stdout" [ ! -s "$OUT" ]
+done
+ok "-o m.out: CSV for any other name" us --var pci -o "$TMP/ext.out"
+check "-o m.out: the CSV tables" cmp -s "$TMP/ext.out" "$TMP/flag.csv"
+ok "a flag that agrees with -o" us --var pci --csv -o "$TMP/agree.csv"
+check "flag and extension: the CSV tables" cmp -s "$TMP/agree.csv" "$TMP/flag.csv"
+fails 1 "--markdown and -o .*m.csv: the extension asks for csv" "a flag against the extension" \
+    us --var pci --markdown -o "$TMP/m.csv"
+fails 1 "-o .*m.xlsx: these tables are written as text" "-o .xlsx refused" us --var pci -o "$TMP/m.xlsx"
+check "no .xlsx left" [ ! -e "$TMP/m.xlsx" ]
 ok "latex" us --var pci --latex
 check "latex booktabs" grep -q 'toprule' "$OUT"
 

@@ -22,6 +22,25 @@ check "xlsx wide sheet with title rows" [ "$(moran_i "$R/ai_wide.xlsx" --sheet �
     --wide ai --id adcode --var ai)" = "$WANT" ]
 check "xlsx years as column names" [ "$(moran_i "$R/ai_wide.xlsx" --sheet years --wide 'ai:{year}' \
     --id adcode --var ai)" = "$WANT" ]
+# row 1 is the header in the layouts other tools write (scripts/make-xlsx-fixtures.sh)
+for f in ai_pandas.xlsx ai_ogr.xlsx ai_ogr.ods; do
+    check "$f (text header over numbers)" [ "$(moran_i "$R/$f" --id adcode --var ai_index)" = "$WANT" ]
+done
+check "years as text header cells" [ "$(moran_i "$R/ai_years_text.xlsx" --wide 'ai:{year}' \
+    --id adcode --var ai)" = "$WANT" ]
+check "OGR_XLSX_HEADERS=FORCE in the environment changes nothing" [ "$(OGR_XLSX_HEADERS=FORCE \
+    moran_i "$R/ai_wide.xlsx" --sheet years --wide 'ai:{year}' --id adcode --var ai)" = "$WANT" ]
+"$SPILL" gini "$AI" --var ai_index --id adcode --by year --group region >"$TMP/g_csv.txt" 2>/dev/null
+ok "gini of the pandas workbook" "$SPILL" gini "$R/ai_pandas.xlsx" --var ai_index --id adcode --by year --group region
+check "gini: the CSV's tables" cmp -s "$OUT" "$TMP/g_csv.txt"
+# spill's own workbooks read back: gini -o .xlsx (the shared table writer)
+ok "gini -o .xlsx" "$SPILL" gini "$AI" --var ai_index --id adcode --by year --group region -o "$TMP/g.xlsx"
+"$SPILL" gini "$AI" --var ai_index --id adcode --by year --group region -o "$TMP/g.csv" >/dev/null 2>&1
+ok "spill's workbook read back" "$SPILL" kde "$TMP/g.xlsx" --var gini --bw 0.1 --grid 3 --json
+"$SPILL" kde "$TMP/g.csv" --var gini --bw 0.1 --grid 3 --json >"$TMP/gk.json" 2>/dev/null
+check "read back: the CSV's values (16 digits)" [ "$(jq -n --slurpfile a "$OUT" --slurpfile b "$TMP/gk.json" \
+    '[$a[0].results[0].density, $b[0].results[0].density] | transpose |
+    map((.[0] - .[1] | fabs) <= 1e-12 * .[1]) | all')" = true ]
 fails 2 "sheets: 说明, 指数, years; choose with --sheet" "xlsx: first sheet without data names the sheets" \
     "$SPILL" moran "$R/ai_wide.xlsx" --w "$TMP/w.gal" --id adcode --var ai --by year
 fails 2 "no field 'year'.*on sheet 'years'.*--sheet" "xlsx: missing field names the sheets" \
@@ -69,6 +88,16 @@ for f in provinces_dense.csv provinces_dense.xlsx provinces_spmat.txt provinces_
     "$SPILL" weights "$P" --id adcode -o "$TMP/q.gal" 2>/dev/null
     check "$f: the queen W" cmp -s "$TMP/c.gal" "$TMP/q.gal"
 done
+# a header row of text ids, no id column (pandas index=False), CSV and sheet
+for f in w_abcd.csv w_abcd.xlsx; do
+    ok "$f: header of ids" "$SPILL" weights "$R/$f" -o "$TMP/$f.gal"
+    check "$f: ids a..d kept" [ "$(tail -n +2 "$TMP/$f.gal" | awk 'NR % 2' | tr '\n' ' ')" = "a 2 b 2 c 2 d 2 " ]
+done
+check "w_abcd: the same GAL from CSV and sheet" cmp -s "$TMP/w_abcd.csv.gal" "$TMP/w_abcd.xlsx.gal"
+ok "province W named by name_en (CSV)" "$SPILL" weights "$R/provinces_dense_names.csv" -o "$TMP/nc.gal"
+ok "province W named by name_en (xlsx)" "$SPILL" weights "$R/provinces_dense_names.xlsx" -o "$TMP/nx.gal"
+check "named W: the same from CSV and sheet" [ "$(tail -n +2 "$TMP/nc.gal")" = "$(tail -n +2 "$TMP/nx.gal")" ]
+check "named W: Beijing's neighbours" grep -qx "Tianjin Hebei" "$TMP/nc.gal"
 ok "dense CSV without ids" "$SPILL" winfo "$R/provinces_dense_noheader.csv" --json
 check "dense CSV without ids: 34 units 1..34" [ "$(jq -r '"\(.n) \(.nnz)"' "$OUT")" = "34 140" ]
 ok "--standardize on converting" "$SPILL" weights "$R/provinces_libpysal.gal" --standardize row -o "$TMP/r.mtx"
