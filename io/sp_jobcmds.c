@@ -147,3 +147,26 @@ const char *sp_jobcmds_closest(const sp_jobcmds_entry *c, const char *key)
             names[count++] = o->name;
     return sp_strdist_closest(key, names, count);
 }
+
+/* The matrices a command prints turned around by an option, with the
+ * heading of its first column either way (io/cmd_markov.c, matrix_grid). */
+static const struct {
+    const char *command, *keys, *flag, *rows, *cols;
+} layouts[] = {
+    {"markov", "transitions p mfpt", "--origin-columns", "from \\ to", "to \\ from"},
+};
+
+int sp_jobcmds_matrix_layout(const char *command, int argc, char *const *argv, const char *key,
+                             const char **corner)
+{
+    for (size_t k = 0; k < sizeof layouts / sizeof layouts[0]; k++) {
+        if (strcmp(layouts[k].command, command) != 0 || !listed(layouts[k].keys, key))
+            continue;
+        int turned = 0;
+        for (int i = 1; i < argc; i++)
+            turned |= strcmp(argv[i], layouts[k].flag) == 0;
+        *corner = turned ? layouts[k].cols : layouts[k].rows;
+        return turned;
+    }
+    return -1;
+}

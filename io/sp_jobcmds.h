@@ -84,6 +84,14 @@ char sp_jobcmds_type(const sp_jobcmds_entry *c, const char *key);
 /* Why the job sets option key itself ("set by the job: ..."), or NULL. */
 const char *sp_jobcmds_reserved(const char *key);
 
+/* How command prints its matrix key in its own tables, for the job's table
+ * of it to agree: *corner the heading of the first column ("from \\ to");
+ * returns 1 when the options argv[0..argc) turn the matrix around (markov
+ * --origin-columns: origins in columns), 0 when not, -1 when the command
+ * prints no such matrix (the job's generic labels, *corner untouched). */
+int sp_jobcmds_matrix_layout(const char *command, int argc, char *const *argv, const char *key,
+                             const char **corner);
+
 /* The option of c a job may give closest to key (a misspelling), or NULL. */
 const char *sp_jobcmds_closest(const sp_jobcmds_entry *c, const char *key);
 
