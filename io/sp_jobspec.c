@@ -193,6 +193,21 @@ static int input_path(sp_jobspec *J, yaml_node_t *n, char **out)
     return (*out = sp_strdup(real)) ? SP_OK : SP_ENOMEM;
 }
 
+/* A file pattern with {} (a matrix per period, --w-by): its folder must
+ * exist; the files are the command's to find. */
+static int pattern_path(sp_jobspec *J, yaml_node_t *n, char **out)
+{
+    const char *s = scalar(n), *slash = strrchr(s, '/');
+    char dir[PATH_MAX], real[PATH_MAX], path[2 * PATH_MAX];
+    snprintf(dir, sizeof dir, "%s%s%.*s", s[0] == '/' ? "" : J->priv->dir, s[0] == '/' ? "" : "/",
+             slash ? (int)(slash - s) : 0, s);
+    if (strstr(dir, "{}") || !realpath(dir, real))
+        return sp_error_set(SP_EDATA, "%s:%d: %s: no such folder (the {} of a matrix per "
+                            "period goes in the file name)", J->path, line_of(n), s);
+    snprintf(path, sizeof path, "%s/%s", real, slash ? slash + 1 : s);
+    return (*out = sp_strdup(path)) ? SP_OK : SP_ENOMEM;
+}
+
 /* A column of t named at node n must exist. */
 static int need_col(sp_jobspec *J, const jtable *t, yaml_node_t *n, const char *col)
 {
@@ -384,8 +399,13 @@ static int parse_weights(sp_jobspec *J, yaml_node_t *n)
     for (int k = 0; k < P->nw && !rc; k++) {
         yaml_node_t *v = node(P, P->w[k].node);
         if (get(P, v, "file")) {
-            if (!(rc = check_map(J, v, "file", "weights")))
-                rc = input_path(J, get(P, v, "file"), &P->w[k].value);
+            yaml_node_t *f = get(P, v, "file");
+            if ((rc = check_map(J, v, "file", "weights")))
+                continue;
+            if (scalar(f) && strstr(scalar(f), "{}")) /* w_{}.gal: for --w-by */
+                rc = pattern_path(J, f, &P->w[k].value);
+            else
+                rc = input_path(J, f, &P->w[k].value);
             continue;
         }
         if (!P->bound.file)
