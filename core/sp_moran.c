@@ -449,7 +449,8 @@ static int global_work(void *ctx)
     return SP_OK;
 }
 
-/* sign: +1 for I, -1 for C, so that z_perm has the sign of z_norm and z_rand. */
+/* sign: +1 for I, -1 for C, so that z_perm has the sign of z_norm and z_rand;
+ * tol: the statistic's rounding scale (ties within it count both ways). */
 static void perm_summary(const double *v, int perm, double obs, double tol, int sign, sp_gtest *t)
 {
     int ge = 0, le = 0;
@@ -463,7 +464,9 @@ static void perm_summary(const double *v, int perm, double obs, double tol, int 
     t->p_perm = sp_autocorr_pseudo_p(ge, le, perm);
     t->mean_perm = obs + s1 / perm;
     t->sd_perm = perm > 1 ? sqrt(fmax(0.0, (s2 - s1 * s1 / perm) / (perm - 1))) : NAN;
-    t->z_perm = t->sd_perm > 0.0 ? sign * (t->stat - t->mean_perm) / t->sd_perm : NAN;
+    /* an sd within the ties' tolerance is rounding noise of a constant
+     * statistic (e.g. every unit the neighbour of every other): no z */
+    t->z_perm = t->sd_perm > tol ? sign * (t->stat - t->mean_perm) / t->sd_perm : NAN;
 }
 
 /* Permutation tests of I and C; fills p_perm, mean_perm, sd_perm, z_perm. */
@@ -512,8 +515,11 @@ done:
 
 static void gtest_tests(sp_gtest *t, int sign)
 {
-    t->z_norm = t->var_norm > 0.0 ? sign * (t->stat - t->expect) / sqrt(t->var_norm) : NAN;
-    t->z_rand = t->var_rand > 0.0 ? sign * (t->stat - t->expect) / sqrt(t->var_rand) : NAN;
+    /* a variance within rounding of 0 (a statistic constant under the null,
+     * e.g. every unit the neighbour of every other) gives no z */
+    double floor = 1e-12 * t->expect * t->expect;
+    t->z_norm = t->var_norm > floor ? sign * (t->stat - t->expect) / sqrt(t->var_norm) : NAN;
+    t->z_rand = t->var_rand > floor ? sign * (t->stat - t->expect) / sqrt(t->var_rand) : NAN;
     t->p_norm = sp_autocorr_p2(t->z_norm);
     t->p_rand = sp_autocorr_p2(t->z_rand);
     t->p_perm = t->mean_perm = t->sd_perm = t->z_perm = NAN;

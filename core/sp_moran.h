@@ -21,7 +21,10 @@
  * default (ArcGIS, esda); with adjust_n, m = n minus the islands as spdep's
  * default adjust.n = TRUE; Geary's variances then follow spdep geary.test
  * exactly, which keeps the full n in some terms (see sp_moran.c).
- * Variances need m >= 4 under randomisation; otherwise they are NaN.
+ * Variances need m >= 4 under randomisation; otherwise they are NaN.  A
+ * variance within rounding of 0 (below 1e-12 E(I)^2: a statistic constant
+ * under the null, e.g. W linking every unit to every other with equal
+ * weights) and a permutation sd within the ties' tolerance give NaN z and p.
  *
  * Permutations: every permutation shuffles all n values over the map (stream
  * sp_rng_init(seed, SP_PERM_GLOBAL, p)); p_perm is the folded pseudo p-value of

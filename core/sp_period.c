@@ -38,6 +38,16 @@ int sp_period_gaps(int t, const char *const *periods, unsigned char *gap, double
     return 1;
 }
 
+int sp_period_uneven(int t, const char *const *periods, const unsigned char *gap, double step)
+{
+    for (int s = 1; s < t; s++) {
+        double d = strtod(periods[s], NULL) - strtod(periods[s - 1], NULL);
+        if (!gap[s] && d - step > 1e-9 * step)
+            return s;
+    }
+    return 0;
+}
+
 int sp_period_same(int t, const char *const *periods)
 {
     double a = 0.0, b;

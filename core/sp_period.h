@@ -17,6 +17,13 @@
  * consecutive periods (gap all 0). */
 int sp_period_gaps(int t, const char *const *periods, unsigned char *gap, double *step);
 
+/* The first s >= 1 (after sp_period_gaps with `step`) that follows no gap but
+ * lies more than a step after period s - 1 (2011, 2015, 2019, 2022: step 3,
+ * 2015 after 2011), or 0 when every interval without a gap is the step (to
+ * 1e-9 relative): the half step of slack takes such labels as consecutive,
+ * over intervals that are not equal. */
+int sp_period_uneven(int t, const char *const *periods, const unsigned char *gap, double step);
+
 /* The first s >= 1 whose label is the same number as label s - 1 ("2010",
  * "2010.0": one period written two ways, which sp_period_gaps takes as not
  * numbers), or 0 when there is none. */

@@ -163,11 +163,15 @@ static int period_gaps(dec_job *job)
         return SP_ENOMEM;
     for (int g = 0; g < np; g++)
         job->labels[g] = P->periods[g].label;
-    return sp_gapio_find(&job->G, job->first ? SP_GAPIO_CONSECUTIVE : job->gaps, np,
-                         job->labels, job->D->path, job->by,
-                         "so the change into it spans more than one period and would mix with "
-                         "the one-period changes", "the intervals across the gap (listed in "
-                         "period_gaps)");
+    int rc = sp_gapio_find(&job->G, job->first ? SP_GAPIO_CONSECUTIVE : job->gaps, np,
+                           job->labels, job->D->path, job->by,
+                           "so the change into it spans more than one period and would mix "
+                           "with the one-period changes", "the intervals across the gap "
+                           "(listed in period_gaps)");
+    if (!rc && job->G.numeric)
+        sp_gapio_warn_uneven(stderr, "decouple", np, job->labels, job->G.gap, job->G.step,
+                             job->D->path, job->by, "the start of each change");
+    return rc;
 }
 
 /* 1 when interval g (into period g) is computed: not after a skipped gap. */

@@ -419,6 +419,9 @@ static int period_gaps(const fp_opts *o, fp_run *R)
                                 : sp_gapio_same(D->t, (const char *const *)D->periods, o->data, o->timef);
     if (rc)
         return rc;
+    if (R->periods_numeric)
+        sp_gapio_warn_uneven(o->err, "fit", D->t, (const char *const *)D->periods, R->gap,
+                             R->period_step, o->data, o->timef, "y(t-1)");
     int first = 0;
     for (int s = D->t - 1; s >= 1; s--)
         if (R->gap[s])

@@ -69,10 +69,13 @@ static json_t *period_json(const sp_acio_period *p, const sp_getis *G, json_t *i
                      "cold_95", b[1], "cold_99", b[0]);
 }
 
-/* Gi*: add the self weight where W has none, then standardise. */
+/* Gi*: add the self weight where W has none, then standardise.  Whether W is
+ * row-standardised is asked of W as read (the period's W restricted to the
+ * units with data no longer has rows summing to 1). */
 static int prepare_weights(hot_run *run, sp_acio_period *p)
 {
-    if (run->o.star && !run->warned_row && sp_weights_is_row_standardized(p->W) &&
+    const sp_weights *as_read = run->b.A->W ? run->b.A->W : p->W;
+    if (run->o.star && !run->warned_row && sp_weights_is_row_standardized(as_read) &&
         run->style == SP_STD_NONE && run->self_weight == 1.0) {
         sp_acio_warn(run->b.A, "%s is row-standardised: a self weight of 1 outweighs every "
                      "neighbour; use binary weights or --standardize binary", run->b.A->a.wpath);

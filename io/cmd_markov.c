@@ -245,6 +245,9 @@ static int period_gaps(mk_cli *c, const sp_pdata *D, sp_gapio *G, unsigned char 
     int rc = sp_gapio_find(G, c->gaps, D->t, (const char *const *)D->periods, c->src, c->by,
                            breaks, "the transitions across the gap (counted in "
                            "skipped_transitions)");
+    if (!rc && G->numeric)
+        sp_gapio_warn_uneven(stderr, "markov", D->t, (const char *const *)D->periods, G->gap,
+                             G->step, c->src, c->by, "a transition's origin");
     if (rc || !G->ngaps)
         return rc;
     if (!(*skip = sp_malloc((size_t)D->t)))

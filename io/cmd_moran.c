@@ -208,7 +208,11 @@ static int moran_period(moran_run *run, int g)
     if (!rc)
         rc = sp_moran_compute(p.W->w, p.x, p.subject, &run->o, &r);
     run->t_stat += sp_clock_seconds() - t1;
-    if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
+    if (!rc && isnan(r.I.z_norm)) /* var_norm within rounding of 0 (sp_moran.h) */
+        sp_acio_warn(A, "%s: I is the same for every arrangement of the values (e.g. W makes "
+                     "every unit an equal neighbour of every other: a GAL of distance weights "
+                     "reads back so): no z-values and no normal p-values", p.what);
+    else if (!rc && (isnan(r.I.z_rand) || isnan(r.C.z_rand)))
         sp_acio_warn(A, "%s: a randomisation variance is undefined (n < 4 or negative "
                      "variance: the distribution does not meet the test's assumptions)",
                      p.what);

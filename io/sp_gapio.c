@@ -55,14 +55,26 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
     return rc;
 }
 
+void sp_gapio_warn_uneven(FILE *err, const char *cmd, int t, const char *const *periods,
+                          const unsigned char *gap, double step, const char *src,
+                          const char *by, const char *before)
+{
+    int s = sp_period_uneven(t, periods, gap, step);
+    if (s)
+        fprintf(err, "spill %s: warning: %s: the %s periods are not equally spaced (%s after %s "
+                "is %g apart, the step is %g): %s is the period listed before, over unequal "
+                "intervals; --consecutive-periods says this is meant and silences this\n", cmd,
+                src, by, periods[s], periods[s - 1],
+                strtod(periods[s], NULL) - strtod(periods[s - 1], NULL), step, before);
+}
+
 int sp_gapio_same(int t, const char *const *periods, const char *src, const char *by)
 {
     int s = sp_period_same(t, periods);
     if (!s)
         return SP_OK;
     return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number (one period "
-                        "written two ways?): write each period one way (--consecutive-periods "
-                        "only if they are distinct codes whose order is the time)", src, by,
+                        "written two ways?): write each period one way", src, by,
                         periods[s - 1], periods[s]);
 }
 

@@ -12,6 +12,7 @@
 #define SP_GAPIO_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "sp_args.h"
 
@@ -51,9 +52,19 @@ int sp_gapio_find(sp_gapio *g, sp_gapio_mode mode, int t, const char *const *per
                   const char *src, const char *by, const char *breaks, const char *skipped);
 void sp_gapio_free(sp_gapio *g);
 
+/* A warning on err when numeric labels are taken as consecutive over
+ * unequal intervals (sp_period_uneven: 2011, 2015, 2019, 2022), naming the
+ * first longer interval, the step, `src`, the period field `by` and what t-1
+ * means to the command (`before`, e.g. "a transition's origin"); nothing
+ * when the intervals are equal. */
+void sp_gapio_warn_uneven(FILE *err, const char *cmd, int t, const char *const *periods,
+                          const unsigned char *gap, double step, const char *src,
+                          const char *by, const char *before);
+
 /* SP_EDATA naming two labels of the same number (sp_period_same: "2010",
  * "2010.0", one period written two ways) with `src` and the period field
- * `by`, else SP_OK. */
+ * `by`, else SP_OK.  (sp_panel_build refuses such labels first: this guards
+ * labels that reach the gap rules by another way.) */
 int sp_gapio_same(int t, const char *const *periods, const char *src, const char *by);
 
 /* period_order (a sentence: how "the period before" is found; `before`

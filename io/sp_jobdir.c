@@ -14,13 +14,40 @@
 #include "sp_jobdir.h"
 #include "sp_jobexec.h"
 
-/* The temporary folder: PARENT/.NAME.tmpXXXXXX. */
+/* Whether the folder dir may be replaced: it is empty, or an earlier output
+ * of spill run or merge (its manifest.json, or a shard's shard.json). */
+static int replaceable(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int empty = 1, ours = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            empty = 0;
+            ours |= !strcmp(e->d_name, "manifest.json") || !strcmp(e->d_name, "shard.json");
+        }
+    closedir(d);
+    return empty || ours;
+}
+
+/* The temporary folder: PARENT/.NAME.tmpXXXXXX, after checking that an
+ * existing target is a folder that commit may replace (a user's folder of
+ * data is never deleted). */
 int sp_jobdir_begin(const char *final, char **tmp)
 {
     char buf[PATH_MAX];
     const char *slash = strrchr(final, '/');
+    struct stat st;
     if (slash && !slash[1])
         return sp_error_set(SP_EUSAGE, "-o %s: give the folder without a trailing /", final);
+    if (stat(final, &st) == 0 && !S_ISDIR(st.st_mode))
+        return sp_error_set(SP_EUSAGE, "-o %s: it exists and is not a folder", final);
+    if (stat(final, &st) == 0 && !replaceable(final))
+        return sp_error_set(SP_EUSAGE, "-o %s: the folder holds files and is not an earlier "
+                                       "output of spill run (no manifest.json): it would be "
+                                       "replaced; give a new or empty folder", final);
     if (slash)
         snprintf(buf, sizeof buf, "%.*s/.%s.tmpXXXXXX", (int)(slash - final), final, slash + 1);
     else

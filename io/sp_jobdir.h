@@ -6,7 +6,9 @@
  *   sp_jobdir_begin("out/china", &tmp);  ... write under tmp ...
  *   rc ? sp_jobdir_abort(tmp) : (rc = sp_jobdir_commit(tmp, "out/china"));
  *
- * commit and abort free tmp.  An existing target folder is replaced. */
+ * commit and abort free tmp.  An existing target folder is replaced, but
+ * only when it is empty or an earlier output (manifest.json or shard.json
+ * in it): begin refuses any other folder, and a file, with SP_EUSAGE. */
 #ifndef SP_JOBDIR_H
 #define SP_JOBDIR_H
 

@@ -132,6 +132,20 @@ static int panel_periods(sp_panel *P, const int *order, const char *time_field)
     return SP_OK;
 }
 
+/* Two numeric period labels of the same number ("2015", "2015.0": rows
+ * appended from another export) would be two periods: SP_EDATA naming both.
+ * key: each row's label as a number; the periods are in numeric order. */
+static int same_number_periods(const sp_panel *P, const double *key, const char *time_field)
+{
+    for (int g = 1; g < P->nperiods; g++)
+        if (key[P->periods[g].rows[0]] == key[P->periods[g - 1].rows[0]])
+            return sp_error_set(SP_EDATA, "%s: the %s labels %s and %s are the same number "
+                                "(one period written two ways?): write each period one way",
+                                P->table->source, time_field, P->periods[g - 1].label,
+                                P->periods[g].label);
+    return SP_OK;
+}
+
 int sp_panel_build(const sp_table *t, const char *id_field, const char *time_field,
                    sp_panel **out)
 {
@@ -172,6 +186,8 @@ int sp_panel_build(const sp_table *t, const char *id_field, const char *time_fie
         if (P->time_col >= 0)
             qsort_r(order, (size_t)t->nrow, sizeof *order, row_cmp, &ctx);
         rc = panel_periods(P, order, time_field);
+        if (!rc && numeric && P->time_col >= 0)
+            rc = same_number_periods(P, key, time_field);
     }
     free(key);
     free(order);

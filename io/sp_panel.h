@@ -13,6 +13,8 @@
  *       sp_panel_align(P, g, W, &Wg);                 // W on these units, this order
  *   }
  *
+ * Numeric period labels sort as numbers; two labels of the same number
+ * ("2015", "2015.0") are SP_EDATA naming both, never two periods.
  * Without a time field the panel has one period (label "") holding every row,
  * so cross-sections and panels share one code path.  Without an id field the
  * ids are the row numbers "1".."nrow" (the CLI's default feature order); a

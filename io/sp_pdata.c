@@ -65,6 +65,35 @@ static void where_free(where_spec *w)
     free(w->vals);
 }
 
+/* SP_EDATA when --where value v is in no row of column col (a typo would
+ * otherwise drop its units without a word), naming the column's values (up
+ * to 12). */
+static int where_value_present(const sp_table *tab, const where_spec *w, const char *v)
+{
+    for (int r = 0; r < tab->nrow; r++) {
+        const char *s = sp_table_cell(tab, r, w->col);
+        if (s && strcmp(s, v) == 0)
+            return SP_OK;
+    }
+    char seen[600] = "";
+    size_t len = 0;
+    int shown = 0;
+    for (int r = 0; r < tab->nrow && r < 20000 && shown < 12; r++) { /* on error only */
+        const char *s = sp_table_cell(tab, r, w->col);
+        int first = 1;
+        for (int q = 0; s && q < r && first; q++) {
+            const char *o = sp_table_cell(tab, q, w->col);
+            first = !(o && strcmp(o, s) == 0);
+        }
+        if (s && first && len + strlen(s) + 3 < sizeof seen) {
+            len += (size_t)snprintf(seen + len, sizeof seen - len, "%s%s", shown ? ", " : "", s);
+            shown++;
+        }
+    }
+    return sp_error_set(SP_EDATA, "%s: --where %s=%s: no row has %s '%s' (the values are %s%s)",
+                        tab->source, w->field, v, w->field, v, seen, shown == 12 ? ", ..." : "");
+}
+
 static int where_parse(const sp_table *tab, const char *spec, where_spec *w)
 {
     memset(w, 0, sizeof *w);
@@ -95,7 +124,9 @@ static int where_parse(const sp_table *tab, const char *spec, where_spec *w)
             break;
         *tok = '\0';
     }
-    return SP_OK;
+    for (k = 0; k < w->nvals && !rc; k++)
+        rc = where_value_present(tab, w, w->vals[k]);
+    return rc;
 }
 
 static int where_keeps(const sp_table *tab, const where_spec *w, int row)

@@ -1241,6 +1241,23 @@ static unsigned *id_lengths(const sp_weights *W)
     return len;
 }
 
+/* A GAL file holds neighbour lists only, read back as equal weights (then
+ * standardised): weights that differ within a row (inverse distance,
+ * economic distance) would come back as other weights, so they are refused. */
+static int check_gal_weights(const sp_weights *W, const char *path)
+{
+    const sp_csr *w = W->w;
+    for (int i = 0; i < W->n; i++)
+        for (int k = w->p[i] + 1; k < w->p[i + 1]; k++)
+            if (w->x[k] != w->x[w->p[i]])
+                return sp_error_set(SP_EUSAGE, "%s: a GAL file holds neighbour lists only and "
+                                    "unit '%s' has unequal weights (%.6g to '%s', %.6g to '%s'): "
+                                    "they would be read back as equal; write .gwt, .mtx or .csv",
+                                    path, W->ids[i], w->x[w->p[i]], W->ids[w->j[w->p[i]]],
+                                    w->x[k], W->ids[w->j[k]]);
+    return SP_OK;
+}
+
 static int write_gal(wio_out *o, const sp_weights *W, const char *layer, const char *id_field)
 {
     char head[600];
@@ -1429,6 +1446,8 @@ int sp_wio_write_named(const char *path, const sp_weights *W, const char *layer,
     int rc = check_ids(W, fmt, path);
     if (!rc && fmt != SP_WF_GAL)
         rc = check_values(W, path);
+    else if (!rc)
+        rc = check_gal_weights(W, path);
     sp_output o;
     if (rc || (rc = sp_output_begin(path, &o)))
         return rc;

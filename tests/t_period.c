@@ -23,6 +23,16 @@ static void test_gaps(void)
     CHECK_INT(sp_period_gaps(3, every3, gap, &step), 1);
     CHECK(!gap[1] && !gap[2]);
     CHECK_REL(step, 3.0, 0.0);
+    CHECK_INT(sp_period_uneven(3, every3, gap, step), 0);
+    /* the bundled AI index's years: step 3, 4-year intervals within the slack */
+    const char *ai[] = {"2011", "2015", "2019", "2022"};
+    CHECK_INT(sp_period_gaps(4, ai, gap, &step), 1);
+    CHECK(!gap[1] && !gap[2] && !gap[3]);
+    CHECK_INT(sp_period_uneven(4, ai, gap, step), 1);
+    CHECK_INT(sp_period_uneven(5, years, (unsigned char[]){0, 0, 1, 0, 1}, 1.0), 0);
+    const char *tenths[] = {"0.1", "0.2", "0.3"}; /* 0.3 - 0.2 is not 0.1 in binary */
+    CHECK_INT(sp_period_gaps(3, tenths, gap, &step), 1);
+    CHECK_INT(sp_period_uneven(3, tenths, gap, step), 0);
     const char *text[] = {"2010Q1", "2010Q3"};
     CHECK_INT(sp_period_gaps(2, text, gap, &step), 0);
     CHECK(!gap[1]);

@@ -93,4 +93,12 @@ fails 1 "--dynamic" "bad --dynamic" fit --dynamic lag
 fails 1 "no-bias-correction goes with --dynamic" "--no-bias-correction alone" fit --no-bias-correction
 fails 1 "without --re" "--dynamic --re" fit --dynamic both --re
 fails 1 "own bias correction" "--dynamic --no-lee-yu" fit --dynamic both --no-lee-yu
+# years 2010, 2013, 2015, 2017 (step 2, 2013 three years after 2010: within the half step
+# of slack): y(t-1) over unequal intervals, with a warning naming them
+awk -F, 'NR == 1 || $3 == 2010 || $3 == 2013 || $3 == 2015 || $3 == 2017' \
+    "$FIX/panel/provinces_panel.csv" >"$TMP/uneven.csv"
+ok "--dynamic on uneven years" "$SPILL" fit "$TMP/uneven.csv" --panel adcode,year \
+    --w "$FIX/panel/provinces.gal" --y y --x x1,x2 --dynamic both --json
+check "--dynamic: the uneven-interval warning" \
+    grep -q "fit: warning: .*not equally spaced (2013 after 2010 is 3 apart, the step is 2): y(t-1)" "$ERR"
 finish t_fit_dynamic

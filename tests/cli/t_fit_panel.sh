@@ -132,6 +132,6 @@ ok "--effects sem: a warning, the fit runs" fit --model sem --effects
 check "--effects sem: the warning says why" grep -q "warning: --effects: a sem model has no spillovers" "$ERR"
 fails 1 "--lee-yu and --no-lee-yu" "both Lee-Yu flags" fit --lee-yu --no-lee-yu
 fails 2 "regressor adcode does not vary once the unit fixed effects" "time-invariant regressor" fit --x x1,adcode --fe unit
-fails 2 "no row has region in" "--where matches nothing" fit --where region=North
+fails 2 "no row has region 'North'" "--where matches nothing" fit --where region=North
 check "no stdout on failure" [ ! -s "$OUT" ]
 finish t_fit_panel

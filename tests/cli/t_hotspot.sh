@@ -73,4 +73,13 @@ check "no partial output" [ ! -e "$TMP/x.gpkg" ]
 # the summary table through the shared writer
 ok "--csv summary" "$SPILL" hotspot "$COL" --id POLYID --w "$A/columbus_queen.gal" --var CRIME -o "$TMP/csv.gpkg" --csv
 check "--csv: header with the bins, one row of 9" [ "$(head -1 "$OUT")" = "by,n,hot99,hot95,hot90,ns,cold90,cold95,cold99" ] && [ "$(sed -n 2p "$OUT" | awk -F, '{print NF}')" = 9 ]
+# a row-standardised .gwt (spill weights' default) with a self weight of 1: the
+# warning comes also when W is restricted to the units with data (the 31
+# provinces of the index among W's 34 units)
+ok "row-standardised provinces .gwt" "$SPILL" weights "$SHP/china_provinces.shp" --id adcode \
+    --link 460000:440000 -o "$TMP/ql_row.gwt"
+ok "Gi* with it on the index (31 of 34 units)" "$SPILL" hotspot "$SHP/china_provinces.shp" --id adcode \
+    --data "$SHP/ai_index_province.csv" --by year --var ai_index --w "$TMP/ql_row.gwt" \
+    -o "$TMP/hs_row.gpkg"
+check "the row-standardised warning, W restricted" grep -q "ql_row.gwt is row-standardised" "$ERR"
 finish t_hotspot.sh

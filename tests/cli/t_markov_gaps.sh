@@ -80,9 +80,25 @@ fails 1 "--gaps and --consecutive-periods exclude each other" "--gaps with --con
 # one year twice, written two ways (rows of 1949 appended again as 1949.0): not two
 # periods (a transition 1949 -> 1949.0), an error naming both labels
 awk -F, -v OFS=, '{ print } NR > 1 && $4 == 1949 { $4 = "1949.0"; print }' "$M/usjoin_long.csv" >"$TMP/twoways.csv"
-fails 2 "twoways.csv: the year labels 1949 and 1949.0 are the same number .*write each period one way.*--consecutive-periods" \
+fails 2 "twoways.csv: the year labels 1949 and 1949.0 are the same number .*write each period one way" \
     "two labels of the same number are an error naming both" mk "$TMP/twoways.csv" --json
 check "no output on that error" [ ! -s "$OUT" ]
-ok "--consecutive-periods (distinct codes) takes them in their order" mk "$TMP/twoways.csv" --consecutive-periods --json
+fails 2 "the year labels 1949 and 1949.0 are the same number" \
+    "--consecutive-periods does not make them two periods either" mk "$TMP/twoways.csv" --consecutive-periods --json
 
+# uneven survey years within the half step of slack (2011, 2015, 2019, 2022: step 3) are
+# consecutive with a warning naming the first longer interval; --consecutive-periods silences it
+AI=$SHP/ai_index_province.csv
+ok "markov on the AI index's uneven years" "$SPILL" markov "$AI" --id adcode --by year --var ai_index --json
+check "the uneven-interval warning names 2015 after 2011" \
+    grep -q "periods are not equally spaced (2015 after 2011 is 4 apart, the step is 3)" "$ERR"
+cp "$OUT" "$TMP/uneven.json"
+ok "... with --consecutive-periods" "$SPILL" markov "$AI" --id adcode --by year --var ai_index \
+    --json --consecutive-periods
+check "--consecutive-periods: no warning" [ ! -s "$ERR" ]
+check "--consecutive-periods: the same transition counts" \
+    [ "$(jq -c .counts "$OUT")" = "$(jq -c .counts "$TMP/uneven.json")" ]
+ok "decouple on uneven years warns too" "$SPILL" decouple "$AI" --id adcode --by year \
+    --var ai_index --driver ai_index
+check "decouple: the warning" grep -q "decouple: warning: .*not equally spaced" "$ERR"
 finish t_markov_gaps
