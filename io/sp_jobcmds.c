@@ -102,10 +102,11 @@ static const struct {
     {"each", "the report shows one figure per analysis"},
 };
 
-/* 1 when word is one of the blank-separated words of list. */
-static int listed(const char *list, const char *word)
+int sp_jobcmds_listed(const char *list, const char *word)
 {
     size_t len = strlen(word);
+    if (!len)
+        return 0;
     for (const char *p = list; (p = strstr(p, word)); p += len)
         if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
             return 1;
@@ -115,7 +116,7 @@ static int listed(const char *list, const char *word)
 const char *sp_jobcmds_reserved(const char *key)
 {
     for (size_t k = 0; k < sizeof reserved / sizeof reserved[0]; k++)
-        if (listed(reserved[k].keys, key))
+        if (sp_jobcmds_listed(reserved[k].keys, key))
             return reserved[k].why;
     return NULL;
 }
@@ -160,7 +161,8 @@ int sp_jobcmds_matrix_layout(const char *command, int argc, char *const *argv, c
                              const char **corner)
 {
     for (size_t k = 0; k < sizeof layouts / sizeof layouts[0]; k++) {
-        if (strcmp(layouts[k].command, command) != 0 || !listed(layouts[k].keys, key))
+        if (strcmp(layouts[k].command, command) != 0 ||
+            !sp_jobcmds_listed(layouts[k].keys, key))
             continue;
         int turned = 0;
         for (int i = 1; i < argc; i++)

@@ -92,6 +92,9 @@ const char *sp_jobcmds_reserved(const char *key);
 int sp_jobcmds_matrix_layout(const char *command, int argc, char *const *argv, const char *key,
                              const char **corner);
 
+/* 1 when word (not empty) is one of the blank-separated words of list. */
+int sp_jobcmds_listed(const char *list, const char *word);
+
 /* The option of c a job may give closest to key (a misspelling), or NULL. */
 const char *sp_jobcmds_closest(const sp_jobcmds_entry *c, const char *key);
 

@@ -77,16 +77,6 @@ static int nitems(const yaml_node_t *n)
     return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
-/* 1 when word is one of the blank-separated words of list. */
-static int in_list(const char *list, const char *word)
-{
-    size_t len = strlen(word);
-    for (const char *p = list; (p = strstr(p, word)); p++)
-        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-            return 1;
-    return 0;
-}
-
 /* A mapping with scalar keys out of `allowed` (blank-separated), no key twice. */
 static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const char *what)
 {
@@ -102,7 +92,7 @@ static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const c
                 return bad(J, k, "%s: key '%s' given twice", what, key);
         if (!allowed)
             continue;
-        if (!in_list(allowed, key))
+        if (!sp_jobcmds_listed(allowed, key))
             return bad(J, k, "%s: unknown key '%s' (expected one of: %s)", what, key, allowed);
     }
     return SP_OK;
@@ -648,7 +638,7 @@ static const char *const frame_keys = "name command data grid options";
 static yaml_node_t *get_opt(jpriv *P, yaml_node_t *a, const char *key)
 {
     yaml_node_t *v = get(P, get(P, a, "options"), key);
-    return v || in_list(frame_keys, key) ? v : get(P, a, key);
+    return v || sp_jobcmds_listed(frame_keys, key) ? v : get(P, a, key);
 }
 
 /* The type of key for command c ('w', 'u' for w/subsample, else
@@ -715,7 +705,7 @@ static int check_options(sp_jobspec *J, yaml_node_t *a, yaml_node_t *o,
             break;
         if (!key_type(c, key))
             rc = unknown_key(J, k, "options", c, key);
-        else if (!in_list(frame_keys, key) && get(P, a, key))
+        else if (!sp_jobcmds_listed(frame_keys, key) && get(P, a, key))
             rc = bad(J, k, "options: '%s' is also a key of the analysis: give it once", key);
         else
             rc = check_key_value(J, c, key, v, data);
@@ -731,7 +721,7 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
     PAIRS(a, p) {
         yaml_node_t *k = node(P, p->key), *v = node(P, p->value);
         const char *key = scalar(k);
-        if (in_list(frame_keys, key))
+        if (sp_jobcmds_listed(frame_keys, key))
             continue;
         if (!key_type(c, key))
             return unknown_key(J, k, c->name, c, key);
@@ -1025,7 +1015,7 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
     for (int m = 0; m < 2 && opts[m]; m++)
         PAIRS(opts[m], p) {   /* the keys as written, grid values in place of their keys */
             const char *key = scalar(node(P, p->key));
-            if (rc || (m == 0 && in_list(frame_keys, key)))
+            if (rc || (m == 0 && sp_jobcmds_listed(frame_keys, key)))
                 continue;
             if (c->input == SP_JI_W && !strcmp(key, "w"))
                 continue;

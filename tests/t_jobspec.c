@@ -76,7 +76,8 @@ static void test_command_keys(void)
     snprintf(names, sizeof names, "%s, weights", sp_jobcmds_names());
     char *save = NULL;
     for (char *n = strtok_r(names, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
-        const sp_jobcmds_entry *c = strcmp(n, "weights") ? sp_jobcmds_find(n) : sp_jobcmds_weights();
+        const sp_jobcmds_entry *c =
+            strcmp(n, "weights") ? sp_jobcmds_find(n) : sp_jobcmds_weights();
         CHECK(c != NULL);
         for (const char *p = c ? c->keys : ""; *p;) {
             const char *colon = strchr(p, ':');
