@@ -154,9 +154,11 @@ int sp_weights_standardize(sp_weights *W, sp_std style)
 {
     sp_csr *w = W->w;
     int nnz = sp_csr_nnz(w);
-    for (int k = 0; k < nnz; k++)
-        if (!(w->x[k] >= 0.0) || !isfinite(w->x[k]))
-            return sp_error_set(SP_EDATA, "weights: negative or non-finite weight %g", w->x[k]);
+    for (int i = 0; i < W->n; i++)
+        for (int k = w->p[i]; k < w->p[i + 1]; k++)
+            if (!(w->x[k] >= 0.0) || !isfinite(w->x[k]))
+                return sp_error_set(SP_EDATA, "weights: unit %s has a negative or non-finite "
+                                    "weight %g to unit %s", W->ids[i], w->x[k], W->ids[w->j[k]]);
     double scale = 1.0;
     switch (style) {
     case SP_STD_NONE:
@@ -294,11 +296,17 @@ int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s)
         if (card > s->max_neighbors)
             s->max_neighbors = card;
     }
-    s->mean_neighbors = W->n > 0 ? (double)s->nnz / W->n : 0.0;
+    s->n += W->unnamed; /* a GWT's islands without ids: units without neighbours */
+    s->n_islands += W->unnamed;
+    if (W->unnamed)
+        s->min_neighbors = 0;
+    s->mean_neighbors = s->n > 0 ? (double)s->nnz / s->n : 0.0;
     s->density = s->nnz / ((double)s->n * s->n);
     s->symmetric = sp_csr_is_symmetric(W->w, 0.0);
     s->row_standardized = sp_weights_is_row_standardized(W);
-    return sp_weights_components(W, NULL, &s->components);
+    int rc = sp_weights_components(W, NULL, &s->components);
+    s->components += W->unnamed;
+    return rc;
 }
 
 /* Breadth-first search from each unit to depth `order`; distances[] is a
@@ -377,8 +385,11 @@ done:
 
 int sp_weights_add_link(sp_weights *W, int a, int b, double value)
 {
-    if (a < 0 || b < 0 || a >= W->n || b >= W->n || a == b)
-        return sp_error_set(SP_EUSAGE, "cannot link unit %d to unit %d", a + 1, b + 1);
+    if (a >= 0 && a < W->n && a == b)
+        return sp_error_set(SP_EUSAGE, "cannot link unit %s to itself", W->ids[a]);
+    if (a < 0 || b < 0 || a >= W->n || b >= W->n)
+        return sp_error_set(SP_EUSAGE, "cannot link unit %d to unit %d (units 1..%d)", a + 1,
+                            b + 1, W->n);
     sp_csr *w = W->w;
     int nnz = sp_csr_nnz(w);
     int *ti = sp_malloc(((size_t)nnz + 2) * sizeof *ti), *tj = sp_malloc(((size_t)nnz + 2) * sizeof *tj);
@@ -505,6 +516,19 @@ static int rows_increasing(const sp_csr *a)
     return 1;
 }
 
+/* Whether W's units are named 1..n in order (spdep's write.nb.gal and
+ * write.sn2gwt do so unless given the region ids). */
+static int ids_ordinal(const sp_weights *W)
+{
+    char want[16];
+    for (int i = 0; i < W->n; i++) {
+        snprintf(want, sizeof want, "%d", i + 1);
+        if (!W->ids[i] || strcmp(W->ids[i], want) != 0)
+            return 0;
+    }
+    return W->n > 0;
+}
+
 int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
                      const char *what, sp_weights **out)
 {
@@ -517,8 +541,13 @@ int sp_weights_align(const sp_weights *W, const char *const *ids, int n,
                                           &n_missing, &same)
                         : SP_ENOMEM;
     if (!rc && n_missing > W->unnamed)
-        rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s", what, n_missing,
-                          n_missing > 1 ? "s" : "", missing);
+        rc = sp_error_set(SP_EDATA, "%s: %d unit%s not in the weights: %s%s", what, n_missing,
+                          n_missing > 1 ? "s" : "", missing,
+                          n_missing == n && ids_ordinal(W)
+                              ? " (the weights name their units 1..N, as spdep's write.nb.gal "
+                                "and write.sn2gwt write them unless given the region ids: "
+                                "match the rows to W's units by their order, or write W with "
+                                "the ids)" : "");
     sp_csr *w = NULL;
     if (!rc && same) { /* W's own order: the matrix as it is, as align_matrix gives it */
         if (!(rc = sp_csr_copy(W->w, &w)) && !rows_increasing(w))

@@ -68,6 +68,8 @@ int sp_weights_islands(const sp_weights *W, int **list, int *count);
 int sp_weights_components(const sp_weights *W, int *labels, int *count);
 
 int sp_weights_is_row_standardized(const sp_weights *W);
+/* The summary of W; units a file counts without naming them (W->unnamed:
+ * a libpysal/GeoDa GWT's islands) count as units, islands and components. */
 int sp_weights_summarize(const sp_weights *W, sp_weights_summary *s);
 
 /* Binary weights of contiguity order `order` (units exactly `order` steps

@@ -145,7 +145,7 @@ static int parse_x(fp_opts *o, const char *list)
     }
     if (o->k0 == 0)
         return sp_error_set(SP_EUSAGE, "--x names no regressor");
-    return SP_OK;
+    return sp_args_distinct("x", o->x, o->k0);
 }
 
 /* --dynamic and --no-bias-correction, and what they exclude. */

@@ -142,6 +142,8 @@ static int parse_options(const sp_args *a, index_job *job)
         return sp_error_set(SP_EUSAGE, "--%s: expected %s comma-separated fields (at most %d, none empty)",
                             ind ? "ind" : "coupling", cp ? "two or more" : "one or more", MAXIND);
     int method = 0, norm = 0, z = 0, rc;
+    if ((rc = sp_args_distinct(ind ? "ind" : "coupling", job->names, job->m)))
+        return rc;
     job->o.shift = 1e-4;
     if ((rc = sp_args_choice(a, "method", methods, 4, &method)) ||
         (rc = sp_args_choice(a, "normalize", norms, 2, &norm)) ||

@@ -52,6 +52,8 @@ static const char help[] =
     "  --surface            kde: the 3-D surface instead of the curves\n"
     "  --level L            effects: confidence level in % (default 95; the draws'\n"
     "                       ci95 where the fit saved them, else est -/+ z se)\n"
+    "  --long-run           effects of a dynamic fit (--dynamic): the long-run effects\n"
+    "                       (default: the short-run ones); tau, eta are coefficients\n"
     "  --title T            the title (\"\" for none)\n"
     "  --width IN           figure width in inches (default 6.5)\n"
     "  --dpi N              PNG resolution (default 300)\n"
@@ -64,7 +66,7 @@ static const sp_optspec spec[] = {
     {"moran", 1}, {"kde", 1},   {"effects", 1}, {"markov", 1},  {"id", 1},     {"layer", 1},
     {"by", 1},    {"w", 1},     {"label", 1},   {"group", 1},   {"bw", 1},     {"surface", 0},
     {"level", 1}, {"title", 1}, {"width", 1},   {"dpi", 1},     {"font", 1},   {"output", 1},
-    {"json", 0},  {"timing", 0}, {"strict", 0}, {"w-by", 1}, {NULL, 0}};
+    {"json", 0},  {"timing", 0}, {"strict", 0}, {"w-by", 1}, {"long-run", 0}, {NULL, 0}};
 
 /* The options of spill plot, for the keys of YAML jobs (sp_cli.h). */
 const sp_optspec *sp_cmd_plot_opts(void) { return spec; }
@@ -703,12 +705,27 @@ static void effects_panel(sp_canvas *c, const est_row *rows, int n, double x0, d
     }
 }
 
-/* Rows of the coefficients (with rho/lambda) and of each effect column. */
-static int effects_rows(json_t *root, const char *file, double z, int ci95, est_row *coef,
-                        int *nc, est_row *eff[3], int *ne)
+/* The effects of a fit's JSON: "effects", or for a dynamic fit (which has
+ * none) "effects_short_run", or "effects_long_run" with --long-run; *which
+ * names the kind for the title ("" for a static fit). */
+static json_t *effects_list(json_t *root, int long_run, const char **which)
 {
-    json_t *cs = json_object_get(root, "coefficients"), *es = json_object_get(root, "effects");
-    static const char *const spatial[] = {"rho", "lambda"};
+    json_t *es = json_object_get(root, "effects");
+    *which = "";
+    if (!es && json_object_get(root, "effects_short_run")) {
+        *which = long_run ? "long-run " : "short-run ";
+        es = json_object_get(root, long_run ? "effects_long_run" : "effects_short_run");
+    }
+    return es;
+}
+
+/* Rows of the coefficients (with rho/lambda, and a dynamic fit's tau and
+ * eta: y(t-1) and W y(t-1)) and of each effect column of es. */
+static int effects_rows(json_t *root, json_t *es, const char *file, double z, int ci95,
+                        est_row *coef, int *nc, est_row *eff[3], int *ne)
+{
+    json_t *cs = json_object_get(root, "coefficients");
+    static const char *const spatial[] = {"rho", "lambda", "tau", "eta"};
     int rc = SP_OK;
     *nc = *ne = 0;
     for (size_t k = 0; !rc && k < json_array_size(cs) && *nc < 64; k++) {
@@ -716,7 +733,7 @@ static int effects_rows(json_t *root, const char *file, double z, int ci95, est_
         const char *name = json_string_value(json_object_get(o, "name"));
         rc = est_of(o, z, 0, file, name ? name : "?", &coef[(*nc)++]);
     }
-    for (int s = 0; !rc && s < 2 && *nc < 64; s++)
+    for (int s = 0; !rc && s < 4 && *nc < 64; s++)
         if (json_is_object(json_object_get(root, spatial[s])))
             rc = est_of(json_object_get(root, spatial[s]), z, 0, file, spatial[s], &coef[(*nc)++]);
     static const char *const parts[] = {"direct", "indirect", "total"};
@@ -747,17 +764,25 @@ static int plot_effects(plot_ctx *P, const char *file)
         return sp_error_set(SP_EDATA, "%s: line %d: not JSON (%s)", file, jerr.line, jerr.text);
     static est_row coef[64], d[64], in[64], tot[64];
     est_row *eff[3] = {d, in, tot};
-    int nc, ne;
+    int nc = 0, ne = 0;
     double z = gsl_cdf_ugaussian_Pinv(0.5 + level / 200.0);
-    rc = effects_rows(root, file, z, level == 95, coef, &nc, eff, &ne);
+    const char *which;
+    int long_run = sp_args_flag(P->a, "long-run");
+    json_t *es = effects_list(root, long_run, &which);
+    if (long_run && !which[0])
+        rc = sp_error_set(SP_EUSAGE, "--long-run: %s is not a dynamic fit (no "
+                          "effects_long_run)", file);
+    if (!rc)
+        rc = effects_rows(root, es, file, z, level == 95, coef, &nc, eff, &ne);
     int cols = ne ? 4 : 1;
     double w = (P->width - 2 * MARGIN - 40 - (cols - 1) * 34) / cols;
     int nmax = nc > ne ? nc : ne;
     double h = 12.0 * nmax + 10, top;
     char title[256];
     const char *model = json_string_value(json_object_get(root, "model"));
-    snprintf(title, sizeof title, "%s%s%s (%g%% confidence intervals)", model ? model : "",
-             model ? ": " : "", ne ? "coefficients and effects" : "coefficients", level);
+    snprintf(title, sizeof title, "%s%s%s%s%s (%g%% confidence intervals)", model ? model : "",
+             model ? ": " : "", ne ? "coefficients and " : "coefficients", ne ? which : "",
+             ne ? "effects" : "", level);
     const char *t = title_or(P, title);
     sp_canvas *c = NULL;
     if (!rc)
@@ -768,6 +793,9 @@ static int plot_effects(plot_ctx *P, const char *file)
                       top + 14, w, k ? 12.0 * ne + 10 : 12.0 * nc + 10, heads[k], 1);
     json_decref(root);
     json_object_set_new(P->info, "level", json_real(level));
+    json_object_set_new(P->info, "effects", json_string(!ne ? "none" : which[0] == 'l' ? "long_run"
+                                                        : which[0] == 's' ? "short_run" : "static"));
+    json_object_set_new(P->info, "coefficients", json_integer(nc));
     return c ? page_close(P, c, rc) : rc;
 }
 

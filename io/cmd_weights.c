@@ -116,6 +116,10 @@ static int job_points(weights_job *job)
     if (!rc && m && strcmp(m, "arc") != 0 && strcmp(m, "euclid") != 0)
         rc = sp_error_set(SP_EUSAGE, "--metric: expected arc or euclid, got '%s'", m);
     job->metric = SP_METRIC_EUCLID;
+    if (!rc && !arc && L->geographic)
+        fprintf(stderr, "spill weights: warning: --metric euclid on the geographic layer %s: "
+                "distances (and --threshold, --lower) are in degrees of longitude and latitude, "
+                "not km\n", L->path);
     if (!rc && arc) {
         const char *formula = sp_args_get(a, "arc");
         rc = sp_dist_metric_parse(formula ? formula : "geodesic", &job->metric);
@@ -561,6 +565,48 @@ static int weights_convert(const sp_args *a, const char *in, const char *out)
 /* An unknown --type is a usage error (with the closest type); the table
  * options shape econ and nested weights only: elsewhere they would be
  * silently ignored, so they are a usage error too. */
+/* The options that shape one --type's links and no other's: given to another
+ * type they would be ignored without a word (--type queen --k 4), so they are
+ * a usage error naming what the type takes.  Contiguity takes the distance
+ * options only for --islands nearest (linking islands to their nearest unit). */
+static int type_options_fit(const sp_args *a, const char *type)
+{
+    static const char *const specific[] = {"snap", "k", "threshold", "lower", "power", "points",
+                                           "metric", "arc", "geo", NULL};
+    static const struct {
+        const char *type, *takes;
+    } takes[] = {{"queen", " snap "}, {"rook", " snap "}, {"knn", " k points metric arc "},
+                 {"band", " threshold lower points metric arc "},
+                 {"idw", " threshold lower power points metric arc "}, {"econ", " "},
+                 {"nested", " geo "}};
+    const char *islands = sp_args_get(a, "islands");
+    int nearest = islands && strcmp(islands, "nearest") == 0;
+    for (size_t t = 0; t < sizeof takes / sizeof *takes; t++) {
+        if (strcmp(type, takes[t].type) != 0)
+            continue;
+        for (int k = 0; specific[k]; k++) {
+            char word[32];
+            snprintf(word, sizeof word, " %s ", specific[k]);
+            int distance = strstr(" points metric arc ", word) != NULL;
+            if (sp_args_get(a, specific[k]) && !strstr(takes[t].takes, word) &&
+                !(nearest && distance)) {
+                char list[200] = "";
+                for (const char *c = takes[t].takes + 1; *c;) { /* " a b " -> "--a, --b" */
+                    size_t len = strcspn(c, " ");
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s--%.*s",
+                             list[0] ? ", " : "", (int)len, c);
+                    c += len + 1;
+                }
+                return sp_error_set(SP_EUSAGE, "--%s does not apply to --type %s (%s%s); it "
+                                    "would be ignored", specific[k], type,
+                                    list[0] ? "it takes " : "it takes none of the layer's "
+                                    "distance options", list);
+            }
+        }
+    }
+    return SP_OK;
+}
+
 static int data_options_fit(const sp_args *a, const char *type)
 {
     static const char *const types[] = {"queen", "rook", "knn", "band", "idw", "econ", "nested"};
@@ -574,15 +620,14 @@ static int data_options_fit(const sp_args *a, const char *type)
                             near ? "? " : "");
     static const char *const table_opts[] = {"data", "var", "data-id", "time", "years",
                                              "drop-missing"};
-    if (strcmp(type, "econ") == 0 || strcmp(type, "nested") == 0)
-        return SP_OK;
-    for (size_t k = 0; k < sizeof table_opts / sizeof *table_opts; k++)
-        if (sp_args_get(a, table_opts[k]))
-            return sp_error_set(SP_EUSAGE, "--%s is for --type econ and nested (their weights "
-                                "come from TABLE); --type %s is built from the layer alone, and "
-                                "the commands that read W restrict it to the units with data",
-                                table_opts[k], type);
-    return SP_OK;
+    if (strcmp(type, "econ") && strcmp(type, "nested"))
+        for (size_t k = 0; k < sizeof table_opts / sizeof *table_opts; k++)
+            if (sp_args_get(a, table_opts[k]))
+                return sp_error_set(SP_EUSAGE, "--%s is for --type econ and nested (their weights "
+                                    "come from TABLE); --type %s is built from the layer alone, "
+                                    "and the commands that read W restrict it to the units with "
+                                    "data", table_opts[k], type);
+    return type_options_fit(a, type);
 }
 
 int sp_cmd_weights(int argc, char **argv)

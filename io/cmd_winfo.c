@@ -45,6 +45,7 @@ static char *histogram(const sp_weights *W, int max)
     }
     for (int i = 0; i < W->n; i++)
         count[sp_weights_cardinality(W, i)]++;
+    count[0] += W->unnamed; /* islands without ids */
     int shown = 0;
     for (int c = 0; c <= max; c++)
         if (count[c])
@@ -65,10 +66,12 @@ static char *island_list(const sp_weights *W, const int *islands, int count)
         sp_error_set(SP_ENOMEM, "out of memory");
         return NULL;
     }
-    fprintf(f, "%d", count);
+    fprintf(f, "%d", count + W->unnamed);
     for (int k = 0; k < count && k < 20; k++)
         fprintf(f, "%s%s", k ? ", " : ": ", W->ids[islands[k]]);
     fputs(count > 20 ? ", ..." : "", f);
+    if (W->unnamed)
+        fprintf(f, "%s%d without ids", count ? ", and " : ": ", W->unnamed);
     fclose(f);
     return buf;
 }
@@ -92,8 +95,8 @@ static sp_grid *summary_grid(const char *path, const sp_weights *W, const sp_wei
         switch (k) {
         case 0:
             if (W->unnamed) /* a libpysal/GeoDa GWT's islands */
-                sp_grid_strf(g, "%d named, and %d island%s the header counts without ids", s->n,
-                             W->unnamed, W->unnamed == 1 ? "" : "s");
+                sp_grid_strf(g, "%d: %d named, and %d island%s the header counts without ids",
+                             s->n, W->n, W->unnamed, W->unnamed == 1 ? "" : "s");
             else
                 sp_grid_int(g, s->n);
             break;

@@ -187,3 +187,12 @@ int sp_args_threads(const sp_args *a, int *threads)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return sp_args_int(a, "threads", cores > 0 ? (int)cores : 1, 1, threads);
 }
+
+int sp_args_distinct(const char *name, const char *const *names, int n)
+{
+    for (int j = 1; j < n; j++)
+        for (int i = 0; i < j; i++)
+            if (strcmp(names[i], names[j]) == 0)
+                return sp_error_set(SP_EUSAGE, "--%s: %s is named twice", name, names[j]);
+    return SP_OK;
+}

@@ -50,4 +50,9 @@ int sp_args_positional(const sp_args *a, int want, const char *what);
 /* --threads N (default: all cores). */
 int sp_args_threads(const sp_args *a, int *threads);
 
+/* SP_EUSAGE "--NAME: FIELD is named twice" when names[0..n) of option
+ * `name`'s list repeat one (e.g. --ind gdp,edu,gdp would weight gdp twice),
+ * else SP_OK. */
+int sp_args_distinct(const char *name, const char *const *names, int n);
+
 #endif

@@ -426,7 +426,7 @@ static void test_pdata_errors(void)
     FAILS(SP_EDATA, "unit 130000 has g = 'b' in year 2",
           build_small("id,year,y,g\n110000,1,1,a\n120000,1,2,a\n130000,1,3,a\n"
                       "110000,2,4,a\n120000,2,5,a\n130000,2,6,b\n", "g=a", 0));
-    FAILS(SP_EDATA, "no row has g in {zz",
+    FAILS(SP_EDATA, "--where g=zz: no row has g 'zz' (the values are a, b)",
           build_small(good, "g=zz", 0));
     FAILS(SP_EUSAGE, "--where wants FIELD=VALUE", build_small(good, "g", 0));
     FAILS(SP_EDATA, "unit 120000", /* sp_table_number names the row and the unit */

@@ -31,4 +31,8 @@ check "complete graph: null z_norm, z_rand, z_perm and normal p" \
 check "complete graph: Geary's z_perm null too" [ "$(jq '.geary.z_perm' <<<"$r")" = null ]
 check "complete graph: every permutation ties, p_perm 1" [ "$(jq '.p_perm' <<<"$r")" = 1 ]
 check "complete graph: the warning says why" grep -q "I is the same for every arrangement" "$ERR"
+# --metric euclid on a geographic layer: distances in degrees, said in a warning
+ok "a band in degrees" "$SPILL" weights "$P" --id adcode --type band --threshold 8 --metric euclid \
+    --points cap_lon,cap_lat -o "$TMP/b.gwt"
+check "the degrees warning" grep -q "metric euclid on the geographic layer .*degrees" "$ERR"
 finish t_gal_weights.sh

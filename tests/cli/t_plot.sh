@@ -30,6 +30,17 @@ check "scott = 1.06/0.9 silverman" [ "$(jq '.results[0].bandwidth | (. - 0.40893
 ok "effects from a saved fit" "$SPILL" plot --effects "$TMP/fit.json" -o "$TMP/e.png"
 ok "effects at 90 %" "$SPILL" plot --effects "$TMP/fit.json" --level 90 -o "$TMP/e90.svg" --json
 check "level recorded" [ "$(jq .level "$OUT")" = 90 ]
+check "a static fit: its effects" [ "$(jq -r .effects "$OUT")" = static ]
+fails 1 "--long-run: .* is not a dynamic fit" "--long-run on a static fit" \
+    "$SPILL" plot --effects "$TMP/fit.json" --long-run -o "$TMP/x.png"
+# a dynamic fit: tau and eta among the coefficients, the short-run effects (or --long-run)
+"$SPILL" fit "$FIX/panel/provinces_panel.csv" --panel adcode,year --w "$FIX/panel/provinces.gal" \
+    --y y --x x1,x2 --dynamic both --effects --json >"$TMP/dyn.json" 2>/dev/null
+ok "dynamic fit: short-run effects" "$SPILL" plot --effects "$TMP/dyn.json" -o "$TMP/ed.png" --json
+check "dynamic: short-run effects, 7 coefficients (x, W*x, rho, tau, eta)" \
+    [ "$(jq -c '[.effects, .coefficients]' "$OUT")" = '["short_run",7]' ]
+ok "dynamic fit: --long-run" "$SPILL" plot --effects "$TMP/dyn.json" --long-run -o "$TMP/edl.png" --json
+check "dynamic: long-run effects" [ "$(jq -r .effects "$OUT")" = long_run ]
 
 cat >"$TMP/markov.json" <<'EOF'
 {"transitions": [[20, 5, 0], [4, 18, 3], [0, 2, 21]],

@@ -86,7 +86,7 @@ check "GWT: islands have no line" bash -c "! grep -qE '^(460000|710000) ' '$TMP/
 check "GWT: the header counts them" [ "$(head -1 "$TMP/q.gwt")" = "0 34 china_provinces adcode" ]
 ok "GWT with unnamed islands read by moran" "$SPILL" moran "$AI" --w "$TMP/q.gwt" --id adcode --var ai_index --by year
 ok "libpysal GWT fixture (islands absent)" "$SPILL" winfo "$R/provinces_libpysal.gwt" --json
-check "libpysal GWT: 32 named, 2 unnamed" [ "$(jq -r '"\(.n) \(.unnamed_islands)"' "$OUT")" = "32 2" ]
+check "libpysal GWT: 34 units (2 of them unnamed islands), 3 components" [ "$(jq -r '"\(.n) \(.unnamed_islands) \(.components)"' "$OUT")" = "34 2 3" ]
 ok "libpysal GWT named by the layer" "$SPILL" weights "$R/provinces_libpysal.gwt" --ids "$P" --id adcode \
     --standardize binary -o "$TMP/lp.gal"
 check "libpysal GWT = spill's queen W" cmp -s "$TMP/lp.gal" "$TMP/q.gal"
