@@ -50,6 +50,9 @@ static const sp_optspec spec[] = {{"var", 1},  {"driver", 1}, {"id", 1},    {"by
                                   {"json", 0}, {"timing", 0}, SP_GAPIO_OPTS,
                                   SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
+/* The options of spill decouple, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_decouple_opts(void) { return spec; }
+
 /* One unit's change over one interval. */
 typedef struct dec_row {
     const char *id;

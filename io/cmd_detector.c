@@ -57,6 +57,9 @@ static const sp_optspec spec[] = {
     {"output", 1},     {"json", 0},  {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
+/* The options of spill detector, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_detector_opts(void) { return spec; }
+
 #define DT_MAXX 32
 
 typedef struct dt_cli {

@@ -57,6 +57,9 @@ static const sp_optspec spec[] = {
     {"points", 1}, {"sd", 1}, {"convention", 1}, {"crs", 1}, {"output", 1}, {"centers", 1},
     {"table", 1}, {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
+/* The options of spill ellipse, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_ellipse_opts(void) { return spec; }
+
 /* One period's ellipse, its centre in lon/lat, and the move from the previous one. */
 typedef struct sde_result {
     char by[64];

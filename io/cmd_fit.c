@@ -126,6 +126,9 @@ static const sp_optspec spec[] = {
     {"consecutive-periods", 0}, {NULL, 0},
 };
 
+/* The options of spill fit, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_fit_opts(void) { return spec; }
+
 /* ---- options ---- */
 
 static int parse_x(fp_opts *o, const char *list)

@@ -48,6 +48,9 @@ static const sp_optspec spec[] = {{"var", 1},   {"id", 1},     {"by", 1},       
                                   {"json", 0},   {"timing", 0}, {"weighted", 0},
                                   SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
+/* The options of spill gini, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_gini_opts(void) { return spec; }
+
 typedef struct gini_res {
     int n;
     double gini, cv, cvw;

@@ -49,6 +49,9 @@ static const sp_optspec spec[] = {
     {"json", 0},    {"timing", 0},    SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
+/* The options of spill hotspot, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_hotspot_opts(void) { return spec; }
+
 typedef struct hot_run {
     sp_acio_local b; /* first: the frame shared with lisa */
     sp_std style;

@@ -61,6 +61,9 @@ static const sp_optspec spec[] = {
     {"alpha", 1},    {"id", 1},       {"by", 1},       {"layer", 1},         {"output", 1},
     {"json", 0},     {"timing", 0},   SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
+/* The options of spill index, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_index_opts(void) { return spec; }
+
 #define MAXIND 64
 
 typedef struct index_job {

@@ -46,6 +46,9 @@ static const sp_optspec spec[] = {{"var", 1},  {"id", 1},   {"by", 1},    {"bw",
                                   {"output", 1}, {"json", 0}, {"timing", 0}, SP_GRID_FORMAT_OPTS,
                                   {NULL, 0}};
 
+/* The options of spill kde, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_kde_opts(void) { return spec; }
+
 typedef struct kde_job {
     sp_distio *D;
     const char *var;

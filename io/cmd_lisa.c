@@ -51,6 +51,9 @@ static const sp_optspec spec[] = {
     {NULL, 0},
 };
 
+/* The options of spill lisa, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_lisa_opts(void) { return spec; }
+
 enum { COL_I, COL_Z, COL_P };
 
 /* CSV field, quoted when it holds a separator or a quote. */

@@ -81,6 +81,9 @@ static const sp_optspec spec[] = {
     {"width", 1},  {"dpi", 1},     {"font", 1},   {"debug-points", 1}, {"output", 1},
     {"json", 0},   {"timing", 0},  {"strict", 0}, {"w-by", 1}, {NULL, 0}};
 
+/* The options of spill map, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_map_opts(void) { return spec; }
+
 /* ---- the periods: values of the variable on the layer's units ---- */
 
 /* Period g's values on the layer's units (NaN: no data) from --data or the

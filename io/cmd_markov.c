@@ -72,6 +72,9 @@ static const sp_optspec spec[] = {
     SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
+/* The options of spill markov, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_markov_opts(void) { return spec; }
+
 typedef struct mk_cli {
     const char *src, *id, *var, *by, *layer, *where, *wpath;
     sp_markov_opts o;

@@ -58,6 +58,9 @@ static const sp_optspec spec[] = {
     {"json", 0}, {"timing", 0}, {"output", 1}, SP_GRID_FORMAT_OPTS, {NULL, 0},
 };
 
+/* The options of spill moran, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_moran_opts(void) { return spec; }
+
 static json_t *gtest_json(const sp_gtest *t, const char *stat, const char *expect)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", stat,

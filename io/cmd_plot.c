@@ -68,6 +68,9 @@ static const sp_optspec spec[] = {
     {"level", 1}, {"title", 1}, {"width", 1},   {"dpi", 1},     {"font", 1},   {"output", 1},
     {"json", 0},  {"timing", 0}, {"strict", 0}, {"w-by", 1}, {"long-run", 0}, {NULL, 0}};
 
+/* The options of spill plot, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_plot_opts(void) { return spec; }
+
 /* What every kind shares: the options and the JSON it adds to. */
 typedef struct plot_ctx {
     const sp_args *a;

@@ -176,16 +176,19 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     double t1 = sp_clock_seconds();
     if (!rc)
         rc = run_phase(J, tmp, 1, shard, count, jobs, quiet, 0, &failed, &ran);
-    if (!rc && failed)
-        rc = sp_error_set(SP_EDATA, "a weights matrix could not be built (raw/weights_*.log)");
+    int stopped = !rc && failed; /* a matrix that cannot be built stops the run */
+    if (stopped)
+        rc = sp_error_set(SP_EDATA, "a weights matrix could not be built; nothing written");
     double t2 = sp_clock_seconds();
     if (!rc)
         rc = run_phase(J, tmp, 0, shard, count, jobs, quiet, keep, &failed, &ran);
     double t3 = sp_clock_seconds();
     t[1] = t2 - t1, t[2] = t3 - t2;
-    if (!rc && failed && !keep)
+    if (!rc && failed && !keep) {
+        stopped = 1;
         rc = sp_error_set(SP_EDATA, "%d task%s failed; nothing written (--keep-going writes "
                           "the others)", failed, failed > 1 ? "s" : "");
+    }
     if (!rc && count > 1)
         rc = write_shard(J, tmp, shard, count);
     else if (!rc)
@@ -202,7 +205,9 @@ static int run_yaml(const sp_args *a, int argc, char **argv)
     if (!rc && sp_args_flag(a, "timing"))
         sp_clock_phases("run", phases, t, 4);
     sp_jobspec_free(J);
-    if (!rc && failed)
+    if (stopped) /* the exit status of failed tasks, with or without --keep-going */
+        fprintf(stderr, "spill run: %s\n", sp_error_msg());
+    if ((!rc || stopped) && failed)
         return SP_HELP_SHOWN + (failed > 100 ? 100 : failed);
     return rc;
 }

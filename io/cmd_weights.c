@@ -69,6 +69,9 @@ static const sp_optspec weights_opts[] = {
     {"geo", 1}, {"order", 1}, {"cumulative", 0}, {"link", 1}, {"islands", 1},
     {"standardize", 1}, {"ids", 1}, {"json", 0}, {"timing", 0}, {"threads", 1}, {NULL, 0}};
 
+/* The options of spill weights, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_weights_opts(void) { return weights_opts; }
+
 /* Everything the steps share. */
 typedef struct weights_job {
     const sp_args *args;

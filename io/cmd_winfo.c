@@ -27,6 +27,9 @@ static const char winfo_help[] =
 static const sp_optspec winfo_opts[] = {
     {"json", 0}, {"output", 1}, {"timing", 0}, SP_GRID_FORMAT_OPTS, {NULL, 0}};
 
+/* The options of spill winfo, for the keys of YAML jobs (sp_cli.h). */
+const sp_optspec *sp_cmd_winfo_opts(void) { return winfo_opts; }
+
 /* "0:2 1:1 3:5   (neighbours:units)": how many units have each neighbour count
  * (counts that occur), as a new string. */
 static char *histogram(const sp_weights *W, int max)

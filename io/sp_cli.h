@@ -41,4 +41,22 @@ int sp_cmd_index(int argc, char **argv);
 int sp_cmd_decouple(int argc, char **argv);
 int sp_cmd_merge(int argc, char **argv);
 
+/* The option tables of the commands YAML jobs run (io/cmd_NAME.c, static,
+ * {NULL, 0}-terminated): an analysis' keys are its command's long options. */
+const sp_optspec *sp_cmd_weights_opts(void);
+const sp_optspec *sp_cmd_winfo_opts(void);
+const sp_optspec *sp_cmd_moran_opts(void);
+const sp_optspec *sp_cmd_lisa_opts(void);
+const sp_optspec *sp_cmd_hotspot_opts(void);
+const sp_optspec *sp_cmd_ellipse_opts(void);
+const sp_optspec *sp_cmd_fit_opts(void);
+const sp_optspec *sp_cmd_map_opts(void);
+const sp_optspec *sp_cmd_plot_opts(void); /* in the draw plugin: loads it (sp_plugin.h) */
+const sp_optspec *sp_cmd_markov_opts(void);
+const sp_optspec *sp_cmd_detector_opts(void);
+const sp_optspec *sp_cmd_gini_opts(void);
+const sp_optspec *sp_cmd_kde_opts(void);
+const sp_optspec *sp_cmd_index_opts(void);
+const sp_optspec *sp_cmd_decouple_opts(void);
+
 #endif

@@ -229,6 +229,8 @@ void sp_grid_latex_escape(FILE *f, const char *s)
             fputc('\\', f);
         if (*s == '*')
             fputs("$\\ast$", f);
+        else if (*s == '\\') /* markov's "from \ to": not a control space */
+            fputs("\\textbackslash{}", f);
         else
             fputc(*s, f);
     }

@@ -392,7 +392,7 @@ int sp_jobexec_run(const sp_jobspec *J, const int *todo, int ntodo, const char *
     if (!rc && !P.stop)
         rc = run_threaded(&P, lib, threaded, nt, dir, jobs);
     for (int k = 0; k < ntodo; k++)
-        *failed += status[k] != 0;
+        *failed += status[k] > 0; /* -1: not run (the run stopped) */
     pthread_mutex_destroy(&P.lock);
     free(forked), free(threaded);
     return rc;

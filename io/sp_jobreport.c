@@ -154,8 +154,12 @@ static int matrices_of(rep *R, const char *prefix, const char *what, json_t *obj
         json_t *cols = labels_of(obj, top, json_array_size(json_array_get(m, 0)), &ck);
         snprintf(tname, sizeof tname, "%s_%s", prefix, key);
         snprintf(title, sizeof title, "%s: %s", what, key);
+        const sp_jobspec_task *task = owner >= 0 ? &R->J->task[owner] : NULL;
+        int turned = task && task->analysis >= 0 /* as the command prints it */
+                         ? sp_jobcmds_matrix_layout(task->argv[0], task->argc, task->argv, key, &rk)
+                         : -1;
         sp_jobtab *t = table_named(R, tname, title, owner);
-        rc = t ? sp_jobtab_add_matrix(t, m, rows, rk, cols) : SP_ENOMEM;
+        rc = t ? sp_jobtab_add_matrix(t, m, rows, rk, cols, turned == 1) : SP_ENOMEM;
     }
     return rc;
 }

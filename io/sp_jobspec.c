@@ -12,13 +12,15 @@
 
 #include "sp_error.h"
 #include "sp_jobspec.h"
+#include "sp_readopt.h"
 #include "sp_table.h"
 
 #define NAME_MAX_LEN 64
 
 typedef struct jtable {  /* a named input table (or the boundaries) */
     char *name, *file, *id, *time;
-    sp_table *t;         /* read whole for its columns */
+    sp_readopt ro;       /* its reader options (strings in the YAML document) */
+    sp_table *t;         /* read whole for its columns, with them */
 } jtable;
 
 typedef struct jnamed {  /* a named W, variable set or subsample */
@@ -75,16 +77,6 @@ static int nitems(const yaml_node_t *n)
     return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
-/* 1 when word is one of the blank-separated words of list. */
-static int in_list(const char *list, const char *word)
-{
-    size_t len = strlen(word);
-    for (const char *p = list; (p = strstr(p, word)); p++)
-        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
-            return 1;
-    return 0;
-}
-
 /* A mapping with scalar keys out of `allowed` (blank-separated), no key twice. */
 static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const char *what)
 {
@@ -100,7 +92,7 @@ static int check_map(sp_jobspec *J, yaml_node_t *n, const char *allowed, const c
                 return bad(J, k, "%s: key '%s' given twice", what, key);
         if (!allowed)
             continue;
-        if (!in_list(allowed, key))
+        if (!sp_jobcmds_listed(allowed, key))
             return bad(J, k, "%s: unknown key '%s' (expected one of: %s)", what, key, allowed);
     }
     return SP_OK;
@@ -191,6 +183,21 @@ static int input_path(sp_jobspec *J, yaml_node_t *n, char **out)
     return (*out = sp_strdup(real)) ? SP_OK : SP_ENOMEM;
 }
 
+/* A file pattern with {} (a matrix per period, --w-by): its folder must
+ * exist; the files are the command's to find. */
+static int pattern_path(sp_jobspec *J, yaml_node_t *n, char **out)
+{
+    const char *s = scalar(n), *slash = strrchr(s, '/');
+    char dir[PATH_MAX], real[PATH_MAX], path[2 * PATH_MAX];
+    snprintf(dir, sizeof dir, "%s%s%.*s", s[0] == '/' ? "" : J->priv->dir, s[0] == '/' ? "" : "/",
+             slash ? (int)(slash - s) : 0, s);
+    if (strstr(dir, "{}") || !realpath(dir, real))
+        return sp_error_set(SP_EDATA, "%s:%d: %s: no such folder (the {} of a matrix per "
+                            "period goes in the file name)", J->path, line_of(n), s);
+    snprintf(path, sizeof path, "%s/%s", real, slash ? slash + 1 : s);
+    return (*out = sp_strdup(path)) ? SP_OK : SP_ENOMEM;
+}
+
 /* A column of t named at node n must exist. */
 static int need_col(sp_jobspec *J, const jtable *t, yaml_node_t *n, const char *col)
 {
@@ -201,7 +208,10 @@ static int need_col(sp_jobspec *J, const jtable *t, yaml_node_t *n, const char *
 
 static int read_table(sp_jobspec *J, yaml_node_t *where, jtable *t)
 {
+    sp_readopt none = {0};
+    sp_readopt_set(&t->ro);
     int rc = sp_table_read(t->file, NULL, &t->t);
+    sp_readopt_set(&none);
     if (rc)
         return sp_error_prefix(rc, "%s:%d", J->path, line_of(where));
     return SP_OK;
@@ -227,10 +237,63 @@ static int parse_boundaries(sp_jobspec *J, yaml_node_t *in)
     return id ? need_col(J, &P->bound, get(P, in, "id"), id) : SP_OK;
 }
 
+static int want_list(sp_jobspec *J, yaml_node_t *v, const char *what);
+
+/* The reader options of table t (encoding, sheet, skip-rows, wide), the
+ * options every command takes (sp_readopt.h), checked as the commands do. */
+static int table_readopts(sp_jobspec *J, const char *name, yaml_node_t *v, jtable *t)
+{
+    jpriv *P = J->priv;
+    yaml_node_t *n;
+    int rc;
+    t->ro.command = "run";
+    if ((rc = get_str(J, v, "encoding", &t->ro.encoding)) ||
+        (rc = get_str(J, v, "sheet", &t->ro.sheet)))
+        return rc;
+    if (t->ro.encoding && !strcmp(t->ro.encoding, "auto"))
+        t->ro.encoding = NULL;
+    if ((n = get(P, v, "skip-rows"))) {
+        char *end;
+        long k = scalar(n) ? strtol(scalar(n), &end, 10) : -1;
+        if (k < 0 || k > 1000000 || *end)
+            return bad(J, n, "skip-rows: expected an integer >= 0");
+        t->ro.skip_rows = (int)k;
+    }
+    if ((n = get(P, v, "wide"))) {
+        if (!scalar(n) && want_list(J, n, "wide"))
+            return SP_EUSAGE;
+        if (!scalar(n) && nitems(n) > SP_READOPT_MAX_WIDE)
+            return bad(J, n, "wide: at most %d specs", SP_READOPT_MAX_WIDE);
+        if (scalar(n))
+            t->ro.wide[t->ro.nwide++] = scalar(n);
+        else
+            ITEMS(n, i) t->ro.wide[t->ro.nwide++] = scalar(node(P, *i));
+    }
+    rc = sp_readopt_check(&t->ro);
+    return rc ? sp_error_prefix(rc, "%s:%d: table %s", J->path, line_of(v), name) : SP_OK;
+}
+
+/* Table t's reader options on a command line (every file it reads). */
+static int push_readopts(argvb *b, const jtable *t)
+{
+    char rows[32];
+    int rc = t->ro.encoding ? push2(b, "--encoding", t->ro.encoding) : SP_OK;
+    if (!rc && t->ro.sheet)
+        rc = push2(b, "--sheet", t->ro.sheet);
+    snprintf(rows, sizeof rows, "%d", t->ro.skip_rows);
+    if (!rc && t->ro.skip_rows)
+        rc = push2(b, "--skip-rows", rows);
+    for (int k = 0; k < t->ro.nwide && !rc; k++)
+        rc = push2(b, "--wide", t->ro.wide[k]);
+    return rc;
+}
+
 static int parse_table(sp_jobspec *J, const char *name, yaml_node_t *v, const char *dflt_id,
                        jtable *t)
 {
-    int rc = check_map(J, v, "file id time", "tables");
+    int rc = check_map(J, v, "file id time encoding sheet skip-rows wide", "tables");
+    if (!rc)
+        rc = table_readopts(J, name, v, t);
     if (rc)
         return rc;
     const char *id, *time;
@@ -316,6 +379,8 @@ static int named_list(sp_jobspec *J, yaml_node_t *n, const char *what, jnamed **
 
 static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *data,
                        const jtable *alt, const char *key);
+static int unknown_key(sp_jobspec *J, yaml_node_t *k, const char *what,
+                       const sp_jobcmds_entry *c, const char *key);
 
 static int parse_weights(sp_jobspec *J, yaml_node_t *n)
 {
@@ -324,8 +389,13 @@ static int parse_weights(sp_jobspec *J, yaml_node_t *n)
     for (int k = 0; k < P->nw && !rc; k++) {
         yaml_node_t *v = node(P, P->w[k].node);
         if (get(P, v, "file")) {
-            if (!(rc = check_map(J, v, "file", "weights")))
-                rc = input_path(J, get(P, v, "file"), &P->w[k].value);
+            yaml_node_t *f = get(P, v, "file");
+            if ((rc = check_map(J, v, "file", "weights")))
+                continue;
+            if (scalar(f) && strstr(scalar(f), "{}")) /* w_{}.gal: for --w-by */
+                rc = pattern_path(J, f, &P->w[k].value);
+            else
+                rc = input_path(J, f, &P->w[k].value);
             continue;
         }
         if (!P->bound.file)
@@ -335,16 +405,20 @@ static int parse_weights(sp_jobspec *J, yaml_node_t *n)
             return rc;
         PAIRS(v, p) {
             const char *key = scalar(node(P, p->key));
-            char type = sp_jobcmds_key_type(sp_jobcmds_weights_keys(), key);
-            if (!type && strcmp(key, "format") != 0)
-                return bad(J, node(P, p->key), "weights %s: unknown key '%s' (spill weights "
-                           "options, or file: FILE)", P->w[k].name, key);
             yaml_node_t *val = node(P, p->value);
-            if (strcmp(key, "data") == 0 && (!scalar(val) || !find_table(P, scalar(val))))
-                return bad(J, val, "weights %s: data: expected the name of an input table",
-                           P->w[k].name);
-            if (type && strcmp(key, "data") != 0 &&
-                (rc = check_value(J, type, val, NULL, &P->bound, key)))
+            if (strcmp(key, "data") == 0) { /* an input table's name */
+                if (!scalar(val) || !find_table(P, scalar(val)))
+                    return bad(J, val, "weights %s: data: expected the name of an input table",
+                               P->w[k].name);
+                continue;
+            }
+            char type = sp_jobcmds_type(sp_jobcmds_weights(), key);
+            if (!type && strcmp(key, "format") != 0) {
+                char what[128];
+                snprintf(what, sizeof what, "weights %s", P->w[k].name);
+                return unknown_key(J, node(P, p->key), what, sp_jobcmds_weights(), key);
+            }
+            if (type && (rc = check_value(J, type, val, NULL, &P->bound, key)))
                 return rc;
         }
         const char *fmt = scalar(get(P, v, "format"));
@@ -515,8 +589,29 @@ static int check_value(sp_jobspec *J, char type, yaml_node_t *v, const jtable *d
         free(list);
         return rc;
     }
+    if ((type == 'N' || type == 'l') && !s) {
+        if (want_list(J, v, key))
+            return SP_EUSAGE;
+        ITEMS(v, i) if (type == 'N' && !is_num(scalar(node(J->priv, *i))))
+            return bad(J, node(J->priv, *i), "%s: expected numbers, got '%s'", key,
+                       scalar(node(J->priv, *i)));
+        return SP_OK;
+    }
+    if (v && v->type == YAML_SEQUENCE_NODE)
+        return bad(J, v, "%s: expected a single value, not a list (--%s takes one value)", key,
+                   key);
     if (!s || !*s)
         return bad(J, v, "%s: expected a single value", key);
+    if (type == 'N') { /* "a,b" */
+        char *list = sp_strdup(s), *save = NULL;
+        int rc = list ? SP_OK : SP_ENOMEM;
+        for (char *tok = list ? strtok_r(list, ",", &save) : NULL; tok && !rc;
+             tok = strtok_r(NULL, ",", &save))
+            if (!is_num(tok))
+                rc = bad(J, v, "%s: expected numbers, got '%s'", key, s);
+        free(list);
+        return rc;
+    }
     if (type == 'f') {
         char *path = NULL;
         int rc = input_path(J, v, &path);
@@ -543,10 +638,11 @@ static const char *const frame_keys = "name command data grid options";
 static yaml_node_t *get_opt(jpriv *P, yaml_node_t *a, const char *key)
 {
     yaml_node_t *v = get(P, get(P, a, "options"), key);
-    return v || in_list(frame_keys, key) ? v : get(P, a, key);
+    return v || sp_jobcmds_listed(frame_keys, key) ? v : get(P, a, key);
 }
 
-/* The schema type of key for command c ('w', 'u' for w/subsample; 0 unknown). */
+/* The type of key for command c ('w', 'u' for w/subsample, else
+ * sp_jobcmds_type: from the command's option table; 0 unknown). */
 static char key_type(const sp_jobcmds_entry *c, const char *key)
 {
     if (!strcmp(key, "w"))
@@ -555,7 +651,22 @@ static char key_type(const sp_jobcmds_entry *c, const char *key)
         return c->flags & SP_JF_WHERE ? 'u' : 0;
     if (!strcmp(key, "seed"))
         return c->flags & SP_JF_SEED ? 'i' : 0;
-    return sp_jobcmds_key_type(c->keys, key);
+    return sp_jobcmds_type(c, key);
+}
+
+/* "WHAT: unknown key 'KEY' for CMD", with the option it may have meant or why
+ * the job sets it itself. */
+static int unknown_key(sp_jobspec *J, yaml_node_t *k, const char *what,
+                       const sp_jobcmds_entry *c, const char *key)
+{
+    const char *why = sp_jobcmds_reserved(key), *near = sp_jobcmds_closest(c, key);
+    if (why)
+        return bad(J, k, "%s: '%s' is not a key of a job's %s: %s", what, key, c->name, why);
+    if (near)
+        return bad(J, k, "%s: unknown key '%s' for %s (did you mean '%s'? the keys are spill %s's "
+                   "long options)", what, key, c->name, near, c->name);
+    return bad(J, k, "%s: unknown key '%s' for %s (the keys are spill %s's long options, see "
+               "spill %s --help)", what, key, c->name, c->name, c->name);
 }
 
 static int check_key_value(sp_jobspec *J, const sp_jobcmds_entry *c, const char *key,
@@ -593,8 +704,8 @@ static int check_options(sp_jobspec *J, yaml_node_t *a, yaml_node_t *o,
         if (rc)
             break;
         if (!key_type(c, key))
-            rc = bad(J, k, "options: unknown key '%s' for %s", key, c->name);
-        else if (!in_list(frame_keys, key) && get(P, a, key))
+            rc = unknown_key(J, k, "options", c, key);
+        else if (!sp_jobcmds_listed(frame_keys, key) && get(P, a, key))
             rc = bad(J, k, "options: '%s' is also a key of the analysis: give it once", key);
         else
             rc = check_key_value(J, c, key, v, data);
@@ -610,10 +721,10 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
     PAIRS(a, p) {
         yaml_node_t *k = node(P, p->key), *v = node(P, p->value);
         const char *key = scalar(k);
-        if (in_list(frame_keys, key))
+        if (sp_jobcmds_listed(frame_keys, key))
             continue;
         if (!key_type(c, key))
-            return bad(J, k, "%s: unknown key '%s' for %s", c->name, key, c->name);
+            return unknown_key(J, k, c->name, c, key);
         int rc = check_key_value(J, c, key, v, data);
         if (rc)
             return rc;
@@ -632,7 +743,7 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
         PAIRS(g, p) {
             yaml_node_t *k = node(P, p->key), *v = node(P, p->value);
             if (!key_type(c, scalar(k)))
-                return bad(J, k, "grid: unknown key '%s' for %s", scalar(k), c->name);
+                return unknown_key(J, k, "grid", c, scalar(k));
             if (!v || v->type != YAML_SEQUENCE_NODE || nitems(v) == 0)
                 return bad(J, v, "grid: %s: expected a list of values", scalar(k));
             ITEMS(v, i) if ((rc = check_key_value(J, c, scalar(k), node(P, *i), data)))
@@ -648,6 +759,9 @@ static int check_analysis(sp_jobspec *J, yaml_node_t *a, const sp_jobcmds_entry 
         if (!get_opt(P, a, key) && !get(P, g, key))
             return bad(J, a, "%s: missing '%s'", c->name, key);
     }
+    yaml_node_t *where = get_opt(P, a, "where") ? get_opt(P, a, "where") : get(P, g, "where");
+    if (where && (get_opt(P, a, "subsample") || get(P, g, "subsample")))
+        return bad(J, where, "%s: where: and subsample: both give --where: give one", c->name);
     if ((c->flags & SP_JF_W || c->input == SP_JI_W) && !get_opt(P, a, "w") && !get(P, g, "w"))
         return bad(J, a, "%s: missing 'w' (the name of a matrix under weights:)", c->name);
     return SP_OK;
@@ -791,6 +905,8 @@ static int add_frame(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const jtable
     if (c->input == SP_JI_TABLE || c->input == SP_JI_PANEL) {
         if ((rc = push(b, data->file)) || (rc = add_input(t, data->file)))
             return rc;
+        if ((rc = push_readopts(b, data)))
+            return rc;
         if (c->input == SP_JI_PANEL && data->time) {
             char panel[600];
             snprintf(panel, sizeof panel, "%s,%s", data->id, data->time);
@@ -804,7 +920,7 @@ static int add_frame(jpriv *P, argvb *b, const sp_jobcmds_entry *c, const jtable
         if (P->bound.id && (rc = push2(b, "--id", P->bound.id)))
             return rc;
         if (data && ((rc = push2(b, "--data", data->file)) || (rc = add_input(t, data->file)) ||
-                     (rc = push2(b, "--data-id", data->id))))
+                     (rc = push2(b, "--data-id", data->id)) || (rc = push_readopts(b, data))))
             return rc;
     }
     char out[300];
@@ -899,7 +1015,7 @@ static int make_task(sp_jobspec *J, yaml_node_t *a, int ia, int spec, sp_jobspec
     for (int m = 0; m < 2 && opts[m]; m++)
         PAIRS(opts[m], p) {   /* the keys as written, grid values in place of their keys */
             const char *key = scalar(node(P, p->key));
-            if (rc || (m == 0 && in_list(frame_keys, key)))
+            if (rc || (m == 0 && sp_jobcmds_listed(frame_keys, key)))
                 continue;
             if (c->input == SP_JI_W && !strcmp(key, "w"))
                 continue;
@@ -959,11 +1075,11 @@ static int make_weights_task(sp_jobspec *J, int k, sp_jobspec_task *t)
         if (!strcmp(key, "data")) {
             const jtable *d = find_table(P, scalar(val));
             if (!(rc = push2(&b, "--data", d->file)) && !(rc = add_input(t, d->file)) &&
-                !get(P, v, "data-id"))
+                !(rc = push_readopts(&b, d)) && !get(P, v, "data-id"))
                 rc = push2(&b, "--data-id", d->id);
             continue;
         }
-        if (sp_jobcmds_key_type(sp_jobcmds_weights_keys(), key) == 'b') {
+        if (sp_jobcmds_type(sp_jobcmds_weights(), key) == 'b') {
             if (!strcmp(scalar(val), "true"))
                 rc = push(&b, opt);
             continue;

@@ -5,13 +5,18 @@
  *
  *   job: NAME            seed: 12345          title: TEXT
  *   inputs:   boundaries: FILE   id: COLUMN
- *             tables: {NAME: {file: FILE, id: COLUMN, time: COLUMN}, ...}
- *   weights:  {NAME: {file: FILE} | {type: queen, link: ..., ...}, ...}
+ *             tables: {NAME: {file: FILE, id: COLUMN, time: COLUMN,
+ *                              encoding, sheet, skip-rows, wide}, ...}
+ *   weights:  {NAME: {file: FILE} | {file: "w_{}.gal"} | {type: queen, ...}, ...}
  *   variables: {NAME: [COLUMN, ...], ...}
  *   subsamples: {NAME: {where: "COLUMN == VALUE"} | {where: "COLUMN in [A, B]"}
  *                      | {ids: [ID, ...]}, ...}
  *   analyses: [{name: NAME, command: CMD, data: TABLE, w: W, subsample: S,
  *               KEY: VALUE ..., grid: {KEY: [VALUE, ...], ...}}, ...]
+ *
+ * An analysis' KEYs are its command's long options (sp_jobcmds_type: from the
+ * command's option table, less the job's own); a YAML list is "a,b" for the
+ * comma-list options.  A table's reader options go to every command reading it.
  *
  * Files are relative to the job file's folder and passed to commands as
  * absolute paths; commands run inside the output folder, so their outputs

@@ -157,27 +157,36 @@ static void label_text(const json_t *labels, size_t i, char *buf, size_t size)
         snprintf(buf, size, "%zu", i + 1);
 }
 
-int sp_jobtab_add_matrix(sp_jobtab *t, const json_t *m, const json_t *rows, const char *rowhead,
-                         const json_t *cols)
+/* Element (i, j) of the table of m: m[i][j], or m[j][i] transposed. */
+static json_t *matrix_cell(const json_t *m, size_t i, size_t j, int transpose)
 {
-    size_t i, j;
-    json_t *r, *v;
+    return json_array_get(json_array_get(m, transpose ? j : i), transpose ? i : j);
+}
+
+int sp_jobtab_add_matrix(sp_jobtab *t, const json_t *m, const json_t *rows, const char *rowhead,
+                         const json_t *cols, int transpose)
+{
+    size_t nr = json_array_size(m), nc = json_array_size(json_array_get(m, 0));
+    if (transpose) {
+        const json_t *swap = rows;
+        size_t n = nr;
+        rows = cols, cols = swap, nr = nc, nc = n;
+    }
     char label[256];
     int rc = SP_OK;
-    json_array_foreach(m, i, r) {
+    for (size_t i = 0; i < nr && !rc; i++) {
         json_t *row = json_object();
         label_text(rows, i, label, sizeof label);
         rc = row && !json_object_set_new(row, rowhead, json_string(label)) ? SP_OK : SP_ENOMEM;
-        json_array_foreach(r, j, v) {
+        for (size_t j = 0; j < nc && !rc; j++) {
+            json_t *v = matrix_cell(m, i, j, transpose);
             label_text(cols, j, label, sizeof label);
-            if (!rc && json_object_set(row, label, v))
+            if (v && json_object_set(row, label, v))
                 rc = SP_ENOMEM;
         }
         if (!rc)
             rc = sp_jobtab_add_object(t, NULL, row);
         json_decref(row);
-        if (rc)
-            break;
     }
     return rc;
 }

@@ -42,9 +42,10 @@ int sp_jobtab_is_matrix(const json_t *v);
 
 /* Append the rows of matrix m: a first column rowhead holding the row's label
  * (rows[i], else i + 1), then one column per element named by cols[j] (else
- * j + 1). */
+ * j + 1).  transpose: the rows of the table are m's columns (labelled by
+ * cols), its columns m's rows (labelled by rows). */
 int sp_jobtab_add_matrix(sp_jobtab *t, const json_t *m, const json_t *rows, const char *rowhead,
-                         const json_t *cols);
+                         const json_t *cols, int transpose);
 
 /* Write STEM.csv, STEM.md, STEM.tex and STEM.xlsx. */
 int sp_jobtab_write_all(const sp_jobtab *t, const char *stem);

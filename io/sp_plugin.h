@@ -155,6 +155,7 @@
 
 #define SP_PLUGIN_DRAW_CALLS(X, V)                                                              \
     X(int, sp_cmd_plot, (int argc, char **argv), (argc, argv))                                  \
+    X(const sp_optspec *, sp_cmd_plot_opts, (void), ())                                         \
     X(int, sp_canvas_format_of, (const char *path, sp_canvas_format *fmt), (path, fmt))         \
     V(sp_canvas_font_resolve, (const char *cmd, const char *font, char *used, size_t size),     \
       (cmd, font, used, size))                                                                  \

@@ -67,6 +67,47 @@ static void test_expand(void)
     sp_jobspec_free(J);
 }
 
+/* The keys of a job's analysis are its command's options: every typed key
+ * of an entry is an option of the command (with that type), the options the
+ * reviews found missing are there, and the job's own keys are never keys. */
+static void test_command_keys(void)
+{
+    char names[512], key[64];
+    snprintf(names, sizeof names, "%s, weights", sp_jobcmds_names());
+    char *save = NULL;
+    for (char *n = strtok_r(names, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
+        const sp_jobcmds_entry *c =
+            strcmp(n, "weights") ? sp_jobcmds_find(n) : sp_jobcmds_weights();
+        CHECK(c != NULL);
+        for (const char *p = c ? c->keys : ""; *p;) {
+            const char *colon = strchr(p, ':');
+            snprintf(key, sizeof key, "%.*s", (int)(colon - p), p);
+            if (sp_jobcmds_type(c, key) != colon[1])
+                printf("  %s: typed key '%s' is not its option\n", n, key);
+            CHECK_INT(sp_jobcmds_type(c, key), colon[1]);
+            p = colon + 2 + (colon[2] == '!');
+            p += strspn(p, " ");
+        }
+        for (const char *own = "output json csv id panel data encoding sheet skip-rows wide";
+             *own; own += strcspn(own, " "), own += strspn(own, " ")) {
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(own, " "), own);
+            CHECK_INT(sp_jobcmds_type(c, key), 0);
+        }
+    }
+    const sp_jobcmds_entry *fit = sp_jobcmds_find("fit"), *mk = sp_jobcmds_find("markov");
+    CHECK_INT(sp_jobcmds_type(fit, "dynamic"), 's');
+    CHECK_INT(sp_jobcmds_type(fit, "unbalanced"), 'b');
+    CHECK_INT(sp_jobcmds_type(fit, "no-bias-correction"), 'b');
+    CHECK_INT(sp_jobcmds_type(fit, "w-by"), 's');
+    CHECK_INT(sp_jobcmds_type(fit, "sigma"), 's');
+    CHECK_INT(sp_jobcmds_type(fit, "strict"), 'b');
+    CHECK_INT(sp_jobcmds_type(mk, "where"), 's');
+    CHECK_INT(sp_jobcmds_type(mk, "standardize"), 's');
+    CHECK_INT(sp_jobcmds_type(mk, "cutoffs"), 'N');
+    CHECK_INT(sp_jobcmds_type(fit, "modle"), 0);
+    CHECK_STR(sp_jobcmds_closest(fit, "unbalance"), "unbalanced");
+}
+
 static void test_flatten(void)
 {
     json_t *obj = json_loads("{\"model\": \"sdm\", \"rho\": {\"est\": 0.5, \"se\": 0.1},"
@@ -89,6 +130,7 @@ static void test_flatten(void)
 int main(void)
 {
     RUN(test_expand);
+    RUN(test_command_keys);
     RUN(test_flatten);
     return th_report("t_jobspec");
 }
