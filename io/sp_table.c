@@ -1,5 +1,6 @@
 /* sp_table: reading tables (sp_csv, GDAL, ReadStat) and parsing their cells. */
 #include <errno.h>
+#include <float.h>
 #include <stdio.h>
 #include <math.h>
 #include <pthread.h>
@@ -271,7 +272,9 @@ int sp_table_parse_double(const char *s, double *out)
     errno = 0;
     if (!fast)
         v = strtod(s, &end);
-    if (end == s || errno == ERANGE)
+    /* ERANGE on underflow (8.3e-311, a density far in a tail) leaves the
+     * subnormal or 0 that R and Python read too; on overflow v is infinite */
+    if (end == s || (errno == ERANGE && !(fabs(v) <= DBL_MIN)))
         return -1;
     while (*end == ' ' || *end == '\t' || *end == '\r')
         end++;

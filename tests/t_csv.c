@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
+#include <float.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -161,14 +162,15 @@ static void test_bundled(void)
 }
 
 /* The old reading of a number, strtod alone: the reference for the fast
- * path (blanks around it allowed, nothing else; finite, in range). */
+ * path (blanks around it allowed, nothing else; finite, not overflowing:
+ * an underflow keeps strtod's subnormal or 0). */
 static int strtod_reading(const char *s, double *out)
 {
     s += strspn(s, " \t");
     char *end;
     errno = 0;
     *out = strtod(s, &end);
-    int ok = end != s && errno != ERANGE && isfinite(*out);
+    int ok = end != s && (errno != ERANGE || fabs(*out) <= DBL_MIN) && isfinite(*out);
     return ok && end[strspn(end, " \t\r")] == '\0' ? 0 : -1;
 }
 
@@ -271,6 +273,21 @@ static void test_cache_threads(void)
     rmdir(dir);
 }
 
+/* Numbers below the smallest normal double read as strtod (and R, Python)
+ * read them, the subnormal or 0; beyond the largest they are refused. */
+static void test_parse_tiny(void)
+{
+    double x = -1.0;
+    CHECK_INT(sp_table_parse_double("8.3e-311", &x), 0);
+    CHECK(x == strtod("8.3e-311", NULL) && x > 0.0);
+    CHECK_INT(sp_table_parse_double("-4.9e-324", &x), 0);
+    CHECK(x == -4.9e-324);
+    CHECK_INT(sp_table_parse_double("1e-400", &x), 0);
+    CHECK(x == 0.0);
+    CHECK_INT(sp_table_parse_double("1e400", &x), -1);
+    CHECK_INT(sp_table_parse_double("-1e309", &x), -1);
+}
+
 int main(void)
 {
     sp_gdal_init();
@@ -278,6 +295,7 @@ int main(void)
     RUN(test_random);
     RUN(test_bundled);
     RUN(test_parse_double);
+    RUN(test_parse_tiny);
     RUN(test_cache_threads); /* last: the cache stays on */
     return th_report("t_csv");
 }
