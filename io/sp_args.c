@@ -29,6 +29,9 @@ static int readopt_from_args(const sp_args *a, const char *command)
     o.encoding = sp_args_get(a, "encoding");
     o.sheet = sp_args_get(a, "sheet");
     int rc = sp_args_int(a, "skip-rows", 0, 0, &o.skip_rows);
+    static const char *const labels[] = {"labels", "codes"};
+    if (!rc)
+        rc = sp_args_choice(a, "value-labels", labels, 2, &o.codes);
     for (const char *w; !rc && (w = sp_args_nth(a, "wide", o.nwide)) != NULL; o.nwide++)
         if (o.nwide == SP_READOPT_MAX_WIDE)
             rc = sp_error_set(SP_EUSAGE, "--wide: at most %d specs", SP_READOPT_MAX_WIDE);

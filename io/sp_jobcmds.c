@@ -96,7 +96,7 @@ static const struct {
     {"output json csv markdown latex help",
      "the job writes the command's output (--json, into raw/)"},
     {"id panel data data-id", "from the table (data: names it; inputs: tables: NAME: id:, time:)"},
-    {"encoding sheet skip-rows wide",
+    {"encoding sheet skip-rows wide value-labels",
      "a reader option: give it on the table (inputs: tables: NAME: {file: F, KEY: V})"},
     {"shard", "spill run --shard shards the whole job"},
     {"each", "the report shows one figure per analysis"},

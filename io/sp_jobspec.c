@@ -239,7 +239,7 @@ static int parse_boundaries(sp_jobspec *J, yaml_node_t *in)
 
 static int want_list(sp_jobspec *J, yaml_node_t *v, const char *what);
 
-/* The reader options of table t (encoding, sheet, skip-rows, wide), the
+/* The reader options of table t (encoding, sheet, skip-rows, wide, value-labels), the
  * options every command takes (sp_readopt.h), checked as the commands do. */
 static int table_readopts(sp_jobspec *J, const char *name, yaml_node_t *v, jtable *t)
 {
@@ -252,6 +252,12 @@ static int table_readopts(sp_jobspec *J, const char *name, yaml_node_t *v, jtabl
         return rc;
     if (t->ro.encoding && !strcmp(t->ro.encoding, "auto"))
         t->ro.encoding = NULL;
+    if ((n = get(P, v, "value-labels"))) {
+        const char *s = scalar(n);
+        if (!s || (strcmp(s, "labels") && strcmp(s, "codes")))
+            return bad(J, n, "value-labels: expected labels or codes");
+        t->ro.codes = !strcmp(s, "codes");
+    }
     if ((n = get(P, v, "skip-rows"))) {
         char *end;
         long k = scalar(n) ? strtol(scalar(n), &end, 10) : -1;
@@ -285,13 +291,16 @@ static int push_readopts(argvb *b, const jtable *t)
         rc = push2(b, "--skip-rows", rows);
     for (int k = 0; k < t->ro.nwide && !rc; k++)
         rc = push2(b, "--wide", t->ro.wide[k]);
+    if (!rc && t->ro.codes)
+        rc = push2(b, "--value-labels", "codes");
     return rc;
 }
 
 static int parse_table(sp_jobspec *J, const char *name, yaml_node_t *v, const char *dflt_id,
                        jtable *t)
 {
-    int rc = check_map(J, v, "file id time encoding sheet skip-rows wide", "tables");
+    int rc = check_map(J, v, "file id time encoding sheet skip-rows wide value-labels",
+                       "tables");
     if (!rc)
         rc = table_readopts(J, name, v, t);
     if (rc)

@@ -11,7 +11,7 @@
 #include "sp_text.h"
 
 const sp_optspec sp_readopt_spec[] = {
-    {"encoding", 1}, {"sheet", 1}, {"skip-rows", 1}, {"wide", 1}, {NULL, 0},
+    {"encoding", 1}, {"sheet", 1}, {"skip-rows", 1}, {"wide", 1}, {"value-labels", 1}, {NULL, 0},
 };
 
 const char sp_readopt_help[] =
@@ -26,7 +26,9 @@ const char sp_readopt_help[] =
     "  --wide VAR[:PATTERN] read one column per period (gdp2011, gdp2012, ...) as a\n"
     "                       long table: PATTERN names the columns with {TIME} where\n"
     "                       the period is (default VAR{year}; e.g. gdp:{year} for\n"
-    "                       columns 2011, 2012); repeatable\n";
+    "                       columns 2011, 2012); repeatable\n"
+    "  --value-labels V     Stata/SPSS/SAS files: labels (default: a labelled variable\n"
+    "                       reads as its labels) or codes (the values stored, e.g. ids)\n";
 
 /* the running command's options and the files already warned about in it (a
  * layer is opened twice when a command reads it and then copies it to its

@@ -14,7 +14,9 @@
  *   --sheet NAME     spreadsheets (.xlsx .xls .ods) read without --layer
  *   --skip-rows N    CSV and spreadsheet tables: title lines above the header
  *   --wide SPEC      tables that hold columns matching SPEC (VAR or
- *                    VAR:PATTERN with one {TIME}; repeatable) */
+ *                    VAR:PATTERN with one {TIME}; repeatable)
+ *   --value-labels labels|codes  Stata, SPSS and SAS files: a labelled
+ *                    variable's labels (default) or its stored codes */
 #ifndef SP_READOPT_H
 #define SP_READOPT_H
 
@@ -27,6 +29,7 @@ typedef struct sp_readopt {
     const char *encoding; /* NULL: detect (UTF-8, else GB18030 with a warning) */
     const char *sheet;    /* NULL: the first sheet */
     int skip_rows;
+    int codes;            /* --value-labels codes: labelled variables keep their codes */
     int nwide;
     const char *wide[SP_READOPT_MAX_WIDE];
 } sp_readopt;

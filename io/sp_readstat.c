@@ -162,13 +162,18 @@ static int on_label(const char *set, readstat_value_t v, const char *label, void
 }
 
 /* Replace labelled values by their labels (value labels come after the data
- * in .dta files, so this runs once everything is read). */
+ * in .dta files, so this runs once everything is read), and say which
+ * variables were (an id read as names then matches no W: --value-labels codes). */
 static int apply_labels(rs_ctx *c)
 {
     sp_table *t = c->t;
+    char said[400] = "";
     for (int col = 0; col < t->ncol; col++) {
         if (!c->col_set[col])
             continue;
+        if (strlen(said) + strlen(t->names[col]) + 3 < sizeof said)
+            snprintf(said + strlen(said), sizeof said - strlen(said), "%s%s", said[0] ? ", " : "",
+                     t->names[col]);
         for (int r = 0; r < t->nrow; r++) {
             char **cell = &t->cells[(long)r * t->ncol + col];
             for (int k = 0; *cell && k < c->nlabels; k++)
@@ -183,6 +188,11 @@ static int apply_labels(rs_ctx *c)
                 }
         }
     }
+    const char *cmd = sp_readopt_current()->command;
+    if (said[0])
+        fprintf(stderr, "spill%s%s: note: %s: value labels read as the values of %s "
+                "(--value-labels codes reads the codes)\n", cmd ? " " : "", cmd ? cmd : "",
+                t->source, said);
     return SP_OK;
 }
 
@@ -282,7 +292,7 @@ static int parse_once(const char *path, const char *enc, sp_table **out, int *co
     for (int k = 0; !rc && k < c.t->ncol; k++)
         if (!c.t->names[k])
             rc = sp_error_set(SP_EDATA, "%s: variable %d has no name", path, k + 1);
-    if (!rc)
+    if (!rc && !sp_readopt_current()->codes) /* --value-labels codes keeps the values */
         rc = apply_labels(&c);
     if (!rc)
         rc = check_utf8(c.t);

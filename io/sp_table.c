@@ -94,10 +94,11 @@ static int table_key(const char *path, const char *layer_name, char *key, size_t
     const sp_readopt *o = sp_readopt_current();
     if (stat(path, &st) != 0)
         return 0;
-    int len = snprintf(key, size, "%s\n%s\n%lld\n%lld.%09ld\n%s\n%s\n%d", path,
+    int len = snprintf(key, size, "%s\n%s\n%lld\n%lld.%09ld\n%s\n%s\n%d\n%d", path,
                        layer_name ? layer_name : "", (long long)st.st_size,
                        (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
-                       o->encoding ? o->encoding : "", o->sheet ? o->sheet : "", o->skip_rows);
+                       o->encoding ? o->encoding : "", o->sheet ? o->sheet : "", o->skip_rows,
+                       o->codes);
     for (int k = 0; k < o->nwide && len >= 0 && (size_t)len < size; k++)
         len += snprintf(key + len, size - (size_t)len, "\n%s", o->wide[k]);
     return len >= 0 && (size_t)len < size;

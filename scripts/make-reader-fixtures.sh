@@ -24,6 +24,12 @@ ai <- ai[, c("adcode", "name_zh", "year", "ai_index", "region_code")]
 write_dta(ai, file.path(out, "ai_index.dta"), version = 15)
 write_sav(ai, file.path(out, "ai_index.sav"))
 write_dta(ai, file.path(out, "ai_index_v13.dta"), version = 13) # made GBK below
+# the id itself value-labelled with the English names (what a Stata user's
+# `label values adcode` gives): spill reads the labels unless --value-labels codes
+idl <- ai[, c("adcode", "year", "ai_index")]
+idl$adcode <- labelled(as.numeric(idl$adcode),
+                       setNames(as.numeric(prov$adcode), prov$name_en))
+write_dta(idl, file.path(out, "ai_index_idlabels.dta"), version = 15)
 sas <- ai
 sas$region_code <- NULL # SAS files keep no value labels
 write_xpt(sas, file.path(out, "ai_index.xpt"), version = 8)

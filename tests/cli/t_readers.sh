@@ -163,4 +163,33 @@ fi
 ok "--encoding on a shapefile with a .cpg" "$SPILL" moran "$P" --id adcode --var cap_lat \
     --w "$TMP/w.gal" --encoding GBK
 check "--encoding not applied is said" grep -q "\-\-encoding GBK not applied: the shapefile's .cpg declares" "$ERR"
+# a Stata id variable value-labelled with names: read as its labels (with a note), its
+# codes with --value-labels codes (then Moran's I as from the CSV), in a job table too
+PW=$FIX/panel/provinces.gal
+ok "CSV Moran for the labelled-id comparison" "$SPILL" moran "$AI" --id adcode --by year --var ai_index --w "$PW" --json
+jq -c '[.results[].I]' "$OUT" >"$TMP/csv_I"
+fails 2 "31 units not in the weights: Beijing" "labelled ids read as labels: no unit of W" \
+    "$SPILL" moran "$R/ai_index_idlabels.dta" --id adcode --by year --var ai_index --w "$PW"
+check "the note names the labelled variable and the switch" \
+    grep -q "note: .*ai_index_idlabels.dta: value labels read as the values of adcode (--value-labels codes" "$ERR"
+ok "--value-labels codes" "$SPILL" moran "$R/ai_index_idlabels.dta" --id adcode --by year --var ai_index \
+    --w "$PW" --value-labels codes --json
+check "--value-labels codes: Moran's I as from the CSV" [ "$(jq -c '[.results[].I]' "$OUT")" = "$(cat "$TMP/csv_I")" ]
+check "--value-labels codes: no note" [ ! -s "$ERR" ]
+fails 1 "--value-labels: unknown value 'names'" "--value-labels takes labels or codes" \
+    "$SPILL" moran "$R/ai_index_idlabels.dta" --id adcode --by year --var ai_index --w "$PW" --value-labels names
+cat >"$TMP/idl.yaml" <<YAML
+job: idl
+inputs:
+  id: adcode
+  tables:
+    ai: {file: $R/ai_index_idlabels.dta, time: year, value-labels: codes}
+weights:
+  w: {file: $PW}
+analyses:
+  - {name: m, command: moran, data: ai, w: w, var: ai_index, by: year}
+YAML
+ok "a job table with value-labels: codes" "$SPILL" run "$TMP/idl.yaml" -o "$TMP/idl" --quiet
+check "the job's Moran's I as from the CSV" \
+    [ "$(jq -c '[.results[].I]' "$TMP/idl/raw/m.json")" = "$(cat "$TMP/csv_I")" ]
 finish t_readers
