@@ -223,11 +223,16 @@ static int panel_weights(const mk_cli *c, const sp_pdata *D, sp_weights **out)
     if (!rc)
         rc = sp_weights_standardize(A, c->std);
     int isl = 0;
+    char names[400] = "";
     for (int i = 0; !rc && i < A->n; i++)
-        isl += sp_weights_cardinality(A, i) == 0;
+        if (sp_weights_cardinality(A, i) == 0 && isl++ < 10)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     isl > 1 ? ", " : "", A->ids[i]);
     if (!rc && isl)
-        fprintf(stderr, "spill markov: warning: %d unit%s without neighbours: no lag class, "
-                        "left out of the conditional chains\n", isl, isl == 1 ? "" : "s");
+        fprintf(stderr, "spill markov: warning: %d unit%s without neighbours (%s%s): %s\n", isl,
+                isl == 1 ? "" : "s", names, isl > 10 ? ", ..." : "",
+                c->lisa ? "no LISA quadrant, left out of the LISA chain"
+                        : "no lag class, left out of the conditional chains");
     sp_weights_free(W);
     if (rc)
         sp_weights_free(A);

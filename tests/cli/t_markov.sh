@@ -118,4 +118,10 @@ fails 1 "not a list of numbers" "bad cutoffs" us --var pci --cutoffs 1,x
 fails 1 "increase strictly" "cutoffs not increasing" us --var pci --cutoffs 2,1
 fails 2 "lag of 81 periods needs more than 81 periods" "lag too long" us --var pci --lag 81
 fails 2 "fewer units than classes" "fewer units than classes" us --var pci --k 60
+# an island (Hainan in the plain queen W) is named; the LISA chain says what it does with it
+"$SPILL" weights "$SHP/china_provinces.shp" --id adcode -o "$TMP/qi.gal" 2>/dev/null
+ok "LISA Markov with an island" "$SPILL" markov "$SHP/ai_index_province.csv" --id adcode --by year \
+    --var ai_index --w "$TMP/qi.gal" --lisa
+check "the island named, left out of the LISA chain" \
+    grep -q "1 unit without neighbours (460000): no LISA quadrant, left out of the LISA chain" "$ERR"
 finish t_markov
