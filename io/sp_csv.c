@@ -288,6 +288,10 @@ int sp_csv_read(const char *path, sp_table **out)
     int rc = sp_text_read_file(path, &data, &size);
     if (rc)
         return rc;
+    if (size == 0) {
+        free(data);
+        return sp_error_set(SP_EDATA, "%s: the file is empty (no header row)", path);
+    }
     const char *start = data;
     for (int k = 0; k < sp_readopt_current()->skip_rows && *start; k++) {
         const char *nl = strchr(start, '\n');

@@ -1,6 +1,7 @@
 /* sp_output: write-then-rename for every output file, so a failed run leaves none; see
  * sp_output.h. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,12 @@ int sp_output_begin(const char *path, sp_output *o)
     }
     snprintf(o->tmp_dir, len, "%s/.spill-tmp-XXXXXX", dir);
     free(dir);
-    if (!mkdtemp(o->tmp_dir)) {
-        int rc = sp_error_set(SP_EDATA, "%s: cannot write in this folder", path);
+    if (!mkdtemp(o->tmp_dir)) { /* the reason: the folder is missing, or not writable */
+        int rc = errno == ENOENT || errno == ENOTDIR
+                     ? sp_error_set(SP_EDATA, "%s: the folder does not exist (spill does not "
+                                    "create folders for a file)", path)
+                     : sp_error_set(SP_EDATA, "%s: cannot write in this folder: %s", path,
+                                    strerror(errno));
         output_free(o);
         return rc;
     }

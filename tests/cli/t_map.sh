@@ -89,7 +89,7 @@ fails 1 "--each needs --by" "each without by" map --choropleth cap_lat --each -o
 fails 1 "--dpi must lie between" "dpi out of range" map --choropleth cap_lat --dpi 5 -o "$TMP/x.png"
 fails 1 "--extent: expected" "bad extent" map --choropleth cap_lat --extent 1,2,3 -o "$TMP/x.png"
 fails 2 "no field 'nope'" "missing field" map --choropleth nope -o "$TMP/x.png"
-fails 2 "cannot write in this folder" "missing output folder" map --choropleth cap_lat -o "$TMP/no/such/x.png"
+fails 2 "the folder does not exist" "missing output folder" map --choropleth cap_lat -o "$TMP/no/such/x.png"
 fails 2 "not a polygon" "a point layer" "$SPILL" map "$FIX/bad/same_point.geojson" --choropleth x -o "$TMP/x.png"
 check "no partial figure" [ ! -e "$TMP/x.png" ] && [ -z "$(ls -A "$TMP" | grep spill-tmp)" ]
 # --strict and --w-by, as lisa and hotspot take them

@@ -76,7 +76,7 @@ echo '{"model": "sdm"}' >"$TMP/nocoef.json"
 fails 2 "no 'coefficients'" "effects without coefficients" "$SPILL" plot --effects "$TMP/nocoef.json" -o "$TMP/x.png"
 echo '{"p": [[1, 0], [0.5]]}' >"$TMP/ragged.json"
 fails 2 "row 2 has 1 entries" "ragged Markov matrix" "$SPILL" plot --markov "$TMP/ragged.json" -o "$TMP/x.png"
-fails 2 "cannot write in this folder" "missing output folder" "$SPILL" plot "$AI" --kde ai_index -o "$TMP/no/x.png"
+fails 2 "the folder does not exist" "missing output folder" "$SPILL" plot "$AI" --kde ai_index -o "$TMP/no/x.png"
 check "no partial figure" [ ! -e "$TMP/x.png" ]
 # --strict and --w-by with --moran, as spill moran takes them
 fails 2 "--strict" "moran: --strict refuses units of W without data" "$SPILL" plot "$AI" --id adcode --by year --moran ai_index --w "$TMP/q.gal" --strict -o "$TMP/x.png"
