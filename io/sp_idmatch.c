@@ -76,6 +76,28 @@ static int find_same_order(const sp_table *t, const char *wpath, const sp_weight
                         "row r to unit r of %s", t->source, wpath, wpath);
 }
 
+/* --id-order on a table with a column that holds W's ids in another order:
+ * row r would be unit r although the rows say otherwise; a warning. */
+static int order_misfit(const sp_table *t, const char *wpath, const sp_weights *W, sp_idmatch *m)
+{
+    sp_idmap *map = NULL;
+    char *seen = sp_malloc((size_t)W->n + 1);
+    int rc = seen ? sp_idmap_build((const char *const *)W->ids, W->n, wpath, &map) : SP_ENOMEM;
+    for (int c = 0; !rc && c < t->ncol && t->nrow >= 3 && t->nrow == W->n; c++) {
+        int ordered;
+        memset(seen, 0, (size_t)W->n);
+        if (holds_ids(t, c, map, seen, &ordered) && !ordered) {
+            snprintf(m->warning, sizeof m->warning, "--id-order matches row r to unit r of %s, "
+                     "but column '%s' of %s holds its ids in another order (--id %s matches "
+                     "the rows by it)", wpath, t->names[c], t->source, t->names[c]);
+            break;
+        }
+    }
+    sp_idmap_free(map);
+    free(seen);
+    return rc;
+}
+
 int sp_idmatch_resolve(const sp_table *t, const char *id, int id_order, const char *wpath,
                        const sp_weights *W, sp_idmatch *m)
 {
@@ -95,7 +117,7 @@ int sp_idmatch_resolve(const sp_table *t, const char *id, int id_order, const ch
     }
     if (id_order) {
         m->rule = SP_IDMATCH_ORDER;
-        return SP_OK;
+        return order_misfit(t, wpath, W, m);
     }
     if (m->wfield[0]) {
         int c = column_like(t, m->wfield);

@@ -112,4 +112,10 @@ fails 2 "2 units of .*line4.gal have no data: c, d \(--strict" "--strict refuses
 fails 2 "unit a has a self weight" "self weight" "$SPILL" moran "$A/line4.csv" --id id --w "$A/line4_self.gwt" --var v
 fails 2 "none.gal" "missing weights file" "$SPILL" moran "$COL" --w "$TMP/none.gal" --var CRIME
 
+# --id-order on rows that hold W's ids in another order: a warning naming the column
+awk -F, 'NR == 1 || $3 == 2015' "$ROOT/shapefiles/ai_index_province.csv" >"$TMP/cs2015.csv"
+ok "--id-order with W's ids in another column order" "$SPILL" moran "$TMP/cs2015.csv" \
+    --w "$ROOT/tests/fixtures/panel/provinces.gal" --var ai_index --id-order
+check "the warning names the column and --id" \
+    grep -q "column 'adcode' of .*cs2015.csv holds its ids in another order (--id adcode" "$ERR"
 finish t_moran.sh
