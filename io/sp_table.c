@@ -220,8 +220,20 @@ int sp_table_require(const sp_table *t, const char *name, int *col)
         strcat(list, c ? ", " : "");
         strncat(list, t->names[c], 64);
     }
-    return sp_error_set(SP_EDATA, "%s: no field '%s' (fields: %s%s%s)", t->source, name, list,
-                        t->hint ? "; " : "", t->hint ? t->hint : "");
+    /* the name among the first rows' cells: the real header is below title lines */
+    char below[160] = "";
+    for (int r = 0; r < t->nrow && r < 5 && !below[0]; r++)
+        for (int c = 0; c < t->ncol; c++) {
+            const char *s = sp_table_cell(t, r, c);
+            if (s && strcasecmp(s, name) == 0) {
+                int skip = r + 1 + sp_readopt_current()->skip_rows;
+                snprintf(below, sizeof below, "; '%s' is in row %d: title lines above the "
+                         "header? --skip-rows %d", name, r + 1, skip);
+                break;
+            }
+        }
+    return sp_error_set(SP_EDATA, "%s: no field '%s' (fields: %s%s%s)%s", t->source, name, list,
+                        t->hint ? "; " : "", t->hint ? t->hint : "", below);
 }
 
 /* See sp_table.h.  m < 10^15 < 2^53 and 10^k (k <= 22) are exact doubles, so
