@@ -26,6 +26,7 @@ typedef struct design {
     double *S;       /* nz x nz cross-products of z once computed (design_cross), or NULL */
     void (*within)(void *ctx, double *v); /* sp_pfe_opts.within, or NULL */
     void *within_ctx;
+    int mean_unprojected; /* sp_pfe_opts.info_mean_unprojected */
 } design;
 
 /* The within transformation of one column: sp_within, or the caller's. */
@@ -63,8 +64,9 @@ static int design_build(int n, int t, const double *y, int k0, const double *X,
     int pooled = fe == SP_FE_NONE, durbin = sp_pmodel_durbin(model);
     void (*within)(void *, double *) = d->within;
     void *within_ctx = d->within_ctx;
-    memset(d, 0, sizeof *d);
-    d->within = within, d->within_ctx = within_ctx;
+    int unprojected = d->mean_unprojected;
+    memset(d, 0, sizeof *d); /* the caller's settings kept */
+    d->within = within, d->within_ctx = within_ctx, d->mean_unprojected = unprojected;
     d->n = n, d->t = t, d->nt = (long)n * t;
     d->k = pooled + k0 + durbin * k0;
     d->nz = 3 + 2 * d->k;
@@ -452,7 +454,8 @@ static int information(const design *d, const sp_pops *ops, const sp_csr *W, sp_
             } else {
                 memcpy(m, tmp, (size_t)nt * sizeof *m);
             }
-            transform(d, m, fe);
+            if (!d->mean_unprojected) /* Elhorst's sar_panel_FE keeps G X~b as it is */
+                transform(d, m, fe);
         }
     }
     if (!rc) {
@@ -779,7 +782,8 @@ int sp_pfe_fit(int n, int t, const double *y, int k0, const double *X,
                const sp_pfe_opts *o, sp_pfe_result **out)
 {
     *out = NULL;
-    design d = {.within = o->within, .within_ctx = o->within_ctx};
+    design d = {.within = o->within, .within_ctx = o->within_ctx,
+                .mean_unprojected = o->info_mean_unprojected};
     sp_pfe_result *r = NULL;
     int rc = design_build(n, t, y, k0, X, xnames, W, o->model, o->fe, &d);
     if (!rc) /* Z'Z once, for the search and the Hessian */

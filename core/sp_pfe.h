@@ -89,6 +89,12 @@ typedef struct sp_pfe_opts {
      * of sp_within (unbalanced panels, core/sp_punbal.h), or NULL. */
     void (*within)(void *ctx, double *v);
     void *within_ctx;
+    /* 1: the analytic information's mean term of the rho row is G X~b as it
+     * is (Elhorst's sar_panel_FE), not its projection Q G X~b (0, the
+     * information of the likelihood with the dummies concentrated out): the
+     * two differ by O(1/N) with period effects, moving the two-way Lee-Yu
+     * estimates and the standard errors; the same with unit effects. */
+    int info_mean_unprojected;
 } sp_pfe_opts;
 
 typedef struct sp_pfe_result {

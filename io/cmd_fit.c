@@ -49,6 +49,10 @@ static const char help[] =
     "  --no-lee-yu         report the ML estimates (always in the JSON as \"uncorrected\")\n"
     "  --lee-yu-convention C  elhorst (default) or leeyu: Lee & Yu (2010)'s full 1/N\n"
     "                      correction for time effects too\n"
+    "  --info-mean M       the information matrix's rho term with time or two-way\n"
+    "                      effects: projected (default: Q G X~b, the concentrated\n"
+    "                      likelihood's) or elhorst (G X~b, as his sar_panel_FE): the\n"
+    "                      two-way Lee-Yu estimates and the SEs then match his code\n"
     "  --dynamic D         dynamic panel: time (y(t-1)), spacetime (W y(t-1)) or both;\n"
     "                      the first period is lost; quasi-ML with the Yu-de Jong-Lee\n"
     "                      (unit effects) / Lee-Yu (time effects) bias correction\n"
@@ -118,7 +122,7 @@ static const char help[] =
 
 static const sp_optspec spec[] = {
     {"panel", 1}, {"w", 1}, {"y", 1}, {"x", 1}, {"model", 1}, {"fe", 1}, {"lee-yu", 0},
-    {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
+    {"no-lee-yu", 0}, {"lee-yu-convention", 1}, {"info-mean", 1}, {"re", 0}, {"compare", 0}, {"tests", 0},
     {"effects", 0}, {"draws", 1}, {"seed", 1}, {"where", 1}, {"standardize", 1}, {"layer", 1},
     {"logdet", 1}, {"json", 0}, SP_GRID_FORMAT_OPTS, {"threads", 1},
     {"timing", 0}, {"id", 1}, {"vcov", 1}, {"output", 1}, {"id-order", 0}, {"strict", 0}, {"sigma", 1},
@@ -247,6 +251,9 @@ static int parse_opts(const sp_args *a, FILE *err, fp_opts *o)
     if ((s = sp_args_get(a, "fe")) && (rc = sp_within_fe_parse(s, &o->fe)))
         return rc;
     if ((s = sp_args_get(a, "lee-yu-convention")) && (rc = sp_leeyu_parse(s, &o->leeyu)))
+        return rc;
+    static const char *const means[] = {"projected", "elhorst"};
+    if ((rc = sp_args_choice(a, "info-mean", means, 2, &o->info_elhorst)))
         return rc;
     if (sp_args_flag(a, "lee-yu") && sp_args_flag(a, "no-lee-yu"))
         return sp_error_set(SP_EUSAGE, "--lee-yu and --no-lee-yu contradict each other");
@@ -658,7 +665,12 @@ static int fit_one(fp_run *R, sp_pmodel model, sp_fe fe, sp_pfe_result **out)
     const sp_pdata *D = R->D;
     int hessian = o->vcov == VCOV_HESSIAN || (o->vcov == VCOV_AUTO && R->sparse_ops);
     sp_pfe_opts po = {.model = model, .fe = fe, .leeyu = o->leeyu,
-                      .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, .sigma = o->sigma};
+                      .vcov = hessian ? SP_VCOV_HESSIAN : SP_VCOV_INFO, .sigma = o->sigma,
+                      .info_mean_unprojected = o->info_elhorst};
+    if (o->info_elhorst && (hessian || R->unb))
+        return sp_error_set(SP_EUSAGE, "--info-mean elhorst: the analytic information of a "
+                            "balanced panel (%s)", R->unb ? "not with --unbalanced"
+                            : "this fit uses the observed information: give --vcov info");
     long nt = (long)D->n * D->t;
     int rc;
     if (R->unb) { /* one block of N observations, the unbalanced projection */

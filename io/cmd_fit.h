@@ -44,6 +44,7 @@ typedef struct fp_opts {
     sp_pmodel model;
     sp_fe fe;
     sp_leeyu leeyu;
+    int info_elhorst; /* --info-mean elhorst: sp_pfe_opts.info_mean_unprojected */
     sp_std std;
     int re, compare, tests, effects, draws, seed, timing;
     int cross;       /* no --panel: a cross-section (one period, no effects) */

@@ -134,4 +134,20 @@ fails 1 "--lee-yu and --no-lee-yu" "both Lee-Yu flags" fit --lee-yu --no-lee-yu
 fails 2 "regressor adcode does not vary once the unit fixed effects" "time-invariant regressor" fit --x x1,adcode --fe unit
 fails 2 "no row has region 'North'" "--where matches nothing" fit --where region=North
 check "no stdout on failure" [ ! -s "$OUT" ]
+# --info-mean: the two-way Lee-Yu SDM with the information's rho term unprojected
+# (Elhorst's sar_panel_FE) and projected (the default), against scripts/ref-leeyu-elhorst.R
+LY=$FIX/panel/leeyu_info_mean.csv
+for v in elhorst projected; do
+    ok "--info-mean $v, two-way SDM" "$SPILL" fit "$FIX/panel/provinces_panel.csv" --panel adcode,year \
+        --w "$FIX/panel/provinces.gal" --y y --x x1,x2 --model sdm --fe twoway --info-mean $v --json
+    want=$(awk -F, -v v="\"$v\"" '$1 == v { print $2, $3, $4, $5, $6, $7 }' "$LY")
+    got=$(jq -r '[.coefficients[].est, .rho.est, .sigma2] | map(tostring) | join(" ")' "$OUT")
+    set -- $want; w=("$@"); set -- $got; g=("$@")
+    for j in 0 1 2 3 4 5; do
+        check "--info-mean $v: estimate $((j + 1)) of 6 as R's at 1e-6" near "${g[j]}" "${w[j]}" 1e-6
+    done
+done
+fails 1 "--info-mean elhorst: .*give --vcov info" "--info-mean elhorst with the observed information" \
+    "$SPILL" fit "$FIX/panel/provinces_panel.csv" --panel adcode,year --w "$FIX/panel/provinces.gal" \
+    --y y --x x1,x2 --model sdm --fe twoway --info-mean elhorst --vcov hessian
 finish t_fit_panel
