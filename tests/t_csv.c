@@ -8,6 +8,7 @@
 #include <float.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "harness.h"
 #include "sp_csv.h"
@@ -48,6 +49,12 @@ static int both_ways(const char *path)
 {
     sp_table *mine = NULL, *gdal = NULL;
     int rc = sp_csv_read(path, &mine);
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size == 0) { /* an empty file: said so, not left to GDAL */
+        TH_RECORD(rc == SP_EDATA && strstr(sp_error_msg(), "the file is empty"), "%s: %s", path,
+                  sp_error_msg());
+        return 0;
+    }
     if (rc != SP_OK) {
         TH_RECORD(0, "%s: sp_csv: %s", path, sp_error_msg());
         return -1;
