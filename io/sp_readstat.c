@@ -188,11 +188,9 @@ static int apply_labels(rs_ctx *c)
                 }
         }
     }
-    const char *cmd = sp_readopt_current()->command;
-    if (said[0])
-        fprintf(stderr, "spill%s%s: note: %s: value labels read as the values of %s "
-                "(--value-labels codes reads the codes)\n", cmd ? " " : "", cmd ? cmd : "",
-                t->source, said);
+    if (said[0]) /* through the readers' warnings: held in order on a reader thread */
+        sp_readopt_warn("%s: value labels read as the values of %s (--value-labels codes "
+                        "reads the codes)", t->source, said);
     return SP_OK;
 }
 

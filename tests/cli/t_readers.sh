@@ -171,7 +171,7 @@ jq -c '[.results[].I]' "$OUT" >"$TMP/csv_I"
 fails 2 "31 units not in the weights: Beijing" "labelled ids read as labels: no unit of W" \
     "$SPILL" moran "$R/ai_index_idlabels.dta" --id adcode --by year --var ai_index --w "$PW"
 check "the note names the labelled variable and the switch" \
-    grep -q "note: .*ai_index_idlabels.dta: value labels read as the values of adcode (--value-labels codes" "$ERR"
+    grep -q "warning: .*ai_index_idlabels.dta: value labels read as the values of adcode (--value-labels codes" "$ERR"
 ok "--value-labels codes" "$SPILL" moran "$R/ai_index_idlabels.dta" --id adcode --by year --var ai_index \
     --w "$PW" --value-labels codes --json
 check "--value-labels codes: Moran's I as from the CSV" [ "$(jq -c '[.results[].I]' "$OUT")" = "$(cat "$TMP/csv_I")" ]
