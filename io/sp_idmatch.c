@@ -40,29 +40,40 @@ static int holds_ids(const sp_table *t, int c, const sp_idmap *map, char *seen, 
     return 1;
 }
 
-/* No --id and no header field: a column with W's ids in W's order, else an error. */
-static int find_same_order(const sp_table *t, const char *wpath, const sp_weights *W,
-                           sp_idmatch *m)
+/* The first column holding every id of W once in W's order (*same) and the
+ * first holding them in another order (*other), -1 where none (tables of
+ * fewer than 3 rows never: any column would do). */
+static int id_columns(const sp_table *t, const char *wpath, const sp_weights *W, int *same,
+                      int *other)
 {
     sp_idmap *map = NULL;
     char *seen = sp_malloc((size_t)W->n + 1);
     int rc = seen ? sp_idmap_build((const char *const *)W->ids, W->n, wpath, &map) : SP_ENOMEM;
-    int other = -1;
-    for (int c = 0; !rc && c < t->ncol && t->nrow >= 3; c++) {
+    *same = *other = -1;
+    for (int c = 0; !rc && c < t->ncol && t->nrow >= 3 && *same < 0; c++) {
         int ordered;
         memset(seen, 0, (size_t)W->n);
-        if (!holds_ids(t, c, map, seen, &ordered))
-            continue;
-        if (ordered) {
-            m->rule = SP_IDMATCH_SAME;
-            snprintf(m->field, sizeof m->field, "%s", t->names[c]);
-            break;
+        if (holds_ids(t, c, map, seen, &ordered)) {
+            if (ordered)
+                *same = c;
+            else if (*other < 0)
+                *other = c;
         }
-        if (other < 0)
-            other = c;
     }
     sp_idmap_free(map);
     free(seen);
+    return rc;
+}
+
+/* No --id and no header field: a column with W's ids in W's order, else an error. */
+static int find_same_order(const sp_table *t, const char *wpath, const sp_weights *W,
+                           sp_idmatch *m)
+{
+    int same, other, rc = id_columns(t, wpath, W, &same, &other);
+    if (!rc && same >= 0) {
+        m->rule = SP_IDMATCH_SAME;
+        snprintf(m->field, sizeof m->field, "%s", t->names[same]);
+    }
     if (rc || m->rule == SP_IDMATCH_SAME)
         return rc;
     if (other >= 0)
@@ -80,21 +91,12 @@ static int find_same_order(const sp_table *t, const char *wpath, const sp_weight
  * row r would be unit r although the rows say otherwise; a warning. */
 static int order_misfit(const sp_table *t, const char *wpath, const sp_weights *W, sp_idmatch *m)
 {
-    sp_idmap *map = NULL;
-    char *seen = sp_malloc((size_t)W->n + 1);
-    int rc = seen ? sp_idmap_build((const char *const *)W->ids, W->n, wpath, &map) : SP_ENOMEM;
-    for (int c = 0; !rc && c < t->ncol && t->nrow >= 3 && t->nrow == W->n; c++) {
-        int ordered;
-        memset(seen, 0, (size_t)W->n);
-        if (holds_ids(t, c, map, seen, &ordered) && !ordered) {
-            snprintf(m->warning, sizeof m->warning, "--id-order matches row r to unit r of %s, "
-                     "but column '%s' of %s holds its ids in another order (--id %s matches "
-                     "the rows by it)", wpath, t->names[c], t->source, t->names[c]);
-            break;
-        }
-    }
-    sp_idmap_free(map);
-    free(seen);
+    int same = -1, other = -1, rc = t->nrow == W->n ? id_columns(t, wpath, W, &same, &other)
+                                                      : SP_OK;
+    if (!rc && same < 0 && other >= 0)
+        snprintf(m->warning, sizeof m->warning, "--id-order matches row r to unit r of %s, "
+                 "but column '%s' of %s holds its ids in another order (--id %s matches the "
+                 "rows by it)", wpath, t->names[other], t->source, t->names[other]);
     return rc;
 }
 
